@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ConfigError } from '../runtime/errors.ts';
+import { formatZodIssues } from './format-zod-issues.ts';
+
+/**
+ * Every environment variable a handler reads, in one schema. The CDK stack sets exactly these
+ * (test/infra checks it), and the local runtime builds the same object in memory.
+ */
+export const envSchema = z.object({
+  TABLE_FEEDS: z.string().min(1),
+  TABLE_ITEMS: z.string().min(1),
+  TABLE_SUBSCRIPTIONS: z.string().min(1),
+  TABLE_DELIVERIES: z.string().min(1),
+  TABLE_TOPICS: z.string().min(1),
+  QUEUE_POLL_URL: z.url(),
+  QUEUE_ALERT_URL: z.url(),
+  QUEUE_WEBHOOK_URL: z.url(),
+  QUEUE_EMAIL_URL: z.url(),
+  /** `ses` in AWS, `smtp` when SMTP_URL is set, `outbox` writes files (one-process mode). */
+  MAIL_TRANSPORT: z.enum(['ses', 'smtp', 'outbox']).default('ses'),
+  MAIL_FROM: z.string().min(3),
+  SMTP_URL: z.string().optional(),
+  OUTBOX_DIR: z.string().optional(),
+  /** Base of links in emails and payloads (manage / unsubscribe pages). */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** Days an item marker is kept: an item that reappears within it is not new. */
+  ITEM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Allow feed and webhook URLs on loopback/private addresses: only for local fixtures. */
+  ALLOW_PRIVATE_NETWORK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type EnvInput = z.input<typeof envSchema>;
+
+/** The names the CDK stack must set; derived from the schema so the two cannot drift. */
+export const envVariableNames = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/** Reads and validates the environment; a bad or missing variable is named in the error. */
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  const picked = Object.fromEntries(envVariableNames.map((name) => [name, source[name]]));
+  const result = envSchema.safeParse(picked);
+  if (!result.success) {
+    throw new ConfigError(`environment is invalid: ${formatZodIssues(result.error.issues)}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,16 @@
+/** A composed email, ready for a transport. */
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per delivery so a resend is recognisable as the same message. */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+/** The mail port: SES v2 in AWS, SMTP when configured, the outbox folder locally. */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ id: string }>;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * Schemas of every queue message and stored row shared between stages. A message that fails
+ * its schema is a permanent failure (it goes to the DLQ, never loops).
+ */
+
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+/** A normalized feed item, as poll-feed emits it. */
+export const newsItemSchema = z.object({
+  /** Stable key: `<feedId>#<hash of the feed's id policy>`. */
+  itemKey: z.string().min(1).max(512),
+  feedId: z.string().min(1),
+  /** Title of the feed the item came from (the outlet), for "reported by". */
+  source: z.string(),
+  guid: z.string().nullable(),
+  link: z.url().nullable(),
+  title: z.string(),
+  summary: z.string(),
+  published: isoDateTime.nullable(),
+  author: z.string().nullable(),
+  categories: z.array(z.string()),
+});
+export type NewsItem = z.infer<typeof newsItemSchema>;
+
+export const matchedPhraseSchema = z.object({
+  phrase: z.string(),
+  text: z.string(),
+  field: z.enum(['title', 'summary']),
+  position: z.number().int().min(0),
+  rule: z.string(),
+});
+
+export const topicMatchSchema = z.object({
+  topic: z.string().min(1),
+  label: z.string(),
+  score: z.number().min(0).max(1),
+  matched: z.array(matchedPhraseSchema),
+});
+
+export const pollMessageSchema = z.object({
+  feedId: z.string().min(1),
+  /** When plan-polls enqueued it; used for lag figures. */
+  plannedAt: isoDateTime,
+});
+export type PollMessage = z.infer<typeof pollMessageSchema>;
+
+/** One new story, classified, on its way to fan-out. */
+export const alertMessageSchema = z.object({
+  version: z.literal(1),
+  /** Story id: the idempotency key of every delivery of this alert. */
+  storyId: z.string().min(1),
+  item: newsItemSchema,
+  topics: z.array(topicMatchSchema).min(1),
+  /** Fan-out continuation: which topic and page to resume from (set on follow-up messages). */
+  cursor: z
+    .object({ topicIndex: z.number().int().min(0), exclusiveStartKey: z.string().optional() })
+    .optional(),
+});
+export type AlertMessage = z.infer<typeof alertMessageSchema>;
+
+export const webhookChannelSchema = z.object({
+  kind: z.literal('webhook'),
+  channelId: z.string().min(1),
+  url: z.url(),
+  format: z.enum(['json', 'slack']).default('json'),
+});
+export const emailChannelSchema = z.object({
+  kind: z.literal('email'),
+  channelId: z.string().min(1),
+  address: z.email(),
+});
+export const channelSchema = z.discriminatedUnion('kind', [webhookChannelSchema, emailChannelSchema]);
+export type Channel = z.infer<typeof channelSchema>;
+export type WebhookChannel = z.infer<typeof webhookChannelSchema>;
+export type EmailChannel = z.infer<typeof emailChannelSchema>;
+
+/** One delivery of one story to one channel of one subscriber. */
+export const deliveryMessageSchema = z.object({
+  version: z.literal(1),
+  /** `<subscriberId>#<storyId>#<channelId>`: the delivery's idempotency key and webhook-id. */
+  deliveryKey: z.string().min(1),
+  subscriberId: z.string().min(1),
+  channel: channelSchema,
+  storyId: z.string().min(1),
+  item: newsItemSchema,
+  topics: z.array(topicMatchSchema).min(1),
+});
+export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

@@ -1,0 +1,25 @@
+/**
+ * Base errors. Expected outcomes are values; failures are errors carrying `retryable`, which
+ * queue consumers use to decide between a retry (batch item failure, DLQ after
+ * maxReceiveCount) and a recorded permanent failure.
+ */
+export class NewsAlertsError extends Error {
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Bad configuration: a file, a variable or a flag. Never retryable. */
+export class ConfigError extends NewsAlertsError {}
+
+/** A queue message or API input that fails its schema. Retrying cannot fix it. */
+export class InvalidMessageError extends NewsAlertsError {}
+
+/** Whether an unknown thrown value should be retried; unknown errors are, to lose nothing. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof NewsAlertsError ? error.retryable : true;
+}

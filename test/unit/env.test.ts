@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { envVariableNames, readEnv } from '../../shared/config/env.ts';
+import { ConfigError } from '../../shared/runtime/errors.ts';
+
+const valid = {
+  TABLE_FEEDS: 'feeds',
+  TABLE_ITEMS: 'items',
+  TABLE_SUBSCRIPTIONS: 'subscriptions',
+  TABLE_DELIVERIES: 'deliveries',
+  TABLE_TOPICS: 'topics',
+  QUEUE_POLL_URL: 'http://localhost:4566/000000000000/poll',
+  QUEUE_ALERT_URL: 'http://localhost:4566/000000000000/alert',
+  QUEUE_WEBHOOK_URL: 'http://localhost:4566/000000000000/webhook',
+  QUEUE_EMAIL_URL: 'http://localhost:4566/000000000000/email',
+  MAIL_FROM: 'alerts@example.org',
+};
+
+describe('readEnv', () => {
+  it('applies defaults to a minimal valid environment', () => {
+    const env = readEnv(valid);
+    expect(env.MAIL_TRANSPORT).toBe('ses');
+    expect(env.ITEM_RETENTION_DAYS).toBe(30);
+    expect(env.ALLOW_PRIVATE_NETWORK).toBe(false);
+  });
+
+  it('names every missing or bad variable', () => {
+    const { TABLE_FEEDS: _omitted, ...rest } = valid;
+    const act = () => readEnv({ ...rest, QUEUE_POLL_URL: 'not a url' });
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(/TABLE_FEEDS/);
+    expect(act).toThrow(/QUEUE_POLL_URL/);
+  });
+
+  it('ignores variables outside the schema', () => {
+    expect(envVariableNames).not.toContain('PATH');
+    expect(() => readEnv({ ...valid, PATH: '/bin' })).not.toThrow();
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // Integration and e2e tests start embedded engines and servers on ephemeral ports; files run
+    // in parallel processes, tests within a file in order.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
