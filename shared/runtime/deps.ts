@@ -3,6 +3,7 @@ import type { Mailer } from '../mail/ports.ts';
 import type { MessageQueue } from '../queue/ports.ts';
 import type { DeliveryStore, FeedStore, SeenItemStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { Clock } from './clock.ts';
+import type { EventSink } from './events.ts';
 import type { Log } from './logger.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface Deps {
   topics: TopicStore;
   queue: MessageQueue;
   mailer: Mailer;
+  /** Where handlers report outcomes (feed polled, alert, delivered); logs in Lambda. */
+  events: EventSink;
   /** Sends HTTP requests; `globalThis.fetch` unless a test or the local runtime injects one. */
   fetch: typeof globalThis.fetch;
 }
