@@ -1,0 +1,82 @@
+import type { EventSink, PipelineEvent } from '../shared/runtime/events.ts';
+
+/** Turns pipeline events into one readable terminal line each (alerts get a second line: why). */
+export function createEventPrinter(write: (line: string) => void): EventSink {
+  return {
+    emit(event) {
+      for (const line of describeEvent(event)) write(line);
+    },
+  };
+}
+
+export function describeEvent(event: PipelineEvent): string[] {
+  switch (event.type) {
+    case 'feed-polled':
+      if (event.status === 'error') return [`poll    ${event.feedId}: cannot poll: ${event.error ?? 'unknown error'}`];
+      if (event.status === 'not-modified') return [`poll    ${event.feedId}: not modified`];
+      return [`poll    ${event.feedId}: ${event.items} items, ${event.new} new, ${event.duplicates} already seen`];
+    case 'alert': {
+      const topics = event.topics.map((t) => `${t.topic} ${t.score.toFixed(2)}`).join(', ');
+      const why = event.topics.map((t) => `${t.topic}: ${t.matched.join(', ')}`).join('; ');
+      return [`ALERT   [${topics}] ${event.title}${event.link ? ` <${event.link}>` : ''}`, `        matched ${why}`];
+    }
+    case 'delivered':
+      return [`sent    ${event.channel} to ${event.subscriberId} (${event.target})`];
+    case 'delivery-skipped':
+      return [`skip    ${event.channel} to ${event.subscriberId}: already sent`];
+    case 'delivery-failed':
+      return [`FAILED  ${event.channel} to ${event.subscriberId}: ${event.error}${event.permanent ? ' (permanent)' : ' (will retry)'}`];
+  }
+}
+
+/** Counts events for the demo's and `run --once`'s summary. */
+export interface PipelineCounts {
+  feeds: { polled: number; ok: number; notModified: number; errors: { feedId: string; error: string }[] };
+  items: { seen: number; new: number; duplicates: number };
+  alerts: { total: number; byTopic: Record<string, number>; titles: { title: string; topics: string[] }[] };
+  deliveries: Record<'webhook' | 'email', { delivered: number; skipped: number; failed: number }>;
+}
+
+export function createEventCounter(): { sink: EventSink; counts: PipelineCounts } {
+  const counts: PipelineCounts = {
+    feeds: { polled: 0, ok: 0, notModified: 0, errors: [] },
+    items: { seen: 0, new: 0, duplicates: 0 },
+    alerts: { total: 0, byTopic: {}, titles: [] },
+    deliveries: { webhook: { delivered: 0, skipped: 0, failed: 0 }, email: { delivered: 0, skipped: 0, failed: 0 } },
+  };
+  const sink: EventSink = {
+    emit(event) {
+      switch (event.type) {
+        case 'feed-polled':
+          counts.feeds.polled++;
+          if (event.status === 'ok') counts.feeds.ok++;
+          if (event.status === 'not-modified') counts.feeds.notModified++;
+          if (event.status === 'error') counts.feeds.errors.push({ feedId: event.feedId, error: event.error ?? '' });
+          counts.items.seen += event.items;
+          counts.items.new += event.new;
+          counts.items.duplicates += event.duplicates;
+          break;
+        case 'alert':
+          counts.alerts.total++;
+          counts.alerts.titles.push({ title: event.title, topics: event.topics.map((t) => t.topic) });
+          for (const t of event.topics) counts.alerts.byTopic[t.topic] = (counts.alerts.byTopic[t.topic] ?? 0) + 1;
+          break;
+        case 'delivered':
+          counts.deliveries[event.channel].delivered++;
+          break;
+        case 'delivery-skipped':
+          counts.deliveries[event.channel].skipped++;
+          break;
+        case 'delivery-failed':
+          counts.deliveries[event.channel].failed++;
+          break;
+      }
+    },
+  };
+  return { sink, counts };
+}
+
+/** Sends each event to every sink. */
+export function combineEventSinks(...sinks: EventSink[]): EventSink {
+  return { emit: (event) => sinks.forEach((sink) => sink.emit(event)) };
+}

@@ -1,0 +1,53 @@
+import type { Clock } from '../runtime/clock.ts';
+import { ConfigError } from '../runtime/errors.ts';
+import type { FeedStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
+import { type ConfigFile, channelsOf } from './config-file.ts';
+
+export interface ApplyConfigPorts {
+  feeds: FeedStore;
+  subscriptions: SubscriptionStore;
+  topics: TopicStore;
+  clock: Clock;
+}
+
+/**
+ * Writes a validated config file into the stores: feeds (keeping their poll state), user topics
+ * and subscribers. Subscribers may only name topics that exist (built-in or in the file).
+ */
+export async function applyConfig(
+  config: ConfigFile,
+  ports: ApplyConfigPorts,
+  knownTopicIds: readonly string[],
+): Promise<{ feeds: number; topics: number; subscribers: number }> {
+  const known = new Set(knownTopicIds);
+  for (const subscriber of config.subscribers) {
+    const unknown = subscriber.topics.filter((topic) => !known.has(topic));
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        `config file is invalid: subscriber "${subscriber.id}" names unknown topic "${unknown[0]}" (known topics: ${[...known].join(', ')})`,
+      );
+    }
+  }
+  const now = ports.clock.now();
+  for (const feed of config.feeds) {
+    await ports.feeds.upsertFeed(
+      { feedId: feed.id, url: feed.url, title: feed.title, intervalMinutes: feed.intervalMinutes },
+      now,
+    );
+  }
+  for (const topic of config.topics) {
+    await ports.topics.putUserTopic(topic as { id: string } & Record<string, unknown>);
+  }
+  for (const subscriber of config.subscribers) {
+    await ports.subscriptions.putSubscriber({
+      subscriberId: subscriber.id,
+      name: subscriber.name,
+      topics: subscriber.topics,
+      channels: channelsOf(subscriber),
+      webhookSecret: subscriber.webhookSecret,
+      minScore: subscriber.minScore,
+      state: subscriber.paused ? 'paused' : 'active',
+    });
+  }
+  return { feeds: config.feeds.length, topics: config.topics.length, subscribers: config.subscribers.length };
+}

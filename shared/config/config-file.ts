@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { channelSchema } from '../messages/schemas.ts';
+import { ConfigError } from '../runtime/errors.ts';
+
+/**
+ * The configuration file (YAML or JSON — JSON is YAML): feeds, user topics, subscribers and
+ * delivery settings. `loadConfigFile` validates it with zod and names the bad field and its line.
+ */
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"');
+
+export const feedConfigSchema = z.strictObject({
+  id: slug,
+  url: httpUrl,
+  title: z.string().optional(),
+  /** Minutes between polls of this feed. */
+  intervalMinutes: z.number().int().min(1).max(1440).default(10),
+});
+
+const webhookConfigSchema = z.strictObject({
+  url: httpUrl,
+  format: z.enum(['json', 'slack']).default('json'),
+});
+
+export const subscriberConfigSchema = z
+  .strictObject({
+    id: slug,
+    name: z.string().optional(),
+    topics: z.array(z.string().min(1)).min(1, 'must list at least one topic'),
+    email: z.email().optional(),
+    webhooks: z.array(webhookConfigSchema).default([]),
+    /** Standard Webhooks secret (`whsec_` + base64); required when the subscriber has webhooks. */
+    webhookSecret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be "whsec_" followed by base64 (at least 16 characters)')
+      .optional(),
+    minScore: z.number().min(0).max(1).default(0),
+    paused: z.boolean().default(false),
+  })
+  .refine((s) => s.email !== undefined || s.webhooks.length > 0, {
+    message: 'needs an email or at least one webhook',
+  })
+  .refine((s) => s.webhooks.every((w) => w.format === 'slack') || s.webhookSecret !== undefined, {
+    message: 'needs a webhookSecret to sign its JSON webhooks',
+    path: ['webhookSecret'],
+  });
+
+export const deliveryConfigSchema = z.strictObject({
+  mailFrom: z.string().min(3).default('news-alerts@localhost'),
+  publicBaseUrl: httpUrl.optional(),
+  /** SMTP server (smtp://user:pass@host:587); without it, one-process mode writes to the outbox. */
+  smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+});
+
+export const configFileSchema = z.strictObject({
+  feeds: z.array(feedConfigSchema).default([]),
+  /** User-defined topics in the classifier's topic format (validated by the topic schema). */
+  topics: z.array(z.record(z.string(), z.unknown())).default([]),
+  subscribers: z.array(subscriberConfigSchema).default([]),
+  delivery: deliveryConfigSchema.default({ mailFrom: 'news-alerts@localhost' }),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type FeedConfig = z.infer<typeof feedConfigSchema>;
+export type SubscriberConfig = z.infer<typeof subscriberConfigSchema>;
+
+/** Reads, parses and validates a config file. Relative paths resolve against `cwd`. */
+export async function loadConfigFile(path: string, cwd = process.cwd()): Promise<ConfigFile> {
+  const fullPath = isAbsolute(path) ? path : resolve(cwd, path);
+  let text: string;
+  try {
+    text = await readFile(fullPath, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    throw new ConfigError(`config file cannot be read: ${reason} (${fullPath})`);
+  }
+  return parseConfigText(text, fullPath);
+}
+
+/** Parses config text; errors say which field is wrong and on which line of `source`. */
+export function parseConfigText(text: string, source: string): ConfigFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const syntaxError = doc.errors[0];
+  if (syntaxError) {
+    const at = syntaxError.linePos?.[0];
+    throw new ConfigError(
+      `config file is not valid YAML/JSON: ${syntaxError.message.split('\n')[0]} (${source}${at ? `:${at.line}` : ''})`,
+    );
+  }
+  const result = configFileSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+      const line = lineOf(doc, lineCounter, path);
+      const name = path.length > 0 ? path.join('.') : '(root)';
+      return `${name}: ${issue.message} (${source}${line ? `:${line}` : ''})`;
+    });
+    throw new ConfigError(`config file is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  checkReferences(result.data, source);
+  return result.data;
+}
+
+/** The line of the deepest node on `path` that exists in the document. */
+function lineOf(
+  doc: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+  path: (string | number)[],
+): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** Cross-field checks zod cannot see: unique ids. Topic ids are checked against the engine later. */
+function checkReferences(config: ConfigFile, source: string): void {
+  const duplicates = (ids: string[]) => ids.filter((id, i) => ids.indexOf(id) !== i);
+  const feedDupes = duplicates(config.feeds.map((f) => f.id));
+  if (feedDupes.length > 0) throw new ConfigError(`config file is invalid: feed id "${feedDupes[0]}" is used twice (${source})`);
+  const subDupes = duplicates(config.subscribers.map((s) => s.id));
+  if (subDupes.length > 0) {
+    throw new ConfigError(`config file is invalid: subscriber id "${subDupes[0]}" is used twice (${source})`);
+  }
+}
+
+/** Channels of a configured subscriber, with ids stable across edits of other channels. */
+export function channelsOf(subscriber: SubscriberConfig): z.infer<typeof channelSchema>[] {
+  const channels: z.infer<typeof channelSchema>[] = [];
+  if (subscriber.email) channels.push({ kind: 'email', channelId: 'email', address: subscriber.email });
+  for (const webhook of subscriber.webhooks) {
+    channels.push({ kind: 'webhook', channelId: `webhook-${shortHash(webhook.url)}`, url: webhook.url, format: webhook.format });
+  }
+  return channels;
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
