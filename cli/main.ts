@@ -31,16 +31,14 @@ const commands: Record<string, Command> = {
       '--once           poll every feed once, deliver what it finds, and exit',
     ],
     async run(values, _positionals, io) {
+      const options = {
+        config: values.config as string | undefined,
+        dataDir: values['data-dir'] as string | undefined,
+        port: parsePort(values.port as string | undefined),
+        once: values.once === true,
+      };
       const { runCommand } = await import('./commands/run.ts');
-      return runCommand(
-        {
-          config: values.config as string | undefined,
-          dataDir: values['data-dir'] as string | undefined,
-          port: parsePort(values.port as string | undefined),
-          once: values.once === true,
-        },
-        io,
-      );
+      return runCommand(options, io);
     },
   },
   demo: {

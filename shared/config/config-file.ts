@@ -90,9 +90,9 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxError = doc.errors[0];
   if (syntaxError) {
-    const at = syntaxError.linePos?.[0];
+    const at = lineCounter.linePos(syntaxError.pos[0]);
     throw new ConfigError(
-      `config file is not valid YAML/JSON: ${syntaxError.message.split('\n')[0]} (${source}${at ? `:${at.line}` : ''})`,
+      `config file is not valid YAML/JSON: ${syntaxError.message.split('\n')[0]} (${source}:${at.line})`,
     );
   }
   const result = configFileSchema.safeParse(doc.toJS() ?? {});
