@@ -1,0 +1,137 @@
+import { SendMessageBatchCommand, type BatchResultErrorEntry, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueName } from '../../../infra/topology.ts';
+import { InvalidMessageError, NewsAlertsError } from '../../runtime/errors.ts';
+import type { MessageQueue } from '../ports.ts';
+
+/** SQS's limits per SendMessageBatch request. */
+const MAX_BATCH_ENTRIES = 10;
+/**
+ * Largest body, and largest batch payload, we send: 256 KiB. AWS has since raised its limit to
+ * 1 MiB, but LocalStack and older tooling keep 256 KiB, and nothing of ours comes near it.
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Pause before the one retry of entries SQS failed on its side. */
+const RETRY_DELAY_MS = 100;
+
+/** Sending to a queue failed; names the queue and how many messages did not go. */
+export class QueueSendError extends NewsAlertsError {
+  readonly queue: QueueName;
+  readonly failedCount: number;
+
+  constructor(message: string, options: { queue: QueueName; failedCount: number; retryable: boolean; cause?: unknown }) {
+    super(message, { retryable: options.retryable, cause: options.cause });
+    this.queue = options.queue;
+    this.failedCount = options.failedCount;
+  }
+}
+
+/** A body over the size limit: resending it cannot help. */
+export class QueueMessageTooLargeError extends NewsAlertsError {
+  constructor(message: string) {
+    super(message, { retryable: false });
+  }
+}
+
+/**
+ * The MessageQueue port on SQS: bodies are JSON, sent with SendMessageBatch in requests of at
+ * most 10 entries and 256 KiB. Entries SQS fails on its side are retried once; what still
+ * fails raises a `QueueSendError` (retryable, unless every failure is the sender's fault, e.g.
+ * a body the queue refuses). All bodies are checked before anything is sent.
+ *
+ * Batches that went before a failure stay sent: the caller's retry sends them again, which is
+ * safe because every consumer is idempotent.
+ */
+export function createSqsMessageQueue(client: SQSClient, urls: Record<QueueName, string>): MessageQueue {
+  async function sendBatch(queue: QueueName, entries: SendMessageBatchRequestEntry[]): Promise<BatchResultErrorEntry[]> {
+    try {
+      const output = await client.send(new SendMessageBatchCommand({ QueueUrl: urls[queue], Entries: entries }));
+      return output.Failed ?? [];
+    } catch (error) {
+      const why = error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error);
+      throw new QueueSendError(`sending to queue ${queue} failed: ${why} (${entries.length} messages)`, {
+        queue,
+        failedCount: entries.length,
+        // Throttling, 5xx, network, or a missing queue / permission: environmental, so retried
+        // (and dead-lettered if it persists) rather than dropped.
+        retryable: true,
+        cause: error,
+      });
+    }
+  }
+
+  return {
+    async send(queue, bodies) {
+      if (bodies.length === 0) return;
+      const url = urls[queue];
+      if (!url) throw new QueueSendError(`sending to queue ${queue} failed: no URL configured`, { queue, failedCount: bodies.length, retryable: false });
+
+      const messages = bodies.map((body, index) => serialize(queue, body, index));
+      const failures: BatchResultErrorEntry[] = [];
+      for (const batch of toBatches(messages)) {
+        const failed = await sendBatch(queue, batch);
+        const retriable = failed.filter((f) => !f.SenderFault);
+        const senderFaults = failed.filter((f) => f.SenderFault);
+        failures.push(...senderFaults);
+        if (retriable.length > 0) {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+          const ids = new Set(retriable.map((f) => f.Id));
+          failures.push(...(await sendBatch(queue, batch.filter((entry) => ids.has(entry.Id)))));
+        }
+      }
+
+      if (failures.length > 0) {
+        const codes = [...new Set(failures.map((f) => f.Code ?? 'unknown'))].join(', ');
+        throw new QueueSendError(
+          `sending to queue ${queue} failed: ${failures.length} of ${bodies.length} messages rejected (${codes})`,
+          { queue, failedCount: failures.length, retryable: failures.some((f) => !f.SenderFault) },
+        );
+      }
+    },
+  };
+}
+
+/**
+ * JSON text of one body, with U+FFFE, U+FFFF and every character outside the BMP (emoji) written
+ * as `\uXXXX` escapes, which JSON.parse turns back into the same string. SQS refuses U+FFFE and
+ * U+FFFF in a body and JSON.stringify leaves them raw; fauxqs 2.4 also refuses characters
+ * outside the BMP (its check reads surrogate pairs as invalid), which real SQS accepts.
+ * Escaped, every body is accepted everywhere.
+ */
+function serialize(queue: QueueName, body: unknown, index: number): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(body);
+  } catch {
+    json = undefined; // a cycle or a BigInt
+  }
+  if (typeof json !== 'string') {
+    throw new InvalidMessageError(`sending to queue ${queue} failed: message ${index} is not JSON-serialisable`);
+  }
+  const text = json.replace(/[\uD800-\uDFFF\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_MESSAGE_BYTES) {
+    throw new QueueMessageTooLargeError(
+      `sending to queue ${queue} failed: message ${index} is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit`,
+    );
+  }
+  return text;
+}
+
+/** Groups bodies into requests of at most 10 entries and 256 KiB, with ids unique per request. */
+function toBatches(messages: string[]): SendMessageBatchRequestEntry[][] {
+  const batches: SendMessageBatchRequestEntry[][] = [];
+  let current: SendMessageBatchRequestEntry[] = [];
+  let currentBytes = 0;
+  messages.forEach((text, index) => {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (current.length === MAX_BATCH_ENTRIES || currentBytes + bytes > MAX_MESSAGE_BYTES) {
+      batches.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push({ Id: `m${index}`, MessageBody: text });
+    currentBytes += bytes;
+  });
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

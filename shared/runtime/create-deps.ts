@@ -1,0 +1,82 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueName } from '../../infra/topology.ts';
+import type { Env } from '../config/env.ts';
+import { createMailer } from '../mail/create-mailer.ts';
+import type { Mailer } from '../mail/ports.ts';
+import { createSqsMessageQueue } from '../queue/sqs/sqs-message-queue.ts';
+import {
+  createDocumentClient,
+  createDynamoDbDeliveryStore,
+  createDynamoDbFeedStore,
+  createDynamoDbSeenItemStore,
+  createDynamoDbSubscriptionStore,
+  createDynamoDbTopicStore,
+} from '../store/dynamodb/index.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Deps } from './deps.ts';
+import type { EventSink } from './events.ts';
+import { createLogEventSink } from './log-event-sink.ts';
+import { createLambdaLogger, type Log } from './logger.ts';
+
+export interface CreateDepsOptions {
+  /** DynamoDB endpoint (dynalite, DynamoDB Local); the SDK's own choice when absent. */
+  dynamodbEndpoint?: string;
+  /** SQS endpoint (fauxqs); the SDK's own choice when absent. */
+  sqsEndpoint?: string;
+  /** Region for both clients; the SDK's own choice (AWS_REGION) when absent. */
+  region?: string;
+  /** Static credentials for both clients (emulators accept any); the SDK chain when absent. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  log?: Log;
+  clock?: Clock;
+  fetch?: typeof globalThis.fetch;
+  events?: EventSink;
+  mailer?: Mailer;
+}
+
+/** Service name on every Lambda log line. */
+const SERVICE_NAME = 'news-alerts';
+
+/**
+ * Builds every dependency a handler needs: the one place that chooses adapters. Call it once
+ * per cold start (handlers do, lazily); the AWS clients it creates are reused by every event.
+ * In Lambda, pass no options: the SDK takes region, credentials and endpoint from the
+ * environment (`AWS_ENDPOINT_URL` under LocalStack). The local runtime and tests pass
+ * endpoints of the embedded engines and their own log, clock, events and mailer.
+ */
+export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLambdaLogger(SERVICE_NAME, env.LOG_LEVEL).log;
+  const common = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
+
+  const dynamodb = createDocumentClient(
+    new DynamoDBClient({ ...common, ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) }),
+  );
+  const sqs = new SQSClient({ ...common, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
+
+  const queueUrls: Record<QueueName, string> = {
+    poll: env.QUEUE_POLL_URL,
+    alert: env.QUEUE_ALERT_URL,
+    webhook: env.QUEUE_WEBHOOK_URL,
+    email: env.QUEUE_EMAIL_URL,
+  };
+
+  return {
+    env,
+    clock,
+    log,
+    feeds: createDynamoDbFeedStore({ client: dynamodb, tableName: env.TABLE_FEEDS }),
+    items: createDynamoDbSeenItemStore({ client: dynamodb, tableName: env.TABLE_ITEMS, clock }),
+    subscriptions: createDynamoDbSubscriptionStore({ client: dynamodb, tableName: env.TABLE_SUBSCRIPTIONS }),
+    deliveries: createDynamoDbDeliveryStore({ client: dynamodb, tableName: env.TABLE_DELIVERIES, clock }),
+    topics: createDynamoDbTopicStore({ client: dynamodb, tableName: env.TABLE_TOPICS, clock }),
+    queue: createSqsMessageQueue(sqs, queueUrls),
+    mailer: options.mailer ?? createMailer(env),
+    events: options.events ?? createLogEventSink(log),
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+  };
+}

@@ -1,0 +1,48 @@
+import type { EventSink, PipelineEvent } from './events.ts';
+import type { Log } from './logger.ts';
+
+/**
+ * An EventSink writing one info line per pipeline event (Lambda: one structured JSON line in
+ * CloudWatch, queryable by `event`). URLs are cut down before logging: a webhook URL is a
+ * credential (a Slack incoming webhook's path is its secret), and a feed URL's query can carry
+ * a token; the outlet's origin is what an operator needs.
+ */
+export function createLogEventSink(log: Log): EventSink {
+  return {
+    emit(event) {
+      log.info(event.type, toFields(event));
+    },
+  };
+}
+
+function toFields(event: PipelineEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'feed-polled':
+      return { event: event.type, ...event, url: withoutQuery(event.url) };
+    case 'delivered':
+      return { event: event.type, ...event, target: redactTarget(event.target) };
+    default:
+      return { event: event.type, ...event };
+  }
+}
+
+/** A URL without credentials, query or fragment; other text unchanged. */
+function withoutQuery(text: string): string {
+  const url = parseUrl(text);
+  return url ? `${url.origin}${url.pathname}` : text;
+}
+
+/** A webhook URL reduced to its origin (its path may be the secret); an email address as is. */
+function redactTarget(target: string): string {
+  const url = parseUrl(target);
+  return url ? `${url.origin}/…` : target;
+}
+
+function parseUrl(text: string): URL | undefined {
+  if (!/^https?:\/\//i.test(text)) return undefined;
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * DynamoDB adapters of the storage ports (shared/store/ports.ts). Each takes
+ * `{ client, tableName }`, with the client built once by `createDeps` (or a test).
+ */
+export { createDocumentClient, type DynamoDbTableOptions } from './document-client.ts';
+export { createDynamoDbFeedStore } from './feed-store.ts';
+export { createDynamoDbSeenItemStore } from './seen-item-store.ts';
+export { createDynamoDbSubscriptionStore } from './subscription-store.ts';
+export { createDynamoDbDeliveryStore } from './delivery-store.ts';
+export { createDynamoDbTopicStore } from './topic-store.ts';
+export { StoreError, isRetryableDynamoDbError } from './store-error.ts';

@@ -1,0 +1,110 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import type { ItemClaim, SeenItemStore } from '../ports.ts';
+import { batchGetRows } from './batch.ts';
+import { epochSeconds, isConditionalCheckFailed, statusOfOldItem } from './conditional.ts';
+import type { DynamoDbTableOptions } from './document-client.ts';
+import { itemRowSchema, parseRow } from './rows.ts';
+import { callStore, StoreError, toStoreError } from './store-error.ts';
+
+/** Claim attempts when the blocking marker vanishes between the write and the read. */
+const MAX_CLAIM_ATTEMPTS = 3;
+
+/**
+ * SeenItemStore on the items table (partition key `itemKey`, TTL attribute `expiresAt`).
+ *
+ * DynamoDB deletes expired rows lazily (up to days later), and locally a sweeper does; so a row
+ * whose `expiresAt` has passed counts as absent here: `findSeen` ignores it and `claim` takes it
+ * over, and an item that reappears after the retention window is new again, on every engine.
+ */
+export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { clock?: Clock }): SeenItemStore {
+  const { client, tableName } = options;
+  const clock = options.clock ?? systemClock;
+
+  /** The live status of a marker by a consistent read; undefined if absent or expired. */
+  async function readStatus(itemKey: string): Promise<'done' | 'pending' | undefined> {
+    const context = { table: tableName, operation: 'claim', key: `itemKey=${itemKey}` };
+    const output = await callStore(context, () =>
+      client.send(new GetCommand({ TableName: tableName, Key: { itemKey }, ConsistentRead: true })),
+    );
+    if (!output.Item) return undefined;
+    const row = parseRow(itemRowSchema, output.Item, context);
+    return row.expiresAt < epochSeconds(clock.now()) ? undefined : row.status;
+  }
+
+  return {
+    async findSeen(itemKeys) {
+      const seen = new Map<string, 'done' | 'pending'>();
+      const unique = [...new Set(itemKeys)];
+      if (unique.length === 0) return seen;
+      const rows = await batchGetRows(
+        client,
+        tableName,
+        unique.map((itemKey) => ({ itemKey })),
+        { operation: 'findSeen', projection: ['itemKey', 'status', 'expiresAt'] },
+      );
+      const now = epochSeconds(clock.now());
+      for (const raw of rows) {
+        const row = parseRow(itemRowSchema, raw, { table: tableName, operation: 'findSeen', key: `itemKey=${String(raw['itemKey'])}` });
+        if (row.expiresAt >= now) seen.set(row.itemKey, row.status);
+      }
+      return seen;
+    },
+
+    async claim(itemKey, expiresAt): Promise<ItemClaim> {
+      const context = { table: tableName, operation: 'claim', key: `itemKey=${itemKey}` };
+      for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { itemKey, status: 'pending', expiresAt },
+              // New, or an expired marker TTL has not deleted yet.
+              ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
+              ExpressionAttributeNames: { '#key': 'itemKey', '#expiresAt': 'expiresAt' },
+              ExpressionAttributeValues: { ':now': epochSeconds(clock.now()) },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          );
+          return 'new';
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+          // DynamoDB and DynamoDB Local return the blocking row; dynalite does not, so read it.
+          const old = statusOfOldItem(error);
+          const status = old === undefined ? await readStatus(itemKey) : parseRow(itemRowSchema.shape.status, old, context);
+          if (status) return status;
+          // The marker expired or was deleted between the write and the read: claim again.
+        }
+      }
+      throw new StoreError(
+        `claim on table ${tableName} failed: the marker kept changing over ${MAX_CLAIM_ATTEMPTS} attempts (itemKey=${itemKey})`,
+        { table: tableName, operation: 'claim', retryable: true },
+      );
+    },
+
+    async markDone(itemKey) {
+      const context = { table: tableName, operation: 'markDone', key: `itemKey=${itemKey}` };
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { itemKey },
+            UpdateExpression: 'SET #status = :done',
+            ConditionExpression: 'attribute_exists(#key)',
+            ExpressionAttributeNames: { '#status': 'status', '#key': 'itemKey' },
+            ExpressionAttributeValues: { ':done': 'done' },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+        // Without its claim the marker has no expiry, so do not create one. A retry claims the
+        // item afresh ('new') and redoes the work; deliveries are idempotent downstream.
+        throw new StoreError(`markDone on table ${tableName} failed: the item was never claimed (itemKey=${itemKey})`, {
+          table: tableName,
+          operation: 'markDone',
+          retryable: true,
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { formatZodIssues } from '../../config/format-zod-issues.ts';
+import { InvalidMessageError } from '../../runtime/errors.ts';
+import type { SubscriberPage, SubscriptionStore } from '../ports.ts';
+import { subscriberSchema, type Subscriber } from '../records.ts';
+import { batchWriteRows, type WriteRequest } from './batch.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { DynamoDbTableOptions } from './document-client.ts';
+import { parseRow, subscriptionRowSchema, type SubscriptionRow } from './rows.ts';
+import { callStore } from './store-error.ts';
+
+/** Upper bound on pages read by one call (a subscriber's topics, or a Scan of the table). */
+const MAX_PAGES = 1000;
+/** Largest page `pageByTopic` asks for. */
+const MAX_PAGE_SIZE = 1000;
+
+const subscriptionKeySchema = z.object({ topicId: z.string().min(1), subscriberId: z.string().min(1) }).strict();
+
+/**
+ * SubscriptionStore on the subscriptions table: partition key `topicId`, sort key
+ * `subscriberId`, GSI `bySubscriber` (subscriberId, topicId). Each row holds the whole
+ * subscriber, so fan-out reads a topic's subscribers with one Query and no joins.
+ *
+ * Every subscriber is returned whatever its state; the domain decides who is delivered to.
+ * Lookups by subscriber go through the GSI, which DynamoDB keeps eventually consistent: a
+ * subscriber written a moment ago can be missing from `getSubscriber` for a short while in AWS
+ * (the emulators are immediate). The rows read after the index are read consistently. Only key
+ * attributes are read from the index, so any projection works.
+ */
+export function createDynamoDbSubscriptionStore(
+  options: DynamoDbTableOptions & { subscriberIndexName?: string },
+): SubscriptionStore {
+  const { client, tableName } = options;
+  const indexName = options.subscriberIndexName ?? 'bySubscriber';
+
+  /** The topic ids of a subscriber's rows, from the GSI. */
+  async function topicIdsOf(subscriberId: string, operation: string): Promise<string[]> {
+    const topicIds: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const output = await callStore({ table: tableName, operation, key: `subscriberId=${subscriberId}` }, () =>
+        client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: '#sub = :sub',
+            ProjectionExpression: '#topic',
+            ExpressionAttributeNames: { '#sub': 'subscriberId', '#topic': 'topicId' },
+            ExpressionAttributeValues: { ':sub': subscriberId },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const row of output.Items ?? []) {
+        if (typeof row['topicId'] === 'string') topicIds.push(row['topicId']);
+      }
+      startKey = output.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return topicIds;
+  }
+
+  function toSubscriber(raw: Record<string, unknown>, operation: string): Subscriber {
+    const key = `topicId=${String(raw['topicId'])}, subscriberId=${String(raw['subscriberId'])}`;
+    const { topicId: _topicId, ...subscriber } = parseRow(subscriptionRowSchema, raw, { table: tableName, operation, key });
+    return subscriber;
+  }
+
+  return {
+    async putSubscriber(input) {
+      const parsed = subscriberSchema.safeParse(input);
+      if (!parsed.success) {
+        throw new InvalidMessageError(
+          `subscriber is invalid: ${formatZodIssues(parsed.error.issues)} (subscriber ${input.subscriberId})`,
+        );
+      }
+      const subscriber = parsed.data;
+      const topics = [...new Set(subscriber.topics)];
+      const key = `subscriberId=${subscriber.subscriberId}`;
+      // Write the new rows first and delete the rows of topics it left afterwards, so the
+      // subscriber never disappears half-way through an update.
+      const puts: WriteRequest[] = topics.map((topicId) => ({
+        PutRequest: { Item: { ...subscriber, topics, topicId } satisfies SubscriptionRow },
+      }));
+      await batchWriteRows(client, tableName, puts, { operation: 'putSubscriber', key });
+      const stale = (await topicIdsOf(subscriber.subscriberId, 'putSubscriber')).filter((t) => !topics.includes(t));
+      const deletes: WriteRequest[] = stale.map((topicId) => ({
+        DeleteRequest: { Key: { topicId, subscriberId: subscriber.subscriberId } },
+      }));
+      await batchWriteRows(client, tableName, deletes, { operation: 'putSubscriber', key });
+    },
+
+    async removeSubscriber(subscriberId) {
+      const topicIds = await topicIdsOf(subscriberId, 'removeSubscriber');
+      const deletes: WriteRequest[] = topicIds.map((topicId) => ({ DeleteRequest: { Key: { topicId, subscriberId } } }));
+      await batchWriteRows(client, tableName, deletes, { operation: 'removeSubscriber', key: `subscriberId=${subscriberId}` });
+      return topicIds.length > 0;
+    },
+
+    async getSubscriber(subscriberId) {
+      for (const topicId of await topicIdsOf(subscriberId, 'getSubscriber')) {
+        const context = { table: tableName, operation: 'getSubscriber', key: `topicId=${topicId}, subscriberId=${subscriberId}` };
+        const output = await callStore(context, () =>
+          client.send(new GetCommand({ TableName: tableName, Key: { topicId, subscriberId }, ConsistentRead: true })),
+        );
+        // The index can lag a delete; the next row will do.
+        if (output.Item) return toSubscriber(output.Item, 'getSubscriber');
+      }
+      return undefined;
+    },
+
+    async listSubscribers() {
+      const bySubscriber = new Map<string, Subscriber>();
+      let startKey: Record<string, unknown> | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const output = await callStore({ table: tableName, operation: 'listSubscribers' }, () =>
+          client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey })),
+        );
+        for (const row of output.Items ?? []) {
+          const subscriber = toSubscriber(row, 'listSubscribers');
+          if (!bySubscriber.has(subscriber.subscriberId)) bySubscriber.set(subscriber.subscriberId, subscriber);
+        }
+        startKey = output.LastEvaluatedKey;
+        if (!startKey) break;
+      }
+      return [...bySubscriber.values()].sort((a, b) => a.subscriberId.localeCompare(b.subscriberId));
+    },
+
+    async pageByTopic(topicId, { cursor, limit }): Promise<SubscriberPage> {
+      const startKey = cursor === undefined ? undefined : decodeCursor(cursor, subscriptionKeySchema, `topic ${topicId}`);
+      if (startKey && startKey.topicId !== topicId) {
+        throw new InvalidMessageError(`page cursor is not valid: it belongs to another topic (topic ${topicId})`);
+      }
+      const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(limit)));
+      const output = await callStore({ table: tableName, operation: 'pageByTopic', key: `topicId=${topicId}` }, () =>
+        client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#topic = :topic',
+            ExpressionAttributeNames: { '#topic': 'topicId' },
+            ExpressionAttributeValues: { ':topic': topicId },
+            ExclusiveStartKey: startKey,
+            Limit: pageSize,
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      const subscribers = (output.Items ?? []).map((row) => toSubscriber(row, 'pageByTopic'));
+      return output.LastEvaluatedKey ? { subscribers, nextCursor: encodeCursor(output.LastEvaluatedKey) } : { subscribers };
+    },
+  };
+}

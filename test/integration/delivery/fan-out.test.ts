@@ -1,0 +1,146 @@
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../../functions/fan-out/handler.ts';
+import { fanOut } from '../../../shared/fanout/fan-out.ts';
+import type { AlertMessage, Channel, DeliveryMessage } from '../../../shared/messages/schemas.ts';
+import type { Subscriber } from '../../../shared/store/records.ts';
+import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
+import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
+
+/**
+ * 1,200 subscribers: 0–799 on `talks`, 400–1199 on `sanctions` (400 on both). Every one has a
+ * webhook; every third also has email. Some are paused, and some ask for a score the `talks`
+ * match (0.6) does not reach but the `sanctions` one (0.9) does.
+ */
+const TOTAL = 1200;
+
+function population(): Subscriber[] {
+  return Array.from({ length: TOTAL }, (_, n) => {
+    const topics = n < 400 ? ['talks'] : n < 800 ? ['talks', 'sanctions'] : ['sanctions'];
+    const channels: Channel[] = [{ kind: 'webhook', channelId: 'hook', url: `https://hooks.example.org/${n}`, format: 'json' }];
+    if (n % 3 === 0) channels.push({ kind: 'email', channelId: 'mail', address: `reader${n}@example.org` });
+    return subscriber({
+      subscriberId: `s${String(n).padStart(4, '0')}`,
+      topics,
+      channels,
+      state: n % 50 === 7 ? 'paused' : 'active',
+      minScore: n % 10 === 3 ? 0.7 : 0,
+    });
+  });
+}
+
+/** Who should get the alert on which channels, worked out independently of fanOut. */
+function expectedDeliveryKeys(subscribers: Subscriber[], storyId: string): string[] {
+  const scores: Record<string, number> = { talks: 0.6, sanctions: 0.9 };
+  return subscribers
+    .filter((s) => s.state === 'active' && s.topics.some((t) => (scores[t] ?? 0) >= s.minScore))
+    .flatMap((s) => s.channels.map((c) => `${s.subscriberId}#${storyId}#${c.channelId}`))
+    .sort();
+}
+
+function alert(storyId: string): AlertMessage {
+  const base = deliveryMessage();
+  return {
+    version: 1,
+    storyId,
+    item: base.item,
+    topics: [
+      { topic: 'talks', label: 'Talks', score: 0.6, matched: [] },
+      { topic: 'sanctions', label: 'Sanctions', score: 0.9, matched: [] },
+    ],
+  };
+}
+
+async function putAll(engines: PipelineEngines, subscribers: Subscriber[]): Promise<void> {
+  const pending = [...subscribers];
+  const worker = async () => {
+    for (let next = pending.shift(); next; next = pending.shift()) await engines.deps.subscriptions.putSubscriber(next);
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+let engines: PipelineEngines;
+let subscribers: Subscriber[];
+
+beforeAll(async () => {
+  engines = await startPipelineEngines();
+  subscribers = population();
+  await putAll(engines, subscribers);
+});
+
+afterAll(async () => {
+  await engines?.stop();
+});
+
+describe('fanOut against dynalite and fauxqs', () => {
+  it('queues one delivery per (subscriber, channel), continuing with follow-up messages', async () => {
+    // Prepare
+    const storyId = 'story-fanout';
+    let message: AlertMessage | undefined = alert(storyId);
+    const followUps: AlertMessage[] = [];
+
+    // Act: play the alert queue's consumer until no follow-up is left.
+    for (let invocation = 0; message && invocation < 20; invocation++) {
+      const summary = await fanOut(message, engines.deps, { pageSize: 250, maxPages: 2 });
+      const queued = (await engines.drain('alert')) as AlertMessage[];
+      expect(queued.length).toBe(summary.continuation ? 1 : 0);
+      followUps.push(...queued);
+      message = queued[0];
+    }
+    const webhook = (await engines.drain('webhook')) as DeliveryMessage[];
+    const email = (await engines.drain('email')) as DeliveryMessage[];
+
+    // Assess
+    const keys = [...webhook, ...email].map((d) => d.deliveryKey).sort();
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(expectedDeliveryKeys(subscribers, storyId));
+    expect(webhook.every((d) => d.channel.kind === 'webhook')).toBe(true);
+    expect(email.every((d) => d.channel.kind === 'email')).toBe(true);
+    // 800 + 800 subscription rows in pages of 250, two pages per invocation.
+    expect(followUps.length).toBeGreaterThanOrEqual(3);
+    expect(followUps.some((f) => f.cursor?.exclusiveStartKey !== undefined)).toBe(true);
+    expect(followUps.some((f) => f.cursor?.topicIndex === 1)).toBe(true);
+  });
+
+  it('carries only the topics that reach each subscriber', async () => {
+    const storyId = 'story-topics';
+    let message: AlertMessage | undefined = alert(storyId);
+    while (message) {
+      await fanOut(message, engines.deps, { pageSize: 1000, maxPages: 10 });
+      message = ((await engines.drain('alert')) as AlertMessage[])[0];
+    }
+
+    const webhook = (await engines.drain('webhook')) as DeliveryMessage[];
+    await engines.drain('email');
+
+    const bySubscriber = new Map(webhook.map((d) => [d.subscriberId, d.topics.map((t) => t.topic)]));
+    expect(bySubscriber.get('s0000')).toEqual(['talks']);
+    expect(bySubscriber.get('s0400')).toEqual(['talks', 'sanctions']);
+    // s0403 asks for 0.7: talks (0.6) does not reach them, sanctions (0.9) does.
+    expect(bySubscriber.get('s0403')).toEqual(['sanctions']);
+    expect(bySubscriber.has('s0003')).toBe(false);
+    expect(bySubscriber.get('s1199')).toEqual(['sanctions']);
+  });
+
+  it('runs through the handler: a redelivered alert queues the same delivery keys again (deliver-* dedups them)', async () => {
+    const handler = createHandler(engines.deps);
+    const body = JSON.stringify({ ...alert('story-handler'), topics: [alert('story-handler').topics[1]!] });
+    const event = (id: string): SQSEvent =>
+      ({ Records: [{ messageId: id, body, attributes: { ApproximateReceiveCount: '1' } }] }) as unknown as SQSEvent;
+
+    const first = await handler(event('a'));
+    const second = await handler(event('b'));
+    const invalid = await handler({ Records: [{ messageId: 'c', body: '{"version":2}', attributes: {} }] } as unknown as SQSEvent);
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(invalid.batchItemFailures).toEqual([{ itemIdentifier: 'c' }]);
+    // 800 sanctions rows in 500-row pages, two pages per invocation: no follow-up needed.
+    expect(await engines.drain('alert')).toEqual([]);
+    const webhook = (await engines.drain('webhook')) as DeliveryMessage[];
+    await engines.drain('email');
+    const keys = webhook.map((d) => d.deliveryKey);
+    const distinct = new Set(keys);
+    expect(keys.length).toBe(distinct.size * 2);
+  });
+});

@@ -1,0 +1,167 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  localCredentials,
+  localRegion,
+  startDynaliteEngine,
+  startFauxqsEngine,
+  type DynaliteEngine,
+  type FauxqsEngine,
+} from '../../../infra/local/engines.ts';
+import { createQueues, createTables } from '../../../infra/local/provision.ts';
+import { readEnv, type Env } from '../../../shared/config/env.ts';
+import { createDeps } from '../../../shared/runtime/create-deps.ts';
+import type { PipelineEvent } from '../../../shared/runtime/events.ts';
+import { createLogEventSink } from '../../../shared/runtime/log-event-sink.ts';
+import type { Log } from '../../../shared/runtime/logger.ts';
+
+interface LogLine {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+function createCapturingLog(): Log & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push({ level, message, fields });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+describe('createDeps', () => {
+  let dynalite: DynaliteEngine;
+  let fauxqs: FauxqsEngine;
+  let env: Env;
+  let outbox: string;
+
+  beforeAll(async () => {
+    [dynalite, fauxqs] = await Promise.all([startDynaliteEngine(), startFauxqsEngine()]);
+    const ddb = new DynamoDBClient({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
+    const sqs = new SQSClient({ endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
+    const tables = await createTables(ddb, 'deps');
+    const queues = await createQueues(sqs, { prefix: 'deps' });
+    ddb.destroy();
+    sqs.destroy();
+    outbox = mkdtempSync(join(tmpdir(), 'news-alerts-deps-'));
+    env = readEnv({
+      TABLE_FEEDS: tables.feeds,
+      TABLE_ITEMS: tables.items,
+      TABLE_SUBSCRIPTIONS: tables.subscriptions,
+      TABLE_DELIVERIES: tables.deliveries,
+      TABLE_TOPICS: tables.topics,
+      QUEUE_POLL_URL: queues.poll.url,
+      QUEUE_ALERT_URL: queues.alert.url,
+      QUEUE_WEBHOOK_URL: queues.webhook.url,
+      QUEUE_EMAIL_URL: queues.email.url,
+      MAIL_TRANSPORT: 'outbox',
+      MAIL_FROM: 'alerts@example.org',
+      OUTBOX_DIR: outbox,
+      LOG_LEVEL: 'SILENT',
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all([dynalite?.stop(), fauxqs?.stop()]);
+    if (outbox) rmSync(outbox, { recursive: true, force: true });
+  });
+
+  it('wires the stores, the queue, the mailer and the injected ports to the given engines', async () => {
+    const log = createCapturingLog();
+    const clock = { now: () => new Date('2030-03-01T00:00:00Z') };
+    const fetchStub: typeof fetch = async () => new Response('unused');
+    const deps = createDeps(env, {
+      dynamodbEndpoint: dynalite.endpoint,
+      sqsEndpoint: fauxqs.endpoint,
+      region: localRegion,
+      credentials: localCredentials,
+      log,
+      clock,
+      fetch: fetchStub,
+    });
+
+    expect(deps.env).toBe(env);
+    expect(deps.clock).toBe(clock);
+    expect(deps.log).toBe(log);
+    expect(deps.fetch).toBe(fetchStub);
+
+    await deps.feeds.upsertFeed({ feedId: 'deps-feed', url: 'https://example.org/rss', intervalMinutes: 5 }, clock.now());
+    expect((await deps.feeds.getFeed('deps-feed'))?.nextPollAt).toBe('2030-03-01T00:00:00.000Z');
+    expect(await deps.items.claim('deps#1', 2_000_000_000)).toBe('new');
+    expect(await deps.deliveries.begin('deps#d1', 2_000_000_000)).toBe('new');
+    await deps.topics.putUserTopic({ id: 'deps-topic' });
+    expect(await deps.topics.listUserTopics()).toEqual([{ id: 'deps-topic' }]);
+    expect(await deps.subscriptions.listSubscribers()).toEqual([]);
+
+    await deps.queue.send('poll', [{ feedId: 'deps-feed', plannedAt: '2030-03-01T00:00:00Z' }]);
+    const reader = new SQSClient({ endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
+    const { Messages = [] } = await reader.send(new ReceiveMessageCommand({ QueueUrl: env.QUEUE_POLL_URL, MaxNumberOfMessages: 10 }));
+    reader.destroy();
+    expect(Messages.map((m) => JSON.parse(m.Body ?? ''))).toEqual([{ feedId: 'deps-feed', plannedAt: '2030-03-01T00:00:00Z' }]);
+
+    // The mailer MAIL_TRANSPORT names: the outbox folder.
+    await deps.mailer.send({
+      from: env.MAIL_FROM,
+      to: 'reader@example.org',
+      subject: 'Hello',
+      text: 'Hello',
+      html: '<p>Hello</p>',
+      messageId: '<deps-1@example.org>',
+      headers: {},
+    });
+    expect(readdirSync(outbox).length).toBeGreaterThan(0);
+
+    // Events default to log lines on the injected log.
+    deps.events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId: 's1', storyId: 'story-1', reason: 'already-sent' });
+    expect(log.lines).toContainEqual({
+      level: 'info',
+      message: 'delivery-skipped',
+      fields: { event: 'delivery-skipped', type: 'delivery-skipped', channel: 'email', subscriberId: 's1', storyId: 'story-1', reason: 'already-sent' },
+    });
+  });
+
+  it('builds the Lambda way (no options) without touching the network', () => {
+    const deps = createDeps(env);
+    expect(Object.keys(deps).sort()).toEqual(
+      ['clock', 'deliveries', 'env', 'events', 'feeds', 'fetch', 'items', 'log', 'mailer', 'queue', 'subscriptions', 'topics'],
+    );
+    expect(deps.clock.now()).toBeInstanceOf(Date);
+  });
+});
+
+describe('createLogEventSink', () => {
+  it('writes one info line per event, named by its type', () => {
+    const log = createCapturingLog();
+    const events: PipelineEvent[] = [
+      { type: 'feed-polled', feedId: 'f1', url: 'https://news.example/rss', status: 'ok', items: 10, new: 2, duplicates: 8 },
+      { type: 'alert', storyId: 's', feedId: 'f1', title: 'Talks', link: null, topics: [{ topic: 'talks', score: 0.8, matched: ['talks'] }] },
+      { type: 'delivery-failed', channel: 'webhook', subscriberId: 'sub', storyId: 's', error: 'HTTP 500', permanent: false },
+    ];
+    const sink = createLogEventSink(log);
+    for (const event of events) sink.emit(event);
+
+    expect(log.lines.map((l) => [l.level, l.message])).toEqual([
+      ['info', 'feed-polled'],
+      ['info', 'alert'],
+      ['info', 'delivery-failed'],
+    ]);
+    expect(log.lines[1]?.fields).toEqual({ event: 'alert', ...events[1] });
+  });
+
+  it('keeps secrets in URLs out of the log: webhook paths, feed queries', () => {
+    const log = createCapturingLog();
+    const sink = createLogEventSink(log);
+    sink.emit({ type: 'delivered', channel: 'webhook', subscriberId: 'sub', storyId: 's', target: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET' });
+    sink.emit({ type: 'delivered', channel: 'email', subscriberId: 'sub', storyId: 's', target: 'reader@example.org' });
+    sink.emit({ type: 'feed-polled', feedId: 'f', url: 'https://user:pw@private.example/feed.xml?token=SECRET#x', status: 'error', items: 0, new: 0, duplicates: 0, error: 'HTTP 401' });
+
+    const text = JSON.stringify(log.lines);
+    expect(text).not.toContain('SECRET');
+    expect(text).not.toContain('pw@');
+    expect(log.lines[0]?.fields?.['target']).toBe('https://hooks.slack.com/…');
+    expect(log.lines[1]?.fields?.['target']).toBe('reader@example.org');
+    expect(log.lines[2]?.fields?.['url']).toBe('https://private.example/feed.xml');
+  });
+});

@@ -1,0 +1,533 @@
+/**
+ * The DynamoDB store suite, run against every engine we support (dynalite in-process, DynamoDB
+ * Local under Java) so the adapters are held to the same behaviour on each and any emulator
+ * drift shows up as a failure on one engine only.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
+import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
+import type { Clock } from '../../../shared/runtime/clock.ts';
+import { InvalidMessageError } from '../../../shared/runtime/errors.ts';
+import {
+  createDocumentClient,
+  createDynamoDbDeliveryStore,
+  createDynamoDbFeedStore,
+  createDynamoDbSeenItemStore,
+  createDynamoDbSubscriptionStore,
+  createDynamoDbTopicStore,
+  StoreError,
+} from '../../../shared/store/dynamodb/index.ts';
+import type { Subscriber } from '../../../shared/store/records.ts';
+
+export interface DynamoDbTestEngine {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** A clock the test moves by hand. */
+function createTestClock(start: string): Clock & { set(iso: string): void } {
+  let current = new Date(start);
+  return { now: () => new Date(current), set: (iso) => (current = new Date(iso)) };
+}
+
+const epoch = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+
+/** Runs the whole store suite against one engine; with `skipReason`, reports it skipped. */
+export function describeStoreSuite(
+  engineName: string,
+  startEngine: () => Promise<DynamoDbTestEngine>,
+  options: { skipReason?: string } = {},
+): void {
+  if (options.skipReason) {
+    console.warn(`[store suite] SKIPPED on ${engineName}: ${options.skipReason}`);
+  }
+
+  describe.skipIf(Boolean(options.skipReason))(`DynamoDB stores on ${engineName}`, () => {
+    let engine: DynamoDbTestEngine | undefined;
+    let raw: DynamoDBClient;
+    let doc: DynamoDBDocumentClient;
+    let tables: ProvisionedTables;
+    const clock = createTestClock('2030-01-01T00:00:00.000Z');
+
+    beforeAll(async () => {
+      engine = await startEngine();
+      raw = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+      doc = createDocumentClient(raw);
+      tables = await createTables(raw, `suite-${Date.now().toString(36)}`);
+    });
+
+    afterAll(async () => {
+      raw?.destroy();
+      await engine?.stop();
+    });
+
+    const feedStore = (scanPageSize?: number) =>
+      createDynamoDbFeedStore({ client: doc, tableName: tables.feeds, ...(scanPageSize ? { scanPageSize } : {}) });
+    const itemStore = () => createDynamoDbSeenItemStore({ client: doc, tableName: tables.items, clock });
+    const subscriptionStore = () => createDynamoDbSubscriptionStore({ client: doc, tableName: tables.subscriptions });
+    const deliveryStore = () => createDynamoDbDeliveryStore({ client: doc, tableName: tables.deliveries, clock });
+    const topicStore = () => createDynamoDbTopicStore({ client: doc, tableName: tables.topics, clock });
+
+    async function rawRow(tableName: string, key: Record<string, string>) {
+      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      return Item;
+    }
+
+    describe('FeedStore', () => {
+      it('creates a feed due at once, with no errors, and reads it back', async () => {
+        const feeds = feedStore();
+        await feeds.upsertFeed({ feedId: 'f-create', url: 'https://example.org/rss', title: 'Example', intervalMinutes: 15 }, new Date('2030-01-01T00:00:00Z'));
+
+        expect(await feeds.getFeed('f-create')).toEqual({
+          feedId: 'f-create',
+          url: 'https://example.org/rss',
+          title: 'Example',
+          intervalMinutes: 15,
+          nextPollAt: '2030-01-01T00:00:00.000Z',
+          consecutiveErrors: 0,
+        });
+        expect(await feeds.getFeed('f-missing')).toBeUndefined();
+      });
+
+      it('replaces a feed definition but keeps its poll state', async () => {
+        const feeds = feedStore();
+        await feeds.upsertFeed({ feedId: 'f-upd', url: 'https://a.example/rss', title: 'A', intervalMinutes: 10 }, new Date('2030-01-01T00:00:00Z'));
+        await feeds.recordPollFailure('f-upd', { at: '2030-01-01T00:01:00Z', error: 'HTTP 500', nextPollAt: '2030-01-01T00:30:00Z' });
+
+        await feeds.upsertFeed({ feedId: 'f-upd', url: 'https://b.example/rss', intervalMinutes: 60 }, new Date('2030-02-01T00:00:00Z'));
+
+        const feed = await feeds.getFeed('f-upd');
+        expect(feed).toMatchObject({ url: 'https://b.example/rss', intervalMinutes: 60, nextPollAt: '2030-01-01T00:30:00.000Z', consecutiveErrors: 1, lastError: 'HTTP 500' });
+        expect(feed?.title).toBeUndefined();
+      });
+
+      it('lists and removes feeds', async () => {
+        const feeds = feedStore();
+        await feeds.upsertFeed({ feedId: 'f-list-b', url: 'https://b.example/rss', intervalMinutes: 5 }, new Date('2030-01-01T00:00:00Z'));
+        await feeds.upsertFeed({ feedId: 'f-list-a', url: 'https://a.example/rss', intervalMinutes: 5 }, new Date('2030-01-01T00:00:00Z'));
+
+        const ids = (await feeds.listFeeds()).map((f) => f.feedId).filter((id) => id.startsWith('f-list-'));
+        expect(ids).toEqual(['f-list-a', 'f-list-b']);
+
+        await feeds.removeFeed('f-list-a');
+        expect(await feeds.getFeed('f-list-a')).toBeUndefined();
+        expect((await feeds.listFeeds()).map((f) => f.feedId)).not.toContain('f-list-a');
+      });
+
+      it('lists due feeds across scan pages, most overdue first, at most the limit', async () => {
+        const feeds = feedStore(2);
+        const dueTimes = ['2031-05-01T00:03:00Z', '2031-05-01T00:01:00Z', '2031-05-01T00:02:00Z', '2031-05-01T00:10:00Z', '2031-05-01T00:20:00Z'];
+        for (const [i, at] of dueTimes.entries()) {
+          await feeds.upsertFeed({ feedId: `f-due-${i}`, url: `https://due${i}.example/rss`, intervalMinutes: 5 }, new Date(at));
+        }
+        // Everything else in the table (other tests' feeds) is due in 2030; move "now" so only
+        // these count, by comparing against the 2031 window.
+        const due = (await feeds.listDueFeeds(new Date('2031-05-01T00:05:00Z'), 100)).filter((f) => f.feedId.startsWith('f-due-'));
+        expect(due.map((f) => f.feedId)).toEqual(['f-due-1', 'f-due-2', 'f-due-0']);
+
+        const limited = await feeds.listDueFeeds(new Date('2031-05-01T00:05:00Z'), 2);
+        expect(limited).toHaveLength(2);
+        expect(await feeds.listDueFeeds(new Date('2031-05-01T00:05:00Z'), 0)).toEqual([]);
+      });
+
+      it('claims a poll only while nextPollAt is unchanged, once among concurrent planners', async () => {
+        const feeds = feedStore();
+        await feeds.upsertFeed({ feedId: 'f-claim', url: 'https://claim.example/rss', intervalMinutes: 5 }, new Date('2030-01-01T00:00:00Z'));
+        const expected = (await feeds.getFeed('f-claim'))!.nextPollAt;
+
+        const results = await Promise.all(
+          Array.from({ length: 5 }, () => feeds.claimPoll('f-claim', expected, '2030-01-01T00:05:00.000Z')),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await feeds.getFeed('f-claim'))?.nextPollAt).toBe('2030-01-01T00:05:00.000Z');
+
+        expect(await feeds.claimPoll('f-claim', expected, '2030-01-01T00:10:00.000Z')).toBe(false);
+        expect(await feeds.claimPoll('f-never-added', expected, '2030-01-01T00:10:00.000Z')).toBe(false);
+        expect(await feeds.getFeed('f-never-added')).toBeUndefined();
+      });
+
+      it('records a success: validators kept, errors reset', async () => {
+        const feeds = feedStore();
+        await feeds.upsertFeed({ feedId: 'f-ok', url: 'https://ok.example/rss', intervalMinutes: 5 }, new Date('2030-01-01T00:00:00Z'));
+        await feeds.recordPollFailure('f-ok', { at: '2030-01-01T00:00:10Z', error: 'timeout', nextPollAt: '2030-01-01T00:10:00Z' });
+
+        await feeds.recordPollSuccess('f-ok', { at: '2030-01-01T00:11:00Z', etag: '"abc"', lastModified: 'Wed, 01 Jan 2030 00:00:00 GMT', title: 'OK News' });
+
+        const feed = await feeds.getFeed('f-ok');
+        expect(feed).toMatchObject({
+          etag: '"abc"',
+          lastModified: 'Wed, 01 Jan 2030 00:00:00 GMT',
+          title: 'OK News',
+          consecutiveErrors: 0,
+          lastSuccessAt: '2030-01-01T00:11:00.000Z',
+          lastPolledAt: '2030-01-01T00:11:00.000Z',
+        });
+        expect(feed?.lastError).toBeUndefined();
+      });
+
+      it('records failures: counts them, stores nextPollAt in UTC, truncates the error', async () => {
+        const feeds = feedStore();
+        await feeds.upsertFeed({ feedId: 'f-err', url: 'https://err.example/rss', intervalMinutes: 5 }, new Date('2030-01-01T00:00:00Z'));
+
+        await feeds.recordPollFailure('f-err', { at: '2030-01-01T00:00:10Z', error: 'first', nextPollAt: '2030-01-01T00:10:00Z' });
+        await feeds.recordPollFailure('f-err', { at: '2030-01-01T00:10:10Z', error: 'x'.repeat(5000), nextPollAt: '2030-01-01T02:30:00+02:00' });
+
+        const feed = await feeds.getFeed('f-err');
+        expect(feed).toMatchObject({ consecutiveErrors: 2, nextPollAt: '2030-01-01T00:30:00.000Z', lastPolledAt: '2030-01-01T00:10:10.000Z' });
+        expect(feed?.lastError).toHaveLength(1000);
+      });
+
+      it('does not resurrect a removed feed when its poll outcome arrives late', async () => {
+        const feeds = feedStore();
+        await feeds.recordPollSuccess('f-gone', { at: '2030-01-01T00:00:00Z', etag: '"x"' });
+        await feeds.recordPollFailure('f-gone', { at: '2030-01-01T00:00:00Z', error: 'boom', nextPollAt: '2030-01-01T00:10:00Z' });
+        expect(await rawRow(tables.feeds, { feedId: 'f-gone' })).toBeUndefined();
+      });
+
+      it('refuses a stored row that fails its schema, naming the feed', async () => {
+        await doc.send(new PutCommand({ TableName: tables.feeds, Item: { feedId: 'f-corrupt', url: 'not a url', intervalMinutes: 5, nextPollAt: 'soon' } }));
+
+        const error = await feedStore().getFeed('f-corrupt').catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreError);
+        expect((error as StoreError).retryable).toBe(false);
+        expect((error as StoreError).message).toMatch(/getFeed on table .*feeds failed: stored row is invalid: .*url.*\(feedId=f-corrupt\)/);
+        expect((error as StoreError).message).not.toContain('not a url');
+      });
+    });
+
+    describe('SeenItemStore', () => {
+      const future = epoch('2030-02-01T00:00:00Z');
+
+      it('claims a new key once, then reports it pending, then done', async () => {
+        const items = itemStore();
+        expect(await items.claim('feed#item-1', future)).toBe('new');
+        expect(await items.claim('feed#item-1', future)).toBe('pending');
+        await items.markDone('feed#item-1');
+        expect(await items.claim('feed#item-1', future)).toBe('done');
+        expect(await rawRow(tables.items, { itemKey: 'feed#item-1' })).toEqual({ itemKey: 'feed#item-1', status: 'done', expiresAt: future });
+      });
+
+      it('gives exactly one of 10 concurrent claims of the same key "new"', async () => {
+        const items = itemStore();
+        const results = await Promise.all(Array.from({ length: 10 }, () => items.claim('feed#race', future)));
+        expect(results.filter((r) => r === 'new')).toHaveLength(1);
+        expect(results.filter((r) => r === 'pending')).toHaveLength(9);
+      });
+
+      it('finds seen keys in batches of 100 (250 keys, duplicates included)', async () => {
+        const items = itemStore();
+        const keys = Array.from({ length: 250 }, (_, i) => `batch#${i}`);
+        for (const key of keys.filter((_, i) => i % 7 === 0)) await items.claim(key, future);
+        for (const key of keys.filter((_, i) => i % 14 === 0)) await items.markDone(key);
+
+        const seen = await items.findSeen([...keys, 'batch#0', 'batch#7']);
+
+        const expected = new Map(keys.filter((_, i) => i % 7 === 0).map((key, j) => [key, j % 2 === 0 ? 'done' : 'pending'] as const));
+        expect(seen).toEqual(expected);
+        expect(await items.findSeen([])).toEqual(new Map());
+      });
+
+      it('treats a marker past its expiry as absent: not seen, and claimable again', async () => {
+        const items = itemStore();
+        await items.claim('feed#old', epoch('2029-12-31T00:00:00Z'));
+        expect(await items.findSeen(['feed#old'])).toEqual(new Map());
+        expect(await items.claim('feed#old', future)).toBe('new');
+        expect(await items.findSeen(['feed#old'])).toEqual(new Map([['feed#old', 'pending']]));
+      });
+
+      it('fails markDone of a key never claimed (retryable), without creating a row', async () => {
+        const error = await itemStore().markDone('feed#never').catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreError);
+        expect((error as StoreError).retryable).toBe(true);
+        expect((error as StoreError).message).toContain('itemKey=feed#never');
+        expect(await rawRow(tables.items, { itemKey: 'feed#never' })).toBeUndefined();
+      });
+    });
+
+    describe('SubscriptionStore', () => {
+      const subscriber = (id: string, topics: string[], extra: Partial<Subscriber> = {}): Subscriber => ({
+        subscriberId: id,
+        name: `Subscriber ${id}`,
+        topics,
+        channels: [
+          { kind: 'webhook', channelId: 'hook', url: 'https://hooks.example/in', format: 'json' },
+          { kind: 'email', channelId: 'mail', address: `${id}@example.org` },
+        ],
+        webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        minScore: 0.4,
+        state: 'active',
+        ...extra,
+      });
+
+      it('writes a subscriber and reads the whole of it back', async () => {
+        const subscriptions = subscriptionStore();
+        const s = subscriber('s-round', ['talks', 'sanctions'], { state: 'paused' });
+        await subscriptions.putSubscriber(s);
+        expect(await subscriptions.getSubscriber('s-round')).toEqual(s);
+        expect(await subscriptions.getSubscriber('s-nobody')).toBeUndefined();
+      });
+
+      it('moves a subscriber between topics: rows of topics it left are deleted', async () => {
+        const subscriptions = subscriptionStore();
+        await subscriptions.putSubscriber(subscriber('s-move', ['t-move-a', 't-move-b']));
+        await subscriptions.putSubscriber(subscriber('s-move', ['t-move-b', 't-move-c'], { minScore: 0.9 }));
+
+        expect((await subscriptions.pageByTopic('t-move-a', { limit: 10 })).subscribers).toEqual([]);
+        const onB = await subscriptions.pageByTopic('t-move-b', { limit: 10 });
+        expect(onB.subscribers).toEqual([subscriber('s-move', ['t-move-b', 't-move-c'], { minScore: 0.9 })]);
+        expect((await subscriptions.pageByTopic('t-move-c', { limit: 10 })).subscribers).toHaveLength(1);
+        expect(await rawRow(tables.subscriptions, { topicId: 't-move-a', subscriberId: 's-move' })).toBeUndefined();
+      });
+
+      it('removes a subscriber from every topic, and says whether it existed', async () => {
+        const subscriptions = subscriptionStore();
+        await subscriptions.putSubscriber(subscriber('s-rm', ['t-rm-1', 't-rm-2']));
+        expect(await subscriptions.removeSubscriber('s-rm')).toBe(true);
+        expect(await subscriptions.getSubscriber('s-rm')).toBeUndefined();
+        expect((await subscriptions.pageByTopic('t-rm-1', { limit: 10 })).subscribers).toEqual([]);
+        expect(await subscriptions.removeSubscriber('s-rm')).toBe(false);
+      });
+
+      it('lists each subscriber once, whatever its number of topics', async () => {
+        const subscriptions = subscriptionStore();
+        await subscriptions.putSubscriber(subscriber('s-list-1', ['t-l-1', 't-l-2', 't-l-3']));
+        await subscriptions.putSubscriber(subscriber('s-list-2', ['t-l-1']));
+        const listed = (await subscriptions.listSubscribers()).filter((s) => s.subscriberId.startsWith('s-list-'));
+        expect(listed.map((s) => s.subscriberId)).toEqual(['s-list-1', 's-list-2']);
+        expect(listed[0]?.topics).toEqual(['t-l-1', 't-l-2', 't-l-3']);
+      });
+
+      it('pages through a topic with an opaque cursor, returning every state', async () => {
+        const subscriptions = subscriptionStore();
+        const states = ['active', 'pending', 'paused', 'unsubscribed'] as const;
+        for (let i = 0; i < 25; i++) {
+          await subscriptions.putSubscriber(subscriber(`s-page-${String(i).padStart(2, '0')}`, ['t-page'], { state: states[i % 4]! }));
+        }
+
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await subscriptions.pageByTopic('t-page', { limit: 10, ...(cursor ? { cursor } : {}) });
+          expect(page.subscribers.length).toBeLessThanOrEqual(10);
+          seen.push(...page.subscribers.map((s) => s.subscriberId));
+          cursor = page.nextCursor;
+          if (cursor) expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+          pages++;
+        } while (cursor && pages < 10);
+
+        expect(cursor).toBeUndefined();
+        expect(seen).toHaveLength(25);
+        expect(new Set(seen).size).toBe(25);
+        expect(pages).toBeGreaterThanOrEqual(3);
+      });
+
+      it('refuses a cursor that is not one, or belongs to another topic', async () => {
+        const subscriptions = subscriptionStore();
+        await subscriptions.putSubscriber(subscriber('s-cur-1', ['t-cur']));
+        await subscriptions.putSubscriber(subscriber('s-cur-2', ['t-cur']));
+        const { nextCursor } = await subscriptions.pageByTopic('t-cur', { limit: 1 });
+        expect(nextCursor).toBeDefined();
+
+        await expect(subscriptions.pageByTopic('t-cur', { limit: 1, cursor: '!!not-base64!!' })).rejects.toBeInstanceOf(InvalidMessageError);
+        await expect(
+          subscriptions.pageByTopic('t-cur', { limit: 1, cursor: Buffer.from('{"evil":1}').toString('base64url') }),
+        ).rejects.toThrow(/page cursor is not valid/);
+        await expect(subscriptions.pageByTopic('t-other', { limit: 1, cursor: nextCursor! })).rejects.toThrow(/another topic/);
+      });
+
+      it('refuses an invalid subscriber without writing anything', async () => {
+        const bad = { ...subscriber('s-bad', ['t-bad']), channels: [] } as Subscriber;
+        await expect(subscriptionStore().putSubscriber(bad)).rejects.toBeInstanceOf(InvalidMessageError);
+        expect(await rawRow(tables.subscriptions, { topicId: 't-bad', subscriberId: 's-bad' })).toBeUndefined();
+      });
+    });
+
+    describe('DeliveryStore', () => {
+      const future = epoch('2030-02-01T00:00:00Z');
+
+      it('begins a delivery once; later attempts see it in progress, then sent', async () => {
+        const deliveries = deliveryStore();
+        expect(await deliveries.begin('s1#story#hook', future)).toBe('new');
+        expect(await deliveries.begin('s1#story#hook', future)).toBe('in-progress');
+        await deliveries.markSent('s1#story#hook', { at: '2030-01-01T00:00:05.000Z', status: 204 });
+        expect(await deliveries.begin('s1#story#hook', future)).toBe('sent');
+        expect(await rawRow(tables.deliveries, { deliveryKey: 's1#story#hook' })).toMatchObject({
+          status: 'sent',
+          startedAt: '2030-01-01T00:00:00.000Z',
+          sentAt: '2030-01-01T00:00:05.000Z',
+          httpStatus: 204,
+          expiresAt: future,
+        });
+      });
+
+      it('reports a permanently failed delivery as "sent" (do not send again), keeping the reason', async () => {
+        const deliveries = deliveryStore();
+        await deliveries.begin('s1#story#fail', future);
+        await deliveries.markFailed('s1#story#fail', { at: '2030-01-01T00:00:01.000Z', error: 'HTTP 410 Gone' });
+        expect(await deliveries.begin('s1#story#fail', future)).toBe('sent');
+        expect(await rawRow(tables.deliveries, { deliveryKey: 's1#story#fail' })).toMatchObject({ status: 'failed', error: 'HTTP 410 Gone' });
+      });
+
+      it('gives exactly one of 10 concurrent begins "new"', async () => {
+        const deliveries = deliveryStore();
+        const results = await Promise.all(Array.from({ length: 10 }, () => deliveries.begin('s1#story#race', future)));
+        expect(results.filter((r) => r === 'new')).toHaveLength(1);
+        expect(results.filter((r) => r === 'in-progress')).toHaveLength(9);
+      });
+
+      it('records an outcome even when the marker is missing, with an expiry', async () => {
+        const deliveries = deliveryStore();
+        await deliveries.markSent('s1#story#orphan', { at: '2030-01-01T00:00:00.000Z' });
+        expect(await deliveries.begin('s1#story#orphan', future)).toBe('sent');
+        const row = await rawRow(tables.deliveries, { deliveryKey: 's1#story#orphan' });
+        expect(row?.['expiresAt']).toBeGreaterThan(epoch('2030-01-01T00:00:00Z'));
+      });
+
+      it('treats a marker past its expiry as absent', async () => {
+        const deliveries = deliveryStore();
+        await deliveries.begin('s1#story#expired', epoch('2029-12-01T00:00:00Z'));
+        expect(await deliveries.begin('s1#story#expired', future)).toBe('new');
+      });
+    });
+
+    describe('TopicStore', () => {
+      it('stores user topics as given and lists them by id; a put replaces', async () => {
+        const topics = topicStore();
+        const ceasefire = { id: 'user-ceasefire', label: 'Ceasefire', rules: [{ phrases: [{ text: 'ceasefire', weight: 1 }] }], threshold: 0.5 };
+        await topics.putUserTopic({ id: 'user-zeta', label: 'Zeta', rules: [] });
+        await topics.putUserTopic({ ...ceasefire, threshold: 0.9 });
+        await topics.putUserTopic(ceasefire);
+
+        expect(await topics.listUserTopics()).toEqual([ceasefire, { id: 'user-zeta', label: 'Zeta', rules: [] }]);
+      });
+
+      it('refuses a topic without an id', async () => {
+        await expect(topicStore().putUserTopic({ id: '' })).rejects.toBeInstanceOf(InvalidMessageError);
+      });
+    });
+
+    describe('batch retries', () => {
+      /**
+       * Fault injection at the SDK boundary: a fresh client whose batch responses report some
+       * keys or writes as unprocessed (as DynamoDB does under throttling), for the calls
+       * `shouldDefer` picks. Reporting a processed key as unprocessed is harmless: it is read,
+       * or written with the same row, again.
+       */
+      function deferringClient(shouldDefer: (call: number) => boolean) {
+        const client = new DynamoDBClient({ endpoint: engine!.endpoint, region: localRegion, credentials: localCredentials });
+        const deferring = createDocumentClient(client);
+        let call = 0;
+        deferring.middlewareStack.add(
+          (next) => async (args) => {
+            const result = await next(args);
+            const input = args.input as { RequestItems?: Record<string, { Keys?: unknown[] } | unknown[]> };
+            const output = result.output as {
+              Responses?: Record<string, Record<string, unknown>[]>;
+              UnprocessedKeys?: Record<string, { Keys: unknown[] }>;
+              UnprocessedItems?: Record<string, unknown[]>;
+            };
+            if (!input.RequestItems || !shouldDefer(++call)) return result;
+            for (const [table, request] of Object.entries(input.RequestItems)) {
+              if (Array.isArray(request)) {
+                output.UnprocessedItems = { [table]: request.slice(0, Math.ceil(request.length / 2)) };
+              } else if (request.Keys) {
+                const deferred = request.Keys.slice(0, Math.ceil(request.Keys.length / 2));
+                const deferredIds = new Set(deferred.map((k) => JSON.stringify(k)));
+                output.Responses = {
+                  [table]: (output.Responses?.[table] ?? []).filter((row) => !deferredIds.has(JSON.stringify({ itemKey: row['itemKey'] }))),
+                };
+                output.UnprocessedKeys = { [table]: { Keys: deferred } };
+              }
+            }
+            return result;
+          },
+          { step: 'initialize', name: 'deferSomeBatchKeys' },
+        );
+        return { deferring, calls: () => call, destroy: () => client.destroy() };
+      }
+
+      it('reads back keys DynamoDB left unprocessed', async () => {
+        const future = epoch('2030-02-01T00:00:00Z');
+        const keys = Array.from({ length: 120 }, (_, i) => `unproc#${i}`);
+        for (const key of keys.filter((_, i) => i % 3 === 0)) await itemStore().claim(key, future);
+        const { deferring, calls, destroy } = deferringClient((call) => call <= 2);
+
+        const seen = await createDynamoDbSeenItemStore({ client: deferring, tableName: tables.items, clock }).findSeen(keys);
+        destroy();
+
+        expect([...seen.keys()].sort()).toEqual(keys.filter((_, i) => i % 3 === 0).sort());
+        expect(calls()).toBeGreaterThan(2);
+      });
+
+      it('gives up on keys that stay unprocessed, with a retryable StoreError', async () => {
+        const { deferring, calls, destroy } = deferringClient(() => true);
+        const error = await createDynamoDbSeenItemStore({ client: deferring, tableName: tables.items, clock })
+          .findSeen(['stuck#1', 'stuck#2'])
+          .catch((e: unknown) => e);
+        destroy();
+
+        expect(error).toBeInstanceOf(StoreError);
+        expect((error as StoreError).retryable).toBe(true);
+        expect((error as StoreError).message).toMatch(/findSeen on table .* failed: 1 requests still unprocessed after 5 attempts/);
+        expect(calls()).toBe(5);
+      });
+
+      it('rewrites writes DynamoDB left unprocessed (a subscriber on 30 topics)', async () => {
+        const { deferring, destroy } = deferringClient((call) => call <= 3);
+        const topics = Array.from({ length: 30 }, (_, i) => `t-wide-${i}`);
+        await createDynamoDbSubscriptionStore({ client: deferring, tableName: tables.subscriptions }).putSubscriber({
+          subscriberId: 's-wide',
+          topics,
+          channels: [{ kind: 'email', channelId: 'mail', address: 'wide@example.org' }],
+          minScore: 0,
+          state: 'active',
+        });
+        destroy();
+
+        for (const topicId of topics) {
+          expect(await rawRow(tables.subscriptions, { topicId, subscriberId: 's-wide' })).toBeDefined();
+        }
+      });
+    });
+
+    describe('errors', () => {
+      it('wraps a network failure in a retryable StoreError naming the table and key', async () => {
+        const closedPort = await new Promise<number>((resolve) => {
+          const server = createServer().listen(0, '127.0.0.1', () => {
+            const { port } = server.address() as AddressInfo;
+            server.close(() => resolve(port));
+          });
+        });
+        const unreachable = new DynamoDBClient({ endpoint: `http://127.0.0.1:${closedPort}`, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+        const items = createDynamoDbSeenItemStore({ client: createDocumentClient(unreachable), tableName: 'items-table', clock });
+
+        const error = await items.claim('feed#net', epoch('2030-02-01T00:00:00Z')).catch((e: unknown) => e);
+        unreachable.destroy();
+
+        expect(error).toBeInstanceOf(StoreError);
+        expect((error as StoreError).retryable).toBe(true);
+        expect((error as StoreError).message).toMatch(/^claim on table items-table failed: .+ \(itemKey=feed#net\)$/);
+      });
+
+      it('reports a missing table as a retryable StoreError naming it', async () => {
+        const feeds = createDynamoDbFeedStore({ client: doc, tableName: 'no-such-table' });
+        const error = await feeds.getFeed('f-1').catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreError);
+        expect((error as StoreError).retryable).toBe(true);
+        expect((error as StoreError).message).toMatch(/getFeed on table no-such-table failed: ResourceNotFoundException/);
+      });
+
+      it('reports a request DynamoDB refuses as a permanent StoreError', async () => {
+        // An empty string is not a valid key value.
+        const error = await feedStore().getFeed('').catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreError);
+        expect((error as StoreError).retryable).toBe(false);
+        expect((error as StoreError).message).toMatch(/ValidationException/);
+      });
+    });
+  });
+}
