@@ -23,7 +23,7 @@ export function describeEvent(event: PipelineEvent): string[] {
     case 'delivered':
       return [`sent    ${event.channel} to ${event.subscriberId} (${event.target})`];
     case 'delivery-skipped':
-      return [`skip    ${event.channel} to ${event.subscriberId}: already sent`];
+      return [`skip    ${event.channel} to ${event.subscriberId}: ${event.reason.replace(/-/g, ' ')}`];
     case 'delivery-failed':
       return [`FAILED  ${event.channel} to ${event.subscriberId}: ${event.error}${event.permanent ? ' (permanent)' : ' (will retry)'}`];
   }

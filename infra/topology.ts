@@ -97,14 +97,14 @@ export const topology: Topology = {
       trigger: { kind: 'queue', queue: 'webhook', batchSize: 10, maxBatchingWindowSeconds: 0 },
       timeoutSeconds: 30,
       memoryMb: 256,
-      access: { tables: { deliveries: 'readwrite' }, sendsTo: [] },
+      access: { tables: { deliveries: 'readwrite', subscriptions: 'read' }, sendsTo: [] },
     },
     'deliver-email': {
       entry: 'functions/deliver-email/handler.ts',
       trigger: { kind: 'queue', queue: 'email', batchSize: 10, maxBatchingWindowSeconds: 0 },
       timeoutSeconds: 30,
       memoryMb: 256,
-      access: { tables: { deliveries: 'readwrite' }, sendsTo: [], sendsEmail: true },
+      access: { tables: { deliveries: 'readwrite', subscriptions: 'read' }, sendsTo: [], sendsEmail: true },
     },
     'http-api': {
       entry: 'functions/http-api/handler.ts',

@@ -62,7 +62,7 @@ export async function runDemo(options: { dataDir: string }): Promise<DemoSummary
     await applyConfig(config, runtime.deps, builtinTopics.map((t) => t.id));
     await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
     await runtime.runSchedule('plan-polls');
-    await runtime.waitForIdle({ timeoutMs: 120_000 });
+    await runtime.waitForIdle({ timeoutMs: 120_000, includeNotVisible: true });
     const outboxDir = runtime.env.OUTBOX_DIR ?? resolve(options.dataDir, 'outbox');
     return {
       dataDir: options.dataDir,

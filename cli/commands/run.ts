@@ -54,8 +54,10 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       return feeds.polled > 0 && feeds.errors.length === feeds.polled ? EXIT_FAILURE : EXIT_OK;
     }
     write('Press Ctrl-C to stop.');
-    await new Promise<void>((resolveStopped) => installSignalHandlers(runtime, { onStopped: resolveStopped, write }));
-    return EXIT_OK;
+    // The handler stops the runtime (in-flight batches finish first), then hands us the exit code.
+    return await new Promise<number>((resolveExit) =>
+      installSignalHandlers(runtime, { log: createConsoleLogger('news-alerts', 'INFO', write), exit: resolveExit }),
+    );
   } finally {
     await runtime.stop();
   }

@@ -1,21 +1,22 @@
-// PLACEHOLDER — being replaced by the classifier work (shared/classify). The contract below is
-// what other modules may rely on.
-import { z } from 'zod';
-import type { ClassifiableItem, TopicMatch } from './types.ts';
-
+/**
+ * Topic classification: topics are data (see `topicDefinitionSchema`), compiled once into one
+ * engine that reads each item in one pass and explains every decision.
+ */
 export type { ClassifiableItem, MatchedPhrase, TopicMatch } from './types.ts';
-
-export const topicDefinitionSchema = z.object({ id: z.string(), label: z.string() }).loose();
-export type TopicDefinition = z.infer<typeof topicDefinitionSchema>;
-
-export const builtinTopics: TopicDefinition[] = [];
-
-export interface TopicEngine {
-  /** The topics an item passes, each with a score in [0, 1] and the matched phrases. */
-  classify(item: ClassifiableItem): TopicMatch[];
-  topicIds(): string[];
-}
-
-export function createTopicEngine(_topics: TopicDefinition[]): TopicEngine {
-  return { classify: () => [], topicIds: () => [] };
-}
+export {
+  contextClauseSchema,
+  parseTopicDefinition,
+  parseTopicFile,
+  topicDefinitionSchema,
+  topicRuleSchema,
+  type ContextClause,
+  type TopicDefinition,
+  type TopicDefinitionInput,
+  type TopicRule,
+} from './topic-schema.ts';
+export { createTopicEngine, type RuleOutcome, type TopicEngine, type TopicEvaluation } from './topic-engine.ts';
+export { builtinTopics } from './builtin-topics.ts';
+export { standardLexicon } from './lexicon.ts';
+export { toClassifierText } from './plain-text.ts';
+export { FilterQueryError, TopicDefinitionError } from './errors.ts';
+export { evaluateLabelled, type LabelledItem, type EvaluationReport, type TopicScores } from './evaluate.ts';

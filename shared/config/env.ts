@@ -23,6 +23,8 @@ export const envSchema = z.object({
   OUTBOX_DIR: z.string().optional(),
   /** Base of links in emails and payloads (manage / unsubscribe pages). */
   PUBLIC_BASE_URL: z.url().optional(),
+  /** Keys the unsubscribe tokens in emails (at least 32 characters); without it emails carry no List-Unsubscribe. */
+  UNSUBSCRIBE_SECRET: z.string().min(32).optional(),
   /** Days an item marker is kept: an item that reappears within it is not new. */
   ITEM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Allow feed and webhook URLs on loopback/private addresses: only for local fixtures. */

@@ -16,7 +16,7 @@ export type PipelineEvent =
     }
   | { type: 'alert'; storyId: string; feedId: string; title: string; link: string | null; topics: { topic: string; score: number; matched: string[] }[] }
   | { type: 'delivered'; channel: 'webhook' | 'email'; subscriberId: string; storyId: string; target: string }
-  | { type: 'delivery-skipped'; channel: 'webhook' | 'email'; subscriberId: string; storyId: string; reason: 'already-sent' }
+  | { type: 'delivery-skipped'; channel: 'webhook' | 'email'; subscriberId: string; storyId: string; reason: 'already-sent' | 'subscriber-missing' | 'subscriber-inactive' | 'channel-removed' }
   | { type: 'delivery-failed'; channel: 'webhook' | 'email'; subscriberId: string; storyId: string; error: string; permanent: boolean };
 
 export interface EventSink {

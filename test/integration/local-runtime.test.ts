@@ -8,7 +8,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../infra/local/api-server.ts';
 import { createEventSourceLoop, settleBatch, type EventSourceLoop, type SqsBatchHandler } from '../../infra/local/event-source-loop.ts';
-import { countMessages, peekMessages } from '../../infra/local/queue-inspection.ts';
+import { countMessages, inspectMessages } from '../../infra/local/queue-inspection.ts';
 import { createScheduler } from '../../infra/local/scheduler.ts';
 import { createTtlSweeper } from '../../infra/local/ttl-sweeper.ts';
 import { topology } from '../../infra/topology.ts';
@@ -231,9 +231,11 @@ describe('event-source loop (fauxqs)', () => {
     for (const body of ['good-1', 'good-2', 'good-3']) {
       expect(seen.filter((s) => s.body === body)).toEqual([{ body, receiveCount: 1 }]);
     }
-    const deadLetters = await peekMessages(sqs.client, queue.dlqUrl);
+    const dlqName = queue.dlqArn.split(':').at(-1) ?? '';
+    const deadLetters = inspectMessages(sqs.server, dlqName);
     expect(deadLetters.map((d) => d.body)).toEqual(['poison']);
-    // Peeking leaves it there for a redrive.
+    expect(deadLetters[0]?.receiveCount).toBeGreaterThanOrEqual(maxReceiveCount);
+    // Inspecting leaves it there for a redrive.
     expect((await countMessages(sqs.client, queue.dlqUrl)).visible).toBe(1);
     await waitUntil(async () => {
       const counts = await countMessages(sqs.client, queue.url);

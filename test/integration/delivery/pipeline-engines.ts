@@ -3,12 +3,8 @@
  * topology's tables and queues under a fresh prefix, and `createDeps` pointed at them, so the
  * domain functions run against the real DynamoDB and SQS adapters.
  */
-import { randomUUID } from 'node:crypto';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../../../infra/local/engines.ts';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { buildLocalEnv } from '../../../infra/local/local-env.ts';
-import { createQueues, createTables, type ProvisionedQueues } from '../../../infra/local/provision.ts';
 import type { QueueName } from '../../../infra/topology.ts';
 import type { EnvInput } from '../../../shared/config/env.ts';
 import type { Mailer } from '../../../shared/mail/ports.ts';
@@ -16,6 +12,16 @@ import { createDeps } from '../../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../../shared/runtime/deps.ts';
 import type { PipelineEvent } from '../../../shared/runtime/events.ts';
 import { silentLog } from '../../../shared/runtime/logger.ts';
+import {
+  createQueues,
+  createTables,
+  localCredentials,
+  localRegion,
+  startDynalite,
+  startFauxqs,
+  uniquePrefix,
+  type ProvisionedQueues,
+} from '../../helpers/engines.ts';
 
 export interface PipelineEngines {
   deps: Deps;
@@ -30,13 +36,11 @@ export interface PipelineEngines {
 export async function startPipelineEngines(
   options: { mailer?: Mailer; outboxDir?: string; overrides?: Partial<EnvInput> } = {},
 ): Promise<PipelineEngines> {
-  const dynalite = await startDynaliteEngine();
-  const fauxqs = await startFauxqsEngine();
-  const clientOptions = { region: localRegion, credentials: localCredentials };
-  const dynamodb = new DynamoDBClient({ ...clientOptions, endpoint: dynalite.endpoint });
-  const sqs = new SQSClient({ ...clientOptions, endpoint: fauxqs.endpoint });
-  const prefix = `t${randomUUID().slice(0, 8)}`;
-  const tables = await createTables(dynamodb, prefix);
+  const dynalite = await startDynalite();
+  const fauxqs = await startFauxqs();
+  const sqs = fauxqs.client;
+  const prefix = uniquePrefix('delivery');
+  const tables = await createTables(dynalite.client, prefix);
   const queues = await createQueues(sqs, { prefix });
   const env = buildLocalEnv({
     tables,
@@ -80,8 +84,6 @@ export async function startPipelineEngines(
     queues,
     drain,
     async stop() {
-      dynamodb.destroy();
-      sqs.destroy();
       await Promise.all([dynalite.stop(), fauxqs.stop()]);
     },
   };

@@ -1,0 +1,23 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { readEnv } from '../../shared/config/env.ts';
+import { fanOut } from '../../shared/fanout/fan-out.ts';
+import { alertMessageSchema } from '../../shared/messages/schemas.ts';
+import { createDeps } from '../../shared/runtime/create-deps.ts';
+import type { Deps } from '../../shared/runtime/deps.ts';
+import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+
+/** fan-out: one alert → one delivery message per (subscriber, channel), paged with follow-ups. */
+export function createHandler(deps: Deps): SqsHandler {
+  return createSqsConsumer({
+    name: 'fan-out',
+    schema: alertMessageSchema,
+    log: deps.log,
+    async handleMessage(alert) {
+      await fanOut(alert, deps);
+    },
+  });
+}
+
+let cached: SqsHandler | undefined;
+export const handler = (event: SQSEvent, context?: Partial<Context>) =>
+  (cached ??= createHandler(createDeps(readEnv())))(event, context);

@@ -1,0 +1,29 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { readEnv } from '../../shared/config/env.ts';
+import { pollFeed } from '../../shared/feeds/poll-feed.ts';
+import { createTopicEngineLoader } from '../../shared/feeds/topic-engine-loader.ts';
+import { pollMessageSchema } from '../../shared/messages/schemas.ts';
+import { createDeps } from '../../shared/runtime/create-deps.ts';
+import type { Deps } from '../../shared/runtime/deps.ts';
+import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+
+/**
+ * poll-feed: one poll message → fetch, parse, dedup, classify, alert. The topic engine is built
+ * once per handler and refreshed every minute (user topics).
+ */
+export function createHandler(deps: Deps): SqsHandler {
+  const engines = createTopicEngineLoader({ topics: deps.topics, clock: deps.clock, log: deps.log });
+  return createSqsConsumer({
+    name: 'poll-feed',
+    schema: pollMessageSchema,
+    log: deps.log,
+    async handleMessage(message) {
+      const engine = await engines.get();
+      await pollFeed(message, { ...deps, engine });
+    },
+  });
+}
+
+let cached: SqsHandler | undefined;
+export const handler = (event: SQSEvent, context?: Partial<Context>) =>
+  (cached ??= createHandler(createDeps(readEnv())))(event, context);

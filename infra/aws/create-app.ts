@@ -1,0 +1,51 @@
+/**
+ * Builds the CDK app: the news-alerts stack from the topology, with the cdk-nag AwsSolutions
+ * checks registered as a validation plugin. `app.ts` (what `cdk synth` runs) and the infra
+ * tests both call this, so they check the very app that gets deployed.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { fileURLToPath } from 'node:url';
+import { topology as defaultTopology, type Topology } from '../topology.ts';
+import { readDeploymentSettings } from './deployment-settings.ts';
+import { NewsAlertsStack } from './news-alerts-stack.ts';
+
+/** The repository root, two levels above this file. */
+export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Name of the stack in `cdk deploy` and in CloudFormation. */
+export const stackName = 'NewsAlerts';
+
+export interface CreateAppOptions {
+  /** CDK context (feature flags, deployment settings); the CLI passes `cdk.json`'s itself. */
+  context?: Record<string, unknown>;
+  /** Cloud assembly directory; the CLI sets it through CDK_OUTDIR. */
+  outdir?: string;
+  topology?: Topology;
+  rootDir?: string;
+}
+
+export interface NewsAlertsApp {
+  app: App;
+  stack: NewsAlertsStack;
+  /** The registered cdk-nag pack; `validateScope(app)` returns its findings as data. */
+  nagChecks: AwsSolutionsChecks;
+}
+
+/** Creates the app and its stack; call `app.synth()` to produce the assembly. */
+export function createNewsAlertsApp(options: CreateAppOptions = {}): NewsAlertsApp {
+  const app = new App({
+    ...(options.context ? { context: options.context } : {}),
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+  });
+  const settings = readDeploymentSettings((key) => app.node.tryGetContext(key));
+  const stack = new NewsAlertsStack(app, stackName, {
+    description: 'news-alerts: poll feeds, classify, deduplicate, deliver by webhook and email',
+    topology: options.topology ?? defaultTopology,
+    settings,
+    rootDir: options.rootDir ?? repositoryRoot,
+  });
+  const nagChecks = new AwsSolutionsChecks(app);
+  Validations.of(app).addPlugins(nagChecks);
+  return { app, stack, nagChecks };
+}

@@ -1,0 +1,64 @@
+/**
+ * The few values an operator chooses per deployment, read from CDK context (`cdk.json` or
+ * `cdk synth -c mailFrom=alerts@example.org`). Everything else comes from `infra/topology.ts`.
+ * Defaults keep `cdk synth` working offline with no context at all.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { envSchema } from '../../shared/config/env.ts';
+import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
+import { ConfigError } from '../../shared/runtime/errors.ts';
+
+/** Context keys an operator may set; each maps to one field of {@link DeploymentSettings}. */
+export const settingsContextKeys = {
+  mailFrom: 'mailFrom',
+  publicBaseUrl: 'publicBaseUrl',
+  logLevel: 'logLevel',
+  logRetentionDays: 'logRetentionDays',
+} as const;
+
+const retentionDays = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
+);
+
+const settingsSchema = z.object({
+  /** Sender of every email: `alerts@example.org` or `News Alerts <alerts@example.org>`. */
+  mailFrom: envSchema.shape.MAIL_FROM.default('news-alerts@example.com'),
+  /** Base of links in emails; without it the HTTP API's Function URL is used. */
+  publicBaseUrl: envSchema.shape.PUBLIC_BASE_URL,
+  logLevel: envSchema.shape.LOG_LEVEL,
+  /** CloudWatch Logs retention, one of the values CloudWatch accepts (1, 3, 5, 7, 14, 30 …). */
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .refine((days) => retentionDays.has(days), 'must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90 …)')
+    .default(RetentionDays.ONE_MONTH),
+});
+
+export type DeploymentSettings = z.infer<typeof settingsSchema>;
+
+/**
+ * Validates the deployment settings; `lookup` is usually `(key) => app.node.tryGetContext(key)`.
+ * A bad value is named in the error.
+ */
+export function readDeploymentSettings(lookup: (key: string) => unknown): DeploymentSettings {
+  const raw = Object.fromEntries(
+    Object.entries(settingsContextKeys).map(([field, key]) => [field, lookup(key) ?? undefined]),
+  );
+  const result = settingsSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(`CDK context is invalid: ${formatZodIssues(result.error.issues)}`);
+  }
+  const sender = parseSenderAddress(result.data.mailFrom);
+  if (!sender) {
+    throw new ConfigError(`CDK context is invalid: mailFrom has no email address (${result.data.mailFrom})`);
+  }
+  return result.data;
+}
+
+/** The address and domain of a sender (`Name <a@b.org>` or `a@b.org`), or undefined. */
+export function parseSenderAddress(mailFrom: string): { address: string; domain: string } | undefined {
+  const address = (/<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom).trim();
+  const match = /^[^\s@]+@([^\s@]+\.[^\s@]+)$/.exec(address);
+  return match?.[1] ? { address, domain: match[1].toLowerCase() } : undefined;
+}

@@ -1,0 +1,58 @@
+/**
+ * The environment every function gets: exactly the variables of `shared/config/env.ts` the
+ * stack can fill, so `readEnv()` in a handler validates what CDK set and nothing else leaks in.
+ */
+import { envVariableNames, type Env } from '../../shared/config/env.ts';
+import type { QueueName, TableName } from '../topology.ts';
+import type { DeploymentSettings } from './deployment-settings.ts';
+
+type EnvName = keyof Env;
+
+/** `feeds` → `TABLE_FEEDS`; fails if the env schema has no such variable (a contract drift). */
+export function tableEnvName(table: TableName): EnvName {
+  return checkedEnvName(`TABLE_${table.toUpperCase()}`, `table ${table}`);
+}
+
+/** `poll` → `QUEUE_POLL_URL`; fails if the env schema has no such variable. */
+export function queueUrlEnvName(queue: QueueName): EnvName {
+  return checkedEnvName(`QUEUE_${queue.toUpperCase()}_URL`, `queue ${queue}`);
+}
+
+export interface FunctionEnvironmentInput {
+  /** Physical table names (tokens in CDK), by topology name. */
+  tableNames: Record<TableName, string>;
+  /** Queue URLs (tokens in CDK), by topology name. */
+  queueUrls: Record<QueueName, string>;
+  settings: DeploymentSettings;
+  /** Base of links in emails and payloads; omitted when no base is known. */
+  publicBaseUrl?: string;
+}
+
+/**
+ * The variables of one function. Every function gets every table and queue (the env schema
+ * requires them all; IAM, not the environment, limits what a function may touch), plus the
+ * mail sender, the SES transport and the log level.
+ */
+export function functionEnvironment(input: FunctionEnvironmentInput): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [table, name] of Object.entries(input.tableNames) as [TableName, string][]) {
+    environment[tableEnvName(table)] = name;
+  }
+  for (const [queue, url] of Object.entries(input.queueUrls) as [QueueName, string][]) {
+    environment[queueUrlEnvName(queue)] = url;
+  }
+  environment[checkedEnvName('MAIL_TRANSPORT', 'mail transport')] = 'ses';
+  environment[checkedEnvName('MAIL_FROM', 'mail sender')] = input.settings.mailFrom;
+  environment[checkedEnvName('LOG_LEVEL', 'log level')] = input.settings.logLevel;
+  if (input.publicBaseUrl !== undefined) {
+    environment[checkedEnvName('PUBLIC_BASE_URL', 'public base URL')] = input.publicBaseUrl;
+  }
+  return environment;
+}
+
+function checkedEnvName(name: string, what: string): EnvName {
+  if (!(envVariableNames as string[]).includes(name)) {
+    throw new Error(`function environment: the env schema has no variable ${name} (${what})`);
+  }
+  return name as EnvName;
+}

@@ -1,0 +1,63 @@
+/**
+ * The house Lambda function: Node.js 24 on ARM, bundled by local esbuild (never Docker), its
+ * own log group with a retention, and its own role that starts with no permissions at all, so
+ * every permission it ends up with is one the topology granted (plus writing its own logs).
+ */
+import { Duration, Tags } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { FunctionName, FunctionSpec } from '../topology.ts';
+import { cdkBundlingOptions, functionRuntime } from './bundling.ts';
+import { topologyTagKeys } from './resource-tags.ts';
+
+export interface PipelineFunctionProps {
+  name: FunctionName;
+  spec: FunctionSpec;
+  /** Repository root: `spec.entry` and the lock file are resolved against it. */
+  rootDir: string;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+}
+
+/** One topology function as a `NodejsFunction` with the house defaults. */
+export class PipelineFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const { name, spec } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    // No AWSLambdaBasicExecutionRole: its logs:* on every log group is more than we need.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `news-alerts ${name}: only what infra/topology.ts grants`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(props.rootDir, spec.entry),
+      handler: 'handler',
+      projectRoot: props.rootDir,
+      depsLockFilePath: join(props.rootDir, 'package-lock.json'),
+      runtime: functionRuntime,
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMb,
+      environment: props.environment,
+      role: this.role,
+      logGroup: this.logGroup,
+      description: `news-alerts ${name} (${spec.entry})`,
+      bundling: cdkBundlingOptions(),
+    });
+    const cfnFunction = this.function.node.defaultChild as CfnFunction;
+    Tags.of(cfnFunction).add(topologyTagKeys.function, name);
+    Tags.of(cfnFunction).add(topologyTagKeys.entry, spec.entry);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The stateless half of the stack, built from the topology's `queues` and `functions`: a
+ * queue with DLQ and alarm per queue, a function per function, its trigger (EventBridge rule,
+ * SQS event source or Function URL) and exactly the access the topology grants it.
+ */
+import { ArnFormat, CfnOutput, Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionName, FunctionSpec, QueueName, TableName, Topology } from '../topology.ts';
+import { parseSenderAddress, type DeploymentSettings } from './deployment-settings.ts';
+import { functionEnvironment } from './function-environment.ts';
+import { PipelineFunction } from './pipeline-function.ts';
+import { QueueWithDeadLetter } from './queue-with-dead-letter.ts';
+import { mapRecord } from './map-record.ts';
+import { constructIdFor } from './resource-tags.ts';
+
+export interface StatelessResourcesProps {
+  queues: Topology['queues'];
+  functions: Topology['functions'];
+  /** The tables of the stateful half, by topology name. */
+  tables: Record<TableName, ITable>;
+  /** Each table's global secondary indexes: a grant on such a table covers `index/*`. */
+  tableIndexNames: Record<TableName, string[]>;
+  settings: DeploymentSettings;
+  /** Repository root, where the handler entries live. */
+  rootDir: string;
+}
+
+/** Queues, functions, triggers and grants. */
+export class StatelessResources extends Construct {
+  readonly queues: Record<QueueName, QueueWithDeadLetter>;
+  readonly functions: Record<FunctionName, PipelineFunction>;
+  /** Function URLs of the `http`-triggered functions. */
+  readonly functionUrls: Partial<Record<FunctionName, FunctionUrl>> = {};
+
+  constructor(scope: Construct, id: string, props: StatelessResourcesProps) {
+    super(scope, id);
+
+    this.queues = mapRecord(
+      props.queues,
+      (spec, name) => new QueueWithDeadLetter(this, `${constructIdFor(name)}Queue`, { name, spec }),
+    );
+
+    const functionEntries = Object.entries(props.functions) as [FunctionName, FunctionSpec][];
+    const httpFunctions = functionEntries.filter(([, spec]) => spec.trigger.kind === 'http');
+    const baseEnvironment = {
+      tableNames: mapRecord(props.tables, (table) => table.tableName),
+      queueUrls: mapRecord(this.queues, (queue) => queue.queue.queueUrl),
+      settings: props.settings,
+    };
+
+    // HTTP functions first: the others link to the API, so they need its URL.
+    const ordered = [...httpFunctions, ...functionEntries.filter(([, spec]) => spec.trigger.kind !== 'http')];
+    const created: Partial<Record<FunctionName, PipelineFunction>> = {};
+    for (const [name, spec] of ordered) {
+      const fn = new PipelineFunction(this, `${constructIdFor(name)}Function`, {
+        name,
+        spec,
+        rootDir: props.rootDir,
+        logRetention: props.settings.logRetentionDays,
+        environment: functionEnvironment({
+          ...baseEnvironment,
+          ...publicBaseUrlFor(name, props.settings, httpFunctions.length === 1 ? this.functionUrls : {}),
+        }),
+      });
+      this.addTrigger(name, spec, fn);
+      this.grantAccess(spec, fn, props);
+      created[name] = fn;
+    }
+    this.functions = created as Record<FunctionName, PipelineFunction>;
+  }
+
+  private addTrigger(name: FunctionName, spec: FunctionSpec, fn: PipelineFunction): void {
+    const trigger = spec.trigger;
+    switch (trigger.kind) {
+      case 'schedule': {
+        // An EventBridge rule, not EventBridge Scheduler: LocalStack community runs only rules.
+        const rule = new Rule(this, `${constructIdFor(name)}Schedule`, {
+          description: `Runs news-alerts ${name} every ${trigger.everyMinutes} minute(s)`,
+          schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+        });
+        rule.addTarget(new LambdaFunction(fn.function));
+        return;
+      }
+      case 'queue': {
+        fn.function.addEventSource(
+          new SqsEventSource(this.queues[trigger.queue].queue, {
+            batchSize: trigger.batchSize,
+            maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+            reportBatchItemFailures: true,
+          }),
+        );
+        return;
+      }
+      case 'http': {
+        // Open URL: the API checks its own unforgeable tokens on every request.
+        const url = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+        this.functionUrls[name] = url;
+        new CfnOutput(Stack.of(this), `${constructIdFor(name)}Url`, {
+          description: `Function URL of news-alerts ${name}`,
+          value: url.url,
+        });
+        return;
+      }
+    }
+  }
+
+  private grantAccess(spec: FunctionSpec, fn: PipelineFunction, props: StatelessResourcesProps): void {
+    const { tables, tableIndexNames, settings } = props;
+    for (const [tableName, mode] of Object.entries(spec.access.tables) as [TableName, 'read' | 'write' | 'readwrite'][]) {
+      const table = tables[tableName];
+      if (mode === 'read') table.grantReadData(fn.role);
+      else if (mode === 'write') table.grantWriteData(fn.role);
+      else table.grantReadWriteData(fn.role);
+      if (tableIndexNames[tableName].length > 0) acknowledgeIndexWildcard(fn, table, tableName);
+    }
+    for (const queueName of spec.access.sendsTo) {
+      this.queues[queueName].queue.grantSendMessages(fn.role);
+    }
+    if (spec.access.sendsEmail) {
+      const sender = parseSenderAddress(settings.mailFrom);
+      if (!sender) throw new Error(`SES grant: mailFrom has no email address (${settings.mailFrom})`);
+      const stack = Stack.of(this);
+      // SES authorizes a send against the verified identity: the domain or the address itself.
+      const identityArns = [sender.domain, sender.address].map((identity) =>
+        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      );
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: identityArns }));
+    }
+  }
+}
+
+/**
+ * CDK grants a table's indexes as `<table arn>/index/*`; cdk-nag reports the wildcard, which
+ * reaches only this table's own indexes.
+ */
+function acknowledgeIndexWildcard(fn: PipelineFunction, table: ITable, tableName: TableName): void {
+  const logicalId = Stack.of(table).resolve((table.node.defaultChild as CfnElement).logicalId) as string;
+  Validations.of(fn.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+    reason: `The wildcard covers only the global secondary indexes of the ${tableName} table, which the function queries by design.`,
+  });
+}
+
+/** The deployment's public base URL, or the single HTTP function's URL for the others. */
+function publicBaseUrlFor(
+  name: FunctionName,
+  settings: DeploymentSettings,
+  urls: Partial<Record<FunctionName, FunctionUrl>>,
+): { publicBaseUrl?: string } {
+  if (settings.publicBaseUrl !== undefined) return { publicBaseUrl: settings.publicBaseUrl };
+  // A function cannot be given its own URL (a circular reference); the API derives its base
+  // from the request instead.
+  const other = Object.entries(urls).find(([urlOwner]) => urlOwner !== name)?.[1];
+  return other ? { publicBaseUrl: other.url } : {};
+}

@@ -1,0 +1,107 @@
+/**
+ * The embedded engines of one-process mode: DynamoDB is dynalite (LevelDB on disk, or in
+ * memory), SQS is fauxqs (SQLite on disk, or in memory). Both run in this process and listen on
+ * 127.0.0.1 on an ephemeral port; the SDK clients reach them through their `endpoint`.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { Server as NetServer } from 'node:net';
+import dynalite from 'dynalite';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+
+/** The region every local client and ARN uses. */
+export const localRegion = 'us-east-1';
+
+/** The engines accept any credentials; these keep the SDK from looking for real ones. */
+export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export interface DynaliteEngine {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  /** Closes the server and the LevelDB store; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface FauxqsEngine {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  /** The fauxqs server, for inspection (`inspectQueue`) in tests. */
+  server: FauxqsServer;
+  /** Closes the server and its SQLite store; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts dynalite on 127.0.0.1. With `path` its LevelDB store lives in that folder and every
+ * table and row survives a restart (the dedup markers must); without, it is in memory.
+ */
+export async function startDynaliteEngine(options: { path?: string } = {}): Promise<DynaliteEngine> {
+  if (options.path) mkdirSync(options.path, { recursive: true });
+  // Tables go ACTIVE at once: nothing locally benefits from DynamoDB's CREATING delay.
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop() {
+      stopped ??= new Promise<void>((resolve, reject) => {
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets of SDK clients would hold the close open.
+        server.closeIdleConnections();
+      });
+      return stopped;
+    },
+  };
+}
+
+/**
+ * Starts fauxqs on 127.0.0.1. With `dataDir` it keeps queues and messages (ready, delayed and
+ * in flight) in SQLite there, so queued work survives a restart; without, it is in memory.
+ */
+export async function startFauxqsEngine(options: { dataDir?: string } = {}): Promise<FauxqsEngine> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server = await listeningOnLoopback(() =>
+    startFauxqs({ port: 0, logger: false, dataDir: options.dataDir }),
+  );
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${server.port}`,
+    server,
+    stop() {
+      stopped ??= server.stop();
+      return stopped;
+    },
+  };
+}
+
+let loopbackStarts = 0;
+const originalListen = NetServer.prototype.listen;
+
+/**
+ * fauxqs 2.4 always listens on 0.0.0.0, which would expose an unauthenticated queue service
+ * (subscriber addresses in the email queue) to the network. While `start` runs, a listen on
+ * 0.0.0.0 is narrowed to 127.0.0.1; listens on any other address are untouched.
+ */
+async function listeningOnLoopback<T>(start: () => Promise<T>): Promise<T> {
+  if (loopbackStarts++ === 0) {
+    NetServer.prototype.listen = function listenOnLoopback(this: NetServer, ...args: unknown[]) {
+      const [first] = args;
+      if (first && typeof first === 'object' && (first as { host?: unknown }).host === '0.0.0.0') {
+        args[0] = { ...first, host: '127.0.0.1' };
+      }
+      return (originalListen as (...a: unknown[]) => NetServer).apply(this, args);
+    } as typeof NetServer.prototype.listen;
+  }
+  try {
+    return await start();
+  } finally {
+    if (--loopbackStarts === 0) NetServer.prototype.listen = originalListen;
+  }
+}

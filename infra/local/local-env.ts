@@ -1,0 +1,59 @@
+/**
+ * The `Env` of one-process mode: the same variables the CDK stack sets on each function, built
+ * in memory from the local tables and queues and validated by the one env schema.
+ */
+import { envSchema, type Env, type EnvInput } from '../../shared/config/env.ts';
+import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
+import { ConfigError } from '../../shared/runtime/errors.ts';
+import type { QueueName, TableName } from '../topology.ts';
+import type { ProvisionedQueues, ProvisionedTables } from './provision.ts';
+
+/** The variable holding a table's name; a topology table without one fails to compile. */
+export function tableEnvName(table: TableName): keyof EnvInput {
+  return `TABLE_${table.toUpperCase()}` as `TABLE_${Uppercase<TableName>}`;
+}
+
+/** The variable holding a queue's URL; a topology queue without one fails to compile. */
+export function queueEnvName(queue: QueueName): keyof EnvInput {
+  return `QUEUE_${queue.toUpperCase()}_URL` as `QUEUE_${Uppercase<QueueName>}_URL`;
+}
+
+export interface LocalEnvInput {
+  tables: ProvisionedTables;
+  queues: ProvisionedQueues;
+  mailTransport?: 'outbox' | 'smtp';
+  smtpUrl?: string;
+  outboxDir: string;
+  mailFrom?: string;
+  publicBaseUrl: string;
+  allowPrivateNetwork?: boolean;
+  /** Any other variable (LOG_LEVEL, ITEM_RETENTION_DAYS …); applied last. */
+  overrides?: Partial<EnvInput>;
+}
+
+export const defaultLocalMailFrom = 'News Alerts <news-alerts@localhost>';
+
+/** Builds and validates the local `Env`; a bad value is named in the `ConfigError`. */
+export function buildLocalEnv(input: LocalEnvInput): Env {
+  const mailTransport = input.mailTransport ?? (input.smtpUrl ? 'smtp' : 'outbox');
+  if (mailTransport === 'smtp' && !input.smtpUrl) {
+    throw new ConfigError('local environment is invalid: mail transport smtp needs an SMTP URL (smtpUrl)');
+  }
+  const raw: Record<string, unknown> = {
+    MAIL_TRANSPORT: mailTransport,
+    MAIL_FROM: input.mailFrom ?? defaultLocalMailFrom,
+    SMTP_URL: input.smtpUrl,
+    OUTBOX_DIR: input.outboxDir,
+    PUBLIC_BASE_URL: input.publicBaseUrl,
+    ALLOW_PRIVATE_NETWORK: input.allowPrivateNetwork ? 'true' : 'false',
+  };
+  for (const [table, name] of Object.entries(input.tables) as [TableName, string][]) raw[tableEnvName(table)] = name;
+  for (const [queue, provisioned] of Object.entries(input.queues) as [QueueName, { url: string }][]) {
+    raw[queueEnvName(queue)] = provisioned.url;
+  }
+  const result = envSchema.safeParse({ ...raw, ...input.overrides });
+  if (!result.success) {
+    throw new ConfigError(`local environment is invalid: ${formatZodIssues(result.error.issues)}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,184 @@
+/**
+ * Creates the tables and queues of `infra/topology.ts` in the embedded engines, idempotently:
+ * on a data folder that already has them, nothing is lost and the queue attributes are brought
+ * back to the spec.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type AttributeDefinition,
+  type DynamoDBClient,
+  type KeySchemaElement,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigError } from '../../shared/runtime/errors.ts';
+import { topology, type QueueName, type QueueSpec, type TableName, type TableSpec } from '../topology.ts';
+
+/** The prefix of every local table and queue name unless a caller picks another. */
+export const defaultResourcePrefix = 'news-alerts';
+
+export function localTableName(prefix: string, table: TableName): string {
+  return `${prefix}-${table}`;
+}
+
+export function localQueueName(prefix: string, queue: QueueName): string {
+  return `${prefix}-${queue}`;
+}
+
+export function localDeadLetterQueueName(prefix: string, queue: QueueName): string {
+  return `${prefix}-${queue}-dlq`;
+}
+
+export interface ProvisionedQueue {
+  url: string;
+  arn: string;
+  dlqUrl: string;
+  dlqArn: string;
+}
+
+export type ProvisionedQueues = Record<QueueName, ProvisionedQueue>;
+export type ProvisionedTables = Record<TableName, string>;
+
+/** Waits this long at most for a table to become ACTIVE (dynalite: immediately). */
+const TABLE_ACTIVE_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates every table of the topology (keys, GSIs, on-demand billing) named `<prefix>-<table>`;
+ * a table that exists is kept, after checking its key schema still matches the spec. TTL is not
+ * configured: dynalite has none, the local TTL sweeper stands in. Returns the table names.
+ */
+export async function createTables(
+  client: DynamoDBClient,
+  prefix: string = defaultResourcePrefix,
+  tables: Record<TableName, TableSpec> = topology.tables,
+): Promise<ProvisionedTables> {
+  const names = {} as ProvisionedTables;
+  for (const [table, spec] of Object.entries(tables) as [TableName, TableSpec][]) {
+    const tableName = localTableName(prefix, table);
+    await createTable(client, tableName, spec);
+    names[table] = tableName;
+  }
+  return names;
+}
+
+async function createTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+  const attributes = new Set<string>([spec.partitionKey]);
+  if (spec.sortKey) attributes.add(spec.sortKey);
+  for (const index of spec.indexes) {
+    attributes.add(index.partitionKey);
+    if (index.sortKey) attributes.add(index.sortKey);
+  }
+  // Every key in this project is a string.
+  const attributeDefinitions: AttributeDefinition[] = [...attributes].map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  }));
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: attributeDefinitions,
+        KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+        GlobalSecondaryIndexes:
+          spec.indexes.length > 0
+            ? spec.indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: { ProjectionType: 'ALL' },
+              }))
+            : undefined,
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    await checkExistingTable(client, tableName, spec);
+    return;
+  }
+  await waitForActive(client, tableName);
+}
+
+function keySchema(partitionKey: string, sortKey?: string): KeySchemaElement[] {
+  const schema: KeySchemaElement[] = [{ AttributeName: partitionKey, KeyType: 'HASH' }];
+  if (sortKey) schema.push({ AttributeName: sortKey, KeyType: 'RANGE' });
+  return schema;
+}
+
+/** A data folder from an older, different schema must fail loudly, not half-work. */
+async function checkExistingTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const actual = JSON.stringify(Table?.KeySchema ?? []);
+  const expected = JSON.stringify(keySchema(spec.partitionKey, spec.sortKey));
+  if (actual !== expected) {
+    throw new ConfigError(
+      `local table has a different key schema: found ${actual}, the topology wants ${expected} (table ${tableName}); use a fresh data folder`,
+    );
+  }
+}
+
+async function waitForActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const deadline = Date.now() + TABLE_ACTIVE_TIMEOUT_MS;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) {
+      throw new ConfigError(`local table did not become active: status ${Table?.TableStatus} (table ${tableName})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface CreateQueuesOptions {
+  prefix?: string;
+  queues?: Record<QueueName, QueueSpec>;
+  /**
+   * Test/dev knob: one visibility timeout for every queue instead of the spec's (e.g. 1 s so a
+   * failed message is retried and dead-lettered within a test). Never use it to run for real:
+   * a visibility shorter than the consumer's run time redelivers messages still being handled.
+   */
+  visibilityTimeoutSeconds?: number;
+}
+
+/**
+ * Creates every queue of the topology with its dead-letter queue: `<prefix>-<queue>` with the
+ * spec's VisibilityTimeout and a RedrivePolicy (maxReceiveCount) to `<prefix>-<queue>-dlq`,
+ * which keeps messages for `dlqRetentionSeconds`. Existing queues keep their messages and get
+ * their attributes set to the spec again.
+ */
+export async function createQueues(client: SQSClient, options: CreateQueuesOptions = {}): Promise<ProvisionedQueues> {
+  const prefix = options.prefix ?? defaultResourcePrefix;
+  const specs = options.queues ?? topology.queues;
+  const provisioned = {} as ProvisionedQueues;
+  for (const [queue, spec] of Object.entries(specs) as [QueueName, QueueSpec][]) {
+    const dlq = await ensureQueue(client, localDeadLetterQueueName(prefix, queue), {
+      MessageRetentionPeriod: String(spec.dlqRetentionSeconds),
+    });
+    const main = await ensureQueue(client, localQueueName(prefix, queue), {
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? spec.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount }),
+    });
+    provisioned[queue] = { url: main.url, arn: main.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
+  }
+  return provisioned;
+}
+
+/**
+ * CreateQueue with attributes fails on an existing queue whose attributes differ (SQS
+ * semantics), so: create bare, then set the attributes, which works either way.
+ */
+async function ensureQueue(
+  client: SQSClient,
+  queueName: string,
+  attributes: Record<string, string>,
+): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: queueName }));
+  if (!QueueUrl) throw new ConfigError(`local queue was not created: no URL returned (queue ${queueName})`);
+  await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new ConfigError(`local queue has no ARN (queue ${queueName})`);
+  return { url: QueueUrl, arn };
+}

@@ -1,0 +1,64 @@
+/**
+ * Looking into the local queues without consuming them: depths for `waitForIdle` and status
+ * output, and dead letters for `dlq list`.
+ */
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { FauxqsServer } from 'fauxqs';
+
+export interface MessageCounts {
+  /** Ready to be received (ApproximateNumberOfMessages). */
+  visible: number;
+  /** Received and not yet deleted, or waiting out a visibility timeout after a failure. */
+  notVisible: number;
+  delayed: number;
+}
+
+export interface QueueDepth extends MessageCounts {
+  deadLetters: MessageCounts;
+}
+
+export async function countMessages(client: SQSClient, queueUrl: string): Promise<MessageCounts> {
+  const { Attributes = {} } = await client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    notVisible: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
+export interface DeadLetter {
+  messageId: string;
+  body: string;
+  /** Receives so far, the ones on the source queue included. */
+  receiveCount: number;
+  sentAt: Date;
+  /** The message's own attributes (SQS MessageAttributes), as sent. */
+  messageAttributes: Record<string, { DataType: string; StringValue?: string }>;
+}
+
+/**
+ * Lists up to `limit` messages of a queue (ready, delayed and in flight, oldest first) without
+ * touching them, through fauxqs's in-process inspection. Receiving and releasing them instead
+ * (ChangeMessageVisibility 0) would be engine-neutral, but fauxqs 2.4 with persistence drops a
+ * released message from memory (its SQLite update violates a NOT NULL constraint).
+ */
+export function inspectMessages(server: FauxqsServer, queueName: string, limit = 100): DeadLetter[] {
+  const state = server.inspectQueue(queueName);
+  if (!state) return [];
+  const { ready, delayed, inflight } = state.messages;
+  return [...ready, ...delayed, ...inflight.map((entry) => entry.message)]
+    .sort((a, b) => a.sentTimestamp - b.sentTimestamp)
+    .slice(0, limit)
+    .map((message) => ({
+      messageId: message.messageId,
+      body: message.body,
+      receiveCount: message.approximateReceiveCount,
+      sentAt: new Date(message.sentTimestamp),
+      messageAttributes: message.messageAttributes as DeadLetter['messageAttributes'],
+    }));
+}

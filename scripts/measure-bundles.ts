@@ -1,0 +1,136 @@
+/**
+ * Bundles every Lambda function exactly as the CDK stack does (`infra/aws/bundling.ts`) and
+ * prints, per function, the minified bundle size and the cold-start module-load time: a fresh
+ * Node (the project's Node 24) imports the bundle with an empty environment and reports
+ * `performance.now()` around the `import()`, median of 5 runs. Figures, not a test.
+ *
+ *   node_modules/.bin/node --import tsx scripts/measure-bundles.ts [--json] [--runs N]
+ *
+ * Bundles go to node_modules/.cache/news-alerts/bundles/, where Node resolves the external
+ * `@aws-sdk/*` packages from the project's node_modules, as Lambda resolves them from its runtime.
+ */
+import { build, type Metafile } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { esbuildBuildOptions } from '../infra/aws/bundling.ts';
+import { repositoryRoot } from '../infra/aws/create-app.ts';
+import { topology, type FunctionName } from '../infra/topology.ts';
+
+export interface BundleMeasurement {
+  function: FunctionName;
+  entry: string;
+  bytes: number;
+  kib: number;
+  sourceMapBytes: number;
+  /** Median module-load time of a fresh process, in milliseconds. */
+  coldImportMs: number;
+  coldImportRunsMs: number[];
+  /** The inputs that weigh most in the bundle (bytes after minification). */
+  largestInputs: { path: string; bytes: number }[];
+}
+
+const bundleRoot = join(repositoryRoot, 'node_modules', '.cache', 'news-alerts', 'bundles');
+const nodeBinary = join(repositoryRoot, 'node_modules', '.bin', 'node');
+
+/** Bundles and measures one function. */
+export async function measureBundle(name: FunctionName, runs: number): Promise<BundleMeasurement> {
+  const entry = topology.functions[name].entry;
+  const outfile = join(bundleRoot, name, 'index.mjs');
+  rmSync(join(bundleRoot, name), { recursive: true, force: true });
+  mkdirSync(join(bundleRoot, name), { recursive: true });
+  const result = await build(esbuildBuildOptions(join(repositoryRoot, entry), outfile));
+  const bytes = statSync(outfile).size;
+  const coldImportRunsMs = Array.from({ length: runs }, () => coldImportMs(outfile));
+  return {
+    function: name,
+    entry,
+    bytes,
+    kib: Math.round((bytes / 1024) * 10) / 10,
+    sourceMapBytes: statSync(`${outfile}.map`).size,
+    coldImportMs: median(coldImportRunsMs),
+    coldImportRunsMs,
+    largestInputs: largestInputs(result.metafile, outfile),
+  };
+}
+
+/** Imports the bundle in a fresh Node process with no environment variables but PATH. */
+function coldImportMs(bundlePath: string): number {
+  const script =
+    'const start = performance.now();' +
+    `const mod = await import(${JSON.stringify(pathToFileURL(bundlePath).href)});` +
+    'const elapsed = performance.now() - start;' +
+    "if (typeof mod.handler !== 'function') throw new Error('bundle exports no handler');" +
+    'process.stdout.write(String(elapsed));';
+  const child = spawnSync(nodeBinary, ['--input-type=module', '--eval', script], {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '' },
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) {
+    throw new Error(`cold import failed: ${child.stderr.trim().split('\n').slice(-3).join(' | ')} (${bundlePath})`);
+  }
+  return Math.round(Number(child.stdout) * 10) / 10;
+}
+
+function largestInputs(metafile: Metafile | undefined, outfile: string): { path: string; bytes: number }[] {
+  const output = Object.entries(metafile?.outputs ?? {}).find(([path]) => outfile.endsWith(path.replace(/^(\.\.\/)+/, '')))?.[1];
+  const inputs = Object.entries(output?.inputs ?? {}).map(([path, input]) => ({ path, bytes: input.bytesInOutput }));
+  // Group by package (node_modules/<pkg> or node_modules/@scope/pkg) so the list says what to trim.
+  const byPackage = new Map<string, number>();
+  for (const input of inputs) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input.path);
+    const key = match ? match[1]! : input.path;
+    byPackage.set(key, (byPackage.get(key) ?? 0) + input.bytes);
+  }
+  return [...byPackage]
+    .map(([path, bytes]) => ({ path, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : Math.round(((sorted[middle - 1]! + sorted[middle]!) / 2) * 10) / 10;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: '5' }, help: { type: 'boolean', default: false } },
+  });
+  if (values.help) {
+    console.log('usage: measure-bundles [--json] [--runs N]\n  bundle size and cold module-load time per Lambda function');
+    return;
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    console.error(`measure-bundles: --runs must be a positive integer (got ${values.runs})`);
+    process.exitCode = 2;
+    return;
+  }
+  const measurements: BundleMeasurement[] = [];
+  for (const name of Object.keys(topology.functions) as FunctionName[]) {
+    measurements.push(await measureBundle(name, runs));
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ node: spawnSync(nodeBinary, ['--version'], { encoding: 'utf8' }).stdout.trim(), runs, bundles: measurements }, null, 2));
+    return;
+  }
+  console.log(`function          bytes      KiB   cold import (median of ${runs})  largest inputs`);
+  for (const m of measurements) {
+    const inputs = m.largestInputs.slice(0, 3).map((input) => `${input.path} ${Math.round(input.bytes / 1024)}K`).join(', ');
+    console.log(
+      `${m.function.padEnd(16)} ${String(m.bytes).padStart(8)} ${m.kib.toFixed(1).padStart(8)}   ${m.coldImportMs.toFixed(1).padStart(8)} ms               ${inputs}`,
+    );
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(`measure-bundles: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,21 @@
+import { NewsAlertsError } from '../runtime/errors.ts';
+
+/**
+ * A webhook POST that did not succeed. `retryable` errors (408, 429, 5xx, network, timeout) are
+ * thrown so SQS redelivers the message (DLQ after maxReceiveCount); permanent ones are recorded.
+ */
+export class WebhookDeliveryError extends NewsAlertsError {
+  /** HTTP status of the receiver's answer; absent for network errors and timeouts. */
+  readonly status?: number;
+  /** Seconds the receiver asked us to wait (`Retry-After`), when it said so. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    message: string,
+    options: { retryable: boolean; status?: number; retryAfterSeconds?: number; cause?: unknown },
+  ) {
+    super(message, { retryable: options.retryable, cause: options.cause });
+    if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}

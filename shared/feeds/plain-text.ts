@@ -1,0 +1,103 @@
+import { decodeHTML } from 'entities';
+
+/** Elements whose content is not text to read. */
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'textarea', 'title']);
+/** Elements after which text reads as a new word. */
+const BREAKING_ELEMENTS = new Set([
+  'br', 'p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'table',
+  'blockquote', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'hr', 'dd', 'dt',
+]);
+
+/**
+ * Feed text (HTML or plain, possibly entity-escaped) as plain text: script/style contents and
+ * comments dropped, tags stripped, entities decoded, whitespace folded to single spaces. Text
+ * that was escaped markup (`&lt;b&gt;`) stays as literal text.
+ *
+ * A single forward scan (no backtracking regex), so hostile markup — thousands of unclosed
+ * tags or quotes — costs linear time: an unterminated tag ends the markup and the rest is text.
+ */
+export function toPlainText(input: string): string {
+  const out: string[] = [];
+  const n = input.length;
+  let i = 0;
+  while (i < n) {
+    const lt = input.indexOf('<', i);
+    if (lt < 0) {
+      out.push(input.slice(i));
+      break;
+    }
+    out.push(input.slice(i, lt));
+    if (input.startsWith('<!--', lt)) {
+      const end = input.indexOf('-->', lt + 4);
+      out.push(' ');
+      i = end < 0 ? n : end + 3;
+      continue;
+    }
+    if (input.startsWith('<![CDATA[', lt)) {
+      const end = input.indexOf(']]>', lt + 9);
+      out.push(input.slice(lt + 9, end < 0 ? n : end));
+      i = end < 0 ? n : end + 3;
+      continue;
+    }
+    // "a < b": a '<' that opens no tag is text.
+    if (!/[A-Za-z/!?]/.test(input.charAt(lt + 1))) {
+      out.push('<');
+      i = lt + 1;
+      continue;
+    }
+    const end = findTagEnd(input, lt + 1);
+    if (end < 0) {
+      out.push(input.slice(lt));
+      break;
+    }
+    const name = /^\/?([A-Za-z][A-Za-z0-9-]*)/.exec(input.slice(lt + 1, Math.min(end, lt + 42)));
+    const tag = name?.[1]?.toLowerCase() ?? '';
+    const closing = input.charAt(lt + 1) === '/';
+    i = end + 1;
+    if (!closing && RAW_TEXT_ELEMENTS.has(tag) && input.charAt(end - 1) !== '/') {
+      const close = new RegExp(`</${tag}\\s*>`, 'gi');
+      close.lastIndex = i;
+      const found = close.exec(input);
+      i = found ? found.index + found[0].length : n;
+      out.push(' ');
+    } else if (BREAKING_ELEMENTS.has(tag)) {
+      out.push(' ');
+    }
+  }
+  return foldWhitespace(decodeHTML(out.join('')));
+}
+
+/** Index of the '>' closing a tag that starts before `from`, skipping quoted attribute values; -1 if none. */
+function findTagEnd(input: string, from: number): number {
+  let afterEquals = false;
+  for (let j = from; j < input.length; j++) {
+    const c = input.charAt(j);
+    if (c === '>') return j;
+    if ((c === '"' || c === "'") && afterEquals) {
+      const close = input.indexOf(c, j + 1);
+      if (close < 0) return -1;
+      j = close;
+      afterEquals = false;
+    } else if (c === '=') {
+      afterEquals = true;
+    } else if (!/\s/.test(c)) {
+      afterEquals = false;
+    }
+  }
+  return -1;
+}
+
+/** Collapses runs of whitespace (NBSP and line separators included) to one space and trims. */
+export function foldWhitespace(text: string): string {
+  return text.replace(/\u200b/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** Cuts text to at most `max` characters, at a word boundary when one is near, with an ellipsis. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never split a surrogate pair.
+  const end = /[\ud800-\udbff]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  const cut = text.slice(0, end);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.7 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

@@ -1,0 +1,58 @@
+import type { PollMessage } from '../messages/schemas.ts';
+import type { MessageQueue } from '../queue/ports.ts';
+import type { Clock } from '../runtime/clock.ts';
+import type { Log } from '../runtime/logger.ts';
+import type { FeedStore } from '../store/ports.ts';
+
+export interface PlanPollsDeps {
+  feeds: FeedStore;
+  queue: MessageQueue;
+  clock: Clock;
+  log: Log;
+}
+
+export interface PlanPollsOptions {
+  /** At most this many due feeds per run; the rest are due on the next run. */
+  limit: number;
+}
+
+export interface PlanPollsSummary {
+  /** Feeds that were due. */
+  due: number;
+  /** Poll messages sent (due feeds this planner claimed; another planner took the rest). */
+  planned: number;
+}
+
+/** Claims and sends in groups of one SQS batch, so a failure loses at most a group's turn. */
+const GROUP_SIZE = 10;
+
+/**
+ * Enqueues one poll message per due feed. Each feed is first claimed by moving its `nextPollAt`
+ * to now + its interval with a conditional write, so planners that overlap enqueue it once. A
+ * crash between claim and send costs that feed one interval, never its polling.
+ */
+export async function planPolls(deps: PlanPollsDeps, options: PlanPollsOptions): Promise<PlanPollsSummary> {
+  const { feeds, queue, clock, log } = deps;
+  const now = clock.now();
+  const due = await feeds.listDueFeeds(now, options.limit);
+  let planned = 0;
+
+  for (let start = 0; start < due.length; start += GROUP_SIZE) {
+    const group = due.slice(start, start + GROUP_SIZE);
+    const claimed = await Promise.all(
+      group.map(async (feed) => {
+        const next = new Date(now.getTime() + feed.intervalMinutes * 60_000).toISOString();
+        const won = await feeds.claimPoll(feed.feedId, feed.nextPollAt, next);
+        return won ? feed : undefined;
+      }),
+    );
+    const messages: PollMessage[] = claimed
+      .filter((feed) => feed !== undefined)
+      .map((feed) => ({ feedId: feed.feedId, plannedAt: now.toISOString() }));
+    if (messages.length > 0) await queue.send('poll', messages);
+    planned += messages.length;
+  }
+
+  log.info('polls planned', { due: due.length, planned });
+  return { due: due.length, planned };
+}

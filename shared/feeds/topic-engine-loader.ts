@@ -1,0 +1,98 @@
+import { builtinTopics, createTopicEngine, topicDefinitionSchema } from '../classify/index.ts';
+import type { TopicDefinition, TopicEngine } from '../classify/index.ts';
+import { formatZodIssues } from '../config/format-zod-issues.ts';
+import type { Clock } from '../runtime/clock.ts';
+import type { Log } from '../runtime/logger.ts';
+import type { TopicStore } from '../store/ports.ts';
+
+export interface TopicEngineLoader {
+  /** The engine over the built-in and user topics, rebuilt when older than the TTL. */
+  get(): Promise<TopicEngine>;
+}
+
+export interface TopicEngineLoaderOptions {
+  /** How long a built engine is used before user topics are read again. */
+  ttlMs?: number;
+  /** Builds the engine; the classifier's `createTopicEngine` by default. */
+  build?: (topics: TopicDefinition[]) => TopicEngine;
+}
+
+/**
+ * Builds the topic engine once and refreshes it every `ttlMs` (60 s) so new user topics take
+ * effect without a redeploy. User topics that fail `topicDefinitionSchema` or do not compile,
+ * or reuse a built-in topic's id, are skipped with a warning: one bad topic never stops polling. If reading user
+ * topics fails, the previous engine stays in use; with none yet, the error propagates (retry).
+ */
+export function createTopicEngineLoader(
+  deps: { topics: TopicStore; clock: Clock; log: Log },
+  options: TopicEngineLoaderOptions = {},
+): TopicEngineLoader {
+  const ttlMs = options.ttlMs ?? 60_000;
+  const build = options.build ?? createTopicEngine;
+  let cached: { engine: TopicEngine; builtAt: number } | undefined;
+  let loading: Promise<TopicEngine> | undefined;
+
+  async function load(): Promise<TopicEngine> {
+    const raw = await deps.topics.listUserTopics();
+    const builtinIds = new Set(builtinTopics.map((topic) => topic.id));
+    const user: TopicDefinition[] = [];
+    for (const candidate of raw) {
+      const result = topicDefinitionSchema.safeParse(candidate);
+      const id = (candidate as { id?: unknown } | null)?.id;
+      if (!result.success) {
+        deps.log.warn('user topic skipped: invalid', { topicId: id, error: formatZodIssues(result.error.issues) });
+      } else if (builtinIds.has(result.data.id)) {
+        deps.log.warn('user topic skipped: its id is a built-in topic', { topicId: result.data.id });
+      } else {
+        user.push(result.data);
+      }
+    }
+    const engine = buildSkippingBadTopics(user);
+    cached = { engine, builtAt: deps.clock.now().getTime() };
+    return engine;
+  }
+
+  /**
+   * A user topic can pass the schema and still fail to compile; find such topics one by one
+   * (only when the whole build fails) and build without them.
+   */
+  function buildSkippingBadTopics(user: TopicDefinition[]): TopicEngine {
+    try {
+      return build([...builtinTopics, ...user]);
+    } catch (error) {
+      if (user.length === 0) throw error;
+    }
+    const good = user.filter((topic) => {
+      try {
+        build([...builtinTopics, topic]);
+        return true;
+      } catch (error) {
+        deps.log.warn('user topic skipped: it does not compile', {
+          topicId: topic.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return false;
+      }
+    });
+    return build([...builtinTopics, ...good]);
+  }
+
+  return {
+    async get() {
+      const now = deps.clock.now().getTime();
+      if (cached && now - cached.builtAt < ttlMs) return cached.engine;
+      loading ??= load().finally(() => {
+        loading = undefined;
+      });
+      try {
+        return await loading;
+      } catch (error) {
+        if (!cached) throw error;
+        deps.log.warn('user topics could not be read; using the previous topic engine', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return cached.engine;
+      }
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import { promises as dns } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { NewsAlertsError } from '../runtime/errors.ts';
+import { redactUrl } from './redact-url.ts';
+
+/**
+ * SSRF guard: outgoing requests to feed and webhook URLs must not reach loopback, private,
+ * link-local, metadata or other non-public addresses. The check runs after DNS resolution, on
+ * every address a name resolves to, and again inside the connection's own lookup (see
+ * `createGuardedLookup`), so the address checked is the address connected to.
+ */
+
+/** Resolves a host name to all of its addresses. */
+export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
+
+export interface SsrfGuardOptions {
+  /** Allow non-public addresses: only for local fixtures (env ALLOW_PRIVATE_NETWORK). */
+  allowPrivateNetwork?: boolean;
+  /** DNS resolution; node:dns `lookup` (all addresses) unless a test injects one. */
+  resolve?: ResolveHost;
+}
+
+/** A URL refused by the guard: wrong scheme, or a host that is (or resolves to) a non-public address. */
+export class UrlRefusedError extends NewsAlertsError {
+  /** The URL, without credentials. */
+  readonly url: string;
+  /** Why, in a few words ("127.0.0.1 is a loopback address"). */
+  readonly reason: string;
+  /** The refused address, when the refusal is about one. */
+  readonly address?: string;
+
+  constructor(url: string, reason: string, address?: string) {
+    super(`URL refused: ${reason} (${redactUrl(url)})`, { retryable: false });
+    this.url = redactUrl(url);
+    this.reason = reason;
+    this.address = address;
+  }
+}
+
+/** The one metadata address in IPv6 form (AWS Nitro); IPv4's 169.254.169.254 is link-local anyway. */
+const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254']);
+
+const RANGE_LABELS: Record<string, string> = {
+  unspecified: 'an unspecified address',
+  broadcast: 'a broadcast address',
+  multicast: 'a multicast address',
+  linkLocal: 'a link-local address',
+  loopback: 'a loopback address',
+  carrierGradeNat: 'a carrier-grade NAT address',
+  private: 'a private address',
+  reserved: 'a reserved address',
+  uniqueLocal: 'a unique-local address',
+  teredo: 'a Teredo tunnel address',
+  ipv4Mapped: 'an IPv4-mapped address',
+};
+
+/** Prefixes that carry an IPv4 address in their last 32 bits (NAT64, SIIT): judged by that address. */
+const EMBEDS_IPV4_IN_LOW_BITS = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052']);
+
+/**
+ * Why an address is not public, as a phrase ("a loopback address"), or undefined when it is a
+ * public unicast address. Anything that does not parse as an IP address is refused too.
+ */
+export function describeNonPublicAddress(address: string): string | undefined {
+  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!ipaddr.isValid(bare)) return 'not an IP address';
+  const parsed = ipaddr.parse(bare);
+  if (METADATA_ADDRESSES.has(parsed.toNormalizedString()) || METADATA_ADDRESSES.has(parsed.toString())) {
+    return 'the cloud metadata address';
+  }
+  if (parsed.kind() === 'ipv4') {
+    const range = parsed.range();
+    return range === 'unicast' ? undefined : (RANGE_LABELS[range] ?? `a special-purpose address (${range})`);
+  }
+  const v6 = parsed as ipaddr.IPv6;
+  const range = v6.range();
+  if (range === 'unicast') return undefined;
+  if (EMBEDS_IPV4_IN_LOW_BITS.has(range) || range === '6to4') {
+    const embedded = range === '6to4' ? embeddedIn6to4(v6) : lowBitsAsIPv4(v6);
+    const inner = describeNonPublicAddress(embedded.toString());
+    return inner === undefined ? undefined : `${inner} (embedded in IPv6 ${range === 'ipv4Mapped' ? 'as IPv4-mapped' : range})`;
+  }
+  return RANGE_LABELS[range] ?? `a special-purpose address (${range})`;
+}
+
+function lowBitsAsIPv4(address: ipaddr.IPv6): ipaddr.IPv4 {
+  const parts = address.parts;
+  const high = parts[6] ?? 0;
+  const low = parts[7] ?? 0;
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+}
+
+function embeddedIn6to4(address: ipaddr.IPv6): ipaddr.IPv4 {
+  // 2002:AABB:CCDD::/48 carries AA.BB.CC.DD.
+  const parts = address.parts;
+  const high = parts[1] ?? 0;
+  const low = parts[2] ?? 0;
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+}
+
+/** node:dns lookup of every address (IPv4 and IPv6), in the resolver's order. */
+export const resolveWithSystemDns: ResolveHost = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+
+/** The URL's host without IPv6 brackets; WHATWG URL has already normalised IPv4 forms (0x7f.1, 2130706433). */
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+function parseHttpUrl(input: string | URL): URL {
+  let url: URL;
+  try {
+    url = typeof input === 'string' ? new URL(input) : input;
+  } catch {
+    throw new UrlRefusedError(String(input), 'not a valid absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UrlRefusedError(url.href, `scheme "${url.protocol.replace(/:$/, '')}" is not http or https`);
+  }
+  return url;
+}
+
+/** Throws `UrlRefusedError` if any of `addresses` (of `host`, requested as `url`) is not public. */
+export function assertPublicAddresses(url: string, host: string, addresses: readonly string[]): void {
+  for (const address of addresses) {
+    const why = describeNonPublicAddress(address);
+    if (why === undefined) continue;
+    const reason = address === host ? `${address} is ${why}` : `${host} resolves to ${address}, ${why}`;
+    throw new UrlRefusedError(url, reason, address);
+  }
+}
+
+/**
+ * Checks a URL before a request: the scheme must be http(s) and the host must be (or resolve
+ * only to) public addresses, unless `allowPrivateNetwork`. Returns the parsed URL.
+ *
+ * @throws UrlRefusedError when the URL is refused; DNS errors propagate as they are.
+ */
+export async function assertPublicUrl(input: string | URL, options: SsrfGuardOptions = {}): Promise<URL> {
+  const url = parseHttpUrl(input);
+  if (options.allowPrivateNetwork) return url;
+  const host = hostOf(url);
+  if (isIP(host) !== 0) {
+    assertPublicAddresses(url.href, host, [host]);
+    return url;
+  }
+  const resolve = options.resolve ?? resolveWithSystemDns;
+  const addresses = await resolve(host);
+  if (addresses.length === 0) throw new UrlRefusedError(url.href, `${host} resolves to no address`);
+  assertPublicAddresses(
+    url.href,
+    host,
+    addresses.map((a) => a.address),
+  );
+  return url;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for net/tls `connect` (and so for an undici Agent's `connect.lookup`) that resolves
+ * every address and refuses the connection if any is not public. Because the socket connects to
+ * what this returns, a name that resolves differently between the check and the connect (DNS
+ * rebinding) is still caught.
+ */
+export function createGuardedLookup(options: SsrfGuardOptions = {}) {
+  const resolve = options.resolve ?? resolveWithSystemDns;
+  return function guardedLookup(hostname: string, lookupOptions: LookupOptions, callback: LookupCallback): void {
+    resolve(hostname).then(
+      (all) => {
+        const family = lookupOptions.family === 'IPv4' ? 4 : lookupOptions.family === 'IPv6' ? 6 : lookupOptions.family;
+        const addresses = family === 4 || family === 6 ? all.filter((a) => a.family === family) : all;
+        if (addresses.length === 0) {
+          const error: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+          error.code = 'ENOTFOUND';
+          callback(error, '');
+          return;
+        }
+        if (!options.allowPrivateNetwork) {
+          try {
+            assertPublicAddresses(
+              hostname,
+              hostname,
+              addresses.map((a) => a.address),
+            );
+          } catch (error) {
+            callback(error as NodeJS.ErrnoException, '');
+            return;
+          }
+        }
+        if (lookupOptions.all) callback(null, addresses);
+        else callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    );
+  };
+}

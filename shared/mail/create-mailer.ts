@@ -1,0 +1,24 @@
+import type { Env } from '../config/env.ts';
+import { ConfigError } from '../runtime/errors.ts';
+import { createOutboxMailer } from './outbox-mailer.ts';
+import type { Mailer } from './ports.ts';
+import { createSesMailer } from './ses/ses-mailer.ts';
+import { createSmtpMailer } from './smtp-mailer.ts';
+
+/**
+ * The mailer `MAIL_TRANSPORT` names: `ses` (SES v2, the region and endpoint from the SDK's own
+ * environment, so LocalStack works through AWS_ENDPOINT_URL), `smtp` (SMTP_URL), or `outbox`
+ * (files in OUTBOX_DIR). A transport missing its setting is a ConfigError naming the variable.
+ */
+export function createMailer(env: Env): Mailer {
+  switch (env.MAIL_TRANSPORT) {
+    case 'outbox':
+      if (!env.OUTBOX_DIR) throw new ConfigError('mail transport outbox needs OUTBOX_DIR');
+      return createOutboxMailer({ dir: env.OUTBOX_DIR });
+    case 'smtp':
+      if (!env.SMTP_URL) throw new ConfigError('mail transport smtp needs SMTP_URL');
+      return createSmtpMailer(env.SMTP_URL);
+    case 'ses':
+      return createSesMailer();
+  }
+}

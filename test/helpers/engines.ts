@@ -1,0 +1,76 @@
+/**
+ * Embedded engines for tests: dynalite and fauxqs in this process, in memory, on 127.0.0.1
+ * ephemeral ports, each with an SDK client pointed at it. Tables and queues come from
+ * `infra/topology.ts` through the same code the local runtime uses.
+ *
+ *   const dynamo = await startDynalite();
+ *   const tables = await createTables(dynamo.client, 'test-abc');
+ *   afterAll(() => dynamo.stop());
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { FauxqsServer } from 'fauxqs';
+import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../../infra/local/engines.ts';
+
+export { localCredentials, localRegion } from '../../infra/local/engines.ts';
+export {
+  createQueues,
+  createTables,
+  localDeadLetterQueueName,
+  localQueueName,
+  localTableName,
+  type CreateQueuesOptions,
+  type ProvisionedQueue,
+  type ProvisionedQueues,
+  type ProvisionedTables,
+} from '../../infra/local/provision.ts';
+
+export interface TestDynalite {
+  endpoint: string;
+  client: DynamoDBClient;
+  /** Destroys the client and stops the engine. */
+  stop(): Promise<void>;
+}
+
+export interface TestFauxqs {
+  endpoint: string;
+  client: SQSClient;
+  /** fauxqs itself, for `inspectQueue` and friends. */
+  server: FauxqsServer;
+  stop(): Promise<void>;
+}
+
+/** dynalite in memory by default; pass `path` to persist (restart tests). */
+export async function startDynalite(options: { path?: string } = {}): Promise<TestDynalite> {
+  const engine = await startDynaliteEngine(options);
+  const client = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+  return {
+    endpoint: engine.endpoint,
+    client,
+    async stop() {
+      client.destroy();
+      await engine.stop();
+    },
+  };
+}
+
+/** fauxqs in memory by default; pass `dataDir` to persist. */
+export async function startFauxqs(options: { dataDir?: string } = {}): Promise<TestFauxqs> {
+  const engine = await startFauxqsEngine(options);
+  const client = new SQSClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+  return {
+    endpoint: engine.endpoint,
+    client,
+    server: engine.server,
+    async stop() {
+      client.destroy();
+      await engine.stop();
+    },
+  };
+}
+
+/** A fresh resource prefix, so tests sharing an engine never see each other's tables or queues. */
+export function uniquePrefix(label = 'test'): string {
+  return `${label}-${randomUUID().slice(0, 8)}`;
+}

@@ -1,0 +1,170 @@
+import { Validations } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology, type FunctionName, type QueueName, type TableName } from '../../infra/topology.ts';
+import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
+import {
+  functionPermissions,
+  indexTemplate,
+  targetOf,
+  type Permission,
+  type TemplateIndex,
+} from './template-topology.ts';
+
+const functionNames = Object.keys(topology.functions) as FunctionName[];
+const sqsConsumeActions = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'];
+const dynamodbWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const dynamodbReadActions = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'];
+
+afterAll(removeSynthesisOutputs);
+
+describe('least privilege', () => {
+  let synthesized: SynthesizedStack;
+  let index: TemplateIndex;
+  const permissionsOf = new Map<FunctionName, Permission[]>();
+
+  beforeAll(() => {
+    synthesized = synthesizeStack();
+    index = indexTemplate(synthesized.json);
+    for (const [id, name] of index.functions) permissionsOf.set(name, functionPermissions(synthesized.json, id));
+  });
+
+  function idOf<T extends string>(map: Map<string, T>, name: T): string {
+    const entry = [...map].find(([, value]) => value === name);
+    if (!entry) throw new Error(`no resource named ${name} in the template`);
+    return entry[0];
+  }
+  function permissions(name: FunctionName): Permission[] {
+    const found = permissionsOf.get(name);
+    if (!found) throw new Error(`no permissions read for ${name}`);
+    return found;
+  }
+  function tablesTouched(name: FunctionName, actions?: string[]): TableName[] {
+    return [
+      ...new Set(
+        permissions(name)
+          .filter((p) => p.action.startsWith('dynamodb:') && (!actions || actions.includes(p.action)))
+          .map((p) => index.tables.get(p.target ?? '')!),
+      ),
+    ].sort();
+  }
+  function queuesWith(name: FunctionName, actions: string[]): QueueName[] {
+    return [
+      ...new Set(permissions(name).filter((p) => actions.includes(p.action)).map((p) => index.queues.get(p.target ?? '')!)),
+    ].sort();
+  }
+
+  it('no function role has a managed policy or a wildcard action', () => {
+    for (const name of functionNames) {
+      for (const permission of permissions(name)) expect(permission.action).not.toContain('*');
+    }
+    for (const resource of Object.values(synthesized.json.Resources)) {
+      if (resource.Type === 'AWS::IAM::Role') expect(resource.Properties?.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it.each(functionNames)('%s may touch only the tables of its topology access', (name) => {
+    expect(tablesTouched(name)).toEqual(Object.keys(topology.functions[name].access.tables).sort());
+  });
+
+  it.each(functionNames)('%s may write only the tables its access lets it write, and read only those it may read', (name) => {
+    const access = topology.functions[name].access.tables;
+    const writable = (Object.keys(access) as TableName[]).filter((t) => access[t] === 'write' || access[t] === 'readwrite');
+    const readable = (Object.keys(access) as TableName[]).filter((t) => access[t] === 'read' || access[t] === 'readwrite');
+    expect(tablesTouched(name, dynamodbWriteActions)).toEqual(writable.sort());
+    expect(tablesTouched(name, dynamodbReadActions)).toEqual(readable.sort());
+  });
+
+  it.each(functionNames)('%s may send only to the queues of its access', (name) => {
+    expect(queuesWith(name, ['sqs:SendMessage'])).toEqual([...topology.functions[name].access.sendsTo].sort());
+  });
+
+  it.each(functionNames)('%s may consume only the queue that triggers it', (name) => {
+    const trigger = topology.functions[name].trigger;
+    expect(queuesWith(name, sqsConsumeActions)).toEqual(trigger.kind === 'queue' ? [trigger.queue] : []);
+  });
+
+  it.each(functionNames)('%s may write only its own log group', (name) => {
+    const logs = permissions(name).filter((p) => p.action.startsWith('logs:'));
+    const props = synthesized.json.Resources[idOf(index.functions, name)]!.Properties!;
+    const ownLogGroup = targetOf((props.LoggingConfig as { LogGroup: unknown }).LogGroup);
+    expect(logs.map((p) => p.action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(new Set(logs.map((p) => p.target))).toEqual(new Set([ownLogGroup]));
+  });
+
+  it.each(functionNames)('%s has no permission outside its logs, tables, queues and mail', (name) => {
+    const known = permissions(name).filter(
+      (p) => !/^(logs|dynamodb|sqs):/.test(p.action) && !(p.action === 'ses:SendEmail'),
+    );
+    expect(known).toEqual([]);
+  });
+
+  it('only the functions that send email may call ses:SendEmail, on the sender identity only', () => {
+    // Prepare
+    const senders = functionNames.filter((name) => topology.functions[name].access.sendsEmail === true);
+
+    // Assess
+    expect(functionNames.filter((name) => permissions(name).some((p) => p.action.startsWith('ses:')))).toEqual(senders);
+    for (const name of senders) {
+      const resources = permissions(name)
+        .filter((p) => p.action === 'ses:SendEmail')
+        .map((p) => p.rendered)
+        .sort();
+      expect(resources).toEqual([
+        'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com',
+        'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/news-alerts@example.com',
+      ]);
+    }
+  });
+
+  it('spot checks: plan-polls never touches items or deliveries; deliver-webhook sends to no queue; only deliver-email mails', () => {
+    expect(tablesTouched('plan-polls')).not.toContain('items');
+    expect(tablesTouched('plan-polls')).not.toContain('deliveries');
+    expect(queuesWith('deliver-webhook', ['sqs:SendMessage'])).toEqual([]);
+    expect(permissions('deliver-webhook').some((p) => p.action.startsWith('ses:'))).toBe(false);
+    expect(permissions('deliver-email').some((p) => p.action === 'ses:SendEmail')).toBe(true);
+  });
+
+  it('no permission has a literal "*" resource', () => {
+    for (const name of functionNames) {
+      expect(permissions(name).filter((p) => p.rendered === '*')).toEqual([]);
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  let synthesized: SynthesizedStack;
+
+  beforeAll(() => {
+    synthesized = synthesizeStack();
+  });
+
+  it('reports no unacknowledged finding, error or warning', () => {
+    // Act
+    const report = synthesized.nagChecks.validateScope(synthesized.app);
+
+    // Assess
+    const findings = report.violations.map(
+      (violation) => `${violation.severity} ${violation.ruleName}: ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('every acknowledgment carries a one-sentence justification', () => {
+    // Prepare: acknowledgments are construct metadata under Validations' key
+    const acknowledged: [string, string][] = [];
+    for (const construct of synthesized.app.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acknowledged.push([id, reason]);
+      }
+    }
+
+    // Assess
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledged) {
+      expect(id).toMatch(/AwsSolutions-/);
+      expect(reason, id).toMatch(/^[A-Z][^.]{20,}\.$/);
+    }
+  });
+});

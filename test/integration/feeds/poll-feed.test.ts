@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler as createPlanPollsHandler } from '../../../functions/plan-polls/handler.ts';
+import { createHandler as createPollFeedHandler } from '../../../functions/poll-feed/handler.ts';
+import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
+import { normalizeItems } from '../../../shared/feeds/normalize-item.ts';
+import { parseFeed } from '../../../shared/feeds/parse-feed.ts';
+import { planPolls } from '../../../shared/feeds/plan-polls.ts';
+import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
+import { alertMessageSchema, pollMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
+import type { MessageQueue } from '../../../shared/queue/ports.ts';
+import { NewsAlertsError } from '../../../shared/runtime/errors.ts';
+import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
+import { startFeedEngines, type FeedEngines } from './feed-engines.ts';
+
+const rss = readFileSync(new URL('../../fixtures/feeds/world-desk.rss.xml', import.meta.url));
+const html = readFileSync(new URL('../../fixtures/feeds/not-a-feed.html', import.meta.url));
+
+/**
+ * A tiny engine satisfying the TopicEngine port (the real classifier is tested on its own): a
+ * title with "talks" is `talks`, one with "Security Council" is `un-meeting`.
+ */
+const keywordEngine: Pick<TopicEngine, 'classify'> = {
+  classify(item) {
+    const rules: [string, string][] = [
+      ['talks', 'talks'],
+      ['un-meeting', 'Security Council'],
+    ];
+    return rules.flatMap(([topic, phrase]): TopicMatch[] => {
+      const position = item.title.indexOf(phrase);
+      if (position < 0) return [];
+      return [{ topic, label: topic, score: 0.9, matched: [{ phrase, text: phrase, field: 'title', position, rule: 'keyword' }] }];
+    });
+  },
+};
+
+let engines: FeedEngines;
+let server: FeedServer;
+
+beforeAll(async () => {
+  [engines, server] = await Promise.all([startFeedEngines(), startFeedServer()]);
+});
+afterAll(async () => {
+  await Promise.all([engines?.stop(), server?.stop()]);
+});
+
+function pollDeps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
+  return { ...engines.deps, engine: keywordEngine, ...overrides };
+}
+
+async function addFeed(feedId: string, path: string, intervalMinutes = 10) {
+  await engines.deps.feeds.upsertFeed({ feedId, url: `${server.origin}${path}`, intervalMinutes }, engines.clock.now());
+}
+
+const message = (feedId: string) => ({ feedId, plannedAt: engines.clock.now().toISOString() });
+
+async function itemStatuses(keys: string[]) {
+  const seen = await engines.deps.items.findSeen(keys);
+  return keys.map((key) => seen.get(key) ?? 'absent');
+}
+
+describe('pollFeed against dynalite and fauxqs', () => {
+  it('queues an alert per classified new item, marks every item done, records the feed', async () => {
+    server.routes.set('/world', conditionalRoute(rss, { etag: '"w1"' }));
+    await addFeed('world', '/world');
+    engines.events.length = 0;
+
+    const result = await pollFeed(message('world'), pollDeps());
+
+    expect(result).toMatchObject({ status: 'ok', items: 3, new: 3, duplicates: 0, alerts: 2 });
+    const alerts = (await engines.drain('alert')).map((body) => alertMessageSchema.parse(body));
+    expect(alerts.map((a) => [a.item.title, a.topics.map((t) => t.topic)])).toEqual([
+      ['Security Council schedules emergency session on the Black Sea grain corridor', ['un-meeting']],
+      ['Envoys agree to a second round of ceasefire talks in Geneva', ['talks']],
+    ]);
+    for (const alert of alerts) {
+      expect(alert.version).toBe(1);
+      expect(alert.storyId).toBe(alert.item.itemKey);
+      expect(alert.item).toMatchObject({ feedId: 'world', source: 'World Desk & Wire' });
+    }
+    expect(alerts[0]!.item.link).toBe(`${server.origin}/world/2025/un-council-session?ref=home`);
+
+    const keys = await currentKeys('world');
+    expect(await itemStatuses(keys)).toEqual(['done', 'done', 'done']);
+
+    const feed = await engines.deps.feeds.getFeed('world');
+    expect(feed).toMatchObject({ etag: '"w1"', title: 'World Desk & Wire', consecutiveErrors: 0, lastSuccessAt: '2030-01-01T00:00:00.000Z' });
+    expect(engines.events.filter((e) => e.type === 'alert')).toHaveLength(2);
+    expect(engines.events.find((e) => e.type === 'feed-polled')).toMatchObject({ status: 'ok', items: 3, new: 3, duplicates: 0 });
+  });
+
+  it('sends a conditional GET next time and records a 304 as success', async () => {
+    engines.events.length = 0;
+    const before = server.requests.length;
+    const result = await pollFeed(message('world'), pollDeps());
+    expect(result.status).toBe('not-modified');
+    expect(server.requests[before]?.headers['if-none-match']).toBe('"w1"');
+    expect(engines.events).toEqual([
+      { type: 'feed-polled', feedId: 'world', url: `${server.origin}/world`, status: 'not-modified', items: 0, new: 0, duplicates: 0 },
+    ]);
+    expect(await engines.drain('alert')).toEqual([]);
+  });
+
+  it('counts items seen before as duplicates and queues nothing for them', async () => {
+    server.routes.set('/world-again', conditionalRoute(rss));
+    await addFeed('world-again', '/world-again');
+    await pollFeed(message('world-again'), pollDeps());
+    expect(await engines.drain('alert')).toHaveLength(2);
+
+    const second = await pollFeed(message('world-again'), pollDeps());
+    expect(second).toMatchObject({ status: 'ok', items: 3, new: 0, duplicates: 3, alerts: 0 });
+    expect(await engines.drain('alert')).toEqual([]);
+  });
+
+  it('leaves items pending when the alert cannot be queued, and sends them on the next poll', async () => {
+    server.routes.set('/crashy', conditionalRoute(rss));
+    await addFeed('crashy', '/crashy');
+    const failingQueue: MessageQueue = {
+      async send() {
+        throw new NewsAlertsError('sending to queue alert failed: injected fault (test)', { retryable: true });
+      },
+    };
+
+    await expect(pollFeed(message('crashy'), pollDeps({ queue: failingQueue }))).rejects.toThrow('injected fault');
+    const keys = await currentKeys('crashy');
+    const statuses = await itemStatuses(keys);
+    // Nothing was marked done before its alert was queued.
+    expect(statuses).not.toContain('done');
+    expect(statuses).toContain('pending');
+    expect(await engines.drain('alert')).toEqual([]);
+
+    const retry = await pollFeed(message('crashy'), pollDeps());
+    expect(retry).toMatchObject({ status: 'ok', alerts: 2, duplicates: 0 });
+    const alerts = (await engines.drain('alert')) as AlertMessage[];
+    expect(alerts.map((a) => a.item.guid).sort()).toEqual(['wd-1001', 'wd-1002']);
+    expect(await itemStatuses(keys)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('records a feed error with backoff and succeeds, for HTTP errors, HTML pages and refused URLs', async () => {
+    server.routes.set('/broken', (_q, s) => s.writeHead(500).end());
+    server.routes.set('/landing', (_q, s) => s.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await addFeed('broken', '/broken', 10);
+    await addFeed('landing', '/landing', 10);
+    await addFeed('private', '/anything', 10);
+    engines.events.length = 0;
+
+    const broken = await pollFeed(message('broken'), pollDeps());
+    const landing = await pollFeed(message('landing'), pollDeps());
+    const refused = await pollFeed(message('private'), pollDeps({ env: { ...engines.deps.env, ALLOW_PRIVATE_NETWORK: false } }));
+
+    expect(broken).toMatchObject({ status: 'error', error: `feed fetch failed: HTTP 500 Internal Server Error (${server.origin}/broken)` });
+    expect(landing.error).toBe(`feed parse failed: the body is an HTML page, not a feed (${server.origin}/landing)`);
+    expect(refused.error).toBe(`feed URL refused: 127.0.0.1 is a loopback address (${server.origin}/anything)`);
+
+    const feed = await engines.deps.feeds.getFeed('broken');
+    expect(feed).toMatchObject({ consecutiveErrors: 1, lastError: broken.error, nextPollAt: '2030-01-01T00:20:00.000Z' });
+    await pollFeed(message('broken'), pollDeps());
+    expect(await engines.deps.feeds.getFeed('broken')).toMatchObject({ consecutiveErrors: 2, nextPollAt: '2030-01-01T00:40:00.000Z' });
+    expect(engines.events.filter((e) => e.type === 'feed-polled').map((e) => e.type === 'feed-polled' && e.status)).toEqual([
+      'error',
+      'error',
+      'error',
+      'error',
+    ]);
+  });
+
+  it('resets the error count once the feed recovers', async () => {
+    server.routes.set('/broken', conditionalRoute(rss));
+    await pollFeed(message('broken'), pollDeps());
+    const feed = await engines.deps.feeds.getFeed('broken');
+    expect(feed?.consecutiveErrors).toBe(0);
+    expect(feed?.lastError).toBeUndefined();
+    await engines.drain('alert');
+  });
+
+  it('skips a poll for a feed that no longer exists', async () => {
+    const result = await pollFeed(message('removed-feed'), pollDeps());
+    expect(result.status).toBe('unknown-feed');
+  });
+});
+
+describe('planPolls against dynalite and fauxqs', () => {
+  it('enqueues each due feed once, even with two planners at the same time', async () => {
+    await engines.drain('poll');
+    engines.clock.advanceMinutes(60);
+    const due = await engines.deps.feeds.listDueFeeds(engines.clock.now(), 1000);
+    expect(due.length).toBeGreaterThan(0);
+
+    const deps = { feeds: engines.deps.feeds, queue: engines.deps.queue, clock: engines.clock, log: engines.deps.log };
+    const [a, b] = await Promise.all([planPolls(deps, { limit: 1000 }), planPolls(deps, { limit: 1000 })]);
+
+    expect(a.planned + b.planned).toBe(due.length);
+    const messages = (await engines.drain('poll')).map((body) => pollMessageSchema.parse(body));
+    expect(messages.map((m) => m.feedId).sort()).toEqual(due.map((f) => f.feedId).sort());
+    // Claimed feeds are due again one interval later, not before.
+    expect(await engines.deps.feeds.listDueFeeds(engines.clock.now(), 1000)).toEqual([]);
+    const world = await engines.deps.feeds.getFeed('world');
+    expect(world?.nextPollAt).toBe(new Date(engines.clock.now().getTime() + 10 * 60_000).toISOString());
+  });
+});
+
+describe('handlers', () => {
+  it('plan-polls handler returns its summary', async () => {
+    engines.clock.advanceMinutes(60);
+    const summary = await createPlanPollsHandler(engines.deps)({ source: 'aws.events' });
+    expect(summary.planned).toBe(summary.due);
+    expect(summary.due).toBeGreaterThan(0);
+    expect(await engines.drain('poll')).toHaveLength(summary.planned);
+  });
+
+  it('poll-feed handler polls a valid message and fails only an invalid one', async () => {
+    server.routes.set('/via-handler', conditionalRoute(rss));
+    await addFeed('via-handler', '/via-handler');
+    engines.events.length = 0;
+    const record = (messageId: string, body: string) =>
+      ({ messageId, body, attributes: { ApproximateReceiveCount: '1' } }) as unknown as SQSEvent['Records'][number];
+    const event: SQSEvent = {
+      Records: [record('m1', JSON.stringify(message('via-handler'))), record('m2', JSON.stringify({ feedId: '' }))],
+    };
+
+    const response = await createPollFeedHandler(engines.deps)(event);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+    expect(engines.events.find((e) => e.type === 'feed-polled')).toMatchObject({ feedId: 'via-handler', status: 'ok', items: 3, new: 3 });
+    expect(await itemStatuses(await currentKeys('via-handler'))).toEqual(['done', 'done', 'done']);
+    await engines.drain('alert');
+  });
+});
+
+/** The itemKeys of the fixture's items for a feed, as the normalizer derives them. */
+async function currentKeys(feedId: string): Promise<string[]> {
+  const parsed = await parseFeed(rss.toString('utf8'), `${server.origin}/x`);
+  return normalizeItems(parsed.entries, { feedId, feedUrl: `${server.origin}/x`, source: 'x' }).items.map((i) => i.itemKey);
+}

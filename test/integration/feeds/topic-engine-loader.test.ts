@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinTopics, type TopicDefinition, type TopicEngine } from '../../../shared/classify/index.ts';
+import { createTopicEngineLoader } from '../../../shared/feeds/topic-engine-loader.ts';
+import type { Log } from '../../../shared/runtime/logger.ts';
+import type { TopicStore } from '../../../shared/store/ports.ts';
+import { startFeedEngines, type FeedEngines } from './feed-engines.ts';
+
+let engines: FeedEngines;
+beforeAll(async () => {
+  engines = await startFeedEngines();
+});
+afterAll(async () => {
+  await engines?.stop();
+});
+
+/** Records what the loader built from, and lets a topic id stand for one that does not compile. */
+function recordingBuild() {
+  const builds: string[][] = [];
+  const build = (topics: TopicDefinition[]): TopicEngine => {
+    if (topics.some((t) => t.id === 'does-not-compile')) throw new Error('topic engine invalid: test');
+    builds.push(topics.map((t) => t.id));
+    return { classify: () => [], topicIds: () => topics.map((t) => t.id), evaluate: () => [] } as unknown as TopicEngine;
+  };
+  return { builds, build };
+}
+
+function collectingLog(): Log & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, debug() {}, info() {}, error() {}, warn: (message, fields) => warnings.push(`${message} ${String(fields?.topicId ?? '')}`) };
+}
+
+const validUserTopic = (id: string) => ({ ...structuredClone(builtinTopics[0]!), id, label: `User topic ${id}` });
+const builtinIds = builtinTopics.map((t) => t.id);
+
+describe('createTopicEngineLoader', () => {
+  it('builds from built-in and valid user topics, skipping invalid ones, and caches for the TTL', async () => {
+    const topics = engines.deps.topics;
+    await topics.putUserTopic(validUserTopic('user-ports'));
+    await topics.putUserTopic({ id: 'user-broken', label: 42 });
+    await topics.putUserTopic(validUserTopic('does-not-compile'));
+    if (builtinIds[0]) await topics.putUserTopic(validUserTopic(builtinIds[0]));
+    const { builds, build } = recordingBuild();
+    const log = collectingLog();
+    const loader = createTopicEngineLoader({ topics, clock: engines.clock, log }, { build, ttlMs: 60_000 });
+
+    const first = await loader.get();
+    expect(first.topicIds()).toEqual([...builtinIds, 'user-ports']);
+    expect(log.warnings.some((w) => w.includes('invalid') && w.includes('user-broken'))).toBe(true);
+    expect(log.warnings.some((w) => w.includes('does not compile') && w.includes('does-not-compile'))).toBe(true);
+
+    await topics.putUserTopic(validUserTopic('user-later'));
+    engines.clock.advanceMinutes(0.5);
+    expect(await loader.get()).toBe(first);
+    engines.clock.advanceMinutes(1);
+    expect((await loader.get()).topicIds()).toContain('user-later');
+    expect(builds.at(-1)).toContain('user-later');
+  });
+
+  it('keeps the previous engine when user topics cannot be read, and fails without one', async () => {
+    let fail = false;
+    const flaky: TopicStore = {
+      listUserTopics: async () => {
+        if (fail) throw new Error('scan failed: injected fault (test)');
+        return [];
+      },
+      putUserTopic: async () => {},
+    };
+    const { build } = recordingBuild();
+    const loader = createTopicEngineLoader({ topics: flaky, clock: engines.clock, log: collectingLog() }, { build });
+    const engine = await loader.get();
+    fail = true;
+    engines.clock.advanceMinutes(5);
+    expect(await loader.get()).toBe(engine);
+
+    const fresh = createTopicEngineLoader({ topics: flaky, clock: engines.clock, log: collectingLog() }, { build });
+    await expect(fresh.get()).rejects.toThrow('injected fault');
+  });
+});

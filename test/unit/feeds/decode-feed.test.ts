@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFeed } from '../../../shared/feeds/decode-feed.ts';
+
+const ascii = (text: string) => Buffer.from(text, 'latin1');
+const bytes = (...parts: (string | number[] | Buffer)[]) =>
+  Buffer.concat(parts.map((part) => (typeof part === 'string' ? ascii(part) : Buffer.from(part))));
+
+// "Мир" (peace) in windows-1251: CC E8 F0.
+const MIR_1251 = [0xcc, 0xe8, 0xf0];
+// "Café" in ISO-8859-1: é is E9.
+const CAFE_LATIN1 = [0x43, 0x61, 0x66, 0xe9];
+
+describe('decodeFeed', () => {
+  it('reads windows-1251 from the XML declaration', () => {
+    const body = bytes('<?xml version="1.0" encoding="windows-1251"?><rss><title>', MIR_1251, '</title></rss>');
+    const decoded = decodeFeed(body, 'application/rss+xml');
+    expect(decoded).toMatchObject({ charset: 'windows-1251', source: 'xml-declaration' });
+    expect(decoded.text).toContain('<title>Мир</title>');
+  });
+
+  it('reads ISO-8859-1 from the Content-Type charset (as windows-1252, like browsers)', () => {
+    const body = bytes('<rss><title>', CAFE_LATIN1, ' ', [0x93], 'quoted', [0x94], '</title></rss>');
+    const decoded = decodeFeed(body, 'text/xml; charset="ISO-8859-1"');
+    expect(decoded.source).toBe('content-type');
+    expect(decoded.text).toContain('<title>Café “quoted”</title>');
+  });
+
+  it('prefers the Content-Type charset over the XML declaration', () => {
+    const body = bytes('<?xml version="1.0" encoding="utf-8"?><t>', MIR_1251, '</t>');
+    expect(decodeFeed(body, 'text/xml;charset=windows-1251').text).toContain('<t>Мир</t>');
+  });
+
+  it('prefers a byte-order mark over everything else, and removes it', () => {
+    const body = bytes([0xef, 0xbb, 0xbf], '<?xml version="1.0" encoding="windows-1251"?><t>', Buffer.from('Мир', 'utf8'), '</t>');
+    const decoded = decodeFeed(body, 'text/xml; charset=iso-8859-1');
+    expect(decoded).toMatchObject({ charset: 'utf-8', source: 'bom' });
+    expect(decoded.text.startsWith('<?xml')).toBe(true);
+    expect(decoded.text).toContain('<t>Мир</t>');
+  });
+
+  it('decodes UTF-16 little- and big-endian by their BOM', () => {
+    const text = '<t>Мир</t>';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    expect(decodeFeed(le).text).toBe(text);
+    expect(decodeFeed(be)).toMatchObject({ text, charset: 'utf-16be', source: 'bom' });
+  });
+
+  it('defaults to UTF-8 and replaces invalid sequences with U+FFFD', () => {
+    const body = bytes('<t>ok ', [0xc3, 0x28], ' ', [0xff], '</t>');
+    const decoded = decodeFeed(body, 'application/xml');
+    expect(decoded).toMatchObject({ charset: 'utf-8', source: 'default' });
+    expect(decoded.text).toBe('<t>ok \uFFFD( \uFFFD</t>');
+  });
+
+  it('falls through an unknown charset label to the next source', () => {
+    const body = bytes('<?xml version="1.0" encoding="koi8-r"?><t>', [0xed, 0xc9, 0xd2], '</t>');
+    const decoded = decodeFeed(body, 'text/xml; charset=x-no-such-charset');
+    expect(decoded).toMatchObject({ charset: 'koi8-r', source: 'xml-declaration' });
+    expect(decoded.text).toContain('<t>Мир</t>');
+  });
+
+  it('drops control characters XML forbids, keeping tabs and newlines', () => {
+    expect(decodeFeed(bytes('<t>a', [0x00, 0x07, 0x1b], 'b\t\nc</t>')).text).toBe('<t>ab\t\nc</t>');
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeItem, normalizeItems, normalizeLink, parsePublished } from '../../../shared/feeds/normalize-item.ts';
+import { toPlainText } from '../../../shared/feeds/plain-text.ts';
+import { newsItemSchema } from '../../../shared/messages/schemas.ts';
+
+const context = { feedId: 'world-desk', feedUrl: 'https://news.example.org/feeds/world.xml', source: 'World Desk' };
+
+describe('toPlainText', () => {
+  it('decodes entities, strips tags and folds whitespace', () => {
+    expect(toPlainText('<p>Talks&nbsp;resume &amp; envoys&#8217;   hopes\n rise</p>')).toBe('Talks resume & envoys’ hopes rise');
+  });
+
+  it('drops script and style contents and comments', () => {
+    expect(toPlainText('<p>Vote</p><script type="text/javascript">var x = "<b>";</script><style>p{}</style><!-- hidden -->held')).toBe(
+      'Vote held',
+    );
+  });
+
+  it('keeps escaped markup as literal text, and survives ">" inside attributes', () => {
+    expect(toPlainText('&lt;b&gt;bold&lt;/b&gt;')).toBe('<b>bold</b>');
+    expect(toPlainText('<a title="a > b" href="/x">link</a> text')).toBe('link text');
+  });
+
+  it('keeps a lone "<" that opens no tag, and treats an unterminated tag as text', () => {
+    expect(toPlainText('a < b and c<d')).toBe('a < b and c<d');
+    expect(toPlainText('x <a href="never closed')).toBe('x <a href="never closed');
+  });
+
+  it('gets through hostile markup (thousands of unclosed tags, quotes and scripts)', () => {
+    expect(toPlainText('<a title="x'.repeat(20_000))).toBe(`<a title="x${'<a title="x'.repeat(19_999)}`);
+    expect(toPlainText(`ok${'<script>'.repeat(20_000)}`)).toBe('ok');
+    expect(toPlainText('<b>'.repeat(50_000) + 'text')).toBe('text');
+  });
+
+  it('separates words across block tags', () => {
+    expect(toPlainText('<p>First</p><p>Second</p>line<br/>break')).toBe('First Second line break');
+  });
+});
+
+describe('normalizeLink', () => {
+  it('resolves relative links against the feed URL', () => {
+    expect(normalizeLink('/world/story-1', context.feedUrl)).toBe('https://news.example.org/world/story-1');
+    expect(normalizeLink('story-2.html', context.feedUrl)).toBe('https://news.example.org/feeds/story-2.html');
+  });
+
+  it('drops utm_* parameters and keeps the others', () => {
+    expect(normalizeLink('https://a.example/x?utm_source=rss&id=7&UTM_Medium=feed#top', context.feedUrl)).toBe(
+      'https://a.example/x?id=7#top',
+    );
+    expect(normalizeLink('https://a.example/x?utm_source=rss', context.feedUrl)).toBe('https://a.example/x');
+  });
+
+  it('leaves a query without tracking parameters exactly as it was', () => {
+    expect(normalizeLink('https://a.example/search?q=a%20b&x=1', context.feedUrl)).toBe('https://a.example/search?q=a%20b&x=1');
+  });
+
+  it('refuses non-http links', () => {
+    expect(normalizeLink('javascript:alert(1)', context.feedUrl)).toBeNull();
+    expect(normalizeLink('mailto:desk@example.org', context.feedUrl)).toBeNull();
+    expect(normalizeLink('   ', context.feedUrl)).toBeNull();
+  });
+});
+
+describe('parsePublished', () => {
+  it('turns RFC 822 and ISO dates into UTC ISO strings', () => {
+    expect(parsePublished('Tue, 04 Mar 2025 09:30:00 +0100')).toBe('2025-03-04T08:30:00.000Z');
+    expect(parsePublished('2025-03-06T07:15:00+02:00')).toBe('2025-03-06T05:15:00.000Z');
+  });
+
+  it.each(['not a date at all', 'foo 12', '', '31/12/2025', '0001-01-01T00:00:00Z'])('reads %j as null', (raw) => {
+    expect(parsePublished(raw)).toBeNull();
+  });
+});
+
+describe('normalizeItem', () => {
+  it('builds a valid NewsItem with plain text, an absolute clean link and a stable key', () => {
+    const item = normalizeItem(
+      {
+        title: 'UN &amp; allies <b>meet</b>',
+        link: '/world/un-meets?utm_source=feed&page=2',
+        guid: ' wd-1 ',
+        pubDate: 'Wed, 05 Mar 2025 14:00:00 GMT',
+        creator: 'A. Writer',
+        content: '<p>The council&rsquo;s vote</p>',
+        rawCategories: ['Diplomacy', { _: 'United Nations', $: { domain: 'x' } }, { $: { term: 'un' } }, 'Diplomacy'],
+      },
+      context,
+    );
+    expect(newsItemSchema.parse(item)).toEqual(item);
+    expect(item).toMatchObject({
+      feedId: 'world-desk',
+      source: 'World Desk',
+      guid: 'wd-1',
+      title: 'UN & allies meet',
+      summary: 'The council’s vote',
+      link: 'https://news.example.org/world/un-meets?page=2',
+      published: '2025-03-05T14:00:00.000Z',
+      author: 'A. Writer',
+      categories: ['Diplomacy', 'United Nations', 'un'],
+    });
+    expect(item.itemKey).toMatch(/^world-desk#[0-9a-f]{32}$/);
+    // The key depends on the guid only, not on the title or link.
+    expect(normalizeItem({ guid: 'wd-1', title: 'Changed headline' }, context).itemKey).toBe(item.itemKey);
+  });
+
+  it('keys by link when there is no guid, and by title + date when there is neither', () => {
+    const byLink = normalizeItem({ title: 'A', link: 'https://a.example/1?utm_source=x' }, context);
+    expect(normalizeItem({ title: 'B', link: 'https://a.example/1' }, context).itemKey).toBe(byLink.itemKey);
+    const byTitle = normalizeItem({ title: 'Only a title', pubDate: '2025-03-01T00:00:00Z' }, context);
+    expect(byTitle.link).toBeNull();
+    expect(normalizeItem({ title: 'Only a title', pubDate: '2025-03-02T00:00:00Z' }, context).itemKey).not.toBe(byTitle.itemKey);
+  });
+
+  it('gives a garbage date as null instead of failing the item', () => {
+    expect(normalizeItem({ title: 'T', guid: 'g', pubDate: 'yesterday-ish' }, context).published).toBeNull();
+  });
+
+  it('uses a permalink guid as the link when the item has none', () => {
+    expect(normalizeItem({ title: 'T', guid: 'https://a.example/p/9?utm_medium=rss' }, context).link).toBe('https://a.example/p/9');
+  });
+
+  it('bounds the summary', () => {
+    const item = normalizeItem({ title: 'T', guid: 'g', content: 'word '.repeat(2000) }, context);
+    expect(item.summary.length).toBeLessThanOrEqual(2000);
+    expect(item.summary.endsWith('…')).toBe(true);
+  });
+});
+
+describe('normalizeItems', () => {
+  it('skips and counts entries with nothing to identify them, and repeated entries, keeping the rest', () => {
+    const result = normalizeItems(
+      [{ title: 'Kept', guid: 'a' }, { description: 'no title' }, {}, { title: 'Again', guid: 'a' }, { title: 'Also kept', guid: 'b' }],
+      context,
+    );
+    expect(result.items.map((i) => i.title)).toEqual(['Kept', 'Also kept']);
+    expect(result.skipped).toEqual({ 'no-identity': 2, 'repeated-in-feed': 1 });
+  });
+});
