@@ -182,7 +182,10 @@ function evaluateTopic(
     if (blocks === undefined || set === topic.blockSet) return all;
     let shown = visibleCache.get(set);
     if (shown === undefined) {
-      shown = all.filter((o) => !blocks.some((b) => b.field === o.field && b.start < o.end && o.start < b.end));
+      // A block hides what lies inside or across it, not a match that covers all of it.
+      shown = all.filter(
+        (o) => !blocks.some((b) => b.field === o.field && b.start < o.end && o.start < b.end && !(o.start <= b.start && o.end >= b.end)),
+      );
       visibleCache.set(set, shown);
     }
     return shown;

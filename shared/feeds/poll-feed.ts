@@ -89,7 +89,8 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
 
   const { items, skipped, etag, lastModified, title } = content;
   const counts = await handleItems(feed, items, at, deps);
-  await feeds.recordPollSuccess(feed.feedId, { at: at.toISOString(), etag, lastModified, title });
+  // The operator's title wins; the feed's own title only fills in a feed configured without one.
+  await feeds.recordPollSuccess(feed.feedId, { at: at.toISOString(), etag, lastModified, title: feed.title ? undefined : title });
   events.emit({
     type: 'feed-polled',
     feedId: feed.feedId,
@@ -121,7 +122,7 @@ async function readFeed(feed: FeedRecord, deps: PollFeedDeps) {
   const { text } = decodeFeed(fetched.body, fetched.contentType);
   const parsed = await parseFeed(text, fetched.finalUrl);
   const title = parsed.title ? toPlainText(parsed.title) : '';
-  const source = title || feed.title || new URL(fetched.finalUrl).host;
+  const source = feed.title || title || new URL(fetched.finalUrl).host;
   const { items, skipped } = normalizeItems(parsed.entries, { feedId: feed.feedId, feedUrl: fetched.finalUrl, source });
   if (items.length > MAX_ITEMS_PER_POLL) {
     deps.log.warn('feed has more items than one poll handles; the rest wait for the next poll', {
