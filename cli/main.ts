@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { defaultStackName } from '../infra/aws/stack-outputs.ts';
 import { NewsAlertsError } from '../shared/runtime/errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo, UsageError, processIo } from './io.ts';
 
@@ -74,6 +75,28 @@ const commands: Record<string, Command> = {
       if (positionals.length !== 1) throw new UsageError('eval needs exactly one FILE');
       const { runEval } = await import('./commands/eval.ts');
       return runEval(positionals[0] as string, io, { json: values.json === true });
+    },
+  },
+  'apply-config': {
+    summary: 'load feeds, topics and subscribers from a config file into a deployed stack (AWS or LocalStack)',
+    usage: 'news-alerts apply-config FILE [--stack NAME] [--dry-run] [--json]',
+    options: {
+      stack: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+    optionHelp: [
+      '--stack NAME     CloudFormation stack whose tables to write (default: NewsAlerts)',
+      '--dry-run        validate the file and read the stack, print what would be written, write nothing',
+      '--json           print the result as JSON',
+    ],
+    async run(values, positionals, io) {
+      if (positionals.length !== 1) throw new UsageError('apply-config needs exactly one FILE');
+      const stack = (values.stack as string | undefined) ?? defaultStackName;
+      if (stack.trim() === '') throw new UsageError('--stack needs a stack name');
+      const options = { file: positionals[0] as string, stack, dryRun: values['dry-run'] === true, json: values.json === true };
+      const { applyConfigCommand } = await import('./commands/apply-config.ts');
+      return applyConfigCommand(options, io);
     },
   },
 };

@@ -9,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { topology as defaultTopology, type Topology } from '../topology.ts';
 import { readDeploymentSettings } from './deployment-settings.ts';
 import { NewsAlertsStack } from './news-alerts-stack.ts';
+import { defaultStackName } from './stack-outputs.ts';
 
 /** The repository root, two levels above this file. */
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Name of the stack in `cdk deploy` and in CloudFormation. */
-export const stackName = 'NewsAlerts';
+export const stackName = defaultStackName;
 
 export interface CreateAppOptions {
   /** CDK context (feature flags, deployment settings); the CLI passes `cdk.json`'s itself. */

@@ -85,3 +85,27 @@ function score(topic: string, tp: number, fp: number, fn: number, support: numbe
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { topic, support, truePositives: tp, falsePositives: fp, falseNegatives: fn, precision, recall, f1 };
 }
+
+/**
+ * The report as a plain-text table, then (with `errors`) the false positives and negatives,
+ * each with its id and title.
+ */
+export function formatEvaluationReport(report: EvaluationReport, options: { errors?: boolean } = {}): string {
+  const pct = (n: number) => n.toFixed(3);
+  const lines = [
+    `${report.items} items`,
+    'topic          support    TP    FP    FN  precision  recall     F1',
+    ...[...report.topics, report.micro].map(
+      (s) =>
+        `${s.topic.padEnd(14)} ${String(s.support).padStart(7)} ${String(s.truePositives).padStart(5)} ${String(s.falsePositives).padStart(5)} ${String(s.falseNegatives).padStart(5)}  ${pct(s.precision).padStart(9)} ${pct(s.recall).padStart(7)} ${pct(s.f1).padStart(6)}`,
+    ),
+    `items labelled with no topic that got one: ${report.unlabelledFlagged.flagged}/${report.unlabelledFlagged.items} (${(report.unlabelledFlagged.rate * 100).toFixed(1)} %)`,
+  ];
+  if (options.errors) {
+    lines.push('', `false positives (${report.falsePositives.length}):`);
+    for (const fp of report.falsePositives) lines.push(`  ${fp.id}  ${fp.topic}  ${fp.score}  ${fp.title}  [${fp.matched.join(', ')}]`);
+    lines.push('', `false negatives (${report.falseNegatives.length}):`);
+    for (const fn of report.falseNegatives) lines.push(`  ${fn.id}  ${fn.topic}  ${fn.title}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

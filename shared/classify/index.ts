@@ -19,4 +19,4 @@ export { builtinTopics } from './builtin-topics.ts';
 export { standardLexicon } from './lexicon.ts';
 export { toClassifierText } from './plain-text.ts';
 export { FilterQueryError, TopicDefinitionError } from './errors.ts';
-export { evaluateLabelled, type LabelledItem, type EvaluationReport, type TopicScores } from './evaluate.ts';
+export { evaluateLabelled, formatEvaluationReport, type EvaluationReport, type LabelledItem, type TopicScores } from './evaluate.ts';

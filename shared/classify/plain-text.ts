@@ -6,7 +6,7 @@ const NEEDS_CLEANING = /[&;\\<]/;
  * Entities whose `&` was turned into a space, as in the AG News corpus (` #39;`, ` quot;`,
  * ` amp;`, ` #36;`). The space is the lost `&`, so it goes too.
  */
-const MANGLED_ENTITY = /(^|[^&\w])(#\d{1,6}|#x[\da-f]{1,6}|quot|amp|lt|gt|apos|nbsp);/gi;
+const MANGLED_ENTITY = /(^|\s)(#\d{1,6}|#x[\da-f]{1,6}|quot|amp|lt|gt|apos|nbsp);/gi;
 const ENTITY = /&(?:#\d{1,6}|#x[\da-f]{1,6}|[a-z][a-z\d]{1,31});/i;
 const TAG = /<\/?[a-z][^<>]*>/gi;
 const BACKSLASH_DOLLAR = /\\\$/g;
@@ -21,7 +21,7 @@ const BACKSLASH = /\\/g;
 export function toClassifierText(raw: string): string {
   if (!NEEDS_CLEANING.test(raw)) return raw;
   // " #39;" is the AG form of "&#39;": the space is the lost "&", so it goes.
-  let text = raw.replace(MANGLED_ENTITY, (_whole, before: string, name: string) => `${before === ' ' ? '' : before}&${name};`);
+  let text = raw.replace(MANGLED_ENTITY, (_whole, _space: string, name: string) => `&${name};`);
   // Entities may be escaped twice (`&amp;lt;b&amp;gt;`); two rounds cover what feeds do.
   for (let round = 0; round < 2 && ENTITY.test(text); round += 1) text = decodeHTML(text);
   if (text.includes('<')) text = text.replace(TAG, ' ');

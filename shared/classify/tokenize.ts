@@ -1,3 +1,5 @@
+import { NO_PREFIX_IDS, type Vocabulary } from './vocabulary.ts';
+
 /**
  * One word of a field, as the matcher sees it. `key` is the folded form phrases are compared
  * with; `start`/`end` delimit the word (possessive included) in the field's plain text.
@@ -10,20 +12,44 @@ export interface Token {
   joinNext: boolean;
 }
 
-/** Runs of letters, digits, marks, apostrophes and dots: words before they are split. */
-const RUN = /[\p{L}\p{N}\p{M}'’.]+/gu;
+/** The tokens of a text as parallel arrays: what the matcher walks, with few allocations. */
+export interface TokenStream {
+  length: number;
+  /**
+   * Folded words. In a vocabulary scan, a word that needed no more than lower-casing is left
+   * undefined (it is `lower.slice(start, end)`; see `keyAt`).
+   */
+  keys: Array<string | undefined>;
+  starts: number[];
+  ends: number[];
+  joinNext: boolean[];
+  /** In a vocabulary scan: each word's id, -1 for a word no phrase uses (or "us" for "US"). */
+  words: number[];
+  /** In a vocabulary scan: ids of the prefixes each word starts with. */
+  prefixes: Array<readonly number[]>;
+  /** The text in lower case (same offsets when `sameOffsets`). */
+  lower: string;
+}
+
+/** The folded word of token `i`. */
+export function keyAt(stream: TokenStream, i: number): string {
+  return stream.keys[i] ?? stream.lower.slice(stream.starts[i], stream.ends[i]);
+}
+
 const ACRONYM = /^(?:\p{L}\.)+\p{L}?\.?$/u;
-const DETACHED_POSSESSIVE = /^['’][sS]$/;
 const APOSTROPHES = /['’]/g;
 const COMBINING_MARKS = /\p{M}/gu;
 const NON_ASCII = /[^\x00-\x7f]/;
-const TRIM_CHARS = new Set(["'", '’', '.']);
-const HYPHENS = new Set(['-', '\u2010', '\u2011']);
+/** A letter, digit or combining mark outside ASCII, tested at one position. */
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/uy;
+const APOSTROPHE = 39;
+const RIGHT_QUOTE = 0x2019;
+const DOT = 46;
 
 /**
- * Short words that are a country or an organisation only when written in capitals ("US", "U.N.")
- * and an ordinary word otherwise ("told us", "un-American"). Lower-case forms get a marked key
- * that no phrase can produce.
+ * Short words that are a country or an organisation only when written in capitals ("US", "U.N.",
+ * "WHO") and an ordinary word otherwise ("told us", "un-American", "who"). Lower-case forms get a
+ * marked key that no phrase can produce.
  */
 const CAPITALS_ONLY = new Set(['us', 'un', 'who', 'au', 'pm', 'fa', 'sec', 'ira', 'sla', 'jem', 'milf', 'eln', 'oas', 'cis', 'ilo', 'fao']);
 const LOWERCASE_MARK = '\u0000';
@@ -40,76 +66,184 @@ function isUpperCase(word: string): boolean {
   return word === word.toUpperCase() && word !== word.toLowerCase();
 }
 
+function isAsciiAlphanumeric(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+function isHyphen(c: number): boolean {
+  return c === 45 || c === 0x2010 || c === 0x2011;
+}
+
 /**
- * Splits plain text into tokens in one pass: acronyms with dots are one word ("U.N." → "un"),
- * possessives are folded into their word ("Council's" → "council"), a detached "'s" (AG News'
- * "Sadr #39;s") is dropped, words glued by dots are split ("N.Korea" → "n", "korea"), and
- * hyphenated words stay separate tokens marked `joinNext` so the matcher can also read them
- * joined.
+ * Splits plain text into tokens in one pass over its characters: acronyms with dots are one word
+ * ("U.N." → "un"), possessives are folded into their word ("Council's" → "council"), a detached
+ * "'s" (AG News' "Sadr #39;s") is dropped, words glued by dots are split ("N.Korea" → "n",
+ * "korea"), and hyphenated words stay separate tokens marked `joinNext` so the matcher can also
+ * read them joined.
  *
  * `caseSensitive` keeps "US"/"UN" apart from "us"/"un"; phrases are tokenized without it.
  */
-export function tokenize(text: string, caseSensitive = true): Token[] {
-  const tokens: Token[] = [];
-  /** Index of the last token of the previous run and where that run ended. */
-  let previousLast = -1;
-  let previousRunEnd = -1;
-  RUN.lastIndex = 0;
-  for (let match = RUN.exec(text); match !== null; match = RUN.exec(text)) {
-    const run = match[0];
-    const runStart = match.index;
-    const runEnd = runStart + run.length;
-    if (
-      previousLast >= 0 &&
-      previousRunEnd + 1 === runStart &&
-      HYPHENS.has(text.charAt(previousRunEnd)) &&
-      previousLast === tokens.length - 1
-    ) {
-      (tokens[previousLast] as Token).joinNext = true;
+export function scanTokens(text: string, caseSensitive = true, vocabulary?: Vocabulary): TokenStream {
+  const n = text.length;
+  // Lower-casing once is cheaper than per word; offsets stay valid when the length does not change.
+  const lower = text.toLowerCase();
+  const sameOffsets = lower.length === n;
+  const stream: TokenStream = { length: 0, keys: [], starts: [], ends: [], joinNext: [], words: [], prefixes: [], lower };
+  const lookup = vocabulary === undefined ? undefined : new WordLookup(vocabulary);
+  let previousRunEnd = -2;
+  let previousRunLast = -1;
+  let i = 0;
+  while (i < n) {
+    const runStart = i;
+    let plain = true;
+    let ascii = true;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        if (isAsciiAlphanumeric(c)) {
+          i += 1;
+          continue;
+        }
+        if (c !== DOT && c !== APOSTROPHE) break;
+        plain = false;
+        i += 1;
+        continue;
+      }
+      if (c === RIGHT_QUOTE) {
+        plain = false;
+        i += 1;
+        continue;
+      }
+      WORD_CHAR.lastIndex = i;
+      if (!WORD_CHAR.test(text)) break;
+      ascii = false;
+      i = WORD_CHAR.lastIndex;
     }
-    const before = tokens.length;
-    pushRun(run, runStart, tokens, caseSensitive);
-    previousLast = tokens.length > before ? tokens.length - 1 : -1;
-    previousRunEnd = runEnd;
+    if (i === runStart) {
+      i += 1;
+      continue;
+    }
+    const before = stream.length;
+    if (plain && ascii && sameOffsets && lookup !== undefined) {
+      // The common case: look the word up in the lower-cased text, no string built.
+      lookup.range(stream, text, lower, runStart, i, caseSensitive);
+    } else if (plain) {
+      const key = ascii && sameOffsets ? lower.slice(runStart, i) : foldWord(text.slice(runStart, i));
+      pushKey(stream, key, text, runStart, i, caseSensitive, lookup);
+    } else {
+      pushRun(stream, text.slice(runStart, i), runStart, caseSensitive, lookup);
+    }
+    // "cease-fire": the previous run ended just before a hyphen that touches this run.
+    if (stream.length > before && previousRunLast === before - 1 && previousRunEnd + 1 === runStart && isHyphen(text.charCodeAt(previousRunEnd))) {
+      stream.joinNext[previousRunLast] = true;
+    }
+    previousRunLast = stream.length > before ? stream.length - 1 : -1;
+    previousRunEnd = i;
   }
-  return tokens;
+  return stream;
 }
 
-function pushRun(run: string, runStart: number, tokens: Token[], caseSensitive: boolean): void {
-  if (DETACHED_POSSESSIVE.test(run)) return;
+/** The tokens as objects (for phrases, tests and tools; the matcher reads the stream). */
+export function tokenize(text: string, caseSensitive = true): Token[] {
+  const stream = scanTokens(text, caseSensitive);
+  return stream.keys.map((_key, i) => ({
+    key: keyAt(stream, i),
+    start: stream.starts[i] as number,
+    end: stream.ends[i] as number,
+    joinNext: stream.joinNext[i] as boolean,
+  }));
+}
+
+/** Looks words up in a vocabulary and appends their tokens. */
+class WordLookup {
+  private readonly found: { found: readonly number[] } = { found: NO_PREFIX_IDS };
+
+  constructor(private readonly vocabulary: Vocabulary) {}
+
+  /** A plain ASCII word: `lower.slice(start, end)` is its key, never built. */
+  range(stream: TokenStream, text: string, lower: string, start: number, end: number, caseSensitive: boolean): void {
+    let word = this.vocabulary.lookup(lower, start, end, this.found);
+    if (word >= 0 && caseSensitive && end - start <= 4 && CAPITALS_ONLY.has(this.vocabulary.words[word] as string) && !isUpperCase(text.slice(start, end))) {
+      word = -1;
+    }
+    append(stream, undefined, start, end, word, this.found.found);
+  }
+
+  /** A word whose key had to be built. */
+  key(stream: TokenStream, key: string, start: number, end: number): void {
+    const word = this.vocabulary.lookup(key, 0, key.length, this.found);
+    append(stream, key, start, end, word, this.found.found);
+  }
+}
+
+function append(stream: TokenStream, key: string | undefined, start: number, end: number, word: number, prefixes: readonly number[]): void {
+  stream.keys.push(key);
+  stream.starts.push(start);
+  stream.ends.push(end);
+  stream.joinNext.push(false);
+  stream.words.push(word);
+  stream.prefixes.push(prefixes);
+  stream.length += 1;
+}
+
+/**
+ * Appends a token. `source.slice(from, to)` is the word as written, read only to tell "US" from
+ * "us"; `start`/`end` are the token's offsets.
+ */
+function pushKey(
+  stream: TokenStream,
+  key: string,
+  source: string,
+  start: number,
+  end: number,
+  caseSensitive: boolean,
+  lookup: WordLookup | undefined,
+  from = start,
+  to = end,
+): void {
+  if (key.length === 0) return;
+  const marked =
+    caseSensitive && key.length <= 4 && CAPITALS_ONLY.has(key) && !isUpperCase(source.slice(from, to)) ? `${key}${LOWERCASE_MARK}` : key;
+  if (lookup !== undefined) lookup.key(stream, marked, start, end);
+  else append(stream, marked, start, end, -1, NO_PREFIX_IDS);
+}
+
+/** A run with dots or apostrophes: acronyms, possessives, quotes, glued words. */
+function pushRun(stream: TokenStream, run: string, runStart: number, caseSensitive: boolean, lookup: WordLookup | undefined): void {
+  // A detached possessive ("Sadr 's") belongs to the previous word, which already has its key.
+  if (run.length === 2 && (run.charCodeAt(0) === APOSTROPHE || run.charCodeAt(0) === RIGHT_QUOTE) && (run[1] === 's' || run[1] === 'S')) return;
   let start = 0;
-  while (start < run.length && TRIM_CHARS.has(run.charAt(start))) start += 1;
+  while (start < run.length && isTrimmed(run.charCodeAt(start))) start += 1;
   if (start === run.length) return;
-  let body = run.slice(start);
+  const body = run.slice(start);
   if (ACRONYM.test(body)) {
     const letters = body.replaceAll('.', '');
-    let key = foldWord(letters);
-    if (caseSensitive && CAPITALS_ONLY.has(key) && !isUpperCase(letters)) key = `${key}${LOWERCASE_MARK}`;
-    tokens.push({ key, start: runStart + start, end: runStart + run.length, joinNext: false });
+    pushKey(stream, foldWord(letters), letters, runStart + start, runStart + run.length, caseSensitive, lookup, 0, letters.length);
     return;
   }
   let end = run.length;
-  while (end > start && TRIM_CHARS.has(run.charAt(end - 1))) end -= 1;
-  body = run.slice(start, end);
+  while (end > start && isTrimmed(run.charCodeAt(end - 1))) end -= 1;
+  const word = run.slice(start, end);
   // Words glued by dots ("N.Korea", "ORCL.O") are separate words.
   let pieceStart = 0;
-  for (let i = 0; i <= body.length; i += 1) {
-    if (i < body.length && body.charAt(i) !== '.') continue;
-    if (i > pieceStart) pushWord(body.slice(pieceStart, i), runStart + start + pieceStart, tokens, caseSensitive);
+  for (let i = 0; i <= word.length; i += 1) {
+    if (i < word.length && word.charCodeAt(i) !== DOT) continue;
+    if (i > pieceStart) pushWord(stream, word.slice(pieceStart, i), runStart + start + pieceStart, caseSensitive, lookup);
     pieceStart = i + 1;
   }
 }
 
-function pushWord(word: string, at: number, tokens: Token[], caseSensitive: boolean): void {
+function isTrimmed(c: number): boolean {
+  return c === APOSTROPHE || c === RIGHT_QUOTE || c === DOT;
+}
+
+function pushWord(stream: TokenStream, word: string, at: number, caseSensitive: boolean, lookup: WordLookup | undefined): void {
   let stem = word;
   const last = word.length - 1;
-  // Possessives: "Council's", "Council’s" and plural "rebels'" (the trailing apostrophe is trimmed).
-  if (last >= 2 && (word.charAt(last) === 's' || word.charAt(last) === 'S')) {
-    const apostrophe = word.charAt(last - 1);
-    if (apostrophe === "'" || apostrophe === '’') stem = word.slice(0, last - 1);
+  // Possessives: "Council's", "Council’s" (plural "rebels'" lost its apostrophe to trimming).
+  if (last >= 2 && (word[last] === 's' || word[last] === 'S')) {
+    const apostrophe = word.charCodeAt(last - 1);
+    if (apostrophe === APOSTROPHE || apostrophe === RIGHT_QUOTE) stem = word.slice(0, last - 1);
   }
-  let key = foldWord(stem);
-  if (key.length === 0) return;
-  if (caseSensitive && CAPITALS_ONLY.has(key) && !isUpperCase(stem)) key = `${key}${LOWERCASE_MARK}`;
-  tokens.push({ key, start: at, end: at + word.length, joinNext: false });
+  pushKey(stream, foldWord(stem), stem, at, at + word.length, caseSensitive, lookup, 0, stem.length);
 }

@@ -1,14 +1,10 @@
+import { TopicCompiler, type CompiledClause, type CompiledRule, type CompiledTopic } from './compile-topics.ts';
 import { TopicDefinitionError } from './errors.ts';
-import { standardLexicon } from './lexicon.ts';
-import { parsePhrase, patternKey, wordVariants, type PatternWord } from './phrase.ts';
-import { PhraseTrie } from './phrase-trie.ts';
+import type { PhraseTrie, TrieHit } from './phrase-trie.ts';
 import { toClassifierText } from './plain-text.ts';
-import { parseTopicDefinition, type ContextClause, type TopicDefinition, type TopicDefinitionInput } from './topic-schema.ts';
-import { tokenize, type Token } from './tokenize.ts';
+import { parseTopicDefinition, type TopicDefinitionInput } from './topic-schema.ts';
+import { keyAt, type TokenStream } from './tokenize.ts';
 import type { ClassifiableItem, MatchedPhrase, TopicMatch } from './types.ts';
-
-type FieldName = 'title' | 'summary';
-const FIELDS: readonly FieldName[] = ['title', 'summary'];
 
 /** How one rule fared on an item (for `evaluate`). */
 export interface RuleOutcome {
@@ -38,61 +34,43 @@ export interface TopicEngine {
   topicIds(): string[];
   /** Every topic with any match, passing or not, with each rule's contribution (for tuning and `topics test`). */
   evaluate(item: ClassifiableItem): TopicEvaluation[];
+  /** Every phrase the topics match on, lexicon classes expanded, as written (for baselines and tooling). */
+  phrases(): string[];
 }
 
-/** Largest number of word sequences one written phrase may expand to through lexicon classes. */
-const MAX_EXPANSIONS = 20_000;
 /** Most explanation entries reported per topic. */
 const MAX_MATCHED = 12;
-
-interface CompiledClause {
-  set: number;
-  within: number | undefined;
-  distinct: number;
-}
-
-interface CompiledRule {
-  id: string;
-  weight: number;
-  set: number;
-  requires: CompiledClause[];
-  exclude: CompiledClause[];
-  fields: Record<FieldName, boolean>;
-}
-
-interface CompiledTopic {
-  id: string;
-  label: string;
-  threshold: number;
-  fieldWeights: Record<FieldName, number>;
-  rules: CompiledRule[];
-  blockSet: number | undefined;
-  excludeSet: number | undefined;
-}
-
-/** A phrase occurrence in one field, attributed to one phrase set. */
-interface Occurrence {
-  field: FieldName;
-  start: number;
-  end: number;
-  written: string;
-}
+const FIELD_NAMES = ['title', 'summary'] as const;
+const NO_HITS: TrieHit[] = [];
 
 interface FieldText {
   text: string;
-  tokens: Token[];
+  tokens: TokenStream;
 }
 
-interface Expansion {
-  written: string;
-  words: PatternWord[];
-  hyphenJoins: boolean[];
+/** A rule that matched: its valid matches and the context that made the first one valid. */
+interface RuleResult {
+  rule: CompiledRule;
+  contribution: number;
+  valid: TrieHit[];
+  context: TrieHit[];
+}
+
+interface TopicResult {
+  topic: CompiledTopic;
+  score: number;
+  passed: boolean;
+  rules: RuleResult[];
+  veto: TrieHit | undefined;
 }
 
 /**
  * Compiles topic definitions (validating them) into one engine. Every phrase of every topic,
  * lexicon classes expanded, goes into one token trie; classifying an item tokenizes each field
  * once, walks the trie once, then scores only the rules whose phrases were found.
+ *
+ * Score of a topic: `1 - exp(-S)`, S = sum over matching rules of `weight × field weight` of the
+ * rule's best match; it passes at `score >= threshold` with at least one positive rule.
  */
 export function createTopicEngine(topics: readonly TopicDefinitionInput[]): TopicEngine {
   const definitions = topics.map((t) => parseTopicDefinition(t));
@@ -103,294 +81,295 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Topi
   }
   const compiler = new TopicCompiler();
   const compiled = definitions.map((t) => compiler.compileTopic(t));
-  const trie = compiler.trie;
-  const memberships = compiler.memberships;
-  const topicsBySet = compiler.topicsBySet;
+  const { trie, memberSets, memberWritten, topicsBySet } = compiler;
+  const setCount = topicsBySet.length;
 
-  function collect(item: ClassifiableItem): { fields: Record<FieldName, FieldText>; bySet: Map<number, Occurrence[]>; touched: Set<number> } {
-    const fields = {
-      title: readField(item.title),
-      summary: readField(item.summary ?? ''),
-    };
-    const bySet = new Map<number, Occurrence[]>();
-    const touched = new Set<number>();
-    for (const field of FIELDS) {
-      for (const hit of trie.match(fields[field].tokens)) {
-        for (const member of memberships[hit.phrase] ?? []) {
-          const list = bySet.get(member.set);
-          const occurrence = { field, start: hit.start, end: hit.end, written: member.written };
-          if (list) list.push(occurrence);
-          else bySet.set(member.set, [occurrence]);
-          touched.add(topicsBySet[member.set] as number);
+  /** Per set, the hits of its phrases in the current item (reset after each item). */
+  const setHits: Array<TrieHit[] | undefined> = new Array(setCount).fill(undefined);
+  const topicSeen = new Uint8Array(compiled.length);
+
+  const writtenFor = (hit: TrieHit, set: number): string => {
+    const sets = memberSets[hit.phrase] as number[];
+    return (memberWritten[hit.phrase] as string[])[Math.max(0, sets.indexOf(set))] as string;
+  };
+  const toMatched = (fields: FieldText[], hit: TrieHit, set: number, rule: string): MatchedPhrase => {
+    const field = fields[hit.field] as FieldText;
+    const from = field.tokens.starts[hit.start] as number;
+    const to = field.tokens.ends[hit.end - 1] as number;
+    return { phrase: writtenFor(hit, set), text: field.text.slice(from, to), field: FIELD_NAMES[hit.field] as 'title' | 'summary', position: from, rule };
+  };
+
+  function run(item: ClassifiableItem, onlyPassing: boolean): { fields: FieldText[]; results: TopicResult[] } {
+    const fields = [readField(trie, item.title), readField(trie, item.summary ?? '')];
+    const hits: TrieHit[] = [];
+    trie.match((fields[0] as FieldText).tokens, 0, hits);
+    trie.match((fields[1] as FieldText).tokens, 1, hits);
+    const touchedSets: number[] = [];
+    const touchedTopics: number[] = [];
+    for (const hit of hits) {
+      for (const set of memberSets[hit.phrase] as number[]) {
+        const list = setHits[set];
+        if (list === undefined) {
+          setHits[set] = [hit];
+          touchedSets.push(set);
+          const topic = topicsBySet[set] as number;
+          if (topicSeen[topic] === 0) {
+            topicSeen[topic] = 1;
+            touchedTopics.push(topic);
+          }
+        } else {
+          list.push(hit);
         }
       }
     }
-    return { fields, bySet, touched };
+    const results: TopicResult[] = [];
+    try {
+      for (const index of touchedTopics) {
+        const result = new TopicScorer(compiled[index] as CompiledTopic, setHits, fields).score(onlyPassing);
+        if (result !== undefined && (!onlyPassing || result.passed)) results.push(result);
+      }
+    } finally {
+      for (const set of touchedSets) setHits[set] = undefined;
+      for (const topic of touchedTopics) topicSeen[topic] = 0;
+    }
+    results.sort((a, b) => b.score - a.score || a.topic.id.localeCompare(b.topic.id));
+    return { fields, results };
   }
 
-  function evaluateAll(item: ClassifiableItem, onlyPassing: boolean): TopicEvaluation[] {
-    const { fields, bySet, touched } = collect(item);
-    const results: TopicEvaluation[] = [];
-    for (const index of touched) {
-      const evaluation = evaluateTopic(compiled[index] as CompiledTopic, bySet, fields, onlyPassing);
-      if (evaluation && (!onlyPassing || evaluation.passed)) results.push(evaluation);
-    }
-    results.sort((a, b) => b.score - a.score || a.topic.localeCompare(b.topic));
-    return results;
-  }
+  const ruleOutcome = (fields: FieldText[], r: RuleResult): RuleOutcome => ({
+    rule: r.rule.id,
+    weight: r.rule.weight,
+    contribution: r.contribution,
+    matched: [
+      ...longestFirst(r.valid).map((h) => toMatched(fields, h, r.rule.set, r.rule.id)),
+      ...r.context.map((h, i) => toMatched(fields, h, (r.rule.requires[i] as CompiledClause).set, r.rule.id)),
+    ],
+  });
 
   return {
     classify(item) {
-      return evaluateAll(item, true).map((e) => ({
-        topic: e.topic,
-        label: e.label,
-        score: e.score,
-        matched: explanation(e.rules),
+      const { fields, results } = run(item, true);
+      return results.map((r) => ({
+        topic: r.topic.id,
+        label: r.topic.label,
+        score: r.score,
+        matched: explain(r.rules).map((e) => toMatched(fields, e.hit, e.set, e.rule)),
       }));
     },
     topicIds: () => compiled.map((t) => t.id),
-    evaluate: (item) => evaluateAll(item, false),
+    evaluate(item) {
+      const { fields, results } = run(item, false);
+      return results.map((r) => {
+        const evaluation: TopicEvaluation = {
+          topic: r.topic.id,
+          label: r.topic.label,
+          score: r.score,
+          passed: r.passed,
+          rules: r.rules.map((rule) => ruleOutcome(fields, rule)),
+        };
+        if (r.veto !== undefined) evaluation.vetoedBy = toMatched(fields, r.veto, r.topic.excludeSet as number, 'exclude');
+        return evaluation;
+      });
+    },
+    phrases: () => [...new Set(memberWritten.flat())],
   };
 }
 
-function readField(raw: string): FieldText {
+function readField(trie: PhraseTrie, raw: string): FieldText {
   const text = toClassifierText(raw);
-  return { text, tokens: tokenize(text) };
+  return { text, tokens: trie.scan(text) };
 }
 
-function wordsOf(field: FieldText, o: Occurrence): string {
-  let words = '';
-  for (let i = o.start; i < o.end; i += 1) words += `${(field.tokens[i] as Token).key} `;
-  return words;
-}
-
-function gap(a: Occurrence, b: Occurrence): number {
+/** Words between two spans of the same field (0 when they touch or overlap). */
+function gap(a: TrieHit, b: TrieHit): number {
   return Math.max(0, Math.max(a.start, b.start) - Math.min(a.end, b.end));
 }
 
-function evaluateTopic(
-  topic: CompiledTopic,
-  bySet: Map<number, Occurrence[]>,
-  fields: Record<FieldName, FieldText>,
-  onlyPassing: boolean,
-): TopicEvaluation | undefined {
-  const blocks = topic.blockSet === undefined ? undefined : bySet.get(topic.blockSet);
-  const visibleCache = new Map<number, Occurrence[]>();
-  const visible = (set: number): Occurrence[] => {
-    const all = bySet.get(set);
-    if (all === undefined) return NONE;
-    if (blocks === undefined || set === topic.blockSet) return all;
-    let shown = visibleCache.get(set);
-    if (shown === undefined) {
-      // A block hides what lies inside or across it, not a match that covers all of it.
-      shown = all.filter(
-        (o) => !blocks.some((b) => b.field === o.field && b.start < o.end && o.start < b.end && !(o.start <= b.start && o.end >= b.end)),
-      );
-      visibleCache.set(set, shown);
-    }
-    return shown;
-  };
-  const near = (clause: CompiledClause, match: Occurrence) => (o: Occurrence) =>
-    clause.within === undefined || (o.field === match.field && gap(o, match) <= clause.within);
-  const findContext = (clause: CompiledClause, match: Occurrence): Occurrence | undefined => {
-    if (clause.distinct <= 1) return visible(clause.set).find(near(clause, match));
-    // Several different phrases are needed: count distinct folded texts among the nearby ones.
-    const texts = new Set<string>();
-    let first: Occurrence | undefined;
-    for (const o of visible(clause.set).filter(near(clause, match))) {
-      texts.add(wordsOf(fields[o.field], o));
-      first ??= o;
-      if (texts.size >= clause.distinct) return first;
-    }
-    return undefined;
-  };
-  const toMatched = (o: Occurrence, rule: string): MatchedPhrase => {
-    const field = fields[o.field];
-    const from = (field.tokens[o.start] as Token).start;
-    const to = (field.tokens[o.end - 1] as Token).end;
-    return { phrase: o.written, text: field.text.slice(from, to), field: o.field, position: from, rule };
-  };
+/**
+ * Whether a block hides a hit: it does when they overlap, unless the hit covers the whole block
+ * and is longer or is the block phrase itself (an exclusion naming "Russia's Security Council").
+ */
+function hides(block: TrieHit, hit: TrieHit): boolean {
+  if (!overlaps(block, hit)) return false;
+  const covers = hit.start <= block.start && hit.end >= block.end;
+  return !(covers && (hit.end - hit.start > block.end - block.start || hit.phrase === block.phrase));
+}
 
-  if (topic.excludeSet !== undefined) {
-    const veto = visible(topic.excludeSet)[0];
-    if (veto !== undefined) {
-      if (onlyPassing) return undefined;
-      return { topic: topic.id, label: topic.label, score: 0, passed: false, rules: [], vetoedBy: toMatched(veto, 'exclude') };
-    }
+function overlaps(a: TrieHit, b: TrieHit): boolean {
+  return a.field === b.field && a.start < b.end && b.start < a.end;
+}
+
+/** Scores one topic on one item's hits. A class, so the hot path creates no closures. */
+class TopicScorer {
+  private readonly blocks: TrieHit[] | undefined;
+  private visibleCache: Map<number, TrieHit[]> | undefined;
+  /** Clauses without `within` hold or fail for the whole item: decided once. */
+  private itemLevel: Map<CompiledClause, TrieHit | null> | undefined;
+
+  constructor(
+    private readonly topic: CompiledTopic,
+    private readonly setHits: ReadonlyArray<TrieHit[] | undefined>,
+    private readonly fields: FieldText[],
+  ) {
+    this.blocks = topic.blockSet === undefined ? undefined : setHits[topic.blockSet];
   }
 
-  let sum = 0;
-  let positive = false;
-  const rules: RuleOutcome[] = [];
-  for (const rule of topic.rules) {
-    const candidates = visible(rule.set);
-    if (candidates.length === 0) continue;
+  score(onlyPassing: boolean): TopicResult | undefined {
+    const topic = this.topic;
+    if (topic.excludeSet !== undefined) {
+      const veto = this.visible(topic.excludeSet)[0];
+      if (veto !== undefined) {
+        return onlyPassing ? undefined : { topic, score: 0, passed: false, rules: [], veto };
+      }
+    }
+    let sum = 0;
+    let positive = false;
+    const rules: RuleResult[] = [];
+    for (const rule of topic.rules) {
+      const result = this.scoreRule(rule);
+      if (result === undefined) continue;
+      sum += result.contribution;
+      if (rule.weight > 0) positive = true;
+      rules.push(result);
+    }
+    if (rules.length === 0) return undefined;
+    const score = sum > 0 ? Math.round((1 - Math.exp(-sum)) * 1000) / 1000 : 0;
+    return { topic, score, passed: positive && score >= topic.threshold, rules, veto: undefined };
+  }
+
+  private scoreRule(rule: CompiledRule): RuleResult | undefined {
+    const candidates = this.visible(rule.set);
+    if (candidates.length === 0) return undefined;
     let bestWeight = 0;
-    const valid: Occurrence[] = [];
-    const context: Occurrence[] = [];
-    for (const occurrence of candidates) {
-      if (!rule.fields[occurrence.field]) continue;
-      const found: Occurrence[] = [];
+    let valid: TrieHit[] | undefined;
+    let context: TrieHit[] = [];
+    for (const hit of candidates) {
+      if (!rule.fields[hit.field]) continue;
+      const found: TrieHit[] = [];
       let ok = true;
       for (const clause of rule.requires) {
-        const hit = findContext(clause, occurrence);
-        if (hit === undefined) {
+        const context = this.findContext(clause, hit);
+        if (context === undefined) {
           ok = false;
           break;
         }
-        found.push(hit);
+        found.push(context);
       }
-      if (!ok || rule.exclude.some((clause) => findContext(clause, occurrence) !== undefined)) continue;
-      valid.push(occurrence);
-      if (context.length === 0) context.push(...found);
-      bestWeight = Math.max(bestWeight, topic.fieldWeights[occurrence.field]);
+      if (!ok) continue;
+      let vetoed = false;
+      for (const clause of rule.exclude) {
+        if (this.findContext(clause, hit) !== undefined) {
+          vetoed = true;
+          break;
+        }
+      }
+      if (vetoed) continue;
+      if (valid === undefined) {
+        valid = [hit];
+        context = found;
+      } else {
+        valid.push(hit);
+      }
+      bestWeight = Math.max(bestWeight, this.topic.fieldWeights[hit.field] as number);
     }
-    if (valid.length === 0) continue;
-    const contribution = rule.weight * bestWeight;
-    sum += contribution;
-    if (rule.weight > 0) positive = true;
-    rules.push({
-      rule: rule.id,
-      weight: rule.weight,
-      contribution,
-      matched: [...longestFirst(valid), ...context].map((o) => toMatched(o, rule.id)),
-    });
+    if (valid === undefined) return undefined;
+    return { rule, contribution: rule.weight * bestWeight, valid, context };
   }
-  if (rules.length === 0) return undefined;
-  const score = sum > 0 ? round3(1 - Math.exp(-sum)) : 0;
-  return { topic: topic.id, label: topic.label, score, passed: positive && score >= topic.threshold, rules };
-}
 
-const NONE: Occurrence[] = [];
+  /** Hits of a set, minus those a block phrase hides. */
+  private visible(set: number): TrieHit[] {
+    const all = this.setHits[set];
+    if (all === undefined) return NO_HITS;
+    const blocks = this.blocks;
+    if (blocks === undefined || set === this.topic.blockSet) return all;
+    this.visibleCache ??= new Map();
+    let shown = this.visibleCache.get(set);
+    if (shown === undefined) {
+      shown = all.filter((hit) => !blocks.some((b) => hides(b, hit)));
+      this.visibleCache.set(set, shown);
+    }
+    return shown;
+  }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
+  /** A hit of the clause's set near enough to `match` (and, with `distinct`, enough different ones). */
+  private findContext(clause: CompiledClause, match: TrieHit): TrieHit | undefined {
+    const within = clause.within;
+    if (within === undefined) {
+      this.itemLevel ??= new Map();
+      let found = this.itemLevel.get(clause);
+      if (found === undefined) {
+        found = this.search(clause, match) ?? null;
+        this.itemLevel.set(clause, found);
+      }
+      return found ?? undefined;
+    }
+    return this.search(clause, match);
+  }
+
+  private search(clause: CompiledClause, match: TrieHit): TrieHit | undefined {
+    const within = clause.within;
+    let first: TrieHit | undefined;
+    let texts: Set<string> | undefined;
+    for (const hit of this.visible(clause.set)) {
+      if (within !== undefined && (hit.field !== match.field || gap(hit, match) > within)) continue;
+      if (clause.distinct <= 1) return hit;
+      first ??= hit;
+      texts ??= new Set();
+      texts.add(this.wordsOf(hit));
+      if (texts.size >= clause.distinct) return first;
+    }
+    return undefined;
+  }
+
+  private wordsOf(hit: TrieHit): string {
+    const tokens = (this.fields[hit.field] as FieldText).tokens;
+    let words = '';
+    for (let i = hit.start; i < hit.end; i += 1) words += `${keyAt(tokens, i)} `;
+    return words;
+  }
 }
 
 /** Valid matches of one rule, overlapping ones reduced to the longest ("peace talks" over "talks"). */
-function longestFirst(occurrences: Occurrence[]): Occurrence[] {
-  const sorted = [...occurrences].sort((a, b) => b.end - b.start - (a.end - a.start));
-  const kept: Occurrence[] = [];
-  for (const o of sorted) {
-    if (!kept.some((k) => k.field === o.field && k.start < o.end && o.start < k.end)) kept.push(o);
-  }
+function longestFirst(hits: TrieHit[]): TrieHit[] {
+  const sorted = [...hits].sort((a, b) => b.end - b.start - (a.end - a.start));
+  const kept: TrieHit[] = [];
+  for (const hit of sorted) if (!kept.some((k) => overlaps(k, hit))) kept.push(hit);
   return kept;
 }
 
-/** The explanation of a passing topic: the phrases of its positive rules, title first, each once. */
-function explanation(rules: RuleOutcome[]): MatchedPhrase[] {
-  const seen = new Set<string>();
-  const matched: MatchedPhrase[] = [];
-  for (const outcome of [...rules].sort((a, b) => b.contribution - a.contribution)) {
-    if (outcome.weight <= 0) continue;
-    for (const m of outcome.matched) {
-      const key = `${m.field}:${m.position}:${m.text.length}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      matched.push(m);
-    }
-  }
-  return matched
-    .slice(0, MAX_MATCHED)
-    .sort((a, b) => (a.field === b.field ? a.position - b.position : a.field === 'title' ? -1 : 1));
+interface ExplainedHit {
+  hit: TrieHit;
+  set: number;
+  rule: string;
 }
 
-/** Builds the shared trie and the per-topic rule tables. */
-class TopicCompiler {
-  readonly trie = new PhraseTrie();
-  /** Per phrase id: the sets it belongs to, with the phrase as the topic wrote it there. */
-  readonly memberships: Array<Array<{ set: number; written: string }>> = [];
-  /** Per set: the index of the topic it belongs to. */
-  readonly topicsBySet: number[] = [];
-  private readonly phraseIds = new Map<string, number>();
-  private readonly standardCache = new Map<string, Expansion[]>();
-  private topicIndex = -1;
-
-  compileTopic(topic: TopicDefinition): CompiledTopic {
-    this.topicIndex += 1;
-    const topicCache = new Map<string, Expansion[]>();
-    const expandClass = (name: string, trail: string[]): Expansion[] => {
-      if (trail.includes(name)) {
-        throw new TopicDefinitionError(`topic definition invalid: lexicon class cycle ${[...trail, name].map((n) => `@${n}`).join(' → ')} (topic "${topic.id}")`);
+/**
+ * The explanation of a passing topic: the phrases of its positive rules (strongest rule first)
+ * and the context that validated them, each span once, a phrase inside a longer matched phrase
+ * ("UN" in "UN Security Council") left out, at most MAX_MATCHED, title first, in text order.
+ */
+function explain(rules: RuleResult[]): ExplainedHit[] {
+  const ordered = rules.filter((r) => r.rule.weight > 0).sort((a, b) => b.contribution - a.contribution);
+  const picked: ExplainedHit[] = [];
+  const add = (hit: TrieHit, set: number, rule: string) => {
+    for (const p of picked) {
+      // Same span, or inside one already picked: nothing new. A longer span replaces a shorter one inside it.
+      if (p.hit.field !== hit.field) continue;
+      if (hit.start >= p.hit.start && hit.end <= p.hit.end) return;
+      if (p.hit.start >= hit.start && p.hit.end <= hit.end) {
+        p.hit = hit;
+        p.set = set;
+        p.rule = rule;
+        return;
       }
-      const own = topic.lexicon[name];
-      const cache = own ? topicCache : this.standardCache;
-      const cached = cache.get(name);
-      if (cached) return cached;
-      const entries = own ?? standardLexicon[name];
-      if (!entries) throw new TopicDefinitionError(`topic definition invalid: unknown lexicon class "@${name}" (topic "${topic.id}")`);
-      const expansions = entries.flatMap((entry) => expand(entry, [...trail, name]));
-      cache.set(name, expansions);
-      return expansions;
-    };
-    const expand = (phrase: string, trail: string[]): Expansion[] => {
-      const parsed = parsePhrase(phrase);
-      if ('error' in parsed) throw new TopicDefinitionError(`topic definition invalid: ${parsed.error} (topic "${topic.id}")`);
-      let result: Expansion[] = [{ written: '', words: [], hyphenJoins: [] }];
-      for (const part of parsed.parts) {
-        const options: Expansion[] =
-          part.kind === 'class'
-            ? expandClass(part.name, trail)
-            : [{ written: '', words: part.words, hyphenJoins: part.hyphenJoins }];
-        if (result.length * options.length > MAX_EXPANSIONS) {
-          throw new TopicDefinitionError(
-            `topic definition invalid: phrase "${phrase}" expands to more than ${MAX_EXPANSIONS} phrases (topic "${topic.id}")`,
-          );
-        }
-        result = result.flatMap((r) =>
-          options.map((o) => ({
-            written: join(r.written, part.kind === 'class' ? o.written : part.text),
-            words: [...r.words, ...o.words],
-            hyphenJoins: [...r.hyphenJoins, ...o.hyphenJoins],
-          })),
-        );
-      }
-      return result;
-    };
-    const join = (a: string, b: string): string => (a ? `${a} ${b}` : b);
-
-    const addSet = (phrases: readonly string[]): number => {
-      const set = this.topicsBySet.length;
-      this.topicsBySet.push(this.topicIndex);
-      for (const phrase of phrases) {
-        for (const expansion of expand(phrase, [])) {
-          for (const words of wordVariants(expansion.words, expansion.hyphenJoins)) {
-            const key = patternKey(words);
-            let id = this.phraseIds.get(key);
-            if (id === undefined) {
-              id = this.memberships.length;
-              this.phraseIds.set(key, id);
-              this.memberships.push([]);
-              this.trie.insert(words, id);
-            }
-            const members = this.memberships[id] as Array<{ set: number; written: string }>;
-            if (!members.some((m) => m.set === set)) members.push({ set, written: expansion.written });
-          }
-        }
-      }
-      return set;
-    };
-    const compileClause = (clause: ContextClause): CompiledClause => ({
-      set: addSet(clause.any),
-      within: clause.within,
-      distinct: clause.distinct ?? 1,
-    });
-
-    return {
-      id: topic.id,
-      label: topic.label,
-      threshold: topic.threshold,
-      fieldWeights: { title: topic.fieldWeights.title, summary: topic.fieldWeights.summary },
-      blockSet: topic.block.length > 0 ? addSet(topic.block) : undefined,
-      excludeSet: topic.exclude.length > 0 ? addSet(topic.exclude) : undefined,
-      rules: topic.rules.map((rule) => ({
-        id: rule.id,
-        weight: rule.weight,
-        set: addSet(rule.phrases),
-        requires: rule.requires.map(compileClause),
-        exclude: rule.exclude.map(compileClause),
-        fields: { title: !rule.fields || rule.fields.includes('title'), summary: !rule.fields || rule.fields.includes('summary') },
-      })),
-    };
+    }
+    picked.push({ hit, set, rule });
+  };
+  for (const r of ordered) {
+    for (const hit of r.valid) add(hit, r.rule.set, r.rule.id);
+    r.context.forEach((hit, i) => add(hit, (r.rule.requires[i] as CompiledClause).set, r.rule.id));
   }
+  return picked
+    .slice(0, MAX_MATCHED)
+    .sort((a, b) => a.hit.field - b.hit.field || a.hit.start - b.hit.start || b.hit.end - a.hit.end);
 }

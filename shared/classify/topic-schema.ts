@@ -61,8 +61,9 @@ const CLASS_NAME = /^[a-z][a-z0-9-]*$/;
  * A topic file. The score of an item is `1 - exp(-S)`, where S sums, over the rules that match,
  * `weight × fieldWeights[field of the rule's best match]`; the item passes when the score is at
  * least `threshold` and at least one positive rule matched. `exclude` phrases anywhere in the
- * item veto the topic; `block` phrases hide the topic's matches that lie inside or across them ("Russia's
- * Security Council" hides "Security Council"), but not a match that covers the whole block phrase.
+ * item veto the topic; `block` phrases hide the topic's matches that overlap them ("Russia's Security
+ * Council" hides "Security Council"; "hackathon" hides "hack*"), except a longer match covering
+ * the whole block phrase, or the block phrase itself used in another list.
  */
 export const topicDefinitionSchema = z
   .object({

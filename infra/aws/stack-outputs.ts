@@ -1,0 +1,15 @@
+/**
+ * Names of the stack and of its outputs that tools outside CDK read back after a deploy
+ * (`news-alerts apply-config` finds the tables through them). Kept free of aws-cdk-lib so the
+ * CLI can import it without loading CDK.
+ */
+import type { TableName } from '../topology.ts';
+import { constructIdFor } from './resource-tags.ts';
+
+/** Name of the stack in `cdk deploy` and in CloudFormation. */
+export const defaultStackName = 'NewsAlerts';
+
+/** The output holding a table's physical name: `feeds` → `TableFeedsName`. */
+export function tableNameOutputKey(table: TableName): string {
+  return `Table${constructIdFor(table)}Name`;
+}

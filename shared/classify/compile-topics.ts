@@ -1,0 +1,157 @@
+import { TopicDefinitionError } from './errors.ts';
+import { standardLexicon } from './lexicon.ts';
+import { parsePhrase, patternKey, wordVariants, type PatternWord } from './phrase.ts';
+import { PhraseTrie } from './phrase-trie.ts';
+import type { ContextClause, TopicDefinition } from './topic-schema.ts';
+
+/** Largest number of word sequences one written phrase may expand to through lexicon classes. */
+const MAX_EXPANSIONS = 20_000;
+
+export interface CompiledClause {
+  set: number;
+  within: number | undefined;
+  distinct: number;
+}
+
+export interface CompiledRule {
+  id: string;
+  weight: number;
+  set: number;
+  requires: CompiledClause[];
+  exclude: CompiledClause[];
+  /** Whether the rule reads the title (index 0) and the summary (index 1). */
+  fields: [boolean, boolean];
+}
+
+export interface CompiledTopic {
+  id: string;
+  label: string;
+  threshold: number;
+  /** Weights of the title (index 0) and the summary (index 1). */
+  fieldWeights: [number, number];
+  rules: CompiledRule[];
+  blockSet: number | undefined;
+  excludeSet: number | undefined;
+}
+
+interface Expansion {
+  written: string;
+  words: PatternWord[];
+  hyphenJoins: boolean[];
+}
+
+/**
+ * Builds the shared trie and the per-topic rule tables. A "set" is one phrase list of one topic
+ * (a rule's phrases, a context clause, the block or exclude list); every distinct word sequence
+ * is one trie entry, which records the sets it belongs to.
+ */
+export class TopicCompiler {
+  readonly trie = new PhraseTrie();
+  /** Per phrase id: the sets it belongs to, and (same index) the phrase as written there. */
+  readonly memberSets: number[][] = [];
+  readonly memberWritten: string[][] = [];
+  /** Per set: the index of the topic it belongs to. */
+  readonly topicsBySet: number[] = [];
+  private readonly phraseIds = new Map<string, number>();
+  private readonly standardCache = new Map<string, Expansion[]>();
+  private topicIndex = -1;
+
+  compileTopic(topic: TopicDefinition): CompiledTopic {
+    this.topicIndex += 1;
+    const topicCache = new Map<string, Expansion[]>();
+    const expandClass = (name: string, trail: string[]): Expansion[] => {
+      if (trail.includes(name)) {
+        throw new TopicDefinitionError(`topic definition invalid: lexicon class cycle ${[...trail, name].map((n) => `@${n}`).join(' → ')} (topic "${topic.id}")`);
+      }
+      const own = topic.lexicon[name];
+      const cache = own ? topicCache : this.standardCache;
+      const cached = cache.get(name);
+      if (cached) return cached;
+      const entries = own ?? standardLexicon[name];
+      if (!entries) throw new TopicDefinitionError(`topic definition invalid: unknown lexicon class "@${name}" (topic "${topic.id}")`);
+      const expansions = entries.flatMap((entry) => expand(entry, [...trail, name]));
+      cache.set(name, expansions);
+      return expansions;
+    };
+    const expand = (phrase: string, trail: string[]): Expansion[] => {
+      const parsed = parsePhrase(phrase);
+      if ('error' in parsed) throw new TopicDefinitionError(`topic definition invalid: ${parsed.error} (topic "${topic.id}")`);
+      let result: Expansion[] = [{ written: '', words: [], hyphenJoins: [] }];
+      for (const part of parsed.parts) {
+        const options: Expansion[] =
+          part.kind === 'class'
+            ? expandClass(part.name, trail)
+            : [{ written: '', words: part.words, hyphenJoins: part.hyphenJoins }];
+        if (result.length * options.length > MAX_EXPANSIONS) {
+          throw new TopicDefinitionError(
+            `topic definition invalid: phrase "${phrase}" expands to more than ${MAX_EXPANSIONS} phrases (topic "${topic.id}")`,
+          );
+        }
+        result = result.flatMap((r) =>
+          options.map((o) => ({
+            written: join(r.written, part.kind === 'class' ? o.written : part.text),
+            words: [...r.words, ...o.words],
+            hyphenJoins: [...r.hyphenJoins, ...o.hyphenJoins],
+          })),
+        );
+      }
+      return result;
+    };
+    const join = (a: string, b: string): string => (a ? `${a} ${b}` : b);
+
+    // Clauses that list the same phrases ("@state", "@armed-group") share one set, so a hit
+    // is filed once per distinct list rather than once per clause.
+    const setsByList = new Map<string, number>();
+    const addSet = (phrases: readonly string[]): number => {
+      const listKey = JSON.stringify([...phrases].sort());
+      const existing = setsByList.get(listKey);
+      if (existing !== undefined) return existing;
+      const set = this.topicsBySet.length;
+      setsByList.set(listKey, set);
+      this.topicsBySet.push(this.topicIndex);
+      for (const phrase of phrases) {
+        for (const expansion of expand(phrase, [])) {
+          for (const words of wordVariants(expansion.words, expansion.hyphenJoins)) {
+            const key = patternKey(words);
+            let id = this.phraseIds.get(key);
+            if (id === undefined) {
+              id = this.memberSets.length;
+              this.phraseIds.set(key, id);
+              this.memberSets.push([]);
+              this.memberWritten.push([]);
+              this.trie.insert(words, id);
+            }
+            const sets = this.memberSets[id] as number[];
+            if (!sets.includes(set)) {
+              sets.push(set);
+              (this.memberWritten[id] as string[]).push(expansion.written);
+            }
+          }
+        }
+      }
+      return set;
+    };
+    const compileClause = (clause: ContextClause): CompiledClause => ({
+      set: addSet(clause.any),
+      within: clause.within,
+      distinct: clause.distinct ?? 1,
+    });
+
+    return {
+      id: topic.id,
+      label: topic.label,
+      threshold: topic.threshold,
+      fieldWeights: [topic.fieldWeights.title, topic.fieldWeights.summary],
+      blockSet: topic.block.length > 0 ? addSet(topic.block) : undefined,
+      excludeSet: topic.exclude.length > 0 ? addSet(topic.exclude) : undefined,
+      rules: topic.rules.map((rule) => ({
+        id: rule.id,
+        weight: rule.weight,
+        set: addSet(rule.phrases),
+        requires: rule.requires.map(compileClause),
+        exclude: rule.exclude.map(compileClause),
+        fields: [!rule.fields || rule.fields.includes('title'), !rule.fields || rule.fields.includes('summary')],
+      })),
+    };
+  }
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createTopicEngine,
+  parseTopicDefinition,
+  parseTopicFile,
+  TopicDefinitionError,
+  topicDefinitionSchema,
+} from '../../../shared/classify/index.ts';
+
+const valid = {
+  id: 'cyber-attacks',
+  label: 'Cyber attacks',
+  rules: [{ id: 'attack', weight: 1, phrases: ['cyber attack', 'ransomware'] }],
+};
+
+function errorOf(run: () => unknown): TopicDefinitionError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TopicDefinitionError);
+    return error as TopicDefinitionError;
+  }
+  throw new Error('expected a TopicDefinitionError');
+}
+
+describe('topic file schema', () => {
+  it('applies defaults to a minimal topic', () => {
+    const topic = parseTopicDefinition(valid);
+
+    expect(topic.threshold).toBe(0.5);
+    expect(topic.fieldWeights).toEqual({ title: 1.5, summary: 1 });
+    expect(topic.rules[0]?.requires).toEqual([]);
+    expect(topic.block).toEqual([]);
+  });
+
+  it('names every problem with its path and the topic', () => {
+    const error = errorOf(() =>
+      parseTopicDefinition(
+        {
+          id: 'Bad Id',
+          label: '',
+          threshold: 1.5,
+          rules: [{ id: 'r', weight: 'heavy', phrases: [] }],
+          surprise: true,
+        },
+        'topics/bad.json',
+      ),
+    );
+
+    expect(error.message).toMatch(/^topic definition invalid: /);
+    expect(error.message).toContain('id: must be lower-case letters, digits and hyphens');
+    expect(error.message).toContain('threshold:');
+    expect(error.message).toContain('rules.0.weight:');
+    expect(error.message).toContain('rules.0.phrases:');
+    expect(error.message).toContain('surprise');
+    expect(error.message).toContain('(topic "Bad Id", topics/bad.json)');
+    expect(error.retryable).toBe(false);
+    expect(error.source).toBe('topics/bad.json');
+  });
+
+  it('rejects phrases the matcher could never match, with the reason', () => {
+    const prefix = errorOf(() => parseTopicDefinition({ ...valid, rules: [{ id: 'r', weight: 1, phrases: ['ne*'] }] }));
+    expect(prefix.message).toContain('rules.0.phrases.0: "ne*": a prefix needs at least 3 letters');
+
+    const star = errorOf(() => parseTopicDefinition({ ...valid, rules: [{ id: 'r', weight: 1, phrases: ['ne*go'] }] }));
+    expect(star.message).toContain('"*" may only end a word');
+
+    const empty = errorOf(() => parseTopicDefinition({ ...valid, rules: [{ id: 'r', weight: 1, phrases: ['  - '] }] }));
+    expect(empty.message).toContain('has no words');
+  });
+
+  it('rejects unknown lexicon classes, shadowed standard classes and duplicate rule ids', () => {
+    const unknown = errorOf(() =>
+      parseTopicDefinition({ ...valid, rules: [{ id: 'r', weight: 1, phrases: ['@nowhere talks'] }] }),
+    );
+    expect(unknown.message).toContain('rules.0.phrases.0: unknown lexicon class "@nowhere"');
+
+    const shadow = errorOf(() => parseTopicDefinition({ ...valid, lexicon: { country: ['Atlantis'] } }));
+    expect(shadow.message).toContain('lexicon.country: "country" is a standard lexicon class');
+
+    const duplicate = errorOf(() =>
+      parseTopicDefinition({
+        ...valid,
+        rules: [
+          { id: 'same', weight: 1, phrases: ['a b'] },
+          { id: 'same', weight: 1, phrases: ['c d'] },
+        ],
+      }),
+    );
+    expect(duplicate.message).toContain('rules.1.id: duplicate rule id "same"');
+  });
+
+  it('needs a positive rule and a non-zero weight', () => {
+    const error = errorOf(() => parseTopicDefinition({ ...valid, rules: [{ id: 'r', weight: -1, phrases: ['x y'] }] }));
+    expect(error.message).toContain('rules: at least one rule needs a positive weight');
+    expect(topicDefinitionSchema.safeParse({ ...valid, rules: [{ id: 'r', weight: 0, phrases: ['x'] }] }).success).toBe(false);
+  });
+
+  it('reports a lexicon cycle when the engine compiles the topic', () => {
+    const error = errorOf(() => createTopicEngine([{ ...valid, lexicon: { a: ['@b'], b: ['@a'] }, rules: [{ id: 'r', weight: 1, phrases: ['@a'] }] }]));
+    expect(error.message).toContain('lexicon class cycle @a → @b → @a');
+  });
+
+  it('refuses two topics with one id', () => {
+    const error = errorOf(() => createTopicEngine([valid, valid]));
+    expect(error.message).toBe('topic engine invalid: duplicate topic id "cyber-attacks"');
+  });
+
+  it('parses topic files and says when one is not JSON', () => {
+    expect(parseTopicFile(JSON.stringify(valid), 'x.json').id).toBe('cyber-attacks');
+    const error = errorOf(() => parseTopicFile('{"id": "x",', 'topics/broken.json'));
+    expect(error.message).toMatch(/^topic file invalid: not JSON: .+ \(topics\/broken\.json\)$/);
+  });
+});
