@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtinTopics, createTopicEngine, evaluateLabelled, type LabelledItem } from '../shared/classify/index.ts';
+import { builtinTopics, createTopicEngine, evaluateLabelled, formatEvaluationReport, type LabelledItem } from '../shared/classify/index.ts';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -28,16 +28,7 @@ const report = evaluateLabelled(engine, items);
 if (flags.has('--json')) {
   console.log(JSON.stringify(report, null, 2));
 } else {
-  const pct = (n: number) => n.toFixed(3);
-  console.log(`${file}: ${report.items} items`);
-  console.log('topic        support   TP   FP   FN  precision  recall     F1');
-  for (const s of [...report.topics, report.micro]) {
-    console.log(
-      `${s.topic.padEnd(12)} ${String(s.support).padStart(7)} ${String(s.truePositives).padStart(4)} ${String(s.falsePositives).padStart(4)} ${String(s.falseNegatives).padStart(4)}  ${pct(s.precision).padStart(9)} ${pct(s.recall).padStart(7)} ${pct(s.f1).padStart(6)}`,
-    );
-  }
-  const u = report.unlabelledFlagged;
-  console.log(`items labelled with no topic that got one: ${u.flagged}/${u.items} (${(u.rate * 100).toFixed(1)} %)`);
+  process.stdout.write(`${file}: ${formatEvaluationReport(report)}`);
   if (flags.has('--errors') || flags.has('--explain')) {
     const byId = new Map(items.map((i) => [i.id, i]));
     const explain = (id: string, topic: string) => {

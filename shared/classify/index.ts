@@ -14,9 +14,10 @@ export {
   type TopicDefinitionInput,
   type TopicRule,
 } from './topic-schema.ts';
-export { createTopicEngine, type RuleOutcome, type TopicEngine, type TopicEvaluation } from './topic-engine.ts';
+export { createTopicEngine, type InspectableTopicEngine, type RuleOutcome, type TopicEngine, type TopicEvaluation } from './topic-engine.ts';
 export { builtinTopics } from './builtin-topics.ts';
 export { standardLexicon } from './lexicon.ts';
 export { toClassifierText } from './plain-text.ts';
 export { FilterQueryError, TopicDefinitionError } from './errors.ts';
+export { compileFilterQuery, MAX_QUERY_LENGTH, MAX_QUERY_TERMS, type FilterQuery } from './filter-query.ts';
 export { evaluateLabelled, formatEvaluationReport, type EvaluationReport, type LabelledItem, type TopicScores } from './evaluate.ts';

@@ -1,12 +1,13 @@
 import type { PatternWord } from './phrase.ts';
-import { keyAt, scanTokens, type TokenStream } from './tokenize.ts';
-import { NO_PREFIX_IDS, Vocabulary } from './vocabulary.ts';
+import type { TokenStream } from './tokenize.ts';
 
 interface TrieNode {
-  /** Children by word id. */
-  next: Map<number, TrieNode> | undefined;
-  /** Children by prefix id (`negotiat*`). */
-  prefixNext: Map<number, TrieNode> | undefined;
+  next: Map<string, TrieNode> | undefined;
+  /**
+   * Prefix edges (`negotiat*`) grouped by their first MIN_PREFIX letters (the shortest prefix a
+   * phrase may use), so a word is compared only with the prefixes it could start with.
+   */
+  prefixes: Map<string, Array<{ prefix: string; node: TrieNode }>> | undefined;
   /** Ids of the phrases that end here. */
   ends: number[] | undefined;
 }
@@ -21,32 +22,36 @@ export interface TrieHit {
 
 /** The shortest prefix a phrase may use (`neg*` is allowed, `ne*` is not). */
 export const MIN_PREFIX = 3;
+/** Words remembered by the root memo before it starts afresh. */
+const MEMO_LIMIT = 50_000;
+const NO_NODES: TrieNode[] = [];
 
 function createNode(): TrieNode {
-  return { next: undefined, prefixNext: undefined, ends: undefined };
+  return { next: undefined, prefixes: undefined, ends: undefined };
 }
 
-/** A hyphen chain read as one word: its word id, prefix ids, and the token after it. */
+/** A hyphen chain read as one word, and the token after it. */
 interface JoinedWord {
-  word: number;
-  prefixes: readonly number[];
+  key: string;
   end: number;
 }
 
 const NO_JOINED_WORDS: ReadonlyArray<JoinedWord | undefined> = [];
 
 /**
- * Every phrase of every topic in one trie of word ids, so one walk over a text's tokens finds
- * all of them. The words themselves live in a character-level vocabulary that the tokenizer
- * walks while reading, so a word no phrase uses costs no string and no lookup, and each step of
- * the walk is an integer map lookup.
+ * Every phrase of every topic in one trie keyed by word, so one walk over a text's tokens finds
+ * all of them: at each token the walk follows only the edges the phrases share, and a word no
+ * phrase starts with costs one lookup.
  */
 export class PhraseTrie {
-  private readonly vocabulary = new Vocabulary();
   private readonly root = createNode();
-  /** The root's children by word id, as an array: the first step of every walk. */
-  private rootByWord: Array<TrieNode | undefined> = [];
   private size = 0;
+  /**
+   * For each word seen at the start of a walk, the nodes the root leads to (its exact child and
+   * what its prefix edges reach). News vocabulary repeats, so most words cost one lookup here.
+   * Cleared past MEMO_LIMIT entries and whenever a phrase is added.
+   */
+  private readonly rootMemo = new Map<string, TrieNode[]>();
 
   /** Number of word sequences inserted. */
   get patternCount(): number {
@@ -54,26 +59,30 @@ export class PhraseTrie {
   }
 
   insert(words: readonly PatternWord[], phrase: number): void {
+    this.rootMemo.clear();
     let node = this.root;
     for (const word of words) {
       if (word.prefix) {
         if (word.key.length < MIN_PREFIX) throw new Error(`phrase trie: prefix "${word.key}*" is shorter than ${MIN_PREFIX} letters`);
-        const id = this.vocabulary.addPrefix(word.key);
-        node.prefixNext ??= new Map();
-        let child = node.prefixNext.get(id);
-        if (!child) {
-          child = createNode();
-          node.prefixNext.set(id, child);
+        node.prefixes ??= new Map();
+        const head = word.key.slice(0, MIN_PREFIX);
+        let group = node.prefixes.get(head);
+        if (!group) {
+          group = [];
+          node.prefixes.set(head, group);
         }
-        node = child;
+        let edge = group.find((p) => p.prefix === word.key);
+        if (!edge) {
+          edge = { prefix: word.key, node: createNode() };
+          group.push(edge);
+        }
+        node = edge.node;
       } else {
-        const id = this.vocabulary.addWord(word.key);
         node.next ??= new Map();
-        let child = node.next.get(id);
+        let child = node.next.get(word.key);
         if (!child) {
           child = createNode();
-          node.next.set(id, child);
-          if (node === this.root) this.rootByWord[id] = child;
+          node.next.set(word.key, child);
         }
         node = child;
       }
@@ -83,36 +92,24 @@ export class PhraseTrie {
     this.size += 1;
   }
 
-  /** Tokenizes a field's plain text against this trie's vocabulary. */
-  scan(text: string): TokenStream {
-    return scanTokens(text, true, this.vocabulary);
-  }
-
   /**
-   * Finds every phrase occurrence in tokens from `scan`. Hyphenated words are read both ways: as
-   * their parts and as one joined word ("cease-fire" also reads "ceasefire").
+   * Finds every phrase occurrence in `tokens`. Hyphenated words are read both ways: as their
+   * parts and as one joined word ("cease-fire" also reads "ceasefire").
    */
   match(tokens: TokenStream, field: number, hits: TrieHit[]): void {
-    const joined = this.joinedWords(tokens);
-    const { words, prefixes } = tokens;
-    const root = this.root;
+    const joined = joinedWords(tokens);
+    const keys = tokens.keys;
     for (let start = 0; start < tokens.length; start += 1) {
-      // The root step, inlined: most words start no phrase.
-      const word = words[start] as number;
-      if (word >= 0) {
-        const child = this.rootByWord[word];
-        if (child !== undefined) this.walk(child, tokens, joined, field, start, start + 1, hits);
-      }
-      const wordPrefixes = prefixes[start] as readonly number[];
-      if (wordPrefixes.length > 0) this.followPrefixes(root, wordPrefixes, tokens, joined, field, start, start + 1, hits);
+      // The root step, memoised per word: most words start no phrase.
+      for (const next of this.rootNodes(keys[start] as string)) this.walk(next, keys, joined, field, start, start + 1, hits);
       const compound = joined[start];
-      if (compound !== undefined) this.followWord(root, compound.word, compound.prefixes, tokens, joined, field, start, compound.end, hits);
+      if (compound !== undefined) this.follow(this.root, compound.key, keys, joined, field, start, compound.end, hits);
     }
   }
 
   private walk(
     node: TrieNode,
-    tokens: TokenStream,
+    keys: readonly string[],
     joined: ReadonlyArray<JoinedWord | undefined>,
     field: number,
     start: number,
@@ -122,68 +119,65 @@ export class PhraseTrie {
     if (node.ends !== undefined) {
       for (const phrase of node.ends) hits.push({ phrase, field, start, end: at });
     }
-    if (at >= tokens.length) return;
-    this.followWord(node, tokens.words[at] as number, tokens.prefixes[at] as readonly number[], tokens, joined, field, start, at + 1, hits);
+    if (at >= keys.length) return;
+    this.follow(node, keys[at] as string, keys, joined, field, start, at + 1, hits);
     const compound = joined[at];
-    if (compound !== undefined) this.followWord(node, compound.word, compound.prefixes, tokens, joined, field, start, compound.end, hits);
+    if (compound !== undefined) this.follow(node, compound.key, keys, joined, field, start, compound.end, hits);
   }
 
-  /** Follows the edges a word (by id and prefixes) takes from `node`, continuing at `next`. */
-  private followWord(
+  /** Follows the edges a word takes from `node` (exact, then prefixes), continuing at token `next`. */
+  private follow(
     node: TrieNode,
-    word: number,
-    wordPrefixes: readonly number[],
-    tokens: TokenStream,
+    key: string,
+    keys: readonly string[],
     joined: ReadonlyArray<JoinedWord | undefined>,
     field: number,
     start: number,
     next: number,
     hits: TrieHit[],
   ): void {
-    if (word >= 0 && node.next !== undefined) {
-      const child = node.next.get(word);
-      if (child !== undefined) this.walk(child, tokens, joined, field, start, next, hits);
-    }
-    if (wordPrefixes.length > 0) this.followPrefixes(node, wordPrefixes, tokens, joined, field, start, next, hits);
-  }
-
-  private followPrefixes(
-    node: TrieNode,
-    wordPrefixes: readonly number[],
-    tokens: TokenStream,
-    joined: ReadonlyArray<JoinedWord | undefined>,
-    field: number,
-    start: number,
-    next: number,
-    hits: TrieHit[],
-  ): void {
-    if (node.prefixNext === undefined) return;
-    for (const id of wordPrefixes) {
-      const child = node.prefixNext.get(id);
-      if (child !== undefined) this.walk(child, tokens, joined, field, start, next, hits);
+    const child = node.next?.get(key);
+    if (child !== undefined) this.walk(child, keys, joined, field, start, next, hits);
+    if (node.prefixes !== undefined && key.length >= MIN_PREFIX) {
+      const group = node.prefixes.get(key.slice(0, MIN_PREFIX));
+      if (group !== undefined) {
+        for (const edge of group) if (key.startsWith(edge.prefix)) this.walk(edge.node, keys, joined, field, start, next, hits);
+      }
     }
   }
 
-  /** For each token in a hyphen chain, the chain from there read as one word. */
-  private joinedWords(tokens: TokenStream): ReadonlyArray<JoinedWord | undefined> {
-    const { joinNext } = tokens;
-    if (!joinNext.includes(true)) return NO_JOINED_WORDS;
-    const joined: Array<JoinedWord | undefined> = [];
-    const found = { found: NO_PREFIX_IDS };
-    for (let i = 0; i < tokens.length; i += 1) {
-      if (!joinNext[i]) {
-        joined.push(undefined);
-        continue;
-      }
-      let end = i;
-      let key = keyAt(tokens, i);
-      while (end < tokens.length - 1 && joinNext[end]) {
-        end += 1;
-        key += keyAt(tokens, end);
-      }
-      const word = this.vocabulary.lookup(key, 0, key.length, found);
-      joined.push({ word, prefixes: found.found, end: end + 1 });
-    }
-    return joined;
+  private rootNodes(key: string): TrieNode[] {
+    let nodes = this.rootMemo.get(key);
+    if (nodes !== undefined) return nodes;
+    nodes = [];
+    const child = this.root.next?.get(key);
+    if (child !== undefined) nodes.push(child);
+    const group = key.length >= MIN_PREFIX ? this.root.prefixes?.get(key.slice(0, MIN_PREFIX)) : undefined;
+    if (group !== undefined) for (const edge of group) if (key.startsWith(edge.prefix)) nodes.push(edge.node);
+    if (nodes.length === 0) nodes = NO_NODES;
+    if (this.rootMemo.size >= MEMO_LIMIT) this.rootMemo.clear();
+    this.rootMemo.set(key, nodes);
+    return nodes;
   }
+}
+
+/** For each token in a hyphen chain, the chain from there read as one word. */
+function joinedWords(tokens: TokenStream): ReadonlyArray<JoinedWord | undefined> {
+  const { joinNext, keys } = tokens;
+  if (!joinNext.includes(true)) return NO_JOINED_WORDS;
+  const joined: Array<JoinedWord | undefined> = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (!joinNext[i]) {
+      joined.push(undefined);
+      continue;
+    }
+    let end = i;
+    let key = keys[i] as string;
+    while (end < tokens.length - 1 && joinNext[end]) {
+      end += 1;
+      key += keys[end] as string;
+    }
+    joined.push({ key, end: end + 1 });
+  }
+  return joined;
 }

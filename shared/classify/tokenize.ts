@@ -1,5 +1,3 @@
-import { NO_PREFIX_IDS, type Vocabulary } from './vocabulary.ts';
-
 /**
  * One word of a field, as the matcher sees it. `key` is the folded form phrases are compared
  * with; `start`/`end` delimit the word (possessive included) in the field's plain text.
@@ -15,25 +13,10 @@ export interface Token {
 /** The tokens of a text as parallel arrays: what the matcher walks, with few allocations. */
 export interface TokenStream {
   length: number;
-  /**
-   * Folded words. In a vocabulary scan, a word that needed no more than lower-casing is left
-   * undefined (it is `lower.slice(start, end)`; see `keyAt`).
-   */
-  keys: Array<string | undefined>;
+  keys: string[];
   starts: number[];
   ends: number[];
   joinNext: boolean[];
-  /** In a vocabulary scan: each word's id, -1 for a word no phrase uses (or "us" for "US"). */
-  words: number[];
-  /** In a vocabulary scan: ids of the prefixes each word starts with. */
-  prefixes: Array<readonly number[]>;
-  /** The text in lower case (same offsets when `sameOffsets`). */
-  lower: string;
-}
-
-/** The folded word of token `i`. */
-export function keyAt(stream: TokenStream, i: number): string {
-  return stream.keys[i] ?? stream.lower.slice(stream.starts[i], stream.ends[i]);
 }
 
 const ACRONYM = /^(?:\p{L}\.)+\p{L}?\.?$/u;
@@ -83,13 +66,12 @@ function isHyphen(c: number): boolean {
  *
  * `caseSensitive` keeps "US"/"UN" apart from "us"/"un"; phrases are tokenized without it.
  */
-export function scanTokens(text: string, caseSensitive = true, vocabulary?: Vocabulary): TokenStream {
+export function scanTokens(text: string, caseSensitive = true): TokenStream {
   const n = text.length;
   // Lower-casing once is cheaper than per word; offsets stay valid when the length does not change.
   const lower = text.toLowerCase();
   const sameOffsets = lower.length === n;
-  const stream: TokenStream = { length: 0, keys: [], starts: [], ends: [], joinNext: [], words: [], prefixes: [], lower };
-  const lookup = vocabulary === undefined ? undefined : new WordLookup(vocabulary);
+  const stream: TokenStream = { length: 0, keys: [], starts: [], ends: [], joinNext: [] };
   let previousRunEnd = -2;
   let previousRunLast = -1;
   let i = 0;
@@ -124,14 +106,11 @@ export function scanTokens(text: string, caseSensitive = true, vocabulary?: Voca
       continue;
     }
     const before = stream.length;
-    if (plain && ascii && sameOffsets && lookup !== undefined) {
-      // The common case: look the word up in the lower-cased text, no string built.
-      lookup.range(stream, text, lower, runStart, i, caseSensitive);
-    } else if (plain) {
+    if (plain) {
       const key = ascii && sameOffsets ? lower.slice(runStart, i) : foldWord(text.slice(runStart, i));
-      pushKey(stream, key, text, runStart, i, caseSensitive, lookup);
+      pushKey(stream, key, text, runStart, i, caseSensitive);
     } else {
-      pushRun(stream, text.slice(runStart, i), runStart, caseSensitive, lookup);
+      pushRun(stream, text.slice(runStart, i), runStart, caseSensitive);
     }
     // "cease-fire": the previous run ended just before a hyphen that touches this run.
     if (stream.length > before && previousRunLast === before - 1 && previousRunEnd + 1 === runStart && isHyphen(text.charCodeAt(previousRunEnd))) {
@@ -146,44 +125,12 @@ export function scanTokens(text: string, caseSensitive = true, vocabulary?: Voca
 /** The tokens as objects (for phrases, tests and tools; the matcher reads the stream). */
 export function tokenize(text: string, caseSensitive = true): Token[] {
   const stream = scanTokens(text, caseSensitive);
-  return stream.keys.map((_key, i) => ({
-    key: keyAt(stream, i),
+  return stream.keys.map((key, i) => ({
+    key,
     start: stream.starts[i] as number,
     end: stream.ends[i] as number,
     joinNext: stream.joinNext[i] as boolean,
   }));
-}
-
-/** Looks words up in a vocabulary and appends their tokens. */
-class WordLookup {
-  private readonly found: { found: readonly number[] } = { found: NO_PREFIX_IDS };
-
-  constructor(private readonly vocabulary: Vocabulary) {}
-
-  /** A plain ASCII word: `lower.slice(start, end)` is its key, never built. */
-  range(stream: TokenStream, text: string, lower: string, start: number, end: number, caseSensitive: boolean): void {
-    let word = this.vocabulary.lookup(lower, start, end, this.found);
-    if (word >= 0 && caseSensitive && end - start <= 4 && CAPITALS_ONLY.has(this.vocabulary.words[word] as string) && !isUpperCase(text.slice(start, end))) {
-      word = -1;
-    }
-    append(stream, undefined, start, end, word, this.found.found);
-  }
-
-  /** A word whose key had to be built. */
-  key(stream: TokenStream, key: string, start: number, end: number): void {
-    const word = this.vocabulary.lookup(key, 0, key.length, this.found);
-    append(stream, key, start, end, word, this.found.found);
-  }
-}
-
-function append(stream: TokenStream, key: string | undefined, start: number, end: number, word: number, prefixes: readonly number[]): void {
-  stream.keys.push(key);
-  stream.starts.push(start);
-  stream.ends.push(end);
-  stream.joinNext.push(false);
-  stream.words.push(word);
-  stream.prefixes.push(prefixes);
-  stream.length += 1;
 }
 
 /**
@@ -197,19 +144,21 @@ function pushKey(
   start: number,
   end: number,
   caseSensitive: boolean,
-  lookup: WordLookup | undefined,
   from = start,
   to = end,
 ): void {
   if (key.length === 0) return;
   const marked =
     caseSensitive && key.length <= 4 && CAPITALS_ONLY.has(key) && !isUpperCase(source.slice(from, to)) ? `${key}${LOWERCASE_MARK}` : key;
-  if (lookup !== undefined) lookup.key(stream, marked, start, end);
-  else append(stream, marked, start, end, -1, NO_PREFIX_IDS);
+  stream.keys.push(marked);
+  stream.starts.push(start);
+  stream.ends.push(end);
+  stream.joinNext.push(false);
+  stream.length += 1;
 }
 
 /** A run with dots or apostrophes: acronyms, possessives, quotes, glued words. */
-function pushRun(stream: TokenStream, run: string, runStart: number, caseSensitive: boolean, lookup: WordLookup | undefined): void {
+function pushRun(stream: TokenStream, run: string, runStart: number, caseSensitive: boolean): void {
   // A detached possessive ("Sadr 's") belongs to the previous word, which already has its key.
   if (run.length === 2 && (run.charCodeAt(0) === APOSTROPHE || run.charCodeAt(0) === RIGHT_QUOTE) && (run[1] === 's' || run[1] === 'S')) return;
   let start = 0;
@@ -218,7 +167,7 @@ function pushRun(stream: TokenStream, run: string, runStart: number, caseSensiti
   const body = run.slice(start);
   if (ACRONYM.test(body)) {
     const letters = body.replaceAll('.', '');
-    pushKey(stream, foldWord(letters), letters, runStart + start, runStart + run.length, caseSensitive, lookup, 0, letters.length);
+    pushKey(stream, foldWord(letters), letters, runStart + start, runStart + run.length, caseSensitive, 0, letters.length);
     return;
   }
   let end = run.length;
@@ -228,7 +177,7 @@ function pushRun(stream: TokenStream, run: string, runStart: number, caseSensiti
   let pieceStart = 0;
   for (let i = 0; i <= word.length; i += 1) {
     if (i < word.length && word.charCodeAt(i) !== DOT) continue;
-    if (i > pieceStart) pushWord(stream, word.slice(pieceStart, i), runStart + start + pieceStart, caseSensitive, lookup);
+    if (i > pieceStart) pushWord(stream, word.slice(pieceStart, i), runStart + start + pieceStart, caseSensitive);
     pieceStart = i + 1;
   }
 }
@@ -237,7 +186,7 @@ function isTrimmed(c: number): boolean {
   return c === APOSTROPHE || c === RIGHT_QUOTE || c === DOT;
 }
 
-function pushWord(stream: TokenStream, word: string, at: number, caseSensitive: boolean, lookup: WordLookup | undefined): void {
+function pushWord(stream: TokenStream, word: string, at: number, caseSensitive: boolean): void {
   let stem = word;
   const last = word.length - 1;
   // Possessives: "Council's", "Council’s" (plural "rebels'" lost its apostrophe to trimming).
@@ -245,5 +194,5 @@ function pushWord(stream: TokenStream, word: string, at: number, caseSensitive: 
     const apostrophe = word.charCodeAt(last - 1);
     if (apostrophe === APOSTROPHE || apostrophe === RIGHT_QUOTE) stem = word.slice(0, last - 1);
   }
-  pushKey(stream, foldWord(stem), stem, at, at + word.length, caseSensitive, lookup, 0, stem.length);
+  pushKey(stream, foldWord(stem), stem, at, at + word.length, caseSensitive, 0, stem.length);
 }

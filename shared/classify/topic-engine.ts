@@ -1,9 +1,9 @@
 import { TopicCompiler, type CompiledClause, type CompiledRule, type CompiledTopic } from './compile-topics.ts';
 import { TopicDefinitionError } from './errors.ts';
-import type { PhraseTrie, TrieHit } from './phrase-trie.ts';
+import type { TrieHit } from './phrase-trie.ts';
 import { toClassifierText } from './plain-text.ts';
 import { parseTopicDefinition, type TopicDefinitionInput } from './topic-schema.ts';
-import { keyAt, type TokenStream } from './tokenize.ts';
+import { scanTokens, type TokenStream } from './tokenize.ts';
 import type { ClassifiableItem, MatchedPhrase, TopicMatch } from './types.ts';
 
 /** How one rule fared on an item (for `evaluate`). */
@@ -32,6 +32,10 @@ export interface TopicEngine {
   classify(item: ClassifiableItem): TopicMatch[];
   /** Ids of the compiled topics, in the order given. */
   topicIds(): string[];
+}
+
+/** The engine `createTopicEngine` builds: the contract plus what tuning and tools need. */
+export interface InspectableTopicEngine extends TopicEngine {
   /** Every topic with any match, passing or not, with each rule's contribution (for tuning and `topics test`). */
   evaluate(item: ClassifiableItem): TopicEvaluation[];
   /** Every phrase the topics match on, lexicon classes expanded, as written (for baselines and tooling). */
@@ -72,7 +76,7 @@ interface TopicResult {
  * Score of a topic: `1 - exp(-S)`, S = sum over matching rules of `weight × field weight` of the
  * rule's best match; it passes at `score >= threshold` with at least one positive rule.
  */
-export function createTopicEngine(topics: readonly TopicDefinitionInput[]): TopicEngine {
+export function createTopicEngine(topics: readonly TopicDefinitionInput[]): InspectableTopicEngine {
   const definitions = topics.map((t) => parseTopicDefinition(t));
   const ids = new Set<string>();
   for (const t of definitions) {
@@ -100,7 +104,7 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Topi
   };
 
   function run(item: ClassifiableItem, onlyPassing: boolean): { fields: FieldText[]; results: TopicResult[] } {
-    const fields = [readField(trie, item.title), readField(trie, item.summary ?? '')];
+    const fields = [readField(item.title), readField(item.summary ?? '')];
     const hits: TrieHit[] = [];
     trie.match((fields[0] as FieldText).tokens, 0, hits);
     trie.match((fields[1] as FieldText).tokens, 1, hits);
@@ -175,9 +179,9 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Topi
   };
 }
 
-function readField(trie: PhraseTrie, raw: string): FieldText {
+function readField(raw: string): FieldText {
   const text = toClassifierText(raw);
-  return { text, tokens: trie.scan(text) };
+  return { text, tokens: scanTokens(text) };
 }
 
 /** Words between two spans of the same field (0 when they touch or overlap). */
@@ -324,7 +328,7 @@ class TopicScorer {
   private wordsOf(hit: TrieHit): string {
     const tokens = (this.fields[hit.field] as FieldText).tokens;
     let words = '';
-    for (let i = hit.start; i < hit.end; i += 1) words += `${keyAt(tokens, i)} `;
+    for (let i = hit.start; i < hit.end; i += 1) words += `${tokens.keys[i] as string} `;
     return words;
   }
 }

@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { builtinTopics, createTopicEngine, type TopicDefinitionInput } from '../../../shared/classify/index.ts';
+import { builtinTopics, createTopicEngine, parseTopicFile, type TopicDefinitionInput } from '../../../shared/classify/index.ts';
 
 /** A topic a user could write: cyber attacks by or on states, not games or films. */
 const cyberAttacks: TopicDefinitionInput = {
@@ -86,5 +87,16 @@ describe('user-defined topics', () => {
     expect(alone.topicIds()).toEqual(['cyber-attacks']);
     expect(alone.classify({ title: 'Russian hackers hit Ukrainian power grid' }).map((m) => m.topic)).toEqual(['cyber-attacks']);
     expect(alone.classify({ title: 'UN Security Council votes on sanctions' })).toEqual([]);
+  });
+});
+
+describe('a user topic file', () => {
+  it('parses from JSON and classifies (the example in test/fixtures/classify)', async () => {
+    const file = new URL('../../fixtures/classify/cyber-attacks.topic.json', import.meta.url);
+    const topic = parseTopicFile(await readFile(file, 'utf8'), 'cyber-attacks.topic.json');
+    const engine = createTopicEngine([topic]);
+
+    expect(engine.classify({ title: 'Russian hackers hit Ukrainian power grid' }).map((m) => m.topic)).toEqual(['cyber-attacks']);
+    expect(engine.classify({ title: 'Russian hackers hit Ukrainian power grid in NATO drill' })).toEqual([]);
   });
 });

@@ -1,2 +1,0 @@
-import { benchClassify, formatClassifyBench } from '../bench/classify.ts';
-console.log(formatClassifyBench(benchClassify({ rounds: Number(process.argv[2] ?? 50) })));
