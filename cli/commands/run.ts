@@ -29,7 +29,9 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   const runtime = await startLocalRuntime({
     dataDir,
     apiPort: options.port ?? 3000,
-    log: createConsoleLogger('news-alerts', 'WARN', (line) => io.stderr.write(`${line}\n`)),
+    // Outcomes (polls, alerts, deliveries) print as events; the log adds only errors, so a feed
+    // that cannot be reached is reported once per poll.
+    log: createConsoleLogger('news-alerts', 'ERROR', (line) => io.stderr.write(`${line}\n`)),
     events: combineEventSinks(createEventPrinter(write), counter.sink),
     mailTransport: config.delivery.smtpUrl ? 'smtp' : 'outbox',
     smtpUrl: config.delivery.smtpUrl,
@@ -54,6 +56,8 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       return feeds.polled > 0 && feeds.errors.length === feeds.polled ? EXIT_FAILURE : EXIT_OK;
     }
     write('Press Ctrl-C to stop.');
+    // The schedule's first tick ran before the config was written; poll what is due now.
+    await runtime.runSchedule('plan-polls');
     // The handler stops the runtime (in-flight batches finish first), then hands us the exit code.
     return await new Promise<number>((resolveExit) =>
       installSignalHandlers(runtime, { log: createConsoleLogger('news-alerts', 'INFO', write), exit: resolveExit }),
