@@ -26,6 +26,14 @@ export function describeEvent(event: PipelineEvent): string[] {
       return [`skip    ${event.channel} to ${event.subscriberId}: ${event.reason.replace(/-/g, ' ')}`];
     case 'delivery-failed':
       return [`FAILED  ${event.channel} to ${event.subscriberId}: ${event.error}${event.permanent ? ' (permanent)' : ' (will retry)'}`];
+    case 'channel-paused':
+      return [`PAUSED  ${event.channel} ${event.channelId} of ${event.subscriberId}: ${event.reason}`];
+    case 'unsubscribed':
+      return [`unsub   ${event.channelId} of ${event.subscriberId}`];
+    case 'digest-queued':
+      return [`digest  ${event.stories} stories for ${event.subscriberId} (${event.channelId}), due ${event.dueAt}`];
+    case 'subscriber-error':
+      return [`ERROR   subscriber ${event.subscriberId}: ${event.error}`];
   }
 }
 

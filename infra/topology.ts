@@ -6,13 +6,16 @@
  */
 
 export type QueueName = 'poll' | 'alert' | 'webhook' | 'email';
-export type TableName = 'feeds' | 'items' | 'subscriptions' | 'deliveries' | 'topics';
+export type TableName = 'feeds' | 'items' | 'subscriptions' | 'deliveries' | 'topics' | 'digests' | 'ratelimits' | 'headlines' | 'stories';
+/** Generated secrets a function may be given (`unsubscribe`: UNSUBSCRIBE_SECRET, `admin`: ADMIN_TOKEN). */
+export type SecretName = 'unsubscribe' | 'admin';
 export type FunctionName =
   | 'plan-polls'
   | 'poll-feed'
   | 'fan-out'
   | 'deliver-webhook'
   | 'deliver-email'
+  | 'send-digests'
   | 'http-api';
 
 export interface QueueSpec {
@@ -40,6 +43,10 @@ export interface FunctionSpec {
     tables: Partial<Record<TableName, 'read' | 'write' | 'readwrite'>>;
     sendsTo: QueueName[];
     sendsEmail?: boolean;
+    /** Queues whose depths (and their DLQs' depths) it reads: GetQueueAttributes only. */
+    inspectsQueues?: QueueName[];
+    /** Generated secrets it receives in its environment (Secrets Manager in AWS). */
+    secrets?: SecretName[];
   };
 }
 
@@ -83,35 +90,57 @@ export const topology: Topology = {
       trigger: { kind: 'queue', queue: 'poll', batchSize: 5, maxBatchingWindowSeconds: 0 },
       timeoutSeconds: 60,
       memoryMb: 512,
-      access: { tables: { feeds: 'readwrite', items: 'readwrite', topics: 'read' }, sendsTo: ['alert'] },
+      access: { tables: { feeds: 'readwrite', items: 'readwrite', topics: 'read', stories: 'readwrite' }, sendsTo: ['alert'] },
     },
     'fan-out': {
       entry: 'functions/fan-out/handler.ts',
       trigger: { kind: 'queue', queue: 'alert', batchSize: 10, maxBatchingWindowSeconds: 0 },
       timeoutSeconds: 60,
       memoryMb: 256,
-      access: { tables: { subscriptions: 'read' }, sendsTo: ['alert', 'webhook', 'email'] },
+      // headlines: the recent stories by topic shown on the operator's status page.
+      access: { tables: { subscriptions: 'read', digests: 'readwrite', headlines: 'write' }, sendsTo: ['alert', 'webhook', 'email'] },
     },
     'deliver-webhook': {
       entry: 'functions/deliver-webhook/handler.ts',
       trigger: { kind: 'queue', queue: 'webhook', batchSize: 10, maxBatchingWindowSeconds: 0 },
       timeoutSeconds: 30,
       memoryMb: 256,
-      access: { tables: { deliveries: 'readwrite', subscriptions: 'read' }, sendsTo: [] },
+      // Writes subscriptions to pause a channel whose receiver is gone.
+      access: { tables: { deliveries: 'readwrite', subscriptions: 'readwrite' }, sendsTo: [] },
     },
     'deliver-email': {
       entry: 'functions/deliver-email/handler.ts',
       trigger: { kind: 'queue', queue: 'email', batchSize: 10, maxBatchingWindowSeconds: 0 },
       timeoutSeconds: 30,
       memoryMb: 256,
-      access: { tables: { deliveries: 'readwrite', subscriptions: 'read' }, sendsTo: [], sendsEmail: true },
+      // unsubscribe: keys the List-Unsubscribe links of every email.
+      access: { tables: { deliveries: 'readwrite', subscriptions: 'readwrite' }, sendsTo: [], sendsEmail: true, secrets: ['unsubscribe'] },
+    },
+    // Digests: every few minutes, queue one email per channel whose digest is due.
+    'send-digests': {
+      entry: 'functions/send-digests/handler.ts',
+      trigger: { kind: 'schedule', everyMinutes: 5 },
+      timeoutSeconds: 60,
+      memoryMb: 256,
+      // stories: each story's members as of sending ("also reported by").
+      access: { tables: { digests: 'readwrite', subscriptions: 'read', stories: 'read' }, sendsTo: ['email'] },
     },
     'http-api': {
       entry: 'functions/http-api/handler.ts',
       trigger: { kind: 'http' },
       timeoutSeconds: 10,
       memoryMb: 256,
-      access: { tables: { feeds: 'read', topics: 'read' }, sendsTo: [] },
+      // subscriptions: the one-click unsubscribe (RFC 8058) writes the channel's status; the
+      // subscribe pages and API write subscribers. ratelimits: per-address and per-recipient
+      // counters. Email: confirmation links. Queue depths: the operator's status page.
+      access: {
+        tables: { feeds: 'read', topics: 'read', subscriptions: 'readwrite', ratelimits: 'readwrite', headlines: 'read' },
+        sendsTo: [],
+        sendsEmail: true,
+        inspectsQueues: ['poll', 'alert', 'webhook', 'email'],
+        // unsubscribe: keys unsubscribe/manage/confirm tokens and CSRF; admin: the operator's token.
+        secrets: ['unsubscribe', 'admin'],
+      },
     },
   },
   tables: {
@@ -121,6 +150,8 @@ export const topology: Topology = {
     subscriptions: {
       partitionKey: 'topicId',
       sortKey: 'subscriberId',
+      // Set only on subscribers pending confirmation: unconfirmed ones go away on their own.
+      ttlAttribute: 'expiresAt',
       durable: true,
       indexes: [{ name: 'bySubscriber', partitionKey: 'subscriberId', sortKey: 'topicId' }],
     },
@@ -128,5 +159,23 @@ export const topology: Topology = {
     items: { partitionKey: 'itemKey', ttlAttribute: 'expiresAt', durable: false, indexes: [] },
     // Delivery markers: the idempotency key (subscriber, story, channel) of every delivery.
     deliveries: { partitionKey: 'deliveryKey', ttlAttribute: 'expiresAt', durable: false, indexes: [] },
+    // Digest entries (one row per story waiting in a channel's digest) and one head row per
+    // channel with a digest pending; the sparse index finds the due heads without a scan.
+    // Entries of a channel that never sends expire.
+    digests: {
+      partitionKey: 'digestKey',
+      sortKey: 'entryKey',
+      ttlAttribute: 'expiresAt',
+      durable: true,
+      indexes: [{ name: 'byDue', partitionKey: 'dueShard', sortKey: 'dueAt' }],
+    },
+    // Rate-limit counters of the HTTP API (one row per key and window), gone after the window.
+    ratelimits: { partitionKey: 'limitKey', ttlAttribute: 'expiresAt', durable: false, indexes: [] },
+    // Recent alerted stories per topic (newest first by sort key), for the status page; a week.
+    headlines: { partitionKey: 'topicId', sortKey: 'seenKey', ttlAttribute: 'expiresAt', durable: false, indexes: [] },
+    // Stories (near-duplicates across feeds): one row per story (members, fingerprints, alerted
+    // topics) and one per lookup key and day (the stories listed under it). Rows are read by key
+    // with BatchGetItem only, so no sort key or index; both kinds expire.
+    stories: { partitionKey: 'storyKey', ttlAttribute: 'expiresAt', durable: false, indexes: [] },
   },
 };

@@ -1,35 +1,51 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import { readEnv, type Env } from '../../shared/config/env.ts';
-import { deliverEmail } from '../../shared/delivery/deliver-email.ts';
-import { deliveryMessageSchema } from '../../shared/messages/schemas.ts';
+import { readEnv } from '../../shared/config/env.ts';
+import { deferRetry, DEFAULT_RETRY_POLICY, deliverEmail, type RetryPolicy } from '../../shared/delivery/index.ts';
+import { deliverDigest, emailQueueMessageSchema } from '../../shared/digest/index.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
 
-/** deliver-email: one delivery message → one alert email through the configured mailer. */
-export function createHandler(deps: Deps): SqsHandler {
-  const compose = {
-    from: deps.env.MAIL_FROM,
-    publicBaseUrl: deps.env.PUBLIC_BASE_URL,
-    unsubscribeSecret: unsubscribeSecretOf(deps.env),
-  };
-  return createSqsConsumer({
-    name: 'deliver-email',
-    schema: deliveryMessageSchema,
-    log: deps.log,
-    async handleMessage(message) {
-      await deliverEmail(message, deps, compose);
-    },
-  });
+export interface DeliverEmailHandlerOptions {
+  /** Retry timing of failed sends (the default: 5 s growing ×4 to 6 h, with jitter). */
+  retryPolicy?: RetryPolicy;
 }
 
 /**
- * The unsubscribe-token key, once the env schema carries `UNSUBSCRIBE_SECRET` (proposed); until
- * then undefined, and emails go out without List-Unsubscribe.
+ * deliver-email: one message → one email through the configured mailer, an instant alert or a
+ * digest, with RFC 8058 unsubscribe headers when UNSUBSCRIBE_SECRET and PUBLIC_BASE_URL are set.
+ * A retryable failure is rethrown after pushing the next attempt out (backoff with jitter).
  */
-function unsubscribeSecretOf(env: Env): string | undefined {
-  const value = (env as Env & { UNSUBSCRIBE_SECRET?: unknown }).UNSUBSCRIBE_SECRET;
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = {}): SqsHandler {
+  const compose = {
+    from: deps.env.MAIL_FROM,
+    publicBaseUrl: deps.env.PUBLIC_BASE_URL,
+    unsubscribeSecret: deps.env.UNSUBSCRIBE_SECRET,
+  };
+  return createSqsConsumer({
+    name: 'deliver-email',
+    schema: emailQueueMessageSchema,
+    log: deps.log,
+    async handleMessage(message, record) {
+      try {
+        if ('kind' in message) await deliverDigest(message, deps, compose);
+        else await deliverEmail(message, deps, compose);
+      } catch (error) {
+        await deferRetry(
+          {
+            queue: 'email',
+            receiptHandle: record.receiptHandle,
+            attempt: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+            deliveryKey: message.deliveryKey,
+            error,
+          },
+          deps,
+          options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+        );
+        throw error;
+      }
+    },
+  });
 }
 
 let cached: SqsHandler | undefined;

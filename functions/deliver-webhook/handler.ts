@@ -1,19 +1,49 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { readEnv } from '../../shared/config/env.ts';
-import { deliverWebhook } from '../../shared/delivery/deliver-webhook.ts';
+import { deferRetry, DEFAULT_RETRY_POLICY, deliverWebhook, createSlackSender, type RetryPolicy, type SlackSenderOptions } from '../../shared/delivery/index.ts';
 import { deliveryMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
 
-/** deliver-webhook: one delivery message → one signed JSON (or Slack) POST, recorded by deliveryKey. */
-export function createHandler(deps: Deps): SqsHandler {
+export interface DeliverWebhookHandlerOptions {
+  /** Retry timing of failed posts (the default: 5 s growing ×4 to 6 h, with jitter). */
+  retryPolicy?: RetryPolicy;
+  /** Slack pacing (default one message per second per webhook URL). */
+  slack?: SlackSenderOptions;
+}
+
+/**
+ * deliver-webhook: one delivery message → one signed JSON (or Slack) POST, recorded by
+ * deliveryKey. A retryable failure is rethrown after pushing the message's next attempt out
+ * (exponential backoff with jitter, at least the receiver's Retry-After); SQS dead-letters it
+ * after the queue's maxReceiveCount.
+ */
+export function createHandler(deps: Deps, options: DeliverWebhookHandlerOptions = {}): SqsHandler {
+  const allowPrivateNetwork = deps.env.ALLOW_PRIVATE_NETWORK;
+  // One sender per handler: the deliveries of a batch for the same Slack webhook share messages.
+  const slack = createSlackSender({ ...deps, allowPrivateNetwork }, options.slack);
   return createSqsConsumer({
     name: 'deliver-webhook',
     schema: deliveryMessageSchema,
     log: deps.log,
-    async handleMessage(message) {
-      await deliverWebhook(message, { ...deps, allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK });
+    async handleMessage(message, record) {
+      try {
+        await deliverWebhook(message, { ...deps, allowPrivateNetwork, slack });
+      } catch (error) {
+        await deferRetry(
+          {
+            queue: 'webhook',
+            receiptHandle: record.receiptHandle,
+            attempt: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+            deliveryKey: message.deliveryKey,
+            error,
+          },
+          deps,
+          options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+        );
+        throw error;
+      }
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { Context, SQSEvent } from 'aws-lambda';
+import { recordHeadlines } from '../../shared/api/headlines.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { fanOut } from '../../shared/fanout/fan-out.ts';
 import { alertMessageSchema } from '../../shared/messages/schemas.ts';
@@ -14,6 +15,8 @@ export function createHandler(deps: Deps): SqsHandler {
     log: deps.log,
     async handleMessage(alert) {
       await fanOut(alert, deps);
+      // The operator's status page lists recent stories by topic (best effort, first page only).
+      await recordHeadlines(alert, deps);
     },
   });
 }

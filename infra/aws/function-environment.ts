@@ -3,7 +3,7 @@
  * stack can fill, so `readEnv()` in a handler validates what CDK set and nothing else leaks in.
  */
 import { envVariableNames, type Env } from '../../shared/config/env.ts';
-import type { QueueName, TableName } from '../topology.ts';
+import type { QueueName, SecretName, TableName } from '../topology.ts';
 import type { DeploymentSettings } from './deployment-settings.ts';
 
 type EnvName = keyof Env;
@@ -18,6 +18,15 @@ export function queueUrlEnvName(queue: QueueName): EnvName {
   return checkedEnvName(`QUEUE_${queue.toUpperCase()}_URL`, `queue ${queue}`);
 }
 
+/**
+ * The variable each generated secret fills. The order is the canonical order of secrets (the
+ * stack creates them in it, the template reading lists them in it).
+ */
+export const secretEnvNames: Readonly<Record<SecretName, EnvName>> = {
+  unsubscribe: checkedEnvName('UNSUBSCRIBE_SECRET', 'secret unsubscribe'),
+  admin: checkedEnvName('ADMIN_TOKEN', 'secret admin'),
+};
+
 export interface FunctionEnvironmentInput {
   /** Physical table names (tokens in CDK), by topology name. */
   tableNames: Record<TableName, string>;
@@ -26,12 +35,17 @@ export interface FunctionEnvironmentInput {
   settings: DeploymentSettings;
   /** Base of links in emails and payloads; omitted when no base is known. */
   publicBaseUrl?: string;
+  /**
+   * Values of the secrets this function receives, by topology name: in CDK, CloudFormation
+   * dynamic references (`{{resolve:secretsmanager:…}}`), never the secrets themselves.
+   */
+  secrets?: Partial<Record<SecretName, string>>;
 }
 
 /**
  * The variables of one function. Every function gets every table and queue (the env schema
  * requires them all; IAM, not the environment, limits what a function may touch), plus the
- * mail sender, the SES transport and the log level.
+ * mail sender, the SES transport and the log level; and only the secrets it was given.
  */
 export function functionEnvironment(input: FunctionEnvironmentInput): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -46,6 +60,9 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
   environment[checkedEnvName('LOG_LEVEL', 'log level')] = input.settings.logLevel;
   if (input.publicBaseUrl !== undefined) {
     environment[checkedEnvName('PUBLIC_BASE_URL', 'public base URL')] = input.publicBaseUrl;
+  }
+  for (const [secret, value] of Object.entries(input.secrets ?? {}) as [SecretName, string | undefined][]) {
+    if (value !== undefined) environment[secretEnvNames[secret]] = value;
   }
   return environment;
 }

@@ -1,5 +1,5 @@
 /**
- * Tags that name each queue, function and table after its topology entry. They tell an
+ * Tags that name each queue, function, table and secret after its topology entry. They tell an
  * operator which resource is which in the console, and let tests read the topology back out
  * of the synthesized template (`test/infra/template-topology.ts`).
  */
@@ -10,6 +10,8 @@ export const topologyTagKeys = {
   /** The handler module a function was bundled from, relative to the repository root. */
   entry: 'news-alerts:entry',
   table: 'news-alerts:table',
+  /** A generated secret (`unsubscribe`, `admin`) of the topology's `access.secrets`. */
+  secret: 'news-alerts:secret',
 } as const;
 
 /** `deliver-webhook` → `DeliverWebhook`: readable construct ids, hence readable logical ids. */

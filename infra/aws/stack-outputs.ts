@@ -3,7 +3,7 @@
  * (`news-alerts apply-config` finds the tables through them). Kept free of aws-cdk-lib so the
  * CLI can import it without loading CDK.
  */
-import type { TableName } from '../topology.ts';
+import type { SecretName, TableName } from '../topology.ts';
 import { constructIdFor } from './resource-tags.ts';
 
 /** Name of the stack in `cdk deploy` and in CloudFormation. */
@@ -12,4 +12,9 @@ export const defaultStackName = 'NewsAlerts';
 /** The output holding a table's physical name: `feeds` → `TableFeedsName`. */
 export function tableNameOutputKey(table: TableName): string {
   return `Table${constructIdFor(table)}Name`;
+}
+
+/** The output holding a generated secret's ARN: `unsubscribe` → `UnsubscribeSecretArn`. */
+export function secretArnOutputKey(secret: SecretName): string {
+  return `${constructIdFor(secret)}SecretArn`;
 }

@@ -1,7 +1,8 @@
 /**
  * The stateless half of the stack, built from the topology's `queues` and `functions`: a
  * queue with DLQ and alarm per queue, a function per function, its trigger (EventBridge rule,
- * SQS event source or Function URL) and exactly the access the topology grants it.
+ * SQS event source or Function URL) and exactly the access the topology grants it, including
+ * the generated secrets it lists.
  */
 import { ArnFormat, CfnOutput, Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -15,6 +16,7 @@ import type { FunctionName, FunctionSpec, QueueName, TableName, Topology } from 
 import { parseSenderAddress, type DeploymentSettings } from './deployment-settings.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { PipelineFunction } from './pipeline-function.ts';
+import type { PipelineSecrets } from './pipeline-secrets.ts';
 import { QueueWithDeadLetter } from './queue-with-dead-letter.ts';
 import { mapRecord } from './map-record.ts';
 import { constructIdFor } from './resource-tags.ts';
@@ -27,6 +29,8 @@ export interface StatelessResourcesProps {
   /** Each table's global secondary indexes: a grant on such a table covers `index/*`. */
   tableIndexNames: Record<TableName, string[]>;
   settings: DeploymentSettings;
+  /** The generated secrets; a function gets those its `access.secrets` lists. */
+  secrets: PipelineSecrets;
   /** Repository root, where the handler entries live. */
   rootDir: string;
 }
@@ -66,6 +70,7 @@ export class StatelessResources extends Construct {
         environment: functionEnvironment({
           ...baseEnvironment,
           ...publicBaseUrlFor(name, props.settings, httpFunctions.length === 1 ? this.functionUrls : {}),
+          secrets: Object.fromEntries((spec.access.secrets ?? []).map((secret) => [secret, props.secrets.environmentValue(secret)])),
         }),
       });
       this.addTrigger(name, spec, fn);
@@ -121,6 +126,11 @@ export class StatelessResources extends Construct {
     }
     for (const queueName of spec.access.sendsTo) {
       this.queues[queueName].queue.grantSendMessages(fn.role);
+    }
+    for (const queueName of spec.access.inspectsQueues ?? []) {
+      // Depths only (the status page): no receive, no delete, no send.
+      this.queues[queueName].queue.grant(fn.role, 'sqs:GetQueueAttributes');
+      this.queues[queueName].deadLetterQueue.grant(fn.role, 'sqs:GetQueueAttributes');
     }
     if (spec.access.sendsEmail) {
       const sender = parseSenderAddress(settings.mailFrom);

@@ -221,6 +221,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         UNSUBSCRIBE_SECRET: options.inMemory
           ? randomBytes(32).toString('base64url')
           : await loadOrCreateSecret(join(dataDir, 'unsubscribe-secret')),
+        // The operator's token of the status page (/status) and admin API, kept like the secret.
+        ADMIN_TOKEN: options.inMemory ? randomBytes(24).toString('base64url') : await loadOrCreateSecret(join(dataDir, 'admin-token')),
         ...options.envOverrides,
       },
     });

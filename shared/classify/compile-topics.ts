@@ -8,6 +8,8 @@ import type { ContextClause, TopicDefinition } from './topic-schema.ts';
 const MAX_EXPANSIONS = 20_000;
 
 export interface CompiledClause {
+  /** Numbers the clauses of all topics from 0 (for per-item caches). */
+  id: number;
   set: number;
   within: number | undefined;
   distinct: number;
@@ -21,6 +23,8 @@ export interface CompiledRule {
   exclude: CompiledClause[];
   /** Whether the rule reads the title (index 0) and the summary (index 1). */
   fields: [boolean, boolean];
+  /** The largest field weight among the fields the rule reads: the most one match can count. */
+  bestFieldWeight: number;
 }
 
 export interface CompiledTopic {
@@ -30,6 +34,8 @@ export interface CompiledTopic {
   /** Weights of the title (index 0) and the summary (index 1). */
   fieldWeights: [number, number];
   rules: CompiledRule[];
+  /** The rules with a positive weight (what can make the topic pass). */
+  positiveRules: CompiledRule[];
   blockSet: number | undefined;
   excludeSet: number | undefined;
 }
@@ -52,6 +58,8 @@ export class TopicCompiler {
   readonly memberWritten: string[][] = [];
   /** Per set: the index of the topic it belongs to. */
   readonly topicsBySet: number[] = [];
+  /** Clauses compiled so far (their ids are 0 up to this). */
+  clauseCount = 0;
   private readonly phraseIds = new Map<string, number>();
   private readonly standardCache = new Map<string, Expansion[]>();
   private topicIndex = -1;
@@ -132,26 +140,35 @@ export class TopicCompiler {
       return set;
     };
     const compileClause = (clause: ContextClause): CompiledClause => ({
+      id: this.clauseCount++,
       set: addSet(clause.any),
       within: clause.within,
       distinct: clause.distinct ?? 1,
     });
 
-    return {
-      id: topic.id,
-      label: topic.label,
-      threshold: topic.threshold,
-      fieldWeights: [topic.fieldWeights.title, topic.fieldWeights.summary],
-      blockSet: topic.block.length > 0 ? addSet(topic.block) : undefined,
-      excludeSet: topic.exclude.length > 0 ? addSet(topic.exclude) : undefined,
-      rules: topic.rules.map((rule) => ({
+    const blockSet = topic.block.length > 0 ? addSet(topic.block) : undefined;
+    const excludeSet = topic.exclude.length > 0 ? addSet(topic.exclude) : undefined;
+    const rules = topic.rules.map((rule): CompiledRule => {
+      const fields: [boolean, boolean] = [!rule.fields || rule.fields.includes('title'), !rule.fields || rule.fields.includes('summary')];
+      return {
         id: rule.id,
         weight: rule.weight,
         set: addSet(rule.phrases),
         requires: rule.requires.map(compileClause),
         exclude: rule.exclude.map(compileClause),
-        fields: [!rule.fields || rule.fields.includes('title'), !rule.fields || rule.fields.includes('summary')],
-      })),
+        fields,
+        bestFieldWeight: Math.max(fields[0] ? topic.fieldWeights.title : 0, fields[1] ? topic.fieldWeights.summary : 0),
+      };
+    });
+    return {
+      id: topic.id,
+      label: topic.label,
+      threshold: topic.threshold,
+      fieldWeights: [topic.fieldWeights.title, topic.fieldWeights.summary],
+      rules,
+      positiveRules: rules.filter((rule) => rule.weight > 0),
+      blockSet,
+      excludeSet,
     };
   }
 }

@@ -1,8 +1,8 @@
 import { FilterQueryError } from './errors.ts';
 import { parsePhrase, wordVariants } from './phrase.ts';
-import { PhraseTrie, type TrieHit } from './phrase-trie.ts';
+import { HitList, PhraseTrie } from './phrase-trie.ts';
 import { toClassifierText } from './plain-text.ts';
-import { scanTokens } from './tokenize.ts';
+import { createSymbolStream, scanSymbols } from './scan-symbols.ts';
 import type { ClassifiableItem } from './types.ts';
 
 /** Longest query accepted, in characters, and most terms in one query. */
@@ -67,6 +67,9 @@ export function compileFilterQuery(query: string): FilterQuery {
     return id;
   });
   const root = parser.parse();
+  const titleTokens = createSymbolStream();
+  const summaryTokens = createSymbolStream();
+  const hits = new HitList();
 
   return {
     source: query,
@@ -74,10 +77,13 @@ export function compileFilterQuery(query: string): FilterQuery {
     matches(item) {
       // found[term] bit 1: in the title, bit 2: in the summary.
       const found = new Uint8Array(terms.length);
-      const hits: TrieHit[] = [];
-      trie.match(scanTokens(toClassifierText(item.title)), 0, hits);
-      trie.match(scanTokens(toClassifierText(item.summary ?? '')), 1, hits);
-      for (const hit of hits) found[hit.phrase] = (found[hit.phrase] as number) | (hit.field === 0 ? 1 : 2);
+      hits.clear();
+      trie.match(scanSymbols(toClassifierText(item.title), trie.words, titleTokens), 0, hits);
+      trie.match(scanSymbols(toClassifierText(item.summary ?? ''), trie.words, summaryTokens), 1, hits);
+      for (let i = 0; i < hits.count; i += 1) {
+        const hit = hits.items[i] as { phrase: number; field: number };
+        found[hit.phrase] = (found[hit.phrase] as number) | (hit.field === 0 ? 1 : 2);
+      }
       return evaluate(root, (term) => {
         const where = found[term] as number;
         const field = (terms[term] as { field: FieldScope }).field;

@@ -21,3 +21,4 @@ export { toClassifierText } from './plain-text.ts';
 export { FilterQueryError, TopicDefinitionError } from './errors.ts';
 export { compileFilterQuery, MAX_QUERY_LENGTH, MAX_QUERY_TERMS, type FilterQuery } from './filter-query.ts';
 export { evaluateLabelled, formatEvaluationReport, type EvaluationReport, type LabelledItem, type TopicScores } from './evaluate.ts';
+export { previewTopic, type PreviewItem, type TopicPreview } from './preview-topic.ts';

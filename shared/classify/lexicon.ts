@@ -240,7 +240,13 @@ export const standardLexicon: Readonly<Record<string, readonly string[]>> = {
     'Corporation', 'Ltd', 'plc', 'LLC', 'company', 'companies', 'chief executive', 'CEO',
     'board of directors', 'lenders', 'creditors', 'bidder', 'bidders', 'takeover bid', 'hostile bid',
     'licensing', 'sponsorship', 'franchise', 'brand', 'the firm', 'carmaker', 'automaker', 'loss-making',
-    'subsidiary', 'joint venture', 'market share',
+    'subsidiary', 'joint venture', 'market share', 'drugmaker', 'chipmaker', 'startup', 'start-up',
+    'licensing deal', 'data centre', 'data center',
+    // "<industry> giant" is how news names a big company.
+    'tech giant', 'oil giant', 'energy giant', 'software giant', 'internet giant', 'search giant', 'media giant',
+    'retail giant', 'chip giant', 'mining giant', 'auto giant', 'car giant', 'food giant', 'drinks giant',
+    'telecom giant', 'telecoms giant', 'banking giant', 'insurance giant', 'pharma giant', 'pharmaceutical giant',
+    'e-commerce giant', 'steel giant', 'aerospace giant',
   ],
 
   /** Words that mark labour relations. */

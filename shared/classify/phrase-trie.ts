@@ -1,16 +1,7 @@
 import type { PatternWord } from './phrase.ts';
-import type { TokenStream } from './tokenize.ts';
-
-interface TrieNode {
-  next: Map<string, TrieNode> | undefined;
-  /**
-   * Prefix edges (`negotiat*`) grouped by their first MIN_PREFIX letters (the shortest prefix a
-   * phrase may use), so a word is compared only with the prefixes it could start with.
-   */
-  prefixes: Map<string, Array<{ prefix: string; node: TrieNode }>> | undefined;
-  /** Ids of the phrases that end here. */
-  ends: number[] | undefined;
-}
+import { tokenKey, type SymbolStream } from './scan-symbols.ts';
+import { CAPITALS_ONLY } from './tokenize.ts';
+import { WordIndex } from './word-index.ts';
 
 /** A phrase found in a field's tokens: tokens `[start, end)`; field 0 is the title, 1 the summary. */
 export interface TrieHit {
@@ -22,36 +13,60 @@ export interface TrieHit {
 
 /** The shortest prefix a phrase may use (`neg*` is allowed, `ne*` is not). */
 export const MIN_PREFIX = 3;
-/** Words remembered by the root memo before it starts afresh. */
-const MEMO_LIMIT = 50_000;
-const NO_NODES: TrieNode[] = [];
-
-function createNode(): TrieNode {
-  return { next: undefined, prefixes: undefined, ends: undefined };
-}
-
-/** A hyphen chain read as one word, and the token after it. */
-interface JoinedWord {
-  key: string;
-  end: number;
-}
-
-const NO_JOINED_WORDS: ReadonlyArray<JoinedWord | undefined> = [];
+const ROOT = 0;
 
 /**
- * Every phrase of every topic in one trie keyed by word, so one walk over a text's tokens finds
- * all of them: at each token the walk follows only the edges the phrases share, and a word no
- * phrase starts with costs one lookup.
+ * The hits of an item. Their objects are reused from item to item: a hit is valid until the
+ * list is cleared, so whoever keeps one longer copies what it needs.
+ */
+export class HitList {
+  count = 0;
+  readonly items: TrieHit[] = [];
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  add(phrase: number, field: number, start: number, end: number): void {
+    const hit = this.items[this.count];
+    if (hit === undefined) {
+      this.items.push({ phrase, field, start, end });
+    } else {
+      hit.phrase = phrase;
+      hit.field = field;
+      hit.start = start;
+      hit.end = end;
+    }
+    this.count += 1;
+  }
+}
+
+/**
+ * Every phrase of every topic in one trie keyed by word symbols (see `WordIndex`), so one walk
+ * over a text's tokens finds all of them: at each token the walk follows only the edges the
+ * phrases share, and a word no phrase starts with costs one integer lookup.
+ *
+ * Where a token reads several ways (its word and a `word*` prefix, or two prefixes), edges are
+ * followed word first, then prefixes in the order they entered the trie, so hits come out in a
+ * stable order that explanations rely on.
  */
 export class PhraseTrie {
-  private readonly root = createNode();
+  /** The words of the phrases; the tokenizer reads texts into its symbols. */
+  readonly words = new WordIndex(CAPITALS_ONLY);
+  /** Per node: children by symbol. Node ids grow in creation order. */
+  private readonly children: Array<Map<number, number> | undefined> = [undefined];
+  /** Per node: ids of the phrases that end there. */
+  private readonly ends: Array<number[] | undefined> = [undefined];
+  /** The root's children as a dense array by symbol (0 = none): the step every token takes. */
+  private rootChildren = new Int32Array(0);
   private size = 0;
-  /**
-   * For each word seen at the start of a walk, the nodes the root leads to (its exact child and
-   * what its prefix edges reach). News vocabulary repeats, so most words cost one lookup here.
-   * Cleared past MEMO_LIMIT entries and whenever a phrase is added.
-   */
-  private readonly rootMemo = new Map<string, TrieNode[]>();
+  private readonly lookupBuffer: number[] = [];
+  /** The hyphen chains of the field being matched (see `readJoinedWords`). */
+  private hasJoined = false;
+  private joinedFrom = new Int32Array(64);
+  private joinedTo = new Int32Array(64);
+  private joinedEnd = new Int32Array(64);
+  private joinedSymbols = new Int32Array(64);
 
   /** Number of word sequences inserted. */
   get patternCount(): number {
@@ -59,125 +74,155 @@ export class PhraseTrie {
   }
 
   insert(words: readonly PatternWord[], phrase: number): void {
-    this.rootMemo.clear();
-    let node = this.root;
+    let node = ROOT;
     for (const word of words) {
-      if (word.prefix) {
-        if (word.key.length < MIN_PREFIX) throw new Error(`phrase trie: prefix "${word.key}*" is shorter than ${MIN_PREFIX} letters`);
-        node.prefixes ??= new Map();
-        const head = word.key.slice(0, MIN_PREFIX);
-        let group = node.prefixes.get(head);
-        if (!group) {
-          group = [];
-          node.prefixes.set(head, group);
-        }
-        let edge = group.find((p) => p.prefix === word.key);
-        if (!edge) {
-          edge = { prefix: word.key, node: createNode() };
-          group.push(edge);
-        }
-        node = edge.node;
-      } else {
-        node.next ??= new Map();
-        let child = node.next.get(word.key);
-        if (!child) {
-          child = createNode();
-          node.next.set(word.key, child);
-        }
-        node = child;
+      if (word.prefix && word.key.length < MIN_PREFIX) {
+        throw new Error(`phrase trie: prefix "${word.key}*" is shorter than ${MIN_PREFIX} letters`);
       }
+      const symbol = word.prefix ? this.words.addPrefix(word.key) : this.words.addWord(word.key);
+      let children = this.children[node];
+      if (children === undefined) {
+        children = new Map();
+        this.children[node] = children;
+      }
+      let child = children.get(symbol);
+      if (child === undefined) {
+        child = this.children.length;
+        this.children.push(undefined);
+        this.ends.push(undefined);
+        children.set(symbol, child);
+      }
+      node = child;
     }
-    node.ends ??= [];
-    if (!node.ends.includes(phrase)) node.ends.push(phrase);
+    const ends = (this.ends[node] ??= []);
+    if (!ends.includes(phrase)) ends.push(phrase);
     this.size += 1;
+    this.rootChildren = new Int32Array(0);
+  }
+
+  private rootTable(): Int32Array {
+    if (this.rootChildren.length === this.words.symbolCount) return this.rootChildren;
+    const table = new Int32Array(this.words.symbolCount);
+    for (const [symbol, child] of this.children[ROOT] ?? []) table[symbol] = child;
+    this.rootChildren = table;
+    return table;
   }
 
   /**
-   * Finds every phrase occurrence in `tokens`. Hyphenated words are read both ways: as their
-   * parts and as one joined word ("cease-fire" also reads "ceasefire").
+   * Finds every phrase occurrence in `tokens` (read with `scanSymbols` over this trie's words).
+   * Hyphenated words are read both ways: as their parts and as one joined word ("cease-fire"
+   * also reads "ceasefire").
    */
-  match(tokens: TokenStream, field: number, hits: TrieHit[]): void {
-    const joined = joinedWords(tokens);
-    const keys = tokens.keys;
+  match(tokens: SymbolStream, field: number, hits: HitList): void {
+    if (this.children[ROOT] === undefined) return;
+    const roots = this.rootTable();
+    this.readJoinedWords(tokens);
+    const { symbols, symbolStart } = tokens;
     for (let start = 0; start < tokens.length; start += 1) {
-      // The root step, memoised per word: most words start no phrase.
-      for (const next of this.rootNodes(keys[start] as string)) this.walk(next, keys, joined, field, start, start + 1, hits);
-      const compound = joined[start];
-      if (compound !== undefined) this.follow(this.root, compound.key, keys, joined, field, start, compound.end, hits);
+      const from = symbolStart[start] as number;
+      const to = symbolStart[start + 1] as number;
+      // Most tokens read as no symbol, or as one symbol no phrase starts with.
+      if (to - from === 1) {
+        const child = roots[symbols[from] as number] as number;
+        if (child !== 0) this.walk(child, tokens, field, start, start + 1, hits);
+      } else if (from !== to) {
+        this.follow(ROOT, symbols, from, to, tokens, field, start, start + 1, hits);
+      }
+      if (this.hasJoined && (this.joinedFrom[start] as number) >= 0) this.followJoined(ROOT, start, tokens, field, start, hits);
     }
   }
 
-  private walk(
-    node: TrieNode,
-    keys: readonly string[],
-    joined: ReadonlyArray<JoinedWord | undefined>,
-    field: number,
-    start: number,
-    at: number,
-    hits: TrieHit[],
-  ): void {
-    if (node.ends !== undefined) {
-      for (const phrase of node.ends) hits.push({ phrase, field, start, end: at });
+  private walk(node: number, tokens: SymbolStream, field: number, start: number, at: number, hits: HitList): void {
+    const ends = this.ends[node];
+    if (ends !== undefined) {
+      for (const phrase of ends) hits.add(phrase, field, start, at);
     }
-    if (at >= keys.length) return;
-    this.follow(node, keys[at] as string, keys, joined, field, start, at + 1, hits);
-    const compound = joined[at];
-    if (compound !== undefined) this.follow(node, compound.key, keys, joined, field, start, compound.end, hits);
+    if (at >= tokens.length || this.children[node] === undefined) return;
+    this.follow(node, tokens.symbols, tokens.symbolStart[at] as number, tokens.symbolStart[at + 1] as number, tokens, field, start, at + 1, hits);
+    if (this.hasJoined && (this.joinedFrom[at] as number) >= 0) this.followJoined(node, at, tokens, field, start, hits);
   }
 
-  /** Follows the edges a word takes from `node` (exact, then prefixes), continuing at token `next`. */
+  /** Follows from `node` the hyphen chain starting at token `at`, read as one word. */
+  private followJoined(node: number, at: number, tokens: SymbolStream, field: number, start: number, hits: HitList): void {
+    this.follow(node, this.joinedSymbols, this.joinedFrom[at] as number, this.joinedTo[at] as number, tokens, field, start, this.joinedEnd[at] as number, hits);
+  }
+
+  /** Follows the edges `symbols[from, to)` take from `node` (word, then prefixes), continuing at token `next`. */
   private follow(
-    node: TrieNode,
-    key: string,
-    keys: readonly string[],
-    joined: ReadonlyArray<JoinedWord | undefined>,
+    node: number,
+    symbols: Int32Array,
+    from: number,
+    to: number,
+    tokens: SymbolStream,
     field: number,
     start: number,
     next: number,
-    hits: TrieHit[],
+    hits: HitList,
   ): void {
-    const child = node.next?.get(key);
-    if (child !== undefined) this.walk(child, keys, joined, field, start, next, hits);
-    if (node.prefixes !== undefined && key.length >= MIN_PREFIX) {
-      const group = node.prefixes.get(key.slice(0, MIN_PREFIX));
-      if (group !== undefined) {
-        for (const edge of group) if (key.startsWith(edge.prefix)) this.walk(edge.node, keys, joined, field, start, next, hits);
-      }
+    const children = this.children[node];
+    if (children === undefined || from === to) return;
+    if (to - from === 1) {
+      const child = children.get(symbols[from] as number);
+      if (child !== undefined) this.walk(child, tokens, field, start, next, hits);
+      return;
     }
+    let i = from;
+    if (this.words.isPrefix[symbols[from] as number] !== true) {
+      const child = children.get(symbols[from] as number);
+      if (child !== undefined) this.walk(child, tokens, field, start, next, hits);
+      i += 1;
+    }
+    // Several prefixes: in the order their edges were made here (node ids grow with creation).
+    const found: number[] = [];
+    for (; i < to; i += 1) {
+      const child = children.get(symbols[i] as number);
+      if (child !== undefined) found.push(child);
+    }
+    if (found.length > 1) found.sort(ascending);
+    for (const child of found) this.walk(child, tokens, field, start, next, hits);
   }
 
-  private rootNodes(key: string): TrieNode[] {
-    let nodes = this.rootMemo.get(key);
-    if (nodes !== undefined) return nodes;
-    nodes = [];
-    const child = this.root.next?.get(key);
-    if (child !== undefined) nodes.push(child);
-    const group = key.length >= MIN_PREFIX ? this.root.prefixes?.get(key.slice(0, MIN_PREFIX)) : undefined;
-    if (group !== undefined) for (const edge of group) if (key.startsWith(edge.prefix)) nodes.push(edge.node);
-    if (nodes.length === 0) nodes = NO_NODES;
-    if (this.rootMemo.size >= MEMO_LIMIT) this.rootMemo.clear();
-    this.rootMemo.set(key, nodes);
-    return nodes;
+  /**
+   * For each token in a hyphen chain, the chain from there read as one word: its symbols are
+   * `joinedSymbols[joinedFrom[i], joinedTo[i])` (none: `joinedFrom[i]` is -1), and the token
+   * after it is `joinedEnd[i]`. Buffers reused from field to field.
+   */
+  private readJoinedWords(tokens: SymbolStream): void {
+    this.hasJoined = tokens.hasJoins;
+    if (!tokens.hasJoins) return;
+    const { joinNext, length } = tokens;
+    if (this.joinedFrom.length < length) {
+      const size = Math.max(length, this.joinedFrom.length * 2);
+      this.joinedFrom = new Int32Array(size);
+      this.joinedTo = new Int32Array(size);
+      this.joinedEnd = new Int32Array(size);
+    }
+    let symbolCount = 0;
+    for (let i = 0; i < length; i += 1) {
+      this.joinedFrom[i] = -1;
+      if (joinNext[i] === 0) continue;
+      let end = i;
+      let key = tokenKey(tokens, i);
+      while (end < length - 1 && joinNext[end] === 1) {
+        end += 1;
+        key += tokenKey(tokens, end);
+      }
+      const count = this.words.lookup(key, this.lookupBuffer);
+      if (count === 0) continue;
+      if (symbolCount + count > this.joinedSymbols.length) {
+        const grown = new Int32Array(Math.max(this.joinedSymbols.length * 2, symbolCount + count));
+        grown.set(this.joinedSymbols);
+        this.joinedSymbols = grown;
+      }
+      for (let k = 0; k < count; k += 1) this.joinedSymbols[symbolCount + k] = this.lookupBuffer[k] as number;
+      this.joinedFrom[i] = symbolCount;
+      this.joinedTo[i] = symbolCount + count;
+      this.joinedEnd[i] = end + 1;
+      symbolCount += count;
+    }
   }
 }
 
-/** For each token in a hyphen chain, the chain from there read as one word. */
-function joinedWords(tokens: TokenStream): ReadonlyArray<JoinedWord | undefined> {
-  const { joinNext, keys } = tokens;
-  if (!joinNext.includes(true)) return NO_JOINED_WORDS;
-  const joined: Array<JoinedWord | undefined> = [];
-  for (let i = 0; i < tokens.length; i += 1) {
-    if (!joinNext[i]) {
-      joined.push(undefined);
-      continue;
-    }
-    let end = i;
-    let key = keys[i] as string;
-    while (end < tokens.length - 1 && joinNext[end]) {
-      end += 1;
-      key += keys[end] as string;
-    }
-    joined.push({ key, end: end + 1 });
-  }
-  return joined;
+function ascending(a: number, b: number): number {
+  return a - b;
 }

@@ -21,7 +21,7 @@ const BACKSLASH = /\\/g;
 export function toClassifierText(raw: string): string {
   if (!NEEDS_CLEANING.test(raw)) return raw;
   // " #39;" is the AG form of "&#39;": the space is the lost "&", so it goes.
-  let text = raw.replace(MANGLED_ENTITY, (_whole, _space: string, name: string) => `&${name};`);
+  let text = raw.replace(MANGLED_ENTITY, '&$2;');
   // Entities may be escaped twice (`&amp;lt;b&amp;gt;`); two rounds cover what feeds do.
   for (let round = 0; round < 2 && ENTITY.test(text); round += 1) text = decodeHTML(text);
   if (text.includes('<')) text = text.replace(TAG, ' ');

@@ -10,7 +10,7 @@ export interface Token {
   joinNext: boolean;
 }
 
-/** The tokens of a text as parallel arrays: what the matcher walks, with few allocations. */
+/** The tokens of a text as parallel arrays, with few allocations (`scanSymbols` makes what the matcher walks). */
 export interface TokenStream {
   length: number;
   keys: string[];
@@ -34,7 +34,7 @@ const DOT = 46;
  * "WHO") and an ordinary word otherwise ("told us", "un-American", "who"). Lower-case forms get a
  * marked key that no phrase can produce.
  */
-const CAPITALS_ONLY = new Set(['us', 'un', 'who', 'au', 'pm', 'fa', 'sec', 'ira', 'sla', 'jem', 'milf', 'eln', 'oas', 'cis', 'ilo', 'fao']);
+export const CAPITALS_ONLY: ReadonlySet<string> = new Set(['us', 'un', 'who', 'au', 'pm', 'fa', 'sec', 'ira', 'sla', 'jem', 'milf', 'eln', 'oas', 'cis', 'ilo', 'fao']);
 const LOWERCASE_MARK = '\u0000';
 
 /** Lower case, diacritics folded ("Côte" → "cote"), apostrophes dropped ("Shi'ite" → "shiite"). */
@@ -49,11 +49,28 @@ function isUpperCase(word: string): boolean {
   return word === word.toUpperCase() && word !== word.toLowerCase();
 }
 
+/** Whether `text[from, to)` has an upper-case ASCII letter and no lower-case one (`isUpperCase` for ASCII). */
+export function isUpperCaseAscii(text: string, from: number, to: number): boolean {
+  let upper = false;
+  for (let i = from; i < to; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 65 && c <= 90) upper = true;
+  }
+  return upper;
+}
+
+/** The key of a plain ASCII word as `scanTokens` gives it: lower case, marked if it needs capitals and lacks them. */
+export function asciiWordKey(text: string, start: number, end: number): string {
+  const key = text.slice(start, end).toLowerCase();
+  return key.length <= 4 && CAPITALS_ONLY.has(key) && !isUpperCaseAscii(text, start, end) ? `${key}${LOWERCASE_MARK}` : key;
+}
+
 function isAsciiAlphanumeric(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
-function isHyphen(c: number): boolean {
+export function isHyphen(c: number): boolean {
   return c === 45 || c === 0x2010 || c === 0x2011;
 }
 
@@ -106,12 +123,8 @@ export function scanTokens(text: string, caseSensitive = true): TokenStream {
       continue;
     }
     const before = stream.length;
-    if (plain) {
-      const key = ascii && sameOffsets ? lower.slice(runStart, i) : foldWord(text.slice(runStart, i));
-      pushKey(stream, key, text, runStart, i, caseSensitive);
-    } else {
-      pushRun(stream, text.slice(runStart, i), runStart, caseSensitive);
-    }
+    if (plain && ascii && sameOffsets) pushKey(stream, lower.slice(runStart, i), text, runStart, i, caseSensitive);
+    else appendRun(stream, text, runStart, i, plain, caseSensitive);
     // "cease-fire": the previous run ended just before a hyphen that touches this run.
     if (stream.length > before && previousRunLast === before - 1 && previousRunEnd + 1 === runStart && isHyphen(text.charCodeAt(previousRunEnd))) {
       stream.joinNext[previousRunLast] = true;
@@ -120,6 +133,15 @@ export function scanTokens(text: string, caseSensitive = true): TokenStream {
     previousRunEnd = i;
   }
   return stream;
+}
+
+/**
+ * Appends the tokens of the run `text[runStart, end)`: one folded word when it is `plain` (no
+ * dots or apostrophes), else what `pushRun` makes of acronyms, possessives and glued words.
+ */
+export function appendRun(stream: TokenStream, text: string, runStart: number, end: number, plain: boolean, caseSensitive = true): void {
+  if (plain) pushKey(stream, foldWord(text.slice(runStart, end)), text, runStart, end, caseSensitive);
+  else pushRun(stream, text.slice(runStart, end), runStart, caseSensitive);
 }
 
 /** The tokens as objects (for phrases, tests and tools; the matcher reads the stream). */

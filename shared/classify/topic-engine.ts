@@ -1,9 +1,10 @@
 import { TopicCompiler, type CompiledClause, type CompiledRule, type CompiledTopic } from './compile-topics.ts';
 import { TopicDefinitionError } from './errors.ts';
-import type { TrieHit } from './phrase-trie.ts';
+import { HitList, type TrieHit } from './phrase-trie.ts';
 import { toClassifierText } from './plain-text.ts';
 import { parseTopicDefinition, type TopicDefinitionInput } from './topic-schema.ts';
-import { scanTokens, type TokenStream } from './tokenize.ts';
+import { createSymbolStream, scanSymbols, tokenKey, type SymbolStream } from './scan-symbols.ts';
+import type { WordIndex } from './word-index.ts';
 import type { ClassifiableItem, MatchedPhrase, TopicMatch } from './types.ts';
 
 /** How one rule fared on an item (for `evaluate`). */
@@ -49,7 +50,7 @@ const NO_HITS: TrieHit[] = [];
 
 interface FieldText {
   text: string;
-  tokens: TokenStream;
+  tokens: SymbolStream;
 }
 
 /** A rule that matched: its valid matches and the context that made the first one valid. */
@@ -87,10 +88,19 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
   const compiled = definitions.map((t) => compiler.compileTopic(t));
   const { trie, memberSets, memberWritten, topicsBySet } = compiler;
   const setCount = topicsBySet.length;
+  // The sets of each phrase, flat: memberList[memberStart[p]] up to memberList[memberStart[p + 1]].
+  const memberStart = new Int32Array(memberSets.length + 1);
+  memberSets.forEach((sets, phrase) => (memberStart[phrase + 1] = (memberStart[phrase] as number) + sets.length));
+  const memberList = Int32Array.from(memberSets.flat());
 
-  /** Per set, the hits of its phrases in the current item (reset after each item). */
+  /** Per set, the hits of its phrases in the current item (undefined: none; reset after each item). */
   const setHits: Array<TrieHit[] | undefined> = new Array(setCount).fill(undefined);
   const topicSeen = new Uint8Array(compiled.length);
+  // Buffers reused from item to item (classify runs to completion before the next call).
+  const titleTokens = createSymbolStream();
+  const summaryTokens = createSymbolStream();
+  const hits = new HitList();
+  const scorer = new TopicScorer(setHits, setCount, compiler.clauseCount);
 
   const writtenFor = (hit: TrieHit, set: number): string => {
     const sets = memberSets[hit.phrase] as number[];
@@ -104,14 +114,17 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
   };
 
   function run(item: ClassifiableItem, onlyPassing: boolean): { fields: FieldText[]; results: TopicResult[] } {
-    const fields = [readField(item.title), readField(item.summary ?? '')];
-    const hits: TrieHit[] = [];
+    const fields = [readField(item.title, trie.words, titleTokens), readField(item.summary ?? '', trie.words, summaryTokens)];
+    hits.clear();
     trie.match((fields[0] as FieldText).tokens, 0, hits);
     trie.match((fields[1] as FieldText).tokens, 1, hits);
     const touchedSets: number[] = [];
     const touchedTopics: number[] = [];
-    for (const hit of hits) {
-      for (const set of memberSets[hit.phrase] as number[]) {
+    for (let h = 0; h < hits.count; h += 1) {
+      const hit = hits.items[h] as TrieHit;
+      const end = memberStart[hit.phrase + 1] as number;
+      for (let m = memberStart[hit.phrase] as number; m < end; m += 1) {
+        const set = memberList[m] as number;
         const list = setHits[set];
         if (list === undefined) {
           setHits[set] = [hit];
@@ -129,14 +142,16 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
     const results: TopicResult[] = [];
     try {
       for (const index of touchedTopics) {
-        const result = new TopicScorer(compiled[index] as CompiledTopic, setHits, fields).score(onlyPassing);
+        const topic = compiled[index] as CompiledTopic;
+        if (onlyPassing && !mayPass(topic, setHits)) continue;
+        const result = scorer.score(topic, fields, onlyPassing);
         if (result !== undefined && (!onlyPassing || result.passed)) results.push(result);
       }
     } finally {
       for (const set of touchedSets) setHits[set] = undefined;
       for (const topic of touchedTopics) topicSeen[topic] = 0;
     }
-    results.sort((a, b) => b.score - a.score || a.topic.id.localeCompare(b.topic.id));
+    if (results.length > 1) results.sort(byScoreThenId);
     return { fields, results };
   }
 
@@ -153,12 +168,14 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
   return {
     classify(item) {
       const { fields, results } = run(item, true);
-      return results.map((r) => ({
-        topic: r.topic.id,
-        label: r.topic.label,
-        score: r.score,
-        matched: explain(r.rules).map((e) => toMatched(fields, e.hit, e.set, e.rule)),
-      }));
+      // Plain loops: this is the hot path, and closures made per call cost under some loaders.
+      const matches: TopicMatch[] = [];
+      for (const r of results) {
+        const matched: MatchedPhrase[] = [];
+        for (const e of explain(r.rules)) matched.push(toMatched(fields, e.hit, e.set, e.rule));
+        matches.push({ topic: r.topic.id, label: r.topic.label, score: r.score, matched });
+      }
+      return matches;
     },
     topicIds: () => compiled.map((t) => t.id),
     evaluate(item) {
@@ -179,9 +196,32 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
   };
 }
 
-function readField(raw: string): FieldText {
+function readField(raw: string, words: WordIndex, into: SymbolStream): FieldText {
   const text = toClassifierText(raw);
-  return { text, tokens: scanTokens(text) };
+  return { text, tokens: scanSymbols(text, words, into) };
+}
+
+/** Best score first; equal scores by topic id. */
+function byScoreThenId(a: TopicResult, b: TopicResult): number {
+  return b.score - a.score || a.topic.id.localeCompare(b.topic.id);
+}
+
+/** A topic's score, rounded as reported. */
+function scoreOf(sum: number): number {
+  return sum > 0 ? Math.round((1 - Math.exp(-sum)) * 1000) / 1000 : 0;
+}
+
+/**
+ * Whether a topic could pass on these hits: its positive rules whose phrases were found, each
+ * at its best field weight, reach the threshold. Context, blocks, vetoes and negative rules
+ * can only lower that, so a topic that fails here is skipped without scoring.
+ */
+function mayPass(topic: CompiledTopic, setHits: ReadonlyArray<TrieHit[] | undefined>): boolean {
+  let bound = 0;
+  for (const rule of topic.positiveRules) {
+    if (setHits[rule.set] !== undefined) bound += rule.weight * rule.bestFieldWeight;
+  }
+  return bound > 0 && scoreOf(bound) >= topic.threshold;
 }
 
 /** Words between two spans of the same field (0 when they touch or overlap). */
@@ -199,27 +239,50 @@ function hides(block: TrieHit, hit: TrieHit): boolean {
   return !(covers && (hit.end - hit.start > block.end - block.start || hit.phrase === block.phrase));
 }
 
+function hiddenByAny(blocks: readonly TrieHit[], hit: TrieHit): boolean {
+  for (const block of blocks) if (hides(block, hit)) return true;
+  return false;
+}
+
 function overlaps(a: TrieHit, b: TrieHit): boolean {
   return a.field === b.field && a.start < b.end && b.start < a.end;
 }
 
-/** Scores one topic on one item's hits. A class, so the hot path creates no closures. */
+/**
+ * Scores one topic at a time on the current item's hits. One per engine, reused: its caches
+ * are arrays stamped with the scoring they belong to, so nothing is cleared or allocated per item.
+ */
 class TopicScorer {
-  private readonly blocks: TrieHit[] | undefined;
-  private visibleCache: Map<number, TrieHit[]> | undefined;
-  /** Clauses without `within` hold or fail for the whole item: decided once. */
-  private itemLevel: Map<CompiledClause, TrieHit | null> | undefined;
+  private topic: CompiledTopic | undefined;
+  private fields: FieldText[] = [];
+  private blocks: TrieHit[] | undefined;
+  /** Counts the scorings; a cache entry is valid when its stamp equals it. */
+  private stamp = 0;
+  /** Per set: its hits minus those a block hides. */
+  private readonly visibleCache: Array<TrieHit[] | undefined>;
+  private readonly visibleStamp: Int32Array;
+  /** Per clause without `within`: it holds or fails for the whole item, so it is decided once. */
+  private readonly itemLevel: Array<TrieHit | null>;
+  private readonly itemLevelStamp: Int32Array;
+  /** The context found for the candidate being checked (scratch, reused). */
+  private readonly found: TrieHit[] = [];
 
   constructor(
-    private readonly topic: CompiledTopic,
     private readonly setHits: ReadonlyArray<TrieHit[] | undefined>,
-    private readonly fields: FieldText[],
+    setCount: number,
+    clauseCount: number,
   ) {
-    this.blocks = topic.blockSet === undefined ? undefined : setHits[topic.blockSet];
+    this.visibleCache = new Array<TrieHit[] | undefined>(setCount).fill(undefined);
+    this.visibleStamp = new Int32Array(setCount);
+    this.itemLevel = new Array<TrieHit | null>(clauseCount).fill(null);
+    this.itemLevelStamp = new Int32Array(clauseCount);
   }
 
-  score(onlyPassing: boolean): TopicResult | undefined {
-    const topic = this.topic;
+  score(topic: CompiledTopic, fields: FieldText[], onlyPassing: boolean): TopicResult | undefined {
+    this.stamp += 1;
+    this.topic = topic;
+    this.fields = fields;
+    this.blocks = topic.blockSet === undefined ? undefined : this.setHits[topic.blockSet];
     if (topic.excludeSet !== undefined) {
       const veto = this.visible(topic.excludeSet)[0];
       if (veto !== undefined) {
@@ -237,27 +300,29 @@ class TopicScorer {
       rules.push(result);
     }
     if (rules.length === 0) return undefined;
-    const score = sum > 0 ? Math.round((1 - Math.exp(-sum)) * 1000) / 1000 : 0;
+    const score = scoreOf(sum);
     return { topic, score, passed: positive && score >= topic.threshold, rules, veto: undefined };
   }
 
   private scoreRule(rule: CompiledRule): RuleResult | undefined {
     const candidates = this.visible(rule.set);
     if (candidates.length === 0) return undefined;
+    const fieldWeights = (this.topic as CompiledTopic).fieldWeights;
+    const found = this.found;
     let bestWeight = 0;
     let valid: TrieHit[] | undefined;
     let context: TrieHit[] = [];
     for (const hit of candidates) {
       if (!rule.fields[hit.field]) continue;
-      const found: TrieHit[] = [];
+      let foundCount = 0;
       let ok = true;
       for (const clause of rule.requires) {
-        const context = this.findContext(clause, hit);
-        if (context === undefined) {
+        const near = this.findContext(clause, hit);
+        if (near === undefined) {
           ok = false;
           break;
         }
-        found.push(context);
+        found[foundCount++] = near;
       }
       if (!ok) continue;
       let vetoed = false;
@@ -270,11 +335,11 @@ class TopicScorer {
       if (vetoed) continue;
       if (valid === undefined) {
         valid = [hit];
-        context = found;
+        context = found.slice(0, foundCount);
       } else {
         valid.push(hit);
       }
-      bestWeight = Math.max(bestWeight, this.topic.fieldWeights[hit.field] as number);
+      bestWeight = Math.max(bestWeight, fieldWeights[hit.field] as number);
     }
     if (valid === undefined) return undefined;
     return { rule, contribution: rule.weight * bestWeight, valid, context };
@@ -285,29 +350,23 @@ class TopicScorer {
     const all = this.setHits[set];
     if (all === undefined) return NO_HITS;
     const blocks = this.blocks;
-    if (blocks === undefined || set === this.topic.blockSet) return all;
-    this.visibleCache ??= new Map();
-    let shown = this.visibleCache.get(set);
-    if (shown === undefined) {
-      shown = all.filter((hit) => !blocks.some((b) => hides(b, hit)));
-      this.visibleCache.set(set, shown);
-    }
+    if (blocks === undefined || set === (this.topic as CompiledTopic).blockSet) return all;
+    if (this.visibleStamp[set] === this.stamp) return this.visibleCache[set] as TrieHit[];
+    const shown: TrieHit[] = [];
+    for (const hit of all) if (!hiddenByAny(blocks, hit)) shown.push(hit);
+    this.visibleCache[set] = shown;
+    this.visibleStamp[set] = this.stamp;
     return shown;
   }
 
   /** A hit of the clause's set near enough to `match` (and, with `distinct`, enough different ones). */
   private findContext(clause: CompiledClause, match: TrieHit): TrieHit | undefined {
-    const within = clause.within;
-    if (within === undefined) {
-      this.itemLevel ??= new Map();
-      let found = this.itemLevel.get(clause);
-      if (found === undefined) {
-        found = this.search(clause, match) ?? null;
-        this.itemLevel.set(clause, found);
-      }
-      return found ?? undefined;
+    if (clause.within !== undefined) return this.search(clause, match);
+    if (this.itemLevelStamp[clause.id] !== this.stamp) {
+      this.itemLevel[clause.id] = this.search(clause, match) ?? null;
+      this.itemLevelStamp[clause.id] = this.stamp;
     }
-    return this.search(clause, match);
+    return this.itemLevel[clause.id] ?? undefined;
   }
 
   private search(clause: CompiledClause, match: TrieHit): TrieHit | undefined {
@@ -328,7 +387,7 @@ class TopicScorer {
   private wordsOf(hit: TrieHit): string {
     const tokens = (this.fields[hit.field] as FieldText).tokens;
     let words = '';
-    for (let i = hit.start; i < hit.end; i += 1) words += `${tokens.keys[i] as string} `;
+    for (let i = hit.start; i < hit.end; i += 1) words += `${tokenKey(tokens, i)} `;
     return words;
   }
 }
@@ -353,27 +412,38 @@ interface ExplainedHit {
  * ("UN" in "UN Security Council") left out, at most MAX_MATCHED, title first, in text order.
  */
 function explain(rules: RuleResult[]): ExplainedHit[] {
-  const ordered = rules.filter((r) => r.rule.weight > 0).sort((a, b) => b.contribution - a.contribution);
+  const ordered: RuleResult[] = [];
+  for (const r of rules) if (r.rule.weight > 0) ordered.push(r);
+  if (ordered.length > 1) ordered.sort(byContribution);
   const picked: ExplainedHit[] = [];
-  const add = (hit: TrieHit, set: number, rule: string) => {
-    for (const p of picked) {
-      // Same span, or inside one already picked: nothing new. A longer span replaces a shorter one inside it.
-      if (p.hit.field !== hit.field) continue;
-      if (hit.start >= p.hit.start && hit.end <= p.hit.end) return;
-      if (p.hit.start >= hit.start && p.hit.end <= hit.end) {
-        p.hit = hit;
-        p.set = set;
-        p.rule = rule;
-        return;
-      }
-    }
-    picked.push({ hit, set, rule });
-  };
   for (const r of ordered) {
-    for (const hit of r.valid) add(hit, r.rule.set, r.rule.id);
-    r.context.forEach((hit, i) => add(hit, (r.rule.requires[i] as CompiledClause).set, r.rule.id));
+    for (const hit of r.valid) pick(picked, hit, r.rule.set, r.rule.id);
+    for (let i = 0; i < r.context.length; i += 1) pick(picked, r.context[i] as TrieHit, (r.rule.requires[i] as CompiledClause).set, r.rule.id);
   }
-  return picked
-    .slice(0, MAX_MATCHED)
-    .sort((a, b) => a.hit.field - b.hit.field || a.hit.start - b.hit.start || b.hit.end - a.hit.end);
+  if (picked.length > MAX_MATCHED) picked.length = MAX_MATCHED;
+  return picked.sort(byPosition);
+}
+
+/** Adds a span to an explanation unless it is there already or inside one there; a longer span replaces a shorter one inside it. */
+function pick(picked: ExplainedHit[], hit: TrieHit, set: number, rule: string): void {
+  for (const p of picked) {
+    if (p.hit.field !== hit.field) continue;
+    if (hit.start >= p.hit.start && hit.end <= p.hit.end) return;
+    if (p.hit.start >= hit.start && p.hit.end <= hit.end) {
+      p.hit = hit;
+      p.set = set;
+      p.rule = rule;
+      return;
+    }
+  }
+  picked.push({ hit, set, rule });
+}
+
+function byContribution(a: RuleResult, b: RuleResult): number {
+  return b.contribution - a.contribution;
+}
+
+/** Title first, then by start, a longer span before a shorter one starting there. */
+function byPosition(a: ExplainedHit, b: ExplainedHit): number {
+  return a.hit.field - b.hit.field || a.hit.start - b.hit.start || b.hit.end - a.hit.end;
 }

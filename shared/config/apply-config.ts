@@ -1,7 +1,8 @@
 import type { Clock } from '../runtime/clock.ts';
 import { ConfigError } from '../runtime/errors.ts';
 import type { FeedStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
-import { type ConfigFile, channelsOf } from './config-file.ts';
+import { subscriberSchema } from '../store/records.ts';
+import { type ConfigFile, subscriberFromConfig } from './config-file.ts';
 
 export interface ApplyConfigPorts {
   feeds: FeedStore;
@@ -39,15 +40,7 @@ export async function applyConfig(
     await ports.topics.putUserTopic(topic as { id: string } & Record<string, unknown>);
   }
   for (const subscriber of config.subscribers) {
-    await ports.subscriptions.putSubscriber({
-      subscriberId: subscriber.id,
-      name: subscriber.name,
-      topics: subscriber.topics,
-      channels: channelsOf(subscriber),
-      webhookSecret: subscriber.webhookSecret,
-      minScore: subscriber.minScore,
-      state: subscriber.paused ? 'paused' : 'active',
-    });
+    await ports.subscriptions.putSubscriber(subscriberSchema.parse(subscriberFromConfig(subscriber)));
   }
   return { feeds: config.feeds.length, topics: config.topics.length, subscribers: config.subscribers.length };
 }

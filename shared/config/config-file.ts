@@ -3,8 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { compileFilterQuery } from '../classify/index.ts';
 import { channelSchema } from '../messages/schemas.ts';
 import { ConfigError } from '../runtime/errors.ts';
+import { cadenceSchema, timeZoneSchema, weekdaySchema, type SubscriberInput } from '../store/records.ts';
 
 /**
  * The configuration file (YAML or JSON — JSON is YAML): feeds, user topics, subscribers and
@@ -41,8 +43,32 @@ export const subscriberConfigSchema = z
       .string()
       .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be "whsec_" followed by base64 (at least 16 characters)')
       .optional(),
+    /** The secret being rotated out: payloads are signed with both until it is removed. */
+    previousWebhookSecret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be "whsec_" followed by base64 (at least 16 characters)')
+      .optional(),
     minScore: z.number().min(0).max(1).default(0),
     paused: z.boolean().default(false),
+    /** Keyword filter a story must also satisfy, e.g. `sanctions AND (Iran OR Tehran) NOT title:oil`. */
+    filter: z
+      .string()
+      .min(1)
+      .superRefine((query, context) => {
+        try {
+          compileFilterQuery(query);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        }
+      })
+      .optional(),
+    /** How often the email channel gets news: each story at once, or an hourly/daily/weekly digest. Webhooks are instant. */
+    cadence: cadenceSchema.default('instant'),
+    /** Hour (0–23, in `timeZone`) of daily and weekly digests. */
+    deliveryHour: z.number().int().min(0).max(23).default(8),
+    timeZone: timeZoneSchema.default('UTC'),
+    /** Day of the weekly digest. */
+    weeklyDay: weekdaySchema.default('mon'),
   })
   .refine((s) => s.email !== undefined || s.webhooks.length > 0, {
     message: 'needs an email or at least one webhook',
@@ -50,6 +76,10 @@ export const subscriberConfigSchema = z
   .refine((s) => s.webhooks.every((w) => w.format === 'slack') || s.webhookSecret !== undefined, {
     message: 'needs a webhookSecret to sign its JSON webhooks',
     path: ['webhookSecret'],
+  })
+  .refine((s) => s.cadence === 'instant' || s.email !== undefined, {
+    message: 'digests (hourly, daily, weekly) are sent by email: add an email or use instant',
+    path: ['cadence'],
   });
 
 export const deliveryConfigSchema = z.strictObject({
@@ -141,6 +171,27 @@ export function channelsOf(subscriber: SubscriberConfig): z.infer<typeof channel
     channels.push({ kind: 'webhook', channelId: `webhook-${shortHash(webhook.url)}`, url: webhook.url, format: webhook.format });
   }
   return channels;
+}
+
+/** The stored subscriber a configured one describes (state `paused` when the file says so). */
+export function subscriberFromConfig(subscriber: SubscriberConfig): SubscriberInput {
+  const channels = channelsOf(subscriber);
+  const email = channels.find((channel) => channel.kind === 'email');
+  return {
+    subscriberId: subscriber.id,
+    name: subscriber.name,
+    topics: subscriber.topics,
+    channels,
+    webhookSecret: subscriber.webhookSecret,
+    previousWebhookSecret: subscriber.previousWebhookSecret,
+    minScore: subscriber.minScore,
+    state: subscriber.paused ? 'paused' : 'active',
+    filter: subscriber.filter,
+    cadence: email && subscriber.cadence !== 'instant' ? { [email.channelId]: subscriber.cadence } : {},
+    deliveryHour: subscriber.deliveryHour,
+    timeZone: subscriber.timeZone,
+    weeklyDay: subscriber.weeklyDay,
+  };
 }
 
 function shortHash(text: string): string {

@@ -12,6 +12,10 @@ export const envSchema = z.object({
   TABLE_SUBSCRIPTIONS: z.string().min(1),
   TABLE_DELIVERIES: z.string().min(1),
   TABLE_TOPICS: z.string().min(1),
+  TABLE_DIGESTS: z.string().min(1),
+  TABLE_RATELIMITS: z.string().min(1),
+  TABLE_HEADLINES: z.string().min(1),
+  TABLE_STORIES: z.string().min(1),
   QUEUE_POLL_URL: z.url(),
   QUEUE_ALERT_URL: z.url(),
   QUEUE_WEBHOOK_URL: z.url(),
@@ -25,8 +29,14 @@ export const envSchema = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   /** Keys the unsubscribe tokens in emails (at least 32 characters); without it emails carry no List-Unsubscribe. */
   UNSUBSCRIBE_SECRET: z.string().min(32).optional(),
+  /** Bearer token (at least 24 characters) of the operator's status page and API; unset, they are off. */
+  ADMIN_TOKEN: z.string().min(24).optional(),
   /** Days an item marker is kept: an item that reappears within it is not new. */
   ITEM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Time limit of one feed fetch (all redirects and the body), ms; 20 000 when unset. */
+  FEED_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).optional(),
+  /** Byte cap of one feed body after content decoding; 15 MiB when unset. */
+  FEED_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(100 * 1024 * 1024).optional(),
   /** Allow feed and webhook URLs on loopback/private addresses: only for local fixtures. */
   ALLOW_PRIVATE_NETWORK: z
     .enum(['true', 'false'])

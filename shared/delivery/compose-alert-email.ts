@@ -1,52 +1,50 @@
 import type { OutgoingEmail } from '../mail/ports.ts';
 import type { DeliveryMessage } from '../messages/schemas.ts';
+import { alsoReportedBy } from './also-reported-by.ts';
 import { deliveryId } from './delivery-id.ts';
+import {
+  addressOf,
+  domainOf,
+  emailShell,
+  footerHtml,
+  footerTextLines,
+  formatDate,
+  singleLine,
+  truncate,
+  unsubscribeFor,
+  type Unsubscribe,
+  type UnsubscribeOptions,
+} from './email-parts.ts';
 import { escapeHtml, safeHttpUrl } from './escape-html.ts';
-import { createUnsubscribeToken } from './unsubscribe-token.ts';
 import { matchedTexts } from './webhook-payload.ts';
 
-export interface ComposeAlertEmailOptions {
-  /** The sender (`MAIL_FROM`), e.g. `News Alerts <alerts@example.org>`. */
-  from: string;
-  /** Base of the unsubscribe link (`PUBLIC_BASE_URL`); without it there is no List-Unsubscribe. */
-  publicBaseUrl?: string | undefined;
-  /** Key of unsubscribe tokens (proposed `UNSUBSCRIBE_SECRET`); without it there is no List-Unsubscribe. */
-  unsubscribeSecret?: string | undefined;
-}
+export type ComposeAlertEmailOptions = UnsubscribeOptions;
 
 const SUBJECT_PREFIX = '[news-alerts]';
 const SUBJECT_TITLE_LIMIT = 180;
+const FOOTER = 'You receive this because you subscribed to these topics on news-alerts.';
 
 /**
  * The email of one instant alert: HTML (one column, inline styles, no images, every piece of item
  * text escaped) and plain text, showing the story, its source and link, and which topics and words
  * matched. With an unsubscribe base URL and secret it carries RFC 8058 one-click unsubscribe
- * headers (`List-Unsubscribe` with https and mailto, `List-Unsubscribe-Post`). The Message-ID is
- * stable per delivery, so a resend is recognisably the same message.
+ * headers for its channel (`List-Unsubscribe` with https and mailto, `List-Unsubscribe-Post`).
+ * The Message-ID is stable per delivery, so a resend is recognisably the same message.
  */
 export function composeAlertEmail(message: DeliveryMessage, options: ComposeAlertEmailOptions): OutgoingEmail {
   if (message.channel.kind !== 'email') {
     throw new TypeError(`alert email failed: channel is ${message.channel.kind} (delivery ${message.deliveryKey})`);
   }
-  const fromAddress = addressOf(options.from);
-  const unsubscribe = unsubscribeLink(message.subscriberId, options);
-  const unsubscribeUrl = unsubscribe?.url;
-  const headers: Record<string, string> = {};
-  if (unsubscribe) {
-    // The mailto form carries the same token, so a mailbox processor can honour it just as safely.
-    const mailto = `mailto:${fromAddress}?subject=${encodeURIComponent(`unsubscribe ${unsubscribe.token}`)}`;
-    headers['List-Unsubscribe'] = `<${unsubscribe.url}>, <${mailto}>`;
-    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-  }
+  const unsubscribe = unsubscribeFor(message.subscriberId, message.channel.channelId, options);
   const view = viewOf(message);
   return {
     from: options.from,
     to: message.channel.address,
     subject: `${SUBJECT_PREFIX} ${truncate(singleLine(view.title), SUBJECT_TITLE_LIMIT)}`,
-    text: renderText(view, unsubscribeUrl),
-    html: renderHtml(view, unsubscribeUrl),
-    messageId: `<${deliveryId(message.deliveryKey)}@${domainOf(fromAddress)}>`,
-    headers,
+    text: renderText(view, unsubscribe),
+    html: renderHtml(view, unsubscribe),
+    messageId: `<${deliveryId(message.deliveryKey)}@${domainOf(addressOf(options.from))}>`,
+    headers: unsubscribe ? { ...unsubscribe.headers } : {},
   };
 }
 
@@ -57,6 +55,7 @@ interface AlertView {
   published: string | undefined;
   summary: string;
   topics: { label: string; score: number; matched: string[] }[];
+  others: { source: string; link: string | undefined }[];
 }
 
 function viewOf(message: DeliveryMessage): AlertView {
@@ -68,6 +67,7 @@ function viewOf(message: DeliveryMessage): AlertView {
     published: item.published ? formatDate(item.published) : undefined,
     summary: item.summary.trim(),
     topics: message.topics.map((match) => ({ label: match.label, score: match.score, matched: matchedTexts(match.matched) })),
+    others: alsoReportedBy(message).map((other) => ({ source: other.source, link: safeHttpUrl(other.link) })),
   };
 }
 
@@ -76,21 +76,20 @@ function whyLine(topic: AlertView['topics'][number]): string {
   return `${topic.label} (score ${topic.score.toFixed(2)})${matched}`;
 }
 
-function renderText(view: AlertView, unsubscribeUrl: string | undefined): string {
+function renderText(view: AlertView, unsubscribe: Unsubscribe | undefined): string {
   const lines = [view.title, ''];
   const byline = [view.source, view.published].filter(Boolean).join(' · ');
   if (byline) lines.push(byline);
   if (view.link) lines.push(view.link);
   if (view.summary) lines.push('', view.summary);
+  if (view.others.length > 0) lines.push('', `Also reported by ${view.others.map((o) => o.source).join(', ')}`);
   lines.push('', 'Why you got this:', ...view.topics.map((topic) => `- ${whyLine(topic)}`));
-  lines.push('', '-- ', 'You receive this because you subscribed to these topics on news-alerts.');
-  if (unsubscribeUrl) lines.push(`Unsubscribe: ${unsubscribeUrl}`);
+  lines.push('', '-- ', FOOTER);
+  lines.push(...footerTextLines(unsubscribe));
   return `${lines.join('\n')}\n`;
 }
 
-const font = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
-
-function renderHtml(view: AlertView, unsubscribeUrl: string | undefined): string {
+function renderHtml(view: AlertView, unsubscribe: Unsubscribe | undefined): string {
   const title = escapeHtml(view.title);
   const heading = view.link ? `<a href="${escapeHtml(view.link)}" style="color:#0b57d0;text-decoration:none">${title}</a>` : title;
   const byline = [view.source, view.published].filter(Boolean).map((part) => escapeHtml(part!)).join(' &middot; ');
@@ -101,71 +100,27 @@ function renderHtml(view: AlertView, unsubscribeUrl: string | undefined): string
       return `<li style="margin:0 0 4px 0"><strong>${escapeHtml(topic.label)}</strong> (score ${topic.score.toFixed(2)})${matched}</li>`;
     })
     .join('');
-  const unsubscribe = unsubscribeUrl
-    ? ` <a href="${escapeHtml(unsubscribeUrl)}" style="color:#52525b">Unsubscribe</a>.`
-    : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<title>${title}</title>
-<style>@media (max-width: 620px) { .container { width: 100% !important; } .content { padding: 16px !important; } }</style>
-</head>
-<body style="margin:0;padding:0;background:#f4f4f5">
-<div style="display:none;max-height:0;overflow:hidden">${escapeHtml(truncate(view.summary || view.title, 140))}</div>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f4f5">
-<tr><td align="center" style="padding:16px 8px">
-<table role="presentation" class="container" width="600" cellpadding="0" cellspacing="0" border="0" style="width:600px;max-width:100%;background:#ffffff;border:1px solid #e4e4e7;border-radius:6px">
-<tr><td class="content" style="padding:24px;${font};font-size:16px;line-height:1.5;color:#18181b">
-<p style="margin:0 0 8px 0;font-size:13px;color:#52525b;text-transform:uppercase;letter-spacing:0.04em">${labels}</p>
-<h1 style="margin:0 0 8px 0;font-size:22px;line-height:1.3">${heading}</h1>
-${byline ? `<p style="margin:0 0 16px 0;font-size:14px;color:#52525b">${byline}</p>` : ''}
-${view.summary ? `<p style="margin:0 0 16px 0">${escapeHtml(view.summary)}</p>` : ''}
-${view.link ? `<p style="margin:0 0 16px 0"><a href="${escapeHtml(view.link)}" style="color:#0b57d0">Read the full story</a></p>` : ''}
-<p style="margin:16px 0 4px 0;font-size:14px;font-weight:bold">Why you got this</p>
-<ul style="margin:0;padding:0 0 0 20px;font-size:14px;color:#3f3f46">${why}</ul>
-</td></tr>
-<tr><td style="padding:16px 24px;border-top:1px solid #e4e4e7;${font};font-size:12px;line-height:1.5;color:#71717a">
-You receive this because you subscribed to these topics on news-alerts.${unsubscribe}
-</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-`;
+  const content = [
+    `<p style="margin:0 0 8px 0;font-size:13px;color:#52525b;text-transform:uppercase;letter-spacing:0.04em">${labels}</p>`,
+    `<h1 style="margin:0 0 8px 0;font-size:22px;line-height:1.3">${heading}</h1>`,
+    byline ? `<p style="margin:0 0 16px 0;font-size:14px;color:#52525b">${byline}</p>` : '',
+    view.summary ? `<p style="margin:0 0 16px 0">${escapeHtml(view.summary)}</p>` : '',
+    view.link ? `<p style="margin:0 0 16px 0"><a href="${escapeHtml(view.link)}" style="color:#0b57d0">Read the full story</a></p>` : '',
+    view.others.length > 0 ? `<p style="margin:0 0 16px 0;font-size:14px;color:#52525b">Also reported by ${view.others.map(otherHtml).join(', ')}</p>` : '',
+    '<p style="margin:16px 0 4px 0;font-size:14px;font-weight:bold">Why you got this</p>',
+    `<ul style="margin:0;padding:0 0 0 20px;font-size:14px;color:#3f3f46">${why}</ul>`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return emailShell({
+    title: view.title,
+    preheader: view.summary || view.title,
+    contentHtml: content,
+    footerHtml: footerHtml(FOOTER, unsubscribe?.url, unsubscribe?.manageUrl),
+  });
 }
 
-function unsubscribeLink(subscriberId: string, options: ComposeAlertEmailOptions): { url: string; token: string } | undefined {
-  if (!options.publicBaseUrl || !options.unsubscribeSecret) return undefined;
-  const token = createUnsubscribeToken(subscriberId, options.unsubscribeSecret);
-  const url = new URL('unsubscribe', options.publicBaseUrl.endsWith('/') ? options.publicBaseUrl : `${options.publicBaseUrl}/`);
-  url.searchParams.set('token', token);
-  return { url: url.href, token };
-}
-
-/** The bare address of `Name <a@b>` or `a@b`. */
-function addressOf(from: string): string {
-  const angled = /<([^<>\s]+@[^<>\s]+)>/.exec(from);
-  return (angled?.[1] ?? from).trim();
-}
-
-function domainOf(address: string): string {
-  const domain = address.split('@')[1]?.replace(/[^A-Za-z0-9.-]/g, '');
-  return domain || 'news-alerts.invalid';
-}
-
-function singleLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1).trimEnd()}…`;
-}
-
-function formatDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+function otherHtml(other: { source: string; link: string | undefined }): string {
+  const name = escapeHtml(other.source);
+  return other.link ? `<a href="${escapeHtml(other.link)}" style="color:#52525b">${name}</a>` : name;
 }

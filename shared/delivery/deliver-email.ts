@@ -5,14 +5,15 @@ import { InvalidMessageError, isRetryable } from '../runtime/errors.ts';
 import type { EventSink } from '../runtime/events.ts';
 import type { Log } from '../runtime/logger.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
-import { activeChannel } from './active-channel.ts';
+import { activeChannel, type SkipReason } from './active-channel.ts';
+import { countPermanentFailure } from './channel-health.ts';
 import { composeAlertEmail, type ComposeAlertEmailOptions } from './compose-alert-email.ts';
 import { deliveryExpiresAt } from './delivery-id.ts';
 
 export interface DeliverEmailDeps {
   deliveries: DeliveryStore;
-  /** Read at delivery time: state, current address. */
-  subscriptions: Pick<SubscriptionStore, 'getSubscriber'>;
+  /** Read at delivery time (state, current address); a channel that keeps bouncing is paused. */
+  subscriptions: Pick<SubscriptionStore, 'getSubscriber' | 'updateStatus'>;
   mailer: Mailer;
   clock: Clock;
   log: Log;
@@ -21,14 +22,16 @@ export interface DeliverEmailDeps {
 
 export type EmailDeliveryOutcome =
   | { status: 'delivered'; id: string }
-  | { status: 'skipped'; reason: 'already-sent' | 'subscriber-missing' | 'subscriber-inactive' | 'channel-removed' }
-  | { status: 'failed'; error: string };
+  | { status: 'skipped'; reason: 'already-sent' | SkipReason }
+  | { status: 'failed'; error: string; paused: boolean };
 
 /**
- * Delivers one story to one email channel. Already sent → skipped; subscriber gone, inactive or
- * channel removed → recorded and skipped; handed to the transport → recorded as sent; a permanent
- * transport rejection (see MailSendError) → recorded as failed, the message succeeds; anything
- * else is thrown for SQS to retry. The Message-ID is the same on every attempt.
+ * Delivers one story to one email channel. Already sent → skipped; subscriber gone or inactive,
+ * channel removed, paused or unsubscribed → recorded and skipped (an unsubscribe is honoured even
+ * for messages already queued); handed to the transport → recorded as sent; a permanent transport
+ * rejection (see MailSendError) → recorded as failed, the message succeeds, and the channel is
+ * paused after repeated rejections; anything else is thrown for SQS to retry. The Message-ID is
+ * the same on every attempt.
  */
 export async function deliverEmail(
   message: DeliveryMessage,
@@ -50,6 +53,7 @@ export async function deliverEmail(
   const current = activeChannel(await subscriptions.getSubscriber(subscriberId), message.channel.channelId, 'email');
   if (current.status === 'skipped') {
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: `not sent: ${current.reason}` });
+    events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, reason: current.reason });
     log.info('email delivery skipped', { deliveryKey, reason: current.reason });
     return current;
   }
@@ -65,7 +69,8 @@ export async function deliverEmail(
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: reason });
     events.emit({ type: 'delivery-failed', channel: 'email', subscriberId, storyId, error: reason, permanent: true });
     log.warn('email delivery failed permanently', { deliveryKey, error: reason });
-    return { status: 'failed', error: reason };
+    const paused = await countPermanentFailure({ subscriberId, channelId: current.channel.channelId, kind: 'email' }, reason, deps);
+    return { status: 'failed', error: reason, paused };
   }
   await deliveries.markSent(deliveryKey, { at: clock.now().toISOString() });
   events.emit({ type: 'delivered', channel: 'email', subscriberId, storyId, target: redactAddress(current.channel.address) });
@@ -74,7 +79,7 @@ export async function deliverEmail(
 }
 
 /** `a***@example.org`: enough to tell deliveries apart in logs without printing the address. */
-function redactAddress(address: string): string {
+export function redactAddress(address: string): string {
   const [local = '', domain = ''] = address.split('@');
   return `${local.slice(0, 1)}***@${domain}`;
 }

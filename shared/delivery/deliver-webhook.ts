@@ -1,21 +1,31 @@
-import { assertPublicUrl, sharedGuardedDispatcher, UrlRefusedError } from '../http/index.ts';
+import { assertPublicUrl, UrlRefusedError } from '../http/index.ts';
 import type { DeliveryMessage, WebhookChannel } from '../messages/schemas.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { InvalidMessageError } from '../runtime/errors.ts';
 import type { EventSink } from '../runtime/events.ts';
 import type { Log } from '../runtime/logger.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
+import type { Subscriber } from '../store/records.ts';
+import { webhookSecretsOf } from '../subscriptions/index.ts';
+import { activeChannel, type SkipReason } from './active-channel.ts';
+import { alsoReportedBy } from './also-reported-by.ts';
+import { countPermanentFailure, pauseChannel, type ChannelRef } from './channel-health.ts';
 import { deliveryExpiresAt, deliveryId } from './delivery-id.ts';
-import { activeChannel } from './active-channel.ts';
 import { WebhookDeliveryError } from './errors.ts';
-import { parseWebhookSecrets, WebhookSecretError, webhookSignatureHeaders } from './sign-webhook.ts';
-import { buildSlackMessage } from './slack-message.ts';
+import { errorMessage, postWebhook } from './post-webhook.ts';
+import { WebhookSecretError, webhookSignatureHeaders } from './sign-webhook.ts';
+import { createSlackSender, type SlackSender } from './slack-sender.ts';
 import { buildWebhookPayload } from './webhook-payload.ts';
+
+export { parseRetryAfter, WEBHOOK_TIMEOUT_MS, WEBHOOK_USER_AGENT } from './post-webhook.ts';
 
 export interface DeliverWebhookDeps {
   deliveries: DeliveryStore;
-  /** Where the subscriber (state, current channel, signing secret) is read: secrets never travel in messages. */
-  subscriptions: Pick<SubscriptionStore, 'getSubscriber'>;
+  /**
+   * Where the subscriber (state, current channel, signing secrets) is read — secrets never travel
+   * in messages — and where a channel whose receiver is gone is paused.
+   */
+  subscriptions: Pick<SubscriptionStore, 'getSubscriber' | 'updateStatus'>;
   fetch: typeof globalThis.fetch;
   clock: Clock;
   log: Log;
@@ -25,6 +35,11 @@ export interface DeliverWebhookDeps {
    * Otherwise the SSRF guard checks the URL first and again on the connection's own DNS lookup.
    */
   allowPrivateNetwork: boolean;
+  /**
+   * Paces and batches Slack posts per webhook URL. Pass one sender for all the messages of a
+   * handler (deliveries of one batch then share messages); one is created per call otherwise.
+   */
+  slack?: SlackSender;
 }
 
 export interface DeliverWebhookOptions {
@@ -34,20 +49,25 @@ export interface DeliverWebhookOptions {
 
 export type WebhookDeliveryOutcome =
   | { status: 'delivered'; httpStatus: number }
-  | { status: 'skipped'; reason: 'already-sent' | 'subscriber-missing' | 'subscriber-inactive' | 'channel-removed' }
-  | { status: 'failed'; error: string };
-
-export const WEBHOOK_TIMEOUT_MS = 10_000;
-export const WEBHOOK_USER_AGENT = 'news-alerts-webhooks/1';
+  | { status: 'skipped'; reason: 'already-sent' | SkipReason }
+  | { status: 'failed'; error: string; paused: boolean };
 
 /**
  * Delivers one story to one webhook channel, at most once per deliveryKey as far as our records
  * go (a resend after an unconfirmed attempt carries the same `webhook-id`).
  *
- * Outcomes: already sent → skipped; subscriber gone, inactive or channel removed → recorded and
- * skipped; 2xx → recorded as sent; 408 / 429 / 5xx / network error / timeout → a retryable
- * {@link WebhookDeliveryError} is thrown (SQS redelivers, then the DLQ); any other answer, a
- * refused target or a bad secret → recorded as a permanent failure and the message succeeds.
+ * Outcomes: already sent → skipped; subscriber gone or inactive, channel removed, paused or
+ * unsubscribed → recorded and skipped; 2xx → recorded as sent; 408 / 429 / 5xx / network error /
+ * timeout → a retryable {@link WebhookDeliveryError} is thrown (the consumer delays the retry,
+ * then SQS dead-letters it); any other answer → recorded as a permanent failure and the message
+ * succeeds. The channel is paused, with the reason stored, when the receiver says it is gone
+ * (410; for Slack also 404 and 403 invalid_token / channel_not_found), when the target is refused
+ * by the SSRF guard or cannot be signed for, and after repeated permanent failures.
+ *
+ * Slack channels (format `slack`, or a hooks.slack.com URL) get Block Kit through the
+ * {@link SlackSender}: one message per second per webhook at most, stories that queued up sent
+ * together. JSON channels get the version 1 payload signed per Standard Webhooks with every
+ * secret the subscriber holds (two during a rotation).
  */
 export async function deliverWebhook(
   message: DeliveryMessage,
@@ -60,6 +80,7 @@ export async function deliverWebhook(
     throw new InvalidMessageError(`webhook delivery failed: channel is ${message.channel.kind} (delivery ${deliveryKey})`);
   }
   const who = `subscriber ${subscriberId}, channel ${message.channel.channelId}`;
+  const ref: ChannelRef = { subscriberId, channelId: message.channel.channelId, kind: 'webhook' };
 
   const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()));
   if (claim === 'sent') {
@@ -71,43 +92,81 @@ export async function deliverWebhook(
   const current = activeChannel(subscriber, message.channel.channelId, 'webhook');
   if (current.status === 'skipped') {
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: `not sent: ${current.reason}` });
+    events.emit({ type: 'delivery-skipped', channel: 'webhook', subscriberId, storyId, reason: current.reason });
     log.info('webhook delivery skipped', { deliveryKey, reason: current.reason });
     return current;
   }
   const channel = current.channel;
 
-  const permanentFailure = async (error: string): Promise<WebhookDeliveryOutcome> => {
+  const fail = async (error: string, pause: 'now' | 'if-repeated'): Promise<WebhookDeliveryOutcome> => {
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error });
     events.emit({ type: 'delivery-failed', channel: 'webhook', subscriberId, storyId, error, permanent: true });
     log.warn('webhook delivery failed permanently', { deliveryKey, error });
-    return { status: 'failed', error };
+    let paused = false;
+    if (pause === 'now') {
+      await pauseChannel(ref, error, deps);
+      paused = true;
+    } else {
+      paused = await countPermanentFailure(ref, error, deps);
+    }
+    return { status: 'failed', error, paused };
   };
 
   let target: URL;
   try {
     target = await assertPublicUrl(channel.url, { allowPrivateNetwork: deps.allowPrivateNetwork });
   } catch (error) {
-    if (error instanceof UrlRefusedError) return permanentFailure(`webhook target refused: ${error.reason} (${who})`);
+    if (error instanceof UrlRefusedError) return fail(`webhook target refused: ${error.reason} (${who})`, 'now');
     // DNS trouble is usually passing: let SQS try again.
     throw new WebhookDeliveryError(`webhook delivery failed: ${errorMessage(error)} (${who})`, { retryable: true, cause: error });
   }
 
-  let request: { body: string; headers: Record<string, string> };
-  try {
-    request = buildRequest(message, channel, target, subscriber?.webhookSecret, clock.now());
-  } catch (error) {
-    if (error instanceof WebhookSecretError) return permanentFailure(`${error.message} (${who})`);
-    throw error;
+  const delivered = async (httpStatus: number, stories?: number): Promise<WebhookDeliveryOutcome> => {
+    await deliveries.markSent(deliveryKey, { at: clock.now().toISOString(), status: httpStatus });
+    events.emit({
+      type: 'delivered',
+      channel: 'webhook',
+      subscriberId,
+      storyId,
+      target: target.host,
+      ...(stories !== undefined && stories > 1 ? { stories } : {}),
+    });
+    log.info('webhook delivered', { deliveryKey, host: target.host, status: httpStatus });
+    return { status: 'delivered', httpStatus };
+  };
+
+  if (isSlackTarget(channel, target)) {
+    // Slack incoming webhooks authenticate by their secret URL; they ignore signature headers.
+    const slack = deps.slack ?? createSlackSender(deps, options);
+    const outcome = await slack.send(target, { item: message.item, topics: message.topics, alsoReportedBy: alsoReportedBy(message) }, who);
+    switch (outcome.kind) {
+      case 'ok':
+        return delivered(outcome.httpStatus, outcome.stories);
+      case 'gone':
+      case 'refused':
+        return fail(outcome.error, 'now');
+      case 'rejected':
+        return fail(outcome.error, 'if-repeated');
+    }
   }
 
-  const status = await post(target, request, deps, options.timeoutMs ?? WEBHOOK_TIMEOUT_MS, who);
-  if (status.ok) {
-    await deliveries.markSent(deliveryKey, { at: clock.now().toISOString(), status: status.httpStatus });
-    events.emit({ type: 'delivered', channel: 'webhook', subscriberId, storyId, target: target.host });
-    log.info('webhook delivered', { deliveryKey, host: target.host, status: status.httpStatus });
-    return { status: 'delivered', httpStatus: status.httpStatus };
+  let request: { body: string; headers: Record<string, string> };
+  try {
+    request = signedRequest(message, subscriber!, clock.now());
+  } catch (error) {
+    if (error instanceof WebhookSecretError) return fail(`${error.message} (${who})`, 'now');
+    throw error;
   }
-  return permanentFailure(status.error);
+  const outcome = await postWebhook(target, request, deps, { who, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+  switch (outcome.kind) {
+    case 'ok':
+      return delivered(outcome.httpStatus);
+    case 'refused':
+      return fail(outcome.error, 'now');
+    case 'rejected':
+      // 410 Gone: the receiver tells us the endpoint will not come back.
+      return fail(outcome.error, outcome.httpStatus === 410 ? 'now' : 'if-repeated');
+  }
 }
 
 /** Slack's incoming webhooks get the Slack form even when the subscriber left the format at `json`. */
@@ -115,97 +174,17 @@ export function isSlackTarget(channel: WebhookChannel, target: URL): boolean {
   return channel.format === 'slack' || target.hostname === 'hooks.slack.com';
 }
 
-function buildRequest(
-  message: DeliveryMessage,
-  channel: WebhookChannel,
-  target: URL,
-  secretValue: string | undefined,
-  now: Date,
-): { body: string; headers: Record<string, string> } {
-  const base = { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT };
-  if (isSlackTarget(channel, target)) {
-    // Slack incoming webhooks authenticate by their secret URL; they ignore signature headers.
-    return { body: JSON.stringify(buildSlackMessage(message)), headers: base };
-  }
-  const secrets = parseWebhookSecrets(secretValue);
+/** The version 1 JSON body and its Standard Webhooks headers, signed with every secret held. */
+function signedRequest(message: DeliveryMessage, subscriber: Subscriber, now: Date): { body: string; headers: Record<string, string> } {
+  const secrets = webhookSecretsOf(subscriber);
   if (secrets.length === 0) throw new WebhookSecretError('webhook signing failed: the subscriber has no webhookSecret');
   const body = JSON.stringify(buildWebhookPayload(message, now));
-  const signature = webhookSignatureHeaders({
+  const headers = webhookSignatureHeaders({
     id: deliveryId(message.deliveryKey),
     timestamp: Math.floor(now.getTime() / 1000),
     body,
     secrets,
   });
-  return { body, headers: { ...base, ...signature } };
+  return { body, headers };
 }
 
-type PostResult = { ok: true; httpStatus: number } | { ok: false; error: string };
-
-/** POSTs once; returns 2xx or a permanent failure, throws the retryable ones. */
-async function post(
-  target: URL,
-  request: { body: string; headers: Record<string, string> },
-  deps: Pick<DeliverWebhookDeps, 'fetch' | 'clock' | 'allowPrivateNetwork'>,
-  timeoutMs: number,
-  who: string,
-): Promise<PostResult> {
-  const init: RequestInit & { dispatcher?: unknown } = {
-    method: 'POST',
-    headers: request.headers,
-    body: request.body,
-    // A redirect could lead anywhere; receivers must answer directly.
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
-    // The connection's own DNS lookup is guarded too, so a name that changes address after the
-    // check (DNS rebinding) is still refused.
-    ...(deps.allowPrivateNetwork ? {} : { dispatcher: sharedGuardedDispatcher() }),
-  };
-  let response: Response;
-  try {
-    response = await deps.fetch(target, init);
-  } catch (error) {
-    const refused = error instanceof Error && error.cause instanceof UrlRefusedError ? error.cause : undefined;
-    if (refused) return { ok: false, error: `webhook target refused: ${refused.reason} (${who})` };
-    const why = isTimeout(error) ? `timed out after ${timeoutMs / 1000} s` : `network error: ${errorMessage(error)}`;
-    throw new WebhookDeliveryError(`webhook delivery failed: ${why} (${who}, host ${target.host})`, {
-      retryable: true,
-      cause: error,
-    });
-  }
-  // The body is never read: we only need the status, and it must not end up in logs.
-  await response.body?.cancel().catch(() => undefined);
-
-  const httpStatus = response.status;
-  if (httpStatus >= 200 && httpStatus < 300) return { ok: true, httpStatus };
-  if (httpStatus === 408 || httpStatus === 429 || httpStatus >= 500) {
-    const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), deps.clock.now());
-    throw new WebhookDeliveryError(`webhook delivery failed: HTTP ${httpStatus} (${who}, host ${target.host})`, {
-      retryable: true,
-      status: httpStatus,
-      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-    });
-  }
-  const why = httpStatus >= 300 && httpStatus < 400 ? `HTTP ${httpStatus} redirect (not followed)` : `HTTP ${httpStatus}`;
-  return { ok: false, error: `webhook delivery failed: ${why} (${who}, host ${target.host})` };
-}
-
-/** `Retry-After` as seconds from now: either delta-seconds or an HTTP date; undefined if absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: Date): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
-
-function errorMessage(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // undici reports "fetch failed" and keeps the reason (ECONNREFUSED, ...) in `cause`.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
-}

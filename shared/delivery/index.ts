@@ -1,19 +1,44 @@
 /**
  * Delivery: one story to one channel of one subscriber, by signed webhook (JSON or Slack) or
- * email, idempotent per deliveryKey. Handlers and the CLI import from here.
+ * email, idempotent per deliveryKey, with retry timing, channel pausing and unsubscribe tokens.
+ * Handlers and the CLI import from here.
  */
 export { deliverWebhook, isSlackTarget, parseRetryAfter, WEBHOOK_TIMEOUT_MS, WEBHOOK_USER_AGENT } from './deliver-webhook.ts';
 export type { DeliverWebhookDeps, DeliverWebhookOptions, WebhookDeliveryOutcome } from './deliver-webhook.ts';
-export { deliverEmail } from './deliver-email.ts';
+export { deliverEmail, redactAddress } from './deliver-email.ts';
 export type { DeliverEmailDeps, EmailDeliveryOutcome } from './deliver-email.ts';
 export { composeAlertEmail } from './compose-alert-email.ts';
 export type { ComposeAlertEmailOptions } from './compose-alert-email.ts';
+export { addressOf, domainOf, emailShell, footerHtml, formatDate, unsubscribeFor } from './email-parts.ts';
+export type { Unsubscribe, UnsubscribeOptions } from './email-parts.ts';
 export { buildWebhookPayload, exampleDeliveryMessage, exampleWebhookPayload, matchedTexts } from './webhook-payload.ts';
 export type { WebhookPayloadV1 } from './webhook-payload.ts';
-export { buildSlackMessage, escapeSlack, slackLink } from './slack-message.ts';
-export type { SlackBlock, SlackMessage } from './slack-message.ts';
+export {
+  buildSlackBatchMessage,
+  buildSlackMessage,
+  checkSlackLimits,
+  escapeSlack,
+  MAX_STORIES_PER_SLACK_MESSAGE,
+  SLACK_LIMITS,
+  slackLink,
+} from './slack-message.ts';
+export type { SlackBlock, SlackMessage, SlackStory } from './slack-message.ts';
+export { createSlackSender } from './slack-sender.ts';
+export type { SlackOutcome, SlackSender, SlackSenderOptions } from './slack-sender.ts';
 export { decodeWebhookSecret, parseWebhookSecrets, signWebhook, WebhookSecretError, webhookSignatureHeaders } from './sign-webhook.ts';
 export { createUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.ts';
+export type { UnsubscribeTarget } from './unsubscribe-token.ts';
 export { DELIVERY_RETENTION_DAYS, deliveryExpiresAt, deliveryId } from './delivery-id.ts';
 export { WebhookDeliveryError } from './errors.ts';
 export { escapeHtml, safeHttpUrl } from './escape-html.ts';
+export { DEFAULT_RETRY_POLICY, deferRetry, retryDelaySeconds } from './retry-policy.ts';
+export type { DeferRetryDeps, FailedAttempt, RetryPolicy } from './retry-policy.ts';
+export { countPermanentFailure, pauseChannel, REPEATED_FAILURE_THRESHOLD, REPEATED_FAILURE_WINDOW_SECONDS } from './channel-health.ts';
+export type { ChannelHealthDeps, ChannelRef } from './channel-health.ts';
+export { activeChannel } from './active-channel.ts';
+export type { ActiveChannel, SkipReason } from './active-channel.ts';
+export { previewUnsubscribe, unsubscribeChannel } from './unsubscribe.ts';
+export type { UnsubscribeDeps, UnsubscribeOutcome, UnsubscribePreview } from './unsubscribe.ts';
+export { alsoReportedBy } from './also-reported-by.ts';
+export { createUnsubscribeRoutes } from './unsubscribe-routes.ts';
+export type { UnsubscribeRequest, UnsubscribeResponse } from './unsubscribe-routes.ts';

@@ -3,9 +3,12 @@ import { safeHttpUrl } from './escape-html.ts';
 import { matchedTexts } from './webhook-payload.ts';
 
 /**
- * The Slack form of a delivery: a Block Kit message for an incoming webhook, with a plain `text`
- * fallback (notifications, clients without blocks). Slack's mrkdwn only needs `&`, `<` and `>`
- * escaped; escaping them also defuses hostile titles such as `<!channel>` or `<script>`.
+ * The Slack form of deliveries: a Block Kit message for an incoming webhook, with a plain `text`
+ * fallback (notifications, clients without blocks). One story, or several when they queued up for
+ * the same webhook (Slack allows one message per second per webhook). Slack's mrkdwn only needs
+ * `&`, `<` and `>` escaped; escaping them also defuses hostile titles such as `<!channel>` or
+ * `<script>`. Every size stays inside Block Kit's structural limits ({@link SLACK_LIMITS}), which
+ * {@link checkSlackLimits} verifies.
  */
 
 export interface SlackMessage {
@@ -16,13 +19,39 @@ export interface SlackMessage {
 }
 
 export type SlackBlock =
+  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: boolean } }
   | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
   | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
   | { type: 'divider' };
 
-/** Block Kit caps a section's text at 3,000 characters; we stay well inside. */
-const SUMMARY_LIMIT = 600;
+/** Slack's documented limits for messages (and a margin under its undocumented total). */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  contextElements: 10,
+  contextElementText: 3000,
+  headerText: 150,
+  /** Slack truncates longer `text`; we keep the fallback short. */
+  fallbackText: 3000,
+  /** Sum of all block texts: Slack refuses messages near 13,000 (`msg_blocks_too_long`). */
+  totalBlockText: 12_000,
+} as const;
+
+/** Most stories in one message: 5 blocks each plus a header stays far inside 50 blocks. */
+export const MAX_STORIES_PER_SLACK_MESSAGE = 6;
+
 const TITLE_LIMIT = 300;
+const SUMMARY_LIMIT = 600;
+const WHY_LIMIT = 600;
+const ALSO_LIMIT = 400;
+
+/** One story as the Slack message shows it. */
+export interface SlackStory {
+  item: DeliveryMessage['item'];
+  topics: DeliveryMessage['topics'];
+  /** Other outlets that reported the story. */
+  alsoReportedBy?: { source: string; link: string | null }[];
+}
 
 /** Escapes the three characters Slack's mrkdwn treats as control characters. */
 export function escapeSlack(text: string): string {
@@ -43,33 +72,134 @@ export function slackLink(url: string | null, label: string): string {
 }
 
 /** Builds the Block Kit message of one delivery. */
-export function buildSlackMessage(message: DeliveryMessage): SlackMessage {
-  const { item } = message;
-  const title = truncate(item.title.trim() || '(untitled)', TITLE_LIMIT);
-  const byline = [item.source, item.published ? formatDate(item.published) : undefined].filter(Boolean).join(' · ');
-  const reasons = message.topics.map((match) => {
-    const matched = matchedTexts(match.matched);
-    const why = matched.length > 0 ? ` — matched: ${matched.map(escapeSlack).join(', ')}` : '';
-    return `*${escapeSlack(match.label)}* (${match.score.toFixed(2)})${why}`;
+export function buildSlackMessage(message: DeliveryMessage | SlackStory): SlackMessage {
+  return buildSlackBatchMessage([message]);
+}
+
+/**
+ * Builds one Block Kit message for several stories (at most
+ * {@link MAX_STORIES_PER_SLACK_MESSAGE}; more is a programming error).
+ */
+export function buildSlackBatchMessage(stories: SlackStory[]): SlackMessage {
+  if (stories.length === 0 || stories.length > MAX_STORIES_PER_SLACK_MESSAGE) {
+    throw new RangeError(`slack message failed: ${stories.length} stories, expected 1–${MAX_STORIES_PER_SLACK_MESSAGE}`);
+  }
+  const blocks: SlackBlock[] = [];
+  if (stories.length > 1) {
+    blocks.push({ type: 'header', text: { type: 'plain_text', text: `${stories.length} new stories on your topics`, emoji: false } });
+  }
+  stories.forEach((story, index) => {
+    if (index > 0) blocks.push({ type: 'divider' });
+    blocks.push(...storyBlocks(story));
   });
 
-  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${slackLink(item.link, title)}*` } }];
-  if (byline) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(byline) }] });
-  const summary = item.summary.trim();
-  if (summary) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(truncate(summary, SUMMARY_LIMIT)) } });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: reasons.join('\n') }] });
-
-  const topicLabels = message.topics.map((match) => match.label).join(', ');
-  return {
-    text: escapeSlack(`[${topicLabels}] ${title}${item.source ? ` (${item.source})` : ''}`),
+  const titles = stories.map((story) => titleOf(story));
+  const fallback =
+    stories.length === 1
+      ? `[${stories[0]!.topics.map((match) => match.label).join(', ')}] ${titles[0]}${stories[0]!.item.source ? ` (${stories[0]!.item.source})` : ''}`
+      : `${stories.length} new stories: ${titles.join(' · ')}`;
+  const message: SlackMessage = {
+    text: truncate(escapeSlack(fallback), SLACK_LIMITS.fallbackText),
     blocks,
     unfurl_links: false,
     unfurl_media: false,
   };
+  return fitTotal(message);
+}
+
+function storyBlocks(story: SlackStory): SlackBlock[] {
+  const { item } = story;
+  const byline = [item.source, item.published ? formatDate(item.published) : undefined].filter(Boolean).join(' · ');
+  const reasons = story.topics.map((match) => {
+    const matched = matchedTexts(match.matched);
+    const why = matched.length > 0 ? ` — matched: ${matched.map(escapeSlack).join(', ')}` : '';
+    return `*${escapeSlack(match.label)}* (${match.score.toFixed(2)})${why}`;
+  });
+  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${slackLink(item.link, titleOf(story))}*` } }];
+  if (byline) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(truncate(byline, 200)) }] });
+  const summary = item.summary.trim();
+  if (summary) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(truncate(summary, SUMMARY_LIMIT)) } });
+  const context = [{ type: 'mrkdwn' as const, text: truncateEscaped(reasons.join('\n'), WHY_LIMIT) }];
+  const others = (story.alsoReportedBy ?? []).filter((other) => other.source.trim() !== '');
+  if (others.length > 0) {
+    const list = others.map((other) => slackLink(other.link, truncate(other.source.trim(), 80)));
+    context.push({ type: 'mrkdwn', text: truncateEscaped(`Also reported by ${list.join(', ')}`, ALSO_LIMIT) });
+  }
+  blocks.push({ type: 'context', elements: context });
+  return blocks;
+}
+
+function titleOf(story: SlackStory): string {
+  return truncate(story.item.title.replace(/\s+/g, ' ').trim() || '(untitled)', TITLE_LIMIT);
+}
+
+/** Shortens the longest texts (summaries first) until the message's total fits. */
+function fitTotal(message: SlackMessage): SlackMessage {
+  while (totalBlockText(message.blocks) > SLACK_LIMITS.totalBlockText) {
+    const longest = message.blocks
+      .filter((block): block is Extract<SlackBlock, { type: 'section' }> => block.type === 'section')
+      .sort((a, b) => b.text.text.length - a.text.text.length)[0];
+    if (!longest || longest.text.text.length <= 100) break;
+    longest.text.text = truncateEscaped(longest.text.text, Math.floor(longest.text.text.length / 2));
+  }
+  return message;
+}
+
+function totalBlockText(blocks: SlackBlock[]): number {
+  let total = 0;
+  for (const block of blocks) {
+    if (block.type === 'section' || block.type === 'header') total += block.text.text.length;
+    if (block.type === 'context') for (const element of block.elements) total += element.text.length;
+  }
+  return total;
+}
+
+/**
+ * The Block Kit structural rules this message breaks (empty when it is fine): block count,
+ * text lengths, context elements, empty texts. Used by tests and as a guard before sending.
+ */
+export function checkSlackLimits(message: SlackMessage): string[] {
+  const problems: string[] = [];
+  if (message.text.length === 0) problems.push('text fallback is empty');
+  if (message.text.length > SLACK_LIMITS.fallbackText) problems.push(`text is ${message.text.length} characters`);
+  if (message.blocks.length > SLACK_LIMITS.blocks) problems.push(`${message.blocks.length} blocks`);
+  message.blocks.forEach((block, i) => {
+    if (block.type === 'section') {
+      if (block.text.text.length === 0) problems.push(`block ${i}: empty section`);
+      if (block.text.text.length > SLACK_LIMITS.sectionText) problems.push(`block ${i}: section text is ${block.text.text.length} characters`);
+    }
+    if (block.type === 'header' && block.text.text.length > SLACK_LIMITS.headerText) {
+      problems.push(`block ${i}: header text is ${block.text.text.length} characters`);
+    }
+    if (block.type === 'context') {
+      if (block.elements.length === 0 || block.elements.length > SLACK_LIMITS.contextElements) {
+        problems.push(`block ${i}: context has ${block.elements.length} elements`);
+      }
+      for (const element of block.elements) {
+        if (element.text.length === 0 || element.text.length > SLACK_LIMITS.contextElementText) {
+          problems.push(`block ${i}: context element text is ${element.text.length} characters`);
+        }
+      }
+    }
+  });
+  const total = totalBlockText(message.blocks);
+  if (total > SLACK_LIMITS.totalBlockText) problems.push(`blocks hold ${total} characters in all`);
+  return problems;
 }
 
 function truncate(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 1).trimEnd()}…`;
+}
+
+/** Truncates already-escaped mrkdwn without cutting an entity (`&amp;`) or a link (`<…|…>`) in half. */
+function truncateEscaped(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  let cut = text.slice(0, limit - 1);
+  const openLink = cut.lastIndexOf('<');
+  if (openLink > cut.lastIndexOf('>')) cut = cut.slice(0, openLink);
+  const amp = cut.lastIndexOf('&');
+  if (amp > -1 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  return `${cut.trimEnd()}…`;
 }
 
 function formatDate(iso: string): string {

@@ -61,7 +61,12 @@ export function buildWebhookPayload(message: DeliveryMessage, sentAt: Date): Web
       source: item.source,
       summary: item.summary,
     },
-    items: [{ source: item.source, link: item.link, title: item.title, published: item.published }],
+    items: [
+      { source: item.source, link: item.link, title: item.title, published: item.published },
+      ...(message.storyMembers ?? [])
+        .filter((member) => member.itemKey !== item.itemKey)
+        .map((member) => ({ source: member.source, link: member.link, title: member.title, published: member.published })),
+    ],
     topics: message.topics.map((match) => ({
       topic: match.topic,
       label: match.label,

@@ -1,6 +1,7 @@
+import { analyse } from 'chardet';
 import iconv from 'iconv-lite';
 
-export type CharsetSource = 'bom' | 'content-type' | 'xml-declaration' | 'default';
+export type CharsetSource = 'bom' | 'content-type' | 'xml-declaration' | 'sniffed' | 'default';
 
 export interface DecodedFeed {
   text: string;
@@ -19,15 +20,30 @@ const WINDOWS_1252_ALIASES = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'l1',
 /** Characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF): dropped so one stray byte does not fail the feed. */
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** C1 controls: never text in a feed, but windows-1252 punctuation mis-encoded as Unicode code points. */
+const C1_CONTROLS = /[\u0080-\u009F]/g;
+const WINDOWS_1252_HIGH = iconv.decode(Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i)), 'windows-1252');
+
+/** Bytes scanned when sniffing the charset of an undeclared body. */
+const SNIFF_BYTES = 64 * 1024;
+/** chardet confidence (0–100) needed before its guess beats windows-1252. */
+const SNIFF_CONFIDENCE = 30;
+
 /**
  * Decodes a feed's bytes to text. The charset comes from, in order: a byte-order mark, the
- * Content-Type `charset` parameter, the XML declaration's `encoding`, else UTF-8. Unknown labels
- * fall through to the next source. Invalid byte sequences become U+FFFD; the BOM is removed.
+ * Content-Type `charset` parameter, the XML declaration's `encoding` (and the byte pattern of a
+ * BOM-less UTF-16/32 declaration), else UTF-8 — unless the bytes are not UTF-8 at all, in which
+ * case chardet's guess (KOI8-R, EUC-KR, Shift_JIS…) or windows-1252. Unknown labels fall
+ * through to the next source. Invalid byte sequences become U+FFFD; the BOM is removed; C1
+ * control characters are read as the windows-1252 punctuation they almost always are.
  */
 export function decodeFeed(body: Uint8Array, contentType?: string | null): DecodedFeed {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const { charset, source } = detectCharset(bytes, contentType);
-  const text = iconv.decode(bytes, charset, { stripBOM: true }).replace(XML_FORBIDDEN, '');
+  const text = iconv
+    .decode(bytes, charset, { stripBOM: true })
+    .replace(XML_FORBIDDEN, '')
+    .replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
   return { text, charset, source };
 }
 
@@ -37,16 +53,38 @@ export function detectCharset(bytes: Buffer, contentType?: string | null): { cha
   if (fromBom) return { charset: fromBom, source: 'bom' };
   const fromHeader = usable(charsetFromContentType(contentType));
   if (fromHeader) return { charset: fromHeader, source: 'content-type' };
+  const fromPattern = charsetFromBytePattern(bytes);
+  if (fromPattern) return { charset: fromPattern, source: 'xml-declaration' };
   const fromDeclaration = usable(charsetFromXmlDeclaration(bytes));
   if (fromDeclaration) return { charset: fromDeclaration, source: 'xml-declaration' };
+  if (!looksLikeUtf8(bytes)) return { charset: sniffLegacyCharset(bytes), source: 'sniffed' };
   return { charset: 'utf-8', source: 'default' };
 }
 
 function charsetFromBom(bytes: Buffer): string | undefined {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0x00 && bytes[1] === 0x00 && bytes[2] === 0xfe && bytes[3] === 0xff) return 'utf-32be';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0x00 && bytes[3] === 0x00) return 'utf-32le';
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
   return undefined;
+}
+
+/** `<?` in UTF-16/32 without a BOM (XML 1.0 Appendix F). */
+function charsetFromBytePattern(bytes: Buffer): string | undefined {
+  const head = [...bytes.subarray(0, 4)].join(',');
+  switch (head) {
+    case '0,0,0,60':
+      return 'utf-32be';
+    case '60,0,0,0':
+      return 'utf-32le';
+    case '0,60,0,63':
+      return 'utf-16be';
+    case '60,0,63,0':
+      return 'utf-16le';
+    default:
+      return undefined;
+  }
 }
 
 function charsetFromContentType(contentType: string | null | undefined): string | undefined {
@@ -59,8 +97,8 @@ function charsetFromXmlDeclaration(bytes: Buffer): string | undefined {
   const head = bytes.subarray(0, 512).toString('latin1');
   const match = head.match(/^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/);
   const label = match?.[1];
-  // A UTF-16 declaration found by reading bytes as ASCII is wrong about those bytes.
-  if (label && /^utf-?16/i.test(label)) return undefined;
+  // A UTF-16/32 declaration found by reading bytes as ASCII is wrong about those bytes.
+  if (label && /^utf-?(16|32)/i.test(label)) return undefined;
   return label;
 }
 
@@ -70,4 +108,38 @@ function usable(label: string | undefined): string | undefined {
   if (!normalized) return undefined;
   if (WINDOWS_1252_ALIASES.has(normalized)) return 'windows-1252';
   return iconv.encodingExists(normalized) ? normalized : undefined;
+}
+
+/**
+ * Whether undeclared bytes read as UTF-8: no high bytes at all, or valid multi-byte sequences
+ * that outnumber the invalid ones (a UTF-8 feed with one stray Latin-1 byte stays UTF-8).
+ */
+function looksLikeUtf8(bytes: Buffer): boolean {
+  const end = Math.min(bytes.length, SNIFF_BYTES);
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    const length = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let ok = length > 0 && i + length <= bytes.length;
+    for (let k = 1; ok && k < length; k++) ok = (bytes[i + k]! & 0xc0) === 0x80;
+    if (ok) {
+      valid++;
+      i += length - 1;
+    } else {
+      invalid++;
+    }
+  }
+  return invalid === 0 || valid > invalid * 4;
+}
+
+/** chardet's best guess among charsets iconv-lite decodes, when confident; else windows-1252. */
+function sniffLegacyCharset(bytes: Buffer): string {
+  for (const match of analyse(bytes.subarray(0, SNIFF_BYTES))) {
+    if (match.confidence < SNIFF_CONFIDENCE) break;
+    const name = usable(match.name);
+    if (name && name !== 'utf-8') return name;
+  }
+  return 'windows-1252';
 }

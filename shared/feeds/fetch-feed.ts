@@ -11,6 +11,7 @@ import {
   FeedTooLargeError,
   FeedUrlRefusedError,
 } from './errors.ts';
+import { retryAfterSeconds } from './schedule.ts';
 
 export interface FetchFeedOptions {
   /** Validators from the last successful fetch, for a conditional GET. */
@@ -36,7 +37,7 @@ export interface FetchFeedOptions {
 }
 
 export type FetchFeedResult =
-  | { status: 'not-modified'; finalUrl: string }
+  | { status: 'not-modified'; finalUrl: string; cacheControl?: string }
   | {
       status: 'ok';
       body: Buffer;
@@ -45,6 +46,10 @@ export type FetchFeedResult =
       lastModified?: string;
       /** The URL after redirects. */
       finalUrl: string;
+      /** Content-Location: the base of relative links when present. */
+      contentLocation?: string;
+      /** Cache-Control, for the next poll time (`max-age`). */
+      cacheControl?: string;
     };
 
 export const FEED_FETCH_DEFAULTS = {
@@ -75,6 +80,8 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
   const headers: Record<string, string> = {
     accept: 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
     'user-agent': options.userAgent ?? FEED_FETCH_DEFAULTS.userAgent,
+    // Node's fetch decodes all three but offers only gzip and deflate unless asked.
+    'accept-encoding': 'gzip, deflate, br',
   };
   if (options.etag) headers['if-none-match'] = options.etag;
   if (options.lastModified) headers['if-modified-since'] = options.lastModified;
@@ -103,11 +110,11 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
       }
       if (response.status === 304) {
         await discard(response);
-        return { status: 'not-modified', finalUrl: url.href };
+        return { status: 'not-modified', finalUrl: url.href, cacheControl: response.headers.get('cache-control') ?? undefined };
       }
       if (!response.ok) {
         await discard(response);
-        throw new FeedHttpError(response.status, response.statusText, feedUrl, retryAfterSeconds(response));
+        throw new FeedHttpError(response.status, response.statusText, feedUrl, retryAfterOf(response));
       }
       const body = await readCapped(response, maxBytes, feedUrl);
       return {
@@ -117,6 +124,8 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
         etag: response.headers.get('etag') ?? undefined,
         lastModified: response.headers.get('last-modified') ?? undefined,
         finalUrl: url.href,
+        contentLocation: response.headers.get('content-location') ?? undefined,
+        cacheControl: response.headers.get('cache-control') ?? undefined,
       };
     }
   } catch (error) {
@@ -210,13 +219,8 @@ async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => {});
 }
 
-/** Retry-After as seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterSeconds(response: Response): number | undefined {
+/** Retry-After of a 429 or 503, seconds; undefined when absent or unreadable. */
+function retryAfterOf(response: Response): number | undefined {
   if (response.status !== 429 && response.status !== 503) return undefined;
-  const value = response.headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  return retryAfterSeconds(response.headers.get('retry-after'), new Date());
 }

@@ -2,14 +2,28 @@ import { createHash } from 'node:crypto';
 import { formatZodIssues } from '../config/format-zod-issues.ts';
 import type { NewsItem } from '../messages/schemas.ts';
 import { newsItemSchema } from '../messages/schemas.ts';
-import type { FeedEntry } from './parse-feed.ts';
+import { normalizeLink } from './normalize-link.ts';
+import { parseFeedDate } from './parse-date.ts';
+import type { FeedEntry, ParsedFeed } from './parse-feed.ts';
+import type { CanonicalShape } from './read-feed-xml.ts';
 import { toPlainText, truncateText } from './plain-text.ts';
+
+export { normalizeLink } from './normalize-link.ts';
 
 /** Bounds on what one item may carry downstream (queue messages, emails). */
 export const ITEM_LIMITS = { title: 500, summary: 2000, author: 200, category: 100, categories: 20, guid: 1024 } as const;
 
-/** Characters of raw (HTML) text read per field: far more than the bounds above need. */
+/** Characters of raw (HTML) text read per field, and of plain text kept as `content`. */
 const RAW_TEXT_LIMIT = 64 * 1024;
+
+/**
+ * How an item's identity (its itemKey) is chosen:
+ * - `auto` (default): the guid / Atom id; the link for entries whose guid is missing or shared
+ *   by entries with different links (a broken CMS); else title + date;
+ * - `guid`, `link`: that field first, then the same fallbacks;
+ * - `content`: a hash of title and summary, for feeds whose ids and links change every poll.
+ */
+export type ItemIdPolicy = 'auto' | 'guid' | 'link' | 'content';
 
 export interface NormalizeContext {
   feedId: string;
@@ -17,6 +31,25 @@ export interface NormalizeContext {
   feedUrl: string;
   /** The outlet's name: the feed's title, else its host. */
   source: string;
+  idPolicy?: ItemIdPolicy;
+}
+
+/** One entry in plain terms, before it becomes a NewsItem (what `news-alerts parse` prints). */
+export interface NormalizedEntry {
+  /** guid, Atom id or RDF about, as written (trimmed; Atom ids are never rewritten). */
+  id: string | null;
+  title: string;
+  /** Absolute http(s) link: publisher URL (origLink) first, tracking parameters removed. */
+  link: string | null;
+  published: string | null;
+  updated: string | null;
+  /** Plain text of the summary (else of the content). */
+  summary: string;
+  /** Plain text of the full content, kept apart from the summary (bounded). */
+  content: string;
+  author: string | null;
+  categories: string[];
+  language: string | null;
 }
 
 /** An entry that cannot become a NewsItem; `reason` is a short code for counting. */
@@ -37,16 +70,63 @@ export interface NormalizedItems {
 }
 
 /**
- * Normalizes every entry of a feed; an entry that cannot be normalized is skipped and counted,
- * never failing the feed. Entries that normalize to the same itemKey are kept once.
+ * Reads one rss-parser entry of the canonical document (see `parseFeed`) in plain terms.
+ * Never throws: a field it cannot read is empty or null.
+ *
+ * @param shape the canonical shape the entry came from: its dates sit in different fields.
  */
-export function normalizeItems(entries: readonly FeedEntry[], context: NormalizeContext): NormalizedItems {
+export function normalizeEntry(entry: FeedEntry, feedUrl: string | undefined, shape: CanonicalShape = 'rss'): NormalizedEntry {
+  const id = textOf(entry.guid) ?? textOf(entry.id);
+  // The canonical document's fields (summary, contentHtml); rss-parser's own names for entries
+  // that did not come through it (description → content, content:encoded, Atom content).
+  const summaryHtml = textOf(entry.summary) ?? (shape === 'rss' ? textOf(entry.content) : undefined);
+  const contentHtml = textOf(entry.contentHtml) ?? (shape === 'rss' ? textOf(entry['content:encoded']) : textOf(entry.content));
+  const content = toPlainText((contentHtml ?? '').slice(0, RAW_TEXT_LIMIT));
+  const summary = toPlainText((summaryHtml ?? '').slice(0, RAW_TEXT_LIMIT)) || content;
+  const origLink = normalizeLink(textOf(entry.origLink), feedUrl);
+  const ownLink = normalizeLink(textOf(entry.link), feedUrl);
+  const dates =
+    shape === 'atom'
+      ? { published: textOf(entry.published), updated: textOf(entry.updated) }
+      : { published: textOf(entry.pubDate), updated: textOf(entry.date) };
+  return {
+    id: id?.trim() ? id.trim() : null,
+    title: toPlainText((textOf(entry.title) ?? '').slice(0, RAW_TEXT_LIMIT)),
+    link: origLink ?? ownLink,
+    published: parseFeedDate(dates.published),
+    updated: parseFeedDate(dates.updated),
+    summary,
+    content: content === summary ? '' : content,
+    author: authorName(textOf(entry.creator) ?? textOf(entry.author)),
+    categories: categoriesOf(entry),
+    language: textOf(entry.language)?.trim() || null,
+  };
+}
+
+/**
+ * Every entry of a parsed feed in plain terms; `normalizeItems` builds on this. Entries are
+ * never dropped here (an entry with nothing in it is still an entry of the document).
+ */
+export function normalizeEntries(parsed: ParsedFeed, feedUrl: string | undefined): NormalizedEntry[] {
+  return parsed.entries.map((entry) => normalizeEntry(entry, feedUrl, parsed.shape));
+}
+
+/**
+ * Normalizes every entry of a feed to a NewsItem; an entry that cannot be normalized is
+ * skipped and counted, never failing the feed. Entries that normalize to the same itemKey are
+ * kept once.
+ */
+export function normalizeItems(parsed: ParsedFeed | readonly FeedEntry[], context: NormalizeContext): NormalizedItems {
+  const entries = Array.isArray(parsed)
+    ? (parsed as readonly FeedEntry[]).map((entry) => normalizeEntry(entry, context.feedUrl))
+    : normalizeEntries(parsed as ParsedFeed, context.feedUrl);
+  const unusableGuids = findUnusableIds(entries);
   const items: NewsItem[] = [];
   const skipped: Record<string, number> = {};
   const keys = new Set<string>();
   for (const entry of entries) {
     try {
-      const item = normalizeItem(entry, context);
+      const item = toNewsItem(entry, context, unusableGuids);
       if (keys.has(item.itemKey)) {
         skipped['repeated-in-feed'] = (skipped['repeated-in-feed'] ?? 0) + 1;
         continue;
@@ -62,83 +142,111 @@ export function normalizeItems(entries: readonly FeedEntry[], context: Normalize
 }
 
 /**
- * One feed entry as a `NewsItem`: plain-text title and summary, absolute link without utm_*
- * parameters, UTC ISO publication date (null when unreadable), a stable itemKey.
+ * One rss-parser entry as a NewsItem (see `normalizeEntry` and `toNewsItem`).
  *
  * @throws ItemRejectedError when the entry has nothing to identify it or fails the schema.
  */
-export function normalizeItem(entry: FeedEntry, context: NormalizeContext): NewsItem {
-  const guid = textOf(entry.guid) ?? textOf(entry.id);
-  const trimmedGuid = guid?.trim() ? truncateText(guid.trim(), ITEM_LIMITS.guid) : null;
-  const rawSummary = textOf(entry.summary) ?? textOf(entry.content) ?? textOf(entry['content:encoded']) ?? textOf(entry.contentSnippet) ?? '';
-  // Only the start is kept anyway; reading no more than this bounds the work per item.
-  const summaryText = toPlainText(rawSummary.slice(0, RAW_TEXT_LIMIT));
-  let title = toPlainText((textOf(entry.title) ?? '').slice(0, RAW_TEXT_LIMIT));
-  // RSS 2.0 allows an item with only a description: let its start stand as the title.
-  if (title === '' && summaryText !== '') title = truncateText(summaryText, 120);
-  const link =
-    normalizeLink(textOf(entry.link), context.feedUrl) ??
-    (trimmedGuid && /^https?:\/\//i.test(trimmedGuid) ? normalizeLink(trimmedGuid, context.feedUrl) : null);
-  const published = parsePublished(textOf(entry.pubDate) ?? textOf(entry.date) ?? textOf(entry.isoDate));
+export function normalizeItem(entry: FeedEntry, context: NormalizeContext, shape: CanonicalShape = 'rss'): NewsItem {
+  return toNewsItem(normalizeEntry(entry, context.feedUrl, shape), context);
+}
 
-  const identity = trimmedGuid || link || (title ? `${title}\n${published ?? ''}` : '');
+/**
+ * A normalized entry as the NewsItem the pipeline carries: bounded title and summary, the
+ * publication date (`published`, else `updated`), a stable itemKey per the feed's id policy.
+ *
+ * @param unusableIds ids shared by entries with different links in the same document.
+ * @throws ItemRejectedError when the entry has nothing to identify it or fails the schema.
+ */
+export function toNewsItem(entry: NormalizedEntry, context: NormalizeContext, unusableIds: ReadonlySet<string> = new Set()): NewsItem {
+  const guid = entry.id ? truncateText(entry.id, ITEM_LIMITS.guid) : null;
+  let title = entry.title;
+  // RSS 2.0 allows an item with only a description: let its start stand as the title.
+  if (title === '' && entry.summary !== '') title = truncateText(entry.summary, 120);
+  const published = entry.published ?? entry.updated;
+
+  const identity = identityOf(entry, guid, title, published, context.idPolicy ?? 'auto', unusableIds);
   if (!identity) throw new ItemRejectedError('no-identity', 'item has no guid, link or title');
 
   const candidate = {
     itemKey: `${context.feedId}#${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`,
     feedId: context.feedId,
     source: context.source,
-    guid: trimmedGuid,
-    link,
+    guid,
+    link: entry.link,
     title: truncateText(title, ITEM_LIMITS.title),
-    summary: truncateText(summaryText, ITEM_LIMITS.summary),
+    summary: truncateText(entry.summary, ITEM_LIMITS.summary),
     published,
-    author: authorOf(entry),
-    categories: categoriesOf(entry),
+    author: entry.author ? truncateText(entry.author, ITEM_LIMITS.author) : null,
+    categories: entry.categories.slice(0, ITEM_LIMITS.categories).map((c) => truncateText(c, ITEM_LIMITS.category)),
   };
   const result = newsItemSchema.safeParse(candidate);
   if (!result.success) throw new ItemRejectedError('invalid', `item is invalid: ${formatZodIssues(result.error.issues)}`);
   return result.data;
 }
 
-/**
- * An absolute http(s) URL resolved against `base`, with utm_* tracking parameters removed;
- * null for anything else (javascript:, mailto:, unparseable).
- */
-export function normalizeLink(raw: string | undefined, base: string): string | null {
-  const trimmed = raw?.trim();
-  if (!trimmed) return null;
-  let url: URL;
-  try {
-    url = new URL(trimmed, base);
-  } catch {
-    return null;
+function identityOf(
+  entry: NormalizedEntry,
+  guid: string | null,
+  title: string,
+  published: string | null,
+  policy: ItemIdPolicy,
+  unusableIds: ReadonlySet<string>,
+): string {
+  const byContent = title || entry.summary ? `content\n${title}\n${entry.summary.slice(0, 500)}` : '';
+  const byTitle = title ? `${title}\n${published ?? ''}` : '';
+  const usableGuid = guid && !unusableIds.has(guid) ? guid : null;
+  switch (policy) {
+    case 'content':
+      return byContent || usableGuid || entry.link || '';
+    case 'link':
+      return entry.link || usableGuid || byTitle;
+    default:
+      // Unchanged since the first version for every entry with a usable guid, so stored keys hold.
+      return usableGuid || entry.link || byTitle;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  const tracking = [...url.searchParams.keys()].filter((key) => key.toLowerCase().startsWith('utm_'));
-  // Only rewrite the query when there is something to remove: re-serialising changes its encoding.
-  for (const key of tracking) url.searchParams.delete(key);
-  return url.href;
+}
+
+/** Ids that several entries of one document share while pointing at different links. */
+function findUnusableIds(entries: readonly NormalizedEntry[]): Set<string> {
+  const links = new Map<string, Set<string>>();
+  for (const entry of entries) {
+    // Only links tell stories apart reliably; a repeated id without one is the same item twice.
+    if (!entry.id || !entry.link) continue;
+    const set = links.get(entry.id) ?? new Set<string>();
+    set.add(entry.link);
+    links.set(entry.id, set);
+  }
+  return new Set([...links].filter(([, set]) => set.size > 1).map(([id]) => id));
 }
 
 /**
- * A feed date as a UTC ISO string, or null when it cannot be read. V8's date parser guesses at
- * almost anything ("foo 12" is a date to it), so a four-digit year is required as well.
+ * A feed date as a UTC ISO string, or null when it cannot be read (see `parseFeedDate`).
+ * Kept for callers of the first version.
  */
 export function parsePublished(raw: string | undefined): string | null {
-  const trimmed = raw?.trim();
-  if (!trimmed || !/\d{4}/.test(trimmed)) return null;
-  const time = Date.parse(trimmed);
-  if (Number.isNaN(time)) return null;
-  const year = new Date(time).getUTCFullYear();
-  if (year < 1970 || year > 2200) return null;
-  return new Date(time).toISOString();
+  return parseFeedDate(raw);
 }
 
-function authorOf(entry: FeedEntry): string | null {
-  const raw = textOf(entry.creator) ?? textOf(entry.author) ?? textOf(entry['dc:creator']);
-  const author = raw ? toPlainText(raw) : '';
-  return author ? truncateText(author, ITEM_LIMITS.author) : null;
+const EMAIL = String.raw`[^\s@()<>]+@[^\s@()<>]+`;
+const AUTHOR_PATTERNS = [
+  new RegExp(String.raw`^${EMAIL}\s*\((.+)\)$`),
+  new RegExp(String.raw`^(.+?)\s*<${EMAIL}>$`),
+  new RegExp(String.raw`^(.+?)\s*\(${EMAIL}\)$`),
+  new RegExp(String.raw`^<?(${EMAIL})>?$`),
+];
+
+/**
+ * The display name of an author: `me@example.com (Name)`, `Name <me@example.com>` and
+ * `Name (me@example.com)` all give `Name`; a bare e-mail address is the name.
+ */
+export function authorName(raw: string | undefined): string | null {
+  const text = raw ? toPlainText(raw) : '';
+  if (!text) return null;
+  for (const pattern of AUTHOR_PATTERNS) {
+    const name = pattern.exec(text)?.[1]?.trim().replace(/^["']|["']$/g, '');
+    if (name) return truncateText(name, ITEM_LIMITS.author);
+  }
+  return truncateText(text, ITEM_LIMITS.author);
 }
 
 function categoriesOf(entry: FeedEntry): string[] {

@@ -1,76 +1,134 @@
 import Parser from 'rss-parser';
 import type { BodyShape } from './errors.ts';
 import { FeedParseError } from './errors.ts';
+import { canonicalShape, HostileXmlError, NotAFeedError, readFeedXml, renderCanonicalXml } from './read-feed-xml.ts';
+import type { CanonicalShape, FeedFormat, XmlFeedDocument } from './read-feed-xml.ts';
 
-/** One entry as rss-parser gives it: loosely typed, read defensively by `normalizeItem`. */
+/** One entry as rss-parser gives it (from the canonical document): read by `normalizeEntry`. */
 export type FeedEntry = Record<string, unknown>;
 
 export interface ParsedFeed {
-  /** The feed's own title (raw, may hold markup), if any. */
+  /** The source's format (`rss2`, `rss1`, `atom10`, …). */
+  format: FeedFormat;
+  /** The shape rss-parser read: which fields an entry carries (see `normalizeEntry`). */
+  shape: CanonicalShape;
+  /** The feed's own title as HTML, if any. */
   title: string | null;
   link: string | null;
+  language: string | null;
+  /** Minutes the feed asks readers to wait between polls (`<ttl>`, `sy:updatePeriod`). */
+  ttlMinutes: number | null;
   entries: FeedEntry[];
+  /** XML errors recovered from: how many, and the first few. */
+  recovered: { count: number; samples: string[] };
+  /** Entries beyond the per-document limit, not read. */
+  entriesDropped: number;
 }
 
-type AtomEntry = Record<string, unknown>;
-type AtomItemParser = (entry: AtomEntry) => FeedEntry;
+export interface ParseFeedOptions {
+  /** The URL the document came from (after redirects): base of relative links. */
+  feedUrl?: string;
+  /** An HTTP Content-Location header, which takes precedence over `feedUrl` as the base. */
+  contentLocation?: string | null;
+  /** Entries read at most (default 10 000). */
+  maxEntries?: number;
+  /** What errors name the document by (a file path); `feedUrl` by default. */
+  label?: string;
+}
+
+/** What rss-parser is asked for beyond its own fields (the canonical document's extensions). */
+const CUSTOM_FIELDS = {
+  feed: ['ttl', ['dc:language', 'dcLanguage']] as [string, string][] | string[],
+  item: [
+    ['published', 'published'],
+    ['updated', 'updated'],
+    ['category', 'rawCategories', { keepArray: true }],
+    ['content:html', 'contentHtml'],
+    ['feedburner:origLink', 'origLink'],
+    ['dc:language', 'language'],
+  ],
+};
 
 /**
- * rss-parser converts Atom dates with `new Date(x).toISOString()`, which throws on a garbage
- * date and so fails the whole feed. This parser retries such an entry without its dates and
- * keeps the raw text, which the normalizer turns into `published: null`.
+ * Parses feed text (RSS 0.9x/1.0/2.0, Atom 0.3/1.0): a namespace-aware pre-pass
+ * (`readFeedXml`) settles what rss-parser cannot (namespaces, xml:base, text-construct types,
+ * dates, DTD entities, recovery from broken XML), then rss-parser reads the canonical document
+ * it writes. A body that is not a feed fails with a `FeedParseError` saying what it looks like
+ * instead (an HTML page, JSON, binary, empty), since that is what an operator needs to fix the
+ * feed's URL.
+ *
+ * @param options the document's URL (a string is taken as `feedUrl`).
  */
-function createParser(): Parser {
-  const parser = new Parser({
-    customFields: { item: [['category', 'rawCategories', { keepArray: true }]] },
-  });
-  const holder = parser as unknown as { parseItemAtom: AtomItemParser };
-  const original = holder.parseItemAtom.bind(parser);
-  holder.parseItemAtom = function parseItemAtomTolerant(entry: AtomEntry): FeedEntry {
-    try {
-      return original(entry);
-    } catch {
-      const { published, updated, ...rest } = entry;
-      const item = original(rest);
-      item.pubDate = firstText(published) ?? firstText(updated);
-      return item;
-    }
-  };
-  return parser;
-}
-
-function firstText(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : undefined;
-}
-
-/**
- * Parses feed text (RSS 0.9x/1.0/2.0 or Atom) with rss-parser. A body that is not a feed fails
- * with a `FeedParseError` that says what it looks like instead (an HTML page, JSON, binary,
- * empty), since that is what an operator needs to fix the feed's URL.
- */
-export async function parseFeed(text: string, feedUrl: string): Promise<ParsedFeed> {
+export async function parseFeed(input: string, options: ParseFeedOptions | string = {}): Promise<ParsedFeed> {
+  let text = input;
+  const { feedUrl, contentLocation, maxEntries, label: given } = typeof options === 'string' ? { feedUrl: options, label: undefined } : options;
+  const label = given ?? feedUrl ?? '(no URL)';
   const shape = describeBody(text);
-  if (shape !== 'xml') throw new FeedParseError(shapeMessage(shape, text), shape, feedUrl);
+  if (shape !== 'xml') throw new FeedParseError(shapeMessage(shape, text), shape, label);
 
-  let parsed: { title?: unknown; link?: unknown; items?: unknown };
+  const baseUrl = documentBase(feedUrl, contentLocation);
+  let doc: XmlFeedDocument | undefined;
+  try {
+    doc = readFeedXml(text, { baseUrl, maxEntries });
+  } catch (error) {
+    if (error instanceof NotAFeedError) throw new FeedParseError(error.message, error.looksLike, label, error);
+    if (error instanceof HostileXmlError) throw new FeedParseError(`refused: ${error.message}`, 'xml', label, error);
+    throw error;
+  }
+
+  const { format, recovered, recoveredCount, entriesDropped } = doc;
+  let canonical = renderCanonicalXml(doc);
+  // Only the canonical text is needed from here: let the collector have the rest while
+  // xml2js builds its tree (the peak of a large feed).
+  doc = undefined;
+  text = '';
+
+  let parsed: { title?: unknown; link?: unknown; ttl?: unknown; items?: unknown; language?: unknown; dcLanguage?: unknown };
   try {
     // A parser per call: xml2js keeps per-parse state on its instance.
-    parsed = await createParser().parseString(text);
+    const parser = new Parser({ customFields: CUSTOM_FIELDS as never });
+    const input = canonical;
+    canonical = '';
+    parsed = await parser.parseString(input);
   } catch (error) {
+    // The canonical document is ours and well-formed: failing here is a bug, reported as such.
     const why = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    if (looksLikeHtml(text)) throw new FeedParseError(`the body is an HTML page, not a feed`, 'html', feedUrl, error);
-    if (/not recognized as RSS/i.test(why)) {
-      throw new FeedParseError(`XML but not RSS or Atom (root element <${rootElement(text) ?? '?'}>)`, 'xml', feedUrl, error);
-    }
-    throw new FeedParseError(`invalid XML: ${why}`, 'xml', feedUrl, error);
+    throw new FeedParseError(`rss-parser rejected the canonical document: ${why}`, 'xml', label, error);
   }
   const entries = Array.isArray(parsed.items) ? (parsed.items as FeedEntry[]) : [];
+  const ttl = Number(parsed.ttl);
   return {
+    format,
+    shape: canonicalShape(format),
     title: typeof parsed.title === 'string' ? parsed.title : null,
     link: typeof parsed.link === 'string' ? parsed.link : null,
+    language: stringOrNull(parsed.language) ?? stringOrNull(parsed.dcLanguage),
+    ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     entries,
+    recovered: { count: recoveredCount, samples: recovered },
+    entriesDropped,
   };
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** Base of relative links: Content-Location (itself relative to the URL), else the URL. */
+function documentBase(feedUrl: string | undefined, contentLocation: string | null | undefined): string | undefined {
+  if (contentLocation) {
+    try {
+      return new URL(contentLocation.trim(), feedUrl).href;
+    } catch {
+      // An unusable header does not make the document unreadable.
+    }
+  }
+  if (!feedUrl) return undefined;
+  try {
+    return new URL(feedUrl).href;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a body looks like from its first characters. */
@@ -82,20 +140,16 @@ export function describeBody(text: string): BodyShape {
   // Invalid byte sequences decode to U+FFFD: many of them means the bytes were never text.
   if (replacements > 8 && replacements / head.length > 0.05) return 'binary';
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) return 'json';
-  if (looksLikeHtml(head)) return 'html';
+  if (looksLikeHtmlPage(head)) return 'html';
   if (!trimmed.startsWith('<')) return 'text';
   return 'xml';
 }
 
-/** An HTML doctype, or `<html>` as the root element (not merely inside an item's markup). */
-function looksLikeHtml(text: string): boolean {
-  const head = text.slice(0, 4096);
-  return /^\s*(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*)*<!doctype\s+html/i.test(head) || rootElement(head)?.toLowerCase() === 'html';
-}
-
-function rootElement(text: string): string | undefined {
-  const withoutProlog = text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, '');
-  return withoutProlog.match(/<([A-Za-z_][\w:.-]*)/)?.[1];
+/** `<html>` as the root element (not merely a doctype, nor markup inside an item). */
+function looksLikeHtmlPage(head: string): boolean {
+  const withoutProlog = head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>/gi, '');
+  const root = withoutProlog.match(/<([A-Za-z_][\w:.-]*)/)?.[1];
+  return root?.toLowerCase() === 'html';
 }
 
 function shapeMessage(shape: BodyShape, text: string): string {

@@ -1,5 +1,9 @@
 import { decodeHTML } from 'entities';
 
+/** C1 controls: never text in a feed, but windows-1252 punctuation written as code points (`&#146;`). */
+const C1_CONTROLS = /[\u0080-\u009F]/g;
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
 /** Elements whose content is not text to read. */
 const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'textarea', 'title']);
 /** Elements after which text reads as a new word. */
@@ -64,7 +68,7 @@ export function toPlainText(input: string): string {
       out.push(' ');
     }
   }
-  return foldWhitespace(decodeHTML(out.join('')));
+  return foldWhitespace(decodeHTML(out.join('')).replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80)));
 }
 
 /** Index of the '>' closing a tag that starts before `from`, skipping quoted attribute values; -1 if none. */

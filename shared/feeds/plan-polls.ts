@@ -26,10 +26,15 @@ export interface PlanPollsSummary {
 /** Claims and sends in groups of one SQS batch, so a failure loses at most a group's turn. */
 const GROUP_SIZE = 10;
 
+/** Longest a claim holds a feed: the poll records the real next poll time when it finishes. */
+const MAX_CLAIM_MINUTES = 60;
+
 /**
- * Enqueues one poll message per due feed. Each feed is first claimed by moving its `nextPollAt`
- * to now + its interval with a conditional write, so planners that overlap enqueue it once. A
- * crash between claim and send costs that feed one interval, never its polling.
+ * Enqueues one poll message per due (enabled) feed. Each feed is first claimed by moving its
+ * `nextPollAt` to now + its interval (at most an hour) with a conditional write, so planners that
+ * overlap enqueue it once; the poll then sets the next poll time from its outcome (adaptive
+ * interval or backoff). A crash between claim and send costs that feed one claim, never its
+ * polling.
  */
 export async function planPolls(deps: PlanPollsDeps, options: PlanPollsOptions): Promise<PlanPollsSummary> {
   const { feeds, queue, clock, log } = deps;
@@ -41,7 +46,8 @@ export async function planPolls(deps: PlanPollsDeps, options: PlanPollsOptions):
     const group = due.slice(start, start + GROUP_SIZE);
     const claimed = await Promise.all(
       group.map(async (feed) => {
-        const next = new Date(now.getTime() + feed.intervalMinutes * 60_000).toISOString();
+        const minutes = Math.min(feed.pollIntervalMinutes ?? feed.intervalMinutes, MAX_CLAIM_MINUTES);
+        const next = new Date(now.getTime() + minutes * 60_000).toISOString();
         const won = await feeds.claimPoll(feed.feedId, feed.nextPollAt, next);
         return won ? feed : undefined;
       }),

@@ -1,20 +1,20 @@
 import type { TopicEngine } from '../classify/index.ts';
 import type { Env } from '../config/env.ts';
-import type { AlertMessage, NewsItem, PollMessage } from '../messages/schemas.ts';
+import type { AlertMessage, NewsItem, PollMessage, StoryMember } from '../messages/schemas.ts';
+import type { TopicMatch } from '../classify/index.ts';
 import type { MessageQueue } from '../queue/ports.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EventSink } from '../runtime/events.ts';
 import type { Log } from '../runtime/logger.ts';
-import type { FeedStore, SeenItemStore } from '../store/ports.ts';
+import type { FeedStore, SeenItemStore, StoryStore } from '../store/ports.ts';
+import { assignStory, type StorySettings } from '../stories/index.ts';
 import type { FeedRecord } from '../store/records.ts';
-import { nextPollAfterFailure } from './backoff.ts';
-import { decodeFeed } from './decode-feed.ts';
 import { FeedError, FeedHttpError } from './errors.ts';
 import { FEED_FETCH_DEFAULTS, fetchFeed } from './fetch-feed.ts';
 import type { FetchFeedOptions } from './fetch-feed.ts';
 import { normalizeItems } from './normalize-item.ts';
-import { parseFeed } from './parse-feed.ts';
-import { toPlainText } from './plain-text.ts';
+import { readFeed as readFeedContent } from './read-feed.ts';
+import { adaptiveIntervalMinutes, cacheMaxAgeSeconds, nextPollAfterFailure, nextPollAfterSuccess } from './schedule.ts';
 
 export interface PollFeedDeps {
   feeds: FeedStore;
@@ -26,9 +26,19 @@ export interface PollFeedDeps {
   clock: Clock;
   log: Log;
   events: EventSink;
-  env: Pick<Env, 'ITEM_RETENTION_DAYS' | 'ALLOW_PRIVATE_NETWORK' | 'PUBLIC_BASE_URL'>;
-  /** Overrides of the fetch limits (tests, the CLI); the defaults otherwise. */
+  env: Pick<Env, 'ITEM_RETENTION_DAYS' | 'ALLOW_PRIVATE_NETWORK' | 'PUBLIC_BASE_URL'> &
+    Partial<Pick<Env, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES'>>;
+  /** Overrides of the fetch limits (tests, the CLI); the env's, else the defaults, otherwise. */
   fetchOptions?: Pick<FetchFeedOptions, 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'dispatcher' | 'resolve'>;
+  /** Source of the scheduling jitter (0 ≤ x < 1); Math.random by default. */
+  random?: () => number;
+  /**
+   * Stories: a classified item that joins a story already alerted for its topics sends no alert.
+   * Without it every item is its own story (`storyId` = its key).
+   */
+  stories?: StoryStore;
+  /** Overrides of the story matcher's settings (tests); the measured defaults otherwise. */
+  storySettings?: StorySettings;
 }
 
 export interface PollFeedResult {
@@ -41,6 +51,8 @@ export interface PollFeedResult {
   duplicates: number;
   /** Alert messages queued. */
   alerts: number;
+  /** Classified items that joined a story another item founded (set when stories are on). */
+  joined?: number;
   /** Entries that could not be normalized, by reason. */
   skipped: Record<string, number>;
   error?: string;
@@ -51,6 +63,12 @@ export const MAX_ITEMS_PER_POLL = 500;
 /** Keys per findSeen call, and items per claim → send → markDone round. */
 const SEEN_BATCH = 100;
 const SEND_BATCH = 10;
+/**
+ * How long a claimed item belongs to the poller that claimed it: longer than one claim → send →
+ * mark-done round takes, shorter than the poll queue's visibility timeout, so a crashed poller's
+ * items are taken over by the redelivery of its message and a live poller's are never doubled.
+ */
+export const CLAIM_LEASE_SECONDS = 120;
 
 /**
  * Polls one feed: conditional fetch, decode, parse, normalize, dedup, classify, queue alerts,
@@ -81,7 +99,20 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
   }
 
   if (content.status === 'not-modified') {
-    await feeds.recordPollSuccess(feed.feedId, { at: at.toISOString(), etag: feed.etag, lastModified: feed.lastModified });
+    // Nothing new to learn the publish rate from: the interval in use stands (or a new max-age).
+    const interval = adaptiveIntervalMinutes(at, {
+      configuredMinutes: feed.intervalMinutes,
+      previousMinutes: feed.pollIntervalMinutes,
+      maxAgeSeconds: cacheMaxAgeSeconds(content.cacheControl),
+    });
+    await feeds.recordPollSuccess(feed.feedId, {
+      at: at.toISOString(),
+      etag: feed.etag,
+      lastModified: feed.lastModified,
+      nextPollAt: nextPollAfterSuccess(at, interval, deps.random).toISOString(),
+      pollIntervalMinutes: interval,
+      newItems: 0,
+    });
     events.emit({ type: 'feed-polled', feedId: feed.feedId, url: feed.url, status: 'not-modified', items: 0, new: 0, duplicates: 0 });
     log.info('feed not modified', { feedId: feed.feedId });
     return { status: 'not-modified', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {} };
@@ -89,8 +120,22 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
 
   const { items, skipped, etag, lastModified, title } = content;
   const counts = await handleItems(feed, items, at, deps);
+  const interval = adaptiveIntervalMinutes(at, {
+    configuredMinutes: feed.intervalMinutes,
+    itemDates: content.itemDates,
+    ttlMinutes: content.ttlMinutes,
+    maxAgeSeconds: cacheMaxAgeSeconds(content.cacheControl),
+  });
   // The operator's title wins; the feed's own title only fills in a feed configured without one.
-  await feeds.recordPollSuccess(feed.feedId, { at: at.toISOString(), etag, lastModified, title: feed.title ? undefined : title });
+  await feeds.recordPollSuccess(feed.feedId, {
+    at: at.toISOString(),
+    etag,
+    lastModified,
+    title: feed.title ? undefined : title,
+    nextPollAt: nextPollAfterSuccess(at, interval, deps.random).toISOString(),
+    pollIntervalMinutes: interval,
+    newItems: counts.new,
+  });
   events.emit({
     type: 'feed-polled',
     feedId: feed.feedId,
@@ -110,6 +155,8 @@ async function readFeed(feed: FeedRecord, deps: PollFeedDeps) {
     ? `${FEED_FETCH_DEFAULTS.userAgent.replace(/\)$/, '')}; +${deps.env.PUBLIC_BASE_URL})`
     : FEED_FETCH_DEFAULTS.userAgent;
   const fetched = await fetchFeed(feed.url, {
+    timeoutMs: deps.env.FEED_TIMEOUT_MS,
+    maxBytes: deps.env.FEED_MAX_BYTES,
     ...deps.fetchOptions,
     etag: feed.etag,
     lastModified: feed.lastModified,
@@ -117,13 +164,30 @@ async function readFeed(feed: FeedRecord, deps: PollFeedDeps) {
     allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK,
     userAgent,
   });
-  if (fetched.status === 'not-modified') return { status: 'not-modified' as const };
+  if (fetched.status === 'not-modified') return { status: 'not-modified' as const, cacheControl: fetched.cacheControl };
 
-  const { text } = decodeFeed(fetched.body, fetched.contentType);
-  const parsed = await parseFeed(text, fetched.finalUrl);
-  const title = parsed.title ? toPlainText(parsed.title) : '';
+  const document = await readFeedContent({
+    body: fetched.body,
+    contentType: fetched.contentType,
+    contentLocation: fetched.contentLocation,
+    feedUrl: fetched.finalUrl,
+    maxBytes: deps.fetchOptions?.maxBytes ?? deps.env.FEED_MAX_BYTES,
+  });
+  const title = document.title;
   const source = feed.title || title || new URL(fetched.finalUrl).host;
-  const { items, skipped } = normalizeItems(parsed.entries, { feedId: feed.feedId, feedUrl: fetched.finalUrl, source });
+  const { items, skipped } = normalizeItems(document.parsed, {
+    feedId: feed.feedId,
+    feedUrl: fetched.finalUrl,
+    source,
+    idPolicy: feed.idPolicy,
+  });
+  if (document.parsed.recovered.count > 0) {
+    deps.log.info('feed XML was not well-formed; read what could be recovered', {
+      feedId: feed.feedId,
+      errors: document.parsed.recovered.count,
+      first: document.parsed.recovered.samples[0],
+    });
+  }
   if (items.length > MAX_ITEMS_PER_POLL) {
     deps.log.warn('feed has more items than one poll handles; the rest wait for the next poll', {
       feedId: feed.feedId,
@@ -138,18 +202,33 @@ async function readFeed(feed: FeedRecord, deps: PollFeedDeps) {
     etag: fetched.etag,
     lastModified: fetched.lastModified,
     title: title || undefined,
+    cacheControl: fetched.cacheControl,
+    ttlMinutes: document.ttlMinutes,
+    itemDates: document.entries.map((entry) => entry.published ?? entry.updated),
   };
 }
 
 /** Records the feed's failure with backoff; the poll message itself succeeds. */
 async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: PollFeedDeps): Promise<PollFeedResult> {
   const expected = error instanceof FeedError;
-  const message = error instanceof Error ? error.message : String(error);
+  // 410 Gone is the server saying the feed is gone for good: the one case polling stops.
+  const gone = error instanceof FeedHttpError && error.status === 410;
+  const message = gone
+    ? `${error.message}: the feed is disabled; add it again (news-alerts feeds add) to resume polling`
+    : error instanceof Error
+      ? error.message
+      : String(error);
   const consecutiveErrors = (feed.consecutiveErrors ?? 0) + 1;
   const retryAfter = error instanceof FeedHttpError ? error.retryAfterSeconds : undefined;
-  const nextPollAt = nextPollAfterFailure(at, feed.intervalMinutes, consecutiveErrors, retryAfter);
+  const interval = feed.pollIntervalMinutes ?? feed.intervalMinutes;
+  const nextPollAt = nextPollAfterFailure(at, interval, consecutiveErrors, retryAfter, deps.random);
 
-  await deps.feeds.recordPollFailure(feed.feedId, { at: at.toISOString(), error: message, nextPollAt: nextPollAt.toISOString() });
+  await deps.feeds.recordPollFailure(feed.feedId, {
+    at: at.toISOString(),
+    error: message,
+    nextPollAt: nextPollAt.toISOString(),
+    disable: gone,
+  });
   deps.events.emit({
     type: 'feed-polled',
     feedId: feed.feedId,
@@ -174,7 +253,7 @@ async function handleItems(
   items: NewsItem[],
   at: Date,
   deps: PollFeedDeps,
-): Promise<{ new: number; duplicates: number; alerts: number }> {
+): Promise<{ new: number; duplicates: number; alerts: number; joined: number }> {
   const { items: seenStore, queue, engine, events } = deps;
 
   const seen = new Map<string, 'done' | 'pending'>();
@@ -186,23 +265,56 @@ async function handleItems(
   let duplicates = items.length - candidates.length;
   let handled = 0;
   let alertCount = 0;
+  let joined = 0;
   const expiresAt = Math.floor(at.getTime() / 1000) + deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60;
 
   for (let start = 0; start < candidates.length; start += SEND_BATCH) {
     const group = candidates.slice(start, start + SEND_BATCH);
-    const claims = await Promise.all(group.map((item) => seenStore.claim(item.itemKey, expiresAt)));
-    // 'done' here means another poller finished it since findSeen; 'pending' is ours to finish.
-    const claimed = group.filter((_, index) => claims[index] !== 'done');
+    const claims = await Promise.all(
+      group.map((item) =>
+        seenStore.claimForWork ? seenStore.claimForWork(item.itemKey, expiresAt, CLAIM_LEASE_SECONDS) : seenStore.claim(item.itemKey, expiresAt),
+      ),
+    );
+    // 'done': another poller finished it since findSeen; 'busy': another poller is on it now (it
+    // sends the alert); 'pending': a crashed poller's, whose lease ran out, ours to finish.
+    const claimed = group.filter((_, index) => claims[index] === 'new' || claims[index] === 'pending');
     duplicates += group.length - claimed.length;
     handled += claimed.length;
 
     const alerts: AlertMessage[] = [];
+    // One at a time: a near-duplicate later in this poll must find the story an earlier one founded.
     for (const item of claimed) {
       const topics = engine.classify({ title: item.title, summary: item.summary });
-      if (topics.length > 0) alerts.push({ version: 1, storyId: item.itemKey, item, topics });
+      if (topics.length === 0) continue;
+      const placed = await placeInStory(item, topics, at, deps);
+      if (placed.joined) joined += 1;
+      if (placed.topics.length === 0) continue;
+      alerts.push({
+        version: 1,
+        storyId: placed.storyId,
+        item,
+        topics: placed.topics,
+        ...(placed.members.length > 0 ? { storyMembers: placed.members } : {}),
+      });
     }
-    if (alerts.length > 0) await queue.send('alert', alerts);
-    // Only now, with the alerts durably queued, may the items be marked done.
+    if (alerts.length > 0) {
+      try {
+        await queue.send('alert', alerts);
+      } catch (error) {
+        // Give the leases back so the retry of this message takes the items at once.
+        if (seenStore.release) {
+          const release = seenStore.release.bind(seenStore);
+          await Promise.allSettled(claimed.map((item) => release(item.itemKey)));
+        }
+        throw error;
+      }
+    }
+    // Only now, with the alerts durably queued, may the stories record them and the items be
+    // marked done; a crash before this is redone by the retry (deliveries dedup per story).
+    if (deps.stories) {
+      const stories = deps.stories;
+      await Promise.all(alerts.map((alert) => stories.markAlerted(alert.storyId, alert.topics.map((t) => t.topic))));
+    }
     await Promise.all(claimed.map((item) => seenStore.markDone(item.itemKey)));
 
     alertCount += alerts.length;
@@ -217,5 +329,31 @@ async function handleItems(
       });
     }
   }
-  return { new: handled, duplicates, alerts: alertCount };
+  return { new: handled, duplicates, alerts: alertCount, joined };
+}
+
+/**
+ * The story of a classified item and the topics it still has to alert: all of them when it
+ * founds the story, those the story was not alerted for yet when it joins one. Only classified
+ * items are clustered: an item no topic wants alerts nobody, so it is not worth the writes.
+ */
+async function placeInStory(
+  item: NewsItem,
+  topics: TopicMatch[],
+  at: Date,
+  deps: PollFeedDeps,
+): Promise<{ storyId: string; topics: TopicMatch[]; members: StoryMember[]; joined: boolean }> {
+  if (!deps.stories) return { storyId: item.itemKey, topics, members: [], joined: false };
+  const placed = await assignStory(item, at, {
+    stories: deps.stories,
+    retentionSeconds: deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60,
+    ...(deps.storySettings ? { settings: deps.storySettings } : {}),
+  });
+  const members = placed.story.members.filter((member) => member.itemKey !== item.itemKey).slice(0, 50);
+  if (placed.role === 'founder') return { storyId: placed.storyId, topics, members, joined: false };
+  const alerted = new Set(placed.story.alertedTopics);
+  if (!placed.resumed) {
+    deps.log.info('item joined a story', { itemKey: item.itemKey, storyId: placed.storyId, score: placed.score });
+  }
+  return { storyId: placed.storyId, topics: topics.filter((t) => !alerted.has(t.topic)), members, joined: !placed.resumed };
 }

@@ -46,6 +46,20 @@ export const pollMessageSchema = z.object({
 });
 export type PollMessage = z.infer<typeof pollMessageSchema>;
 
+/** One item of a story: who else reported it, for "also reported by". */
+export const storyMemberSchema = z.object({
+  itemKey: z.string().min(1),
+  feedId: z.string().min(1),
+  /** The outlet (feed title). */
+  source: z.string(),
+  title: z.string(),
+  link: z.url().nullable(),
+  published: isoDateTime.nullable(),
+  /** When the item joined the story. */
+  addedAt: isoDateTime,
+});
+export type StoryMember = z.infer<typeof storyMemberSchema>;
+
 /** One new story, classified, on its way to fan-out. */
 export const alertMessageSchema = z.object({
   version: z.literal(1),
@@ -53,6 +67,11 @@ export const alertMessageSchema = z.object({
   storyId: z.string().min(1),
   item: newsItemSchema,
   topics: z.array(topicMatchSchema).min(1),
+  /**
+   * Other items of the story known when the alert was queued (absent when none): "also reported
+   * by". Later members are read with `StoryStore.listMembers`.
+   */
+  storyMembers: z.array(storyMemberSchema).max(50).optional(),
   /** Fan-out continuation: which topic and page to resume from (set on follow-up messages). */
   cursor: z
     .object({ topicIndex: z.number().int().min(0), exclusiveStartKey: z.string().optional() })
@@ -86,5 +105,7 @@ export const deliveryMessageSchema = z.object({
   storyId: z.string().min(1),
   item: newsItemSchema,
   topics: z.array(topicMatchSchema).min(1),
+  /** Other items of the story, as on the alert (optional). */
+  storyMembers: z.array(storyMemberSchema).max(50).optional(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

@@ -5,11 +5,16 @@ import type { Env } from '../config/env.ts';
 import { createMailer } from '../mail/create-mailer.ts';
 import type { Mailer } from '../mail/ports.ts';
 import { createSqsMessageQueue } from '../queue/sqs/sqs-message-queue.ts';
+import { createSqsQueueInspector } from '../queue/sqs/sqs-queue-inspector.ts';
 import {
   createDocumentClient,
   createDynamoDbDeliveryStore,
+  createDynamoDbDigestStore,
   createDynamoDbFeedStore,
+  createDynamoDbHeadlineStore,
+  createDynamoDbRateLimitStore,
   createDynamoDbSeenItemStore,
+  createDynamoDbStoryStore,
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
 } from '../store/dynamodb/index.ts';
@@ -71,10 +76,15 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     log,
     feeds: createDynamoDbFeedStore({ client: dynamodb, tableName: env.TABLE_FEEDS }),
     items: createDynamoDbSeenItemStore({ client: dynamodb, tableName: env.TABLE_ITEMS, clock }),
+    stories: createDynamoDbStoryStore({ client: dynamodb, tableName: env.TABLE_STORIES, clock }),
     subscriptions: createDynamoDbSubscriptionStore({ client: dynamodb, tableName: env.TABLE_SUBSCRIPTIONS }),
     deliveries: createDynamoDbDeliveryStore({ client: dynamodb, tableName: env.TABLE_DELIVERIES, clock }),
     topics: createDynamoDbTopicStore({ client: dynamodb, tableName: env.TABLE_TOPICS, clock }),
+    digests: createDynamoDbDigestStore({ client: dynamodb, tableName: env.TABLE_DIGESTS, clock }),
     queue: createSqsMessageQueue(sqs, queueUrls),
+    rateLimits: createDynamoDbRateLimitStore({ client: dynamodb, tableName: env.TABLE_RATELIMITS }),
+    headlines: createDynamoDbHeadlineStore({ client: dynamodb, tableName: env.TABLE_HEADLINES, clock }),
+    queueInspector: createSqsQueueInspector(sqs, queueUrls),
     mailer: options.mailer ?? createMailer(env),
     events: options.events ?? createLogEventSink(log),
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),

@@ -1,7 +1,7 @@
 import type { Env } from '../config/env.ts';
 import type { Mailer } from '../mail/ports.ts';
-import type { MessageQueue } from '../queue/ports.ts';
-import type { DeliveryStore, FeedStore, SeenItemStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
+import type { MessageQueue, QueueInspector } from '../queue/ports.ts';
+import type { DeliveryStore, DigestStore, FeedStore, HeadlineStore, RateLimitStore, SeenItemStore, StoryStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { Clock } from './clock.ts';
 import type { EventSink } from './events.ts';
 import type { Log } from './logger.ts';
@@ -16,10 +16,20 @@ export interface Deps {
   log: Log;
   feeds: FeedStore;
   items: SeenItemStore;
+  /** Stories (near-duplicates across feeds); without it every item is its own story. */
+  stories?: StoryStore;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
   topics: TopicStore;
+  /** Stories waiting in digest channels (fan-out adds, send-digests sends). */
+  digests: DigestStore;
   queue: MessageQueue;
+  /** Counters behind the HTTP API's rate limits. */
+  rateLimits: RateLimitStore;
+  /** Recent alerted stories by topic (fan-out writes, the status page reads). */
+  headlines: HeadlineStore;
+  /** Queue and DLQ depths for the operator's status page; without it the page shows none. */
+  queueInspector?: QueueInspector;
   mailer: Mailer;
   /** Where handlers report outcomes (feed polled, alert, delivered); logs in Lambda. */
   events: EventSink;

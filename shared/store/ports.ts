@@ -1,4 +1,6 @@
-import type { FeedRecord, Subscriber } from './records.ts';
+import type { AlertMessage, NewsItem, StoryMember } from '../messages/schemas.ts';
+import type { StoryFingerprint } from '../stories/fingerprint.ts';
+import type { ChannelStatus, DigestCadence, FeedRecord, Subscriber, SubscriberState } from './records.ts';
 
 /**
  * Storage ports. Domain code receives these as arguments and never imports `@aws-sdk/*`; the
@@ -7,23 +9,48 @@ import type { FeedRecord, Subscriber } from './records.ts';
  */
 
 export interface FeedStore {
-  /** Feeds whose `nextPollAt` is at or before `now`, at most `limit`. */
+  /** Enabled feeds whose `nextPollAt` is at or before `now`, at most `limit`. */
   listDueFeeds(now: Date, limit: number): Promise<FeedRecord[]>;
   listFeeds(): Promise<FeedRecord[]>;
   getFeed(feedId: string): Promise<FeedRecord | undefined>;
-  /** Inserts or replaces the feed's definition (url, title, interval), keeping its poll state. */
-  upsertFeed(feed: Pick<FeedRecord, 'feedId' | 'url' | 'title' | 'intervalMinutes'>, now: Date): Promise<void>;
+  /**
+   * Inserts or replaces the feed's definition (url, title, interval, id policy), keeping its
+   * poll state; a changed URL drops the old URL's validators (ETag / Last-Modified). With
+   * `options.reset` (an operator adding the feed again) health is reset too: re-enabled,
+   * errors cleared, due at once.
+   */
+  upsertFeed(
+    feed: Pick<FeedRecord, 'feedId' | 'url' | 'title' | 'intervalMinutes'> & Partial<Pick<FeedRecord, 'idPolicy'>>,
+    now: Date,
+    options?: { reset?: boolean },
+  ): Promise<void>;
   removeFeed(feedId: string): Promise<void>;
   /**
    * Moves `nextPollAt` forward only if it still equals `expectedNextPollAt`, so two planners
    * running at once enqueue a feed once. Returns false when another planner won.
    */
   claimPoll(feedId: string, expectedNextPollAt: string, nextPollAt: string): Promise<boolean>;
+  /**
+   * A successful poll: errors reset, validators stored; optionally the next poll time and the
+   * adaptive interval chosen, and how many new items it found (added to `itemsSeen`).
+   */
   recordPollSuccess(
     feedId: string,
-    outcome: { at: string; etag?: string; lastModified?: string; title?: string },
+    outcome: {
+      at: string;
+      etag?: string;
+      lastModified?: string;
+      title?: string;
+      nextPollAt?: string;
+      pollIntervalMinutes?: number;
+      newItems?: number;
+    },
   ): Promise<void>;
-  recordPollFailure(feedId: string, outcome: { at: string; error: string; nextPollAt: string }): Promise<void>;
+  /** A failed poll: error and time recorded, errors counted; `disable` (HTTP 410) stops polling it. */
+  recordPollFailure(
+    feedId: string,
+    outcome: { at: string; error: string; nextPollAt: string; disable?: boolean },
+  ): Promise<void>;
 }
 
 /** Outcome of claiming an item key: new, already fully handled, or left pending by a crash. */
@@ -36,6 +63,15 @@ export interface SeenItemStore {
   claim(itemKey: string, expiresAt: number): Promise<ItemClaim>;
   /** Marks the key done once its alert is durably queued. */
   markDone(itemKey: string): Promise<void>;
+  /**
+   * `claim` with a lease, for pollers that may run concurrently: a key another poller claimed
+   * less than `leaseSeconds` ago is 'busy' (skip it: that poller sends its alert); a pending key
+   * whose lease ran out (its poller died) is taken over as 'pending'. Optional: stores without it
+   * fall back to `claim`.
+   */
+  claimForWork?(itemKey: string, expiresAt: number, leaseSeconds: number): Promise<ItemClaim | 'busy'>;
+  /** Gives up this poller's lease on a pending key (its send failed), so a retry may take it at once. */
+  release?(itemKey: string): Promise<void>;
 }
 
 export interface SubscriberPage {
@@ -52,6 +88,20 @@ export interface SubscriptionStore {
   listSubscribers(): Promise<Subscriber[]>;
   /** One page of a topic's subscribers, by Query on the topic's partition. */
   pageByTopic(topicId: string, options: { cursor?: string; limit: number }): Promise<SubscriberPage>;
+  /**
+   * Changes a subscriber's state and channel statuses in place, on every row, leaving the rest
+   * of the subscriber as it is (a pause or an unsubscribe must not race a config re-apply into
+   * losing either). A `channelStatus` entry of `null` clears that channel's status. Returns
+   * false when there is no such subscriber.
+   */
+  updateStatus(subscriberId: string, change: SubscriberStatusChange): Promise<boolean>;
+}
+
+export interface SubscriberStatusChange {
+  state?: SubscriberState;
+  /** Why; stored as `stateReason`. */
+  reason?: string;
+  channelStatus?: Record<string, ChannelStatus | null>;
 }
 
 /** Outcome of starting a delivery: new, already sent, or started earlier and not confirmed. */
@@ -63,10 +113,198 @@ export interface DeliveryStore {
   markSent(deliveryKey: string, detail: { at: string; status?: number }): Promise<void>;
   /** Records a permanent failure (no retry will help), so nothing is dropped silently. */
   markFailed(deliveryKey: string, detail: { at: string; error: string }): Promise<void>;
+  /** Records a failed attempt that will be retried: what `dlq list` shows as the reason. */
+  recordAttempt(deliveryKey: string, detail: { at: string; error: string; attempt: number }): Promise<void>;
+  /** What is recorded about a delivery, if anything. */
+  getDelivery(deliveryKey: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * Pacing: takes the next send slot of a lane (e.g. one Slack webhook URL) if at least
+   * `intervalMs` passed since the last one, by conditional write so every sender shares it;
+   * otherwise says how long to wait.
+   */
+  claimSendSlot(laneKey: string, intervalMs: number): Promise<{ granted: true } | { granted: false; waitMs: number }>;
+  /**
+   * Counts a permanent failure of a channel (`<subscriberId>#<channelId>`) within a rolling
+   * window; returns the count so far in the window, this one included.
+   */
+  countChannelFailure(channelKey: string, detail: { at: string; windowSeconds: number }): Promise<number>;
+}
+
+export interface DeliveryRecord {
+  deliveryKey: string;
+  status: 'in-progress' | 'sent' | 'failed';
+  attempts?: number;
+  lastError?: string;
+  lastAttemptAt?: string;
+  sentAt?: string;
+  failedAt?: string;
+  error?: string;
+}
+
+/** One story waiting in a subscriber channel's digest. */
+export interface DigestEntry {
+  subscriberId: string;
+  channelId: string;
+  storyId: string;
+  /** When fan-out added it: a digest takes the entries added before its due time. */
+  addedAt: string;
+  item: NewsItem;
+  /** The topics of the story that reach this subscriber: the "why". */
+  topics: AlertMessage['topics'];
+  /** Other items of the story known at fan-out ("also reported by"). */
+  storyMembers?: StoryMember[];
+}
+
+/** A channel's pending digest: due at `dueAt`; `touchedAt` changes with every entry added. */
+export interface DigestHead {
+  subscriberId: string;
+  channelId: string;
+  cadence: DigestCadence;
+  dueAt: string;
+  touchedAt: string;
+}
+
+export interface DigestStore {
+  /**
+   * Adds a story to a channel's digest once (conditional write; a repeat is `'exists'`), and
+   * makes sure the channel's digest is scheduled: `dueAt` is kept if one is pending.
+   */
+  addEntry(entry: DigestEntry, schedule: { cadence: DigestCadence; dueAt: string }): Promise<'added' | 'exists'>;
+  /** Digests due at or before `now` (up to `limit`), by an index on the due time: no scan. */
+  listDue(now: Date, limit: number): Promise<DigestHead[]>;
+  /** The channel's current head (consistent read), if a digest is pending. */
+  getHead(subscriberId: string, channelId: string): Promise<DigestHead | undefined>;
+  /** The channel's unsent entries, oldest first, at most `limit` (consistent read). */
+  listEntries(subscriberId: string, channelId: string, limit: number): Promise<DigestEntry[]>;
+  /**
+   * Marks entries as sent in a digest. They stay behind, stripped to a small tombstone, until
+   * they expire, so a redelivered alert cannot add the same story to a later digest.
+   */
+  markEntriesSent(subscriberId: string, channelId: string, storyIds: string[], at: string): Promise<void>;
+  /**
+   * Ends the window of `head` after its digest was queued: with entries left it moves `dueAt`
+   * to `nextDueAt`; without, it removes the head unless an entry was added since `head` was read
+   * (then it reschedules too). Returns what it did.
+   */
+  closeWindow(head: DigestHead, next: { remaining: boolean; nextDueAt: string }): Promise<'removed' | 'rescheduled'>;
 }
 
 export interface TopicStore {
   /** User-defined topics (raw topic-file objects, validated by the classifier's schema). */
   listUserTopics(): Promise<unknown[]>;
   putUserTopic(topic: { id: string } & Record<string, unknown>): Promise<void>;
+}
+
+/** A counter in a fixed time window: how many hits `key` had in it so far. */
+export interface RateLimitCount {
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** When the window ends (and the count starts again from zero). */
+  windowEndsAt: Date;
+}
+
+export interface RateLimitStore {
+  /**
+   * Counts one hit against `key` in the fixed window of `windowSeconds` that contains `now`, by
+   * an atomic increment (no read-then-write race), and returns the window's count. Rows expire
+   * by TTL once their window is over.
+   */
+  hit(key: string, windowSeconds: number, now: Date): Promise<RateLimitCount>;
+}
+
+export type { StoryMember } from '../messages/schemas.ts';
+
+/** A story: items from one or several feeds reporting the same occurrence. */
+export interface StoryRecord {
+  /** The founding item's key (stable, so a retried creation finds its story). */
+  storyId: string;
+  createdAt: string;
+  /** Time of the latest member (epoch seconds). */
+  lastAt: number;
+  /** Listed members, oldest first, founder included (at most the store's listing cap). */
+  members: StoryMember[];
+  /** Members that joined beyond the listing cap (counted, not listed). */
+  unlistedMembers: number;
+  /** Fingerprints of the first members, which later items are compared with. */
+  fingerprints: { itemKey: string; fingerprint: StoryFingerprint }[];
+  /** Topics an alert of this story was already queued for. */
+  alertedTopics: string[];
+}
+
+/** One story listed under a lookup key, with the time it was listed (epoch seconds). */
+export interface StoryPosting {
+  storyId: string;
+  at: number;
+}
+
+/**
+ * Story storage for near-duplicate clustering. Every method is bounded: a lookup is one batched
+ * read of key rows and one of story rows; every write touches one row (`index` one per key).
+ */
+export interface StoryStore {
+  /** The stories listed under each key (keys without a row are absent): one batched read. */
+  readIndex(keys: string[]): Promise<Map<string, StoryPosting[]>>;
+  /** Stories by id (missing or expired ones are left out): one batched read. */
+  getStories(storyIds: string[]): Promise<StoryRecord[]>;
+  getStory(storyId: string): Promise<StoryRecord | undefined>;
+  /** The story's listed members, oldest first (empty when there is no such story). */
+  listMembers(storyId: string): Promise<StoryMember[]>;
+  /**
+   * Creates the story with its founding member, by conditional write. When it exists already
+   * (a retry after a crash), returns the stored one with `created: false`.
+   */
+  createStory(input: {
+    storyId: string;
+    member: StoryMember;
+    fingerprint: StoryFingerprint;
+    at: number;
+    expiresAt: number;
+  }): Promise<{ created: boolean; story: StoryRecord }>;
+  /**
+   * Adds a member (idempotent per itemKey): listed when `list`, else counted; its fingerprint
+   * kept when given. Returns false when the story no longer exists (expired).
+   */
+  addMember(
+    storyId: string,
+    input: { member: StoryMember; fingerprint?: StoryFingerprint; list: boolean; lastAt: number; expiresAt: number },
+  ): Promise<boolean>;
+  /** Lists the story under these keys (one atomic write per key row, each with its expiry). */
+  index(storyId: string, entries: { key: string; expiresAt: number }[], at: number): Promise<void>;
+  /** Records that an alert of the story was queued for these topics. */
+  markAlerted(storyId: string, topics: string[]): Promise<void>;
+  /**
+   * Records which story an item went to, once (conditional write): the first placement wins and
+   * is returned to every later or concurrent caller (`first: false`), so two runs placing the same
+   * item (a redelivery overlapping the first) agree on its story.
+   */
+  placeItem(
+    itemKey: string,
+    placement: StoryPlacement,
+    expiresAt: number,
+  ): Promise<StoryPlacement & { first: boolean }>;
+}
+
+/** Where an item went: founded the story, or joined it. */
+export interface StoryPlacement {
+  storyId: string;
+  role: 'founder' | 'member';
+}
+
+/** A story as the status page lists it under one of its topics. */
+export interface Headline {
+  topicId: string;
+  storyId: string;
+  title: string;
+  link: string | null;
+  source: string;
+  score: number;
+  /** When it was alerted (ISO 8601). */
+  seenAt: string;
+}
+
+export interface HeadlineStore {
+  /** Records alerted stories (one entry per topic); kept about a week. */
+  record(headlines: Headline[]): Promise<void>;
+  /** A topic's most recent headlines, newest first, each story once. */
+  listRecent(topicId: string, limit: number): Promise<Headline[]>;
 }

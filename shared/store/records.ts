@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { channelSchema, isoDateTime } from '../messages/schemas.ts';
 
+/** How a feed's item identities are chosen: guid/Atom id, link, or content (title + summary). */
+export const feedIdPolicySchema = z.enum(['auto', 'guid', 'link', 'content']);
+
 /** A feed row: what to poll and how polling went. */
 export const feedRecordSchema = z.object({
   feedId: z.string().min(1),
@@ -14,10 +17,46 @@ export const feedRecordSchema = z.object({
   lastError: z.string().optional(),
   lastSuccessAt: isoDateTime.optional(),
   lastPolledAt: isoDateTime.optional(),
+  /** When `lastError` happened. */
+  lastErrorAt: isoDateTime.optional(),
+  /** New items found since the feed was added. */
+  itemsSeen: z.number().int().min(0).optional(),
+  /** When the last new item was found. */
+  lastNewItemAt: isoDateTime.optional(),
+  /** The adaptive interval in use (publish rate, ttl, Cache-Control), minutes. */
+  pollIntervalMinutes: z.number().int().min(1).max(1440).optional(),
+  /** Set when the server answered 410 Gone: never polled until an operator adds it again. */
+  disabled: z.boolean().optional(),
+  disabledReason: z.string().optional(),
+  /** How item identities are chosen (see shared/feeds normalize-item `ItemIdPolicy`). */
+  idPolicy: feedIdPolicySchema.optional(),
 });
 export type FeedRecord = z.infer<typeof feedRecordSchema>;
 
 export const subscriberStateSchema = z.enum(['pending', 'active', 'paused', 'unsubscribed']);
+export type SubscriberState = z.infer<typeof subscriberStateSchema>;
+
+/** How often a channel gets news: each story at once, or a digest per hour, day or week. */
+export const cadenceSchema = z.enum(['instant', 'hourly', 'daily', 'weekly']);
+export type Cadence = z.infer<typeof cadenceSchema>;
+export type DigestCadence = Exclude<Cadence, 'instant'>;
+
+export const weekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export type Weekday = z.infer<typeof weekdaySchema>;
+
+/** An IANA time zone the runtime knows (`Europe/Kyiv`, `America/New_York`, `UTC`). */
+export const timeZoneSchema = z.string().min(1).max(64).refine(isKnownTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
+
+/**
+ * A channel taken out of delivery and why: `paused` by the system (the receiver said the target
+ * is gone, or kept refusing) or an operator; `unsubscribed` by its owner (one-click link).
+ */
+export const channelStatusSchema = z.object({
+  state: z.enum(['paused', 'unsubscribed']),
+  reason: z.string().max(1000),
+  at: isoDateTime,
+});
+export type ChannelStatus = z.infer<typeof channelStatusSchema>;
 
 /** A subscriber, as the config file and the CLI describe it. */
 export const subscriberSchema = z.object({
@@ -27,7 +66,40 @@ export const subscriberSchema = z.object({
   channels: z.array(channelSchema).min(1),
   /** Signing secret for webhooks (`whsec_` + base64), per Standard Webhooks. */
   webhookSecret: z.string().optional(),
+  /** The secret being rotated out: payloads carry a signature for it too until it is removed. */
+  previousWebhookSecret: z.string().optional(),
   minScore: z.number().min(0).max(1).default(0),
   state: subscriberStateSchema.default('active'),
+  /** Why the state last changed (e.g. the receiver's answer that paused it). */
+  stateReason: z.string().max(1000).optional(),
+  /** Keyword filter (classifier filter-query syntax) a story must also satisfy. */
+  filter: z.string().min(1).max(500).optional(),
+  // The fields below are optional so rows and literals written before they existed stay valid;
+  // shared/subscriptions reads them with their defaults.
+  /** Cadence per channelId; a channel not listed is `instant`. */
+  cadence: z.record(z.string(), cadenceSchema).optional(),
+  /** Hour (0–23, in `timeZone`) at which daily and weekly digests go out; default 8. */
+  deliveryHour: z.number().int().min(0).max(23).optional(),
+  /** Time zone of `deliveryHour`; default UTC. */
+  timeZone: timeZoneSchema.optional(),
+  /** Day of the weekly digest; default Monday. */
+  weeklyDay: weekdaySchema.optional(),
+  /** Channels taken out of delivery, by channelId; a channel not listed is active. */
+  channelStatus: z.record(z.string(), channelStatusSchema).optional(),
+  /**
+   * Epoch seconds after which a subscriber still `pending` confirmation is deleted (the
+   * subscriptions table's TTL); set by the subscribe page/API, removed on confirmation.
+   */
+  expiresAt: z.number().int().positive().optional(),
 });
 export type Subscriber = z.infer<typeof subscriberSchema>;
+export type SubscriberInput = z.input<typeof subscriberSchema>;
+
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

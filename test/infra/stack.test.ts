@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema, envVariableNames, readEnv } from '../../shared/config/env.ts';
-import { queueUrlEnvName, tableEnvName } from '../../infra/aws/function-environment.ts';
+import { queueUrlEnvName, secretEnvNames, tableEnvName } from '../../infra/aws/function-environment.ts';
 import { topology, type FunctionName, type QueueName, type TableName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
 import { indexTemplate, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
@@ -216,7 +216,8 @@ describe('NewsAlerts stack', () => {
       // Prepare
       const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> })
         .Variables;
-      const expected = [...requiredNames, ...optionalNamesSet].filter(
+      const secretNames = (topology.functions[name].access.secrets ?? []).map((secret) => secretEnvNames[secret]);
+      const expected = [...requiredNames, ...optionalNamesSet, ...secretNames].filter(
         // The API cannot be given its own URL; it derives links from the request.
         (variable) => !(variable === 'PUBLIC_BASE_URL' && topology.functions[name].trigger.kind === 'http'),
       );
@@ -242,7 +243,7 @@ describe('NewsAlerts stack', () => {
     });
 
     it.each(functionNames)('%s env passes readEnv once CloudFormation resolves it', (name) => {
-      // Prepare: resolve references the way CloudFormation would (names, URLs)
+      // Prepare: resolve references the way CloudFormation would (names, URLs, secret values)
       const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> })
         .Variables;
       const resolved = Object.fromEntries(
@@ -252,6 +253,8 @@ describe('NewsAlerts stack', () => {
           const type = resource(target).Type;
           if (type === 'AWS::SQS::Queue') return [key, `https://sqs.eu-west-1.amazonaws.com/123456789012/${target}`];
           if (type === 'AWS::Lambda::Url') return [key, 'https://abc.lambda-url.eu-west-1.on.aws/'];
+          // A generated secret: 64 letters and digits.
+          if (type === 'AWS::SecretsManager::Secret') return [key, `${target}${'0'.repeat(64)}`.slice(-64)];
           return [key, target];
         }),
       );

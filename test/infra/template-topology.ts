@@ -1,7 +1,7 @@
 /**
  * Reads a pipeline topology back out of a synthesized CloudFormation template: queues (with
- * their DLQs), functions (trigger, timeout, memory, and the access their IAM policies grant)
- * and tables. `topology-equality.test.ts` asserts the result deep-equals `infra/topology.ts`;
+ * their DLQs), functions (trigger, timeout, memory, the access their IAM policies grant, and
+ * the generated secrets their environment resolves) and tables. `topology-equality.test.ts` asserts the result deep-equals `infra/topology.ts`;
  * the local runtime's equality test can reuse the same reading.
  *
  * The reading is strict: anything the topology cannot express (two triggers, an unknown
@@ -12,11 +12,13 @@ import type {
   FunctionSpec,
   QueueName,
   QueueSpec,
+  SecretName,
   TableName,
   TableSpec,
   Topology,
   Trigger,
 } from '../../infra/topology.ts';
+import { secretEnvNames } from '../../infra/aws/function-environment.ts';
 import { topologyTagKeys } from '../../infra/aws/resource-tags.ts';
 
 /** The part of a CloudFormation resource this module reads. */
@@ -74,14 +76,19 @@ export interface TemplateIndex {
   queues: Map<string, QueueName>;
   functions: Map<string, FunctionName>;
   tables: Map<string, TableName>;
+  /** Generated secrets (`AWS::SecretsManager::Secret` tagged `news-alerts:secret`), by logical id. */
+  secrets: Map<string, SecretName>;
   /** Topology queue names in the order their resources appear in the template. */
   queueOrder: QueueName[];
+  /** Dead-letter queues' logical ids, by the topology queue they serve. */
+  deadLetterQueues: Map<string, QueueName>;
 }
 
 export function indexTemplate(template: CfnTemplateJson): TemplateIndex {
   const queues = new Map<string, QueueName>();
   const functions = new Map<string, FunctionName>();
   const tables = new Map<string, TableName>();
+  const secrets = new Map<string, SecretName>();
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type === 'AWS::SQS::Queue') {
       const name = tagValue(resource, topologyTagKeys.queue);
@@ -92,9 +99,18 @@ export function indexTemplate(template: CfnTemplateJson): TemplateIndex {
     } else if (resource.Type === 'AWS::DynamoDB::Table') {
       const name = tagValue(resource, topologyTagKeys.table);
       if (name) tables.set(id, name as TableName);
+    } else if (resource.Type === 'AWS::SecretsManager::Secret') {
+      const name = tagValue(resource, topologyTagKeys.secret);
+      if (name) secrets.set(id, name as SecretName);
     }
   }
-  return { queues, functions, tables, queueOrder: [...queues.values()] };
+  const deadLetterQueues = new Map<string, QueueName>();
+  for (const [id, name] of queues) {
+    const redrive = template.Resources[id]?.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
+    const dlqId = redrive ? targetOf(redrive.deadLetterTargetArn) : undefined;
+    if (dlqId) deadLetterQueues.set(dlqId, name);
+  }
+  return { queues, functions, tables, secrets, queueOrder: [...queues.values()], deadLetterQueues };
 }
 
 function readQueues(template: CfnTemplateJson, index: TemplateIndex): Record<QueueName, QueueSpec> {
@@ -125,15 +141,40 @@ function readFunctions(template: CfnTemplateJson, index: TemplateIndex): Record<
     const entry = tagValue(resource, topologyTagKeys.entry);
     if (!entry) throw new Error(`template topology: function ${name} has no ${topologyTagKeys.entry} tag (${id})`);
     const access = accessOf(functionPermissions(template, id), index, name);
+    const secrets = secretsOf(props, index, name);
     functions[name] = {
       entry,
       trigger: triggerOf(template, index, id, name),
       timeoutSeconds: numberOf(props.Timeout, `function ${name} Timeout`),
       memoryMb: numberOf(props.MemorySize, `function ${name} MemorySize`),
-      access,
+      access: secrets.length > 0 ? { ...access, secrets } : access,
     };
   }
   return functions as Record<FunctionName, FunctionSpec>;
+}
+
+/**
+ * The generated secrets a function's environment resolves. Each secret variable must be a
+ * CloudFormation dynamic reference (`{{resolve:secretsmanager:<ref>:SecretString:::}}`) to the
+ * tagged secret of the same name; anything else (a literal, another secret) throws.
+ */
+export function secretsOf(props: Record<string, unknown>, index: TemplateIndex, name: string): SecretName[] {
+  const variables = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  const secrets: SecretName[] = [];
+  for (const [secret, variable] of Object.entries(secretEnvNames) as [SecretName, string][]) {
+    const value = variables[variable];
+    if (value === undefined) continue;
+    const secretId = targetOf(value);
+    const referenced = secretId ? index.secrets.get(secretId) : undefined;
+    if (!referenced || render(value) !== `{{resolve:secretsmanager:<${secretId}>:SecretString:::}}`) {
+      throw new Error(`template topology: function ${name} sets ${variable} to ${render(value)}, not a dynamic reference to a topology secret`);
+    }
+    if (referenced !== secret) {
+      throw new Error(`template topology: function ${name} sets ${variable} from the ${referenced} secret, not the ${secret} one`);
+    }
+    secrets.push(secret);
+  }
+  return secrets;
 }
 
 function triggerOf(template: CfnTemplateJson, index: TemplateIndex, functionId: string, name: string): Trigger {
@@ -209,6 +250,8 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
   const tableActions = new Map<TableName, Set<string>>();
   const sendsTo = new Set<QueueName>();
   let sendsEmail = false;
+  // Reading a DLQ's attributes is what inspecting a queue grants (sending grants the queue's own).
+  const inspects = new Set<QueueName>();
   for (const permission of permissions) {
     const [service] = permission.action.split(':');
     if (service === 'dynamodb') {
@@ -224,6 +267,9 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
       sendsTo.add(queue);
     } else if (permission.action === 'ses:SendEmail') {
       sendsEmail = true;
+    } else if (permission.action === 'sqs:GetQueueAttributes') {
+      const inspected = permission.target ? index.deadLetterQueues.get(permission.target) : undefined;
+      if (inspected) inspects.add(inspected);
     }
   }
   const tables: FunctionSpec['access']['tables'] = {};
@@ -237,6 +283,7 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
     tables,
     sendsTo: index.queueOrder.filter((queue) => sendsTo.has(queue)),
     ...(sendsEmail ? { sendsEmail: true } : {}),
+    ...(inspects.size > 0 ? { inspectsQueues: index.queueOrder.filter((queue) => inspects.has(queue)) } : {}),
   };
 }
 

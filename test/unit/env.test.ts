@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { envVariableNames, readEnv } from '../../shared/config/env.ts';
 import { ConfigError } from '../../shared/runtime/errors.ts';
+import { topology } from '../../infra/topology.ts';
 
-const valid = {
-  TABLE_FEEDS: 'feeds',
-  TABLE_ITEMS: 'items',
-  TABLE_SUBSCRIPTIONS: 'subscriptions',
-  TABLE_DELIVERIES: 'deliveries',
-  TABLE_TOPICS: 'topics',
-  QUEUE_POLL_URL: 'http://localhost:4566/000000000000/poll',
-  QUEUE_ALERT_URL: 'http://localhost:4566/000000000000/alert',
-  QUEUE_WEBHOOK_URL: 'http://localhost:4566/000000000000/webhook',
-  QUEUE_EMAIL_URL: 'http://localhost:4566/000000000000/email',
+/** Every table and queue of the topology, named as the CDK stack names its variables. */
+const valid: Record<string, string> = {
+  ...Object.fromEntries(Object.keys(topology.tables).map((table) => [`TABLE_${table.toUpperCase()}`, table])),
+  ...Object.fromEntries(
+    Object.keys(topology.queues).map((queue) => [`QUEUE_${queue.toUpperCase()}_URL`, `http://localhost:4566/000000000000/${queue}`]),
+  ),
   MAIL_FROM: 'alerts@example.org',
 };
 

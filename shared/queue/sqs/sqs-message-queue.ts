@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type BatchResultErrorEntry, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type BatchResultErrorEntry, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName } from '../../../infra/topology.ts';
 import { InvalidMessageError, NewsAlertsError } from '../../runtime/errors.ts';
 import type { MessageQueue } from '../ports.ts';
@@ -87,8 +87,18 @@ export function createSqsMessageQueue(client: SQSClient, urls: Record<QueueName,
         );
       }
     },
+
+    async delayRetry(queue, receiptHandle, seconds) {
+      // Never 0: that releases the message at once, and fauxqs 2.4 with persistence loses a
+      // message released that way. SQS caps a visibility timeout at 12 hours.
+      const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
+      await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: urls[queue], ReceiptHandle: receiptHandle, VisibilityTimeout: timeout }));
+    },
   };
 }
+
+/** SQS's longest visibility timeout: 12 hours. */
+const MAX_VISIBILITY_SECONDS = 43_200;
 
 /**
  * JSON text of one body, with U+FFFE, U+FFFF and every character outside the BMP (emoji) written

@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { isoDateTime } from '../../messages/schemas.ts';
 import { systemClock, type Clock } from '../../runtime/clock.ts';
-import type { DeliveryClaim, DeliveryStore } from '../ports.ts';
+import type { DeliveryClaim, DeliveryRecord, DeliveryStore } from '../ports.ts';
 import { epochSeconds, isConditionalCheckFailed, statusOfOldItem } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { buildUpdate } from './expressions.ts';
@@ -12,6 +14,23 @@ const MAX_ERROR_LENGTH = 1000;
 /** Expiry given to an outcome whose marker is missing (it was never begun, or expired). */
 const FALLBACK_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 const MAX_BEGIN_ATTEMPTS = 3;
+/** How long pacing and channel-health rows are kept after their last write. */
+const AUX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+
+/** A delivery row as `getDelivery` reads it: the marker plus the attempt bookkeeping. */
+const deliveryRecordRowSchema = deliveryRowSchema.extend({
+  attempts: z.number().int().min(0).optional(),
+  lastError: z.string().optional(),
+  lastAttemptAt: isoDateTime.optional(),
+});
+
+/**
+ * Row keys of the two auxiliary row kinds sharing the table with delivery markers. `!` starts
+ * no subscriber id (config ids are slugs, generated ids are too), so they never collide with a
+ * delivery key (`<subscriberId>#<storyId>#<channelId>`).
+ */
+const paceKey = (laneKey: string) => `!pace#${laneKey}`;
+const healthKey = (channelKey: string) => `!health#${channelKey}`;
 
 /**
  * DeliveryStore on the deliveries table (partition key `deliveryKey`, TTL `expiresAt`).
@@ -23,6 +42,12 @@ const MAX_BEGIN_ATTEMPTS = 3;
  *
  * `markSent` / `markFailed` never fail for a missing marker: the delivery happened (or failed)
  * either way, so they write the outcome with a fallback expiry rather than lose it.
+ * `recordAttempt` adds the attempt count and last error of a retried delivery to its marker.
+ *
+ * Two auxiliary row kinds share the table, under keys no delivery key can take: Slack pacing
+ * slots (`!pace#<lane>`, `nextSlotAt` in epoch ms, claimed by conditional update) and per-channel
+ * permanent-failure counters (`!health#<subscriber>#<channel>`, a count within a rolling window).
+ * Both expire with the table's TTL.
  */
 export function createDynamoDbDeliveryStore(options: DynamoDbTableOptions & { clock?: Clock }): DeliveryStore {
   const { client, tableName } = options;
@@ -92,6 +117,112 @@ export function createDynamoDbDeliveryStore(options: DynamoDbTableOptions & { cl
         { status: 'failed', failedAt: detail.at, error: detail.error.slice(0, MAX_ERROR_LENGTH) },
         [],
       );
+    },
+
+    async recordAttempt(deliveryKey, detail) {
+      const update = buildUpdate({
+        set: { attempts: detail.attempt, lastError: detail.error.slice(0, MAX_ERROR_LENGTH), lastAttemptAt: detail.at },
+        setIfAbsent: { status: 'in-progress', expiresAt: epochSeconds(clock.now()) + FALLBACK_RETENTION_SECONDS },
+      });
+      await callStore({ table: tableName, operation: 'recordAttempt', key: `deliveryKey=${deliveryKey}` }, () =>
+        client.send(new UpdateCommand({ TableName: tableName, Key: { deliveryKey }, ...update })),
+      );
+    },
+
+    async getDelivery(deliveryKey): Promise<DeliveryRecord | undefined> {
+      const context = { table: tableName, operation: 'getDelivery', key: `deliveryKey=${deliveryKey}` };
+      const output = await callStore(context, () =>
+        client.send(new GetCommand({ TableName: tableName, Key: { deliveryKey }, ConsistentRead: true })),
+      );
+      if (!output.Item) return undefined;
+      const row = parseRow(deliveryRecordRowSchema, output.Item, context);
+      const record: DeliveryRecord = { deliveryKey: row.deliveryKey, status: row.status };
+      if (row.attempts !== undefined) record.attempts = row.attempts;
+      if (row.lastError !== undefined) record.lastError = row.lastError;
+      if (row.lastAttemptAt !== undefined) record.lastAttemptAt = row.lastAttemptAt;
+      if (row.sentAt !== undefined) record.sentAt = row.sentAt;
+      if (row.failedAt !== undefined) record.failedAt = row.failedAt;
+      if (row.error !== undefined) record.error = row.error;
+      return record;
+    },
+
+    async claimSendSlot(laneKey, intervalMs) {
+      const key = paceKey(laneKey);
+      const context = { table: tableName, operation: 'claimSendSlot', key: `deliveryKey=${key}` };
+      const nowMs = clock.now().getTime();
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { deliveryKey: key },
+            UpdateExpression: 'SET #next = :next, #expiresAt = :expiresAt',
+            ConditionExpression: 'attribute_not_exists(#next) OR #next <= :now',
+            ExpressionAttributeNames: { '#next': 'nextSlotAt', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: {
+              ':next': nowMs + intervalMs,
+              ':now': nowMs,
+              ':expiresAt': Math.floor(nowMs / 1000) + AUX_RETENTION_SECONDS,
+            },
+          }),
+        );
+        return { granted: true };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+      }
+      const output = await callStore(context, () =>
+        client.send(new GetCommand({ TableName: tableName, Key: { deliveryKey: key }, ConsistentRead: true })),
+      );
+      const next = Number(output.Item?.['nextSlotAt'] ?? 0);
+      // The slot may have freed up between the two calls: wait at least a millisecond, then claim again.
+      return { granted: false, waitMs: Math.max(1, next - nowMs) };
+    },
+
+    async countChannelFailure(channelKey, detail) {
+      const key = healthKey(channelKey);
+      const context = { table: tableName, operation: 'countChannelFailure', key: `deliveryKey=${key}` };
+      const at = epochSeconds(new Date(detail.at));
+      const floor = at - detail.windowSeconds;
+      const expiresAt = at + Math.max(detail.windowSeconds, AUX_RETENTION_SECONDS);
+      for (let attempt = 1; attempt <= MAX_BEGIN_ATTEMPTS; attempt++) {
+        // Inside the window: one more.
+        try {
+          const output = await client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { deliveryKey: key },
+              UpdateExpression: 'SET #count = #count + :one, #last = :at, #expiresAt = :expiresAt',
+              ConditionExpression: '#windowStart > :floor',
+              ExpressionAttributeNames: { '#count': 'failures', '#last': 'lastFailureAt', '#windowStart': 'windowStart', '#expiresAt': 'expiresAt' },
+              ExpressionAttributeValues: { ':one': 1, ':at': detail.at, ':floor': floor, ':expiresAt': expiresAt },
+              ReturnValues: 'UPDATED_NEW',
+            }),
+          );
+          return Number(output.Attributes?.['failures'] ?? 1);
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+        }
+        // No window open (absent or stale): open one with this failure.
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { deliveryKey: key, windowStart: at, failures: 1, lastFailureAt: detail.at, expiresAt },
+              ConditionExpression: 'attribute_not_exists(#key) OR #windowStart <= :floor',
+              ExpressionAttributeNames: { '#key': 'deliveryKey', '#windowStart': 'windowStart' },
+              ExpressionAttributeValues: { ':floor': floor },
+            }),
+          );
+          return 1;
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+          // Another failure opened the window between the two writes: count into it.
+        }
+      }
+      throw new StoreError(`countChannelFailure on table ${tableName} failed: the window kept changing (${key})`, {
+        table: tableName,
+        operation: 'countChannelFailure',
+        retryable: true,
+      });
     },
   };
 }

@@ -43,9 +43,10 @@ export function createDynamoDbFeedStore(
             ...(scanPageSize ? { Limit: scanPageSize } : {}),
             ...(filter
               ? {
-                  FilterExpression: '#next <= :now',
-                  ExpressionAttributeNames: { '#next': 'nextPollAt' },
-                  ExpressionAttributeValues: { ':now': filter.now },
+                  // Disabled feeds (HTTP 410) are never due.
+                  FilterExpression: '#next <= :now AND (attribute_not_exists(#disabled) OR #disabled = :false)',
+                  ExpressionAttributeNames: { '#next': 'nextPollAt', '#disabled': 'disabled' },
+                  ExpressionAttributeValues: { ':now': filter.now, ':false': false },
                 }
               : {}),
           }),
@@ -101,14 +102,32 @@ export function createDynamoDbFeedStore(
       return output.Item ? parseRow(feedRowSchema, output.Item, context) : undefined;
     },
 
-    async upsertFeed(feed, now) {
+    async upsertFeed(feed, now, options = {}) {
       const context = { table: tableName, operation: 'upsertFeed', key: `feedId=${feed.feedId}` };
+      // Validators belong to a URL: when the URL changes they must go (read first; a race
+      // with a poll costs at most one unconditional fetch).
+      const existing = await callStore(context, () =>
+        client.send(new GetCommand({ TableName: tableName, Key: { feedId: feed.feedId }, ConsistentRead: true })),
+      );
+      const urlChanged = existing.Item !== undefined && existing.Item['url'] !== feed.url;
+      const remove = [
+        ...(feed.title === undefined ? ['title'] : []),
+        ...(feed.idPolicy === undefined ? ['idPolicy'] : []),
+        ...(urlChanged || options.reset ? ['etag', 'lastModified'] : []),
+        ...(options.reset ? ['disabled', 'disabledReason', 'lastError', 'lastErrorAt', 'pollIntervalMinutes'] : []),
+      ];
       // Definition fields are replaced; poll state is kept, and initialised for a new feed
-      // (due at once).
+      // (due at once) — or reset, when an operator adds the feed again.
       const update = buildUpdate({
-        set: { url: feed.url, intervalMinutes: feed.intervalMinutes, title: feed.title },
-        setIfAbsent: { nextPollAt: now.toISOString(), consecutiveErrors: 0 },
-        remove: feed.title === undefined ? ['title'] : [],
+        set: {
+          url: feed.url,
+          intervalMinutes: feed.intervalMinutes,
+          title: feed.title,
+          idPolicy: feed.idPolicy,
+          ...(options.reset ? { nextPollAt: now.toISOString(), consecutiveErrors: 0 } : {}),
+        },
+        setIfAbsent: options.reset ? {} : { nextPollAt: now.toISOString(), consecutiveErrors: 0 },
+        remove,
       });
       await callStore(context, () =>
         client.send(new UpdateCommand({ TableName: tableName, Key: { feedId: feed.feedId }, ...update })),
@@ -141,6 +160,7 @@ export function createDynamoDbFeedStore(
     },
 
     async recordPollSuccess(feedId, outcome) {
+      const newItems = outcome.newItems ?? 0;
       await updateExisting(feedId, 'recordPollSuccess', {
         set: {
           lastPolledAt: toUtc(outcome.at),
@@ -149,7 +169,12 @@ export function createDynamoDbFeedStore(
           etag: outcome.etag,
           lastModified: outcome.lastModified,
           title: outcome.title,
+          nextPollAt: outcome.nextPollAt === undefined ? undefined : toUtc(outcome.nextPollAt),
+          pollIntervalMinutes: outcome.pollIntervalMinutes,
+          lastNewItemAt: newItems > 0 ? toUtc(outcome.at) : undefined,
         },
+        add: outcome.newItems === undefined ? {} : { itemsSeen: newItems },
+        // lastErrorAt stays: when the feed last failed is part of its history.
         remove: ['lastError'],
       });
     },
@@ -159,7 +184,9 @@ export function createDynamoDbFeedStore(
         set: {
           lastPolledAt: toUtc(outcome.at),
           lastError: outcome.error.slice(0, MAX_ERROR_LENGTH),
+          lastErrorAt: toUtc(outcome.at),
           nextPollAt: toUtc(outcome.nextPollAt),
+          ...(outcome.disable ? { disabled: true, disabledReason: outcome.error.slice(0, MAX_ERROR_LENGTH) } : {}),
         },
         add: { consecutiveErrors: 1 },
       });

@@ -32,6 +32,19 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
     return row.expiresAt < epochSeconds(clock.now()) ? undefined : row.status;
   }
 
+  /** The live marker (status and lease) by a consistent read; undefined if absent or expired. */
+  async function readMarker(itemKey: string, operation: string): Promise<{ status: 'done' | 'pending'; claimedAt?: number } | undefined> {
+    const context = { table: tableName, operation, key: `itemKey=${itemKey}` };
+    const output = await callStore(context, () =>
+      client.send(new GetCommand({ TableName: tableName, Key: { itemKey }, ConsistentRead: true })),
+    );
+    if (!output.Item) return undefined;
+    const row = parseRow(itemRowSchema, output.Item, context);
+    if (row.expiresAt < epochSeconds(clock.now())) return undefined;
+    const claimedAt = output.Item['claimedAt'];
+    return typeof claimedAt === 'number' ? { status: row.status, claimedAt } : { status: row.status };
+  }
+
   return {
     async findSeen(itemKeys) {
       const seen = new Map<string, 'done' | 'pending'>();
@@ -41,7 +54,9 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
         client,
         tableName,
         unique.map((itemKey) => ({ itemKey })),
-        { operation: 'findSeen', projection: ['itemKey', 'status', 'expiresAt'] },
+        // Eventually consistent (half the cost): the conditional claim is the authority, so a
+        // stale "not seen" costs one refused write, never a second alert.
+        { operation: 'findSeen', projection: ['itemKey', 'status', 'expiresAt'], consistentRead: false },
       );
       const now = epochSeconds(clock.now());
       for (const raw of rows) {
@@ -80,6 +95,78 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
         `claim on table ${tableName} failed: the marker kept changing over ${MAX_CLAIM_ATTEMPTS} attempts (itemKey=${itemKey})`,
         { table: tableName, operation: 'claim', retryable: true },
       );
+    },
+
+    async claimForWork(itemKey, expiresAt, leaseSeconds) {
+      const context = { table: tableName, operation: 'claimForWork', key: `itemKey=${itemKey}` };
+      for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
+        const now = epochSeconds(clock.now());
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { itemKey, status: 'pending', expiresAt, claimedAt: now },
+              ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
+              ExpressionAttributeNames: { '#key': 'itemKey', '#expiresAt': 'expiresAt' },
+              ExpressionAttributeValues: { ':now': now },
+            }),
+          );
+          return 'new';
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+        }
+        const marker = await readMarker(itemKey, 'claimForWork');
+        if (!marker) continue;
+        if (marker.status === 'done') return 'done';
+        if (marker.claimedAt !== undefined && marker.claimedAt > now - leaseSeconds) return 'busy';
+        // The lease ran out (or was released): take the key over, unless another poller just did.
+        try {
+          await client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { itemKey },
+              UpdateExpression: 'SET #claimedAt = :now',
+              ConditionExpression:
+                marker.claimedAt === undefined
+                  ? '#status = :pending AND attribute_not_exists(#claimedAt)'
+                  : '#status = :pending AND #claimedAt = :previous',
+              ExpressionAttributeNames: { '#claimedAt': 'claimedAt', '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':now': now,
+                ':pending': 'pending',
+                ...(marker.claimedAt === undefined ? {} : { ':previous': marker.claimedAt }),
+              },
+            }),
+          );
+          return 'pending';
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+          // Someone else took it over or finished it: look again.
+        }
+      }
+      throw new StoreError(
+        `claimForWork on table ${tableName} failed: the marker kept changing over ${MAX_CLAIM_ATTEMPTS} attempts (itemKey=${itemKey})`,
+        { table: tableName, operation: 'claimForWork', retryable: true },
+      );
+    },
+
+    async release(itemKey) {
+      const context = { table: tableName, operation: 'release', key: `itemKey=${itemKey}` };
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { itemKey },
+            UpdateExpression: 'REMOVE #claimedAt',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#claimedAt': 'claimedAt', '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          }),
+        );
+      } catch (error) {
+        // Done meanwhile, or gone: nothing to release.
+        if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+      }
     },
 
     async markDone(itemKey) {

@@ -1,14 +1,15 @@
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { formatZodIssues } from '../../config/format-zod-issues.ts';
 import { InvalidMessageError } from '../../runtime/errors.ts';
-import type { SubscriberPage, SubscriptionStore } from '../ports.ts';
-import { subscriberSchema, type Subscriber } from '../records.ts';
+import type { SubscriberPage, SubscriberStatusChange, SubscriptionStore } from '../ports.ts';
+import { subscriberSchema, type ChannelStatus, type Subscriber } from '../records.ts';
 import { batchWriteRows, type WriteRequest } from './batch.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseRow, subscriptionRowSchema, type SubscriptionRow } from './rows.ts';
-import { callStore } from './store-error.ts';
+import { isConditionalCheckFailed } from './conditional.ts';
+import { callStore, toStoreError } from './store-error.ts';
 
 /** Upper bound on pages read by one call (a subscriber's topics, or a Scan of the table). */
 const MAX_PAGES = 1000;
@@ -27,6 +28,10 @@ const subscriptionKeySchema = z.object({ topicId: z.string().min(1), subscriberI
  * subscriber written a moment ago can be missing from `getSubscriber` for a short while in AWS
  * (the emulators are immediate). The rows read after the index are read consistently. Only key
  * attributes are read from the index, so any projection works.
+ *
+ * `putSubscriber` keeps the channel statuses (unsubscribed, paused) of channels whose target did
+ * not change when the input carries none, so re-applying a config never undoes an unsubscribe;
+ * `updateStatus` changes state and statuses in place on every row, nothing else.
  */
 export function createDynamoDbSubscriptionStore(
   options: DynamoDbTableOptions & { subscriberIndexName?: string },
@@ -67,6 +72,41 @@ export function createDynamoDbSubscriptionStore(
     return subscriber;
   }
 
+  async function getSubscriber(subscriberId: string): Promise<Subscriber | undefined> {
+    for (const topicId of await topicIdsOf(subscriberId, 'getSubscriber')) {
+      const context = { table: tableName, operation: 'getSubscriber', key: `topicId=${topicId}, subscriberId=${subscriberId}` };
+      const output = await callStore(context, () =>
+        client.send(new GetCommand({ TableName: tableName, Key: { topicId, subscriberId }, ConsistentRead: true })),
+      );
+      // The index can lag a delete; the next row will do.
+      if (output.Item) return toSubscriber(output.Item, 'getSubscriber');
+    }
+    return undefined;
+  }
+
+  /** One UpdateItem on one row, only if the row still exists; false when it is gone. */
+  async function updateRow(
+    topicId: string,
+    subscriberId: string,
+    request: { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
+  ): Promise<boolean> {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { topicId, subscriberId },
+          ...request,
+          ConditionExpression: 'attribute_exists(#subscriberKey)',
+          ExpressionAttributeNames: { ...request.ExpressionAttributeNames, '#subscriberKey': 'subscriberId' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw toStoreError(error, { table: tableName, operation: 'updateStatus', key: `topicId=${topicId}, subscriberId=${subscriberId}` });
+    }
+  }
+
   return {
     async putSubscriber(input) {
       const parsed = subscriberSchema.safeParse(input);
@@ -76,6 +116,12 @@ export function createDynamoDbSubscriptionStore(
         );
       }
       const subscriber = parsed.data;
+      if (input.channelStatus === undefined) {
+        // Re-applying a config must not undo an unsubscribe or a pause: keep the statuses of
+        // channels whose target is unchanged (a new address or URL starts afresh).
+        const kept = keptChannelStatus(await getSubscriber(subscriber.subscriberId), subscriber);
+        if (kept) subscriber.channelStatus = kept;
+      }
       const topics = [...new Set(subscriber.topics)];
       const key = `subscriberId=${subscriber.subscriberId}`;
       // Write the new rows first and delete the rows of topics it left afterwards, so the
@@ -98,16 +144,60 @@ export function createDynamoDbSubscriptionStore(
       return topicIds.length > 0;
     },
 
-    async getSubscriber(subscriberId) {
-      for (const topicId of await topicIdsOf(subscriberId, 'getSubscriber')) {
-        const context = { table: tableName, operation: 'getSubscriber', key: `topicId=${topicId}, subscriberId=${subscriberId}` };
-        const output = await callStore(context, () =>
-          client.send(new GetCommand({ TableName: tableName, Key: { topicId, subscriberId }, ConsistentRead: true })),
-        );
-        // The index can lag a delete; the next row will do.
-        if (output.Item) return toSubscriber(output.Item, 'getSubscriber');
+    getSubscriber,
+
+    async updateStatus(subscriberId, change: SubscriberStatusChange) {
+      const topicIds = await topicIdsOf(subscriberId, 'updateStatus');
+      const channelChanges = Object.entries(change.channelStatus ?? {});
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
+      const removes: string[] = [];
+      if (change.state !== undefined) {
+        names['#state'] = 'state';
+        values[':state'] = change.state;
+        sets.push('#state = :state');
       }
-      return undefined;
+      if (change.reason !== undefined) {
+        names['#reason'] = 'stateReason';
+        values[':reason'] = change.reason.slice(0, 1000);
+        sets.push('#reason = :reason');
+      }
+      if (channelChanges.length > 0) names['#cs'] = 'channelStatus';
+      channelChanges.forEach(([channelId, status], i) => {
+        names[`#c${i}`] = channelId;
+        if (status === null) removes.push(`#cs.#c${i}`);
+        else {
+          values[`:c${i}`] = status;
+          sets.push(`#cs.#c${i} = :c${i}`);
+        }
+      });
+      const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+        .filter(Boolean)
+        .join(' ');
+      let found = false;
+      for (const topicId of topicIds) {
+        // A nested path needs its map: create it first on rows written before it existed.
+        if (channelChanges.length > 0) {
+          const exists = await updateRow(topicId, subscriberId, {
+            UpdateExpression: 'SET #cs = if_not_exists(#cs, :empty)',
+            ExpressionAttributeNames: { '#cs': 'channelStatus' },
+            ExpressionAttributeValues: { ':empty': {} },
+          });
+          if (!exists) continue;
+        }
+        if (expression === '') {
+          found = true;
+          continue;
+        }
+        const updated = await updateRow(topicId, subscriberId, {
+          UpdateExpression: expression,
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        });
+        found ||= updated;
+      }
+      return found;
     },
 
     async listSubscribers() {
@@ -150,4 +240,20 @@ export function createDynamoDbSubscriptionStore(
       return output.LastEvaluatedKey ? { subscribers, nextCursor: encodeCursor(output.LastEvaluatedKey) } : { subscribers };
     },
   };
+}
+
+/** The channel statuses of `existing` that still apply to `next`: same channel id, same target. */
+function keptChannelStatus(existing: Subscriber | undefined, next: Subscriber): Record<string, ChannelStatus> | undefined {
+  if (!existing?.channelStatus) return undefined;
+  const kept: Record<string, ChannelStatus> = {};
+  for (const [channelId, status] of Object.entries(existing.channelStatus)) {
+    const before = existing.channels.find((c) => c.channelId === channelId);
+    const after = next.channels.find((c) => c.channelId === channelId);
+    if (before && after && targetOf(before) === targetOf(after)) kept[channelId] = status;
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+function targetOf(channel: Subscriber['channels'][number]): string {
+  return channel.kind === 'email' ? `email:${channel.address.toLowerCase()}` : `webhook:${channel.url}`;
 }

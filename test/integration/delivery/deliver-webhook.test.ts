@@ -5,6 +5,7 @@ import { createHandler } from '../../../functions/deliver-webhook/handler.ts';
 import { deliverWebhook, type DeliverWebhookDeps } from '../../../shared/delivery/deliver-webhook.ts';
 import { deliveryId } from '../../../shared/delivery/delivery-id.ts';
 import { WebhookDeliveryError } from '../../../shared/delivery/errors.ts';
+import { checkSlackLimits, type SlackMessage } from '../../../shared/delivery/slack-message.ts';
 import type { DeliveryMessage, WebhookChannel } from '../../../shared/messages/schemas.ts';
 import { deliveryMessage, HOSTILE_TITLE, subscriber, webhookSecret } from '../../unit/delivery/fixtures.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
@@ -126,10 +127,18 @@ describe('deliverWebhook against a real HTTP receiver', () => {
     const outcome = await deliverWebhook(message, deps());
     const redelivered = await deliverWebhook(message, deps());
 
-    expect(outcome).toEqual({ status: 'failed', error: expect.stringContaining(`HTTP ${status}`) });
+    // 410 Gone pauses the channel at once, with the reason recorded; a 400 only counts.
+    expect(outcome).toEqual({ status: 'failed', paused: status === 410, error: expect.stringContaining(`HTTP ${status}`) });
     expect(redelivered.status).toBe('skipped');
     expect(receiver.requests).toHaveLength(1);
     expect(engines.events[0]).toMatchObject({ type: 'delivery-failed', subscriberId, permanent: true });
+    const stored = await engines.deps.subscriptions.getSubscriber(subscriberId);
+    if (status === 410) {
+      expect(stored?.channelStatus?.['hook']).toMatchObject({ state: 'paused', reason: expect.stringContaining('HTTP 410') });
+      expect(engines.events).toContainEqual(expect.objectContaining({ type: 'channel-paused', subscriberId, channelId: 'hook' }));
+    } else {
+      expect(stored?.channelStatus?.['hook']).toBeUndefined();
+    }
   });
 
   it('does not follow redirects', async () => {
@@ -138,7 +147,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
 
     const outcome = await deliverWebhook(message, deps());
 
-    expect(outcome).toEqual({ status: 'failed', error: expect.stringContaining('redirect (not followed)') });
+    expect(outcome).toEqual({ status: 'failed', paused: false, error: expect.stringContaining('redirect (not followed)') });
     expect(receiver.requests).toHaveLength(1);
   });
 
@@ -147,18 +156,13 @@ describe('deliverWebhook against a real HTTP receiver', () => {
     receiver.answers = ['hang'];
 
     const timedOut = await deliverWebhook(message, deps(), { timeoutMs: 300 }).catch((e: unknown) => e);
+    const closedChannel: WebhookChannel = { ...(message.channel as WebhookChannel), url: 'http://127.0.0.1:1/hook' };
+    await engines.deps.subscriptions.putSubscriber(
+      subscriber({ subscriberId: `${message.subscriberId}-closed`, channels: [closedChannel], webhookSecret: webhookSecret(1) }),
+    );
     const closedPort = await deliverWebhook(
-      { ...message, deliveryKey: `${message.deliveryKey}-closed` },
-      deps({
-        subscriptions: {
-          getSubscriber: async () =>
-            subscriber({
-              subscriberId: message.subscriberId,
-              channels: [{ ...(message.channel as WebhookChannel), url: 'http://127.0.0.1:1/hook' }],
-              webhookSecret: webhookSecret(1),
-            }),
-        },
-      }),
+      { ...message, subscriberId: `${message.subscriberId}-closed`, channel: closedChannel, deliveryKey: `${message.deliveryKey}-closed` },
+      deps(),
     ).catch((e: unknown) => e);
 
     expect(timedOut).toMatchObject({ retryable: true, message: expect.stringContaining('timed out') });
@@ -170,7 +174,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
 
     const outcome = await deliverWebhook(message, deps({ allowPrivateNetwork: false }));
 
-    expect(outcome).toEqual({ status: 'failed', error: expect.stringContaining('loopback') });
+    expect(outcome).toEqual({ status: 'failed', paused: true, error: expect.stringContaining('loopback') });
     expect(receiver.requests).toHaveLength(0);
   });
 
@@ -194,7 +198,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
 
     const outcome = await deliverWebhook(message, deps());
 
-    expect(outcome).toEqual({ status: 'failed', error: expect.stringContaining('no webhookSecret') });
+    expect(outcome).toEqual({ status: 'failed', paused: true, error: expect.stringContaining('no webhookSecret') });
     expect(receiver.requests).toHaveLength(0);
   });
 
@@ -249,5 +253,64 @@ describe('deliver-webhook handler', () => {
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m1', 'm3']);
     expect(receiver.requests).toHaveLength(3);
     expect(engines.events.map((e) => e.type).sort()).toEqual(['delivered', 'delivery-failed']);
+  });
+
+  it('batches Slack stories that queue up for one webhook into one message, then paces the next one', async () => {
+    // Prepare: two subscribers posting into the same Slack webhook, three stories.
+    const slackUrl = `${receiver.origin}/slack/shared-${counter}`;
+    const channel: WebhookChannel = { kind: 'webhook', channelId: 'slack', url: slackUrl, format: 'slack' };
+    const messages = [1, 2, 3].map((n) => {
+      const subscriberId = `slack-sub-${counter}-${n}`;
+      return deliveryMessage({ subscriberId, channel, storyId: `slack-story-${counter}-${n}` });
+    });
+    for (const message of messages) await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: message.subscriberId, channels: [channel] }));
+    receiver.answers = [{ status: 200, body: 'ok' }];
+    const handler = createHandler(engines.deps);
+
+    // Act: one batch with two stories, then a third at once.
+    const batch = await handler(sqsEvent(messages.slice(0, 2)));
+    const next = await handler(sqsEvent(messages.slice(2)));
+
+    // Assess
+    expect(batch.batchItemFailures).toEqual([]);
+    expect(next.batchItemFailures).toEqual([]);
+    expect(receiver.requests).toHaveLength(2);
+    const first = JSON.parse(receiver.requests[0]!.body) as SlackMessage;
+    expect(first.blocks[0]).toMatchObject({ type: 'header', text: { text: '2 new stories on your topics' } });
+    expect(checkSlackLimits(first)).toEqual([]);
+    // Slack allows one message per second per webhook.
+    expect(receiver.requests[1]!.at - receiver.requests[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(engines.events.filter((e) => e.type === 'delivered')).toHaveLength(3);
+  });
+
+  it.each([
+    [404, 'no_service'],
+    [410, 'channel_is_archived'],
+    [403, 'invalid_token'],
+    [403, 'channel_not_found'],
+  ])('pauses a Slack channel that answers %i %s, recording why', async (status, code) => {
+    const { message, subscriberId } = await setup({ format: 'slack' });
+    receiver.answers = [{ status, body: code }];
+
+    const result = await createHandler(engines.deps)(sqsEvent([message]));
+
+    expect(result.batchItemFailures).toEqual([]);
+    const stored = await engines.deps.subscriptions.getSubscriber(subscriberId);
+    expect(stored?.channelStatus?.['hook']).toMatchObject({ state: 'paused', reason: expect.stringContaining(code) });
+    expect(engines.events).toContainEqual(expect.objectContaining({ type: 'channel-paused', subscriberId }));
+  });
+
+  it('does not pause a Slack channel for a 403 that is not about the webhook itself, until it repeats', async () => {
+    const { message, subscriberId } = await setup({ format: 'slack' });
+    receiver.answers = [{ status: 403, body: 'action_prohibited' }];
+    const handler = createHandler(engines.deps);
+
+    for (let n = 1; n <= 4; n++) await handler(sqsEvent([{ ...message, deliveryKey: `${message.deliveryKey}-${n}`, storyId: `s-${n}` }]));
+    const afterFour = await engines.deps.subscriptions.getSubscriber(subscriberId);
+    await handler(sqsEvent([{ ...message, deliveryKey: `${message.deliveryKey}-5`, storyId: 's-5' }]));
+    const afterFive = await engines.deps.subscriptions.getSubscriber(subscriberId);
+
+    expect(afterFour?.channelStatus?.['hook']).toBeUndefined();
+    expect(afterFive?.channelStatus?.['hook']).toMatchObject({ state: 'paused', reason: expect.stringContaining('5 permanent failures') });
   });
 });

@@ -144,3 +144,84 @@ describe('fanOut against dynalite and fauxqs', () => {
     expect(keys.length).toBe(distinct.size * 2);
   });
 });
+
+describe('fanOut: filters, digests, channel statuses', () => {
+  const meeting = (storyId: string, title: string): AlertMessage => ({
+    ...alert(storyId),
+    item: { ...alert(storyId).item, title, summary: 'Envoys met in New York.' },
+    topics: [{ topic: 'un-meeting', label: 'UN meeting', score: 0.9, matched: [] }],
+  });
+  const hook = (n: string): Channel => ({ kind: 'webhook', channelId: 'hook', url: `https://hooks.example.org/${n}`, format: 'json' });
+
+  beforeAll(async () => {
+    const put = (s: Subscriber) => engines.deps.subscriptions.putSubscriber(s);
+    await put(subscriber({ subscriberId: 'f-plain', topics: ['un-meeting'], channels: [hook('plain')] }));
+    await put(subscriber({ subscriberId: 'f-iran', topics: ['un-meeting'], channels: [hook('iran')], filter: 'Iran OR Tehran' }));
+    await put(subscriber({ subscriberId: 'f-not-title', topics: ['un-meeting'], channels: [hook('not')], filter: 'NOT title:Ukraine' }));
+    await put(subscriber({ subscriberId: 'f-digest', topics: ['un-meeting'], channels: [hook('d'), { kind: 'email', channelId: 'mail', address: 'd@example.org' }], cadence: { mail: 'daily' }, timeZone: 'Asia/Tokyo' }));
+    await put(
+      subscriber({
+        subscriberId: 'f-paused',
+        topics: ['un-meeting'],
+        channels: [hook('p'), { kind: 'email', channelId: 'mail', address: 'p@example.org' }],
+        channelStatus: { hook: { state: 'paused', reason: 'HTTP 410', at: '2025-02-24T10:00:00Z' } },
+      }),
+    );
+  });
+
+  it('applies each subscriber’s filter query to the story', async () => {
+    const summary = await fanOut(meeting('story-filter-1', 'Security Council meets on Ukraine'), engines.deps);
+    const delivered = ((await engines.drain('webhook')) as DeliveryMessage[]).map((d) => d.subscriberId).sort();
+    await engines.drain('email');
+
+    expect(delivered).toEqual(['f-digest', 'f-plain']);
+    expect(summary.filteredOut).toBe(2);
+
+    await fanOut(meeting('story-filter-2', 'Security Council meets on Iran sanctions'), engines.deps);
+    const second = ((await engines.drain('webhook')) as DeliveryMessage[]).map((d) => d.subscriberId).sort();
+    await engines.drain('email');
+    expect(second).toEqual(['f-digest', 'f-iran', 'f-not-title', 'f-plain']);
+  });
+
+  it('skips, and reports, a subscriber whose stored filter no longer compiles, without failing the alert', async () => {
+    // Written past validation (an older version, a hand edit): the store only checks its schema.
+    await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: 'f-broken', topics: ['un-meeting'], channels: [hook('b')], filter: 'Iran AND (' }));
+    engines.events.length = 0;
+
+    const summary = await fanOut(meeting('story-filter-3', 'Security Council meets'), engines.deps);
+    const delivered = ((await engines.drain('webhook')) as DeliveryMessage[]).map((d) => d.subscriberId);
+    await engines.drain('email');
+    await engines.deps.subscriptions.removeSubscriber('f-broken');
+
+    expect(summary.invalidFilters).toBe(1);
+    expect(delivered).not.toContain('f-broken');
+    expect(delivered).toContain('f-plain');
+    expect(engines.events).toContainEqual({ type: 'subscriber-error', subscriberId: 'f-broken', error: expect.stringContaining('filter query is invalid') });
+  });
+
+  it('adds digest channels’ stories to their digest, once, due at the next delivery hour in their zone', async () => {
+    const story = meeting('story-digest', 'Security Council session');
+    const first = await fanOut(story, engines.deps);
+    const again = await fanOut(story, engines.deps);
+    const email = (await engines.drain('email')) as DeliveryMessage[];
+    await engines.drain('webhook');
+    const head = await engines.deps.digests.getHead('f-digest', 'mail');
+    const entries = await engines.deps.digests.listEntries('f-digest', 'mail', 100);
+
+    expect(first.digestEntries).toBe(1);
+    expect(again.digestEntries).toBe(0);
+    expect(email.map((d) => d.subscriberId)).not.toContain('f-digest');
+    expect(entries.filter((e) => e.storyId === 'story-digest')).toHaveLength(1);
+    // 08:00 in Tokyo is 23:00 UTC.
+    expect(head?.dueAt).toMatch(/T23:00:00\.000Z$/);
+  });
+
+  it('sends nothing to a paused channel, and the subscriber’s other channels still get it', async () => {
+    await fanOut(meeting('story-paused', 'Security Council session'), engines.deps);
+    const webhook = (await engines.drain('webhook')) as DeliveryMessage[];
+    const email = (await engines.drain('email')) as DeliveryMessage[];
+
+    expect(webhook.map((d) => d.subscriberId)).not.toContain('f-paused');
+    expect(email.filter((d) => d.subscriberId === 'f-paused').map((d) => d.channel.channelId)).toEqual(['mail']);
+  });
+});

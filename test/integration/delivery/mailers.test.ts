@@ -1,8 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.ts';
 import { deliverEmail } from '../../../shared/delivery/deliver-email.ts';
@@ -11,52 +9,13 @@ import { MailSendError } from '../../../shared/mail/errors.ts';
 import { createOutboxMailer } from '../../../shared/mail/outbox-mailer.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { EmailChannel } from '../../../shared/messages/schemas.ts';
-import { readEnv } from '../../../shared/config/env.ts';
+import { envVariableNames, readEnv } from '../../../shared/config/env.ts';
 import { ConfigError } from '../../../shared/runtime/errors.ts';
 import { deliveryMessage, HOSTILE_TITLE, subscriber } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
+import { startSmtpListener } from './smtp-listener.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 
-interface CapturedMail {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP listener on 127.0.0.1: rejects `rejected@…` with 550 and `later@…` with 451. */
-async function startSmtpListener(): Promise<{ url: string; mails: CapturedMail[]; stop(): Promise<void> }> {
-  const mails: CapturedMail[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      const reject = (code: number, text: string) => callback(Object.assign(new Error(text), { responseCode: code }));
-      if (address.address.startsWith('rejected@')) return reject(550, 'No such user');
-      if (address.address.startsWith('later@')) return reject(451, 'Try again later');
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    mails,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const channel: EmailChannel = { kind: 'email', channelId: 'mail', address: 'reader@example.org' };
 const compose = {
@@ -158,11 +117,8 @@ describe('outbox mailer', () => {
 describe('createMailer', () => {
   const env = (overrides: Record<string, string>) =>
     readEnv({
-      TABLE_FEEDS: 'f',
-      TABLE_ITEMS: 'i',
-      TABLE_SUBSCRIPTIONS: 's',
-      TABLE_DELIVERIES: 'd',
-      TABLE_TOPICS: 't',
+      // Every table variable, whichever tables the topology has.
+      ...Object.fromEntries(envVariableNames.filter((name) => name.startsWith('TABLE_')).map((name) => [name, name.toLowerCase()])),
       QUEUE_POLL_URL: 'http://127.0.0.1/q/poll',
       QUEUE_ALERT_URL: 'http://127.0.0.1/q/alert',
       QUEUE_WEBHOOK_URL: 'http://127.0.0.1/q/webhook',
@@ -219,7 +175,7 @@ describe('deliverEmail over SMTP with the DynamoDB delivery store', () => {
     const outcome = await deliverEmail(message, engines.deps, compose);
     const redelivered = await deliverEmail(message, engines.deps, compose);
 
-    expect(outcome).toEqual({ status: 'failed', error: expect.stringContaining('SMTP 550') });
+    expect(outcome).toEqual({ status: 'failed', paused: false, error: expect.stringContaining('SMTP 550') });
     expect(redelivered.status).toBe('skipped');
     expect(smtp.mails).toHaveLength(0);
   });

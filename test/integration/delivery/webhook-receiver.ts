@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
+  /** When it arrived (ms since the epoch). */
+  at: number;
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
@@ -20,7 +22,7 @@ export interface WebhookReceiver {
 }
 
 /** An HTTP answer, or 'hang' to never answer (a timeout from the client's side). */
-export type Answer = { status: number; headers?: Record<string, string> } | 'hang';
+export type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
 
 /** A real HTTP server on 127.0.0.1 (ephemeral port) that records every request it gets. */
 export async function startWebhookReceiver(answers: Answer[] = [{ status: 204 }]): Promise<WebhookReceiver> {
@@ -32,6 +34,7 @@ export async function startWebhookReceiver(answers: Answer[] = [{ status: 204 }]
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const received: ReceivedRequest = {
+        at: Date.now(),
         method: request.method ?? '',
         path: request.url ?? '',
         headers: request.headers,
@@ -46,7 +49,7 @@ export async function startWebhookReceiver(answers: Answer[] = [{ status: 204 }]
         return;
       }
       response.writeHead(answer.status, answer.headers ?? {});
-      response.end(answer.status === 204 ? undefined : 'receiver says hello');
+      response.end(answer.body ?? (answer.status === 204 ? undefined : 'receiver says hello'));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

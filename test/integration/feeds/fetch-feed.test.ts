@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { lookup as systemLookup } from 'node:dns';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeFeed } from '../../../shared/feeds/decode-feed.ts';
@@ -66,6 +66,23 @@ describe('fetchFeed against a local HTTP server', () => {
     });
     const result = await fetchFeed(`${server.origin}/gz`, local);
     expect(result.status === 'ok' && result.body.equals(rss)).toBe(true);
+  });
+
+  it('decodes a brotli-encoded body, and counts the cap after decompression', async () => {
+    server.routes.set('/br', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'br' }).end(brotliCompressSync(rss));
+    });
+    const result = await fetchFeed(`${server.origin}/br`, local);
+    expect(result.status === 'ok' && result.body.equals(rss)).toBe(true);
+    expect(server.requests.at(-1)?.headers['accept-encoding']).toMatch(/\bbr\b/);
+    await expect(fetchFeed(`${server.origin}/br`, { ...local, maxBytes: rss.length - 1 })).rejects.toBeInstanceOf(FeedTooLargeError);
+  });
+
+  it('passes on Content-Location and Cache-Control for the parser and the scheduler', async () => {
+    server.routes.set('/cached', (_q, s) =>
+      s.writeHead(200, { 'content-type': 'application/rss+xml', 'content-location': '/canonical/feed.xml', 'cache-control': 'max-age=900' }).end(rss),
+    );
+    expect(await fetchFeed(`${server.origin}/cached`, local)).toMatchObject({ contentLocation: '/canonical/feed.xml', cacheControl: 'max-age=900' });
   });
 
   it('follows redirects up to the cap and reports the final URL', async () => {

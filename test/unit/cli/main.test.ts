@@ -18,7 +18,7 @@ describe('news-alerts CLI', () => {
   it('prints help listing every command, exit 0', async () => {
     const { io, out } = captureIo();
     expect(await main(['--help'], io)).toBe(0);
-    for (const command of ['run', 'demo', 'classify', 'eval']) expect(out()).toContain(`  ${command}`);
+    for (const command of ['run', 'demo', 'classify', 'eval', 'parse', 'feeds']) expect(out()).toContain(`  ${command}`);
   });
 
   it('prints the package version', async () => {
@@ -28,7 +28,7 @@ describe('news-alerts CLI', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const command of ['run', 'demo', 'classify', 'eval']) {
+    for (const command of ['run', 'demo', 'classify', 'eval', 'parse', 'feeds']) {
       const { io, out } = captureIo();
       expect(await main([command, '--help'], io)).toBe(0);
       expect(out()).toContain(`Usage: news-alerts ${command}`);

@@ -64,7 +64,7 @@ describe('composeAlertEmail', () => {
       unsubscribeSecret: 'test-secret-0123456789',
     });
 
-    const token = createUnsubscribeToken('sub-1', 'test-secret-0123456789');
+    const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: emailChannel.channelId }, 'test-secret-0123456789');
     const https = `https://alerts.example.org/base/unsubscribe?token=${token}`;
     expect(email.headers['List-Unsubscribe']).toBe(
       `<${https}>, <mailto:alerts@example.org?subject=unsubscribe%20${token}>`,
@@ -100,7 +100,20 @@ describe('unsubscribe tokens', () => {
   it('verify with the right secret and name the subscriber', () => {
     const token = createUnsubscribeToken('sub-ü/1', 'secret-a');
 
-    expect(verifyUnsubscribeToken(token, 'secret-a')).toBe('sub-ü/1');
+    expect(verifyUnsubscribeToken(token, 'secret-a')).toEqual({ subscriberId: 'sub-ü/1' });
+  });
+
+  it('name one channel, and cannot be moved to another channel or subscriber', () => {
+    const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: 'mail' }, 'secret-a');
+    const [, , mac] = token.split('.');
+    const otherChannel = `${Buffer.from('sub-1').toString('base64url')}.${Buffer.from('hook').toString('base64url')}.${mac}`;
+    // The same characters split differently: "sub-1m" + "ail".
+    const resplit = `${Buffer.from('sub-1m').toString('base64url')}.${Buffer.from('ail').toString('base64url')}.${mac}`;
+
+    expect(verifyUnsubscribeToken(token, 'secret-a')).toEqual({ subscriberId: 'sub-1', channelId: 'mail' });
+    expect(verifyUnsubscribeToken(otherChannel, 'secret-a')).toBeUndefined();
+    expect(verifyUnsubscribeToken(resplit, 'secret-a')).toBeUndefined();
+    expect(verifyUnsubscribeToken(token, 'secret-b')).toBeUndefined();
   });
 
   it('are refused with another secret, another subscriber or a bad shape', () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildSlackMessage, escapeSlack, slackLink } from '../../../shared/delivery/slack-message.ts';
+import {
+  buildSlackBatchMessage,
+  buildSlackMessage,
+  checkSlackLimits,
+  escapeSlack,
+  MAX_STORIES_PER_SLACK_MESSAGE,
+  SLACK_LIMITS,
+  slackLink,
+} from '../../../shared/delivery/slack-message.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
 const slackChannel = { kind: 'webhook' as const, channelId: 'slack-1', url: 'https://hooks.slack.com/services/T/B/X', format: 'slack' as const };
@@ -69,5 +77,66 @@ describe('buildSlackMessage', () => {
     expect(slackLink('javascript:alert(1)', 'x')).toBe('x');
     expect(slackLink(null, 'a<b')).toBe('a&lt;b');
     expect(escapeSlack('&<>')).toBe('&amp;&lt;&gt;');
+  });
+});
+
+describe('buildSlackBatchMessage and Block Kit limits', () => {
+  /** A story made to be as large and as hostile as a feed can make it. */
+  function hugeStory(n: number) {
+    const base = deliveryMessage({ channel: slackChannel });
+    const hostile = `${HOSTILE_TITLE} ${n} `;
+    return {
+      item: { ...base.item, title: hostile.repeat(40), summary: '&<>'.repeat(3000), source: '<!here>'.repeat(50), link: `https://x.example/${n}?a=<b>|c` },
+      topics: base.topics.map((topic) => ({ ...topic, label: '<!everyone>'.repeat(30) })),
+      alsoReportedBy: Array.from({ length: 40 }, (_, i) => ({ source: `Outlet <${i}> & co`, link: `https://o${i}.example/<x>` })),
+    };
+  }
+
+  it('stays within every structural limit with the most stories per message, all hostile', () => {
+    const stories = Array.from({ length: MAX_STORIES_PER_SLACK_MESSAGE }, (_, n) => hugeStory(n));
+
+    const message = buildSlackBatchMessage(stories);
+
+    expect(checkSlackLimits(message)).toEqual([]);
+    expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    const json = JSON.stringify(message);
+    expect(json).not.toContain('<!channel>');
+    expect(json).not.toContain('<!here>');
+    expect(json).not.toContain('<!everyone>');
+    expect(json).not.toContain('<script>');
+    // Links survive cutting: every `<` that opens a link is closed.
+    for (const block of message.blocks) {
+      const text = block.type === 'section' ? block.text.text : block.type === 'context' ? block.elements.map((e) => e.text).join(' ') : '';
+      expect((text.match(/</g) ?? []).length).toBe((text.match(/>/g) ?? []).length);
+    }
+  });
+
+  it('heads a batch with the story count and separates stories with dividers', () => {
+    const base = deliveryMessage({ channel: slackChannel });
+    const message = buildSlackBatchMessage([base, { ...base, item: { ...base.item, title: 'Second story' } }]);
+
+    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '2 new stories on your topics', emoji: false } });
+    expect(message.blocks.filter((block) => block.type === 'divider')).toHaveLength(1);
+    expect(message.text).toMatch(/^2 new stories: /);
+  });
+
+  it('names the other outlets of the story', () => {
+    const base = deliveryMessage({ channel: slackChannel });
+    const message = buildSlackMessage({ item: base.item, topics: base.topics, alsoReportedBy: [{ source: 'Agency & Co', link: 'https://agency.example/1' }] });
+
+    expect(JSON.stringify(message.blocks)).toContain('Also reported by <https://agency.example/1|Agency &amp; Co>');
+  });
+
+  it('refuses an empty batch or one over the cap', () => {
+    const base = deliveryMessage({ channel: slackChannel });
+    expect(() => buildSlackBatchMessage([])).toThrow(RangeError);
+    expect(() => buildSlackBatchMessage(Array.from({ length: MAX_STORIES_PER_SLACK_MESSAGE + 1 }, () => base))).toThrow(RangeError);
+  });
+
+  it('reports what breaks the limits', () => {
+    const base = buildSlackMessage(deliveryMessage({ channel: slackChannel }));
+    const broken = { ...base, text: '', blocks: [...base.blocks, { type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'x'.repeat(3001) } }] };
+
+    expect(checkSlackLimits(broken)).toEqual(expect.arrayContaining(['text fallback is empty', expect.stringMatching(/section text is 3001/)]));
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
 import { decodeFeed } from '../../../shared/feeds/decode-feed.ts';
 
 const ascii = (text: string) => Buffer.from(text, 'latin1');
@@ -47,11 +48,38 @@ describe('decodeFeed', () => {
     expect(decodeFeed(be)).toMatchObject({ text, charset: 'utf-16be', source: 'bom' });
   });
 
-  it('defaults to UTF-8 and replaces invalid sequences with U+FFFD', () => {
-    const body = bytes('<t>ok ', [0xc3, 0x28], ' ', [0xff], '</t>');
+  it('defaults to UTF-8, and replaces invalid sequences with U+FFFD in a body declared UTF-8', () => {
+    expect(decodeFeed(bytes('<t>plain ascii</t>'), 'application/xml')).toMatchObject({ charset: 'utf-8', source: 'default' });
+    const body = bytes('<?xml version="1.0" encoding="UTF-8"?><t>ok ', [0xff, 0xfe, 0xc3, 0x28], Buffer.from(' Мир', 'utf8'), '</t>');
     const decoded = decodeFeed(body, 'application/xml');
-    expect(decoded).toMatchObject({ charset: 'utf-8', source: 'default' });
-    expect(decoded.text).toBe('<t>ok \uFFFD( \uFFFD</t>');
+    expect(decoded).toMatchObject({ charset: 'utf-8', source: 'xml-declaration' });
+    expect(decoded.text).toBe('<?xml version="1.0" encoding="UTF-8"?><t>ok \uFFFD\uFFFD\uFFFD( Мир</t>');
+  });
+
+  it('keeps UTF-8 for an undeclared body that is UTF-8 but for a stray byte', () => {
+    const body = bytes('<t>', Buffer.from('Мир — Київ — Москва ', 'utf8'), [0xe9], '</t>');
+    expect(decodeFeed(body)).toMatchObject({ charset: 'utf-8', source: 'default', text: '<t>Мир — Київ — Москва \uFFFD</t>' });
+  });
+
+  it('sniffs an undeclared body that is not UTF-8: windows-1252, or what chardet recognises', () => {
+    const latin = decodeFeed(bytes('<rss><title>', CAFE_LATIN1, ' au lait</title></rss>'));
+    expect(latin).toMatchObject({ source: 'sniffed', text: '<rss><title>Café au lait</title></rss>' });
+    // A Russian sentence in KOI8-R, long enough for statistics.
+    const russian = 'Как пережить новогоднюю ночь и не потерять голову: советы врачей и психологов для всей семьи';
+    const koi8 = decodeFeed(bytes('<rss><title>', iconv.encode(russian, 'koi8-r'), '</title></rss>'));
+    expect(koi8).toMatchObject({ charset: 'koi8-r', source: 'sniffed' });
+    expect(koi8.text).toContain(russian);
+  });
+
+  it('reads UTF-32 by its BOM and UTF-16 without a BOM by the declaration\'s byte pattern', () => {
+    const text = '<?xml version="1.0"?><t>Мир</t>';
+    const utf32 = Buffer.concat([Buffer.from([0x00, 0x00, 0xfe, 0xff]), iconv.encode(text, 'utf-32be')]);
+    expect(decodeFeed(utf32)).toMatchObject({ text, charset: 'utf-32be', source: 'bom' });
+    expect(decodeFeed(Buffer.from(text, 'utf16le'))).toMatchObject({ text, charset: 'utf-16le' });
+  });
+
+  it('reads C1 control characters as the windows-1252 punctuation they stand for', () => {
+    expect(decodeFeed(Buffer.from('<t>don\u0092t \u0093x\u0094</t>', 'utf8')).text).toBe('<t>don’t “x”</t>');
   });
 
   it('falls through an unknown charset label to the next source', () => {

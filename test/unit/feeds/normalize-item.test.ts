@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeItem, normalizeItems, normalizeLink, parsePublished } from '../../../shared/feeds/normalize-item.ts';
+import { authorName, normalizeItem, normalizeItems, normalizeLink, parsePublished } from '../../../shared/feeds/normalize-item.ts';
 import { toPlainText } from '../../../shared/feeds/plain-text.ts';
 import { newsItemSchema } from '../../../shared/messages/schemas.ts';
 
@@ -54,6 +54,21 @@ describe('normalizeLink', () => {
     expect(normalizeLink('https://a.example/search?q=a%20b&x=1', context.feedUrl)).toBe('https://a.example/search?q=a%20b&x=1');
   });
 
+  it('drops other click trackers too', () => {
+    expect(normalizeLink('https://a.example/x?fbclid=1&gclid=2&mc_eid=3&story=9', context.feedUrl)).toBe('https://a.example/x?story=9');
+  });
+
+  it('unwraps Google Alerts and Google News redirect wrappers', () => {
+    expect(normalizeLink('https://www.google.com/url?rct=j&sa=t&url=https://www.reuters.com/world/x-2025-03-06/&ct=ga&cd=1', context.feedUrl)).toBe(
+      'https://www.reuters.com/world/x-2025-03-06/',
+    );
+    expect(normalizeLink('http://news.google.com/news/url?sa=t&fd=R&usg=AFQ&url=http://www.telegraph.co.uk/news/1.html?utm_source=g', context.feedUrl)).toBe(
+      'http://www.telegraph.co.uk/news/1.html',
+    );
+    // An opaque article id that embeds no URL stays as it is.
+    expect(normalizeLink('https://news.google.com/rss/articles/AAAA?oc=5', context.feedUrl)).toBe('https://news.google.com/rss/articles/AAAA?oc=5');
+  });
+
   it('refuses non-http links', () => {
     expect(normalizeLink('javascript:alert(1)', context.feedUrl)).toBeNull();
     expect(normalizeLink('mailto:desk@example.org', context.feedUrl)).toBeNull();
@@ -67,7 +82,13 @@ describe('parsePublished', () => {
     expect(parsePublished('2025-03-06T07:15:00+02:00')).toBe('2025-03-06T05:15:00.000Z');
   });
 
-  it.each(['not a date at all', 'foo 12', '', '31/12/2025', '0001-01-01T00:00:00Z'])('reads %j as null', (raw) => {
+  it('reads obsolete zones, two-digit years and zone-less dates (as UTC) by rule', () => {
+    expect(parsePublished('Mon, 26 January 2004 16:31:00 ET')).toBe('2004-01-26T21:31:00.000Z');
+    expect(parsePublished('Thu, 01 Jan 04 19:48:21 GMT')).toBe('2004-01-01T19:48:21.000Z');
+    expect(parsePublished('2004-07-08 23:56:58')).toBe('2004-07-08T23:56:58.000Z');
+  });
+
+  it.each(['not a date at all', 'foo 12', '', '31/12/2025', 'Sun, Dec x 2012 11:47:32 GMT', '22013', '2003-12-31T25:14:55Z'])('reads %j as null', (raw) => {
     expect(parsePublished(raw)).toBeNull();
   });
 });
@@ -115,8 +136,9 @@ describe('normalizeItem', () => {
     expect(normalizeItem({ title: 'T', guid: 'g', pubDate: 'yesterday-ish' }, context).published).toBeNull();
   });
 
-  it('uses a permalink guid as the link when the item has none', () => {
-    expect(normalizeItem({ title: 'T', guid: 'https://a.example/p/9?utm_medium=rss' }, context).link).toBe('https://a.example/p/9');
+  it('prefers the publisher URL (feedburner:origLink) over the tracking redirect', () => {
+    const item = normalizeItem({ title: 'T', guid: 'g', link: 'https://feeds.example/~r/x/1', origLink: 'https://pub.example/story' }, context);
+    expect(item.link).toBe('https://pub.example/story');
   });
 
   it('bounds the summary', () => {
@@ -126,13 +148,47 @@ describe('normalizeItem', () => {
   });
 });
 
+describe('authorName', () => {
+  it.each([
+    ['me@example.com (Example editor)', 'Example editor'],
+    ['Example editor <me@example.com>', 'Example editor'],
+    ['Example editor (me@example.com)', 'Example editor'],
+    ['me@example.com', 'me@example.com'],
+    ['  Mara &amp; Jo ', 'Mara & Jo'],
+  ])('reads %j as %j', (raw, name) => {
+    expect(authorName(raw)).toBe(name);
+  });
+});
+
 describe('normalizeItems', () => {
   it('skips and counts entries with nothing to identify them, and repeated entries, keeping the rest', () => {
     const result = normalizeItems(
-      [{ title: 'Kept', guid: 'a' }, { description: 'no title' }, {}, { title: 'Again', guid: 'a' }, { title: 'Also kept', guid: 'b' }],
+      [{ title: 'Kept', guid: 'a' }, { title: '' }, {}, { title: 'Again', guid: 'a' }, { title: 'Also kept', guid: 'b' }],
       context,
     );
     expect(result.items.map((i) => i.title)).toEqual(['Kept', 'Also kept']);
     expect(result.skipped).toEqual({ 'no-identity': 2, 'repeated-in-feed': 1 });
+  });
+
+  it('keys by link the entries of a feed that gives one guid to different stories', () => {
+    const result = normalizeItems(
+      [
+        { title: 'One', guid: 'same', link: 'https://a.example/1' },
+        { title: 'Two', guid: 'same', link: 'https://a.example/2' },
+      ],
+      context,
+    );
+    expect(result.items.map((i) => i.title)).toEqual(['One', 'Two']);
+    expect(new Set(result.items.map((i) => i.itemKey)).size).toBe(2);
+  });
+
+  it('follows the feed\'s id policy', () => {
+    const entries = [{ title: 'Same story', guid: 'changes-every-poll-1', link: 'https://a.example/s', description: 'text' }];
+    const again = [{ title: 'Same story', guid: 'changes-every-poll-2', link: 'https://a.example/s', description: 'text' }];
+    const key = (policy: 'auto' | 'link' | 'content', list: typeof entries) =>
+      normalizeItems(list, { ...context, idPolicy: policy }).items[0]!.itemKey;
+    expect(key('auto', entries)).not.toBe(key('auto', again));
+    expect(key('link', entries)).toBe(key('link', again));
+    expect(key('content', entries)).toBe(key('content', again));
   });
 });

@@ -1,24 +1,49 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FeedParseError } from '../../../shared/feeds/errors.ts';
+import { normalizeEntries } from '../../../shared/feeds/normalize-item.ts';
 import { describeBody, parseFeed } from '../../../shared/feeds/parse-feed.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 const url = 'https://news.example.org/feed.xml';
 
 describe('parseFeed', () => {
-  it('reads an RSS 2.0 feed: title and entries', async () => {
+  it('reads an RSS 2.0 feed: title, link and entries', async () => {
     const feed = await parseFeed(fixture('world-desk.rss.xml'), url);
-    expect(feed.title).toBe('World Desk & Wire');
+    expect(feed).toMatchObject({ format: 'rss2', shape: 'rss', title: 'World Desk &amp; Wire', link: 'https://news.example.org/' });
     expect(feed.entries).toHaveLength(3);
-    expect(feed.entries[0]).toMatchObject({ guid: 'wd-1001', creator: 'Mara Lindqvist' });
+    expect(feed.entries[0]).toMatchObject({ guid: 'wd-1001', creator: 'Mara Lindqvist', pubDate: '2025-03-04T08:30:00.000Z' });
+    // An unreadable date is dropped, not guessed.
+    expect(feed.entries[1]!.pubDate).toBeUndefined();
   });
 
-  it('reads an Atom feed, keeping an entry whose date rss-parser cannot convert', async () => {
+  it('reads an Atom feed, keeping an entry whose date cannot be read', async () => {
     const feed = await parseFeed(fixture('policy-briefs.atom.xml'), url);
-    expect(feed.title).toBe('Policy Briefs');
-    expect(feed.entries.map((e) => e.id)).toEqual(['urn:briefs:2025:0042', 'urn:briefs:2025:0043']);
-    expect(feed.entries[1]).toMatchObject({ title: 'Garbage date entry', pubDate: 'the day after tomorrow' });
+    expect(feed).toMatchObject({ format: 'atom10', shape: 'atom', link: 'https://briefs.example.net/' });
+    const entries = normalizeEntries(feed, url);
+    expect(entries.map((e) => e.id)).toEqual(['urn:briefs:2025:0042', 'urn:briefs:2025:0043']);
+    expect(entries[0]).toMatchObject({
+      title: 'Ministers extend sanctions on shipping firms <update>',
+      link: 'https://news.example.org/posts/sanctions-extended',
+      published: '2025-03-06T05:15:00.000Z',
+      author: 'Ines Carvalho',
+      categories: ['Sanctions'],
+      summary: 'The asset freeze now covers twelve more vessels.',
+    });
+    expect(entries[1]).toMatchObject({ title: 'Garbage date entry', published: null, updated: null });
+  });
+
+  it('resolves relative links against Content-Location before the feed URL', async () => {
+    const doc = '<rss version="2.0"><channel><item><title>t</title><link>/a</link></item></channel></rss>';
+    const feed = await parseFeed(doc, { feedUrl: url, contentLocation: 'https://mirror.example.com/x/feed' });
+    expect(feed.entries[0]!.link).toBe('https://mirror.example.com/a');
+  });
+
+  it('recovers from broken XML and says how much it recovered from', async () => {
+    const feed = await parseFeed('<rss version="2.0"><channel><title>x</channel><item><title>kept &eacute; &nope;</title></item></rss>', url);
+    expect(feed.recovered.count).toBeGreaterThan(0);
+    expect(feed.recovered.samples[0]).toMatch(/Unexpected close tag|Invalid character entity/);
+    expect(normalizeEntries(feed, url).map((e) => e.title)).toEqual(['kept é &nope;']);
   });
 
   it.each([
@@ -28,11 +53,11 @@ describe('parseFeed', () => {
     ['binary data', '\uFFFD'.repeat(200) + 'PNG', 'binary', 'the body is binary data, not text'],
     ['plain text', 'Service unavailable', 'text', 'the body is not XML (it starts with "Service unavailable")'],
     ['XML of another kind', '<?xml version="1.0"?><config><a/></config>', 'xml', 'XML but not RSS or Atom (root element <config>)'],
-    ['broken XML', '<rss version="2.0"><channel><title>x</channel></rss>', 'xml', 'invalid XML:'],
+    ['an XHTML page', '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', 'html', 'the body is an HTML page, not a feed'],
   ])('says what the body is when it is %s', async (_label, body, shape, message) => {
     const act = parseFeed(body, url);
     await expect(act).rejects.toBeInstanceOf(FeedParseError);
-    await expect(act).rejects.toThrow(`feed parse failed: ${message}`);
+    await expect(act).rejects.toThrow(`feed parse failed: ${message} (${url})`);
     await expect(act).rejects.toMatchObject({ looksLike: shape, retryable: false });
   });
 });
@@ -41,5 +66,9 @@ describe('describeBody', () => {
   it('does not take a feed whose items carry HTML for an HTML page', () => {
     const rss = '<?xml version="1.0"?><?xml-stylesheet href="s.xsl"?><rss version="2.0"><channel><description><![CDATA[<html><body>x</body></html>]]></description></channel></rss>';
     expect(describeBody(rss)).toBe('xml');
+  });
+
+  it('does not take a feed with an HTML doctype for an HTML page', () => {
+    expect(describeBody('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x"><rss><channel/></rss>')).toBe('xml');
   });
 });

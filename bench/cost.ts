@@ -1,0 +1,204 @@
+/**
+ * What polling costs in DynamoDB and SQS requests: poll-feed (with exact dedup and stories) runs
+ * against dynalite and fauxqs in this process, over feeds served on 127.0.0.1, with clients that
+ * count every request and ask DynamoDB for its consumed capacity (ReturnConsumedCapacity). Four
+ * cases: an unchanged feed answered 304; an unchanged feed served in full; 10 new items of 50;
+ * a burst of 1,000 new items across 100 feeds. Every new item matches a topic (the worst case:
+ * each is placed in a story and alerted).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
+import { createQueues, createTables } from '../infra/local/provision.ts';
+import type { TopicEngine } from '../shared/classify/index.ts';
+import { pollFeed, type PollFeedDeps } from '../shared/feeds/poll-feed.ts';
+import { createSqsMessageQueue } from '../shared/queue/sqs/sqs-message-queue.ts';
+import { silentLog } from '../shared/runtime/logger.ts';
+import {
+  createDocumentClient,
+  createDynamoDbFeedStore,
+  createDynamoDbSeenItemStore,
+  createDynamoDbStoryStore,
+} from '../shared/store/dynamodb/index.ts';
+
+export interface CostCase {
+  case: string;
+  polls: number;
+  items: number;
+  newItems: number;
+  dynamodb: { requests: number; byOperation: Record<string, number>; rcu: number; wcu: number };
+  sqs: { requests: number };
+  perItem: { dynamodbRequests: number; rcu: number; wcu: number; sqsRequests: number };
+  perPoll: { dynamodbRequests: number; rcu: number; wcu: number; sqsRequests: number };
+}
+
+export interface CostBenchResult {
+  name: 'cost';
+  cases: CostCase[];
+}
+
+interface Meter {
+  requests: number;
+  byOperation: Record<string, number>;
+  rcu: number;
+  wcu: number;
+  sqs: number;
+}
+
+const everythingMatches: Pick<TopicEngine, 'classify'> = {
+  classify: () => [{ topic: 'un-meeting', label: 'UN meeting', score: 0.9, matched: [] }],
+};
+
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tas', 'vo', 'qui', 'bel', 'dor', 'fen', 'gra', 'hul', 'jin', 'mor', 'nep', 'pra', 'sil', 'tur', 'ves', 'zan'];
+
+/** A made-up word per (item, position): items share no words, so each is its own story. */
+function word(seed: number): string {
+  let h = (seed * 2654435761) >>> 0;
+  let out = '';
+  for (let k = 0; k < 3; k++) {
+    out += SYLLABLES[h % SYLLABLES.length];
+    h = Math.floor(h / SYLLABLES.length) + k * 7919;
+  }
+  return out;
+}
+
+function rss(feed: string, count: number, start = 0): string {
+  let salt = 0;
+  for (const c of feed) salt = (salt * 31 + c.charCodeAt(0)) % 100_000;
+  const items = Array.from({ length: count }, (_, k) => {
+    const i = start + k;
+    const words = (n: number, from: number) => Array.from({ length: n }, (_, w) => word(salt * 10_000 + i * 50 + from + w)).join(' ');
+    return `<item><title>${words(6, 0)}</title><link>https://example.org/${feed}/${i}</link>` +
+      `<guid isPermaLink="false">${feed}-${i}</guid><pubDate>${new Date(Date.UTC(2030, 0, 1, 10, i % 60)).toUTCString()}</pubDate>` +
+      `<description>${words(20, 10)}.</description></item>`;
+  }).join('');
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${feed}</title><link>https://example.org/</link><description>d</description>${items}</channel></rss>`;
+}
+
+export async function benchCost(): Promise<CostBenchResult> {
+  const [dynalite, fauxqs] = await Promise.all([startDynaliteEngine(), startFauxqsEngine()]);
+  const meter: Meter = { requests: 0, byOperation: {}, rcu: 0, wcu: 0, sqs: 0 };
+  const raw = new DynamoDBClient({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
+  raw.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      input['ReturnConsumedCapacity'] = 'TOTAL';
+      const result = await next(args);
+      meter.requests += 1;
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      meter.byOperation[name] = (meter.byOperation[name] ?? 0) + 1;
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+        const cap = c as { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+        if (/Get|Query|Scan/.test(name)) meter.rcu += cap.ReadCapacityUnits ?? cap.CapacityUnits ?? 0;
+        else meter.wcu += cap.WriteCapacityUnits ?? cap.CapacityUnits ?? 0;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'meterRequests' },
+  );
+  const sqs = new SQSClient({ endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
+  sqs.middlewareStack.add(
+    (next) => async (args) => {
+      meter.sqs += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'meterSqs' },
+  );
+
+  const routes = new Map<string, { body: string; etag?: string }>();
+  const server: Server = createServer((request, response) => {
+    const route = routes.get(request.url ?? '');
+    if (!route) return void response.writeHead(404).end();
+    if (route.etag && request.headers['if-none-match'] === route.etag) return void response.writeHead(304, { etag: route.etag }).end();
+    response.writeHead(200, { 'content-type': 'application/rss+xml', ...(route.etag ? { etag: route.etag } : {}) }).end(route.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  try {
+    const doc = createDocumentClient(raw);
+    const tables = await createTables(raw, `cost${Date.now().toString(36)}`);
+    const queues = await createQueues(sqs, { prefix: `cost${Date.now().toString(36)}` });
+    const clock = { now: () => new Date('2030-01-01T12:00:00Z') };
+    const deps: PollFeedDeps = {
+      feeds: createDynamoDbFeedStore({ client: doc, tableName: tables.feeds }),
+      items: createDynamoDbSeenItemStore({ client: doc, tableName: tables.items, clock }),
+      stories: createDynamoDbStoryStore({ client: doc, tableName: tables.stories, clock }),
+      queue: createSqsMessageQueue(sqs, Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as never),
+      engine: everythingMatches,
+      fetch: globalThis.fetch.bind(globalThis),
+      clock,
+      log: silentLog,
+      events: { emit() {} },
+      env: { ITEM_RETENTION_DAYS: 30, ALLOW_PRIVATE_NETWORK: true, PUBLIC_BASE_URL: undefined },
+    };
+
+    async function feed(id: string, body: string, etag?: string) {
+      routes.set(`/${id}`, { body, ...(etag ? { etag } : {}) });
+      await deps.feeds.upsertFeed({ feedId: id, url: `${origin}/${id}`, intervalMinutes: 5 }, clock.now());
+    }
+    const poll = (id: string) => pollFeed({ feedId: id, plannedAt: clock.now().toISOString() }, deps);
+
+    async function measure(name: string, run: () => Promise<{ polls: number; items: number; newItems: number }>): Promise<CostCase> {
+      Object.assign(meter, { requests: 0, byOperation: {}, rcu: 0, wcu: 0, sqs: 0 });
+      const { polls, items, newItems } = await run();
+      const per = (value: number, n: number) => Math.round((value / Math.max(1, n)) * 1000) / 1000;
+      return {
+        case: name,
+        polls,
+        items,
+        newItems,
+        dynamodb: { requests: meter.requests, byOperation: { ...meter.byOperation }, rcu: round(meter.rcu), wcu: round(meter.wcu) },
+        sqs: { requests: meter.sqs },
+        perItem: { dynamodbRequests: per(meter.requests, items), rcu: per(meter.rcu, items), wcu: per(meter.wcu, items), sqsRequests: per(meter.sqs, items) },
+        perPoll: { dynamodbRequests: per(meter.requests, polls), rcu: per(meter.rcu, polls), wcu: per(meter.wcu, polls), sqsRequests: per(meter.sqs, polls) },
+      };
+    }
+
+    const cases: CostCase[] = [];
+    await feed('etag', rss('e', 50), '"v1"');
+    await poll('etag');
+    cases.push(await measure('unchanged feed, 304', async () => (await poll('etag'), { polls: 1, items: 50, newItems: 0 })));
+
+    await feed('full', rss('f', 50));
+    await poll('full');
+    cases.push(await measure('unchanged feed served in full (50 items)', async () => (await poll('full'), { polls: 1, items: 50, newItems: 0 })));
+
+    await feed('ten', rss('t', 40, 10));
+    await poll('ten');
+    routes.set('/ten', { body: rss('t', 50) });
+    cases.push(await measure('10 new items of 50', async () => (await poll('ten'), { polls: 1, items: 50, newItems: 10 })));
+
+    for (let f = 0; f < 100; f++) await feed(`burst${f}`, rss(`b${f}`, 10));
+    cases.push(
+      await measure('burst: 1,000 new items across 100 feeds', async () => {
+        for (let f = 0; f < 100; f += 10) await Promise.all(Array.from({ length: 10 }, (_, k) => poll(`burst${f + k}`)));
+        return { polls: 100, items: 1000, newItems: 1000 };
+      }),
+    );
+    return { name: 'cost', cases };
+  } finally {
+    raw.destroy();
+    sqs.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all([fauxqs.stop(), dynalite.stop()]);
+  }
+}
+
+export function formatCostBench(result: CostBenchResult): string[] {
+  const lines = ['  case                                         polls  items  DynamoDB req  RCU     WCU     SQS req   per item: DDB req / RCU / WCU / SQS'];
+  for (const c of result.cases) {
+    lines.push(
+      `  ${c.case.padEnd(44)} ${String(c.polls).padStart(5)} ${String(c.items).padStart(6)} ${String(c.dynamodb.requests).padStart(13)} ${String(c.dynamodb.rcu).padStart(7)} ${String(c.dynamodb.wcu).padStart(7)} ${String(c.sqs.requests).padStart(8)}   ${c.perItem.dynamodbRequests} / ${c.perItem.rcu} / ${c.perItem.wcu} / ${c.perItem.sqsRequests}`,
+    );
+    lines.push(`    ${Object.entries(c.dynamodb.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')}`);
+  }
+  return lines;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,160 @@
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
+import { createQueues, createTables } from '../infra/local/provision.ts';
+import type { QueueName } from '../infra/topology.ts';
+import { DEFAULT_FAN_OUT_MAX_PAGES, DEFAULT_FAN_OUT_PAGE_SIZE, fanOut } from '../shared/fanout/fan-out.ts';
+import type { AlertMessage } from '../shared/messages/schemas.ts';
+import { createSqsMessageQueue } from '../shared/queue/sqs/sqs-message-queue.ts';
+import { silentLog } from '../shared/runtime/logger.ts';
+import { createDocumentClient, createDynamoDbDigestStore, createDynamoDbSubscriptionStore } from '../shared/store/dynamodb/index.ts';
+
+export interface FanoutFigures {
+  subscribers: number;
+  deliveries: number;
+  invocations: number;
+  seconds: number;
+  deliveriesPerSecond: number;
+  sqsRequests: Record<string, number>;
+  sqsRequestsPerDelivery: number;
+  dynamodbRequests: Record<string, number>;
+}
+
+/** Counts the requests a client sends, by command. */
+function countSqsRequests(client: SQSClient): Record<string, number> {
+  const counts: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  return counts;
+}
+
+function countDynamoDbRequests(client: DynamoDBClient): Record<string, number> {
+  const counts: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  return counts;
+}
+
+/**
+ * One alert to N subscribers of a topic, each with one webhook, through the real fan-out with the
+ * real DynamoDB and SQS adapters on dynalite and fauxqs (in process, in memory): pages of 500,
+ * two pages per invocation, the rest handed to follow-up messages as in Lambda. Times the fan-out
+ * invocations only (not the setup, not the consumption of follow-ups) and counts the requests
+ * fan-out makes.
+ */
+export async function benchFanout(options: { subscribers?: number } = {}): Promise<FanoutFigures> {
+  const total = options.subscribers ?? 10_000;
+  const dynamodbEngine = await startDynaliteEngine();
+  const sqsEngine = await startFauxqsEngine();
+  const config = { region: localRegion, credentials: localCredentials };
+  const dynamodb = new DynamoDBClient({ ...config, endpoint: dynamodbEngine.endpoint });
+  const sqs = new SQSClient({ ...config, endpoint: sqsEngine.endpoint });
+  const consumer = new SQSClient({ ...config, endpoint: sqsEngine.endpoint });
+  try {
+    const prefix = 'bench-fanout';
+    const tables = await createTables(dynamodb, prefix);
+    const queues = await createQueues(sqs, { prefix });
+    const document = createDocumentClient(dynamodb);
+
+    // Setup (not timed): 10,000 subscription rows, 25 per BatchWriteItem.
+    const rows = Array.from({ length: total }, (_, n) => ({
+      topicId: 'un-meeting',
+      subscriberId: `bench-${String(n).padStart(6, '0')}`,
+      topics: ['un-meeting'],
+      channels: [{ kind: 'webhook', channelId: 'hook', url: `https://hooks.example.org/${n}`, format: 'json' }],
+      minScore: 0,
+      state: 'active',
+    }));
+    for (let i = 0; i < rows.length; i += 25) {
+      await document.send(new BatchWriteCommand({ RequestItems: { [tables.subscriptions]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+
+    const sqsCounts = countSqsRequests(sqs);
+    const dynamodbCounts = countDynamoDbRequests(dynamodb);
+    const urls = Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as Record<QueueName, string>;
+    const deps = {
+      subscriptions: createDynamoDbSubscriptionStore({ client: document, tableName: tables.subscriptions }),
+      digests: createDynamoDbDigestStore({ client: document, tableName: tables.digests }),
+      queue: createSqsMessageQueue(sqs, urls),
+      clock: { now: () => new Date() },
+      log: silentLog,
+    };
+    let message: AlertMessage | undefined = {
+      version: 1,
+      storyId: 'bench-story',
+      item: {
+        itemKey: 'bench#1',
+        feedId: 'bench',
+        source: 'Bench Wire',
+        guid: null,
+        link: 'https://bench.example/1',
+        title: 'Security Council holds emergency meeting',
+        summary: 'The Security Council met on Monday.',
+        published: '2025-02-24T10:00:00Z',
+        author: null,
+        categories: [],
+      },
+      topics: [{ topic: 'un-meeting', label: 'UN meeting', score: 0.9, matched: [] }],
+    };
+
+    let deliveries = 0;
+    let invocations = 0;
+    let busyMs = 0;
+    while (message) {
+      const started = performance.now();
+      const summary = await fanOut(message, deps, { pageSize: DEFAULT_FAN_OUT_PAGE_SIZE, maxPages: DEFAULT_FAN_OUT_MAX_PAGES });
+      busyMs += performance.now() - started;
+      invocations += 1;
+      deliveries += summary.deliveries.webhook + summary.deliveries.email;
+      // The follow-up, as the alert queue's event source would hand it over (not counted).
+      message = undefined;
+      if (summary.continuation) {
+        const { Messages = [] } = await consumer.send(new ReceiveMessageCommand({ QueueUrl: urls.alert, MaxNumberOfMessages: 1 }));
+        if (Messages[0]) {
+          message = JSON.parse(Messages[0].Body ?? '{}') as AlertMessage;
+          await consumer.send(new DeleteMessageBatchCommand({ QueueUrl: urls.alert, Entries: [{ Id: '0', ReceiptHandle: Messages[0].ReceiptHandle! }] }));
+        }
+      }
+    }
+    const sqsTotal = Object.values(sqsCounts).reduce((a, b) => a + b, 0);
+    return {
+      subscribers: total,
+      deliveries,
+      invocations,
+      seconds: Number((busyMs / 1000).toFixed(2)),
+      deliveriesPerSecond: Math.round(deliveries / (busyMs / 1000)),
+      sqsRequests: sqsCounts,
+      sqsRequestsPerDelivery: Number((sqsTotal / deliveries).toFixed(4)),
+      dynamodbRequests: dynamodbCounts,
+    };
+  } finally {
+    sqs.destroy();
+    consumer.destroy();
+    dynamodb.destroy();
+    await sqsEngine.stop();
+    await dynamodbEngine.stop();
+  }
+}
+
+/** One line for the terminal. */
+export function formatFanoutBench(f: FanoutFigures): string {
+  return (
+    `  ${f.deliveries} deliveries queued for one alert to ${f.subscribers} subscribers in ${f.seconds} s of fan-out ` +
+    `(${f.invocations} invocations): ${f.deliveriesPerSecond} deliveries/s; ` +
+    `SQS ${JSON.stringify(f.sqsRequests)} = ${f.sqsRequestsPerDelivery} requests per delivery; DynamoDB ${JSON.stringify(f.dynamodbRequests)}`
+  );
+}

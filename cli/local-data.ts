@@ -1,0 +1,80 @@
+/**
+ * The one-process runtime's data folder, opened by a CLI command while the pipeline is stopped:
+ * dynalite over `<dir>/dynamodb` and fauxqs over `<dir>/sqs`, with the topology's tables and
+ * queues (created if missing, exactly as `news-alerts run` does).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { FauxqsServer } from 'fauxqs';
+import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
+import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/provision.ts';
+import { ConfigError } from '../shared/runtime/errors.ts';
+
+/** The default data folder of `news-alerts run`. */
+export const defaultDataDir = '.news-alerts';
+
+export interface LocalData {
+  dataDir: string;
+  tables: ProvisionedTables;
+  dynamodb: DynamoDBClient;
+  /** Present when opened with `queues: true`. */
+  queues?: { provisioned: ProvisionedQueues; sqs: SQSClient; server: FauxqsServer };
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a data folder. Fails with a ConfigError when it does not exist (a typo must not create an
+ * empty one) or when a running `news-alerts run` holds it.
+ */
+export async function openLocalData(dataDir: string, options: { queues: boolean }): Promise<LocalData> {
+  const dir = resolve(dataDir);
+  if (!existsSync(join(dir, 'dynamodb'))) {
+    throw new ConfigError(`data folder not found: no pipeline has run there yet (${dir}); pass --data-dir, or --stack for a deployed stack`);
+  }
+  await assertNotInUse(join(dir, 'dynamodb'), dir);
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const dynamodbEngine = await startDynaliteEngine({ path: join(dir, 'dynamodb') });
+    cleanups.push(() => dynamodbEngine.stop());
+    const dynamodb = new DynamoDBClient({ endpoint: dynamodbEngine.endpoint, region: localRegion, credentials: localCredentials });
+    cleanups.push(() => dynamodb.destroy());
+    const tables = await createTables(dynamodb, defaultResourcePrefix);
+    let queues: LocalData['queues'];
+    if (options.queues) {
+      const sqsEngine = await startFauxqsEngine({ dataDir: join(dir, 'sqs') });
+      cleanups.push(() => sqsEngine.stop());
+      const sqs = new SQSClient({ endpoint: sqsEngine.endpoint, region: localRegion, credentials: localCredentials });
+      cleanups.push(() => sqs.destroy());
+      queues = { provisioned: await createQueues(sqs, { prefix: defaultResourcePrefix }), sqs, server: sqsEngine.server };
+    }
+    return { dataDir: dir, tables, dynamodb, ...(queues ? { queues } : {}), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * LevelDB allows one process per folder; dynalite would only fail on the first request, and
+ * then outside any promise. Taking the lock ourselves first turns that into a clear error.
+ */
+async function assertNotInUse(path: string, dataDir: string): Promise<void> {
+  const { Level } = await import('level');
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code === 'LEVEL_LOCKED') {
+      throw new ConfigError(`data folder in use: a running "news-alerts run" holds it; stop it first (${dataDir})`);
+    }
+    throw error;
+  }
+  await db.close();
+}

@@ -1,0 +1,115 @@
+import { jsonResponse, mediaTypeOf, type HttpRequest, type HttpResponse } from '../web/http.ts';
+import { describeHealth } from './health.ts';
+import { bearerTokenOf, clientIpOf, type HttpApp } from './http-app.ts';
+import { listTopics } from './list-topics.ts';
+import { describeOperatorStatus, feedHealthOf } from './operator-status.ts';
+import { ProblemError } from './problem.ts';
+import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from './subscription-input.ts';
+import { subscriberAdminJson, subscriptionJson } from './subscription-view.ts';
+
+/** Largest JSON body the API reads. */
+export const MAX_JSON_BYTES = 16 * 1024;
+
+/** A JSON request body, or a problem: 415 (not JSON), 413 (too large), 400 (does not parse). */
+export function readJsonBody(request: Pick<HttpRequest, 'headers' | 'body'>): unknown {
+  const type = mediaTypeOf(request);
+  if (type !== 'application/json' && !/^application\/[\w.-]+\+json$/.test(type)) {
+    throw new ProblemError('unsupported-media-type', `send the body as application/json, not ${type || 'no content type'}`);
+  }
+  if (Buffer.byteLength(request.body, 'utf8') > MAX_JSON_BYTES) {
+    throw new ProblemError('too-large', `the body is larger than ${MAX_JSON_BYTES} bytes`);
+  }
+  try {
+    return JSON.parse(request.body) as unknown;
+  } catch (error) {
+    throw new ProblemError('bad-json', `the body does not parse: ${(error as Error).message}`);
+  }
+}
+
+export interface JsonApi {
+  health(request: HttpRequest): Promise<HttpResponse>;
+  topics(request: HttpRequest): Promise<HttpResponse>;
+  createSubscription(request: HttpRequest): Promise<HttpResponse>;
+  readSubscription(request: HttpRequest): Promise<HttpResponse>;
+  updateSubscription(request: HttpRequest): Promise<HttpResponse>;
+  deleteSubscription(request: HttpRequest): Promise<HttpResponse>;
+  adminStatus(request: HttpRequest): Promise<HttpResponse>;
+  adminFeeds(request: HttpRequest): Promise<HttpResponse>;
+  adminSubscribers(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/**
+ * The JSON API: every body validated by a zod schema, every failure a problem+json document
+ * (see `problem.ts`). Subscription endpoints take the subscriber's token as a Bearer token;
+ * admin endpoints the operator's.
+ */
+export function createJsonApi(app: HttpApp): JsonApi {
+  const { deps } = app;
+  return {
+    async health() {
+      return jsonResponse(200, await describeHealth(deps.feeds));
+    },
+
+    async topics() {
+      return jsonResponse(200, { topics: await listTopics(deps.topics) });
+    },
+
+    async createSubscription(request) {
+      const service = app.service();
+      const input = parseInput(createSubscriptionSchema, readJsonBody(request));
+      const baseUrl = app.baseUrl(request);
+      const outcome = await service.subscribe(input, { baseUrl, clientIp: clientIpOf(request) });
+      if (outcome.status === 'confirmation-sent') {
+        // The same answer whether or not the address was subscribed before: no enumeration.
+        return jsonResponse(202, {
+          status: 'confirmation-sent',
+          detail: 'If the destination can receive it, a confirmation link is on its way; nothing is delivered until it is followed.',
+          confirmBy: outcome.expiresAt.toISOString(),
+        });
+      }
+      const manageUrl = service.manageUrl(baseUrl, outcome.subscriber.subscriberId);
+      return jsonResponse(
+        201,
+        { status: 'active', token: outcome.token, webhookSecret: outcome.webhookSecret, subscription: subscriptionJson(outcome.subscriber, manageUrl) },
+        { location: '/api/subscription' },
+      );
+    },
+
+    async readSubscription(request) {
+      const service = app.service();
+      const subscriber = await service.subscriberForToken(bearerTokenOf(request));
+      return jsonResponse(200, subscriptionJson(subscriber, service.manageUrl(app.baseUrl(request), subscriber.subscriberId)));
+    },
+
+    async updateSubscription(request) {
+      const service = app.service();
+      const subscriber = await service.subscriberForToken(bearerTokenOf(request));
+      const change = parseInput(updateSubscriptionSchema, readJsonBody(request));
+      const updated = await service.update(subscriber, change);
+      return jsonResponse(200, subscriptionJson(updated, service.manageUrl(app.baseUrl(request), updated.subscriberId)));
+    },
+
+    async deleteSubscription(request) {
+      const service = app.service();
+      const subscriber = await service.subscriberForToken(bearerTokenOf(request));
+      await service.remove(subscriber);
+      return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+    },
+
+    async adminStatus(request) {
+      app.requireAdmin(request, 'Bearer');
+      return jsonResponse(200, await describeOperatorStatus(deps));
+    },
+
+    async adminFeeds(request) {
+      app.requireAdmin(request, 'Bearer');
+      return jsonResponse(200, { feeds: feedHealthOf(await deps.feeds.listFeeds()) });
+    },
+
+    async adminSubscribers(request) {
+      app.requireAdmin(request, 'Bearer');
+      const subscribers = await deps.subscriptions.listSubscribers();
+      return jsonResponse(200, { subscribers: subscribers.map(subscriberAdminJson) });
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { compileFilterQuery, FilterQueryError, MAX_QUERY_LENGTH } from '../classify/index.ts';
+import { cadenceSchema, timeZoneSchema, weekdaySchema } from '../store/records.ts';
+import { formatIssuePath, ProblemError, type ProblemField } from './problem.ts';
+
+/**
+ * What a client may send to create or change a subscription (the JSON API and the forms map to
+ * these), with strict limits: unknown fields are refused, every string and list is bounded.
+ */
+
+export const MAX_TOPICS = 20;
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_URL_LENGTH = 2048;
+
+const topicIdSchema = z.string().min(1).max(64);
+const filterSchema = z
+  .string()
+  .max(MAX_QUERY_LENGTH)
+  .transform((value) => value.trim());
+
+export const emailChannelInputSchema = z.strictObject({
+  kind: z.literal('email'),
+  address: z.email().max(MAX_EMAIL_LENGTH),
+});
+
+export const webhookChannelInputSchema = z.strictObject({
+  kind: z.literal('webhook'),
+  url: z.url({ protocol: /^https?$/ }).max(MAX_URL_LENGTH),
+  /** `slack` for a Slack incoming webhook (hooks.slack.com is recognised anyway). */
+  format: z.enum(['json', 'slack']).default('json'),
+});
+
+const preferenceFields = {
+  topics: z.array(topicIdSchema).min(1).max(MAX_TOPICS),
+  /** Keyword filter in the classifier's query syntax; empty means none. */
+  filter: filterSchema.optional(),
+  minScore: z.number().min(0).max(1).optional(),
+  /** Email only: `instant`, or a digest `hourly` / `daily` / `weekly`. Webhooks are instant. */
+  cadence: cadenceSchema.default('instant'),
+  deliveryHour: z.int().min(0).max(23).optional(),
+  timeZone: timeZoneSchema.optional(),
+  weeklyDay: weekdaySchema.optional(),
+};
+
+/** `POST /api/subscriptions` */
+export const createSubscriptionSchema = z.strictObject({
+  channel: z.discriminatedUnion('kind', [emailChannelInputSchema, webhookChannelInputSchema]),
+  ...preferenceFields,
+});
+export type CreateSubscriptionInput = z.infer<typeof createSubscriptionSchema>;
+
+/** `PATCH /api/subscription`: any of the preferences, and `state` to pause or resume. */
+export const updateSubscriptionSchema = z
+  .strictObject({
+    topics: preferenceFields.topics.optional(),
+    /** A query, or `null` / empty to remove the filter. */
+    filter: filterSchema.nullable().optional(),
+    minScore: preferenceFields.minScore,
+    cadence: cadenceSchema.optional(),
+    deliveryHour: preferenceFields.deliveryHour,
+    timeZone: preferenceFields.timeZone,
+    weeklyDay: preferenceFields.weeklyDay,
+    state: z.enum(['active', 'paused']).optional(),
+  })
+  .refine((value) => Object.keys(value).length > 0, { message: 'name at least one field to change' });
+export type UpdateSubscriptionInput = z.infer<typeof updateSubscriptionSchema>;
+
+/** Parses `value` with `schema`, or throws an `invalid-input` problem listing every field at fault. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors: ProblemField[] = result.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+  const summary = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  throw new ProblemError('invalid-input', summary, { errors });
+}
+
+/** Every topic must exist: an `unknown-topic` problem names each one that does not. */
+export function checkTopics(topics: readonly string[], knownTopicIds: readonly string[], path = 'topics'): void {
+  const known = new Set(knownTopicIds);
+  const errors = topics.flatMap((topic, i) =>
+    known.has(topic) ? [] : [{ path: `${path}[${i}]`, message: `unknown topic "${topic}" (known: ${knownTopicIds.join(', ')})` }],
+  );
+  if (errors.length > 0) throw new ProblemError('unknown-topic', errors.map((e) => e.message).join('; '), { errors });
+}
+
+/** The filter must compile: an `invalid-filter-query` problem says where it does not. */
+export function checkFilter(filter: string | undefined | null, path = 'filter'): void {
+  if (!filter) return;
+  try {
+    compileFilterQuery(filter);
+  } catch (error) {
+    if (!(error instanceof FilterQueryError)) throw error;
+    throw new ProblemError('invalid-filter-query', error.message, { errors: [{ path, message: error.message }] });
+  }
+}
+
+/** Digests are sent by email only. */
+export function checkCadenceForChannel(kind: 'email' | 'webhook', cadence: string | undefined, path = 'cadence'): void {
+  if (kind === 'webhook' && cadence !== undefined && cadence !== 'instant') {
+    const message = `webhooks get each story at once: cadence must be instant, not ${cadence} (digests are sent by email)`;
+    throw new ProblemError('invalid-input', message, { errors: [{ path, message }] });
+  }
+}

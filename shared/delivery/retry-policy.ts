@@ -1,0 +1,96 @@
+import type { QueueName } from '../../infra/topology.ts';
+import type { MessageQueue } from '../queue/ports.ts';
+import type { Clock } from '../runtime/clock.ts';
+import { isRetryable } from '../runtime/errors.ts';
+import type { Log } from '../runtime/logger.ts';
+import type { DeliveryStore } from '../store/ports.ts';
+
+/**
+ * Retry timing of failed deliveries. A retryable failure leaves the message on its queue; we
+ * stretch its visibility timeout to an exponentially growing, jittered delay (never shorter than
+ * the receiver's `Retry-After`), so the next attempt comes then, and after the queue's
+ * maxReceiveCount attempts SQS moves it to the dead-letter queue.
+ */
+export interface RetryPolicy {
+  /** Delay before the second attempt, in seconds. */
+  baseSeconds: number;
+  /** Growth per attempt. */
+  factor: number;
+  /** Longest delay, in seconds (SQS allows 12 hours). */
+  maxSeconds: number;
+}
+
+/**
+ * 5 s, 20 s, 80 s, ~5 min, ~21 min, ~85 min, ~5.7 h: with the webhook queue's 8 receives, a
+ * receiver gets about 7.7 hours to come back before the delivery is dead-lettered.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseSeconds: 5, factor: 4, maxSeconds: 6 * 60 * 60 };
+
+const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+
+/**
+ * Seconds to wait before attempt `attempt + 1`, after attempt `attempt` (1-based) failed:
+ * exponential with "equal jitter" (half fixed, half random, so retries of many deliveries spread
+ * out but never come early), and at least `retryAfterSeconds` when the receiver asked for that.
+ * Always within 1 s – 12 h.
+ */
+export function retryDelaySeconds(
+  attempt: number,
+  options: { retryAfterSeconds?: number | undefined; policy?: RetryPolicy; random?: () => number } = {},
+): number {
+  const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const random = options.random ?? Math.random;
+  const exponent = Math.max(0, Math.floor(attempt) - 1);
+  const ceiling = Math.min(policy.maxSeconds, policy.baseSeconds * policy.factor ** exponent);
+  const jittered = ceiling / 2 + random() * (ceiling / 2);
+  const wanted = Math.max(jittered, options.retryAfterSeconds ?? 0);
+  return Math.min(SQS_MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(wanted)));
+}
+
+export interface DeferRetryDeps {
+  queue: Pick<MessageQueue, 'delayRetry'>;
+  deliveries: Pick<DeliveryStore, 'recordAttempt'>;
+  clock: Clock;
+  log: Log;
+}
+
+/** What a queue consumer knows about the message that failed. */
+export interface FailedAttempt {
+  queue: QueueName;
+  receiptHandle: string;
+  /** ApproximateReceiveCount of the message: 1 on the first attempt. */
+  attempt: number;
+  deliveryKey: string;
+  error: unknown;
+}
+
+/**
+ * Before a consumer rethrows a retryable failure: records the attempt on the delivery (what
+ * `dlq list` shows as the reason) and pushes the message's next attempt out by
+ * {@link retryDelaySeconds}. Neither step may turn the failure into a loss, so their own errors
+ * are logged and the message retries on the queue's visibility timeout instead. Permanent
+ * errors are left alone.
+ */
+export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number | undefined> {
+  if (!isRetryable(failure.error)) return undefined;
+  const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+  const retryAfterSeconds = (failure.error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  const delay = retryDelaySeconds(failure.attempt, {
+    retryAfterSeconds: typeof retryAfterSeconds === 'number' ? retryAfterSeconds : undefined,
+    policy,
+  });
+  try {
+    await deps.deliveries.recordAttempt(failure.deliveryKey, { at: deps.clock.now().toISOString(), error: message, attempt: failure.attempt });
+  } catch (error) {
+    deps.log.warn('recording a failed attempt failed', { deliveryKey: failure.deliveryKey, error: String(error) });
+  }
+  if (!deps.queue.delayRetry) return undefined;
+  try {
+    await deps.queue.delayRetry(failure.queue, failure.receiptHandle, delay);
+  } catch (error) {
+    deps.log.warn('delaying a retry failed; the queue visibility timeout applies', { deliveryKey: failure.deliveryKey, error: String(error) });
+    return undefined;
+  }
+  deps.log.info('delivery will be retried', { deliveryKey: failure.deliveryKey, attempt: failure.attempt, delaySeconds: delay });
+  return delay;
+}

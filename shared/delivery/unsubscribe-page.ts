@@ -1,0 +1,37 @@
+import { rawHtml } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+import { escapeHtml } from './escape-html.ts';
+
+/**
+ * The pages of the unsubscribe link: a confirmation page (GET: mail scanners open links, so the
+ * GET itself changes nothing) with one button that POSTs, and the result. In the site's layout and
+ * stylesheet; no script (the API's content security policy allows none).
+ */
+
+export function renderUnsubscribeConfirmPage(input: { what: string; actionUrl: string }): string {
+  return page(
+    'Unsubscribe',
+    `<h1>Unsubscribe?</h1>
+<p>Stop ${escapeHtml(input.what)}.</p>
+<form method="post" action="${escapeHtml(input.actionUrl)}">
+<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">Unsubscribe</button>
+</form>`,
+  );
+}
+
+export function renderUnsubscribedPage(input: { what: string }): string {
+  return page('Unsubscribed', `<h1>You are unsubscribed</h1>\n<p>We stopped ${escapeHtml(input.what)}. Nothing more will be sent there.</p>`);
+}
+
+export function renderInvalidUnsubscribeLinkPage(): string {
+  return page(
+    'Link not valid',
+    '<h1>This unsubscribe link is not valid</h1>\n<p>It may be incomplete: copy the whole link from the email, or use the unsubscribe button your mail program shows.</p>',
+  );
+}
+
+/** In the site's page layout (header, stylesheet, footer), like the subscribe and manage pages. */
+function page(title: string, body: string): string {
+  return renderPage({ title, body: rawHtml(body) });
+}

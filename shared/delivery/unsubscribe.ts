@@ -1,0 +1,73 @@
+import type { Clock } from '../runtime/clock.ts';
+import type { EventSink } from '../runtime/events.ts';
+import type { Log } from '../runtime/logger.ts';
+import type { SubscriptionStore } from '../store/ports.ts';
+import type { ChannelStatus, Subscriber } from '../store/records.ts';
+import { redactAddress } from './deliver-email.ts';
+import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
+
+/**
+ * One-click unsubscribe (RFC 8058): the token in an email's link names a subscriber and a channel;
+ * POSTing it marks that channel unsubscribed at once (deliveries and digests check the status at
+ * send time, so nothing queued goes out after it). When no channel of the subscriber is left, the
+ * subscriber's state becomes `unsubscribed` too. A GET only describes what a POST would do: mail
+ * scanners fetch links, and a fetch must not unsubscribe anyone.
+ */
+
+export interface UnsubscribeDeps {
+  subscriptions: Pick<SubscriptionStore, 'getSubscriber' | 'updateStatus'>;
+  clock: Clock;
+  log: Log;
+  events: EventSink;
+  /** `UNSUBSCRIBE_SECRET`; without it every token is refused. */
+  secret: string | undefined;
+}
+
+export type UnsubscribeOutcome =
+  /** Done now, or it already was: the page says the same either way. */
+  | { status: 'unsubscribed'; what: string }
+  | { status: 'invalid-token' };
+
+export type UnsubscribePreview = { status: 'valid'; what: string } | { status: 'invalid-token' };
+
+/** What the token would unsubscribe, for the confirmation page; changes nothing. */
+export async function previewUnsubscribe(token: string, deps: Omit<UnsubscribeDeps, 'events'>): Promise<UnsubscribePreview> {
+  const target = deps.secret ? verifyUnsubscribeToken(token, deps.secret) : undefined;
+  if (!target) return { status: 'invalid-token' };
+  const subscriber = await deps.subscriptions.getSubscriber(target.subscriberId);
+  return { status: 'valid', what: describeTarget(subscriber, target.channelId) };
+}
+
+/** Unsubscribes the channel the token names (or, for an old token, every channel). */
+export async function unsubscribeChannel(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeOutcome> {
+  const target = deps.secret ? verifyUnsubscribeToken(token, deps.secret) : undefined;
+  if (!target) return { status: 'invalid-token' };
+  const subscriber = await deps.subscriptions.getSubscriber(target.subscriberId);
+  const what = describeTarget(subscriber, target.channelId);
+  // A subscriber removed since the email went out has nothing left to stop: same answer, so the
+  // page reveals nothing about who exists.
+  if (!subscriber) return { status: 'unsubscribed', what };
+
+  const channelIds = target.channelId === undefined ? subscriber.channels.map((c) => c.channelId) : [target.channelId];
+  const already = channelIds.every((id) => subscriber.channelStatus?.[id]?.state === 'unsubscribed');
+  if (already) return { status: 'unsubscribed', what };
+
+  const status: ChannelStatus = { state: 'unsubscribed', reason: 'one-click unsubscribe', at: deps.clock.now().toISOString() };
+  const remaining = subscriber.channels.filter(
+    (c) => !channelIds.includes(c.channelId) && subscriber.channelStatus?.[c.channelId]?.state !== 'unsubscribed',
+  );
+  await deps.subscriptions.updateStatus(subscriber.subscriberId, {
+    channelStatus: Object.fromEntries(channelIds.map((id) => [id, status])),
+    ...(remaining.length === 0 ? { state: 'unsubscribed' as const, reason: 'every channel unsubscribed' } : {}),
+  });
+  for (const channelId of channelIds) deps.events.emit({ type: 'unsubscribed', subscriberId: subscriber.subscriberId, channelId });
+  deps.log.info('unsubscribed', { subscriberId: subscriber.subscriberId, channels: channelIds.length });
+  return { status: 'unsubscribed', what };
+}
+
+/** "alerts to a***@example.org" — enough for the person to recognise, not enough to harvest. */
+function describeTarget(subscriber: Subscriber | undefined, channelId: string | undefined): string {
+  const channel = channelId === undefined ? undefined : subscriber?.channels.find((c) => c.channelId === channelId);
+  if (!channel) return channelId === undefined && subscriber ? 'every news-alerts message to you' : 'these news-alerts messages';
+  return channel.kind === 'email' ? `news-alerts email to ${redactAddress(channel.address)}` : `news-alerts posts to ${new URL(channel.url).host}`;
+}

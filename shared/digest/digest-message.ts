@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { deliveryMessageSchema, emailChannelSchema, isoDateTime, newsItemSchema, storyMemberSchema, topicMatchSchema } from '../messages/schemas.ts';
+import { cadenceSchema } from '../store/records.ts';
+
+/**
+ * The email-queue message of one digest: everything the email needs, composed by send-digests
+ * and sent by deliver-email like an instant alert (same queue, DLQ, retries and idempotency).
+ */
+
+/** Stories shown in full in one digest; the rest are counted ("and N more"). */
+export const DIGEST_STORY_LIMIT = 25;
+/** Summaries are cut to this in the message, which keeps a full digest far below SQS's 256 KiB. */
+export const DIGEST_SUMMARY_LIMIT = 600;
+
+export const digestStorySchema = z.object({
+  storyId: z.string().min(1),
+  /** When the story entered the digest. */
+  addedAt: isoDateTime,
+  item: newsItemSchema,
+  topics: z.array(topicMatchSchema).min(1),
+  storyMembers: z.array(storyMemberSchema).max(50).optional(),
+});
+export type DigestStory = z.infer<typeof digestStorySchema>;
+
+export const digestMessageSchema = z.object({
+  version: z.literal(1),
+  kind: z.literal('digest'),
+  /** `<subscriberId>#digest:<dueAt>#<channelId>`: the same for a digest queued twice, so it is sent once. */
+  deliveryKey: z.string().min(1),
+  subscriberId: z.string().min(1),
+  channel: emailChannelSchema,
+  cadence: cadenceSchema.exclude(['instant']),
+  /** The end of the digest's window (its due time). */
+  dueAt: isoDateTime,
+  /** The subscriber's time zone, for dates in the email. */
+  timeZone: z.string().min(1),
+  /** Newest first, at most {@link DIGEST_STORY_LIMIT}. */
+  stories: z.array(digestStorySchema).min(1).max(DIGEST_STORY_LIMIT),
+  /** Stories of the window not shown. */
+  moreCount: z.number().int().min(0),
+});
+export type DigestMessage = z.infer<typeof digestMessageSchema>;
+
+/** The idempotency key of a channel's digest for the window ending at `dueAt`. */
+export function digestDeliveryKey(subscriberId: string, channelId: string, dueAt: string): string {
+  return `${subscriberId}#digest:${dueAt}#${channelId}`;
+}
+
+/** What the email queue carries: instant alerts (delivery messages) and digests (`kind: "digest"`). */
+export const emailQueueMessageSchema = z.union([digestMessageSchema, deliveryMessageSchema]);
+export type EmailQueueMessage = z.infer<typeof emailQueueMessageSchema>;

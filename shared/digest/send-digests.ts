@@ -1,0 +1,155 @@
+import type { MessageQueue } from '../queue/ports.ts';
+import type { Clock } from '../runtime/clock.ts';
+import type { EventSink } from '../runtime/events.ts';
+import type { Log } from '../runtime/logger.ts';
+import type { DigestEntry, DigestHead, DigestStore, StoryMember, SubscriptionStore } from '../store/ports.ts';
+import type { DigestCadence, Subscriber } from '../store/records.ts';
+import { cadenceOf, channelStateOf, digestScheduleOf, nextDigestAt } from '../subscriptions/index.ts';
+import { DIGEST_STORY_LIMIT, DIGEST_SUMMARY_LIMIT, digestDeliveryKey, type DigestMessage, type DigestStory } from './digest-message.ts';
+
+export interface SendDigestsDeps {
+  digests: DigestStore;
+  subscriptions: Pick<SubscriptionStore, 'getSubscriber'>;
+  queue: MessageQueue;
+  /** Current members of each story ("also reported by" as of sending); the fan-out copy otherwise. */
+  stories?: { listMembers(storyId: string): Promise<StoryMember[]> } | undefined;
+  clock: Clock;
+  log: Log;
+  events: EventSink;
+}
+
+export interface SendDigestsOptions {
+  /** Digests handled per run; the rest stay due for the next run. Default 200. */
+  maxDigests?: number;
+  /** Entries read per digest. Default 1,000. */
+  maxEntries?: number;
+}
+
+export interface SendDigestsSummary {
+  due: number;
+  queued: number;
+  stories: number;
+  /** Channels whose entries were dropped: subscriber gone, channel paused or unsubscribed. */
+  dropped: number;
+  /** Digests that failed this run (they stay due and are retried by the next run). */
+  failed: number;
+}
+
+/**
+ * Queues one email per channel whose digest is due. For each due head (found through the due
+ * index, re-read consistently): the entries added before the due time are the window; their
+ * digest message goes to the email queue, then they are marked sent, then the window is closed
+ * (removed, or moved to the next due time when newer entries wait).
+ *
+ * A run interrupted after queueing and before marking queues the same window again next time:
+ * same entries, same deliveryKey (`<subscriber>#digest:<dueAt>#<channel>`), so deliver-email sends
+ * it once. Nothing is queued for an empty window. A channel no longer active has its entries
+ * dropped (marked sent, recorded in the log and events), as instant deliveries to it would be.
+ */
+export async function sendDueDigests(deps: SendDigestsDeps, options: SendDigestsOptions = {}): Promise<SendDigestsSummary> {
+  const now = deps.clock.now();
+  const summary: SendDigestsSummary = { due: 0, queued: 0, stories: 0, dropped: 0, failed: 0 };
+  const heads = await deps.digests.listDue(now, options.maxDigests ?? 200);
+  for (const listed of heads) {
+    try {
+      // The index lags; the head itself says whether the digest is still due.
+      const head = await deps.digests.getHead(listed.subscriberId, listed.channelId);
+      if (!head || head.dueAt > now.toISOString()) continue;
+      summary.due += 1;
+      const outcome = await sendOne(head, deps, options.maxEntries ?? 1000);
+      if (outcome.kind === 'queued') {
+        summary.queued += 1;
+        summary.stories += outcome.stories;
+      } else if (outcome.kind === 'dropped') summary.dropped += 1;
+    } catch (error) {
+      summary.failed += 1;
+      deps.log.error('digest failed; it stays due for the next run', {
+        subscriberId: listed.subscriberId,
+        channelId: listed.channelId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  deps.log.info('send-digests done', { ...summary });
+  return summary;
+}
+
+type SendOutcome = { kind: 'queued'; stories: number } | { kind: 'dropped' } | { kind: 'empty' };
+
+async function sendOne(head: DigestHead, deps: SendDigestsDeps, maxEntries: number): Promise<SendOutcome> {
+  const now = deps.clock.now();
+  const entries = await deps.digests.listEntries(head.subscriberId, head.channelId, maxEntries);
+  const window = entries.filter((entry) => entry.addedAt < head.dueAt);
+  const later = entries.length - window.length;
+  const subscriber = await deps.subscriptions.getSubscriber(head.subscriberId);
+  const channel = subscriber?.channels.find((c) => c.channelId === head.channelId);
+  const nextDueAt = nextDueOf(subscriber, head, now);
+
+  if (!subscriber || !channel || channel.kind !== 'email' || channelStateOf(subscriber, channel.channelId) !== 'active') {
+    const why = !subscriber ? 'subscriber-missing' : !channel || channel.kind !== 'email' ? 'channel-removed' : channelStateOf(subscriber, channel.channelId);
+    await deps.digests.markEntriesSent(head.subscriberId, head.channelId, entries.map((e) => e.storyId), now.toISOString());
+    await deps.digests.closeWindow(head, { remaining: false, nextDueAt });
+    deps.log.info('digest dropped: the channel no longer receives', { subscriberId: head.subscriberId, channelId: head.channelId, reason: why, stories: entries.length });
+    return { kind: 'dropped' };
+  }
+
+  if (window.length === 0) {
+    await deps.digests.closeWindow(head, { remaining: later > 0, nextDueAt });
+    return { kind: 'empty' };
+  }
+
+  const newestFirst = [...window].sort((a, b) => timeOf(b).localeCompare(timeOf(a)));
+  const shown = newestFirst.slice(0, DIGEST_STORY_LIMIT);
+  const stories = await Promise.all(shown.map((entry) => digestStory(entry, deps)));
+  const schedule = digestScheduleOf(subscriber, head.cadence);
+  const message: DigestMessage = {
+    version: 1,
+    kind: 'digest',
+    deliveryKey: digestDeliveryKey(head.subscriberId, head.channelId, head.dueAt),
+    subscriberId: head.subscriberId,
+    channel,
+    cadence: head.cadence,
+    dueAt: head.dueAt,
+    timeZone: schedule.timeZone,
+    stories,
+    moreCount: window.length - shown.length,
+  };
+  await deps.queue.send('email', [message]);
+  await deps.digests.markEntriesSent(head.subscriberId, head.channelId, window.map((e) => e.storyId), now.toISOString());
+  await deps.digests.closeWindow(head, { remaining: later > 0, nextDueAt });
+  deps.events.emit({ type: 'digest-queued', subscriberId: head.subscriberId, channelId: head.channelId, stories: window.length, dueAt: head.dueAt });
+  return { kind: 'queued', stories: window.length };
+}
+
+/** The story as the digest carries it, with the story's members as of now when a store is there. */
+async function digestStory(entry: DigestEntry, deps: SendDigestsDeps): Promise<DigestStory> {
+  let members = entry.storyMembers;
+  if (deps.stories) {
+    try {
+      const current = await deps.stories.listMembers(entry.storyId);
+      if (current.length > 0) members = current.slice(0, 50);
+    } catch (error) {
+      // "Also reported by" is a nicety; the copy from fan-out will do.
+      deps.log.warn('reading story members failed', { storyId: entry.storyId, error: String(error) });
+    }
+  }
+  const summary = entry.item.summary.length > DIGEST_SUMMARY_LIMIT ? `${entry.item.summary.slice(0, DIGEST_SUMMARY_LIMIT - 1)}…` : entry.item.summary;
+  return {
+    storyId: entry.storyId,
+    addedAt: entry.addedAt,
+    item: { ...entry.item, summary },
+    topics: entry.topics,
+    ...(members && members.length > 0 ? { storyMembers: members } : {}),
+  };
+}
+
+function nextDueOf(subscriber: Subscriber | undefined, head: DigestHead, now: Date): string {
+  const chosen = subscriber ? cadenceOf(subscriber, head.channelId) : 'instant';
+  const cadence: DigestCadence = chosen === 'instant' ? head.cadence : chosen;
+  const schedule = subscriber ? digestScheduleOf(subscriber, cadence) : { cadence, deliveryHour: 8, timeZone: 'UTC', weeklyDay: 'mon' as const };
+  return nextDigestAt(now, schedule).toISOString();
+}
+
+function timeOf(entry: DigestEntry): string {
+  return entry.item.published ?? entry.addedAt;
+}

@@ -1,0 +1,290 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { storyMemberSchema } from '../../messages/schemas.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import { storyFingerprintSchema } from '../../stories/fingerprint.ts';
+import type { StoryMember, StoryPosting, StoryRecord, StoryStore } from '../ports.ts';
+import { batchGetRows } from './batch.ts';
+import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
+import type { DynamoDbTableOptions } from './document-client.ts';
+import { parseRow } from './rows.ts';
+import { callStore, invalidRowError, StoreError, toStoreError } from './store-error.ts';
+
+/**
+ * StoryStore on the stories table (partition key `storyKey`, TTL attribute `expiresAt`). Two
+ * kinds of row, both read only by key with BatchGetItem:
+ *
+ * - `story#<storyId>`: the story. Each member is its own top-level attribute (`m:<itemKey>`, and
+ *   `f:<itemKey>` for a kept fingerprint), so adding one is an atomic, idempotent
+ *   `SET … = if_not_exists(…)` with no read-modify-write and no lost update between pollers.
+ * - `key#<lookup key>`: the stories listed under one sketch key on one day, one attribute
+ *   `s:<storyId>` each (the same atomic SET).
+ * - `item#<itemKey>`: which story an item went to, written once by conditional put.
+ *
+ * Reads are eventually consistent (half the cost): a posting a second old that is not seen yet
+ * can only make a near-duplicate found its own story, a repeat and never a loss. Rows past their
+ * `expiresAt` count as absent, as TTL deletes lazily.
+ */
+export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock?: Clock }): StoryStore {
+  const { client, tableName } = options;
+  const clock = options.clock ?? systemClock;
+
+  const storyKey = (storyId: string) => `story#${storyId}`;
+  const indexKey = (key: string) => `key#${key}`;
+
+  function parseStory(raw: Record<string, unknown>): StoryRecord | undefined {
+    const context = { table: tableName, operation: 'readStory', key: `storyKey=${String(raw['storyKey'])}` };
+    const head = parseRow(storyHeadSchema, raw, context);
+    if (head.expiresAt < epochSeconds(clock.now())) return undefined;
+    const members: StoryMember[] = [];
+    const fingerprints: StoryRecord['fingerprints'] = [];
+    for (const [name, value] of Object.entries(raw)) {
+      if (name.startsWith('m:')) members.push(parseRow(storyMemberSchema, value, { ...context, key: `${context.key} ${name}` }));
+      if (name.startsWith('f:')) {
+        fingerprints.push({ itemKey: name.slice(2), fingerprint: parseRow(storyFingerprintSchema, value, { ...context, key: `${context.key} ${name}` }) });
+      }
+    }
+    members.sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.itemKey.localeCompare(b.itemKey));
+    fingerprints.sort((a, b) => a.fingerprint.at - b.fingerprint.at || a.itemKey.localeCompare(b.itemKey));
+    return {
+      storyId: head.storyId,
+      createdAt: head.createdAt,
+      lastAt: head.lastAt,
+      members,
+      unlistedMembers: head.unlistedMembers ?? 0,
+      fingerprints,
+      alertedTopics: [...(head.alertedTopics ?? [])].sort(),
+    };
+  }
+
+  async function getStory(storyId: string, consistent: boolean): Promise<StoryRecord | undefined> {
+    const context = { table: tableName, operation: 'getStory', key: `storyKey=${storyKey(storyId)}` };
+    const output = await callStore(context, () =>
+      client.send(new GetCommand({ TableName: tableName, Key: { storyKey: storyKey(storyId) }, ConsistentRead: consistent })),
+    );
+    return output.Item ? parseStory(output.Item) : undefined;
+  }
+
+  return {
+    async readIndex(keys) {
+      const unique = [...new Set(keys)];
+      const found = new Map<string, StoryPosting[]>();
+      if (unique.length === 0) return found;
+      const rows = await batchGetRows(client, tableName, unique.map((key) => ({ storyKey: indexKey(key) })), {
+        operation: 'readIndex',
+        consistentRead: false,
+      });
+      const now = epochSeconds(clock.now());
+      for (const raw of rows) {
+        const context = { table: tableName, operation: 'readIndex', key: `storyKey=${String(raw['storyKey'])}` };
+        const head = parseRow(indexHeadSchema, raw, context);
+        if (head.expiresAt < now) continue;
+        const postings: StoryPosting[] = [];
+        for (const [name, value] of Object.entries(raw)) {
+          if (!name.startsWith('s:')) continue;
+          if (typeof value !== 'number') throw invalidRowError(context, `${name}: expected a number`);
+          postings.push({ storyId: name.slice(2), at: value });
+        }
+        found.set(head.storyKey.slice('key#'.length), postings);
+      }
+      return found;
+    },
+
+    async getStories(storyIds) {
+      const unique = [...new Set(storyIds)];
+      if (unique.length === 0) return [];
+      const rows = await batchGetRows(client, tableName, unique.map((id) => ({ storyKey: storyKey(id) })), {
+        operation: 'getStories',
+        consistentRead: false,
+      });
+      return rows.flatMap((raw) => parseStory(raw) ?? []);
+    },
+
+    getStory: (storyId) => getStory(storyId, false),
+
+    async listMembers(storyId) {
+      return (await getStory(storyId, false))?.members ?? [];
+    },
+
+    async createStory(input) {
+      const context = { table: tableName, operation: 'createStory', key: `storyKey=${storyKey(input.storyId)}` };
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: {
+                storyKey: storyKey(input.storyId),
+                storyId: input.storyId,
+                createdAt: input.member.addedAt,
+                lastAt: input.at,
+                expiresAt: input.expiresAt,
+                unlistedMembers: 0,
+                [`m:${input.member.itemKey}`]: input.member,
+                [`f:${input.member.itemKey}`]: input.fingerprint,
+              },
+              // New, or an expired story TTL has not deleted yet.
+              ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
+              ExpressionAttributeNames: { '#key': 'storyKey', '#expiresAt': 'expiresAt' },
+              ExpressionAttributeValues: { ':now': epochSeconds(clock.now()) },
+            }),
+          );
+          // What was just written: no read needed.
+          const story: StoryRecord = {
+            storyId: input.storyId,
+            createdAt: input.member.addedAt,
+            lastAt: input.at,
+            members: [input.member],
+            unlistedMembers: 0,
+            fingerprints: [{ itemKey: input.member.itemKey, fingerprint: input.fingerprint }],
+            alertedTopics: [],
+          };
+          return { created: true, story };
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+          // A previous attempt created it (the story id is the founder's item key).
+          const story = await getStory(input.storyId, true);
+          if (story) return { created: false, story };
+        }
+      }
+      throw new StoreError(`createStory on table ${tableName} failed: the story expired while being created (${context.key})`, {
+        table: tableName,
+        operation: 'createStory',
+        retryable: true,
+      });
+    },
+
+    async addMember(storyId, input) {
+      const context = { table: tableName, operation: 'addMember', key: `storyKey=${storyKey(storyId)}` };
+      const names: Record<string, string> = { '#key': 'storyKey', '#expiresAt': 'expiresAt', '#lastAt': 'lastAt' };
+      const values: Record<string, unknown> = { ':now': epochSeconds(clock.now()), ':lastAt': input.lastAt, ':exp': input.expiresAt };
+      const set = ['#lastAt = :lastAt', '#expiresAt = :exp'];
+      let add = '';
+      if (input.list) {
+        names['#m'] = `m:${input.member.itemKey}`;
+        values[':m'] = input.member;
+        set.push('#m = if_not_exists(#m, :m)');
+      } else {
+        names['#unlisted'] = 'unlistedMembers';
+        values[':one'] = 1;
+        add = ' ADD #unlisted :one';
+      }
+      if (input.fingerprint) {
+        names['#f'] = `f:${input.member.itemKey}`;
+        values[':f'] = input.fingerprint;
+        set.push('#f = if_not_exists(#f, :f)');
+      }
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { storyKey: storyKey(storyId) },
+            UpdateExpression: `SET ${set.join(', ')}${add}`,
+            ConditionExpression: 'attribute_exists(#key) AND #expiresAt >= :now',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw toStoreError(error, context);
+      }
+    },
+
+    async index(storyId, entries, at) {
+      await Promise.all(
+        entries.map(({ key, expiresAt }) =>
+          callStore({ table: tableName, operation: 'indexStory', key: `storyKey=${indexKey(key)}` }, () =>
+            client.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: { storyKey: indexKey(key) },
+                UpdateExpression: 'SET #s = :at, #expiresAt = :exp',
+                ExpressionAttributeNames: { '#s': `s:${storyId}`, '#expiresAt': 'expiresAt' },
+                ExpressionAttributeValues: { ':at': at, ':exp': expiresAt },
+              }),
+            ),
+          ),
+        ),
+      );
+    },
+
+    async placeItem(itemKey, placement, expiresAt) {
+      const key = `item#${itemKey}`;
+      const context = { table: tableName, operation: 'placeItem', key: `storyKey=${key}` };
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { storyKey: key, storyId: placement.storyId, role: placement.role, expiresAt },
+              ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
+              ExpressionAttributeNames: { '#key': 'storyKey', '#expiresAt': 'expiresAt' },
+              ExpressionAttributeValues: { ':now': epochSeconds(clock.now()) },
+            }),
+          );
+          return { ...placement, first: true };
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+          const output = await callStore(context, () =>
+            client.send(new GetCommand({ TableName: tableName, Key: { storyKey: key }, ConsistentRead: true })),
+          );
+          if (output.Item) {
+            const row = parseRow(placementRowSchema, output.Item, context);
+            if (row.expiresAt >= epochSeconds(clock.now())) return { storyId: row.storyId, role: row.role, first: false };
+          }
+          // Expired or deleted between the write and the read: place again.
+        }
+      }
+      throw new StoreError(`placeItem on table ${tableName} failed: the placement kept changing (${context.key})`, {
+        table: tableName,
+        operation: 'placeItem',
+        retryable: true,
+      });
+    },
+
+    async markAlerted(storyId, topics) {
+      if (topics.length === 0) return;
+      const context = { table: tableName, operation: 'markAlerted', key: `storyKey=${storyKey(storyId)}` };
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { storyKey: storyKey(storyId) },
+            UpdateExpression: 'ADD #topics :topics',
+            ConditionExpression: 'attribute_exists(#key)',
+            ExpressionAttributeNames: { '#topics': 'alertedTopics', '#key': 'storyKey' },
+            ExpressionAttributeValues: { ':topics': new Set(topics) },
+          }),
+        );
+      } catch (error) {
+        // An expired story needs no record: a later copy founds a new story and alerts anew.
+        if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+      }
+    },
+  };
+}
+
+/** The fixed attributes of a story row; members and fingerprints are validated one by one. */
+const storyHeadSchema = z.object({
+  storyKey: z.string().startsWith('story#'),
+  storyId: z.string().min(1),
+  createdAt: z.string().min(1),
+  lastAt: z.number().int(),
+  expiresAt: z.number().int(),
+  unlistedMembers: z.number().int().min(0).optional(),
+  alertedTopics: z.set(z.string()).optional(),
+});
+
+const placementRowSchema = z.object({
+  storyKey: z.string().startsWith('item#'),
+  storyId: z.string().min(1),
+  role: z.enum(['founder', 'member']),
+  expiresAt: z.number().int(),
+});
+
+const indexHeadSchema = z.object({
+  storyKey: z.string().startsWith('key#'),
+  expiresAt: z.number().int(),
+});

@@ -1,0 +1,155 @@
+import type { StoryMember, StoryRecord, StoryStore } from '../store/ports.ts';
+import { fingerprintItem, type StoryFingerprint } from './fingerprint.ts';
+import { indexKeys, keyExpiry, lookupKeys, sketchOf } from './lookup-keys.ts';
+import { defaultStorySettings, type StorySettings } from './settings.ts';
+import { compareFingerprints } from './similarity.ts';
+
+/** What the matcher needs of an item (a `NewsItem` has all of it). */
+export interface StoryItem {
+  itemKey: string;
+  feedId: string;
+  source: string;
+  title: string;
+  summary?: string | null;
+  link: string | null;
+  published: string | null;
+}
+
+export interface AssignStoryDeps {
+  stories: StoryStore;
+  /** How long a story is kept after its latest member (seconds): as long as the item markers. */
+  retentionSeconds: number;
+  settings?: StorySettings;
+}
+
+export interface StoryAssignment {
+  storyId: string;
+  /** 'founder': the item started the story; 'member': it joined an existing one. */
+  role: 'founder' | 'member';
+  /** The story as read before this item joined (for a founder: as created). */
+  story: StoryRecord;
+  /** True when a previous attempt (a crash, a redelivery) had already placed the item. */
+  resumed: boolean;
+  /** How well the item matched the story it joined (members only). */
+  score?: number;
+}
+
+/**
+ * Places an item in a story: the one clustering decision, used by the pipeline (DynamoDB store)
+ * and the `stories` command (in-memory store) alike.
+ *
+ * Bounded: one batched read of the item's lookup keys (its MinHash sketch, in the day buckets of
+ * the story window), one batched read of at most `maxCandidates` stories (those sharing the most
+ * keys), then one conditional write recording the placement, one to the story and one per
+ * lookup key. The item joins the best-scoring
+ * candidate at or above the threshold against which none of the kept member fingerprints has a
+ * conflict (time, count, stage …: see `compareFingerprints`); otherwise it founds a story whose id
+ * is its own key.
+ *
+ * Idempotent and race-free per item: the decision is recorded with a conditional write
+ * (`placeItem`), so a redelivery after a crash, or one overlapping the first run, adopts the
+ * first decision (and reports `resumed`); members and creation are idempotent too. Two pollers
+ * placing *different* near-duplicates at the same instant may each found a story: a repeat,
+ * never a loss.
+ */
+export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignStoryDeps): Promise<StoryAssignment> {
+  const settings = deps.settings ?? defaultStorySettings;
+  const { stories } = deps;
+  const fingerprint = fingerprintItem(item, seenAt);
+  const sketch = sketchOf(fingerprint, settings.sketchSize);
+
+  const postings = await stories.readIndex(lookupKeys(sketch, fingerprint.at, settings.windowSeconds));
+  const saturated = new Set([...postings].filter(([, list]) => list.length >= settings.maxPostingsPerKey).map(([key]) => key));
+  const candidates = await stories.getStories(rankCandidates(postings, fingerprint.at, settings));
+
+  const member: StoryMember = {
+    itemKey: item.itemKey,
+    feedId: item.feedId,
+    source: item.source,
+    title: item.title,
+    link: item.link,
+    published: item.published,
+    addedAt: seenAt.toISOString(),
+  };
+  const ownKeys = indexKeys(sketch, fingerprint.at)
+    .filter((key) => !saturated.has(key))
+    .map((key) => ({ key, expiresAt: keyExpiry(key, settings.windowSeconds, seenAt) }));
+  const expiresAt = Math.floor(seenAt.getTime() / 1000) + deps.retentionSeconds;
+
+  // The decision is recorded once per item; a concurrent or repeated run adopts the first one.
+  const best = bestMatch(candidates, fingerprint, settings);
+  const placement = await stories.placeItem(
+    item.itemKey,
+    best ? { storyId: best.story.storyId, role: 'member' } : { storyId: item.itemKey, role: 'founder' },
+    expiresAt,
+  );
+  const resumed = !placement.first;
+
+  if (placement.role === 'member') {
+    const story = placement.storyId === best?.story.storyId ? best.story : await stories.getStory(placement.storyId);
+    const joined =
+      story !== undefined &&
+      (await stories.addMember(story.storyId, {
+        member,
+        fingerprint: story.fingerprints.length < settings.maxMatchMembers ? fingerprint : undefined,
+        list: story.members.length < settings.maxListedMembers,
+        lastAt: Math.max(story.lastAt, fingerprint.at),
+        expiresAt,
+      }));
+    if (joined) {
+      // Listed under this member's keys too, so later copies of its wording find the story.
+      await stories.index(story.storyId, ownKeys, fingerprint.at);
+      return { storyId: story.storyId, role: 'member', story, resumed, ...(best ? { score: best.score } : {}) };
+    }
+    // The story expired since: the item founds its own (as a retry of this run would).
+  }
+
+  const { story } = await stories.createStory({ storyId: item.itemKey, member, fingerprint, at: fingerprint.at, expiresAt });
+  await stories.index(story.storyId, ownKeys, fingerprint.at);
+  return { storyId: story.storyId, role: 'founder', story, resumed };
+}
+
+/** Stories sharing the most lookup keys with the item (ties: the most recent), within the window. */
+function rankCandidates(postings: Map<string, { storyId: string; at: number }[]>, at: number, settings: StorySettings): string[] {
+  const votes = new Map<string, { votes: number; latest: number }>();
+  for (const list of postings.values()) {
+    for (const posting of list) {
+      if (Math.abs(posting.at - at) > settings.windowSeconds) continue;
+      const entry = votes.get(posting.storyId) ?? { votes: 0, latest: posting.at };
+      entry.votes += 1;
+      entry.latest = Math.max(entry.latest, posting.at);
+      votes.set(posting.storyId, entry);
+    }
+  }
+  return [...votes]
+    .sort(([, a], [, b]) => b.votes - a.votes || b.latest - a.latest)
+    .slice(0, settings.maxCandidates)
+    .map(([storyId]) => storyId);
+}
+
+/**
+ * The candidate the item fits best: its score is the best against any kept member, and no kept
+ * member may conflict with it (one conflicting member is enough to keep it out).
+ */
+function bestMatch(
+  candidates: StoryRecord[],
+  fingerprint: StoryFingerprint,
+  settings: StorySettings,
+): { story: StoryRecord; score: number } | undefined {
+  let best: { story: StoryRecord; score: number } | undefined;
+  for (const story of candidates) {
+    let score = 0;
+    let conflict = false;
+    for (const kept of story.fingerprints) {
+      const comparison = compareFingerprints(fingerprint, kept.fingerprint, settings.windowSeconds);
+      if (comparison.conflict) {
+        conflict = true;
+        break;
+      }
+      score = Math.max(score, comparison.score);
+    }
+    if (conflict || score < settings.threshold) continue;
+    if (!best || score > best.score || (score === best.score && story.lastAt > best.story.lastAt)) best = { story, score };
+  }
+  return best;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { StoryStore } from '../store/ports.ts';
+import { assignStory } from './assign-story.ts';
+import { createMemoryStoryStore } from './memory-story-store.ts';
+import { defaultStorySettings, type StorySettings } from './settings.ts';
+
+/** One input item of `news-alerts stories` (extra fields, such as labels, are ignored). */
+export const storyInputSchema = z.object({
+  id: z.union([z.string().min(1), z.number()]).transform(String),
+  title: z.string(),
+  summary: z.string().nullish(),
+  link: z.string().nullish(),
+  source: z.string().nullish(),
+  published: z.string().nullish(),
+});
+export type StoryInput = z.infer<typeof storyInputSchema>;
+
+export interface ClusteredItem {
+  id: string;
+  /** The story id: the id of the story's first item. */
+  story: string;
+  role: 'founder' | 'member';
+  score?: number;
+}
+
+/** Long enough that nothing expires while a file is read. */
+const CLI_RETENTION_SECONDS = 10 * 365 * 24 * 60 * 60;
+
+/**
+ * Clusters items in arrival order with exactly the pipeline's decision (`assignStory`) over an
+ * in-memory store. An item's time is its `published` date, else `seenAt` (one instant for the
+ * whole input: items without dates give no time signal, only text).
+ */
+export async function* clusterStream(
+  items: AsyncIterable<StoryInput> | Iterable<StoryInput>,
+  options: { seenAt?: Date; settings?: StorySettings; store?: StoryStore } = {},
+): AsyncGenerator<ClusteredItem> {
+  const stories = options.store ?? createMemoryStoryStore({ now: () => options.seenAt ?? new Date() });
+  const seenAt = options.seenAt ?? new Date();
+  const settings = options.settings ?? defaultStorySettings;
+  for await (const input of items) {
+    const assignment = await assignStory(
+      {
+        itemKey: input.id,
+        feedId: input.source || 'input',
+        source: input.source ?? '',
+        title: input.title,
+        summary: input.summary ?? '',
+        link: validUrl(input.link),
+        published: validDate(input.published),
+      },
+      seenAt,
+      { stories, retentionSeconds: CLI_RETENTION_SECONDS, settings },
+    );
+    yield {
+      id: input.id,
+      story: assignment.storyId,
+      role: assignment.role,
+      ...(assignment.score === undefined ? {} : { score: assignment.score }),
+    };
+  }
+}
+
+function validUrl(link: string | null | undefined): string | null {
+  return link && URL.canParse(link) ? link : null;
+}
+
+function validDate(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}

@@ -1,0 +1,128 @@
+import type { StoryMember, StoryPlacement, StoryPosting, StoryRecord, StoryStore } from '../store/ports.ts';
+import type { StoryFingerprint } from './fingerprint.ts';
+
+/**
+ * A `StoryStore` in memory, with the DynamoDB adapter's semantics (expiry, idempotent members,
+ * conditional creation): the `stories` command and unit tests run the pipeline's clustering on
+ * it. `now` decides what has expired.
+ */
+export function createMemoryStoryStore(options: { now?: () => Date } = {}): StoryStore {
+  const now = options.now ?? (() => new Date());
+  const epochNow = () => Math.floor(now().getTime() / 1000);
+
+  interface StoredStory {
+    storyId: string;
+    createdAt: string;
+    lastAt: number;
+    expiresAt: number;
+    members: Map<string, StoryMember>;
+    unlistedMembers: number;
+    fingerprints: Map<string, StoryFingerprint>;
+    alertedTopics: Set<string>;
+  }
+  const stories = new Map<string, StoredStory>();
+  const keyRows = new Map<string, { postings: Map<string, number>; expiresAt: number }>();
+  const placements = new Map<string, StoryPlacement & { expiresAt: number }>();
+
+  function live(storyId: string): StoredStory | undefined {
+    const story = stories.get(storyId);
+    return story && story.expiresAt >= epochNow() ? story : undefined;
+  }
+
+  function toRecord(story: StoredStory): StoryRecord {
+    return {
+      storyId: story.storyId,
+      createdAt: story.createdAt,
+      lastAt: story.lastAt,
+      members: [...story.members.values()].sort((a, b) => a.addedAt.localeCompare(b.addedAt)).map((m) => ({ ...m })),
+      unlistedMembers: story.unlistedMembers,
+      fingerprints: [...story.fingerprints].map(([itemKey, fingerprint]) => ({ itemKey, fingerprint })),
+      alertedTopics: [...story.alertedTopics].sort(),
+    };
+  }
+
+  return {
+    async readIndex(keys) {
+      const found = new Map<string, StoryPosting[]>();
+      for (const key of new Set(keys)) {
+        const row = keyRows.get(key);
+        if (!row || row.expiresAt < epochNow()) continue;
+        found.set(key, [...row.postings].map(([storyId, at]) => ({ storyId, at })));
+      }
+      return found;
+    },
+
+    async getStories(storyIds) {
+      return [...new Set(storyIds)].flatMap((id) => {
+        const story = live(id);
+        return story ? [toRecord(story)] : [];
+      });
+    },
+
+    async getStory(storyId) {
+      const story = live(storyId);
+      return story ? toRecord(story) : undefined;
+    },
+
+    async listMembers(storyId) {
+      const story = live(storyId);
+      return story ? toRecord(story).members : [];
+    },
+
+    async createStory(input) {
+      const existing = live(input.storyId);
+      if (existing) return { created: false, story: toRecord(existing) };
+      const story: StoredStory = {
+        storyId: input.storyId,
+        createdAt: input.member.addedAt,
+        lastAt: input.at,
+        expiresAt: input.expiresAt,
+        members: new Map([[input.member.itemKey, { ...input.member }]]),
+        unlistedMembers: 0,
+        fingerprints: new Map([[input.member.itemKey, input.fingerprint]]),
+        alertedTopics: new Set(),
+      };
+      stories.set(input.storyId, story);
+      return { created: true, story: toRecord(story) };
+    },
+
+    async addMember(storyId, input) {
+      const story = live(storyId);
+      if (!story) return false;
+      const key = input.member.itemKey;
+      if (input.list) {
+        if (!story.members.has(key)) story.members.set(key, { ...input.member });
+      } else {
+        story.unlistedMembers += 1;
+      }
+      if (input.fingerprint && !story.fingerprints.has(key)) story.fingerprints.set(key, input.fingerprint);
+      story.lastAt = input.lastAt;
+      story.expiresAt = Math.max(story.expiresAt, input.expiresAt);
+      return true;
+    },
+
+    async index(storyId, entries, at) {
+      for (const { key, expiresAt } of entries) {
+        const row = keyRows.get(key);
+        if (!row || row.expiresAt < epochNow()) {
+          keyRows.set(key, { postings: new Map([[storyId, at]]), expiresAt });
+          continue;
+        }
+        row.postings.set(storyId, Math.max(row.postings.get(storyId) ?? at, at));
+        row.expiresAt = Math.max(row.expiresAt, expiresAt);
+      }
+    },
+
+    async markAlerted(storyId, topics) {
+      const story = live(storyId);
+      if (story) for (const topic of topics) story.alertedTopics.add(topic);
+    },
+
+    async placeItem(itemKey, placement, expiresAt) {
+      const existing = placements.get(itemKey);
+      if (existing && existing.expiresAt >= epochNow()) return { storyId: existing.storyId, role: existing.role, first: false };
+      placements.set(itemKey, { ...placement, expiresAt });
+      return { ...placement, first: true };
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { stemmer } from 'stemmer';
+import { isNumberWord, splitWords, STOPWORDS } from './tokenize.ts';
+
+/**
+ * Signals that tell two look-alike reports apart even when their words overlap: when it happened
+ * (weekday, month, "the fifth time"), how many (two votes vs three votes), and how far along it is
+ * (talks vs a signed deal, a meeting vs its vote). The judgement rule of the labelled sets is
+ * "the same occurrence at the same time": these catch the same kind of event at another time.
+ */
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+/** Month names that are never ordinary words; "may" and abbreviations count only before a day number. */
+const MONTHS: Record<string, number> = {
+  january: 0, february: 1, march: 2, april: 3, june: 5, july: 6, august: 7, september: 8, october: 9, november: 10, december: 11,
+};
+const MONTHS_BEFORE_DAY: Record<string, number> = {
+  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, sept: 8, oct: 9, nov: 10, dec: 11,
+};
+/** Words for "the day of publication" and "the day before it". */
+const SAME_DAY = new Set(['today', 'tonight']);
+const DAY_BEFORE = new Set(['yesterday']);
+
+/** Weekdays an item places its event on (0 = Sunday), resolving "today"/"yesterday" when its date is known. */
+export function weekdaysOf(words: string[], published: Date | undefined): number[] {
+  const days = new Set<number>();
+  words.forEach((word, index) => {
+    const day = WEEKDAYS.indexOf(word);
+    if (day >= 0) days.add(day);
+    if (!published) return;
+    if (SAME_DAY.has(word) || (word === 'this' && words[index + 1] === 'morning')) days.add(published.getUTCDay());
+    if (DAY_BEFORE.has(word) || (word === 'last' && words[index + 1] === 'night')) days.add((published.getUTCDay() + 6) % 7);
+  });
+  return [...days].sort();
+}
+
+/** Months named in the text (0 = January). */
+export function monthsOf(words: string[]): number[] {
+  const months = new Set<number>();
+  words.forEach((word, index) => {
+    const full = MONTHS[word];
+    if (full !== undefined) months.add(full);
+    const short = MONTHS_BEFORE_DAY[word];
+    const next = words[index + 1];
+    if (short !== undefined && next !== undefined && /^\d{1,2}$/.test(next)) months.add(short);
+  });
+  return [...months].sort();
+}
+
+const ORDINAL_WORDS: Record<string, number> = {
+  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, eleventh: 11, twelfth: 12,
+};
+/** "fifth time", "4th round", "third quarter", "sixth straight session": which one of a series. */
+const ORDINAL = /\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))\s+(?:(?:straight|consecutive|successive)\s+)?(time|round|quarter|day|week|month|session|term|attempt|test)s?\b/gi;
+
+/** Ordinals of a series ("time:5"): the fourth rate rise and the fifth are different events. */
+export function ordinalsOf(text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(ORDINAL)) {
+    const word = match[1]!.toLowerCase();
+    const value = ORDINAL_WORDS[word] ?? Number.parseInt(word, 10);
+    found.add(`${match[2]!.toLowerCase()}:${value}`);
+  }
+  return [...found].sort();
+}
+
+/** Words that end a counted phrase: units and quantifiers, not the thing counted. */
+const COUNT_STOP = new Set(['percent', 'per', 'cent', 'pct', 'million', 'billion', 'trillion', 'more', 'than', 'least', 'about', 'nearly', 'almost', 'some', 'and', 'or', 'us']);
+/** Clause boundaries: a count never reaches across them. */
+const CLAUSE = /,(?!\d)|[;:()"]|\s[-–—]\s|\.\s/;
+
+/**
+ * Counted things: "killing 37 people" → `peopl:37`, "three no-confidence votes" →
+ * `noconfid:3`, `vote:3`. Each of the (up to three) words after a number, within its clause and
+ * before a unit or function word, is paired with it. Years are not counts.
+ */
+export function countsOf(text: string): string[] {
+  const found = new Set<string>();
+  for (const clause of text.split(CLAUSE)) {
+    // "no-confidence" is one counted thing here, not the stopword "no" ending the phrase.
+    const words = splitWords(clause.replace(/(\p{L})-(?=\p{L})/gu, '$1'));
+    words.forEach((word, index) => {
+      if (!isNumberWord(word)) return;
+      const value = Number(word);
+      if (!Number.isFinite(value) || (Number.isInteger(value) && value >= 1900 && value <= 2100)) return;
+      for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {
+        const next = words[k]!;
+        if (isNumberWord(next) || STOPWORDS.has(next) || COUNT_STOP.has(next)) break;
+        found.add(`${stemmer(next)}:${value}`);
+      }
+    });
+  }
+  return [...found].sort();
+}
+
+/**
+ * How far along an event is, by the words of its headline and lead sentence. Surface forms, not
+ * stems, so "rules" (the noun) and "passenger" stay out.
+ */
+const STAGE_WORDS: Record<'talks' | 'tentative' | 'decided' | 'final' | 'repeat' | 'halted' | 'resumed', ReadonlySet<string>> = {
+  talks: new Set([
+    'talks', 'negotiations', 'negotiating', 'negotiate', 'negotiates', 'mulls', 'mulling', 'weighs', 'weighing',
+    'proposal', 'proposes', 'proposed', 'draft', 'poised', 'meeting', 'meets', 'hearing', 'debate', 'debates', 'debating',
+    'consultations', 'boycott',
+  ]),
+  tentative: new Set(['tentative', 'tentatively', 'preliminary', 'principle']),
+  decided: new Set([
+    'signed', 'signs', 'clinched', 'clinches', 'definitive', 'ratified', 'ratifies', 'ratify', 'approved', 'approves',
+    'adopted', 'adopts', 'voted', 'votes', 'vote', 'passed', 'passes', 'vetoed', 'vetoes', 'veto', 'ruled', 'ruling',
+    'verdict', 'sentenced', 'convicted', 'acquitted', 'resumed', 'resume', 'resumes', 'agreement', 'agreed', 'agrees',
+  ]),
+  final: new Set(['definitive', 'ratified', 'ratifies', 'ratify', 'final', 'finalized', 'finalised', 'completed', 'completes']),
+  // "meets again", "another attack": the headline itself says this is not the first occurrence.
+  repeat: new Set(['again', 'another', 'anew', 'renewed', 'fresh']),
+  // A process broken off and the same process taken up again are two occurrences.
+  halted: new Set([
+    'boycott', 'boycotts', 'boycotted', 'boycotting', 'suspend', 'suspends', 'suspended', 'halt', 'halts', 'halted',
+    'walkout', 'stalled', 'stall', 'stalls', 'collapsed', 'collapse', 'collapses',
+  ]),
+  resumed: new Set(['resume', 'resumes', 'resumed', 'resuming', 'restart', 'restarts', 'restarted', 'reopen', 'reopens', 'reopened']),
+};
+
+/**
+ * Stages named in a headline plus lead sentence: 'talks' (under way), 'tentative' (agreed in
+ * principle), 'decided' (signed, voted, ruled, agreed), 'final' (definitive, ratified) and
+ * 'repeat' (again, another: not the first occurrence).
+ */
+export function stagesOf(words: string[]): string[] {
+  const stages: string[] = [];
+  for (const [stage, set] of Object.entries(STAGE_WORDS)) if (words.some((word) => set.has(word))) stages.push(stage);
+  return stages;
+}
+
+const FRACTIONS: Record<string, number> = { half: 50, third: 100 / 3, thirds: 200 / 3, quarter: 25, quarters: 75, fifth: 20 };
+const FRACTION_COUNT: Record<string, number> = { a: 1, one: 1, two: 2, three: 3 };
+const APPROX = '(?:about|around|nearly|almost|some|roughly|more than|less than|up to|just|only|over|under)\\s+';
+/** "by 40 percent", "by almost one third", "by half" — but not "by a quarter-percentage point". */
+const CHANGE_SIZE = new RegExp(
+  `\\bby\\s+(?:${APPROX})?(?:(\\d+(?:\\.\\d+)?)\\s*(?:percent|per\\s+cent|pct|%)|(?:(a|one|two|three)[\\s-]+)?(half|thirds?|quarters?|fifth))(?![\\w-]*\\s*(?:-|percentage|point))`,
+  'gi',
+);
+
+/**
+ * Sizes of a change, as a percentage: "cut its force by 40 percent" → 40, "by almost one third"
+ * → 33.3. Two reports of one decision give one size (up to rounding); a cut by 40 % and a cut by
+ * a third are two decisions.
+ */
+export function changeSizesOf(text: string): number[] {
+  const found = new Set<number>();
+  for (const match of text.matchAll(CHANGE_SIZE)) {
+    if (match[1] !== undefined) found.add(Number(match[1]));
+    else {
+      const fraction = FRACTIONS[match[3]!.toLowerCase()]!;
+      const times = match[2] ? FRACTION_COUNT[match[2].toLowerCase()]! : 1;
+      // "two thirds" already counts two; "one third" and "a half" count one.
+      found.add(Math.round((match[3]!.toLowerCase().endsWith('s') ? fraction : fraction * times) * 10) / 10);
+    }
+  }
+  return [...found].sort((x, y) => x - y);
+}
+
+/** Participle heads ("war-torn", "US-led", "Paris-based"): their qualifiers are paraphrased freely, so they are not read. */
+const PARTICIPLE_HEAD = /(?:ed|en|wn|rn)$|^(?:led|hit|run|held|made|built|set|cut)$/;
+const COMPOUND = /\b(\p{L}[\p{L}\d]*)-(\p{L}{3,})\b/gu;
+
+/**
+ * Qualified kinds: "medium-range missile" → `rang:medium`, "long-term loan" → `term:long`. Two
+ * reports that qualify the same kind differently ("short-range" vs "medium-range") describe two
+ * things, like two counts of the same thing do. Numbers are left to `countsOf`.
+ */
+export function qualifiersOf(text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(COMPOUND)) {
+    const qualifier = match[1]!.toLowerCase();
+    const head = match[2]!.toLowerCase();
+    if (PARTICIPLE_HEAD.test(head) || STOPWORDS.has(qualifier) || qualifier.length < 3) continue;
+    found.add(`${stemmer(head)}:${qualifier}`);
+  }
+  return [...found].sort();
+}
+
+/** The lead sentence of a summary: up to the first full stop that ends a sentence (not "Sept." or "U.S."). */
+export function leadSentence(summary: string): string {
+  const end = /(?<![A-Z][a-z]{0,3}|\b[A-Z])\.\s+(?=[A-Z"'])/.exec(summary);
+  return end ? summary.slice(0, end.index + 1) : summary;
+}

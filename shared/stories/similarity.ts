@@ -1,0 +1,133 @@
+import type { StoryFingerprint } from './fingerprint.ts';
+
+/** Why two items cannot be one story whatever their words: different time, count or stage. */
+export type StoryConflict = 'time' | 'weekday' | 'month' | 'ordinal' | 'count' | 'stage' | 'qualifier';
+
+export interface StoryComparison {
+  /** Text similarity in [0, 1] (see `compareFingerprints`). */
+  score: number;
+  /** Set when the two cannot be one story; `score` is then informative only. */
+  conflict?: StoryConflict;
+}
+
+/**
+ * How alike two items are, and whether anything rules out their being one story.
+ *
+ * The score is the mean of three overlaps of their content keys: Jaccard (both say the same
+ * things), containment (the shorter is a trimmed copy of the longer) and headline coverage (each
+ * headline's words appear in the other item, the smaller of the two). Conflicts are the other
+ * signals: further apart in time than the window, different weekdays or months, a different
+ * member of a series ("fourth time" vs "fifth time"), different counts of the same thing (two
+ * votes vs three, unless within a quarter of each other, as rising death tolls are), talks
+ * on one side and a decision on the other (or talks broken off vs resumed), or the same kind
+ * qualified differently ("short-range" vs "medium-range" missile).
+ */
+export function compareFingerprints(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryComparison {
+  const score = textSimilarity(a, b);
+  const conflict = conflictBetween(a, b, windowSeconds);
+  return conflict ? { score, conflict } : { score };
+}
+
+export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
+  const tokensB = new Set(b.tokens);
+  const shared = a.tokens.reduce((n, key) => n + (tokensB.has(key) ? 1 : 0), 0);
+  const union = a.tokens.length + b.tokens.length - shared;
+  const jaccard = union === 0 ? 0 : shared / union;
+  const smaller = Math.min(a.tokens.length, b.tokens.length);
+  const containment = smaller === 0 ? 0 : shared / smaller;
+  const coverage = Math.min(covered(a.title, tokensB), covered(b.title, new Set(a.tokens)));
+  return (jaccard + containment + coverage) / 3;
+}
+
+function covered(keys: string[], by: Set<string>): number {
+  if (keys.length === 0) return 0;
+  return keys.reduce((n, key) => n + (by.has(key) ? 1 : 0), 0) / keys.length;
+}
+
+export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryConflict | undefined {
+  if (Math.abs(a.at - b.at) > windowSeconds) return 'time';
+  if (disjoint(a.weekdays, b.weekdays)) return 'weekday';
+  if (disjoint(a.months, b.months)) return 'month';
+  if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
+  if (seriesDiffer(a.counts, b.counts, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (stagesDiffer(a.stages, b.stages)) return 'stage';
+  if (qualifiersDiffer(a.qualifiers, b.qualifiers)) return 'qualifier';
+  if (disjointWithin(a.changeSizes, b.changeSizes, 0.1)) return 'count';
+  return undefined;
+}
+
+/** Both name some, and none in common. */
+function disjoint<T>(a: T[], b: T[]): boolean {
+  return a.length > 0 && b.length > 0 && !a.some((x) => b.includes(x));
+}
+
+/**
+ * `name:value` lists: true when some name appears on both sides and no value of it on one side
+ * is close to a value on the other.
+ */
+function seriesDiffer(a: string[], b: string[], close: (x: number, y: number) => boolean): boolean {
+  const valuesB = group(b);
+  for (const [name, values] of group(a)) {
+    const others = valuesB.get(name);
+    if (!others) continue;
+    if (!values.some((x) => others.some((y) => x === y || close(x, y)))) return true;
+  }
+  return false;
+}
+
+/**
+ * Both give sizes and none is within `tolerance` (relative) of one on the other side: a change
+ * "by 40 percent" is not one "by a third". Tighter than counts: a proportion is restated, not
+ * revised during the day as a toll is.
+ */
+function disjointWithin(a: number[], b: number[], tolerance: number): boolean {
+  return a.length > 0 && b.length > 0 && !a.some((x) => b.some((y) => Math.abs(x - y) <= tolerance * Math.max(x, y)));
+}
+
+/** `kind:qualifier` lists: some kind qualified on both sides, with no qualifier in common. */
+function qualifiersDiffer(a: string[], b: string[]): boolean {
+  const byKind = (entries: string[]) => {
+    const map = new Map<string, Set<string>>();
+    for (const entry of entries) {
+      const at = entry.indexOf(':');
+      const kind = entry.slice(0, at);
+      map.set(kind, (map.get(kind) ?? new Set()).add(entry.slice(at + 1)));
+    }
+    return map;
+  };
+  const kindsB = byKind(b);
+  for (const [kind, values] of byKind(a)) {
+    const others = kindsB.get(kind);
+    if (others && ![...values].some((value) => others.has(value))) return true;
+  }
+  return false;
+}
+
+function group(entries: string[]): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (const entry of entries) {
+    const at = entry.lastIndexOf(':');
+    const name = entry.slice(0, at);
+    const value = Number(entry.slice(at + 1));
+    map.set(name, [...(map.get(name) ?? []), value]);
+  }
+  return map;
+}
+
+/**
+ * Talks only on one side, a decision only on the other ("in talks" vs "signed the deal"), or a
+ * tentative agreement on one side and a final one on the other ("agreed in principle" vs
+ * "definitive agreement", a tentative contract vs its ratification), or a repeat ("meets
+ * again") on one side only.
+ */
+function stagesDiffer(a: string[], b: string[]): boolean {
+  const only = (s: string[], stage: string, not: string) => s.includes(stage) && !s.includes(not);
+  if ((only(a, 'talks', 'decided') && only(b, 'decided', 'talks')) || (only(b, 'talks', 'decided') && only(a, 'decided', 'talks'))) {
+    return true;
+  }
+  if ((only(a, 'tentative', 'final') && only(b, 'final', 'tentative')) || (only(b, 'tentative', 'final') && only(a, 'final', 'tentative'))) {
+    return true;
+  }
+  if ((only(a, 'halted', 'resumed') && b.includes('resumed')) || (only(b, 'halted', 'resumed') && a.includes('resumed'))) return true;
+  return a.includes('repeat') !== b.includes('repeat');
+}

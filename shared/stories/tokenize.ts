@@ -1,0 +1,68 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Words of news text as the story matcher compares them: lower case, diacritics folded,
+ * acronyms joined ("U.S." → "us"), possessives dropped, hyphenated words split ("test-fired" →
+ * "test", "fired"), numbers without separators ("4,400" → "4400", "$3B" → "3"), spelled
+ * numbers up to twelve as digits so "three troops" meets "3 troops".
+ */
+
+const ACRONYM = /\b(?:\p{L}\.){2,}/gu;
+const POSSESSIVE = /['’]s\b/g;
+const APOSTROPHE = /['’]/g;
+const WORD = /\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?(?![\p{L}\p{N}])|[\p{L}\p{N}]+/gu;
+const COMBINING_MARKS = /\p{M}/gu;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+const SPELLED: Record<string, string> = {
+  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eleven: '11', twelve: '12', dozen: '12',
+};
+
+/** Words of a text in order (see the module comment); numbers come back as digit strings. */
+export function splitWords(text: string): string[] {
+  let prepared = text.replace(ACRONYM, (acronym) => acronym.replace(/\./g, '')).replace(POSSESSIVE, '').replace(APOSTROPHE, '');
+  if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
+  const words: string[] = [];
+  for (const match of prepared.matchAll(WORD)) {
+    let word = match[0].toLowerCase();
+    if (/^\d/.test(word)) word = word.replace(/,/g, '').replace(/\.$/, '');
+    words.push(SPELLED[word] ?? word);
+  }
+  return words;
+}
+
+/** Whether a word is a number (as `splitWords` writes them). */
+export function isNumberWord(word: string): boolean {
+  return /^\d/.test(word);
+}
+
+/**
+ * Function words, and words every news item uses whatever happened (reporting verbs, weekdays,
+ * agency names, units): they say nothing about which event an item reports. Weekdays and months
+ * are read separately as time signals.
+ */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  `a about above after again against all also am an and any are around as at be because been before being below between both
+  but by can could did do does doing down during each either even ever few for from further had has have having he her here
+  hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once
+  only or other our ours out over own same she should so some such than that the their theirs them then there these they
+  this those through to too under until up upon very was we were what when where which while who whom whose why will with
+  within without would yet you your yours
+  said says say saying told tells according reported reports report reporting quoted quoting announced statement
+  official officials spokesman spokeswoman source sources
+  monday tuesday wednesday thursday friday saturday sunday today yesterday tonight tomorrow week weeks weekend month
+  months year years day days time times morning afternoon evening night last next earlier later ago since early late
+  january february march april june july august september october november december sept oct nov dec jan feb aug
+  new first percent pct per cent mr mrs ms dr may might must shall get gets got make makes made take takes took
+  news update updated reuters ap afp upi ft quot amp com www http https
+  its it's`.split(/\s+/).filter(Boolean),
+);
+
+/** The comparison key of a word: its stem, `#n` for a number, undefined for a stopword. */
+export function contentKey(word: string): string | undefined {
+  if (isNumberWord(word)) return `#${word}`;
+  if (word.length < 2 || STOPWORDS.has(word)) return undefined;
+  return word.length < 3 ? word : stemmer(word);
+}
+

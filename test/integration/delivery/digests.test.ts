@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deliverDigest, digestMessageSchema, sendDueDigests, type DigestMessage, type SendDigestsDeps } from '../../../shared/digest/index.ts';
+import { fanOut } from '../../../shared/fanout/fan-out.ts';
+import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
+import type { AlertMessage } from '../../../shared/messages/schemas.ts';
+import type { Clock } from '../../../shared/runtime/clock.ts';
+import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
+import { parseMessage } from './mime-parts.ts';
+import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
+import { startSmtpListener } from './smtp-listener.ts';
+
+/** Digests from fan-out to SMTP against dynalite, fauxqs and a real SMTP listener. */
+
+let engines: PipelineEngines;
+let smtp: Awaited<ReturnType<typeof startSmtpListener>>;
+let now = new Date('2025-02-24T10:00:00Z');
+const clock: Clock = { now: () => now };
+const compose = { from: 'alerts@example.org', publicBaseUrl: 'https://alerts.example.org', unsubscribeSecret: 'digest-integration-secret-0123456789' };
+
+function alert(n: number, topic: 'talks' | 'sanctions'): AlertMessage {
+  const base = deliveryMessage();
+  return {
+    version: 1,
+    storyId: `dg-story-${n}`,
+    item: { ...base.item, itemKey: `f#${n}`, title: `Digest story ${n}`, published: new Date(Date.UTC(2025, 1, 24, 8, n)).toISOString() },
+    topics: [{ topic, label: topic === 'talks' ? 'Talks' : 'Sanctions', score: 0.8, matched: [] }],
+  };
+}
+
+beforeAll(async () => {
+  smtp = await startSmtpListener();
+  engines = await startPipelineEngines({ mailer: createSmtpMailer(smtp.url) });
+});
+
+afterAll(async () => {
+  await engines?.stop();
+  await smtp?.stop();
+});
+
+beforeEach(() => {
+  smtp.mails.length = 0;
+});
+
+function deps(overrides: Partial<SendDigestsDeps> = {}): SendDigestsDeps {
+  return { ...engines.deps, clock, ...overrides };
+}
+
+async function deliverQueued(): Promise<DigestMessage[]> {
+  const queued = ((await engines.drain('email')) as unknown[]).map((body) => digestMessageSchema.parse(body));
+  // The delivery store keeps real time (its markers expire by it): deliver on the real clock.
+  for (const message of queued) await deliverDigest(message, engines.deps, compose);
+  return queued;
+}
+
+describe('send-digests', () => {
+  it('sends nothing before the digest is due, then one email with every story of the window', async () => {
+    now = new Date('2025-02-24T10:00:00Z');
+    await engines.deps.subscriptions.putSubscriber(
+      subscriber({ subscriberId: 'dg-reader', topics: ['talks', 'sanctions'], channels: [{ kind: 'email', channelId: 'mail', address: 'dg@example.org' }], cadence: { mail: 'daily' }, deliveryHour: 9 }),
+    );
+    for (const [n, topic] of [[1, 'talks'], [2, 'sanctions'], [3, 'sanctions']] as const) await fanOut(alert(n, topic), { ...engines.deps, clock });
+    await engines.drain('webhook');
+
+    const early = await sendDueDigests(deps({ clock: { now: () => new Date('2025-02-25T08:59:00Z') } }));
+    now = new Date('2025-02-25T09:01:00Z');
+    const due = await sendDueDigests(deps());
+    const messages = await deliverQueued();
+    const again = await sendDueDigests(deps());
+
+    expect(early).toMatchObject({ due: 0, queued: 0 });
+    expect(due).toMatchObject({ due: 1, queued: 1, stories: 3 });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.stories.map((s) => s.storyId)).toEqual(['dg-story-3', 'dg-story-2', 'dg-story-1']);
+    expect(again).toMatchObject({ due: 0, queued: 0 });
+    expect(smtp.mails).toHaveLength(1);
+    const mail = parseMessage(smtp.mails[0]!.raw);
+    expect(mail.headers.get('subject')).toBe('[news-alerts] Daily digest: 3 stories (Sanctions, Talks)');
+    expect(mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('does not send a digest twice when a run is interrupted between queueing it and recording it', async () => {
+    now = new Date('2025-02-26T10:00:00Z');
+    await fanOut(alert(4, 'talks'), { ...engines.deps, clock });
+    await engines.drain('webhook');
+    now = new Date('2025-02-27T09:30:00Z');
+
+    // The process dies after the digest is queued, before its entries are marked sent.
+    const crashing = { ...engines.deps.digests, markEntriesSent: async () => Promise.reject(new Error('process killed')) };
+    const interrupted = await sendDueDigests(deps({ digests: crashing }));
+    const rerun = await sendDueDigests(deps());
+    const queued = await deliverQueued();
+
+    expect(interrupted).toMatchObject({ failed: 1 });
+    expect(rerun).toMatchObject({ queued: 1, stories: 1 });
+    // Both runs queued the same window: the same deliveryKey, so one email.
+    expect(queued).toHaveLength(2);
+    expect(queued[0]!.deliveryKey).toBe(queued[1]!.deliveryKey);
+    expect(smtp.mails).toHaveLength(1);
+  });
+
+  it('keeps later stories for the next window, and drops the digest of a channel that unsubscribed', async () => {
+    now = new Date('2025-03-01T10:00:00Z');
+    await fanOut(alert(5, 'sanctions'), { ...engines.deps, clock });
+    await engines.drain('webhook');
+    await engines.deps.subscriptions.updateStatus('dg-reader', { channelStatus: { mail: { state: 'unsubscribed', reason: 'one-click unsubscribe', at: now.toISOString() } } });
+    now = new Date('2025-03-02T09:30:00Z');
+
+    const summary = await sendDueDigests(deps());
+
+    expect(summary).toMatchObject({ due: 1, queued: 0, dropped: 1 });
+    expect(await engines.drain('email')).toEqual([]);
+    expect(await engines.deps.digests.getHead('dg-reader', 'mail')).toBeUndefined();
+  });
+});

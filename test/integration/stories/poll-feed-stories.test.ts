@@ -1,0 +1,207 @@
+/**
+ * Exact dedup and stories in the pipeline, against the real engines (dynalite, fauxqs) and a
+ * real HTTP server on 127.0.0.1: copies of one story on several feeds alert once per topic,
+ * concurrent pollers and redeliveries alert each item once, a failed send loses nothing, and the
+ * markers carry their TTL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
+import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
+import { alertMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
+import type { MessageQueue } from '../../../shared/queue/ports.ts';
+import { NewsAlertsError } from '../../../shared/runtime/errors.ts';
+import { conditionalRoute, startFeedServer, type FeedServer } from '../feeds/feed-server.ts';
+import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
+
+/** A title with "Security Council" is `un-meeting`, one with "talks" is `talks`. */
+const keywordEngine: Pick<TopicEngine, 'classify'> = {
+  classify(item) {
+    const rules: [string, string][] = [
+      ['un-meeting', 'Security Council'],
+      ['talks', 'talks'],
+    ];
+    return rules.flatMap(([topic, phrase]): TopicMatch[] => {
+      const position = item.title.indexOf(phrase);
+      if (position < 0) return [];
+      return [{ topic, label: topic, score: 0.9, matched: [{ phrase, text: phrase, field: 'title', position, rule: 'keyword' }] }];
+    });
+  },
+};
+
+interface FeedEntry {
+  guid: string;
+  title: string;
+  summary: string;
+  published?: string;
+}
+
+function rss(title: string, entries: FeedEntry[]): string {
+  const items = entries
+    .map(
+      (e) => `<item><title>${e.title}</title><link>https://example.org/${e.guid}</link><guid isPermaLink="false">${e.guid}</guid>` +
+        `${e.published ? `<pubDate>${new Date(e.published).toUTCString()}</pubDate>` : ''}<description>${e.summary}</description></item>`,
+    )
+    .join('');
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><link>https://example.org/</link><description>d</description>${items}</channel></rss>`;
+}
+
+const meeting: FeedEntry = {
+  guid: 'gw-1',
+  title: 'Security Council to meet on Black Sea shipping attacks',
+  summary: 'UNITED NATIONS (Global Wire) - The U.N. Security Council will hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea, diplomats said.',
+  published: '2030-01-01T08:00:00Z',
+};
+const meetingCopy: FeedEntry = {
+  guid: 'ht-7',
+  title: 'UN Security Council to meet over Black Sea ship attacks | Harbour Times',
+  summary: 'The UN Security Council will hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea, diplomats said.',
+  published: '2030-01-01T09:00:00Z',
+};
+const meetingWithTalks: FeedEntry = {
+  guid: 'dl-3',
+  title: 'Security Council to meet on Black Sea attacks as ceasefire talks stall',
+  summary: 'Diplomats said the U.N. Security Council would hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea.',
+  published: '2030-01-01T09:30:00Z',
+};
+
+let engines: PipelineEngines;
+let server: FeedServer;
+
+beforeAll(async () => {
+  [engines, server] = await Promise.all([startPipelineEngines(), startFeedServer()]);
+});
+afterAll(async () => {
+  await Promise.all([engines?.stop(), server?.stop()]);
+});
+
+function deps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
+  return { ...engines.deps, engine: keywordEngine, ...overrides };
+}
+
+async function addFeed(feedId: string, title: string, entries: FeedEntry[]) {
+  server.routes.set(`/${feedId}`, conditionalRoute(rss(title, entries)));
+  await engines.deps.feeds.upsertFeed({ feedId, url: `${server.origin}/${feedId}`, intervalMinutes: 10 }, engines.clock.now());
+}
+
+const message = (feedId: string) => ({ feedId, plannedAt: engines.clock.now().toISOString() });
+const alertsIn = async () => (await engines.drain('alert')).map((body) => alertMessageSchema.parse(body));
+
+describe('stories in poll-feed (dynalite + fauxqs)', () => {
+  it('alerts a story once: a copy on a second feed joins it silently, and a third copy alerts only its new topic', async () => {
+    await addFeed('wire', 'Global Wire', [meeting]);
+    await addFeed('harbour', 'Harbour Times', [meetingCopy]);
+    await addFeed('ledger', 'Daily Ledger', [meetingWithTalks]);
+
+    const first = await pollFeed(message('wire'), deps());
+    expect(first).toMatchObject({ status: 'ok', new: 1, alerts: 1, joined: 0 });
+    const [founded] = await alertsIn();
+    expect(founded).toMatchObject({ storyId: founded!.item.itemKey, topics: [{ topic: 'un-meeting' }] });
+    expect(founded!.storyMembers).toBeUndefined();
+
+    engines.clock.advanceMinutes(1);
+    const second = await pollFeed(message('harbour'), deps());
+    expect(second).toMatchObject({ status: 'ok', new: 1, alerts: 0, joined: 1 });
+    expect(await alertsIn()).toEqual([]);
+
+    engines.clock.advanceMinutes(1);
+    const third = await pollFeed(message('ledger'), deps());
+    expect(third).toMatchObject({ new: 1, alerts: 1, joined: 1 });
+    const [talks] = await alertsIn();
+    // Same story id (deliveries dedup per story), only the topic not alerted before, with members.
+    expect(talks).toMatchObject({ storyId: founded!.storyId, topics: [{ topic: 'talks' }] });
+    expect(talks!.storyMembers?.map((m) => m.source)).toEqual(['Global Wire', 'Harbour Times']);
+
+    const members = await engines.deps.stories!.listMembers(founded!.storyId);
+    expect(members.map((m) => [m.source, m.link])).toEqual([
+      ['Global Wire', 'https://example.org/gw-1'],
+      ['Harbour Times', 'https://example.org/ht-7'],
+      ['Daily Ledger', 'https://example.org/dl-3'],
+    ]);
+    const story = await engines.deps.stories!.getStory(founded!.storyId);
+    expect(story?.alertedTopics).toEqual(['talks', 'un-meeting']);
+  });
+
+  it('keeps a meeting a week later apart: it alerts as its own story', async () => {
+    await addFeed('wire-later', 'Global Wire', [{ ...meeting, guid: 'gw-2', published: '2030-01-08T08:00:00Z', title: 'Security Council meets again on Black Sea shipping attacks' }]);
+    const result = await pollFeed(message('wire-later'), deps());
+    expect(result).toMatchObject({ alerts: 1, joined: 0 });
+    const [alert] = await alertsIn();
+    expect(alert!.storyId).toBe(alert!.item.itemKey);
+  });
+
+  it('alerts each item once when pollers of one feed run in parallel, and again not at all on redelivery', async () => {
+    const entries: FeedEntry[] = [
+      { guid: 'p-1', title: 'Security Council adopts resolution on Sahel peacekeeping', summary: 'The council voted 15-0 on Monday to extend the mission.', published: '2030-01-01T10:00:00Z' },
+      { guid: 'p-2', title: 'Envoys open ceasefire talks in Geneva', summary: 'Negotiators from both sides met for the first time on Monday.', published: '2030-01-01T10:05:00Z' },
+      { guid: 'p-3', title: 'Bakery wins bread award', summary: 'The sourdough was praised by the judges.', published: '2030-01-01T10:10:00Z' },
+    ];
+    await addFeed('parallel', 'Parallel Post', entries);
+
+    const results = await Promise.all(Array.from({ length: 5 }, () => pollFeed(message('parallel'), deps())));
+    const alerts = await alertsIn();
+    expect(alerts.map((a) => a.item.guid).sort()).toEqual(['p-1', 'p-2']);
+    expect(results.reduce((n, r) => n + r.alerts, 0)).toBe(2);
+
+    // A redelivered poll message, and a later poll: nothing new.
+    await pollFeed(message('parallel'), deps());
+    expect(await alertsIn()).toEqual([]);
+  });
+
+  it('loses nothing when the send fails after the seen write: the retry sends, and the story is recorded once', async () => {
+    const entry: FeedEntry = { guid: 'c-1', title: 'Security Council condemns attack on aid convoy', summary: 'The council met in emergency session on Wednesday.', published: '2030-01-01T11:00:00Z' };
+    await addFeed('crash', 'Crash Courier', [entry]);
+    const failing: MessageQueue = {
+      async send() {
+        throw new NewsAlertsError('sending to queue alert failed: injected fault (test)', { retryable: true });
+      },
+    };
+
+    await expect(pollFeed(message('crash'), deps({ queue: failing }))).rejects.toThrow('injected fault');
+    expect(await alertsIn()).toEqual([]);
+
+    const retry = await pollFeed(message('crash'), deps());
+    expect(retry).toMatchObject({ alerts: 1, duplicates: 0 });
+    const [alert] = await alertsIn();
+    expect(alert!.item.guid).toBe('c-1');
+    expect(await engines.deps.items.findSeen([alert!.item.itemKey])).toEqual(new Map([[alert!.item.itemKey, 'done']]));
+    expect((await engines.deps.stories!.listMembers(alert!.storyId)).map((m) => m.itemKey)).toEqual([alert!.item.itemKey]);
+  });
+
+  it('finishes an item whose poller died after the seen write (no release), once its lease runs out', async () => {
+    const entry: FeedEntry = { guid: 'd-1', title: 'Security Council hears briefing on Sudan', summary: 'Council members met on Thursday.', published: '2030-01-01T12:00:00Z' };
+    await addFeed('dead', 'Dead Drop', [entry]);
+    // What a poller that died right after its claim leaves behind: a pending marker with a lease.
+    const { normalizeItems } = await import('../../../shared/feeds/normalize-item.ts');
+    const { parseFeed } = await import('../../../shared/feeds/parse-feed.ts');
+    const parsed = await parseFeed(rss('Dead Drop', [entry]), `${server.origin}/dead`);
+    const [item] = normalizeItems(parsed.entries, { feedId: 'dead', feedUrl: `${server.origin}/dead`, source: 'Dead Drop' }).items;
+    const expiresAt = Math.floor(engines.clock.now().getTime() / 1000) + 30 * 86400;
+    expect(await engines.deps.items.claimForWork!(item!.itemKey, expiresAt, 120)).toBe('new');
+
+    // Within the lease another poller leaves it alone (no double alert) …
+    expect(await pollFeed(message('dead'), deps())).toMatchObject({ alerts: 0 });
+    expect(await alertsIn()).toEqual([]);
+    // … after it, the redelivery takes it over and sends.
+    engines.clock.advanceMinutes(3);
+    expect(await pollFeed(message('dead'), deps())).toMatchObject({ alerts: 1 });
+    expect((await alertsIn()).map((a: AlertMessage) => a.item.guid)).toEqual(['d-1']);
+  });
+
+  it('sets TTL attributes on item markers and story rows', async () => {
+    const now = Math.floor(engines.clock.now().getTime() / 1000);
+    const [alertItemKey] = (await engines.deps.stories!.listMembers('wire#unknown')).map((m) => m.itemKey);
+    expect(alertItemKey).toBeUndefined();
+    await addFeed('ttl', 'TTL Times', [{ guid: 't-1', title: 'Security Council schedules vote on Haiti mission', summary: 'The vote is set for Friday.', published: '2030-01-01T12:00:00Z' }]);
+    await pollFeed(message('ttl'), deps());
+    const [alert] = await alertsIn();
+    const thirtyDays = 30 * 24 * 60 * 60;
+    const item = await engines.row(engines.tables.items, { itemKey: alert!.item.itemKey });
+    expect(item).toMatchObject({ status: 'done' });
+    expect(item!['expiresAt']).toBeGreaterThanOrEqual(now + thirtyDays);
+    const story = await engines.row(engines.tables.stories, { storyKey: `story#${alert!.storyId}` });
+    expect(story!['expiresAt']).toBeGreaterThanOrEqual(now + thirtyDays);
+    const placement = await engines.row(engines.tables.stories, { storyKey: `item#${alert!.item.itemKey}` });
+    expect(placement).toMatchObject({ storyId: alert!.storyId, role: 'founder' });
+    expect(placement!['expiresAt']).toBeGreaterThanOrEqual(now + thirtyDays);
+  });
+});

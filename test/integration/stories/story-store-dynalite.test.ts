@@ -1,0 +1,4 @@
+import { startDynaliteEngine } from '../../../infra/local/engines.ts';
+import { describeStoryStoreSuite } from './story-store-suite.ts';
+
+describeStoryStoreSuite('dynalite', () => startDynaliteEngine());

@@ -1,0 +1,164 @@
+/**
+ * The story store against a real engine (dynalite in-process, DynamoDB Local under Java): the
+ * adapter's semantics (conditional creation, idempotent members, atomic postings, expiry, TTL
+ * attributes), and the clustering over it giving exactly the in-memory result.
+ */
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
+import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
+import type { StoryMember } from '../../../shared/messages/schemas.ts';
+import type { Clock } from '../../../shared/runtime/clock.ts';
+import { createDocumentClient, createDynamoDbStoryStore } from '../../../shared/store/dynamodb/index.ts';
+import { assignStory, clusterStream, createMemoryStoryStore, fingerprintItem, storyInputSchema } from '../../../shared/stories/index.ts';
+
+export interface StoryTestEngine {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const start = '2030-03-04T12:00:00.000Z';
+const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+function member(itemKey: string, addedAt = start): StoryMember {
+  return { itemKey, feedId: itemKey.split('#')[0]!, source: `Feed ${itemKey}`, title: `Title ${itemKey}`, link: `https://example.org/${itemKey.replace('#', '/')}`, published: null, addedAt };
+}
+
+const labelled = readFileSync(new URL('../../fixtures/stories/labelled-items.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => storyInputSchema.parse(JSON.parse(line)));
+
+export function describeStoryStoreSuite(engineName: string, startEngine: () => Promise<StoryTestEngine>, options: { skipReason?: string } = {}): void {
+  if (options.skipReason) console.warn(`[story store suite] SKIPPED on ${engineName}: ${options.skipReason}`);
+
+  describe.skipIf(Boolean(options.skipReason))(`StoryStore on ${engineName}`, () => {
+    let engine: StoryTestEngine | undefined;
+    let raw: DynamoDBClient;
+    let doc: DynamoDBDocumentClient;
+    let tables: ProvisionedTables;
+    let now = new Date(start);
+    const clock: Clock = { now: () => new Date(now) };
+    const store = () => createDynamoDbStoryStore({ client: doc, tableName: tables.stories, clock });
+    const fingerprint = fingerprintItem({ title: 'Pilots ratify deal', summary: 'Pilots ratified a deal on Tuesday.' }, new Date(start));
+
+    beforeAll(async () => {
+      engine = await startEngine();
+      raw = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+      doc = createDocumentClient(raw);
+      tables = await createTables(raw, `stories-${Date.now().toString(36)}`);
+    });
+    afterAll(async () => {
+      raw?.destroy();
+      await engine?.stop();
+    });
+
+    async function rawRow(storyKey: string) {
+      return (await doc.send(new GetCommand({ TableName: tables.stories, Key: { storyKey }, ConsistentRead: true }))).Item;
+    }
+
+    it('creates a story once: a second creation (a retry) returns the stored one', async () => {
+      const input = { storyId: 'a#1', member: member('a#1'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 3600 };
+      const first = await store().createStory(input);
+      expect(first.created).toBe(true);
+      expect(first.story).toMatchObject({ storyId: 'a#1', members: [member('a#1')], unlistedMembers: 0, alertedTopics: [] });
+      expect(first.story.fingerprints).toEqual([{ itemKey: 'a#1', fingerprint }]);
+      const again = await store().createStory({ ...input, member: member('a#1', '2030-03-04T13:00:00.000Z') });
+      expect(again.created).toBe(false);
+      expect(again.story.members).toEqual([member('a#1')]);
+      // TTL attribute set, in epoch seconds.
+      expect((await rawRow('story#a#1'))?.['expiresAt']).toBe(epoch(start) + 3600);
+    });
+
+    it('adds members idempotently, lists up to the caller cap and counts the rest', async () => {
+      const s = store();
+      const base = { lastAt: epoch(start), expiresAt: epoch(start) + 3600 };
+      expect(await s.addMember('a#1', { ...base, member: member('b#1', '2030-03-04T12:01:00.000Z'), fingerprint, list: true })).toBe(true);
+      expect(await s.addMember('a#1', { ...base, member: member('b#1', '2030-03-04T12:05:00.000Z'), fingerprint, list: true })).toBe(true);
+      expect(await s.addMember('a#1', { ...base, member: member('c#1'), list: false })).toBe(true);
+      const story = await s.getStory('a#1');
+      expect(story?.members.map((m) => [m.itemKey, m.addedAt])).toEqual([
+        ['a#1', start],
+        ['b#1', '2030-03-04T12:01:00.000Z'],
+      ]);
+      expect(story?.unlistedMembers).toBe(1);
+      expect(story?.fingerprints.map((f) => f.itemKey).sort()).toEqual(['a#1', 'b#1']);
+      expect(await s.listMembers('a#1')).toHaveLength(2);
+      expect(await s.addMember('missing', { ...base, member: member('d#1'), list: true })).toBe(false);
+    });
+
+    it('keeps concurrent joins: each member is its own attribute, so none is lost', async () => {
+      const s = store();
+      await s.createStory({ storyId: 'p#0', member: member('p#0'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 3600 });
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) => s.addMember('p#0', { member: member(`p#${i + 1}`), fingerprint, list: true, lastAt: epoch(start), expiresAt: epoch(start) + 3600 })),
+      );
+      expect((await s.listMembers('p#0')).map((m) => m.itemKey).sort()).toEqual(['p#0', 'p#1', 'p#2', 'p#3', 'p#4', 'p#5', 'p#6', 'p#7', 'p#8']);
+    });
+
+    it('lists stories under keys atomically, reads them in one batch, and ignores expired rows', async () => {
+      const s = store();
+      await Promise.all([
+        s.index('a#1', [{ key: 'pilot@2030-03-04', expiresAt: epoch(start) + 100 }, { key: 'ratifi@2030-03-04', expiresAt: epoch(start) + 100 }], epoch(start)),
+        s.index('p#0', [{ key: 'pilot@2030-03-04', expiresAt: epoch(start) + 100 }], epoch(start) + 5),
+      ]);
+      const postings = await s.readIndex(['pilot@2030-03-04', 'ratifi@2030-03-04', 'nothing@2030-03-04']);
+      expect([...postings.keys()].sort()).toEqual(['pilot@2030-03-04', 'ratifi@2030-03-04']);
+      expect(postings.get('pilot@2030-03-04')?.sort((a, b) => a.at - b.at)).toEqual([
+        { storyId: 'a#1', at: epoch(start) },
+        { storyId: 'p#0', at: epoch(start) + 5 },
+      ]);
+      expect((await rawRow('key#pilot@2030-03-04'))?.['expiresAt']).toBe(epoch(start) + 100);
+      now = new Date((epoch(start) + 200) * 1000);
+      expect((await s.readIndex(['pilot@2030-03-04'])).size).toBe(0);
+      now = new Date(start);
+    });
+
+    it('records alerted topics as a set and reads several stories in one batch', async () => {
+      const s = store();
+      await s.markAlerted('a#1', ['un-meeting']);
+      await s.markAlerted('a#1', ['un-meeting', 'talks']);
+      await s.markAlerted('missing', ['talks']);
+      const stories = await s.getStories(['a#1', 'p#0', 'missing']);
+      expect(stories.map((x) => x.storyId).sort()).toEqual(['a#1', 'p#0']);
+      expect(stories.find((x) => x.storyId === 'a#1')?.alertedTopics).toEqual(['talks', 'un-meeting']);
+    });
+
+    it('treats an expired story as gone: not read, not joined, and created afresh', async () => {
+      const s = store();
+      await s.createStory({ storyId: 'e#1', member: member('e#1'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 10 });
+      now = new Date((epoch(start) + 20) * 1000);
+      expect(await s.getStory('e#1')).toBeUndefined();
+      expect(await s.addMember('e#1', { member: member('f#1'), list: true, lastAt: epoch(start), expiresAt: epoch(start) + 9999 })).toBe(false);
+      const again = await s.createStory({ storyId: 'e#1', member: member('e#1', '2030-03-04T12:00:20.000Z'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 9999 });
+      expect(again.created).toBe(true);
+      now = new Date(start);
+    });
+
+    it('clusters the labelled items exactly as the in-memory store does (the CLI and the pipeline agree)', async () => {
+      const seenAt = new Date('2030-03-15T00:00:00Z');
+      now = seenAt;
+      const dynamo = createDynamoDbStoryStore({ client: doc, tableName: tables.stories, clock });
+      const viaDynamo = [];
+      for await (const c of clusterStream(labelled.map((l) => ({ ...l, id: `lab-${l.id}` })), { seenAt, store: dynamo })) viaDynamo.push([c.id, c.story]);
+      const viaMemory = [];
+      for await (const c of clusterStream(labelled.map((l) => ({ ...l, id: `lab-${l.id}` })), { seenAt, store: createMemoryStoryStore({ now: () => seenAt }) })) viaMemory.push([c.id, c.story]);
+      expect(viaDynamo).toEqual(viaMemory);
+      expect(new Set(viaDynamo.map(([, story]) => story)).size).toBeLessThan(labelled.length);
+      now = new Date(start);
+    });
+
+    it('places an item once even when two attempts race (a redelivery overlapping the first run)', async () => {
+      const s = store();
+      const item = { itemKey: 'race#1', feedId: 'race', source: 'Race', title: 'Kestrel pilots ratify pay deal', summary: 'Pilots at Kestrel ratified a deal on Tuesday.', link: null, published: null };
+      const results = await Promise.all([1, 2, 3].map(() => assignStory(item, new Date(start), { stories: s, retentionSeconds: 3600 })));
+      // It matches stories made above; whichever it joins, every run agrees, and it is listed once.
+      expect(new Set(results.map((r) => r.storyId)).size).toBe(1);
+      expect(results.filter((r) => !r.resumed)).toHaveLength(1);
+      const members = await s.listMembers(results[0]!.storyId);
+      expect(members.filter((m) => m.itemKey === 'race#1')).toHaveLength(1);
+    });
+  });
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ProblemError } from '../../../shared/api/problem.ts';
+import { clientKey } from '../../../shared/api/rate-limits.ts';
+import { checkCsrf, issueCsrf } from '../../../shared/web/csrf.ts';
+import { parseForm } from '../../../shared/web/form.ts';
+import { html, rawHtml, safeLink } from '../../../shared/web/html.ts';
+import { oneLine } from '../../../shared/web/pages/form-parts.ts';
+
+const secret = 'csrf-secret-csrf-secret-csrf-secret-123';
+const origins = ['http://127.0.0.1:3000'];
+
+function browser(cookieHeader: string | undefined, headers: Record<string, string> = {}) {
+  const cookies: Record<string, string> = {};
+  if (cookieHeader) {
+    const [name, value] = cookieHeader.split(';')[0]!.split('=') as [string, string];
+    cookies[name] = value;
+  }
+  return { headers, cookies };
+}
+
+describe('html templates', () => {
+  it('escapes interpolated text, not nested templates or raw markup', () => {
+    const name = '<script>alert("x")</script> & \'y\'';
+    expect(html`<p title="${name}">${name}</p>`.value).toBe(
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</p>',
+    );
+    expect(html`<ul>${['a<', 'b'].map((x) => html`<li>${x}</li>`)}</ul>`.value).toBe('<ul><li>a&lt;</li><li>b</li></ul>');
+    expect(html`${rawHtml('<b>ok</b>')}${false}${null}${undefined}${0}`.value).toBe('<b>ok</b>0');
+  });
+
+  it('makes links only of http(s) URLs', () => {
+    expect(safeLink('javascript:alert(1)')).toBeUndefined();
+    expect(safeLink('data:text/html,x')).toBeUndefined();
+    expect(safeLink('https://example.org/a b')).toBe('https://example.org/a%20b');
+    expect(safeLink(null)).toBeUndefined();
+  });
+});
+
+describe('CSRF', () => {
+  it('accepts the field issued with the cookie, from our own origin', () => {
+    const issued = issueCsrf(browser(undefined), secret);
+    expect(issued.setCookie).toMatch(/^na_csrf=[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax$/);
+    const request = browser(issued.setCookie, { origin: origins[0]!, 'sec-fetch-site': 'same-origin' });
+    expect(checkCsrf(request, issued.token, secret, origins)).toEqual({ ok: true });
+    // The browser keeps its cookie: the next page reuses it.
+    expect(issueCsrf(request, secret)).toEqual({ token: issued.token });
+  });
+
+  it('refuses a missing or foreign cookie, a wrong field, another site or origin', () => {
+    const issued = issueCsrf(browser(undefined), secret);
+    const other = issueCsrf(browser(undefined), secret);
+    expect(checkCsrf(browser(undefined), issued.token, secret, origins).ok).toBe(false);
+    expect(checkCsrf(browser(other.setCookie), issued.token, secret, origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie), undefined, secret, origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie), issued.token, 'another-secret-another-secret-another', origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie, { 'sec-fetch-site': 'cross-site' }), issued.token, secret, origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie, { 'sec-fetch-site': 'same-site' }), issued.token, secret, origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie, { origin: 'https://evil.example' }), issued.token, secret, origins).ok).toBe(false);
+  });
+
+  it('uses a __Host- cookie marked Secure over HTTPS', () => {
+    const issued = issueCsrf(browser(undefined, { 'x-forwarded-proto': 'https' }), secret);
+    expect(issued.setCookie).toMatch(/^__Host-na_csrf=.*; Secure$/);
+  });
+});
+
+describe('form parsing', () => {
+  const form = (body: string, type = 'application/x-www-form-urlencoded') => ({ headers: { 'content-type': type }, body });
+
+  it('reads every value of repeated fields', () => {
+    const fields = parseForm(form('topics=a&topics=b&email=x%40y.org'));
+    expect(fields.getAll('topics')).toEqual(['a', 'b']);
+    expect(fields.get('email')).toBe('x@y.org');
+    expect(fields.get('missing')).toBeUndefined();
+  });
+
+  it('refuses other media types, oversized forms, too many fields and long values', () => {
+    const kind = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return error instanceof ProblemError ? error.kind : 'other';
+      }
+      return 'none';
+    };
+    expect(kind(() => parseForm(form('a=b', 'multipart/form-data')))).toBe('unsupported-media-type');
+    expect(kind(() => parseForm(form(`a=${'x'.repeat(17_000)}`)))).toBe('too-large');
+    expect(kind(() => parseForm(form(Array.from({ length: 65 }, (_, i) => `f${i}=1`).join('&'))))).toBe('bad-form');
+    expect(kind(() => parseForm(form(`a=${'x'.repeat(2049)}`)))).toBe('bad-form');
+  });
+});
+
+describe('client addresses for rate limits', () => {
+  it('counts an IPv6 client by its /64 and IPv4 by its address', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe(clientKey('2001:db8:1:2:bbbb::7'));
+    expect(clientKey('2001:db8:1:2::1')).not.toBe(clientKey('2001:db8:1:3::1'));
+    expect(clientKey('203.0.113.9')).toBe('203.0.113.9');
+    expect(clientKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(clientKey('garbage')).toBe('unknown');
+  });
+});
+
+describe('topic descriptions on the form', () => {
+  it('keeps the first clause', () => {
+    expect(oneLine('International, economic or political sanctions: imposed, extended. Not sports.')).toBe('International, economic or political sanctions');
+    expect(oneLine('The item reports on a meeting of a UN body: more')).toBe('Reports on a meeting of a UN body');
+    expect(oneLine(undefined)).toBe('');
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { countsOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from '../../../shared/stories/signals.ts';
+import { compareFingerprints } from '../../../shared/stories/similarity.ts';
+import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
+import { splitWords } from '../../../shared/stories/tokenize.ts';
+
+const words = (text: string) => splitWords(text);
+
+describe('time signals', () => {
+  it('reads weekdays, and resolves today and yesterday only when the publication date is known', () => {
+    expect(weekdaysOf(words('The council met on Tuesday and Friday'), undefined)).toEqual([2, 5]);
+    expect(weekdaysOf(words('The council met yesterday'), undefined)).toEqual([]);
+    // 2030-03-06 is a Wednesday.
+    expect(weekdaysOf(words('The council met yesterday'), new Date('2030-03-06T10:00:00Z'))).toEqual([2]);
+    expect(weekdaysOf(words('He resigned this morning'), new Date('2030-03-06T10:00:00Z'))).toEqual([3]);
+  });
+
+  it('reads month names, and "May" or abbreviations only before a day number', () => {
+    expect(monthsOf(words('sales in November rose'))).toEqual([10]);
+    expect(monthsOf(words('prices may rise'))).toEqual([]);
+    expect(monthsOf(words('on May 5 and Sept. 13'))).toEqual([4, 8]);
+  });
+
+  it('reads which one of a series', () => {
+    expect(ordinalsOf('raised rates for the fifth time this year')).toEqual(['time:5']);
+    expect(ordinalsOf('Fed Raises Rate A 4th Time')).toEqual(['time:4']);
+    expect(ordinalsOf('the sixth straight session')).toEqual(['session:6']);
+    expect(ordinalsOf('the first African woman to win')).toEqual([]);
+  });
+});
+
+describe('countsOf', () => {
+  it('pairs numbers with the things counted, within a clause, and skips years and units', () => {
+    expect(countsOf('survived three no-confidence votes')).toEqual(['noconfid:3', 'vote:3']);
+    expect(countsOf('killing 37 people and wounding 50')).toEqual(['peopl:37']);
+    expect(countsOf('a 12 percent cut in 2030, 4,400 jobs')).toEqual(['job:4400']);
+  });
+});
+
+describe('stagesOf and leadSentence', () => {
+  it('tells talks from decisions, tentative from final, and repeats', () => {
+    expect(stagesOf(words('in advanced talks to buy'))).toEqual(['talks']);
+    expect(stagesOf(words('signed a definitive agreement'))).toEqual(['decided', 'final']);
+    expect(stagesOf(words('a tentative contract'))).toEqual(['tentative']);
+    expect(stagesOf(words('council meets again'))).toEqual(['talks', 'repeat']);
+    expect(stagesOf(words('passengers boarded'))).toEqual([]);
+  });
+
+  it('tells talks broken off from talks resumed', () => {
+    expect(stagesOf(words('rebels boycotted the talks'))).toEqual(['talks', 'halted']);
+    expect(stagesOf(words('talks resumed after a boycott'))).toEqual(['talks', 'decided', 'halted', 'resumed']);
+  });
+
+  it('ends the lead at a full stop, not at an abbreviation', () => {
+    expect(leadSentence('Halden Corp. said on Sept. 13 it agreed. Later it said more.')).toBe('Halden Corp. said on Sept. 13 it agreed.');
+  });
+});
+
+describe('qualifiersOf', () => {
+  it('reads the qualifier of a compound kind, but not participles or numbers', () => {
+    expect(qualifiersOf('a medium-range, nuclear-capable missile')).toEqual(['capabl:nuclear', 'rang:medium']);
+    expect(qualifiersOf('the war-torn region, a US-led force, a 24-hour strike')).toEqual([]);
+  });
+});
+
+describe('look-alikes the signals keep apart (invented wording)', () => {
+  const at = new Date('2030-05-01T00:00:00Z');
+  const compare = (a: [string, string], b: [string, string]) =>
+    compareFingerprints(fingerprintItem({ title: a[0], summary: a[1] }, at), fingerprintItem({ title: b[0], summary: b[1] }, at), 36 * 3600);
+
+  it('two missile tests of different ranges', () => {
+    const result = compare(
+      ['Norland tests nuclear-capable missile', 'Norland test-fired a short-range missile able to carry a nuclear warhead.'],
+      ['Norland test-fires nuclear missile', 'Norland test-fired a medium-range, nuclear-capable missile, the army said.'],
+    );
+    expect(result.conflict).toBe('qualifier');
+  });
+
+  it('talks boycotted and talks resumed', () => {
+    const result = compare(
+      ['Rebels walk out of Valdoria peace talks', 'Rebels began a two-day boycott of the Valdoria peace talks over ceasefire breaches.'],
+      ['Valdoria peace talks resume', 'The Valdoria peace talks resumed after a two-day boycott by rebels over ceasefire breaches.'],
+    );
+    expect(result.conflict).toBe('stage');
+  });
+
+  it('"another" in a lead does not make a report a repeat; "again" does', () => {
+    const lead = (text: string) => fingerprintItem({ title: 'Orders for machinery rise', summary: text }, at).stages;
+    expect(lead('Orders rose 0.3 percent, held back by another fall in ship orders.')).not.toContain('repeat');
+    expect(lead('The ministry once again asked for restraint.')).toContain('repeat');
+  });
+});
