@@ -8,6 +8,7 @@ import { readEnv } from '../../shared/config/env.ts';
 import { createUnsubscribeRoutes } from '../../shared/delivery/unsubscribe-routes.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
+import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
 import { createSitePages, type HttpRequest, type HttpResponse } from '../../shared/web/index.ts';
 import { errorResponses } from './error-responses.ts';
 import { toFunctionUrlResult, toHttpRequest } from './function-url.ts';
@@ -100,7 +101,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('GET', '/api/admin/subscribers', api.adminSubscribers),
   ];
 
-  const handler = middy(httpRouterHandler({ routes }))
+  const handler = withLambdaLogContext(middy(httpRouterHandler({ routes })), deps.log)
     .use(
       httpSecurityHeaders({
         contentSecurityPolicy: contentSecurityPolicy as Record<string, string>,

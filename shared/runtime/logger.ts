@@ -10,6 +10,14 @@ export interface Log {
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 
+/** The Powertools logger behind each Lambda `Log`, so handlers can add its context middleware. */
+const powertoolsLoggers = new WeakMap<Log, Logger>();
+
+/** The Powertools logger of a Lambda `Log`; undefined for terminal and test logs. */
+export function powertoolsLoggerOf(log: Log): Logger | undefined {
+  return powertoolsLoggers.get(log);
+}
+
 /** Structured JSON for Lambda (CloudWatch), via Powertools. */
 export function createLambdaLogger(serviceName: string, level: LogLevel): { log: Log; powertools: Logger } {
   const powertools = new Logger({ serviceName, logLevel: level });
@@ -19,6 +27,7 @@ export function createLambdaLogger(serviceName: string, level: LogLevel): { log:
     warn: (message, fields) => powertools.warn(message, fields ?? {}),
     error: (message, fields) => powertools.error(message, fields ?? {}),
   };
+  powertoolsLoggers.set(log, powertools);
   return { log, powertools };
 }
 

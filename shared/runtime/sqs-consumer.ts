@@ -4,6 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { z } from 'zod';
 import { formatZodIssues } from '../config/format-zod-issues.ts';
 import { InvalidMessageError } from './errors.ts';
+import { withLambdaLogContext } from './lambda-context.ts';
 import type { Log } from './logger.ts';
 
 export type SqsHandler = (event: SQSEvent, context?: Partial<Context>) => Promise<SQSBatchResponse>;
@@ -51,7 +52,7 @@ export function createSqsConsumer<T>(options: SqsConsumerOptions<T>): SqsHandler
     return Promise.allSettled(event.Records.map((record) => handleRecord(record)));
   }
 
-  const handler = middy(processBatch).use(
+  const handler = withLambdaLogContext(middy(processBatch), log).use(
     sqsPartialBatchFailure({
       logger: (reason: unknown, record: SQSRecord) => {
         log.error(`${name} message failed`, {
