@@ -2,18 +2,19 @@ import { readEnv } from '../../shared/config/env.ts';
 import { planPolls, type PlanPollsSummary } from '../../shared/feeds/plan-polls.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
+import { createScheduledHandler, type ScheduledHandler } from '../../shared/runtime/scheduled-handler.ts';
 
 /** Due feeds handled per run (every minute); the rest are due on the next run, most overdue first. */
 export const PLAN_LIMIT = 1000;
 
-export type PlanPollsHandler = (event?: unknown) => Promise<PlanPollsSummary>;
+export type PlanPollsHandler = ScheduledHandler<PlanPollsSummary>;
 
 /** plan-polls (schedule): enqueues one poll message per due feed. The event carries nothing we use. */
 export function createHandler(deps: Deps): PlanPollsHandler {
-  return async function planPollsHandler() {
+  return createScheduledHandler(deps.log, async function planPollsHandler() {
     return planPolls({ feeds: deps.feeds, queue: deps.queue, clock: deps.clock, log: deps.log }, { limit: PLAN_LIMIT });
-  };
+  });
 }
 
 let cached: PlanPollsHandler | undefined;
-export const handler = (event?: unknown) => (cached ??= createHandler(createDeps(readEnv())))(event);
+export const handler: PlanPollsHandler = (event, context) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
