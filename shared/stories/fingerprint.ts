@@ -21,7 +21,7 @@ export const storyFingerprintSchema = z.object({
   ordinals: z.array(z.string()),
   /** Counted things: `vote:2`, `peopl:37`. */
   counts: z.array(z.string()),
-  /** 'talks', 'tentative', 'decided', 'final', 'halted', 'resumed': how far along, from the headline and lead sentence. */
+  /** 'talks', 'tentative', 'decided', 'final', 'repeat', 'halted', 'resumed', 'endorsed': how far along (see `stagesOf`). */
   stages: z.array(z.string()),
   /** Sizes of changes in percent: "by 40 percent", "by a third" (see `changeSizesOf`). */
   changeSizes: z.array(z.number()).default([]),
@@ -31,6 +31,8 @@ export const storyFingerprintSchema = z.object({
   at: z.number().int(),
 });
 export type StoryFingerprint = z.infer<typeof storyFingerprintSchema>;
+
+const COMPOUND_WORD = /[\p{L}\d]+(?:-[\p{L}\d]+)+/gu;
 
 /** Content keys kept per item: a long summary adds little after its first sentences. */
 export const MAX_FINGERPRINT_TOKENS = 80;
@@ -65,25 +67,12 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     months: monthsOf(allWords),
     ordinals: ordinalsOf(text),
     counts: countsOf(text),
-    stages: stagesOfItem(titleWords, splitWords(leadSentence(summary))),
+    // Hyphenated compounds are not read for stages: "US-backed" and "break-up" name no step.
+    stages: stagesOf(splitWords(`${title}. ${leadSentence(summary)}`.replace(COMPOUND_WORD, ' '))),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
     at: Math.floor((published ?? seenAt).getTime() / 1000),
   };
-}
-
-/** Adverbs of recurrence: they qualify the reported action itself, wherever they stand. */
-const REPEAT_ADVERBS = new Set(['again', 'anew']);
-
-/**
- * Stages from the headline and lead sentence, except 'repeat': in a lead an adjective ("another
- * sharp fall in aircraft orders", "another takeover clash") mostly qualifies some other noun, so
- * there only the adverbs ("once again asked") count; in a headline all repeat words do.
- */
-function stagesOfItem(titleWords: string[], leadWords: string[]): string[] {
-  const stages = stagesOf([...titleWords, ...leadWords]).filter((stage) => stage !== 'repeat');
-  const repeat = stagesOf(titleWords).includes('repeat') || leadWords.some((word) => REPEAT_ADVERBS.has(word));
-  return repeat ? [...stages, 'repeat'] : stages;
 }
 
 function unique(keys: (string | undefined)[]): string[] {

@@ -96,7 +96,7 @@ export function countsOf(text: string): string[] {
  * How far along an event is, by the words of its headline and lead sentence. Surface forms, not
  * stems, so "rules" (the noun) and "passenger" stay out.
  */
-const STAGE_WORDS: Record<'talks' | 'tentative' | 'decided' | 'final' | 'repeat' | 'halted' | 'resumed', ReadonlySet<string>> = {
+const STAGE_WORDS: Record<'talks' | 'tentative' | 'decided' | 'final' | 'repeat' | 'halted' | 'resumed' | 'endorsed', ReadonlySet<string>> = {
   talks: new Set([
     'talks', 'negotiations', 'negotiating', 'negotiate', 'negotiates', 'mulls', 'mulling', 'weighs', 'weighing',
     'proposal', 'proposes', 'proposed', 'draft', 'poised', 'meeting', 'meets', 'hearing', 'debate', 'debates', 'debating',
@@ -109,20 +109,25 @@ const STAGE_WORDS: Record<'talks' | 'tentative' | 'decided' | 'final' | 'repeat'
     'verdict', 'sentenced', 'convicted', 'acquitted', 'resumed', 'resume', 'resumes', 'agreement', 'agreed', 'agrees',
   ]),
   final: new Set(['definitive', 'ratified', 'ratifies', 'ratify', 'final', 'finalized', 'finalised', 'completed', 'completes']),
-  // "meets again", "another attack": the headline itself says this is not the first occurrence.
-  repeat: new Set(['again', 'another', 'anew', 'renewed', 'fresh']),
+  // "meets again", "once again asked": the reported action itself recurs. Only adverbs: the
+  // adjectives ("another", "fresh", "renewed") mostly qualify some other noun ("despite another
+  // drop in exports") or place a new event in a series ("signs another supply deal").
+  repeat: new Set(['again', 'anew']),
   // A process broken off and the same process taken up again are two occurrences.
   halted: new Set([
     'boycott', 'boycotts', 'boycotted', 'boycotting', 'suspend', 'suspends', 'suspended', 'halt', 'halts', 'halted',
     'walkout', 'stalled', 'stall', 'stalls', 'collapsed', 'collapse', 'collapses',
   ]),
+  // Support voiced for a step is not the step taken: a summit "backed" sanctions, a council voted them.
+  endorsed: new Set(['backed', 'backs', 'endorsed', 'endorses', 'urged', 'urges', 'urging']),
   resumed: new Set(['resume', 'resumes', 'resumed', 'resuming', 'restart', 'restarts', 'restarted', 'reopen', 'reopens', 'reopened']),
 };
 
 /**
  * Stages named in a headline plus lead sentence: 'talks' (under way), 'tentative' (agreed in
- * principle), 'decided' (signed, voted, ruled, agreed), 'final' (definitive, ratified) and
- * 'repeat' (again, another: not the first occurrence).
+ * principle), 'decided' (signed, voted, ruled, agreed), 'final' (definitive, ratified),
+ * 'repeat' (again, anew: the action itself recurs), 'halted' (boycotted, suspended), 'resumed' and
+ * 'endorsed' (backed, urged: support for a step, not the step).
  */
 export function stagesOf(words: string[]): string[] {
   const stages: string[] = [];

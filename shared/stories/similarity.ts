@@ -117,8 +117,9 @@ function group(entries: string[]): Map<string, number[]> {
 /**
  * Talks only on one side, a decision only on the other ("in talks" vs "signed the deal"), or a
  * tentative agreement on one side and a final one on the other ("agreed in principle" vs
- * "definitive agreement", a tentative contract vs its ratification), or a repeat ("meets
- * again") on one side only.
+ * "definitive agreement", a tentative contract vs its ratification), support on one side and
+ * the decision on the other (a summit "backed" sanctions vs a council "voted" them), a process
+ * broken off on one side and resumed on the other, or a repeat ("meets again") on one side only.
  */
 function stagesDiffer(a: string[], b: string[]): boolean {
   const only = (s: string[], stage: string, not: string) => s.includes(stage) && !s.includes(not);
@@ -126,6 +127,9 @@ function stagesDiffer(a: string[], b: string[]): boolean {
     return true;
   }
   if ((only(a, 'tentative', 'final') && only(b, 'final', 'tentative')) || (only(b, 'tentative', 'final') && only(a, 'final', 'tentative'))) {
+    return true;
+  }
+  if ((only(a, 'endorsed', 'decided') && only(b, 'decided', 'endorsed')) || (only(b, 'endorsed', 'decided') && only(a, 'decided', 'endorsed'))) {
     return true;
   }
   if ((only(a, 'halted', 'resumed') && b.includes('resumed')) || (only(b, 'halted', 'resumed') && a.includes('resumed'))) return true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from '../../../shared/stories/signals.ts';
+import { changeSizesOf, countsOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from '../../../shared/stories/signals.ts';
 import { compareFingerprints } from '../../../shared/stories/similarity.ts';
 import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
 import { splitWords } from '../../../shared/stories/tokenize.ts';
@@ -56,9 +56,17 @@ describe('stagesOf and leadSentence', () => {
   });
 });
 
+describe('changeSizesOf', () => {
+  it('reads the size of a change as a percentage, not a quarter-point', () => {
+    expect(changeSizesOf('the fleet will shrink by almost one third')).toEqual([33.3]);
+    expect(changeSizesOf('output falls by 40 percent, and exports by half')).toEqual([40, 50]);
+    expect(changeSizesOf('raised rates by a quarter-percentage point')).toEqual([]);
+  });
+});
+
 describe('qualifiersOf', () => {
   it('reads the qualifier of a compound kind, but not participles or numbers', () => {
-    expect(qualifiersOf('a medium-range, nuclear-capable missile')).toEqual(['capabl:nuclear', 'rang:medium']);
+    expect(qualifiersOf('a medium-range, nuclear-capable rocket')).toEqual(['capabl:nuclear', 'rang:medium']);
     expect(qualifiersOf('the war-torn region, a US-led force, a 24-hour strike')).toEqual([]);
   });
 });
@@ -70,23 +78,40 @@ describe('look-alikes the signals keep apart (invented wording)', () => {
 
   it('two missile tests of different ranges', () => {
     const result = compare(
-      ['Norland tests nuclear-capable missile', 'Norland test-fired a short-range missile able to carry a nuclear warhead.'],
-      ['Norland test-fires nuclear missile', 'Norland test-fired a medium-range, nuclear-capable missile, the army said.'],
+      ['Norland army launches rocket on trial flight', 'A short-range rocket that can carry a nuclear warhead flew from the desert range, the Norland army said.'],
+      ['Norland army launches rocket on trial flight', 'A medium-range rocket that can carry a nuclear warhead flew from the desert range, the Norland army said.'],
     );
     expect(result.conflict).toBe('qualifier');
   });
 
   it('talks boycotted and talks resumed', () => {
     const result = compare(
-      ['Rebels walk out of Valdoria peace talks', 'Rebels began a two-day boycott of the Valdoria peace talks over ceasefire breaches.'],
-      ['Valdoria peace talks resume', 'The Valdoria peace talks resumed after a two-day boycott by rebels over ceasefire breaches.'],
+      ['Valdoria rebels stay away from peace talks', 'The rebel delegation will boycott the Valdoria peace talks for two days over ceasefire breaches, mediators said.'],
+      ['Valdoria peace talks resume', 'Mediators said the Valdoria peace talks resumed on the third day, the rebel delegation having ended its boycott over ceasefire breaches.'],
     );
     expect(result.conflict).toBe('stage');
   });
 
   it('"another" in a lead does not make a report a repeat; "again" does', () => {
     const lead = (text: string) => fingerprintItem({ title: 'Orders for machinery rise', summary: text }, at).stages;
-    expect(lead('Orders rose 0.3 percent, held back by another fall in ship orders.')).not.toContain('repeat');
+    expect(lead('Machinery orders rose 0.3 percent despite another drop in shipbuilding contracts.')).not.toContain('repeat');
     expect(lead('The ministry once again asked for restraint.')).toContain('repeat');
+  });
+});
+
+describe('support for a step vs the step (invented wording)', () => {
+  const at = new Date('2030-05-01T00:00:00Z');
+  const fp = (title: string, summary: string) => fingerprintItem({ title, summary }, at);
+
+  it('keeps leaders backing an embargo apart from the council voting it, but not a "backs" headline over a vote', () => {
+    const backed = fp('Summit backs Valdoria arms embargo', 'A regional summit backed an arms embargo on Valdoria.');
+    const voted = fp('UN council votes Valdoria arms embargo', 'The UN Security Council voted an immediate arms embargo on Valdoria.');
+    const copy = fp('UN council backs Valdoria arms embargo', 'The UN Security Council voted an immediate arms embargo on Valdoria.');
+    expect(compareFingerprints(backed, voted, 3600).conflict).toBe('stage');
+    expect(compareFingerprints(copy, voted, 3600).conflict).toBeUndefined();
+  });
+
+  it('does not read steps inside hyphenated compounds ("US-backed")', () => {
+    expect(fp('Council adopts resolution', 'The council adopted a US-backed resolution.').stages).toEqual(['decided']);
   });
 });
