@@ -1,6 +1,6 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { readEnv } from '../../shared/config/env.ts';
-import { deferRetry, DEFAULT_RETRY_POLICY, deliverEmail, type RetryPolicy } from '../../shared/delivery/index.ts';
+import { deliverWithRetry, DEFAULT_RETRY_POLICY, deliverEmail, type RetryPolicy } from '../../shared/delivery/index.ts';
 import { deliverDigest, emailQueueMessageSchema } from '../../shared/digest/index.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
@@ -27,23 +27,11 @@ export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = 
     schema: emailQueueMessageSchema,
     log: deps.log,
     async handleMessage(message, record) {
-      try {
-        if ('kind' in message) await deliverDigest(message, deps, compose);
-        else await deliverEmail(message, deps, compose);
-      } catch (error) {
-        await deferRetry(
-          {
-            queue: 'email',
-            receiptHandle: record.receiptHandle,
-            attempt: Number(record.attributes?.ApproximateReceiveCount ?? 1),
-            deliveryKey: message.deliveryKey,
-            error,
-          },
-          deps,
-          options.retryPolicy ?? DEFAULT_RETRY_POLICY,
-        );
-        throw error;
-      }
+      const target = { queue: 'email' as const, record, deliveryKey: message.deliveryKey };
+      await deliverWithRetry(target, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
+          if ('kind' in message) await deliverDigest(message, deps, compose);
+          else await deliverEmail(message, deps, compose);
+      });
     },
   });
 }

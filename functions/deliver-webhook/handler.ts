@@ -1,6 +1,6 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { readEnv } from '../../shared/config/env.ts';
-import { deferRetry, DEFAULT_RETRY_POLICY, deliverWebhook, createSlackSender, type RetryPolicy, type SlackSenderOptions } from '../../shared/delivery/index.ts';
+import { deliverWithRetry, DEFAULT_RETRY_POLICY, deliverWebhook, createSlackSender, type RetryPolicy, type SlackSenderOptions } from '../../shared/delivery/index.ts';
 import { deliveryMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
@@ -28,22 +28,10 @@ export function createHandler(deps: Deps, options: DeliverWebhookHandlerOptions 
     schema: deliveryMessageSchema,
     log: deps.log,
     async handleMessage(message, record) {
-      try {
-        await deliverWebhook(message, { ...deps, allowPrivateNetwork, slack });
-      } catch (error) {
-        await deferRetry(
-          {
-            queue: 'webhook',
-            receiptHandle: record.receiptHandle,
-            attempt: Number(record.attributes?.ApproximateReceiveCount ?? 1),
-            deliveryKey: message.deliveryKey,
-            error,
-          },
-          deps,
-          options.retryPolicy ?? DEFAULT_RETRY_POLICY,
-        );
-        throw error;
-      }
+      const target = { queue: 'webhook' as const, record, deliveryKey: message.deliveryKey };
+      await deliverWithRetry(target, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
+          await deliverWebhook(message, { ...deps, allowPrivateNetwork, slack });
+      });
     },
   });
 }

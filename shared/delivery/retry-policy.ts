@@ -94,3 +94,28 @@ export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, p
   deps.log.info('delivery will be retried', { deliveryKey: failure.deliveryKey, attempt: failure.attempt, delaySeconds: delay });
   return delay;
 }
+
+/** The queue record a delivery came in, as far as retries need it. */
+export interface DeliveryRecord {
+  receiptHandle: string;
+  attributes?: { ApproximateReceiveCount?: string };
+}
+
+/**
+ * Runs one delivery; if it fails, defers the message's retry ({@link deferRetry}) and rethrows,
+ * so the consumer reports the record as failed. Shared by every delivery consumer.
+ */
+export async function deliverWithRetry(
+  target: { queue: QueueName; record: DeliveryRecord; deliveryKey: string },
+  deps: DeferRetryDeps,
+  policy: RetryPolicy,
+  deliver: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await deliver();
+  } catch (error) {
+    const attempt = Number(target.record.attributes?.ApproximateReceiveCount ?? 1);
+    await deferRetry({ queue: target.queue, receiptHandle: target.record.receiptHandle, attempt, deliveryKey: target.deliveryKey, error }, deps, policy);
+    throw error;
+  }
+}
