@@ -1,20 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFeedFiles, demoFeedsDir, serveFeedFiles, type RunningServer } from '../../cli/demo/fixture-servers.ts';
 import { main } from '../../cli/main.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
-function captureIo() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  return { io: { stdin: new PassThrough(), stdout, stderr }, out: () => out.join(''), err: () => err.join('') };
-}
 
 describe('news-alerts run --once and demo (the CLI over the real pipeline)', () => {
   let dir: string;

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tableNameOutputKey } from '../../infra/aws/stack-outputs.ts';
 import type { TableName } from '../../infra/topology.ts';
@@ -24,6 +23,7 @@ import {
   createDynamoDbTopicStore,
 } from '../../shared/store/dynamodb/index.ts';
 import { createTables, localCredentials, localRegion, startDynalite, uniquePrefix, type ProvisionedTables, type TestDynalite } from '../helpers/engines.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 const configYaml = `
 feeds:
@@ -39,17 +39,6 @@ subscribers:
   - { id: bob, email: bob@example.org, topics: [sanctions], paused: true }
 `;
 
-function captureIo() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const stdin = new PassThrough();
-  stdin.end();
-  return { io: { stdin, stdout, stderr }, out: () => out.join(''), err: () => err.join('') };
-}
 
 function configTableNames(tables: ProvisionedTables): ConfigTableNames {
   return { feeds: tables.feeds, topics: tables.topics, subscriptions: tables.subscriptions };

@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalData } from '../../../cli/local-data.ts';
 import { main } from '../../../cli/main.ts';
 import { deliveryMessage, webhookSecret } from '../../unit/delivery/fixtures.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
 /**
  * `news-alerts subscribers` and `news-alerts dlq` against a one-process data folder (dynalite and
@@ -15,17 +15,6 @@ import { deliveryMessage, webhookSecret } from '../../unit/delivery/fixtures.ts'
 
 let dataDir: string;
 
-function captureIo() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const stdin = new PassThrough();
-  stdin.end('');
-  return { io: { stdin, stdout, stderr }, out: () => out.join(''), err: () => err.join('') };
-}
 
 async function cli(...args: string[]) {
   const { io, out, err } = captureIo();

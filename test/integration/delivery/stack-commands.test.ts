@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, SendMessageCommand, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { topologyTagKeys } from '../../../infra/aws/resource-tags.ts';
 import { tableNameOutputKey } from '../../../infra/aws/stack-outputs.ts';
 import type { QueueName, TableName } from '../../../infra/topology.ts';
 import { deliveryMessage } from '../../unit/delivery/fixtures.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 import {
   createQueues,
   createTables,
@@ -78,12 +78,6 @@ async function startStandIn(): Promise<{ server: Server; endpoint: string }> {
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function captureIo() {
-  const stdout = new PassThrough();
-  const out: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  return { io: { stdin: new PassThrough(), stdout, stderr: new PassThrough() }, out: () => out.join('') };
-}
 
 const clients = () => ({ cloudFormation, dynamodb: dynamo.client, sqs: sqs.client });
 

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Level } from 'level';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openLocalData } from '../../../cli/local-data.ts';
@@ -18,18 +17,8 @@ import { tableNameOutputKey } from '../../../infra/aws/stack-outputs.ts';
 import { createDocumentClient, createDynamoDbFeedStore } from '../../../shared/store/dynamodb/index.ts';
 import { createTables, localCredentials, localRegion, startDynalite, uniquePrefix, type TestDynalite } from '../../helpers/engines.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
-function captureIo() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const stdin = new PassThrough();
-  stdin.end();
-  return { io: { stdin, stdout, stderr }, out: () => out.join(''), err: () => err.join('') };
-}
 
 async function run(args: string[]) {
   const { io, out, err } = captureIo();

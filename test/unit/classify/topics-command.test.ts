@@ -1,21 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
-function captureIo(input = '') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const stdin = new PassThrough();
-  stdin.end(input);
-  return { io: { stdin, stdout, stderr }, out: () => out.join(''), err: () => err.join('') };
-}
 
 async function cli(args: string[]) {
   const { io, out, err } = captureIo();

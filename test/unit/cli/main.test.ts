@@ -1,18 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
-function captureIo(input = '') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const stdin = new PassThrough();
-  stdin.end(input);
-  return { io: { stdin, stdout, stderr }, out: () => out.join(''), err: () => err.join('') };
-}
 
 describe('news-alerts CLI', () => {
   it('prints help listing every command, exit 0', async () => {
