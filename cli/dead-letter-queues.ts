@@ -8,38 +8,24 @@
 import { type CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
   ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListQueueTagsCommand,
   ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  StartMessageMoveTaskCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { topologyTagKeys } from '../infra/aws/resource-tags.ts';
 import { topology, type QueueName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/delivery/describe-dead-letter.ts';
+import type { RedriveOutcome } from '../shared/queue/ports.ts';
+import { moveLoop as moveLoopOf, redriveQueuePair, type QueuePair } from '../shared/queue/sqs/dead-letter-redrive.ts';
 import { DeployedStackError, describeAwsFailure } from './deployed-stack.ts';
 
-/** A work queue and its dead-letter queue. */
-export interface QueuePair {
-  name: QueueName;
-  url: string;
-  arn: string;
-  dlqUrl: string;
-  dlqArn: string;
-}
+export type { QueuePair };
+export { MAX_MOVED_PER_REDRIVE } from '../shared/queue/sqs/dead-letter-redrive.ts';
 
 export const queueNames = Object.keys(topology.queues) as QueueName[];
-
-/** Most messages one redrive moves by the loop; run it again for more. */
-export const MAX_MOVED_PER_REDRIVE = 10_000;
-/** How long a message received by the move loop stays hidden if its send fails. */
-const MOVE_VISIBILITY_SECONDS = 60;
-/** Error names of engines without StartMessageMoveTask. */
-const NO_MOVE_TASK = new Set(['InvalidAction', 'UnsupportedOperation', 'UnknownOperationException', 'InvalidParameterValue']);
 
 /**
  * The queue pairs of a deployed stack: its `AWS::SQS::Queue` resources, the work queues told
@@ -120,62 +106,21 @@ export async function peekDeadLetters(sqs: SQSClient, pair: QueuePair, limit: nu
 export type RedriveResult = { queue: QueueName; method: 'move-task'; taskHandle: string } | { queue: QueueName; method: 'move-loop'; moved: number; failed: number };
 
 /**
- * Puts a queue's dead letters back on the queue. With `useMoveTask`, asks SQS to do it
- * (StartMessageMoveTask, asynchronous: the result carries the task handle) and falls back to the
- * move loop when the engine lacks it.
+ * Puts a queue's dead letters back on the queue (shared/queue/sqs/dead-letter-redrive.ts). With
+ * `useMoveTask`, asks SQS to do it (StartMessageMoveTask, asynchronous: the result carries the
+ * task handle) and falls back to the move loop when the engine lacks it.
  */
 export async function redriveDeadLetters(sqs: SQSClient, pair: QueuePair, options: { useMoveTask: boolean }): Promise<RedriveResult> {
-  if (options.useMoveTask) {
-    try {
-      const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: pair.dlqArn, DestinationArn: pair.arn }));
-      return { queue: pair.name, method: 'move-task', taskHandle: TaskHandle ?? '' };
-    } catch (error) {
-      const name = (error as { name?: string }).name ?? '';
-      if (!NO_MOVE_TASK.has(name)) throw error;
-    }
-  }
-  return moveLoop(sqs, pair);
+  return resultOf(pair.name, await redriveQueuePair(sqs, pair, options));
 }
 
 /** Receive from the DLQ, send to the source queue, delete what was sent; bounded. */
 export async function moveLoop(sqs: SQSClient, pair: QueuePair): Promise<RedriveResult> {
-  let moved = 0;
-  let failed = 0;
-  while (moved + failed < MAX_MOVED_PER_REDRIVE) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: pair.dlqUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: MOVE_VISIBILITY_SECONDS,
-        WaitTimeSeconds: 0,
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    if (Messages.length === 0) break;
-    const sent = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: pair.url,
-        Entries: Messages.map((message, index) => ({
-          Id: String(index),
-          MessageBody: message.Body ?? '',
-          ...(message.MessageAttributes && Object.keys(message.MessageAttributes).length > 0 ? { MessageAttributes: message.MessageAttributes } : {}),
-        })),
-      }),
-    );
-    const ok = new Set((sent.Successful ?? []).map((entry) => entry.Id));
-    failed += Messages.length - ok.size;
-    const toDelete = Messages.filter((_, index) => ok.has(String(index)));
-    if (toDelete.length > 0) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: pair.dlqUrl,
-          Entries: toDelete.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-        }),
-      );
-    }
-    moved += toDelete.length;
-    // Sends that failed stay in the DLQ (visible again after MOVE_VISIBILITY_SECONDS): stop here.
-    if (ok.size < Messages.length) break;
-  }
-  return { queue: pair.name, method: 'move-loop', moved, failed };
+  return resultOf(pair.name, await moveLoopOf(sqs, pair));
+}
+
+function resultOf(queue: QueueName, outcome: RedriveOutcome): RedriveResult {
+  return outcome.method === 'move-task'
+    ? { queue, method: 'move-task', taskHandle: outcome.taskHandle ?? '' }
+    : { queue, method: 'move-loop', moved: outcome.moved, failed: outcome.failed };
 }

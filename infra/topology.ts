@@ -45,6 +45,12 @@ export interface FunctionSpec {
     sendsEmail?: boolean;
     /** Queues whose depths (and their DLQs' depths) it reads: GetQueueAttributes only. */
     inspectsQueues?: QueueName[];
+    /**
+     * Queues whose dead letters it moves back (the operator's redrive): on the DLQ
+     * StartMessageMoveTask, ReceiveMessage and DeleteMessage; on the queue SendMessage and
+     * GetQueueAttributes (its ARN and RedrivePolicy). The DLQ's depth needs `inspectsQueues`.
+     */
+    redrivesQueues?: QueueName[];
     /** Generated secrets it receives in its environment (Secrets Manager in AWS). */
     secrets?: SecretName[];
   };
@@ -138,6 +144,8 @@ export const topology: Topology = {
         sendsTo: [],
         sendsEmail: true,
         inspectsQueues: ['poll', 'alert', 'webhook', 'email'],
+        // The operator's redrive (POST /api/admin/redrive).
+        redrivesQueues: ['poll', 'alert', 'webhook', 'email'],
         // unsubscribe: keys unsubscribe/manage/confirm tokens and CSRF; admin: the operator's token.
         secrets: ['unsubscribe', 'admin'],
       },

@@ -132,6 +132,13 @@ export class StatelessResources extends Construct {
       this.queues[queueName].queue.grant(fn.role, 'sqs:GetQueueAttributes');
       this.queues[queueName].deadLetterQueue.grant(fn.role, 'sqs:GetQueueAttributes');
     }
+    for (const queueName of spec.access.redrivesQueues ?? []) {
+      // Redrive: SQS's move task, or (engines without it) receive → send → delete. No GetQueueUrl,
+      // which marks a sender's grant; the queue's attributes give its ARN and its DLQ.
+      const { queue, deadLetterQueue } = this.queues[queueName];
+      deadLetterQueue.grant(fn.role, 'sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage');
+      queue.grant(fn.role, 'sqs:SendMessage', 'sqs:GetQueueAttributes');
+    }
     if (spec.access.sendsEmail) {
       const sender = parseSenderAddress(settings.mailFrom);
       if (!sender) throw new Error(`SES grant: mailFrom has no email address (${settings.mailFrom})`);

@@ -1,12 +1,16 @@
 import type { HttpRequest } from '../web/http.ts';
+import type { DeadLetterRedriver } from '../queue/ports.ts';
 import type { OperatorStatusDeps } from './operator-status.ts';
 import { ProblemError } from './problem.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps } from './subscription-service.ts';
 import { secretsEqual } from './tokens.ts';
 
-/** What the pages and the JSON API need: the ports, and settings from the environment. */
-export type HttpAppDeps = SubscriptionServiceDeps & OperatorStatusDeps;
+/**
+ * What the pages and the JSON API need: the ports, and settings from the environment.
+ * `deadLetters`: the operator's redrive (`POST /api/admin/redrive`); off without it.
+ */
+export type HttpAppDeps = SubscriptionServiceDeps & OperatorStatusDeps & { deadLetters?: DeadLetterRedriver };
 
 export interface HttpAppSettings {
   /** Keys tokens and CSRF (`UNSUBSCRIBE_SECRET`); without it subscribing is off (503). */

@@ -1,4 +1,5 @@
 import { jsonResponse, mediaTypeOf, type HttpRequest, type HttpResponse } from '../web/http.ts';
+import { redriveFromRequest } from './admin-redrive.ts';
 import { describeHealth } from './health.ts';
 import { bearerTokenOf, clientIpOf, type HttpApp } from './http-app.ts';
 import { listTopics } from './list-topics.ts';
@@ -36,6 +37,8 @@ export interface JsonApi {
   adminStatus(request: HttpRequest): Promise<HttpResponse>;
   adminFeeds(request: HttpRequest): Promise<HttpResponse>;
   adminSubscribers(request: HttpRequest): Promise<HttpResponse>;
+  /** `POST {"queue": "webhook"}`: moves that queue's dead letters back to it. */
+  adminRedrive(request: HttpRequest): Promise<HttpResponse>;
 }
 
 /**
@@ -110,6 +113,11 @@ export function createJsonApi(app: HttpApp): JsonApi {
       app.requireAdmin(request, 'Bearer');
       const subscribers = await deps.subscriptions.listSubscribers();
       return jsonResponse(200, { subscribers: subscribers.map(subscriberAdminJson) });
+    },
+
+    async adminRedrive(request) {
+      app.requireAdmin(request, 'Bearer');
+      return jsonResponse(200, await redriveFromRequest(deps.deadLetters, readJsonBody(request)));
     },
   };
 }

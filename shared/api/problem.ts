@@ -10,6 +10,7 @@ import { NewsAlertsError } from '../runtime/errors.ts';
 export const problemKinds = {
   'bad-json': { status: 400, title: 'Request body is not valid JSON' },
   'bad-form': { status: 400, title: 'Form data is not valid' },
+  'unknown-queue': { status: 400, title: 'Unknown queue' },
   unauthorized: { status: 401, title: 'Missing or invalid token' },
   forbidden: { status: 403, title: 'Request refused' },
   'not-found': { status: 404, title: 'Not found' },

@@ -30,3 +30,23 @@ export interface QueueDepthReport extends QueueMessageCounts {
 export interface QueueInspector {
   depths(): Promise<Record<QueueName, QueueDepthReport>>;
 }
+
+/** What one redrive did. */
+export interface RedriveOutcome {
+  /** `move-task`: SQS's StartMessageMoveTask (asynchronous); `move-loop`: receive → send → delete. */
+  method: 'move-task' | 'move-loop';
+  /**
+   * Messages moved back (move loop), or the DLQ's approximate visible count when the move task
+   * started (the task moves them in the background).
+   */
+  moved: number;
+  /** Messages whose send to the source queue failed (move loop); they stay in the DLQ. */
+  failed: number;
+  /** The move task's handle (move task only). */
+  taskHandle?: string;
+}
+
+/** Puts a queue's dead letters back on the queue (the operator's redrive). */
+export interface DeadLetterRedriver {
+  redrive(queue: QueueName): Promise<RedriveOutcome>;
+}

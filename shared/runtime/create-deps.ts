@@ -4,6 +4,7 @@ import type { QueueName } from '../../infra/topology.ts';
 import type { Env } from '../config/env.ts';
 import { createMailer } from '../mail/create-mailer.ts';
 import type { Mailer } from '../mail/ports.ts';
+import { createSqsDeadLetterRedriver } from '../queue/sqs/dead-letter-redrive.ts';
 import { createSqsMessageQueue } from '../queue/sqs/sqs-message-queue.ts';
 import { createSqsQueueInspector } from '../queue/sqs/sqs-queue-inspector.ts';
 import {
@@ -85,6 +86,8 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     rateLimits: createDynamoDbRateLimitStore({ client: dynamodb, tableName: env.TABLE_RATELIMITS }),
     headlines: createDynamoDbHeadlineStore({ client: dynamodb, tableName: env.TABLE_HEADLINES, clock }),
     queueInspector: createSqsQueueInspector(sqs, queueUrls),
+    // SQS's own move task in AWS/LocalStack; an explicit endpoint is fauxqs, which lacks it.
+    deadLetters: createSqsDeadLetterRedriver(sqs, queueUrls, { useMoveTask: !options.sqsEndpoint }),
     mailer: options.mailer ?? createMailer(env),
     events: options.events ?? createLogEventSink(log),
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),

@@ -1,6 +1,6 @@
 import type { Env } from '../config/env.ts';
 import type { Mailer } from '../mail/ports.ts';
-import type { MessageQueue, QueueInspector } from '../queue/ports.ts';
+import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
 import type { DeliveryStore, DigestStore, FeedStore, HeadlineStore, RateLimitStore, SeenItemStore, StoryStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { Clock } from './clock.ts';
 import type { EventSink } from './events.ts';
@@ -30,6 +30,8 @@ export interface Deps {
   headlines: HeadlineStore;
   /** Queue and DLQ depths for the operator's status page; without it the page shows none. */
   queueInspector?: QueueInspector;
+  /** Moves dead letters back to their queue (`POST /api/admin/redrive`); without it redrive is off. */
+  deadLetters?: DeadLetterRedriver;
   mailer: Mailer;
   /** Where handlers report outcomes (feed polled, alert, delivered); logs in Lambda. */
   events: EventSink;

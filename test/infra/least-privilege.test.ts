@@ -47,10 +47,15 @@ describe('least privilege', () => {
       ),
     ].sort();
   }
+  /** Work queues the function has one of `actions` on (dead-letter queues: `deadLettersWith`). */
   function queuesWith(name: FunctionName, actions: string[]): QueueName[] {
     return [
-      ...new Set(permissions(name).filter((p) => actions.includes(p.action)).map((p) => index.queues.get(p.target ?? '')!)),
+      ...new Set(permissions(name).filter((p) => actions.includes(p.action) && !index.deadLetterQueues.has(p.target ?? '')).map((p) => index.queues.get(p.target ?? '')!)),
     ].sort();
+  }
+  /** Queues whose dead-letter queue the function has one of `actions` on. */
+  function deadLettersWith(name: FunctionName, actions: string[]): QueueName[] {
+    return [...new Set(permissions(name).filter((p) => actions.includes(p.action)).flatMap((p) => index.deadLetterQueues.get(p.target ?? '') ?? []))].sort();
   }
 
   it('no function role has a managed policy or a wildcard action', () => {
@@ -75,7 +80,15 @@ describe('least privilege', () => {
   });
 
   it.each(functionNames)('%s may send only to the queues of its access', (name) => {
-    expect(queuesWith(name, ['sqs:SendMessage'])).toEqual([...topology.functions[name].access.sendsTo].sort());
+    const { sendsTo, redrivesQueues = [] } = topology.functions[name].access;
+    // A redrive sends its dead letters back to their own queue.
+    expect(queuesWith(name, ['sqs:SendMessage'])).toEqual([...new Set([...sendsTo, ...redrivesQueues])].sort());
+  });
+
+  it.each(functionNames)('%s may take messages out of only the dead-letter queues it redrives', (name) => {
+    const redrives = [...(topology.functions[name].access.redrivesQueues ?? [])].sort();
+    expect(deadLettersWith(name, [...sqsConsumeActions, 'sqs:StartMessageMoveTask'])).toEqual(redrives);
+    expect(deadLettersWith(name, ['sqs:ChangeMessageVisibility', 'sqs:SendMessage', 'sqs:PurgeQueue'])).toEqual([]);
   });
 
   it.each(functionNames)('%s may consume only the queue that triggers it', (name) => {

@@ -248,10 +248,13 @@ export function functionPermissions(template: CfnTemplateJson, functionId: strin
 
 function accessOf(permissions: Permission[], index: TemplateIndex, name: string): FunctionSpec['access'] {
   const tableActions = new Map<TableName, Set<string>>();
-  const sendsTo = new Set<QueueName>();
   let sendsEmail = false;
   // Reading a DLQ's attributes is what inspecting a queue grants (sending grants the queue's own).
   const inspects = new Set<QueueName>();
+  // A sender's grant carries GetQueueUrl; a redrive's SendMessage (back to the queue) does not.
+  const sendTargets = new Set<QueueName>();
+  const urlTargets = new Set<QueueName>();
+  const redrives = new Set<QueueName>();
   for (const permission of permissions) {
     const [service] = permission.action.split(':');
     if (service === 'dynamodb') {
@@ -264,7 +267,14 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
     } else if (permission.action === 'sqs:SendMessage') {
       const queue = permission.target ? index.queues.get(permission.target) : undefined;
       if (!queue) throw new Error(`template topology: function ${name} may send to ${permission.rendered}, not a topology queue`);
-      sendsTo.add(queue);
+      sendTargets.add(queue);
+    } else if (permission.action === 'sqs:GetQueueUrl') {
+      const queue = permission.target ? index.queues.get(permission.target) : undefined;
+      if (queue) urlTargets.add(queue);
+    } else if (permission.action === 'sqs:StartMessageMoveTask') {
+      const redriven = permission.target ? index.deadLetterQueues.get(permission.target) : undefined;
+      if (!redriven) throw new Error(`template topology: function ${name} may redrive ${permission.rendered}, not a topology DLQ`);
+      redrives.add(redriven);
     } else if (permission.action === 'ses:SendEmail') {
       sendsEmail = true;
     } else if (permission.action === 'sqs:GetQueueAttributes') {
@@ -281,9 +291,10 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
   }
   return {
     tables,
-    sendsTo: index.queueOrder.filter((queue) => sendsTo.has(queue)),
+    sendsTo: index.queueOrder.filter((queue) => sendTargets.has(queue) && (urlTargets.has(queue) || !redrives.has(queue))),
     ...(sendsEmail ? { sendsEmail: true } : {}),
     ...(inspects.size > 0 ? { inspectsQueues: index.queueOrder.filter((queue) => inspects.has(queue)) } : {}),
+    ...(redrives.size > 0 ? { redrivesQueues: index.queueOrder.filter((queue) => redrives.has(queue)) } : {}),
   };
 }
 

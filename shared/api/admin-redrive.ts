@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { topology, type QueueName } from '../../infra/topology.ts';
+import type { DeadLetterRedriver } from '../queue/ports.ts';
+import { ProblemError, formatIssuePath } from './problem.ts';
+
+const queueNames = Object.keys(topology.queues) as [QueueName, ...QueueName[]];
+
+/** The body of `POST /api/admin/redrive`: which queue's dead letters go back. */
+export const redriveRequestSchema = z.strictObject({ queue: z.enum(queueNames) });
+
+/** What `POST /api/admin/redrive` answers. */
+export interface RedriveAnswer {
+  queue: QueueName;
+  moved: number;
+  method: 'move-task' | 'move-loop';
+}
+
+/**
+ * Moves one queue's dead letters back to it. A body naming no topology queue is an
+ * `unknown-queue` problem (400); a server without a redriver answers `not-configured` (503).
+ */
+export async function redriveFromRequest(deadLetters: DeadLetterRedriver | undefined, body: unknown): Promise<RedriveAnswer> {
+  const parsed = redriveRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+    throw new ProblemError('unknown-queue', `name one of the queues ${queueNames.join(', ')} as {"queue": "<name>"}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+  }
+  if (!deadLetters) throw new ProblemError('not-configured', 'redrive is off: the server has no dead-letter redriver');
+  const { queue } = parsed.data;
+  const outcome = await deadLetters.redrive(queue);
+  return { queue, moved: outcome.moved, method: outcome.method };
+}
