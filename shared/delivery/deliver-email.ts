@@ -1,5 +1,5 @@
-import type { Mailer } from '../mail/ports.ts';
-import type { DeliveryMessage } from '../messages/schemas.ts';
+import type { Mailer, OutgoingEmail } from '../mail/ports.ts';
+import type { DeliveryMessage, EmailChannel } from '../messages/schemas.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { InvalidMessageError, isRetryable } from '../runtime/errors.ts';
 import type { EventSink } from '../runtime/events.ts';
@@ -38,11 +38,43 @@ export async function deliverEmail(
   deps: DeliverEmailDeps,
   compose: ComposeAlertEmailOptions,
 ): Promise<EmailDeliveryOutcome> {
-  const { deliveries, subscriptions, mailer, clock, log, events } = deps;
-  const { deliveryKey, subscriberId, storyId } = message;
   if (message.channel.kind !== 'email') {
-    throw new InvalidMessageError(`email delivery failed: channel is ${message.channel.kind} (delivery ${deliveryKey})`);
+    throw new InvalidMessageError(`email delivery failed: channel is ${message.channel.kind} (delivery ${message.deliveryKey})`);
   }
+  // The current address wins over the one queued, so an edit applies to pending deliveries too.
+  return sendEmailOnce(
+    { ...message, channelId: message.channel.channelId, what: 'email' },
+    (channel) => composeAlertEmail({ ...message, channel }, compose),
+    deps,
+  );
+}
+
+/** One email of one delivery: what `sendEmailOnce` needs to know about it. */
+export interface EmailSend {
+  deliveryKey: string;
+  subscriberId: string;
+  /** The story, or the digest window, the email is about (for events). */
+  storyId: string;
+  channelId: string;
+  /** Names the email in logs: "email", "digest". */
+  what: string;
+  /** Stories a digest carries, for its `delivered` event. */
+  stories?: number;
+}
+
+/**
+ * The rules every email delivery follows (alerts and digests alike): already sent → skipped;
+ * channel no longer active → recorded and skipped; handed to the transport → recorded as sent; a
+ * permanent rejection → recorded as failed (repeated ones pause the channel); anything else is
+ * thrown for SQS to retry. `compose` gets the channel as it is now.
+ */
+export async function sendEmailOnce(
+  send: EmailSend,
+  compose: (channel: EmailChannel) => OutgoingEmail,
+  deps: DeliverEmailDeps,
+): Promise<EmailDeliveryOutcome> {
+  const { deliveries, subscriptions, mailer, clock, log, events } = deps;
+  const { deliveryKey, subscriberId, storyId } = send;
 
   const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()));
   if (claim === 'sent') {
@@ -50,31 +82,29 @@ export async function deliverEmail(
     return { status: 'skipped', reason: 'already-sent' };
   }
 
-  const current = activeChannel(await subscriptions.getSubscriber(subscriberId), message.channel.channelId, 'email');
+  const current = activeChannel(await subscriptions.getSubscriber(subscriberId), send.channelId, 'email');
   if (current.status === 'skipped') {
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: `not sent: ${current.reason}` });
     events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, reason: current.reason });
-    log.info('email delivery skipped', { deliveryKey, reason: current.reason });
+    log.info(`${send.what} skipped`, { deliveryKey, reason: current.reason });
     return current;
   }
 
-  // The current address wins over the one queued, so an edit applies to pending deliveries too.
-  const email = composeAlertEmail({ ...message, channel: current.channel }, compose);
   let id: string;
   try {
-    ({ id } = await mailer.send(email));
+    ({ id } = await mailer.send(compose(current.channel)));
   } catch (error) {
     if (isRetryable(error)) throw error;
     const reason = `${error instanceof Error ? error.message : String(error)} (subscriber ${subscriberId}, channel ${current.channel.channelId})`;
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: reason });
     events.emit({ type: 'delivery-failed', channel: 'email', subscriberId, storyId, error: reason, permanent: true });
-    log.warn('email delivery failed permanently', { deliveryKey, error: reason });
+    log.warn(`${send.what} delivery failed permanently`, { deliveryKey, error: reason });
     const paused = await countPermanentFailure({ subscriberId, channelId: current.channel.channelId, kind: 'email' }, reason, deps);
     return { status: 'failed', error: reason, paused };
   }
   await deliveries.markSent(deliveryKey, { at: clock.now().toISOString() });
-  events.emit({ type: 'delivered', channel: 'email', subscriberId, storyId, target: redactAddress(current.channel.address) });
-  log.info('email delivered', { deliveryKey, id });
+  events.emit({ type: 'delivered', channel: 'email', subscriberId, storyId, target: redactAddress(current.channel.address), stories: send.stories });
+  log.info(`${send.what} delivered`, { deliveryKey, id, stories: send.stories });
   return { status: 'delivered', id };
 }
 

@@ -1,9 +1,5 @@
-import { activeChannel, type SkipReason } from '../delivery/active-channel.ts';
-import { countPermanentFailure } from '../delivery/channel-health.ts';
-import { redactAddress } from '../delivery/deliver-email.ts';
-import { deliveryExpiresAt } from '../delivery/delivery-id.ts';
-import type { DeliverEmailDeps } from '../delivery/deliver-email.ts';
-import { isRetryable } from '../runtime/errors.ts';
+import type { SkipReason } from '../delivery/active-channel.ts';
+import { type DeliverEmailDeps, sendEmailOnce } from '../delivery/deliver-email.ts';
 import { composeDigestEmail, type ComposeDigestEmailOptions } from './compose-digest-email.ts';
 import type { DigestMessage } from './digest-message.ts';
 
@@ -23,38 +19,18 @@ export async function deliverDigest(
   deps: DeliverEmailDeps,
   compose: ComposeDigestEmailOptions,
 ): Promise<DigestDeliveryOutcome> {
-  const { deliveries, subscriptions, mailer, clock, log, events } = deps;
-  const { deliveryKey, subscriberId } = message;
-  const storyId = `digest:${message.dueAt}`;
-
-  const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()));
-  if (claim === 'sent') {
-    events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, reason: 'already-sent' });
-    return { status: 'skipped', reason: 'already-sent' };
-  }
-  const current = activeChannel(await subscriptions.getSubscriber(subscriberId), message.channel.channelId, 'email');
-  if (current.status === 'skipped') {
-    await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: `not sent: ${current.reason}` });
-    events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, reason: current.reason });
-    log.info('digest skipped', { deliveryKey, reason: current.reason });
-    return current;
-  }
-
-  const email = composeDigestEmail({ ...message, channel: current.channel }, compose);
-  let id: string;
-  try {
-    ({ id } = await mailer.send(email));
-  } catch (error) {
-    if (isRetryable(error)) throw error;
-    const reason = `${error instanceof Error ? error.message : String(error)} (subscriber ${subscriberId}, channel ${current.channel.channelId})`;
-    await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: reason });
-    events.emit({ type: 'delivery-failed', channel: 'email', subscriberId, storyId, error: reason, permanent: true });
-    const paused = await countPermanentFailure({ subscriberId, channelId: current.channel.channelId, kind: 'email' }, reason, deps);
-    return { status: 'failed', error: reason, paused };
-  }
   const stories = message.stories.length + message.moreCount;
-  await deliveries.markSent(deliveryKey, { at: clock.now().toISOString() });
-  events.emit({ type: 'delivered', channel: 'email', subscriberId, storyId, target: redactAddress(current.channel.address), stories });
-  log.info('digest delivered', { deliveryKey, id, stories });
-  return { status: 'delivered', id, stories };
+  const outcome = await sendEmailOnce(
+    {
+      deliveryKey: message.deliveryKey,
+      subscriberId: message.subscriberId,
+      storyId: `digest:${message.dueAt}`,
+      channelId: message.channel.channelId,
+      what: 'digest',
+      stories,
+    },
+    (channel) => composeDigestEmail({ ...message, channel }, compose),
+    deps,
+  );
+  return outcome.status === 'delivered' ? { ...outcome, stories } : outcome;
 }
