@@ -22,23 +22,10 @@ export interface FanoutFigures {
   dynamodbRequests: Record<string, number>;
 }
 
-/** Counts the requests a client sends, by command. */
-function countSqsRequests(client: SQSClient): Record<string, number> {
+/** Counts the requests an AWS SDK client sends, by command (SQS and DynamoDB alike). */
+function countRequests(client: SQSClient | DynamoDBClient): Record<string, number> {
   const counts: Record<string, number> = {};
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
-  return counts;
-}
-
-function countDynamoDbRequests(client: DynamoDBClient): Record<string, number> {
-  const counts: Record<string, number> = {};
-  client.middlewareStack.add(
+  (client as SQSClient).middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
       counts[name] = (counts[name] ?? 0) + 1;
@@ -83,8 +70,8 @@ export async function benchFanout(options: { subscribers?: number } = {}): Promi
       await document.send(new BatchWriteCommand({ RequestItems: { [tables.subscriptions]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
     }
 
-    const sqsCounts = countSqsRequests(sqs);
-    const dynamodbCounts = countDynamoDbRequests(dynamodb);
+    const sqsCounts = countRequests(sqs);
+    const dynamodbCounts = countRequests(dynamodb);
     const urls = Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as Record<QueueName, string>;
     const deps = {
       subscriptions: createDynamoDbSubscriptionStore({ client: document, tableName: tables.subscriptions }),

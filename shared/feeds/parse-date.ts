@@ -101,9 +101,9 @@ function matchIso(text: string): Parts | undefined {
       year: Number(m[1]),
       month,
       day: m[3] === undefined ? 1 : Number(m[3]),
-      hour: m[4] === undefined ? undefined : Number(m[4]),
-      minute: m[5] === undefined ? undefined : Number(m[5]),
-      second: m[6] === undefined ? undefined : Number(m[6]),
+      hour: optionalNumber(m[4]),
+      minute: optionalNumber(m[5]),
+      second: optionalNumber(m[6]),
       offset,
     };
   }
@@ -115,9 +115,9 @@ function matchIso(text: string): Parts | undefined {
       year: Number(m[1]),
       month: Number(m[2]),
       day: Number(m[3]),
-      hour: m[4] === undefined ? undefined : Number(m[4]),
-      minute: m[5] === undefined ? undefined : Number(m[5]),
-      second: m[6] === undefined ? undefined : Number(m[6]),
+      hour: optionalNumber(m[4]),
+      minute: optionalNumber(m[5]),
+      second: optionalNumber(m[6]),
       offset,
     };
   }
@@ -126,6 +126,11 @@ function matchIso(text: string): Parts | undefined {
   m = ISO_SHORT_YM.exec(text);
   if (m) return { year: twoDigitYear(Number(m[1])), month: Number(m[2]), day: 1, offset: 0 };
   return undefined;
+}
+
+/** A regular expression's optional numeric group: its number, or undefined when it did not match. */
+function optionalNumber(group: string | undefined): number | undefined {
+  return group === undefined ? undefined : Number(group);
 }
 
 function matchRfc822(text: string): Parts | undefined {
@@ -140,9 +145,9 @@ function matchRfc822(text: string): Parts | undefined {
     year,
     month,
     day: Number(m[1]),
-    hour: m[4] === undefined ? undefined : Number(m[4]),
-    minute: m[5] === undefined ? undefined : Number(m[5]),
-    second: m[6] === undefined ? undefined : Number(m[6]),
+    hour: optionalNumber(m[4]),
+    minute: optionalNumber(m[5]),
+    second: optionalNumber(m[6]),
     offset,
   };
 }
@@ -161,7 +166,7 @@ function matchMonthFirst(text: string): Parts | undefined {
     day: Number(m[2]),
     hour: Number(m[4]),
     minute: Number(m[5]),
-    second: m[6] === undefined ? undefined : Number(m[6]),
+    second: optionalNumber(m[6]),
     offset,
   };
 }
@@ -175,9 +180,9 @@ function matchOther(text: string): Parts | undefined {
       year: Number(m[1]),
       month: Number(m[2]),
       day: Number(m[3]),
-      hour: m[4] === undefined ? undefined : Number(m[4]),
-      minute: m[5] === undefined ? undefined : Number(m[5]),
-      second: m[6] === undefined ? undefined : Number(m[6]),
+      hour: optionalNumber(m[4]),
+      minute: optionalNumber(m[5]),
+      second: optionalNumber(m[6]),
       offset,
     };
   }
@@ -186,7 +191,7 @@ function matchOther(text: string): Parts | undefined {
     const month = HUNGARIAN_MONTHS[m[2]!.toLowerCase()];
     const offset = m[7] === undefined ? 0 : zoneOffset(m[7]);
     if (month === undefined || offset === undefined) return undefined;
-    const second = m[6] === undefined ? undefined : Number(m[6]);
+    const second = optionalNumber(m[6]);
     return { year: Number(m[1]), month, day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second, offset };
   }
   m = KOREAN_ONBLOG.exec(text);
