@@ -111,21 +111,18 @@ function matchIso(text: string): Parts | undefined {
   if (m) {
     const offset = m[8] ? signedOffset(m[8], m[9]!, m[10] ?? '00') : 0;
     if (offset === undefined) return undefined;
-    return {
-      year: Number(m[1]),
-      month: Number(m[2]),
-      day: Number(m[3]),
-      hour: optionalNumber(m[4]),
-      minute: optionalNumber(m[5]),
-      second: optionalNumber(m[6]),
-      offset,
-    };
+    return numericParts(m, offset);
   }
   m = ISO_SHORT_YMD.exec(text);
   if (m) return { year: twoDigitYear(Number(m[1])), month: Number(m[2]), day: Number(m[3]), offset: 0 };
   m = ISO_SHORT_YM.exec(text);
   if (m) return { year: twoDigitYear(Number(m[1])), month: Number(m[2]), day: 1, offset: 0 };
   return undefined;
+}
+
+/** Parts of a match whose groups 1–6 are year, month, day, hour, minute, second (the last three optional). */
+function numericParts(m: RegExpExecArray, offset: number): Parts {
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: optionalNumber(m[4]), minute: optionalNumber(m[5]), second: optionalNumber(m[6]), offset };
 }
 
 /** A regular expression's optional numeric group: its number, or undefined when it did not match. */
@@ -176,15 +173,7 @@ function matchOther(text: string): Parts | undefined {
   if (m) {
     const offset = m[7] === undefined ? 0 : zoneOffset(m[7]);
     if (offset === undefined) return undefined;
-    return {
-      year: Number(m[1]),
-      month: Number(m[2]),
-      day: Number(m[3]),
-      hour: optionalNumber(m[4]),
-      minute: optionalNumber(m[5]),
-      second: optionalNumber(m[6]),
-      offset,
-    };
+    return numericParts(m, offset);
   }
   m = HUNGARIAN.exec(text);
   if (m) {
