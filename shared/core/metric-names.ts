@@ -8,7 +8,7 @@
 export const metricNamespace = 'NewsAlerts';
 
 /** Dimension names besides `service`. */
-export type MetricDimension = 'channel' | 'topic';
+export type MetricDimension = 'channel' | 'topic' | 'feedback';
 
 export interface MetricSpec {
   unit: 'Count' | 'Seconds';
@@ -34,7 +34,7 @@ export const metricSpecs = {
     dimension: 'channel',
     description: "Time from an item's publication to its delivery",
   },
-  EmailFeedback: { unit: 'Count', dimension: 'channel', description: 'SES bounces and complaints handled' },
+  EmailFeedback: { unit: 'Count', dimension: 'feedback', description: 'SES feedback handled, by kind (bounce, complaint)' },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof metricSpecs;
