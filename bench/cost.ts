@@ -13,9 +13,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
 import { createQueues, createTables } from '../infra/local/provision.ts';
 import type { TopicEngine } from '../shared/classify/index.ts';
+import { silentLog } from '../shared/core/logger.ts';
 import { pollFeed, type PollFeedDeps } from '../shared/feeds/poll-feed.ts';
 import { createSqsMessageQueue } from '../shared/queue/sqs/sqs-message-queue.ts';
-import { silentLog } from '../shared/runtime/logger.ts';
 import {
   createDocumentClient,
   createDynamoDbFeedStore,

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
 import { createQueues, createTables } from '../infra/local/provision.ts';
 import type { QueueName } from '../infra/topology.ts';
+import { silentLog } from '../shared/core/logger.ts';
 import { DEFAULT_FAN_OUT_MAX_PAGES, DEFAULT_FAN_OUT_PAGE_SIZE, fanOut } from '../shared/fanout/fan-out.ts';
 import type { AlertMessage } from '../shared/messages/schemas.ts';
 import { createSqsMessageQueue } from '../shared/queue/sqs/sqs-message-queue.ts';
-import { silentLog } from '../shared/runtime/logger.ts';
 import { createDocumentClient, createDynamoDbDigestStore, createDynamoDbSubscriptionStore } from '../shared/store/dynamodb/index.ts';
 
 export interface FanoutFigures {

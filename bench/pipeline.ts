@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startWebhookReceiver } from '../cli/demo/fixture-servers.ts';
 import { createEventCounter } from '../cli/event-printer.ts';
 import { makeAllFeedsDue } from '../cli/poll-all-now.ts';
-import { startWebhookReceiver } from '../cli/demo/fixture-servers.ts';
 import { startLocalRuntime } from '../infra/local/runtime.ts';
 import { builtinTopics } from '../shared/classify/index.ts';
 import { applyConfig } from '../shared/config/apply-config.ts';
 import { configFileSchema } from '../shared/config/config-file.ts';
-import { silentLog } from '../shared/runtime/logger.ts';
+import { silentLog } from '../shared/core/logger.ts';
 
 export interface PipelineFigures {
   feeds: number;

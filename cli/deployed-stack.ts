@@ -6,7 +6,7 @@
 import { type CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { tableNameOutputKey } from '../infra/aws/stack-outputs.ts';
 import type { TableName } from '../infra/topology.ts';
-import { NewsAlertsError } from '../shared/runtime/errors.ts';
+import { NewsAlertsError } from '../shared/core/errors.ts';
 
 /** The stack cannot be read, or lacks what the CLI needs from it. Never retryable. */
 export class DeployedStackError extends NewsAlertsError {}

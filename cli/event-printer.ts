@@ -1,4 +1,4 @@
-import type { EventSink, PipelineEvent } from '../shared/runtime/events.ts';
+import type { EventSink, PipelineEvent } from '../shared/core/events.ts';
 
 /** Turns pipeline events into one readable terminal line each (alerts get a second line: why). */
 export function createEventPrinter(write: (line: string) => void): EventSink {

@@ -10,7 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
 import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/provision.ts';
-import { ConfigError } from '../shared/runtime/errors.ts';
+import { ConfigError } from '../shared/core/errors.ts';
 
 /** The default data folder of `news-alerts run`. */
 export const defaultDataDir = '.news-alerts';

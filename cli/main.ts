@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { defaultStackName } from '../infra/aws/stack-outputs.ts';
-import { NewsAlertsError } from '../shared/runtime/errors.ts';
+import { NewsAlertsError } from '../shared/core/errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo, UsageError, processIo } from './io.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

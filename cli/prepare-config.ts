@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinTopics, type TopicDefinition, topicDefinitionSchema } from '../shared/classify/index.ts';
 import { type ConfigFile, loadConfigFile } from '../shared/config/config-file.ts';
-import { formatZodIssues } from '../shared/config/format-zod-issues.ts';
-import { ConfigError } from '../shared/runtime/errors.ts';
+import { ConfigError } from '../shared/core/errors.ts';
+import { formatZodIssues } from '../shared/core/validation-issues.ts';
 
 /** The config shipped with the project: real public feeds on our topics. */
 export const defaultConfigPath = fileURLToPath(new URL('../config/default.yaml', import.meta.url));

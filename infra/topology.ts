@@ -5,18 +5,9 @@
  * equal to it. Change the pipeline's shape here, nowhere else.
  */
 
-export type QueueName = 'poll' | 'alert' | 'webhook' | 'email';
-export type TableName = 'feeds' | 'items' | 'subscriptions' | 'deliveries' | 'topics' | 'digests' | 'ratelimits' | 'headlines' | 'stories';
-/** Generated secrets a function may be given (`unsubscribe`: UNSUBSCRIBE_SECRET, `admin`: ADMIN_TOKEN). */
-export type SecretName = 'unsubscribe' | 'admin';
-export type FunctionName =
-  | 'plan-polls'
-  | 'poll-feed'
-  | 'fan-out'
-  | 'deliver-webhook'
-  | 'deliver-email'
-  | 'send-digests'
-  | 'http-api';
+import type { FunctionName, QueueName, SecretName, TableName } from '../shared/core/resource-names.ts';
+
+export type { FunctionName, QueueName, SecretName, TableName };
 
 export interface QueueSpec {
   /** Seconds a received message stays hidden; must be at least the consumer's timeout. */

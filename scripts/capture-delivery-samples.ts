@@ -18,7 +18,7 @@ import { startLocalRuntime } from '../infra/local/runtime.ts';
 import { builtinTopics } from '../shared/classify/index.ts';
 import { applyConfig } from '../shared/config/apply-config.ts';
 import { configFileSchema } from '../shared/config/config-file.ts';
-import { silentLog } from '../shared/runtime/logger.ts';
+import { silentLog } from '../shared/core/logger.ts';
 
 const samplesDir = fileURLToPath(new URL('../docs/samples/', import.meta.url));
 /** A published sample secret: anyone can check the sample's signature with it. */

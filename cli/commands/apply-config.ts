@@ -1,9 +1,9 @@
+import { basename } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { basename } from 'node:path';
 import { applyConfig } from '../../shared/config/apply-config.ts';
-import { ConfigError, NewsAlertsError } from '../../shared/runtime/errors.ts';
-import { systemClock, type Clock } from '../../shared/runtime/clock.ts';
+import { systemClock, type Clock } from '../../shared/core/clock.ts';
+import { ConfigError, NewsAlertsError } from '../../shared/core/errors.ts';
 import {
   createDocumentClient,
   createDynamoDbFeedStore,

@@ -3,8 +3,8 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
 import { builtinTopics, createTopicEngine, type TopicEngine } from '../../shared/classify/index.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 
 /** The streams a command reads and writes; tests pass their own. */
 export interface CommandIo {

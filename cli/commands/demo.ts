@@ -4,9 +4,9 @@ import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { builtinTopics } from '../../shared/classify/index.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { type ConfigFile, configFileSchema } from '../../shared/config/config-file.ts';
-import { createConsoleLogger } from '../../shared/runtime/logger.ts';
-import { type PipelineCounts, createEventCounter } from '../event-printer.ts';
+import { createConsoleLogger } from '../../shared/core/logger.ts';
 import { demoFeedFiles, demoFeedsDir, serveFeedFiles, startWebhookReceiver } from '../demo/fixture-servers.ts';
+import { type PipelineCounts, createEventCounter } from '../event-printer.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { makeAllFeedsDue } from '../poll-all-now.ts';
 

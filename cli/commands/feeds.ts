@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { feedConfigSchema } from '../../shared/config/config-file.ts';
-import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
-import { ConfigError } from '../../shared/runtime/errors.ts';
-import { systemClock, type Clock } from '../../shared/runtime/clock.ts';
+import { systemClock, type Clock } from '../../shared/core/clock.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import { createDocumentClient, createDynamoDbFeedStore } from '../../shared/store/dynamodb/index.ts';
 import type { FeedStore } from '../../shared/store/ports.ts';
 import { feedIdPolicySchema, type FeedRecord } from '../../shared/store/records.ts';

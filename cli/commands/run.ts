@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { installSignalHandlers, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
-import { createConsoleLogger } from '../../shared/runtime/logger.ts';
+import { createConsoleLogger } from '../../shared/core/logger.ts';
 import { combineEventSinks, createEventCounter, createEventPrinter } from '../event-printer.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { makeAllFeedsDue } from '../poll-all-now.ts';

@@ -1,8 +1,8 @@
 import { builtinTopics } from '../../shared/classify/index.ts';
 import { subscriberConfigSchema, subscriberFromConfig } from '../../shared/config/config-file.ts';
-import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
-import { redactAddress } from '../../shared/delivery/deliver-email.ts';
-import { systemClock } from '../../shared/runtime/clock.ts';
+import { systemClock } from '../../shared/core/clock.ts';
+import { redactAddress } from '../../shared/core/redact-address.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import { createDocumentClient, createDynamoDbSubscriptionStore, createDynamoDbTopicStore } from '../../shared/store/dynamodb/index.ts';
 import type { SubscriptionStore } from '../../shared/store/ports.ts';
 import type { Subscriber } from '../../shared/store/records.ts';

@@ -3,6 +3,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import httpRouterHandler from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { topology, type QueueName } from '../../infra/topology.ts';
 import { createHttpApp, createJsonApi, DEFAULT_CONFIRM_HOURS, defaultRateLimits, type RateLimits } from '../../shared/api/index.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { createUnsubscribeRoutes } from '../../shared/delivery/unsubscribe-routes.ts';
@@ -59,6 +60,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK,
     limits: options.limits ?? defaultRateLimits,
     confirmHours: options.confirmHours ?? DEFAULT_CONFIRM_HOURS,
+    queueNames: Object.keys(topology.queues) as QueueName[],
   });
   const pages = createSitePages(app);
   const api = createJsonApi(app);

@@ -6,8 +6,8 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { envSchema } from '../../shared/config/env.ts';
-import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
-import { ConfigError } from '../../shared/runtime/errors.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 
 /** Context keys an operator may set; each maps to one field of {@link DeploymentSettings}. */
 export const settingsContextKeys = {

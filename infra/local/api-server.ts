@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Log } from '../../shared/runtime/logger.ts';
+import type { Log } from '../../shared/core/logger.ts';
 import { createInvocationContext } from './invocation-context.ts';
 
 /** A Function URL handler, as `functions/http-api/handler.ts` builds it. */

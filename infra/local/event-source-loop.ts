@@ -14,7 +14,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
-import type { Log } from '../../shared/runtime/logger.ts';
+import type { Log } from '../../shared/core/logger.ts';
 import { localRegion } from './engines.ts';
 import { createInvocationContext } from './invocation-context.ts';
 

@@ -3,8 +3,8 @@
  * in memory from the local tables and queues and validated by the one env schema.
  */
 import { envSchema, type Env, type EnvInput } from '../../shared/config/env.ts';
-import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
-import { ConfigError } from '../../shared/runtime/errors.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import type { QueueName, TableName } from '../topology.ts';
 import type { ProvisionedQueues, ProvisionedTables } from './provision.ts';
 

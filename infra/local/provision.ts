@@ -12,7 +12,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { ConfigError } from '../../shared/runtime/errors.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
 import { topology, type QueueName, type QueueSpec, type TableName, type TableSpec } from '../topology.ts';
 
 /** The prefix of every local table and queue name unless a caller picks another. */

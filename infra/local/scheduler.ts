@@ -3,7 +3,7 @@
  * never overlaps itself: a tick that finds the previous run still going is skipped, and
  * `runNow` waits for it and then runs.
  */
-import type { Log } from '../../shared/runtime/logger.ts';
+import type { Log } from '../../shared/core/logger.ts';
 
 export interface ScheduledJob {
   name: string;

@@ -1,7 +1,7 @@
 /**
  * Graceful shutdown of one-process mode on SIGINT / SIGTERM (Ctrl-C, `docker stop`, systemd).
  */
-import { createConsoleLogger, type Log } from '../../shared/runtime/logger.ts';
+import { createConsoleLogger, type Log } from '../../shared/core/logger.ts';
 import type { LocalRuntime } from './runtime.ts';
 
 /**

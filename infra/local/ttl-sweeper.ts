@@ -10,8 +10,8 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { systemClock, type Clock } from '../../shared/runtime/clock.ts';
-import type { Log } from '../../shared/runtime/logger.ts';
+import { systemClock, type Clock } from '../../shared/core/clock.ts';
+import type { Log } from '../../shared/core/logger.ts';
 
 export interface TtlTable {
   tableName: string;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { topology, type QueueName } from '../../infra/topology.ts';
+import { ProblemError, formatIssuePath } from '../core/problem.ts';
+import type { QueueName } from '../core/resource-names.ts';
 import type { DeadLetterRedriver } from '../queue/ports.ts';
-import { ProblemError, formatIssuePath } from './problem.ts';
 
-const queueNames = Object.keys(topology.queues) as [QueueName, ...QueueName[]];
-
-/** The body of `POST /api/admin/redrive`: which queue's dead letters go back. */
-export const redriveRequestSchema = z.strictObject({ queue: z.enum(queueNames) });
+/** The body of `POST /api/admin/redrive`: which of `queueNames` gets its dead letters back. */
+export function redriveRequestSchema(queueNames: readonly QueueName[]) {
+  return z.strictObject({ queue: z.enum(queueNames as [QueueName, ...QueueName[]]) });
+}
 
 /** What `POST /api/admin/redrive` answers. */
 export interface RedriveAnswer {
@@ -16,11 +16,16 @@ export interface RedriveAnswer {
 }
 
 /**
- * Moves one queue's dead letters back to it. A body naming no topology queue is an
- * `unknown-queue` problem (400); a server without a redriver answers `not-configured` (503).
+ * Moves one queue's dead letters back to it. A body naming none of `queueNames` (the
+ * topology's queues, given by the caller) is an `unknown-queue` problem (400); a server without a
+ * redriver answers `not-configured` (503).
  */
-export async function redriveFromRequest(deadLetters: DeadLetterRedriver | undefined, body: unknown): Promise<RedriveAnswer> {
-  const parsed = redriveRequestSchema.safeParse(body);
+export async function redriveFromRequest(
+  deadLetters: DeadLetterRedriver | undefined,
+  body: unknown,
+  queueNames: readonly QueueName[],
+): Promise<RedriveAnswer> {
+  const parsed = redriveRequestSchema(queueNames).safeParse(body);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
     throw new ProblemError('unknown-queue', `name one of the queues ${queueNames.join(', ')} as {"queue": "<name>"}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });

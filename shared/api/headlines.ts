@@ -1,6 +1,6 @@
+import type { Clock } from '../core/clock.ts';
+import type { Log } from '../core/logger.ts';
 import type { AlertMessage } from '../messages/schemas.ts';
-import type { Clock } from '../runtime/clock.ts';
-import type { Log } from '../runtime/logger.ts';
 import type { Headline, HeadlineStore } from '../store/ports.ts';
 
 /** One headline per topic of an alert, seen `now`. */

@@ -1,7 +1,8 @@
-import type { HttpRequest } from '../web/http.ts';
+import { ProblemError } from '../core/problem.ts';
+import type { QueueName } from '../core/resource-names.ts';
 import type { DeadLetterRedriver } from '../queue/ports.ts';
+import type { HttpRequest } from '../web/http.ts';
 import type { OperatorStatusDeps } from './operator-status.ts';
-import { ProblemError } from './problem.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps } from './subscription-service.ts';
 import { secretsEqual } from './tokens.ts';
@@ -23,6 +24,8 @@ export interface HttpAppSettings {
   allowPrivateNetwork: boolean;
   limits: RateLimits;
   confirmHours: number;
+  /** Queues whose dead letters the operator may redrive: the topology's, given by the handler. */
+  queueNames: readonly QueueName[];
 }
 
 /** What every controller receives. */

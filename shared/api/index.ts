@@ -33,7 +33,6 @@ export {
   type SubscriptionJson,
   type SubscriptionStatus,
 } from './subscription-view.ts';
-export { formatIssuePath, PROBLEM_MEDIA_TYPE, ProblemError, problemKinds, problemType, type ProblemDocument, type ProblemField, type ProblemKind } from './problem.ts';
 export {
   createConfirmToken,
   createManageToken,

@@ -1,10 +1,10 @@
+import { ProblemError } from '../core/problem.ts';
 import { jsonResponse, mediaTypeOf, type HttpRequest, type HttpResponse } from '../web/http.ts';
 import { redriveFromRequest } from './admin-redrive.ts';
 import { describeHealth } from './health.ts';
 import { bearerTokenOf, clientIpOf, type HttpApp } from './http-app.ts';
 import { listTopics } from './list-topics.ts';
 import { describeOperatorStatus, feedHealthOf } from './operator-status.ts';
-import { ProblemError } from './problem.ts';
 import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from './subscription-input.ts';
 import { subscriberAdminJson, subscriptionJson } from './subscription-view.ts';
 
@@ -117,7 +117,7 @@ export function createJsonApi(app: HttpApp): JsonApi {
 
     async adminRedrive(request) {
       app.requireAdmin(request, 'Bearer');
-      return jsonResponse(200, await redriveFromRequest(deps.deadLetters, readJsonBody(request)));
+      return jsonResponse(200, await redriveFromRequest(deps.deadLetters, readJsonBody(request), app.settings.queueNames));
     },
   };
 }

@@ -1,9 +1,9 @@
-import type { QueueName } from '../../infra/topology.ts';
+import type { Clock } from '../core/clock.ts';
+import type { QueueName } from '../core/resource-names.ts';
 import { redactUrl } from '../http/index.ts';
 import type { QueueDepthReport, QueueInspector } from '../queue/ports.ts';
-import type { Clock } from '../runtime/clock.ts';
-import type { FeedRecord } from '../store/records.ts';
 import type { FeedStore, Headline, HeadlineStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
+import type { FeedRecord } from '../store/records.ts';
 import { listTopics } from './list-topics.ts';
 import { subscriptionStatusOf, type SubscriptionStatus } from './subscription-view.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compileFilterQuery, FilterQueryError, MAX_QUERY_LENGTH } from '../classify/index.ts';
+import { formatIssuePath, ProblemError, type ProblemField } from '../core/problem.ts';
 import { cadenceSchema, timeZoneSchema, weekdaySchema } from '../store/records.ts';
-import { formatIssuePath, ProblemError, type ProblemField } from './problem.ts';
 
 /**
  * What a client may send to create or change a subscription (the JSON API and the forms map to

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../core/clock.ts';
+import type { Log } from '../core/logger.ts';
+import { ProblemError } from '../core/problem.ts';
 import type { Mailer } from '../mail/ports.ts';
-import type { Clock } from '../runtime/clock.ts';
-import type { Log } from '../runtime/logger.ts';
 import type { RateLimitStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
 import { SubscriberInvalidError, validateSubscriber } from '../subscriptions/index.ts';
 import { listTopics, type TopicSummary } from './list-topics.ts';
-import { ProblemError } from './problem.ts';
 import { clientKey, takeRateLimit, type RateLimits } from './rate-limits.ts';
 import { composeAlreadySubscribedEmail, composeConfirmationEmail } from './subscription-emails.ts';
 import {

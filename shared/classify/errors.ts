@@ -1,4 +1,4 @@
-import { ConfigError } from '../runtime/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /** A topic file that is not valid JSON or fails the topic schema. Never retryable. */
 export class TopicDefinitionError extends ConfigError {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatZodIssues } from '../config/format-zod-issues.ts';
+import { formatZodIssues } from '../core/validation-issues.ts';
 import { TopicDefinitionError } from './errors.ts';
 import { standardLexicon } from './lexicon.ts';
 import { parsePhrase } from './phrase.ts';

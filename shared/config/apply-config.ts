@@ -1,5 +1,5 @@
-import type { Clock } from '../runtime/clock.ts';
-import { ConfigError } from '../runtime/errors.ts';
+import type { Clock } from '../core/clock.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { FeedStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import { subscriberSchema } from '../store/records.ts';
 import { type ConfigFile, subscriberFromConfig } from './config-file.ts';

@@ -4,8 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { compileFilterQuery } from '../classify/index.ts';
+import { ConfigError } from '../core/errors.ts';
 import { channelSchema } from '../messages/schemas.ts';
-import { ConfigError } from '../runtime/errors.ts';
 import { cadenceSchema, timeZoneSchema, weekdaySchema, type SubscriberInput } from '../store/records.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigError } from '../runtime/errors.ts';
-import { formatZodIssues } from './format-zod-issues.ts';
+import { ConfigError } from '../core/errors.ts';
+import { formatZodIssues } from '../core/validation-issues.ts';
 
 /**
  * Every environment variable a handler reads, in one schema. The CDK stack sets exactly these

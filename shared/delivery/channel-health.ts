@@ -1,6 +1,6 @@
-import type { Clock } from '../runtime/clock.ts';
-import type { EventSink } from '../runtime/events.ts';
-import type { Log } from '../runtime/logger.ts';
+import type { Clock } from '../core/clock.ts';
+import type { EventSink } from '../core/events.ts';
+import type { Log } from '../core/logger.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
 
 /**

@@ -1,9 +1,10 @@
+import type { Clock } from '../core/clock.ts';
+import { InvalidMessageError, isRetryable } from '../core/errors.ts';
+import type { EventSink } from '../core/events.ts';
+import type { Log } from '../core/logger.ts';
+import { redactAddress } from '../core/redact-address.ts';
 import type { Mailer, OutgoingEmail } from '../mail/ports.ts';
 import type { DeliveryMessage, EmailChannel } from '../messages/schemas.ts';
-import type { Clock } from '../runtime/clock.ts';
-import { InvalidMessageError, isRetryable } from '../runtime/errors.ts';
-import type { EventSink } from '../runtime/events.ts';
-import type { Log } from '../runtime/logger.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
 import { activeChannel, type SkipReason } from './active-channel.ts';
 import { countPermanentFailure } from './channel-health.ts';
@@ -106,10 +107,4 @@ export async function sendEmailOnce(
   events.emit({ type: 'delivered', channel: 'email', subscriberId, storyId, target: redactAddress(current.channel.address), stories: send.stories });
   log.info(`${send.what} delivered`, { deliveryKey, id, stories: send.stories });
   return { status: 'delivered', id };
-}
-
-/** `a***@example.org`: enough to tell deliveries apart in logs without printing the address. */
-export function redactAddress(address: string): string {
-  const [local = '', domain = ''] = address.split('@');
-  return `${local.slice(0, 1)}***@${domain}`;
 }

@@ -1,9 +1,9 @@
+import type { Clock } from '../core/clock.ts';
+import { InvalidMessageError } from '../core/errors.ts';
+import type { EventSink } from '../core/events.ts';
+import type { Log } from '../core/logger.ts';
 import { assertPublicUrl, UrlRefusedError } from '../http/index.ts';
 import type { DeliveryMessage, WebhookChannel } from '../messages/schemas.ts';
-import type { Clock } from '../runtime/clock.ts';
-import { InvalidMessageError } from '../runtime/errors.ts';
-import type { EventSink } from '../runtime/events.ts';
-import type { Log } from '../runtime/logger.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
 import { webhookSecretsOf } from '../subscriptions/index.ts';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { QueueName } from '../../infra/topology.ts';
-import { formatZodIssues } from '../config/format-zod-issues.ts';
+import type { QueueName } from '../core/resource-names.ts';
+import { formatZodIssues } from '../core/validation-issues.ts';
 import { emailQueueMessageSchema } from '../digest/digest-message.ts';
 import { alertMessageSchema, deliveryMessageSchema, pollMessageSchema } from '../messages/schemas.ts';
 import type { DeliveryStore, FeedStore } from '../store/ports.ts';

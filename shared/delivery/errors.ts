@@ -1,4 +1,4 @@
-import { NewsAlertsError } from '../runtime/errors.ts';
+import { NewsAlertsError } from '../core/errors.ts';
 
 /**
  * A webhook POST that did not succeed. `retryable` errors (408, 429, 5xx, network, timeout) are

@@ -5,7 +5,7 @@
  */
 export { deliverWebhook, isSlackTarget, parseRetryAfter, WEBHOOK_TIMEOUT_MS, WEBHOOK_USER_AGENT } from './deliver-webhook.ts';
 export type { DeliverWebhookDeps, DeliverWebhookOptions, WebhookDeliveryOutcome } from './deliver-webhook.ts';
-export { deliverEmail, redactAddress } from './deliver-email.ts';
+export { deliverEmail } from './deliver-email.ts';
 export type { DeliverEmailDeps, EmailDeliveryOutcome } from './deliver-email.ts';
 export { composeAlertEmail } from './compose-alert-email.ts';
 export type { ComposeAlertEmailOptions } from './compose-alert-email.ts';

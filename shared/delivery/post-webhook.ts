@@ -1,5 +1,5 @@
+import type { Clock } from '../core/clock.ts';
 import { sharedGuardedDispatcher, UrlRefusedError } from '../http/index.ts';
-import type { Clock } from '../runtime/clock.ts';
 import { WebhookDeliveryError } from './errors.ts';
 
 /**

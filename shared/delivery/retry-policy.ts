@@ -1,8 +1,8 @@
-import type { QueueName } from '../../infra/topology.ts';
+import type { Clock } from '../core/clock.ts';
+import { isRetryable } from '../core/errors.ts';
+import type { Log } from '../core/logger.ts';
+import type { QueueName } from '../core/resource-names.ts';
 import type { MessageQueue } from '../queue/ports.ts';
-import type { Clock } from '../runtime/clock.ts';
-import { isRetryable } from '../runtime/errors.ts';
-import type { Log } from '../runtime/logger.ts';
 import type { DeliveryStore } from '../store/ports.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { NewsAlertsError } from '../runtime/errors.ts';
+import { NewsAlertsError } from '../core/errors.ts';
 
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com): HMAC-SHA256 over

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Log } from '../runtime/logger.ts';
+import type { Log } from '../core/logger.ts';
 import type { DeliveryStore } from '../store/ports.ts';
 import { WebhookDeliveryError } from './errors.ts';
 import { postWebhook, type PostOutcome, type PostWebhookDeps } from './post-webhook.ts';

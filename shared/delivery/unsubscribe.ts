@@ -1,9 +1,9 @@
-import type { Clock } from '../runtime/clock.ts';
-import type { EventSink } from '../runtime/events.ts';
-import type { Log } from '../runtime/logger.ts';
+import type { Clock } from '../core/clock.ts';
+import type { EventSink } from '../core/events.ts';
+import type { Log } from '../core/logger.ts';
+import { redactAddress } from '../core/redact-address.ts';
 import type { SubscriptionStore } from '../store/ports.ts';
 import type { ChannelStatus, Subscriber } from '../store/records.ts';
-import { redactAddress } from './deliver-email.ts';
 import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { compileFilterQuery, type FilterQuery } from '../classify/index.ts';
+import type { Clock } from '../core/clock.ts';
+import type { EventSink } from '../core/events.ts';
+import type { Log } from '../core/logger.ts';
 import type { AlertMessage, Channel, DeliveryMessage } from '../messages/schemas.ts';
 import type { MessageQueue } from '../queue/ports.ts';
-import type { Clock } from '../runtime/clock.ts';
-import type { EventSink } from '../runtime/events.ts';
-import type { Log } from '../runtime/logger.ts';
 import type { DigestEntry, DigestStore, SubscriptionStore } from '../store/ports.ts';
 import type { DigestCadence, Subscriber } from '../store/records.ts';
 import { cadenceOf, channelStateOf, digestScheduleOf, nextDigestAt } from '../subscriptions/index.ts';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { formatZodIssues } from '../config/format-zod-issues.ts';
+import { formatZodIssues } from '../core/validation-issues.ts';
 import type { NewsItem } from '../messages/schemas.ts';
 import { newsItemSchema } from '../messages/schemas.ts';
 import { normalizeLink } from './normalize-link.ts';
 import { parseFeedDate } from './parse-date.ts';
 import type { FeedEntry, ParsedFeed } from './parse-feed.ts';
-import type { CanonicalShape } from './read-feed-xml.ts';
 import { toPlainText, truncateText } from './plain-text.ts';
+import type { CanonicalShape } from './read-feed-xml.ts';
 
 export { normalizeLink } from './normalize-link.ts';
 

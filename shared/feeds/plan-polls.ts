@@ -1,7 +1,7 @@
+import type { Clock } from '../core/clock.ts';
+import type { Log } from '../core/logger.ts';
 import type { PollMessage } from '../messages/schemas.ts';
 import type { MessageQueue } from '../queue/ports.ts';
-import type { Clock } from '../runtime/clock.ts';
-import type { Log } from '../runtime/logger.ts';
 import type { FeedStore } from '../store/ports.ts';
 
 export interface PlanPollsDeps {

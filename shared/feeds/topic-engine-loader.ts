@@ -1,8 +1,8 @@
 import { builtinTopics, createTopicEngine, topicDefinitionSchema } from '../classify/index.ts';
 import type { TopicDefinition, TopicEngine } from '../classify/index.ts';
-import { formatZodIssues } from '../config/format-zod-issues.ts';
-import type { Clock } from '../runtime/clock.ts';
-import type { Log } from '../runtime/logger.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Log } from '../core/logger.ts';
+import { formatZodIssues } from '../core/validation-issues.ts';
 import type { TopicStore } from '../store/ports.ts';
 
 export interface TopicEngineLoader {

@@ -2,7 +2,7 @@ import { promises as dns } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { NewsAlertsError } from '../runtime/errors.ts';
+import { NewsAlertsError } from '../core/errors.ts';
 import { redactUrl } from './redact-url.ts';
 
 /**

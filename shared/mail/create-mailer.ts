@@ -1,5 +1,5 @@
 import type { Env } from '../config/env.ts';
-import { ConfigError } from '../runtime/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { createOutboxMailer } from './outbox-mailer.ts';
 import type { Mailer } from './ports.ts';
 import { createSesMailer } from './ses/ses-mailer.ts';

@@ -1,4 +1,4 @@
-import { NewsAlertsError } from '../runtime/errors.ts';
+import { NewsAlertsError } from '../core/errors.ts';
 
 /**
  * A mail transport failed to hand a message over. The rule for `retryable`, the same for every

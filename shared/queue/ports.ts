@@ -1,4 +1,4 @@
-import type { QueueName } from '../../infra/topology.ts';
+import type { QueueName } from '../core/resource-names.ts';
 
 /** The queue port: send JSON bodies to a named queue of the topology. */
 export interface MessageQueue {

@@ -1,7 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../../infra/topology.ts';
 import type { Env } from '../config/env.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import type { EventSink } from '../core/events.ts';
+import { createLambdaLogger, type Log } from '../core/logger.ts';
+import type { QueueName } from '../core/resource-names.ts';
 import { createMailer } from '../mail/create-mailer.ts';
 import type { Mailer } from '../mail/ports.ts';
 import { createSqsDeadLetterRedriver } from '../queue/sqs/dead-letter-redrive.ts';
@@ -19,11 +22,8 @@ import {
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
 } from '../store/dynamodb/index.ts';
-import { systemClock, type Clock } from './clock.ts';
 import type { Deps } from './deps.ts';
-import type { EventSink } from './events.ts';
 import { createLogEventSink } from './log-event-sink.ts';
-import { createLambdaLogger, type Log } from './logger.ts';
 
 export interface CreateDepsOptions {
   /** DynamoDB endpoint (dynalite, DynamoDB Local); the SDK's own choice when absent. */

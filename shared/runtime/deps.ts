@@ -1,10 +1,10 @@
 import type { Env } from '../config/env.ts';
+import type { Clock } from '../core/clock.ts';
+import type { EventSink } from '../core/events.ts';
+import type { Log } from '../core/logger.ts';
 import type { Mailer } from '../mail/ports.ts';
 import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
 import type { DeliveryStore, DigestStore, FeedStore, HeadlineStore, RateLimitStore, SeenItemStore, StoryStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
-import type { Clock } from './clock.ts';
-import type { EventSink } from './events.ts';
-import type { Log } from './logger.ts';
 
 /**
  * Everything a handler needs, chosen in one place (`createDeps`). Handlers receive this; domain

@@ -1,6 +1,6 @@
-import type middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { type Log, powertoolsLoggerOf } from './logger.ts';
+import type middy from '@middy/core';
+import { type Log, powertoolsLoggerOf } from '../core/logger.ts';
 
 /**
  * Adds the Powertools logger middleware (function name, request id, cold start on every log

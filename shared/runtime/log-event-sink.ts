@@ -1,5 +1,5 @@
-import type { EventSink, PipelineEvent } from './events.ts';
-import type { Log } from './logger.ts';
+import type { EventSink, PipelineEvent } from '../core/events.ts';
+import type { Log } from '../core/logger.ts';
 
 /**
  * An EventSink writing one info line per pipeline event (Lambda: one structured JSON line in

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { Log } from '../core/logger.ts';
 import { withLambdaLogContext } from './lambda-context.ts';
-import type { Log } from './logger.ts';
 
 export type ScheduledHandler<R> = (event?: unknown, context?: Partial<Context>) => Promise<R>;
 

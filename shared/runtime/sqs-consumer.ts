@@ -2,10 +2,10 @@ import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { formatZodIssues } from '../config/format-zod-issues.ts';
-import { InvalidMessageError } from './errors.ts';
+import { InvalidMessageError } from '../core/errors.ts';
+import type { Log } from '../core/logger.ts';
+import { formatZodIssues } from '../core/validation-issues.ts';
 import { withLambdaLogContext } from './lambda-context.ts';
-import type { Log } from './logger.ts';
 
 export type SqsHandler = (event: SQSEvent, context?: Partial<Context>) => Promise<SQSBatchResponse>;
 

@@ -1,7 +1,7 @@
 import { compileFilterQuery, FilterQueryError } from '../classify/index.ts';
-import { formatZodIssues } from '../config/format-zod-issues.ts';
+import { NewsAlertsError } from '../core/errors.ts';
+import { formatZodIssues } from '../core/validation-issues.ts';
 import { decodeWebhookSecret, WebhookSecretError } from '../delivery/sign-webhook.ts';
-import { NewsAlertsError } from '../runtime/errors.ts';
 import { subscriberSchema, type Subscriber, type SubscriberInput } from '../store/records.ts';
 
 /** A subscriber that cannot be stored as given. Never retryable; the message lists every problem. */

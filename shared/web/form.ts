@@ -1,4 +1,4 @@
-import { ProblemError } from '../api/problem.ts';
+import { ProblemError } from '../core/problem.ts';
 import { mediaTypeOf, type HttpRequest } from './http.ts';
 
 /** Limits on a posted form: the pages' forms stay far below them. */

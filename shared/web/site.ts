@@ -1,9 +1,9 @@
 import type { HttpApp } from '../api/http-app.ts';
 import { clientIpOf } from '../api/http-app.ts';
 import { describeOperatorStatus } from '../api/operator-status.ts';
-import { ProblemError, type ProblemField } from '../api/problem.ts';
 import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from '../api/subscription-input.ts';
 import { describeCadence, mainCadenceOf, subscriptionStatusOf } from '../api/subscription-view.ts';
+import { ProblemError, type ProblemField } from '../core/problem.ts';
 import type { Subscriber } from '../store/records.ts';
 import { DEFAULT_DELIVERY_HOUR, DEFAULT_TIME_ZONE } from '../subscriptions/index.ts';
 import { checkCsrf, CSRF_FIELD, issueCsrf } from './csrf.ts';

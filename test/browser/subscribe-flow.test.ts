@@ -11,7 +11,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.
 import { builtinTopics } from '../../shared/classify/index.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { configFileSchema } from '../../shared/config/config-file.ts';
-import { silentLog } from '../../shared/runtime/logger.ts';
+import { silentLog } from '../../shared/core/logger.ts';
 import { linkTo, readOutbox, type OutboxEmail } from '../integration/api/outbox.ts';
 import { chromiumPath, launchChromium, missingChromiumMessage, type Browser } from './chromium.ts';
 

@@ -12,12 +12,12 @@ import { createHandler as createWebhookHandler } from '../../functions/deliver-w
 import { createHandler as createDigestHandler } from '../../functions/send-digests/handler.ts';
 import { localCredentials, localRegion } from '../../infra/local/engines.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
-import { checkSlackLimits, type SlackMessage } from '../../shared/delivery/slack-message.ts';
+import type { PipelineEvent } from '../../shared/core/events.ts';
+import { silentLog } from '../../shared/core/logger.ts';
 import { describeDeadLetter } from '../../shared/delivery/describe-dead-letter.ts';
 import type { RetryPolicy } from '../../shared/delivery/retry-policy.ts';
+import { checkSlackLimits, type SlackMessage } from '../../shared/delivery/slack-message.ts';
 import type { AlertMessage, Channel } from '../../shared/messages/schemas.ts';
-import type { PipelineEvent } from '../../shared/runtime/events.ts';
-import { silentLog } from '../../shared/runtime/logger.ts';
 import type { SubscriberInput } from '../../shared/store/records.ts';
 import { subscriberSchema } from '../../shared/store/records.ts';
 import { parseMessage } from '../integration/delivery/mime-parts.ts';

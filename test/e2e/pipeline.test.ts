@@ -14,7 +14,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 import { builtinTopics } from '../../shared/classify/index.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { configFileSchema } from '../../shared/config/config-file.ts';
-import { silentLog } from '../../shared/runtime/logger.ts';
+import { silentLog } from '../../shared/core/logger.ts';
 
 /**
  * The whole pipeline in one process, over fixture feeds served on 127.0.0.1: the real handlers,

@@ -7,12 +7,12 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { buildLocalEnv } from '../../infra/local/local-env.ts';
 import type { QueueName } from '../../infra/topology.ts';
 import type { Env, EnvInput } from '../../shared/config/env.ts';
+import type { Clock } from '../../shared/core/clock.ts';
+import type { PipelineEvent } from '../../shared/core/events.ts';
+import { silentLog } from '../../shared/core/logger.ts';
 import type { Mailer } from '../../shared/mail/ports.ts';
-import type { Clock } from '../../shared/runtime/clock.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
-import type { PipelineEvent } from '../../shared/runtime/events.ts';
-import { silentLog } from '../../shared/runtime/logger.ts';
 import {
   createQueues,
   createTables,

@@ -1,11 +1,11 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createNewsAlertsApp } from '../../infra/aws/create-app.ts';
 import { parseSenderAddress, readDeploymentSettings } from '../../infra/aws/deployment-settings.ts';
-import { ConfigError } from '../../shared/runtime/errors.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
 import { cdkJsonContext } from './synth-stack.ts';
 import { indexTemplate, type CfnTemplateJson } from './template-topology.ts';
 

@@ -12,7 +12,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type HandlerFactory, type LocalRuntime } from '../../infra/local/runtime.ts';
 import { topology, type FunctionName, type FunctionSpec, type QueueName, type TableName, type TableSpec } from '../../infra/topology.ts';
-import { silentLog } from '../../shared/runtime/logger.ts';
+import { silentLog } from '../../shared/core/logger.ts';
 import { localCredentials, localRegion } from '../helpers/engines.ts';
 
 const functions = Object.entries(topology.functions) as [FunctionName, FunctionSpec][];

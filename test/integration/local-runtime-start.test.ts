@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { IdleTimeoutError, startLocalRuntime, type HandlerFactory, type LocalRuntime } from '../../infra/local/runtime.ts';
 import type { FunctionName } from '../../infra/topology.ts';
-import { silentLog } from '../../shared/runtime/logger.ts';
+import { silentLog } from '../../shared/core/logger.ts';
 import { createSqsConsumer } from '../../shared/runtime/sqs-consumer.ts';
 import { localCredentials, localRegion } from '../helpers/engines.ts';
 

@@ -12,7 +12,7 @@ import { countMessages, inspectMessages } from '../../infra/local/queue-inspecti
 import { createScheduler } from '../../infra/local/scheduler.ts';
 import { createTtlSweeper } from '../../infra/local/ttl-sweeper.ts';
 import { topology } from '../../infra/topology.ts';
-import { silentLog } from '../../shared/runtime/logger.ts';
+import { silentLog } from '../../shared/core/logger.ts';
 import {
   createQueues,
   createTables,

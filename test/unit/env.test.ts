@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { envVariableNames, readEnv } from '../../shared/config/env.ts';
-import { ConfigError } from '../../shared/runtime/errors.ts';
 import { topology } from '../../infra/topology.ts';
+import { envVariableNames, readEnv } from '../../shared/config/env.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
 
 /** Every table and queue of the topology, named as the CDK stack names its variables. */
 const valid: Record<string, string> = {

@@ -11,8 +11,8 @@ import {
   StartMessageMoveTaskCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../../../infra/topology.ts';
-import { NewsAlertsError } from '../../runtime/errors.ts';
+import { NewsAlertsError } from '../../core/errors.ts';
+import type { QueueName } from '../../core/resource-names.ts';
 import type { DeadLetterRedriver, RedriveOutcome } from '../ports.ts';
 import { deadLetterUrl } from './sqs-queue-inspector.ts';
 

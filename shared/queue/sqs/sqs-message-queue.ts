@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type BatchResultErrorEntry, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../../../infra/topology.ts';
-import { InvalidMessageError, NewsAlertsError } from '../../runtime/errors.ts';
+import { InvalidMessageError, NewsAlertsError } from '../../core/errors.ts';
+import type { QueueName } from '../../core/resource-names.ts';
 import type { MessageQueue } from '../ports.ts';
 
 /** SQS's limits per SendMessageBatch request. */

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../../../infra/topology.ts';
-import { NewsAlertsError } from '../../runtime/errors.ts';
+import { NewsAlertsError } from '../../core/errors.ts';
+import type { QueueName } from '../../core/resource-names.ts';
 import type { QueueDepthReport, QueueInspector, QueueMessageCounts } from '../ports.ts';
 
 const COUNT_ATTRIBUTES: QueueAttributeName[] = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidMessageError } from '../../runtime/errors.ts';
+import { InvalidMessageError } from '../../core/errors.ts';
 
 /**
  * Opaque page cursors: a Query's LastEvaluatedKey as base64url JSON. Cursors travel in queue

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { systemClock, type Clock } from '../../core/clock.ts';
 import { isoDateTime } from '../../messages/schemas.ts';
-import { systemClock, type Clock } from '../../runtime/clock.ts';
 import type { DeliveryClaim, DeliveryRecord, DeliveryStore } from '../ports.ts';
 import { epochSeconds, isConditionalCheckFailed, statusOfOldItem } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';

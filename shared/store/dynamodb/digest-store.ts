@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { systemClock, type Clock } from '../../core/clock.ts';
 import { alertMessageSchema, isoDateTime, newsItemSchema, storyMemberSchema } from '../../messages/schemas.ts';
-import { systemClock, type Clock } from '../../runtime/clock.ts';
 import type { DigestEntry, DigestHead, DigestStore } from '../ports.ts';
 import { cadenceSchema } from '../records.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';

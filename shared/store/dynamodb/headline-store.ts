@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { systemClock, type Clock } from '../../runtime/clock.ts';
+import { systemClock, type Clock } from '../../core/clock.ts';
 import type { Headline, HeadlineStore } from '../ports.ts';
 import { batchWriteRows } from './batch.ts';
 import { epochSeconds } from './conditional.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { formatZodIssues } from '../../core/validation-issues.ts';
 import { isoDateTime } from '../../messages/schemas.ts';
-import { formatZodIssues } from '../../config/format-zod-issues.ts';
 import { feedRecordSchema, subscriberSchema } from '../records.ts';
 import { invalidRowError, type StoreCallContext } from './store-error.ts';
 

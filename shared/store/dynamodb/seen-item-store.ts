@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { systemClock, type Clock } from '../../runtime/clock.ts';
+import { systemClock, type Clock } from '../../core/clock.ts';
 import type { ItemClaim, SeenItemStore } from '../ports.ts';
 import { batchGetRows } from './batch.ts';
 import { epochSeconds, isConditionalCheckFailed, statusOfOldItem } from './conditional.ts';

@@ -1,4 +1,4 @@
-import { NewsAlertsError } from '../../runtime/errors.ts';
+import { NewsAlertsError } from '../../core/errors.ts';
 
 /**
  * A DynamoDB call that failed, or a row that failed its schema. The message names the operation,

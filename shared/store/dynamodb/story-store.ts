@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { systemClock, type Clock } from '../../core/clock.ts';
 import { storyMemberSchema } from '../../messages/schemas.ts';
-import { systemClock, type Clock } from '../../runtime/clock.ts';
 import { storyFingerprintSchema } from '../../stories/fingerprint.ts';
 import type { StoryMember, StoryPosting, StoryRecord, StoryStore } from '../ports.ts';
 import { batchGetRows } from './batch.ts';

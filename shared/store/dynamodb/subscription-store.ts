@@ -1,14 +1,14 @@
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { formatZodIssues } from '../../config/format-zod-issues.ts';
-import { InvalidMessageError } from '../../runtime/errors.ts';
+import { InvalidMessageError } from '../../core/errors.ts';
+import { formatZodIssues } from '../../core/validation-issues.ts';
 import type { SubscriberPage, SubscriberStatusChange, SubscriptionStore } from '../ports.ts';
 import { subscriberSchema, type ChannelStatus, type Subscriber } from '../records.ts';
 import { batchWriteRows, type WriteRequest } from './batch.ts';
+import { isConditionalCheckFailed } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseRow, subscriptionRowSchema, type SubscriptionRow } from './rows.ts';
-import { isConditionalCheckFailed } from './conditional.ts';
 import { callStore, toStoreError } from './store-error.ts';
 
 /** Upper bound on pages read by one call (a subscriber's topics, or a Scan of the table). */

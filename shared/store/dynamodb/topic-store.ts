@@ -1,6 +1,6 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { systemClock, type Clock } from '../../runtime/clock.ts';
-import { InvalidMessageError } from '../../runtime/errors.ts';
+import { systemClock, type Clock } from '../../core/clock.ts';
+import { InvalidMessageError } from '../../core/errors.ts';
 import type { TopicStore } from '../ports.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseRow, topicRowSchema, type TopicRow } from './rows.ts';

@@ -9,7 +9,7 @@ import { createHandler } from '../../../functions/http-api/handler.ts';
 import { startApiServer, type ApiServer, type FunctionUrlHandler } from '../../../infra/local/api-server.ts';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
-import { silentLog } from '../../../shared/runtime/logger.ts';
+import { silentLog } from '../../../shared/core/logger.ts';
 import { sendJson } from './api-harness.ts';
 
 /**

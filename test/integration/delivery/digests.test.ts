@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../../shared/core/clock.ts';
 import { deliverDigest, digestMessageSchema, sendDueDigests, type DigestMessage, type SendDigestsDeps } from '../../../shared/digest/index.ts';
 import { fanOut } from '../../../shared/fanout/fan-out.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { AlertMessage } from '../../../shared/messages/schemas.ts';
-import type { Clock } from '../../../shared/runtime/clock.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';

@@ -2,6 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { envVariableNames, readEnv } from '../../../shared/config/env.ts';
+import { ConfigError } from '../../../shared/core/errors.ts';
 import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.ts';
 import { deliverEmail } from '../../../shared/delivery/deliver-email.ts';
 import { createMailer } from '../../../shared/mail/create-mailer.ts';
@@ -9,12 +11,10 @@ import { MailSendError } from '../../../shared/mail/errors.ts';
 import { createOutboxMailer } from '../../../shared/mail/outbox-mailer.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { EmailChannel } from '../../../shared/messages/schemas.ts';
-import { envVariableNames, readEnv } from '../../../shared/config/env.ts';
-import { ConfigError } from '../../../shared/runtime/errors.ts';
 import { deliveryMessage, HOSTILE_TITLE, subscriber } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
-import { startSmtpListener } from './smtp-listener.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
+import { startSmtpListener } from './smtp-listener.ts';
 
 
 const channel: EmailChannel = { kind: 'email', channelId: 'mail', address: 'reader@example.org' };

@@ -4,9 +4,9 @@
  */
 import type { QueueName } from '../../../infra/topology.ts';
 import type { EnvInput } from '../../../shared/config/env.ts';
+import type { PipelineEvent } from '../../../shared/core/events.ts';
 import type { Mailer } from '../../../shared/mail/ports.ts';
 import type { Deps } from '../../../shared/runtime/deps.ts';
-import type { PipelineEvent } from '../../../shared/runtime/events.ts';
 import type { ProvisionedQueues } from '../../helpers/engines.ts';
 import { startTestPipeline } from '../../helpers/pipeline.ts';
 

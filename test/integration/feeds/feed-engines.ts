@@ -3,9 +3,9 @@
  * (test/helpers/pipeline.ts) with a clock the test moves and an event list it reads.
  */
 import type { QueueName } from '../../../infra/topology.ts';
-import type { Clock } from '../../../shared/runtime/clock.ts';
+import type { Clock } from '../../../shared/core/clock.ts';
+import type { PipelineEvent } from '../../../shared/core/events.ts';
 import type { Deps } from '../../../shared/runtime/deps.ts';
-import type { PipelineEvent } from '../../../shared/runtime/events.ts';
 import { startTestPipeline } from '../../helpers/pipeline.ts';
 
 export interface TestClock extends Clock {

@@ -4,15 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler as createPlanPollsHandler } from '../../../functions/plan-polls/handler.ts';
 import { createHandler as createPollFeedHandler } from '../../../functions/poll-feed/handler.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
+import { NewsAlertsError } from '../../../shared/core/errors.ts';
 import { normalizeItems } from '../../../shared/feeds/normalize-item.ts';
 import { parseFeed } from '../../../shared/feeds/parse-feed.ts';
 import { planPolls } from '../../../shared/feeds/plan-polls.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
 import { alertMessageSchema, pollMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
-import { NewsAlertsError } from '../../../shared/runtime/errors.ts';
-import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 import { startFeedEngines, type FeedEngines } from './feed-engines.ts';
+import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 
 const rss = readFileSync(new URL('../../fixtures/feeds/world-desk.rss.xml', import.meta.url));
 const html = readFileSync(new URL('../../fixtures/feeds/not-a-feed.html', import.meta.url));

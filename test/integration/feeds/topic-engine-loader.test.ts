@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinTopics, type TopicDefinition, type TopicEngine } from '../../../shared/classify/index.ts';
+import type { Log } from '../../../shared/core/logger.ts';
 import { createTopicEngineLoader } from '../../../shared/feeds/topic-engine-loader.ts';
-import type { Log } from '../../../shared/runtime/logger.ts';
 import type { TopicStore } from '../../../shared/store/ports.ts';
 import { startFeedEngines, type FeedEngines } from './feed-engines.ts';
 

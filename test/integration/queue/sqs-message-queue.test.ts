@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startFauxqsEngine, type FauxqsEngine } from '../../../infra/local/engines.ts';
 import { createQueues } from '../../../infra/local/provision.ts';
 import type { QueueName } from '../../../infra/topology.ts';
+import { InvalidMessageError } from '../../../shared/core/errors.ts';
 import {
   createSqsMessageQueue,
   MAX_MESSAGE_BYTES,
   QueueMessageTooLargeError,
   QueueSendError,
 } from '../../../shared/queue/sqs/sqs-message-queue.ts';
-import { InvalidMessageError } from '../../../shared/runtime/errors.ts';
 
 describe('SQS message queue on fauxqs', () => {
   let engine: FauxqsEngine;

@@ -14,10 +14,10 @@ import {
 } from '../../../infra/local/engines.ts';
 import { createQueues, createTables } from '../../../infra/local/provision.ts';
 import { readEnv, type Env } from '../../../shared/config/env.ts';
+import type { PipelineEvent } from '../../../shared/core/events.ts';
+import type { Log } from '../../../shared/core/logger.ts';
 import { createDeps } from '../../../shared/runtime/create-deps.ts';
-import type { PipelineEvent } from '../../../shared/runtime/events.ts';
 import { createLogEventSink } from '../../../shared/runtime/log-event-sink.ts';
-import type { Log } from '../../../shared/runtime/logger.ts';
 
 interface LogLine {
   level: string;

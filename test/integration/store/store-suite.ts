@@ -9,8 +9,8 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
-import type { Clock } from '../../../shared/runtime/clock.ts';
-import { InvalidMessageError } from '../../../shared/runtime/errors.ts';
+import type { Clock } from '../../../shared/core/clock.ts';
+import { InvalidMessageError } from '../../../shared/core/errors.ts';
 import {
   createDocumentClient,
   createDynamoDbDeliveryStore,

@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
+import { NewsAlertsError } from '../../../shared/core/errors.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
 import { alertMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
-import { NewsAlertsError } from '../../../shared/runtime/errors.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from '../feeds/feed-server.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 

@@ -9,8 +9,8 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
+import type { Clock } from '../../../shared/core/clock.ts';
 import type { StoryMember } from '../../../shared/messages/schemas.ts';
-import type { Clock } from '../../../shared/runtime/clock.ts';
 import { createDocumentClient, createDynamoDbStoryStore } from '../../../shared/store/dynamodb/index.ts';
 import { assignStory, clusterStream, createMemoryStoryStore, fingerprintItem, storyInputSchema } from '../../../shared/stories/index.ts';
 

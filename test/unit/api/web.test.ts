@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProblemError } from '../../../shared/api/problem.ts';
 import { clientKey } from '../../../shared/api/rate-limits.ts';
+import { ProblemError } from '../../../shared/core/problem.ts';
 import { checkCsrf, issueCsrf } from '../../../shared/web/csrf.ts';
 import { parseForm } from '../../../shared/web/form.ts';
 import { html, rawHtml, safeLink } from '../../../shared/web/html.ts';

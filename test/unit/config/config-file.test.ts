@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { channelsOf, loadConfigFile, parseConfigText } from '../../../shared/config/config-file.ts';
-import { ConfigError } from '../../../shared/runtime/errors.ts';
 import { defaultConfigPath } from '../../../cli/prepare-config.ts';
+import { channelsOf, loadConfigFile, parseConfigText } from '../../../shared/config/config-file.ts';
+import { ConfigError } from '../../../shared/core/errors.ts';
 
 const secret = `whsec_${Buffer.from('a test secret of enough length').toString('base64')}`;
 

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createConsoleLogger, createLambdaLogger } from '../../../shared/core/logger.ts';
 import { withLambdaLogContext } from '../../../shared/runtime/lambda-context.ts';
-import { createConsoleLogger, createLambdaLogger } from '../../../shared/runtime/logger.ts';
 
 const context = {
   functionName: 'news-alerts-poll-feed',

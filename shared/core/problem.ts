@@ -1,4 +1,4 @@
-import { NewsAlertsError } from '../runtime/errors.ts';
+import { NewsAlertsError } from './errors.ts';
 
 /**
  * Failures of API and page requests as RFC 9457 problem details: a stable `type` per kind of
