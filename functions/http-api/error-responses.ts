@@ -1,8 +1,8 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { htmlResponse } from '../../shared/api/incoming-http.ts';
 import type { Log } from '../../shared/core/logger.ts';
 import { PROBLEM_MEDIA_TYPE, ProblemError } from '../../shared/core/problem.ts';
-import { htmlResponse } from '../../shared/web/http.ts';
 import { renderMessagePage } from '../../shared/web/pages/message-page.ts';
 import { toFunctionUrlResult } from './function-url.ts';
 

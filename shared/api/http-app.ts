@@ -1,7 +1,7 @@
 import { ProblemError } from '../core/problem.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import type { DeadLetterRedriver } from '../queue/ports.ts';
-import type { HttpRequest } from '../web/http.ts';
+import type { HttpRequest } from './incoming-http.ts';
 import type { OperatorStatusDeps } from './operator-status.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps } from './subscription-service.ts';

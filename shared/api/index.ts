@@ -5,6 +5,7 @@
  */
 export { createHttpApp, bearerTokenOf, clientIpOf, type HttpApp, type HttpAppDeps, type HttpAppSettings } from './http-app.ts';
 export { createJsonApi, readJsonBody, MAX_JSON_BYTES, type JsonApi } from './json-api.ts';
+export { htmlResponse, jsonResponse, mediaTypeOf, redirectResponse, type HttpRequest, type HttpResponse } from './incoming-http.ts';
 export {
   createSubscriptionService,
   DEFAULT_CONFIRM_HOURS,

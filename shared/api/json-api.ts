@@ -1,8 +1,8 @@
 import { ProblemError } from '../core/problem.ts';
-import { jsonResponse, mediaTypeOf, type HttpRequest, type HttpResponse } from '../web/http.ts';
 import { redriveFromRequest } from './admin-redrive.ts';
 import { describeHealth } from './health.ts';
 import { bearerTokenOf, clientIpOf, type HttpApp } from './http-app.ts';
+import { jsonResponse, mediaTypeOf, type HttpRequest, type HttpResponse } from './incoming-http.ts';
 import { listTopics } from './list-topics.ts';
 import { describeOperatorStatus, feedHealthOf } from './operator-status.ts';
 import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from './subscription-input.ts';

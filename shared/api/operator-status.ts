@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { QueueName } from '../core/resource-names.ts';
-import { redactUrl } from '../http/index.ts';
+import { redactUrl } from '../outbound-http/index.ts';
 import type { QueueDepthReport, QueueInspector } from '../queue/ports.ts';
 import type { FeedStore, Headline, HeadlineStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { FeedRecord } from '../store/records.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { escapeText } from '../html/html.ts';
 import type { OutgoingEmail } from '../mail/ports.ts';
-import { escapeText } from '../web/html.ts';
 
 /**
  * The emails the subscribe flow sends: the double opt-in confirmation, and the notice sent

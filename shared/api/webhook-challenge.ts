@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ProblemError } from '../core/problem.ts';
-import { assertPublicUrl, sharedGuardedDispatcher, UrlRefusedError } from '../http/index.ts';
+import { assertPublicUrl, sharedGuardedDispatcher, UrlRefusedError } from '../outbound-http/index.ts';
 
 export interface WebhookChallengeDeps {
   fetch: typeof globalThis.fetch;

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts';
-import { sharedGuardedDispatcher, UrlRefusedError } from '../http/index.ts';
+import { sharedGuardedDispatcher, UrlRefusedError } from '../outbound-http/index.ts';
 import { WebhookDeliveryError } from './errors.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { rawHtml } from '../web/html.ts';
+import { rawHtml } from '../html/html.ts';
 import { renderPage } from '../web/layout.ts';
 import { escapeHtml } from './escape-html.ts';
 

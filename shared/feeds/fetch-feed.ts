@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
-import { sharedGuardedDispatcher } from '../http/guarded-dispatcher.ts';
-import { assertPublicUrl, UrlRefusedError } from '../http/ssrf-guard.ts';
-import type { ResolveHost } from '../http/ssrf-guard.ts';
+import { sharedGuardedDispatcher } from '../outbound-http/guarded-dispatcher.ts';
+import { assertPublicUrl, UrlRefusedError } from '../outbound-http/ssrf-guard.ts';
+import type { ResolveHost } from '../outbound-http/ssrf-guard.ts';
 import {
   FeedFetchError,
   FeedHttpError,

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { HttpRequest } from './http.ts';
+import type { HttpRequest } from '../api/incoming-http.ts';
 
 /**
  * CSRF protection of the form posts, without server-side sessions: a signed double-submit

@@ -1,5 +1,5 @@
+import { mediaTypeOf, type HttpRequest } from '../api/incoming-http.ts';
 import { ProblemError } from '../core/problem.ts';
-import { mediaTypeOf, type HttpRequest } from './http.ts';
 
 /** Limits on a posted form: the pages' forms stay far below them. */
 export const FORM_LIMITS = { maxBytes: 16 * 1024, maxFields: 64, maxValueLength: 2048 } as const;

@@ -1,5 +1,6 @@
 import type { HttpApp } from '../api/http-app.ts';
 import { clientIpOf } from '../api/http-app.ts';
+import { htmlResponse, redirectResponse, type HttpRequest, type HttpResponse } from '../api/incoming-http.ts';
 import { describeOperatorStatus } from '../api/operator-status.ts';
 import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from '../api/subscription-input.ts';
 import { describeCadence, mainCadenceOf, subscriptionStatusOf } from '../api/subscription-view.ts';
@@ -8,7 +9,6 @@ import type { Subscriber } from '../store/records.ts';
 import { DEFAULT_DELIVERY_HOUR, DEFAULT_TIME_ZONE } from '../subscriptions/index.ts';
 import { checkCsrf, CSRF_FIELD, issueCsrf } from './csrf.ts';
 import { parseForm, type FormFields } from './form.ts';
-import { htmlResponse, redirectResponse, type HttpRequest, type HttpResponse } from './http.ts';
 import { renderConfirmedPage, renderConfirmPage } from './pages/confirm-page.ts';
 import type { FieldErrors, PreferenceValues } from './pages/form-parts.ts';
 import { renderManagePage, type ManageNotice } from './pages/manage-page.ts';

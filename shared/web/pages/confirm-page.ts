@@ -1,4 +1,4 @@
-import { html } from '../html.ts';
+import { html } from '../../html/html.ts';
 import { renderPage } from '../layout.ts';
 import { csrfField } from './form-parts.ts';
 

@@ -1,8 +1,8 @@
 import type { TopicSummary } from '../../api/list-topics.ts';
 import { weekdayName } from '../../api/subscription-view.ts';
+import { html, type SafeHtml } from '../../html/html.ts';
 import type { Cadence, Weekday } from '../../store/records.ts';
 import { CSRF_FIELD } from '../csrf.ts';
-import { html, type SafeHtml } from '../html.ts';
 
 /** The preferences both the subscribe and the manage form edit, as the form holds them. */
 export interface PreferenceValues {

@@ -1,6 +1,6 @@
 import type { OperatorStatus } from '../../api/operator-status.ts';
+import { html, safeLink } from '../../html/html.ts';
 import type { QueueDepthReport } from '../../queue/ports.ts';
-import { html, safeLink } from '../html.ts';
 import { renderPage } from '../layout.ts';
 
 function when(iso: string | null, now: Date): string {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { lookup as systemLookup } from 'node:dns';
+import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import {
 } from '../../../shared/feeds/errors.ts';
 import { fetchFeed } from '../../../shared/feeds/fetch-feed.ts';
 import { parseFeed } from '../../../shared/feeds/parse-feed.ts';
-import type { ResolveHost } from '../../../shared/http/ssrf-guard.ts';
+import type { ResolveHost } from '../../../shared/outbound-http/ssrf-guard.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/feeds/${name}`, import.meta.url));

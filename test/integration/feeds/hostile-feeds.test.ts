@@ -14,10 +14,10 @@ import type { SQSEvent } from 'aws-lambda';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler as createPollFeedHandler } from '../../../functions/poll-feed/handler.ts';
-import type { ResolveHost } from '../../../shared/http/ssrf-guard.ts';
+import type { ResolveHost } from '../../../shared/outbound-http/ssrf-guard.ts';
 import type { FeedRecord } from '../../../shared/store/records.ts';
-import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 import { startFeedEngines, type FeedEngines } from './feed-engines.ts';
+import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 
 const good = readFileSync(new URL('../../fixtures/feeds/world-desk.rss.xml', import.meta.url));
 const MiB = 1024 * 1024;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { clientKey } from '../../../shared/api/rate-limits.ts';
 import { ProblemError } from '../../../shared/core/problem.ts';
+import { html, rawHtml, safeLink } from '../../../shared/html/html.ts';
 import { checkCsrf, issueCsrf } from '../../../shared/web/csrf.ts';
 import { parseForm } from '../../../shared/web/form.ts';
-import { html, rawHtml, safeLink } from '../../../shared/web/html.ts';
 import { oneLine } from '../../../shared/web/pages/form-parts.ts';
 
 const secret = 'csrf-secret-csrf-secret-csrf-secret-123';

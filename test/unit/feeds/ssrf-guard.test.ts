@@ -6,7 +6,7 @@ import {
   describeNonPublicAddress,
   UrlRefusedError,
   type ResolveHost,
-} from '../../../shared/http/ssrf-guard.ts';
+} from '../../../shared/outbound-http/ssrf-guard.ts';
 
 /** DNS answers as a fixed table: unit tests never touch the network. */
 function fixedDns(table: Record<string, string[]>): ResolveHost {
