@@ -4,21 +4,13 @@ import httpRouterHandler from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { topology, type QueueName } from '../../infra/topology.ts';
-import {
-  createHttpApp,
-  createJsonApi,
-  DEFAULT_CONFIRM_HOURS,
-  defaultRateLimits,
-  type HttpRequest,
-  type HttpResponse,
-  type RateLimits,
-} from '../../shared/api/index.ts';
+import { createHttpApp, createJsonApi, type HttpRequest, type HttpResponse } from '../../shared/api/index.ts';
 import { readEnv } from '../../shared/config/env.ts';
-import { createUnsubscribeRoutes } from '../../shared/delivery/unsubscribe-routes.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
-import { createSitePages } from '../../shared/web/index.ts';
+import { DEFAULT_CONFIRM_HOURS, defaultRateLimits, type RateLimits } from '../../shared/subscriptions/index.ts';
+import { createSitePages, createUnsubscribeRoutes } from '../../shared/web/index.ts';
 import { errorResponses } from './error-responses.ts';
 import { toFunctionUrlResult, toHttpRequest } from './function-url.ts';
 

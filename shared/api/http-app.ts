@@ -1,11 +1,11 @@
 import { ProblemError } from '../core/problem.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import type { DeadLetterRedriver } from '../queue/ports.ts';
+import type { RateLimits } from '../subscriptions/rate-limits.ts';
+import { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps } from '../subscriptions/subscription-service.ts';
+import { secretsEqual } from '../subscriptions/tokens/subscription-tokens.ts';
 import type { HttpRequest } from './incoming-http.ts';
 import type { OperatorStatusDeps } from './operator-status.ts';
-import type { RateLimits } from './rate-limits.ts';
-import { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps } from './subscription-service.ts';
-import { secretsEqual } from './tokens.ts';
 
 /**
  * What the pages and the JSON API need: the ports, and settings from the environment.

@@ -1,12 +1,12 @@
 import { ProblemError } from '../core/problem.ts';
+import { listTopics } from '../subscriptions/list-topics.ts';
+import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from '../subscriptions/subscription-input.ts';
+import { subscriberAdminJson, subscriptionJson } from '../subscriptions/subscription-view.ts';
 import { redriveFromRequest } from './admin-redrive.ts';
 import { describeHealth } from './health.ts';
 import { bearerTokenOf, clientIpOf, type HttpApp } from './http-app.ts';
 import { jsonResponse, mediaTypeOf, type HttpRequest, type HttpResponse } from './incoming-http.ts';
-import { listTopics } from './list-topics.ts';
 import { describeOperatorStatus, feedHealthOf } from './operator-status.ts';
-import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from './subscription-input.ts';
-import { subscriberAdminJson, subscriptionJson } from './subscription-view.ts';
 
 /** Largest JSON body the API reads. */
 export const MAX_JSON_BYTES = 16 * 1024;

@@ -6,14 +6,14 @@ import type { DeliveryMessage, WebhookChannel } from '../messages/schemas.ts';
 import { assertPublicUrl, UrlRefusedError } from '../outbound-http/index.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
-import { webhookSecretsOf } from '../subscriptions/index.ts';
+import { WebhookSecretError, webhookSecretsOf } from '../subscriptions/index.ts';
 import { activeChannel, type SkipReason } from './active-channel.ts';
 import { alsoReportedBy } from './also-reported-by.ts';
 import { countPermanentFailure, pauseChannel, type ChannelRef } from './channel-health.ts';
 import { deliveryExpiresAt, deliveryId } from './delivery-id.ts';
 import { WebhookDeliveryError } from './errors.ts';
 import { errorMessage, postWebhook } from './post-webhook.ts';
-import { WebhookSecretError, webhookSignatureHeaders } from './sign-webhook.ts';
+import { webhookSignatureHeaders } from './sign-webhook.ts';
 import { createSlackSender, type SlackSender } from './slack-sender.ts';
 import { buildWebhookPayload } from './webhook-payload.ts';
 

@@ -1,6 +1,6 @@
+import { createManageToken } from '../subscriptions/tokens/subscription-tokens.ts';
+import { createUnsubscribeToken } from '../subscriptions/tokens/unsubscribe-token.ts';
 import { escapeHtml } from './escape-html.ts';
-import { createManageToken } from '../api/tokens.ts';
-import { createUnsubscribeToken } from './unsubscribe-token.ts';
 
 /**
  * Pieces shared by the alert and digest emails: the RFC 8058 unsubscribe headers and links, the

@@ -1,6 +1,6 @@
 /**
  * Delivery: one story to one channel of one subscriber, by signed webhook (JSON or Slack) or
- * email, idempotent per deliveryKey, with retry timing, channel pausing and unsubscribe tokens.
+ * email, idempotent per deliveryKey, with retry timing and channel pausing.
  * Handlers and the CLI import from here.
  */
 export { deliverWebhook, isSlackTarget, parseRetryAfter, WEBHOOK_TIMEOUT_MS, WEBHOOK_USER_AGENT } from './deliver-webhook.ts';
@@ -25,9 +25,7 @@ export {
 export type { SlackBlock, SlackMessage, SlackStory } from './slack-message.ts';
 export { createSlackSender } from './slack-sender.ts';
 export type { SlackOutcome, SlackSender, SlackSenderOptions } from './slack-sender.ts';
-export { decodeWebhookSecret, parseWebhookSecrets, signWebhook, WebhookSecretError, webhookSignatureHeaders } from './sign-webhook.ts';
-export { createUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.ts';
-export type { UnsubscribeTarget } from './unsubscribe-token.ts';
+export { signWebhook, webhookSignatureHeaders } from './sign-webhook.ts';
 export { DELIVERY_RETENTION_DAYS, deliveryExpiresAt, deliveryId } from './delivery-id.ts';
 export { WebhookDeliveryError } from './errors.ts';
 export { escapeHtml, safeHttpUrl } from './escape-html.ts';
@@ -37,8 +35,4 @@ export { countPermanentFailure, pauseChannel, REPEATED_FAILURE_THRESHOLD, REPEAT
 export type { ChannelHealthDeps, ChannelRef } from './channel-health.ts';
 export { activeChannel } from './active-channel.ts';
 export type { ActiveChannel, SkipReason } from './active-channel.ts';
-export { previewUnsubscribe, unsubscribeChannel } from './unsubscribe.ts';
-export type { UnsubscribeDeps, UnsubscribeOutcome, UnsubscribePreview } from './unsubscribe.ts';
 export { alsoReportedBy } from './also-reported-by.ts';
-export { createUnsubscribeRoutes } from './unsubscribe-routes.ts';
-export type { UnsubscribeRequest, UnsubscribeResponse } from './unsubscribe-routes.ts';

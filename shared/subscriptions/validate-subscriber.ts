@@ -1,8 +1,8 @@
 import { compileFilterQuery, FilterQueryError } from '../classify/index.ts';
 import { NewsAlertsError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
-import { decodeWebhookSecret, WebhookSecretError } from '../delivery/sign-webhook.ts';
 import { subscriberSchema, type Subscriber, type SubscriberInput } from '../store/records.ts';
+import { decodeWebhookSecret, WebhookSecretError } from './webhook-secret.ts';
 
 /** A subscriber that cannot be stored as given. Never retryable; the message lists every problem. */
 export class SubscriberInvalidError extends NewsAlertsError {

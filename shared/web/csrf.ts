@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HttpRequest } from '../api/incoming-http.ts';
+import { formToken } from '../subscriptions/tokens/csrf-token.ts';
 
 /**
  * CSRF protection of the form posts, without server-side sessions: a signed double-submit
@@ -69,8 +70,4 @@ export function checkCsrf(
     return { ok: false, reason: 'the form token does not match (the page may be old: reload it)' };
   }
   return { ok: true };
-}
-
-function formToken(cookieValue: string, secret: string): string {
-  return createHmac('sha256', secret).update(`news-alerts/csrf/v1\n${cookieValue}`, 'utf8').digest('base64url');
 }

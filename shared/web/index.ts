@@ -9,3 +9,5 @@ export { FORM_LIMITS, parseForm, type FormFields } from './form.ts';
 export { renderPage, type PageOptions } from './layout.ts';
 export { siteCss, siteCssPath } from './styles.ts';
 export { renderMessagePage, type MessagePageInput } from './pages/message-page.ts';
+export { createUnsubscribeRoutes } from './unsubscribe-routes.ts';
+export type { UnsubscribeRequest, UnsubscribeResponse } from './unsubscribe-routes.ts';

@@ -1,7 +1,7 @@
-import type { TopicSummary } from '../../api/list-topics.ts';
-import { weekdayName } from '../../api/subscription-view.ts';
 import { html, type SafeHtml } from '../../html/html.ts';
 import type { Cadence, Weekday } from '../../store/records.ts';
+import type { TopicSummary } from '../../subscriptions/list-topics.ts';
+import { weekdayName } from '../../subscriptions/subscription-view.ts';
 import { CSRF_FIELD } from '../csrf.ts';
 
 /** The preferences both the subscribe and the manage form edit, as the form holds them. */

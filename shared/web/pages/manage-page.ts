@@ -1,6 +1,6 @@
-import type { TopicSummary } from '../../api/list-topics.ts';
-import type { SubscriptionStatus } from '../../api/subscription-view.ts';
 import { html } from '../../html/html.ts';
+import type { TopicSummary } from '../../subscriptions/list-topics.ts';
+import type { SubscriptionStatus } from '../../subscriptions/subscription-view.ts';
 import { renderPage } from '../layout.ts';
 import { csrfField, errorSummary, preferenceFields, type FieldErrors, type PreferenceValues } from './form-parts.ts';
 

@@ -1,5 +1,5 @@
-import type { TopicSummary } from '../../api/list-topics.ts';
 import { html } from '../../html/html.ts';
+import type { TopicSummary } from '../../subscriptions/list-topics.ts';
 import { renderPage } from '../layout.ts';
 import { csrfField, emailField, errorSummary, preferenceFields, type FieldErrors, type PreferenceValues } from './form-parts.ts';
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { createHandler, type HttpApiOptions } from '../../../functions/http-api/handler.ts';
 import { startApiServer, type ApiServer, type FunctionUrlHandler } from '../../../infra/local/api-server.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
-import { defaultRateLimits, type RateLimits } from '../../../shared/api/rate-limits.ts';
 import { silentLog } from '../../../shared/core/logger.ts';
 import type { Deps } from '../../../shared/runtime/deps.ts';
+import { defaultRateLimits, type RateLimits } from '../../../shared/subscriptions/rate-limits.ts';
 import { readOutbox } from './outbox.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfirmToken, createManageToken } from '../../../shared/api/tokens.ts';
+import { createConfirmToken, createManageToken } from '../../../shared/subscriptions/tokens/subscription-tokens.ts';
 import { type ApiHarness, sendJson, startApiHarness, startReceiver } from './api-harness.ts';
 import { linkTo } from './outbox.ts';
 

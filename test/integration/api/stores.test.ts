@@ -2,9 +2,9 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headlinesOf } from '../../../shared/api/headlines.ts';
-import { takeRateLimit } from '../../../shared/api/rate-limits.ts';
 import { createSqsQueueInspector, deadLetterUrl } from '../../../shared/queue/sqs/sqs-queue-inspector.ts';
 import { createDocumentClient, createDynamoDbHeadlineStore, createDynamoDbRateLimitStore } from '../../../shared/store/dynamodb/index.ts';
+import { takeRateLimit } from '../../../shared/subscriptions/rate-limits.ts';
 import {
   createQueues,
   createTables,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUnsubscribeRoutes } from '../../../shared/delivery/unsubscribe-routes.ts';
-import { createUnsubscribeToken } from '../../../shared/delivery/unsubscribe-token.ts';
+import { createUnsubscribeToken } from '../../../shared/subscriptions/tokens/unsubscribe-token.ts';
+import { createUnsubscribeRoutes } from '../../../shared/web/unsubscribe-routes.ts';
 import { subscriber } from '../../unit/delivery/fixtures.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 

@@ -7,8 +7,8 @@ import {
   subscriberIdForEmail,
   verifyConfirmToken,
   verifyManageToken,
-} from '../../../shared/api/tokens.ts';
-import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/delivery/unsubscribe-token.ts';
+} from '../../../shared/subscriptions/tokens/subscription-tokens.ts';
+import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/unsubscribe-token.ts';
 
 const secret = 'test-secret-test-secret-test-secret-1234';
 const now = new Date('2026-05-01T12:00:00Z');

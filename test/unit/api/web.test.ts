@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { clientKey } from '../../../shared/api/rate-limits.ts';
 import { ProblemError } from '../../../shared/core/problem.ts';
 import { html, rawHtml, safeLink } from '../../../shared/html/html.ts';
+import { clientKey } from '../../../shared/subscriptions/rate-limits.ts';
 import { checkCsrf, issueCsrf } from '../../../shared/web/csrf.ts';
 import { parseForm } from '../../../shared/web/form.ts';
 import { oneLine } from '../../../shared/web/pages/form-parts.ts';

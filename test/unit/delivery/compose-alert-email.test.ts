@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.ts';
 import { deliveryId } from '../../../shared/delivery/delivery-id.ts';
-import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/delivery/unsubscribe-token.ts';
+import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/unsubscribe-token.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
 const emailChannel = { kind: 'email' as const, channelId: 'mail-1', address: 'reader@example.org' };

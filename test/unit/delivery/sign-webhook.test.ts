@@ -1,12 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeWebhookSecret,
-  parseWebhookSecrets,
-  signWebhook,
-  WebhookSecretError,
-  webhookSignatureHeaders,
-} from '../../../shared/delivery/sign-webhook.ts';
+import { signWebhook, webhookSignatureHeaders } from '../../../shared/delivery/sign-webhook.ts';
+import { decodeWebhookSecret, parseWebhookSecrets, WebhookSecretError } from '../../../shared/subscriptions/webhook-secret.ts';
 import { webhookSecret } from './fixtures.ts';
 
 const body = JSON.stringify({ version: 1, type: 'story.alert', title: 'Sanctions extended — über' });

@@ -1,5 +1,5 @@
-import { previewUnsubscribe, unsubscribeChannel, type UnsubscribeDeps } from './unsubscribe.ts';
-import { renderInvalidUnsubscribeLinkPage, renderUnsubscribeConfirmPage, renderUnsubscribedPage } from './unsubscribe-page.ts';
+import { previewUnsubscribe, unsubscribeChannel, type UnsubscribeDeps } from '../subscriptions/unsubscribe.ts';
+import { renderInvalidUnsubscribeLinkPage, renderUnsubscribeConfirmPage, renderUnsubscribedPage } from './pages/unsubscribe-page.ts';
 
 /** What the unsubscribe routes read of a request. */
 export interface UnsubscribeRequest {

@@ -5,7 +5,7 @@ import { ProblemError } from '../core/problem.ts';
 import type { Mailer } from '../mail/ports.ts';
 import type { RateLimitStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
-import { SubscriberInvalidError, validateSubscriber } from '../subscriptions/index.ts';
+import { SubscriberInvalidError, validateSubscriber } from './index.ts';
 import { listTopics, type TopicSummary } from './list-topics.ts';
 import { clientKey, takeRateLimit, type RateLimits } from './rate-limits.ts';
 import { composeAlreadySubscribedEmail, composeConfirmationEmail } from './subscription-emails.ts';
@@ -24,7 +24,7 @@ import {
   subscriberIdForEmail,
   verifyConfirmToken,
   verifyManageToken,
-} from './tokens.ts';
+} from './tokens/subscription-tokens.ts';
 import { postSlackVerification, verifyWebhookIntent } from './webhook-challenge.ts';
 
 /** The ports the subscription service uses. */

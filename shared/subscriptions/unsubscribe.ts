@@ -4,7 +4,7 @@ import type { Log } from '../core/logger.ts';
 import { redactAddress } from '../core/redact-address.ts';
 import type { SubscriptionStore } from '../store/ports.ts';
 import type { ChannelStatus, Subscriber } from '../store/records.ts';
-import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
+import { verifyUnsubscribeToken } from './tokens/unsubscribe-token.ts';
 
 /**
  * One-click unsubscribe (RFC 8058): the token in an email's link names a subscriber and a channel;

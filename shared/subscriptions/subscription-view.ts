@@ -1,5 +1,5 @@
-import { cadenceOf, channelStateOf, DEFAULT_DELIVERY_HOUR, DEFAULT_TIME_ZONE } from '../subscriptions/index.ts';
 import type { Cadence, Subscriber, Weekday } from '../store/records.ts';
+import { cadenceOf, channelStateOf, DEFAULT_DELIVERY_HOUR, DEFAULT_TIME_ZONE } from './index.ts';
 
 /**
  * How a subscription looks from outside: one status for the whole subscription (as the manage

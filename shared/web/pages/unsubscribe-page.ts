@@ -1,6 +1,6 @@
-import { rawHtml } from '../html/html.ts';
-import { renderPage } from '../web/layout.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../delivery/escape-html.ts';
+import { rawHtml } from '../../html/html.ts';
+import { renderPage } from '../layout.ts';
 
 /**
  * The pages of the unsubscribe link: a confirmation page (GET: mail scanners open links, so the
