@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { topologyTagKeys } from '../infra/aws/resource-tags.ts';
 import { topology, type QueueName } from '../infra/topology.ts';
-import type { DeadLetterInput } from '../shared/delivery/describe-dead-letter.ts';
+import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
 import type { RedriveOutcome } from '../shared/queue/ports.ts';
 import { moveLoop as moveLoopOf, redriveQueuePair, type QueuePair } from '../shared/queue/sqs/dead-letter-redrive.ts';
 import { DeployedStackError, describeAwsFailure } from './deployed-stack.ts';

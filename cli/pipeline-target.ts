@@ -6,10 +6,10 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { inspectMessages } from '../infra/local/queue-inspection.ts';
 import { defaultResourcePrefix, localDeadLetterQueueName } from '../infra/local/provision.ts';
+import { inspectMessages } from '../infra/local/queue-inspection.ts';
 import type { QueueName, TableName } from '../infra/topology.ts';
-import type { DeadLetterInput } from '../shared/delivery/describe-dead-letter.ts';
+import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
 import { peekDeadLetters, queuePairsFromStack, type QueuePair } from './dead-letter-queues.ts';
 import { readStackOutputs, tableNamesFromOutputs } from './deployed-stack.ts';
 import { defaultDataDir, openLocalData } from './local-data.ts';

@@ -1,5 +1,5 @@
 import type { QueueName } from '../../infra/topology.ts';
-import { describeDeadLetter, type DeadLetterDescription } from '../../shared/delivery/describe-dead-letter.ts';
+import { describeDeadLetter, type DeadLetterDescription } from '../../shared/dead-letters/describe-dead-letter.ts';
 import { createDocumentClient, createDynamoDbDeliveryStore, createDynamoDbFeedStore } from '../../shared/store/dynamodb/index.ts';
 import { queueNames, redriveDeadLetters, type RedriveResult } from '../dead-letter-queues.ts';
 import { EXIT_OK, UsageError, type CliIo } from '../io.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { installSignalHandlers, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { installSignalHandlers, startLocalRuntime } from '../../infra/local/index.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { createConsoleLogger } from '../../shared/core/logger.ts';
 import { combineEventSinks, createEventCounter, createEventPrinter } from '../event-printer.ts';

@@ -40,8 +40,6 @@ import { countMessages, inspectMessages, type DeadLetter, type QueueDepth } from
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createTtlSweeper, type SweepResult, type TtlSweeper } from './ttl-sweeper.ts';
 
-export { installSignalHandlers } from './signal-handlers.ts';
-
 /** What a handler module exports: `createHandler(deps)` returning the Lambda handler. */
 export type HandlerFactory = (deps: Deps) => unknown;
 

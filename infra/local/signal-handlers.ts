@@ -2,14 +2,13 @@
  * Graceful shutdown of one-process mode on SIGINT / SIGTERM (Ctrl-C, `docker stop`, systemd).
  */
 import { createConsoleLogger, type Log } from '../../shared/core/logger.ts';
-import type { LocalRuntime } from './runtime.ts';
 
 /**
  * Stops the runtime gracefully on SIGINT/SIGTERM (in-flight batches finish), then exits 0; a
  * second signal exits at once with 1. Returns a function that removes the handlers.
  */
 export function installSignalHandlers(
-  runtime: Pick<LocalRuntime, 'stop'>,
+  runtime: { stop(): Promise<void> },
   options: { log?: Log; exit?: (code: number) => void } = {},
 ): () => void {
   const log = options.log ?? createConsoleLogger('news-alerts', 'INFO');

@@ -96,7 +96,7 @@ export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, p
 }
 
 /** The queue record a delivery came in, as far as retries need it. */
-export interface DeliveryRecord {
+export interface DeliveryQueueRecord {
   receiptHandle: string;
   attributes?: { ApproximateReceiveCount?: string };
 }
@@ -106,7 +106,7 @@ export interface DeliveryRecord {
  * so the consumer reports the record as failed. Shared by every delivery consumer.
  */
 export async function deliverWithRetry(
-  target: { queue: QueueName; record: DeliveryRecord; deliveryKey: string },
+  target: { queue: QueueName; record: DeliveryQueueRecord; deliveryKey: string },
   deps: DeferRetryDeps,
   policy: RetryPolicy,
   deliver: () => Promise<unknown>,

@@ -13,7 +13,7 @@ import { FeedError, FeedHttpError } from './errors.ts';
 import { FEED_FETCH_DEFAULTS, fetchFeed } from './fetch-feed.ts';
 import type { FetchFeedOptions } from './fetch-feed.ts';
 import { normalizeItems } from './normalize-item.ts';
-import { readFeed as readFeedContent } from './read-feed.ts';
+import { readFeed } from './read-feed.ts';
 import { adaptiveIntervalMinutes, cacheMaxAgeSeconds, nextPollAfterFailure, nextPollAfterSuccess } from './schedule.ts';
 
 export interface PollFeedDeps {
@@ -91,9 +91,9 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
   }
   const at = deps.clock.now();
 
-  let content: Awaited<ReturnType<typeof readFeed>>;
+  let content: Awaited<ReturnType<typeof fetchAndReadFeed>>;
   try {
-    content = await readFeed(feed, deps);
+    content = await fetchAndReadFeed(feed, deps);
   } catch (error) {
     return recordFailure(feed, error, at, deps);
   }
@@ -150,7 +150,7 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
 }
 
 /** Fetch → decode → parse → normalize. Any error here is the feed's. */
-async function readFeed(feed: FeedRecord, deps: PollFeedDeps) {
+async function fetchAndReadFeed(feed: FeedRecord, deps: PollFeedDeps) {
   const userAgent = deps.env.PUBLIC_BASE_URL
     ? `${FEED_FETCH_DEFAULTS.userAgent.replace(/\)$/, '')}; +${deps.env.PUBLIC_BASE_URL})`
     : FEED_FETCH_DEFAULTS.userAgent;
@@ -166,7 +166,7 @@ async function readFeed(feed: FeedRecord, deps: PollFeedDeps) {
   });
   if (fetched.status === 'not-modified') return { status: 'not-modified' as const, cacheControl: fetched.cacheControl };
 
-  const document = await readFeedContent({
+  const document = await readFeed({
     body: fetched.body,
     contentType: fetched.contentType,
     contentLocation: fetched.contentLocation,

@@ -1,6 +1,5 @@
 import type { AlertMessage, NewsItem, StoryMember } from '../messages/schemas.ts';
-import type { StoryFingerprint } from '../stories/fingerprint.ts';
-import type { ChannelStatus, DigestCadence, FeedRecord, Subscriber, SubscriberState } from './records.ts';
+import type { ChannelStatus, DigestCadence, FeedRecord, StoryFingerprint, Subscriber, SubscriberState } from './records.ts';
 
 /**
  * Storage ports. Domain code receives these as arguments and never imports `@aws-sdk/*`; the

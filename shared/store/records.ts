@@ -103,3 +103,33 @@ function isKnownTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/**
+ * What the story matcher (`shared/stories/fingerprint.ts`) keeps of an item: its content words
+ * and the signals that set look-alikes apart. Small (a few hundred bytes), so a story row can
+ * carry those of its first members and any poller can compare against them after one read.
+ * The `…Of` functions named below are in `shared/stories/signals.ts`.
+ */
+export const storyFingerprintSchema = z.object({
+  /** Comparison keys (stems, `#n` numbers) of title and summary, unique, title first. */
+  tokens: z.array(z.string()),
+  /** Keys of the title alone. */
+  title: z.array(z.string()),
+  /** Weekdays the event is placed on (0 = Sunday). */
+  weekdays: z.array(z.number().int().min(0).max(6)),
+  /** Months named (0 = January). */
+  months: z.array(z.number().int().min(0).max(11)),
+  /** Which one of a series: `time:5`, `quarter:3`. */
+  ordinals: z.array(z.string()),
+  /** Counted things: `vote:2`, `peopl:37`. */
+  counts: z.array(z.string()),
+  /** 'talks', 'tentative', 'decided', 'final', 'repeat', 'halted', 'resumed', 'endorsed': how far along (see `stagesOf`). */
+  stages: z.array(z.string()),
+  /** Sizes of changes in percent: "by 40 percent", "by a third" (see `changeSizesOf`). */
+  changeSizes: z.array(z.number()).default([]),
+  /** Qualified kinds: `rang:medium` (see `qualifiersOf`). Absent in rows written before it existed. */
+  qualifiers: z.array(z.string()).default([]),
+  /** When it happened, as best known: publication time, else when first seen (epoch seconds). */
+  at: z.number().int(),
+});
+export type StoryFingerprint = z.infer<typeof storyFingerprintSchema>;

@@ -1,5 +1,6 @@
 import type { StoryMember, StoryRecord, StoryStore } from '../store/ports.ts';
-import { fingerprintItem, type StoryFingerprint } from './fingerprint.ts';
+import type { StoryFingerprint } from '../store/records.ts';
+import { fingerprintItem } from './fingerprint.ts';
 import { indexKeys, keyExpiry, lookupKeys, sketchOf } from './lookup-keys.ts';
 import { defaultStorySettings, type StorySettings } from './settings.ts';
 import { compareFingerprints } from './similarity.ts';

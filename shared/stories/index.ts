@@ -5,7 +5,7 @@
  * and kept apart by time, counts and stage (see `compareFingerprints`).
  */
 export { assignStory, type AssignStoryDeps, type StoryAssignment, type StoryItem } from './assign-story.ts';
-export { fingerprintItem, storyFingerprintSchema, type FingerprintInput, type StoryFingerprint } from './fingerprint.ts';
+export { fingerprintItem, type FingerprintInput } from './fingerprint.ts';
 export { compareFingerprints, textSimilarity, conflictBetween, type StoryComparison, type StoryConflict } from './similarity.ts';
 export { sketchOf, lookupKeys, indexKeys, keyExpiry, hash32 } from './lookup-keys.ts';
 export { normalizeStoryText, type StoryText } from './normalize-text.ts';

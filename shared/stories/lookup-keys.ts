@@ -1,4 +1,4 @@
-import type { StoryFingerprint } from './fingerprint.ts';
+import type { StoryFingerprint } from '../store/records.ts';
 
 /**
  * Lookup keys: how a poller finds the stories an item may belong to with one batched read.

@@ -1,5 +1,5 @@
 import type { StoryMember, StoryPlacement, StoryPosting, StoryRecord, StoryStore } from '../store/ports.ts';
-import type { StoryFingerprint } from './fingerprint.ts';
+import type { StoryFingerprint } from '../store/records.ts';
 
 /**
  * A `StoryStore` in memory, with the DynamoDB adapter's semantics (expiry, idempotent members,

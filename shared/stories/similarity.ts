@@ -1,4 +1,4 @@
-import type { StoryFingerprint } from './fingerprint.ts';
+import type { StoryFingerprint } from '../store/records.ts';
 
 /** Why two items cannot be one story whatever their words: different time, count or stage. */
 export type StoryConflict = 'time' | 'weekday' | 'month' | 'ordinal' | 'count' | 'stage' | 'qualifier';

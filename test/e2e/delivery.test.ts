@@ -14,7 +14,7 @@ import { localCredentials, localRegion } from '../../infra/local/engines.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import type { PipelineEvent } from '../../shared/core/events.ts';
 import { silentLog } from '../../shared/core/logger.ts';
-import { describeDeadLetter } from '../../shared/delivery/describe-dead-letter.ts';
+import { describeDeadLetter } from '../../shared/dead-letters/describe-dead-letter.ts';
 import type { RetryPolicy } from '../../shared/delivery/retry-policy.ts';
 import { checkSlackLimits, type SlackMessage } from '../../shared/delivery/slack-message.ts';
 import type { AlertMessage, Channel } from '../../shared/messages/schemas.ts';

@@ -179,7 +179,7 @@ describe('installSignalHandlers', () => {
 
   it('on SIGTERM lets the batch in flight finish, deletes its message, and exits 0', async () => {
     // Prepare: a child process running the runtime with a slow poll-feed.
-    const runtimeModule = resolve('infra/local/runtime.ts');
+    const runtimeModule = resolve('infra/local/index.ts');
     const script = join(dataDir, 'child.mts');
     writeFileSync(
       script,

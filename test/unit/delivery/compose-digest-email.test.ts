@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDeadLetter } from '../../../shared/delivery/describe-dead-letter.ts';
+import { describeDeadLetter } from '../../../shared/dead-letters/describe-dead-letter.ts';
 import { composeDigestEmail, groupDigestStories, type DigestMessage, type DigestStory } from '../../../shared/digest/index.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
