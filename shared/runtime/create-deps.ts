@@ -5,7 +5,6 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
 import { createLambdaLogger, type Log } from '../core/logger.ts';
 import type { QueueName } from '../core/resource-names.ts';
-import { createMailer } from '../mail/create-mailer.ts';
 import type { Mailer } from '../mail/ports.ts';
 import { createSqsDeadLetterRedriver } from '../queue/sqs/dead-letter-redrive.ts';
 import { createSqsMessageQueue } from '../queue/sqs/sqs-message-queue.ts';
@@ -22,6 +21,7 @@ import {
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
 } from '../store/dynamodb/index.ts';
+import { createMailer } from './create-mailer.ts';
 import type { Deps } from './deps.ts';
 import { createLogEventSink } from './log-event-sink.ts';
 

@@ -1,49 +1,81 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkLayers, describeFindings, readImportGraph, type LayerRules } from '../helpers/import-graph.ts';
 
 /**
- * Module boundaries: domain code never imports the AWS SDK; only adapters (and the one
- * dependency factory) do, so every port can be backed by another engine in tests.
+ * Module boundaries. Tiers only point down: basics ← domain modules with their ports ←
+ * adapters ← composition and presentation ← entry points and operations; no two folders import
+ * each other, however indirectly; and only adapters (and the one dependency factory) import the
+ * AWS SDK, so every port can be backed by another engine in tests.
  */
 
 const root = join(import.meta.dirname, '..', '..');
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
-}
+/** The tier table: every source file of ours is in exactly one tier (the longest path wins). */
+const layerRules: LayerRules = {
+  tiers: [
+    // Basics: import nothing of ours.
+    { name: 'basics', paths: ['shared/core/'] },
+    // Domain modules with their ports.
+    {
+      name: 'domain',
+      paths: [
+        'shared/messages/',
+        'shared/classify/',
+        'shared/stories/',
+        'shared/feeds/',
+        'shared/fanout/',
+        'shared/delivery/',
+        'shared/digest/',
+        'shared/subscriptions/',
+        'shared/dead-letters/',
+        'shared/config/',
+        'shared/html/',
+        'shared/outbound-http/',
+        'shared/store/ports.ts',
+        'shared/store/records.ts',
+        'shared/queue/ports.ts',
+        'shared/mail/ports.ts',
+        'shared/mail/errors.ts',
+      ],
+    },
+    // Adapters: the ports on DynamoDB, SQS, SES, SMTP and the outbox directory.
+    { name: 'adapters', paths: ['shared/store/dynamodb/', 'shared/queue/sqs/', 'shared/mail/'] },
+    // Composition roots (createDeps, consumers) and presentation (JSON API, pages).
+    { name: 'composition and presentation', paths: ['shared/runtime/', 'shared/api/', 'shared/web/'] },
+    // Entry points and operations: handlers, the two runtimes, the CLI, scripts, benchmarks.
+    { name: 'entry points and operations', paths: ['functions/', 'infra/', 'cli/', 'scripts/', 'bench/'] },
+  ],
+  ownFolders: ['shared/store/dynamodb', 'shared/queue/sqs', 'shared/mail/ses'],
+};
 
 const adapterPaths = [/^shared\/store\/dynamodb\//, /^shared\/queue\/sqs\//, /^shared\/mail\/ses\//, /^shared\/runtime\/create-deps\.ts$/];
 
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
-}
-
 describe('import graph', () => {
-  const files = sourceFiles(join(root, 'shared')).map((f) => relative(root, f));
+  const graph = readImportGraph(root, ['shared', 'infra', 'functions', 'cli', 'scripts', 'bench']);
+  const report = checkLayers(graph, layerRules);
 
-  it('has domain modules to check', () => {
-    expect(files.length).toBeGreaterThan(20);
+  it('has modules and imports to check', () => {
+    expect(graph.files.filter((file) => file.startsWith('shared/')).length).toBeGreaterThan(20);
+    expect(graph.edges.length).toBeGreaterThan(200);
+  });
+
+  it('places every source file in a tier', () => {
+    expect(describeFindings({ ...report, upward: [], cycles: [] })).toEqual([]);
+  });
+
+  it('has no import running up a tier', () => {
+    expect(describeFindings({ ...report, untiered: [], cycles: [] })).toEqual([]);
+  });
+
+  it('has no cycle between folders', () => {
+    expect(describeFindings({ ...report, untiered: [], upward: [] })).toEqual([]);
   });
 
   it('keeps @aws-sdk imports inside adapters', () => {
-    const offenders = files
-      .filter((file) => !adapterPaths.some((p) => p.test(file)))
-      .flatMap((file) => importsOf(join(root, file)).filter((spec) => spec.startsWith('@aws-sdk/')).map((spec) => `${file} → ${spec}`));
-    expect(offenders).toEqual([]);
-  });
-
-  it('keeps shared/ independent of the runtimes, the CLI and the handlers', () => {
-    const offenders = files.flatMap((file) =>
-      importsOf(join(root, file))
-        .filter((spec) => /(^|\/)(infra\/(aws|local)|cli|functions)\//.test(spec))
-        .map((spec) => `${file} → ${spec}`),
-    );
+    const offenders = graph.files
+      .filter((file) => file.startsWith('shared/') && !adapterPaths.some((p) => p.test(file)))
+      .flatMap((file) => (graph.specifiers.get(file) ?? []).filter((spec) => spec.startsWith('@aws-sdk/')).map((spec) => `${file} → ${spec}`));
     expect(offenders).toEqual([]);
   });
 });

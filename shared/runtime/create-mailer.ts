@@ -1,9 +1,9 @@
 import type { Env } from '../config/env.ts';
 import { ConfigError } from '../core/errors.ts';
-import { createOutboxMailer } from './outbox-mailer.ts';
-import type { Mailer } from './ports.ts';
-import { createSesMailer } from './ses/ses-mailer.ts';
-import { createSmtpMailer } from './smtp-mailer.ts';
+import { createOutboxMailer } from '../mail/outbox-mailer.ts';
+import type { Mailer } from '../mail/ports.ts';
+import { createSesMailer } from '../mail/ses/ses-mailer.ts';
+import { createSmtpMailer } from '../mail/smtp-mailer.ts';
 
 /**
  * The mailer `MAIL_TRANSPORT` names: `ses` (SES v2, the region and endpoint from the SDK's own
