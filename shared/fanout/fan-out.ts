@@ -213,6 +213,7 @@ export function deliveriesFor(alert: AlertMessage, subscriber: Subscriber): Deli
       item: alert.item,
       topics,
       ...(alert.storyMembers && alert.storyMembers.length > 0 ? { storyMembers: alert.storyMembers } : {}),
+      ...(alert.publishedAt ? { publishedAt: alert.publishedAt } : {}),
     }));
 }
 

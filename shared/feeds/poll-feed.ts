@@ -295,6 +295,7 @@ async function handleItems(
         item,
         topics: placed.topics,
         ...(placed.members.length > 0 ? { storyMembers: placed.members } : {}),
+        publishedAt: publicationTime(item, at),
       });
     }
     if (alerts.length > 0) {
@@ -330,6 +331,15 @@ async function handleItems(
     }
   }
   return { new: handled, duplicates, alerts: alertCount, joined };
+}
+
+/**
+ * When the item came out, as far as we can tell: its feed's date, or when this poll saw it if the
+ * feed gives none. A date after that is the feed's clock being wrong, so it is capped there.
+ */
+export function publicationTime(item: NewsItem, seenAt: Date): string {
+  const published = item.published === null ? Number.NaN : Date.parse(item.published);
+  return Number.isFinite(published) && published < seenAt.getTime() ? new Date(published).toISOString() : seenAt.toISOString();
 }
 
 /**

@@ -72,6 +72,11 @@ export const alertMessageSchema = z.object({
    * by". Later members are read with `StoryStore.listMembers`.
    */
   storyMembers: z.array(storyMemberSchema).max(50).optional(),
+  /**
+   * When the item was published: its feed's date, or when poll-feed first saw it if the feed gave
+   * none. The start of the publication-to-delivery metric; absent on messages queued before it.
+   */
+  publishedAt: isoDateTime.optional(),
   /** Fan-out continuation: which topic and page to resume from (set on follow-up messages). */
   cursor: z
     .object({ topicIndex: z.number().int().min(0), exclusiveStartKey: z.string().optional() })
@@ -107,5 +112,7 @@ export const deliveryMessageSchema = z.object({
   topics: z.array(topicMatchSchema).min(1),
   /** Other items of the story, as on the alert (optional). */
   storyMembers: z.array(storyMemberSchema).max(50).optional(),
+  /** When the item was published (or first seen), as on the alert (optional). */
+  publishedAt: isoDateTime.optional(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
