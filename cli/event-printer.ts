@@ -25,7 +25,7 @@ export function describeEvent(event: PipelineEvent): string[] {
     case 'delivery-skipped':
       return [`skip    ${event.channel} to ${event.subscriberId}: ${event.reason.replace(/-/g, ' ')}`];
     case 'delivery-failed':
-      return [`FAILED  ${event.channel} to ${event.subscriberId}: ${event.error}${event.permanent ? ' (permanent)' : ' (will retry)'}`];
+      return [`FAILED  ${event.channel} to ${event.subscriberId}: ${event.error}${failureNote(event)}`];
     case 'channel-paused':
       return [`PAUSED  ${event.channel} ${event.channelId} of ${event.subscriberId}: ${event.reason}`];
     case 'unsubscribed':
@@ -35,6 +35,12 @@ export function describeEvent(event: PipelineEvent): string[] {
     case 'subscriber-error':
       return [`ERROR   subscriber ${event.subscriberId}: ${event.error}`];
   }
+}
+
+function failureNote(event: Extract<PipelineEvent, { type: 'delivery-failed' }>): string {
+  if (event.deadLettered) return ` (attempt ${event.attempt}, the last: dead-lettered)`;
+  if (event.permanent) return ' (permanent)';
+  return event.retryInSeconds === undefined ? ' (will retry)' : ` (will retry in ${event.retryInSeconds} s)`;
 }
 
 /** Counts events for the demo's and `run --once`'s summary. */
@@ -76,7 +82,8 @@ export function createEventCounter(): { sink: EventSink; counts: PipelineCounts 
           counts.deliveries[event.channel].skipped++;
           break;
         case 'delivery-failed':
-          counts.deliveries[event.channel].failed++;
+          // An attempt SQS will retry is not a failed delivery (yet).
+          if (event.permanent) counts.deliveries[event.channel].failed++;
           break;
       }
     },
@@ -84,7 +91,4 @@ export function createEventCounter(): { sink: EventSink; counts: PipelineCounts 
   return { sink, counts };
 }
 
-/** Sends each event to every sink. */
-export function combineEventSinks(...sinks: EventSink[]): EventSink {
-  return { emit: (event) => sinks.forEach((sink) => sink.emit(event)) };
-}
+export { combineEventSinks } from '../shared/runtime/events.ts';

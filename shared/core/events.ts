@@ -24,6 +24,11 @@ export type PipelineEvent =
       target: string;
       /** Stories in the message when it carried more than one (a digest, a Slack batch). */
       stories?: number;
+      /**
+       * When the item was published (its feed's date, else when it was first seen); absent for
+       * digests and for messages queued before the field existed.
+       */
+      publishedAt?: string;
     }
   | {
       type: 'delivery-skipped';
@@ -32,7 +37,24 @@ export type PipelineEvent =
       storyId: string;
       reason: 'already-sent' | 'subscriber-missing' | 'subscriber-inactive' | 'channel-removed' | 'channel-paused' | 'channel-unsubscribed';
     }
-  | { type: 'delivery-failed'; channel: 'webhook' | 'email'; subscriberId: string; storyId: string; error: string; permanent: boolean }
+  /**
+   * A delivery attempt failed. `permanent: false`: SQS receives the message again (after
+   * `retryInSeconds` when the consumer set a delay). `permanent: true`: no more attempts, either
+   * recorded as failed at once or, with `deadLettered`, its last receive failed and SQS moves it to
+   * the dead-letter queue.
+   */
+  | {
+      type: 'delivery-failed';
+      channel: 'webhook' | 'email';
+      subscriberId: string;
+      storyId: string;
+      error: string;
+      permanent: boolean;
+      /** The message's receive count (1 on the first attempt), when a queue consumer reported it. */
+      attempt?: number;
+      retryInSeconds?: number;
+      deadLettered?: boolean;
+    }
   /** A channel taken out of delivery by the system (its receiver is gone or keeps refusing). */
   | { type: 'channel-paused'; channel: 'webhook' | 'email'; subscriberId: string; channelId: string; reason: string }
   /** A channel's owner unsubscribed (one-click link). */
@@ -44,6 +66,15 @@ export type PipelineEvent =
 
 export interface EventSink {
   emit(event: PipelineEvent): void;
+}
+
+/** Sends each event to every sink, in order. */
+export function combineEventSinks(...sinks: EventSink[]): EventSink {
+  return {
+    emit(event) {
+      for (const sink of sinks) sink.emit(event);
+    },
+  };
 }
 
 /** Discards events: for tests that do not look at them. */

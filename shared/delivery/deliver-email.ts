@@ -10,6 +10,7 @@ import { activeChannel, type SkipReason } from './active-channel.ts';
 import { countPermanentFailure } from './channel-health.ts';
 import { composeAlertEmail, type ComposeAlertEmailOptions } from './compose-alert-email.ts';
 import { deliveryExpiresAt } from './delivery-id.ts';
+import { publishedAtOf } from './published-at.ts';
 
 export interface DeliverEmailDeps {
   deliveries: DeliveryStore;
@@ -44,7 +45,7 @@ export async function deliverEmail(
   }
   // The current address wins over the one queued, so an edit applies to pending deliveries too.
   return sendEmailOnce(
-    { ...message, channelId: message.channel.channelId, what: 'email' },
+    { ...message, channelId: message.channel.channelId, what: 'email', ...publishedAtOf(message) },
     (channel) => composeAlertEmail({ ...message, channel }, compose),
     deps,
   );
@@ -61,6 +62,8 @@ export interface EmailSend {
   what: string;
   /** Stories a digest carries, for its `delivered` event. */
   stories?: number;
+  /** When the story's item was published (instant alerts only), for its `delivered` event. */
+  publishedAt?: string;
 }
 
 /**
@@ -104,7 +107,15 @@ export async function sendEmailOnce(
     return { status: 'failed', error: reason, paused };
   }
   await deliveries.markSent(deliveryKey, { at: clock.now().toISOString() });
-  events.emit({ type: 'delivered', channel: 'email', subscriberId, storyId, target: redactAddress(current.channel.address), stories: send.stories });
+  events.emit({
+    type: 'delivered',
+    channel: 'email',
+    subscriberId,
+    storyId,
+    target: redactAddress(current.channel.address),
+    stories: send.stories,
+    ...(send.publishedAt === undefined ? {} : { publishedAt: send.publishedAt }),
+  });
   log.info(`${send.what} delivered`, { deliveryKey, id, stories: send.stories });
   return { status: 'delivered', id };
 }

@@ -11,6 +11,7 @@ import { activeChannel, type SkipReason } from './active-channel.ts';
 import { alsoReportedBy } from './also-reported-by.ts';
 import { countPermanentFailure, pauseChannel, type ChannelRef } from './channel-health.ts';
 import { deliveryExpiresAt, deliveryId } from './delivery-id.ts';
+import { publishedAtOf } from './published-at.ts';
 import { WebhookDeliveryError } from './errors.ts';
 import { errorMessage, postWebhook } from './post-webhook.ts';
 import { webhookSignatureHeaders } from './sign-webhook.ts';
@@ -130,6 +131,7 @@ export async function deliverWebhook(
       storyId,
       target: target.host,
       ...(stories !== undefined && stories > 1 ? { stories } : {}),
+      ...publishedAtOf(message),
     });
     log.info('webhook delivered', { deliveryKey, host: target.host, status: httpStatus });
     return { status: 'delivered', httpStatus };

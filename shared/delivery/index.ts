@@ -30,7 +30,7 @@ export { DELIVERY_RETENTION_DAYS, deliveryExpiresAt, deliveryId } from './delive
 export { WebhookDeliveryError } from './errors.ts';
 export { escapeHtml, safeHttpUrl } from './escape-html.ts';
 export { DEFAULT_RETRY_POLICY, deferRetry, deliverWithRetry, retryDelaySeconds } from './retry-policy.ts';
-export type { DeferRetryDeps, FailedAttempt, RetryPolicy } from './retry-policy.ts';
+export type { DeferRetryDeps, DeliverWithRetryDeps, DeliveryAttempt, FailedAttempt, RetryPolicy } from './retry-policy.ts';
 export { countPermanentFailure, pauseChannel, REPEATED_FAILURE_THRESHOLD, REPEATED_FAILURE_WINDOW_SECONDS } from './channel-health.ts';
 export type { ChannelHealthDeps, ChannelRef } from './channel-health.ts';
 export { activeChannel } from './active-channel.ts';

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { isRetryable } from '../core/errors.ts';
+import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import type { MessageQueue } from '../queue/ports.ts';
@@ -62,18 +63,23 @@ export interface FailedAttempt {
   attempt: number;
   deliveryKey: string;
   error: unknown;
+  /**
+   * The queue's last receive (its maxReceiveCount): SQS dead-letters the message next, so the
+   * attempt is recorded but not delayed — waiting would only hold it back from the DLQ.
+   */
+  last?: boolean;
 }
 
 /**
  * Before a consumer rethrows a retryable failure: records the attempt on the delivery (what
  * `dlq list` shows as the reason) and pushes the message's next attempt out by
- * {@link retryDelaySeconds}. Neither step may turn the failure into a loss, so their own errors
- * are logged and the message retries on the queue's visibility timeout instead. Permanent
- * errors are left alone.
+ * {@link retryDelaySeconds}; returns that delay. Neither step may turn the failure into a loss,
+ * so their own errors are logged and the message retries on the queue's visibility timeout
+ * instead. Permanent errors are left alone.
  */
 export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number | undefined> {
   if (!isRetryable(failure.error)) return undefined;
-  const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+  const message = errorText(failure.error);
   const retryAfterSeconds = (failure.error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
   const delay = retryDelaySeconds(failure.attempt, {
     retryAfterSeconds: typeof retryAfterSeconds === 'number' ? retryAfterSeconds : undefined,
@@ -84,14 +90,13 @@ export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, p
   } catch (error) {
     deps.log.warn('recording a failed attempt failed', { deliveryKey: failure.deliveryKey, error: String(error) });
   }
-  if (!deps.queue.delayRetry) return undefined;
+  if (failure.last || !deps.queue.delayRetry) return undefined;
   try {
     await deps.queue.delayRetry(failure.queue, failure.receiptHandle, delay);
   } catch (error) {
     deps.log.warn('delaying a retry failed; the queue visibility timeout applies', { deliveryKey: failure.deliveryKey, error: String(error) });
     return undefined;
   }
-  deps.log.info('delivery will be retried', { deliveryKey: failure.deliveryKey, attempt: failure.attempt, delaySeconds: delay });
   return delay;
 }
 
@@ -101,21 +106,56 @@ export interface DeliveryQueueRecord {
   attributes?: { ApproximateReceiveCount?: string };
 }
 
+/** The delivery a consumer is running, and the queue message it came in. */
+export interface DeliveryAttempt {
+  /** The delivery queue, which is also the channel. */
+  queue: 'webhook' | 'email';
+  record: DeliveryQueueRecord;
+  deliveryKey: string;
+  subscriberId: string;
+  /** The story; for a digest, `digest:<due time>`. */
+  storyId: string;
+  /** The queue's maxReceiveCount: a failure on that receive is the last before the DLQ. */
+  maxReceiveCount: number;
+}
+
+export interface DeliverWithRetryDeps extends DeferRetryDeps {
+  events: EventSink;
+}
+
 /**
- * Runs one delivery; if it fails, defers the message's retry ({@link deferRetry}) and rethrows,
- * so the consumer reports the record as failed. Shared by every delivery consumer.
+ * Runs one delivery; if it fails, defers the message's retry ({@link deferRetry}), reports the
+ * failed attempt (`delivery-failed`: retried, or dead-lettered on the queue's last receive) and
+ * rethrows, so the consumer reports the record as failed. Shared by every delivery consumer.
  */
 export async function deliverWithRetry(
-  target: { queue: QueueName; record: DeliveryQueueRecord; deliveryKey: string },
-  deps: DeferRetryDeps,
+  attempt: DeliveryAttempt,
+  deps: DeliverWithRetryDeps,
   policy: RetryPolicy,
   deliver: () => Promise<unknown>,
 ): Promise<void> {
   try {
     await deliver();
   } catch (error) {
-    const attempt = Number(target.record.attributes?.ApproximateReceiveCount ?? 1);
-    await deferRetry({ queue: target.queue, receiptHandle: target.record.receiptHandle, attempt, deliveryKey: target.deliveryKey, error }, deps, policy);
+    const receives = Number(attempt.record.attributes?.ApproximateReceiveCount ?? 1);
+    const last = receives >= attempt.maxReceiveCount;
+    const failure = { queue: attempt.queue, receiptHandle: attempt.record.receiptHandle, attempt: receives, deliveryKey: attempt.deliveryKey, error, last };
+    const retryInSeconds = await deferRetry(failure, deps, policy);
+    deps.events.emit({
+      type: 'delivery-failed',
+      channel: attempt.queue,
+      subscriberId: attempt.subscriberId,
+      storyId: attempt.storyId,
+      error: errorText(error),
+      permanent: last,
+      attempt: receives,
+      ...(last ? { deadLettered: true } : {}),
+      ...(retryInSeconds === undefined ? {} : { retryInSeconds }),
+    });
     throw error;
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

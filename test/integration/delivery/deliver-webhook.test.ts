@@ -252,7 +252,12 @@ describe('deliver-webhook handler', () => {
     // Assess
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m1', 'm3']);
     expect(receiver.requests).toHaveLength(3);
-    expect(engines.events.map((e) => e.type).sort()).toEqual(['delivered', 'delivery-failed']);
+    expect(engines.events.map((e) => e.type).sort()).toEqual(['delivered', 'delivery-failed', 'delivery-failed']);
+    // The 503 is an attempt SQS delivers again; the 404 is given up on (recorded).
+    expect(engines.events).toContainEqual(
+      expect.objectContaining({ type: 'delivery-failed', subscriberId: failing.subscriberId, permanent: false, attempt: 1 }),
+    );
+    expect(engines.events).toContainEqual(expect.objectContaining({ type: 'delivery-failed', subscriberId: permanent.subscriberId, permanent: true }));
   });
 
   it('batches Slack stories that queue up for one webhook into one message, then paces the next one', async () => {
