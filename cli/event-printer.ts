@@ -91,4 +91,4 @@ export function createEventCounter(): { sink: EventSink; counts: PipelineCounts 
   return { sink, counts };
 }
 
-export { combineEventSinks } from '../shared/runtime/events.ts';
+export { combineEventSinks } from '../shared/core/events.ts';

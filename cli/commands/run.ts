@@ -38,6 +38,8 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     mailFrom: config.delivery.mailFrom,
     publicBaseUrl: config.delivery.publicBaseUrl,
     allowPrivateNetwork: process.env.ALLOW_PRIVATE_NETWORK === 'true',
+    // Asked for as Powertools itself is told: POWERTOOLS_METRICS_DISABLED=false.
+    metrics: process.env.POWERTOOLS_METRICS_DISABLED === 'false',
     schedules: !options.once,
   });
   try {

@@ -1,4 +1,5 @@
 import type { Context, SQSEvent } from 'aws-lambda';
+import { topology } from '../../infra/topology.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { deliverWithRetry, DEFAULT_RETRY_POLICY, deliverEmail, type RetryPolicy } from '../../shared/delivery/index.ts';
 import { deliverDigest, emailQueueMessageSchema } from '../../shared/digest/index.ts';
@@ -22,15 +23,19 @@ export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = 
     publicBaseUrl: deps.env.PUBLIC_BASE_URL,
     unsubscribeSecret: deps.env.UNSUBSCRIBE_SECRET,
   };
+  const { maxReceiveCount } = topology.queues.email;
   return createSqsConsumer({
     name: 'deliver-email',
     schema: emailQueueMessageSchema,
     log: deps.log,
+    metrics: deps.metrics,
     async handleMessage(message, record) {
-      const target = { queue: 'email' as const, record, deliveryKey: message.deliveryKey };
-      await deliverWithRetry(target, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
-          if ('kind' in message) await deliverDigest(message, deps, compose);
-          else await deliverEmail(message, deps, compose);
+      const { deliveryKey, subscriberId } = message;
+      const storyId = 'kind' in message ? `digest:${message.dueAt}` : message.storyId;
+      const attempt = { queue: 'email' as const, record, deliveryKey, subscriberId, storyId, maxReceiveCount };
+      await deliverWithRetry(attempt, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
+        if ('kind' in message) await deliverDigest(message, deps, compose);
+        else await deliverEmail(message, deps, compose);
       });
     },
   });

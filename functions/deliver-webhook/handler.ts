@@ -1,4 +1,5 @@
 import type { Context, SQSEvent } from 'aws-lambda';
+import { topology } from '../../infra/topology.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { deliverWithRetry, DEFAULT_RETRY_POLICY, deliverWebhook, createSlackSender, type RetryPolicy, type SlackSenderOptions } from '../../shared/delivery/index.ts';
 import { deliveryMessageSchema } from '../../shared/messages/schemas.ts';
@@ -23,14 +24,17 @@ export function createHandler(deps: Deps, options: DeliverWebhookHandlerOptions 
   const allowPrivateNetwork = deps.env.ALLOW_PRIVATE_NETWORK;
   // One sender per handler: the deliveries of a batch for the same Slack webhook share messages.
   const slack = createSlackSender({ ...deps, allowPrivateNetwork }, options.slack);
+  const { maxReceiveCount } = topology.queues.webhook;
   return createSqsConsumer({
     name: 'deliver-webhook',
     schema: deliveryMessageSchema,
     log: deps.log,
+    metrics: deps.metrics,
     async handleMessage(message, record) {
-      const target = { queue: 'webhook' as const, record, deliveryKey: message.deliveryKey };
-      await deliverWithRetry(target, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
-          await deliverWebhook(message, { ...deps, allowPrivateNetwork, slack });
+      const { deliveryKey, subscriberId, storyId } = message;
+      const attempt = { queue: 'webhook' as const, record, deliveryKey, subscriberId, storyId, maxReceiveCount };
+      await deliverWithRetry(attempt, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
+        await deliverWebhook(message, { ...deps, allowPrivateNetwork, slack });
       });
     },
   });

@@ -13,6 +13,7 @@ export function createHandler(deps: Deps): SqsHandler {
     name: 'fan-out',
     schema: alertMessageSchema,
     log: deps.log,
+    metrics: deps.metrics,
     async handleMessage(alert) {
       await fanOut(alert, deps);
       // The operator's status page lists recent stories by topic (best effort, first page only).

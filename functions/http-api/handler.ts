@@ -9,6 +9,7 @@ import { readEnv } from '../../shared/config/env.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
+import { withMetricsFlush } from '../../shared/runtime/pipeline-metrics.ts';
 import { DEFAULT_CONFIRM_HOURS, defaultRateLimits, type RateLimits } from '../../shared/subscriptions/index.ts';
 import { createSitePages, createUnsubscribeRoutes } from '../../shared/web/index.ts';
 import { errorResponses } from './error-responses.ts';
@@ -104,7 +105,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('POST', '/api/admin/redrive', api.adminRedrive),
   ];
 
-  const handler = withLambdaLogContext(middy(httpRouterHandler({ routes })), deps.log)
+  const handler = withMetricsFlush(withLambdaLogContext(middy(httpRouterHandler({ routes })), deps.log), deps.metrics)
     .use(
       httpSecurityHeaders({
         contentSecurityPolicy: contentSecurityPolicy as Record<string, string>,

@@ -11,7 +11,7 @@ export type PlanPollsHandler = ScheduledHandler<PlanPollsSummary>;
 
 /** plan-polls (schedule): enqueues one poll message per due feed. The event carries nothing we use. */
 export function createHandler(deps: Deps): PlanPollsHandler {
-  return createScheduledHandler(deps.log, async function planPollsHandler() {
+  return createScheduledHandler(deps, async function planPollsHandler() {
     return planPolls({ feeds: deps.feeds, queue: deps.queue, clock: deps.clock, log: deps.log }, { limit: PLAN_LIMIT });
   });
 }

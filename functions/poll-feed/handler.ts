@@ -17,6 +17,7 @@ export function createHandler(deps: Deps): SqsHandler {
     name: 'poll-feed',
     schema: pollMessageSchema,
     log: deps.log,
+    metrics: deps.metrics,
     async handleMessage(message) {
       const engine = await engines.get();
       await pollFeed(message, { ...deps, engine });

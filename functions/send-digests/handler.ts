@@ -11,7 +11,7 @@ export const DIGESTS_PER_RUN = 200;
 
 /** send-digests (schedule): queues one email per subscriber channel whose digest is due. */
 export function createHandler(deps: Deps): SendDigestsHandler {
-  return createScheduledHandler(deps.log, async function sendDigestsHandler() {
+  return createScheduledHandler(deps, async function sendDigestsHandler() {
     return sendDueDigests(
       // The story store gives each story's members as of sending ("also reported by").
       { digests: deps.digests, subscriptions: deps.subscriptions, queue: deps.queue, stories: deps.stories, clock: deps.clock, log: deps.log, events: deps.events },

@@ -33,6 +33,8 @@ export interface FunctionEnvironmentInput {
   /** Queue URLs (tokens in CDK), by topology name. */
   queueUrls: Record<QueueName, string>;
   settings: DeploymentSettings;
+  /** The `service` of every log line and metric (POWERTOOLS_SERVICE_NAME): the stack's name. */
+  serviceName: string;
   /** Base of links in emails and payloads; omitted when no base is known. */
   publicBaseUrl?: string;
   /**
@@ -45,7 +47,8 @@ export interface FunctionEnvironmentInput {
 /**
  * The variables of one function. Every function gets every table and queue (the env schema
  * requires them all; IAM, not the environment, limits what a function may touch), plus the
- * mail sender, the SES transport and the log level; and only the secrets it was given.
+ * mail sender, the SES transport, the log level and the service name of logs and metrics; and
+ * only the secrets it was given.
  */
 export function functionEnvironment(input: FunctionEnvironmentInput): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -58,6 +61,7 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
   environment[checkedEnvName('MAIL_TRANSPORT', 'mail transport')] = 'ses';
   environment[checkedEnvName('MAIL_FROM', 'mail sender')] = input.settings.mailFrom;
   environment[checkedEnvName('LOG_LEVEL', 'log level')] = input.settings.logLevel;
+  environment[checkedEnvName('POWERTOOLS_SERVICE_NAME', 'service name')] = input.serviceName;
   if (input.publicBaseUrl !== undefined) {
     environment[checkedEnvName('PUBLIC_BASE_URL', 'public base URL')] = input.publicBaseUrl;
   }

@@ -56,6 +56,8 @@ export class StatelessResources extends Construct {
       tableNames: mapRecord(props.tables, (table) => table.tableName),
       queueUrls: mapRecord(this.queues, (queue) => queue.queue.queueUrl),
       settings: props.settings,
+      // One stack per stage: its name keeps each stage's metrics apart.
+      serviceName: Stack.of(this).stackName,
     };
 
     // HTTP functions first: the others link to the API, so they need its URL.

@@ -27,6 +27,11 @@ export interface LocalEnvInput {
   mailFrom?: string;
   publicBaseUrl: string;
   allowPrivateNetwork?: boolean;
+  /**
+   * Publish the handlers' metrics (EMF lines on stdout, as in Lambda). Off by default: on a
+   * terminal they are noise, and no CloudWatch reads them.
+   */
+  metrics?: boolean;
   /** Any other variable (LOG_LEVEL, ITEM_RETENTION_DAYS …); applied last. */
   overrides?: Partial<EnvInput>;
 }
@@ -46,6 +51,7 @@ export function buildLocalEnv(input: LocalEnvInput): Env {
     OUTBOX_DIR: input.outboxDir,
     PUBLIC_BASE_URL: input.publicBaseUrl,
     ALLOW_PRIVATE_NETWORK: input.allowPrivateNetwork ? 'true' : 'false',
+    POWERTOOLS_METRICS_DISABLED: input.metrics ? 'false' : 'true',
   };
   for (const [table, name] of Object.entries(input.tables) as [TableName, string][]) raw[tableEnvName(table)] = name;
   for (const [queue, provisioned] of Object.entries(input.queues) as [QueueName, { url: string }][]) {

@@ -75,6 +75,8 @@ export interface LocalRuntimeOptions {
   waitTimeSeconds?: number;
   /** Keep tables and queues in memory: nothing survives `stop()`. Default false. */
   inMemory?: boolean;
+  /** Publish the handlers' metrics as EMF lines on stdout, as in Lambda. Default false. */
+  metrics?: boolean;
   /** Prefix of table and queue names. Default `news-alerts`. */
   resourcePrefix?: string;
   /** Other environment variables (LOG_LEVEL, ITEM_RETENTION_DAYS …), applied last. */
@@ -215,6 +217,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       mailFrom: options.mailFrom,
       publicBaseUrl: options.publicBaseUrl ?? api.url,
       allowPrivateNetwork: options.allowPrivateNetwork,
+      metrics: options.metrics,
       overrides: {
         UNSUBSCRIBE_SECRET: options.inMemory
           ? randomBytes(32).toString('base64url')

@@ -43,6 +43,19 @@ export const envSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /**
+   * The `service` of every log line and metric (read by Powertools too): the stack sets its own
+   * name, so each stage's metrics stay apart.
+   */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).max(255).default('news-alerts'),
+  /**
+   * `true` turns the handlers' metrics off (read by Powertools too). Lambda leaves it unset;
+   * one-process mode sets it unless metrics are asked for.
+   */
+  POWERTOOLS_METRICS_DISABLED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type Env = z.infer<typeof envSchema>;

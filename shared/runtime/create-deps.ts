@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Env } from '../config/env.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import type { EventSink } from '../core/events.ts';
+import { combineEventSinks, type EventSink } from '../core/events.ts';
 import { createLambdaLogger, type Log } from '../core/logger.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import type { Mailer } from '../mail/ports.ts';
@@ -24,6 +24,8 @@ import {
 import { createMailer } from './create-mailer.ts';
 import type { Deps } from './deps.ts';
 import { createLogEventSink } from './log-event-sink.ts';
+import { createMetricsEventSink } from './metrics-event-sink.ts';
+import { PipelineMetrics } from './pipeline-metrics.ts';
 
 export interface CreateDepsOptions {
   /** DynamoDB endpoint (dynalite, DynamoDB Local); the SDK's own choice when absent. */
@@ -41,19 +43,17 @@ export interface CreateDepsOptions {
   mailer?: Mailer;
 }
 
-/** Service name on every Lambda log line. */
-const SERVICE_NAME = 'news-alerts';
-
 /**
  * Builds every dependency a handler needs: the one place that chooses adapters. Call it once
  * per cold start (handlers do, lazily); the AWS clients it creates are reused by every event.
  * In Lambda, pass no options: the SDK takes region, credentials and endpoint from the
  * environment (`AWS_ENDPOINT_URL` under LocalStack). The local runtime and tests pass
- * endpoints of the embedded engines and their own log, clock, events and mailer.
+ * endpoints of the embedded engines and their own log, clock, events and mailer. Unless
+ * POWERTOOLS_METRICS_DISABLED is true, the events also feed the handlers' metrics.
  */
 export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? createLambdaLogger(SERVICE_NAME, env.LOG_LEVEL).log;
+  const log = options.log ?? createLambdaLogger(env.POWERTOOLS_SERVICE_NAME, env.LOG_LEVEL).log;
   const common = {
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -70,6 +70,11 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     webhook: env.QUEUE_WEBHOOK_URL,
     email: env.QUEUE_EMAIL_URL,
   };
+
+  // Metrics ride on the events: every outcome reported is also counted, with no second call site.
+  const metrics = env.POWERTOOLS_METRICS_DISABLED ? undefined : new PipelineMetrics({ serviceName: env.POWERTOOLS_SERVICE_NAME, log });
+  const reported = options.events ?? createLogEventSink(log);
+  const events = metrics ? combineEventSinks(reported, createMetricsEventSink(metrics, { clock, log })) : reported;
 
   return {
     env,
@@ -89,7 +94,8 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     // SQS's own move task in AWS/LocalStack; an explicit endpoint is fauxqs, which lacks it.
     deadLetters: createSqsDeadLetterRedriver(sqs, queueUrls, { useMoveTask: !options.sqsEndpoint }),
     mailer: options.mailer ?? createMailer(env),
-    events: options.events ?? createLogEventSink(log),
+    events,
+    ...(metrics ? { metrics } : {}),
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
   };
 }

@@ -5,6 +5,7 @@ import type { Log } from '../core/logger.ts';
 import type { Mailer } from '../mail/ports.ts';
 import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
 import type { DeliveryStore, DigestStore, FeedStore, HeadlineStore, RateLimitStore, SeenItemStore, StoryStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
+import type { PipelineMetrics } from './pipeline-metrics.ts';
 
 /**
  * Everything a handler needs, chosen in one place (`createDeps`). Handlers receive this; domain
@@ -33,8 +34,13 @@ export interface Deps {
   /** Moves dead letters back to their queue (`POST /api/admin/redrive`); without it redrive is off. */
   deadLetters?: DeadLetterRedriver;
   mailer: Mailer;
-  /** Where handlers report outcomes (feed polled, alert, delivered); logs in Lambda. */
+  /** Where handlers report outcomes (feed polled, alert, delivered); logs (and metrics) in Lambda. */
   events: EventSink;
+  /**
+   * The metrics `events` also feeds, which each handler publishes after every invocation; absent
+   * when metrics are off (POWERTOOLS_METRICS_DISABLED, the default in one-process mode).
+   */
+  metrics?: PipelineMetrics;
   /** Sends HTTP requests; `globalThis.fetch` unless a test or the local runtime injects one. */
   fetch: typeof globalThis.fetch;
 }

@@ -6,6 +6,7 @@ import { InvalidMessageError } from '../core/errors.ts';
 import type { Log } from '../core/logger.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 import { withLambdaLogContext } from './lambda-context.ts';
+import { type PipelineMetrics, withMetricsFlush } from './pipeline-metrics.ts';
 
 export type SqsHandler = (event: SQSEvent, context?: Partial<Context>) => Promise<SQSBatchResponse>;
 
@@ -14,6 +15,8 @@ export interface SqsConsumerOptions<T> {
   name: string;
   schema: z.ZodType<T>;
   log: Log;
+  /** The handler's metrics, published after every batch; absent when metrics are off. */
+  metrics?: PipelineMetrics | undefined;
   /** Handles one valid message; throwing fails only that message (it is retried, then DLQ'd). */
   handleMessage(message: T, record: SQSRecord): Promise<void>;
 }
@@ -25,7 +28,7 @@ export interface SqsConsumerOptions<T> {
  * schema is failed too (it ends in the DLQ for inspection, never loops forever).
  */
 export function createSqsConsumer<T>(options: SqsConsumerOptions<T>): SqsHandler {
-  const { name, schema, log, handleMessage } = options;
+  const { name, schema, log, metrics, handleMessage } = options;
 
   async function handleRecord(record: SQSRecord): Promise<void> {
     const message = parseRecord(record);
@@ -52,7 +55,7 @@ export function createSqsConsumer<T>(options: SqsConsumerOptions<T>): SqsHandler
     return Promise.allSettled(event.Records.map((record) => handleRecord(record)));
   }
 
-  const handler = withLambdaLogContext(middy(processBatch), log).use(
+  const handler = withMetricsFlush(withLambdaLogContext(middy(processBatch), log), metrics).use(
     sqsPartialBatchFailure({
       logger: (reason: unknown, record: SQSRecord) => {
         log.error(`${name} message failed`, {

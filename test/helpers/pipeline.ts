@@ -24,6 +24,7 @@ import {
   type ProvisionedQueues,
   type ProvisionedTables,
   type TestDynalite,
+  type TestFauxqs,
 } from './engines.ts';
 
 export interface TestPipelineOptions {
@@ -40,6 +41,8 @@ export interface TestPipeline {
   deps: Deps;
   env: Env;
   dynalite: TestDynalite;
+  /** The SQS engine, for tests that receive from queues themselves. */
+  fauxqs: TestFauxqs;
   tables: ProvisionedTables;
   queues: ProvisionedQueues;
   /** Every event the code under test emitted, in order. */
@@ -103,6 +106,7 @@ export async function startTestPipeline(options: TestPipelineOptions): Promise<T
     deps,
     env,
     dynalite,
+    fauxqs,
     tables,
     queues,
     events,

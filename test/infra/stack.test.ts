@@ -210,7 +210,7 @@ describe('NewsAlerts stack', () => {
     });
 
     const requiredNames = envVariableNames.filter((name) => !envSchema.shape[name].safeParse(undefined).success);
-    const optionalNamesSet = ['MAIL_TRANSPORT', 'LOG_LEVEL', 'PUBLIC_BASE_URL'];
+    const optionalNamesSet = ['MAIL_TRANSPORT', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL'];
 
     it.each(functionNames)('%s gets exactly the env schema variables the stack can fill', (name) => {
       // Prepare
@@ -226,6 +226,8 @@ describe('NewsAlerts stack', () => {
       expect(Object.keys(variables).sort()).toEqual(expected.sort());
       expect(variables.MAIL_TRANSPORT).toBe('ses');
       expect(variables.LOG_LEVEL).toBe('INFO');
+      // The service dimension of metrics: the stack's name, so stages stay apart.
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe(synthesized.stack.stackName);
     });
 
     it.each(functionNames)('%s env points each table and queue variable at that very resource', (name) => {
