@@ -20,7 +20,18 @@ export interface QueueSpec {
 
 export type Trigger =
   | { kind: 'schedule'; everyMinutes: number }
-  | { kind: 'queue'; queue: QueueName; batchSize: number; maxBatchingWindowSeconds: number }
+  | {
+      kind: 'queue';
+      queue: QueueName;
+      batchSize: number;
+      maxBatchingWindowSeconds: number;
+      /**
+       * Most invocations the SQS event source runs at once (Lambda's `ScalingConfig`, 2–1000).
+       * A deployment may change it (`-c maxConcurrency.<queue>=N`). The local runtime runs one
+       * batch at a time per queue, which is within every cap.
+       */
+      maxConcurrency: number;
+    }
   | { kind: 'http' };
 
 export interface FunctionSpec {
@@ -29,6 +40,11 @@ export interface FunctionSpec {
   trigger: Trigger;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * Concurrency reserved for the function (and its ceiling): a burst elsewhere in the account
+   * cannot take it away. A deployment may change it (`-c reservedConcurrency.<function>=N|none`).
+   */
+  reservedConcurrency?: number;
   /** What the function may touch; the CDK stack grants exactly this, nothing more. */
   access: {
     tables: Partial<Record<TableName, 'read' | 'write' | 'readwrite'>>;
@@ -84,14 +100,18 @@ export const topology: Topology = {
     },
     'poll-feed': {
       entry: 'functions/poll-feed/handler.ts',
-      trigger: { kind: 'queue', queue: 'poll', batchSize: 5, maxBatchingWindowSeconds: 0 },
+      // 10 × 5 feeds = at most 50 fetches in flight: each is bounded in time and bytes, so that
+      // polls well over a thousand feeds a minute, and no outlet sees more than its own feeds.
+      trigger: { kind: 'queue', queue: 'poll', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
       timeoutSeconds: 60,
       memoryMb: 512,
       access: { tables: { feeds: 'readwrite', items: 'readwrite', topics: 'read', stories: 'readwrite' }, sendsTo: ['alert'] },
     },
     'fan-out': {
       entry: 'functions/fan-out/handler.ts',
-      trigger: { kind: 'queue', queue: 'alert', batchSize: 10, maxBatchingWindowSeconds: 0 },
+      // Fan-out only reads subscriptions and queues deliveries; the delivery caps below are what
+      // protect receivers, so 5 just keeps a burst of alerts from taking the account's concurrency.
+      trigger: { kind: 'queue', queue: 'alert', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 5 },
       timeoutSeconds: 60,
       memoryMb: 256,
       // headlines: the recent stories by topic shown on the operator's status page.
@@ -99,7 +119,10 @@ export const topology: Topology = {
     },
     'deliver-webhook': {
       entry: 'functions/deliver-webhook/handler.ts',
-      trigger: { kind: 'queue', queue: 'webhook', batchSize: 10, maxBatchingWindowSeconds: 0 },
+      // 4 × 10 = at most 40 POSTs in flight across every receiver, whatever the burst: a
+      // subscriber's service never sees more at once, and at most 4 invocations wait on a Slack
+      // lane (one message a second per webhook, paced through the deliveries table).
+      trigger: { kind: 'queue', queue: 'webhook', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 4 },
       timeoutSeconds: 30,
       memoryMb: 256,
       // Writes subscriptions to pause a channel whose receiver is gone.
@@ -107,7 +130,12 @@ export const topology: Topology = {
     },
     'deliver-email': {
       entry: 'functions/deliver-email/handler.ts',
-      trigger: { kind: 'queue', queue: 'email', batchSize: 10, maxBatchingWindowSeconds: 0 },
+      // Sized to the SES sending rate: one email per invocation and 2 invocations (Lambda's
+      // minimum cap) send about 2 / ~0.2 s ≈ 10 emails a second, under the 14/s an SES
+      // production account starts with. Raise it with the account's rate (about 5/s per unit):
+      // `-c maxConcurrency.email=N`. The SES sandbox allows 1/s: a burst there is throttled,
+      // and throttling is retried (SDK, then the retry policy), so nothing is lost.
+      trigger: { kind: 'queue', queue: 'email', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
       timeoutSeconds: 30,
       memoryMb: 256,
       // unsubscribe: keys the List-Unsubscribe links of every email.
@@ -127,6 +155,10 @@ export const topology: Topology = {
       trigger: { kind: 'http' },
       timeoutSeconds: 10,
       memoryMb: 256,
+      // Reserved so that no burst of alerts (or anything else in the account) can starve
+      // subscribing and unsubscribing; also its ceiling. A request takes ~0.1 s (a few DynamoDB
+      // calls), so 10 serve ~100 requests a second, far above a subscription form's traffic.
+      reservedConcurrency: 10,
       // subscriptions: the one-click unsubscribe (RFC 8058) writes the channel's status; the
       // subscribe pages and API write subscribers. ratelimits: per-address and per-recipient
       // counters. Email: confirmation links. Queue depths: the operator's status page.

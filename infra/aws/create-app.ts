@@ -9,13 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { topology as defaultTopology, type Topology } from '../topology.ts';
 import { readDeploymentSettings } from './deployment-settings.ts';
 import { NewsAlertsStack } from './news-alerts-stack.ts';
-import { defaultStackName } from './stack-outputs.ts';
+import { readOperationsSettings, withCapacitySettings } from './operations-settings.ts';
+import { stackNameFor } from './stack-outputs.ts';
 
 /** The repository root, two levels above this file. */
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Name of the stack in `cdk deploy` and in CloudFormation. */
-export const stackName = defaultStackName;
 
 export interface CreateAppOptions {
   /** CDK context (feature flags, deployment settings); the CLI passes `cdk.json`'s itself. */
@@ -40,10 +38,14 @@ export function createNewsAlertsApp(options: CreateAppOptions = {}): NewsAlertsA
     ...(options.outdir ? { outdir: options.outdir } : {}),
   });
   const settings = readDeploymentSettings((key) => app.node.tryGetContext(key));
-  const stack = new NewsAlertsStack(app, stackName, {
-    description: 'news-alerts: poll feeds, classify, deduplicate, deliver by webhook and email',
-    topology: options.topology ?? defaultTopology,
+  const topology = options.topology ?? defaultTopology;
+  const operations = readOperationsSettings(app.node.getAllContext() as Record<string, unknown>, topology);
+  // One stack per stage (`-c stage=prod` → NewsAlerts-prod); no stage keeps the name NewsAlerts.
+  const stack = new NewsAlertsStack(app, stackNameFor(operations.stage), {
+    description: `news-alerts${operations.stage ? ` (${operations.stage})` : ''}: poll feeds, classify, deduplicate, deliver by webhook and email`,
+    topology: withCapacitySettings(topology, operations),
     settings,
+    operations,
     rootDir: options.rootDir ?? repositoryRoot,
   });
   const nagChecks = new AwsSolutionsChecks(app);

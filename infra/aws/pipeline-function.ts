@@ -55,6 +55,7 @@ export class PipelineFunction extends Construct {
       logGroup: this.logGroup,
       description: `news-alerts ${name} (${spec.entry})`,
       bundling: cdkBundlingOptions(),
+      ...(spec.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: spec.reservedConcurrency } : {}),
     });
     const cfnFunction = this.function.node.defaultChild as CfnFunction;
     Tags.of(cfnFunction).add(topologyTagKeys.function, name);

@@ -2,7 +2,7 @@
  * A work queue with its dead-letter queue and an alarm on the dead letters: the house shape
  * of every queue, so nothing a consumer gives up on is dropped silently.
  */
-import { Duration, Tags } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Queue, QueueEncryption, type CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -38,10 +38,14 @@ export class QueueWithDeadLetter extends Construct {
     });
     Tags.of(this.queue.node.defaultChild as CfnQueue).add(topologyTagKeys.queue, name);
 
+    // Named after the stack, so each stage's alarms are its own and say which stage they are.
+    const stackName = Stack.of(this).stackName;
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmName: `${stackName}-${name}-dead-letters`,
       alarmDescription:
         `Messages are waiting in the ${name} dead-letter queue: list them with ` +
-        `"news-alerts dlq list ${name}", fix the cause, then "news-alerts dlq redrive ${name}".`,
+        `"news-alerts dlq list ${name} --stack ${stackName}", fix the cause, then ` +
+        `"news-alerts dlq redrive ${name} --stack ${stackName}".`,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',

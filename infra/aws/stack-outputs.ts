@@ -6,8 +6,29 @@
 import type { SecretName, TableName } from '../topology.ts';
 import { constructIdFor } from './resource-tags.ts';
 
-/** Name of the stack in `cdk deploy` and in CloudFormation. */
+/** Name of the default stage's stack in `cdk deploy` and in CloudFormation. */
 export const defaultStackName = 'NewsAlerts';
+
+/** The stack of a stage: `NewsAlerts` for the default stage, `NewsAlerts-prod` for `-c stage=prod`. */
+export function stackNameFor(stage?: string): string {
+  return stage === undefined ? defaultStackName : `${defaultStackName}-${stage}`;
+}
+
+/**
+ * The service name of a stage: the `service` dimension of every handler metric (Powertools'
+ * `POWERTOOLS_SERVICE_NAME`) and what the dashboard reads; `news-alerts` for the default stage,
+ * `news-alerts-prod` for `-c stage=prod`, so two stages in one account never mix their metrics.
+ */
+export function serviceNameFor(stage?: string): string {
+  return stage === undefined ? 'news-alerts' : `news-alerts-${stage}`;
+}
+
+/** Outputs an operator reads after a deploy: where alarms go and which dashboard to open. */
+export const operationsOutputKeys = {
+  alarmTopicArn: 'AlarmTopicArn',
+  dashboardName: 'DashboardName',
+  serviceName: 'ServiceName',
+} as const;
 
 /** The output holding a table's physical name: `feeds` → `TableFeedsName`. */
 export function tableNameOutputKey(table: TableName): string {

@@ -100,6 +100,7 @@ export class StatelessResources extends Construct {
             batchSize: trigger.batchSize,
             maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
             reportBatchItemFailures: true,
+            maxConcurrency: trigger.maxConcurrency,
           }),
         );
         return;
@@ -159,9 +160,13 @@ export class StatelessResources extends Construct {
  * reaches only this table's own indexes.
  */
 function acknowledgeIndexWildcard(fn: PipelineFunction, table: ITable, tableName: TableName): void {
-  const logicalId = Stack.of(table).resolve((table.node.defaultChild as CfnElement).logicalId) as string;
+  const cfnTable = table.node.defaultChild as CfnElement | undefined;
+  // A table of the stack is granted by its ARN attribute, an existing one (`existingTable`) by name.
+  const tableArn = cfnTable
+    ? `<${Stack.of(table).resolve(cfnTable.logicalId) as string}.Arn>`
+    : `arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/${table.tableName}`;
   Validations.of(fn.role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+    id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`,
     reason: `The wildcard covers only the global secondary indexes of the ${tableName} table, which the function queries by design.`,
   });
 }

@@ -109,5 +109,6 @@ describe('deployment settings in the synthesized stack', () => {
     expect(sesResources).toContain(':identity/news.example.org');
     expect(sesResources).toContain(':identity/alerts@news.example.org');
     expect(sesResources).not.toContain('example.com');
-  });
+    // A whole synthesis (cdk-nag included): slow on a loaded machine.
+  }, 120_000);
 });

@@ -108,10 +108,11 @@ describe('NewsAlerts stack', () => {
       });
     });
 
-    it('has exactly one alarm per dead-letter queue and none on work queues', () => {
-      const alarmed = resourcesOfType('AWS::CloudWatch::Alarm').map(([, alarm]) =>
-        targetOf((alarm.Properties!.Dimensions as { Value: unknown }[])[0]!.Value),
-      );
+    it('has exactly one depth alarm per dead-letter queue and none on the depth of work queues', () => {
+      // Work queues are watched by the age of their oldest message instead (operations.test.ts).
+      const alarmed = resourcesOfType('AWS::CloudWatch::Alarm')
+        .filter(([, alarm]) => alarm.Properties!.MetricName === 'ApproximateNumberOfMessagesVisible')
+        .map(([, alarm]) => targetOf((alarm.Properties!.Dimensions as { Value: unknown }[])[0]!.Value));
       const workQueueIds = new Set(index.queues.keys());
       expect(alarmed).toHaveLength(queueNames.length);
       expect(alarmed.filter((id) => id && workQueueIds.has(id))).toEqual([]);
@@ -136,6 +137,7 @@ describe('NewsAlerts stack', () => {
         BatchSize: trigger.batchSize,
         MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: trigger.maxConcurrency },
       });
     });
 
@@ -312,7 +314,7 @@ describe('NewsAlerts stack', () => {
       );
     });
 
-    it.each(tableNames)('table %s has recovery and retention only if durable', (name) => {
+    it.each(tableNames)('table %s has recovery, retention and deletion protection only if durable', (name) => {
       // Prepare
       const spec = topology.tables[name];
       const table = resource(idOf(index.tables, name));
@@ -324,6 +326,8 @@ describe('NewsAlerts stack', () => {
       ).toBe(spec.durable);
       expect(table.DeletionPolicy).toBe(spec.durable ? 'Retain' : 'Delete');
       expect(table.UpdateReplacePolicy).toBe(spec.durable ? 'Retain' : 'Delete');
+      // Retain covers CloudFormation; deletion protection refuses a DeleteTable from anyone.
+      expect(table.Properties!.DeletionProtectionEnabled ?? false).toBe(spec.durable);
     });
   });
 });

@@ -147,6 +147,9 @@ function readFunctions(template: CfnTemplateJson, index: TemplateIndex): Record<
       trigger: triggerOf(template, index, id, name),
       timeoutSeconds: numberOf(props.Timeout, `function ${name} Timeout`),
       memoryMb: numberOf(props.MemorySize, `function ${name} MemorySize`),
+      ...(props.ReservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrency: numberOf(props.ReservedConcurrentExecutions, `function ${name} ReservedConcurrentExecutions`) }),
       access: secrets.length > 0 ? { ...access, secrets } : access,
     };
   }
@@ -197,6 +200,11 @@ function triggerOf(template: CfnTemplateJson, index: TemplateIndex, functionId: 
         maxBatchingWindowSeconds: props.MaximumBatchingWindowInSeconds === undefined
           ? 0
           : numberOf(props.MaximumBatchingWindowInSeconds, `function ${name} MaximumBatchingWindowInSeconds`),
+        // Strict: an event source without a cap is a drift, not a default.
+        maxConcurrency: numberOf(
+          (props.ScalingConfig as { MaximumConcurrency?: unknown } | undefined)?.MaximumConcurrency,
+          `function ${name} ScalingConfig.MaximumConcurrency`,
+        ),
       });
     } else if (resource.Type === 'AWS::Lambda::Url' && targetOf(props.TargetFunctionArn) === functionId) {
       triggers.push({ kind: 'http' });
