@@ -15,12 +15,12 @@ export function stackNameFor(stage?: string): string {
 }
 
 /**
- * The service name of a stage: the `service` dimension of every handler metric (Powertools'
- * `POWERTOOLS_SERVICE_NAME`) and what the dashboard reads; `news-alerts` for the default stage,
- * `news-alerts-prod` for `-c stage=prod`, so two stages in one account never mix their metrics.
+ * The service name of a stage: the `service` of its functions' logs and metrics (Powertools'
+ * `POWERTOOLS_SERVICE_NAME`, the `service` dimension the dashboard reads). It is the stack's
+ * name, so two stages in one account never mix their metrics.
  */
 export function serviceNameFor(stage?: string): string {
-  return stage === undefined ? 'news-alerts' : `news-alerts-${stage}`;
+  return stackNameFor(stage);
 }
 
 /** Outputs an operator reads after a deploy: where alarms go and which dashboard to open. */

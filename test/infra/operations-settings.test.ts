@@ -103,10 +103,7 @@ describe('readOperationsSettings', () => {
 describe('stage names', () => {
   it('keeps NewsAlerts for the default stage and suffixes the others', () => {
     expect([stackNameFor(), stackNameFor('dev'), stackNameFor('prod')]).toEqual(['NewsAlerts', 'NewsAlerts-dev', 'NewsAlerts-prod']);
-    expect([serviceNameFor(), serviceNameFor('dev'), serviceNameFor('prod')]).toEqual([
-      'news-alerts',
-      'news-alerts-dev',
-      'news-alerts-prod',
-    ]);
+    // The service of logs and metrics is the stack's name: one per stage.
+    expect([serviceNameFor(), serviceNameFor('dev'), serviceNameFor('prod')]).toEqual(['NewsAlerts', 'NewsAlerts-dev', 'NewsAlerts-prod']);
   });
 });

@@ -249,8 +249,8 @@ describe('operations: caps, alarms, dashboard', () => {
       const spec = metricSpecs[name as keyof typeof metricSpecs] as { dimension?: string };
       const references = widgets.flatMap((widget) => widget.properties.metrics ?? []).map((metric) => JSON.stringify(metric));
       const expected = spec.dimension
-        ? `SEARCH('{${metricNamespace},service,${spec.dimension}} MetricName=\\"${name}\\" service=\\"news-alerts\\"'`
-        : JSON.stringify([metricNamespace, name, 'service', 'news-alerts']).slice(0, -1);
+        ? `SEARCH('{${metricNamespace},service,${spec.dimension}} MetricName=\\"${name}\\" service=\\"NewsAlerts\\"'`
+        : JSON.stringify([metricNamespace, name, 'service', 'NewsAlerts']).slice(0, -1);
       expect(references.some((reference) => reference.includes(expected)), `${name}: ${expected}`).toBe(true);
     });
 

@@ -58,7 +58,7 @@ describe('stages', () => {
   it('gives each stage its own stack; the default stage keeps the name NewsAlerts', () => {
     const names = [createApp({}), createApp({ stage: 'dev' }), prod.created].map(({ stack }) => stack.stackName);
     expect(names).toEqual(['NewsAlerts', 'NewsAlerts-dev', 'NewsAlerts-prod']);
-    expect(prod.json.Outputs?.[operationsOutputKeys.serviceName]?.Value).toBe('news-alerts-prod');
+    expect(prod.json.Outputs?.[operationsOutputKeys.serviceName]?.Value).toBe('NewsAlerts-prod');
   });
 
   it('names no resource the same in two stages, so both deploy side by side in one account', () => {
@@ -75,9 +75,9 @@ describe('stages', () => {
 
   it('reads the stage\'s own metrics on its dashboard', () => {
     const body = JSON.stringify(Object.values(prod.json.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')!.Properties!.DashboardBody);
-    expect(body).toContain('service=\\\\\\"news-alerts-prod\\\\\\"');
-    expect(body).not.toContain('service=\\\\\\"news-alerts\\\\\\"');
-    expect(body).toContain('\\"service\\",\\"news-alerts-prod\\"');
+    expect(body).toContain('service=\\\\\\"NewsAlerts-prod\\\\\\"');
+    expect(body).not.toContain('service=\\\\\\"NewsAlerts\\\\\\"');
+    expect(body).toContain('\\"service\\",\\"NewsAlerts-prod\\"');
   });
 
   it('subscribes alarmEmail to the alarm topic', () => {
