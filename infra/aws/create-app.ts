@@ -41,8 +41,9 @@ export function createNewsAlertsApp(options: CreateAppOptions = {}): NewsAlertsA
   const topology = options.topology ?? defaultTopology;
   const operations = readOperationsSettings(app.node.getAllContext() as Record<string, unknown>, topology);
   // One stack per stage (`-c stage=prod` → NewsAlerts-prod); no stage keeps the name NewsAlerts.
+  const stage = operations.stage ? ` (${operations.stage})` : '';
   const stack = new NewsAlertsStack(app, stackNameFor(operations.stage), {
-    description: `news-alerts${operations.stage ? ` (${operations.stage})` : ''}: poll feeds, classify, deduplicate, deliver by webhook and email`,
+    description: `news-alerts${stage}: poll feeds, classify, deduplicate, deliver by webhook and email`,
     topology: withCapacitySettings(topology, operations),
     settings,
     operations,

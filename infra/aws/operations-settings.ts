@@ -143,7 +143,9 @@ function keyedValues(context: Record<string, unknown>, prefix: string, names: re
   const nested = context[prefix];
   if (nested !== undefined && nested !== null) {
     if (typeof nested !== 'object' || Array.isArray(nested)) {
-      throw new ConfigError(`CDK context is invalid: ${prefix}: give one value per ${what}, as ${prefix}.<name>=<value> (got ${JSON.stringify(nested)})`);
+      throw new ConfigError(
+        `CDK context is invalid: ${prefix}: give one value per ${what}, as ${prefix}.<name>=<value> (got ${JSON.stringify(nested)})`,
+      );
     }
     Object.assign(values, nested);
   }

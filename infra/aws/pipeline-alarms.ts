@@ -105,9 +105,10 @@ export class PipelineAlarms extends Construct {
 
     const sendsEmail = Object.values(topology.functions).some((spec) => spec.access.sendsEmail);
     if (sendsEmail) {
+      const { bounceRate, complaintRate } = sesReputationThresholds;
       const reputation = [
-        ['BounceRate', 'Reputation.BounceRate', sesReputationThresholds.bounceRate, 'bounce', 'find where the bad addresses come from'],
-        ['ComplaintRate', 'Reputation.ComplaintRate', sesReputationThresholds.complaintRate, 'complaint', 'find who is mailed without wanting it'],
+        ['BounceRate', 'Reputation.BounceRate', bounceRate, 'bounce', 'find where the bad addresses come from'],
+        ['ComplaintRate', 'Reputation.ComplaintRate', complaintRate, 'complaint', 'find who is mailed without wanting it'],
       ] as const;
       for (const [id, metricName, threshold, kind, remedy] of reputation) {
         this.sesReputation.push(

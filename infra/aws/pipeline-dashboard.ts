@@ -71,15 +71,17 @@ export class PipelineDashboard extends Construct {
       new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: fullWidth, height: 4 }),
     );
 
+    const maximum = (label: string) => ({ period, statistic: 'Maximum', label });
     this.dashboard.addWidgets(
-      graph('Queue depth (visible messages)', queues.map(([name, q]) => q.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: name }))),
-      graph('Age of the oldest message (s)', queues.map(([name, q]) => q.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: name }))),
-      graph('Dead letters', queues.map(([name, q]) => q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: `${name} DLQ` }))),
+      graph('Queue depth (visible messages)', queues.map(([name, q]) => q.queue.metricApproximateNumberOfMessagesVisible(maximum(name)))),
+      graph('Age of the oldest message (s)', queues.map(([name, q]) => q.queue.metricApproximateAgeOfOldestMessage(maximum(name)))),
+      graph('Dead letters', queues.map(([name, q]) => q.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum(`${name} DLQ`)))),
     );
+    const sum = (label: string) => ({ period, statistic: 'Sum', label });
     this.dashboard.addWidgets(
-      graph('Function errors', functions.map(([name, fn]) => fn.function.metricErrors({ period, statistic: 'Sum', label: name }))),
-      graph('Function throttles', functions.map(([name, fn]) => fn.function.metricThrottles({ period, statistic: 'Sum', label: name }))),
-      graph('Function duration p90 (ms)', functions.map(([name, fn]) => fn.function.metricDuration({ period, statistic: 'p90', label: name }))),
+      graph('Function errors', functions.map(([name, fn]) => fn.function.metricErrors(sum(name)))),
+      graph('Function throttles', functions.map(([name, fn]) => fn.function.metricThrottles(sum(name)))),
+      graph('Function duration p90 (ms)', functions.map(([name, fn]) => fn.function.metricDuration({ ...sum(name), statistic: 'p90' }))),
     );
 
     const handlerWidgets = handlerMetricWidgets(props.serviceName);

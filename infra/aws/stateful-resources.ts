@@ -43,10 +43,11 @@ export class StatefulResources extends Construct {
       tableName,
       globalIndexes: spec.indexes.map((index) => index.name),
     });
+    const ttl = spec.ttlAttribute ? ` and TTL on ${spec.ttlAttribute}` : '';
     Annotations.of(table).addWarningV2(
       'news-alerts:existing-table',
       `The ${name} table is ${tableName}, which this stack does not manage: make sure it has point-in-time recovery, ` +
-        `deletion protection${spec.ttlAttribute ? ` and TTL on ${spec.ttlAttribute}` : ''} (README, "Restoring a table").`,
+        `deletion protection${ttl} (README: "Keeping the data, and restoring a table").`,
     );
     return table;
   }

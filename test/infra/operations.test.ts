@@ -55,6 +55,11 @@ describe('operations: caps, alarms, dashboard', () => {
   function alarms(): Record<string, unknown>[] {
     return resourcesOfType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
   }
+  /** The logical id of the resource an alarm's (first) dimension names, or '' for none. */
+  function watchedId(alarm: Record<string, unknown>): string {
+    const dimension = (alarm.Dimensions as { Value: unknown }[] | undefined)?.[0];
+    return dimension ? (targetOf(dimension.Value) ?? '') : '';
+  }
   function alarmTopicId(): string {
     const topics = resourcesOfType('AWS::SNS::Topic');
     expect(topics).toHaveLength(1);
@@ -116,7 +121,9 @@ describe('operations: caps, alarms, dashboard', () => {
       const policies = resourcesOfType('AWS::SNS::TopicPolicy').filter(([, policy]) =>
         (policy.Properties!.Topics as unknown[]).some((topic) => targetOf(topic) === alarmTopicId()),
       );
-      const statements = policies.flatMap(([, policy]) => (policy.Properties!.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+      const statements = policies.flatMap(
+        ([, policy]) => (policy.Properties!.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      );
 
       // Assess
       expect(statements).toContainEqual(
@@ -155,10 +162,9 @@ describe('operations: caps, alarms, dashboard', () => {
     it('are exactly: dead letters and oldest message per queue, errors and throttles per function, SES bounce and complaint rates', () => {
       // Prepare: what each alarm watches, as "<metric> <resource>"
       const watched = alarms().map((alarm) => {
-        const dimension = (alarm.Dimensions as { Value: unknown }[] | undefined)?.[0];
-        const target = dimension ? targetOf(dimension.Value)! : '';
-        const name =
-          index.functions.get(target) ?? index.queues.get(target) ?? (index.deadLetterQueues.has(target) ? `${index.deadLetterQueues.get(target)} DLQ` : target);
+        const target = watchedId(alarm);
+        const deadLetters = index.deadLetterQueues.get(target);
+        const name = index.functions.get(target) ?? index.queues.get(target) ?? (deadLetters ? `${deadLetters} DLQ` : target);
         return `${String(alarm.Namespace)} ${String(alarm.MetricName)} ${name}`.trim();
       });
 
@@ -178,27 +184,28 @@ describe('operations: caps, alarms, dashboard', () => {
     it.each(queueNames)('alarms when the oldest %s message is older than the topology allows a healthy one', (queue) => {
       // Prepare
       const [, consumer] = consumerOf(topology, queue);
-      const alarm = alarms().find(
-        (a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && targetOf((a.Dimensions as { Value: unknown }[])[0]!.Value) === idOf(index.queues, queue),
-      )!;
+      const alarm = alarms().find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && watchedId(a) === idOf(index.queues, queue))!;
 
       // Assess: two visibility timeouts (the receives SQS counts) and one run of the consumer
       const spec = topology.queues[queue];
       expect(alarm.Threshold).toBe(oldestMessageAgeThresholdSeconds(spec, consumer));
       expect(alarm.Threshold).toBe(2 * spec.visibilityTimeoutSeconds + consumer.timeoutSeconds);
-      expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum', Period: 60, TreatMissingData: 'notBreaching' });
+      expect(alarm).toMatchObject({
+        ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum', Period: 60, TreatMissingData: 'notBreaching',
+      });
     });
 
     it('derives the age threshold from the receives SQS counts, not from maxReceiveCount alone', () => {
       const consumer = topology.functions['deliver-webhook'];
-      expect(oldestMessageAgeThresholdSeconds({ visibilityTimeoutSeconds: 180, maxReceiveCount: 8, dlqRetentionSeconds: 1 }, consumer)).toBe(390);
-      expect(oldestMessageAgeThresholdSeconds({ visibilityTimeoutSeconds: 180, maxReceiveCount: 2, dlqRetentionSeconds: 1 }, consumer)).toBe(210);
+      const queue = (maxReceiveCount: number) => ({ visibilityTimeoutSeconds: 180, maxReceiveCount, dlqRetentionSeconds: 1 });
+      // 8 receives: SQS still counts only three, so two waits of 180 s and one run of 30 s.
+      expect(oldestMessageAgeThresholdSeconds(queue(8), consumer)).toBe(390);
+      expect(oldestMessageAgeThresholdSeconds(queue(2), consumer)).toBe(210);
     });
 
     it.each(functionNames)('alarms on errors (2 of 3 five-minute periods) and on any throttle of %s', (name) => {
       // Prepare
-      const on = (metric: string) =>
-        alarms().find((a) => a.MetricName === metric && targetOf((a.Dimensions as { Value: unknown }[])[0]!.Value) === idOf(index.functions, name));
+      const on = (metric: string) => alarms().find((a) => a.MetricName === metric && watchedId(a) === idOf(index.functions, name));
 
       // Assess
       expect(on('Errors')).toMatchObject({

@@ -23,8 +23,13 @@ const prodContext = {
   'existingTable.subscriptions': 'NewsAlerts-subscriptions-restored',
 };
 
-/** Properties that give a resource a physical name of its own (unique per account and region). */
-const physicalNameKeys = ['AlarmName', 'DashboardName', 'TableName', 'QueueName', 'FunctionName', 'TopicName', 'RuleName', 'RoleName', 'LogGroupName'];
+/**
+ * Properties that give a resource a physical name of its own, unique per account and region
+ * (`Name`: SSM parameters, SES configuration sets, secrets).
+ */
+const physicalNameKeys = [
+  'AlarmName', 'DashboardName', 'TableName', 'QueueName', 'FunctionName', 'TopicName', 'RuleName', 'RoleName', 'LogGroupName', 'Name',
+];
 
 /** Every literal physical name in a template (references to other resources are not names). */
 function physicalNames(template: CfnTemplateJson): string[] {
@@ -74,7 +79,8 @@ describe('stages', () => {
   });
 
   it('reads the stage\'s own metrics on its dashboard', () => {
-    const body = JSON.stringify(Object.values(prod.json.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')!.Properties!.DashboardBody);
+    const dashboard = Object.values(prod.json.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')!;
+    const body = JSON.stringify(dashboard.Properties!.DashboardBody);
     expect(body).toContain('service=\\\\\\"NewsAlerts-prod\\\\\\"');
     expect(body).not.toContain('service=\\\\\\"NewsAlerts\\\\\\"');
     expect(body).toContain('\\"service\\",\\"NewsAlerts-prod\\"');
@@ -83,7 +89,9 @@ describe('stages', () => {
   it('subscribes alarmEmail to the alarm topic', () => {
     const subscriptions = Object.values(prod.json.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
     const topicId = Object.entries(prod.json.Resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')![0];
-    expect(subscriptions.map((s) => s.Properties)).toEqual([{ Protocol: 'email', Endpoint: 'ops@example.org', TopicArn: { Ref: topicId } }]);
+    expect(subscriptions.map((s) => s.Properties)).toEqual([
+      { Protocol: 'email', Endpoint: 'ops@example.org', TopicArn: { Ref: topicId } },
+    ]);
   });
 
   it('applies the caps and reservations of the context, and keeps the topology\'s elsewhere', () => {
@@ -94,7 +102,10 @@ describe('stages', () => {
     );
     const caps = Object.values(prod.json.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
-      .map((r) => [index.functions.get((r.Properties!.FunctionName as { Ref: string }).Ref), (r.Properties!.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency]);
+      .map(({ Properties: props }) => [
+        index.functions.get((props!.FunctionName as { Ref: string }).Ref),
+        (props!.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency,
+      ]);
 
     // Assess
     expect(Object.fromEntries(caps)).toEqual({ 'poll-feed': 10, 'fan-out': 5, 'deliver-webhook': 4, 'deliver-email': 5 });
