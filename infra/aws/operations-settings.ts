@@ -8,8 +8,8 @@
  * with a message naming the key.
  */
 import { z } from 'zod';
-import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
-import { ConfigError } from '../../shared/runtime/errors.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import type { FunctionName, QueueName, TableName, Topology } from '../topology.ts';
 
 /** Context keys an operator may set; the keyed ones take a topology name after a dot. */

@@ -3,7 +3,7 @@ import { createNewsAlertsApp } from '../../infra/aws/create-app.ts';
 import { readOperationsSettings, withCapacitySettings } from '../../infra/aws/operations-settings.ts';
 import { serviceNameFor, stackNameFor } from '../../infra/aws/stack-outputs.ts';
 import { topology } from '../../infra/topology.ts';
-import { ConfigError } from '../../shared/runtime/errors.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
 
 describe('readOperationsSettings', () => {
   it('needs no context: default stage, no alarm email, the topology caps', () => {
