@@ -24,7 +24,8 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
       if (!hash) throw new Error(`function ${name} has no bundled code asset (${JSON.stringify(code)})`);
       bundleDirs.set(name, join(synthesized.outdir, `asset.${hash}`));
     }
-  });
+    // Seven esbuild runs and a whole synthesis: over two minutes when the machine is busy.
+  }, 300_000);
 
   afterAll(removeSynthesisOutputs);
 
