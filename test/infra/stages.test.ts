@@ -53,7 +53,8 @@ describe('stages', () => {
     defaultStage = synthesizeStack().json;
     const created = createApp(prodContext);
     prod = { created, json: Template.fromStack(created.stack).toJSON() as CfnTemplateJson };
-  });
+    // Two whole syntheses (cdk-nag included): minutes when the machine is busy.
+  }, 300_000);
 
   afterAll(() => {
     removeSynthesisOutputs();
