@@ -11,7 +11,13 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { IdleTimeoutError, startLocalRuntime, type HandlerFactory, type LocalRuntime } from '../../infra/local/runtime.ts';
+import {
+  IdleTimeoutError,
+  startLocalRuntime,
+  type HandlerFactory,
+  type HandlerFactoryContext,
+  type LocalRuntime,
+} from '../../infra/local/runtime.ts';
 import type { FunctionName } from '../../infra/topology.ts';
 import { silentLog } from '../../shared/core/logger.ts';
 import { createSqsConsumer } from '../../shared/runtime/sqs-consumer.ts';
@@ -125,6 +131,69 @@ describe('startLocalRuntime', () => {
     for (const port of ports) {
       expect(await canConnect(external, port), `port ${port} on ${external}`).toBe(false);
       expect(await canConnect('127.0.0.1', port), `port ${port} on 127.0.0.1`).toBe(true);
+    }
+  });
+});
+
+describe('handler factories', () => {
+  it('awaits an async factory and tells it where the engines and the API listen', async () => {
+    // Prepare: a plan-polls built asynchronously, reporting the context it was given.
+    const dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-factory-'));
+    let seen: HandlerFactoryContext | undefined;
+    const runtime = await startLocalRuntime({
+      dataDir,
+      inMemory: true,
+      apiPort: 0,
+      schedules: false,
+      log: silentLog,
+      handlers: standIns({
+        'plan-polls': async (_deps, context) => {
+          await new Promise((resolveLater) => setTimeout(resolveLater, 10));
+          seen = context;
+          return async () => ({ built: 'async' });
+        },
+      }),
+    });
+    try {
+      // Act
+      const result = await runtime.runSchedule('plan-polls');
+
+      // Assess
+      expect(result).toEqual({ built: 'async' });
+      expect(seen?.endpoints).toEqual(runtime.endpoints);
+      expect(seen?.apiUrl).toBe(runtime.apiUrl);
+      expect(seen?.tables).toEqual(runtime.tables);
+      expect(seen?.queues.poll.url).toBe(runtime.env.QUEUE_POLL_URL);
+      expect(seen?.region).toBe(localRegion);
+      expect(seen?.credentials).toEqual(localCredentials);
+    } finally {
+      await runtime.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails to start with the factory\'s error when a factory rejects', async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-factory-'));
+    try {
+      // Act
+      const starting = startLocalRuntime({
+        dataDir,
+        inMemory: true,
+        apiPort: 0,
+        schedules: false,
+        log: silentLog,
+        handlers: standIns({
+          'fan-out': async () => {
+            throw new Error('bundle could not be loaded (function fan-out)');
+          },
+        }),
+      });
+
+      // Assess
+      await expect(starting).rejects.toThrow('bundle could not be loaded (function fan-out)');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
