@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { interceptLocalhostDns } from 'fauxqs';
@@ -21,7 +21,8 @@ import { configFileSchema } from '../../shared/config/config-file.ts';
 import { silentLog } from '../../shared/runtime/logger.ts';
 import { parseMessage } from '../integration/delivery/mime-parts.ts';
 import { startSmtpListener } from '../integration/delivery/smtp-listener.ts';
-import { removeSynthesisOutputs, synthesizeStack } from '../infra/synth-stack.ts';
+import { bundleCacheDir, removeSynthesisOutputs, synthesizeStack } from '../infra/synth-stack.ts';
+import { BundleLoadError } from './bundle-loader.ts';
 import { createBundledFunctions, type BundledFunctions } from './bundled-functions.ts';
 import { findFunctionBundles, readCloudAssembly, type CloudAssembly, type FunctionBundle } from './cloud-assembly.ts';
 import { captureStructuredLogs, type StructuredLogCapture } from './structured-log-capture.ts';
@@ -55,6 +56,12 @@ describe('the deployed bundles, end to end', () => {
     await runtime.waitForIdle({ timeoutMs: 60_000, includeNotVisible: true });
   }
 
+  /**
+   * What differs from the deployed stack on purpose: mail goes by SMTP to the local listener (the
+   * stack sends by SES), and the fixture feeds and receiver on 127.0.0.1 are let through.
+   */
+  const localVariables = () => ({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, ALLOW_PRIVATE_NETWORK: 'true' });
+
   const alertTitles = () => logs.events('alert').map((alert) => String(alert.title));
 
   beforeAll(async () => {
@@ -75,7 +82,7 @@ describe('the deployed bundles, end to end', () => {
     bundled = createBundledFunctions({
       assembly,
       bundles,
-      localVariables: { MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, ALLOW_PRIVATE_NETWORK: 'true' },
+      localVariables: localVariables(),
     });
     runtime = await startLocalRuntime({
       dataDir,
@@ -285,5 +292,33 @@ describe('the deployed bundles, end to end', () => {
     expect(response.status).toBe(200);
     const subscriber = await runtime.deps.subscriptions.getSubscriber('analyst');
     expect(Object.values(subscriber?.channelStatus ?? {}).map((status) => status.state)).toContain('unsubscribed');
+  });
+
+  it('refuses to start when a bundle misses a module, naming the function', async () => {
+    // Prepare: fan-out's real bundle, plus an import of a package it left out (staged where the
+    // assembly's bundles are, so Node loads it as it loads them)
+    const brokenDir = await mkdtemp(join(bundleCacheDir(), 'broken-fan-out-'));
+    const fanOut = bundles.get('fan-out')!;
+    const brokenFile = join(brokenDir, 'index.mjs');
+    await writeFile(brokenFile, `import 'news-alerts-left-out-module';\n${await readFile(fanOut.file, 'utf8')}`);
+    const broken = createBundledFunctions({
+      assembly,
+      bundles: new Map(bundles).set('fan-out', { ...fanOut, file: brokenFile }),
+      localVariables: localVariables(),
+    });
+
+    try {
+      // Act
+      const starting = startLocalRuntime({ dataDir, inMemory: true, apiPort: 0, log: silentLog, schedules: false, handlers: broken.handlers });
+
+      // Assess
+      await expect(starting).rejects.toThrow(BundleLoadError);
+      await expect(starting).rejects.toThrow(
+        /^function bundle could not be loaded: ERR_MODULE_NOT_FOUND: .*news-alerts-left-out-module.* \(function fan-out, .*index\.mjs\)$/,
+      );
+    } finally {
+      broken.restoreEnvironment();
+      await rm(brokenDir, { recursive: true, force: true });
+    }
   });
 });
