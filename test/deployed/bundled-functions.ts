@@ -103,6 +103,12 @@ export function createBundledFunctions(options: BundledFunctionsOptions): Bundle
     return processEnv;
   }
 
+  function environmentOf(name: FunctionName): FunctionEnvironment {
+    const environment = environments.get(name);
+    if (!environment) throw new Error(`function environment not found: it was never derived (function ${name})`);
+    return environment;
+  }
+
   function wrap(name: FunctionName, handler: BundledHandler, env: ProcessEnvSwitch): BundledHandler {
     const count: InvocationCount = { invoked: 0, failed: 0, failures: [] };
     counts.set(name, count);
@@ -112,7 +118,7 @@ export function createBundledFunctions(options: BundledFunctionsOptions): Bundle
     };
     return function invokeBundle(event, context) {
       // Synchronously before the call: the handler's cold start reads process.env right away.
-      env.enter(environments.get(name)!);
+      env.enter(environmentOf(name));
       count.invoked += 1;
       let result: unknown;
       try {
@@ -141,7 +147,7 @@ export function createBundledFunctions(options: BundledFunctionsOptions): Bundle
       async (_deps: unknown, context: HandlerFactoryContext) => {
         const env = prepare(context);
         // The function's environment is in place while its module loads, as in its own sandbox.
-        env.enter(environments.get(name)!);
+        env.enter(environmentOf(name));
         const handler = await loadBundledHandler({ name, file: bundle.file, exportName: bundle.exportName });
         return wrap(name, handler, env);
       },

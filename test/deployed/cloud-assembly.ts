@@ -50,10 +50,11 @@ export function readCloudAssembly(outdir: string): CloudAssembly {
   const manifest = readJson<AssemblyManifest>(join(outdir, 'manifest.json'), 'cloud assembly manifest');
   const artifacts = manifest.artifacts ?? {};
   const stacks = Object.entries(artifacts).filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack');
-  if (stacks.length !== 1) {
+  const first = stacks[0];
+  if (stacks.length !== 1 || !first) {
     throw new Error(`cloud assembly is not usable: it has ${stacks.length} stacks, the app has one (${outdir})`);
   }
-  const [stackName, stack] = stacks[0]!;
+  const [stackName, stack] = first;
   const templateFile = stack.properties?.templateFile;
   if (!templateFile) throw new Error(`cloud assembly is not usable: stack ${stackName} names no template file (${outdir})`);
   const template = readJson<CfnTemplateJson>(join(outdir, templateFile), `template of stack ${stackName}`);

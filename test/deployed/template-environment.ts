@@ -120,7 +120,8 @@ function createResolver(template: CfnTemplateJson, index: TemplateIndex, standIn
   }
 
   function ref(logicalId: string, site: Site): string {
-    if (logicalId in pseudo) return pseudo[logicalId]!;
+    const pseudoValue = pseudo[logicalId];
+    if (pseudoValue !== undefined) return pseudoValue;
     const resource = resourceOf(logicalId, site);
     const resolved = refs[resource.Type]?.(logicalId, resource);
     if (resolved === undefined) throw noStandIn(site, `Ref of ${logicalId} (${resource.Type})`);
@@ -165,7 +166,7 @@ function createResolver(template: CfnTemplateJson, index: TemplateIndex, standIn
       if (service === 'secretsmanager') {
         // <secret-id>:SecretString:<json-key>:<version-stage>:<version-id>; the id is an ARN (with colons).
         const match = /^(.*):SecretString:([^:]*):([^:]*):([^:]*)$/.exec(reference);
-        const secret = match ? secretsByArn.get(match[1]!) : undefined;
+        const secret = match?.[1] ? secretsByArn.get(match[1]) : undefined;
         if (!match || !secret || match[2] || match[3] || match[4]) throw noStandIn(site, `the dynamic reference ${whole}`);
         return standIns.secretValues[secret];
       }
