@@ -25,6 +25,17 @@ export interface BundledFunctionsOptions {
   localVariables: Record<string, string>;
   /** The 12-digit account of local ARNs. Default `000000000000`, as LocalStack uses. */
   accountId?: string;
+  /**
+   * Stores a generated secret's value in a Secrets Manager stand-in and returns its ARN, which
+   * the secret's `Ref` then resolves to, for handlers that read secrets at run time. Called once
+   * per secret. Without it, a `Ref` gets `localSecretArn` and only dynamic references resolve.
+   */
+  secretArn?: (secret: SecretName, value: string) => string;
+  /**
+   * Endpoints of further AWS services the bundles call (a Secrets Manager or SSM stand-in), by
+   * the `AWS_ENDPOINT_URL_<SERVICE>` suffix: `{ SECRETS_MANAGER: url, SSM: url }`.
+   */
+  endpoints?: Record<string, string>;
 }
 
 export interface InvocationCount {
@@ -65,11 +76,16 @@ export function createBundledFunctions(options: BundledFunctionsOptions): Bundle
   /** Every function's environment, derived once: all factories get the same context. */
   function prepare(context: HandlerFactoryContext): ProcessEnvSwitch {
     if (processEnv) return processEnv;
+    const storeSecret = options.secretArn;
+    const secretArns = storeSecret
+      ? Object.fromEntries((Object.entries(secretValues) as [SecretName, string][]).map(([secret, value]) => [secret, storeSecret(secret, value)]))
+      : undefined;
     const fromTemplate = templateEnvironments(assembly.template, {
       tables: context.tables,
       queues: context.queues,
       functionUrl: `${context.apiUrl}/`,
       secretValues,
+      ...(secretArns ? { secretArns } : {}),
       region: context.region,
       accountId,
       stackName: assembly.stackName,
@@ -86,7 +102,7 @@ export function createBundledFunctions(options: BundledFunctionsOptions): Bundle
             region: context.region,
             credentials: context.credentials,
             // SQS at the origin of its queue URLs, as in AWS: the SDK then sends every request there.
-            endpoints: { DYNAMODB: context.endpoints.dynamodb, SQS: new URL(context.queues.poll.url).origin },
+            endpoints: { DYNAMODB: context.endpoints.dynamodb, SQS: new URL(context.queues.poll.url).origin, ...options.endpoints },
           },
           {
             functionName: `${assembly.stackName}-${bundle.logicalId}`,

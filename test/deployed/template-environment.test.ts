@@ -88,6 +88,20 @@ describe('templateEnvironments', () => {
     expect(environment.UNSUBSCRIBE_SECRET_ARN).toBe(`arn:aws:secretsmanager:us-east-1:000000000000:secret:${secretId}`);
   });
 
+  it('gives a secret reference the ARN a stand-in serves it under, and still resolves dynamic references', () => {
+    // Prepare: the ARN a Secrets Manager stand-in gave the stored value
+    const secretId = [...indexTemplate(template).secrets].find(([, secret]) => secret === 'unsubscribe')![0];
+    const served = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:unsubscribe-AbCdEf';
+    const byArn = withVariable('deliver-email', 'UNSUBSCRIBE_SECRET_ARN', { Ref: secretId });
+
+    // Act
+    const environment = templateEnvironments(byArn, { ...standIns, secretArns: { unsubscribe: served } }).get('deliver-email')!;
+
+    // Assess
+    expect(environment.UNSUBSCRIBE_SECRET_ARN).toBe(served);
+    expect(environment.UNSUBSCRIBE_SECRET).toBe(standIns.secretValues.unsubscribe);
+  });
+
   it('resolves Fn::Sub, pseudo parameters and SSM references through the stand-ins a caller adds', () => {
     // Prepare: the kind of values a later stack may set (a parameter name, a namespace)
     const parameterId = 'PublicUrlParameter';

@@ -21,6 +21,11 @@ export interface LocalStandIns {
   functionUrl: string;
   /** The value of each generated secret, as `{{resolve:secretsmanager:…}}` would read it. */
   secretValues: Record<SecretName, string>;
+  /**
+   * The ARN a generated secret's `Ref` resolves to, for a handler that reads the secret at run
+   * time from a Secrets Manager stand-in holding it; `localSecretArn` (served by nothing) when absent.
+   */
+  secretArns?: Partial<Record<SecretName, string>>;
   region: string;
   accountId: string;
   stackName: string;
@@ -43,8 +48,8 @@ interface Site {
 }
 
 /**
- * The `Ref` of a generated secret, as CloudFormation returns it (the secret's ARN); the local
- * ARN ends with the secret's logical id so a stand-in Secrets Manager can serve it.
+ * The `Ref` of a generated secret, as CloudFormation returns it (the secret's ARN), when no
+ * stand-in serves it: a well-formed ARN ending with the secret's logical id.
  */
 export function localSecretArn(standIns: Pick<LocalStandIns, 'region' | 'accountId'>, logicalId: string): string {
   return `arn:aws:secretsmanager:${standIns.region}:${standIns.accountId}:secret:${logicalId}`;
@@ -88,7 +93,8 @@ const pseudoParameters = (standIns: LocalStandIns): Record<string, string> => ({
 
 function createResolver(template: CfnTemplateJson, index: TemplateIndex, standIns: LocalStandIns) {
   const pseudo = pseudoParameters(standIns);
-  const secretsByArn = new Map([...index.secrets].map(([logicalId, name]) => [localSecretArn(standIns, logicalId), name]));
+  const secretArnOf = (logicalId: string, secret: SecretName) => standIns.secretArns?.[secret] ?? localSecretArn(standIns, logicalId);
+  const secretsByArn = new Map([...index.secrets].map(([logicalId, secret]) => [secretArnOf(logicalId, secret), secret]));
   const refs: Record<string, (logicalId: string, resource: CfnResourceJson) => string | undefined> = {
     'AWS::DynamoDB::Table': (logicalId) => {
       const table = index.tables.get(logicalId);
@@ -98,7 +104,10 @@ function createResolver(template: CfnTemplateJson, index: TemplateIndex, standIn
       const queue = index.queues.get(logicalId);
       return queue && standIns.queues[queue].url;
     },
-    'AWS::SecretsManager::Secret': (logicalId) => (index.secrets.has(logicalId) ? localSecretArn(standIns, logicalId) : undefined),
+    'AWS::SecretsManager::Secret': (logicalId) => {
+      const secret = index.secrets.get(logicalId);
+      return secret && secretArnOf(logicalId, secret);
+    },
     ...standIns.refs,
   };
   const getAtts: Record<string, (logicalId: string) => string | undefined> = {
