@@ -37,6 +37,8 @@ import { captureStructuredLogs, type StructuredLogCapture } from './structured-l
 
 const webhookSecret = `whsec_${Buffer.from('bundled pipeline signing secret').toString('base64')}`;
 const functionNames = Object.keys(topology.functions) as FunctionName[];
+/** Beyond waitForIdle's 60 s, so a stuck pipeline fails with the queue depths, not a bare timeout. */
+const POLL_TEST_TIMEOUT_MS = 90_000;
 
 describe('the deployed bundles, end to end', () => {
   let assembly: CloudAssembly;
@@ -182,7 +184,7 @@ describe('the deployed bundles, end to end', () => {
       expect(titles.some((title) => title.includes(offTopic))).toBe(false);
     }
     expect(logs.problems()).toEqual([]);
-  });
+  }, POLL_TEST_TIMEOUT_MS);
 
   it('delivers one webhook per alert, signed so that the standardwebhooks library verifies it', () => {
     // Prepare
@@ -274,7 +276,7 @@ describe('the deployed bundles, end to end', () => {
     expect(receiver.received).toHaveLength(before.hooks);
     expect(smtp.mails).toHaveLength(before.mails);
     expect(logs.problems()).toEqual([]);
-  });
+  }, POLL_TEST_TIMEOUT_MS);
 
   it('unsubscribes with one click on a link deliver-email signed, answered by the http-api bundle', async () => {
     // Prepare: the two bundles share the generated unsubscribe key only through their environments

@@ -4,7 +4,8 @@
  * per-service endpoints pointing at the embedded engines, as `AWS_ENDPOINT_URL_*` does under
  * LocalStack. Every bundle in this process shares one `process.env`, so the switch replaces it
  * before each invocation: a handler reads its variables synchronously at its cold start, and
- * so sees exactly its own function's environment, not another function's.
+ * so sees exactly its own function's environment, not another function's. (The SDK reads its
+ * own settings, region, credentials and endpoints, later; those are the same for every function.)
  */
 import { envVariableNames } from '../../shared/config/env.ts';
 
