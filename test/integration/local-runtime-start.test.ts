@@ -246,6 +246,7 @@ describe('installSignalHandlers', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // The child compiles the runtime with tsx first: tens of seconds on a busy machine.
   it('on SIGTERM lets the batch in flight finish, deletes its message, and exits 0', async () => {
     // Prepare: a child process running the runtime with a slow poll-feed.
     const runtimeModule = resolve('infra/local/index.ts');
@@ -302,7 +303,7 @@ await runtime.deps.queue.send('poll', [{ feedId: 'slow' }]);
     } finally {
       await after.stop();
     }
-  });
+  }, 120_000);
 });
 
 function canConnect(host: string, port: number): Promise<boolean> {
