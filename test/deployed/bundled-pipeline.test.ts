@@ -18,7 +18,7 @@ import { topology, type FunctionName } from '../../infra/topology.ts';
 import { builtinTopics } from '../../shared/classify/index.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { configFileSchema } from '../../shared/config/config-file.ts';
-import { silentLog } from '../../shared/runtime/logger.ts';
+import { silentLog } from '../../shared/core/logger.ts';
 import { parseMessage } from '../integration/delivery/mime-parts.ts';
 import { startSmtpListener } from '../integration/delivery/smtp-listener.ts';
 import { bundleCacheDir, removeSynthesisOutputs, synthesizeStack } from '../infra/synth-stack.ts';

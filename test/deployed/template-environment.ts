@@ -8,7 +8,7 @@
  */
 import type { FunctionName, QueueName, SecretName, TableName } from '../../infra/topology.ts';
 import { envSchema } from '../../shared/config/env.ts';
-import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import { indexTemplate, type CfnResourceJson, type CfnTemplateJson, type TemplateIndex } from '../infra/template-topology.ts';
 
 /** What the local engines and servers offer in place of the stack's resources. */
