@@ -16,6 +16,7 @@ import { makeAllFeedsDue } from '../../cli/poll-all-now.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
 import { topology, type FunctionName } from '../../infra/topology.ts';
 import { builtinTopics } from '../../shared/classify/index.ts';
+import { metricNamespace } from '../../shared/core/metric-names.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { configFileSchema } from '../../shared/config/config-file.ts';
 import { silentLog } from '../../shared/core/logger.ts';
@@ -216,6 +217,32 @@ describe('the deployed bundles, end to end', () => {
       expect(headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
       expect(parts.map((part) => part.contentType.split(';')[0])).toEqual(['text/plain', 'text/html']);
     }
+  });
+
+  it('publishes the pipeline metrics in embedded metric format, under the stack\'s service name', () => {
+    // Prepare: the EMF lines among what the bundles wrote, and the service name the stack sets
+    const emf = logs.records.filter((record) => (record._aws as { CloudWatchMetrics?: unknown } | undefined)?.CloudWatchMetrics);
+    const serviceName = bundled.environments.get('poll-feed')?.POWERTOOLS_SERVICE_NAME;
+    const total = (metric: string, dimensions: Record<string, string> = {}) =>
+      emf
+        .filter((record) => metric in record && Object.entries(dimensions).every(([name, value]) => record[name] === value))
+        .flatMap((record) => [record[metric]].flat())
+        .reduce((sum: number, value) => sum + Number(value), 0);
+    const alerts = logs.events('alert').length;
+
+    // Assess
+    expect(serviceName).toBeTruthy();
+    expect(emf.length).toBeGreaterThan(0);
+    for (const record of emf) {
+      expect(record.service).toBe(serviceName);
+      const [directive] = (record._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics;
+      expect(directive?.Namespace).toBe(metricNamespace);
+    }
+    expect(total('FeedsPolled')).toBe(3);
+    expect(total('FeedsFailed')).toBe(0);
+    expect(total('ItemsNew')).toBe(12);
+    expect(total('DeliveriesSent', { channel: 'webhook' })).toBe(alerts);
+    expect(total('DeliveriesSent', { channel: 'email' })).toBe(alerts);
   });
 
   it('serves /api/health, a page and the operator status from the http-api bundle', async () => {
