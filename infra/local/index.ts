@@ -6,6 +6,7 @@ export {
   IdleTimeoutError,
   startLocalRuntime,
   type HandlerFactory,
+  type HandlerFactoryContext,
   type LocalRuntime,
   type LocalRuntimeOptions,
   type LocalWiring,

@@ -40,8 +40,24 @@ import { countMessages, inspectMessages, type DeadLetter, type QueueDepth } from
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createTtlSweeper, type SweepResult, type TtlSweeper } from './ttl-sweeper.ts';
 
-/** What a handler module exports: `createHandler(deps)` returning the Lambda handler. */
-export type HandlerFactory = (deps: Deps) => unknown;
+/**
+ * Builds one function's Lambda handler: a handler module's `createHandler(deps)`, or a test's
+ * stand-in. It may be async (importing a bundle) and may ignore `deps` for a handler that builds
+ * its own from `process.env`, which `context` says how to point at this runtime's engines.
+ */
+export type HandlerFactory = (deps: Deps, context: HandlerFactoryContext) => unknown;
+
+/** Where this runtime's engines and API listen, for handlers that are configured like Lambda's. */
+export interface HandlerFactoryContext {
+  /** `{ dynamodb, sqs }` endpoints of the embedded engines. */
+  endpoints: { dynamodb: string; sqs: string };
+  /** `http://127.0.0.1:<port>` of the local HTTP API (the Function URL's stand-in). */
+  apiUrl: string;
+  tables: ProvisionedTables;
+  queues: ProvisionedQueues;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
 
 export interface LocalRuntimeOptions {
   /** Folder for the engines' data (`dynamodb/`, `sqs/`) and, by default, the outbox. */
@@ -237,10 +253,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       fetch: options.fetch,
     });
 
+    const factoryContext: HandlerFactoryContext = {
+      endpoints: { dynamodb: dynamodbEngine.endpoint, sqs: sqsEngine.endpoint },
+      apiUrl: api.url,
+      tables,
+      queues,
+      region: localRegion,
+      credentials: localCredentials,
+    };
     const handlers = new Map<FunctionName, unknown>();
     for (const [name, spec] of Object.entries(topology.functions) as [FunctionName, FunctionSpec][]) {
       const factory = options.handlers?.[name] ?? (await importHandlerFactory(name, spec));
-      handlers.set(name, requireFunction(factory(deps), name));
+      handlers.set(name, requireFunction(await factory(deps, factoryContext), name));
     }
 
     const wiring: LocalWiring = { consumers: [], schedules: [], http: [], ttlTables: [] };

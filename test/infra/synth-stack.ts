@@ -65,7 +65,8 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
-function bundleCacheDir(): string {
+/** Where bundled assemblies are staged: under node_modules, see `synthesizeStack`. */
+export function bundleCacheDir(): string {
   const dir = join(repositoryRoot, 'node_modules', '.cache', 'news-alerts');
   mkdirSync(dir, { recursive: true });
   return dir;

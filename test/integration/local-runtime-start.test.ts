@@ -11,7 +11,13 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { IdleTimeoutError, startLocalRuntime, type HandlerFactory, type LocalRuntime } from '../../infra/local/runtime.ts';
+import {
+  IdleTimeoutError,
+  startLocalRuntime,
+  type HandlerFactory,
+  type HandlerFactoryContext,
+  type LocalRuntime,
+} from '../../infra/local/runtime.ts';
 import type { FunctionName } from '../../infra/topology.ts';
 import { silentLog } from '../../shared/core/logger.ts';
 import { createSqsConsumer } from '../../shared/runtime/sqs-consumer.ts';
@@ -129,6 +135,69 @@ describe('startLocalRuntime', () => {
   });
 });
 
+describe('handler factories', () => {
+  it('awaits an async factory and tells it where the engines and the API listen', async () => {
+    // Prepare: a plan-polls built asynchronously, reporting the context it was given.
+    const dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-factory-'));
+    let seen: HandlerFactoryContext | undefined;
+    const runtime = await startLocalRuntime({
+      dataDir,
+      inMemory: true,
+      apiPort: 0,
+      schedules: false,
+      log: silentLog,
+      handlers: standIns({
+        'plan-polls': async (_deps, context) => {
+          await new Promise((resolveLater) => setTimeout(resolveLater, 10));
+          seen = context;
+          return async () => ({ built: 'async' });
+        },
+      }),
+    });
+    try {
+      // Act
+      const result = await runtime.runSchedule('plan-polls');
+
+      // Assess
+      expect(result).toEqual({ built: 'async' });
+      expect(seen?.endpoints).toEqual(runtime.endpoints);
+      expect(seen?.apiUrl).toBe(runtime.apiUrl);
+      expect(seen?.tables).toEqual(runtime.tables);
+      expect(seen?.queues.poll.url).toBe(runtime.env.QUEUE_POLL_URL);
+      expect(seen?.region).toBe(localRegion);
+      expect(seen?.credentials).toEqual(localCredentials);
+    } finally {
+      await runtime.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails to start with the factory\'s error when a factory rejects', async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-factory-'));
+    try {
+      // Act
+      const starting = startLocalRuntime({
+        dataDir,
+        inMemory: true,
+        apiPort: 0,
+        schedules: false,
+        log: silentLog,
+        handlers: standIns({
+          'fan-out': async () => {
+            throw new Error('bundle could not be loaded (function fan-out)');
+          },
+        }),
+      });
+
+      // Assess
+      await expect(starting).rejects.toThrow('bundle could not be loaded (function fan-out)');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('waitForIdle', () => {
   it('waits for a batch in flight and names what is busy when it runs out of time', async () => {
     // Prepare: a poll-feed that holds its batch until released.
@@ -177,6 +246,7 @@ describe('installSignalHandlers', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // The child compiles the runtime with tsx first: tens of seconds on a busy machine.
   it('on SIGTERM lets the batch in flight finish, deletes its message, and exits 0', async () => {
     // Prepare: a child process running the runtime with a slow poll-feed.
     const runtimeModule = resolve('infra/local/index.ts');
@@ -233,7 +303,7 @@ await runtime.deps.queue.send('poll', [{ feedId: 'slow' }]);
     } finally {
       await after.stop();
     }
-  });
+  }, 120_000);
 });
 
 function canConnect(host: string, port: number): Promise<boolean> {

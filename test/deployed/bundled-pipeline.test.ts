@@ -1,0 +1,353 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { interceptLocalhostDns } from 'fauxqs';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  demoFeedFiles,
+  demoFeedsDir,
+  serveFeedFiles,
+  startWebhookReceiver,
+  type ReceivedWebhook,
+  type RunningServer,
+} from '../../cli/demo/fixture-servers.ts';
+import { makeAllFeedsDue } from '../../cli/poll-all-now.ts';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { topology, type FunctionName } from '../../infra/topology.ts';
+import { builtinTopics } from '../../shared/classify/index.ts';
+import { metricNamespace } from '../../shared/core/metric-names.ts';
+import { applyConfig } from '../../shared/config/apply-config.ts';
+import { configFileSchema } from '../../shared/config/config-file.ts';
+import { silentLog } from '../../shared/core/logger.ts';
+import { parseMessage } from '../integration/delivery/mime-parts.ts';
+import { startSmtpListener } from '../integration/delivery/smtp-listener.ts';
+import { bundleCacheDir, removeSynthesisOutputs, synthesizeStack } from '../infra/synth-stack.ts';
+import { BundleLoadError } from './bundle-loader.ts';
+import { createBundledFunctions, type BundledFunctions } from './bundled-functions.ts';
+import { findFunctionBundles, readCloudAssembly, type CloudAssembly, type FunctionBundle } from './cloud-assembly.ts';
+import { captureStructuredLogs, type StructuredLogCapture } from './structured-log-capture.ts';
+
+/**
+ * The deployed artifacts, run: `cdk synth` with bundling (local esbuild, as `cdk deploy` builds
+ * them), then the whole pipeline in the one-process runtime with every function's handler taken
+ * from its bundle in the cloud assembly, configured only by the environment its template sets
+ * (tokens resolved to the embedded engines). Fixture feeds on 127.0.0.1, a real webhook receiver,
+ * a real SMTP listener. Nothing of the TypeScript sources runs as a handler.
+ */
+
+const webhookSecret = `whsec_${Buffer.from('bundled pipeline signing secret').toString('base64')}`;
+const functionNames = Object.keys(topology.functions) as FunctionName[];
+/** Beyond waitForIdle's 60 s, so a stuck pipeline fails with the queue depths, not a bare timeout. */
+const POLL_TEST_TIMEOUT_MS = 90_000;
+
+describe('the deployed bundles, end to end', () => {
+  let assembly: CloudAssembly;
+  let bundles: Map<FunctionName, FunctionBundle>;
+  let bundled: BundledFunctions;
+  let runtime: LocalRuntime;
+  let dataDir: string;
+  let feeds: RunningServer;
+  let receiver: RunningServer & { received: ReceivedWebhook[] };
+  let smtp: Awaited<ReturnType<typeof startSmtpListener>>;
+  let logs: StructuredLogCapture;
+  let restoreDns: (() => void) | undefined;
+
+  async function pollEverything(): Promise<void> {
+    await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
+    await runtime.runSchedule('plan-polls');
+    await runtime.waitForIdle({ timeoutMs: 60_000, includeNotVisible: true });
+  }
+
+  /**
+   * What differs from the deployed stack on purpose: mail goes by SMTP to the local listener (the
+   * stack sends by SES), and the fixture feeds and receiver on 127.0.0.1 are let through.
+   */
+  const localVariables = () => ({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, ALLOW_PRIVATE_NETWORK: 'true' });
+
+  const alertTitles = () => logs.events('alert').map((alert) => String(alert.title));
+
+  beforeAll(async () => {
+    // One synthesis with real bundles for the whole file (~10 s).
+    assembly = readCloudAssembly(synthesizeStack({ bundle: true }).outdir);
+    bundles = findFunctionBundles(assembly);
+
+    dataDir = await mkdtemp(join(tmpdir(), 'news-alerts-bundled-'));
+    feeds = await serveFeedFiles(demoFeedsDir, demoFeedFiles);
+    receiver = await startWebhookReceiver();
+    smtp = await startSmtpListener();
+    // The bundles configure SQS as Lambda does (endpoint from the environment), so the SDK sends
+    // each request to its queue URL's host: fauxqs names it sqs.<region>.localhost, which is
+    // loopback by RFC 6761 but not in every resolver (glibc's is one). LocalStack's
+    // *.localhost.localstack.cloud URLs resolve by public DNS instead.
+    restoreDns = interceptLocalhostDns();
+    logs = captureStructuredLogs();
+    bundled = createBundledFunctions({
+      assembly,
+      bundles,
+      localVariables: localVariables(),
+    });
+    runtime = await startLocalRuntime({
+      dataDir,
+      inMemory: true,
+      apiPort: 0,
+      log: silentLog,
+      schedules: false,
+      // The runtime's own deps (used here to apply the config) match what the bundles are given.
+      mailTransport: 'smtp',
+      smtpUrl: smtp.url,
+      allowPrivateNetwork: true,
+      handlers: bundled.handlers,
+    });
+
+    const config = configFileSchema.parse({
+      feeds: demoFeedFiles.map((file) => ({ id: file.replace('.xml', ''), url: `${feeds.url}/${file}` })),
+      subscribers: [
+        {
+          id: 'analyst',
+          email: 'analyst@example.org',
+          webhooks: [{ url: `${receiver.url}/hooks` }],
+          webhookSecret,
+          topics: ['un-meeting', 'talks', 'sanctions'],
+        },
+      ],
+    });
+    await applyConfig(config, runtime.deps, builtinTopics.map((topic) => topic.id));
+    // Synthesis with bundling takes ~10 s alone and several times that on a busy machine.
+  }, 300_000);
+
+  afterAll(async () => {
+    await runtime?.stop();
+    logs?.stop();
+    bundled?.restoreEnvironment();
+    restoreDns?.();
+    await Promise.all([feeds?.close(), receiver?.close(), smtp?.stop()]);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    removeSynthesisOutputs();
+  });
+
+  it('takes every topology function from its own bundle in the cloud assembly', () => {
+    // Assess
+    expect([...bundles.keys()].sort()).toEqual([...functionNames].sort());
+    const assetDirs = [...bundles.values()].map((bundle) => bundle.assetDir);
+    expect(new Set(assetDirs).size).toBe(functionNames.length);
+    for (const bundle of bundles.values()) {
+      expect(bundle.file.startsWith(assembly.outdir)).toBe(true);
+      expect(bundle.file).toMatch(/\/asset\.[0-9a-f]{64}\/index\.mjs$/);
+      expect(bundle.exportName).toBe('handler');
+    }
+  });
+
+  it('gives each bundle the variables its template sets, tokens resolved to the local engines', () => {
+    for (const name of functionNames) {
+      // Prepare
+      const logicalId = bundles.get(name)!.logicalId;
+      const templateVariables = Object.keys(
+        (assembly.template.Resources[logicalId]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+      const environment = bundled.environments.get(name)!;
+
+      // Assess: every template variable is there, nothing unresolved is left
+      for (const variable of templateVariables) expect(environment, `${name} ${variable}`).toHaveProperty(variable);
+      for (const [variable, value] of Object.entries(environment)) {
+        expect(value, `${name} ${variable}`).not.toMatch(/\{\{resolve:|"Ref"|Fn::/);
+      }
+      expect(environment.TABLE_FEEDS).toBe(runtime.tables.feeds);
+      expect(environment.QUEUE_POLL_URL).toBe(runtime.queues.poll.url);
+      expect(environment.AWS_ENDPOINT_URL_DYNAMODB).toBe(runtime.endpoints.dynamodb);
+      expect(environment.AWS_ENDPOINT_URL_SQS).toBe(new URL(runtime.queues.poll.url).origin);
+      expect(environment.MAIL_TRANSPORT).toBe('smtp');
+    }
+    // The secrets reach exactly the functions the topology gives them, with one value each.
+    expect(bundled.environments.get('deliver-email')!.UNSUBSCRIBE_SECRET).toBe(bundled.secretValues.unsubscribe);
+    expect(bundled.environments.get('http-api')!.UNSUBSCRIBE_SECRET).toBe(bundled.secretValues.unsubscribe);
+    expect(bundled.environments.get('http-api')!.ADMIN_TOKEN).toBe(bundled.secretValues.admin);
+    expect(bundled.environments.get('poll-feed')).not.toHaveProperty('UNSUBSCRIBE_SECRET');
+    expect(bundled.environments.get('poll-feed')).not.toHaveProperty('ADMIN_TOKEN');
+    // Links in emails start at the Function URL (here the local API).
+    expect(bundled.environments.get('deliver-email')!.PUBLIC_BASE_URL).toBe(`${runtime.apiUrl}/`);
+  });
+
+  it('polls the fixture feeds and raises alerts on the seed stories, not on the off-topic items', async () => {
+    // Act
+    await pollEverything();
+
+    // Assess: what the bundles logged, as CloudWatch would hold it
+    const polled = logs.events('feed-polled');
+    expect(polled.map((event) => event.feedId).sort()).toEqual(['agency-digest', 'moscow-times', 'world-wire']);
+    expect(polled.every((event) => event.status === 'ok')).toBe(true);
+    expect(polled.reduce((sum, event) => sum + Number(event.new), 0)).toBe(12);
+    const titles = alertTitles();
+    expect(titles).toContain('Russia Requests UN Security Council Meeting Over ‘European Threats to Peace’ in Ukraine');
+    expect(titles).toContain('Moscow Rejects Ukraine Proposal for UN-Mediated Peace Talks');
+    expect(titles).toContain('EU Adopts New Sanctions Package Against Russia Targeting Shadow Fleet Tankers');
+    for (const offTopic of ['UEFA Sanctions', 'Merger Talks', 'Bolshoi', 'Model UN']) {
+      expect(titles.some((title) => title.includes(offTopic))).toBe(false);
+    }
+    expect(logs.problems()).toEqual([]);
+  }, POLL_TEST_TIMEOUT_MS);
+
+  it('delivers one webhook per alert, signed so that the standardwebhooks library verifies it', () => {
+    // Prepare
+    const verifier = new Webhook(webhookSecret);
+
+    // Assess
+    expect(receiver.received).toHaveLength(logs.events('alert').length);
+    const verifiedTitles = receiver.received.map((hook) => {
+      const payload = verifier.verify(hook.body, {
+        'webhook-id': String(hook.headers['webhook-id']),
+        'webhook-timestamp': String(hook.headers['webhook-timestamp']),
+        'webhook-signature': String(hook.headers['webhook-signature']),
+      }) as { version: number; story: { title: string }; topics: unknown[] };
+      expect(payload.version).toBe(1);
+      expect(payload.topics.length).toBeGreaterThan(0);
+      return payload.story.title;
+    });
+    expect(verifiedTitles.sort()).toEqual(alertTitles().sort());
+    expect(new Set(receiver.received.map((hook) => hook.headers['webhook-id'])).size).toBe(receiver.received.length);
+  });
+
+  it('sends one email per alert over SMTP with RFC 8058 one-click unsubscribe headers', () => {
+    // Assess
+    expect(smtp.mails).toHaveLength(logs.events('alert').length);
+    for (const mail of smtp.mails) {
+      expect(mail.to).toEqual(['analyst@example.org']);
+      const { headers, parts } = parseMessage(mail.raw);
+      expect(headers.get('list-unsubscribe')).toMatch(new RegExp(`^<${runtime.apiUrl}/unsubscribe\\?token=[\\w.-]+>`));
+      expect(headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+      expect(parts.map((part) => part.contentType.split(';')[0])).toEqual(['text/plain', 'text/html']);
+    }
+  });
+
+  it('publishes the pipeline metrics in embedded metric format, under the stack\'s service name', () => {
+    // Prepare: the EMF lines among what the bundles wrote, and the service name the stack sets
+    const emf = logs.records.filter((record) => (record._aws as { CloudWatchMetrics?: unknown } | undefined)?.CloudWatchMetrics);
+    const serviceName = bundled.environments.get('poll-feed')?.POWERTOOLS_SERVICE_NAME;
+    const total = (metric: string, dimensions: Record<string, string> = {}) =>
+      emf
+        .filter((record) => metric in record && Object.entries(dimensions).every(([name, value]) => record[name] === value))
+        .flatMap((record) => [record[metric]].flat())
+        .reduce((sum: number, value) => sum + Number(value), 0);
+    const alerts = logs.events('alert').length;
+
+    // Assess
+    expect(serviceName).toBeTruthy();
+    expect(emf.length).toBeGreaterThan(0);
+    for (const record of emf) {
+      expect(record.service).toBe(serviceName);
+      const [directive] = (record._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics;
+      expect(directive?.Namespace).toBe(metricNamespace);
+    }
+    expect(total('FeedsPolled')).toBe(3);
+    expect(total('FeedsFailed')).toBe(0);
+    expect(total('ItemsNew')).toBe(12);
+    expect(total('DeliveriesSent', { channel: 'webhook' })).toBe(alerts);
+    expect(total('DeliveriesSent', { channel: 'email' })).toBe(alerts);
+  });
+
+  it('serves /api/health, a page and the operator status from the http-api bundle', async () => {
+    // Act
+    const health = await fetch(`${runtime.apiUrl}/api/health`);
+    const page = await fetch(`${runtime.apiUrl}/subscribe`);
+    const status = await fetch(`${runtime.apiUrl}/api/admin/status`, { headers: { authorization: `Bearer ${bundled.secretValues.admin}` } });
+    const refused = await fetch(`${runtime.apiUrl}/api/admin/status`, { headers: { authorization: 'Bearer not-the-admin-token-at-all' } });
+
+    // Assess
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', feeds: { total: 3, failing: [] } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toMatch(/<form[^>]+method="post"/i);
+    expect(status.status).toBe(200);
+    const report = (await status.json()) as { feeds: { status: string }[]; topics: { topicId: string; stories: unknown[] }[] };
+    expect(report.feeds.map((feed) => feed.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(report.topics.find((topic) => topic.topicId === 'sanctions')?.stories.length).toBeGreaterThan(0);
+    expect(refused.status).toBe(401);
+  });
+
+  it('runs send-digests from its bundle on its schedule event', async () => {
+    // Act
+    const summary = await runtime.runSchedule('send-digests');
+
+    // Assess: no digest subscriber, so nothing is due, but the bundle ran and answered
+    expect(summary).toMatchObject({ queued: 0 });
+  });
+
+  it('leaves every dead-letter queue empty, and no bundle invocation failed', async () => {
+    // Act
+    const depths = await runtime.queueDepths();
+    const invocations = bundled.invocations();
+
+    // Assess
+    for (const [queue, depth] of Object.entries(depths)) {
+      expect(depth.deadLetters, `${queue} DLQ`).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
+      expect(depth.visible + depth.notVisible + depth.delayed, `${queue} queue`).toBe(0);
+    }
+    for (const name of functionNames) {
+      expect(invocations[name].invoked, `${name} invoked`).toBeGreaterThan(0);
+      expect(invocations[name].failures, `${name} failures`).toEqual([]);
+    }
+  });
+
+  it('delivers nothing on a second poll of the same feeds', async () => {
+    // Prepare
+    const before = { hooks: receiver.received.length, mails: smtp.mails.length, alerts: logs.events('alert').length };
+
+    // Act
+    await pollEverything();
+
+    // Assess
+    expect(logs.events('feed-polled')).toHaveLength(6);
+    expect(logs.events('alert')).toHaveLength(before.alerts);
+    expect(receiver.received).toHaveLength(before.hooks);
+    expect(smtp.mails).toHaveLength(before.mails);
+    expect(logs.problems()).toEqual([]);
+  }, POLL_TEST_TIMEOUT_MS);
+
+  it('unsubscribes with one click on a link deliver-email signed, answered by the http-api bundle', async () => {
+    // Prepare: the two bundles share the generated unsubscribe key only through their environments
+    const link = /^<([^>]+)>/.exec(parseMessage(smtp.mails[0]!.raw).headers.get('list-unsubscribe') ?? '')?.[1];
+    expect(link).toBeDefined();
+
+    // Act
+    const response = await fetch(link!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+    const subscriber = await runtime.deps.subscriptions.getSubscriber('analyst');
+    expect(Object.values(subscriber?.channelStatus ?? {}).map((status) => status.state)).toContain('unsubscribed');
+  });
+
+  it('refuses to start when a bundle misses a module, naming the function', async () => {
+    // Prepare: fan-out's real bundle, plus an import of a package it left out (staged where the
+    // assembly's bundles are, so Node loads it as it loads them)
+    const brokenDir = await mkdtemp(join(bundleCacheDir(), 'broken-fan-out-'));
+    const fanOut = bundles.get('fan-out')!;
+    const brokenFile = join(brokenDir, 'index.mjs');
+    await writeFile(brokenFile, `import 'news-alerts-left-out-module';\n${await readFile(fanOut.file, 'utf8')}`);
+    const broken = createBundledFunctions({
+      assembly,
+      bundles: new Map(bundles).set('fan-out', { ...fanOut, file: brokenFile }),
+      localVariables: localVariables(),
+    });
+
+    try {
+      // Act
+      const starting = startLocalRuntime({ dataDir, inMemory: true, apiPort: 0, log: silentLog, schedules: false, handlers: broken.handlers });
+
+      // Assess
+      await expect(starting).rejects.toThrow(BundleLoadError);
+      await expect(starting).rejects.toThrow(
+        /^function bundle could not be loaded: ERR_MODULE_NOT_FOUND: .*news-alerts-left-out-module.* \(function fan-out, .*index\.mjs\)$/,
+      );
+    } finally {
+      broken.restoreEnvironment();
+      await rm(brokenDir, { recursive: true, force: true });
+    }
+  });
+});
