@@ -239,7 +239,7 @@ const NAME_COLUMN = 17;
 const LINE_WIDTH = 100;
 
 function renderHelp(spec: CommandSpec): string {
-  const lines = [...usageLines(spec), '', spec.summary];
+  const lines = [...usageLines(spec), '', ...wrap(spec.summary.split(' '), '', '')];
   if (spec.actions) {
     lines.push('', 'Actions:');
     for (const [name, action] of Object.entries(spec.actions)) lines.push(...item([name, ...argTokens(action.args ?? [])].join(' '), action.description));

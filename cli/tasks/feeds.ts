@@ -10,7 +10,6 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
 
-
 /** What `feeds` does: where (data folder or stack), and the action with its arguments. */
 export type FeedsOptions = TargetChoice & { json: boolean } & (
     | { action: 'add'; id: string; url: string; title?: string | undefined; intervalMinutes?: number | undefined; idPolicy?: FeedRecord['idPolicy'] }
