@@ -7,7 +7,6 @@ import { EXIT_OK, type CliIo } from '../io.ts';
 import { openPipelineTarget, type AwsTargetClients } from '../pipeline-target.ts';
 import { chooseConfigPath, prepareConfig } from '../prepare-config.ts';
 
-
 export interface ApplyConfigOptions {
   file: string;
   /** CloudFormation stack name. */

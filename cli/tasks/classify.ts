@@ -10,7 +10,6 @@ export const classifyInputSchema = z.object({
   summary: z.string().optional(),
 });
 
-
 /**
  * `news-alerts classify [FILE|-] [--explain]`: JSON Lines in (`{"id"?, "title", "summary"?}`),
  * JSON Lines out (`{"id", "topics": [{"topic", "score", "matched"}]}`, topics that pass only).

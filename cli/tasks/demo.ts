@@ -10,7 +10,6 @@ import { demoFeedFiles, demoFeedsDir, serveFeedFiles, startWebhookReceiver } fro
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { makeAllFeedsDue } from '../poll-all-now.ts';
 
-
 /** A demo-only signing secret; real subscribers get their own. */
 const DEMO_WEBHOOK_SECRET = `whsec_${Buffer.from('news-alerts demo signing secret').toString('base64')}`;
 

@@ -4,7 +4,6 @@ import { queueNames } from '../dead-letter-queues.ts';
 import { EXIT_OK, UsageError, type CliIo } from '../io.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
 
-
 export interface DlqOptions extends TargetChoice {
   action: 'list' | 'redrive';
   /** One queue, or every queue when absent. */

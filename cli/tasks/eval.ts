@@ -18,7 +18,6 @@ export const evalInputSchema = z.object({
   labels: z.array(z.string()),
 });
 
-
 /**
  * `news-alerts eval FILE [--json]`: classifies every line of a labelled JSON Lines file and
  * prints precision, recall and F1 per topic, the micro average, and the confusion lists (false

@@ -14,7 +14,6 @@ import { fetchFeed } from '../../shared/feeds/fetch-feed.ts';
 import { readFeed, type FeedContent } from '../../shared/feeds/read-feed.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 
-
 export interface ParseOptions {
   /** A file path, or an http(s) URL to fetch. */
   source: string;

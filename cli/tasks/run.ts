@@ -7,7 +7,6 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { makeAllFeedsDue } from '../poll-all-now.ts';
 import { chooseConfigPath, prepareConfig } from '../prepare-config.ts';
 
-
 export interface RunOptions {
   config?: string | undefined;
   dataDir: string;

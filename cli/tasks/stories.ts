@@ -2,7 +2,6 @@ import { clusterStream, storyInputSchema, type StoryInput } from '../../shared/s
 import type { CliIo } from '../io.ts';
 import { inputName, readJsonLines, writeOut } from '../json-lines.ts';
 
-
 /**
  * `news-alerts stories [FILE|-]`: JSON Lines in (`{"id", "title", "summary", "link"?, "source"?,
  * "published"?}`, in arrival order), JSON Lines out (`{"id", "story"}`; items of one story share

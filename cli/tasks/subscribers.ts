@@ -8,7 +8,6 @@ import { cadenceOf, channelStateOf, SubscriberInvalidError, validateSubscriber }
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '../io.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
 
-
 /** What `subscribers add` takes: the config file's subscriber fields, as flags. */
 export interface SubscriberFlags {
   id: string;

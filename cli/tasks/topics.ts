@@ -17,7 +17,6 @@ import type { CliIo } from '../io.ts';
 import { inputName, readJsonLines, writeOut } from '../json-lines.ts';
 import { prepareConfig } from '../prepare-config.ts';
 
-
 /** One topic as `topics list` shows it. */
 export interface TopicListing {
   id: string;
