@@ -5,7 +5,7 @@
  * that exclude each other) and the help text are all derived from that declaration, so the help
  * cannot drift from what is parsed, and `run` gets typed values: no casts.
  */
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 
 interface OptionBase {
@@ -163,15 +163,8 @@ function parseInput(spec: CommandSpec, argv: readonly string[]): ParsedInput | '
       ...(option.type === 'string' && option.multiple ? { multiple: true } : {}),
     };
   }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
-  } catch (error) {
-    // Unknown flag, missing value …: Node's message names the flag.
-    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
-    throw error;
-  }
-  if (parsed.values['help'] === true) return 'help';
+  const parsed = parseArgv(argv, config);
+  if (parsed.values.help === true) return 'help';
 
   let positionals = parsed.positionals;
   let action: string | undefined;
@@ -199,7 +192,7 @@ function parseInput(spec: CommandSpec, argv: readonly string[]): ParsedInput | '
       }
       if (option.group) givenByGroup.set(option.group, [...(givenByGroup.get(option.group) ?? []), flag]);
     }
-    values[key] = valueOf(option, raw, flag);
+    values[key] = optionValue(option, raw, flag);
   }
   for (const flags of givenByGroup.values()) {
     if (flags.length > 1) throw new UsageError(`pass ${either(flags)}, not ${flags.length === 2 ? 'both' : 'several'}`);
@@ -207,7 +200,17 @@ function parseInput(spec: CommandSpec, argv: readonly string[]): ParsedInput | '
   return { values, args: argSpecs.map((_, index) => positionals[index]), ...(action === undefined ? {} : { action }) };
 }
 
-function valueOf(option: OptionSpec, raw: string | boolean | (string | boolean)[] | undefined, flag: string): unknown {
+/** Node's parse; an unknown flag or a missing value is a UsageError whose message names the flag. */
+function parseArgv(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    throw error;
+  }
+}
+
+function optionValue(option: OptionSpec, raw: string | boolean | (string | boolean)[] | undefined, flag: string): unknown {
   if (option.type === 'boolean') return raw === true;
   const parse = option.parse ?? ((text: string) => text);
   if (option.multiple) return ((raw as string[] | undefined) ?? []).map((text) => parse(text, flag));
@@ -218,11 +221,11 @@ function valueOf(option: OptionSpec, raw: string | boolean | (string | boolean)[
 function checkArity(invocation: string, specs: readonly ArgSpec[], given: readonly string[]): void {
   const required = specs.filter((spec) => !spec.optional).length;
   if (given.length >= required && given.length <= specs.length) return;
-  const noun = (spec: ArgSpec) => spec.noun ?? spec.name;
+  const nouns = specs.map((spec) => spec.noun ?? spec.name);
   if (specs.length === 0) throw new UsageError(`${invocation} takes no arguments`);
-  if (required === 0 && specs.length === 1) throw new UsageError(`${invocation} takes at most one ${noun(specs[0]!)}`);
-  if (required === 1 && specs.length === 1) throw new UsageError(`${invocation} needs exactly one ${noun(specs[0]!)}`);
-  if (required === specs.length) throw new UsageError(`${invocation} needs ${specs.map(noun).join(' and ')}`);
+  if (required === 0 && specs.length === 1) throw new UsageError(`${invocation} takes at most one ${nouns[0]}`);
+  if (required === 1 && specs.length === 1) throw new UsageError(`${invocation} needs exactly one ${nouns[0]}`);
+  if (required === specs.length) throw new UsageError(`${invocation} needs ${nouns.join(' and ')}`);
   throw new UsageError(`${invocation} takes ${argTokens(specs).join(' ')}`);
 }
 
