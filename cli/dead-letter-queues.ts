@@ -1,9 +1,7 @@
 /**
- * Dead-letter queues over the SQS API, for `news-alerts dlq`: finding a deployed stack's queues,
- * peeking at dead letters, and moving them back to their source queue — with SQS's own
- * StartMessageMoveTask where the engine has it (AWS, LocalStack), else a move loop (receive from
- * the DLQ, send to the source, then delete; never a visibility change to 0, which fauxqs 2.4
- * with persistence turns into a lost message).
+ * Dead-letter queues of a deployed stack over the SQS API, for `news-alerts dlq`: finding the
+ * stack's queues and peeking at dead letters. Moving them back is the redrive adapter's job
+ * (`shared/queue/sqs/dead-letter-redrive.ts`, through `createQueueAdapters`).
  */
 import { type CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
@@ -18,12 +16,8 @@ import {
 import { topologyTagKeys } from '../infra/aws/resource-tags.ts';
 import { topology, type QueueName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
-import type { RedriveOutcome } from '../shared/queue/ports.ts';
-import { moveLoop as moveLoopOf, redriveQueuePair, type QueuePair } from '../shared/queue/sqs/dead-letter-redrive.ts';
+import type { QueuePair } from '../shared/queue/sqs/dead-letter-redrive.ts';
 import { DeployedStackError, describeAwsFailure } from './deployed-stack.ts';
-
-export type { QueuePair };
-export { MAX_MOVED_PER_REDRIVE } from '../shared/queue/sqs/dead-letter-redrive.ts';
 
 export const queueNames = Object.keys(topology.queues) as QueueName[];
 
@@ -101,26 +95,4 @@ export async function peekDeadLetters(sqs: SQSClient, pair: QueuePair, limit: nu
     receiveCount: Math.max(0, Number(message.Attributes?.ApproximateReceiveCount ?? 1) - 1),
     sentAt: new Date(Number(message.Attributes?.SentTimestamp ?? 0)),
   }));
-}
-
-export type RedriveResult = { queue: QueueName; method: 'move-task'; taskHandle: string } | { queue: QueueName; method: 'move-loop'; moved: number; failed: number };
-
-/**
- * Puts a queue's dead letters back on the queue (shared/queue/sqs/dead-letter-redrive.ts). With
- * `useMoveTask`, asks SQS to do it (StartMessageMoveTask, asynchronous: the result carries the
- * task handle) and falls back to the move loop when the engine lacks it.
- */
-export async function redriveDeadLetters(sqs: SQSClient, pair: QueuePair, options: { useMoveTask: boolean }): Promise<RedriveResult> {
-  return resultOf(pair.name, await redriveQueuePair(sqs, pair, options));
-}
-
-/** Receive from the DLQ, send to the source queue, delete what was sent; bounded. */
-export async function moveLoop(sqs: SQSClient, pair: QueuePair): Promise<RedriveResult> {
-  return resultOf(pair.name, await moveLoopOf(sqs, pair));
-}
-
-function resultOf(queue: QueueName, outcome: RedriveOutcome): RedriveResult {
-  return outcome.method === 'move-task'
-    ? { queue, method: 'move-task', taskHandle: outcome.taskHandle ?? '' }
-    : { queue, method: 'move-loop', moved: outcome.moved, failed: outcome.failed };
 }

@@ -12,9 +12,6 @@ import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine }
 import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/provision.ts';
 import { ConfigError } from '../shared/core/errors.ts';
 
-/** The default data folder of `news-alerts run`. */
-export const defaultDataDir = '.news-alerts';
-
 export interface LocalData {
   dataDir: string;
   tables: ProvisionedTables;

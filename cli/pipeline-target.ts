@@ -1,18 +1,23 @@
 /**
- * Where operator commands (`subscribers`, `dlq`) act: a deployed stack (AWS or LocalStack, found
- * by its CloudFormation outputs and resources, clients from the SDK's default chain) or the
- * one-process runtime's data folder.
+ * Where operator commands (`feeds`, `subscribers`, `dlq`, `apply-config`) act: a deployed stack
+ * (AWS or LocalStack, found by its CloudFormation outputs and resources, clients from the SDK's
+ * default chain) or the one-process runtime's data folder (its embedded engines). Either way the
+ * commands get ports, never clients: the stores come from `createStores` and the redrive from
+ * `createQueueAdapters`, the factories `createDeps` builds the pipeline's own from.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { defaultResourcePrefix, localDeadLetterQueueName } from '../infra/local/provision.ts';
 import { inspectMessages } from '../infra/local/queue-inspection.ts';
+import { defaultResourcePrefix, localDeadLetterQueueName } from '../infra/local/provision.ts';
 import type { QueueName, TableName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
-import { peekDeadLetters, queuePairsFromStack, type QueuePair } from './dead-letter-queues.ts';
+import type { RedriveOutcome } from '../shared/queue/ports.ts';
+import { createQueueAdapters, createStores, type Stores } from '../shared/runtime/create-deps.ts';
+import { peekDeadLetters, queuePairsFromStack } from './dead-letter-queues.ts';
 import { readStackOutputs, tableNamesFromOutputs } from './deployed-stack.ts';
-import { defaultDataDir, openLocalData } from './local-data.ts';
+import { openLocalData } from './local-data.ts';
+import { defaultDataDir } from './options.ts';
 
 export interface TargetChoice {
   /** A deployed stack's name; when set, the data folder is not used. */
@@ -28,45 +33,47 @@ export interface AwsTargetClients {
   sqs: SQSClient;
 }
 
-export interface PipelineTarget {
+/** The dead-letter queues of a target. */
+export interface DeadLetterQueues {
+  /** Up to `limit` dead letters of a queue, left in place. */
+  peek(queue: QueueName, limit: number): Promise<DeadLetterInput[]>;
+  /** Moves a queue's dead letters back to it (SQS StartMessageMoveTask in AWS; a move loop locally). */
+  redrive(queue: QueueName): Promise<RedriveOutcome>;
+}
+
+export interface PipelineTarget<T extends TableName> {
   /** `stack NewsAlerts` or `data folder /path`. */
   description: string;
-  dynamodb: DynamoDBClient;
-  tables: Record<TableName, string>;
+  /** The stores over the tables asked for … */
+  stores: Pick<Stores, T>;
+  /** … and those tables' physical names, for output. */
+  tableNames: Record<T, string>;
   /** Present when opened with `queues: true`. */
-  queues?: {
-    sqs: SQSClient;
-    pairs: Record<QueueName, QueuePair>;
-    /** Dead letters left in place. */
-    peek(queue: QueueName, limit: number): Promise<DeadLetterInput[]>;
-    /** Whether SQS's StartMessageMoveTask is worth trying (not on fauxqs). */
-    useMoveTask: boolean;
-  };
+  deadLetters?: DeadLetterQueues;
   close(): Promise<void>;
 }
 
-export async function openPipelineTarget(
+/** Opens a target with the stores of `tables` (and, with `queues`, its dead-letter queues). */
+export async function openPipelineTarget<T extends TableName>(
   choice: TargetChoice,
-  options: { queues: boolean; tables: readonly TableName[] },
+  options: { queues: boolean; tables: readonly T[] },
   clients?: AwsTargetClients,
-): Promise<PipelineTarget> {
+): Promise<PipelineTarget<T>> {
   if (choice.stack !== undefined) return openStack(choice.stack, options, clients);
   const data = await openLocalData(choice.dataDir ?? defaultDataDir, { queues: options.queues });
   const queues = data.queues;
+  const tables = Object.fromEntries(options.tables.map((table) => [table, data.tables[table]])) as Record<T, string>;
   return {
     description: `data folder ${data.dataDir}`,
-    dynamodb: data.dynamodb,
-    tables: data.tables,
+    stores: createStores(data.dynamodb, tables),
+    tableNames: tables,
     ...(queues
       ? {
-          queues: {
-            sqs: queues.sqs,
-            pairs: Object.fromEntries(
-              Object.entries(queues.provisioned).map(([name, q]) => [name, { name: name as QueueName, url: q.url, arn: q.arn, dlqUrl: q.dlqUrl, dlqArn: q.dlqArn }]),
-            ) as Record<QueueName, QueuePair>,
+          deadLetters: {
             // fauxqs's in-process inspection: nothing is received, nothing moves.
             peek: async (queue, limit) => inspectMessages(queues.server, localDeadLetterQueueName(defaultResourcePrefix, queue), limit),
-            useMoveTask: false,
+            // fauxqs has no StartMessageMoveTask.
+            redrive: createQueueAdapters(queues.sqs, urlsOf(queues.provisioned), { useMoveTask: false }).deadLetters.redrive,
           },
         }
       : {}),
@@ -74,7 +81,11 @@ export async function openPipelineTarget(
   };
 }
 
-async function openStack(stack: string, options: { queues: boolean; tables: readonly TableName[] }, given?: AwsTargetClients): Promise<PipelineTarget> {
+async function openStack<T extends TableName>(
+  stack: string,
+  options: { queues: boolean; tables: readonly T[] },
+  given?: AwsTargetClients,
+): Promise<PipelineTarget<T>> {
   const clients = given ?? { cloudFormation: new CloudFormationClient({}), dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };
   const close = async () => {
     if (given) return;
@@ -84,14 +95,19 @@ async function openStack(stack: string, options: { queues: boolean; tables: read
   };
   try {
     const description = await readStackOutputs(clients.cloudFormation, stack);
-    const tables = tableNamesFromOutputs(description, stack, options.tables) as Record<TableName, string>;
+    const tables = tableNamesFromOutputs(description, stack, options.tables);
     const pairs = options.queues ? await queuePairsFromStack(clients.cloudFormation, clients.sqs, stack) : undefined;
     return {
       description: `stack ${stack}`,
-      dynamodb: clients.dynamodb,
-      tables,
+      stores: createStores(clients.dynamodb, tables),
+      tableNames: tables,
       ...(pairs
-        ? { queues: { sqs: clients.sqs, pairs, peek: (queue: QueueName, limit: number) => peekDeadLetters(clients.sqs, pairs[queue], limit), useMoveTask: true } }
+        ? {
+            deadLetters: {
+              peek: (queue: QueueName, limit: number) => peekDeadLetters(clients.sqs, pairs[queue], limit),
+              redrive: createQueueAdapters(clients.sqs, urlsOf(pairs), { useMoveTask: true }).deadLetters.redrive,
+            },
+          }
         : {}),
       close,
     };
@@ -99,4 +115,8 @@ async function openStack(stack: string, options: { queues: boolean; tables: read
     await close();
     throw error;
   }
+}
+
+function urlsOf(queues: Record<QueueName, { url: string }>): Record<QueueName, string> {
+  return Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.url])) as Record<QueueName, string>;
 }

@@ -1,78 +1,28 @@
-import type { QueueName } from '../../infra/topology.ts';
-import { describeDeadLetter, type DeadLetterDescription } from '../../shared/dead-letters/describe-dead-letter.ts';
-import { createDocumentClient, createDynamoDbDeliveryStore, createDynamoDbFeedStore } from '../../shared/store/dynamodb/index.ts';
-import { queueNames, redriveDeadLetters, type RedriveResult } from '../dead-letter-queues.ts';
-import { EXIT_OK, UsageError, type CliIo } from '../io.ts';
-import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
+import { topology } from '../../infra/topology.ts';
+import { defineCommand } from '../command.ts';
+import { integerIn, jsonOption, targetOptions } from '../options.ts';
 
-export interface DlqOptions extends TargetChoice {
-  action: 'list' | 'redrive';
-  /** One queue, or every queue when absent. */
-  queue?: string | undefined;
-  json: boolean;
-  /** Most dead letters listed per queue. */
-  limit: number;
-}
-
-/** The queues a command names: one (checked), or all. */
-export function queuesOf(queue: string | undefined): QueueName[] {
-  if (queue === undefined) return queueNames;
-  if (!(queueNames as string[]).includes(queue)) throw new UsageError(`unknown queue "${queue}" (queues: ${queueNames.join(', ')})`);
-  return [queue as QueueName];
-}
-
-/**
- * `news-alerts dlq list|redrive [QUEUE]`: what sits in the dead-letter queues and why (from the
- * delivery and feed records), and putting it back on its queue once the cause is fixed. Works on
- * a deployed stack (`--stack`) or the one-process data folder (`--data-dir`, pipeline stopped).
- */
-export async function dlqCommand(options: DlqOptions, io: CliIo, clients?: AwsTargetClients): Promise<number> {
-  const queues = queuesOf(options.queue);
-  const target = await openPipelineTarget(options, { queues: true, tables: ['deliveries', 'feeds'] }, clients);
-  try {
-    const sqs = target.queues!;
-    if (options.action === 'redrive') {
-      const results: RedriveResult[] = [];
-      for (const queue of queues) results.push(await redriveDeadLetters(sqs.sqs, sqs.pairs[queue], { useMoveTask: sqs.useMoveTask }));
-      if (options.json) io.stdout.write(`${JSON.stringify({ target: target.description, redrive: results })}\n`);
-      else for (const result of results) io.stdout.write(`${describeRedrive(result)}\n`);
-      return EXIT_OK;
-    }
-
-    const document = createDocumentClient(target.dynamodb);
-    const stores = {
-      deliveries: createDynamoDbDeliveryStore({ client: document, tableName: target.tables.deliveries }),
-      feeds: createDynamoDbFeedStore({ client: document, tableName: target.tables.feeds }),
-    };
-    const listed: { queue: QueueName; messages: DeadLetterDescription[] }[] = [];
-    for (const queue of queues) {
-      const letters = await sqs.peek(queue, options.limit);
-      const messages: DeadLetterDescription[] = [];
-      for (const letter of letters) messages.push(await describeDeadLetter(queue, letter, stores));
-      listed.push({ queue, messages });
-    }
-    if (options.json) {
-      io.stdout.write(`${JSON.stringify({ target: target.description, queues: listed })}\n`);
-      return EXIT_OK;
-    }
-    const lines: string[] = [`dead letters in ${target.description}:`];
-    for (const { queue, messages } of listed) {
-      lines.push(`  ${queue}: ${messages.length === 0 ? 'empty' : `${messages.length}${messages.length >= options.limit ? '+' : ''} message${messages.length === 1 ? '' : 's'}`}`);
-      for (const message of messages) {
-        lines.push(`    ${message.messageId}  ${message.sentAt}  received ${message.receiveCount}×  ${message.what}`);
-        if (message.why) lines.push(`      why: ${message.why}${message.attempts ? ` (${message.attempts} attempts recorded)` : ''}`);
-      }
-    }
-    if (listed.some((q) => q.messages.length > 0)) lines.push('', `Fix the cause, then: news-alerts dlq redrive [QUEUE]`);
-    io.stdout.write(`${lines.join('\n')}\n`);
-    return EXIT_OK;
-  } finally {
-    await target.close();
-  }
-}
-
-function describeRedrive(result: RedriveResult): string {
-  if (result.method === 'move-task') return `${result.queue}: SQS is moving the dead letters back (move task ${result.taskHandle})`;
-  const failed = result.failed > 0 ? `; ${result.failed} could not be sent and stay in the DLQ` : '';
-  return `${result.queue}: moved ${result.moved} message${result.moved === 1 ? '' : 's'} back to the queue${failed}`;
-}
+/** `news-alerts dlq list|redrive [QUEUE]` (see `tasks/dlq.ts`). */
+export const command = defineCommand({
+  name: 'dlq',
+  summary: 'list what failed in the dead-letter queues and why, or put it back (redrive), locally or in a deployed stack',
+  actions: {
+    list: {
+      args: [{ name: 'QUEUE', optional: true }],
+      description: `dead letters of one queue (${Object.keys(topology.queues).join(', ')}) or all: what each was for, and why it failed`,
+    },
+    redrive: {
+      args: [{ name: 'QUEUE', optional: true }],
+      description: 'move them back to their queue (SQS StartMessageMoveTask in AWS; a move loop locally)',
+    },
+  },
+  options: {
+    limit: { type: 'string', value: 'N', actions: ['list'], default: '20', parse: integerIn(1, 1000), description: 'most messages shown per queue' },
+    ...targetOptions,
+    json: jsonOption,
+  },
+  async run({ action, args: [queue], values }, io) {
+    const { dlqCommand } = await import('../tasks/dlq.ts');
+    return dlqCommand({ action, queue, ...values }, io);
+  },
+});

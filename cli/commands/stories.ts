@@ -1,40 +1,15 @@
-import { clusterStream, storyInputSchema, type StoryInput } from '../../shared/stories/index.ts';
-import { type CommandIo, inputName, readJsonLines, writeOut } from './classify.ts';
+import { defineCommand } from '../command.ts';
 
-/**
- * `news-alerts stories [FILE|-]`: JSON Lines in (`{"id", "title", "summary", "link"?, "source"?,
- * "published"?}`, in arrival order), JSON Lines out (`{"id", "story"}`; items of one story share
- * the story id, which is the id of its first item). The clustering is the pipeline's own
- * (`assignStory`) over an in-memory store. A bad line is reported on stderr with its number and
- * skipped; the exit code is then 1. With `explain`, each line also says whether the item founded
- * or joined its story, and with what similarity.
- */
-export async function runStories(args: { file?: string; explain?: boolean; now?: Date }, io: CommandIo): Promise<number> {
-  let failures = 0;
-  async function* valid(): AsyncGenerator<StoryInput> {
-    for await (const entry of readJsonLines(args.file, io.stdin, storyInputSchema)) {
-      if (entry.ok) {
-        yield entry.value;
-        continue;
-      }
-      failures += 1;
-      await writeOut(io.stderr, `stories: line ${entry.line}: ${entry.error} (${inputName(args.file)})\n`);
-    }
-  }
-  try {
-    for await (const clustered of clusterStream(valid(), args.now ? { seenAt: args.now } : {})) {
-      const line = args.explain
-        ? { id: clustered.id, story: clustered.story, role: clustered.role, ...(clustered.score === undefined ? {} : { score: round(clustered.score) }) }
-        : { id: clustered.id, story: clustered.story };
-      await writeOut(io.stdout, `${JSON.stringify(line)}\n`);
-    }
-  } catch (error) {
-    await writeOut(io.stderr, `stories: cannot read ${inputName(args.file)}: ${(error as Error).message}\n`);
-    return 1;
-  }
-  return failures === 0 ? 0 : 1;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
+/** `news-alerts stories`: JSON Lines items grouped into stories (see `tasks/stories.ts`). */
+export const command = defineCommand({
+  name: 'stories',
+  summary: 'group JSON Lines items ({"id", "title", "summary", …}) into stories, as the pipeline does',
+  args: [{ name: 'FILE|-', optional: true, noun: 'FILE' }],
+  options: {
+    explain: { type: 'boolean', description: 'also print whether each item founded or joined its story, and the similarity' },
+  },
+  async run({ values, args: [file] }, io) {
+    const { runStories } = await import('../tasks/stories.ts');
+    return runStories({ file, explain: values.explain }, io);
+  },
+});

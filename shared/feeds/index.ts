@@ -6,14 +6,9 @@ export { fetchFeed, FEED_FETCH_DEFAULTS, type FetchFeedOptions, type FetchFeedRe
 export { decodeFeed, detectCharset, type DecodedFeed, type CharsetSource } from './decode-feed.ts';
 export { readFeed, type ReadFeedInput, type FeedContent } from './read-feed.ts';
 export { parseFeed, describeBody, type ParsedFeed, type FeedEntry, type ParseFeedOptions } from './parse-feed.ts';
-export {
-  readFeedXml,
-  renderCanonicalXml,
-  XML_LIMITS,
-  type FeedFormat,
-  type XmlFeedDocument,
-  type XmlFeedEntry,
-} from './read-feed-xml.ts';
+export { readFeedXml } from './read-feed-xml.ts';
+export { renderCanonicalXml } from './render-canonical-xml.ts';
+export { XML_LIMITS, type FeedFormat, type XmlFeedDocument, type XmlFeedEntry } from './xml-document.ts';
 export { parseFeedDate } from './parse-date.ts';
 export {
   normalizeEntry,

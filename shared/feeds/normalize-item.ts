@@ -6,7 +6,7 @@ import { normalizeLink } from './normalize-link.ts';
 import { parseFeedDate } from './parse-date.ts';
 import type { FeedEntry, ParsedFeed } from './parse-feed.ts';
 import { toPlainText, truncateText } from './plain-text.ts';
-import type { CanonicalShape } from './read-feed-xml.ts';
+import type { CanonicalShape } from './render-canonical-xml.ts';
 
 export { normalizeLink } from './normalize-link.ts';
 

@@ -1,8 +1,9 @@
 import Parser from 'rss-parser';
 import type { BodyShape } from './errors.ts';
 import { FeedParseError } from './errors.ts';
-import { canonicalShape, HostileXmlError, NotAFeedError, readFeedXml, renderCanonicalXml } from './read-feed-xml.ts';
-import type { CanonicalShape, FeedFormat, XmlFeedDocument } from './read-feed-xml.ts';
+import { readFeedXml } from './read-feed-xml.ts';
+import { canonicalShape, renderCanonicalXml, type CanonicalShape } from './render-canonical-xml.ts';
+import { HostileXmlError, NotAFeedError, type FeedFormat, type XmlFeedDocument } from './xml-document.ts';
 
 /** One entry as rss-parser gives it (from the canonical document): read by `normalizeEntry`. */
 export type FeedEntry = Record<string, unknown>;

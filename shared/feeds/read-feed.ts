@@ -7,7 +7,7 @@ import type { NormalizedEntry } from './normalize-item.ts';
 import { parseFeed } from './parse-feed.ts';
 import type { ParsedFeed } from './parse-feed.ts';
 import { toPlainText } from './plain-text.ts';
-import type { FeedFormat } from './read-feed-xml.ts';
+import type { FeedFormat } from './xml-document.ts';
 import { normalizeLink } from './normalize-link.ts';
 
 export interface ReadFeedInput {

@@ -1,11 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Env } from '../config/env.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { combineEventSinks, type EventSink } from '../core/events.ts';
 import { createLambdaLogger, type Log } from '../core/logger.ts';
-import type { QueueName } from '../core/resource-names.ts';
+import type { QueueName, TableName } from '../core/resource-names.ts';
 import type { Mailer } from '../mail/ports.ts';
+import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
 import { createSqsDeadLetterRedriver } from '../queue/sqs/dead-letter-redrive.ts';
 import { createSqsMessageQueue } from '../queue/sqs/sqs-message-queue.ts';
 import { createSqsQueueInspector } from '../queue/sqs/sqs-queue-inspector.ts';
@@ -21,6 +23,17 @@ import {
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
 } from '../store/dynamodb/index.ts';
+import type {
+  DeliveryStore,
+  DigestStore,
+  FeedStore,
+  HeadlineStore,
+  RateLimitStore,
+  SeenItemStore,
+  StoryStore,
+  SubscriptionStore,
+  TopicStore,
+} from '../store/ports.ts';
 import { createMailer } from './create-mailer.ts';
 import type { Deps } from './deps.ts';
 import { createLogEventSink } from './log-event-sink.ts';
@@ -59,9 +72,7 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
 
-  const dynamodb = createDocumentClient(
-    new DynamoDBClient({ ...common, ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) }),
-  );
+  const dynamodb = new DynamoDBClient({ ...common, ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) });
   const sqs = new SQSClient({ ...common, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
 
   const queueUrls: Record<QueueName, string> = {
@@ -70,6 +81,21 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     webhook: env.QUEUE_WEBHOOK_URL,
     email: env.QUEUE_EMAIL_URL,
   };
+  const stores = createStores(
+    dynamodb,
+    {
+      feeds: env.TABLE_FEEDS,
+      items: env.TABLE_ITEMS,
+      stories: env.TABLE_STORIES,
+      subscriptions: env.TABLE_SUBSCRIPTIONS,
+      deliveries: env.TABLE_DELIVERIES,
+      topics: env.TABLE_TOPICS,
+      digests: env.TABLE_DIGESTS,
+      ratelimits: env.TABLE_RATELIMITS,
+      headlines: env.TABLE_HEADLINES,
+    },
+    clock,
+  );
 
   // Metrics ride on the events: every outcome reported is also counted, with no second call site.
   const metrics = env.POWERTOOLS_METRICS_DISABLED ? undefined : new PipelineMetrics({ serviceName: env.POWERTOOLS_SERVICE_NAME, log });
@@ -80,22 +106,77 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     env,
     clock,
     log,
-    feeds: createDynamoDbFeedStore({ client: dynamodb, tableName: env.TABLE_FEEDS }),
-    items: createDynamoDbSeenItemStore({ client: dynamodb, tableName: env.TABLE_ITEMS, clock }),
-    stories: createDynamoDbStoryStore({ client: dynamodb, tableName: env.TABLE_STORIES, clock }),
-    subscriptions: createDynamoDbSubscriptionStore({ client: dynamodb, tableName: env.TABLE_SUBSCRIPTIONS }),
-    deliveries: createDynamoDbDeliveryStore({ client: dynamodb, tableName: env.TABLE_DELIVERIES, clock }),
-    topics: createDynamoDbTopicStore({ client: dynamodb, tableName: env.TABLE_TOPICS, clock }),
-    digests: createDynamoDbDigestStore({ client: dynamodb, tableName: env.TABLE_DIGESTS, clock }),
-    queue: createSqsMessageQueue(sqs, queueUrls),
-    rateLimits: createDynamoDbRateLimitStore({ client: dynamodb, tableName: env.TABLE_RATELIMITS }),
-    headlines: createDynamoDbHeadlineStore({ client: dynamodb, tableName: env.TABLE_HEADLINES, clock }),
-    queueInspector: createSqsQueueInspector(sqs, queueUrls),
+    feeds: stores.feeds,
+    items: stores.items,
+    stories: stores.stories,
+    subscriptions: stores.subscriptions,
+    deliveries: stores.deliveries,
+    topics: stores.topics,
+    digests: stores.digests,
+    rateLimits: stores.ratelimits,
+    headlines: stores.headlines,
     // SQS's own move task in AWS/LocalStack; an explicit endpoint is fauxqs, which lacks it.
-    deadLetters: createSqsDeadLetterRedriver(sqs, queueUrls, { useMoveTask: !options.sqsEndpoint }),
+    ...createQueueAdapters(sqs, queueUrls, { useMoveTask: !options.sqsEndpoint }),
     mailer: options.mailer ?? createMailer(env),
     events,
     ...(metrics ? { metrics } : {}),
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+  };
+}
+
+/** The store over each table of the topology. */
+export interface Stores {
+  feeds: FeedStore;
+  items: SeenItemStore;
+  stories: StoryStore;
+  subscriptions: SubscriptionStore;
+  deliveries: DeliveryStore;
+  topics: TopicStore;
+  digests: DigestStore;
+  ratelimits: RateLimitStore;
+  headlines: HeadlineStore;
+}
+
+// A table added to the topology without its store here fails to compile.
+const storeFactories: { [T in TableName]: (client: DynamoDBDocumentClient, tableName: string, clock: Clock) => Stores[T] } = {
+  feeds: (client, tableName) => createDynamoDbFeedStore({ client, tableName }),
+  items: (client, tableName, clock) => createDynamoDbSeenItemStore({ client, tableName, clock }),
+  stories: (client, tableName, clock) => createDynamoDbStoryStore({ client, tableName, clock }),
+  subscriptions: (client, tableName) => createDynamoDbSubscriptionStore({ client, tableName }),
+  deliveries: (client, tableName, clock) => createDynamoDbDeliveryStore({ client, tableName, clock }),
+  topics: (client, tableName, clock) => createDynamoDbTopicStore({ client, tableName, clock }),
+  digests: (client, tableName, clock) => createDynamoDbDigestStore({ client, tableName, clock }),
+  ratelimits: (client, tableName) => createDynamoDbRateLimitStore({ client, tableName }),
+  headlines: (client, tableName, clock) => createDynamoDbHeadlineStore({ client, tableName, clock }),
+};
+
+/**
+ * The stores over the given tables (physical names), on one DynamoDB client: the adapters
+ * createDeps builds, for tools that work on a few tables of a deployment (the CLI's operator
+ * commands), so the choice of adapter stays here.
+ */
+export function createStores<T extends TableName>(client: DynamoDBClient, tables: Record<T, string>, clock: Clock = systemClock): Pick<Stores, T> {
+  const document = createDocumentClient(client);
+  const stores: Partial<Stores> = {};
+  for (const [table, tableName] of Object.entries(tables) as [T, string][]) {
+    (stores as Record<T, unknown>)[table] = storeFactories[table](document, tableName, clock);
+  }
+  return stores as Pick<Stores, T>;
+}
+
+/**
+ * The queue adapters over the topology's queues (by URL): sending, depths for the status page,
+ * and redrive of dead letters. `useMoveTask`: SQS's StartMessageMoveTask is worth trying (AWS,
+ * LocalStack), else the move loop.
+ */
+export function createQueueAdapters(
+  client: SQSClient,
+  urls: Record<QueueName, string>,
+  options: { useMoveTask: boolean },
+): { queue: MessageQueue; queueInspector: QueueInspector; deadLetters: DeadLetterRedriver } {
+  return {
+    queue: createSqsMessageQueue(client, urls),
+    queueInspector: createSqsQueueInspector(client, urls),
+    deadLetters: createSqsDeadLetterRedriver(client, urls, options),
   };
 }

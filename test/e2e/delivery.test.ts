@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redriveDeadLetters } from '../../cli/dead-letter-queues.ts';
 import { createHandler as createEmailHandler } from '../../functions/deliver-email/handler.ts';
 import { createHandler as createWebhookHandler } from '../../functions/deliver-webhook/handler.ts';
 import { createHandler as createDigestHandler } from '../../functions/send-digests/handler.ts';
@@ -260,8 +259,7 @@ describe('delivery end to end (one process, real receivers)', () => {
     expect(description.why).toContain('HTTP 503');
 
     receivers.recover();
-    const q = runtime.queues.webhook;
-    const result = await redriveDeadLetters(sqs, { name: 'webhook', url: q.url, arn: q.arn, dlqUrl: q.dlqUrl, dlqArn: q.dlqArn }, { useMoveTask: true });
+    const result = await runtime.deps.deadLetters!.redrive('webhook');
     await runtime.waitForIdle({ timeoutMs: 30_000, includeNotVisible: true });
 
     expect(result).toMatchObject({ method: 'move-loop', moved: 1, failed: 0 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tableNameOutputKey } from '../../infra/aws/stack-outputs.ts';
 import type { TableName } from '../../infra/topology.ts';
-import { applyConfigToTables, type ConfigTableNames } from '../../cli/commands/apply-config.ts';
+import { applyPreparedConfig, type ConfigTableNames } from '../../cli/tasks/apply-config.ts';
 import { main } from '../../cli/main.ts';
 import { prepareConfig } from '../../cli/prepare-config.ts';
 import {
@@ -40,10 +40,6 @@ subscribers:
 `;
 
 
-function configTableNames(tables: ProvisionedTables): ConfigTableNames {
-  return { feeds: tables.feeds, topics: tables.topics, subscriptions: tables.subscriptions };
-}
-
 function storesOn(dynamo: TestDynalite, tables: ProvisionedTables) {
   const client = createDocumentClient(dynamo.client);
   return {
@@ -69,14 +65,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('applyConfigToTables', () => {
+describe('applyPreparedConfig', () => {
   it('writes feeds, user topics and subscribers into the named tables', async () => {
     // Prepare
     const tables = await createTables(dynamo.client, uniquePrefix('apply'));
     const prepared = await prepareConfig(configPath);
 
     // Act
-    const writes = await applyConfigToTables(prepared, configTableNames(tables), { dynamodb: dynamo.client });
+    const writes = await applyPreparedConfig(prepared, storesOn(dynamo, tables));
 
     // Assess
     expect(writes).toEqual({ feeds: ['un-news', 'tass'], topics: ['ceasefire'], subscribers: ['alice', 'bob'] });
@@ -97,14 +93,14 @@ describe('applyConfigToTables', () => {
   it('can be re-run: a feed gets its new definition and keeps its poll state', async () => {
     // Prepare: applied once, then the feed failed a poll
     const tables = await createTables(dynamo.client, uniquePrefix('apply'));
-    await applyConfigToTables(await prepareConfig(configPath), configTableNames(tables), { dynamodb: dynamo.client });
+    await applyPreparedConfig(await prepareConfig(configPath), storesOn(dynamo, tables));
     const stores = storesOn(dynamo, tables);
     await stores.feeds.recordPollFailure('tass', { at: '2030-01-01T00:00:00.000Z', error: 'HTTP 503', nextPollAt: '2030-01-01T00:30:00.000Z' });
     const edited = join(dir, 'edited.yaml');
     writeFileSync(edited, configYaml.replace('https://tass.com/rss/v2.xml', 'https://tass.com/rss/v3.xml'));
 
     // Act
-    await applyConfigToTables(await prepareConfig(edited), configTableNames(tables), { dynamodb: dynamo.client });
+    await applyPreparedConfig(await prepareConfig(edited), storesOn(dynamo, tables));
 
     // Assess
     expect(await stores.feeds.getFeed('tass')).toMatchObject({ url: 'https://tass.com/rss/v3.xml', consecutiveErrors: 1, lastError: 'HTTP 503' });
@@ -118,7 +114,7 @@ describe('applyConfigToTables', () => {
     writeFileSync(bad, configYaml.replace('topics: [sanctions]', 'topics: [sanctionz]'));
 
     // Act + Assess
-    await expect(applyConfigToTables(await prepareConfig(bad), configTableNames(tables), { dynamodb: dynamo.client })).rejects.toThrow(
+    await expect(applyPreparedConfig(await prepareConfig(bad), storesOn(dynamo, tables))).rejects.toThrow(
       'subscriber "bob" names unknown topic "sanctionz"',
     );
     expect(await storesOn(dynamo, tables).feeds.listFeeds()).toEqual([]);
@@ -309,6 +305,7 @@ describe('news-alerts apply-config', () => {
     const { io, err } = captureIo();
     expect(await main(['apply-config'], io)).toBe(2);
     expect(err()).toContain('apply-config needs exactly one FILE');
-    expect(err()).toContain('Usage: news-alerts apply-config FILE');
+    // The error and a one-line pointer to the help, not the whole help.
+    expect(err()).toBe('news-alerts apply-config: apply-config needs exactly one FILE\nRun "news-alerts apply-config --help" for usage.\n');
   });
 });

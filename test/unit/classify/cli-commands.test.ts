@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runClassify } from '../../../cli/commands/classify.ts';
-import { runEval } from '../../../cli/commands/eval.ts';
+import { runClassify } from '../../../cli/tasks/classify.ts';
+import { runEval } from '../../../cli/tasks/eval.ts';
 import { createTopicEngine } from '../../../shared/classify/index.ts';
 
 function sink(): { stream: Writable; text: () => string } {

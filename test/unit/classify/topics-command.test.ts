@@ -177,7 +177,7 @@ describe('news-alerts topics', () => {
     for (const args of [['topics', '--help'], ['topics', 'list', '--help'], ['topics', 'test', '--help']]) {
       const { code, out } = await cli(args);
       expect(code).toBe(0);
-      expect(out).toContain('Usage: news-alerts topics list [--config FILE] [--json] | test TOPIC_FILE ITEMS.jsonl [--json]');
+      expect(out).toContain('Usage: news-alerts topics list [--config FILE] [--json]\n       news-alerts topics test TOPIC_FILE ITEMS.jsonl [--json]');
     }
     const none = await cli(['topics']);
     expect(none.code).toBe(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeployedStackError, describeAwsFailure, tableNamesFromOutputs } from '../../../cli/deployed-stack.ts';
-import { configTables } from '../../../cli/commands/apply-config.ts';
+import { configTables } from '../../../cli/tasks/apply-config.ts';
 
 describe('tableNamesFromOutputs', () => {
   it('maps each Table<Name>Name output to its table, ignoring other outputs', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FeedParseError } from '../../../shared/feeds/errors.ts';
 import { readFeed } from '../../../shared/feeds/read-feed.ts';
-import { escapeBareAmpersands, HostileXmlError, readFeedXml, XML_LIMITS } from '../../../shared/feeds/read-feed-xml.ts';
+import { readFeedXml } from '../../../shared/feeds/read-feed-xml.ts';
+import { HostileXmlError, XML_LIMITS } from '../../../shared/feeds/xml-document.ts';
+import { escapeBareAmpersands } from '../../../shared/feeds/xml-entity-guard.ts';
 
 const base = 'https://feeds.example.org/world/rss.xml';
 const read = (xml: string) => readFeed({ body: Buffer.from(xml, 'utf8'), feedUrl: base });

@@ -1,0 +1,175 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { feedConfigSchema } from '../../shared/config/config-file.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
+import { ConfigError } from '../../shared/core/errors.ts';
+import { systemClock, type Clock } from '../../shared/core/clock.ts';
+import type { FeedStore } from '../../shared/store/ports.ts';
+import type { FeedRecord } from '../../shared/store/records.ts';
+import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
+import { defaultDataDir } from '../options.ts';
+import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
+
+/** What `feeds` does: where (data folder or stack), and the action with its arguments. */
+export type FeedsOptions = TargetChoice & { json: boolean } & (
+    | { action: 'add'; id: string; url: string; title?: string | undefined; intervalMinutes?: number | undefined; idPolicy?: FeedRecord['idPolicy'] }
+    | { action: 'list' }
+    | { action: 'remove'; id: string }
+    | { action: 'status'; id?: string | undefined }
+  );
+
+/** What `feeds status --json` prints per feed: the stored health plus a one-word state. */
+export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | 'never-polled' };
+
+/**
+ * `news-alerts feeds add|list|remove|status`: manages the feeds of the one-process runtime's
+ * data folder (while `run` is stopped: LevelDB allows one process) or, with `--stack`, of a
+ * deployed stack (tables found through its outputs, like apply-config) — both through
+ * `openPipelineTarget`, as the other operator commands.
+ *
+ * - `add ID URL [--title T] [--interval MIN] [--id-policy P]`: validated like a config-file feed;
+ *   adding a feed again updates it and resets its health (a feed disabled by 410 resumes).
+ * - `list`: id, URL, title, interval, state.
+ * - `remove ID`: the feed's row (its seen items expire on their own).
+ * - `status [ID]`: the health table (last success, last error and when, consecutive errors,
+ *   items seen, the adaptive interval, next poll); `--json` for the records.
+ */
+export async function feedsCommand(options: FeedsOptions, io: CliIo, clients?: AwsTargetClients, clock: Clock = systemClock): Promise<number> {
+  const input = validate(options);
+  const target = await openTarget(options, clients, input.action === 'add');
+  try {
+    switch (input.action) {
+      case 'add': {
+        const existed = (await target.feeds.getFeed(input.feed.feedId)) !== undefined;
+        await target.feeds.upsertFeed(input.feed, clock.now(), { reset: true });
+        const feed = (await target.feeds.getFeed(input.feed.feedId))!;
+        if (options.json) io.stdout.write(`${JSON.stringify({ [existed ? 'updated' : 'added']: feed, target: target.label })}\n`);
+        else {
+          io.stdout.write(
+            `${existed ? 'updated' : 'added'} feed ${feed.feedId} (${feed.url}) in ${target.label}; ` +
+              `${existed ? 'health reset, ' : ''}due at once, then every ${feed.intervalMinutes} min or as its publishing rate suggests\n`,
+          );
+        }
+        return EXIT_OK;
+      }
+      case 'remove': {
+        const feedId = input.feedId;
+        if (!(await target.feeds.getFeed(feedId))) {
+          io.stderr.write(`news-alerts feeds remove: feed not found: no feed "${feedId}" in ${target.label}\n`);
+          return EXIT_FAILURE;
+        }
+        await target.feeds.removeFeed(feedId);
+        if (options.json) io.stdout.write(`${JSON.stringify({ removed: feedId, target: target.label })}\n`);
+        else io.stdout.write(`removed feed ${feedId} from ${target.label} (a feed still in your config file comes back on the next "run")\n`);
+        return EXIT_OK;
+      }
+      case 'list': {
+        const feeds = (await target.feeds.listFeeds()).map(withState);
+        if (options.json) io.stdout.write(`${JSON.stringify(feeds.map(({ feedId, url, title, intervalMinutes, state }) => ({ feedId, url, title, intervalMinutes, state })))}\n`);
+        else io.stdout.write(`${formatList(feeds, target.label)}\n`);
+        return EXIT_OK;
+      }
+      case 'status': {
+        let feeds = (await target.feeds.listFeeds()).map(withState);
+        if (input.feedId !== undefined) {
+          feeds = feeds.filter((feed) => feed.feedId === input.feedId);
+          if (feeds.length === 0) {
+            io.stderr.write(`news-alerts feeds status: feed not found: no feed "${input.feedId}" in ${target.label}\n`);
+            return EXIT_FAILURE;
+          }
+        }
+        if (options.json) io.stdout.write(`${JSON.stringify(feeds)}\n`);
+        else io.stdout.write(`${formatStatus(feeds, target.label, clock.now())}\n`);
+        return EXIT_OK;
+      }
+    }
+  } finally {
+    await target.close();
+  }
+}
+
+type ValidInput =
+  | { action: 'add'; feed: Parameters<FeedStore['upsertFeed']>[0] }
+  | { action: 'remove'; feedId: string }
+  | { action: 'status'; feedId?: string | undefined }
+  | { action: 'list' };
+
+/** A feed to add is validated like a config-file feed, before the target is opened. */
+function validate(options: FeedsOptions): ValidInput {
+  switch (options.action) {
+    case 'list':
+      return { action: 'list' };
+    case 'remove':
+      return { action: 'remove', feedId: options.id };
+    case 'status':
+      return { action: 'status', feedId: options.id };
+    case 'add': {
+      const parsed = feedConfigSchema.safeParse({ id: options.id, url: options.url, title: options.title, intervalMinutes: options.intervalMinutes });
+      if (!parsed.success) throw new ConfigError(`feed is invalid: ${formatZodIssues(parsed.error.issues)}`);
+      const { id, url, title, intervalMinutes } = parsed.data;
+      return { action: 'add', feed: { feedId: id, url, title, intervalMinutes, idPolicy: options.idPolicy } };
+    }
+  }
+}
+
+interface Target {
+  feeds: FeedStore;
+  /** "data folder /path" or "stack NewsAlerts". */
+  label: string;
+  close(): Promise<void>;
+}
+
+async function openTarget(options: FeedsOptions, clients: AwsTargetClients | undefined, creating: boolean): Promise<Target> {
+  const dataDir = resolve(options.dataDir ?? defaultDataDir);
+  // Adding is a deliberate first step on a new machine: it may create the data folder; the
+  // other actions refuse one that does not exist (a typo must not look like "no feeds").
+  if (options.stack === undefined && creating) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  const target = await openPipelineTarget({ stack: options.stack, dataDir }, { queues: false, tables: ['feeds'] }, clients);
+  return { feeds: target.stores.feeds, label: target.description, close: () => target.close() };
+}
+
+function withState(feed: FeedRecord): FeedStatus {
+  const state = feed.disabled ? 'disabled' : feed.consecutiveErrors > 0 ? 'failing' : feed.lastSuccessAt ? 'ok' : 'never-polled';
+  return { ...feed, state };
+}
+
+function formatList(feeds: FeedStatus[], label: string): string {
+  if (feeds.length === 0) return `no feeds in ${label}`;
+  const rows = feeds.map((f) => [f.feedId, f.state, `${f.intervalMinutes}m`, f.title ?? '', f.url]);
+  return table(['FEED', 'STATE', 'EVERY', 'TITLE', 'URL'], rows);
+}
+
+function formatStatus(feeds: FeedStatus[], label: string, now: Date): string {
+  if (feeds.length === 0) return `no feeds in ${label}`;
+  const rows = feeds.map((f) => [
+    f.feedId,
+    f.state === 'failing' ? `failing×${f.consecutiveErrors}` : f.state,
+    when(f.lastSuccessAt, now),
+    f.lastErrorAt ? when(f.lastErrorAt, now) : '-',
+    String(f.itemsSeen ?? 0),
+    `${f.pollIntervalMinutes ?? f.intervalMinutes}m`,
+    f.disabled ? 'never (disabled)' : when(f.nextPollAt, now),
+  ]);
+  const lines = [table(['FEED', 'STATE', 'LAST SUCCESS', 'LAST ERROR', 'ITEMS', 'EVERY', 'NEXT POLL'], rows)];
+  const problems = feeds.filter((f) => f.lastError || f.disabledReason);
+  if (problems.length > 0) {
+    lines.push('', 'Errors:');
+    for (const f of problems) lines.push(`  ${f.feedId}: ${f.disabledReason ?? f.lastError}`);
+  }
+  return lines.join('\n');
+}
+
+/** An ISO time as `2030-01-01 00:00Z (5m ago)`. */
+function when(iso: string | undefined, now: Date): string {
+  if (!iso) return 'never';
+  const minutes = Math.round((Date.parse(iso) - now.getTime()) / 60_000);
+  const span = Math.abs(minutes) < 120 ? `${Math.abs(minutes)}m` : Math.abs(minutes) < 2880 ? `${Math.round(Math.abs(minutes) / 60)}h` : `${Math.round(Math.abs(minutes) / 1440)}d`;
+  const relative = minutes === 0 ? 'now' : minutes < 0 ? `${span} ago` : `in ${span}`;
+  return `${iso.slice(0, 16).replace('T', ' ')}Z (${relative})`;
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
