@@ -7,7 +7,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { fileURLToPath } from 'node:url';
 import { topology as defaultTopology, type Topology } from '../topology.ts';
-import { readDeploymentSettings } from './deployment-settings.ts';
+import { LOCALSTACK_ACCOUNT, readDeploymentSettings } from './deployment-settings.ts';
 import { NewsAlertsStack } from './news-alerts-stack.ts';
 import { defaultStackName } from './stack-outputs.ts';
 
@@ -24,6 +24,12 @@ export interface CreateAppOptions {
   outdir?: string;
   topology?: Topology;
   rootDir?: string;
+  /**
+   * The account and region the CDK CLI resolved (it sets `CDK_DEFAULT_ACCOUNT` / `_REGION` for
+   * the app; cdklocal's are LocalStack's); read from there when omitted, unknown offline.
+   */
+  account?: string;
+  region?: string;
 }
 
 export interface NewsAlertsApp {
@@ -39,8 +45,13 @@ export function createNewsAlertsApp(options: CreateAppOptions = {}): NewsAlertsA
     ...(options.context ? { context: options.context } : {}),
     ...(options.outdir ? { outdir: options.outdir } : {}),
   });
-  const settings = readDeploymentSettings((key) => app.node.tryGetContext(key));
+  const account = options.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const region = options.region ?? process.env.CDK_DEFAULT_REGION;
+  const settings = readDeploymentSettings((key) => app.node.tryGetContext(key), { account });
   const stack = new NewsAlertsStack(app, stackName, {
+    // Env-agnostic (offline synth) unless private addresses are allowed: then the stack is bound
+    // to LocalStack's account, so the CLI also refuses to deploy it with any other credentials.
+    ...(settings.allowPrivateNetwork ? { env: { account: LOCALSTACK_ACCOUNT, ...(region ? { region } : {}) } } : {}),
     description: 'news-alerts: poll feeds, classify, deduplicate, deliver by webhook and email',
     topology: options.topology ?? defaultTopology,
     settings,

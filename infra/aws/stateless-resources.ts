@@ -69,6 +69,7 @@ export class StatelessResources extends Construct {
         spec,
         rootDir: props.rootDir,
         logRetention: props.settings.logRetentionDays,
+        architecture: props.settings.architecture,
         environment: functionEnvironment({
           ...baseEnvironment,
           ...publicBaseUrlFor(name, props.settings, httpFunctions.length === 1 ? this.functionUrls : {}),
@@ -141,7 +142,8 @@ export class StatelessResources extends Construct {
       deadLetterQueue.grant(fn.role, 'sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage');
       queue.grant(fn.role, 'sqs:SendMessage', 'sqs:GetQueueAttributes');
     }
-    if (spec.access.sendsEmail) {
+    // SMTP needs no AWS permission; SES v1 raw sends are authorized as ses:SendRawEmail.
+    if (spec.access.sendsEmail && settings.mailTransport !== 'smtp') {
       const sender = parseSenderAddress(settings.mailFrom);
       if (!sender) throw new Error(`SES grant: mailFrom has no email address (${settings.mailFrom})`);
       const stack = Stack.of(this);
@@ -149,7 +151,8 @@ export class StatelessResources extends Construct {
       const identityArns = [sender.domain, sender.address].map((identity) =>
         stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
       );
-      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: identityArns }));
+      const action = settings.mailTransport === 'ses-raw' ? 'ses:SendRawEmail' : 'ses:SendEmail';
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: identityArns }));
     }
   }
 }
