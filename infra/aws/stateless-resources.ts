@@ -20,6 +20,7 @@ import type { PipelineSecrets } from './pipeline-secrets.ts';
 import { QueueWithDeadLetter } from './queue-with-dead-letter.ts';
 import { mapRecord } from './map-record.ts';
 import { constructIdFor } from './resource-tags.ts';
+import { functionUrlOutputKey } from './stack-outputs.ts';
 
 export interface StatelessResourcesProps {
   queues: Topology['queues'];
@@ -109,7 +110,7 @@ export class StatelessResources extends Construct {
         // Open URL: the API checks its own unforgeable tokens on every request.
         const url = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
         this.functionUrls[name] = url;
-        new CfnOutput(Stack.of(this), `${constructIdFor(name)}Url`, {
+        new CfnOutput(Stack.of(this), functionUrlOutputKey(name), {
           description: `Function URL of news-alerts ${name}`,
           value: url.url,
         });
