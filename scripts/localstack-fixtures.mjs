@@ -95,8 +95,10 @@ function receiveHook(name, request, body, response) {
     state.challenges += 1;
     return send(response, 200, { challenge: parsed.challenge });
   }
-  const headers = Object.fromEntries(WEBHOOK_HEADERS.filter((key) => request.headers[key] !== undefined).map((key) => [key, request.headers[key]]));
-  (state.hooks[name] ??= []).push({ headers, body, receivedAt: new Date().toISOString() });
+  const headers = Object.fromEntries(
+    WEBHOOK_HEADERS.filter((key) => request.headers[key] !== undefined).map((key) => [key, request.headers[key]]),
+  );
+  state.hooks[name] = [...(state.hooks[name] ?? []), { headers, body, receivedAt: new Date().toISOString() }];
   response.writeHead(204).end();
 }
 

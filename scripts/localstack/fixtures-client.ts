@@ -30,7 +30,9 @@ export function createFixturesClient(baseUrl: string): FixturesClient {
     try {
       response = await fetch(`${base}${path}`, { method, signal: AbortSignal.timeout(10_000) });
     } catch (error) {
-      throw new Error(`fixture service unreachable: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message} (${base}); is "docker compose up" running?`);
+      throw new Error(
+        `fixture service unreachable: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message} (${base}); is "docker compose up" running?`,
+      );
     }
     if (!response.ok) throw new Error(`fixture service answered HTTP ${response.status} to ${method} ${path} (${base})`);
     return response.json();

@@ -32,7 +32,11 @@ export function createMailpitMailbox(baseUrl: string): Mailbox {
         .map((message) => message.ID)
         // Mailpit lists newest first.
         .reverse();
-      return Promise.all(ids.map(async (id) => readMessage(await (await call(`${base}/api/v1/message/${encodeURIComponent(id)}/raw`, {}, 'Mailpit')).text())));
+      return Promise.all(
+        ids.map(async (id) =>
+          readMessage(await (await call(`${base}/api/v1/message/${encodeURIComponent(id)}/raw`, {}, 'Mailpit')).text()),
+        ),
+      );
     },
   };
 }
@@ -63,7 +67,9 @@ async function call(url: string, init: RequestInit, what: string): Promise<Respo
   try {
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   } catch (error) {
-    throw new Error(`${what} unreachable: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message} (${url})`);
+    throw new Error(
+      `${what} unreachable: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message} (${url})`,
+    );
   }
   if (!response.ok) throw new Error(`${what} answered HTTP ${response.status} (${url})`);
   return response;

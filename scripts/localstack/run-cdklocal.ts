@@ -35,7 +35,8 @@ export function cdklocalEnvironment(target: CdklocalTarget, base: NodeJS.Process
   if (target.endpoint) {
     const url = new URL(target.endpoint);
     env.AWS_ENDPOINT_URL = url.origin;
-    env.AWS_ENDPOINT_URL_S3 = base.AWS_ENDPOINT_URL_S3 ?? `${url.protocol}//s3.localhost.localstack.cloud:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+    env.AWS_ENDPOINT_URL_S3 =
+      base.AWS_ENDPOINT_URL_S3 ?? `${url.protocol}//s3.localhost.localstack.cloud:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
   } else {
     delete env.AWS_ENDPOINT_URL;
     delete env.AWS_ENDPOINT_URL_S3;
@@ -47,7 +48,11 @@ export function cdklocalEnvironment(target: CdklocalTarget, base: NodeJS.Process
 export function runCdklocal(args: string[], target: CdklocalTarget): Promise<string> {
   const bin = join(dirname(require.resolve('aws-cdk-local/package.json')), 'bin', 'cdklocal');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: target.cwd, env: cdklocalEnvironment(target), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: target.cwd,
+      env: cdklocalEnvironment(target),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk));

@@ -11,7 +11,10 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 const smokeEnvSchema = z.object({
   /** LocalStack's gateway as the host sees it. */
   LOCALSTACK_ENDPOINT: httpUrl.optional(),
-  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1').default('us-east-1'),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1')
+    .default('us-east-1'),
   SMOKE_STACK_NAME: z.string().min(1).default(defaultStackName),
   /** `smtp` (to Mailpit) or `ses-raw` (SES v1, which LocalStack's free edition runs). */
   SMOKE_MAIL_TRANSPORT: z.enum(['smtp', 'ses-raw']).default('smtp'),

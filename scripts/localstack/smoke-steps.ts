@@ -17,10 +17,11 @@
  * 12. webhook: at least one arrives and every one verifies with `standardwebhooks`, version 1.
  * 13. email: an alert email arrives with List-Unsubscribe (http URL) and List-Unsubscribe-Post.
  * 14. api health: `/api/health` through the Function URL answers ok with the feed, none failing.
- * 15. dead-letter queues: all four DLQs empty.
- * 16. second run: the feed polled again (plan-polls until it is) delivers nothing new.
- * 17. unsubscribe: the one-click POST (RFC 8058) to the List-Unsubscribe URL answers 200.
- * 18. mail stopped: a new story reaches the webhook, and no email reaches the unsubscribed reader.
+ * 15. second run: once the first deliveries have settled, the feed polled again (plan-polls until
+ *     it is) delivers nothing new.
+ * 16. unsubscribe: the one-click POST (RFC 8058) to the List-Unsubscribe URL answers 200.
+ * 17. mail stopped: a new story reaches the webhook, and no email reaches the unsubscribed reader.
+ * 18. dead-letter queues: all four DLQs empty after all of it.
  * 19. destroy: `cdklocal destroy`; the stack is gone, the durable tables and their rows stay.
  */
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
@@ -47,8 +48,7 @@ import { missingServices, type LocalStackProbe } from './probe-localstack.ts';
 import { linkTo, type ReadMessage } from './read-message.ts';
 import { runCdklocal, type CdklocalTarget } from './run-cdklocal.ts';
 import { deployContext, type SmokeSettings } from './smoke-settings.ts';
-import { sleep, waitFor } from './wait-for.ts';
-
+import { sleep, waitFor, waitForSettled } from './wait-for.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 const TOPICS = ['un-meeting', 'talks', 'sanctions'];
@@ -78,7 +78,11 @@ export async function runSmokeSteps(
   const sqs = new SQSClient(aws);
   const dynamodb = new DynamoDBClient(aws);
   const ses = new SESClient(aws);
-  const cdk: CdklocalTarget = { cwd: repositoryRoot, region: settings.region, ...(settings.customEndpoint ? { endpoint: settings.endpoint } : {}) };
+  const cdk: CdklocalTarget = {
+    cwd: repositoryRoot,
+    region: settings.region,
+    ...(settings.customEndpoint ? { endpoint: settings.endpoint } : {}),
+  };
   const fixtures = createFixturesClient(settings.fixturesUrl);
   const mailbox: Mailbox =
     settings.mailTransport === 'smtp' ? createMailpitMailbox(settings.mailpitUrl) : createLocalStackSesMailbox(settings.endpoint);
@@ -110,7 +114,9 @@ export async function runSmokeSteps(
   await step('ses identity', async () => {
     if (settings.mailTransport === 'smtp') return `not used: mail goes over SMTP to ${settings.smtpUrl}`;
     await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: settings.mailFrom }));
-    const { VerificationAttributes = {} } = await ses.send(new GetIdentityVerificationAttributesCommand({ Identities: [settings.mailFrom] }));
+    const { VerificationAttributes = {} } = await ses.send(
+      new GetIdentityVerificationAttributesCommand({ Identities: [settings.mailFrom] }),
+    );
     const status = VerificationAttributes[settings.mailFrom]?.VerificationStatus;
     if (status !== 'Success') throw new Error(`${settings.mailFrom} is ${status ?? 'unknown'} after VerifyEmailIdentity, not Success`);
     return `${settings.mailFrom} verified (SES v1)`;
@@ -130,7 +136,9 @@ export async function runSmokeSteps(
   await step('deploy', async () => {
     onDeploy();
     await runCdklocal(['deploy', stack, '--require-approval', 'never', ...deployContext(settings)], cdk);
-    return `cdklocal deploy ${stack} ${deployContext(settings).filter((_, i) => i % 2 === 1).join(' ')}`;
+    return `cdklocal deploy ${stack} ${deployContext(settings)
+      .filter((_, i) => i % 2 === 1)
+      .join(' ')}`;
   });
 
   await step('outputs', async () => {
@@ -147,7 +155,8 @@ export async function runSmokeSteps(
     const url = `${settings.fixturesInternalUrl}/hooks/${hook}`;
     const response = await postJson(`${apiUrl}api/subscriptions`, { channel: { kind: 'webhook', url }, topics: TOPICS });
     const body = (await response.json()) as { status?: string; webhookSecret?: string };
-    if (response.status !== 201 || !body.webhookSecret) throw new Error(`POST /api/subscriptions answered ${response.status} ${JSON.stringify(body)}`);
+    if (response.status !== 201 || !body.webhookSecret)
+      throw new Error(`POST /api/subscriptions answered ${response.status} ${JSON.stringify(body)}`);
     webhookSecret = body.webhookSecret;
     const { challenges } = await fixtures.received();
     if (challenges < 1) throw new Error('the subscription is active but the receiver answered no intent-verification challenge');
@@ -183,49 +192,49 @@ export async function runSmokeSteps(
   await step('plan-polls', async () => invokePlanPolls(lambda, planPollsName));
 
   await step('webhook', async () => {
-    const hooks = await waitFor(`a webhook at ${hook}`, async () => nonEmpty((await fixtures.received()).hooks[hook]), { timeoutMs: DELIVERY_TIMEOUT_MS });
+    const hooks = await waitFor(`a webhook at ${hook}`, async () => nonEmpty((await fixtures.received()).hooks[hook]), {
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+    });
     const titles = hooks.map((received) => verifyWebhook(received, webhookSecret));
     return `${hooks.length} delivered, each verified with standardwebhooks; first: "${titles[0]}"`;
   });
 
   await step('email', async () => {
-    const alert = await waitFor(`an alert email to ${reader}`, async () => alertsOf(await mailbox.messagesTo(reader))[0], { timeoutMs: DELIVERY_TIMEOUT_MS });
+    const alert = await waitFor(`an alert email to ${reader}`, async () => alertsOf(await mailbox.messagesTo(reader))[0], {
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+    });
     const listUnsubscribe = alert.header('list-unsubscribe');
     unsubscribeUrl = /<(https?:\/\/[^>]+\/unsubscribe\?token=[^>]+)>/.exec(listUnsubscribe)?.[1] ?? '';
     if (!unsubscribeUrl) throw new Error(`List-Unsubscribe has no http(s) unsubscribe URL: "${listUnsubscribe}"`);
     if (alert.header('list-unsubscribe-post') !== 'List-Unsubscribe=One-Click') {
       throw new Error(`List-Unsubscribe-Post is "${alert.header('list-unsubscribe-post')}", not "List-Unsubscribe=One-Click" (RFC 8058)`);
     }
-    alertEmails = alertsOf(await mailbox.messagesTo(reader)).length;
     return `"${alert.header('subject')}" with List-Unsubscribe and List-Unsubscribe-Post (RFC 8058)`;
   });
 
   await step('api health', async () => {
     const response = await fetch(`${apiUrl}api/health`, { signal: AbortSignal.timeout(30_000) });
     const body = (await response.json().catch(() => ({}))) as { status?: string; feeds?: { total?: number } };
-    if (response.status !== 200 || body.status !== 'ok') throw new Error(`GET /api/health answered ${response.status} ${JSON.stringify(body)}`);
+    if (response.status !== 200 || body.status !== 'ok')
+      throw new Error(`GET /api/health answered ${response.status} ${JSON.stringify(body)}`);
     return `GET ${apiUrl}api/health: ok, ${body.feeds?.total ?? 0} feed(s), none failing`;
   });
 
-  await step('dead-letter queues', async () => {
-    const pairs = await queuePairsFromStack(cloudFormation, sqs, stack);
-    const depths = await Promise.all(
-      Object.values(pairs).map(async (pair) => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: pair.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-        );
-        return { name: pair.name, depth: Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
-      }),
-    );
-    const full = depths.filter((queue) => queue.depth > 0);
-    if (full.length > 0) throw new Error(`dead letters in ${full.map((queue) => `${queue.name} (${queue.depth})`).join(', ')}; see npx news-alerts dlq list --stack ${stack}`);
-    return `${depths.length} DLQs empty`;
-  });
-
   await step('second run', async () => {
-    const before = await fixtures.received();
-    const webhooksBefore = before.hooks[hook]?.length ?? 0;
-    const polled = before.feeds['world-wire.xml'] ?? 0;
+    // Every story of the first poll delivered first: counts that stay put for a while.
+    const webhooksBefore = await waitForSettled(
+      'webhooks of the first poll',
+      async () => (await fixtures.received()).hooks[hook]?.length ?? 0,
+      {
+        quietMs: SETTLE_MS,
+        timeoutMs: DELIVERY_TIMEOUT_MS,
+      },
+    );
+    alertEmails = await waitForSettled('alert emails of the first poll', async () => alertsOf(await mailbox.messagesTo(reader)).length, {
+      quietMs: SETTLE_MS,
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+    });
+    const polled = (await fixtures.received()).feeds['world-wire.xml'] ?? 0;
     // The feed is due again a minute after its poll; plan-polls is asked until it polls it.
     await waitFor(
       'a second poll of the feed',
@@ -239,7 +248,9 @@ export async function runSmokeSteps(
     const webhooksAfter = (await fixtures.received()).hooks[hook]?.length ?? 0;
     const emailsAfter = alertsOf(await mailbox.messagesTo(reader)).length;
     if (webhooksAfter !== webhooksBefore || emailsAfter !== alertEmails) {
-      throw new Error(`the same feed polled again delivered more: webhooks ${webhooksBefore} → ${webhooksAfter}, emails ${alertEmails} → ${emailsAfter}`);
+      throw new Error(
+        `the same feed polled again delivered more: webhooks ${webhooksBefore} → ${webhooksAfter}, emails ${alertEmails} → ${emailsAfter}`,
+      );
     }
     return `the feed polled again, nothing new delivered (${webhooksAfter} webhooks, ${emailsAfter} alert emails)`;
   });
@@ -259,20 +270,45 @@ export async function runSmokeSteps(
   await step('mail stopped', async () => {
     const webhooksBefore = (await fixtures.received()).hooks[hook]?.length ?? 0;
     const title = await fixtures.publishLateItem();
-    await waitFor(
+    const arrived = await waitFor(
       `the new story "${title}" at the webhook`,
       async () => {
-        const hooks = (await fixtures.received()).hooks[hook] ?? [];
-        if (hooks.slice(webhooksBefore).some((received) => verifyWebhook(received, webhookSecret) === title)) return true;
+        const hooks = ((await fixtures.received()).hooks[hook] ?? []).slice(webhooksBefore);
+        if (hooks.some((received) => storyTitleOf(received) === title)) return hooks;
         await invokePlanPolls(lambda, planPollsName);
         return undefined;
       },
       { timeoutMs: DELIVERY_TIMEOUT_MS, intervalMs: 15_000 },
     );
+    for (const received of arrived) verifyWebhook(received, webhookSecret);
     await sleep(SETTLE_MS);
     const emails = alertsOf(await mailbox.messagesTo(reader)).length;
     if (emails !== alertEmails) throw new Error(`${emails - alertEmails} alert email(s) reached ${reader} after the one-click unsubscribe`);
     return `the new story reached the webhook; no email to ${reader} after unsubscribing`;
+  });
+
+  await step('dead-letter queues', async () => {
+    const pairs = await queuePairsFromStack(cloudFormation, sqs, stack);
+    const depths = await Promise.all(
+      Object.values(pairs).map(async (pair) => {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: pair.dlqUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return {
+          name: pair.name,
+          depth: Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+        };
+      }),
+    );
+    const full = depths.filter((queue) => queue.depth > 0);
+    if (full.length > 0)
+      throw new Error(
+        `dead letters in ${full.map((queue) => `${queue.name} (${queue.depth})`).join(', ')}; see npx news-alerts dlq list --stack ${stack}`,
+      );
+    return `${depths.length} DLQs empty`;
   });
 
   await step('destroy', async () => {
@@ -295,7 +331,8 @@ export async function runSmokeSteps(
     const html = await page.text();
     const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
-    if (page.status !== 200 || !csrf || !cookie) throw new Error(`GET ${new URL(confirmUrl).pathname} answered ${page.status} without a form to confirm`);
+    if (page.status !== 200 || !csrf || !cookie)
+      throw new Error(`GET ${new URL(confirmUrl).pathname} answered ${page.status} without a form to confirm`);
     const token = new URL(confirmUrl).searchParams.get('token') ?? '';
     const confirmed = await fetch(new URL('/confirm', confirmUrl), {
       method: 'POST',
@@ -317,13 +354,24 @@ function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
 
+/** The story title of a webhook's body, unverified (for waiting; `verifyWebhook` checks it). */
+function storyTitleOf(received: ReceivedWebhook): string | undefined {
+  try {
+    return (JSON.parse(received.body) as { story?: { title?: string } }).story?.title;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Verifies a received webhook's Standard Webhooks signature; returns its story's title. */
 function verifyWebhook(received: ReceivedWebhook, secret: string): string {
   let payload: { version?: number; type?: string; story?: { title?: string } };
   try {
     payload = new Webhook(secret).verify(received.body, received.headers) as typeof payload;
   } catch (error) {
-    throw new Error(`webhook ${received.headers['webhook-id'] ?? '(no id)'} does not verify with standardwebhooks: ${(error as Error).message}`);
+    throw new Error(
+      `webhook ${received.headers['webhook-id'] ?? '(no id)'} does not verify with standardwebhooks: ${(error as Error).message}`,
+    );
   }
   if (payload.version !== 1 || payload.type !== 'story.alert' || !payload.story?.title) {
     throw new Error(`webhook ${received.headers['webhook-id']} is not a version 1 story.alert: ${received.body.slice(0, 200)}`);
@@ -351,9 +399,16 @@ async function stackExists(client: CloudFormationClient, stack: string): Promise
 }
 
 /** The physical name of a topology function: by its topology tag, else by its logical id. */
-async function functionNameOf(cloudFormation: CloudFormationClient, lambda: LambdaClient, stack: string, name: FunctionName): Promise<string> {
+async function functionNameOf(
+  cloudFormation: CloudFormationClient,
+  lambda: LambdaClient,
+  stack: string,
+  name: FunctionName,
+): Promise<string> {
   const { StackResourceSummaries = [] } = await cloudFormation.send(new ListStackResourcesCommand({ StackName: stack }));
-  const functions = StackResourceSummaries.filter((resource) => resource.ResourceType === 'AWS::Lambda::Function' && resource.PhysicalResourceId);
+  const functions = StackResourceSummaries.filter(
+    (resource) => resource.ResourceType === 'AWS::Lambda::Function' && resource.PhysicalResourceId,
+  );
   for (const resource of functions) {
     const { Tags = {} } = await lambda.send(new GetFunctionCommand({ FunctionName: resource.PhysicalResourceId }));
     if (Tags[topologyTagKeys.function] === name) return resource.PhysicalResourceId!;

@@ -1,5 +1,9 @@
 /** Polls `check` until it returns a value (not undefined), at most `timeoutMs`; then says what was awaited. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, options: { timeoutMs: number; intervalMs?: number }): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs: number; intervalMs?: number },
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -19,4 +23,29 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Reads `count` until it has not changed for `quietMs` (deliveries still in flight have landed),
+ * at most `timeoutMs`; resolves with the settled count.
+ */
+export async function waitForSettled(
+  what: string,
+  count: () => Promise<number>,
+  options: { quietMs: number; timeoutMs: number },
+): Promise<number> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last = await count();
+  let since = Date.now();
+  for (;;) {
+    await sleep(Math.min(5_000, options.quietMs));
+    const now = await count();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= options.quietMs) {
+      return now;
+    }
+    if (Date.now() >= deadline) throw new Error(`${what} kept changing for ${Math.round(options.timeoutMs / 1000)} s (last ${last})`);
+  }
 }

@@ -43,7 +43,10 @@ function synthesize(context: Record<string, unknown>, target: { account?: string
 function functionEnvironments(json: CfnTemplateJson): Map<FunctionName, Record<string, unknown>> {
   const index = indexTemplate(json);
   return new Map(
-    [...index.functions].map(([id, name]) => [name, (json.Resources[id]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables]),
+    [...index.functions].map(([id, name]) => [
+      name,
+      (json.Resources[id]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables,
+    ]),
   );
 }
 
@@ -67,9 +70,7 @@ describe('LocalStack context keys, read', () => {
 
   it('asks for smtpUrl with mailTransport=smtp, and for smtp when only smtpUrl is given', () => {
     expect(() => readDeploymentSettings((k) => ({ mailTransport: 'smtp' })[k])).toThrow(/mailTransport=smtp needs smtpUrl/);
-    expect(() => readDeploymentSettings((k) => ({ smtpUrl: 'smtp://mailpit:1025' })[k])).toThrow(
-      /smtpUrl is set but mailTransport is ses/,
-    );
+    expect(() => readDeploymentSettings((k) => ({ smtpUrl: 'smtp://mailpit:1025' })[k])).toThrow(/smtpUrl is set but mailTransport is ses/);
   });
 
   it('refuses an smtpUrl with credentials, without repeating them', () => {
@@ -90,9 +91,15 @@ describe('LocalStack context keys, read', () => {
   });
 
   it("accepts allowPrivateNetwork for LocalStack's account, from the command line's string or a boolean", () => {
-    expect(readDeploymentSettings((k) => ({ allowPrivateNetwork: 'true' })[k], { account: LOCALSTACK_ACCOUNT }).allowPrivateNetwork).toBe(true);
-    expect(readDeploymentSettings((k) => ({ allowPrivateNetwork: true })[k], { account: LOCALSTACK_ACCOUNT }).allowPrivateNetwork).toBe(true);
-    expect(readDeploymentSettings((k) => ({ allowPrivateNetwork: 'false' })[k], { account: '123456789012' }).allowPrivateNetwork).toBe(false);
+    expect(readDeploymentSettings((k) => ({ allowPrivateNetwork: 'true' })[k], { account: LOCALSTACK_ACCOUNT }).allowPrivateNetwork).toBe(
+      true,
+    );
+    expect(readDeploymentSettings((k) => ({ allowPrivateNetwork: true })[k], { account: LOCALSTACK_ACCOUNT }).allowPrivateNetwork).toBe(
+      true,
+    );
+    expect(readDeploymentSettings((k) => ({ allowPrivateNetwork: 'false' })[k], { account: '123456789012' }).allowPrivateNetwork).toBe(
+      false,
+    );
   });
 });
 

@@ -70,7 +70,12 @@ describe('LocalStack fixture service', () => {
     await verifyWebhookIntent(`${base}/hooks/desk`, { fetch: globalThis.fetch, allowPrivateNetwork: true });
     const post = await fetch(`${base}/hooks/desk`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-timestamp': '1700000000', 'webhook-signature': 'v1,abc' },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'msg_1',
+        'webhook-timestamp': '1700000000',
+        'webhook-signature': 'v1,abc',
+      },
       body: '{"version":1,"type":"story.alert"}',
     });
 

@@ -81,7 +81,10 @@ describe('npm run smoke:localstack against a LocalStack without Lambda', () => {
     server = createServer((request, response) => {
       if (request.url !== '/_localstack/health') return void response.writeHead(404).end();
       const services = Object.fromEntries(
-        ['cloudformation', 'dynamodb', 'events', 'iam', 'logs', 's3', 'secretsmanager', 'ses', 'sqs', 'ssm', 'sts'].map((name) => [name, 'available']),
+        ['cloudformation', 'dynamodb', 'events', 'iam', 'logs', 's3', 'secretsmanager', 'ses', 'sqs', 'ssm', 'sts'].map((name) => [
+          name,
+          'available',
+        ]),
       );
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ services: { ...services, lambda: 'disabled' }, edition: 'community', version: '4.14.0' }));

@@ -41,7 +41,11 @@ describe('readMessage (smoke script)', () => {
     const base = deliveryMessage({ channel });
     const email = composeAlertEmail(
       { ...base, item: { ...base.item, title: 'Security Council meets in Genève' } },
-      { from: 'news-alerts@news-alerts.test', publicBaseUrl: 'http://api.localhost.localstack.cloud:4566', unsubscribeSecret: 'smoke-secret-0123456789abcdef' },
+      {
+        from: 'news-alerts@news-alerts.test',
+        publicBaseUrl: 'http://api.localhost.localstack.cloud:4566',
+        unsubscribeSecret: 'smoke-secret-0123456789abcdef',
+      },
     );
 
     // Act
