@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { defaultStackName } from '../../infra/aws/stack-outputs.ts';
-import { formatZodIssues } from '../../shared/config/format-zod-issues.ts';
+import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { verifyWebhookIntent } from '../../../shared/api/webhook-challenge.ts';
+import { verifyWebhookIntent } from '../../../shared/subscriptions/webhook-challenge.ts';
 import { demoFeedsDir } from '../../../cli/demo/fixture-servers.ts';
 import { parseFeed } from '../../../shared/feeds/index.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readMessage, linkTo } from '../../../scripts/localstack/read-message.ts';
-import { composeConfirmationEmail } from '../../../shared/api/subscription-emails.ts';
+import { composeConfirmationEmail } from '../../../shared/subscriptions/subscription-emails.ts';
 import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.ts';
 import { composeMime } from '../../../shared/mail/compose-mime.ts';
 import type { EmailChannel } from '../../../shared/messages/schemas.ts';
