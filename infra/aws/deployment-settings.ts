@@ -15,7 +15,14 @@ export const settingsContextKeys = {
   publicBaseUrl: 'publicBaseUrl',
   logLevel: 'logLevel',
   logRetentionDays: 'logRetentionDays',
+  architecture: 'architecture',
+  mailTransport: 'mailTransport',
+  smtpUrl: 'smtpUrl',
+  allowPrivateNetwork: 'allowPrivateNetwork',
 } as const;
+
+/** The account LocalStack answers with: the only one where `allowPrivateNetwork` is accepted. */
+export const LOCALSTACK_ACCOUNT = '000000000000';
 
 const retentionDays = new Set<number>(
   Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
@@ -33,15 +40,31 @@ const settingsSchema = z.object({
     .int()
     .refine((days) => retentionDays.has(days), 'must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90 …)')
     .default(RetentionDays.ONE_MONTH),
+  /** CPU of every function; `x86_64` where arm64 would need emulation (LocalStack on an x86 host). */
+  architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
+  /** `ses` (SES v2 SendEmail), `ses-raw` (SES v1 SendRawEmail: LocalStack's free edition) or `smtp` (smtpUrl). */
+  mailTransport: z.enum(['ses', 'ses-raw', 'smtp']).default('ses'),
+  /** SMTP server of `mailTransport=smtp`, e.g. `smtp://mailpit:1025`; no credentials (see below). */
+  smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  /** Feeds and webhooks on private addresses (LocalStack fixtures); `-c` gives a string. */
+  allowPrivateNetwork: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+    .default(false),
 });
 
 export type DeploymentSettings = z.infer<typeof settingsSchema>;
+
+/** Where the stack is deployed, as far as synthesis knows it. */
+export interface DeploymentTarget {
+  /** The account the CDK CLI resolved (`CDK_DEFAULT_ACCOUNT`); unknown when synthesizing offline. */
+  account?: string;
+}
 
 /**
  * Validates the deployment settings; `lookup` is usually `(key) => app.node.tryGetContext(key)`.
  * A bad value is named in the error.
  */
-export function readDeploymentSettings(lookup: (key: string) => unknown): DeploymentSettings {
+export function readDeploymentSettings(lookup: (key: string) => unknown, target: DeploymentTarget = {}): DeploymentSettings {
   const raw = Object.fromEntries(
     Object.entries(settingsContextKeys).map(([field, key]) => [field, lookup(key) ?? undefined]),
   );
@@ -53,7 +76,34 @@ export function readDeploymentSettings(lookup: (key: string) => unknown): Deploy
   if (!sender) {
     throw new ConfigError(`CDK context is invalid: mailFrom has no email address (${result.data.mailFrom})`);
   }
+  checkMailTransport(result.data);
+  if (result.data.allowPrivateNetwork && target.account !== LOCALSTACK_ACCOUNT) {
+    throw new ConfigError(
+      `CDK context is invalid: allowPrivateNetwork=true is accepted only for LocalStack's account ${LOCALSTACK_ACCOUNT}, ` +
+        'because it lets feed and webhook URLs reach private, loopback and metadata addresses, which in AWS would open ' +
+        `the account's own network to whoever adds a feed or a webhook (account ${target.account ?? 'unknown: deploy with cdklocal'})`,
+    );
+  }
   return result.data;
+}
+
+/** The SMTP URL goes with `smtp` only, and never carries a password into a function environment. */
+function checkMailTransport(settings: DeploymentSettings): void {
+  const { mailTransport, smtpUrl } = settings;
+  if (mailTransport === 'smtp' && smtpUrl === undefined) {
+    throw new ConfigError('CDK context is invalid: mailTransport=smtp needs smtpUrl (e.g. -c smtpUrl=smtp://mailpit:1025)');
+  }
+  if (mailTransport !== 'smtp' && smtpUrl !== undefined) {
+    throw new ConfigError(`CDK context is invalid: smtpUrl is set but mailTransport is ${mailTransport}; add -c mailTransport=smtp or drop smtpUrl`);
+  }
+  if (smtpUrl !== undefined) {
+    const url = new URL(smtpUrl);
+    if (url.username !== '' || url.password !== '') {
+      throw new ConfigError(
+        `CDK context is invalid: smtpUrl must not carry a user or password, since function environments are readable by anyone allowed lambda:GetFunctionConfiguration (${url.protocol}//${url.host})`,
+      );
+    }
+  }
 }
 
 /** The address and domain of a sender (`Name <a@b.org>` or `a@b.org`), or undefined. */

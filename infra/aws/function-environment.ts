@@ -47,8 +47,9 @@ export interface FunctionEnvironmentInput {
 /**
  * The variables of one function. Every function gets every table and queue (the env schema
  * requires them all; IAM, not the environment, limits what a function may touch), plus the
- * mail sender, the SES transport, the log level and the service name of logs and metrics; and
- * only the secrets it was given.
+ * mail sender and transport (with its SMTP server), the log level, the service name of logs and
+ * metrics, private addresses when the deployment allows them (LocalStack only); and only the
+ * secrets it was given.
  */
 export function functionEnvironment(input: FunctionEnvironmentInput): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -58,7 +59,9 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
   for (const [queue, url] of Object.entries(input.queueUrls) as [QueueName, string][]) {
     environment[queueUrlEnvName(queue)] = url;
   }
-  environment[checkedEnvName('MAIL_TRANSPORT', 'mail transport')] = 'ses';
+  environment[checkedEnvName('MAIL_TRANSPORT', 'mail transport')] = input.settings.mailTransport;
+  if (input.settings.smtpUrl !== undefined) environment[checkedEnvName('SMTP_URL', 'SMTP server')] = input.settings.smtpUrl;
+  if (input.settings.allowPrivateNetwork) environment[checkedEnvName('ALLOW_PRIVATE_NETWORK', 'private addresses')] = 'true';
   environment[checkedEnvName('MAIL_FROM', 'mail sender')] = input.settings.mailFrom;
   environment[checkedEnvName('LOG_LEVEL', 'log level')] = input.settings.logLevel;
   environment[checkedEnvName('POWERTOOLS_SERVICE_NAME', 'service name')] = input.serviceName;

@@ -1,7 +1,8 @@
 /**
- * The house Lambda function: Node.js 24 on ARM, bundled by local esbuild (never Docker), its
- * own log group with a retention, and its own role that starts with no permissions at all, so
- * every permission it ends up with is one the topology granted (plus writing its own logs).
+ * The house Lambda function: Node.js 24 (arm64 unless the deployment says x86_64), bundled by
+ * local esbuild (never Docker), its own log group with a retention, and its own role that starts
+ * with no permissions at all, so every permission it ends up with is one the topology granted
+ * (plus writing its own logs).
  */
 import { Duration, Tags } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -21,6 +22,8 @@ export interface PipelineFunctionProps {
   rootDir: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  /** The bundles are plain JavaScript, so either CPU runs them. */
+  architecture: 'arm64' | 'x86_64';
 }
 
 /** One topology function as a `NodejsFunction` with the house defaults. */
@@ -47,7 +50,7 @@ export class PipelineFunction extends Construct {
       projectRoot: props.rootDir,
       depsLockFilePath: join(props.rootDir, 'package-lock.json'),
       runtime: functionRuntime,
-      architecture: Architecture.ARM_64,
+      architecture: props.architecture === 'x86_64' ? Architecture.X86_64 : Architecture.ARM_64,
       timeout: Duration.seconds(spec.timeoutSeconds),
       memorySize: spec.memoryMb,
       environment: props.environment,

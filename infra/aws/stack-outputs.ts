@@ -3,7 +3,7 @@
  * (`news-alerts apply-config` finds the tables through them). Kept free of aws-cdk-lib so the
  * CLI can import it without loading CDK.
  */
-import type { SecretName, TableName } from '../topology.ts';
+import type { FunctionName, SecretName, TableName } from '../topology.ts';
 import { constructIdFor } from './resource-tags.ts';
 
 /** Name of the default stage's stack in `cdk deploy` and in CloudFormation. */
@@ -38,4 +38,9 @@ export function tableNameOutputKey(table: TableName): string {
 /** The output holding a generated secret's ARN: `unsubscribe` → `UnsubscribeSecretArn`. */
 export function secretArnOutputKey(secret: SecretName): string {
   return `${constructIdFor(secret)}SecretArn`;
+}
+
+/** The output holding an HTTP function's Function URL: `http-api` → `HttpApiUrl`. */
+export function functionUrlOutputKey(fn: FunctionName): string {
+  return `${constructIdFor(fn)}Url`;
 }

@@ -20,6 +20,7 @@ import type { PipelineSecrets } from './pipeline-secrets.ts';
 import { QueueWithDeadLetter } from './queue-with-dead-letter.ts';
 import { mapRecord } from './map-record.ts';
 import { constructIdFor } from './resource-tags.ts';
+import { functionUrlOutputKey } from './stack-outputs.ts';
 
 export interface StatelessResourcesProps {
   queues: Topology['queues'];
@@ -69,6 +70,7 @@ export class StatelessResources extends Construct {
         spec,
         rootDir: props.rootDir,
         logRetention: props.settings.logRetentionDays,
+        architecture: props.settings.architecture,
         environment: functionEnvironment({
           ...baseEnvironment,
           ...publicBaseUrlFor(name, props.settings, httpFunctions.length === 1 ? this.functionUrls : {}),
@@ -109,7 +111,7 @@ export class StatelessResources extends Construct {
         // Open URL: the API checks its own unforgeable tokens on every request.
         const url = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
         this.functionUrls[name] = url;
-        new CfnOutput(Stack.of(this), `${constructIdFor(name)}Url`, {
+        new CfnOutput(Stack.of(this), functionUrlOutputKey(name), {
           description: `Function URL of news-alerts ${name}`,
           value: url.url,
         });
@@ -142,7 +144,8 @@ export class StatelessResources extends Construct {
       deadLetterQueue.grant(fn.role, 'sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage');
       queue.grant(fn.role, 'sqs:SendMessage', 'sqs:GetQueueAttributes');
     }
-    if (spec.access.sendsEmail) {
+    // SMTP needs no AWS permission; SES v1 raw sends are authorized as ses:SendRawEmail.
+    if (spec.access.sendsEmail && settings.mailTransport !== 'smtp') {
       const sender = parseSenderAddress(settings.mailFrom);
       if (!sender) throw new Error(`SES grant: mailFrom has no email address (${settings.mailFrom})`);
       const stack = Stack.of(this);
@@ -150,7 +153,8 @@ export class StatelessResources extends Construct {
       const identityArns = [sender.domain, sender.address].map((identity) =>
         stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
       );
-      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: identityArns }));
+      const action = settings.mailTransport === 'ses-raw' ? 'ses:SendRawEmail' : 'ses:SendEmail';
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: identityArns }));
     }
   }
 }

@@ -20,8 +20,8 @@ export const envSchema = z.object({
   QUEUE_ALERT_URL: z.url(),
   QUEUE_WEBHOOK_URL: z.url(),
   QUEUE_EMAIL_URL: z.url(),
-  /** `ses` in AWS, `smtp` when SMTP_URL is set, `outbox` writes files (one-process mode). */
-  MAIL_TRANSPORT: z.enum(['ses', 'smtp', 'outbox']).default('ses'),
+  /** `ses` (SES v2) in AWS, `ses-raw` (SES v1 SendRawEmail, LocalStack's free edition), `smtp` (SMTP_URL), `outbox` writes files (one-process mode). */
+  MAIL_TRANSPORT: z.enum(['ses', 'ses-raw', 'smtp', 'outbox']).default('ses'),
   MAIL_FROM: z.string().min(3),
   SMTP_URL: z.string().optional(),
   OUTBOX_DIR: z.string().optional(),

@@ -10,7 +10,7 @@ export interface OutgoingEmail {
   headers: Record<string, string>;
 }
 
-/** The mail port: SES v2 in AWS, SMTP when configured, the outbox folder locally. */
+/** The mail port: SES in AWS (v2, or v1 raw for LocalStack), SMTP when configured, the outbox folder locally. */
 export interface Mailer {
   send(email: OutgoingEmail): Promise<{ id: string }>;
 }

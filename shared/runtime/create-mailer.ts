@@ -3,12 +3,14 @@ import { ConfigError } from '../core/errors.ts';
 import { createOutboxMailer } from '../mail/outbox-mailer.ts';
 import type { Mailer } from '../mail/ports.ts';
 import { createSesMailer } from '../mail/ses/ses-mailer.ts';
+import { createSesRawMailer } from '../mail/ses/ses-raw-mailer.ts';
 import { createSmtpMailer } from '../mail/smtp-mailer.ts';
 
 /**
  * The mailer `MAIL_TRANSPORT` names: `ses` (SES v2, the region and endpoint from the SDK's own
- * environment, so LocalStack works through AWS_ENDPOINT_URL), `smtp` (SMTP_URL), or `outbox`
- * (files in OUTBOX_DIR). A transport missing its setting is a ConfigError naming the variable.
+ * environment, so LocalStack works through AWS_ENDPOINT_URL), `ses-raw` (SES v1 SendRawEmail,
+ * the same way; what LocalStack's free edition runs), `smtp` (SMTP_URL), or `outbox` (files in
+ * OUTBOX_DIR). A transport missing its setting is a ConfigError naming the variable.
  */
 export function createMailer(env: Env): Mailer {
   switch (env.MAIL_TRANSPORT) {
@@ -20,5 +22,7 @@ export function createMailer(env: Env): Mailer {
       return createSmtpMailer(env.SMTP_URL);
     case 'ses':
       return createSesMailer();
+    case 'ses-raw':
+      return createSesRawMailer();
   }
 }

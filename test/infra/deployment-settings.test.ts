@@ -15,7 +15,14 @@ describe('readDeploymentSettings', () => {
     const settings = readDeploymentSettings(() => undefined);
 
     // Assess
-    expect(settings).toEqual({ mailFrom: 'news-alerts@example.com', logLevel: 'INFO', logRetentionDays: 30 });
+    expect(settings).toEqual({
+      mailFrom: 'news-alerts@example.com',
+      logLevel: 'INFO',
+      logRetentionDays: 30,
+      architecture: 'arm64',
+      mailTransport: 'ses',
+      allowPrivateNetwork: false,
+    });
   });
 
   it('accepts context values given as strings on the command line', () => {
@@ -36,6 +43,9 @@ describe('readDeploymentSettings', () => {
       publicBaseUrl: 'https://alerts.example.org/',
       logLevel: 'DEBUG',
       logRetentionDays: 90,
+      architecture: 'arm64',
+      mailTransport: 'ses',
+      allowPrivateNetwork: false,
     });
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableNameOutputKey } from '../../infra/aws/stack-outputs.ts';
+import { functionUrlOutputKey, tableNameOutputKey } from '../../infra/aws/stack-outputs.ts';
 import { topology, type TableName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
 import { indexTemplate, type TemplateIndex } from './template-topology.ts';
@@ -31,5 +31,11 @@ describe('NewsAlerts stack outputs', () => {
     const keys = tableNames.map(tableNameOutputKey);
     expect(new Set(keys).size).toBe(tableNames.length);
     expect(keys).toContain('TableFeedsName');
+  });
+
+  it('outputs the HTTP API Function URL under the key the smoke script reads', () => {
+    const urlId = Object.entries(synthesized.json.Resources).find(([, resource]) => resource.Type === 'AWS::Lambda::Url')?.[0];
+    expect(functionUrlOutputKey('http-api')).toBe('HttpApiUrl');
+    expect(synthesized.json.Outputs?.[functionUrlOutputKey('http-api')]?.Value).toEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
   });
 });

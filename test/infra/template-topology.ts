@@ -283,7 +283,7 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
       const redriven = permission.target ? index.deadLetterQueues.get(permission.target) : undefined;
       if (!redriven) throw new Error(`template topology: function ${name} may redrive ${permission.rendered}, not a topology DLQ`);
       redrives.add(redriven);
-    } else if (permission.action === 'ses:SendEmail') {
+    } else if (permission.action === 'ses:SendEmail' || permission.action === 'ses:SendRawEmail') {
       sendsEmail = true;
     } else if (permission.action === 'sqs:GetQueueAttributes') {
       const inspected = permission.target ? index.deadLetterQueues.get(permission.target) : undefined;

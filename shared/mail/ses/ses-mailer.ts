@@ -1,12 +1,12 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { bareAddress, composeMime } from '../compose-mime.ts';
-import { MailSendError } from '../errors.ts';
 import type { Mailer, OutgoingEmail } from '../ports.ts';
+import { toSesSendError } from './ses-send-error.ts';
 
 /**
  * Sends through Amazon SES v2 as a raw message (`Content.Raw`), so the MIME composed by
- * MailComposer goes out unchanged, List-Unsubscribe headers included. `MessageRejected` is
- * permanent; throttling, service errors and configuration problems are retried (then DLQ'd).
+ * MailComposer goes out unchanged, List-Unsubscribe headers included. Errors are classified by
+ * {@link toSesSendError}.
  */
 export function createSesMailer(client: SESv2Client = new SESv2Client({})): Mailer {
   return {
@@ -22,11 +22,7 @@ export function createSesMailer(client: SESv2Client = new SESv2Client({})): Mail
         );
         return { id: result.MessageId ?? email.messageId };
       } catch (error) {
-        const name = error instanceof Error ? error.name : 'unknown error';
-        throw new MailSendError(`ses send failed: ${name} (message ${email.messageId})`, {
-          retryable: name !== 'MessageRejected',
-          cause: error,
-        });
+        throw toSesSendError(error, email);
       }
     },
   };
