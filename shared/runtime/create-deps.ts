@@ -87,7 +87,8 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     deliveries: createDynamoDbDeliveryStore({ client: dynamodb, tableName: env.TABLE_DELIVERIES, clock }),
     topics: createDynamoDbTopicStore({ client: dynamodb, tableName: env.TABLE_TOPICS, clock }),
     digests: createDynamoDbDigestStore({ client: dynamodb, tableName: env.TABLE_DIGESTS, clock }),
-    queue: createSqsMessageQueue(sqs, queueUrls),
+    // The email queue's DLQ, where deliver-email puts what no retry can help (when configured).
+    queue: createSqsMessageQueue(sqs, queueUrls, env.QUEUE_EMAIL_DLQ_URL ? { email: env.QUEUE_EMAIL_DLQ_URL } : {}),
     rateLimits: createDynamoDbRateLimitStore({ client: dynamodb, tableName: env.TABLE_RATELIMITS }),
     headlines: createDynamoDbHeadlineStore({ client: dynamodb, tableName: env.TABLE_HEADLINES, clock }),
     queueInspector: createSqsQueueInspector(sqs, queueUrls),

@@ -7,8 +7,8 @@ import { createSmtpMailer } from '../mail/smtp-mailer.ts';
 
 /**
  * The mailer `MAIL_TRANSPORT` names: `ses` (SES v2, the region and endpoint from the SDK's own
- * environment, so LocalStack works through AWS_ENDPOINT_URL), `smtp` (SMTP_URL), or `outbox`
- * (files in OUTBOX_DIR). A transport missing its setting is a ConfigError naming the variable.
+ * environment, so LocalStack works through AWS_ENDPOINT_URL; SES_CONFIGURATION_SET on every
+ * send), `smtp` (SMTP_URL), or `outbox` (files in OUTBOX_DIR). A transport missing its setting is a ConfigError naming the variable.
  */
 export function createMailer(env: Env): Mailer {
   switch (env.MAIL_TRANSPORT) {
@@ -19,6 +19,6 @@ export function createMailer(env: Env): Mailer {
       if (!env.SMTP_URL) throw new ConfigError('mail transport smtp needs SMTP_URL');
       return createSmtpMailer(env.SMTP_URL);
     case 'ses':
-      return createSesMailer();
+      return createSesMailer(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {});
   }
 }
