@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSesNotification } from '../../../shared/feedback/ses-notification.ts';
-import { InvalidMessageError } from '../../../shared/runtime/errors.ts';
+import { InvalidMessageError } from '../../../shared/core/errors.ts';
 import { bounceNotification, complaintNotification, identityBounceNotification } from '../../helpers/ses-notifications.ts';
 
 const channel = { subscriberId: 'sub-1', channelId: 'mail' };

@@ -2,7 +2,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MailSendError, MailSetupError } from '../../../shared/mail/errors.ts';
-import { silentLog } from '../../../shared/runtime/logger.ts';
+import { silentLog } from '../../../shared/core/logger.ts';
 import { createSqsConsumer } from '../../../shared/runtime/sqs-consumer.ts';
 
 function record(messageId: string, body: string): SQSRecord {
