@@ -10,7 +10,7 @@
  * AWS-managed SNS key), because the events carry recipients' addresses. A notification the
  * function fails on is retried by Lambda, then kept in a dead-letter queue with an alarm.
  */
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -19,8 +19,8 @@ import {
   ConfigurationSet,
   ConfigurationSetEventDestination,
   EventDestination,
+  EmailSendingEvent,
   SuppressionReasons,
-  type EmailSendingEvent,
 } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -28,6 +28,9 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EmailFeedbackEvent, FunctionName } from '../topology.ts';
 import type { PipelineFunction } from './pipeline-function.ts';
+
+/** The SES event type of each topology feedback event. */
+const sesEvents: Record<EmailFeedbackEvent, EmailSendingEvent> = { bounce: EmailSendingEvent.BOUNCE, complaint: EmailSendingEvent.COMPLAINT };
 
 /** How long a feedback notification the function failed on is kept (the SQS maximum). */
 const FEEDBACK_DLQ_RETENTION = Duration.days(14);
@@ -90,7 +93,7 @@ export class EmailSending extends Construct {
     new ConfigurationSetEventDestination(this, 'FeedbackDestination', {
       configurationSet: this.configurationSet,
       destination: EventDestination.snsTopic(topic),
-      events: events as EmailSendingEvent[],
+      events: events.map((event) => sesEvents[event]),
       enabled: true,
     });
     topic.addSubscription(new LambdaSubscription(fn.function));
@@ -118,10 +121,5 @@ export class EmailSending extends Construct {
     });
     this.feedbackTopic = topic;
     this.feedbackDeadLetterQueue = deadLetterQueue;
-  }
-
-  /** Logical id of the configuration set (for tests and outputs). */
-  get configurationSetLogicalId(): string {
-    return Stack.of(this).resolve((this.configurationSet.node.defaultChild as CfnElement).logicalId) as string;
   }
 }
