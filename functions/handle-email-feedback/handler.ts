@@ -5,6 +5,7 @@ import { handleEmailFeedback, parseSesNotification, type EmailFeedbackOutcome } 
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
+import { withMetricsFlush } from '../../shared/runtime/pipeline-metrics.ts';
 
 export type EmailFeedbackHandler = (event: SNSEvent, context?: Partial<Context>) => Promise<EmailFeedbackOutcome[]>;
 
@@ -13,7 +14,8 @@ export type EmailFeedbackHandler = (event: SNSEvent, context?: Partial<Context>)
  * outcome per notification. A message that is not a valid SES notification, or a store error,
  * fails the invocation: Lambda retries it, then puts it in the function's dead-letter queue.
  * SNS delivers one record per invocation; should there be more, each is handled before the
- * first failure is thrown, and handling one twice changes nothing.
+ * first failure is thrown, and handling one twice changes nothing. Each event is counted in the
+ * EmailFeedback metric, by kind.
  */
 export function createHandler(deps: Deps): EmailFeedbackHandler {
   async function handleFeedbackEvent(event: SNSEvent): Promise<EmailFeedbackOutcome[]> {
@@ -32,7 +34,7 @@ export function createHandler(deps: Deps): EmailFeedbackHandler {
     return outcomes;
   }
 
-  const handler = withLambdaLogContext(middy(handleFeedbackEvent), deps.log);
+  const handler = withMetricsFlush(withLambdaLogContext(middy(handleFeedbackEvent), deps.log), deps.metrics);
   return (event, context) => handler(event, (context ?? {}) as Context);
 }
 

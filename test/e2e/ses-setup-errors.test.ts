@@ -98,7 +98,11 @@ describe('SES setup faults: dead-lettered at once (fauxqs, one process)', () => 
     const described = await describeDeadLetter('email', { ...letter!, sentAt: letter!.sentAt }, { deliveries: runtime.deps.deliveries });
     expect(described.why).toMatch(/^ses send failed: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role\/news-alerts-deliver-email is not authorized/);
     expect((await runtime.deps.subscriptions.getSubscriber('denied'))?.channelStatus ?? {}).toEqual({});
-    expect(events.filter((e) => e.type === 'delivered' || e.type === 'delivery-failed' || e.type === 'channel-paused')).toEqual([]);
+    expect(events.filter((e) => e.type === 'delivered' || e.type === 'channel-paused')).toEqual([]);
+    // Reported as dead-lettered on its first attempt (the DeliveriesDeadLettered metric).
+    expect(events.filter((e) => e.type === 'delivery-failed')).toEqual([
+      expect.objectContaining({ channel: 'email', subscriberId: 'denied', storyId: 'story-denied', permanent: true, attempt: 1, deadLettered: true }),
+    ]);
   });
 
   it('delivers it once after the setup is fixed and the operator redrives the DLQ', async () => {
@@ -131,5 +135,8 @@ describe('SES setup faults: dead-lettered at once (fauxqs, one process)', () => 
     expect(depths.email.notVisible).toBe(1);
     expect(depths.email.deadLetters.visible).toBe(0);
     expect((await runtime.deps.deliveries.getDelivery('throttled#story-throttled#mail'))?.lastError).toContain('TooManyRequestsException');
+    expect(events.filter((e) => e.type === 'delivery-failed' && e.subscriberId === 'throttled')).toEqual([
+      expect.objectContaining({ permanent: false, attempt: 1, retryInSeconds: expect.any(Number) }),
+    ]);
   });
 });
