@@ -30,6 +30,11 @@ export function describeEvent(event: PipelineEvent): string[] {
       return [`PAUSED  ${event.channel} ${event.channelId} of ${event.subscriberId}: ${event.reason}`];
     case 'unsubscribed':
       return [`unsub   ${event.channelId} of ${event.subscriberId}`];
+    case 'email-feedback': {
+      const kind = event.bounceType ? `${event.bounceType.toLowerCase()} ${event.feedback}` : event.feedback;
+      const whose = event.subscriberId ? `${event.channelId} of ${event.subscriberId}` : 'no known channel';
+      return [`ses     ${kind} for ${whose}: ${event.outcome.replace(/-/g, ' ')}`];
+    }
     case 'digest-queued':
       return [`digest  ${event.stories} stories for ${event.subscriberId} (${event.channelId}), due ${event.dueAt}`];
     case 'subscriber-error':

@@ -9,6 +9,9 @@ import type { FunctionName, QueueName, SecretName, TableName } from '../shared/c
 
 export type { FunctionName, QueueName, SecretName, TableName };
 
+/** SES feedback a function can be told of: hard and soft bounces, spam complaints. */
+export type EmailFeedbackEvent = 'bounce' | 'complaint';
+
 export interface QueueSpec {
   /** Seconds a received message stays hidden; must be at least the consumer's timeout. */
   visibilityTimeoutSeconds: number;
@@ -32,7 +35,13 @@ export type Trigger =
        */
       maxConcurrency: number;
     }
-  | { kind: 'http' };
+  | { kind: 'http' }
+  /**
+   * SES feedback on the emails sent with the stack's configuration set: in AWS an event
+   * destination publishes these events to an SNS topic the function subscribes to (retried by
+   * Lambda, then its own dead-letter queue); locally `LocalRuntime.deliverEmailFeedback`.
+   */
+  | { kind: 'email-feedback'; events: EmailFeedbackEvent[] };
 
 export interface FunctionSpec {
   /** Path of the handler module, relative to the repository root; it exports `handler`. */
@@ -60,6 +69,11 @@ export interface FunctionSpec {
     redrivesQueues?: QueueName[];
     /** Generated secrets it receives in its environment (Secrets Manager in AWS). */
     secrets?: SecretName[];
+    /**
+     * Queues whose dead-letter queue it sends to directly (SendMessage on that DLQ only, its URL
+     * in the environment): its consumer dead-letters at once what no retry can help.
+     */
+    sendsToDeadLetter?: QueueName[];
   };
 }
 
@@ -138,8 +152,15 @@ export const topology: Topology = {
       trigger: { kind: 'queue', queue: 'email', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
       timeoutSeconds: 30,
       memoryMb: 256,
-      // unsubscribe: keys the List-Unsubscribe links of every email.
-      access: { tables: { deliveries: 'readwrite', subscriptions: 'readwrite' }, sendsTo: [], sendsEmail: true, secrets: ['unsubscribe'] },
+      // unsubscribe: keys the List-Unsubscribe links of every email. Its own DLQ: a mail setup
+      // that refuses every send dead-letters the message at once.
+      access: {
+        tables: { deliveries: 'readwrite', subscriptions: 'readwrite' },
+        sendsTo: [],
+        sendsEmail: true,
+        secrets: ['unsubscribe'],
+        sendsToDeadLetter: ['email'],
+      },
     },
     // Digests: every few minutes, queue one email per channel whose digest is due.
     'send-digests': {
@@ -172,6 +193,14 @@ export const topology: Topology = {
         // unsubscribe: keys unsubscribe/manage/confirm tokens and CSRF; admin: the operator's token.
         secrets: ['unsubscribe', 'admin'],
       },
+    },
+    // SES bounces and complaints: a permanent bounce or a complaint pauses the email channel.
+    'handle-email-feedback': {
+      entry: 'functions/handle-email-feedback/handler.ts',
+      trigger: { kind: 'email-feedback', events: ['bounce', 'complaint'] },
+      timeoutSeconds: 30,
+      memoryMb: 256,
+      access: { tables: { subscriptions: 'readwrite' }, sendsTo: [] },
     },
   },
   tables: {

@@ -1,4 +1,4 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { topology } from '../../infra/topology.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { deliverWithRetry, DEFAULT_RETRY_POLICY, deliverEmail, type RetryPolicy } from '../../shared/delivery/index.ts';
@@ -15,7 +15,9 @@ export interface DeliverEmailHandlerOptions {
 /**
  * deliver-email: one message → one email through the configured mailer, an instant alert or a
  * digest, with RFC 8058 unsubscribe headers when UNSUBSCRIBE_SECRET and PUBLIC_BASE_URL are set.
- * A retryable failure is rethrown after pushing the next attempt out (backoff with jitter).
+ * A retryable failure is rethrown after pushing the next attempt out (backoff with jitter); a
+ * failure no retry can help (the mail setup refusing every send, an invalid message) goes to
+ * the email DLQ at once when QUEUE_EMAIL_DLQ_URL is set, so the operator's alarm fires now.
  */
 export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = {}): SqsHandler {
   const compose = {
@@ -24,21 +26,31 @@ export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = 
     unsubscribeSecret: deps.env.UNSUBSCRIBE_SECRET,
   };
   const { maxReceiveCount } = topology.queues.email;
+  const deadLetter = emailDeadLetter(deps);
   return createSqsConsumer({
     name: 'deliver-email',
     schema: emailQueueMessageSchema,
     log: deps.log,
     metrics: deps.metrics,
+    ...(deadLetter ? { deadLetter } : {}),
     async handleMessage(message, record) {
       const { deliveryKey, subscriberId } = message;
       const storyId = 'kind' in message ? `digest:${message.dueAt}` : message.storyId;
-      const attempt = { queue: 'email' as const, record, deliveryKey, subscriberId, storyId, maxReceiveCount };
+      const attempt = { queue: 'email' as const, record, deliveryKey, subscriberId, storyId, maxReceiveCount, deadLettersAtOnce: deadLetter !== undefined };
       await deliverWithRetry(attempt, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
         if ('kind' in message) await deliverDigest(message, deps, compose);
         else await deliverEmail(message, deps, compose);
       });
     },
   });
+}
+
+/** Sends a record to the email queue's DLQ, when its URL is configured. */
+function emailDeadLetter(deps: Deps): ((record: SQSRecord) => Promise<void>) | undefined {
+  const { queue, env } = deps;
+  const send = queue.sendToDeadLetter?.bind(queue);
+  if (!env.QUEUE_EMAIL_DLQ_URL || !send) return undefined;
+  return (record) => send('email', record.body);
 }
 
 let cached: SqsHandler | undefined;

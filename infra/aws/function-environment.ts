@@ -18,6 +18,11 @@ export function queueUrlEnvName(queue: QueueName): EnvName {
   return checkedEnvName(`QUEUE_${queue.toUpperCase()}_URL`, `queue ${queue}`);
 }
 
+/** `email` → `QUEUE_EMAIL_DLQ_URL`, for a function that dead-letters directly; fails if the schema has none. */
+export function deadLetterQueueUrlEnvName(queue: QueueName): EnvName {
+  return checkedEnvName(`QUEUE_${queue.toUpperCase()}_DLQ_URL`, `dead-letter queue of ${queue}`);
+}
+
 /**
  * The variable each generated secret fills. The order is the canonical order of secrets (the
  * stack creates them in it, the template reading lists them in it).
@@ -42,6 +47,10 @@ export interface FunctionEnvironmentInput {
    * dynamic references (`{{resolve:secretsmanager:…}}`), never the secrets themselves.
    */
   secrets?: Partial<Record<SecretName, string>>;
+  /** The SES configuration set, for a function that sends email. */
+  sesConfigurationSet?: string;
+  /** URLs of the dead-letter queues this function sends to directly (`access.sendsToDeadLetter`). */
+  deadLetterQueueUrls?: Partial<Record<QueueName, string>>;
 }
 
 /**
@@ -49,7 +58,7 @@ export interface FunctionEnvironmentInput {
  * requires them all; IAM, not the environment, limits what a function may touch), plus the
  * mail sender and transport (with its SMTP server), the log level, the service name of logs and
  * metrics, private addresses when the deployment allows them (LocalStack only); and only the
- * secrets it was given.
+ * secrets, the configuration set and the dead-letter queue URLs it was given.
  */
 export function functionEnvironment(input: FunctionEnvironmentInput): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -70,6 +79,12 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
   }
   for (const [secret, value] of Object.entries(input.secrets ?? {}) as [SecretName, string | undefined][]) {
     if (value !== undefined) environment[secretEnvNames[secret]] = value;
+  }
+  if (input.sesConfigurationSet !== undefined) {
+    environment[checkedEnvName('SES_CONFIGURATION_SET', 'SES configuration set')] = input.sesConfigurationSet;
+  }
+  for (const [queue, url] of Object.entries(input.deadLetterQueueUrls ?? {}) as [QueueName, string | undefined][]) {
+    if (url !== undefined) environment[deadLetterQueueUrlEnvName(queue)] = url;
   }
   return environment;
 }

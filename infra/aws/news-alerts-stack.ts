@@ -13,7 +13,9 @@ import type { DeploymentSettings } from './deployment-settings.ts';
 import type { OperationsSettings } from './operations-settings.ts';
 import { PipelineAlarms } from './pipeline-alarms.ts';
 import { PipelineDashboard } from './pipeline-dashboard.ts';
+import { EmailSending } from './email-sending.ts';
 import { PipelineSecrets } from './pipeline-secrets.ts';
+import { refusePlaceholderSender } from './sender-domain-rule.ts';
 import { StatefulResources } from './stateful-resources.ts';
 import { StatelessResources } from './stateless-resources.ts';
 import { operationsOutputKeys, secretArnOutputKey, serviceNameFor, tableNameOutputKey } from './stack-outputs.ts';
@@ -28,9 +30,10 @@ export interface NewsAlertsStackProps extends StackProps {
 }
 
 /**
- * Tables, generated secrets, queues with DLQs, functions with their triggers and grants; the
- * alarms (each notifying the alarm topic) and the dashboard; table names, secret ARNs, the
- * alarm topic and the dashboard as outputs.
+ * Tables, generated secrets, queues with DLQs, the SES configuration set and its feedback path,
+ * functions with their triggers and grants, a rule refusing a placeholder sender at deploy; the
+ * alarms (each notifying the alarm topic) and the dashboard; table names, secret ARNs, the alarm
+ * topic and the dashboard as outputs.
  */
 export class NewsAlertsStack extends Stack {
   readonly stateful: StatefulResources;
@@ -41,6 +44,8 @@ export class NewsAlertsStack extends Stack {
   readonly dashboard: PipelineDashboard;
   /** The `service` dimension of the handlers' metrics in this stage (`POWERTOOLS_SERVICE_NAME`). */
   readonly serviceName: string;
+  /** The SES configuration set of every send, and the bounce and complaint feedback path. */
+  readonly email: EmailSending;
 
   constructor(scope: Construct, id: string, props: NewsAlertsStackProps) {
     super(scope, id, props);
@@ -50,6 +55,9 @@ export class NewsAlertsStack extends Stack {
       existingTables: props.operations.existingTables,
     });
     this.secrets = new PipelineSecrets(this, 'Secrets', { functions: props.topology.functions });
+    this.email = new EmailSending(this, 'Email');
+    // CloudFormation refuses a deploy whose sender is a placeholder such as example.com.
+    refusePlaceholderSender(this, props.settings.mailFrom);
     this.stateless = new StatelessResources(this, 'Stateless', {
       queues: props.topology.queues,
       functions: props.topology.functions,
@@ -57,6 +65,7 @@ export class NewsAlertsStack extends Stack {
       tableIndexNames: this.stateful.indexNames,
       settings: props.settings,
       secrets: this.secrets,
+      email: this.email,
       rootDir: props.rootDir,
     });
 

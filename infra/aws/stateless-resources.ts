@@ -1,8 +1,8 @@
 /**
  * The stateless half of the stack, built from the topology's `queues` and `functions`: a
  * queue with DLQ and alarm per queue, a function per function, its trigger (EventBridge rule,
- * SQS event source or Function URL) and exactly the access the topology grants it, including
- * the generated secrets it lists.
+ * SQS event source, Function URL or SES feedback) and exactly the access the topology grants
+ * it, including the generated secrets it lists.
  */
 import { ArnFormat, CfnOutput, Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -14,6 +14,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import type { FunctionName, FunctionSpec, QueueName, TableName, Topology } from '../topology.ts';
 import { parseSenderAddress, type DeploymentSettings } from './deployment-settings.ts';
+import type { EmailSending } from './email-sending.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import type { PipelineSecrets } from './pipeline-secrets.ts';
@@ -32,6 +33,8 @@ export interface StatelessResourcesProps {
   settings: DeploymentSettings;
   /** The generated secrets; a function gets those its `access.secrets` lists. */
   secrets: PipelineSecrets;
+  /** SES: the configuration set of every send, and where `email-feedback` triggers come from. */
+  email: EmailSending;
   /** Repository root, where the handler entries live. */
   rootDir: string;
 }
@@ -75,16 +78,20 @@ export class StatelessResources extends Construct {
           ...baseEnvironment,
           ...publicBaseUrlFor(name, props.settings, httpFunctions.length === 1 ? this.functionUrls : {}),
           secrets: Object.fromEntries((spec.access.secrets ?? []).map((secret) => [secret, props.secrets.environmentValue(secret)])),
+          ...(spec.access.sendsEmail ? { sesConfigurationSet: props.email.configurationSet.configurationSetName } : {}),
+          deadLetterQueueUrls: Object.fromEntries(
+            (spec.access.sendsToDeadLetter ?? []).map((queue) => [queue, this.queues[queue].deadLetterQueue.queueUrl]),
+          ),
         }),
       });
-      this.addTrigger(name, spec, fn);
+      this.addTrigger(name, spec, fn, props.email);
       this.grantAccess(spec, fn, props);
       created[name] = fn;
     }
     this.functions = created as Record<FunctionName, PipelineFunction>;
   }
 
-  private addTrigger(name: FunctionName, spec: FunctionSpec, fn: PipelineFunction): void {
+  private addTrigger(name: FunctionName, spec: FunctionSpec, fn: PipelineFunction, email: EmailSending): void {
     const trigger = spec.trigger;
     switch (trigger.kind) {
       case 'schedule': {
@@ -117,6 +124,11 @@ export class StatelessResources extends Construct {
         });
         return;
       }
+      case 'email-feedback': {
+        // SES configuration set → SNS topic → this function (see email-sending.ts).
+        email.deliverFeedbackTo(name, fn, trigger.events);
+        return;
+      }
     }
   }
 
@@ -137,6 +149,10 @@ export class StatelessResources extends Construct {
       this.queues[queueName].queue.grant(fn.role, 'sqs:GetQueueAttributes');
       this.queues[queueName].deadLetterQueue.grant(fn.role, 'sqs:GetQueueAttributes');
     }
+    for (const queueName of spec.access.sendsToDeadLetter ?? []) {
+      // SendMessage only: no receive, and no GetQueueAttributes, which marks an inspector.
+      this.queues[queueName].deadLetterQueue.grant(fn.role, 'sqs:SendMessage');
+    }
     for (const queueName of spec.access.redrivesQueues ?? []) {
       // Redrive: SQS's move task, or (engines without it) receive → send → delete. No GetQueueUrl,
       // which marks a sender's grant; the queue's attributes give its ARN and its DLQ.
@@ -149,12 +165,15 @@ export class StatelessResources extends Construct {
       const sender = parseSenderAddress(settings.mailFrom);
       if (!sender) throw new Error(`SES grant: mailFrom has no email address (${settings.mailFrom})`);
       const stack = Stack.of(this);
-      // SES authorizes a send against the verified identity: the domain or the address itself.
+      // SES authorizes a send against the verified identity (the domain or the address itself)
+      // and the configuration set the send names.
       const identityArns = [sender.domain, sender.address].map((identity) =>
         stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
       );
       const action = settings.mailTransport === 'ses-raw' ? 'ses:SendRawEmail' : 'ses:SendEmail';
-      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: identityArns }));
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: [action], resources: [...identityArns, props.email.configurationSetArn] }),
+      );
     }
   }
 }

@@ -5,7 +5,7 @@
 import { envSchema, type Env, type EnvInput } from '../../shared/config/env.ts';
 import { ConfigError } from '../../shared/core/errors.ts';
 import { formatZodIssues } from '../../shared/core/validation-issues.ts';
-import type { QueueName, TableName } from '../topology.ts';
+import { topology, type QueueName, type TableName } from '../topology.ts';
 import type { ProvisionedQueues, ProvisionedTables } from './provision.ts';
 
 /** The variable holding a table's name; a topology table without one fails to compile. */
@@ -16,6 +16,18 @@ export function tableEnvName(table: TableName): keyof EnvInput {
 /** The variable holding a queue's URL; a topology queue without one fails to compile. */
 export function queueEnvName(queue: QueueName): keyof EnvInput {
   return `QUEUE_${queue.toUpperCase()}_URL` as `QUEUE_${Uppercase<QueueName>}_URL`;
+}
+
+/**
+ * The variable holding the URL of a queue's dead-letter queue, for a queue some function sends
+ * dead letters to directly (`access.sendsToDeadLetter`); a ConfigError if the env schema has none.
+ */
+export function deadLetterQueueEnvName(queue: QueueName): keyof EnvInput {
+  const name = `QUEUE_${queue.toUpperCase()}_DLQ_URL`;
+  if (!(name in envSchema.shape)) {
+    throw new ConfigError(`local environment is invalid: the env schema has no ${name} (queue ${queue} in access.sendsToDeadLetter)`);
+  }
+  return name as keyof EnvInput;
 }
 
 export interface LocalEnvInput {
@@ -54,8 +66,12 @@ export function buildLocalEnv(input: LocalEnvInput): Env {
     POWERTOOLS_METRICS_DISABLED: input.metrics ? 'false' : 'true',
   };
   for (const [table, name] of Object.entries(input.tables) as [TableName, string][]) raw[tableEnvName(table)] = name;
-  for (const [queue, provisioned] of Object.entries(input.queues) as [QueueName, { url: string }][]) {
+  for (const [queue, provisioned] of Object.entries(input.queues) as [QueueName, { url: string; dlqUrl?: string }][]) {
     raw[queueEnvName(queue)] = provisioned.url;
+  }
+  // The DLQs functions send to directly, as the topology grants (one env for all functions here).
+  for (const queue of new Set(Object.values(topology.functions).flatMap((spec) => spec.access.sendsToDeadLetter ?? []))) {
+    raw[deadLetterQueueEnvName(queue)] = input.queues[queue]?.dlqUrl;
   }
   const result = envSchema.safeParse({ ...raw, ...input.overrides });
   if (!result.success) {

@@ -9,14 +9,14 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent, SNSEvent } from 'aws-lambda';
 import type { Env, EnvInput } from '../../shared/config/env.ts';
 import { ConfigError, NewsAlertsError } from '../../shared/core/errors.ts';
 import type { EventSink } from '../../shared/core/events.ts';
 import { createConsoleLogger, type Log } from '../../shared/core/logger.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
-import { topology, type FunctionName, type FunctionSpec, type QueueName, type TableName } from '../topology.ts';
+import { topology, type EmailFeedbackEvent, type FunctionName, type FunctionSpec, type QueueName, type TableName } from '../topology.ts';
 import { startApiServer, type ApiServer, type FunctionUrlHandler } from './api-server.ts';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from './engines.ts';
 import {
@@ -111,6 +111,8 @@ export interface LocalWiring {
   consumers: { function: FunctionName; queue: QueueName; queueUrl: string; batchSize: number; timeoutSeconds: number }[];
   schedules: { function: FunctionName; everyMinutes: number; enabled: boolean }[];
   http: { function: FunctionName; url: string }[];
+  /** Functions told of SES feedback, with the events each is told of. */
+  emailFeedback: { function: FunctionName; events: EmailFeedbackEvent[] }[];
   ttlTables: { table: TableName; tableName: string; ttlAttribute: string }[];
 }
 
@@ -138,6 +140,14 @@ export interface LocalRuntime {
   wiring: LocalWiring;
   /** Runs a schedule-triggered function now (whether or not timers run) and returns its result. */
   runSchedule(name: FunctionName): Promise<unknown>;
+  /**
+   * Hands an SES notification (its JSON value, or the SNS message text) to the functions with an
+   * `email-feedback` trigger, as SNS would: one SNS event each. There is no SES here, so this is
+   * how feedback reaches them (tests, an operator replaying a notification). A notification of
+   * an event type no trigger lists goes nowhere, as SES would not publish it. Returns what each
+   * function returned; a function's failure is thrown.
+   */
+  deliverEmailFeedback(notification: unknown): Promise<{ function: FunctionName; result: unknown }[]>;
   /** One TTL sweep now. */
   sweepTtl(): Promise<SweepResult>;
   /**
@@ -267,7 +277,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       handlers.set(name, requireFunction(await factory(deps, factoryContext), name));
     }
 
-    const wiring: LocalWiring = { consumers: [], schedules: [], http: [], ttlTables: [] };
+    const wiring: LocalWiring = { consumers: [], schedules: [], http: [], emailFeedback: [], ttlTables: [] };
 
     const loops = new Map<FunctionName, EventSourceLoop>();
     for (const [name, spec] of Object.entries(topology.functions) as [FunctionName, FunctionSpec][]) {
@@ -319,6 +329,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const [name] = httpFunctions[0];
       httpHandler = handlers.get(name) as FunctionUrlHandler;
       wiring.http.push({ function: name, url: api.url });
+    }
+
+    for (const [name, spec] of functionsWithTrigger('email-feedback')) {
+      if (spec.trigger.kind === 'email-feedback') wiring.emailFeedback.push({ function: name, events: [...spec.trigger.events] });
     }
 
     const ttlTables = (Object.entries(topology.tables) as [TableName, (typeof topology.tables)[TableName]][]).flatMap(
@@ -395,6 +409,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       runSchedule(name) {
         return scheduler.runNow(name);
       },
+      async deliverEmailFeedback(notification) {
+        const event = feedbackEventOf(notification);
+        const results: { function: FunctionName; result: unknown }[] = [];
+        for (const target of wiring.emailFeedback) {
+          if (event !== 'unnamed' && !(target.events as string[]).includes(event)) continue;
+          const spec = topology.functions[target.function];
+          const handler = handlers.get(target.function) as (event: SNSEvent, context: unknown) => unknown;
+          const result = await handler(snsEventOf(notification), createInvocationContext(target.function, spec.timeoutSeconds, spec.memoryMb));
+          results.push({ function: target.function, result });
+        }
+        return results;
+      },
       sweepTtl() {
         return sweeper.sweepOnce();
       },
@@ -468,6 +494,53 @@ function requireFunction(handler: unknown, name: FunctionName): unknown {
     throw new ConfigError(`createHandler(deps) did not return a function (function ${name})`);
   }
   return handler;
+}
+
+/**
+ * The event type a notification names (`eventType`, or `notificationType` in an identity's
+ * notifications) in the topology's words (`Bounce` → `bounce`, `DeliveryDelay` →
+ * `deliverydelay`), or `unnamed` when it names none: then it goes to every feedback function,
+ * whose validation has the last word.
+ */
+function feedbackEventOf(notification: unknown): EmailFeedbackEvent | (string & {}) | 'unnamed' {
+  let value = notification;
+  if (typeof notification === 'string') {
+    try {
+      value = JSON.parse(notification);
+    } catch {
+      return 'unnamed';
+    }
+  }
+  const { eventType, notificationType } = (value ?? {}) as { eventType?: unknown; notificationType?: unknown };
+  const type = typeof eventType === 'string' ? eventType : notificationType;
+  return typeof type === 'string' && type.length > 0 ? type.toLowerCase() : 'unnamed';
+}
+
+/** The event SNS sends a subscribed function, carrying one message. */
+function snsEventOf(notification: unknown): SNSEvent {
+  const topicArn = `arn:aws:sns:${localRegion}:000000000000:news-alerts-email-feedback`;
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `${topicArn}:${crypto.randomUUID()}`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: crypto.randomUUID(),
+          TopicArn: topicArn,
+          Subject: '',
+          Message: typeof notification === 'string' ? notification : JSON.stringify(notification),
+          Timestamp: new Date().toISOString(),
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
 }
 
 /** The event an EventBridge rule sends a scheduled function. */

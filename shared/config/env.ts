@@ -20,9 +20,16 @@ export const envSchema = z.object({
   QUEUE_ALERT_URL: z.url(),
   QUEUE_WEBHOOK_URL: z.url(),
   QUEUE_EMAIL_URL: z.url(),
+  /**
+   * The email queue's dead-letter queue: deliver-email moves a message there at once when no
+   * retry can help (the mail setup refuses every send); unset, such a message is retried.
+   */
+  QUEUE_EMAIL_DLQ_URL: z.url().optional(),
   /** `ses` (SES v2) in AWS, `ses-raw` (SES v1 SendRawEmail, LocalStack's free edition), `smtp` (SMTP_URL), `outbox` writes files (one-process mode). */
   MAIL_TRANSPORT: z.enum(['ses', 'ses-raw', 'smtp', 'outbox']).default('ses'),
   MAIL_FROM: z.string().min(3),
+  /** SES configuration set of every send (reputation metrics, bounce and complaint events). */
+  SES_CONFIGURATION_SET: z.string().min(1).max(64).optional(),
   SMTP_URL: z.string().optional(),
   OUTBOX_DIR: z.string().optional(),
   /** Base of links in emails and payloads (manage / unsubscribe pages). */

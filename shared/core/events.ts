@@ -57,6 +57,19 @@ export type PipelineEvent =
     }
   /** A channel taken out of delivery by the system (its receiver is gone or keeps refusing). */
   | { type: 'channel-paused'; channel: 'webhook' | 'email'; subscriberId: string; channelId: string; reason: string }
+  /**
+   * SES feedback on an email (a bounce or a complaint) and what it did: paused the channel, found
+   * it paused already, left it (a transient bounce, an address changed since), or found no
+   * channel it belongs to.
+   */
+  | {
+      type: 'email-feedback';
+      feedback: 'bounce' | 'complaint';
+      bounceType?: 'Permanent' | 'Transient' | 'Undetermined';
+      outcome: 'paused' | 'already-paused' | 'not-paused' | 'unmatched';
+      subscriberId?: string;
+      channelId?: string;
+    }
   /** A channel's owner unsubscribed (one-click link). */
   | { type: 'unsubscribed'; subscriberId: string; channelId: string }
   /** A digest email was queued for a channel. */

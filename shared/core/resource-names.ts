@@ -15,4 +15,5 @@ export type FunctionName =
   | 'deliver-webhook'
   | 'deliver-email'
   | 'send-digests'
-  | 'http-api';
+  | 'http-api'
+  | 'handle-email-feedback';

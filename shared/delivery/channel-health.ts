@@ -29,7 +29,11 @@ export const REPEATED_FAILURE_THRESHOLD = 5;
 export const REPEATED_FAILURE_WINDOW_SECONDS = 24 * 60 * 60;
 
 /** Pauses the channel and records why. */
-export async function pauseChannel(channel: ChannelRef, reason: string, deps: ChannelHealthDeps): Promise<void> {
+export async function pauseChannel(
+  channel: ChannelRef,
+  reason: string,
+  deps: Pick<ChannelHealthDeps, 'subscriptions' | 'clock' | 'log' | 'events'>,
+): Promise<void> {
   const at = deps.clock.now().toISOString();
   await deps.subscriptions.updateStatus(channel.subscriberId, {
     channelStatus: { [channel.channelId]: { state: 'paused', reason: reason.slice(0, 1000), at } },

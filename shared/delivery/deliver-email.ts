@@ -3,6 +3,7 @@ import { InvalidMessageError, isRetryable } from '../core/errors.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import { redactAddress } from '../core/redact-address.ts';
+import { MailSetupError } from '../mail/errors.ts';
 import type { Mailer, OutgoingEmail } from '../mail/ports.ts';
 import type { DeliveryMessage, EmailChannel } from '../messages/schemas.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
@@ -32,8 +33,9 @@ export type EmailDeliveryOutcome =
  * channel removed, paused or unsubscribed → recorded and skipped (an unsubscribe is honoured even
  * for messages already queued); handed to the transport → recorded as sent; a permanent transport
  * rejection (see MailSendError) → recorded as failed, the message succeeds, and the channel is
- * paused after repeated rejections; anything else is thrown for SQS to retry. The Message-ID is
- * the same on every attempt.
+ * paused after repeated rejections; a mail setup refusing every send (MailSetupError) is thrown
+ * for the consumer to dead-letter at once; anything else is thrown for SQS to retry. The
+ * Message-ID is the same on every attempt.
  */
 export async function deliverEmail(
   message: DeliveryMessage,
@@ -70,7 +72,9 @@ export interface EmailSend {
  * The rules every email delivery follows (alerts and digests alike): already sent → skipped;
  * channel no longer active → recorded and skipped; handed to the transport → recorded as sent; a
  * permanent rejection → recorded as failed (repeated ones pause the channel); anything else is
- * thrown for SQS to retry. `compose` gets the channel as it is now.
+ * thrown for SQS to retry, or to dead-letter at once when it is the mail setup's fault. Every
+ * email names its subscriber channel, so SES bounces and complaints find it. `compose` gets the
+ * channel as it is now.
  */
 export async function sendEmailOnce(
   send: EmailSend,
@@ -96,9 +100,12 @@ export async function sendEmailOnce(
 
   let id: string;
   try {
-    ({ id } = await mailer.send(compose(current.channel)));
+    const email = compose(current.channel);
+    ({ id } = await mailer.send({ ...email, subscriberChannel: { subscriberId, channelId: current.channel.channelId } }));
   } catch (error) {
-    if (isRetryable(error)) throw error;
+    // The mail setup refusing every send is not this channel's failure: nothing is recorded
+    // against it, and the consumer dead-letters the message for the operator.
+    if (isRetryable(error) || error instanceof MailSetupError) throw error;
     const reason = `${error instanceof Error ? error.message : String(error)} (subscriber ${subscriberId}, channel ${current.channel.channelId})`;
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: reason });
     events.emit({ type: 'delivery-failed', channel: 'email', subscriberId, storyId, error: reason, permanent: true });

@@ -117,6 +117,8 @@ export interface DeliveryAttempt {
   storyId: string;
   /** The queue's maxReceiveCount: a failure on that receive is the last before the DLQ. */
   maxReceiveCount: number;
+  /** The consumer moves a failure no retry can help to the DLQ at once (see createSqsConsumer). */
+  deadLettersAtOnce?: boolean;
 }
 
 export interface DeliverWithRetryDeps extends DeferRetryDeps {
@@ -125,8 +127,10 @@ export interface DeliverWithRetryDeps extends DeferRetryDeps {
 
 /**
  * Runs one delivery; if it fails, defers the message's retry ({@link deferRetry}), reports the
- * failed attempt (`delivery-failed`: retried, or dead-lettered on the queue's last receive) and
- * rethrows, so the consumer reports the record as failed. Shared by every delivery consumer.
+ * failed attempt (`delivery-failed`: retried, or dead-lettered on the queue's last receive or at
+ * once) and rethrows, so the consumer reports the record as failed. A failure no retry can help
+ * is recorded on the delivery (what `dlq list` shows once it is dead-lettered). Shared by every
+ * delivery consumer.
  */
 export async function deliverWithRetry(
   attempt: DeliveryAttempt,
@@ -138,9 +142,11 @@ export async function deliverWithRetry(
     await deliver();
   } catch (error) {
     const receives = Number(attempt.record.attributes?.ApproximateReceiveCount ?? 1);
-    const last = receives >= attempt.maxReceiveCount;
+    const retryable = isRetryable(error);
+    // Dead-lettered now: at once by the consumer, or by SQS after the queue's last receive.
+    const last = (!retryable && attempt.deadLettersAtOnce === true) || receives >= attempt.maxReceiveCount;
     const failure = { queue: attempt.queue, receiptHandle: attempt.record.receiptHandle, attempt: receives, deliveryKey: attempt.deliveryKey, error, last };
-    const retryInSeconds = await deferRetry(failure, deps, policy);
+    const retryInSeconds = retryable ? await deferRetry(failure, deps, policy) : await recordLastAttempt(failure, deps);
     deps.events.emit({
       type: 'delivery-failed',
       channel: attempt.queue,
@@ -158,4 +164,14 @@ export async function deliverWithRetry(
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Records a failure no retry can help on the delivery; a failing record is logged, never thrown. */
+async function recordLastAttempt(failure: FailedAttempt, deps: Pick<DeferRetryDeps, 'deliveries' | 'clock' | 'log'>): Promise<undefined> {
+  try {
+    await deps.deliveries.recordAttempt(failure.deliveryKey, { at: deps.clock.now().toISOString(), error: errorText(failure.error), attempt: failure.attempt });
+  } catch (recordError) {
+    deps.log.warn('recording a failed attempt failed', { deliveryKey: failure.deliveryKey, error: String(recordError) });
+  }
+  return undefined;
 }

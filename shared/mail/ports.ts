@@ -1,3 +1,5 @@
+import type { SubscriberChannelRef } from './message-tags.ts';
+
 /** A composed email, ready for a transport. */
 export interface OutgoingEmail {
   from: string;
@@ -8,6 +10,11 @@ export interface OutgoingEmail {
   /** Stable per delivery so a resend is recognisable as the same message. */
   messageId: string;
   headers: Record<string, string>;
+  /**
+   * The subscriber channel it goes to, when it goes to one: SES carries it as message tags, so
+   * a bounce or complaint finds the channel (see `message-tags.ts`); other transports ignore it.
+   */
+  subscriberChannel?: SubscriberChannelRef;
 }
 
 /** The mail port: SES in AWS (v2, or v1 raw for LocalStack), SMTP when configured, the outbox folder locally. */

@@ -10,6 +10,13 @@ export interface MessageQueue {
    * queue without it retries on the queue's own visibility timeout.
    */
   delayRetry?(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
+  /**
+   * Puts a received message's body, unchanged, straight into the queue's dead-letter queue: for
+   * a message no retry can help, so the operator hears of it at once (the DLQ alarm) instead of
+   * after maxReceiveCount receives. Optional; an adapter that has no URL for that queue's DLQ
+   * throws a retryable error, and the message is then retried as usual.
+   */
+  sendToDeadLetter?(queue: QueueName, body: string): Promise<void>;
 }
 
 /** Message counts of one queue (SQS's approximate numbers). */

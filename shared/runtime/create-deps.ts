@@ -116,7 +116,10 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     rateLimits: stores.ratelimits,
     headlines: stores.headlines,
     // SQS's own move task in AWS/LocalStack; an explicit endpoint is fauxqs, which lacks it.
-    ...createQueueAdapters(sqs, queueUrls, { useMoveTask: !options.sqsEndpoint }),
+    ...createQueueAdapters(sqs, queueUrls, {
+      useMoveTask: !options.sqsEndpoint,
+      ...(env.QUEUE_EMAIL_DLQ_URL ? { deadLetterUrls: { email: env.QUEUE_EMAIL_DLQ_URL } } : {}),
+    }),
     mailer: options.mailer ?? createMailer(env),
     events,
     ...(metrics ? { metrics } : {}),
@@ -172,10 +175,11 @@ export function createStores<T extends TableName>(client: DynamoDBClient, tables
 export function createQueueAdapters(
   client: SQSClient,
   urls: Record<QueueName, string>,
-  options: { useMoveTask: boolean },
+  options: { useMoveTask: boolean; deadLetterUrls?: Partial<Record<QueueName, string>> },
 ): { queue: MessageQueue; queueInspector: QueueInspector; deadLetters: DeadLetterRedriver } {
   return {
-    queue: createSqsMessageQueue(client, urls),
+    // deadLetterUrls: the DLQs a consumer may send to at once (deliver-email's setup faults).
+    queue: createSqsMessageQueue(client, urls, options.deadLetterUrls ?? {}),
     queueInspector: createSqsQueueInspector(client, urls),
     deadLetters: createSqsDeadLetterRedriver(client, urls, options),
   };

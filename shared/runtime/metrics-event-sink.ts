@@ -38,6 +38,9 @@ export function metricPointsOf(event: PipelineEvent, now: Date): MetricPoint[] {
     case 'delivery-failed':
       // Permanent: recorded as failed, or its last receive failed (dead-lettered): given up either way.
       return [{ name: event.permanent ? 'DeliveriesDeadLettered' : 'DeliveriesRetried', value: 1, dimensionValue: event.channel }];
+    case 'email-feedback':
+      // Every bounce and complaint SES reported, whatever it did to the channel.
+      return [{ name: 'EmailFeedback', value: 1, dimensionValue: event.feedback }];
     default:
       return [];
   }

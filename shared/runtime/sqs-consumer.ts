@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { InvalidMessageError } from '../core/errors.ts';
+import { InvalidMessageError, isRetryable, NewsAlertsError } from '../core/errors.ts';
 import type { Log } from '../core/logger.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 import { withLambdaLogContext } from './lambda-context.ts';
@@ -19,20 +19,49 @@ export interface SqsConsumerOptions<T> {
   metrics?: PipelineMetrics | undefined;
   /** Handles one valid message; throwing fails only that message (it is retried, then DLQ'd). */
   handleMessage(message: T, record: SQSRecord): Promise<void>;
+  /**
+   * Puts a record, body unchanged, into the queue's dead-letter queue. When given, a record that
+   * failed in a way no retry can help (a non-retryable error: an invalid message, the mail setup
+   * refusing every send) goes there at once and counts as handled, so the DLQ alarm fires now
+   * rather than after maxReceiveCount receives; if the move fails, the record is retried as usual.
+   */
+  deadLetter?(record: SQSRecord): Promise<void>;
 }
 
 /**
  * Builds a queue consumer with Lambda's partial-batch semantics: each record is parsed against
  * its schema and handled on its own; only the records that failed are reported back, so SQS
  * redelivers those alone and moves them to the DLQ after maxReceiveCount. A record that fails its
- * schema is failed too (it ends in the DLQ for inspection, never loops forever).
+ * schema is failed too (it ends in the DLQ for inspection, never loops forever). With `deadLetter`,
+ * a record no retry can help goes to the DLQ at once.
  */
 export function createSqsConsumer<T>(options: SqsConsumerOptions<T>): SqsHandler {
-  const { name, schema, log, metrics, handleMessage } = options;
+  const { name, schema, log, metrics, handleMessage, deadLetter } = options;
 
   async function handleRecord(record: SQSRecord): Promise<void> {
-    const message = parseRecord(record);
-    await handleMessage(message, record);
+    try {
+      await handleMessage(parseRecord(record), record);
+    } catch (error) {
+      if (!deadLetter || isRetryable(error)) throw error;
+      await deadLetterAtOnce(record, error, deadLetter);
+    }
+  }
+
+  async function deadLetterAtOnce(record: SQSRecord, error: unknown, send: (record: SQSRecord) => Promise<void>): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      await send(record);
+    } catch (moveError) {
+      throw new NewsAlertsError(
+        `${name} message failed and could not be dead-lettered: ${moveError instanceof Error ? moveError.message : String(moveError)}; it will be retried (message ${record.messageId}: ${reason})`,
+        { retryable: true, cause: error },
+      );
+    }
+    log.error(`${name} message dead-lettered at once: no retry can help`, {
+      messageId: record.messageId,
+      receiveCount: record.attributes?.ApproximateReceiveCount,
+      error: reason,
+    });
   }
 
   function parseRecord(record: SQSRecord): T {

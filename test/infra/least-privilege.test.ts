@@ -53,6 +53,14 @@ describe('least privilege', () => {
       ...new Set(permissions(name).filter((p) => actions.includes(p.action) && !index.deadLetterQueues.has(p.target ?? '')).map((p) => index.queues.get(p.target ?? '')!)),
     ].sort();
   }
+  /** The SQS queue a function's asynchronous invocations go to on failure (its EventInvokeConfig), if any. */
+  function failureDestinationOf(name: FunctionName): string | undefined {
+    const functionId = idOf(index.functions, name);
+    const config = Object.values(synthesized.json.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && targetOf(r.Properties?.FunctionName) === functionId,
+    );
+    return targetOf((config?.Properties?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination);
+  }
   /** Queues whose dead-letter queue the function has one of `actions` on. */
   function deadLettersWith(name: FunctionName, actions: string[]): QueueName[] {
     return [...new Set(permissions(name).filter((p) => actions.includes(p.action)).flatMap((p) => index.deadLetterQueues.get(p.target ?? '') ?? []))].sort();
@@ -81,14 +89,45 @@ describe('least privilege', () => {
 
   it.each(functionNames)('%s may send only to the queues of its access', (name) => {
     const { sendsTo, redrivesQueues = [] } = topology.functions[name].access;
+    const ownFailures = failureDestinationOf(name);
+    const workQueues = permissions(name).filter(
+      (p) => p.action === 'sqs:SendMessage' && !index.deadLetterQueues.has(p.target ?? '') && p.target !== ownFailures,
+    );
     // A redrive sends its dead letters back to their own queue.
-    expect(queuesWith(name, ['sqs:SendMessage'])).toEqual([...new Set([...sendsTo, ...redrivesQueues])].sort());
+    expect([...new Set(workQueues.map((p) => index.queues.get(p.target ?? '')))].sort()).toEqual([...new Set([...sendsTo, ...redrivesQueues])].sort());
+  });
+
+  it.each(functionNames)('%s may send to a dead-letter queue only as its access lists (and its own failures)', (name) => {
+    const { sendsToDeadLetter = [] } = topology.functions[name].access;
+    expect(deadLettersWith(name, ['sqs:SendMessage'])).toEqual([...sendsToDeadLetter].sort());
+    // Sending is all it may do there: no receive, no delete, no attributes (that is inspecting).
+    for (const queue of sendsToDeadLetter) {
+      const dlqId = [...index.deadLetterQueues].find(([, q]) => q === queue)![0];
+      expect(permissions(name).filter((p) => p.target === dlqId).map((p) => p.action), queue).toEqual(['sqs:SendMessage']);
+    }
+  });
+
+  it('the email-feedback function may send only to its own on-failure queue, which no one else may touch', () => {
+    // Prepare
+    const feedback = functionNames.filter((name) => topology.functions[name].trigger.kind === 'email-feedback');
+    expect(feedback).toHaveLength(1);
+    const destination = failureDestinationOf(feedback[0]!);
+
+    // Assess
+    expect(destination).toBeDefined();
+    expect(synthesized.json.Resources[destination!]!.Type).toBe('AWS::SQS::Queue');
+    const sends = permissions(feedback[0]!).filter((p) => p.action.startsWith('sqs:'));
+    expect(new Set(sends.map((p) => p.target))).toEqual(new Set([destination]));
+    expect(sends.map((p) => p.action)).not.toContain('sqs:ReceiveMessage');
+    for (const other of functionNames.filter((name) => name !== feedback[0])) {
+      expect(permissions(other).filter((p) => p.target === destination), other).toEqual([]);
+    }
   });
 
   it.each(functionNames)('%s may take messages out of only the dead-letter queues it redrives', (name) => {
     const redrives = [...(topology.functions[name].access.redrivesQueues ?? [])].sort();
     expect(deadLettersWith(name, [...sqsConsumeActions, 'sqs:StartMessageMoveTask'])).toEqual(redrives);
-    expect(deadLettersWith(name, ['sqs:ChangeMessageVisibility', 'sqs:SendMessage', 'sqs:PurgeQueue'])).toEqual([]);
+    expect(deadLettersWith(name, ['sqs:ChangeMessageVisibility', 'sqs:PurgeQueue'])).toEqual([]);
   });
 
   it.each(functionNames)('%s may consume only the queue that triggers it', (name) => {
@@ -111,7 +150,7 @@ describe('least privilege', () => {
     expect(known).toEqual([]);
   });
 
-  it('only the functions that send email may call ses:SendEmail, on the sender identity only', () => {
+  it('only the functions that send email may call ses:SendEmail, on the sender identity and the configuration set only', () => {
     // Prepare
     const senders = functionNames.filter((name) => topology.functions[name].access.sendsEmail === true);
 
@@ -122,7 +161,9 @@ describe('least privilege', () => {
         .filter((p) => p.action === 'ses:SendEmail')
         .map((p) => p.rendered)
         .sort();
+      const configurationSetId = Object.entries(synthesized.json.Resources).find(([, r]) => r.Type === 'AWS::SES::ConfigurationSet')![0];
       expect(resources).toEqual([
+        `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${configurationSetId}>`,
         'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com',
         'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/news-alerts@example.com',
       ]);

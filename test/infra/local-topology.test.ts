@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ListQueuesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
+import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type HandlerFactory, type LocalRuntime } from '../../infra/local/runtime.ts';
 import { topology, type FunctionName, type FunctionSpec, type QueueName, type TableName, type TableSpec } from '../../infra/topology.ts';
@@ -24,6 +24,7 @@ describe('local runtime wiring equals infra/topology.ts', () => {
   let sqs: SQSClient;
   const received: { function: FunctionName; bodies: string[] }[] = [];
   const scheduledRuns: FunctionName[] = [];
+  const feedbackReceived: { function: FunctionName; messages: string[] }[] = [];
 
   /** A stand-in for every function, recording what reaches it. */
   function standIn(name: FunctionName, spec: FunctionSpec): HandlerFactory {
@@ -40,6 +41,11 @@ describe('local runtime wiring equals infra/topology.ts', () => {
           };
         case 'http':
           return async () => ({ statusCode: 200, body: name });
+        case 'email-feedback':
+          return async (event: SNSEvent) => {
+            feedbackReceived.push({ function: name, messages: event.Records.map((r) => r.Sns.Message) });
+            return { function: name };
+          };
       }
     };
   }
@@ -153,6 +159,27 @@ describe('local runtime wiring equals infra/topology.ts', () => {
     expect(await response.text()).toBe(httpFunctions[0]);
   });
 
+  it('hands SES feedback to the email-feedback functions, only of the events their trigger lists', async () => {
+    // Prepare
+    const expected = functions.flatMap(([name, spec]) =>
+      spec.trigger.kind === 'email-feedback' ? [{ function: name, events: spec.trigger.events }] : [],
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(runtime.wiring.emailFeedback).toEqual(expected);
+    const bounce = { eventType: 'Bounce', mail: { messageId: 'm-1' } };
+    const delivery = { eventType: 'Delivery', mail: { messageId: 'm-2' } };
+
+    // Act
+    const results = await runtime.deliverEmailFeedback(bounce);
+    const none = await runtime.deliverEmailFeedback(delivery);
+
+    // Assess: the bounce reached every function listing bounces, as the SNS message text
+    const bounceTakers = expected.filter((e) => e.events.includes('bounce')).map((e) => e.function);
+    expect(results).toEqual(bounceTakers.map((name) => ({ function: name, result: { function: name } })));
+    expect(feedbackReceived).toEqual(bounceTakers.map((name) => ({ function: name, messages: [JSON.stringify(bounce)] })));
+    expect(none).toEqual([]);
+  });
+
   it('gives the handlers an env naming the local tables and queues', () => {
     for (const table of Object.keys(topology.tables) as TableName[]) {
       expect(runtime.env[`TABLE_${table.toUpperCase()}` as keyof typeof runtime.env]).toBe(runtime.tables[table]);
@@ -163,6 +190,15 @@ describe('local runtime wiring equals infra/topology.ts', () => {
     expect(runtime.env.MAIL_TRANSPORT).toBe('outbox');
     expect(runtime.env.OUTBOX_DIR).toBe(join(dataDir, 'outbox'));
     expect(runtime.env.PUBLIC_BASE_URL).toBe(runtime.apiUrl);
+  });
+
+  it('gives the URL of each dead-letter queue a function sends to directly, and no other', () => {
+    const direct = new Set(functions.flatMap(([, spec]) => spec.access.sendsToDeadLetter ?? []));
+    expect(direct.size).toBeGreaterThan(0);
+    for (const queue of Object.keys(topology.queues) as QueueName[]) {
+      const value = runtime.env[`QUEUE_${queue.toUpperCase()}_DLQ_URL` as keyof typeof runtime.env];
+      expect(value, queue).toBe(direct.has(queue) ? runtime.queues[queue].dlqUrl : undefined);
+    }
   });
 
   async function attributes(queueUrl: string): Promise<Record<string, string>> {

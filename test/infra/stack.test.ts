@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema, envVariableNames, readEnv } from '../../shared/config/env.ts';
-import { queueUrlEnvName, secretEnvNames, tableEnvName } from '../../infra/aws/function-environment.ts';
+import { deadLetterQueueUrlEnvName, queueUrlEnvName, secretEnvNames, tableEnvName } from '../../infra/aws/function-environment.ts';
 import { topology, type FunctionName, type QueueName, type TableName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
 import { indexTemplate, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
@@ -9,6 +9,8 @@ import { indexTemplate, targetOf, type CfnResourceJson, type TemplateIndex } fro
 const queueNames = Object.keys(topology.queues) as QueueName[];
 const functionNames = Object.keys(topology.functions) as FunctionName[];
 const tableNames = Object.keys(topology.tables) as TableName[];
+/** Functions fed by SES feedback: each has an SQS queue for its failed invocations. */
+const feedbackFunctions = functionNames.filter((name) => topology.functions[name].trigger.kind === 'email-feedback');
 
 describe('NewsAlerts stack', () => {
   let synthesized: SynthesizedStack;
@@ -37,9 +39,9 @@ describe('NewsAlerts stack', () => {
 
   describe('queues', () => {
     it('creates one work queue per topology queue, each with its own dead-letter queue', () => {
-      // Assess: 4 work queues + 4 DLQs, and every work queue redrives to a distinct DLQ
+      // Assess: 4 work queues + 4 DLQs (+ the feedback function's own), and every work queue redrives to a distinct DLQ
       expect([...index.queues.values()].sort()).toEqual([...queueNames].sort());
-      synthesized.template.resourceCountIs('AWS::SQS::Queue', queueNames.length * 2);
+      synthesized.template.resourceCountIs('AWS::SQS::Queue', queueNames.length * 2 + feedbackFunctions.length);
       const dlqIds = queueNames.map((name) => {
         const props = resource(idOf(index.queues, name)).Properties!;
         return targetOf((props.RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn);
@@ -114,9 +116,10 @@ describe('NewsAlerts stack', () => {
         .filter(([, alarm]) => alarm.Properties!.MetricName === 'ApproximateNumberOfMessagesVisible')
         .map(([, alarm]) => targetOf((alarm.Properties!.Dimensions as { Value: unknown }[])[0]!.Value));
       const workQueueIds = new Set(index.queues.keys());
-      expect(alarmed).toHaveLength(queueNames.length);
+      // The feedback function's dead-letter queue has its alarm too.
+      expect(alarmed).toHaveLength(queueNames.length + feedbackFunctions.length);
       expect(alarmed.filter((id) => id && workQueueIds.has(id))).toEqual([]);
-      expect(new Set(alarmed).size).toBe(queueNames.length);
+      expect(new Set(alarmed).size).toBe(queueNames.length + feedbackFunctions.length);
     });
   });
 
@@ -218,8 +221,12 @@ describe('NewsAlerts stack', () => {
       // Prepare
       const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> })
         .Variables;
-      const secretNames = (topology.functions[name].access.secrets ?? []).map((secret) => secretEnvNames[secret]);
-      const expected = [...requiredNames, ...optionalNamesSet, ...secretNames].filter(
+      const { access } = topology.functions[name];
+      const secretNames = (access.secrets ?? []).map((secret) => secretEnvNames[secret]);
+      // The configuration set goes to the senders of email, a DLQ's URL to who dead-letters directly.
+      const emailNames = access.sendsEmail ? ['SES_CONFIGURATION_SET'] : [];
+      const deadLetterNames = (access.sendsToDeadLetter ?? []).map(deadLetterQueueUrlEnvName);
+      const expected = [...requiredNames, ...optionalNamesSet, ...secretNames, ...emailNames, ...deadLetterNames].filter(
         // The API cannot be given its own URL; it derives links from the request.
         (variable) => !(variable === 'PUBLIC_BASE_URL' && topology.functions[name].trigger.kind === 'http'),
       );

@@ -1,7 +1,8 @@
 /**
  * Reads a pipeline topology back out of a synthesized CloudFormation template: queues (with
- * their DLQs), functions (trigger, timeout, memory, the access their IAM policies grant, and
- * the generated secrets their environment resolves) and tables. `topology-equality.test.ts` asserts the result deep-equals `infra/topology.ts`;
+ * their DLQs), functions (trigger — schedule, SQS, Function URL or SES feedback through SNS —,
+ * timeout, memory, the access their IAM policies grant, and the generated secrets their
+ * environment resolves) and tables. `topology-equality.test.ts` asserts the result deep-equals `infra/topology.ts`;
  * the local runtime's equality test can reuse the same reading.
  *
  * The reading is strict: anything the topology cannot express (two triggers, an unknown
@@ -140,11 +141,14 @@ function readFunctions(template: CfnTemplateJson, index: TemplateIndex): Record<
     const props = propertiesOf(template, id);
     const entry = tagValue(resource, topologyTagKeys.entry);
     if (!entry) throw new Error(`template topology: function ${name} has no ${topologyTagKeys.entry} tag (${id})`);
-    const access = accessOf(functionPermissions(template, id), index, name);
+    // The trigger first: an email-feedback trigger owns the function's failure destination.
+    const trigger = triggerOf(template, index, id, name);
+    const ownFailures = trigger.kind === 'email-feedback' ? failureDestinationOf(template, id) : undefined;
+    const access = accessOf(functionPermissions(template, id), index, name, ownFailures);
     const secrets = secretsOf(props, index, name);
     functions[name] = {
       entry,
-      trigger: triggerOf(template, index, id, name),
+      trigger,
       timeoutSeconds: numberOf(props.Timeout, `function ${name} Timeout`),
       memoryMb: numberOf(props.MemorySize, `function ${name} MemorySize`),
       ...(props.ReservedConcurrentExecutions === undefined
@@ -208,12 +212,50 @@ function triggerOf(template: CfnTemplateJson, index: TemplateIndex, functionId: 
       });
     } else if (resource.Type === 'AWS::Lambda::Url' && targetOf(props.TargetFunctionArn) === functionId) {
       triggers.push({ kind: 'http' });
+    } else if (resource.Type === 'AWS::SNS::Subscription' && props.Protocol === 'lambda' && targetOf(props.Endpoint) === functionId) {
+      triggers.push(emailFeedbackTrigger(template, functionId, targetOf(props.TopicArn), name));
     }
   }
   if (triggers.length !== 1) {
     throw new Error(`template topology: function ${name} has ${triggers.length} triggers, the topology allows one`);
   }
   return triggers[0]!;
+}
+
+/**
+ * An SNS subscription is an `email-feedback` trigger when its topic is the SNS destination of an
+ * enabled SES configuration set event destination (its MatchingEventTypes are the events) and
+ * the function's failed invocations go to an SQS queue; anything else throws.
+ */
+function emailFeedbackTrigger(template: CfnTemplateJson, functionId: string, topicId: string | undefined, name: string): Trigger {
+  const destinations = Object.values(template.Resources).filter((resource) => {
+    if (resource.Type !== 'AWS::SES::ConfigurationSetEventDestination') return false;
+    const destination = resource.Properties?.EventDestination as { SnsDestination?: { TopicARN?: unknown } } | undefined;
+    return topicId !== undefined && targetOf(destination?.SnsDestination?.TopicARN) === topicId;
+  });
+  if (destinations.length !== 1) {
+    throw new Error(`template topology: function ${name} subscribes to a topic that ${destinations.length} SES event destinations publish to, not one`);
+  }
+  const destination = destinations[0]!.Properties!.EventDestination as { Enabled?: boolean; MatchingEventTypes?: string[] };
+  if (destination.Enabled !== true) throw new Error(`template topology: function ${name} gets SES events from a disabled destination`);
+  const known = new Set(['bounce', 'complaint']);
+  const events = destination.MatchingEventTypes ?? [];
+  const unknown = events.filter((event) => !known.has(event));
+  if (unknown.length > 0) throw new Error(`template topology: function ${name} gets SES events ${unknown.join(', ')}, which the topology cannot express`);
+  const failures = failureDestinationOf(template, functionId);
+  if (!failures || template.Resources[failures]?.Type !== 'AWS::SQS::Queue') {
+    throw new Error(`template topology: function ${name} takes SES feedback with no dead-letter queue for its failed invocations`);
+  }
+  return { kind: 'email-feedback', events: events as ('bounce' | 'complaint')[] };
+}
+
+/** The SQS queue (or other target) a function's failed asynchronous invocations go to, if any. */
+export function failureDestinationOf(template: CfnTemplateJson, functionId: string): string | undefined {
+  const config = Object.values(template.Resources).find(
+    (resource) => resource.Type === 'AWS::Lambda::EventInvokeConfig' && targetOf(resource.Properties?.FunctionName) === functionId,
+  );
+  const destination = config?.Properties?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined;
+  return targetOf(destination?.OnFailure?.Destination);
 }
 
 /** `rate(1 minute)`, `rate(5 minutes)`, `rate(2 hours)` → minutes; anything else throws. */
@@ -254,8 +296,10 @@ export function functionPermissions(template: CfnTemplateJson, functionId: strin
   return permissions;
 }
 
-function accessOf(permissions: Permission[], index: TemplateIndex, name: string): FunctionSpec['access'] {
+function accessOf(permissions: Permission[], index: TemplateIndex, name: string, ownFailures: string | undefined): FunctionSpec['access'] {
   const tableActions = new Map<TableName, Set<string>>();
+  // SendMessage on a work queue's DLQ: dead-lettering directly.
+  const deadLetters = new Set<QueueName>();
   let sendsEmail = false;
   // Reading a DLQ's attributes is what inspecting a queue grants (sending grants the queue's own).
   const inspects = new Set<QueueName>();
@@ -265,6 +309,8 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
   const redrives = new Set<QueueName>();
   for (const permission of permissions) {
     const [service] = permission.action.split(':');
+    // The function's own failure destination belongs to its trigger (email-feedback), not its access.
+    if (service === 'sqs' && ownFailures !== undefined && permission.target === ownFailures) continue;
     if (service === 'dynamodb') {
       const table = permission.target ? index.tables.get(permission.target) : undefined;
       if (!table) throw new Error(`template topology: function ${name} has ${permission.action} on ${permission.rendered}, not a topology table`);
@@ -272,6 +318,8 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
         throw new Error(`template topology: function ${name} has ${permission.action}, which the topology cannot express`);
       }
       tableActions.set(table, (tableActions.get(table) ?? new Set()).add(permission.action));
+    } else if (permission.action === 'sqs:SendMessage' && permission.target && index.deadLetterQueues.has(permission.target)) {
+      deadLetters.add(index.deadLetterQueues.get(permission.target)!);
     } else if (permission.action === 'sqs:SendMessage') {
       const queue = permission.target ? index.queues.get(permission.target) : undefined;
       if (!queue) throw new Error(`template topology: function ${name} may send to ${permission.rendered}, not a topology queue`);
@@ -303,6 +351,7 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string)
     ...(sendsEmail ? { sendsEmail: true } : {}),
     ...(inspects.size > 0 ? { inspectsQueues: index.queueOrder.filter((queue) => inspects.has(queue)) } : {}),
     ...(redrives.size > 0 ? { redrivesQueues: index.queueOrder.filter((queue) => redrives.has(queue)) } : {}),
+    ...(deadLetters.size > 0 ? { sendsToDeadLetter: index.queueOrder.filter((queue) => deadLetters.has(queue)) } : {}),
   };
 }
 

@@ -35,4 +35,23 @@ describe('topology equality: synthesized template ⇔ infra/topology.ts', () => 
     // Assess
     expect(fromTemplate).not.toStrictEqual(topology);
   });
+
+  it('reads SES feedback events that drifted, and refuses a feedback function without a dead-letter queue', () => {
+    // Prepare: one template publishing bounces only, one whose failed invocations go nowhere
+    const bouncesOnly = structuredClone(synthesized.json);
+    const destination = Object.values(bouncesOnly.Resources).find((r) => r.Type === 'AWS::SES::ConfigurationSetEventDestination')!;
+    (destination.Properties!.EventDestination as { MatchingEventTypes: string[] }).MatchingEventTypes = ['bounce'];
+    const noDeadLetters = structuredClone(synthesized.json);
+    for (const [id, resource] of Object.entries(noDeadLetters.Resources)) {
+      if (resource.Type === 'AWS::Lambda::EventInvokeConfig') delete noDeadLetters.Resources[id];
+    }
+
+    // Act
+    const fromTemplate = topologyFromTemplate(bouncesOnly);
+
+    // Assess
+    expect(fromTemplate).not.toStrictEqual(topology);
+    expect(fromTemplate.functions['handle-email-feedback'].trigger).toEqual({ kind: 'email-feedback', events: ['bounce'] });
+    expect(() => topologyFromTemplate(noDeadLetters)).toThrow(/handle-email-feedback .*no dead-letter queue/);
+  });
 });

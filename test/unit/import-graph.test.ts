@@ -28,6 +28,7 @@ const layerRules: LayerRules = {
         'shared/delivery/',
         'shared/digest/',
         'shared/subscriptions/',
+        'shared/feedback/',
         'shared/dead-letters/',
         'shared/config/',
         'shared/html/',
@@ -37,6 +38,7 @@ const layerRules: LayerRules = {
         'shared/queue/ports.ts',
         'shared/mail/ports.ts',
         'shared/mail/errors.ts',
+        'shared/mail/message-tags.ts',
       ],
     },
     // Adapters: the ports on DynamoDB, SQS, SES, SMTP and the outbox directory.

@@ -1,28 +1,45 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { bareAddress, composeMime } from '../compose-mime.ts';
+import { channelTags } from '../message-tags.ts';
 import type { Mailer, OutgoingEmail } from '../ports.ts';
-import { toSesSendError } from './ses-send-error.ts';
+import { toSesSendError } from './ses-errors.ts';
+
+export interface SesMailerOptions {
+  /** The SES v2 client; by default one from the SDK's environment (region, endpoint, credentials). */
+  client?: SESv2Client;
+  /**
+   * Configuration set of every send (SES_CONFIGURATION_SET): its reputation metrics, and its
+   * bounce and complaint events, which find the channel through the message tags.
+   */
+  configurationSetName?: string;
+}
 
 /**
  * Sends through Amazon SES v2 as a raw message (`Content.Raw`), so the MIME composed by
- * MailComposer goes out unchanged, List-Unsubscribe headers included. Errors are classified by
- * {@link toSesSendError}.
+ * MailComposer goes out unchanged, List-Unsubscribe headers included, with the configuration
+ * set and the subscriber channel's tags. Errors are sorted by `toSesSendError`: setup problems
+ * (AccessDenied, unverified identity, paused or suspended sending, missing configuration set)
+ * are a MailSetupError, `MessageRejected` is permanent, the rest (throttling, 5xx) retryable.
  */
-export function createSesMailer(client: SESv2Client = new SESv2Client({})): Mailer {
+export function createSesMailer(options: SesMailerOptions = {}): Mailer {
+  const client = options.client ?? new SESv2Client({});
   return {
     async send(email: OutgoingEmail) {
       const raw = await composeMime(email);
+      const tags = email.subscriberChannel ? channelTags(email.subscriberChannel) : [];
       try {
         const result = await client.send(
           new SendEmailCommand({
             FromEmailAddress: bareAddress(email.from),
             Destination: { ToAddresses: [bareAddress(email.to)] },
             Content: { Raw: { Data: raw } },
+            ...(options.configurationSetName ? { ConfigurationSetName: options.configurationSetName } : {}),
+            ...(tags.length > 0 ? { EmailTags: tags.map((tag) => ({ Name: tag.name, Value: tag.value })) } : {}),
           }),
         );
         return { id: result.MessageId ?? email.messageId };
       } catch (error) {
-        throw toSesSendError(error, email);
+        throw toSesSendError(error, email.messageId);
       }
     },
   };

@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type BatchResultErrorEntry, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, type BatchResultErrorEntry, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { InvalidMessageError, NewsAlertsError } from '../../core/errors.ts';
 import type { QueueName } from '../../core/resource-names.ts';
 import type { MessageQueue } from '../ports.ts';
@@ -40,8 +40,14 @@ export class QueueMessageTooLargeError extends NewsAlertsError {
  *
  * Batches that went before a failure stay sent: the caller's retry sends them again, which is
  * safe because every consumer is idempotent.
+ *
+ * `deadLetterUrls` are the DLQs a consumer may send to directly (`sendToDeadLetter`).
  */
-export function createSqsMessageQueue(client: SQSClient, urls: Record<QueueName, string>): MessageQueue {
+export function createSqsMessageQueue(
+  client: SQSClient,
+  urls: Record<QueueName, string>,
+  deadLetterUrls: Partial<Record<QueueName, string>> = {},
+): MessageQueue {
   async function sendBatch(queue: QueueName, entries: SendMessageBatchRequestEntry[]): Promise<BatchResultErrorEntry[]> {
     try {
       const output = await client.send(new SendMessageBatchCommand({ QueueUrl: urls[queue], Entries: entries }));
@@ -93,6 +99,18 @@ export function createSqsMessageQueue(client: SQSClient, urls: Record<QueueName,
       // message released that way. SQS caps a visibility timeout at 12 hours.
       const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
       await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: urls[queue], ReceiptHandle: receiptHandle, VisibilityTimeout: timeout }));
+    },
+
+    async sendToDeadLetter(queue, body) {
+      const url = deadLetterUrls[queue];
+      // Retryable: without the URL the message takes the usual way to the DLQ, by retries.
+      if (!url) throw new QueueSendError(`dead-lettering a ${queue} message failed: no dead-letter queue URL configured`, { queue, failedCount: 1, retryable: true });
+      try {
+        await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+      } catch (error) {
+        const why = error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error);
+        throw new QueueSendError(`dead-lettering a ${queue} message failed: ${why}`, { queue, failedCount: 1, retryable: true, cause: error });
+      }
     },
   };
 }

@@ -44,7 +44,7 @@ describe('SES v1 raw mailer', () => {
     const email = composeAlertEmail(deliveryMessage({ channel }), compose);
 
     // Act
-    const { id } = await createSesRawMailer(client()).send(email);
+    const { id } = await createSesRawMailer({ client: client() }).send(email);
 
     // Assess
     expect(id).toBe('ses-1');
@@ -71,7 +71,7 @@ describe('SES v1 raw mailer', () => {
     const email = composeAlertEmail(deliveryMessage({ channel }), compose);
 
     // Act
-    const sent = createSesRawMailer(client()).send(email);
+    const sent = createSesRawMailer({ client: client() }).send(email);
 
     // Assess
     const error = await sent.catch((caught: unknown) => caught);

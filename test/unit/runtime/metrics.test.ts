@@ -85,6 +85,12 @@ describe('metricPointsOf: pipeline events as catalogue metrics', () => {
       [{ name: 'DeliveriesDeadLettered', value: 1, dimensionValue: 'webhook' }],
     ],
     ['a skipped delivery', { type: 'delivery-skipped', channel: 'email', ...base, reason: 'already-sent' }, []],
+    [
+      'a bounce SES reported',
+      { type: 'email-feedback', feedback: 'bounce', bounceType: 'Transient', outcome: 'not-paused', subscriberId: 'sub', channelId: 'mail' },
+      [{ name: 'EmailFeedback', value: 1, dimensionValue: 'bounce' }],
+    ],
+    ['a complaint no channel was found for', { type: 'email-feedback', feedback: 'complaint', outcome: 'unmatched' }, [{ name: 'EmailFeedback', value: 1, dimensionValue: 'complaint' }]],
   ])('%s', (_what, event, expected) => {
     expect(metricPointsOf(event, now)).toEqual(expected);
   });
