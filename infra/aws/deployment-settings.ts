@@ -15,6 +15,8 @@ export const settingsContextKeys = {
   publicBaseUrl: 'publicBaseUrl',
   logLevel: 'logLevel',
   logRetentionDays: 'logRetentionDays',
+  unsubscribeSecretArn: 'unsubscribeSecretArn',
+  subscriberIdSecretArn: 'subscriberIdSecretArn',
 } as const;
 
 const retentionDays = new Set<number>(
@@ -33,9 +35,30 @@ const settingsSchema = z.object({
     .int()
     .refine((days) => retentionDays.has(days), 'must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90 …)')
     .default(RetentionDays.ONE_MONTH),
+  /**
+   * A retained unsubscribe-key secret to adopt instead of creating one (after `cdk destroy`
+   * and a new deploy), so links already sent keep working: the old stack's `UnsubscribeSecretArn`.
+   */
+  unsubscribeSecretArn: completeSecretArn(),
+  /** A retained subscriber-id secret to adopt, so ids stay those of the kept subscriptions table. */
+  subscriberIdSecretArn: completeSecretArn(),
 });
 
 export type DeploymentSettings = z.infer<typeof settingsSchema>;
+
+/**
+ * A secret's complete ARN, with the six characters Secrets Manager appends to the name: what the
+ * stack outputs, and what an IAM grant on exactly that secret needs.
+ */
+function completeSecretArn() {
+  return z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
+      'must be the complete ARN of a Secrets Manager secret (the stack output, ending in -XXXXXX)',
+    )
+    .optional();
+}
 
 /**
  * Validates the deployment settings; `lookup` is usually `(key) => app.node.tryGetContext(key)`.

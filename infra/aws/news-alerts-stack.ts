@@ -32,7 +32,10 @@ export class NewsAlertsStack extends Stack {
   constructor(scope: Construct, id: string, props: NewsAlertsStackProps) {
     super(scope, id, props);
     this.stateful = new StatefulResources(this, 'Stateful', { tables: props.topology.tables });
-    this.secrets = new PipelineSecrets(this, 'Secrets', { functions: props.topology.functions });
+    this.secrets = new PipelineSecrets(this, 'Secrets', {
+      functions: props.topology.functions,
+      adopt: { unsubscribe: props.settings.unsubscribeSecretArn, 'subscriber-id': props.settings.subscriberIdSecretArn },
+    });
     this.stateless = new StatelessResources(this, 'Stateless', {
       queues: props.topology.queues,
       functions: props.topology.functions,
@@ -49,7 +52,8 @@ export class NewsAlertsStack extends Stack {
         value: this.stateful.tables[name].tableName,
       });
     }
-    // The ARN, never the value: `aws secretsmanager get-secret-value --secret-id <arn>` reads it.
+    // The ARN, never the value: `aws secretsmanager get-secret-value --secret-id <arn>` reads it,
+    // and a later stack adopts a retained one with `-c <outputKey in camelCase>=<arn>`.
     for (const [name, secret] of Object.entries(this.secrets.secrets)) {
       new CfnOutput(this, secretArnOutputKey(name as SecretName), {
         description: `ARN of the news-alerts ${name} secret (${secretEnvNames[name as SecretName]})`,

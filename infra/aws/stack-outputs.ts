@@ -3,7 +3,7 @@
  * (`news-alerts apply-config` finds the tables through them). Kept free of aws-cdk-lib so the
  * CLI can import it without loading CDK.
  */
-import type { SecretName, TableName } from '../topology.ts';
+import type { FunctionName, SecretName, TableName } from '../topology.ts';
 import { constructIdFor } from './resource-tags.ts';
 
 /** Name of the stack in `cdk deploy` and in CloudFormation. */
@@ -17,4 +17,13 @@ export function tableNameOutputKey(table: TableName): string {
 /** The output holding a generated secret's ARN: `unsubscribe` → `UnsubscribeSecretArn`. */
 export function secretArnOutputKey(secret: SecretName): string {
   return `${constructIdFor(secret)}SecretArn`;
+}
+
+/**
+ * The SSM parameter holding an HTTP function's public base URL (its Function URL):
+ * `/NewsAlerts/http-api/public-base-url`. A fixed name, so the function's environment names it
+ * as a literal and does not refer to its own URL.
+ */
+export function publicBaseUrlParameterName(stackName: string, functionName: FunctionName): string {
+  return `/${stackName}/${functionName}/public-base-url`;
 }
