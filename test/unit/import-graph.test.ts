@@ -49,7 +49,7 @@ const layerRules: LayerRules = {
   ownFolders: ['shared/store/dynamodb', 'shared/queue/sqs', 'shared/mail/ses'],
 };
 
-const adapterPaths = [/^shared\/store\/dynamodb\//, /^shared\/queue\/sqs\//, /^shared\/mail\/ses\//, /^shared\/runtime\/create-deps\.ts$/];
+const adapterPaths = [/^shared\/store\/dynamodb\//, /^shared\/queue\/sqs\//, /^shared\/mail\/ses\//, /^shared\/parameters\/aws\//, /^shared\/runtime\/create-deps\.ts$/];
 
 describe('import graph', () => {
   const graph = readImportGraph(root, ['shared', 'infra', 'functions', 'cli', 'scripts', 'bench']);
