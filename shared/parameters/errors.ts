@@ -1,4 +1,4 @@
-import { NewsAlertsError } from '../runtime/errors.ts';
+import { NewsAlertsError } from '../core/errors.ts';
 
 /**
  * A secret or parameter the deployment has could not be read (network, permission,

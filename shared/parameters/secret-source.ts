@@ -1,4 +1,4 @@
-import type { SecretName } from '../../infra/topology.ts';
+import type { SecretName } from '../core/resource-names.ts';
 
 /**
  * Where a handler reads the deployment's generated secrets at run time: Secrets Manager in AWS

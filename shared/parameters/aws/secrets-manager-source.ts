@@ -1,7 +1,7 @@
 import { GetParameterError } from '@aws-lambda-powertools/parameters';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { ResourceNotFoundException, SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import type { SecretName } from '../../../infra/topology.ts';
+import type { SecretName } from '../../core/resource-names.ts';
 import { ParameterReadError } from '../errors.ts';
 import type { SecretSource } from '../secret-source.ts';
 

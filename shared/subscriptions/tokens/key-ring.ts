@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import type { SecretSource } from '../../parameters/secret-source.ts';
-import { ConfigError } from '../../runtime/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 
 /** What a token is for. A token of one purpose never verifies as another: each has its own key. */
 export type TokenPurpose = 'manage' | 'confirm' | 'unsubscribe' | 'csrf';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretsManagerSource } from '../../../shared/parameters/aws/secrets-manager-source.ts';
 import { createSsmParameterReader } from '../../../shared/parameters/aws/ssm-parameter.ts';
 import { ParameterReadError } from '../../../shared/parameters/errors.ts';
-import { ConfigError } from '../../../shared/runtime/errors.ts';
+import { ConfigError } from '../../../shared/core/errors.ts';
 import { startAwsStandIn, type AwsStandIn } from '../../helpers/aws-stand-in.ts';
 
 /**

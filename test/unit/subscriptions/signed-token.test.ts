@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../shared/runtime/errors.ts';
+import { ConfigError } from '../../../shared/core/errors.ts';
 import { createKeyRing, type TokenPurpose } from '../../../shared/subscriptions/tokens/key-ring.ts';
 import { MAX_TOKEN_LENGTH, signToken, verifyToken } from '../../../shared/subscriptions/tokens/signed-token.ts';
 
