@@ -174,9 +174,14 @@ describe('adopting retained secrets', () => {
     }
   };
 
+  let template: CfnTemplateJson;
+
+  beforeAll(() => {
+    template = synth({ unsubscribeSecretArn: unsubscribeArn, subscriberIdSecretArn: subscriberIdArn });
+  });
+
   it('uses the given ARNs instead of creating those secrets, and grants reading exactly them', () => {
-    // Act
-    const template = synth({ unsubscribeSecretArn: unsubscribeArn, subscriberIdSecretArn: subscriberIdArn });
+    // Prepare
     const index = indexTemplate(template);
     const api = idOf(index.functions, 'http-api');
     const email = idOf(index.functions, 'deliver-email');

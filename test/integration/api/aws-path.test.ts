@@ -50,7 +50,8 @@ describe('the HTTP API on the AWS path (Secrets Manager and SSM stand-in)', () =
     // What the stack puts in the function's environment: names, URLs, ARNs; no secret value.
     Object.assign(process.env, aws.environment(), {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      // fauxqs names its queues by this host (a loopback name): the SDK then takes the URLs as they are.
+      AWS_ENDPOINT_URL_SQS: new URL(queues.poll.url).origin,
       ...Object.fromEntries((Object.entries(tables) as [TableName, string][]).map(([table, name]) => [tableEnvName(table), name])),
       ...Object.fromEntries((Object.entries(queues) as [QueueName, { url: string }][]).map(([queue, q]) => [queueEnvName(queue), q.url])),
       MAIL_TRANSPORT: 'outbox',
