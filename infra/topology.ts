@@ -67,7 +67,10 @@ export interface FunctionSpec {
      * GetQueueAttributes (its ARN and RedrivePolicy). The DLQ's depth needs `inspectsQueues`.
      */
     redrivesQueues?: QueueName[];
-    /** Generated secrets it receives in its environment (Secrets Manager in AWS). */
+    /**
+     * Generated secrets it reads at run time: its environment carries each one's ARN (never the
+     * value), and its role may GetSecretValue on exactly these.
+     */
     secrets?: SecretName[];
     /**
      * Queues whose dead-letter queue it sends to directly (SendMessage on that DLQ only, its URL
@@ -190,8 +193,9 @@ export const topology: Topology = {
         inspectsQueues: ['poll', 'alert', 'webhook', 'email'],
         // The operator's redrive (POST /api/admin/redrive).
         redrivesQueues: ['poll', 'alert', 'webhook', 'email'],
-        // unsubscribe: keys unsubscribe/manage/confirm tokens and CSRF; admin: the operator's token.
-        secrets: ['unsubscribe', 'admin'],
+        // unsubscribe: keys unsubscribe/manage/confirm/CSRF tokens; subscriber-id: ids of email
+        // subscribers; admin: the operator's token.
+        secrets: ['unsubscribe', 'subscriber-id', 'admin'],
       },
     },
     // SES bounces and complaints: a permanent bounce or a complaint pauses the email channel.

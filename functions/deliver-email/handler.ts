@@ -6,6 +6,7 @@ import { deliverDigest, emailQueueMessageSchema } from '../../shared/digest/inde
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+import { createKeyRingReader } from '../../shared/subscriptions/index.ts';
 
 export interface DeliverEmailHandlerOptions {
   /** Retry timing of failed sends (the default: 5 s growing ×4 to 6 h, with jitter). */
@@ -14,17 +15,15 @@ export interface DeliverEmailHandlerOptions {
 
 /**
  * deliver-email: one message → one email through the configured mailer, an instant alert or a
- * digest, with RFC 8058 unsubscribe headers when UNSUBSCRIBE_SECRET and PUBLIC_BASE_URL are set.
- * A retryable failure is rethrown after pushing the next attempt out (backoff with jitter); a
- * failure no retry can help (the mail setup refusing every send, an invalid message) goes to
- * the email DLQ at once when QUEUE_EMAIL_DLQ_URL is set, so the operator's alarm fires now.
+ * digest, with RFC 8058 unsubscribe headers when the deployment has an unsubscribe key and a
+ * public base URL. The key ring is read per message through the secret source's cache, so a
+ * rotation reaches new emails within minutes. A retryable failure is rethrown after pushing the
+ * next attempt out (backoff with jitter); a failure no retry can help (the mail setup refusing
+ * every send, an invalid message) goes to the email DLQ at once when QUEUE_EMAIL_DLQ_URL is set,
+ * so the operator's alarm fires now.
  */
 export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = {}): SqsHandler {
-  const compose = {
-    from: deps.env.MAIL_FROM,
-    publicBaseUrl: deps.env.PUBLIC_BASE_URL,
-    unsubscribeSecret: deps.env.UNSUBSCRIBE_SECRET,
-  };
+  const readKeyRing = createKeyRingReader(deps.secrets);
   const { maxReceiveCount } = topology.queues.email;
   const deadLetter = emailDeadLetter(deps);
   return createSqsConsumer({
@@ -38,6 +37,7 @@ export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = 
       const storyId = 'kind' in message ? `digest:${message.dueAt}` : message.storyId;
       const attempt = { queue: 'email' as const, record, deliveryKey, subscriberId, storyId, maxReceiveCount, deadLettersAtOnce: deadLetter !== undefined };
       await deliverWithRetry(attempt, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
+        const compose = { from: deps.env.MAIL_FROM, publicBaseUrl: await deps.publicBaseUrl(), tokenKeys: await readKeyRing() };
         if ('kind' in message) await deliverDigest(message, deps, compose);
         else await deliverEmail(message, deps, compose);
       });

@@ -10,7 +10,7 @@ import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
 import { withMetricsFlush } from '../../shared/runtime/pipeline-metrics.ts';
-import { DEFAULT_CONFIRM_HOURS, defaultRateLimits, type RateLimits } from '../../shared/subscriptions/index.ts';
+import { createKeyRingReader, DEFAULT_CONFIRM_HOURS, defaultRateLimits, type RateLimits } from '../../shared/subscriptions/index.ts';
 import { createSitePages, createUnsubscribeRoutes } from '../../shared/web/index.ts';
 import { errorResponses } from './error-responses.ts';
 import { toFunctionUrlResult, toHttpRequest } from './function-url.ts';
@@ -53,10 +53,9 @@ const contentSecurityPolicy: Record<string, string | false> = {
  * and calls one controller in shared/; errors become problem+json (API) or an HTML page.
  */
 export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHandler {
+  // Keys, the admin token and the base of links come from deps at request time (cached there):
+  // Secrets Manager and SSM in AWS, the data folder and the local URL in one-process mode.
   const app = createHttpApp(deps, {
-    secret: deps.env.UNSUBSCRIBE_SECRET,
-    adminToken: deps.env.ADMIN_TOKEN,
-    publicBaseUrl: deps.env.PUBLIC_BASE_URL,
     mailFrom: deps.env.MAIL_FROM,
     allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK,
     limits: options.limits ?? defaultRateLimits,
@@ -65,7 +64,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
   });
   const pages = createSitePages(app);
   const api = createJsonApi(app);
-  const unsubscribe = createUnsubscribeRoutes({ ...deps, secret: deps.env.UNSUBSCRIBE_SECRET });
+  const unsubscribe = createUnsubscribeRoutes({ ...deps, tokenKeys: createKeyRingReader(deps.secrets) });
 
   const route = (method: Method, path: string, controller: Controller) => ({
     method,

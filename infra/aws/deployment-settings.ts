@@ -19,6 +19,8 @@ export const settingsContextKeys = {
   mailTransport: 'mailTransport',
   smtpUrl: 'smtpUrl',
   allowPrivateNetwork: 'allowPrivateNetwork',
+  unsubscribeSecretArn: 'unsubscribeSecretArn',
+  subscriberIdSecretArn: 'subscriberIdSecretArn',
 } as const;
 
 /** The account LocalStack answers with: the only one where `allowPrivateNetwork` is accepted. */
@@ -50,6 +52,13 @@ const settingsSchema = z.object({
   allowPrivateNetwork: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
     .default(false),
+  /**
+   * A retained unsubscribe-key secret to adopt instead of creating one (after `cdk destroy`
+   * and a new deploy), so links already sent keep working: the old stack's `UnsubscribeSecretArn`.
+   */
+  unsubscribeSecretArn: completeSecretArn(),
+  /** A retained subscriber-id secret to adopt, so ids stay those of the kept subscriptions table. */
+  subscriberIdSecretArn: completeSecretArn(),
 });
 
 export type DeploymentSettings = z.infer<typeof settingsSchema>;
@@ -58,6 +67,20 @@ export type DeploymentSettings = z.infer<typeof settingsSchema>;
 export interface DeploymentTarget {
   /** The account the CDK CLI resolved (`CDK_DEFAULT_ACCOUNT`); unknown when synthesizing offline. */
   account?: string;
+}
+
+/**
+ * A secret's complete ARN, with the six characters Secrets Manager appends to the name: what the
+ * stack outputs, and what an IAM grant on exactly that secret needs.
+ */
+function completeSecretArn() {
+  return z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
+      'must be the complete ARN of a Secrets Manager secret (the stack output, ending in -XXXXXX)',
+    )
+    .optional();
 }
 
 /**

@@ -24,12 +24,14 @@ export function deadLetterQueueUrlEnvName(queue: QueueName): EnvName {
 }
 
 /**
- * The variable each generated secret fills. The order is the canonical order of secrets (the
- * stack creates them in it, the template reading lists them in it).
+ * The variable holding each generated secret's ARN (the value itself is read at run time). The
+ * order is the canonical order of secrets (the stack creates them in it, the template reading
+ * lists them in it).
  */
 export const secretEnvNames: Readonly<Record<SecretName, EnvName>> = {
-  unsubscribe: checkedEnvName('UNSUBSCRIBE_SECRET', 'secret unsubscribe'),
-  admin: checkedEnvName('ADMIN_TOKEN', 'secret admin'),
+  unsubscribe: checkedEnvName('UNSUBSCRIBE_SECRET_ARN', 'secret unsubscribe'),
+  'subscriber-id': checkedEnvName('SUBSCRIBER_ID_SECRET_ARN', 'secret subscriber-id'),
+  admin: checkedEnvName('ADMIN_TOKEN_SECRET_ARN', 'secret admin'),
 };
 
 export interface FunctionEnvironmentInput {
@@ -43,14 +45,17 @@ export interface FunctionEnvironmentInput {
   /** Base of links in emails and payloads; omitted when no base is known. */
   publicBaseUrl?: string;
   /**
-   * Values of the secrets this function receives, by topology name: in CDK, CloudFormation
-   * dynamic references (`{{resolve:secretsmanager:…}}`), never the secrets themselves.
+   * Name of the SSM parameter holding the base of links, for the function whose own URL it is
+   * (a literal name, so the environment does not refer to the URL and no cycle arises).
    */
   secrets?: Partial<Record<SecretName, string>>;
   /** The SES configuration set, for a function that sends email. */
   sesConfigurationSet?: string;
   /** URLs of the dead-letter queues this function sends to directly (`access.sendsToDeadLetter`). */
   deadLetterQueueUrls?: Partial<Record<QueueName, string>>;
+  publicBaseUrlParameter?: string;
+  /** ARNs of the secrets this function reads at run time, by topology name; never their values. */
+  secretArns?: Partial<Record<SecretName, string>>;
 }
 
 /**
@@ -58,7 +63,8 @@ export interface FunctionEnvironmentInput {
  * requires them all; IAM, not the environment, limits what a function may touch), plus the
  * mail sender and transport (with its SMTP server), the log level, the service name of logs and
  * metrics, private addresses when the deployment allows them (LocalStack only); and only the
- * secrets, the configuration set and the dead-letter queue URLs it was given.
+ * ARNs of the secrets it reads (never their values), the configuration set and the dead-letter
+ * queue URLs it was given.
  */
 export function functionEnvironment(input: FunctionEnvironmentInput): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -77,8 +83,11 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
   if (input.publicBaseUrl !== undefined) {
     environment[checkedEnvName('PUBLIC_BASE_URL', 'public base URL')] = input.publicBaseUrl;
   }
-  for (const [secret, value] of Object.entries(input.secrets ?? {}) as [SecretName, string | undefined][]) {
-    if (value !== undefined) environment[secretEnvNames[secret]] = value;
+  if (input.publicBaseUrlParameter !== undefined) {
+    environment[checkedEnvName('PUBLIC_BASE_URL_PARAMETER', 'public base URL parameter')] = input.publicBaseUrlParameter;
+  }
+  for (const [secret, arn] of Object.entries(input.secretArns ?? {}) as [SecretName, string | undefined][]) {
+    if (arn !== undefined) environment[secretEnvNames[secret]] = arn;
   }
   if (input.sesConfigurationSet !== undefined) {
     environment[checkedEnvName('SES_CONFIGURATION_SET', 'SES configuration set')] = input.sesConfigurationSet;

@@ -54,7 +54,10 @@ export class NewsAlertsStack extends Stack {
       tables: props.topology.tables,
       existingTables: props.operations.existingTables,
     });
-    this.secrets = new PipelineSecrets(this, 'Secrets', { functions: props.topology.functions });
+    this.secrets = new PipelineSecrets(this, 'Secrets', {
+      functions: props.topology.functions,
+      adopt: { unsubscribe: props.settings.unsubscribeSecretArn, 'subscriber-id': props.settings.subscriberIdSecretArn },
+    });
     this.email = new EmailSending(this, 'Email');
     // CloudFormation refuses a deploy whose sender is a placeholder such as example.com.
     refusePlaceholderSender(this, props.settings.mailFrom);
@@ -111,7 +114,8 @@ export class NewsAlertsStack extends Stack {
         value: this.stateful.tables[name].tableName,
       });
     }
-    // The ARN, never the value: `aws secretsmanager get-secret-value --secret-id <arn>` reads it.
+    // The ARN, never the value: `aws secretsmanager get-secret-value --secret-id <arn>` reads it,
+    // and a later stack adopts a retained one with `-c <outputKey in camelCase>=<arn>`.
     for (const [name, secret] of Object.entries(this.secrets.secrets)) {
       new CfnOutput(this, secretArnOutputKey(name as SecretName), {
         description: `ARN of the news-alerts ${name} secret (${secretEnvNames[name as SecretName]})`,

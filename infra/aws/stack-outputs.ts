@@ -44,3 +44,12 @@ export function secretArnOutputKey(secret: SecretName): string {
 export function functionUrlOutputKey(fn: FunctionName): string {
   return `${constructIdFor(fn)}Url`;
 }
+
+/**
+ * The SSM parameter holding an HTTP function's public base URL (its Function URL):
+ * `/NewsAlerts/http-api/public-base-url`. A fixed name, so the function's environment names it
+ * as a literal and does not refer to its own URL.
+ */
+export function publicBaseUrlParameterName(stackName: string, functionName: FunctionName): string {
+  return `/${stackName}/${functionName}/public-base-url`;
+}

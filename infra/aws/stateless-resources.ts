@@ -2,7 +2,8 @@
  * The stateless half of the stack, built from the topology's `queues` and `functions`: a
  * queue with DLQ and alarm per queue, a function per function, its trigger (EventBridge rule,
  * SQS event source, Function URL or SES feedback) and exactly the access the topology grants
- * it, including the generated secrets it lists.
+ * it, including reading the generated secrets it lists (their ARNs are in its environment,
+ * never their values).
  */
 import { ArnFormat, CfnOutput, Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,6 +12,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { FunctionName, FunctionSpec, QueueName, TableName, Topology } from '../topology.ts';
 import { parseSenderAddress, type DeploymentSettings } from './deployment-settings.ts';
@@ -21,7 +23,7 @@ import type { PipelineSecrets } from './pipeline-secrets.ts';
 import { QueueWithDeadLetter } from './queue-with-dead-letter.ts';
 import { mapRecord } from './map-record.ts';
 import { constructIdFor } from './resource-tags.ts';
-import { functionUrlOutputKey } from './stack-outputs.ts';
+import { functionUrlOutputKey, publicBaseUrlParameterName } from './stack-outputs.ts';
 
 export interface StatelessResourcesProps {
   queues: Topology['queues'];
@@ -31,7 +33,7 @@ export interface StatelessResourcesProps {
   /** Each table's global secondary indexes: a grant on such a table covers `index/*`. */
   tableIndexNames: Record<TableName, string[]>;
   settings: DeploymentSettings;
-  /** The generated secrets; a function gets those its `access.secrets` lists. */
+  /** The generated secrets; a function may read those its `access.secrets` lists. */
   secrets: PipelineSecrets;
   /** SES: the configuration set of every send, and where `email-feedback` triggers come from. */
   email: EmailSending;
@@ -76,22 +78,23 @@ export class StatelessResources extends Construct {
         architecture: props.settings.architecture,
         environment: functionEnvironment({
           ...baseEnvironment,
-          ...publicBaseUrlFor(name, props.settings, httpFunctions.length === 1 ? this.functionUrls : {}),
-          secrets: Object.fromEntries((spec.access.secrets ?? []).map((secret) => [secret, props.secrets.environmentValue(secret)])),
+          ...publicBaseUrlFor(name, spec, props.settings, httpFunctions.length === 1 ? this.functionUrls : {}, Stack.of(this).stackName),
+          secretArns: Object.fromEntries((spec.access.secrets ?? []).map((secret) => [secret, props.secrets.arnOf(secret)])),
           ...(spec.access.sendsEmail ? { sesConfigurationSet: props.email.configurationSet.configurationSetName } : {}),
           deadLetterQueueUrls: Object.fromEntries(
             (spec.access.sendsToDeadLetter ?? []).map((queue) => [queue, this.queues[queue].deadLetterQueue.queueUrl]),
           ),
         }),
       });
-      this.addTrigger(name, spec, fn, props.email);
+      this.addTrigger(name, spec, fn, props);
       this.grantAccess(spec, fn, props);
       created[name] = fn;
     }
     this.functions = created as Record<FunctionName, PipelineFunction>;
   }
 
-  private addTrigger(name: FunctionName, spec: FunctionSpec, fn: PipelineFunction, email: EmailSending): void {
+  private addTrigger(name: FunctionName, spec: FunctionSpec, fn: PipelineFunction, props: StatelessResourcesProps): void {
+    const { settings, email } = props;
     const trigger = spec.trigger;
     switch (trigger.kind) {
       case 'schedule': {
@@ -122,6 +125,21 @@ export class StatelessResources extends Construct {
           description: `Function URL of news-alerts ${name}`,
           value: url.url,
         });
+        if (settings.publicBaseUrl === undefined) {
+          // The function's own URL reaches it through SSM: its environment names the parameter
+          // (a literal), and the parameter depends on the URL, so there is no cycle.
+          const parameterName = publicBaseUrlParameterName(Stack.of(this).stackName, name);
+          new StringParameter(this, `${constructIdFor(name)}PublicBaseUrl`, {
+            parameterName,
+            stringValue: url.url,
+            description: `Base of links built by news-alerts ${name}: its Function URL`,
+          });
+          // Built from the name, not the parameter resource: a reference from the role's policy
+          // would make the function depend on its own URL.
+          fn.role.addToPrincipalPolicy(
+            new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [ssmParameterArn(Stack.of(this), parameterName)] }),
+          );
+        }
         return;
       }
       case 'email-feedback': {
@@ -160,6 +178,9 @@ export class StatelessResources extends Construct {
       deadLetterQueue.grant(fn.role, 'sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage');
       queue.grant(fn.role, 'sqs:SendMessage', 'sqs:GetQueueAttributes');
     }
+    for (const secret of spec.access.secrets ?? []) {
+      props.secrets.grantRead(secret, fn.role);
+    }
     // SMTP needs no AWS permission; SES v1 raw sends are authorized as ses:SendRawEmail.
     if (spec.access.sendsEmail && settings.mailTransport !== 'smtp') {
       const sender = parseSenderAddress(settings.mailFrom);
@@ -178,6 +199,11 @@ export class StatelessResources extends Construct {
   }
 }
 
+/** `arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading slash>`. */
+function ssmParameterArn(stack: Stack, parameterName: string): string {
+  return stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+}
+
 /**
  * CDK grants a table's indexes as `<table arn>/index/*`; cdk-nag reports the wildcard, which
  * reaches only this table's own indexes.
@@ -194,15 +220,20 @@ function acknowledgeIndexWildcard(fn: PipelineFunction, table: ITable, tableName
   });
 }
 
-/** The deployment's public base URL, or the single HTTP function's URL for the others. */
+/**
+ * Where a function finds the base of links: the deployment's `publicBaseUrl` when set; else the
+ * single HTTP function's URL for the others, and for the HTTP function itself the name of the SSM
+ * parameter holding its URL (never the request's Host header).
+ */
 function publicBaseUrlFor(
   name: FunctionName,
+  spec: FunctionSpec,
   settings: DeploymentSettings,
   urls: Partial<Record<FunctionName, FunctionUrl>>,
-): { publicBaseUrl?: string } {
+  stackName: string,
+): { publicBaseUrl?: string; publicBaseUrlParameter?: string } {
   if (settings.publicBaseUrl !== undefined) return { publicBaseUrl: settings.publicBaseUrl };
-  // A function cannot be given its own URL (a circular reference); the API derives its base
-  // from the request instead.
+  if (spec.trigger.kind === 'http') return { publicBaseUrlParameter: publicBaseUrlParameterName(stackName, name) };
   const other = Object.entries(urls).find(([urlOwner]) => urlOwner !== name)?.[1];
   return other ? { publicBaseUrl: other.url } : {};
 }

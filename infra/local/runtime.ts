@@ -4,7 +4,6 @@
  * topology's tables and queues, one long-poll loop per SQS trigger, timers for schedules, a
  * local HTTP server for the Function URL, and a sweeper standing in for DynamoDB TTL.
  */
-import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,9 +13,18 @@ import type { Env, EnvInput } from '../../shared/config/env.ts';
 import { ConfigError, NewsAlertsError } from '../../shared/core/errors.ts';
 import type { EventSink } from '../../shared/core/events.ts';
 import { createConsoleLogger, type Log } from '../../shared/core/logger.ts';
+import { createStaticSecretSource, type SecretValues } from '../../shared/parameters/secret-source.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
-import { topology, type EmailFeedbackEvent, type FunctionName, type FunctionSpec, type QueueName, type TableName } from '../topology.ts';
+import {
+  topology,
+  type EmailFeedbackEvent,
+  type FunctionName,
+  type FunctionSpec,
+  type QueueName,
+  type SecretName,
+  type TableName,
+} from '../topology.ts';
 import { startApiServer, type ApiServer, type FunctionUrlHandler } from './api-server.ts';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from './engines.ts';
 import {
@@ -27,7 +35,7 @@ import {
 } from './event-source-loop.ts';
 import { createInvocationContext } from './invocation-context.ts';
 import { buildLocalEnv } from './local-env.ts';
-import { loadOrCreateSecret } from './local-secret.ts';
+import { generateLocalSecrets, loadLocalSecrets } from './local-secret.ts';
 import {
   createQueues,
   createTables,
@@ -131,6 +139,8 @@ export interface WaitForIdleOptions {
 export interface LocalRuntime {
   env: Env;
   deps: Deps;
+  /** The secrets in use (from `<data-dir>/secrets/`, or generated in memory); `admin` is the status page's password. */
+  secrets: Record<SecretName, SecretValues>;
   /** `http://127.0.0.1:<port>` of the local HTTP API. */
   apiUrl: string;
   tables: ProvisionedTables;
@@ -244,16 +254,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       publicBaseUrl: options.publicBaseUrl ?? api.url,
       allowPrivateNetwork: options.allowPrivateNetwork,
       metrics: options.metrics,
-      overrides: {
-        UNSUBSCRIBE_SECRET: options.inMemory
-          ? randomBytes(32).toString('base64url')
-          : await loadOrCreateSecret(join(dataDir, 'unsubscribe-secret')),
-        // The operator's token of the status page (/status) and admin API, kept like the secret.
-        ADMIN_TOKEN: options.inMemory ? randomBytes(24).toString('base64url') : await loadOrCreateSecret(join(dataDir, 'admin-token')),
-        ...options.envOverrides,
-      },
+      overrides: options.envOverrides,
     });
+    // The stack's Secrets Manager secrets, kept in the data folder (or made up, in memory) and
+    // passed in directly: the token keys, the subscriber-id key, the operator's token (/status).
+    const secrets = options.inMemory ? generateLocalSecrets() : await loadLocalSecrets(dataDir);
     const deps = createDeps(env, {
+      secrets: createStaticSecretSource(secrets),
       dynamodbEndpoint: dynamodbEngine.endpoint,
       sqsEndpoint: sqsEngine.endpoint,
       region: localRegion,
@@ -401,6 +408,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     return {
       env,
       deps,
+      secrets,
       apiUrl: api.url,
       tables,
       queues,

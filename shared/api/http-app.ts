@@ -3,23 +3,25 @@ import type { QueueName } from '../core/resource-names.ts';
 import type { DeadLetterRedriver } from '../queue/ports.ts';
 import type { RateLimits } from '../subscriptions/rate-limits.ts';
 import { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps } from '../subscriptions/subscription-service.ts';
-import { secretsEqual } from '../subscriptions/tokens/subscription-tokens.ts';
+import { createKeyRingReader, secretsEqual, type KeyRing } from '../subscriptions/tokens/index.ts';
+import type { SecretSource } from '../parameters/secret-source.ts';
 import type { HttpRequest } from './incoming-http.ts';
 import type { OperatorStatusDeps } from './operator-status.ts';
 
 /**
  * What the pages and the JSON API need: the ports, and settings from the environment.
  * `deadLetters`: the operator's redrive (`POST /api/admin/redrive`); off without it.
+ * `secrets`: the token keys and the admin token, read at run time (a rotation needs no redeploy).
+ * `publicBaseUrl`: the base of links, as the deployment knows it (never the request's Host).
  */
-export type HttpAppDeps = SubscriptionServiceDeps & OperatorStatusDeps & { deadLetters?: DeadLetterRedriver };
+export type HttpAppDeps = SubscriptionServiceDeps &
+  OperatorStatusDeps & {
+    deadLetters?: DeadLetterRedriver;
+    secrets: SecretSource;
+    publicBaseUrl(): Promise<string | undefined>;
+  };
 
 export interface HttpAppSettings {
-  /** Keys tokens and CSRF (`UNSUBSCRIBE_SECRET`); without it subscribing is off (503). */
-  secret?: string;
-  /** The operator's token (`ADMIN_TOKEN`); without it the status page and admin API are off. */
-  adminToken?: string;
-  /** `PUBLIC_BASE_URL`; links are built from the request's own host when absent. */
-  publicBaseUrl?: string;
   mailFrom: string;
   allowPrivateNetwork: boolean;
   limits: RateLimits;
@@ -32,30 +34,34 @@ export interface HttpAppSettings {
 export interface HttpApp {
   deps: HttpAppDeps;
   settings: HttpAppSettings;
-  /** The subscription service; a `not-configured` problem when there is no secret. */
-  service(): SubscriptionService;
-  /** The secret; a `not-configured` problem when there is none. */
-  secret(): string;
-  /** Base of links (`https://host`, no trailing slash). */
-  baseUrl(request: HttpRequest): string;
+  /** The subscription service on the current keys; a `not-configured` problem when there are none. */
+  service(): Promise<SubscriptionService>;
+  /** The token key ring (CSRF of the forms); a `not-configured` problem when there is none. */
+  tokenKeys(): Promise<KeyRing>;
+  /** Base of links (`https://host`, no trailing slash); a `not-configured` problem when unknown. */
+  baseUrl(): Promise<string>;
   /** Origins our pages are served from: where form posts may come from. */
-  origins(request: HttpRequest): string[];
+  origins(request: HttpRequest): Promise<string[]>;
   /** Checks the operator's token (Bearer, or the password of Basic auth). */
-  requireAdmin(request: HttpRequest, scheme: 'Bearer' | 'Basic'): void;
+  requireAdmin(request: HttpRequest, scheme: 'Bearer' | 'Basic'): Promise<void>;
 }
 
 export function createHttpApp(deps: HttpAppDeps, settings: HttpAppSettings): HttpApp {
-  const service = settings.secret
-    ? createSubscriptionService(deps, {
-        secret: settings.secret,
-        mailFrom: settings.mailFrom,
-        allowPrivateNetwork: settings.allowPrivateNetwork,
-        confirmHours: settings.confirmHours,
-        limits: settings.limits,
-      })
-    : undefined;
-  const configuredBase = settings.publicBaseUrl?.replace(/\/+$/, '');
+  const readKeyRing = createKeyRingReader(deps.secrets);
+  // Rebuilt only when a key changed (a rotation), not per request.
+  let built: { tokenKeys: KeyRing; subscriberIdKey: string; service: SubscriptionService } | undefined;
 
+  async function tokenKeys(): Promise<KeyRing> {
+    const keys = await readKeyRing();
+    if (!keys) throw new ProblemError('not-configured', 'subscribing is off: the server has no unsubscribe key (UNSUBSCRIBE_SECRET_ARN)');
+    return keys;
+  }
+
+  async function configuredBase(): Promise<string | undefined> {
+    return (await deps.publicBaseUrl())?.replace(/\/+$/, '');
+  }
+
+  /** The request's own origin: only ever compared with a form's Origin header, never put in a link. */
   function requestOrigin(request: HttpRequest): string | undefined {
     const host = request.headers.host;
     if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) return undefined;
@@ -65,24 +71,38 @@ export function createHttpApp(deps: HttpAppDeps, settings: HttpAppSettings): Htt
   return {
     deps,
     settings,
-    service() {
-      if (!service) throw new ProblemError('not-configured', 'subscribing is off: the server has no UNSUBSCRIBE_SECRET');
-      return service;
+    async service() {
+      const keys = await tokenKeys();
+      const subscriberIdKey = await deps.secrets.current('subscriber-id');
+      if (!subscriberIdKey) throw new ProblemError('not-configured', 'subscribing is off: the server has no subscriber-id key (SUBSCRIBER_ID_SECRET_ARN)');
+      if (built?.tokenKeys !== keys || built.subscriberIdKey !== subscriberIdKey) {
+        const service = createSubscriptionService(deps, {
+          tokenKeys: keys,
+          subscriberIdKey,
+          mailFrom: settings.mailFrom,
+          allowPrivateNetwork: settings.allowPrivateNetwork,
+          confirmHours: settings.confirmHours,
+          limits: settings.limits,
+        });
+        built = { tokenKeys: keys, subscriberIdKey, service };
+      }
+      return built.service;
     },
-    secret() {
-      if (!settings.secret) throw new ProblemError('not-configured', 'forms are off: the server has no UNSUBSCRIBE_SECRET');
-      return settings.secret;
+    tokenKeys,
+    async baseUrl() {
+      const base = await configuredBase();
+      if (!base) throw new ProblemError('not-configured', 'links are off: the server has no public base URL (PUBLIC_BASE_URL or PUBLIC_BASE_URL_PARAMETER)');
+      return base;
     },
-    baseUrl(request) {
-      return configuredBase ?? requestOrigin(request) ?? 'http://localhost';
+    async origins(request) {
+      const base = await configuredBase();
+      return [base ? new URL(base).origin : undefined, requestOrigin(request)].filter((o): o is string => !!o);
     },
-    origins(request) {
-      return [configuredBase ? new URL(configuredBase).origin : undefined, requestOrigin(request)].filter((o): o is string => !!o);
-    },
-    requireAdmin(request, scheme) {
-      if (!settings.adminToken) throw new ProblemError('not-found', 'operator endpoints are off: set ADMIN_TOKEN to use them');
+    async requireAdmin(request, scheme) {
+      const adminToken = await deps.secrets.current('admin');
+      if (!adminToken) throw new ProblemError('not-found', 'operator endpoints are off: the server has no admin token (ADMIN_TOKEN_SECRET_ARN)');
       const given = credentialOf(request.headers.authorization);
-      if (given === undefined || !secretsEqual(given, settings.adminToken)) {
+      if (given === undefined || !secretsEqual(given, adminToken)) {
         const challenge = scheme === 'Basic' ? 'Basic realm="news-alerts operator", charset="UTF-8"' : 'Bearer realm="news-alerts operator"';
         throw new ProblemError('unauthorized', 'the operator token is missing or wrong', { headers: { 'www-authenticate': challenge } });
       }

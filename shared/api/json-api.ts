@@ -58,9 +58,9 @@ export function createJsonApi(app: HttpApp): JsonApi {
     },
 
     async createSubscription(request) {
-      const service = app.service();
+      const service = await app.service();
       const input = parseInput(createSubscriptionSchema, readJsonBody(request));
-      const baseUrl = app.baseUrl(request);
+      const baseUrl = await app.baseUrl();
       const outcome = await service.subscribe(input, { baseUrl, clientIp: clientIpOf(request) });
       if (outcome.status === 'confirmation-sent') {
         // The same answer whether or not the address was subscribed before: no enumeration.
@@ -79,44 +79,44 @@ export function createJsonApi(app: HttpApp): JsonApi {
     },
 
     async readSubscription(request) {
-      const service = app.service();
+      const service = await app.service();
       const subscriber = await service.subscriberForToken(bearerTokenOf(request));
-      return jsonResponse(200, subscriptionJson(subscriber, service.manageUrl(app.baseUrl(request), subscriber.subscriberId)));
+      return jsonResponse(200, subscriptionJson(subscriber, service.manageUrl(await app.baseUrl(), subscriber.subscriberId)));
     },
 
     async updateSubscription(request) {
-      const service = app.service();
+      const service = await app.service();
       const subscriber = await service.subscriberForToken(bearerTokenOf(request));
       const change = parseInput(updateSubscriptionSchema, readJsonBody(request));
       const updated = await service.update(subscriber, change);
-      return jsonResponse(200, subscriptionJson(updated, service.manageUrl(app.baseUrl(request), updated.subscriberId)));
+      return jsonResponse(200, subscriptionJson(updated, service.manageUrl(await app.baseUrl(), updated.subscriberId)));
     },
 
     async deleteSubscription(request) {
-      const service = app.service();
+      const service = await app.service();
       const subscriber = await service.subscriberForToken(bearerTokenOf(request));
       await service.remove(subscriber);
       return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
     },
 
     async adminStatus(request) {
-      app.requireAdmin(request, 'Bearer');
+      await app.requireAdmin(request, 'Bearer');
       return jsonResponse(200, await describeOperatorStatus(deps));
     },
 
     async adminFeeds(request) {
-      app.requireAdmin(request, 'Bearer');
+      await app.requireAdmin(request, 'Bearer');
       return jsonResponse(200, { feeds: feedHealthOf(await deps.feeds.listFeeds()) });
     },
 
     async adminSubscribers(request) {
-      app.requireAdmin(request, 'Bearer');
+      await app.requireAdmin(request, 'Bearer');
       const subscribers = await deps.subscriptions.listSubscribers();
       return jsonResponse(200, { subscribers: subscribers.map(subscriberAdminJson) });
     },
 
     async adminRedrive(request) {
-      app.requireAdmin(request, 'Bearer');
+      await app.requireAdmin(request, 'Bearer');
       return jsonResponse(200, await redriveFromRequest(deps.deadLetters, readJsonBody(request), app.settings.queueNames));
     },
   };

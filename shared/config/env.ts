@@ -34,10 +34,23 @@ export const envSchema = z.object({
   OUTBOX_DIR: z.string().optional(),
   /** Base of links in emails and payloads (manage / unsubscribe pages). */
   PUBLIC_BASE_URL: z.url().optional(),
-  /** Keys the unsubscribe tokens in emails (at least 32 characters); without it emails carry no List-Unsubscribe. */
-  UNSUBSCRIBE_SECRET: z.string().min(32).optional(),
-  /** Bearer token (at least 24 characters) of the operator's status page and API; unset, they are off. */
-  ADMIN_TOKEN: z.string().min(24).optional(),
+  /**
+   * The SSM parameter holding the API's public base URL (its Function URL), read at cold start
+   * when PUBLIC_BASE_URL is unset: a function cannot be given its own URL in its environment.
+   */
+  PUBLIC_BASE_URL_PARAMETER: z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name starting with /').optional(),
+  /**
+   * ARN of the Secrets Manager secret keying the subscription tokens (unsubscribe, manage,
+   * confirm, CSRF), read at run time; without it emails carry no List-Unsubscribe and
+   * subscribing is off.
+   */
+  UNSUBSCRIBE_SECRET_ARN: secretArn().optional(),
+  /** ARN of the secret keying the ids of email subscribers, read at run time; never rotated. */
+  SUBSCRIBER_ID_SECRET_ARN: secretArn().optional(),
+  /** ARN of the secret holding the operator's token of the status page and admin API; unset, they are off. */
+  ADMIN_TOKEN_SECRET_ARN: secretArn().optional(),
+  /** Seconds a secret read from Secrets Manager is cached: a rotation takes effect within it. */
+  SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** Days an item marker is kept: an item that reappears within it is not new. */
   ITEM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Time limit of one feed fetch (all redirects and the body), ms; 20 000 when unset. */
@@ -66,6 +79,11 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** A Secrets Manager secret ARN (AWS or LocalStack): never the secret itself. */
+function secretArn() {
+  return z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN');
+}
 export type EnvInput = z.input<typeof envSchema>;
 
 /** The names the CDK stack must set; derived from the schema so the two cannot drift. */

@@ -6,8 +6,13 @@
 
 export type QueueName = 'poll' | 'alert' | 'webhook' | 'email';
 export type TableName = 'feeds' | 'items' | 'subscriptions' | 'deliveries' | 'topics' | 'digests' | 'ratelimits' | 'headlines' | 'stories';
-/** Generated secrets a function may be given (`unsubscribe`: UNSUBSCRIBE_SECRET, `admin`: ADMIN_TOKEN). */
-export type SecretName = 'unsubscribe' | 'admin';
+/**
+ * Generated secrets a function may read at run time (Secrets Manager in AWS, the data folder in
+ * one-process mode): `unsubscribe` keys the subscription tokens (rotatable: the previous key
+ * still verifies), `subscriber-id` keys the subscriber ids derived from email addresses (never
+ * rotated: ids must not change), `admin` is the operator's token.
+ */
+export type SecretName = 'unsubscribe' | 'subscriber-id' | 'admin';
 export type FunctionName =
   | 'plan-polls'
   | 'poll-feed'

@@ -1,5 +1,4 @@
-import { createManageToken } from '../subscriptions/tokens/subscription-tokens.ts';
-import { createUnsubscribeToken } from '../subscriptions/tokens/unsubscribe-token.ts';
+import { createManageToken, createUnsubscribeToken, type KeyRing } from '../subscriptions/tokens/index.ts';
 import { escapeHtml } from './escape-html.ts';
 
 /**
@@ -13,8 +12,8 @@ export interface UnsubscribeOptions {
   from: string;
   /** Base of the unsubscribe link (`PUBLIC_BASE_URL`); without it there is no List-Unsubscribe. */
   publicBaseUrl?: string | undefined;
-  /** Key of unsubscribe tokens (`UNSUBSCRIBE_SECRET`); without it there is no List-Unsubscribe. */
-  unsubscribeSecret?: string | undefined;
+  /** The token key ring (its current key signs); without it there is no List-Unsubscribe. */
+  tokenKeys?: KeyRing | undefined;
 }
 
 export interface Unsubscribe {
@@ -31,13 +30,13 @@ export interface Unsubscribe {
  * (RFC 8058), so mailbox providers show their own unsubscribe button and POST to the link.
  */
 export function unsubscribeFor(subscriberId: string, channelId: string, options: UnsubscribeOptions): Unsubscribe | undefined {
-  if (!options.publicBaseUrl || !options.unsubscribeSecret) return undefined;
-  const token = createUnsubscribeToken({ subscriberId, channelId }, options.unsubscribeSecret);
+  if (!options.publicBaseUrl || !options.tokenKeys) return undefined;
+  const token = createUnsubscribeToken({ subscriberId, channelId }, options.tokenKeys);
   const url = new URL('unsubscribe', options.publicBaseUrl.endsWith('/') ? options.publicBaseUrl : `${options.publicBaseUrl}/`);
   url.searchParams.set('token', token);
   const mailto = `mailto:${addressOf(options.from)}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
   const manage = new URL('manage', url);
-  manage.searchParams.set('token', createManageToken(subscriberId, options.unsubscribeSecret));
+  manage.searchParams.set('token', createManageToken(subscriberId, options.tokenKeys));
   return {
     url: url.href,
     manageUrl: manage.href,

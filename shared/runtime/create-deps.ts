@@ -8,6 +8,9 @@ import { createLambdaLogger, type Log } from '../core/logger.ts';
 import type { QueueName, TableName } from '../core/resource-names.ts';
 import type { Mailer } from '../mail/ports.ts';
 import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
+import { createSecretsManagerSource } from '../parameters/aws/secrets-manager-source.ts';
+import { createSsmParameterReader } from '../parameters/aws/ssm-parameter.ts';
+import { createStaticSecretSource, type SecretSource } from '../parameters/secret-source.ts';
 import { createSqsDeadLetterRedriver } from '../queue/sqs/dead-letter-redrive.ts';
 import { createSqsMessageQueue } from '../queue/sqs/sqs-message-queue.ts';
 import { createSqsQueueInspector } from '../queue/sqs/sqs-queue-inspector.ts';
@@ -54,7 +57,12 @@ export interface CreateDepsOptions {
   fetch?: typeof globalThis.fetch;
   events?: EventSink;
   mailer?: Mailer;
+  /** The secrets' values (the local runtime's data folder, tests); Secrets Manager by the env's ARNs when absent. */
+  secrets?: SecretSource;
 }
+
+/** Region and credentials shared by every client; the SDK's own chain for what is absent. */
+type ClientSettings = Pick<CreateDepsOptions, 'region' | 'credentials'>;
 
 /**
  * Builds every dependency a handler needs: the one place that chooses adapters. Call it once
@@ -67,7 +75,7 @@ export interface CreateDepsOptions {
 export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLambdaLogger(env.POWERTOOLS_SERVICE_NAME, env.LOG_LEVEL).log;
-  const common = {
+  const common: ClientSettings = {
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
@@ -121,6 +129,8 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
       ...(env.QUEUE_EMAIL_DLQ_URL ? { deadLetterUrls: { email: env.QUEUE_EMAIL_DLQ_URL } } : {}),
     }),
     mailer: options.mailer ?? createMailer(env),
+    secrets: options.secrets ?? createSecretSource(env, common),
+    publicBaseUrl: createPublicBaseUrlReader(env, common),
     events,
     ...(metrics ? { metrics } : {}),
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
@@ -183,4 +193,28 @@ export function createQueueAdapters(
     queueInspector: createSqsQueueInspector(client, urls),
     deadLetters: createSqsDeadLetterRedriver(client, urls, options),
   };
+}
+
+/** Secrets Manager when the environment names any secret ARN; otherwise a source with none. */
+function createSecretSource(env: Env, clientConfig: ClientSettings): SecretSource {
+  const arns = {
+    unsubscribe: env.UNSUBSCRIBE_SECRET_ARN,
+    'subscriber-id': env.SUBSCRIBER_ID_SECRET_ARN,
+    admin: env.ADMIN_TOKEN_SECRET_ARN,
+  };
+  const given = Object.fromEntries(Object.entries(arns).filter(([, arn]) => arn !== undefined));
+  if (Object.keys(given).length === 0) return createStaticSecretSource({});
+  return createSecretsManagerSource({ arns: given, maxAgeSeconds: env.SECRETS_MAX_AGE_SECONDS, clientConfig });
+}
+
+/** `PUBLIC_BASE_URL` as is, else the SSM parameter it names (cached like the secrets), else none. */
+function createPublicBaseUrlReader(env: Env, clientConfig: ClientSettings): () => Promise<string | undefined> {
+  if (env.PUBLIC_BASE_URL !== undefined) {
+    const base = env.PUBLIC_BASE_URL;
+    return async () => base;
+  }
+  const name = env.PUBLIC_BASE_URL_PARAMETER;
+  if (name === undefined) return async () => undefined;
+  const read = createSsmParameterReader({ maxAgeSeconds: env.SECRETS_MAX_AGE_SECONDS, clientConfig });
+  return () => read(name);
 }

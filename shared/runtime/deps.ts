@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import type { Mailer } from '../mail/ports.ts';
+import type { SecretSource } from '../parameters/secret-source.ts';
 import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
 import type { DeliveryStore, DigestStore, FeedStore, HeadlineStore, RateLimitStore, SeenItemStore, StoryStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
@@ -15,6 +16,13 @@ export interface Deps {
   env: Env;
   clock: Clock;
   log: Log;
+  /** The generated secrets (token keys, subscriber-id key, admin token), read at run time. */
+  secrets: SecretSource;
+  /**
+   * The base of links in emails and pages: `PUBLIC_BASE_URL`, or the SSM parameter
+   * `PUBLIC_BASE_URL_PARAMETER` names (read through a cache); undefined when neither is set.
+   */
+  publicBaseUrl(): Promise<string | undefined>;
   feeds: FeedStore;
   items: SeenItemStore;
   /** Stories (near-duplicates across feeds); without it every item is its own story. */

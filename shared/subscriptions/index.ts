@@ -49,20 +49,26 @@ export {
 } from './subscription-view.ts';
 export {
   createConfirmToken,
+  createCsrfToken,
+  createKeyRing,
+  createKeyRingReader,
   createManageToken,
+  createUnsubscribeToken,
   keyedDigest,
   normalizeEmail,
   secretsEqual,
   subscriberIdForEmail,
   verifyConfirmToken,
+  verifyCsrfToken,
   verifyManageToken,
+  verifyUnsubscribeToken,
   type ConfirmTokenCheck,
-} from './tokens/subscription-tokens.ts';
+  type KeyRing,
+  type UnsubscribeTarget,
+} from './tokens/index.ts';
 export { clientKey, defaultRateLimits, takeRateLimit, type RateLimitDecision, type RateLimitRule, type RateLimits } from './rate-limits.ts';
 export { postSlackVerification, verifyWebhookIntent, CHALLENGE_TIMEOUT_MS, type WebhookChallengeDeps } from './webhook-challenge.ts';
 export { composeAlreadySubscribedEmail, composeConfirmationEmail } from './subscription-emails.ts';
 export { listTopics, type TopicSummary } from './list-topics.ts';
-export { createUnsubscribeToken, verifyUnsubscribeToken } from './tokens/unsubscribe-token.ts';
-export type { UnsubscribeTarget } from './tokens/unsubscribe-token.ts';
 export { previewUnsubscribe, unsubscribeChannel } from './unsubscribe.ts';
 export type { UnsubscribeDeps, UnsubscribeOutcome, UnsubscribePreview } from './unsubscribe.ts';

@@ -27,16 +27,17 @@ export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfter
 
 /**
  * Counts a hit of `subject` (a client address, an email address) under `rule`. The stored key
- * is a keyed digest, so the table never holds addresses in the clear.
+ * is a digest keyed by `digestKey` (the subscriber-id key, which never rotates, so windows
+ * survive a token key rotation), so the table never holds addresses in the clear.
  */
 export async function takeRateLimit(
   store: RateLimitStore,
   rule: RateLimitRule,
   subject: string,
-  secret: string,
+  digestKey: string,
   now: Date,
 ): Promise<RateLimitDecision> {
-  const key = `${rule.name}#${keyedDigest('rate-limit', `${rule.name}\n${subject}`, secret).slice(0, 40)}`;
+  const key = `${rule.name}#${keyedDigest('rate-limit', `${rule.name}\n${subject}`, digestKey).slice(0, 40)}`;
   const { count, windowEndsAt } = await store.hit(key, rule.windowSeconds, now);
   if (count <= rule.limit) return { allowed: true };
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEndsAt.getTime() - now.getTime()) / 1000)) };

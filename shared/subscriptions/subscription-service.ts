@@ -24,7 +24,8 @@ import {
   subscriberIdForEmail,
   verifyConfirmToken,
   verifyManageToken,
-} from './tokens/subscription-tokens.ts';
+  type KeyRing,
+} from './tokens/index.ts';
 import { postSlackVerification, verifyWebhookIntent } from './webhook-challenge.ts';
 
 /** The ports the subscription service uses. */
@@ -39,8 +40,10 @@ export interface SubscriptionServiceDeps {
 }
 
 export interface SubscriptionServiceSettings {
-  /** Keys every token (`UNSUBSCRIBE_SECRET`). */
-  secret: string;
+  /** Signs every token (current key) and verifies them (current or previous key). */
+  tokenKeys: KeyRing;
+  /** Keys the ids of email subscribers and the rate-limit counters: never rotated. */
+  subscriberIdKey: string;
   /** `MAIL_FROM` */
   mailFrom: string;
   /** Webhooks on loopback / private addresses (local fixtures only). */
@@ -101,13 +104,13 @@ export interface SubscriptionService {
 
 export function createSubscriptionService(deps: SubscriptionServiceDeps, settings: SubscriptionServiceSettings): SubscriptionService {
   const { subscriptions, rateLimits, mailer, clock, log } = deps;
-  const { secret, limits } = settings;
+  const { tokenKeys, subscriberIdKey, limits } = settings;
   const confirmMs = (settings.confirmHours ?? DEFAULT_CONFIRM_HOURS) * 3_600_000;
 
-  const manageToken = (subscriberId: string) => createManageToken(subscriberId, secret);
+  const manageToken = (subscriberId: string) => createManageToken(subscriberId, tokenKeys);
   const manageUrl = (baseUrl: string, subscriberId: string) => `${baseUrl}/manage?token=${encodeURIComponent(manageToken(subscriberId))}`;
   const confirmUrl = (baseUrl: string, subscriberId: string, expiresAt: Date) =>
-    `${baseUrl}/confirm?token=${encodeURIComponent(createConfirmToken(subscriberId, secret, expiresAt))}`;
+    `${baseUrl}/confirm?token=${encodeURIComponent(createConfirmToken(subscriberId, tokenKeys, expiresAt))}`;
 
   async function topicIds(): Promise<{ ids: string[]; labels: Map<string, string> }> {
     const all = await listTopics(deps.topics);
@@ -129,7 +132,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
   }
 
   async function limitSubscribe(origin: RequestOrigin): Promise<void> {
-    const decision = await takeRateLimit(rateLimits, limits.subscribePerClient, clientKey(origin.clientIp), secret, clock.now());
+    const decision = await takeRateLimit(rateLimits, limits.subscribePerClient, clientKey(origin.clientIp), subscriberIdKey, clock.now());
     if (!decision.allowed) {
       throw new ProblemError('rate-limited', `too many subscribe requests from this address; try again in ${decision.retryAfterSeconds} s`, {
         headers: { 'retry-after': String(decision.retryAfterSeconds) },
@@ -139,7 +142,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
 
   /** Whether one more message may go to this recipient; over the limit it is silently skipped. */
   async function mayMessage(recipient: string): Promise<boolean> {
-    const decision = await takeRateLimit(rateLimits, limits.emailsPerRecipient, recipient, secret, clock.now());
+    const decision = await takeRateLimit(rateLimits, limits.emailsPerRecipient, recipient, subscriberIdKey, clock.now());
     if (!decision.allowed) log.warn('subscribe message not sent: recipient rate limit reached', { rule: limits.emailsPerRecipient.name });
     return decision.allowed;
   }
@@ -159,7 +162,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     await limitSubscribe(origin);
 
     const address = normalizeEmail(input.channel.address);
-    const subscriberId = subscriberIdForEmail(address, secret);
+    const subscriberId = subscriberIdForEmail(address, subscriberIdKey);
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + confirmMs);
     const existing = await subscriptions.getSubscriber(subscriberId);
@@ -255,7 +258,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
   }
 
   async function lookUpConfirmation(token: string): Promise<ConfirmCheck> {
-    const check = verifyConfirmToken(token, secret, clock.now());
+    const check = verifyConfirmToken(token, tokenKeys, clock.now());
     if (check.status === 'invalid') return { status: 'invalid' };
     const subscriber = await subscriptions.getSubscriber(check.subscriberId);
     if (!subscriber) return { status: check.status === 'expired' ? 'expired' : 'gone' };
@@ -289,7 +292,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     },
 
     async subscriberForToken(token) {
-      const subscriberId = verifyManageToken(token, secret);
+      const subscriberId = verifyManageToken(token, tokenKeys);
       if (!subscriberId) {
         throw new ProblemError('unauthorized', 'the token is missing, malformed or not valid', {
           headers: { 'www-authenticate': 'Bearer realm="news-alerts"' },

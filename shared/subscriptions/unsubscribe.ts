@@ -4,7 +4,7 @@ import type { Log } from '../core/logger.ts';
 import { redactAddress } from '../core/redact-address.ts';
 import type { SubscriptionStore } from '../store/ports.ts';
 import type { ChannelStatus, Subscriber } from '../store/records.ts';
-import { verifyUnsubscribeToken } from './tokens/unsubscribe-token.ts';
+import { verifyUnsubscribeToken, type KeyRing } from './tokens/index.ts';
 
 /**
  * One-click unsubscribe (RFC 8058): the token in an email's link names a subscriber and a channel;
@@ -19,8 +19,8 @@ export interface UnsubscribeDeps {
   clock: Clock;
   log: Log;
   events: EventSink;
-  /** `UNSUBSCRIBE_SECRET`; without it every token is refused. */
-  secret: string | undefined;
+  /** The token key ring, read at run time; undefined (no key) refuses every token. */
+  tokenKeys(): Promise<KeyRing | undefined>;
 }
 
 export type UnsubscribeOutcome =
@@ -32,15 +32,17 @@ export type UnsubscribePreview = { status: 'valid'; what: string } | { status: '
 
 /** What the token would unsubscribe, for the confirmation page; changes nothing. */
 export async function previewUnsubscribe(token: string, deps: Omit<UnsubscribeDeps, 'events'>): Promise<UnsubscribePreview> {
-  const target = deps.secret ? verifyUnsubscribeToken(token, deps.secret) : undefined;
+  const keys = await deps.tokenKeys();
+  const target = keys ? verifyUnsubscribeToken(token, keys) : undefined;
   if (!target) return { status: 'invalid-token' };
   const subscriber = await deps.subscriptions.getSubscriber(target.subscriberId);
   return { status: 'valid', what: describeTarget(subscriber, target.channelId) };
 }
 
-/** Unsubscribes the channel the token names (or, for an old token, every channel). */
+/** Unsubscribes the channel the token names. */
 export async function unsubscribeChannel(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeOutcome> {
-  const target = deps.secret ? verifyUnsubscribeToken(token, deps.secret) : undefined;
+  const keys = await deps.tokenKeys();
+  const target = keys ? verifyUnsubscribeToken(token, keys) : undefined;
   if (!target) return { status: 'invalid-token' };
   const subscriber = await deps.subscriptions.getSubscriber(target.subscriberId);
   const what = describeTarget(subscriber, target.channelId);
@@ -48,26 +50,25 @@ export async function unsubscribeChannel(token: string, deps: UnsubscribeDeps): 
   // page reveals nothing about who exists.
   if (!subscriber) return { status: 'unsubscribed', what };
 
-  const channelIds = target.channelId === undefined ? subscriber.channels.map((c) => c.channelId) : [target.channelId];
-  const already = channelIds.every((id) => subscriber.channelStatus?.[id]?.state === 'unsubscribed');
-  if (already) return { status: 'unsubscribed', what };
+  const { channelId } = target;
+  if (subscriber.channelStatus?.[channelId]?.state === 'unsubscribed') return { status: 'unsubscribed', what };
 
   const status: ChannelStatus = { state: 'unsubscribed', reason: 'one-click unsubscribe', at: deps.clock.now().toISOString() };
   const remaining = subscriber.channels.filter(
-    (c) => !channelIds.includes(c.channelId) && subscriber.channelStatus?.[c.channelId]?.state !== 'unsubscribed',
+    (c) => c.channelId !== channelId && subscriber.channelStatus?.[c.channelId]?.state !== 'unsubscribed',
   );
   await deps.subscriptions.updateStatus(subscriber.subscriberId, {
-    channelStatus: Object.fromEntries(channelIds.map((id) => [id, status])),
+    channelStatus: { [channelId]: status },
     ...(remaining.length === 0 ? { state: 'unsubscribed' as const, reason: 'every channel unsubscribed' } : {}),
   });
-  for (const channelId of channelIds) deps.events.emit({ type: 'unsubscribed', subscriberId: subscriber.subscriberId, channelId });
-  deps.log.info('unsubscribed', { subscriberId: subscriber.subscriberId, channels: channelIds.length });
+  deps.events.emit({ type: 'unsubscribed', subscriberId: subscriber.subscriberId, channelId });
+  deps.log.info('unsubscribed', { subscriberId: subscriber.subscriberId, channelId });
   return { status: 'unsubscribed', what };
 }
 
 /** "alerts to a***@example.org" — enough for the person to recognise, not enough to harvest. */
-function describeTarget(subscriber: Subscriber | undefined, channelId: string | undefined): string {
-  const channel = channelId === undefined ? undefined : subscriber?.channels.find((c) => c.channelId === channelId);
-  if (!channel) return channelId === undefined && subscriber ? 'every news-alerts message to you' : 'these news-alerts messages';
+function describeTarget(subscriber: Subscriber | undefined, channelId: string): string {
+  const channel = subscriber?.channels.find((c) => c.channelId === channelId);
+  if (!channel) return 'these news-alerts messages';
   return channel.kind === 'email' ? `news-alerts email to ${redactAddress(channel.address)}` : `news-alerts posts to ${new URL(channel.url).host}`;
 }

@@ -1,12 +1,13 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { HttpRequest } from '../api/incoming-http.ts';
-import { formToken } from '../subscriptions/tokens/csrf-token.ts';
+import { createCsrfToken, verifyCsrfToken, type KeyRing } from '../subscriptions/tokens/index.ts';
 
 /**
  * CSRF protection of the form posts, without server-side sessions: a signed double-submit
- * cookie. The page sets a random cookie (HttpOnly, SameSite=Lax) and puts HMAC(secret, cookie)
- * in a hidden field; a post must carry both, matching. Another site can make a browser post, but
- * cannot read or set our cookie, so it cannot produce the field. The Origin and Sec-Fetch-Site
+ * cookie. The page sets a random cookie (HttpOnly, SameSite=Lax) and puts a csrf token bound to
+ * that cookie in a hidden field (signed with the token key ring, so a page opened before a key
+ * rotation still posts); a post must carry both, matching. Another site can make a browser post,
+ * but cannot read or set our cookie, so it cannot produce the field. The Origin and Sec-Fetch-Site
  * headers, when the browser sends them, must also say the post comes from our own pages.
  */
 
@@ -29,14 +30,14 @@ export function isSecureRequest(request: Pick<HttpRequest, 'headers'>): boolean 
 }
 
 /** The form token for this browser, reusing its cookie when it has one. */
-export function issueCsrf(request: Pick<HttpRequest, 'headers' | 'cookies'>, secret: string): CsrfIssue {
+export function issueCsrf(request: Pick<HttpRequest, 'headers' | 'cookies'>, keys: KeyRing): CsrfIssue {
   const secure = isSecureRequest(request);
   const existing = request.cookies[secure ? SECURE_COOKIE_NAME : COOKIE_NAME];
-  if (existing && COOKIE_VALUE.test(existing)) return { token: formToken(existing, secret) };
+  if (existing && COOKIE_VALUE.test(existing)) return { token: createCsrfToken(existing, keys) };
   const value = randomBytes(24).toString('base64url');
   const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])];
   return {
-    token: formToken(value, secret),
+    token: createCsrfToken(value, keys),
     setCookie: `${secure ? SECURE_COOKIE_NAME : COOKIE_NAME}=${value}; ${attributes.join('; ')}`,
   };
 }
@@ -50,7 +51,7 @@ export type CsrfCheck = { ok: true } | { ok: false; reason: string };
 export function checkCsrf(
   request: Pick<HttpRequest, 'headers' | 'cookies'>,
   field: string | undefined,
-  secret: string,
+  keys: KeyRing,
   allowedOrigins: readonly string[],
 ): CsrfCheck {
   const site = request.headers['sec-fetch-site'];
@@ -64,9 +65,7 @@ export function checkCsrf(
   const cookie = request.cookies[isSecureRequest(request) ? SECURE_COOKIE_NAME : COOKIE_NAME];
   if (!cookie || !COOKIE_VALUE.test(cookie)) return { ok: false, reason: 'the form cookie is missing (are cookies blocked?)' };
   if (!field) return { ok: false, reason: 'the form token is missing' };
-  const given = Buffer.from(field, 'utf8');
-  const expected = Buffer.from(formToken(cookie, secret), 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!verifyCsrfToken(field, cookie, keys)) {
     return { ok: false, reason: 'the form token does not match (the page may be old: reload it)' };
   }
   return { ok: true };

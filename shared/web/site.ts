@@ -135,9 +135,9 @@ function invalidLinkPage(status: number): HttpResponse {
  */
 export function createSitePages(app: HttpApp): SitePages {
   /** Parses a form post and checks its CSRF token; a refused post gets a page saying why. */
-  function acceptPost(request: HttpRequest): { form: FormFields } | { refused: HttpResponse } {
+  async function acceptPost(request: HttpRequest): Promise<{ form: FormFields } | { refused: HttpResponse }> {
     const form = parseForm(request);
-    const check = checkCsrf(request, form.get(CSRF_FIELD), app.secret(), app.origins(request));
+    const check = checkCsrf(request, form.get(CSRF_FIELD), await app.tokenKeys(), await app.origins(request));
     if (!check.ok) {
       app.deps.log.warn('form post refused', { path: request.path, reason: check.reason });
       return {
@@ -162,8 +162,8 @@ export function createSitePages(app: HttpApp): SitePages {
     errors: FieldErrors,
     headers: Record<string, string> = {},
   ): Promise<HttpResponse> {
-    const csrf = issueCsrf(request, app.secret());
-    const topics = await app.service().topics();
+    const csrf = issueCsrf(request, await app.tokenKeys());
+    const topics = await (await app.service()).topics();
     const body = renderSubscribePage({ topics, values, errors, csrfToken: csrf.token, confirmHours: app.settings.confirmHours });
     return htmlResponse(status, body, { headers, cookies: csrf.setCookie ? [csrf.setCookie] : [] });
   }
@@ -195,8 +195,8 @@ export function createSitePages(app: HttpApp): SitePages {
         }),
       );
     }
-    const csrf = issueCsrf(request, app.secret());
-    const topics = await app.service().topics();
+    const csrf = issueCsrf(request, await app.tokenKeys());
+    const topics = await (await app.service()).topics();
     const body = renderManagePage({
       token,
       csrfToken: csrf.token,
@@ -215,7 +215,7 @@ export function createSitePages(app: HttpApp): SitePages {
   async function subscriberOrPage(token: string | undefined): Promise<Subscriber | HttpResponse> {
     if (!token) return invalidLinkPage(400);
     try {
-      return await app.service().subscriberForToken(token);
+      return await (await app.service()).subscriberForToken(token);
     } catch (error) {
       if (error instanceof ProblemError && error.kind === 'unauthorized') return invalidLinkPage(403);
       if (error instanceof ProblemError && error.kind === 'not-found') {
@@ -233,7 +233,7 @@ export function createSitePages(app: HttpApp): SitePages {
   }
 
   async function confirmationPage(request: HttpRequest, token: string | undefined, doConfirm: boolean): Promise<HttpResponse> {
-    const service = app.service();
+    const service = await app.service();
     if (!token) return invalidLinkPage(400);
     const outcome = doConfirm ? await service.confirm(token) : await service.checkConfirmation(token);
     switch (outcome.status) {
@@ -255,7 +255,7 @@ export function createSitePages(app: HttpApp): SitePages {
         return htmlResponse(200, renderConfirmedPage(manageUrl, outcome.status === 'already-confirmed'));
       }
       case 'valid': {
-        const csrf = issueCsrf(request, app.secret());
+        const csrf = issueCsrf(request, await app.tokenKeys());
         const labels = new Map((await service.topics()).map((t) => [t.id, t.label]));
         const subscriber = outcome.subscriber;
         const body = renderConfirmPage({
@@ -277,14 +277,14 @@ export function createSitePages(app: HttpApp): SitePages {
     },
 
     async subscribe(request) {
-      const posted = acceptPost(request);
+      const posted = await acceptPost(request);
       if ('refused' in posted) return posted.refused;
       const { form } = posted;
       const email = (form.get('email') ?? '').trim();
       const { raw, values } = preferencesFromForm(form);
       try {
         const input = parseInput(createSubscriptionSchema, { channel: { kind: 'email', address: email }, ...raw });
-        await app.service().subscribe(input, { baseUrl: app.baseUrl(request), clientIp: clientIpOf(request) });
+        await (await app.service()).subscribe(input, { baseUrl: await app.baseUrl(), clientIp: clientIpOf(request) });
         return redirectResponse('/check-inbox');
       } catch (error) {
         if (!(error instanceof ProblemError)) throw error;
@@ -306,7 +306,7 @@ export function createSitePages(app: HttpApp): SitePages {
     },
 
     async confirm(request) {
-      const posted = acceptPost(request);
+      const posted = await acceptPost(request);
       if ('refused' in posted) return posted.refused;
       return confirmationPage(request, posted.form.get('token'), true);
     },
@@ -321,13 +321,13 @@ export function createSitePages(app: HttpApp): SitePages {
     },
 
     async manage(request) {
-      const posted = acceptPost(request);
+      const posted = await acceptPost(request);
       if ('refused' in posted) return posted.refused;
       const { form } = posted;
       const token = form.get('token');
       const found = await subscriberOrPage(token);
       if (!('subscriberId' in found)) return found;
-      const service = app.service();
+      const service = await app.service();
       const back = (done: ManageNotice | undefined) =>
         redirectResponse(`/manage?token=${encodeURIComponent(token!)}${done ? `&done=${done}` : ''}`);
       const action = form.get('action');
@@ -366,7 +366,7 @@ export function createSitePages(app: HttpApp): SitePages {
     },
 
     async status(request) {
-      app.requireAdmin(request, 'Basic');
+      await app.requireAdmin(request, 'Basic');
       return htmlResponse(200, renderStatusPage(await describeOperatorStatus(app.deps)));
     },
 

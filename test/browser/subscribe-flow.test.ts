@@ -210,7 +210,7 @@ describe.skipIf(!chromiumPath)(`subscribing in a browser${chromiumPath ? '' : ` 
   it('shows the operator the status page behind the admin token', async () => {
     const status = await browser.context.newPage();
     // Without the token the page answers 401 with a Basic challenge (see test/integration/api/pages.test.ts).
-    await status.setExtraHTTPHeaders({ authorization: `Basic ${Buffer.from(`operator:${runtime.env.ADMIN_TOKEN}`).toString('base64')}` });
+    await status.setExtraHTTPHeaders({ authorization: `Basic ${Buffer.from(`operator:${runtime.secrets.admin.current}`).toString('base64')}` });
     const response = await status.goto(`${runtime.apiUrl}/status`);
     expect(response?.status()).toBe(200);
     await expectStyled(status);

@@ -54,6 +54,7 @@ describe('readDeploymentSettings', () => {
     ['logLevel', 'LOUD', /logLevel:/],
     ['publicBaseUrl', 'not a url', /publicBaseUrl:/],
     ['mailFrom', 'no address here', /mailFrom has no email address \(no address here\)/],
+    ['subscriberIdSecretArn', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ids', /subscriberIdSecretArn: must be the complete ARN/],
   ])('rejects %s=%s naming the setting', (key, value, message) => {
     // Act
     const read = () => readDeploymentSettings((k) => (k === key ? value : undefined));
@@ -105,10 +106,13 @@ describe('deployment settings in the synthesized stack', () => {
       const props = json.Resources[id]!.Properties!;
       const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(variables.MAIL_FROM).toBe('News Alerts <alerts@news.example.org>');
-      // An explicit base reaches the HTTP API too, which otherwise has none.
+      // An explicit base reaches the HTTP API too, which otherwise reads its URL from SSM.
       expect(variables.PUBLIC_BASE_URL).toBe('https://alerts.example.org/');
+      expect(variables.PUBLIC_BASE_URL_PARAMETER).toBeUndefined();
       expect(variables.LOG_LEVEL).toBe('DEBUG');
     }
+    expect(Object.values(json.Resources).filter((resource) => resource.Type === 'AWS::SSM::Parameter')).toEqual([]);
+    expect(JSON.stringify(json.Resources)).not.toContain('ssm:GetParameter');
     const retentions = Object.values(json.Resources)
       .filter((resource) => resource.Type === 'AWS::Logs::LogGroup')
       .map((resource) => resource.Properties!.RetentionInDays);

@@ -143,11 +143,20 @@ describe('least privilege', () => {
     expect(new Set(logs.map((p) => p.target))).toEqual(new Set([ownLogGroup]));
   });
 
-  it.each(functionNames)('%s has no permission outside its logs, tables, queues and mail', (name) => {
+  it.each(functionNames)('%s has no permission outside its logs, tables, queues, mail, secrets and its URL parameter', (name) => {
     const known = permissions(name).filter(
-      (p) => !/^(logs|dynamodb|sqs):/.test(p.action) && !(p.action === 'ses:SendEmail'),
+      (p) =>
+        !/^(logs|dynamodb|sqs):/.test(p.action) &&
+        !(p.action === 'ses:SendEmail') &&
+        !(p.action === 'secretsmanager:GetSecretValue' && index.secrets.has(p.target ?? '')) &&
+        !(p.action === 'ssm:GetParameter' && topology.functions[name].trigger.kind === 'http' && p.rendered.endsWith(`:parameter/NewsAlerts/${name}/public-base-url`)),
     );
     expect(known).toEqual([]);
+  });
+
+  it.each(functionNames)('%s may read exactly the secrets its topology lists', (name) => {
+    const read = permissions(name).filter((p) => p.action.startsWith('secretsmanager:'));
+    expect(read.map((p) => index.secrets.get(p.target ?? '')).sort()).toEqual([...(topology.functions[name].access.secrets ?? [])].sort());
   });
 
   it('only the functions that send email may call ses:SendEmail, on the sender identity and the configuration set only', () => {

@@ -4,7 +4,7 @@ import { envSchema, envVariableNames, readEnv } from '../../shared/config/env.ts
 import { deadLetterQueueUrlEnvName, queueUrlEnvName, secretEnvNames, tableEnvName } from '../../infra/aws/function-environment.ts';
 import { topology, type FunctionName, type QueueName, type TableName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
-import { indexTemplate, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
+import { functionPermissions, indexTemplate, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
 
 const queueNames = Object.keys(topology.queues) as QueueName[];
 const functionNames = Object.keys(topology.functions) as FunctionName[];
@@ -226,9 +226,10 @@ describe('NewsAlerts stack', () => {
       // The configuration set goes to the senders of email, a DLQ's URL to who dead-letters directly.
       const emailNames = access.sendsEmail ? ['SES_CONFIGURATION_SET'] : [];
       const deadLetterNames = (access.sendsToDeadLetter ?? []).map(deadLetterQueueUrlEnvName);
-      const expected = [...requiredNames, ...optionalNamesSet, ...secretNames, ...emailNames, ...deadLetterNames].filter(
-        // The API cannot be given its own URL; it derives links from the request.
-        (variable) => !(variable === 'PUBLIC_BASE_URL' && topology.functions[name].trigger.kind === 'http'),
+      // The API cannot be given its own URL: it gets the name of the SSM parameter holding it.
+      const http = topology.functions[name].trigger.kind === 'http';
+      const expected = [...requiredNames, ...optionalNamesSet, ...secretNames, ...emailNames, ...deadLetterNames].map((variable) =>
+        variable === 'PUBLIC_BASE_URL' && http ? 'PUBLIC_BASE_URL_PARAMETER' : variable,
       );
 
       // Assess
@@ -264,8 +265,8 @@ describe('NewsAlerts stack', () => {
           const type = resource(target).Type;
           if (type === 'AWS::SQS::Queue') return [key, `https://sqs.eu-west-1.amazonaws.com/123456789012/${target}`];
           if (type === 'AWS::Lambda::Url') return [key, 'https://abc.lambda-url.eu-west-1.on.aws/'];
-          // A generated secret: 64 letters and digits.
-          if (type === 'AWS::SecretsManager::Secret') return [key, `${target}${'0'.repeat(64)}`.slice(-64)];
+          // A secret's Ref is its ARN (the value is read at run time).
+          if (type === 'AWS::SecretsManager::Secret') return [key, `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${target}-AbC123`];
           return [key, target];
         }),
       );
@@ -284,6 +285,31 @@ describe('NewsAlerts stack', () => {
         const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> })
           .Variables;
         expect(variables.PUBLIC_BASE_URL).toEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
+      }
+    });
+
+    it('the HTTP API finds its own URL in an SSM parameter it may read, never from the request', () => {
+      // Prepare
+      const [urlId] = resourcesOfType('AWS::Lambda::Url')[0]!;
+      const apiId = idOf(index.functions, 'http-api');
+      const variables = (resource(apiId).Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      const parameters = resourcesOfType('AWS::SSM::Parameter');
+      const reads = functionPermissions(synthesized.json, apiId).filter((p) => p.action.startsWith('ssm:'));
+
+      // Assess: a literal name in the environment, the parameter holds the Function URL, the role reads only it
+      expect(variables.PUBLIC_BASE_URL).toBeUndefined();
+      expect(variables.PUBLIC_BASE_URL_PARAMETER).toBe('/NewsAlerts/http-api/public-base-url');
+      expect(parameters).toHaveLength(1);
+      expect(parameters[0]![1].Properties).toMatchObject({
+        Name: '/NewsAlerts/http-api/public-base-url',
+        Type: 'String',
+        Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] },
+      });
+      expect(reads.map((p) => [p.action, p.rendered])).toEqual([
+        ['ssm:GetParameter', 'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/NewsAlerts/http-api/public-base-url'],
+      ]);
+      for (const name of functionNames.filter((n) => n !== 'http-api')) {
+        expect(functionPermissions(synthesized.json, idOf(index.functions, name)).filter((p) => p.action.startsWith('ssm:')), name).toEqual([]);
       }
     });
   });

@@ -1,8 +1,8 @@
 /**
  * Reads a pipeline topology back out of a synthesized CloudFormation template: queues (with
  * their DLQs), functions (trigger — schedule, SQS, Function URL or SES feedback through SNS —,
- * timeout, memory, the access their IAM policies grant, and the generated secrets their
- * environment resolves) and tables. `topology-equality.test.ts` asserts the result deep-equals `infra/topology.ts`;
+ * timeout, memory, the access their IAM policies grant, and the generated secrets they read at
+ * run time) and tables. `topology-equality.test.ts` asserts the result deep-equals `infra/topology.ts`;
  * the local runtime's equality test can reuse the same reading.
  *
  * The reading is strict: anything the topology cannot express (two triggers, an unknown
@@ -144,8 +144,9 @@ function readFunctions(template: CfnTemplateJson, index: TemplateIndex): Record<
     // The trigger first: an email-feedback trigger owns the function's failure destination.
     const trigger = triggerOf(template, index, id, name);
     const ownFailures = trigger.kind === 'email-feedback' ? failureDestinationOf(template, id) : undefined;
-    const access = accessOf(functionPermissions(template, id), index, name, ownFailures);
-    const secrets = secretsOf(props, index, name);
+    const permissions = functionPermissions(template, id);
+    const access = accessOf(permissions, index, name, ownFailures);
+    const secrets = secretsOf(props, permissions, index, name);
     functions[name] = {
       entry,
       trigger,
@@ -161,25 +162,51 @@ function readFunctions(template: CfnTemplateJson, index: TemplateIndex): Record<
 }
 
 /**
- * The generated secrets a function's environment resolves. Each secret variable must be a
- * CloudFormation dynamic reference (`{{resolve:secretsmanager:<ref>:SecretString:::}}`) to the
- * tagged secret of the same name; anything else (a literal, another secret) throws.
+ * The generated secrets a function reads at run time. Each secret variable must hold the ARN of
+ * the secret of the same name (a `Ref` to the tagged secret, or the literal ARN of an adopted
+ * one), never a value or a dynamic reference; and the role's `secretsmanager:GetSecretValue`
+ * must cover exactly those ARNs. Anything else throws.
  */
-export function secretsOf(props: Record<string, unknown>, index: TemplateIndex, name: string): SecretName[] {
+export function secretsOf(props: Record<string, unknown>, permissions: Permission[], index: TemplateIndex, name: string): SecretName[] {
   const variables = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  for (const [variable, value] of Object.entries(variables)) {
+    if (render(value).includes('resolve:secretsmanager')) {
+      throw new Error(`template topology: function ${name} resolves a secret into ${variable}: ${render(value)}`);
+    }
+  }
   const secrets: SecretName[] = [];
+  const arns = new Set<string>();
   for (const [secret, variable] of Object.entries(secretEnvNames) as [SecretName, string][]) {
     const value = variables[variable];
     if (value === undefined) continue;
     const secretId = targetOf(value);
-    const referenced = secretId ? index.secrets.get(secretId) : undefined;
-    if (!referenced || render(value) !== `{{resolve:secretsmanager:<${secretId}>:SecretString:::}}`) {
-      throw new Error(`template topology: function ${name} sets ${variable} to ${render(value)}, not a dynamic reference to a topology secret`);
+    if (secretId !== undefined) {
+      const referenced = index.secrets.get(secretId);
+      if (!referenced || render(value) !== `<${secretId}>`) {
+        throw new Error(`template topology: function ${name} sets ${variable} to ${render(value)}, not the ARN of a topology secret`);
+      }
+      if (referenced !== secret) {
+        throw new Error(`template topology: function ${name} sets ${variable} to the ${referenced} secret, not the ${secret} one`);
+      }
+    } else if (typeof value !== 'string' || !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-\w{6}$/.test(value)) {
+      throw new Error(`template topology: function ${name} sets ${variable} to ${render(value)}, not the ARN of a topology secret`);
     }
-    if (referenced !== secret) {
-      throw new Error(`template topology: function ${name} sets ${variable} from the ${referenced} secret, not the ${secret} one`);
-    }
+    arns.add(render(value));
     secrets.push(secret);
+  }
+  const readable = new Set<string>();
+  for (const permission of permissions.filter((p) => p.action.startsWith('secretsmanager:'))) {
+    if (permission.action !== 'secretsmanager:GetSecretValue') {
+      throw new Error(`template topology: function ${name} has ${permission.action}, which the topology cannot express`);
+    }
+    readable.add(permission.rendered);
+  }
+  const unread = [...arns].filter((arn) => !readable.has(arn));
+  const extra = [...readable].filter((arn) => !arns.has(arn));
+  if (unread.length > 0 || extra.length > 0) {
+    throw new Error(
+      `template topology: function ${name} may read secrets ${[...readable].join(', ') || '(none)'}, its environment names ${[...arns].join(', ') || '(none)'}`,
+    );
   }
   return secrets;
 }

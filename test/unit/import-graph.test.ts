@@ -33,6 +33,7 @@ const layerRules: LayerRules = {
         'shared/config/',
         'shared/html/',
         'shared/outbound-http/',
+        'shared/parameters/',
         'shared/store/ports.ts',
         'shared/store/records.ts',
         'shared/queue/ports.ts',
@@ -41,17 +42,17 @@ const layerRules: LayerRules = {
         'shared/mail/message-tags.ts',
       ],
     },
-    // Adapters: the ports on DynamoDB, SQS, SES, SMTP and the outbox directory.
-    { name: 'adapters', paths: ['shared/store/dynamodb/', 'shared/queue/sqs/', 'shared/mail/'] },
+    // Adapters: the ports on DynamoDB, SQS, SES, SMTP, the outbox directory, Secrets Manager and SSM.
+    { name: 'adapters', paths: ['shared/store/dynamodb/', 'shared/queue/sqs/', 'shared/mail/', 'shared/parameters/aws/'] },
     // Composition roots (createDeps, consumers) and presentation (JSON API, pages).
     { name: 'composition and presentation', paths: ['shared/runtime/', 'shared/api/', 'shared/web/'] },
     // Entry points and operations: handlers, the two runtimes, the CLI, scripts, benchmarks.
     { name: 'entry points and operations', paths: ['functions/', 'infra/', 'cli/', 'scripts/', 'bench/'] },
   ],
-  ownFolders: ['shared/store/dynamodb', 'shared/queue/sqs', 'shared/mail/ses'],
+  ownFolders: ['shared/store/dynamodb', 'shared/queue/sqs', 'shared/mail/ses', 'shared/parameters/aws'],
 };
 
-const adapterPaths = [/^shared\/store\/dynamodb\//, /^shared\/queue\/sqs\//, /^shared\/mail\/ses\//, /^shared\/runtime\/create-deps\.ts$/];
+const adapterPaths = [/^shared\/store\/dynamodb\//, /^shared\/queue\/sqs\//, /^shared\/mail\/ses\//, /^shared\/parameters\/aws\//, /^shared\/runtime\/create-deps\.ts$/];
 
 describe('import graph', () => {
   const graph = readImportGraph(root, ['shared', 'infra', 'functions', 'cli', 'scripts', 'bench']);

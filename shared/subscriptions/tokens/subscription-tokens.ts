@@ -1,63 +1,91 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { KeyRing } from './key-ring.ts';
+import { signToken, verifyToken } from './signed-token.ts';
 
 /**
- * Signed tokens of the subscription pages and API, keyed by the server secret
- * (`UNSUBSCRIBE_SECRET`): `<base64url(JSON payload)>.<base64url(HMAC-SHA256)>`. Each purpose
- * signs under its own label, so a confirmation token is never accepted as a manage token and
- * neither as an unsubscribe token. Macs are compared in constant time. Rotating the secret
- * invalidates every token issued before.
+ * The tokens of the subscription links, the API and the forms, one purpose each, all in the one
+ * signed format of `signed-token.ts` (key id, claims, mac under the purpose's own key):
  *
  * - manage: names a subscriber; lets its bearer read, change, pause or delete the subscription
  *   (the link in every email, and the API's bearer token). It does not expire.
  * - confirm: names a pending subscriber and an expiry (double opt-in link).
+ * - unsubscribe: names one channel of one subscriber (the link and List-Unsubscribe of an email).
+ * - csrf: binds a form to the browser's double-submit cookie.
+ *
+ * Signed with the ring's current key; verified with the key the token names, current or
+ * previous, so a rotation keeps links working until the key after next.
  */
-
-export type TokenPurpose = 'manage' | 'confirm';
-
-/** Tokens longer than this are refused before any decoding. */
-export const MAX_TOKEN_LENGTH = 1024;
-
-interface TokenPayload {
-  /** Subscriber id. */
-  s: string;
-  /** Expiry, epoch seconds. */
-  e?: number;
-}
 
 export type ConfirmTokenCheck =
   | { status: 'valid'; subscriberId: string; expiresAt: Date }
   | { status: 'expired'; subscriberId: string }
   | { status: 'invalid' };
 
+/** Who an unsubscribe token lets its bearer unsubscribe: one channel of one subscriber. */
+export interface UnsubscribeTarget {
+  subscriberId: string;
+  channelId: string;
+}
+
 /** The manage token of a subscriber. */
-export function createManageToken(subscriberId: string, secret: string): string {
-  return sign('manage', { s: subscriberId }, secret);
+export function createManageToken(subscriberId: string, keys: KeyRing): string {
+  return signToken(keys, 'manage', { s: subscriberId });
 }
 
 /** The subscriber a manage token names, or undefined when the token is malformed or not ours. */
-export function verifyManageToken(token: string, secret: string): string | undefined {
-  return verify('manage', token, secret)?.s;
+export function verifyManageToken(token: string, keys: KeyRing): string | undefined {
+  const claims = verifyToken(keys, 'manage', token);
+  return claims && claims.c === undefined && claims.e === undefined ? claims.s : undefined;
 }
 
 /** A confirmation token, valid until `expiresAt`. */
-export function createConfirmToken(subscriberId: string, secret: string, expiresAt: Date): string {
-  return sign('confirm', { s: subscriberId, e: Math.floor(expiresAt.getTime() / 1000) }, secret);
+export function createConfirmToken(subscriberId: string, keys: KeyRing, expiresAt: Date): string {
+  return signToken(keys, 'confirm', { s: subscriberId, e: Math.floor(expiresAt.getTime() / 1000) });
 }
 
 /** Checks a confirmation token's signature, then its expiry against `now`. */
-export function verifyConfirmToken(token: string, secret: string, now: Date): ConfirmTokenCheck {
-  const payload = verify('confirm', token, secret);
-  if (!payload || payload.e === undefined) return { status: 'invalid' };
-  if (payload.e * 1000 <= now.getTime()) return { status: 'expired', subscriberId: payload.s };
-  return { status: 'valid', subscriberId: payload.s, expiresAt: new Date(payload.e * 1000) };
+export function verifyConfirmToken(token: string, keys: KeyRing, now: Date): ConfirmTokenCheck {
+  const claims = verifyToken(keys, 'confirm', token);
+  if (!claims || claims.e === undefined || claims.c !== undefined) return { status: 'invalid' };
+  if (claims.e * 1000 <= now.getTime()) return { status: 'expired', subscriberId: claims.s };
+  return { status: 'valid', subscriberId: claims.s, expiresAt: new Date(claims.e * 1000) };
+}
+
+/** The token that lets its bearer unsubscribe one channel; it does not expire. */
+export function createUnsubscribeToken(target: UnsubscribeTarget, keys: KeyRing): string {
+  return signToken(keys, 'unsubscribe', { s: target.subscriberId, c: target.channelId });
+}
+
+/** The channel an unsubscribe token names, or undefined when it is malformed or not ours. */
+export function verifyUnsubscribeToken(token: string, keys: KeyRing): UnsubscribeTarget | undefined {
+  const claims = verifyToken(keys, 'unsubscribe', token);
+  return claims?.c !== undefined && claims.e === undefined ? { subscriberId: claims.s, channelId: claims.c } : undefined;
+}
+
+/**
+ * The CSRF form token of a browser's cookie value. It carries a digest of the cookie, not the
+ * cookie itself, so the page never shows the cookie's value.
+ */
+export function createCsrfToken(cookieValue: string, keys: KeyRing): string {
+  return signToken(keys, 'csrf', { s: cookieDigest(cookieValue) });
+}
+
+/** Whether a posted form token was issued for this cookie by a key the ring holds. */
+export function verifyCsrfToken(token: string, cookieValue: string, keys: KeyRing): boolean {
+  const claims = verifyToken(keys, 'csrf', token);
+  if (!claims || claims.c !== undefined || claims.e !== undefined) return false;
+  const given = Buffer.from(claims.s, 'utf8');
+  const expected = Buffer.from(cookieDigest(cookieValue), 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /**
  * The subscriber id of an email address: derived (keyed, so ids do not reveal addresses), so a
- * second request for the same address finds the first without an index on addresses.
+ * second request for the same address finds the first without an index on addresses. Keyed by
+ * the subscriber-id key, which is never rotated: ids must stay those of the stored subscribers.
  */
-export function subscriberIdForEmail(address: string, secret: string): string {
-  return `e-${keyedDigest('subscriber-id', normalizeEmail(address), secret).slice(0, 32)}`;
+export function subscriberIdForEmail(address: string, subscriberIdKey: string): string {
+  return `e-${keyedDigest('subscriber-id', normalizeEmail(address), subscriberIdKey).slice(0, 32)}`;
 }
 
 /** Lower-cased and trimmed: how addresses are compared and stored. */
@@ -66,8 +94,9 @@ export function normalizeEmail(address: string): string {
 }
 
 /** A keyed hex digest of `value` for `label`: identifiers that do not reveal what they identify. */
-export function keyedDigest(label: string, value: string, secret: string): string {
-  return createHmac('sha256', secret).update(`news-alerts/${label}/v1\n${value}`, 'utf8').digest('hex');
+export function keyedDigest(label: string, value: string, key: string): string {
+  if (key.length === 0) throw new Error(`${label} digest failed: the key is empty`);
+  return createHmac('sha256', key).update(`news-alerts/${label}/v1\n${value}`, 'utf8').digest('hex');
 }
 
 /** Constant-time equality of two secrets of any length (compares their SHA-256 digests). */
@@ -77,33 +106,6 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function sign(purpose: TokenPurpose, payload: TokenPayload, secret: string): string {
-  const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-  return `${body}.${mac(purpose, body, secret).toString('base64url')}`;
-}
-
-function verify(purpose: TokenPurpose, token: string, secret: string): TokenPayload | undefined {
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
-  const parts = token.split('.');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
-  const [body, signature] = parts as [string, string];
-  if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]+$/.test(signature)) return undefined;
-  const given = Buffer.from(signature, 'base64url');
-  const expected = mac(purpose, body, secret);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
-    if (payload === null || typeof payload !== 'object') return undefined;
-    const { s, e } = payload as Record<string, unknown>;
-    if (typeof s !== 'string' || s.length === 0) return undefined;
-    if (e !== undefined && (typeof e !== 'number' || !Number.isInteger(e))) return undefined;
-    return e === undefined ? { s } : { s, e };
-  } catch {
-    return undefined;
-  }
-}
-
-function mac(purpose: TokenPurpose, body: string, secret: string): Buffer {
-  if (secret.length === 0) throw new Error(`${purpose} token failed: the secret is empty`);
-  return createHmac('sha256', secret).update(`news-alerts/${purpose}/v1\n${body}`, 'utf8').digest();
+function cookieDigest(cookieValue: string): string {
+  return createHash('sha256').update(`news-alerts/csrf-cookie\n${cookieValue}`, 'utf8').digest('base64url').slice(0, 22);
 }

@@ -11,11 +11,12 @@ import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
 import { silentLog } from '../../../shared/core/logger.ts';
 import { sendJson } from './api-harness.ts';
+import { createStaticSecretSource } from '../../../shared/parameters/secret-source.ts';
 
 /**
  * `POST /api/admin/redrive` against the one-process runtime: a poll message sitting in the poll
  * queue's DLQ goes back to the poll queue and is processed (the feed is fetched); and the
- * endpoint's refusals (unknown queue, bad token, no ADMIN_TOKEN).
+ * endpoint's refusals (unknown queue, bad token, no admin token).
  */
 describe('POST /api/admin/redrive', () => {
   let dataDir: string;
@@ -47,7 +48,7 @@ describe('POST /api/admin/redrive', () => {
       envOverrides: { ALLOW_PRIVATE_NETWORK: 'true' },
     });
     sqs = new SQSClient({ endpoint: runtime.endpoints.sqs, region: localRegion, credentials: localCredentials });
-    admin = { authorization: `Bearer ${runtime.env.ADMIN_TOKEN}` };
+    admin = { authorization: `Bearer ${runtime.secrets.admin.current}` };
   }, 60_000);
 
   afterAll(async () => {
@@ -112,9 +113,9 @@ describe('POST /api/admin/redrive', () => {
     expect(wrong.headers.get('www-authenticate')).toContain('Bearer');
   });
 
-  it('is off (404) when no ADMIN_TOKEN is set', async () => {
-    const { ADMIN_TOKEN: _unused, ...env } = runtime.env;
-    const handler = createHandler({ ...runtime.deps, env }) as unknown as FunctionUrlHandler;
+  it('is off (404) when the deployment has no admin token', async () => {
+    const { admin: _unused, ...others } = runtime.secrets;
+    const handler = createHandler({ ...runtime.deps, secrets: createStaticSecretSource(others) }) as unknown as FunctionUrlHandler;
     const server = await startApiServer({ handler, log: silentLog, port: 0 });
     extraServers.push(server);
     const response = await sendJson(`${server.url}/api/admin/redrive`, 'POST', { queue: 'poll' }, admin);

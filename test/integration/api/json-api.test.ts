@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfirmToken, createManageToken } from '../../../shared/subscriptions/tokens/subscription-tokens.ts';
+import { createStaticSecretSource } from '../../../shared/parameters/secret-source.ts';
+import { createConfirmToken, createKeyRing, createManageToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { type ApiHarness, sendJson, startApiHarness, startReceiver } from './api-harness.ts';
 import { linkTo } from './outbox.ts';
 
@@ -32,7 +33,7 @@ describe('JSON API', () => {
   /** The same API with webhooks on 127.0.0.1 allowed (local receivers). */
   let localApi: string;
   let receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
-  const secret = () => harness.runtime.env.UNSUBSCRIBE_SECRET!;
+  const keys = () => createKeyRing(harness.runtime.secrets.unsubscribe);
 
   beforeAll(async () => {
     harness = await startApiHarness();
@@ -132,8 +133,8 @@ describe('JSON API', () => {
   describe('tokens', () => {
     it('answers 401 with a Bearer challenge without a token, with a forged one, and with a confirm token', async () => {
       const forged = `${Buffer.from('{"s":"e-someone"}').toString('base64url')}.${'A'.repeat(43)}`;
-      const confirmToken = createConfirmToken('e-someone', secret(), new Date(Date.now() + 3_600_000));
-      const otherKey = createManageToken('e-someone', 'another-secret-of-at-least-32-characters');
+      const confirmToken = createConfirmToken('e-someone', keys(), new Date(Date.now() + 3_600_000));
+      const otherKey = createManageToken('e-someone', createKeyRing({ current: 'another-secret-of-at-least-32-characters' }));
       for (const authorization of [undefined, 'Bearer', 'Bearer garbage', `Bearer ${forged}`, `Bearer ${confirmToken}`, `Bearer ${otherKey}`, 'Basic dXNlcjpwYXNz']) {
         const response = await fetch(`${api}/subscription`, { headers: authorization ? { authorization } : {} });
         expect(response.status, String(authorization)).toBe(401);
@@ -143,7 +144,7 @@ describe('JSON API', () => {
     });
 
     it('answers 404 to a valid token of a subscription that does not exist (any more)', async () => {
-      const token = createManageToken('e-nobody', secret());
+      const token = createManageToken('e-nobody', keys());
       const response = await fetch(`${api}/subscription`, { headers: { authorization: `Bearer ${token}` } });
       expect(response.status).toBe(404);
     });
@@ -223,7 +224,7 @@ describe('JSON API', () => {
     });
 
     it('answers 410 to an expired confirmation link', async () => {
-      const token = createConfirmToken('e-expired', secret(), new Date(Date.now() - 1000));
+      const token = createConfirmToken('e-expired', keys(), new Date(Date.now() - 1000));
       const page = await fetch(`${harness.url}/confirm?token=${encodeURIComponent(token)}`);
       expect(page.status).toBe(410);
       expect(await page.text()).toContain('This link has expired');
@@ -354,7 +355,7 @@ describe('JSON API', () => {
     it('need the admin token: 401 without or with a wrong one, 200 with it', async () => {
       expect((await fetch(`${api}/admin/status`)).status).toBe(401);
       expect((await fetch(`${api}/admin/status`, { headers: { authorization: 'Bearer wrong-token-wrong-token-wrong' } })).status).toBe(401);
-      const auth = { authorization: `Bearer ${harness.runtime.env.ADMIN_TOKEN}` };
+      const auth = { authorization: `Bearer ${harness.runtime.secrets.admin.current}` };
       const status = await fetch(`${api}/admin/status`, { headers: auth });
       expect(status.status).toBe(200);
       const body = (await status.json()) as { queues: Record<string, { deadLetters: unknown }>; topics: { topicId: string }[] };
@@ -366,10 +367,10 @@ describe('JSON API', () => {
       expect((await fetch(`${api}/admin/feeds`, { headers: auth })).status).toBe(200);
     });
 
-    it('are off (404) when no ADMIN_TOKEN is set', async () => {
-      const { ADMIN_TOKEN: _unused, ...env } = harness.runtime.env;
-      const noAdmin = await harness.serve((deps) => ({ ...deps, env }));
-      const response = await fetch(`${noAdmin}/api/admin/status`, { headers: { authorization: `Bearer ${harness.runtime.env.ADMIN_TOKEN}` } });
+    it('are off (404) when the deployment has no admin token', async () => {
+      const { admin: _unused, ...others } = harness.runtime.secrets;
+      const noAdmin = await harness.serve((deps) => ({ ...deps, secrets: createStaticSecretSource(others) }));
+      const response = await fetch(`${noAdmin}/api/admin/status`, { headers: { authorization: `Bearer ${harness.runtime.secrets.admin.current}` } });
       expect(response.status).toBe(404);
       expect((await problemOf(response)).detail).toContain('ADMIN_TOKEN');
     });

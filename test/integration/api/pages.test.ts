@@ -209,7 +209,7 @@ describe('pages', () => {
     const wrong = await fetch(`${harness.url}/status`, { headers: { authorization: `Basic ${Buffer.from('operator:nope').toString('base64')}` } });
     expect(wrong.status).toBe(401);
     const page = await fetch(`${harness.url}/status`, {
-      headers: { authorization: `Basic ${Buffer.from(`operator:${harness.runtime.env.ADMIN_TOKEN}`).toString('base64')}` },
+      headers: { authorization: `Basic ${Buffer.from(`operator:${harness.runtime.secrets.admin.current}`).toString('base64')}` },
     });
     expect(page.status).toBe(200);
     const html = await page.text();

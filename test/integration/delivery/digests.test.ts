@@ -8,6 +8,7 @@ import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 import { startSmtpListener } from './smtp-listener.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/index.ts';
 
 /** Digests from fan-out to SMTP against dynalite, fauxqs and a real SMTP listener. */
 
@@ -15,7 +16,7 @@ let engines: PipelineEngines;
 let smtp: Awaited<ReturnType<typeof startSmtpListener>>;
 let now = new Date('2025-02-24T10:00:00Z');
 const clock: Clock = { now: () => now };
-const compose = { from: 'alerts@example.org', publicBaseUrl: 'https://alerts.example.org', unsubscribeSecret: 'digest-integration-secret-0123456789' };
+const compose = { from: 'alerts@example.org', publicBaseUrl: 'https://alerts.example.org', tokenKeys: createKeyRing({ current: 'digest-integration-secret-0123456789' }) };
 
 function alert(n: number, topic: 'talks' | 'sanctions'): AlertMessage {
   const base = deliveryMessage();

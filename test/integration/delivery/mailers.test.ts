@@ -15,13 +15,14 @@ import { deliveryMessage, HOSTILE_TITLE, subscriber } from '../../unit/delivery/
 import { parseMessage } from './mime-parts.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 import { startSmtpListener } from './smtp-listener.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/index.ts';
 
 
 const channel: EmailChannel = { kind: 'email', channelId: 'mail', address: 'reader@example.org' };
 const compose = {
   from: 'News Alerts <alerts@example.org>',
   publicBaseUrl: 'https://alerts.example.org',
-  unsubscribeSecret: 'integration-secret-0123456789',
+  tokenKeys: createKeyRing({ current: 'integration-secret-0123456789-integration' }),
 };
 
 let smtp: Awaited<ReturnType<typeof startSmtpListener>>;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUnsubscribeToken } from '../../../shared/subscriptions/tokens/unsubscribe-token.ts';
+import { createKeyRing, createUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { createUnsubscribeRoutes } from '../../../shared/web/unsubscribe-routes.ts';
 import { subscriber } from '../../unit/delivery/fixtures.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 
 /** The unsubscribe link's GET page and RFC 8058 one-click POST, against the real subscription store. */
 
-const secret = 'unsubscribe-integration-secret-0123456789';
+const keys = createKeyRing({ current: 'unsubscribe-integration-secret-0123456789' });
 let engines: PipelineEngines;
 let routes: ReturnType<typeof createUnsubscribeRoutes>;
 
@@ -14,7 +14,7 @@ const request = (token: string, body = 'List-Unsubscribe=One-Click') => ({ query
 
 beforeAll(async () => {
   engines = await startPipelineEngines();
-  routes = createUnsubscribeRoutes({ ...engines.deps, secret });
+  routes = createUnsubscribeRoutes({ ...engines.deps, tokenKeys: async () => keys });
   await engines.deps.subscriptions.putSubscriber(
     subscriber({
       subscriberId: 'u-1',
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('unsubscribe routes', () => {
   it('GET shows what would stop and changes nothing (mail scanners open links)', async () => {
-    const response = await routes.page(request(createUnsubscribeToken({ subscriberId: 'u-1', channelId: 'mail' }, secret), ''));
+    const response = await routes.page(request(createUnsubscribeToken({ subscriberId: 'u-1', channelId: 'mail' }, keys), ''));
 
     expect(response.status).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -43,7 +43,7 @@ describe('unsubscribe routes', () => {
   });
 
   it('POST unsubscribes the channel at once, on every topic, and a second POST says the same', async () => {
-    const token = createUnsubscribeToken({ subscriberId: 'u-1', channelId: 'mail' }, secret);
+    const token = createUnsubscribeToken({ subscriberId: 'u-1', channelId: 'mail' }, keys);
 
     const first = await routes.oneClick(request(token));
     const second = await routes.oneClick(request(token));
@@ -62,7 +62,7 @@ describe('unsubscribe routes', () => {
   });
 
   it('marks the subscriber unsubscribed when its last channel goes; the token may come in the form body', async () => {
-    const token = createUnsubscribeToken({ subscriberId: 'u-1', channelId: 'hook' }, secret);
+    const token = createUnsubscribeToken({ subscriberId: 'u-1', channelId: 'hook' }, keys);
 
     const response = await routes.oneClick({ query: new URLSearchParams(), body: `token=${encodeURIComponent(token)}` });
 
@@ -72,8 +72,8 @@ describe('unsubscribe routes', () => {
 
   it('refuses a forged, foreign or missing token with 400 and changes nothing', async () => {
     await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: 'u-2', channels: [{ kind: 'email', channelId: 'mail', address: 'two@example.org' }] }));
-    const foreign = createUnsubscribeToken({ subscriberId: 'u-2', channelId: 'mail' }, 'another-secret-0123456789-abcdefghij');
-    const valid = createUnsubscribeToken({ subscriberId: 'u-2', channelId: 'mail' }, secret);
+    const foreign = createUnsubscribeToken({ subscriberId: 'u-2', channelId: 'mail' }, createKeyRing({ current: 'another-secret-0123456789-abcdefghij' }));
+    const valid = createUnsubscribeToken({ subscriberId: 'u-2', channelId: 'mail' }, keys);
     const forged = `${valid.slice(0, -4)}AAAA`;
 
     const responses = await Promise.all([foreign, forged, ''].map((token) => routes.oneClick(request(token))));
@@ -83,7 +83,7 @@ describe('unsubscribe routes', () => {
   });
 
   it('answers a valid token for a subscriber that is gone like any other (no enumeration)', async () => {
-    const response = await routes.oneClick(request(createUnsubscribeToken({ subscriberId: 'never-existed', channelId: 'mail' }, secret)));
+    const response = await routes.oneClick(request(createUnsubscribeToken({ subscriberId: 'never-existed', channelId: 'mail' }, keys)));
 
     expect(response.status).toBe(200);
     expect(response.body).toContain('You are unsubscribed');

@@ -1,67 +1,107 @@
 import { describe, expect, it } from 'vitest';
 import {
   createConfirmToken,
+  createCsrfToken,
+  createKeyRing,
   createManageToken,
+  createUnsubscribeToken,
   keyedDigest,
   secretsEqual,
   subscriberIdForEmail,
   verifyConfirmToken,
+  verifyCsrfToken,
   verifyManageToken,
-} from '../../../shared/subscriptions/tokens/subscription-tokens.ts';
-import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/unsubscribe-token.ts';
+  verifyUnsubscribeToken,
+} from '../../../shared/subscriptions/tokens/index.ts';
 
 const secret = 'test-secret-test-secret-test-secret-1234';
+const keys = createKeyRing({ current: secret });
+const idKey = 'subscriber-id-key-subscriber-id-key-0001';
 const now = new Date('2026-05-01T12:00:00Z');
 
 describe('subscription tokens', () => {
   it('round-trips a manage token', () => {
-    expect(verifyManageToken(createManageToken('e-abc', secret), secret)).toBe('e-abc');
+    expect(verifyManageToken(createManageToken('e-abc', keys), keys)).toBe('e-abc');
   });
 
-  it('refuses a token signed with another secret, tampered, truncated or malformed', () => {
-    const token = createManageToken('e-abc', secret);
-    const [body, mac] = token.split('.') as [string, string];
+  it('refuses a token signed with another key, tampered, truncated or malformed', () => {
+    const token = createManageToken('e-abc', keys);
+    const [keyId, body, mac] = token.split('.') as [string, string, string];
     const otherBody = Buffer.from('{"s":"e-victim"}').toString('base64url');
     for (const bad of [
-      createManageToken('e-abc', `${secret}x`),
-      `${otherBody}.${mac}`,
-      `${body}.${mac.slice(0, -1)}`,
-      `${body}.${mac}.extra`,
-      `${body}`,
+      createManageToken('e-abc', createKeyRing({ current: `${secret}x` })),
+      `${keyId}.${otherBody}.${mac}`,
+      `${keyId}.${body}.${mac.slice(0, -1)}`,
+      `${keyId}.${body}.${mac}.extra`,
+      `${keyId}.${body}`,
       '',
       '.',
-      `${body}.${mac}`.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
       'x'.repeat(5000),
-      `${body}.${mac}=`,
+      `${token}=`,
     ]) {
-      expect(verifyManageToken(bad, secret), bad.slice(0, 60)).toBeUndefined();
+      expect(verifyManageToken(bad, keys), bad.slice(0, 60)).toBeUndefined();
     }
   });
 
-  it('keeps purposes apart: confirm, manage and unsubscribe tokens are not interchangeable', () => {
-    const confirm = createConfirmToken('e-abc', secret, new Date(now.getTime() + 60_000));
-    const manage = createManageToken('e-abc', secret);
-    const unsubscribe = createUnsubscribeToken('e-abc', secret);
-    expect(verifyManageToken(confirm, secret)).toBeUndefined();
-    expect(verifyManageToken(unsubscribe, secret)).toBeUndefined();
-    expect(verifyConfirmToken(manage, secret, now)).toEqual({ status: 'invalid' });
-    expect(verifyUnsubscribeToken(manage, secret)).toBeUndefined();
+  it('keeps purposes apart: confirm, manage, unsubscribe and CSRF tokens are not interchangeable', () => {
+    const confirm = createConfirmToken('e-abc', keys, new Date(now.getTime() + 60_000));
+    const manage = createManageToken('e-abc', keys);
+    const unsubscribe = createUnsubscribeToken({ subscriberId: 'e-abc', channelId: 'email' }, keys);
+    const csrf = createCsrfToken('cookie-value-cookie-value-1', keys);
+    expect(verifyManageToken(confirm, keys)).toBeUndefined();
+    expect(verifyManageToken(unsubscribe, keys)).toBeUndefined();
+    expect(verifyManageToken(csrf, keys)).toBeUndefined();
+    expect(verifyConfirmToken(manage, keys, now)).toEqual({ status: 'invalid' });
+    expect(verifyConfirmToken(unsubscribe, keys, now)).toEqual({ status: 'invalid' });
+    expect(verifyUnsubscribeToken(manage, keys)).toBeUndefined();
+    expect(verifyUnsubscribeToken(confirm, keys)).toBeUndefined();
+    expect(verifyCsrfToken(manage, 'cookie-value-cookie-value-1', keys)).toBe(false);
+    expect(verifyUnsubscribeToken(unsubscribe, keys)).toEqual({ subscriberId: 'e-abc', channelId: 'email' });
   });
 
-  it('checks a confirmation token\'s expiry', () => {
+  it("checks a confirmation token's expiry", () => {
     const expiresAt = new Date(now.getTime() + 48 * 3_600_000);
-    const token = createConfirmToken('e-abc', secret, expiresAt);
-    expect(verifyConfirmToken(token, secret, now)).toEqual({ status: 'valid', subscriberId: 'e-abc', expiresAt });
-    expect(verifyConfirmToken(token, secret, expiresAt)).toEqual({ status: 'expired', subscriberId: 'e-abc' });
-    expect(verifyConfirmToken(token, 'another-secret-another-secret-another', now)).toEqual({ status: 'invalid' });
+    const token = createConfirmToken('e-abc', keys, expiresAt);
+    expect(verifyConfirmToken(token, keys, now)).toEqual({ status: 'valid', subscriberId: 'e-abc', expiresAt });
+    expect(verifyConfirmToken(token, keys, expiresAt)).toEqual({ status: 'expired', subscriberId: 'e-abc' });
+    expect(verifyConfirmToken(token, createKeyRing({ current: 'another-secret-another-secret-another' }), now)).toEqual({ status: 'invalid' });
   });
 
-  it('derives one subscriber id per address, whatever its case, without revealing it', () => {
-    const id = subscriberIdForEmail('Reader@Example.ORG ', secret);
-    expect(id).toBe(subscriberIdForEmail('reader@example.org', secret));
+  it('binds a CSRF token to its cookie', () => {
+    const token = createCsrfToken('cookie-value-cookie-value-1', keys);
+    expect(verifyCsrfToken(token, 'cookie-value-cookie-value-1', keys)).toBe(true);
+    expect(verifyCsrfToken(token, 'cookie-value-cookie-value-2', keys)).toBe(false);
+    expect(token).not.toContain('cookie-value');
+  });
+
+  it('links sent before a key rotation keep working through it, and stop after the next', () => {
+    // Prepare: every kind of link signed under the first key
+    const expiresAt = new Date(now.getTime() + 3_600_000);
+    const manage = createManageToken('e-abc', keys);
+    const confirm = createConfirmToken('e-abc', keys, expiresAt);
+    const unsubscribe = createUnsubscribeToken({ subscriberId: 'e-abc', channelId: 'email' }, keys);
+    const csrf = createCsrfToken('cookie-value-cookie-value-1', keys);
+
+    // Act
+    const rotated = createKeyRing({ current: 'rotated-key-rotated-key-rotated-key-002', previous: secret });
+    const rotatedAgain = createKeyRing({ current: 'rotated-key-rotated-key-rotated-key-003', previous: 'rotated-key-rotated-key-rotated-key-002' });
+
+    // Assess
+    expect(verifyManageToken(manage, rotated)).toBe('e-abc');
+    expect(verifyConfirmToken(confirm, rotated, now)).toEqual({ status: 'valid', subscriberId: 'e-abc', expiresAt });
+    expect(verifyUnsubscribeToken(unsubscribe, rotated)).toEqual({ subscriberId: 'e-abc', channelId: 'email' });
+    expect(verifyCsrfToken(csrf, 'cookie-value-cookie-value-1', rotated)).toBe(true);
+    expect(verifyManageToken(manage, rotatedAgain)).toBeUndefined();
+    expect(verifyUnsubscribeToken(unsubscribe, rotatedAgain)).toBeUndefined();
+  });
+
+  it('derives one subscriber id per address, whatever its case, without revealing it, and not from the token key', () => {
+    const id = subscriberIdForEmail('Reader@Example.ORG ', idKey);
+    expect(id).toBe(subscriberIdForEmail('reader@example.org', idKey));
     expect(id).toMatch(/^e-[0-9a-f]{32}$/);
-    expect(id).not.toBe(subscriberIdForEmail('reader@example.org', `${secret}2`));
-    expect(keyedDigest('a', 'x', secret)).not.toBe(keyedDigest('b', 'x', secret));
+    expect(id).not.toBe(subscriberIdForEmail('reader@example.org', `${idKey}2`));
+    expect(keyedDigest('a', 'x', idKey)).not.toBe(keyedDigest('b', 'x', idKey));
   });
 
   it('compares secrets of any length', () => {

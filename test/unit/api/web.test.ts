@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../../../shared/core/problem.ts';
 import { html, rawHtml, safeLink } from '../../../shared/html/html.ts';
 import { clientKey } from '../../../shared/subscriptions/rate-limits.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/index.ts';
 import { checkCsrf, issueCsrf } from '../../../shared/web/csrf.ts';
 import { parseForm } from '../../../shared/web/form.ts';
 import { oneLine } from '../../../shared/web/pages/form-parts.ts';
 
-const secret = 'csrf-secret-csrf-secret-csrf-secret-123';
+const keys = createKeyRing({ current: 'csrf-secret-csrf-secret-csrf-secret-123' });
 const origins = ['http://127.0.0.1:3000'];
 
 function browser(cookieHeader: string | undefined, headers: Record<string, string> = {}) {
@@ -38,28 +39,28 @@ describe('html templates', () => {
 
 describe('CSRF', () => {
   it('accepts the field issued with the cookie, from our own origin', () => {
-    const issued = issueCsrf(browser(undefined), secret);
+    const issued = issueCsrf(browser(undefined), keys);
     expect(issued.setCookie).toMatch(/^na_csrf=[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax$/);
     const request = browser(issued.setCookie, { origin: origins[0]!, 'sec-fetch-site': 'same-origin' });
-    expect(checkCsrf(request, issued.token, secret, origins)).toEqual({ ok: true });
+    expect(checkCsrf(request, issued.token, keys, origins)).toEqual({ ok: true });
     // The browser keeps its cookie: the next page reuses it.
-    expect(issueCsrf(request, secret)).toEqual({ token: issued.token });
+    expect(issueCsrf(request, keys)).toEqual({ token: issued.token });
   });
 
   it('refuses a missing or foreign cookie, a wrong field, another site or origin', () => {
-    const issued = issueCsrf(browser(undefined), secret);
-    const other = issueCsrf(browser(undefined), secret);
-    expect(checkCsrf(browser(undefined), issued.token, secret, origins).ok).toBe(false);
-    expect(checkCsrf(browser(other.setCookie), issued.token, secret, origins).ok).toBe(false);
-    expect(checkCsrf(browser(issued.setCookie), undefined, secret, origins).ok).toBe(false);
-    expect(checkCsrf(browser(issued.setCookie), issued.token, 'another-secret-another-secret-another', origins).ok).toBe(false);
-    expect(checkCsrf(browser(issued.setCookie, { 'sec-fetch-site': 'cross-site' }), issued.token, secret, origins).ok).toBe(false);
-    expect(checkCsrf(browser(issued.setCookie, { 'sec-fetch-site': 'same-site' }), issued.token, secret, origins).ok).toBe(false);
-    expect(checkCsrf(browser(issued.setCookie, { origin: 'https://evil.example' }), issued.token, secret, origins).ok).toBe(false);
+    const issued = issueCsrf(browser(undefined), keys);
+    const other = issueCsrf(browser(undefined), keys);
+    expect(checkCsrf(browser(undefined), issued.token, keys, origins).ok).toBe(false);
+    expect(checkCsrf(browser(other.setCookie), issued.token, keys, origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie), undefined, keys, origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie), issued.token, createKeyRing({ current: 'another-secret-another-secret-another' }), origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie, { 'sec-fetch-site': 'cross-site' }), issued.token, keys, origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie, { 'sec-fetch-site': 'same-site' }), issued.token, keys, origins).ok).toBe(false);
+    expect(checkCsrf(browser(issued.setCookie, { origin: 'https://evil.example' }), issued.token, keys, origins).ok).toBe(false);
   });
 
   it('uses a __Host- cookie marked Secure over HTTPS', () => {
-    const issued = issueCsrf(browser(undefined, { 'x-forwarded-proto': 'https' }), secret);
+    const issued = issueCsrf(browser(undefined, { 'x-forwarded-proto': 'https' }), keys);
     expect(issued.setCookie).toMatch(/^__Host-na_csrf=.*; Secure$/);
   });
 });

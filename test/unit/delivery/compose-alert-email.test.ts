@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.ts';
 import { deliveryId } from '../../../shared/delivery/delivery-id.ts';
-import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/unsubscribe-token.ts';
+import { createKeyRing, createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
 const emailChannel = { kind: 'email' as const, channelId: 'mail-1', address: 'reader@example.org' };
 const from = 'News Alerts <alerts@example.org>';
+const keys = createKeyRing({ current: 'test-secret-0123456789-test-secret-0123' });
 
 describe('composeAlertEmail', () => {
   it('escapes all item text in the HTML body', () => {
@@ -61,10 +62,10 @@ describe('composeAlertEmail', () => {
     const email = composeAlertEmail(deliveryMessage({ channel: emailChannel }), {
       from,
       publicBaseUrl: 'https://alerts.example.org/base',
-      unsubscribeSecret: 'test-secret-0123456789',
+      tokenKeys: keys,
     });
 
-    const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: emailChannel.channelId }, 'test-secret-0123456789');
+    const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: emailChannel.channelId }, keys);
     const https = `https://alerts.example.org/base/unsubscribe?token=${token}`;
     expect(email.headers['List-Unsubscribe']).toBe(
       `<${https}>, <mailto:alerts@example.org?subject=unsubscribe%20${token}>`,
@@ -75,7 +76,7 @@ describe('composeAlertEmail', () => {
   });
 
   it('leaves List-Unsubscribe out without a public base URL or secret', () => {
-    const withoutBase = composeAlertEmail(deliveryMessage({ channel: emailChannel }), { from, unsubscribeSecret: 's' });
+    const withoutBase = composeAlertEmail(deliveryMessage({ channel: emailChannel }), { from, tokenKeys: keys });
     const withoutSecret = composeAlertEmail(deliveryMessage({ channel: emailChannel }), {
       from,
       publicBaseUrl: 'https://alerts.example.org',
@@ -97,33 +98,36 @@ describe('composeAlertEmail', () => {
 });
 
 describe('unsubscribe tokens', () => {
-  it('verify with the right secret and name the subscriber', () => {
-    const token = createUnsubscribeToken('sub-ü/1', 'secret-a');
+  const keysA = createKeyRing({ current: 'secret-a-secret-a-secret-a-secret-a-0001' });
+  const keysB = createKeyRing({ current: 'secret-b-secret-b-secret-b-secret-b-0002' });
 
-    expect(verifyUnsubscribeToken(token, 'secret-a')).toEqual({ subscriberId: 'sub-ü/1' });
+  it('verify with the right keys and name the subscriber and the channel', () => {
+    const token = createUnsubscribeToken({ subscriberId: 'sub-ü/1', channelId: 'mail' }, keysA);
+
+    expect(verifyUnsubscribeToken(token, keysA)).toEqual({ subscriberId: 'sub-ü/1', channelId: 'mail' });
   });
 
   it('name one channel, and cannot be moved to another channel or subscriber', () => {
-    const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: 'mail' }, 'secret-a');
-    const [, , mac] = token.split('.');
-    const otherChannel = `${Buffer.from('sub-1').toString('base64url')}.${Buffer.from('hook').toString('base64url')}.${mac}`;
-    // The same characters split differently: "sub-1m" + "ail".
-    const resplit = `${Buffer.from('sub-1m').toString('base64url')}.${Buffer.from('ail').toString('base64url')}.${mac}`;
+    const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: 'mail' }, keysA);
+    const [keyId, , mac] = token.split('.');
+    const claims = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const otherChannel = `${keyId}.${claims({ s: 'sub-1', c: 'hook' })}.${mac}`;
+    const otherSubscriber = `${keyId}.${claims({ s: 'sub-2', c: 'mail' })}.${mac}`;
 
-    expect(verifyUnsubscribeToken(token, 'secret-a')).toEqual({ subscriberId: 'sub-1', channelId: 'mail' });
-    expect(verifyUnsubscribeToken(otherChannel, 'secret-a')).toBeUndefined();
-    expect(verifyUnsubscribeToken(resplit, 'secret-a')).toBeUndefined();
-    expect(verifyUnsubscribeToken(token, 'secret-b')).toBeUndefined();
+    expect(verifyUnsubscribeToken(token, keysA)).toEqual({ subscriberId: 'sub-1', channelId: 'mail' });
+    expect(verifyUnsubscribeToken(otherChannel, keysA)).toBeUndefined();
+    expect(verifyUnsubscribeToken(otherSubscriber, keysA)).toBeUndefined();
+    expect(verifyUnsubscribeToken(token, keysB)).toBeUndefined();
   });
 
-  it('are refused with another secret, another subscriber or a bad shape', () => {
-    const token = createUnsubscribeToken('sub-1', 'secret-a');
-    const [, mac] = token.split('.');
-    const forged = `${Buffer.from('sub-2').toString('base64url')}.${mac}`;
+  it('are refused with other keys, without a channel, or with a bad shape (no older token versions)', () => {
+    const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: 'mail' }, keysA);
+    // The first versions' shapes: `<id>.<mac>` and `<id>.<channel>.<mac>` under the bare secret.
+    const oldShapes = [`${Buffer.from('sub-1').toString('base64url')}.${'A'.repeat(43)}`, `c3ViLTE.bWFpbA.${'A'.repeat(43)}`];
 
-    expect(verifyUnsubscribeToken(token, 'secret-b')).toBeUndefined();
-    expect(verifyUnsubscribeToken(forged, 'secret-a')).toBeUndefined();
-    expect(verifyUnsubscribeToken('garbage', 'secret-a')).toBeUndefined();
-    expect(verifyUnsubscribeToken(`${token}.x`, 'secret-a')).toBeUndefined();
+    expect(verifyUnsubscribeToken(token, keysB)).toBeUndefined();
+    expect(verifyUnsubscribeToken('garbage', keysA)).toBeUndefined();
+    expect(verifyUnsubscribeToken(`${token}.x`, keysA)).toBeUndefined();
+    for (const old of oldShapes) expect(verifyUnsubscribeToken(old, keysA)).toBeUndefined();
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeDeadLetter } from '../../../shared/dead-letters/describe-dead-letter.ts';
 import { composeDigestEmail, groupDigestStories, type DigestMessage, type DigestStory } from '../../../shared/digest/index.ts';
+import { createKeyRing, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
 const channel = { kind: 'email' as const, channelId: 'mail', address: 'reader@example.org' };
-const options = { from: 'News Alerts <alerts@example.org>', publicBaseUrl: 'https://alerts.example.org', unsubscribeSecret: 'digest-test-secret-0123456789abcdef' };
+const options = { from: 'News Alerts <alerts@example.org>', publicBaseUrl: 'https://alerts.example.org', tokenKeys: createKeyRing({ current: 'digest-test-secret-0123456789abcdef' }) };
 
 function story(n: number, topic: 'talks' | 'sanctions', published: string, extra: Partial<DigestStory> = {}): DigestStory {
   const base = deliveryMessage();
@@ -80,7 +81,9 @@ describe('composeDigestEmail', () => {
     const email = composeDigestEmail(digest([story(1, 'talks', '2025-02-24T08:00:00Z')]), options);
     const again = composeDigestEmail(digest([story(1, 'talks', '2025-02-24T08:00:00Z')]), options);
 
-    expect(email.headers['List-Unsubscribe']).toMatch(/^<https:\/\/alerts\.example\.org\/unsubscribe\?token=[\w-]+\.bWFpbA\.[\w-]+>, <mailto:alerts@example\.org\?subject=unsubscribe%20/);
+    expect(email.headers['List-Unsubscribe']).toMatch(/^<https:\/\/alerts\.example\.org\/unsubscribe\?token=[\w-]{8}\.[\w-]+\.[\w-]{43}>, <mailto:alerts@example\.org\?subject=unsubscribe%20/);
+    const token = /token=([\w.-]+)>/.exec(email.headers['List-Unsubscribe']!)![1]!;
+    expect(verifyUnsubscribeToken(token, options.tokenKeys)).toEqual({ subscriberId: expect.any(String), channelId: 'mail' });
     expect(email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(email.messageId).toBe(again.messageId);
     expect(email.messageId).toMatch(/^<msg_[\w-]+@example\.org>$/);

@@ -5,6 +5,7 @@ import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.
 import { composeMime } from '../../../shared/mail/compose-mime.ts';
 import type { EmailChannel } from '../../../shared/messages/schemas.ts';
 import { deliveryMessage } from '../delivery/fixtures.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/index.ts';
 
 /**
  * The smoke script reads the emails LocalStack's mailbox or Mailpit holds with
@@ -44,7 +45,7 @@ describe('readMessage (smoke script)', () => {
       {
         from: 'news-alerts@news-alerts.test',
         publicBaseUrl: 'http://api.localhost.localstack.cloud:4566',
-        unsubscribeSecret: 'smoke-secret-0123456789abcdef',
+        tokenKeys: createKeyRing({ current: 'smoke-secret-0123456789abcdef-0123456789' }),
       },
     );
 
