@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topology, type FunctionName, type QueueName, type TableName } from '../../infra/topology.ts';
+import { topology, type FunctionName, type SecretName, type TableName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack } from '../infra/synth-stack.ts';
 import { indexTemplate, type CfnTemplateJson } from '../infra/template-topology.ts';
 import { checkFunctionEnvironment, localSecretArn, templateEnvironments, type LocalStandIns } from './template-environment.ts';
@@ -12,11 +12,16 @@ describe('templateEnvironments', () => {
     queues: Object.fromEntries(
       Object.keys(topology.queues).map((queue) => [
         queue,
-        { url: `http://sqs.us-east-1.localhost:9324/000000000000/local-${queue}`, arn: `arn:aws:sqs:us-east-1:000000000000:local-${queue}` },
+        {
+          url: `http://sqs.us-east-1.localhost:9324/000000000000/local-${queue}`,
+          arn: `arn:aws:sqs:us-east-1:000000000000:local-${queue}`,
+          dlqUrl: `http://sqs.us-east-1.localhost:9324/000000000000/local-${queue}-dlq`,
+          dlqArn: `arn:aws:sqs:us-east-1:000000000000:local-${queue}-dlq`,
+        },
       ]),
-    ) as Record<QueueName, { url: string; arn: string }>,
+    ) as LocalStandIns['queues'],
     functionUrl: 'http://127.0.0.1:3000/',
-    secretValues: { unsubscribe: 'u'.repeat(64), admin: 'a'.repeat(64) },
+    secretValues: { unsubscribe: 'u'.repeat(64), 'subscriber-id': 's'.repeat(64), admin: 'a'.repeat(64) },
     region: 'us-east-1',
     accountId: '000000000000',
     stackName: 'NewsAlerts',
@@ -30,6 +35,11 @@ describe('templateEnvironments', () => {
     if (value === undefined) delete variables[variable];
     else variables[variable] = value;
     return copy;
+  }
+
+  /** The logical id of a generated secret in the template. */
+  function secretIdOf(secret: SecretName): string {
+    return [...indexTemplate(template).secrets].find(([, name]) => name === secret)![0];
   }
 
   beforeAll(() => {
@@ -48,9 +58,28 @@ describe('templateEnvironments', () => {
       expect(environment.TABLE_SUBSCRIPTIONS).toBe('local-subscriptions');
       expect(environment.QUEUE_EMAIL_URL).toBe(standIns.queues.email.url);
     }
-    expect(environments.get('deliver-email')!.UNSUBSCRIBE_SECRET).toBe(standIns.secretValues.unsubscribe);
-    expect(environments.get('http-api')!.ADMIN_TOKEN).toBe(standIns.secretValues.admin);
+    // Secrets travel as ARNs, to exactly the functions that read them; no value is in any environment.
+    const arnOf = (secret: SecretName) => localSecretArn(standIns, secretIdOf(secret));
+    expect(environments.get('deliver-email')!.UNSUBSCRIBE_SECRET_ARN).toBe(arnOf('unsubscribe'));
+    expect(environments.get('http-api')).toMatchObject({
+      UNSUBSCRIBE_SECRET_ARN: arnOf('unsubscribe'),
+      SUBSCRIBER_ID_SECRET_ARN: arnOf('subscriber-id'),
+      ADMIN_TOKEN_SECRET_ARN: arnOf('admin'),
+    });
+    expect(environments.get('poll-feed')).not.toHaveProperty('UNSUBSCRIBE_SECRET_ARN');
+    for (const [name, environment] of environments) {
+      for (const value of Object.values(standIns.secretValues)) expect(Object.values(environment), name).not.toContain(value);
+      expect(Object.keys(environment).filter((variable) => /^(UNSUBSCRIBE_SECRET|ADMIN_TOKEN)$/.test(variable)), name).toEqual([]);
+    }
+    // Links: the other functions get the Function URL; the API itself reads it from SSM.
     expect(environments.get('fan-out')!.PUBLIC_BASE_URL).toBe('http://127.0.0.1:3000/');
+    expect(environments.get('http-api')!.PUBLIC_BASE_URL_PARAMETER).toMatch(/^\/.+/);
+    expect(environments.get('http-api')).not.toHaveProperty('PUBLIC_BASE_URL');
+    // A dead-letter queue by its own URL (deliver-email parks setup faults there).
+    expect(environments.get('deliver-email')!.QUEUE_EMAIL_DLQ_URL).toBe(standIns.queues.email.dlqUrl);
+    // The SES configuration set by its name.
+    const configurationSet = Object.entries(template.Resources).find(([, resource]) => resource.Type === 'AWS::SES::ConfigurationSet')!;
+    expect(environments.get('deliver-email')!.SES_CONFIGURATION_SET).toBe(configurationSet[1].Properties?.Name ?? configurationSet[0]);
   });
 
   it('fails naming the function and the variable when the stack forgets one', () => {
@@ -76,30 +105,30 @@ describe('templateEnvironments', () => {
   });
 
   it('gives a secret reference the local ARN, so a stand-in Secrets Manager can serve it at run time', () => {
-    // Prepare: a secret passed by ARN rather than by dynamic reference
-    const secretId = [...indexTemplate(template).secrets].find(([, secret]) => secret === 'unsubscribe')![0];
-    const byArn = withVariable('deliver-email', 'UNSUBSCRIBE_SECRET_ARN', { Ref: secretId });
-
-    // Act
-    const environment = templateEnvironments(byArn, standIns).get('deliver-email')!;
+    // Act: the stack passes the secret by ARN
+    const environment = templateEnvironments(template, standIns).get('deliver-email')!;
 
     // Assess
+    const secretId = secretIdOf('unsubscribe');
     expect(environment.UNSUBSCRIBE_SECRET_ARN).toBe(localSecretArn(standIns, secretId));
     expect(environment.UNSUBSCRIBE_SECRET_ARN).toBe(`arn:aws:secretsmanager:us-east-1:000000000000:secret:${secretId}`);
   });
 
   it('gives a secret reference the ARN a stand-in serves it under, and still resolves dynamic references', () => {
-    // Prepare: the ARN a Secrets Manager stand-in gave the stored value
-    const secretId = [...indexTemplate(template).secrets].find(([, secret]) => secret === 'unsubscribe')![0];
+    // Prepare: the ARN a Secrets Manager stand-in gave the stored value, and a variable that
+    // reads the value at deploy time instead (as the stack once did)
+    const secretId = secretIdOf('unsubscribe');
     const served = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:unsubscribe-AbCdEf';
-    const byArn = withVariable('deliver-email', 'UNSUBSCRIBE_SECRET_ARN', { Ref: secretId });
+    const byValue = withVariable('deliver-email', 'UNSUBSCRIBE_SECRET_AT_DEPLOY', {
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+    });
 
     // Act
-    const environment = templateEnvironments(byArn, { ...standIns, secretArns: { unsubscribe: served } }).get('deliver-email')!;
+    const environment = templateEnvironments(byValue, { ...standIns, secretArns: { unsubscribe: served } }).get('deliver-email')!;
 
     // Assess
     expect(environment.UNSUBSCRIBE_SECRET_ARN).toBe(served);
-    expect(environment.UNSUBSCRIBE_SECRET).toBe(standIns.secretValues.unsubscribe);
+    expect(environment.UNSUBSCRIBE_SECRET_AT_DEPLOY).toBe(standIns.secretValues.unsubscribe);
   });
 
   it('resolves Fn::Sub, pseudo parameters and SSM references through the stand-ins a caller adds', () => {

@@ -1,7 +1,7 @@
 /**
  * The environment each function of a synthesized template would get once deployed, with local
  * stand-ins in place of what CloudFormation would fill in: `Ref`/`Fn::GetAtt` of the stack's
- * tables, queues, secrets and Function URL, pseudo parameters, `Fn::Join`/`Fn::Sub`, and dynamic
+ * tables, queues and their dead-letter queues, secrets, SES configuration set, SSM parameters and Function URL, pseudo parameters, `Fn::Join`/`Fn::Sub`, and dynamic
  * references (`{{resolve:secretsmanager:…}}`). The variables come from the template, never from
  * the source, so a variable the stack forgets to set is missing here too; a value with no local
  * stand-in throws, naming the function and the variable.
@@ -15,8 +15,8 @@ import { indexTemplate, type CfnResourceJson, type CfnTemplateJson, type Templat
 export interface LocalStandIns {
   /** Local table names, by topology name (`Ref` of a table). */
   tables: Record<TableName, string>;
-  /** Local queue URLs and ARNs, by topology name (`Ref` / `Arn` of a queue). */
-  queues: Record<QueueName, { url: string; arn: string }>;
+  /** Local queue URLs and ARNs, and those of each one's dead-letter queue, by topology name (`Ref` / `Arn` of a queue). */
+  queues: Record<QueueName, { url: string; arn: string; dlqUrl: string; dlqArn: string }>;
   /** `FunctionUrl` of the http function's `AWS::Lambda::Url`: the local API's URL, with a trailing slash as AWS gives it. */
   functionUrl: string;
   /** The value of each generated secret, as `{{resolve:secretsmanager:…}}` would read it. */
@@ -95,31 +95,33 @@ function createResolver(template: CfnTemplateJson, index: TemplateIndex, standIn
   const pseudo = pseudoParameters(standIns);
   const secretArnOf = (logicalId: string, secret: SecretName) => standIns.secretArns?.[secret] ?? localSecretArn(standIns, logicalId);
   const secretsByArn = new Map([...index.secrets].map(([logicalId, secret]) => [secretArnOf(logicalId, secret), secret]));
+  /** A topology queue or the dead-letter queue of one, by logical id. */
+  function queueOf(logicalId: string): { url: string; arn: string } | undefined {
+    const queue = index.queues.get(logicalId);
+    if (queue) return standIns.queues[queue];
+    const served = index.deadLetterQueues.get(logicalId);
+    return served && { url: standIns.queues[served].dlqUrl, arn: standIns.queues[served].dlqArn };
+  }
   const refs: Record<string, (logicalId: string, resource: CfnResourceJson) => string | undefined> = {
     'AWS::DynamoDB::Table': (logicalId) => {
       const table = index.tables.get(logicalId);
       return table && standIns.tables[table];
     },
-    'AWS::SQS::Queue': (logicalId) => {
-      const queue = index.queues.get(logicalId);
-      return queue && standIns.queues[queue].url;
-    },
+    'AWS::SQS::Queue': (logicalId) => queueOf(logicalId)?.url,
     'AWS::SecretsManager::Secret': (logicalId) => {
       const secret = index.secrets.get(logicalId);
       return secret && secretArnOf(logicalId, secret);
     },
+    // Both refer to the resource by name: its own when the stack sets one, else the one
+    // CloudFormation would generate (here the logical id, as only the value's shape matters).
+    'AWS::SES::ConfigurationSet': (logicalId, resource) => nameOf(resource, logicalId),
+    'AWS::SSM::Parameter': (logicalId, resource) => nameOf(resource, logicalId),
     ...standIns.refs,
   };
   const getAtts: Record<string, (logicalId: string) => string | undefined> = {
     'AWS::Lambda::Url.FunctionUrl': () => standIns.functionUrl,
-    'AWS::SQS::Queue.Arn': (logicalId) => {
-      const queue = index.queues.get(logicalId);
-      return queue && standIns.queues[queue].arn;
-    },
-    'AWS::SQS::Queue.QueueUrl': (logicalId) => {
-      const queue = index.queues.get(logicalId);
-      return queue && standIns.queues[queue].url;
-    },
+    'AWS::SQS::Queue.Arn': (logicalId) => queueOf(logicalId)?.arn,
+    'AWS::SQS::Queue.QueueUrl': (logicalId) => queueOf(logicalId)?.url,
   };
 
   function resourceOf(logicalId: string, site: Site): CfnResourceJson {
@@ -189,6 +191,12 @@ function createResolver(template: CfnTemplateJson, index: TemplateIndex, standIn
   }
 
   return { value, dynamicReferences };
+}
+
+/** A resource's literal `Name` property, or `fallback` when it has none. */
+function nameOf(resource: CfnResourceJson, fallback: string): string {
+  const name = resource.Properties?.Name;
+  return typeof name === 'string' ? name : fallback;
 }
 
 function noStandIn(site: Site, what: string): Error {
