@@ -14,12 +14,14 @@ import {
 } from '../../cli/demo/fixture-servers.ts';
 import { makeAllFeedsDue } from '../../cli/poll-all-now.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
-import { topology, type FunctionName } from '../../infra/topology.ts';
+import { topology, type FunctionName, type SecretName } from '../../infra/topology.ts';
 import { builtinTopics } from '../../shared/classify/index.ts';
 import { metricNamespace } from '../../shared/core/metric-names.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { configFileSchema } from '../../shared/config/config-file.ts';
 import { silentLog } from '../../shared/core/logger.ts';
+import { startAwsStandIn, type AwsStandIn } from '../helpers/aws-stand-in.ts';
+import { bounceNotification } from '../helpers/ses-notifications.ts';
 import { parseMessage } from '../integration/delivery/mime-parts.ts';
 import { startSmtpListener } from '../integration/delivery/smtp-listener.ts';
 import { bundleCacheDir, removeSynthesisOutputs, synthesizeStack } from '../infra/synth-stack.ts';
@@ -32,8 +34,10 @@ import { captureStructuredLogs, type StructuredLogCapture } from './structured-l
  * The deployed artifacts, run: `cdk synth` with bundling (local esbuild, as `cdk deploy` builds
  * them), then the whole pipeline in the one-process runtime with every function's handler taken
  * from its bundle in the cloud assembly, configured only by the environment its template sets
- * (tokens resolved to the embedded engines). Fixture feeds on 127.0.0.1, a real webhook receiver,
- * a real SMTP listener. Nothing of the TypeScript sources runs as a handler.
+ * (tokens resolved to the embedded engines). The bundles read their secrets from a Secrets Manager
+ * stand-in by the ARNs in their environments, and the API its base URL from an SSM stand-in, as
+ * in AWS. Fixture feeds on 127.0.0.1, a real webhook receiver, a real SMTP listener. Nothing of
+ * the TypeScript sources runs as a handler.
  */
 
 const webhookSecret = `whsec_${Buffer.from('bundled pipeline signing secret').toString('base64')}`;
@@ -52,6 +56,10 @@ describe('the deployed bundles, end to end', () => {
   let smtp: Awaited<ReturnType<typeof startSmtpListener>>;
   let logs: StructuredLogCapture;
   let restoreDns: (() => void) | undefined;
+  let aws: AwsStandIn;
+  /** The ARN the Secrets Manager stand-in holds each generated secret under. */
+  const secretArns = new Map<SecretName, string>();
+  let publicBaseUrlParameter: string;
 
   async function pollEverything(): Promise<void> {
     await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
@@ -82,10 +90,17 @@ describe('the deployed bundles, end to end', () => {
     // *.localhost.localstack.cloud URLs resolve by public DNS instead.
     restoreDns = interceptLocalhostDns();
     logs = captureStructuredLogs();
+    aws = await startAwsStandIn();
     bundled = createBundledFunctions({
       assembly,
       bundles,
       localVariables: localVariables(),
+      secretArn: (secret, value) => {
+        const arn = aws.secrets.create(secret, value);
+        secretArns.set(secret, arn);
+        return arn;
+      },
+      endpoints: { SECRETS_MANAGER: aws.url, SSM: aws.url },
     });
     runtime = await startLocalRuntime({
       dataDir,
@@ -99,6 +114,9 @@ describe('the deployed bundles, end to end', () => {
       allowPrivateNetwork: true,
       handlers: bundled.handlers,
     });
+    // What the stack's parameter holds once deployed: the API's Function URL (here the local API's).
+    publicBaseUrlParameter = bundled.environments.get('http-api')!.PUBLIC_BASE_URL_PARAMETER!;
+    aws.parameters.set(publicBaseUrlParameter, `${runtime.apiUrl}/`);
 
     const config = configFileSchema.parse({
       feeds: demoFeedFiles.map((file) => ({ id: file.replace('.xml', ''), url: `${feeds.url}/${file}` })),
@@ -121,7 +139,7 @@ describe('the deployed bundles, end to end', () => {
     logs?.stop();
     bundled?.restoreEnvironment();
     restoreDns?.();
-    await Promise.all([feeds?.close(), receiver?.close(), smtp?.stop()]);
+    await Promise.all([feeds?.close(), receiver?.close(), smtp?.stop(), aws?.close()]);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
     removeSynthesisOutputs();
   });
@@ -158,14 +176,27 @@ describe('the deployed bundles, end to end', () => {
       expect(environment.AWS_ENDPOINT_URL_SQS).toBe(new URL(runtime.queues.poll.url).origin);
       expect(environment.MAIL_TRANSPORT).toBe('smtp');
     }
-    // The secrets reach exactly the functions the topology gives them, with one value each.
-    expect(bundled.environments.get('deliver-email')!.UNSUBSCRIBE_SECRET).toBe(bundled.secretValues.unsubscribe);
-    expect(bundled.environments.get('http-api')!.UNSUBSCRIBE_SECRET).toBe(bundled.secretValues.unsubscribe);
-    expect(bundled.environments.get('http-api')!.ADMIN_TOKEN).toBe(bundled.secretValues.admin);
-    expect(bundled.environments.get('poll-feed')).not.toHaveProperty('UNSUBSCRIBE_SECRET');
-    expect(bundled.environments.get('poll-feed')).not.toHaveProperty('ADMIN_TOKEN');
-    // Links in emails start at the Function URL (here the local API).
+    // The secrets reach exactly the functions the topology gives them, as the stand-in's ARNs.
+    expect([...secretArns.keys()].sort()).toEqual(['admin', 'subscriber-id', 'unsubscribe']);
+    expect(bundled.environments.get('deliver-email')!.UNSUBSCRIBE_SECRET_ARN).toBe(secretArns.get('unsubscribe'));
+    expect(bundled.environments.get('http-api')).toMatchObject({
+      UNSUBSCRIBE_SECRET_ARN: secretArns.get('unsubscribe'),
+      SUBSCRIBER_ID_SECRET_ARN: secretArns.get('subscriber-id'),
+      ADMIN_TOKEN_SECRET_ARN: secretArns.get('admin'),
+    });
+    for (const name of ['poll-feed', 'fan-out', 'deliver-webhook', 'handle-email-feedback'] as const) {
+      expect(Object.keys(bundled.environments.get(name)!).filter((variable) => variable.endsWith('_SECRET_ARN')), name).toEqual([]);
+    }
+    // No secret's value is in any environment, under any name.
+    for (const [name, environment] of bundled.environments) {
+      for (const value of Object.values(bundled.secretValues)) expect(Object.values(environment), name).not.toContain(value);
+    }
+    // Links in emails start at the Function URL (here the local API); the API reads it from SSM.
     expect(bundled.environments.get('deliver-email')!.PUBLIC_BASE_URL).toBe(`${runtime.apiUrl}/`);
+    expect(bundled.environments.get('http-api')).not.toHaveProperty('PUBLIC_BASE_URL');
+    expect(publicBaseUrlParameter).toMatch(/^\/.+/);
+    expect(bundled.environments.get('http-api')!.AWS_ENDPOINT_URL_SECRETS_MANAGER).toBe(aws.url);
+    expect(bundled.environments.get('http-api')!.AWS_ENDPOINT_URL_SSM).toBe(aws.url);
   });
 
   it('polls the fixture feeds and raises alerts on the seed stories, not on the off-topic items', async () => {
@@ -274,6 +305,34 @@ describe('the deployed bundles, end to end', () => {
     expect(summary).toMatchObject({ queued: 0 });
   });
 
+  it('pauses the email channel on a permanent bounce, handled by the handle-email-feedback bundle', async () => {
+    // Prepare: what SES publishes to the feedback topic for a hard bounce of an email we tagged
+    const notification = bounceNotification({
+      address: 'analyst@example.org',
+      channel: { subscriberId: 'analyst', channelId: 'email' },
+      bounceType: 'Permanent',
+    });
+    const before = bundled.invocations()['handle-email-feedback'].invoked;
+
+    // Act
+    const results = await runtime.deliverEmailFeedback(notification);
+
+    // Assess: the bundle ran once and paused the channel it was told of, with the reason
+    expect(results).toEqual([
+      {
+        function: 'handle-email-feedback',
+        result: [expect.objectContaining({ status: 'paused', subscriberId: 'analyst', channelId: 'email' })],
+      },
+    ]);
+    expect(bundled.invocations()['handle-email-feedback'].invoked).toBe(before + 1);
+    const subscriber = await runtime.deps.subscriptions.getSubscriber('analyst');
+    expect(subscriber?.channelStatus?.email).toMatchObject({ state: 'paused', reason: expect.stringMatching(/^permanent bounce/) });
+    // Only the email channel: the webhook still gets alerts.
+    const webhooks = subscriber!.channels.filter((channel) => channel.kind === 'webhook');
+    expect(webhooks).toHaveLength(1);
+    for (const webhook of webhooks) expect(subscriber?.channelStatus?.[webhook.channelId]?.state).not.toBe('paused');
+  });
+
   it('leaves every dead-letter queue empty, and no bundle invocation failed', async () => {
     // Act
     const depths = await runtime.queueDepths();
@@ -321,6 +380,39 @@ describe('the deployed bundles, end to end', () => {
     expect(response.status).toBe(200);
     const subscriber = await runtime.deps.subscriptions.getSubscriber('analyst');
     expect(Object.values(subscriber?.channelStatus ?? {}).map((status) => status.state)).toContain('unsubscribed');
+  });
+
+  it('links a new subscriber\'s confirmation to the base URL the http-api bundle reads from SSM', async () => {
+    // Prepare
+    const mailsBefore = smtp.mails.length;
+
+    // Act: a subscription by email, answered by a confirmation email from the API itself
+    const response = await fetch(`${runtime.apiUrl}/api/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: { kind: 'email', address: 'reader@example.org' }, topics: ['talks'] }),
+    });
+
+    // Assess: the API's environment has no URL, only the parameter's name; the link is the parameter's value
+    expect(response.status).toBe(202);
+    expect(smtp.mails).toHaveLength(mailsBefore + 1);
+    const confirmation = smtp.mails[mailsBefore]!;
+    expect(confirmation.to).toEqual(['reader@example.org']);
+    const text = parseMessage(confirmation.raw).parts.find((part) => part.contentType.startsWith('text/plain'))?.body ?? '';
+    const link = new RegExp(`${runtime.apiUrl.replaceAll('.', '\\.')}/confirm\\?token=[\\w.-]+`).exec(text)?.[0];
+    expect(link).toBeDefined();
+    expect((await fetch(link!)).status).toBe(200);
+    expect(aws.callsOf('GetParameter', publicBaseUrlParameter)).toBeGreaterThan(0);
+  });
+
+  it('read every secret from Secrets Manager by the ARN in its environment, and nothing else', () => {
+    // Assess: the admin token (status request), the unsubscribe key (links, tokens) and the
+    // subscriber-id key (the new email subscriber) were each asked for as AWSCURRENT
+    for (const secret of ['admin', 'unsubscribe', 'subscriber-id'] as const) {
+      expect(aws.callsOf('GetSecretValue', secretArns.get(secret)!, 'AWSCURRENT'), secret).toBeGreaterThan(0);
+    }
+    const known = new Set([...secretArns.values(), publicBaseUrlParameter]);
+    expect(aws.calls.filter((call) => !known.has(call.id))).toEqual([]);
   });
 
   it('refuses to start when a bundle misses a module, naming the function', async () => {
