@@ -49,7 +49,7 @@ export interface InvocationCount {
 export interface BundledFunctions {
   /** For `startLocalRuntime({ handlers })`. */
   handlers: Record<FunctionName, HandlerFactory>;
-  /** The local values of the stack's generated secrets (the admin token, the unsubscribe key). */
+  /** The local values of the stack's generated secrets (the admin token, the unsubscribe and subscriber-id keys). */
   secretValues: Record<SecretName, string>;
   /** Each function's full environment as its bundle sees it; filled once the runtime has started. */
   environments: Map<FunctionName, FunctionEnvironment>;
