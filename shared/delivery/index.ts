@@ -9,8 +9,8 @@ export { deliverEmail } from './deliver-email.ts';
 export type { DeliverEmailDeps, EmailDeliveryOutcome } from './deliver-email.ts';
 export { composeAlertEmail } from './compose-alert-email.ts';
 export type { ComposeAlertEmailOptions } from './compose-alert-email.ts';
-export { addressOf, domainOf, emailShell, footerHtml, formatDate, unsubscribeFor } from './email-parts.ts';
-export type { Unsubscribe, UnsubscribeOptions } from './email-parts.ts';
+export { emailFooterHtml, emailFooterText, unsubscribeFor } from './email-footer.ts';
+export type { Unsubscribe, UnsubscribeOptions } from './email-footer.ts';
 export { buildWebhookPayload, exampleDeliveryMessage, exampleWebhookPayload, matchedTexts } from './webhook-payload.ts';
 export type { WebhookPayloadV1 } from './webhook-payload.ts';
 export {
@@ -28,7 +28,6 @@ export type { SlackOutcome, SlackSender, SlackSenderOptions } from './slack-send
 export { signWebhook, webhookSignatureHeaders } from './sign-webhook.ts';
 export { DELIVERY_RETENTION_DAYS, deliveryExpiresAt, deliveryId } from './delivery-id.ts';
 export { WebhookDeliveryError } from './errors.ts';
-export { escapeHtml, safeHttpUrl } from './escape-html.ts';
 export { DEFAULT_RETRY_POLICY, deferRetry, deliverWithRetry, retryDelaySeconds } from './retry-policy.ts';
 export type { DeferRetryDeps, DeliverWithRetryDeps, DeliveryAttempt, FailedAttempt, RetryPolicy } from './retry-policy.ts';
 export { countPermanentFailure, pauseChannel, REPEATED_FAILURE_THRESHOLD, REPEATED_FAILURE_WINDOW_SECONDS } from './channel-health.ts';

@@ -37,6 +37,7 @@ const layerRules: LayerRules = {
         'shared/queue/ports.ts',
         'shared/mail/ports.ts',
         'shared/mail/errors.ts',
+        'shared/mail/addresses.ts',
       ],
     },
     // Adapters: the ports on DynamoDB, SQS, SES, SMTP and the outbox directory.

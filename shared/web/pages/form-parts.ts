@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../html/html.ts';
+import { html, type SafeHtml } from '../../html/index.ts';
 import type { Cadence, Weekday } from '../../store/records.ts';
 import type { TopicSummary } from '../../subscriptions/list-topics.ts';
 import { weekdayName } from '../../subscriptions/subscription-view.ts';

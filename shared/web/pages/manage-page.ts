@@ -1,4 +1,4 @@
-import { html } from '../../html/html.ts';
+import { html } from '../../html/index.ts';
 import type { TopicSummary } from '../../subscriptions/list-topics.ts';
 import type { SubscriptionStatus } from '../../subscriptions/subscription-view.ts';
 import { renderPage } from '../layout.ts';

@@ -1,4 +1,4 @@
-import { html } from '../../html/html.ts';
+import { html } from '../../html/index.ts';
 import type { TopicSummary } from '../../subscriptions/list-topics.ts';
 import { renderPage } from '../layout.ts';
 import { csrfField, emailField, errorSummary, preferenceFields, type FieldErrors, type PreferenceValues } from './form-parts.ts';
