@@ -270,11 +270,7 @@ async function handleItems(
 
   for (let start = 0; start < candidates.length; start += SEND_BATCH) {
     const group = candidates.slice(start, start + SEND_BATCH);
-    const claims = await Promise.all(
-      group.map((item) =>
-        seenStore.claimForWork ? seenStore.claimForWork(item.itemKey, expiresAt, CLAIM_LEASE_SECONDS) : seenStore.claim(item.itemKey, expiresAt),
-      ),
-    );
+    const claims = await Promise.all(group.map((item) => seenStore.claim(item.itemKey, expiresAt, CLAIM_LEASE_SECONDS)));
     // 'done': another poller finished it since findSeen; 'busy': another poller is on it now (it
     // sends the alert); 'pending': a crashed poller's, whose lease ran out, ours to finish.
     const claimed = group.filter((_, index) => claims[index] === 'new' || claims[index] === 'pending');
@@ -303,10 +299,7 @@ async function handleItems(
         await queue.send('alert', alerts);
       } catch (error) {
         // Give the leases back so the retry of this message takes the items at once.
-        if (seenStore.release) {
-          const release = seenStore.release.bind(seenStore);
-          await Promise.allSettled(claimed.map((item) => release(item.itemKey)));
-        }
+        await Promise.allSettled(claimed.map((item) => seenStore.release(item.itemKey)));
         throw error;
       }
     }

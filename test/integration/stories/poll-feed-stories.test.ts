@@ -176,7 +176,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     const parsed = await parseFeed(rss('Dead Drop', [entry]), `${server.origin}/dead`);
     const [item] = normalizeItems(parsed.entries, { feedId: 'dead', feedUrl: `${server.origin}/dead`, source: 'Dead Drop' }).items;
     const expiresAt = Math.floor(engines.clock.now().getTime() / 1000) + 30 * 86400;
-    expect(await engines.deps.items.claimForWork!(item!.itemKey, expiresAt, 120)).toBe('new');
+    expect(await engines.deps.items.claim(item!.itemKey, expiresAt, 120)).toBe('new');
 
     // Within the lease another poller leaves it alone (no double alert) …
     expect(await pollFeed(message('dead'), deps())).toMatchObject({ alerts: 0 });
