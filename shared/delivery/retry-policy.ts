@@ -90,7 +90,7 @@ export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, p
   } catch (error) {
     deps.log.warn('recording a failed attempt failed', { deliveryKey: failure.deliveryKey, error: String(error) });
   }
-  if (failure.last || !deps.queue.delayRetry) return undefined;
+  if (failure.last) return undefined;
   try {
     await deps.queue.delayRetry(failure.queue, failure.receiptHandle, delay);
   } catch (error) {

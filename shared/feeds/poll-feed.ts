@@ -19,7 +19,7 @@ import { adaptiveIntervalMinutes, cacheMaxAgeSeconds, nextPollAfterFailure, next
 export interface PollFeedDeps {
   feeds: FeedStore;
   items: SeenItemStore;
-  queue: MessageQueue;
+  queue: Pick<MessageQueue, 'send'>;
   /** Only `classify` is used: any implementation of the port will do. */
   engine: Pick<TopicEngine, 'classify'>;
   fetch: typeof globalThis.fetch;
@@ -32,11 +32,8 @@ export interface PollFeedDeps {
   fetchOptions?: Pick<FetchFeedOptions, 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'dispatcher' | 'resolve'>;
   /** Source of the scheduling jitter (0 ≤ x < 1); Math.random by default. */
   random?: () => number;
-  /**
-   * Stories: a classified item that joins a story already alerted for its topics sends no alert.
-   * Without it every item is its own story (`storyId` = its key).
-   */
-  stories?: StoryStore;
+  /** Stories: a classified item that joins a story already alerted for its topics sends no alert. */
+  stories: StoryStore;
   /** Overrides of the story matcher's settings (tests); the measured defaults otherwise. */
   storySettings?: StorySettings;
 }
@@ -305,10 +302,7 @@ async function handleItems(
     }
     // Only now, with the alerts durably queued, may the stories record them and the items be
     // marked done; a crash before this is redone by the retry (deliveries dedup per story).
-    if (deps.stories) {
-      const stories = deps.stories;
-      await Promise.all(alerts.map((alert) => stories.markAlerted(alert.storyId, alert.topics.map((t) => t.topic))));
-    }
+    await Promise.all(alerts.map((alert) => deps.stories.markAlerted(alert.storyId, alert.topics.map((t) => t.topic))));
     await Promise.all(claimed.map((item) => seenStore.markDone(item.itemKey)));
 
     alertCount += alerts.length;
@@ -346,7 +340,6 @@ async function placeInStory(
   at: Date,
   deps: PollFeedDeps,
 ): Promise<{ storyId: string; topics: TopicMatch[]; members: StoryMember[]; joined: boolean }> {
-  if (!deps.stories) return { storyId: item.itemKey, topics, members: [], joined: false };
   const placed = await assignStory(item, at, {
     stories: deps.stories,
     retentionSeconds: deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60,

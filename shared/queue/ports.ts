@@ -6,10 +6,9 @@ export interface MessageQueue {
   send(queue: QueueName, bodies: unknown[]): Promise<void>;
   /**
    * Keeps a received message hidden `seconds` more (SQS ChangeMessageVisibility, at least 1 s),
-   * so its next attempt comes no sooner: retry backoff that honours `Retry-After`. Optional: a
-   * queue without it retries on the queue's own visibility timeout.
+   * so its next attempt comes no sooner: retry backoff that honours `Retry-After`.
    */
-  delayRetry?(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
+  delayRetry(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
 }
 
 /** Message counts of one queue (SQS's approximate numbers). */

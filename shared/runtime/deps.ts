@@ -17,8 +17,8 @@ export interface Deps {
   log: Log;
   feeds: FeedStore;
   items: SeenItemStore;
-  /** Stories (near-duplicates across feeds); without it every item is its own story. */
-  stories?: StoryStore;
+  /** Stories (near-duplicates across feeds). */
+  stories: StoryStore;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
   topics: TopicStore;

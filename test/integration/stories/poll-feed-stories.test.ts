@@ -150,7 +150,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
   it('loses nothing when the send fails after the seen write: the retry sends, and the story is recorded once', async () => {
     const entry: FeedEntry = { guid: 'c-1', title: 'Security Council condemns attack on aid convoy', summary: 'The council met in emergency session on Wednesday.', published: '2030-01-01T11:00:00Z' };
     await addFeed('crash', 'Crash Courier', [entry]);
-    const failing: MessageQueue = {
+    const failing: Pick<MessageQueue, 'send'> = {
       async send() {
         throw new NewsAlertsError('sending to queue alert failed: injected fault (test)', { retryable: true });
       },
