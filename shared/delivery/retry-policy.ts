@@ -146,6 +146,7 @@ export async function deliverWithRetry(
       channel: attempt.queue,
       subscriberId: attempt.subscriberId,
       storyId: attempt.storyId,
+      deliveryKey: attempt.deliveryKey,
       error: errorText(error),
       permanent: last,
       attempt: receives,

@@ -26,7 +26,6 @@ export async function deliverDigest(
       subscriberId: message.subscriberId,
       storyId: `digest:${message.dueAt}`,
       channelId: message.channel.channelId,
-      what: 'digest',
       stories,
     },
     (channel) => composeDigestEmail({ ...message, channel }, compose),

@@ -111,7 +111,6 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
       newItems: 0,
     });
     events.emit({ type: 'feed-polled', feedId: feed.feedId, url: feed.url, status: 'not-modified', items: 0, new: 0, duplicates: 0 });
-    log.info('feed not modified', { feedId: feed.feedId });
     return { status: 'not-modified', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {} };
   }
 
@@ -141,8 +140,10 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
     items: items.length,
     new: counts.new,
     duplicates: counts.duplicates,
+    alerts: counts.alerts,
+    joined: counts.joined,
+    ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
   });
-  log.info('feed polled', { feedId: feed.feedId, items: items.length, ...counts, skipped });
   return { status: 'ok', items: items.length, ...counts, skipped };
 }
 
@@ -235,12 +236,12 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
     new: 0,
     duplicates: 0,
     error: message,
+    consecutiveErrors,
+    nextPollAt: nextPollAt.toISOString(),
   });
   // An error that is not a FeedError is a bug in our reading code: still the feed's failure
-  // (other feeds go on), but loud.
-  const fields = { feedId: feed.feedId, error: message, consecutiveErrors, nextPollAt: nextPollAt.toISOString() };
-  if (expected) deps.log.warn('feed poll failed', fields);
-  else deps.log.error('feed poll failed unexpectedly', { ...fields, stack: error instanceof Error ? error.stack : undefined });
+  // (other feeds go on), which the event reports; this line is the bug report, with its stack.
+  if (!expected) deps.log.error('feed poll failed unexpectedly', { feedId: feed.feedId, stack: error instanceof Error ? error.stack : message });
   return { status: 'error', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {}, error: message };
 }
 
