@@ -22,7 +22,6 @@ export {
   normalizeItems,
   toNewsItem,
   authorName,
-  parsePublished,
   ItemRejectedError,
   ITEM_LIMITS,
   type ItemIdPolicy,

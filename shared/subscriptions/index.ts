@@ -7,7 +7,6 @@
  * its emails and rate limits, the unsubscribe use case, and the signed tokens (`tokens/`).
  */
 export {
-  activeChannelsOf,
   cadenceOf,
   channelStateOf,
   DEFAULT_DELIVERY_HOUR,
