@@ -1,9 +1,13 @@
 import { ProblemError } from '../core/problem.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import type { DeadLetterRedriver } from '../queue/ports.ts';
-import type { RateLimits } from '../subscriptions/rate-limits.ts';
-import { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps } from '../subscriptions/subscription-service.ts';
-import { secretsEqual } from '../subscriptions/tokens/subscription-tokens.ts';
+import {
+  createSubscriptionService,
+  type RateLimits,
+  secretsEqual,
+  type SubscriptionService,
+  type SubscriptionServiceDeps,
+} from '../subscriptions/index.ts';
 import type { HttpRequest } from './incoming-http.ts';
 import type { OperatorStatusDeps } from './operator-status.ts';
 

@@ -3,5 +3,5 @@
  * and the one layout every email is in. Imports nothing of ours but basics, so the domain modules
  * (emails) and the presentation (pages) can both use it.
  */
-export { html, joinHtml, rawHtml, safeLink, SafeHtml, type HtmlValue } from './html.ts';
-export { EMAIL_FONT, renderEmailLayout, type EmailLayoutInput } from './email-layout.ts';
+export { html, joinHtml, safeLink, SafeHtml } from './html.ts';
+export { renderEmailLayout } from './email-layout.ts';

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { HttpRequest } from '../api/incoming-http.ts';
-import { formToken } from '../subscriptions/tokens/csrf-token.ts';
+import { type HttpRequest } from '../api/index.ts';
+import { formToken } from '../subscriptions/index.ts';
 
 /**
  * CSRF protection of the form posts, without server-side sessions: a signed double-submit

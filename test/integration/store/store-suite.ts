@@ -18,8 +18,8 @@ import {
   createDynamoDbSeenItemStore,
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
-  StoreError,
 } from '../../../shared/store/dynamodb/index.ts';
+import { StoreError } from '../../../shared/store/dynamodb/store-error.ts';
 import type { Subscriber } from '../../../shared/store/records.ts';
 
 export interface DynamoDbTestEngine {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeDeadLetter } from '../../../shared/dead-letters/describe-dead-letter.ts';
-import { composeDigestEmail, groupDigestStories, type DigestMessage, type DigestStory } from '../../../shared/digest/index.ts';
+import { composeDigestEmail, groupDigestStories } from '../../../shared/digest/compose-digest-email.ts';
+import { type DigestMessage, type DigestStory } from '../../../shared/digest/digest-message.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
 const channel = { kind: 'email' as const, channelId: 'mail', address: 'reader@example.org' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { html, joinHtml, rawHtml, renderEmailLayout, safeLink } from '../../../shared/html/index.ts';
+import { rawHtml } from '../../../shared/html/html.ts';
+import { html, joinHtml, renderEmailLayout, safeLink } from '../../../shared/html/index.ts';
 
 const hostile = '<script>alert("x")</script> & \'y\'';
 const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;';

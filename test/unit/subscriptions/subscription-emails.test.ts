@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeAlreadySubscribedEmail, composeConfirmationEmail } from '../../../shared/subscriptions/index.ts';
+import { composeAlreadySubscribedEmail, composeConfirmationEmail } from '../../../shared/subscriptions/subscription-emails.ts';
 
 const from = 'News Alerts <alerts@example.org>';
 const hostileLabel = 'Talks <script>alert(1)</script> & "more"';
