@@ -170,7 +170,14 @@ describe('email feedback on the embedded engines', () => {
     }
 
     // Assess
-    expect(events).toContainEqual({ type: 'delivery-skipped', channel: 'email', subscriberId: 'bounced', storyId: 'story-after-bounce', reason: 'channel-paused' });
+    expect(events).toContainEqual({
+      type: 'delivery-skipped',
+      channel: 'email',
+      subscriberId: 'bounced',
+      storyId: 'story-after-bounce',
+      deliveryKey: 'bounced#story-after-bounce#mail',
+      reason: 'channel-paused',
+    });
     const outbox = await readdir(join(dataDir, 'outbox')).catch(() => []);
     expect(outbox).toEqual([]);
   });
