@@ -14,7 +14,6 @@ import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine }
 import { createQueues, createTables } from '../infra/local/provision.ts';
 import type { TopicEngine } from '../shared/classify/index.ts';
 import { silentLog } from '../shared/core/logger.ts';
-import { pollFeed, type PollFeedDeps } from '../shared/feeds/poll-feed.ts';
 import { createSqsMessageQueue } from '../shared/queue/sqs/sqs-message-queue.ts';
 import {
   createDocumentClient,
@@ -22,6 +21,7 @@ import {
   createDynamoDbSeenItemStore,
   createDynamoDbStoryStore,
 } from '../shared/store/dynamodb/index.ts';
+import { pollFeed, type PollFeedDeps } from '../shared/feeds/index.ts';
 
 export interface CostCase {
   case: string;

@@ -5,6 +5,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
 import { createQueues, createTables } from '../infra/local/provision.ts';
 import type { QueueName } from '../infra/topology.ts';
+import { nullEventSink } from '../shared/core/events.ts';
 import { silentLog } from '../shared/core/logger.ts';
 import { DEFAULT_FAN_OUT_MAX_PAGES, DEFAULT_FAN_OUT_PAGE_SIZE, fanOut } from '../shared/fanout/fan-out.ts';
 import type { AlertMessage } from '../shared/messages/schemas.ts';
@@ -79,6 +80,7 @@ export async function benchFanout(options: { subscribers?: number } = {}): Promi
       queue: createSqsMessageQueue(sqs, urls),
       clock: { now: () => new Date() },
       log: silentLog,
+      events: nullEventSink,
     };
     let message: AlertMessage | undefined = {
       version: 1,

@@ -14,8 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Parser from 'rss-parser';
-import { fetchFeed } from '../shared/feeds/fetch-feed.ts';
-import { readFeed } from '../shared/feeds/read-feed.ts';
+import { fetchFeed, readFeed } from '../shared/feeds/index.ts';
 
 const MB = 1e6;
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));

@@ -7,9 +7,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { clusterStream, defaultStorySettings, pairwiseScores, storyInputSchema, type PairwiseScores, type StoryInput } from '../shared/stories/index.ts';
-import { splitWords, STOPWORDS } from '../shared/stories/tokenize.ts';
-import { normalizeStoryText } from '../shared/stories/normalize-text.ts';
+import {
+  clusterStream,
+  defaultStorySettings,
+  normalizeStoryText,
+  pairwiseScores,
+  splitWords,
+  STOPWORDS,
+  storyInputSchema,
+  type PairwiseScores,
+  type StoryInput,
+} from '../shared/stories/index.ts';
 
 const devCorpus = fileURLToPath(new URL('../../shared/corpus/stories-dev.jsonl', import.meta.url));
 const ownItems = fileURLToPath(new URL('../test/fixtures/stories/labelled-items.jsonl', import.meta.url));

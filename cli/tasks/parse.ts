@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
+  type FeedContent,
   FeedError,
   FeedHttpError,
   FeedNetworkError,
@@ -9,9 +10,9 @@ import {
   FeedTimeoutError,
   FeedTooLargeError,
   FeedUrlRefusedError,
-} from '../../shared/feeds/errors.ts';
-import { fetchFeed } from '../../shared/feeds/fetch-feed.ts';
-import { readFeed, type FeedContent } from '../../shared/feeds/read-feed.ts';
+  fetchFeed,
+  readFeed,
+} from '../../shared/feeds/index.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 
 export interface ParseOptions {

@@ -48,9 +48,8 @@ export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = 
 /** Sends a record to the email queue's DLQ, when its URL is configured. */
 function emailDeadLetter(deps: Deps): ((record: SQSRecord) => Promise<void>) | undefined {
   const { queue, env } = deps;
-  const send = queue.sendToDeadLetter?.bind(queue);
-  if (!env.QUEUE_EMAIL_DLQ_URL || !send) return undefined;
-  return (record) => send('email', record.body);
+  if (!env.QUEUE_EMAIL_DLQ_URL) return undefined;
+  return (record) => queue.sendToDeadLetter('email', record.body);
 }
 
 let cached: SqsHandler | undefined;

@@ -1,5 +1,5 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import { recordHeadlines } from '../../shared/api/headlines.ts';
+import { recordHeadlines } from '../../shared/api/index.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { fanOut } from '../../shared/fanout/fan-out.ts';
 import { alertMessageSchema } from '../../shared/messages/schemas.ts';

@@ -1,9 +1,9 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { htmlResponse } from '../../shared/api/incoming-http.ts';
+import { htmlResponse } from '../../shared/api/index.ts';
 import type { Log } from '../../shared/core/logger.ts';
 import { PROBLEM_MEDIA_TYPE, ProblemError } from '../../shared/core/problem.ts';
-import { renderMessagePage } from '../../shared/web/pages/message-page.ts';
+import { renderMessagePage } from '../../shared/web/index.ts';
 import { toFunctionUrlResult } from './function-url.ts';
 
 /** Paths answered in JSON (problem+json on failure); every other path is a page. */

@@ -1,5 +1,5 @@
 import { readEnv } from '../../shared/config/env.ts';
-import { planPolls, type PlanPollsSummary } from '../../shared/feeds/plan-polls.ts';
+import { planPolls, type PlanPollsSummary } from '../../shared/feeds/index.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createScheduledHandler, type ScheduledHandler } from '../../shared/runtime/scheduled-handler.ts';

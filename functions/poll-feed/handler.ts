@@ -1,7 +1,6 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { readEnv } from '../../shared/config/env.ts';
-import { pollFeed } from '../../shared/feeds/poll-feed.ts';
-import { createTopicEngineLoader } from '../../shared/feeds/topic-engine-loader.ts';
+import { createTopicEngineLoader, pollFeed } from '../../shared/feeds/index.ts';
 import { pollMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';

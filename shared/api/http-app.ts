@@ -1,10 +1,16 @@
 import { ProblemError } from '../core/problem.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import type { DeadLetterRedriver } from '../queue/ports.ts';
-import type { RateLimits } from '../subscriptions/rate-limits.ts';
-import { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps } from '../subscriptions/subscription-service.ts';
-import { createKeyRingReader, secretsEqual, type KeyRing } from '../subscriptions/tokens/index.ts';
 import type { SecretSource } from '../parameters/secret-source.ts';
+import {
+  createKeyRingReader,
+  createSubscriptionService,
+  type KeyRing,
+  type RateLimits,
+  secretsEqual,
+  type SubscriptionService,
+  type SubscriptionServiceDeps,
+} from '../subscriptions/index.ts';
 import type { HttpRequest } from './incoming-http.ts';
 import type { OperatorStatusDeps } from './operator-status.ts';
 

@@ -3,9 +3,8 @@
  * app context it shares with the pages, the incoming request/response shapes, and the
  * operator's status and endpoints.
  */
-export { createHttpApp, bearerTokenOf, clientIpOf, type HttpApp, type HttpAppDeps, type HttpAppSettings } from './http-app.ts';
-export { createJsonApi, readJsonBody, MAX_JSON_BYTES, type JsonApi } from './json-api.ts';
-export { htmlResponse, jsonResponse, mediaTypeOf, redirectResponse, type HttpRequest, type HttpResponse } from './incoming-http.ts';
-export { describeOperatorStatus, feedHealthOf, STORIES_PER_TOPIC, type FeedHealth, type OperatorStatus, type OperatorStatusDeps } from './operator-status.ts';
-export { headlinesOf, recordHeadlines } from './headlines.ts';
-export { describeHealth, type HealthReport } from './health.ts';
+export { createHttpApp, clientIpOf, type HttpApp } from './http-app.ts';
+export { createJsonApi } from './json-api.ts';
+export { htmlResponse, mediaTypeOf, redirectResponse, type HttpRequest, type HttpResponse } from './incoming-http.ts';
+export { describeOperatorStatus, type OperatorStatus } from './operator-status.ts';
+export { recordHeadlines } from './headlines.ts';

@@ -1,11 +1,16 @@
 import { ProblemError } from '../core/problem.ts';
-import { listTopics } from '../subscriptions/list-topics.ts';
-import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from '../subscriptions/subscription-input.ts';
-import { subscriberAdminJson, subscriptionJson } from '../subscriptions/subscription-view.ts';
+import {
+  createSubscriptionSchema,
+  listTopics,
+  parseInput,
+  subscriberAdminJson,
+  subscriptionJson,
+  updateSubscriptionSchema,
+} from '../subscriptions/index.ts';
 import { redriveFromRequest } from './admin-redrive.ts';
 import { describeHealth } from './health.ts';
 import { bearerTokenOf, clientIpOf, type HttpApp } from './http-app.ts';
-import { jsonResponse, mediaTypeOf, type HttpRequest, type HttpResponse } from './incoming-http.ts';
+import { type HttpRequest, type HttpResponse, jsonResponse, mediaTypeOf } from './incoming-http.ts';
 import { describeOperatorStatus, feedHealthOf } from './operator-status.ts';
 
 /** Largest JSON body the API reads. */

@@ -4,8 +4,7 @@ import { redactUrl } from '../outbound-http/index.ts';
 import type { QueueDepthReport, QueueInspector } from '../queue/ports.ts';
 import type { FeedStore, Headline, HeadlineStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { FeedRecord } from '../store/records.ts';
-import { listTopics } from '../subscriptions/list-topics.ts';
-import { subscriptionStatusOf, type SubscriptionStatus } from '../subscriptions/subscription-view.ts';
+import { listTopics, type SubscriptionStatus, subscriptionStatusOf } from '../subscriptions/index.ts';
 
 /** What the operator's status page and `GET /api/admin/status` show. */
 export interface OperatorStatus {

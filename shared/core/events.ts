@@ -1,7 +1,8 @@
 /**
  * Pipeline outcomes, one per thing that happened. Handlers report them through `Deps.events`; in
- * Lambda they become log lines, in one-process mode the runtime prints them live and the demo
- * counts them for its summary.
+ * Lambda they become the log lines (one per outcome: the code that reports an event does not log
+ * it again), in one-process mode the runtime prints them live and the demo counts them for its
+ * summary.
  */
 export type PipelineEvent =
   | {
@@ -12,7 +13,16 @@ export type PipelineEvent =
       items: number;
       new: number;
       duplicates: number;
+      /** Alerts queued (status ok). */
+      alerts?: number;
+      /** Items that joined a story already alerted (status ok). */
+      joined?: number;
+      /** Entries left out, by reason (status ok; only when there were). */
+      skipped?: Record<string, number>;
       error?: string;
+      /** Failures in a row, and when the feed is polled again (status error). */
+      consecutiveErrors?: number;
+      nextPollAt?: string;
     }
   | { type: 'alert'; storyId: string; feedId: string; title: string; link: string | null; topics: { topic: string; score: number; matched: string[] }[] }
   | {
@@ -21,6 +31,8 @@ export type PipelineEvent =
       subscriberId: string;
       /** The story; for a digest, `digest:<due time>`. */
       storyId: string;
+      /** The delivery's idempotency key (its row in the deliveries table). */
+      deliveryKey: string;
       target: string;
       /** Stories in the message when it carried more than one (a digest, a Slack batch). */
       stories?: number;
@@ -29,12 +41,17 @@ export type PipelineEvent =
        * digests and for messages queued before the field existed.
        */
       publishedAt?: string;
+      /** The receiver's answer (webhooks). */
+      httpStatus?: number;
+      /** The mail transport's id of the message (SES MessageId, SMTP reply, outbox file). */
+      transportId?: string;
     }
   | {
       type: 'delivery-skipped';
       channel: 'webhook' | 'email';
       subscriberId: string;
       storyId: string;
+      deliveryKey: string;
       reason: 'already-sent' | 'subscriber-missing' | 'subscriber-inactive' | 'channel-removed' | 'channel-paused' | 'channel-unsubscribed';
     }
   /**
@@ -48,6 +65,7 @@ export type PipelineEvent =
       channel: 'webhook' | 'email';
       subscriberId: string;
       storyId: string;
+      deliveryKey: string;
       error: string;
       permanent: boolean;
       /** The message's receive count (1 on the first attempt), when a queue consumer reported it. */
@@ -69,6 +87,12 @@ export type PipelineEvent =
       outcome: 'paused' | 'already-paused' | 'not-paused' | 'unmatched';
       subscriberId?: string;
       channelId?: string;
+      /** Why nothing was paused: the bounce kind, a changed address, or no channel matched. */
+      why?: string;
+      /** SES's message id, for an unmatched notification (to find the email). */
+      messageId?: string;
+      /** The channel's state, when it was already paused or unsubscribed. */
+      state?: string;
     }
   /** A channel's owner unsubscribed (one-click link). */
   | { type: 'unsubscribed'; subscriberId: string; channelId: string }

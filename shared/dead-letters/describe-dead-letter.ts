@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { QueueName } from '../core/resource-names.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
-import { emailQueueMessageSchema } from '../digest/digest-message.ts';
+import { emailQueueMessageSchema } from '../digest/index.ts';
 import { alertMessageSchema, deliveryMessageSchema, pollMessageSchema } from '../messages/schemas.ts';
 import type { DeliveryStore, FeedStore } from '../store/ports.ts';
 

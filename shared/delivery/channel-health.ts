@@ -1,6 +1,5 @@
 import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
-import type { Log } from '../core/logger.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
 
 /**
@@ -14,7 +13,6 @@ export interface ChannelHealthDeps {
   subscriptions: Pick<SubscriptionStore, 'updateStatus'>;
   deliveries: Pick<DeliveryStore, 'countChannelFailure'>;
   clock: Clock;
-  log: Log;
   events: EventSink;
 }
 
@@ -32,14 +30,13 @@ export const REPEATED_FAILURE_WINDOW_SECONDS = 24 * 60 * 60;
 export async function pauseChannel(
   channel: ChannelRef,
   reason: string,
-  deps: Pick<ChannelHealthDeps, 'subscriptions' | 'clock' | 'log' | 'events'>,
+  deps: Pick<ChannelHealthDeps, 'subscriptions' | 'clock' | 'events'>,
 ): Promise<void> {
   const at = deps.clock.now().toISOString();
   await deps.subscriptions.updateStatus(channel.subscriberId, {
     channelStatus: { [channel.channelId]: { state: 'paused', reason: reason.slice(0, 1000), at } },
   });
   deps.events.emit({ type: 'channel-paused', channel: channel.kind, subscriberId: channel.subscriberId, channelId: channel.channelId, reason });
-  deps.log.warn('channel paused', { subscriberId: channel.subscriberId, channelId: channel.channelId, reason });
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { InvalidMessageError, isRetryable } from '../core/errors.ts';
 import type { EventSink } from '../core/events.ts';
-import type { Log } from '../core/logger.ts';
 import { redactAddress } from '../core/redact-address.ts';
 import { MailSetupError } from '../mail/errors.ts';
 import type { Mailer, OutgoingEmail } from '../mail/ports.ts';
@@ -19,7 +18,6 @@ export interface DeliverEmailDeps {
   subscriptions: Pick<SubscriptionStore, 'getSubscriber' | 'updateStatus'>;
   mailer: Mailer;
   clock: Clock;
-  log: Log;
   events: EventSink;
 }
 
@@ -47,7 +45,7 @@ export async function deliverEmail(
   }
   // The current address wins over the one queued, so an edit applies to pending deliveries too.
   return sendEmailOnce(
-    { ...message, channelId: message.channel.channelId, what: 'email', ...publishedAtOf(message) },
+    { ...message, channelId: message.channel.channelId, ...publishedAtOf(message) },
     (channel) => composeAlertEmail({ ...message, channel }, compose),
     deps,
   );
@@ -60,8 +58,6 @@ export interface EmailSend {
   /** The story, or the digest window, the email is about (for events). */
   storyId: string;
   channelId: string;
-  /** Names the email in logs: "email", "digest". */
-  what: string;
   /** Stories a digest carries, for its `delivered` event. */
   stories?: number;
   /** When the story's item was published (instant alerts only), for its `delivered` event. */
@@ -81,20 +77,19 @@ export async function sendEmailOnce(
   compose: (channel: EmailChannel) => OutgoingEmail,
   deps: DeliverEmailDeps,
 ): Promise<EmailDeliveryOutcome> {
-  const { deliveries, subscriptions, mailer, clock, log, events } = deps;
+  const { deliveries, subscriptions, mailer, clock, events } = deps;
   const { deliveryKey, subscriberId, storyId } = send;
 
   const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()));
   if (claim === 'sent') {
-    events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, reason: 'already-sent' });
+    events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, deliveryKey, reason: 'already-sent' });
     return { status: 'skipped', reason: 'already-sent' };
   }
 
   const current = activeChannel(await subscriptions.getSubscriber(subscriberId), send.channelId, 'email');
   if (current.status === 'skipped') {
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: `not sent: ${current.reason}` });
-    events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, reason: current.reason });
-    log.info(`${send.what} skipped`, { deliveryKey, reason: current.reason });
+    events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, deliveryKey, reason: current.reason });
     return current;
   }
 
@@ -108,8 +103,7 @@ export async function sendEmailOnce(
     if (isRetryable(error) || error instanceof MailSetupError) throw error;
     const reason = `${error instanceof Error ? error.message : String(error)} (subscriber ${subscriberId}, channel ${current.channel.channelId})`;
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: reason });
-    events.emit({ type: 'delivery-failed', channel: 'email', subscriberId, storyId, error: reason, permanent: true });
-    log.warn(`${send.what} delivery failed permanently`, { deliveryKey, error: reason });
+    events.emit({ type: 'delivery-failed', channel: 'email', subscriberId, storyId, deliveryKey, error: reason, permanent: true });
     const paused = await countPermanentFailure({ subscriberId, channelId: current.channel.channelId, kind: 'email' }, reason, deps);
     return { status: 'failed', error: reason, paused };
   }
@@ -119,10 +113,11 @@ export async function sendEmailOnce(
     channel: 'email',
     subscriberId,
     storyId,
+    deliveryKey,
     target: redactAddress(current.channel.address),
     stories: send.stories,
     ...(send.publishedAt === undefined ? {} : { publishedAt: send.publishedAt }),
+    transportId: id,
   });
-  log.info(`${send.what} delivered`, { deliveryKey, id, stories: send.stories });
   return { status: 'delivered', id };
 }

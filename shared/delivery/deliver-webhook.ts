@@ -75,7 +75,7 @@ export async function deliverWebhook(
   deps: DeliverWebhookDeps,
   options: DeliverWebhookOptions = {},
 ): Promise<WebhookDeliveryOutcome> {
-  const { deliveries, subscriptions, clock, log, events } = deps;
+  const { deliveries, subscriptions, clock, events } = deps;
   const { deliveryKey, subscriberId, storyId } = message;
   if (message.channel.kind !== 'webhook') {
     throw new InvalidMessageError(`webhook delivery failed: channel is ${message.channel.kind} (delivery ${deliveryKey})`);
@@ -85,7 +85,7 @@ export async function deliverWebhook(
 
   const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()));
   if (claim === 'sent') {
-    events.emit({ type: 'delivery-skipped', channel: 'webhook', subscriberId, storyId, reason: 'already-sent' });
+    events.emit({ type: 'delivery-skipped', channel: 'webhook', subscriberId, storyId, deliveryKey, reason: 'already-sent' });
     return { status: 'skipped', reason: 'already-sent' };
   }
 
@@ -93,16 +93,14 @@ export async function deliverWebhook(
   const current = activeChannel(subscriber, message.channel.channelId, 'webhook');
   if (current.status === 'skipped') {
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: `not sent: ${current.reason}` });
-    events.emit({ type: 'delivery-skipped', channel: 'webhook', subscriberId, storyId, reason: current.reason });
-    log.info('webhook delivery skipped', { deliveryKey, reason: current.reason });
+    events.emit({ type: 'delivery-skipped', channel: 'webhook', subscriberId, storyId, deliveryKey, reason: current.reason });
     return current;
   }
   const channel = current.channel;
 
   const fail = async (error: string, pause: 'now' | 'if-repeated'): Promise<WebhookDeliveryOutcome> => {
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error });
-    events.emit({ type: 'delivery-failed', channel: 'webhook', subscriberId, storyId, error, permanent: true });
-    log.warn('webhook delivery failed permanently', { deliveryKey, error });
+    events.emit({ type: 'delivery-failed', channel: 'webhook', subscriberId, storyId, deliveryKey, error, permanent: true });
     let paused = false;
     if (pause === 'now') {
       await pauseChannel(ref, error, deps);
@@ -129,11 +127,12 @@ export async function deliverWebhook(
       channel: 'webhook',
       subscriberId,
       storyId,
+      deliveryKey,
       target: target.host,
       ...(stories !== undefined && stories > 1 ? { stories } : {}),
       ...publishedAtOf(message),
+      httpStatus,
     });
-    log.info('webhook delivered', { deliveryKey, host: target.host, status: httpStatus });
     return { status: 'delivered', httpStatus };
   };
 

@@ -1,38 +1,15 @@
 /**
  * Delivery: one story to one channel of one subscriber, by signed webhook (JSON or Slack) or
  * email, idempotent per deliveryKey, with retry timing and channel pausing.
- * Handlers and the CLI import from here.
+ * Handlers and the digest module import from here; what only this module uses stays inside.
  */
-export { deliverWebhook, isSlackTarget, parseRetryAfter, WEBHOOK_TIMEOUT_MS, WEBHOOK_USER_AGENT } from './deliver-webhook.ts';
-export type { DeliverWebhookDeps, DeliverWebhookOptions, WebhookDeliveryOutcome } from './deliver-webhook.ts';
-export { deliverEmail } from './deliver-email.ts';
-export type { DeliverEmailDeps, EmailDeliveryOutcome } from './deliver-email.ts';
-export { composeAlertEmail } from './compose-alert-email.ts';
-export type { ComposeAlertEmailOptions } from './compose-alert-email.ts';
-export { addressOf, domainOf, emailShell, footerHtml, formatDate, unsubscribeFor } from './email-parts.ts';
-export type { Unsubscribe, UnsubscribeOptions } from './email-parts.ts';
-export { buildWebhookPayload, exampleDeliveryMessage, exampleWebhookPayload, matchedTexts } from './webhook-payload.ts';
-export type { WebhookPayloadV1 } from './webhook-payload.ts';
-export {
-  buildSlackBatchMessage,
-  buildSlackMessage,
-  checkSlackLimits,
-  escapeSlack,
-  MAX_STORIES_PER_SLACK_MESSAGE,
-  SLACK_LIMITS,
-  slackLink,
-} from './slack-message.ts';
-export type { SlackBlock, SlackMessage, SlackStory } from './slack-message.ts';
-export { createSlackSender } from './slack-sender.ts';
-export type { SlackOutcome, SlackSender, SlackSenderOptions } from './slack-sender.ts';
-export { signWebhook, webhookSignatureHeaders } from './sign-webhook.ts';
-export { DELIVERY_RETENTION_DAYS, deliveryExpiresAt, deliveryId } from './delivery-id.ts';
-export { WebhookDeliveryError } from './errors.ts';
-export { escapeHtml, safeHttpUrl } from './escape-html.ts';
-export { DEFAULT_RETRY_POLICY, deferRetry, deliverWithRetry, retryDelaySeconds } from './retry-policy.ts';
-export type { DeferRetryDeps, DeliverWithRetryDeps, DeliveryAttempt, FailedAttempt, RetryPolicy } from './retry-policy.ts';
-export { countPermanentFailure, pauseChannel, REPEATED_FAILURE_THRESHOLD, REPEATED_FAILURE_WINDOW_SECONDS } from './channel-health.ts';
-export type { ChannelHealthDeps, ChannelRef } from './channel-health.ts';
-export { activeChannel } from './active-channel.ts';
-export type { ActiveChannel, SkipReason } from './active-channel.ts';
 export { alsoReportedBy } from './also-reported-by.ts';
+export { deliverEmail, sendEmailOnce, type DeliverEmailDeps } from './deliver-email.ts';
+export { deliverWebhook } from './deliver-webhook.ts';
+export { deliveryId } from './delivery-id.ts';
+export { emailFooterHtml, emailFooterText, unsubscribeFor, type Unsubscribe, type UnsubscribeOptions } from './email-footer.ts';
+export { pauseChannel } from './channel-health.ts';
+export { DEFAULT_RETRY_POLICY, deliverWithRetry, type RetryPolicy } from './retry-policy.ts';
+export { createSlackSender, type SlackSenderOptions } from './slack-sender.ts';
+export { matchedTexts } from './webhook-payload.ts';
+export type { SkipReason } from './active-channel.ts';

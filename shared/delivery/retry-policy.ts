@@ -90,7 +90,7 @@ export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, p
   } catch (error) {
     deps.log.warn('recording a failed attempt failed', { deliveryKey: failure.deliveryKey, error: String(error) });
   }
-  if (failure.last || !deps.queue.delayRetry) return undefined;
+  if (failure.last) return undefined;
   try {
     await deps.queue.delayRetry(failure.queue, failure.receiptHandle, delay);
   } catch (error) {
@@ -152,6 +152,7 @@ export async function deliverWithRetry(
       channel: attempt.queue,
       subscriberId: attempt.subscriberId,
       storyId: attempt.storyId,
+      deliveryKey: attempt.deliveryKey,
       error: errorText(error),
       permanent: last,
       attempt: receives,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { decodeWebhookSecret, WebhookSecretError } from '../subscriptions/webhook-secret.ts';
+import { decodeWebhookSecret, WebhookSecretError } from '../subscriptions/index.ts';
 
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com): HMAC-SHA256 over

@@ -1,5 +1,6 @@
+import { formatUtcMinute, singleLine, truncate } from '../core/display-text.ts';
+import { safeLink } from '../html/index.ts';
 import type { DeliveryMessage } from '../messages/schemas.ts';
-import { safeHttpUrl } from './escape-html.ts';
 import { matchedTexts } from './webhook-payload.ts';
 
 /**
@@ -65,7 +66,7 @@ export function escapeSlack(text: string): string {
  */
 export function slackLink(url: string | null, label: string): string {
   const safeLabel = escapeSlack(label);
-  const safeUrl = safeHttpUrl(url);
+  const safeUrl = safeLink(url);
   if (safeUrl === undefined) return safeLabel;
   const encoded = safeUrl.replace(/&/g, '&amp;').replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E');
   return `<${encoded}|${safeLabel}>`;
@@ -109,7 +110,7 @@ export function buildSlackBatchMessage(stories: SlackStory[]): SlackMessage {
 
 function storyBlocks(story: SlackStory): SlackBlock[] {
   const { item } = story;
-  const byline = [item.source, item.published ? formatDate(item.published) : undefined].filter(Boolean).join(' · ');
+  const byline = [item.source, item.published ? formatUtcMinute(item.published) : undefined].filter(Boolean).join(' · ');
   const reasons = story.topics.map((match) => {
     const matched = matchedTexts(match.matched);
     const why = matched.length > 0 ? ` — matched: ${matched.map(escapeSlack).join(', ')}` : '';
@@ -130,7 +131,7 @@ function storyBlocks(story: SlackStory): SlackBlock[] {
 }
 
 function titleOf(story: SlackStory): string {
-  return truncate(story.item.title.replace(/\s+/g, ' ').trim() || '(untitled)', TITLE_LIMIT);
+  return truncate(singleLine(story.item.title) || '(untitled)', TITLE_LIMIT);
 }
 
 /** Shortens the longest texts (summaries first) until the message's total fits. */
@@ -187,10 +188,6 @@ export function checkSlackLimits(message: SlackMessage): string[] {
   return problems;
 }
 
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1).trimEnd()}…`;
-}
-
 /** Truncates already-escaped mrkdwn without cutting an entity (`&amp;`) or a link (`<…|…>`) in half. */
 function truncateEscaped(text: string, limit: number): string {
   if (text.length <= limit) return text;
@@ -200,9 +197,4 @@ function truncateEscaped(text: string, limit: number): string {
   const amp = cut.lastIndexOf('&');
   if (amp > -1 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
   return `${cut.trimEnd()}…`;
-}
-
-function formatDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

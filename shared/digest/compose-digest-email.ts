@@ -1,18 +1,16 @@
-import { alsoReportedBy } from '../delivery/also-reported-by.ts';
-import { deliveryId } from '../delivery/delivery-id.ts';
+import { formatUtcMinute, singleLine, truncate } from '../core/display-text.ts';
 import {
-  addressOf,
-  domainOf,
-  emailShell,
-  footerHtml,
-  footerTextLines,
-  truncate,
+  alsoReportedBy,
+  deliveryId,
+  emailFooterHtml,
+  emailFooterText,
+  matchedTexts,
   unsubscribeFor,
   type Unsubscribe,
   type UnsubscribeOptions,
-} from '../delivery/email-parts.ts';
-import { escapeHtml, safeHttpUrl } from '../delivery/escape-html.ts';
-import { matchedTexts } from '../delivery/webhook-payload.ts';
+} from '../delivery/index.ts';
+import { html, joinHtml, renderEmailLayout, safeLink, type SafeHtml } from '../html/index.ts';
+import { messageIdFor } from '../mail/addresses.ts';
 import type { OutgoingEmail } from '../mail/ports.ts';
 import { zonedTime } from '../subscriptions/index.ts';
 import type { DigestMessage, DigestStory } from './digest-message.ts';
@@ -68,7 +66,7 @@ export function composeDigestEmail(message: DigestMessage, options: ComposeDiges
     subject: truncate(subject.replace(/\s+/g, ' '), 200),
     text: renderText(heading, groups, message.moreCount, unsubscribe),
     html: renderHtml(heading, groups, message.moreCount, unsubscribe),
-    messageId: `<${deliveryId(message.deliveryKey)}@${domainOf(addressOf(options.from))}>`,
+    messageId: messageIdFor(deliveryId(message.deliveryKey), options.from),
     headers: unsubscribe ? { ...unsubscribe.headers } : {},
   };
 }
@@ -78,12 +76,12 @@ function renderText(heading: string, groups: DigestGroup[], moreCount: number, u
   for (const group of groups) {
     lines.push(`== ${group.label} (${group.stories.length}) ==`, '');
     for (const story of group.stories) {
-      lines.push(`* ${oneLine(story.item.title) || '(untitled)'}`);
-      const byline = [story.item.source.trim(), story.item.published ? shortDate(story.item.published) : ''].filter(Boolean).join(' · ');
+      lines.push(`* ${singleLine(story.item.title) || '(untitled)'}`);
+      const byline = [story.item.source.trim(), story.item.published ? formatUtcMinute(story.item.published) : ''].filter(Boolean).join(' · ');
       if (byline) lines.push(`  ${byline}`);
-      const link = safeHttpUrl(story.item.link);
+      const link = safeLink(story.item.link);
       if (link) lines.push(`  ${link}`);
-      const summary = oneLine(story.item.summary);
+      const summary = singleLine(story.item.summary);
       if (summary) lines.push(`  ${truncate(summary, SUMMARY_LIMIT)}`);
       const others = alsoReportedBy(story);
       if (others.length > 0) lines.push(`  Also reported by ${others.map((o) => o.source).join(', ')}`);
@@ -91,53 +89,48 @@ function renderText(heading: string, groups: DigestGroup[], moreCount: number, u
     }
   }
   if (moreCount > 0) lines.push(`… and ${moreCount} more ${moreCount === 1 ? 'story' : 'stories'} in this period.`, '');
-  lines.push('-- ', FOOTER);
-  lines.push(...footerTextLines(unsubscribe));
+  lines.push(...emailFooterText(FOOTER, unsubscribe));
   return `${lines.join('\n')}\n`;
 }
 
 function renderHtml(heading: string, groups: DigestGroup[], moreCount: number, unsubscribe: Unsubscribe | undefined): string {
-  const sections = groups.map((group) => {
-    const items = group.stories.map((story) => storyHtml(story)).join('\n');
-    return [
-      `<h2 style="margin:24px 0 8px 0;font-size:13px;color:#52525b;text-transform:uppercase;letter-spacing:0.04em;border-bottom:1px solid #e4e4e7;padding-bottom:4px">${escapeHtml(group.label)} (${group.stories.length})</h2>`,
-      items,
-    ].join('\n');
-  });
+  const sections = groups.map(
+    (group) =>
+      html`<h2 style="margin:24px 0 8px 0;font-size:13px;color:#52525b;text-transform:uppercase;letter-spacing:0.04em;border-bottom:1px solid #e4e4e7;padding-bottom:4px">${group.label} (${group.stories.length})</h2>
+${joinHtml(group.stories.map(storyHtml), '\n')}`,
+  );
   const more =
-    moreCount > 0
-      ? `<p style="margin:16px 0 0 0;font-size:14px;color:#52525b">&hellip; and ${moreCount} more ${moreCount === 1 ? 'story' : 'stories'} in this period.</p>`
-      : '';
-  const content = [`<h1 style="margin:0;font-size:20px;line-height:1.3">${escapeHtml(heading)}</h1>`, ...sections, more].filter(Boolean).join('\n');
+    moreCount > 0 &&
+    html`<p style="margin:16px 0 0 0;font-size:14px;color:#52525b">&hellip; and ${moreCount} more ${moreCount === 1 ? 'story' : 'stories'} in this period.</p>`;
+  const content = joinHtml([html`<h1 style="margin:0;font-size:20px;line-height:1.3">${heading}</h1>`, ...sections, more], '\n');
   const firstTitle = groups[0]?.stories[0]?.item.title ?? '';
-  return emailShell({ title: heading, preheader: firstTitle, contentHtml: content, footerHtml: footerHtml(FOOTER, unsubscribe?.url, unsubscribe?.manageUrl) });
+  return renderEmailLayout({ title: heading, preheader: firstTitle, content, footer: emailFooterHtml(FOOTER, unsubscribe) });
 }
 
-function storyHtml(story: DigestStory): string {
-  const title = escapeHtml(oneLine(story.item.title) || '(untitled)');
-  const link = safeHttpUrl(story.item.link);
-  const heading = link ? `<a href="${escapeHtml(link)}" style="color:#0b57d0;text-decoration:none">${title}</a>` : title;
-  const byline = [story.item.source.trim(), story.item.published ? shortDate(story.item.published) : '']
-    .filter(Boolean)
-    .map(escapeHtml)
-    .join(' &middot; ');
-  const summary = oneLine(story.item.summary);
+const middot = html` &middot; `;
+
+function storyHtml(story: DigestStory): SafeHtml {
+  const title = singleLine(story.item.title) || '(untitled)';
+  const link = safeLink(story.item.link);
+  const heading = link ? html`<a href="${link}" style="color:#0b57d0;text-decoration:none">${title}</a>` : title;
+  const byline = joinHtml([story.item.source.trim(), story.item.published && formatUtcMinute(story.item.published)], middot);
+  const summary = singleLine(story.item.summary);
   const others = alsoReportedBy(story).map((other) => {
-    const name = escapeHtml(other.source);
-    const otherLink = safeHttpUrl(other.link);
-    return otherLink ? `<a href="${escapeHtml(otherLink)}" style="color:#52525b">${name}</a>` : name;
+    const otherLink = safeLink(other.link);
+    return otherLink ? html`<a href="${otherLink}" style="color:#52525b">${other.source}</a>` : html`${other.source}`;
   });
-  return [
-    '<div style="margin:0 0 16px 0">',
-    `<p style="margin:0 0 2px 0;font-size:16px;font-weight:bold;line-height:1.35">${heading}</p>`,
-    byline ? `<p style="margin:0 0 4px 0;font-size:13px;color:#52525b">${byline}</p>` : '',
-    summary ? `<p style="margin:0 0 4px 0;font-size:14px">${escapeHtml(truncate(summary, SUMMARY_LIMIT))}</p>` : '',
-    others.length > 0 ? `<p style="margin:0 0 4px 0;font-size:13px;color:#52525b">Also reported by ${others.join(', ')}</p>` : '',
-    `<p style="margin:0;font-size:12px;color:#71717a">Why: ${escapeHtml(whyText(story))}</p>`,
-    '</div>',
-  ]
-    .filter(Boolean)
-    .join('\n');
+  return joinHtml(
+    [
+      html`<div style="margin:0 0 16px 0">`,
+      html`<p style="margin:0 0 2px 0;font-size:16px;font-weight:bold;line-height:1.35">${heading}</p>`,
+      byline.value && html`<p style="margin:0 0 4px 0;font-size:13px;color:#52525b">${byline}</p>`,
+      summary && html`<p style="margin:0 0 4px 0;font-size:14px">${truncate(summary, SUMMARY_LIMIT)}</p>`,
+      others.length > 0 && html`<p style="margin:0 0 4px 0;font-size:13px;color:#52525b">Also reported by ${joinHtml(others, ', ')}</p>`,
+      html`<p style="margin:0;font-size:12px;color:#71717a">Why: ${whyText(story)}</p>`,
+      html`</div>`,
+    ],
+    '\n',
+  );
 }
 
 function whyText(story: DigestStory): string {
@@ -151,15 +144,6 @@ function whyText(story: DigestStory): string {
 
 function timeOf(story: DigestStory): string {
   return story.item.published ?? story.addedAt;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function shortDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** `Tuesday 25 February 2025` in the subscriber's zone. */

@@ -1,5 +1,4 @@
-import type { SkipReason } from '../delivery/active-channel.ts';
-import { type DeliverEmailDeps, sendEmailOnce } from '../delivery/deliver-email.ts';
+import { type DeliverEmailDeps, sendEmailOnce, type SkipReason } from '../delivery/index.ts';
 import { composeDigestEmail, type ComposeDigestEmailOptions } from './compose-digest-email.ts';
 import type { DigestMessage } from './digest-message.ts';
 
@@ -26,7 +25,6 @@ export async function deliverDigest(
       subscriberId: message.subscriberId,
       storyId: `digest:${message.dueAt}`,
       channelId: message.channel.channelId,
-      what: 'digest',
       stories,
     },
     (channel) => composeDigestEmail({ ...message, channel }, compose),

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import type { MessageQueue } from '../queue/ports.ts';
-import type { DigestEntry, DigestHead, DigestStore, StoryMember, SubscriptionStore } from '../store/ports.ts';
+import type { DigestEntry, DigestHead, DigestStore, StoryStore, SubscriptionStore } from '../store/ports.ts';
 import type { DigestCadence, Subscriber } from '../store/records.ts';
 import { cadenceOf, channelStateOf, digestScheduleOf, nextDigestAt } from '../subscriptions/index.ts';
 import { DIGEST_STORY_LIMIT, DIGEST_SUMMARY_LIMIT, digestDeliveryKey, type DigestMessage, type DigestStory } from './digest-message.ts';
@@ -10,9 +10,9 @@ import { DIGEST_STORY_LIMIT, DIGEST_SUMMARY_LIMIT, digestDeliveryKey, type Diges
 export interface SendDigestsDeps {
   digests: DigestStore;
   subscriptions: Pick<SubscriptionStore, 'getSubscriber'>;
-  queue: MessageQueue;
-  /** Current members of each story ("also reported by" as of sending); the fan-out copy otherwise. */
-  stories?: { listMembers(storyId: string): Promise<StoryMember[]> } | undefined;
+  queue: Pick<MessageQueue, 'send'>;
+  /** Current members of each story ("also reported by" as of sending). */
+  stories: Pick<StoryStore, 'listMembers'>;
   clock: Clock;
   log: Log;
   events: EventSink;
@@ -121,17 +121,15 @@ async function sendOne(head: DigestHead, deps: SendDigestsDeps, maxEntries: numb
   return { kind: 'queued', stories: window.length };
 }
 
-/** The story as the digest carries it, with the story's members as of now when a store is there. */
+/** The story as the digest carries it, with the story's members as of now. */
 async function digestStory(entry: DigestEntry, deps: SendDigestsDeps): Promise<DigestStory> {
   let members = entry.storyMembers;
-  if (deps.stories) {
-    try {
-      const current = await deps.stories.listMembers(entry.storyId);
-      if (current.length > 0) members = current.slice(0, 50);
-    } catch (error) {
-      // "Also reported by" is a nicety; the copy from fan-out will do.
-      deps.log.warn('reading story members failed', { storyId: entry.storyId, error: String(error) });
-    }
+  try {
+    const current = await deps.stories.listMembers(entry.storyId);
+    if (current.length > 0) members = current.slice(0, 50);
+  } catch (error) {
+    // "Also reported by" is a nicety; the copy from fan-out will do.
+    deps.log.warn('reading story members failed', { storyId: entry.storyId, error: String(error) });
   }
   const summary = entry.item.summary.length > DIGEST_SUMMARY_LIMIT ? `${entry.item.summary.slice(0, DIGEST_SUMMARY_LIMIT - 1)}…` : entry.item.summary;
   return {

@@ -16,7 +16,7 @@ export interface FanOutDeps {
   clock: Clock;
   log: Log;
   /** Subscribers skipped for an unusable stored filter are reported here. */
-  events?: EventSink;
+  events: EventSink;
 }
 
 export interface FanOutOptions {
@@ -135,8 +135,7 @@ export async function fanOut(alert: AlertMessage, deps: FanOutDeps, options: Fan
       }
     }
     for (const { subscriberId, error } of filters.errors) {
-      log.warn('fan-out skipped a subscriber: stored filter query is invalid', { subscriberId, storyId: alert.storyId, error });
-      deps.events?.emit({ type: 'subscriber-error', subscriberId, error: `filter query is invalid: ${error}` });
+      deps.events.emit({ type: 'subscriber-error', subscriberId, error: `filter query is invalid (story ${alert.storyId}): ${error}` });
     }
 
     // Queue (and store) before moving on: the follow-up (or the ack) must never get ahead of these.

@@ -9,7 +9,8 @@ import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import { redactAddresses } from '../core/redact-address.ts';
-import { pauseChannel } from '../delivery/channel-health.ts';
+import { pauseChannel } from '../delivery/index.ts';
+import { bareAddress } from '../mail/addresses.ts';
 import { channelFromTags } from '../mail/message-tags.ts';
 import type { SubscriptionStore } from '../store/ports.ts';
 import type { SesNotification } from './ses-notification.ts';
@@ -48,16 +49,15 @@ export async function handleEmailFeedback(notification: SesNotification, deps: E
   const channel = ref ? subscriber?.channels.find((c) => c.channelId === ref.channelId && c.kind === 'email') : undefined;
   if (!ref || !subscriber || !channel || channel.kind !== 'email') {
     const why: UnmatchedReason = !ref ? 'no-tags' : !subscriber ? 'subscriber-missing' : 'channel-missing';
-    // Logged once, as unmatched: an email sent without tags (before they existed, or with an id
-    // too long for a tag), a subscriber removed since, or a notification about someone else's mail.
-    log.warn('email feedback unmatched: no subscriber channel to act on', { feedback, bounceType, why, messageId, ...ref });
-    events.emit({ ...base, outcome: 'unmatched', ...ref });
+    // Reported once, as unmatched (a warn line): an email sent without tags (before they existed,
+    // or with an id too long for a tag), a subscriber removed since, or a notification about
+    // someone else's mail.
+    events.emit({ ...base, outcome: 'unmatched', why, messageId, ...ref });
     return { status: 'unmatched', why, messageId };
   }
   const { subscriberId, channelId } = ref;
-  const done = (outcome: 'already-paused' | 'not-paused', fields: Record<string, unknown> = {}) => {
-    log.info(`email feedback: channel ${outcome.replace('-', ' ')}`, { feedback, bounceType, subscriberId, channelId, messageId, ...fields });
-    events.emit({ ...base, outcome, subscriberId, channelId });
+  const done = (outcome: 'already-paused' | 'not-paused', fields: { why?: string; state?: string }) => {
+    events.emit({ ...base, outcome, subscriberId, channelId, ...fields });
   };
 
   const recipients = notification.kind === 'bounce' ? notification.bounce.bouncedRecipients : notification.complaint.complainedRecipients;
@@ -78,7 +78,7 @@ export async function handleEmailFeedback(notification: SesNotification, deps: E
   }
 
   const reason = reasonOf(notification);
-  // pauseChannel logs the outcome line and reports `channel-paused`.
+  // pauseChannel reports `channel-paused`.
   await pauseChannel({ subscriberId, channelId, kind: 'email' }, reason, deps);
   events.emit({ ...base, outcome: 'paused', subscriberId, channelId });
   return { status: 'paused', subscriberId, channelId, reason };
@@ -98,6 +98,5 @@ function reasonOf(notification: Extract<SesNotification, { kind: 'bounce' | 'com
 
 /** Addresses compared without display names and case (`"A" <a@B.org>` = `a@b.org`). */
 function sameAddress(a: string, b: string): boolean {
-  const bare = (address: string) => (/<([^<>]+)>\s*$/.exec(address)?.[1] ?? address).trim().toLowerCase();
-  return bare(a) === bare(b);
+  return bareAddress(a).toLowerCase() === bareAddress(b).toLowerCase();
 }

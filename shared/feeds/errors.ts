@@ -1,5 +1,5 @@
 import { NewsAlertsError } from '../core/errors.ts';
-import { redactUrl } from '../outbound-http/redact-url.ts';
+import { redactUrl } from '../outbound-http/index.ts';
 
 /**
  * Errors of one feed. Every message reads "<what failed>: <why> (<feed url>)"; the URL has its

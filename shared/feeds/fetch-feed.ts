@@ -1,7 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { sharedGuardedDispatcher } from '../outbound-http/guarded-dispatcher.ts';
-import { assertPublicUrl, UrlRefusedError } from '../outbound-http/ssrf-guard.ts';
-import type { ResolveHost } from '../outbound-http/ssrf-guard.ts';
+import { assertPublicUrl, type ResolveHost, sharedGuardedDispatcher, UrlRefusedError } from '../outbound-http/index.ts';
 import {
   FeedFetchError,
   FeedHttpError,

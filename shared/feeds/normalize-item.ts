@@ -219,14 +219,6 @@ function findUnusableIds(entries: readonly NormalizedEntry[]): Set<string> {
   return new Set([...links].filter(([, set]) => set.size > 1).map(([id]) => id));
 }
 
-/**
- * A feed date as a UTC ISO string, or null when it cannot be read (see `parseFeedDate`).
- * Kept for callers of the first version.
- */
-export function parsePublished(raw: string | undefined): string | null {
-  return parseFeedDate(raw);
-}
-
 const EMAIL = String.raw`[^\s@()<>]+@[^\s@()<>]+`;
 const AUTHOR_PATTERNS = [
   new RegExp(String.raw`^${EMAIL}\s*\((.+)\)$`),

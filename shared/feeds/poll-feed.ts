@@ -19,7 +19,7 @@ import { adaptiveIntervalMinutes, cacheMaxAgeSeconds, nextPollAfterFailure, next
 export interface PollFeedDeps {
   feeds: FeedStore;
   items: SeenItemStore;
-  queue: MessageQueue;
+  queue: Pick<MessageQueue, 'send'>;
   /** Only `classify` is used: any implementation of the port will do. */
   engine: Pick<TopicEngine, 'classify'>;
   fetch: typeof globalThis.fetch;
@@ -32,11 +32,8 @@ export interface PollFeedDeps {
   fetchOptions?: Pick<FetchFeedOptions, 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'dispatcher' | 'resolve'>;
   /** Source of the scheduling jitter (0 ≤ x < 1); Math.random by default. */
   random?: () => number;
-  /**
-   * Stories: a classified item that joins a story already alerted for its topics sends no alert.
-   * Without it every item is its own story (`storyId` = its key).
-   */
-  stories?: StoryStore;
+  /** Stories: a classified item that joins a story already alerted for its topics sends no alert. */
+  stories: StoryStore;
   /** Overrides of the story matcher's settings (tests); the measured defaults otherwise. */
   storySettings?: StorySettings;
 }
@@ -114,7 +111,6 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
       newItems: 0,
     });
     events.emit({ type: 'feed-polled', feedId: feed.feedId, url: feed.url, status: 'not-modified', items: 0, new: 0, duplicates: 0 });
-    log.info('feed not modified', { feedId: feed.feedId });
     return { status: 'not-modified', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {} };
   }
 
@@ -144,8 +140,10 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
     items: items.length,
     new: counts.new,
     duplicates: counts.duplicates,
+    alerts: counts.alerts,
+    joined: counts.joined,
+    ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
   });
-  log.info('feed polled', { feedId: feed.feedId, items: items.length, ...counts, skipped });
   return { status: 'ok', items: items.length, ...counts, skipped };
 }
 
@@ -238,12 +236,12 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
     new: 0,
     duplicates: 0,
     error: message,
+    consecutiveErrors,
+    nextPollAt: nextPollAt.toISOString(),
   });
   // An error that is not a FeedError is a bug in our reading code: still the feed's failure
-  // (other feeds go on), but loud.
-  const fields = { feedId: feed.feedId, error: message, consecutiveErrors, nextPollAt: nextPollAt.toISOString() };
-  if (expected) deps.log.warn('feed poll failed', fields);
-  else deps.log.error('feed poll failed unexpectedly', { ...fields, stack: error instanceof Error ? error.stack : undefined });
+  // (other feeds go on), which the event reports; this line is the bug report, with its stack.
+  if (!expected) deps.log.error('feed poll failed unexpectedly', { feedId: feed.feedId, stack: error instanceof Error ? error.stack : message });
   return { status: 'error', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {}, error: message };
 }
 
@@ -270,11 +268,7 @@ async function handleItems(
 
   for (let start = 0; start < candidates.length; start += SEND_BATCH) {
     const group = candidates.slice(start, start + SEND_BATCH);
-    const claims = await Promise.all(
-      group.map((item) =>
-        seenStore.claimForWork ? seenStore.claimForWork(item.itemKey, expiresAt, CLAIM_LEASE_SECONDS) : seenStore.claim(item.itemKey, expiresAt),
-      ),
-    );
+    const claims = await Promise.all(group.map((item) => seenStore.claim(item.itemKey, expiresAt, CLAIM_LEASE_SECONDS)));
     // 'done': another poller finished it since findSeen; 'busy': another poller is on it now (it
     // sends the alert); 'pending': a crashed poller's, whose lease ran out, ours to finish.
     const claimed = group.filter((_, index) => claims[index] === 'new' || claims[index] === 'pending');
@@ -303,19 +297,13 @@ async function handleItems(
         await queue.send('alert', alerts);
       } catch (error) {
         // Give the leases back so the retry of this message takes the items at once.
-        if (seenStore.release) {
-          const release = seenStore.release.bind(seenStore);
-          await Promise.allSettled(claimed.map((item) => release(item.itemKey)));
-        }
+        await Promise.allSettled(claimed.map((item) => seenStore.release(item.itemKey)));
         throw error;
       }
     }
     // Only now, with the alerts durably queued, may the stories record them and the items be
     // marked done; a crash before this is redone by the retry (deliveries dedup per story).
-    if (deps.stories) {
-      const stories = deps.stories;
-      await Promise.all(alerts.map((alert) => stories.markAlerted(alert.storyId, alert.topics.map((t) => t.topic))));
-    }
+    await Promise.all(alerts.map((alert) => deps.stories.markAlerted(alert.storyId, alert.topics.map((t) => t.topic))));
     await Promise.all(claimed.map((item) => seenStore.markDone(item.itemKey)));
 
     alertCount += alerts.length;
@@ -353,7 +341,6 @@ async function placeInStory(
   at: Date,
   deps: PollFeedDeps,
 ): Promise<{ storyId: string; topics: TopicMatch[]; members: StoryMember[]; joined: boolean }> {
-  if (!deps.stories) return { storyId: item.itemKey, topics, members: [], joined: false };
   const placed = await assignStory(item, at, {
     stories: deps.stories,
     retentionSeconds: deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60,

@@ -1,13 +1,13 @@
 /**
  * HTML by tagged template: every interpolated value is escaped unless it is already `SafeHtml`
- * (the result of another `html` template or of `rawHtml`), so page templates cannot forget to
- * escape subscriber or item text.
+ * (the result of another `html` template, of `joinHtml` or of `rawHtml`), so neither a page nor an
+ * email can forget to escape subscriber or item text. The one place that escapes HTML.
  */
 
 const replacements: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for element content and quoted attribute values. */
-export function escapeText(text: string): string {
+function escapeText(text: string): string {
   return text.replace(/[&<>"']/g, (char) => replacements[char]!);
 }
 
@@ -40,6 +40,19 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   let out = strings[0] ?? '';
   for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? '');
   return new SafeHtml(out);
+}
+
+/**
+ * The values that render to something, each escaped like a template's, with `separator` (text,
+ * escaped, or markup) between them: `joinHtml([source, date], html\` &middot; \`)`.
+ */
+export function joinHtml(values: readonly HtmlValue[], separator: SafeHtml | string): SafeHtml {
+  return new SafeHtml(
+    values
+      .map(render)
+      .filter((part) => part !== '')
+      .join(render(separator)),
+  );
 }
 
 /** The URL if it is http(s) (so `javascript:` and friends never become links), else undefined. */

@@ -32,9 +32,3 @@ export async function composeMime(email: OutgoingEmail, date: Date = new Date())
   });
   return composer.compile().build();
 }
-
-/** The bare address of `Name <a@b>` or `a@b`, for SMTP envelopes. */
-export function bareAddress(address: string): string {
-  const angled = /<([^<>\s]+@[^<>\s]+)>/.exec(address);
-  return (angled?.[1] ?? address).trim();
-}

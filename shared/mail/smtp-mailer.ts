@@ -1,5 +1,6 @@
 import { createTransport } from 'nodemailer';
-import { bareAddress, composeMime } from './compose-mime.ts';
+import { bareAddress } from './addresses.ts';
+import { composeMime } from './compose-mime.ts';
 import { MailSendError } from './errors.ts';
 import type { Mailer, OutgoingEmail } from './ports.ts';
 

@@ -6,17 +6,16 @@ export interface MessageQueue {
   send(queue: QueueName, bodies: unknown[]): Promise<void>;
   /**
    * Keeps a received message hidden `seconds` more (SQS ChangeMessageVisibility, at least 1 s),
-   * so its next attempt comes no sooner: retry backoff that honours `Retry-After`. Optional: a
-   * queue without it retries on the queue's own visibility timeout.
+   * so its next attempt comes no sooner: retry backoff that honours `Retry-After`.
    */
-  delayRetry?(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
+  delayRetry(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
   /**
    * Puts a received message's body, unchanged, straight into the queue's dead-letter queue: for
    * a message no retry can help, so the operator hears of it at once (the DLQ alarm) instead of
-   * after maxReceiveCount receives. Optional; an adapter that has no URL for that queue's DLQ
-   * throws a retryable error, and the message is then retried as usual.
+   * after maxReceiveCount receives. An adapter that has no URL for that queue's DLQ throws a
+   * retryable error, and the message is then retried as usual.
    */
-  sendToDeadLetter?(queue: QueueName, body: string): Promise<void>;
+  sendToDeadLetter(queue: QueueName, body: string): Promise<void>;
 }
 
 /** Message counts of one queue (SQS's approximate numbers). */

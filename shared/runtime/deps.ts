@@ -25,8 +25,8 @@ export interface Deps {
   publicBaseUrl(): Promise<string | undefined>;
   feeds: FeedStore;
   items: SeenItemStore;
-  /** Stories (near-duplicates across feeds); without it every item is its own story. */
-  stories?: StoryStore;
+  /** Stories (near-duplicates across feeds). */
+  stories: StoryStore;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
   topics: TopicStore;

@@ -2,17 +2,34 @@ import type { EventSink, PipelineEvent } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 
 /**
- * An EventSink writing one info line per pipeline event (Lambda: one structured JSON line in
- * CloudWatch, queryable by `event`). URLs are cut down before logging: a webhook URL is a
- * credential (a Slack incoming webhook's path is its secret), and a feed URL's query can carry
+ * An EventSink writing one line per pipeline event (Lambda: one structured JSON line in
+ * CloudWatch, queryable by `event`): the outcome's only log line, at warn when something failed
+ * or was taken out of delivery, at info otherwise. URLs are cut down before logging: a webhook URL
+ * is a credential (a Slack incoming webhook's path is its secret), and a feed URL's query can carry
  * a token; the outlet's origin is what an operator needs.
  */
 export function createLogEventSink(log: Log): EventSink {
   return {
     emit(event) {
-      log.info(event.type, toFields(event));
+      if (isFailure(event)) log.warn(event.type, toFields(event));
+      else log.info(event.type, toFields(event));
     },
   };
+}
+
+function isFailure(event: PipelineEvent): boolean {
+  switch (event.type) {
+    case 'delivery-failed':
+    case 'channel-paused':
+    case 'subscriber-error':
+      return true;
+    case 'feed-polled':
+      return event.status === 'error';
+    case 'email-feedback':
+      return event.outcome === 'unmatched';
+    default:
+      return false;
+  }
 }
 
 function toFields(event: PipelineEvent): Record<string, unknown> {

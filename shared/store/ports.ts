@@ -52,25 +52,27 @@ export interface FeedStore {
   ): Promise<void>;
 }
 
-/** Outcome of claiming an item key: new, already fully handled, or left pending by a crash. */
-export type ItemClaim = 'new' | 'done' | 'pending';
+/**
+ * Outcome of claiming an item key: new (ours), already fully handled, another poller's right now
+ * (it sends the alert), or left pending by a poller whose lease ran out (ours to finish).
+ */
+export type ItemClaim = 'new' | 'done' | 'busy' | 'pending';
 
+/** The items already seen, so each is alerted once however many pollers read its feed. */
 export interface SeenItemStore {
   /** Which of these keys are already recorded (and whether done); batched reads, no writes. */
   findSeen(itemKeys: string[]): Promise<Map<string, 'done' | 'pending'>>;
-  /** Conditional write (`attribute_not_exists`): records the key as pending if it is new. */
-  claim(itemKey: string, expiresAt: number): Promise<ItemClaim>;
+  /**
+   * Records the key as pending with a lease of `leaseSeconds` (conditional write, so of pollers
+   * racing for a new key exactly one gets 'new'). A key another poller claimed less than
+   * `leaseSeconds` ago is 'busy'; a pending key whose lease ran out or was released is taken over
+   * as 'pending'; a done key is 'done'.
+   */
+  claim(itemKey: string, expiresAt: number, leaseSeconds: number): Promise<ItemClaim>;
+  /** Gives up this poller's lease on a pending key (its send failed), so a retry may take it at once. */
+  release(itemKey: string): Promise<void>;
   /** Marks the key done once its alert is durably queued. */
   markDone(itemKey: string): Promise<void>;
-  /**
-   * `claim` with a lease, for pollers that may run concurrently: a key another poller claimed
-   * less than `leaseSeconds` ago is 'busy' (skip it: that poller sends its alert); a pending key
-   * whose lease ran out (its poller died) is taken over as 'pending'. Optional: stores without it
-   * fall back to `claim`.
-   */
-  claimForWork?(itemKey: string, expiresAt: number, leaseSeconds: number): Promise<ItemClaim | 'busy'>;
-  /** Gives up this poller's lease on a pending key (its send failed), so a retry may take it at once. */
-  release?(itemKey: string): Promise<void>;
 }
 
 export interface SubscriberPage {

@@ -6,69 +6,42 @@
  * webhook challenge, confirm, read, change, pause, unsubscribe, delete), its input and views,
  * its emails and rate limits, the unsubscribe use case, and the signed tokens (`tokens/`).
  */
+export { listTopics, type TopicSummary } from './list-topics.ts';
+export { defaultRateLimits, type RateLimits } from './rate-limits.ts';
+export { nextDigestAt, zonedTime } from './schedule.ts';
 export {
-  activeChannelsOf,
   cadenceOf,
   channelStateOf,
   DEFAULT_DELIVERY_HOUR,
   DEFAULT_TIME_ZONE,
   digestScheduleOf,
   webhookSecretsOf,
-  type ChannelState,
 } from './subscriber-settings.ts';
-export { nextDigestAt, zonedTime, zonedToInstant, type DigestSchedule, type ZonedTime } from './schedule.ts';
-export { SubscriberInvalidError, validateSubscriber, type ValidateSubscriberOptions } from './validate-subscriber.ts';
-export { decodeWebhookSecret, parseWebhookSecrets, WebhookSecretError } from './webhook-secret.ts';
+export { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from './subscription-input.ts';
 export {
   createSubscriptionService,
   DEFAULT_CONFIRM_HOURS,
-  type ConfirmCheck,
-  type ConfirmOutcome,
-  type RequestOrigin,
-  type SubscribeOutcome,
   type SubscriptionService,
   type SubscriptionServiceDeps,
-  type SubscriptionServiceSettings,
 } from './subscription-service.ts';
 export {
-  checkFilter,
-  checkTopics,
-  createSubscriptionSchema,
-  parseInput,
-  updateSubscriptionSchema,
-  type CreateSubscriptionInput,
-  type UpdateSubscriptionInput,
-} from './subscription-input.ts';
-export {
   describeCadence,
+  mainCadenceOf,
   subscriberAdminJson,
   subscriptionJson,
   subscriptionStatusOf,
-  type SubscriptionJson,
+  weekdayName,
   type SubscriptionStatus,
 } from './subscription-view.ts';
 export {
-  createConfirmToken,
   createCsrfToken,
-  createKeyRing,
   createKeyRingReader,
   createManageToken,
   createUnsubscribeToken,
-  keyedDigest,
-  normalizeEmail,
   secretsEqual,
-  subscriberIdForEmail,
-  verifyConfirmToken,
   verifyCsrfToken,
-  verifyManageToken,
-  verifyUnsubscribeToken,
-  type ConfirmTokenCheck,
   type KeyRing,
-  type UnsubscribeTarget,
 } from './tokens/index.ts';
-export { clientKey, defaultRateLimits, takeRateLimit, type RateLimitDecision, type RateLimitRule, type RateLimits } from './rate-limits.ts';
-export { postSlackVerification, verifyWebhookIntent, CHALLENGE_TIMEOUT_MS, type WebhookChallengeDeps } from './webhook-challenge.ts';
-export { composeAlreadySubscribedEmail, composeConfirmationEmail } from './subscription-emails.ts';
-export { listTopics, type TopicSummary } from './list-topics.ts';
-export { previewUnsubscribe, unsubscribeChannel } from './unsubscribe.ts';
-export type { UnsubscribeDeps, UnsubscribeOutcome, UnsubscribePreview } from './unsubscribe.ts';
+export { previewUnsubscribe, unsubscribeChannel, type UnsubscribeDeps } from './unsubscribe.ts';
+export { SubscriberInvalidError, validateSubscriber } from './validate-subscriber.ts';
+export { decodeWebhookSecret, WebhookSecretError } from './webhook-secret.ts';

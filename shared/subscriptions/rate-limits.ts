@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { RateLimitStore } from '../store/ports.ts';
-import { keyedDigest } from './tokens/subscription-tokens.ts';
+import { keyedDigest } from './tokens/index.ts';
 
 /** A limit: at most `limit` hits per fixed window of `windowSeconds`. */
 export interface RateLimitRule {

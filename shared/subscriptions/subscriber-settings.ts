@@ -1,4 +1,3 @@
-import type { Channel } from '../messages/schemas.ts';
 import type { Cadence, Subscriber } from '../store/records.ts';
 import type { DigestSchedule } from './schedule.ts';
 
@@ -35,11 +34,6 @@ export function digestScheduleOf(subscriber: Subscriber, cadence: Exclude<Cadenc
 export function channelStateOf(subscriber: Subscriber, channelId: string): ChannelState {
   if (subscriber.state !== 'active') return 'subscriber-inactive';
   return subscriber.channelStatus?.[channelId]?.state ?? 'active';
-}
-
-/** The channels that get news now. */
-export function activeChannelsOf(subscriber: Subscriber): Channel[] {
-  return subscriber.channels.filter((channel) => channelStateOf(subscriber, channel.channelId) === 'active');
 }
 
 /** The subscriber's webhook signing secrets, current first: two while a rotation is under way. */

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { escapeText } from '../html/html.ts';
+import { formatUtcMinute } from '../core/display-text.ts';
+import { html, renderEmailLayout, type SafeHtml } from '../html/index.ts';
+import { messageIdFor } from '../mail/addresses.ts';
 import type { OutgoingEmail } from '../mail/ports.ts';
 
 /**
  * The emails the subscribe flow sends: the double opt-in confirmation, and the notice sent
  * instead when the address is already subscribed (so the response to a subscribe request never
- * tells who is subscribed). Plain text and simple HTML, the link spelled out in both.
+ * tells who is subscribed). Plain text and HTML in the one email layout, the link spelled out in
+ * both.
  */
 
 export interface ConfirmationEmailInput {
@@ -20,7 +23,7 @@ export interface ConfirmationEmailInput {
 }
 
 export function composeConfirmationEmail(input: ConfirmationEmailInput): OutgoingEmail {
-  const until = formatUtc(input.expiresAt);
+  const until = formatUtcMinute(input.expiresAt);
   const topics = input.topicLabels.join(', ');
   const text = [
     'Someone, hopefully you, asked to receive news alerts at this address:',
@@ -35,15 +38,12 @@ export function composeConfirmationEmail(input: ConfirmationEmailInput): Outgoin
     'be sent to you and the request is deleted.',
     '',
   ].join('\n');
-  const html = layout(
-    'Confirm your subscription',
-    `<p style="margin:0 0 12px 0">Someone, hopefully you, asked to receive news alerts at this address:</p>
-<ul style="margin:0 0 16px 0;padding:0 0 0 20px"><li><strong>Topics:</strong> ${escapeText(topics)}</li><li><strong>How often:</strong> ${escapeText(input.cadenceText)}</li></ul>
-<p style="margin:0 0 16px 0"><a href="${escapeText(input.confirmUrl)}" style="display:inline-block;background:#1d4ed8;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:bold">Confirm subscription</a></p>
-<p style="margin:0 0 12px 0;font-size:14px;color:#3f3f46">Or paste this link into your browser:<br><span style="word-break:break-all">${escapeText(input.confirmUrl)}</span></p>
-<p style="margin:0;font-size:14px;color:#3f3f46">The link works until ${escapeText(until)}. If you did not ask for this, ignore this email: nothing will be sent to you and the request is deleted.</p>`,
-  );
-  return message(input.from, input.to, 'Confirm your news alerts subscription', text, html, 'confirm');
+  const body = html`<p style="margin:0 0 12px 0">Someone, hopefully you, asked to receive news alerts at this address:</p>
+<ul style="margin:0 0 16px 0;padding:0 0 0 20px"><li><strong>Topics:</strong> ${topics}</li><li><strong>How often:</strong> ${input.cadenceText}</li></ul>
+<p style="margin:0 0 16px 0">${button(input.confirmUrl, 'Confirm subscription')}</p>
+<p style="margin:0 0 12px 0;font-size:14px;color:#3f3f46">Or paste this link into your browser:<br><span style="word-break:break-all">${input.confirmUrl}</span></p>
+<p style="margin:0;font-size:14px;color:#3f3f46">The link works until ${until}. If you did not ask for this, ignore this email: nothing will be sent to you and the request is deleted.</p>`;
+  return message(input.from, input.to, 'Confirm your news alerts subscription', text, layout('Confirm your subscription', body), 'confirm');
 }
 
 export interface AlreadySubscribedEmailInput {
@@ -63,13 +63,10 @@ export function composeAlreadySubscribedEmail(input: AlreadySubscribedEmailInput
     'If you did not ask for this, you can ignore this email.',
     '',
   ].join('\n');
-  const html = layout(
-    'You are already subscribed',
-    `<p style="margin:0 0 12px 0">Someone, hopefully you, asked to subscribe this address to news alerts. It is already subscribed, so nothing changed.</p>
-<p style="margin:0 0 16px 0"><a href="${escapeText(input.manageUrl)}" style="display:inline-block;background:#1d4ed8;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:bold">Manage your subscription</a></p>
-<p style="margin:0;font-size:14px;color:#3f3f46">If you did not ask for this, you can ignore this email.</p>`,
-  );
-  return message(input.from, input.to, 'Your news alerts subscription', text, html, 'notice');
+  const body = html`<p style="margin:0 0 12px 0">Someone, hopefully you, asked to subscribe this address to news alerts. It is already subscribed, so nothing changed.</p>
+<p style="margin:0 0 16px 0">${button(input.manageUrl, 'Manage your subscription')}</p>
+<p style="margin:0;font-size:14px;color:#3f3f46">If you did not ask for this, you can ignore this email.</p>`;
+  return message(input.from, input.to, 'Your news alerts subscription', text, layout('You are already subscribed', body), 'notice');
 }
 
 function message(from: string, to: string, subject: string, text: string, html: string, kind: string): OutgoingEmail {
@@ -79,44 +76,17 @@ function message(from: string, to: string, subject: string, text: string, html: 
     subject,
     text,
     html,
-    messageId: `<${kind}-${randomBytes(12).toString('hex')}@${domainOf(from)}>`,
+    messageId: messageIdFor(`${kind}-${randomBytes(12).toString('hex')}`, from),
     // A transactional message: auto-responders should stay quiet (RFC 3834).
     headers: { 'Auto-Submitted': 'auto-generated' },
   };
 }
 
-const font = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
-
-function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<title>${escapeText(title)}</title>
-</head>
-<body style="margin:0;padding:0;background:#f4f4f5">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f4f5">
-<tr><td align="center" style="padding:16px 8px">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:600px;max-width:100%;background:#ffffff;border:1px solid #e4e4e7;border-radius:6px">
-<tr><td style="padding:24px;${font};font-size:16px;line-height:1.5;color:#18181b">
-<h1 style="margin:0 0 16px 0;font-size:22px;line-height:1.3">${escapeText(title)}</h1>
-${body}
-</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-`;
+/** The email layout with the title as the first heading; no footer: these go to whoever asked. */
+function layout(title: string, body: SafeHtml): string {
+  return renderEmailLayout({ title, content: html`<h1 style="margin:0 0 16px 0;font-size:22px;line-height:1.3">${title}</h1>\n${body}` });
 }
 
-function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function domainOf(from: string): string {
-  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  return address.split('@')[1]?.trim() || 'localhost';
+function button(href: string, text: string): SafeHtml {
+  return html`<a href="${href}" style="display:inline-block;background:#1d4ed8;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:bold">${text}</a>`;
 }

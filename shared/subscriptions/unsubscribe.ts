@@ -1,6 +1,5 @@
 import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
-import type { Log } from '../core/logger.ts';
 import { redactAddress } from '../core/redact-address.ts';
 import type { SubscriptionStore } from '../store/ports.ts';
 import type { ChannelStatus, Subscriber } from '../store/records.ts';
@@ -17,7 +16,6 @@ import { verifyUnsubscribeToken, type KeyRing } from './tokens/index.ts';
 export interface UnsubscribeDeps {
   subscriptions: Pick<SubscriptionStore, 'getSubscriber' | 'updateStatus'>;
   clock: Clock;
-  log: Log;
   events: EventSink;
   /** The token key ring, read at run time; undefined (no key) refuses every token. */
   tokenKeys(): Promise<KeyRing | undefined>;
@@ -62,7 +60,6 @@ export async function unsubscribeChannel(token: string, deps: UnsubscribeDeps): 
     ...(remaining.length === 0 ? { state: 'unsubscribed' as const, reason: 'every channel unsubscribed' } : {}),
   });
   deps.events.emit({ type: 'unsubscribed', subscriberId: subscriber.subscriberId, channelId });
-  deps.log.info('unsubscribed', { subscriberId: subscriber.subscriberId, channelId });
   return { status: 'unsubscribed', what };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpRequest } from '../api/incoming-http.ts';
-import { createCsrfToken, verifyCsrfToken, type KeyRing } from '../subscriptions/tokens/index.ts';
+import { type HttpRequest } from '../api/index.ts';
+import { createCsrfToken, type KeyRing, verifyCsrfToken } from '../subscriptions/index.ts';
 
 /**
  * CSRF protection of the form posts, without server-side sessions: a signed double-submit

@@ -1,4 +1,4 @@
-import { mediaTypeOf, type HttpRequest } from '../api/incoming-http.ts';
+import { type HttpRequest, mediaTypeOf } from '../api/index.ts';
 import { ProblemError } from '../core/problem.ts';
 
 /** Limits on a posted form: the pages' forms stay far below them. */

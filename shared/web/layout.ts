@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../html/html.ts';
+import { html, type SafeHtml } from '../html/index.ts';
 import { siteCssPath } from './styles.ts';
 
 export interface PageOptions {

@@ -1,17 +1,29 @@
-import type { HttpApp } from '../api/http-app.ts';
-import { clientIpOf } from '../api/http-app.ts';
-import { htmlResponse, redirectResponse, type HttpRequest, type HttpResponse } from '../api/incoming-http.ts';
-import { describeOperatorStatus } from '../api/operator-status.ts';
+import {
+  clientIpOf,
+  describeOperatorStatus,
+  htmlResponse,
+  type HttpApp,
+  type HttpRequest,
+  type HttpResponse,
+  redirectResponse,
+} from '../api/index.ts';
 import { ProblemError, type ProblemField } from '../core/problem.ts';
 import type { Subscriber } from '../store/records.ts';
-import { DEFAULT_DELIVERY_HOUR, DEFAULT_TIME_ZONE } from '../subscriptions/index.ts';
-import { createSubscriptionSchema, parseInput, updateSubscriptionSchema } from '../subscriptions/subscription-input.ts';
-import { describeCadence, mainCadenceOf, subscriptionStatusOf } from '../subscriptions/subscription-view.ts';
+import {
+  createSubscriptionSchema,
+  DEFAULT_DELIVERY_HOUR,
+  DEFAULT_TIME_ZONE,
+  describeCadence,
+  mainCadenceOf,
+  parseInput,
+  subscriptionStatusOf,
+  updateSubscriptionSchema,
+} from '../subscriptions/index.ts';
 import { checkCsrf, CSRF_FIELD, issueCsrf } from './csrf.ts';
-import { parseForm, type FormFields } from './form.ts';
+import { type FormFields, parseForm } from './form.ts';
 import { renderConfirmedPage, renderConfirmPage } from './pages/confirm-page.ts';
 import type { FieldErrors, PreferenceValues } from './pages/form-parts.ts';
-import { renderManagePage, type ManageNotice } from './pages/manage-page.ts';
+import { type ManageNotice, renderManagePage } from './pages/manage-page.ts';
 import { renderMessagePage } from './pages/message-page.ts';
 import { renderStatusPage } from './pages/status-page.ts';
 import { renderCheckInboxPage, renderSubscribePage } from './pages/subscribe-page.ts';

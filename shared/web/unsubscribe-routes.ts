@@ -1,4 +1,4 @@
-import { previewUnsubscribe, unsubscribeChannel, type UnsubscribeDeps } from '../subscriptions/unsubscribe.ts';
+import { previewUnsubscribe, unsubscribeChannel, type UnsubscribeDeps } from '../subscriptions/index.ts';
 import { renderInvalidUnsubscribeLinkPage, renderUnsubscribeConfirmPage, renderUnsubscribedPage } from './pages/unsubscribe-page.ts';
 
 /** What the unsubscribe routes read of a request. */

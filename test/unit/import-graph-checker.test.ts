@@ -2,7 +2,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkLayers, describeFindings, folderOf, readImportGraph, tierOf, type LayerRules } from '../helpers/import-graph.ts';
+import {
+  checkEntryPoints,
+  checkLayers,
+  describeEntryPointFindings,
+  describeFindings,
+  exportedNamesOf,
+  folderOf,
+  importClausesOf,
+  readImportGraph,
+  tierOf,
+  type LayerRules,
+  type NamedImport,
+} from '../helpers/import-graph.ts';
 
 /** The checker behind `import-graph.test.ts`, on graphs made to break the rules. */
 
@@ -117,6 +129,107 @@ describe('checkLayers', () => {
   });
 });
 
+describe('checkEntryPoints', () => {
+  /** A graph of named imports; every file named in it exists, and index files export `exports`. */
+  function moduleGraph(imports: [string, string, string[]][], exports: Record<string, string[]>) {
+    const namedImports: NamedImport[] = imports.map(([from, to, names]) => ({ from, to, names }));
+    const files = [...new Set([...imports.flatMap(([from, to]) => [from, to]), ...Object.keys(exports)])];
+    return { files, edges: namedImports.map(({ from, to }) => ({ from, to })), namedImports, exportsOf: new Map(Object.entries(exports)) };
+  }
+
+  it('passes a module entered through its index.ts, whose every export is imported from outside', () => {
+    const graph = moduleGraph(
+      [
+        ['cli/main.ts', 'shared/alpha/index.ts', ['a']],
+        ['shared/beta/b.ts', 'shared/alpha/index.ts', ['b']],
+        // Inside the module, files import each other directly.
+        ['shared/alpha/x.ts', 'shared/alpha/y.ts', ['y']],
+        ['shared/alpha/index.ts', 'shared/alpha/x.ts', ['a', 'b']],
+      ],
+      { 'shared/alpha/index.ts': ['a', 'b'] },
+    );
+    expect(describeEntryPointFindings(checkEntryPoints(graph))).toEqual([]);
+  });
+
+  it('reports an import from outside that skips the index.ts, however deep', () => {
+    const graph = moduleGraph(
+      [
+        ['cli/main.ts', 'shared/alpha/index.ts', ['a']],
+        ['cli/main.ts', 'shared/alpha/x.ts', ['x']],
+        ['shared/beta/b.ts', 'shared/alpha/inner/z.ts', ['z']],
+      ],
+      { 'shared/alpha/index.ts': ['a'] },
+    );
+    expect(describeEntryPointFindings(checkEntryPoints(graph))).toEqual([
+      "deep import: cli/main.ts → shared/alpha/x.ts (import it from its module's index.ts)",
+      "deep import: shared/beta/b.ts → shared/alpha/inner/z.ts (import it from its module's index.ts)",
+    ]);
+  });
+
+  it('reports a name an index.ts exports that only its own module (or nobody) imports', () => {
+    const graph = moduleGraph(
+      [
+        ['cli/main.ts', 'shared/alpha/index.ts', ['a']],
+        ['shared/alpha/x.ts', 'shared/alpha/index.ts', ['onlyInside']],
+      ],
+      { 'shared/alpha/index.ts': ['a', 'onlyInside', 'nobody'] },
+    );
+    expect(describeEntryPointFindings(checkEntryPoints(graph))).toEqual([
+      'unused export: shared/alpha/index.ts exports onlyInside, which nothing outside its module imports',
+      'unused export: shared/alpha/index.ts exports nobody, which nothing outside its module imports',
+    ]);
+  });
+
+  it('counts a namespace import as using every export, and leaves exempt modules alone', () => {
+    const graph = moduleGraph(
+      [
+        ['cli/main.ts', 'shared/alpha/index.ts', ['*']],
+        ['cli/main.ts', 'infra/local/runtime.ts', ['start']],
+      ],
+      { 'shared/alpha/index.ts': ['a', 'b'], 'infra/local/index.ts': ['start', 'unused'] },
+    );
+    expect(describeEntryPointFindings(checkEntryPoints(graph, { exempt: ['infra/local'] }))).toEqual([]);
+    expect(describeEntryPointFindings(checkEntryPoints(graph))).toEqual([
+      "deep import: cli/main.ts → infra/local/runtime.ts (import it from its module's index.ts)",
+      'unused export: infra/local/index.ts exports start, which nothing outside its module imports',
+      'unused export: infra/local/index.ts exports unused, which nothing outside its module imports',
+    ]);
+  });
+});
+
+describe('importClausesOf and exportedNamesOf', () => {
+  it('read the names of imports and re-exports: type-only, renamed, multi-line, default, namespace', () => {
+    const text = [
+      "import fs, { readFile as read } from 'node:fs';",
+      "import type { T } from './types.ts';",
+      'import {',
+      '  type A,',
+      '  b as c,',
+      "} from './ab.ts';",
+      "import * as everything from './all.ts';",
+      "export { x, y as z, type W } from './xyz.ts';",
+      "export * from './more.ts';",
+      "export * as grouped from './grouped.ts';",
+      'export const local = 1;',
+      'export interface Shape {}',
+      'const hidden = 2;',
+      'export { hidden as shown };',
+      '',
+    ].join('\n');
+
+    expect(importClausesOf(text).map(({ kind, specifier, names }) => [kind, specifier, names])).toEqual([
+      ['import', 'node:fs', ['readFile', 'default']],
+      ['import', './types.ts', ['T']],
+      ['import', './ab.ts', ['A', 'b']],
+      ['import', './all.ts', ['*']],
+      ['export', './xyz.ts', ['x', 'y', 'W']],
+      ['export', './more.ts', ['*']],
+      ['export', './grouped.ts', ['*']],
+    ]);
+    expect(exportedNamesOf(text).sort()).toEqual(['*', 'Shape', 'W', 'grouped', 'local', 'shown', 'x', 'z'].sort());
+  });
+});
+
 describe('readImportGraph', () => {
   const root = mkdtempSync(join(tmpdir(), 'import-graph-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -158,6 +271,21 @@ describe('readImportGraph', () => {
       'shared/alpha/lazy.ts',
     ]);
     expect(graph.edges).toContainEqual({ from: 'shared/alpha/index.ts', to: 'shared/core/clock.ts' });
+  });
+
+  it('finds an import that skips a real index.ts, and an export of it nobody imports', () => {
+    write('shared/beta/index.ts', "export { used, type Unused } from './inner.ts';\n");
+    write('shared/beta/inner.ts', 'export const used = 1;\nexport type Unused = string;\n');
+    write('cli/main.ts', "import { used } from '../shared/beta/index.ts';\nimport { used as again } from '../shared/beta/inner.ts';\n");
+
+    const graph = readImportGraph(root, ['shared', 'cli']);
+
+    expect(graph.namedImports).toContainEqual({ from: 'cli/main.ts', to: 'shared/beta/index.ts', names: ['used'] });
+    expect(graph.exportsOf.get('shared/beta/index.ts')).toEqual(['used', 'Unused']);
+    expect(describeEntryPointFindings(checkEntryPoints(graph, { exempt: ['shared/alpha'] }))).toEqual([
+      "deep import: cli/main.ts → shared/beta/inner.ts (import it from its module's index.ts)",
+      'unused export: shared/beta/index.ts exports Unused, which nothing outside its module imports',
+    ]);
   });
 
   it('finds an upward import written in a real file', () => {

@@ -1,12 +1,21 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkLayers, describeFindings, readImportGraph, type LayerRules } from '../helpers/import-graph.ts';
+import {
+  checkEntryPoints,
+  checkLayers,
+  describeEntryPointFindings,
+  describeFindings,
+  readImportGraph,
+  type LayerRules,
+} from '../helpers/import-graph.ts';
 
 /**
  * Module boundaries. Tiers only point down: basics ← domain modules with their ports ←
  * adapters ← composition and presentation ← entry points and operations; no two folders import
- * each other, however indirectly; and only adapters (and the one dependency factory) import the
- * AWS SDK, so every port can be backed by another engine in tests.
+ * each other, however indirectly; a folder with an `index.ts` is entered only through it, which
+ * exports what other code imports and no more; and only adapters (and the one dependency
+ * factory) import the AWS SDK, so every port can be backed by another engine in tests. Tests may
+ * import a module's inner files: they are not in this graph.
  */
 
 const root = join(import.meta.dirname, '..', '..');
@@ -40,6 +49,7 @@ const layerRules: LayerRules = {
         'shared/mail/ports.ts',
         'shared/mail/errors.ts',
         'shared/mail/message-tags.ts',
+        'shared/mail/addresses.ts',
       ],
     },
     // Adapters: the ports on DynamoDB, SQS, SES, SMTP, the outbox directory, Secrets Manager and SSM.
@@ -51,6 +61,12 @@ const layerRules: LayerRules = {
   ],
   ownFolders: ['shared/store/dynamodb', 'shared/queue/sqs', 'shared/mail/ses', 'shared/parameters/aws'],
 };
+
+/**
+ * Modules the entry-point rule leaves out for now: `infra/local` is being split (issue 15, item 7)
+ * on another branch; it comes under the rule once that lands.
+ */
+const entryPointExempt = ['infra/local'];
 
 const adapterPaths = [/^shared\/store\/dynamodb\//, /^shared\/queue\/sqs\//, /^shared\/mail\/ses\//, /^shared\/parameters\/aws\//, /^shared\/runtime\/create-deps\.ts$/];
 
@@ -73,6 +89,10 @@ describe('import graph', () => {
 
   it('has no cycle between folders', () => {
     expect(describeFindings({ ...report, untiered: [], upward: [] })).toEqual([]);
+  });
+
+  it('enters a module with an index.ts only through it, and its index.ts exports only what is imported', () => {
+    expect(describeEntryPointFindings(checkEntryPoints(graph, { exempt: entryPointExempt }))).toEqual([]);
   });
 
   it('keeps @aws-sdk imports inside adapters', () => {

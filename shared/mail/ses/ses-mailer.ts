@@ -1,5 +1,6 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { bareAddress, composeMime } from '../compose-mime.ts';
+import { bareAddress } from '../addresses.ts';
+import { composeMime } from '../compose-mime.ts';
 import { channelTags } from '../message-tags.ts';
 import type { Mailer, OutgoingEmail } from '../ports.ts';
 import { toSesSendError } from './ses-errors.ts';

@@ -2,14 +2,13 @@
  * DynamoDB adapters of the storage ports (shared/store/ports.ts). Each takes
  * `{ client, tableName }`, with the client built once by `createDeps` (or a test).
  */
-export { createDocumentClient, type DynamoDbTableOptions } from './document-client.ts';
+export { createDocumentClient } from './document-client.ts';
 export { createDynamoDbFeedStore } from './feed-store.ts';
 export { createDynamoDbSeenItemStore } from './seen-item-store.ts';
 export { createDynamoDbStoryStore } from './story-store.ts';
 export { createDynamoDbSubscriptionStore } from './subscription-store.ts';
 export { createDynamoDbDeliveryStore } from './delivery-store.ts';
 export { createDynamoDbTopicStore } from './topic-store.ts';
-export { createDynamoDbDigestStore, digestKeyOf } from './digest-store.ts';
+export { createDynamoDbDigestStore } from './digest-store.ts';
 export { createDynamoDbRateLimitStore } from './rate-limit-store.ts';
 export { createDynamoDbHeadlineStore } from './headline-store.ts';
-export { StoreError, isRetryableDynamoDbError } from './store-error.ts';

@@ -2,12 +2,12 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import type { ItemClaim, SeenItemStore } from '../ports.ts';
 import { batchGetRows } from './batch.ts';
-import { epochSeconds, isConditionalCheckFailed, statusOfOldItem } from './conditional.ts';
+import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { itemRowSchema, parseRow } from './rows.ts';
 import { callStore, StoreError, toStoreError } from './store-error.ts';
 
-/** Claim attempts when the blocking marker vanishes between the write and the read. */
+/** Claim attempts when the blocking marker changes between the write, the read and the takeover. */
 const MAX_CLAIM_ATTEMPTS = 3;
 
 /**
@@ -20,17 +20,6 @@ const MAX_CLAIM_ATTEMPTS = 3;
 export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { clock?: Clock }): SeenItemStore {
   const { client, tableName } = options;
   const clock = options.clock ?? systemClock;
-
-  /** The live status of a marker by a consistent read; undefined if absent or expired. */
-  async function readStatus(itemKey: string): Promise<'done' | 'pending' | undefined> {
-    const context = { table: tableName, operation: 'claim', key: `itemKey=${itemKey}` };
-    const output = await callStore(context, () =>
-      client.send(new GetCommand({ TableName: tableName, Key: { itemKey }, ConsistentRead: true })),
-    );
-    if (!output.Item) return undefined;
-    const row = parseRow(itemRowSchema, output.Item, context);
-    return row.expiresAt < epochSeconds(clock.now()) ? undefined : row.status;
-  }
 
   /** The live marker (status and lease) by a consistent read; undefined if absent or expired. */
   async function readMarker(itemKey: string, operation: string): Promise<{ status: 'done' | 'pending'; claimedAt?: number } | undefined> {
@@ -66,39 +55,8 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
       return seen;
     },
 
-    async claim(itemKey, expiresAt): Promise<ItemClaim> {
+    async claim(itemKey, expiresAt, leaseSeconds): Promise<ItemClaim> {
       const context = { table: tableName, operation: 'claim', key: `itemKey=${itemKey}` };
-      for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
-        try {
-          await client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: { itemKey, status: 'pending', expiresAt },
-              // New, or an expired marker TTL has not deleted yet.
-              ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
-              ExpressionAttributeNames: { '#key': 'itemKey', '#expiresAt': 'expiresAt' },
-              ExpressionAttributeValues: { ':now': epochSeconds(clock.now()) },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
-          );
-          return 'new';
-        } catch (error) {
-          if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
-          // DynamoDB and DynamoDB Local return the blocking row; dynalite does not, so read it.
-          const old = statusOfOldItem(error);
-          const status = old === undefined ? await readStatus(itemKey) : parseRow(itemRowSchema.shape.status, old, context);
-          if (status) return status;
-          // The marker expired or was deleted between the write and the read: claim again.
-        }
-      }
-      throw new StoreError(
-        `claim on table ${tableName} failed: the marker kept changing over ${MAX_CLAIM_ATTEMPTS} attempts (itemKey=${itemKey})`,
-        { table: tableName, operation: 'claim', retryable: true },
-      );
-    },
-
-    async claimForWork(itemKey, expiresAt, leaseSeconds) {
-      const context = { table: tableName, operation: 'claimForWork', key: `itemKey=${itemKey}` };
       for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
         const now = epochSeconds(clock.now());
         try {
@@ -115,7 +73,7 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
         }
-        const marker = await readMarker(itemKey, 'claimForWork');
+        const marker = await readMarker(itemKey, 'claim');
         if (!marker) continue;
         if (marker.status === 'done') return 'done';
         if (marker.claimedAt !== undefined && marker.claimedAt > now - leaseSeconds) return 'busy';
@@ -145,8 +103,8 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
         }
       }
       throw new StoreError(
-        `claimForWork on table ${tableName} failed: the marker kept changing over ${MAX_CLAIM_ATTEMPTS} attempts (itemKey=${itemKey})`,
-        { table: tableName, operation: 'claimForWork', retryable: true },
+        `claim on table ${tableName} failed: the marker kept changing over ${MAX_CLAIM_ATTEMPTS} attempts (itemKey=${itemKey})`,
+        { table: tableName, operation: 'claim', retryable: true },
       );
     },
 

@@ -3,8 +3,7 @@
  * key, each token naming its key), one signed format, one purpose per token with its own
  * derived key, and the keyed digests that name subscribers without revealing addresses.
  */
-export { createKeyRing, createKeyRingReader, MIN_KEY_LENGTH, type KeyRing, type SigningKey, type TokenPurpose } from './key-ring.ts';
-export { MAX_TOKEN_LENGTH, type TokenClaims } from './signed-token.ts';
+export { createKeyRingReader, type KeyRing } from './key-ring.ts';
 export {
   createConfirmToken,
   createCsrfToken,
@@ -18,6 +17,4 @@ export {
   verifyCsrfToken,
   verifyManageToken,
   verifyUnsubscribeToken,
-  type ConfirmTokenCheck,
-  type UnsubscribeTarget,
 } from './subscription-tokens.ts';

@@ -1,4 +1,5 @@
-import { html } from '../../html/html.ts';
+import { formatUtcMinute } from '../../core/display-text.ts';
+import { html } from '../../html/index.ts';
 import { renderPage } from '../layout.ts';
 import { csrfField } from './form-parts.ts';
 
@@ -33,7 +34,7 @@ ${csrfField(input.csrfToken)}
 <input type="hidden" name="token" value="${input.token}">
 <div class="actions"><button type="submit">Confirm subscription</button></div>
 </form>
-<p class="small">This link works until ${input.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. Not you? Close this page: nothing will be sent.</p>`,
+<p class="small">This link works until ${formatUtcMinute(input.expiresAt)}. Not you? Close this page: nothing will be sent.</p>`,
   });
 }
 

@@ -1,7 +1,6 @@
-import { html, type SafeHtml } from '../../html/html.ts';
+import { html, type SafeHtml } from '../../html/index.ts';
 import type { Cadence, Weekday } from '../../store/records.ts';
-import type { TopicSummary } from '../../subscriptions/list-topics.ts';
-import { weekdayName } from '../../subscriptions/subscription-view.ts';
+import { type TopicSummary, weekdayName } from '../../subscriptions/index.ts';
 import { CSRF_FIELD } from '../csrf.ts';
 
 /** The preferences both the subscribe and the manage form edit, as the form holds them. */

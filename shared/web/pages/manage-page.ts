@@ -1,8 +1,7 @@
-import { html } from '../../html/html.ts';
-import type { TopicSummary } from '../../subscriptions/list-topics.ts';
-import type { SubscriptionStatus } from '../../subscriptions/subscription-view.ts';
+import { html } from '../../html/index.ts';
+import { type SubscriptionStatus, type TopicSummary } from '../../subscriptions/index.ts';
 import { renderPage } from '../layout.ts';
-import { csrfField, errorSummary, preferenceFields, type FieldErrors, type PreferenceValues } from './form-parts.ts';
+import { csrfField, errorSummary, type FieldErrors, preferenceFields, type PreferenceValues } from './form-parts.ts';
 
 export type ManageNotice = 'saved' | 'paused' | 'resumed';
 

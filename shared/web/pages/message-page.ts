@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../html/html.ts';
+import { html, type SafeHtml } from '../../html/index.ts';
 import { renderPage } from '../layout.ts';
 
 export interface MessagePageInput {

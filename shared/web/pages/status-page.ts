@@ -1,5 +1,5 @@
-import type { OperatorStatus } from '../../api/operator-status.ts';
-import { html, safeLink } from '../../html/html.ts';
+import { type OperatorStatus } from '../../api/index.ts';
+import { html, safeLink } from '../../html/index.ts';
 import type { QueueDepthReport } from '../../queue/ports.ts';
 import { renderPage } from '../layout.ts';
 

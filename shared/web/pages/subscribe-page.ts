@@ -1,7 +1,7 @@
-import { html } from '../../html/html.ts';
-import type { TopicSummary } from '../../subscriptions/list-topics.ts';
+import { html } from '../../html/index.ts';
+import { type TopicSummary } from '../../subscriptions/index.ts';
 import { renderPage } from '../layout.ts';
-import { csrfField, emailField, errorSummary, preferenceFields, type FieldErrors, type PreferenceValues } from './form-parts.ts';
+import { csrfField, emailField, errorSummary, type FieldErrors, preferenceFields, type PreferenceValues } from './form-parts.ts';
 
 export interface SubscribePageInput {
   topics: readonly TopicSummary[];

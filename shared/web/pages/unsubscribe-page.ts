@@ -1,5 +1,4 @@
-import { escapeHtml } from '../../delivery/escape-html.ts';
-import { rawHtml } from '../../html/html.ts';
+import { html, type SafeHtml } from '../../html/index.ts';
 import { renderPage } from '../layout.ts';
 
 /**
@@ -11,9 +10,9 @@ import { renderPage } from '../layout.ts';
 export function renderUnsubscribeConfirmPage(input: { what: string; actionUrl: string }): string {
   return page(
     'Unsubscribe',
-    `<h1>Unsubscribe?</h1>
-<p>Stop ${escapeHtml(input.what)}.</p>
-<form method="post" action="${escapeHtml(input.actionUrl)}">
+    html`<h1>Unsubscribe?</h1>
+<p>Stop ${input.what}.</p>
+<form method="post" action="${input.actionUrl}">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit">Unsubscribe</button>
 </form>`,
@@ -21,17 +20,17 @@ export function renderUnsubscribeConfirmPage(input: { what: string; actionUrl: s
 }
 
 export function renderUnsubscribedPage(input: { what: string }): string {
-  return page('Unsubscribed', `<h1>You are unsubscribed</h1>\n<p>We stopped ${escapeHtml(input.what)}. Nothing more will be sent there.</p>`);
+  return page('Unsubscribed', html`<h1>You are unsubscribed</h1>\n<p>We stopped ${input.what}. Nothing more will be sent there.</p>`);
 }
 
 export function renderInvalidUnsubscribeLinkPage(): string {
   return page(
     'Link not valid',
-    '<h1>This unsubscribe link is not valid</h1>\n<p>It may be incomplete: copy the whole link from the email, or use the unsubscribe button your mail program shows.</p>',
+    html`<h1>This unsubscribe link is not valid</h1>\n<p>It may be incomplete: copy the whole link from the email, or use the unsubscribe button your mail program shows.</p>`,
   );
 }
 
 /** In the site's page layout (header, stylesheet, footer), like the subscribe and manage pages. */
-function page(title: string, body: string): string {
-  return renderPage({ title, body: rawHtml(body) });
+function page(title: string, body: SafeHtml): string {
+  return renderPage({ title, body });
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaticSecretSource } from '../../../shared/parameters/secret-source.ts';
-import { createConfirmToken, createKeyRing, createManageToken } from '../../../shared/subscriptions/tokens/index.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
+import { createConfirmToken, createManageToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { type ApiHarness, sendJson, startApiHarness, startReceiver } from './api-harness.ts';
 import { linkTo } from './outbox.ts';
 

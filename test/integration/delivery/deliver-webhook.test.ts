@@ -7,6 +7,8 @@ import { deliveryId } from '../../../shared/delivery/delivery-id.ts';
 import { WebhookDeliveryError } from '../../../shared/delivery/errors.ts';
 import { checkSlackLimits, type SlackMessage } from '../../../shared/delivery/slack-message.ts';
 import type { DeliveryMessage, WebhookChannel } from '../../../shared/messages/schemas.ts';
+import { createLogEventSink } from '../../../shared/runtime/log-event-sink.ts';
+import { createCapturingLog } from '../../helpers/capturing-log.ts';
 import { deliveryMessage, HOSTILE_TITLE, subscriber, webhookSecret } from '../../unit/delivery/fixtures.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
@@ -84,6 +86,26 @@ describe('deliverWebhook against a real HTTP receiver', () => {
     expect(payload.id).toBe(headers['webhook-id']);
     expect(payload.story.id).toBe(message.storyId);
     expect(engines.events.map((e) => e.type)).toEqual(['delivered', 'delivery-skipped']);
+  });
+
+  it('logs one line per outcome (the event), as in Lambda where events are log lines', async () => {
+    const { message } = await setup();
+    const gone = await setup();
+    receiver.answerFor = (request) => (request.path.includes(gone.subscriberId) ? { status: 410 } : { status: 204 });
+    const log = createCapturingLog();
+    const lambdaDeps = deps({ log, events: createLogEventSink(log) });
+
+    await deliverWebhook(message, lambdaDeps);
+    await deliverWebhook(message, lambdaDeps);
+    await deliverWebhook(gone.message, lambdaDeps);
+
+    expect(log.lines.map((line) => [line.level, line.message, line.fields?.['deliveryKey']])).toEqual([
+      ['info', 'delivered', message.deliveryKey],
+      ['info', 'delivery-skipped', message.deliveryKey],
+      ['warn', 'delivery-failed', gone.message.deliveryKey],
+      ['warn', 'channel-paused', undefined],
+    ]);
+    expect(log.lines[0]?.fields).toMatchObject({ httpStatus: 204, target: new URL(receiver.origin).host });
   });
 
   it('signs with both secrets during a rotation', async () => {

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../shared/core/clock.ts';
-import { deliverDigest, digestMessageSchema, sendDueDigests, type DigestMessage, type SendDigestsDeps } from '../../../shared/digest/index.ts';
+import { type DigestMessage, digestMessageSchema } from '../../../shared/digest/digest-message.ts';
+import { deliverDigest, sendDueDigests } from '../../../shared/digest/index.ts';
+import { type SendDigestsDeps } from '../../../shared/digest/send-digests.ts';
 import { fanOut } from '../../../shared/fanout/fan-out.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { AlertMessage } from '../../../shared/messages/schemas.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
-import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
+import { type PipelineEngines, startPipelineEngines } from './pipeline-engines.ts';
 import { startSmtpListener } from './smtp-listener.ts';
-import { createKeyRing } from '../../../shared/subscriptions/tokens/index.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 
 /** Digests from fan-out to SMTP against dynalite, fauxqs and a real SMTP listener. */
 

@@ -11,11 +11,13 @@ import { createOutboxMailer } from '../../../shared/mail/outbox-mailer.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { EmailChannel } from '../../../shared/messages/schemas.ts';
 import { createMailer } from '../../../shared/runtime/create-mailer.ts';
+import { createLogEventSink } from '../../../shared/runtime/log-event-sink.ts';
+import { createCapturingLog } from '../../helpers/capturing-log.ts';
 import { deliveryMessage, HOSTILE_TITLE, subscriber } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 import { startSmtpListener } from './smtp-listener.ts';
-import { createKeyRing } from '../../../shared/subscriptions/tokens/index.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 
 
 const channel: EmailChannel = { kind: 'email', channelId: 'mail', address: 'reader@example.org' };
@@ -165,6 +167,22 @@ describe('deliverEmail over SMTP with the DynamoDB delivery store', () => {
     expect(again).toEqual({ status: 'skipped', reason: 'already-sent' });
     expect(smtp.mails).toHaveLength(1);
     expect(engines.events.map((e) => e.type)).toEqual(['delivered', 'delivery-skipped']);
+  });
+
+  it('logs one line per outcome (the event), with the transport id of a sent email', async () => {
+    await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: 'logged', channels: [channel] }));
+    const message = deliveryMessage({ subscriberId: 'logged', channel });
+    const log = createCapturingLog();
+    const lambdaDeps = { ...engines.deps, log, events: createLogEventSink(log) };
+
+    await deliverEmail(message, lambdaDeps, compose);
+    await deliverEmail(message, lambdaDeps, compose);
+
+    expect(log.lines.map((line) => [line.level, line.message, line.fields?.['deliveryKey']])).toEqual([
+      ['info', 'delivered', message.deliveryKey],
+      ['info', 'delivery-skipped', message.deliveryKey],
+    ]);
+    expect(log.lines[0]?.fields).toMatchObject({ target: 'r***@example.org', transportId: expect.any(String) });
   });
 
   it('sends to the address the subscriber has now, and records a permanent rejection', async () => {

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 import { MailSendError, MailSetupError } from '../../../shared/mail/errors.ts';
 import { channelFromTags } from '../../../shared/mail/message-tags.ts';
 import { createSesMailer } from '../../../shared/mail/ses/ses-mailer.ts';
@@ -13,7 +14,7 @@ import { startSesEndpoint, type SesEndpoint } from '../../helpers/ses-endpoint.t
 import { deliveryMessage } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
 
-const compose = { from: 'News Alerts <alerts@newsdesk.eu>', publicBaseUrl: 'https://alerts.newsdesk.eu', unsubscribeSecret: 'integration-secret-0123456789' };
+const compose = { from: 'News Alerts <alerts@newsdesk.eu>', publicBaseUrl: 'https://alerts.newsdesk.eu', tokenKeys: createKeyRing({ current: 'integration-secret-0123456789-integration' }) };
 const email = composeAlertEmail(deliveryMessage({ channel: { kind: 'email', channelId: 'mail', address: 'reader@example.org' } }), compose);
 
 let ses: SesEndpoint;

@@ -6,6 +6,7 @@ import { createMailer } from '../../../shared/runtime/create-mailer.ts';
 import { MailSendError } from '../../../shared/mail/errors.ts';
 import { createSesRawMailer } from '../../../shared/mail/ses/ses-raw-mailer.ts';
 import type { EmailChannel } from '../../../shared/messages/schemas.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 import { startSesQueryStandIn, type SesQueryStandIn } from '../../helpers/ses-query-stand-in.ts';
 import { deliveryMessage } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
@@ -14,7 +15,7 @@ const channel: EmailChannel = { kind: 'email', channelId: 'mail', address: 'read
 const compose = {
   from: 'News Alerts <alerts@example.org>',
   publicBaseUrl: 'https://alerts.example.org',
-  unsubscribeSecret: 'integration-secret-0123456789',
+  tokenKeys: createKeyRing({ current: 'integration-secret-0123456789-integration' }),
 };
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -77,7 +78,7 @@ describe('SES v1 raw mailer', () => {
     const error = await sent.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MailSendError);
     expect((error as MailSendError).retryable).toBe(retryable);
-    expect((error as MailSendError).message).toBe(`ses send failed: ${answer.code} (message ${email.messageId})`);
+    expect((error as MailSendError).message).toBe(`ses send failed: ${answer.code}: ${answer.message} (message ${email.messageId})`);
   });
 
   it('is the mailer MAIL_TRANSPORT=ses-raw names, with the endpoint from the SDK environment (as in LocalStack)', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyRing, createUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
+import { createUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { createUnsubscribeRoutes } from '../../../shared/web/unsubscribe-routes.ts';
 import { subscriber } from '../../unit/delivery/fixtures.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';

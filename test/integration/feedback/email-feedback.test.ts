@@ -124,7 +124,7 @@ describe('email feedback on the embedded engines', () => {
 
     expect(outcome).toEqual({ status: 'not-paused', subscriberId, channelId: 'mail', why });
     expect(await statusOf(subscriberId)).toEqual({});
-    expect(events).toEqual([{ type: 'email-feedback', feedback: 'bounce', bounceType, outcome: 'not-paused', subscriberId, channelId: 'mail' }]);
+    expect(events).toEqual([{ type: 'email-feedback', feedback: 'bounce', bounceType, outcome: 'not-paused', subscriberId, channelId: 'mail', why }]);
   });
 
   it('leaves the channel alone when the bounce is about an address the subscriber has changed since', async () => {
@@ -138,17 +138,15 @@ describe('email feedback on the embedded engines', () => {
     ['without our tags (an identity’s notification)', identityBounceNotification({ address: 'quiet@example.org' }), 'no-tags'],
     ['tagged for a subscriber who is gone', bounceNotification({ address: 'gone@example.org', channel: { subscriberId: 'gone', ...mail }, bounceType: 'Permanent' }), 'subscriber-missing'],
     ['tagged for a channel the subscriber no longer has', complaintNotification({ address: 'quiet@example.org', channel: { subscriberId: 'quiet', channelId: 'old-mail' } }), 'channel-missing'],
-  ])('logs a notification %s once, as unmatched, and changes nothing', async (_, notification, why) => {
+  ])('reports a notification %s once, as unmatched, and changes nothing', async (_, notification, why) => {
     // Act
     const outcome = await feedback(notification);
 
     // Assess
     expect(outcome).toMatchObject({ status: 'unmatched', why });
-    const unmatched = lines.filter((line) => line.message.includes('unmatched'));
-    expect(unmatched).toHaveLength(1);
-    expect(unmatched[0]).toMatchObject({ level: 'warn', fields: { why, messageId: '0102018e5f2c-test-message-000000' } });
     expect(await statusOf('quiet')).toEqual({});
-    expect(events.map((e) => e.type === 'email-feedback' && e.outcome)).toEqual(['unmatched']);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'email-feedback', outcome: 'unmatched', why, messageId: '0102018e5f2c-test-message-000000' });
   });
 
   it('fails on a notification that is not SES’s (Lambda retries it, then dead-letters it)', async () => {
@@ -172,7 +170,14 @@ describe('email feedback on the embedded engines', () => {
     }
 
     // Assess
-    expect(events).toContainEqual({ type: 'delivery-skipped', channel: 'email', subscriberId: 'bounced', storyId: 'story-after-bounce', reason: 'channel-paused' });
+    expect(events).toContainEqual({
+      type: 'delivery-skipped',
+      channel: 'email',
+      subscriberId: 'bounced',
+      storyId: 'story-after-bounce',
+      deliveryKey: 'bounced#story-after-bounce#mail',
+      reason: 'channel-paused',
+    });
     const outbox = await readdir(join(dataDir, 'outbox')).catch(() => []);
     expect(outbox).toEqual([]);
   });

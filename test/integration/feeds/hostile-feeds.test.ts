@@ -119,7 +119,6 @@ describe('hostile feeds in one poll batch', () => {
       ...engines.deps,
       env: { ...engines.deps.env, ALLOW_PRIVATE_NETWORK: false, FEED_TIMEOUT_MS: 5000 },
       fetchOptions: { resolve: testDns, dispatcher: agent },
-      stories: undefined,
     };
     const handler = createPollFeedHandler(deps);
     const event: SQSEvent = {

@@ -11,6 +11,7 @@ import { planPolls } from '../../../shared/feeds/plan-polls.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
 import { alertMessageSchema, pollMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
+import { defaultStorySettings } from '../../../shared/stories/index.ts';
 import { startFeedEngines, type FeedEngines } from './feed-engines.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 
@@ -50,8 +51,9 @@ const still = () => 0.5;
 
 function pollDeps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
   // These feeds share one fixture, so story clustering would merge their items into one story
-  // and alert once (test/integration/stories covers that); here each feed is on its own.
-  return { ...engines.deps, engine: keywordEngine, stories: undefined, random: still, ...overrides };
+  // and alert once (test/integration/stories covers that); here no similarity is enough to join
+  // a story, so each feed is on its own.
+  return { ...engines.deps, engine: keywordEngine, random: still, storySettings: { ...defaultStorySettings, threshold: 2 }, ...overrides };
 }
 
 async function addFeed(feedId: string, path: string, intervalMinutes = 10) {
@@ -130,7 +132,7 @@ describe('pollFeed against dynalite and fauxqs', () => {
   it('leaves items pending when the alert cannot be queued, and sends them on the next poll', async () => {
     server.routes.set('/crashy', conditionalRoute(rss));
     await addFeed('crashy', '/crashy');
-    const failingQueue: MessageQueue = {
+    const failingQueue: Pick<MessageQueue, 'send'> = {
       async send() {
         throw new NewsAlertsError('sending to queue alert failed: injected fault (test)', { retryable: true });
       },

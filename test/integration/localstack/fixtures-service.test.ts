@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWebhookIntent } from '../../../shared/subscriptions/webhook-challenge.ts';
 import { demoFeedsDir } from '../../../cli/demo/fixture-servers.ts';
-import { parseFeed } from '../../../shared/feeds/index.ts';
+import { parseFeed } from '../../../shared/feeds/parse-feed.ts';
 
 /**
  * The fixture service compose.yaml runs for the LocalStack smoke test

@@ -12,7 +12,7 @@ import { toSqsRecord } from '../../../infra/local/event-source-loop.ts';
 import { buildLocalEnv } from '../../../infra/local/local-env.ts';
 import { topology } from '../../../infra/topology.ts';
 import { metricNamespace } from '../../../shared/core/metric-names.ts';
-import type { DigestMessage } from '../../../shared/digest/index.ts';
+import type { DigestMessage } from '../../../shared/digest/digest-message.ts';
 import { alertMessageSchema, deliveryMessageSchema, type Channel, type DeliveryMessage } from '../../../shared/messages/schemas.ts';
 import { createDeps } from '../../../shared/runtime/create-deps.ts';
 import { nullEventSink } from '../../../shared/core/events.ts';

@@ -15,21 +15,9 @@ import {
 import { createQueues, createTables } from '../../../infra/local/provision.ts';
 import { readEnv, type Env } from '../../../shared/config/env.ts';
 import type { PipelineEvent } from '../../../shared/core/events.ts';
-import type { Log } from '../../../shared/core/logger.ts';
 import { createDeps } from '../../../shared/runtime/create-deps.ts';
 import { createLogEventSink } from '../../../shared/runtime/log-event-sink.ts';
-
-interface LogLine {
-  level: string;
-  message: string;
-  fields?: Record<string, unknown>;
-}
-
-function createCapturingLog(): Log & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push({ level, message, fields });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { createCapturingLog } from '../../helpers/capturing-log.ts';
 
 describe('createDeps', () => {
   let dynalite: DynaliteEngine;
@@ -85,7 +73,7 @@ describe('createDeps', () => {
 
     await deps.feeds.upsertFeed({ feedId: 'deps-feed', url: 'https://example.org/rss', intervalMinutes: 5 }, clock.now());
     expect((await deps.feeds.getFeed('deps-feed'))?.nextPollAt).toBe('2030-03-01T00:00:00.000Z');
-    expect(await deps.items.claim('deps#1', 2_000_000_000)).toBe('new');
+    expect(await deps.items.claim('deps#1', 2_000_000_000, 120)).toBe('new');
     expect(await deps.deliveries.begin('deps#d1', 2_000_000_000)).toBe('new');
     await deps.topics.putUserTopic({ id: 'deps-topic' });
     expect(await deps.topics.listUserTopics()).toEqual([{ id: 'deps-topic' }]);
@@ -110,12 +98,9 @@ describe('createDeps', () => {
     expect(readdirSync(outbox).length).toBeGreaterThan(0);
 
     // Events default to log lines on the injected log.
-    deps.events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId: 's1', storyId: 'story-1', reason: 'already-sent' });
-    expect(log.lines).toContainEqual({
-      level: 'info',
-      message: 'delivery-skipped',
-      fields: { event: 'delivery-skipped', type: 'delivery-skipped', channel: 'email', subscriberId: 's1', storyId: 'story-1', reason: 'already-sent' },
-    });
+    const skipped = { type: 'delivery-skipped', channel: 'email', subscriberId: 's1', storyId: 'story-1', deliveryKey: 's1#story-1#mail', reason: 'already-sent' } as const;
+    deps.events.emit(skipped);
+    expect(log.lines).toContainEqual({ level: 'info', message: 'delivery-skipped', fields: { event: 'delivery-skipped', ...skipped } });
   });
 
   it('builds the Lambda way (no options) without touching the network', () => {
@@ -128,12 +113,16 @@ describe('createDeps', () => {
 });
 
 describe('createLogEventSink', () => {
-  it('writes one info line per event, named by its type', () => {
+  it('writes one line per event, named by its type: failures at warn, the rest at info', () => {
     const log = createCapturingLog();
     const events: PipelineEvent[] = [
       { type: 'feed-polled', feedId: 'f1', url: 'https://news.example/rss', status: 'ok', items: 10, new: 2, duplicates: 8 },
       { type: 'alert', storyId: 's', feedId: 'f1', title: 'Talks', link: null, topics: [{ topic: 'talks', score: 0.8, matched: ['talks'] }] },
-      { type: 'delivery-failed', channel: 'webhook', subscriberId: 'sub', storyId: 's', error: 'HTTP 500', permanent: false },
+      { type: 'delivery-failed', channel: 'webhook', subscriberId: 'sub', storyId: 's', deliveryKey: 'sub#s#hook', error: 'HTTP 404', permanent: true },
+      { type: 'feed-polled', feedId: 'f2', url: 'https://news.example/gone', status: 'error', items: 0, new: 0, duplicates: 0, error: 'HTTP 410' },
+      { type: 'channel-paused', channel: 'webhook', subscriberId: 'sub', channelId: 'hook', reason: 'HTTP 410' },
+      { type: 'subscriber-error', subscriberId: 'sub', error: 'filter query is invalid' },
+      { type: 'unsubscribed', subscriberId: 'sub', channelId: 'mail' },
     ];
     const sink = createLogEventSink(log);
     for (const event of events) sink.emit(event);
@@ -141,7 +130,11 @@ describe('createLogEventSink', () => {
     expect(log.lines.map((l) => [l.level, l.message])).toEqual([
       ['info', 'feed-polled'],
       ['info', 'alert'],
-      ['info', 'delivery-failed'],
+      ['warn', 'delivery-failed'],
+      ['warn', 'feed-polled'],
+      ['warn', 'channel-paused'],
+      ['warn', 'subscriber-error'],
+      ['info', 'unsubscribed'],
     ]);
     expect(log.lines[1]?.fields).toEqual({ event: 'alert', ...events[1] });
   });
@@ -149,8 +142,8 @@ describe('createLogEventSink', () => {
   it('keeps secrets in URLs out of the log: webhook paths, feed queries', () => {
     const log = createCapturingLog();
     const sink = createLogEventSink(log);
-    sink.emit({ type: 'delivered', channel: 'webhook', subscriberId: 'sub', storyId: 's', target: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET' });
-    sink.emit({ type: 'delivered', channel: 'email', subscriberId: 'sub', storyId: 's', target: 'reader@example.org' });
+    sink.emit({ type: 'delivered', channel: 'webhook', subscriberId: 'sub', storyId: 's', deliveryKey: 'sub#s#hook', target: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET' });
+    sink.emit({ type: 'delivered', channel: 'email', subscriberId: 'sub', storyId: 's', deliveryKey: 'sub#s#mail', target: 'reader@example.org' });
     sink.emit({ type: 'feed-polled', feedId: 'f', url: 'https://user:pw@private.example/feed.xml?token=SECRET#x', status: 'error', items: 0, new: 0, duplicates: 0, error: 'HTTP 401' });
 
     const text = JSON.stringify(log.lines);

@@ -6,7 +6,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
 import type { Clock } from '../../../shared/core/clock.ts';
@@ -18,8 +18,8 @@ import {
   createDynamoDbSeenItemStore,
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
-  StoreError,
 } from '../../../shared/store/dynamodb/index.ts';
+import { StoreError } from '../../../shared/store/dynamodb/store-error.ts';
 import type { Subscriber } from '../../../shared/store/records.ts';
 
 export interface DynamoDbTestEngine {
@@ -200,27 +200,70 @@ export function describeStoreSuite(
 
     describe('SeenItemStore', () => {
       const future = epoch('2030-02-01T00:00:00Z');
+      const lease = 120;
+      // The suite's other stores expect the clock where it started.
+      afterEach(() => clock.set('2030-01-01T00:00:00.000Z'));
 
-      it('claims a new key once, then reports it pending, then done', async () => {
+      it('claims a new key once; within its lease it is busy, released it is taken over, then done', async () => {
+        clock.set('2030-01-01T00:00:00.000Z');
         const items = itemStore();
-        expect(await items.claim('feed#item-1', future)).toBe('new');
-        expect(await items.claim('feed#item-1', future)).toBe('pending');
+        expect(await items.claim('feed#item-1', future, lease)).toBe('new');
+        expect(await items.claim('feed#item-1', future, lease)).toBe('busy');
+        await items.release('feed#item-1');
+        expect(await items.claim('feed#item-1', future, lease)).toBe('pending');
         await items.markDone('feed#item-1');
-        expect(await items.claim('feed#item-1', future)).toBe('done');
-        expect(await rawRow(tables.items, { itemKey: 'feed#item-1' })).toEqual({ itemKey: 'feed#item-1', status: 'done', expiresAt: future });
+        expect(await items.claim('feed#item-1', future, lease)).toBe('done');
+        expect(await rawRow(tables.items, { itemKey: 'feed#item-1' })).toEqual({
+          itemKey: 'feed#item-1',
+          status: 'done',
+          expiresAt: future,
+          claimedAt: epoch('2030-01-01T00:00:00Z'),
+        });
       });
 
-      it('gives exactly one of 10 concurrent claims of the same key "new"', async () => {
+      it('takes over a pending key once its lease has run out (its poller died)', async () => {
+        clock.set('2030-01-01T00:00:00.000Z');
         const items = itemStore();
-        const results = await Promise.all(Array.from({ length: 10 }, () => items.claim('feed#race', future)));
+        expect(await items.claim('feed#crashed', future, lease)).toBe('new');
+        clock.set('2030-01-01T00:01:59.000Z');
+        expect(await items.claim('feed#crashed', future, lease)).toBe('busy');
+        clock.set('2030-01-01T00:02:01.000Z');
+        expect(await items.claim('feed#crashed', future, lease)).toBe('pending');
+        // The takeover renewed the lease: the next poller leaves it alone.
+        expect(await items.claim('feed#crashed', future, lease)).toBe('busy');
+      });
+
+      it('gives exactly one of 10 concurrent claims of the same key "new", the others "busy"', async () => {
+        const items = itemStore();
+        const results = await Promise.all(Array.from({ length: 10 }, () => items.claim('feed#race', future, lease)));
         expect(results.filter((r) => r === 'new')).toHaveLength(1);
-        expect(results.filter((r) => r === 'pending')).toHaveLength(9);
+        expect(results.filter((r) => r === 'busy')).toHaveLength(9);
+      });
+
+      it('gives exactly one of 10 concurrent takeovers of a run-out lease "pending", the others "busy"', async () => {
+        clock.set('2030-01-01T00:00:00.000Z');
+        const items = itemStore();
+        await items.claim('feed#race-takeover', future, lease);
+        clock.set('2030-01-01T00:05:00.000Z');
+        const results = await Promise.all(Array.from({ length: 10 }, () => items.claim('feed#race-takeover', future, lease)));
+        expect(results.filter((r) => r === 'pending')).toHaveLength(1);
+        expect(results.filter((r) => r === 'busy')).toHaveLength(9);
+      });
+
+      it('releases only a pending key: releasing a done or absent key changes nothing', async () => {
+        const items = itemStore();
+        await items.claim('feed#released', future, lease);
+        await items.markDone('feed#released');
+        await items.release('feed#released');
+        await items.release('feed#absent');
+        expect(await items.claim('feed#released', future, lease)).toBe('done');
+        expect(await rawRow(tables.items, { itemKey: 'feed#absent' })).toBeUndefined();
       });
 
       it('finds seen keys in batches of 100 (250 keys, duplicates included)', async () => {
         const items = itemStore();
         const keys = Array.from({ length: 250 }, (_, i) => `batch#${i}`);
-        for (const key of keys.filter((_, i) => i % 7 === 0)) await items.claim(key, future);
+        for (const key of keys.filter((_, i) => i % 7 === 0)) await items.claim(key, future, lease);
         for (const key of keys.filter((_, i) => i % 14 === 0)) await items.markDone(key);
 
         const seen = await items.findSeen([...keys, 'batch#0', 'batch#7']);
@@ -232,9 +275,9 @@ export function describeStoreSuite(
 
       it('treats a marker past its expiry as absent: not seen, and claimable again', async () => {
         const items = itemStore();
-        await items.claim('feed#old', epoch('2029-12-31T00:00:00Z'));
+        await items.claim('feed#old', epoch('2029-12-31T00:00:00Z'), lease);
         expect(await items.findSeen(['feed#old'])).toEqual(new Map());
-        expect(await items.claim('feed#old', future)).toBe('new');
+        expect(await items.claim('feed#old', future, lease)).toBe('new');
         expect(await items.findSeen(['feed#old'])).toEqual(new Map([['feed#old', 'pending']]));
       });
 
@@ -453,7 +496,7 @@ export function describeStoreSuite(
       it('reads back keys DynamoDB left unprocessed', async () => {
         const future = epoch('2030-02-01T00:00:00Z');
         const keys = Array.from({ length: 120 }, (_, i) => `unproc#${i}`);
-        for (const key of keys.filter((_, i) => i % 3 === 0)) await itemStore().claim(key, future);
+        for (const key of keys.filter((_, i) => i % 3 === 0)) await itemStore().claim(key, future, 120);
         const { deferring, calls, destroy } = deferringClient((call) => call <= 2);
 
         const seen = await createDynamoDbSeenItemStore({ client: deferring, tableName: tables.items, clock }).findSeen(keys);
@@ -505,7 +548,7 @@ export function describeStoreSuite(
         const unreachable = new DynamoDBClient({ endpoint: `http://127.0.0.1:${closedPort}`, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
         const items = createDynamoDbSeenItemStore({ client: createDocumentClient(unreachable), tableName: 'items-table', clock });
 
-        const error = await items.claim('feed#net', epoch('2030-02-01T00:00:00Z')).catch((e: unknown) => e);
+        const error = await items.claim('feed#net', epoch('2030-02-01T00:00:00Z'), 120).catch((e: unknown) => e);
         unreachable.destroy();
 
         expect(error).toBeInstanceOf(StoreError);

@@ -150,7 +150,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
   it('loses nothing when the send fails after the seen write: the retry sends, and the story is recorded once', async () => {
     const entry: FeedEntry = { guid: 'c-1', title: 'Security Council condemns attack on aid convoy', summary: 'The council met in emergency session on Wednesday.', published: '2030-01-01T11:00:00Z' };
     await addFeed('crash', 'Crash Courier', [entry]);
-    const failing: MessageQueue = {
+    const failing: Pick<MessageQueue, 'send'> = {
       async send() {
         throw new NewsAlertsError('sending to queue alert failed: injected fault (test)', { retryable: true });
       },
@@ -176,7 +176,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     const parsed = await parseFeed(rss('Dead Drop', [entry]), `${server.origin}/dead`);
     const [item] = normalizeItems(parsed.entries, { feedId: 'dead', feedUrl: `${server.origin}/dead`, source: 'Dead Drop' }).items;
     const expiresAt = Math.floor(engines.clock.now().getTime() / 1000) + 30 * 86400;
-    expect(await engines.deps.items.claimForWork!(item!.itemKey, expiresAt, 120)).toBe('new');
+    expect(await engines.deps.items.claim(item!.itemKey, expiresAt, 120)).toBe('new');
 
     // Within the lease another poller leaves it alone (no double alert) …
     expect(await pollFeed(message('dead'), deps())).toMatchObject({ alerts: 0 });

@@ -12,7 +12,9 @@ import { createTables, type ProvisionedTables } from '../../../infra/local/provi
 import type { Clock } from '../../../shared/core/clock.ts';
 import type { StoryMember } from '../../../shared/messages/schemas.ts';
 import { createDocumentClient, createDynamoDbStoryStore } from '../../../shared/store/dynamodb/index.ts';
-import { assignStory, clusterStream, createMemoryStoryStore, fingerprintItem, storyInputSchema } from '../../../shared/stories/index.ts';
+import { assignStory, clusterStream, storyInputSchema } from '../../../shared/stories/index.ts';
+import { createMemoryStoryStore } from '../../../shared/stories/memory-story-store.ts';
+import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
 
 export interface StoryTestEngine {
   endpoint: string;

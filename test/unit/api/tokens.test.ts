@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   createConfirmToken,
   createCsrfToken,
-  createKeyRing,
   createManageToken,
   createUnsubscribeToken,
   keyedDigest,
@@ -13,6 +12,7 @@ import {
   verifyManageToken,
   verifyUnsubscribeToken,
 } from '../../../shared/subscriptions/tokens/index.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 
 const secret = 'test-secret-test-secret-test-secret-1234';
 const keys = createKeyRing({ current: secret });

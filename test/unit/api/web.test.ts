@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../../../shared/core/problem.ts';
-import { html, rawHtml, safeLink } from '../../../shared/html/html.ts';
 import { clientKey } from '../../../shared/subscriptions/rate-limits.ts';
-import { createKeyRing } from '../../../shared/subscriptions/tokens/index.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 import { checkCsrf, issueCsrf } from '../../../shared/web/csrf.ts';
 import { parseForm } from '../../../shared/web/form.ts';
 import { oneLine } from '../../../shared/web/pages/form-parts.ts';
+import { renderUnsubscribeConfirmPage, renderUnsubscribedPage } from '../../../shared/web/pages/unsubscribe-page.ts';
 
 const keys = createKeyRing({ current: 'csrf-secret-csrf-secret-csrf-secret-123' });
 const origins = ['http://127.0.0.1:3000'];
@@ -18,24 +18,6 @@ function browser(cookieHeader: string | undefined, headers: Record<string, strin
   }
   return { headers, cookies };
 }
-
-describe('html templates', () => {
-  it('escapes interpolated text, not nested templates or raw markup', () => {
-    const name = '<script>alert("x")</script> & \'y\'';
-    expect(html`<p title="${name}">${name}</p>`.value).toBe(
-      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</p>',
-    );
-    expect(html`<ul>${['a<', 'b'].map((x) => html`<li>${x}</li>`)}</ul>`.value).toBe('<ul><li>a&lt;</li><li>b</li></ul>');
-    expect(html`${rawHtml('<b>ok</b>')}${false}${null}${undefined}${0}`.value).toBe('<b>ok</b>0');
-  });
-
-  it('makes links only of http(s) URLs', () => {
-    expect(safeLink('javascript:alert(1)')).toBeUndefined();
-    expect(safeLink('data:text/html,x')).toBeUndefined();
-    expect(safeLink('https://example.org/a b')).toBe('https://example.org/a%20b');
-    expect(safeLink(null)).toBeUndefined();
-  });
-});
 
 describe('CSRF', () => {
   it('accepts the field issued with the cookie, from our own origin', () => {
@@ -106,5 +88,20 @@ describe('topic descriptions on the form', () => {
     expect(oneLine('International, economic or political sanctions: imposed, extended. Not sports.')).toBe('International, economic or political sanctions');
     expect(oneLine('The item reports on a meeting of a UN body: more')).toBe('Reports on a meeting of a UN body');
     expect(oneLine(undefined)).toBe('');
+  });
+});
+
+describe('unsubscribe pages', () => {
+  it('escape what is unsubscribed and the form action', () => {
+    const what = 'emails to "<script>alert(1)</script>"@example.org & more';
+
+    const confirm = renderUnsubscribeConfirmPage({ what, actionUrl: '/unsubscribe?token=a&b="x"' });
+    const done = renderUnsubscribedPage({ what });
+
+    for (const page of [confirm, done]) {
+      expect(page).not.toContain('<script>');
+      expect(page).toContain('emails to &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;@example.org &amp; more');
+    }
+    expect(confirm).toContain('<form method="post" action="/unsubscribe?token=a&amp;b=&quot;x&quot;">');
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { builtinTopics, createTopicEngine, parseTopicFile, type TopicDefinitionInput } from '../../../shared/classify/index.ts';
+import { builtinTopics, createTopicEngine, parseTopicFile } from '../../../shared/classify/index.ts';
+import { type TopicDefinitionInput } from '../../../shared/classify/topic-schema.ts';
 
 /** A topic a user could write: cyber attacks by or on states, not games or films. */
 const cyberAttacks: TopicDefinitionInput = {

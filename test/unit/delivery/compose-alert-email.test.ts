@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.ts';
 import { deliveryId } from '../../../shared/delivery/delivery-id.ts';
-import { createKeyRing, createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
+import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
 const emailChannel = { kind: 'email' as const, channelId: 'mail-1', address: 'reader@example.org' };

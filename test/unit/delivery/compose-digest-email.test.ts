@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeDeadLetter } from '../../../shared/dead-letters/describe-dead-letter.ts';
-import { composeDigestEmail, groupDigestStories, type DigestMessage, type DigestStory } from '../../../shared/digest/index.ts';
-import { createKeyRing, verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
+import { composeDigestEmail, groupDigestStories } from '../../../shared/digest/compose-digest-email.ts';
+import { type DigestMessage, type DigestStory } from '../../../shared/digest/digest-message.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
+import { verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
 const channel = { kind: 'email' as const, channelId: 'mail', address: 'reader@example.org' };
@@ -75,6 +77,22 @@ describe('composeDigestEmail', () => {
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(email.html).toContain('and 7 more stories');
     expect(email.html).toContain('Daily digest · Tuesday, 25 February 2025');
+  });
+
+  it('escapes topic labels, matched words, summaries and links of hostile items', () => {
+    const hostile = story(1, 'talks', '2025-02-24T08:00:00Z', {
+      topics: [{ topic: 'talks', label: 'Talks <b>&</b>', score: 0.8, matched: [{ phrase: 'x', text: '<i>peace</i>', field: 'title', position: 0, rule: 'body' }] }],
+    });
+    hostile.item = { ...hostile.item, summary: '<img src=x onerror=alert(1)> "quoted" & more', link: 'https://news.example.org/1?a=1&b=<2>', source: '<b>Outlet</b>' };
+
+    const email = composeDigestEmail(digest([hostile]), options);
+
+    for (const markup of ['<b>', '<i>', '<img', '<2>']) expect(email.html).not.toContain(markup);
+    expect(email.html).toContain('Talks &lt;b&gt;&amp;&lt;/b&gt; (1)</h2>');
+    expect(email.html).toContain('Why: Talks &lt;b&gt;&amp;&lt;/b&gt; 0.80 (&lt;i&gt;peace&lt;/i&gt;)');
+    expect(email.html).toContain('&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; more');
+    expect(email.html).toContain('href="https://news.example.org/1?a=1&amp;b=%3C2%3E"');
+    expect(email.html).toContain('&lt;b&gt;Outlet&lt;/b&gt; &middot; 2025-02-24 08:00 UTC');
   });
 
   it('carries RFC 8058 headers for its channel and a Message-ID stable per window', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextDigestAt, zonedTime, zonedToInstant, type DigestSchedule } from '../../../shared/subscriptions/index.ts';
+import { nextDigestAt, zonedTime } from '../../../shared/subscriptions/index.ts';
+import { type DigestSchedule, zonedToInstant } from '../../../shared/subscriptions/schedule.ts';
 
 const schedule = (overrides: Partial<DigestSchedule>): DigestSchedule => ({
   cadence: 'daily',

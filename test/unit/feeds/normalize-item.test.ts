@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorName, normalizeItem, normalizeItems, normalizeLink, parsePublished } from '../../../shared/feeds/normalize-item.ts';
+import { authorName, normalizeItem, normalizeItems, normalizeLink } from '../../../shared/feeds/normalize-item.ts';
+import { parseFeedDate } from '../../../shared/feeds/parse-date.ts';
 import { toPlainText } from '../../../shared/feeds/plain-text.ts';
 import { newsItemSchema } from '../../../shared/messages/schemas.ts';
 
@@ -76,20 +77,20 @@ describe('normalizeLink', () => {
   });
 });
 
-describe('parsePublished', () => {
+describe('parseFeedDate', () => {
   it('turns RFC 822 and ISO dates into UTC ISO strings', () => {
-    expect(parsePublished('Tue, 04 Mar 2025 09:30:00 +0100')).toBe('2025-03-04T08:30:00.000Z');
-    expect(parsePublished('2025-03-06T07:15:00+02:00')).toBe('2025-03-06T05:15:00.000Z');
+    expect(parseFeedDate('Tue, 04 Mar 2025 09:30:00 +0100')).toBe('2025-03-04T08:30:00.000Z');
+    expect(parseFeedDate('2025-03-06T07:15:00+02:00')).toBe('2025-03-06T05:15:00.000Z');
   });
 
   it('reads obsolete zones, two-digit years and zone-less dates (as UTC) by rule', () => {
-    expect(parsePublished('Mon, 26 January 2004 16:31:00 ET')).toBe('2004-01-26T21:31:00.000Z');
-    expect(parsePublished('Thu, 01 Jan 04 19:48:21 GMT')).toBe('2004-01-01T19:48:21.000Z');
-    expect(parsePublished('2004-07-08 23:56:58')).toBe('2004-07-08T23:56:58.000Z');
+    expect(parseFeedDate('Mon, 26 January 2004 16:31:00 ET')).toBe('2004-01-26T21:31:00.000Z');
+    expect(parseFeedDate('Thu, 01 Jan 04 19:48:21 GMT')).toBe('2004-01-01T19:48:21.000Z');
+    expect(parseFeedDate('2004-07-08 23:56:58')).toBe('2004-07-08T23:56:58.000Z');
   });
 
   it.each(['not a date at all', 'foo 12', '', '31/12/2025', 'Sun, Dec x 2012 11:47:32 GMT', '22013', '2003-12-31T25:14:55Z'])('reads %j as null', (raw) => {
-    expect(parsePublished(raw)).toBeNull();
+    expect(parseFeedDate(raw)).toBeNull();
   });
 });
 

@@ -9,7 +9,7 @@ import { PipelineMetrics, withMetricsFlush } from '../../../shared/runtime/pipel
 import { captureEmf, sumOf, type EmfCapture } from '../../helpers/emf.ts';
 
 const now = new Date('2030-01-01T12:00:00.000Z');
-const base = { subscriberId: 'sub', storyId: 'story' };
+const base = { subscriberId: 'sub', storyId: 'story', deliveryKey: 'sub#story#hook' };
 
 function capturingLog(): Log & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];

@@ -5,7 +5,7 @@ import { composeAlertEmail } from '../../../shared/delivery/compose-alert-email.
 import { composeMime } from '../../../shared/mail/compose-mime.ts';
 import type { EmailChannel } from '../../../shared/messages/schemas.ts';
 import { deliveryMessage } from '../delivery/fixtures.ts';
-import { createKeyRing } from '../../../shared/subscriptions/tokens/index.ts';
+import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 
 /**
  * The smoke script reads the emails LocalStack's mailbox or Mailpit holds with

@@ -1,0 +1,57 @@
+import { html, type SafeHtml } from '../html/index.ts';
+import { bareAddress } from '../mail/addresses.ts';
+import { createManageToken, createUnsubscribeToken, type KeyRing } from '../subscriptions/index.ts';
+
+/**
+ * The footer of the alert and digest emails: why the email arrives, and the subscriber's manage
+ * and one-click unsubscribe links, with the RFC 8058 headers that go with the latter.
+ */
+
+export interface UnsubscribeOptions {
+  /** The sender (`MAIL_FROM`), e.g. `News Alerts <alerts@example.org>`: the mailto target. */
+  from: string;
+  /** Base of the unsubscribe link (`PUBLIC_BASE_URL`); without it there is no List-Unsubscribe. */
+  publicBaseUrl?: string | undefined;
+  /** The token key ring (its current key signs); without it there is no List-Unsubscribe. */
+  tokenKeys?: KeyRing | undefined;
+}
+
+export interface Unsubscribe {
+  /** The https link (GET shows a confirmation page, POST unsubscribes at once). */
+  url: string;
+  headers: Record<'List-Unsubscribe' | 'List-Unsubscribe-Post', string>;
+  /** The subscriber's manage page (change topics, cadence, pause): a signed link in every email. */
+  manageUrl: string;
+}
+
+/**
+ * The unsubscribe link of one channel and its headers: `List-Unsubscribe` with the https link
+ * and a mailto carrying the same token, and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
+ * (RFC 8058), so mailbox providers show their own unsubscribe button and POST to the link.
+ */
+export function unsubscribeFor(subscriberId: string, channelId: string, options: UnsubscribeOptions): Unsubscribe | undefined {
+  if (!options.publicBaseUrl || !options.tokenKeys) return undefined;
+  const token = createUnsubscribeToken({ subscriberId, channelId }, options.tokenKeys);
+  const url = new URL('unsubscribe', options.publicBaseUrl.endsWith('/') ? options.publicBaseUrl : `${options.publicBaseUrl}/`);
+  url.searchParams.set('token', token);
+  const mailto = `mailto:${bareAddress(options.from)}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+  const manage = new URL('manage', url);
+  manage.searchParams.set('token', createManageToken(subscriberId, options.tokenKeys));
+  return {
+    url: url.href,
+    manageUrl: manage.href,
+    headers: { 'List-Unsubscribe': `<${url.href}>, <${mailto}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}
+
+/** The footer sentence and, when there are, the manage and unsubscribe links. */
+export function emailFooterHtml(reason: string, unsubscribe: Unsubscribe | undefined): SafeHtml {
+  const link = (href: string, text: string) => html` <a href="${href}" style="color:#52525b">${text}</a>.`;
+  return html`${reason}${unsubscribe ? [link(unsubscribe.manageUrl, 'Manage your subscription'), link(unsubscribe.url, 'Unsubscribe')] : ''}`;
+}
+
+/** The plain-text footer: the signature separator, the sentence and the links. */
+export function emailFooterText(reason: string, unsubscribe: Unsubscribe | undefined): string[] {
+  const links = unsubscribe ? [`Manage your subscription: ${unsubscribe.manageUrl}`, `Unsubscribe: ${unsubscribe.url}`] : [];
+  return ['-- ', reason, ...links];
+}
