@@ -109,7 +109,9 @@ export class EmailSending extends Construct {
     });
     // Lambda's two retries over up to six hours, then the record (the SNS event and the error).
     fn.function.configureAsyncInvoke({ onFailure: new SqsDestination(deadLetterQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    // Named after the stack like every other alarm, so each stage's alarm is its own.
     this.feedbackDeadLetterAlarm = new Alarm(this, 'FeedbackDeadLetterAlarm', {
+      alarmName: `${Stack.of(this).stackName}-email-feedback-dead-letters`,
       alarmDescription:
         `SES feedback that ${name} could not handle is waiting in its dead-letter queue: each message holds the SNS ` +
         `event (requestPayload) and the error (responsePayload). Fix the cause, then invoke ${name} with the requestPayload.`,

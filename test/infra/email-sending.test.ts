@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeholderSenderDomains, refusePlaceholderSender, senderDomainParameterId, senderDomainRuleId } from '../../infra/aws/sender-domain-rule.ts';
 import { topology, type FunctionName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
-import { functionPermissions, indexTemplate, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
+import { functionPermissions, indexTemplate, resourceByLogicalId, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
 
 const functionNames = Object.keys(topology.functions) as FunctionName[];
 const feedbackFunction = functionNames.find((name) => topology.functions[name].trigger.kind === 'email-feedback')!;
@@ -36,6 +36,17 @@ describe('SES configuration set and feedback', () => {
     const found = Object.entries(synthesized.json.Resources).filter(([, r]) => r.Type === type);
     expect(found, type).toHaveLength(1);
     return found[0]!;
+  }
+  /** The SES feedback topic (construct Email/FeedbackTopic); the alarm topic is another. */
+  function feedbackTopic(): [string, CfnResourceJson] {
+    return resourceByLogicalId(synthesized.json, 'AWS::SNS::Topic', 'EmailFeedbackTopic');
+  }
+  /** The resources of `type` that name the feedback topic under `key` (in a list or alone). */
+  function onFeedbackTopic(type: string, key: string): [string, CfnResourceJson][] {
+    const [topicId] = feedbackTopic();
+    return Object.entries(synthesized.json.Resources).filter(
+      ([, r]) => r.Type === type && [r.Properties?.[key]].flat().some((value) => targetOf(value) === topicId),
+    );
   }
   function functionId(name: FunctionName): string {
     return [...index.functions].find(([, value]) => value === name)![0];
@@ -69,7 +80,7 @@ describe('SES configuration set and feedback', () => {
 
   it('publishes bounces and complaints, and nothing else, to an SNS topic', () => {
     const [setId] = only('AWS::SES::ConfigurationSet');
-    const [topicId] = only('AWS::SNS::Topic');
+    const [topicId] = feedbackTopic();
     const [, destination] = only('AWS::SES::ConfigurationSetEventDestination');
     expect(destination.Properties).toEqual({
       ConfigurationSetName: { Ref: setId },
@@ -79,16 +90,24 @@ describe('SES configuration set and feedback', () => {
 
   it('encrypts the topic with a rotated key of its own that SES may use, and lets only this configuration set publish, over TLS', () => {
     // Prepare
-    const [topicId, topic] = only('AWS::SNS::Topic');
-    const [keyId, key] = only('AWS::KMS::Key');
+    const [topicId, topic] = feedbackTopic();
+    const keyId = targetOf(topic.Properties!.KmsMasterKeyId)!;
+    const key = synthesized.json.Resources[keyId]!;
     const [setId] = only('AWS::SES::ConfigurationSet');
-    const [, topicPolicy] = only('AWS::SNS::TopicPolicy');
+    const topicPolicies = onFeedbackTopic('AWS::SNS::TopicPolicy', 'Topics');
+    expect(topicPolicies).toHaveLength(1);
+    const [, topicPolicy] = topicPolicies[0]!;
     const keyStatements = (key.Properties!.KeyPolicy as { Statement: Record<string, unknown>[] }).Statement;
     const topicStatements = (topicPolicy.Properties!.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
 
     // Assess
-    expect(targetOf(topic.Properties!.KmsMasterKeyId)).toBe(keyId);
+    expect(key.Type).toBe('AWS::KMS::Key');
     expect(key.Properties!.EnableKeyRotation).toBe(true);
+    // A key of its own: no other topic is encrypted with it.
+    const sameKey = Object.entries(synthesized.json.Resources).filter(
+      ([, r]) => r.Type === 'AWS::SNS::Topic' && targetOf(r.Properties?.KmsMasterKeyId) === keyId,
+    );
+    expect(sameKey.map(([id]) => id)).toEqual([topicId]);
     const forSes = keyStatements.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'ses.amazonaws.com' }));
     expect(forSes).toHaveLength(1);
     expect(forSes[0]!.Effect).toBe('Allow');
@@ -105,8 +124,10 @@ describe('SES configuration set and feedback', () => {
 
   it(`subscribes ${feedbackFunction} to the topic, and only it; SNS may invoke it for this topic only`, () => {
     // Prepare
-    const [topicId] = only('AWS::SNS::Topic');
-    const [, subscription] = only('AWS::SNS::Subscription');
+    const [topicId] = feedbackTopic();
+    const subscriptions = onFeedbackTopic('AWS::SNS::Subscription', 'TopicArn');
+    expect(subscriptions).toHaveLength(1);
+    const [, subscription] = subscriptions[0]!;
     const permissions = Object.values(synthesized.json.Resources).filter(
       (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties?.Principal === 'sns.amazonaws.com',
     );

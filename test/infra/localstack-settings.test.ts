@@ -125,7 +125,9 @@ describe('LocalStack context keys, in the synthesized stack', () => {
     for (const fn of lambdas(local.json)) expect(fn.Properties!.Architectures).toEqual(['arm64']);
   });
 
-  it('ses-raw: MAIL_TRANSPORT=ses-raw everywhere, ses:SendRawEmail (never SendEmail) on the sender identity for the senders only', () => {
+  it('ses-raw: MAIL_TRANSPORT=ses-raw everywhere, ses:SendRawEmail (never SendEmail) on the sender identity and the configuration set for the senders only', () => {
+    // Raw sends carry the configuration set too (its feedback path), so SES checks it as a resource.
+    const [setId] = Object.entries(sesRaw.json.Resources).find(([, r]) => r.Type === 'AWS::SES::ConfigurationSet')!;
     for (const [, variables] of functionEnvironments(sesRaw.json)) {
       expect(variables.MAIL_TRANSPORT).toBe('ses-raw');
       expect(variables.SMTP_URL).toBeUndefined();
@@ -135,8 +137,9 @@ describe('LocalStack context keys, in the synthesized stack', () => {
         expect(permissions).toEqual([]);
         continue;
       }
-      expect(permissions.map((p) => p.action)).toEqual(['ses:SendRawEmail', 'ses:SendRawEmail']);
+      expect(permissions.map((p) => p.action)).toEqual(['ses:SendRawEmail', 'ses:SendRawEmail', 'ses:SendRawEmail']);
       expect(permissions.map((p) => p.rendered).sort()).toEqual([
+        `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${setId}>`,
         'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/alerts@news.example.org',
         'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/news.example.org',
       ]);

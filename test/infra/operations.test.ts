@@ -9,7 +9,7 @@ import { operationsOutputKeys } from '../../infra/aws/stack-outputs.ts';
 import { topology, type FunctionName, type QueueName } from '../../infra/topology.ts';
 import { metricNamespace, metricSpecs } from '../../shared/core/metric-names.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
-import { indexTemplate, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
+import { indexTemplate, resourceByLogicalId, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
 
 const functionNames = Object.keys(topology.functions) as FunctionName[];
 const queueNames = Object.keys(topology.queues) as QueueName[];
@@ -60,10 +60,9 @@ describe('operations: caps, alarms, dashboard', () => {
     const dimension = (alarm.Dimensions as { Value: unknown }[] | undefined)?.[0];
     return dimension ? (targetOf(dimension.Value) ?? '') : '';
   }
+  /** The alarm topic (construct AlarmTopic/Topic); the SES feedback topic is another. */
   function alarmTopicId(): string {
-    const topics = resourcesOfType('AWS::SNS::Topic');
-    expect(topics).toHaveLength(1);
-    return topics[0]![0];
+    return resourceByLogicalId(synthesized.json, 'AWS::SNS::Topic', 'AlarmTopic')[0];
   }
 
   describe('capacity', () => {
@@ -140,7 +139,8 @@ describe('operations: caps, alarms, dashboard', () => {
     });
 
     it('has no subscription until alarmEmail is set, and is a stack output', () => {
-      expect(resourcesOfType('AWS::SNS::Subscription')).toEqual([]);
+      const onAlarmTopic = resourcesOfType('AWS::SNS::Subscription').filter(([, s]) => targetOf(s.Properties!.TopicArn) === alarmTopicId());
+      expect(onAlarmTopic).toEqual([]);
       expect(synthesized.json.Outputs?.[operationsOutputKeys.alarmTopicArn]?.Value).toEqual({ Ref: alarmTopicId() });
     });
   });
@@ -159,12 +159,16 @@ describe('operations: caps, alarms, dashboard', () => {
       }
     });
 
-    it('are exactly: dead letters and oldest message per queue, errors and throttles per function, SES bounce and complaint rates', () => {
+    it('are exactly: dead letters and oldest message per queue, errors and throttles per function, SES bounce and complaint rates, feedback dead letters', () => {
       // Prepare: what each alarm watches, as "<metric> <resource>"
+      const feedbackDeadLetterId = resourceByLogicalId(synthesized.json, 'AWS::SQS::Queue', 'EmailFeedbackDeadLetter')[0];
       const watched = alarms().map((alarm) => {
         const target = watchedId(alarm);
         const deadLetters = index.deadLetterQueues.get(target);
-        const name = index.functions.get(target) ?? index.queues.get(target) ?? (deadLetters ? `${deadLetters} DLQ` : target);
+        const name =
+          index.functions.get(target) ??
+          index.queues.get(target) ??
+          (deadLetters ? `${deadLetters} DLQ` : target === feedbackDeadLetterId ? 'email feedback DLQ' : target);
         return `${String(alarm.Namespace)} ${String(alarm.MetricName)} ${name}`.trim();
       });
 
@@ -176,6 +180,8 @@ describe('operations: caps, alarms, dashboard', () => {
         ...functionNames.map((name) => `AWS/Lambda Throttles ${name}`),
         'AWS/SES Reputation.BounceRate',
         'AWS/SES Reputation.ComplaintRate',
+        // The feedback function's on-failure queue (Lambda destination, not an SQS redrive).
+        'AWS/SQS ApproximateNumberOfMessagesVisible email feedback DLQ',
       ];
       expect(watched.sort()).toEqual(expected.sort());
       console.info(`template figures: ${watched.length} alarms`);
@@ -232,6 +238,7 @@ describe('operations: caps, alarms, dashboard', () => {
       for (const name of names) expect(name).toMatch(/^NewsAlerts-[a-z-]+$/);
       expect(names).toContain('NewsAlerts-email-dead-letters');
       expect(names).toContain('NewsAlerts-deliver-email-errors');
+      expect(names).toContain('NewsAlerts-email-feedback-dead-letters');
     });
   });
 

@@ -13,7 +13,7 @@ import { createNewsAlertsApp, type NewsAlertsApp } from '../../infra/aws/create-
 import { operationsOutputKeys, tableNameOutputKey } from '../../infra/aws/stack-outputs.ts';
 import { topology, type FunctionName, type TableName } from '../../infra/topology.ts';
 import { cdkJsonContext, removeSynthesisOutputs, synthesizeStack } from './synth-stack.ts';
-import { functionPermissions, indexTemplate, type CfnTemplateJson } from './template-topology.ts';
+import { functionPermissions, indexTemplate, resourceByLogicalId, type CfnTemplateJson } from './template-topology.ts';
 
 const prodContext = {
   stage: 'prod',
@@ -72,11 +72,12 @@ describe('stages', () => {
     const defaultNames = physicalNames(defaultStage);
     const prodNames = physicalNames(prod.json);
 
-    // Assess: the named ones (alarms, dashboard) carry the stack name; the rest are generated
+    // Assess: the named ones (alarms, dashboard, SSM parameters) carry the stack name, SSM's as
+    // the first level of its path (/NewsAlerts-prod/…); the rest are generated
     expect(defaultNames.length).toBeGreaterThan(0);
     expect(prodNames.length).toBe(defaultNames.length);
     expect(prodNames.filter((name) => defaultNames.includes(name))).toEqual([]);
-    for (const name of prodNames) expect(name).toMatch(/^NewsAlerts-prod(-|$)/);
+    for (const name of prodNames) expect(name).toMatch(/^(NewsAlerts-prod(-|$)|\/NewsAlerts-prod\/)/);
   });
 
   it('reads the stage\'s own metrics on its dashboard', () => {
@@ -88,8 +89,11 @@ describe('stages', () => {
   });
 
   it('subscribes alarmEmail to the alarm topic', () => {
-    const subscriptions = Object.values(prod.json.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
-    const topicId = Object.entries(prod.json.Resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')![0];
+    // The alarm topic's own; the SES feedback topic has its Lambda subscription.
+    const [topicId] = resourceByLogicalId(prod.json, 'AWS::SNS::Topic', 'AlarmTopic');
+    const subscriptions = Object.values(prod.json.Resources).filter(
+      (r) => r.Type === 'AWS::SNS::Subscription' && (r.Properties?.TopicArn as { Ref?: string } | undefined)?.Ref === topicId,
+    );
     expect(subscriptions.map((s) => s.Properties)).toEqual([
       { Protocol: 'email', Endpoint: 'ops@example.org', TopicArn: { Ref: topicId } },
     ]);

@@ -473,3 +473,15 @@ function numberOf(value: unknown, what: string): number {
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
+
+/**
+ * The one resource of `type` whose logical id CDK derived from `idPrefix` (the construct path's
+ * ids joined, e.g. `AlarmTopic` or `EmailFeedbackTopic`) plus its 8-character hash. For picking
+ * one of several resources of a type (the alarm topic, the SES feedback topic) by what it is.
+ */
+export function resourceByLogicalId(template: CfnTemplateJson, type: string, idPrefix: string): [string, CfnResourceJson] {
+  const pattern = new RegExp(`^${idPrefix}[0-9A-F]{8}$`);
+  const found = Object.entries(template.Resources).filter(([id, resource]) => resource.Type === type && pattern.test(id));
+  if (found.length !== 1) throw new Error(`template topology: ${found.length} ${type} resources with logical id ${idPrefix}<hash>, expected one`);
+  return found[0]!;
+}
