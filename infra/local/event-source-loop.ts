@@ -16,6 +16,7 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 import type { Log } from '../../shared/core/logger.ts';
 import { localRegion } from './engines.ts';
+import { errorMessage } from './error-message.ts';
 import { createInvocationContext } from './invocation-context.ts';
 
 /** What an SQS-triggered function looks like to the loop (an `SqsHandler`, or any Lambda-shaped one). */
@@ -274,8 +275,4 @@ function toRecordMessageAttributes(attributes: Record<string, MessageAttributeVa
     };
   }
   return out;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,75 @@
+/**
+ * The runtime's storage: embedded DynamoDB (dynalite) and SQS (fauxqs) engines, one client for
+ * each, and the topology's tables and queues created in them.
+ */
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  localCredentials,
+  localRegion,
+  startDynaliteEngine,
+  startFauxqsEngine,
+  type DynaliteEngine,
+  type FauxqsEngine,
+} from './engines.ts';
+import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
+import type { CleanupStack } from './runtime-shutdown.ts';
+
+export interface RuntimeEnginesOptions {
+  /** Absolute data folder; the engines keep their data in `dynamodb/` and `sqs/` below it. */
+  dataDir: string;
+  /** Keep everything in memory instead. */
+  inMemory?: boolean;
+  /** Prefix of table and queue names. */
+  prefix: string;
+  /** One visibility timeout for every queue instead of the topology's. */
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface RuntimeEngines {
+  dynamodbEngine: DynaliteEngine;
+  sqsEngine: FauxqsEngine;
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  tables: ProvisionedTables;
+  queues: ProvisionedQueues;
+  /** Destroys the clients, then stops the SQS and DynamoDB engines. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts both engines and creates the topology's tables and queues. Each step that succeeds
+ * records its undo in `cleanups`, so a failure later in the runtime's start leaves nothing open.
+ */
+export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanups: CleanupStack): Promise<RuntimeEngines> {
+  const { dataDir, inMemory } = options;
+  const dynamodbEngine = await startDynaliteEngine({ path: inMemory ? undefined : join(dataDir, 'dynamodb') });
+  cleanups.push(() => dynamodbEngine.stop());
+  const sqsEngine = await startFauxqsEngine({ dataDir: inMemory ? undefined : join(dataDir, 'sqs') });
+  cleanups.push(() => sqsEngine.stop());
+
+  const clientConfig = { region: localRegion, credentials: localCredentials };
+  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEngine.endpoint });
+  cleanups.push(() => dynamodb.destroy());
+  const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEngine.endpoint });
+  cleanups.push(() => sqs.destroy());
+
+  const tables = await createTables(dynamodb, options.prefix);
+  const queues = await createQueues(sqs, { prefix: options.prefix, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+
+  return {
+    dynamodbEngine,
+    sqsEngine,
+    dynamodb,
+    sqs,
+    tables,
+    queues,
+    async close() {
+      sqs.destroy();
+      dynamodb.destroy();
+      await sqsEngine.stop();
+      await dynamodbEngine.stop();
+    },
+  };
+}
