@@ -51,7 +51,28 @@ const everythingMatches: Pick<TopicEngine, 'classify'> = {
   classify: () => [{ topic: 'un-meeting', label: 'UN meeting', score: 0.9, matched: [] }],
 };
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tas', 'vo', 'qui', 'bel', 'dor', 'fen', 'gra', 'hul', 'jin', 'mor', 'nep', 'pra', 'sil', 'tur', 'ves', 'zan'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ren',
+  'tas',
+  'vo',
+  'qui',
+  'bel',
+  'dor',
+  'fen',
+  'gra',
+  'hul',
+  'jin',
+  'mor',
+  'nep',
+  'pra',
+  'sil',
+  'tur',
+  'ves',
+  'zan',
+];
 
 /** A made-up word per (item, position): items share no words, so each is its own story. */
 function word(seed: number): string {
@@ -70,9 +91,11 @@ function rss(feed: string, count: number, start = 0): string {
   const items = Array.from({ length: count }, (_, k) => {
     const i = start + k;
     const words = (n: number, from: number) => Array.from({ length: n }, (_, w) => word(salt * 10_000 + i * 50 + from + w)).join(' ');
-    return `<item><title>${words(6, 0)}</title><link>https://example.org/${feed}/${i}</link>` +
+    return (
+      `<item><title>${words(6, 0)}</title><link>https://example.org/${feed}/${i}</link>` +
       `<guid isPermaLink="false">${feed}-${i}</guid><pubDate>${new Date(Date.UTC(2030, 0, 1, 10, i % 60)).toUTCString()}</pubDate>` +
-      `<description>${words(20, 10)}.</description></item>`;
+      `<description>${words(20, 10)}.</description></item>`
+    );
   }).join('');
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${feed}</title><link>https://example.org/</link><description>d</description>${items}</channel></rss>`;
 }
@@ -84,7 +107,7 @@ export async function benchCost(): Promise<CostBenchResult> {
   raw.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
-      input['ReturnConsumedCapacity'] = 'TOTAL';
+      input.ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
       meter.requests += 1;
       const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
@@ -153,24 +176,49 @@ export async function benchCost(): Promise<CostBenchResult> {
         newItems,
         dynamodb: { requests: meter.requests, byOperation: { ...meter.byOperation }, rcu: round(meter.rcu), wcu: round(meter.wcu) },
         sqs: { requests: meter.sqs },
-        perItem: { dynamodbRequests: per(meter.requests, items), rcu: per(meter.rcu, items), wcu: per(meter.wcu, items), sqsRequests: per(meter.sqs, items) },
-        perPoll: { dynamodbRequests: per(meter.requests, polls), rcu: per(meter.rcu, polls), wcu: per(meter.wcu, polls), sqsRequests: per(meter.sqs, polls) },
+        perItem: {
+          dynamodbRequests: per(meter.requests, items),
+          rcu: per(meter.rcu, items),
+          wcu: per(meter.wcu, items),
+          sqsRequests: per(meter.sqs, items),
+        },
+        perPoll: {
+          dynamodbRequests: per(meter.requests, polls),
+          rcu: per(meter.rcu, polls),
+          wcu: per(meter.wcu, polls),
+          sqsRequests: per(meter.sqs, polls),
+        },
       };
     }
 
     const cases: CostCase[] = [];
     await feed('etag', rss('e', 50), '"v1"');
     await poll('etag');
-    cases.push(await measure('unchanged feed, 304', async () => (await poll('etag'), { polls: 1, items: 50, newItems: 0 })));
+    cases.push(
+      await measure('unchanged feed, 304', async () => {
+        await poll('etag');
+        return { polls: 1, items: 50, newItems: 0 };
+      }),
+    );
 
     await feed('full', rss('f', 50));
     await poll('full');
-    cases.push(await measure('unchanged feed served in full (50 items)', async () => (await poll('full'), { polls: 1, items: 50, newItems: 0 })));
+    cases.push(
+      await measure('unchanged feed served in full (50 items)', async () => {
+        await poll('full');
+        return { polls: 1, items: 50, newItems: 0 };
+      }),
+    );
 
     await feed('ten', rss('t', 40, 10));
     await poll('ten');
     routes.set('/ten', { body: rss('t', 50) });
-    cases.push(await measure('10 new items of 50', async () => (await poll('ten'), { polls: 1, items: 50, newItems: 10 })));
+    cases.push(
+      await measure('10 new items of 50', async () => {
+        await poll('ten');
+        return { polls: 1, items: 50, newItems: 10 };
+      }),
+    );
 
     for (let f = 0; f < 100; f++) await feed(`burst${f}`, rss(`b${f}`, 10));
     cases.push(
@@ -189,12 +237,18 @@ export async function benchCost(): Promise<CostBenchResult> {
 }
 
 export function formatCostBench(result: CostBenchResult): string[] {
-  const lines = ['  case                                         polls  items  DynamoDB req  RCU     WCU     SQS req   per item: DDB req / RCU / WCU / SQS'];
+  const lines = [
+    '  case                                         polls  items  DynamoDB req  RCU     WCU     SQS req   per item: DDB req / RCU / WCU / SQS',
+  ];
   for (const c of result.cases) {
     lines.push(
       `  ${c.case.padEnd(44)} ${String(c.polls).padStart(5)} ${String(c.items).padStart(6)} ${String(c.dynamodb.requests).padStart(13)} ${String(c.dynamodb.rcu).padStart(7)} ${String(c.dynamodb.wcu).padStart(7)} ${String(c.sqs.requests).padStart(8)}   ${c.perItem.dynamodbRequests} / ${c.perItem.rcu} / ${c.perItem.wcu} / ${c.perItem.sqsRequests}`,
     );
-    lines.push(`    ${Object.entries(c.dynamodb.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')}`);
+    lines.push(
+      `    ${Object.entries(c.dynamodb.byOperation)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ')}`,
+    );
   }
   return lines;
 }

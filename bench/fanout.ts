@@ -68,7 +68,11 @@ export async function benchFanout(options: { subscribers?: number } = {}): Promi
       state: 'active',
     }));
     for (let i = 0; i < rows.length; i += 25) {
-      await document.send(new BatchWriteCommand({ RequestItems: { [tables.subscriptions]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+      await document.send(
+        new BatchWriteCommand({
+          RequestItems: { [tables.subscriptions]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
     }
 
     const sqsCounts = countRequests(sqs);
@@ -115,7 +119,9 @@ export async function benchFanout(options: { subscribers?: number } = {}): Promi
         const { Messages = [] } = await consumer.send(new ReceiveMessageCommand({ QueueUrl: urls.alert, MaxNumberOfMessages: 1 }));
         if (Messages[0]) {
           message = JSON.parse(Messages[0].Body ?? '{}') as AlertMessage;
-          await consumer.send(new DeleteMessageBatchCommand({ QueueUrl: urls.alert, Entries: [{ Id: '0', ReceiptHandle: Messages[0].ReceiptHandle! }] }));
+          await consumer.send(
+            new DeleteMessageBatchCommand({ QueueUrl: urls.alert, Entries: [{ Id: '0', ReceiptHandle: Messages[0].ReceiptHandle! }] }),
+          );
         }
       }
     }

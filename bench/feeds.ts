@@ -79,7 +79,11 @@ function corpusInputs(): Input[] {
     if (seen.has(c.file)) continue;
     seen.add(c.file);
     try {
-      inputs.push({ body: readFileSync(path.join(FIXTURES, 'feeds', c.file)), contentType: c.responseHeaders?.['Content-Type'], feedUrl: c.feedUrl });
+      inputs.push({
+        body: readFileSync(path.join(FIXTURES, 'feeds', c.file)),
+        contentType: c.responseHeaders?.['Content-Type'],
+        feedUrl: c.feedUrl,
+      });
     } catch {
       // Not in the repository (licence): see test/fixtures/conformance/README.md.
     }
@@ -92,7 +96,9 @@ function corpusInputs(): Input[] {
  * of ~350 bytes, or `paragraphs` each), dates, authors, categories.
  */
 export function generateFeed(bytes: number, paragraphs?: number): Buffer {
-  const parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Bench Wire</title><link>https://bench.example/</link>'];
+  const parts = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Bench Wire</title><link>https://bench.example/</link>',
+  ];
   const paragraph =
     '<p>Delegations met in Geneva on Tuesday for a second round of talks on the ceasefire, the mediator said &mdash; ' +
     'diplomats described the session as <em>constructive</em> and said a further meeting of the Security Council was expected. ' +

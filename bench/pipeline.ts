@@ -90,7 +90,11 @@ export async function benchPipeline(options: { feeds?: number; itemsPerFeed?: nu
         },
       ],
     });
-    await applyConfig(config, runtime.deps, builtinTopics.map((t) => t.id));
+    await applyConfig(
+      config,
+      runtime.deps,
+      builtinTopics.map((t) => t.id),
+    );
     const pollAll = async () => {
       const started = performance.now();
       await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
@@ -113,7 +117,10 @@ export async function benchPipeline(options: { feeds?: number; itemsPerFeed?: nu
   } finally {
     await runtime.stop();
     await receiver.close();
-    await new Promise<void>((resolve) => { feedServer.closeAllConnections(); feedServer.close(() => resolve()); });
+    await new Promise<void>((resolve) => {
+      feedServer.closeAllConnections();
+      feedServer.close(() => resolve());
+    });
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -40,7 +40,9 @@ if (wanted('bundles')) {
   results.bundles = bundles;
 }
 if (wanted('feeds')) {
-  log('feeds: parse + normalize throughput (readFeed: decode → sax pre-pass → rss-parser → normalize) vs raw rss-parser, same inputs, same run');
+  log(
+    'feeds: parse + normalize throughput (readFeed: decode → sax pre-pass → rss-parser → normalize) vs raw rss-parser, same inputs, same run',
+  );
   const feeds = await benchFeeds();
   results.feeds = feeds;
   log(formatFeedsBench(feeds));
@@ -63,7 +65,9 @@ if (wanted('cost')) {
   for (const line of formatCostBench(cost)) log(line);
 }
 if (wanted('fanout')) {
-  log('fanout: one alert to 10,000 subscribers of a topic (dynalite + fauxqs in process): deliveries queued per second, SQS requests per delivery');
+  log(
+    'fanout: one alert to 10,000 subscribers of a topic (dynalite + fauxqs in process): deliveries queued per second, SQS requests per delivery',
+  );
   const fanout = await benchFanout({ subscribers: 10_000 });
   results.fanout = fanout;
   log(formatFanoutBench(fanout));

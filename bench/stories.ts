@@ -46,7 +46,7 @@ function readLabelled(file: string): Labelled[] {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const raw = JSON.parse(line) as Record<string, unknown>;
-      return { ...storyInputSchema.parse(raw), label: String(raw['story']) };
+      return { ...storyInputSchema.parse(raw), label: String(raw.story) };
     });
 }
 
@@ -98,7 +98,12 @@ export async function benchStories(): Promise<StoriesBenchResult> {
   if (existsSync(devCorpus)) sets.push(await benchSet('../shared/corpus/stories-dev.jsonl', readLabelled(devCorpus)));
   const own = readLabelled(ownItems);
   sets.push(await benchSet('test/fixtures/stories/labelled-items.jsonl', own));
-  sets.push(await benchSet('test/fixtures/stories/labelled-items.jsonl, dates removed', own.map((item) => ({ ...item, published: null }))));
+  sets.push(
+    await benchSet(
+      'test/fixtures/stories/labelled-items.jsonl, dates removed',
+      own.map((item) => ({ ...item, published: null })),
+    ),
+  );
   return { name: 'stories', threshold: defaultStorySettings.threshold, sets };
 }
 
@@ -108,7 +113,9 @@ export function formatStoriesBench(result: StoriesBenchResult): string[] {
     const c = set.clustering;
     const b = set.baseline;
     lines.push(`  ${set.source}: ${set.items} items, ${set.stories} stories`);
-    lines.push(`    stories   precision ${c.precision.toFixed(3)}  recall ${c.recall.toFixed(3)}  (TP ${c.truePositives}, FP ${c.falsePositives}, FN ${c.falseNegatives})`);
+    lines.push(
+      `    stories   precision ${c.precision.toFixed(3)}  recall ${c.recall.toFixed(3)}  (TP ${c.truePositives}, FP ${c.falsePositives}, FN ${c.falseNegatives})`,
+    );
     lines.push(`    baseline  precision ${b.precision.toFixed(3)}  recall ${b.recall.toFixed(3)}  (title-word Jaccard ≥ 0.55)`);
     lines.push(`    sweep     ${set.sweep.map((s) => `${s.threshold}: ${s.precision.toFixed(3)}/${s.recall.toFixed(3)}`).join('  ')}`);
   }

@@ -72,7 +72,9 @@ export type OptionValue<O> = O extends { type: 'boolean' }
 export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]: OptionValue<O[K]> };
 
 /** Positionals as a tuple, optional ones possibly undefined. */
-export type ArgValues<A extends readonly ArgSpec[]> = { -readonly [I in keyof A]: A[I] extends { optional: true } ? string | undefined : string };
+export type ArgValues<A extends readonly ArgSpec[]> = {
+  -readonly [I in keyof A]: A[I] extends { optional: true } ? string | undefined : string;
+};
 
 type ArgsOf<S extends ActionSpec> = S['args'] extends readonly ArgSpec[] ? S['args'] : [];
 
@@ -245,7 +247,8 @@ function renderHelp(spec: CommandSpec): string {
   const lines = [...usageLines(spec), '', ...wrap(spec.summary.split(' '), '', '')];
   if (spec.actions) {
     lines.push('', 'Actions:');
-    for (const [name, action] of Object.entries(spec.actions)) lines.push(...item([name, ...argTokens(action.args ?? [])].join(' '), action.description));
+    for (const [name, action] of Object.entries(spec.actions))
+      lines.push(...item([name, ...argTokens(action.args ?? [])].join(' '), action.description));
   }
   lines.push('', 'Options:');
   for (const [key, option] of Object.entries(spec.options)) lines.push(...item(optionLabel(key, option), optionDescription(option, spec)));
@@ -256,7 +259,11 @@ function renderHelp(spec: CommandSpec): string {
 /** One synopsis per action (or one for the command), wrapped; action-specific options first. */
 function usageLines(spec: CommandSpec): string[] {
   const synopses = spec.actions
-    ? Object.entries(spec.actions).map(([name, action]) => [`news-alerts ${spec.name} ${name}`, ...argTokens(action.args ?? []), ...optionTokens(spec.options, name)])
+    ? Object.entries(spec.actions).map(([name, action]) => [
+        `news-alerts ${spec.name} ${name}`,
+        ...argTokens(action.args ?? []),
+        ...optionTokens(spec.options, name),
+      ])
     : [[`news-alerts ${spec.name}`, ...argTokens(spec.args ?? []), ...optionTokens(spec.options, undefined)]];
   return synopses.flatMap((tokens, index) => wrap(tokens, index === 0 ? 'Usage: ' : '       ', ' '.repeat(11)));
 }
@@ -266,7 +273,9 @@ function argTokens(specs: readonly ArgSpec[]): string[] {
 }
 
 function optionTokens(options: OptionSpecs, action: string | undefined): string[] {
-  const entries = Object.entries(options).filter(([, option]) => action === undefined || !option.actions || option.actions.includes(action));
+  const entries = Object.entries(options).filter(
+    ([, option]) => action === undefined || !option.actions || option.actions.includes(action),
+  );
   const ordered = [...entries.filter(([, o]) => o.actions), ...entries.filter(([, o]) => !o.actions)];
   const tokens: string[] = [];
   const groupsDone = new Set<string>();

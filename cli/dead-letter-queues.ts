@@ -25,7 +25,11 @@ export const queueNames = Object.keys(topology.queues) as QueueName[];
  * The queue pairs of a deployed stack: its `AWS::SQS::Queue` resources, the work queues told
  * apart by their topology tag, each DLQ found through the work queue's RedrivePolicy.
  */
-export async function queuePairsFromStack(cloudFormation: CloudFormationClient, sqs: SQSClient, stackName: string): Promise<Record<QueueName, QueuePair>> {
+export async function queuePairsFromStack(
+  cloudFormation: CloudFormationClient,
+  sqs: SQSClient,
+  stackName: string,
+): Promise<Record<QueueName, QueuePair>> {
   const urls: string[] = [];
   let nextToken: string | undefined;
   try {
@@ -45,7 +49,9 @@ export async function queuePairsFromStack(cloudFormation: CloudFormationClient, 
     const { Tags = {} } = await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }));
     const name = Tags[topologyTagKeys.queue] as QueueName | undefined;
     if (!name || !queueNames.includes(name)) continue;
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'RedrivePolicy'] }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'RedrivePolicy'] }),
+    );
     const dlqArn = (JSON.parse(Attributes.RedrivePolicy ?? '{}') as { deadLetterTargetArn?: string }).deadLetterTargetArn;
     if (!Attributes.QueueArn || !dlqArn) continue;
     const [, , , , account, dlqName] = dlqArn.split(':');
@@ -54,7 +60,9 @@ export async function queuePairsFromStack(cloudFormation: CloudFormationClient, 
   }
   const missing = queueNames.filter((name) => !pairs[name]);
   if (missing.length > 0) {
-    throw new DeployedStackError(`stack queues not found: ${missing.join(', ')} (no queue tagged ${topologyTagKeys.queue} with a dead-letter queue); deploy the current stack (${stackName})`);
+    throw new DeployedStackError(
+      `stack queues not found: ${missing.join(', ')} (no queue tagged ${topologyTagKeys.queue} with a dead-letter queue); deploy the current stack (${stackName})`,
+    );
   }
   return pairs as Record<QueueName, QueuePair>;
 }

@@ -3,7 +3,12 @@
  * outputs with CloudFormation DescribeStacks and maps them to table names. The mapping is pure
  * (`tableNamesFromOutputs`), so it is tested without CloudFormation.
  */
-import { type CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
+import {
+  type CloudFormationClient,
+  DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
+  type Output,
+} from '@aws-sdk/client-cloudformation';
 import { tableNameOutputKey } from '../infra/aws/stack-outputs.ts';
 import type { TableName } from '../infra/topology.ts';
 import { NewsAlertsError } from '../shared/core/errors.ts';
@@ -20,7 +25,7 @@ export interface StackDescription {
 
 /** Reads the status and outputs of `stackName`; failures are `DeployedStackError`s saying why. */
 export async function readStackOutputs(client: CloudFormationClient, stackName: string): Promise<StackDescription> {
-  let stacks;
+  let stacks: DescribeStacksCommandOutput['Stacks'];
   try {
     ({ Stacks: stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName })));
   } catch (error) {

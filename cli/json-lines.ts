@@ -17,7 +17,11 @@ export type JsonLine<T> = { line: number; ok: true; value: T } | { line: number;
  * Reads JSON Lines from a file, or from `stdin` when `file` is `-` or absent. Blank lines are
  * skipped; each other line is parsed and validated, and yielded with its 1-based line number.
  */
-export async function* readJsonLines<T>(file: string | undefined, stdin: NodeJS.ReadableStream, schema: z.ZodType<T>): AsyncGenerator<JsonLine<T>> {
+export async function* readJsonLines<T>(
+  file: string | undefined,
+  stdin: NodeJS.ReadableStream,
+  schema: z.ZodType<T>,
+): AsyncGenerator<JsonLine<T>> {
   const input = file === undefined || file === '-' ? stdin : createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;

@@ -9,7 +9,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
-import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/provision.ts';
+import {
+  createQueues,
+  createTables,
+  defaultResourcePrefix,
+  type ProvisionedQueues,
+  type ProvisionedTables,
+} from '../infra/local/provision.ts';
 import { ConfigError } from '../shared/core/errors.ts';
 
 export interface LocalData {
@@ -28,7 +34,9 @@ export interface LocalData {
 export async function openLocalData(dataDir: string, options: { queues: boolean }): Promise<LocalData> {
   const dir = resolve(dataDir);
   if (!existsSync(join(dir, 'dynamodb'))) {
-    throw new ConfigError(`data folder not found: no pipeline has run there yet (${dir}); pass --data-dir, or --stack for a deployed stack`);
+    throw new ConfigError(
+      `data folder not found: no pipeline has run there yet (${dir}); pass --data-dir, or --stack for a deployed stack`,
+    );
   }
   await assertNotInUse(join(dir, 'dynamodb'), dir);
 

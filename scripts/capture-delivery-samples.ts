@@ -65,12 +65,32 @@ try {
   const config = configFileSchema.parse({
     feeds: demoFeedFiles.map((file) => ({ id: file.replace(/\.xml$/, ''), url: `${feeds.url}/${file}` })),
     subscribers: [
-      { id: 'newsroom', webhooks: [{ url: `${hooks.url}/news`, format: 'json' }], webhookSecret: SAMPLE_SECRET, topics: ['un-meeting', 'talks', 'sanctions'] },
-      { id: 'team-slack', webhooks: [{ url: `${slack.url}/services/T000/B000/XXXX`, format: 'slack' }], topics: ['un-meeting', 'talks', 'sanctions'] },
-      { id: 'analyst', email: 'analyst@example.org', topics: ['un-meeting', 'talks', 'sanctions'], cadence: 'daily', deliveryHour: 7, timeZone: 'Europe/Kyiv' },
+      {
+        id: 'newsroom',
+        webhooks: [{ url: `${hooks.url}/news`, format: 'json' }],
+        webhookSecret: SAMPLE_SECRET,
+        topics: ['un-meeting', 'talks', 'sanctions'],
+      },
+      {
+        id: 'team-slack',
+        webhooks: [{ url: `${slack.url}/services/T000/B000/XXXX`, format: 'slack' }],
+        topics: ['un-meeting', 'talks', 'sanctions'],
+      },
+      {
+        id: 'analyst',
+        email: 'analyst@example.org',
+        topics: ['un-meeting', 'talks', 'sanctions'],
+        cadence: 'daily',
+        deliveryHour: 7,
+        timeZone: 'Europe/Kyiv',
+      },
     ],
   });
-  await applyConfig(config, runtime.deps, builtinTopics.map((topic) => topic.id));
+  await applyConfig(
+    config,
+    runtime.deps,
+    builtinTopics.map((topic) => topic.id),
+  );
   await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
   await runtime.runSchedule('plan-polls');
   await runtime.waitForIdle({ timeoutMs: 120_000, includeNotVisible: true });
@@ -86,7 +106,10 @@ try {
     join(samplesDir, 'webhook-request.http'),
     `POST ${new URL(hooks.url).pathname.replace(/\/$/, '')}/news HTTP/1.1\n${shown.map((name) => `${name}: ${String(hook.headers[name])}`).join('\n')}\n\n${hook.body}\n`,
   );
-  const slackMessage = slack.received.reduce((best, request) => (request.body.length > (best?.body.length ?? 0) ? request : best), slack.received[0]);
+  const slackMessage = slack.received.reduce(
+    (best, request) => (request.body.length > (best?.body.length ?? 0) ? request : best),
+    slack.received[0],
+  );
   if (!slackMessage) throw new Error('no Slack message was delivered');
   await writeFile(join(samplesDir, 'slack-message.json'), `${JSON.stringify(JSON.parse(slackMessage.body), null, 2)}\n`);
 

@@ -99,7 +99,11 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: '5' }, help: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '5' },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     console.log('usage: measure-bundles [--json] [--runs N]\n  bundle size and cold module-load time per Lambda function');
@@ -116,12 +120,21 @@ async function main(): Promise<void> {
     measurements.push(await measureBundle(name, runs));
   }
   if (values.json) {
-    console.log(JSON.stringify({ node: spawnSync(nodeBinary, ['--version'], { encoding: 'utf8' }).stdout.trim(), runs, bundles: measurements }, null, 2));
+    console.log(
+      JSON.stringify(
+        { node: spawnSync(nodeBinary, ['--version'], { encoding: 'utf8' }).stdout.trim(), runs, bundles: measurements },
+        null,
+        2,
+      ),
+    );
     return;
   }
   console.log(`function          bytes      KiB   cold import (median of ${runs})  largest inputs`);
   for (const m of measurements) {
-    const inputs = m.largestInputs.slice(0, 3).map((input) => `${input.path} ${Math.round(input.bytes / 1024)}K`).join(', ');
+    const inputs = m.largestInputs
+      .slice(0, 3)
+      .map((input) => `${input.path} ${Math.round(input.bytes / 1024)}K`)
+      .join(', ');
     console.log(
       `${m.function.padEnd(16)} ${String(m.bytes).padStart(8)} ${m.kib.toFixed(1).padStart(8)}   ${m.coldImportMs.toFixed(1).padStart(8)} ms               ${inputs}`,
     );

@@ -17,7 +17,14 @@ export const command = defineCommand({
     },
   },
   options: {
-    limit: { type: 'string', value: 'N', actions: ['list'], default: '20', parse: integerIn(1, 1000), description: 'most messages shown per queue' },
+    limit: {
+      type: 'string',
+      value: 'N',
+      actions: ['list'],
+      default: '20',
+      parse: integerIn(1, 1000),
+      description: 'most messages shown per queue',
+    },
     ...targetOptions,
     json: jsonOption,
   },

@@ -18,7 +18,10 @@ export const command = defineCommand({
       value: 'TYPE',
       description: 'decode as this Content-Type, e.g. "text/xml; charset=windows-1251" (for a URL: instead of the server\'s)',
     },
-    json: { ...jsonOption, description: 'print {"feed": {"title", "link"}, "items": [...]}; errors are always {"error": {"code", "message"}}' },
+    json: {
+      ...jsonOption,
+      description: 'print {"feed": {"title", "link"}, "items": [...]}; errors are always {"error": {"code", "message"}}',
+    },
   },
   async run({ values, args: [source] }, io) {
     const { parseCommand } = await import('../tasks/parse.ts');

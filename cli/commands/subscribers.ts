@@ -26,13 +26,35 @@ export const command = defineCommand({
     },
     name: { type: 'string', value: 'N', actions: add, description: 'a display name' },
     email: { type: 'string', value: 'A', actions: add, description: 'an email address' },
-    webhook: { type: 'string', value: 'URL', multiple: true, actions: add, description: 'a JSON webhook, signed per Standard Webhooks; repeat for several' },
+    webhook: {
+      type: 'string',
+      value: 'URL',
+      multiple: true,
+      actions: add,
+      description: 'a JSON webhook, signed per Standard Webhooks; repeat for several',
+    },
     slack: { type: 'string', value: 'URL', multiple: true, actions: add, description: 'a Slack incoming webhook; repeat for several' },
     secret: { type: 'string', value: 'S', actions: add, description: 'the signing secret, whsec_ + base64 (needed with --webhook)' },
-    previousSecret: { type: 'string', value: 'S', actions: add, description: 'the secret being rotated out: payloads carry both signatures' },
-    filter: { type: 'string', value: 'Q', actions: add, description: "keyword filter, e.g. 'sanctions AND (Iran OR Tehran) NOT title:oil'" },
+    previousSecret: {
+      type: 'string',
+      value: 'S',
+      actions: add,
+      description: 'the secret being rotated out: payloads carry both signatures',
+    },
+    filter: {
+      type: 'string',
+      value: 'Q',
+      actions: add,
+      description: "keyword filter, e.g. 'sanctions AND (Iran OR Tehran) NOT title:oil'",
+    },
     minScore: { type: 'string', value: 'N', actions: add, description: 'lowest topic score (0–1) that reaches this subscriber' },
-    cadence: { type: 'string', value: 'C', actions: add, defaultHelp: 'instant', description: 'email: instant, hourly, daily or weekly digest' },
+    cadence: {
+      type: 'string',
+      value: 'C',
+      actions: add,
+      defaultHelp: 'instant',
+      description: 'email: instant, hourly, daily or weekly digest',
+    },
     hour: { type: 'string', value: 'H', actions: add, defaultHelp: '8', description: 'hour of daily/weekly digests, 0–23' },
     timeZone: { type: 'string', value: 'TZ', actions: add, defaultHelp: 'UTC', description: 'IANA time zone of --hour, e.g. Europe/Kyiv' },
     weeklyDay: { type: 'string', value: 'D', actions: add, defaultHelp: 'mon', description: 'day of the weekly digest: mon … sun' },
@@ -48,7 +70,10 @@ export const command = defineCommand({
     switch (input.action) {
       case 'add': {
         const { webhook, ...rest } = flags;
-        return subscribersCommand({ ...common, action: 'add', subscriber: { id: input.args[0], topics: topic, webhooks: webhook, ...rest } }, io);
+        return subscribersCommand(
+          { ...common, action: 'add', subscriber: { id: input.args[0], topics: topic, webhooks: webhook, ...rest } },
+          io,
+        );
       }
       case 'list':
         return subscribersCommand({ ...common, action: 'list', topic: topic[0] }, io);

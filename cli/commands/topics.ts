@@ -20,7 +20,12 @@ export const command = defineCommand({
     },
   },
   options: {
-    config: { type: 'string', value: 'FILE', actions: ['list'], description: 'a config file whose user topics to list beside the built-in ones' },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      actions: ['list'],
+      description: 'a config file whose user topics to list beside the built-in ones',
+    },
     json: jsonOption,
   },
   async run(input, io) {

@@ -48,7 +48,7 @@ export function plannedWrites(prepared: PreparedConfig): ConfigWrites {
   return {
     feeds: config.feeds.map((feed) => feed.id),
     // User topics passed the topic schema in prepareConfig, so each has a string id.
-    topics: config.topics.map((topic) => String(topic['id'])),
+    topics: config.topics.map((topic) => String(topic.id)),
     subscribers: config.subscribers.map((subscriber) => subscriber.id),
   };
 }
@@ -64,7 +64,11 @@ export async function applyPreparedConfig(
   clock: Clock = systemClock,
 ): Promise<ConfigWrites> {
   const writes = plannedWrites(prepared);
-  await applyConfig(prepared.config, { ...stores, clock }, prepared.topics.map((topic) => topic.id));
+  await applyConfig(
+    prepared.config,
+    { ...stores, clock },
+    prepared.topics.map((topic) => topic.id),
+  );
   return writes;
 }
 

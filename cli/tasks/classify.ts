@@ -17,10 +17,7 @@ export const classifyInputSchema = z.object({
  * lists the matched phrases; with it, `{phrase, text, field, position, rule}` objects.
  * A bad line is reported on stderr with its line number and skipped; the exit code is then 1.
  */
-export async function runClassify(
-  args: { file?: string | undefined; explain: boolean; engine?: TopicEngine },
-  io: CliIo,
-): Promise<number> {
+export async function runClassify(args: { file?: string | undefined; explain: boolean; engine?: TopicEngine }, io: CliIo): Promise<number> {
   const engine = args.engine ?? createTopicEngine(builtinTopics);
   let failures = 0;
   try {

@@ -59,7 +59,11 @@ export async function runDemo(options: { dataDir: string }): Promise<DemoSummary
         },
       ],
     });
-    await applyConfig(config, runtime.deps, builtinTopics.map((t) => t.id));
+    await applyConfig(
+      config,
+      runtime.deps,
+      builtinTopics.map((t) => t.id),
+    );
     await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
     await runtime.runSchedule('plan-polls');
     await runtime.waitForIdle({ timeoutMs: 120_000, includeNotVisible: true });

@@ -63,7 +63,9 @@ export async function dlqCommand(options: DlqOptions, io: CliIo, clients?: AwsTa
     }
     const lines: string[] = [`dead letters in ${target.description}:`];
     for (const { queue, messages } of listed) {
-      lines.push(`  ${queue}: ${messages.length === 0 ? 'empty' : `${messages.length}${messages.length >= options.limit ? '+' : ''} message${messages.length === 1 ? '' : 's'}`}`);
+      lines.push(
+        `  ${queue}: ${messages.length === 0 ? 'empty' : `${messages.length}${messages.length >= options.limit ? '+' : ''} message${messages.length === 1 ? '' : 's'}`}`,
+      );
       for (const message of messages) {
         lines.push(`    ${message.messageId}  ${message.sentAt}  received ${message.receiveCount}×  ${message.what}`);
         if (message.why) lines.push(`      why: ${message.why}${message.attempts ? ` (${message.attempts} attempts recorded)` : ''}`);

@@ -25,11 +25,7 @@ export const evalInputSchema = z.object({
  * Lines that fail to parse are reported on stderr with their line number and left out; the
  * exit code is then 1. Labels naming topics the engine does not know are reported too.
  */
-export async function runEval(
-  file: string,
-  io: CliIo,
-  options: { json: boolean; engine?: TopicEngine },
-): Promise<number> {
+export async function runEval(file: string, io: CliIo, options: { json: boolean; engine?: TopicEngine }): Promise<number> {
   const engine = options.engine ?? createTopicEngine(builtinTopics);
   const known = new Set(engine.topicIds());
   const unknown = new Set<string>();

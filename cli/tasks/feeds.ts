@@ -12,7 +12,14 @@ import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '..
 
 /** What `feeds` does: where (data folder or stack), and the action with its arguments. */
 export type FeedsOptions = TargetChoice & { json: boolean } & (
-    | { action: 'add'; id: string; url: string; title?: string | undefined; intervalMinutes?: number | undefined; idPolicy?: FeedRecord['idPolicy'] }
+    | {
+        action: 'add';
+        id: string;
+        url: string;
+        title?: string | undefined;
+        intervalMinutes?: number | undefined;
+        idPolicy?: FeedRecord['idPolicy'];
+      }
     | { action: 'list' }
     | { action: 'remove'; id: string }
     | { action: 'status'; id?: string | undefined }
@@ -34,7 +41,12 @@ export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | '
  * - `status [ID]`: the health table (last success, last error and when, consecutive errors,
  *   items seen, the adaptive interval, next poll); `--json` for the records.
  */
-export async function feedsCommand(options: FeedsOptions, io: CliIo, clients?: AwsTargetClients, clock: Clock = systemClock): Promise<number> {
+export async function feedsCommand(
+  options: FeedsOptions,
+  io: CliIo,
+  clients?: AwsTargetClients,
+  clock: Clock = systemClock,
+): Promise<number> {
   const input = validate(options);
   const target = await openTarget(options, clients, input.action === 'add');
   try {
@@ -60,12 +72,16 @@ export async function feedsCommand(options: FeedsOptions, io: CliIo, clients?: A
         }
         await target.feeds.removeFeed(feedId);
         if (options.json) io.stdout.write(`${JSON.stringify({ removed: feedId, target: target.label })}\n`);
-        else io.stdout.write(`removed feed ${feedId} from ${target.label} (a feed still in your config file comes back on the next "run")\n`);
+        else
+          io.stdout.write(`removed feed ${feedId} from ${target.label} (a feed still in your config file comes back on the next "run")\n`);
         return EXIT_OK;
       }
       case 'list': {
         const feeds = (await target.feeds.listFeeds()).map(withState);
-        if (options.json) io.stdout.write(`${JSON.stringify(feeds.map(({ feedId, url, title, intervalMinutes, state }) => ({ feedId, url, title, intervalMinutes, state })))}\n`);
+        if (options.json)
+          io.stdout.write(
+            `${JSON.stringify(feeds.map(({ feedId, url, title, intervalMinutes, state }) => ({ feedId, url, title, intervalMinutes, state })))}\n`,
+          );
         else io.stdout.write(`${formatList(feeds, target.label)}\n`);
         return EXIT_OK;
       }
@@ -104,7 +120,12 @@ function validate(options: FeedsOptions): ValidInput {
     case 'status':
       return { action: 'status', feedId: options.id };
     case 'add': {
-      const parsed = feedConfigSchema.safeParse({ id: options.id, url: options.url, title: options.title, intervalMinutes: options.intervalMinutes });
+      const parsed = feedConfigSchema.safeParse({
+        id: options.id,
+        url: options.url,
+        title: options.title,
+        intervalMinutes: options.intervalMinutes,
+      });
       if (!parsed.success) throw new ConfigError(`feed is invalid: ${formatZodIssues(parsed.error.issues)}`);
       const { id, url, title, intervalMinutes } = parsed.data;
       return { action: 'add', feed: { feedId: id, url, title, intervalMinutes, idPolicy: options.idPolicy } };
@@ -163,13 +184,22 @@ function formatStatus(feeds: FeedStatus[], label: string, now: Date): string {
 function when(iso: string | undefined, now: Date): string {
   if (!iso) return 'never';
   const minutes = Math.round((Date.parse(iso) - now.getTime()) / 60_000);
-  const span = Math.abs(minutes) < 120 ? `${Math.abs(minutes)}m` : Math.abs(minutes) < 2880 ? `${Math.round(Math.abs(minutes) / 60)}h` : `${Math.round(Math.abs(minutes) / 1440)}d`;
+  const span =
+    Math.abs(minutes) < 120
+      ? `${Math.abs(minutes)}m`
+      : Math.abs(minutes) < 2880
+        ? `${Math.round(Math.abs(minutes) / 60)}h`
+        : `${Math.round(Math.abs(minutes) / 1440)}d`;
   const relative = minutes === 0 ? 'now' : minutes < 0 ? `${span} ago` : `in ${span}`;
   return `${iso.slice(0, 16).replace('T', ' ')}Z (${relative})`;
 }
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }

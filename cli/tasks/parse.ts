@@ -124,7 +124,11 @@ function formatTable(feed: FeedContent, items: ParsedItemJson[]): string {
     item.link ?? '',
   ]);
   const widths = [17, 60];
-  const line = (cells: string[]) => cells.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i < widths.length ? cell.padEnd(widths[i]!) : cell))
+      .join('  ')
+      .trimEnd();
   return [...head, line(['PUBLISHED (UTC)', 'TITLE', 'LINK']), ...rows.map(line)].join('\n');
 }
 

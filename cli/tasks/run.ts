@@ -43,8 +43,14 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     schedules: !options.once,
   });
   try {
-    await applyConfig(config, runtime.deps, topics.map((t) => t.id));
-    write(`news-alerts ${options.once ? 'polling once' : 'running'}: ${config.feeds.length} feeds, ${config.subscribers.length} subscribers, topics ${topics.map((t) => t.id).join(', ')}`);
+    await applyConfig(
+      config,
+      runtime.deps,
+      topics.map((t) => t.id),
+    );
+    write(
+      `news-alerts ${options.once ? 'polling once' : 'running'}: ${config.feeds.length} feeds, ${config.subscribers.length} subscribers, topics ${topics.map((t) => t.id).join(', ')}`,
+    );
     write(`  config  ${configPath}`);
     write(`  data    ${dataDir}`);
     write(`  outbox  ${runtime.env.OUTBOX_DIR ?? '(SMTP)'}`);

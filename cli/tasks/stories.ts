@@ -25,7 +25,12 @@ export async function runStories(args: { file?: string | undefined; explain?: bo
   try {
     for await (const clustered of clusterStream(valid(), args.now ? { seenAt: args.now } : {})) {
       const line = args.explain
-        ? { id: clustered.id, story: clustered.story, role: clustered.role, ...(clustered.score === undefined ? {} : { score: round(clustered.score) }) }
+        ? {
+            id: clustered.id,
+            story: clustered.story,
+            role: clustered.role,
+            ...(clustered.score === undefined ? {} : { score: round(clustered.score) }),
+          }
         : { id: clustered.id, story: clustered.story };
       await writeOut(io.stdout, `${JSON.stringify(line)}\n`);
     }

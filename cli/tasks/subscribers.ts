@@ -59,24 +59,39 @@ export async function subscribersCommand(options: SubscribersOptions, io: CliIo,
         }
         await store.putSubscriber(subscriber);
         const stored = (await store.getSubscriber(subscriber.subscriberId)) ?? subscriber;
-        out({ target: target.description, subscriber: publicView(stored) }, `saved subscriber ${stored.subscriberId} in ${target.description}\n${describe(stored).join('\n')}`);
+        out(
+          { target: target.description, subscriber: publicView(stored) },
+          `saved subscriber ${stored.subscriberId} in ${target.description}\n${describe(stored).join('\n')}`,
+        );
         return EXIT_OK;
       }
       case 'list': {
         const subscribers = options.topic === undefined ? await store.listSubscribers() : await subscribersOfTopic(store, options.topic);
-        const text = subscribers.length === 0 ? `no subscribers in ${target.description}` : [`${subscribers.length} subscriber${subscribers.length === 1 ? '' : 's'} in ${target.description}:`, ...subscribers.flatMap(describe)].join('\n');
+        const text =
+          subscribers.length === 0
+            ? `no subscribers in ${target.description}`
+            : [
+                `${subscribers.length} subscriber${subscribers.length === 1 ? '' : 's'} in ${target.description}:`,
+                ...subscribers.flatMap(describe),
+              ].join('\n');
         out({ target: target.description, subscribers: subscribers.map(publicView) }, text);
         return EXIT_OK;
       }
       case 'remove': {
         const removed = await store.removeSubscriber(options.id);
-        out({ target: target.description, removed, subscriberId: options.id }, removed ? `removed subscriber ${options.id} from ${target.description}` : `no subscriber ${options.id} in ${target.description}`);
+        out(
+          { target: target.description, removed, subscriberId: options.id },
+          removed ? `removed subscriber ${options.id} from ${target.description}` : `no subscriber ${options.id} in ${target.description}`,
+        );
         return removed ? EXIT_OK : EXIT_FAILURE;
       }
       case 'resume': {
         const subscriber = await store.getSubscriber(options.id);
         if (!subscriber) {
-          out({ target: target.description, resumed: [], subscriberId: options.id }, `no subscriber ${options.id} in ${target.description}`);
+          out(
+            { target: target.description, resumed: [], subscriberId: options.id },
+            `no subscriber ${options.id} in ${target.description}`,
+          );
           return EXIT_FAILURE;
         }
         const paused = Object.entries(subscriber.channelStatus ?? {})
@@ -87,7 +102,9 @@ export async function subscribersCommand(options: SubscribersOptions, io: CliIo,
         }
         out(
           { target: target.description, resumed: paused, subscriberId: options.id },
-          paused.length > 0 ? `resumed ${paused.join(', ')} of ${options.id}` : `nothing paused for ${options.id}${options.channel ? ` (channel ${options.channel})` : ''}`,
+          paused.length > 0
+            ? `resumed ${paused.join(', ')} of ${options.id}`
+            : `nothing paused for ${options.id}${options.channel ? ` (channel ${options.channel})` : ''}`,
         );
         return EXIT_OK;
       }
@@ -141,20 +158,35 @@ async function subscribersOfTopic(store: SubscriptionStore, topic: string): Prom
 /** A subscriber as printed: secrets replaced by whether they are set. */
 function publicView(subscriber: Subscriber): Record<string, unknown> {
   const { webhookSecret, previousWebhookSecret, ...rest } = subscriber;
-  return { ...rest, webhookSecret: webhookSecret ? '(set)' : undefined, previousWebhookSecret: previousWebhookSecret ? '(set)' : undefined };
+  return {
+    ...rest,
+    webhookSecret: webhookSecret ? '(set)' : undefined,
+    previousWebhookSecret: previousWebhookSecret ? '(set)' : undefined,
+  };
 }
 
 function describe(subscriber: Subscriber): string[] {
   const head = `  ${subscriber.subscriberId}${subscriber.name ? ` (${subscriber.name})` : ''}  ${subscriber.state}${subscriber.stateReason ? ` — ${subscriber.stateReason}` : ''}`;
-  const lines = [head, `    topics  ${subscriber.topics.join(', ')}${subscriber.minScore > 0 ? ` (min score ${subscriber.minScore})` : ''}`];
+  const lines = [
+    head,
+    `    topics  ${subscriber.topics.join(', ')}${subscriber.minScore > 0 ? ` (min score ${subscriber.minScore})` : ''}`,
+  ];
   if (subscriber.filter) lines.push(`    filter  ${subscriber.filter}`);
   for (const channel of subscriber.channels) {
-    const where = channel.kind === 'email' ? `email ${redactAddress(channel.address)}` : `${channel.format === 'slack' ? 'slack' : 'webhook'} ${hostOf(channel.url)}`;
+    const where =
+      channel.kind === 'email'
+        ? `email ${redactAddress(channel.address)}`
+        : `${channel.format === 'slack' ? 'slack' : 'webhook'} ${hostOf(channel.url)}`;
     const state = channelStateOf(subscriber, channel.channelId);
     const status = subscriber.channelStatus?.[channel.channelId];
     const cadence = cadenceOf(subscriber, channel.channelId);
-    const schedule = cadence === 'instant' ? 'instant' : `${cadence} at ${subscriber.deliveryHour ?? 8}:00 ${subscriber.timeZone ?? 'UTC'}${cadence === 'weekly' ? ` on ${subscriber.weeklyDay ?? 'mon'}` : ''}`;
-    lines.push(`    ${channel.channelId.padEnd(18)} ${where}, ${schedule}${state === 'active' ? '' : `, ${state}${status ? `: ${status.reason}` : ''}`}`);
+    const schedule =
+      cadence === 'instant'
+        ? 'instant'
+        : `${cadence} at ${subscriber.deliveryHour ?? 8}:00 ${subscriber.timeZone ?? 'UTC'}${cadence === 'weekly' ? ` on ${subscriber.weeklyDay ?? 'mon'}` : ''}`;
+    lines.push(
+      `    ${channel.channelId.padEnd(18)} ${where}, ${schedule}${state === 'active' ? '' : `, ${state}${status ? `: ${status.reason}` : ''}`}`,
+    );
   }
   return lines;
 }

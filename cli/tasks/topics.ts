@@ -55,7 +55,9 @@ export async function runTopicsList(options: { config?: string | undefined; json
   const labelWidth = Math.max(5, ...listing.map((t) => t.label.length));
   const lines = [`${'id'.padEnd(idWidth)}  ${'label'.padEnd(labelWidth)}  threshold  rules  source`];
   for (const t of listing) {
-    lines.push(`${t.id.padEnd(idWidth)}  ${t.label.padEnd(labelWidth)}  ${t.threshold.toFixed(2).padStart(9)}  ${String(t.rules).padStart(5)}  ${t.source}`);
+    lines.push(
+      `${t.id.padEnd(idWidth)}  ${t.label.padEnd(labelWidth)}  ${t.threshold.toFixed(2).padStart(9)}  ${String(t.rules).padStart(5)}  ${t.source}`,
+    );
     if (t.description !== undefined) lines.push(`${' '.repeat(idWidth + 2)}${shorten(t.description, 100)}`);
   }
   await writeOut(io.stdout, `${lines.join('\n')}\n`);

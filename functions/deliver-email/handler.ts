@@ -35,7 +35,15 @@ export function createHandler(deps: Deps, options: DeliverEmailHandlerOptions = 
     async handleMessage(message, record) {
       const { deliveryKey, subscriberId } = message;
       const storyId = 'kind' in message ? `digest:${message.dueAt}` : message.storyId;
-      const attempt = { queue: 'email' as const, record, deliveryKey, subscriberId, storyId, maxReceiveCount, deadLettersAtOnce: deadLetter !== undefined };
+      const attempt = {
+        queue: 'email' as const,
+        record,
+        deliveryKey,
+        subscriberId,
+        storyId,
+        maxReceiveCount,
+        deadLettersAtOnce: deadLetter !== undefined,
+      };
       await deliverWithRetry(attempt, deps, options.retryPolicy ?? DEFAULT_RETRY_POLICY, async () => {
         const compose = { from: deps.env.MAIL_FROM, publicBaseUrl: await deps.publicBaseUrl(), tokenKeys: await readKeyRing() };
         if ('kind' in message) await deliverDigest(message, deps, compose);
@@ -53,5 +61,4 @@ function emailDeadLetter(deps: Deps): ((record: SQSRecord) => Promise<void>) | u
 }
 
 let cached: SqsHandler | undefined;
-export const handler = (event: SQSEvent, context?: Partial<Context>) =>
-  (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createDeps(readEnv())))(event, context);

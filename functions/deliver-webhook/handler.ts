@@ -1,7 +1,14 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { topology } from '../../infra/topology.ts';
 import { readEnv } from '../../shared/config/env.ts';
-import { deliverWithRetry, DEFAULT_RETRY_POLICY, deliverWebhook, createSlackSender, type RetryPolicy, type SlackSenderOptions } from '../../shared/delivery/index.ts';
+import {
+  deliverWithRetry,
+  DEFAULT_RETRY_POLICY,
+  deliverWebhook,
+  createSlackSender,
+  type RetryPolicy,
+  type SlackSenderOptions,
+} from '../../shared/delivery/index.ts';
 import { deliveryMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
@@ -41,5 +48,4 @@ export function createHandler(deps: Deps, options: DeliverWebhookHandlerOptions 
 }
 
 let cached: SqsHandler | undefined;
-export const handler = (event: SQSEvent, context?: Partial<Context>) =>
-  (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createDeps(readEnv())))(event, context);

@@ -26,7 +26,10 @@ export function createHandler(deps: Deps): EmailFeedbackHandler {
         const notification = parseSesNotification(record.Sns.Message, `SNS message ${record.Sns.MessageId}`);
         outcomes.push(await handleEmailFeedback(notification, deps));
       } catch (error) {
-        deps.log.error('email feedback failed', { messageId: record.Sns?.MessageId, error: error instanceof Error ? error.message : String(error) });
+        deps.log.error('email feedback failed', {
+          messageId: record.Sns?.MessageId,
+          error: error instanceof Error ? error.message : String(error),
+        });
         failures.push(error);
       }
     }

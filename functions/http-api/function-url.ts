@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type HttpRequest, type HttpResponse } from '../../shared/api/index.ts';
+import type { HttpRequest, HttpResponse } from '../../shared/api/index.ts';
 
 /** A Function URL event (payload 2.0) as the pages and the API see a request. */
 export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {

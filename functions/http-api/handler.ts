@@ -15,10 +15,7 @@ import { createSitePages, createUnsubscribeRoutes } from '../../shared/web/index
 import { errorResponses } from './error-responses.ts';
 import { toFunctionUrlResult, toHttpRequest } from './function-url.ts';
 
-export type HttpHandler = (
-  event: APIGatewayProxyEventV2,
-  context?: Partial<Context>,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpHandler = (event: APIGatewayProxyEventV2, context?: Partial<Context>) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface HttpApiOptions {
   /** Rate limits; `defaultRateLimits` unless a test or an operator wants others. */

@@ -14,7 +14,15 @@ export function createHandler(deps: Deps): SendDigestsHandler {
   return createScheduledHandler(deps, async function sendDigestsHandler() {
     return sendDueDigests(
       // The story store gives each story's members as of sending ("also reported by").
-      { digests: deps.digests, subscriptions: deps.subscriptions, queue: deps.queue, stories: deps.stories, clock: deps.clock, log: deps.log, events: deps.events },
+      {
+        digests: deps.digests,
+        subscriptions: deps.subscriptions,
+        queue: deps.queue,
+        stories: deps.stories,
+        clock: deps.clock,
+        log: deps.log,
+        events: deps.events,
+      },
       { maxDigests: DIGESTS_PER_RUN },
     );
   });

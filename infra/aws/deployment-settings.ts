@@ -26,9 +26,7 @@ export const settingsContextKeys = {
 /** The account LocalStack answers with: the only one where `allowPrivateNetwork` is accepted. */
 export const LOCALSTACK_ACCOUNT = '000000000000';
 
-const retentionDays = new Set<number>(
-  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
-);
+const retentionDays = new Set<number>(Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'));
 
 const settingsSchema = z.object({
   /** Sender of every email: `alerts@example.org` or `News Alerts <alerts@example.org>`. */
@@ -49,9 +47,7 @@ const settingsSchema = z.object({
   /** SMTP server of `mailTransport=smtp`, e.g. `smtp://mailpit:1025`; no credentials (see below). */
   smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   /** Feeds and webhooks on private addresses (LocalStack fixtures); `-c` gives a string. */
-  allowPrivateNetwork: z
-    .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
-    .default(false),
+  allowPrivateNetwork: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).default(false),
   /**
    * A retained unsubscribe-key secret to adopt instead of creating one (after `cdk destroy`
    * and a new deploy), so links already sent keep working: the old stack's `UnsubscribeSecretArn`.
@@ -88,9 +84,7 @@ function completeSecretArn() {
  * A bad value is named in the error.
  */
 export function readDeploymentSettings(lookup: (key: string) => unknown, target: DeploymentTarget = {}): DeploymentSettings {
-  const raw = Object.fromEntries(
-    Object.entries(settingsContextKeys).map(([field, key]) => [field, lookup(key) ?? undefined]),
-  );
+  const raw = Object.fromEntries(Object.entries(settingsContextKeys).map(([field, key]) => [field, lookup(key) ?? undefined]));
   const result = settingsSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(`CDK context is invalid: ${formatZodIssues(result.error.issues)}`);
@@ -117,7 +111,9 @@ function checkMailTransport(settings: DeploymentSettings): void {
     throw new ConfigError('CDK context is invalid: mailTransport=smtp needs smtpUrl (e.g. -c smtpUrl=smtp://mailpit:1025)');
   }
   if (mailTransport !== 'smtp' && smtpUrl !== undefined) {
-    throw new ConfigError(`CDK context is invalid: smtpUrl is set but mailTransport is ${mailTransport}; add -c mailTransport=smtp or drop smtpUrl`);
+    throw new ConfigError(
+      `CDK context is invalid: smtpUrl is set but mailTransport is ${mailTransport}; add -c mailTransport=smtp or drop smtpUrl`,
+    );
   }
   if (smtpUrl !== undefined) {
     const url = new URL(smtpUrl);

@@ -30,7 +30,10 @@ import type { EmailFeedbackEvent, FunctionName } from '../topology.ts';
 import type { PipelineFunction } from './pipeline-function.ts';
 
 /** The SES event type of each topology feedback event. */
-const sesEvents: Record<EmailFeedbackEvent, EmailSendingEvent> = { bounce: EmailSendingEvent.BOUNCE, complaint: EmailSendingEvent.COMPLAINT };
+const sesEvents: Record<EmailFeedbackEvent, EmailSendingEvent> = {
+  bounce: EmailSendingEvent.BOUNCE,
+  complaint: EmailSendingEvent.COMPLAINT,
+};
 
 /** How long a feedback notification the function failed on is kept (the SQS maximum). */
 const FEEDBACK_DLQ_RETENTION = Duration.days(14);
@@ -58,7 +61,11 @@ export class EmailSending extends Construct {
 
   /** `arn:…:ses:<region>:<account>:configuration-set/<name>`: SendEmail with the set needs it. */
   get configurationSetArn(): string {
-    return Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName });
+    return Stack.of(this).formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
   }
 
   /**

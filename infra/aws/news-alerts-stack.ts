@@ -103,7 +103,7 @@ export class NewsAlertsStack extends Stack {
       value: this.dashboard.dashboard.dashboardName,
     });
     new CfnOutput(this, operationsOutputKeys.serviceName, {
-      description: 'The service dimension of the handlers\' metrics (namespace NewsAlerts)',
+      description: "The service dimension of the handlers' metrics (namespace NewsAlerts)",
       value: this.serviceName,
     });
 

@@ -111,9 +111,10 @@ export function readOperationsSettings(context: Record<string, unknown>, topolog
 export function withCapacitySettings(topology: Topology, settings: OperationsSettings): Topology {
   const functions = Object.fromEntries(
     Object.entries(topology.functions).map(([name, spec]) => {
-      const trigger = spec.trigger.kind === 'queue'
-        ? { ...spec.trigger, maxConcurrency: settings.maxConcurrency[spec.trigger.queue] ?? spec.trigger.maxConcurrency }
-        : spec.trigger;
+      const trigger =
+        spec.trigger.kind === 'queue'
+          ? { ...spec.trigger, maxConcurrency: settings.maxConcurrency[spec.trigger.queue] ?? spec.trigger.maxConcurrency }
+          : spec.trigger;
       const reservation = settings.reservedConcurrency[name as FunctionName];
       const { reservedConcurrency: _, ...rest } = spec;
       const reservedConcurrency = reservation === undefined ? spec.reservedConcurrency : reservation === 'none' ? undefined : reservation;

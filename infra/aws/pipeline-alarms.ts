@@ -54,35 +54,39 @@ export class PipelineAlarms extends Construct {
     const { topology, namePrefix, stackName } = props;
     const stackFlag = `--stack ${stackName}`;
 
-    this.functionErrors = mapRecord(props.functions, (fn, name) =>
-      new Alarm(this, `${constructIdFor(name)}Errors`, {
-        alarmName: `${namePrefix}-${name}-errors`,
-        alarmDescription:
-          `news-alerts ${name} failed (crash or timeout) in ${functionErrorAlarm.datapointsToAlarm} of the last ` +
-          `${functionErrorAlarm.evaluationPeriods} ${functionErrorAlarm.periodMinutes}-minute periods: its log group says why.`,
-        metric: fn.function.metricErrors({ period: Duration.minutes(functionErrorAlarm.periodMinutes), statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: functionErrorAlarm.evaluationPeriods,
-        datapointsToAlarm: functionErrorAlarm.datapointsToAlarm,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    this.functionErrors = mapRecord(
+      props.functions,
+      (fn, name) =>
+        new Alarm(this, `${constructIdFor(name)}Errors`, {
+          alarmName: `${namePrefix}-${name}-errors`,
+          alarmDescription:
+            `news-alerts ${name} failed (crash or timeout) in ${functionErrorAlarm.datapointsToAlarm} of the last ` +
+            `${functionErrorAlarm.evaluationPeriods} ${functionErrorAlarm.periodMinutes}-minute periods: its log group says why.`,
+          metric: fn.function.metricErrors({ period: Duration.minutes(functionErrorAlarm.periodMinutes), statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: functionErrorAlarm.evaluationPeriods,
+          datapointsToAlarm: functionErrorAlarm.datapointsToAlarm,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
     );
 
-    this.functionThrottles = mapRecord(props.functions, (fn, name) =>
-      new Alarm(this, `${constructIdFor(name)}Throttles`, {
-        alarmName: `${namePrefix}-${name}-throttles`,
-        alarmDescription:
-          `Lambda throttled news-alerts ${name}: the account's concurrency ran out` +
-          (topology.functions[name].reservedConcurrency !== undefined
-            ? `, or ${name} used all of its reserved concurrency (raise it with -c reservedConcurrency.${name}=N).`
-            : '.'),
-        metric: fn.function.metricThrottles({ period: Duration.minutes(functionThrottleAlarm.periodMinutes), statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    this.functionThrottles = mapRecord(
+      props.functions,
+      (fn, name) =>
+        new Alarm(this, `${constructIdFor(name)}Throttles`, {
+          alarmName: `${namePrefix}-${name}-throttles`,
+          alarmDescription:
+            `Lambda throttled news-alerts ${name}: the account's concurrency ran out` +
+            (topology.functions[name].reservedConcurrency !== undefined
+              ? `, or ${name} used all of its reserved concurrency (raise it with -c reservedConcurrency.${name}=N).`
+              : '.'),
+          metric: fn.function.metricThrottles({ period: Duration.minutes(functionThrottleAlarm.periodMinutes), statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
     );
 
     this.oldestMessage = mapRecord(props.queues, (queue, name) => {

@@ -67,21 +67,37 @@ export class PipelineDashboard extends Construct {
           `Feed health: \`news-alerts feeds status --stack ${props.stackName}\`.`,
       }),
     );
-    this.dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: fullWidth, height: 4 }),
-    );
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: fullWidth, height: 4 }));
 
     const maximum = (label: string) => ({ period, statistic: 'Maximum', label });
     this.dashboard.addWidgets(
-      graph('Queue depth (visible messages)', queues.map(([name, q]) => q.queue.metricApproximateNumberOfMessagesVisible(maximum(name)))),
-      graph('Age of the oldest message (s)', queues.map(([name, q]) => q.queue.metricApproximateAgeOfOldestMessage(maximum(name)))),
-      graph('Dead letters', queues.map(([name, q]) => q.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum(`${name} DLQ`)))),
+      graph(
+        'Queue depth (visible messages)',
+        queues.map(([name, q]) => q.queue.metricApproximateNumberOfMessagesVisible(maximum(name))),
+      ),
+      graph(
+        'Age of the oldest message (s)',
+        queues.map(([name, q]) => q.queue.metricApproximateAgeOfOldestMessage(maximum(name))),
+      ),
+      graph(
+        'Dead letters',
+        queues.map(([name, q]) => q.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum(`${name} DLQ`))),
+      ),
     );
     const sum = (label: string) => ({ period, statistic: 'Sum', label });
     this.dashboard.addWidgets(
-      graph('Function errors', functions.map(([name, fn]) => fn.function.metricErrors(sum(name)))),
-      graph('Function throttles', functions.map(([name, fn]) => fn.function.metricThrottles(sum(name)))),
-      graph('Function duration p90 (ms)', functions.map(([name, fn]) => fn.function.metricDuration({ ...sum(name), statistic: 'p90' }))),
+      graph(
+        'Function errors',
+        functions.map(([name, fn]) => fn.function.metricErrors(sum(name))),
+      ),
+      graph(
+        'Function throttles',
+        functions.map(([name, fn]) => fn.function.metricThrottles(sum(name))),
+      ),
+      graph(
+        'Function duration p90 (ms)',
+        functions.map(([name, fn]) => fn.function.metricDuration({ ...sum(name), statistic: 'p90' })),
+      ),
     );
 
     const handlerWidgets = handlerMetricWidgets(props.serviceName);
@@ -122,14 +138,17 @@ function handlerMetricWidgets(serviceName: string): IWidget[] {
       graph(
         `Pipeline ${unit === 'Count' ? 'counts' : `(${unit.toLowerCase()})`}: ${names.join(', ')}`,
         names.flatMap((name) =>
-          statisticsFor(unit).map((statistic) => new Metric({
-            namespace: metricNamespace,
-            metricName: name,
-            dimensionsMap: { service: serviceName },
-            statistic,
-            period,
-            label: unit === 'Count' ? name : `${name} ${statistic}`,
-          })),
+          statisticsFor(unit).map(
+            (statistic) =>
+              new Metric({
+                namespace: metricNamespace,
+                metricName: name,
+                dimensionsMap: { service: serviceName },
+                statistic,
+                period,
+                label: unit === 'Count' ? name : `${name} ${statistic}`,
+              }),
+          ),
         ),
       ),
     );
@@ -140,14 +159,17 @@ function handlerMetricWidgets(serviceName: string): IWidget[] {
     widgets.push(
       graph(
         `${name} by ${dimension}${spec.unit === 'Count' ? '' : ` (${spec.unit.toLowerCase()})`}`,
-        statisticsFor(spec.unit).map((statistic) => new SearchExpression({
-          expression:
-            `SEARCH('{${metricNamespace},service,${dimension}} MetricName="${name}" service="${serviceName}"', ` +
-            `'${statistic}', ${period.toSeconds()})`,
-          // Prefixes each series' name (the dimension's value); tells p50 from p90.
-          label: spec.unit === 'Count' ? '' : statistic,
-          period,
-        })),
+        statisticsFor(spec.unit).map(
+          (statistic) =>
+            new SearchExpression({
+              expression:
+                `SEARCH('{${metricNamespace},service,${dimension}} MetricName="${name}" service="${serviceName}"', ` +
+                `'${statistic}', ${period.toSeconds()})`,
+              // Prefixes each series' name (the dimension's value); tells p50 from p90.
+              label: spec.unit === 'Count' ? '' : statistic,
+              period,
+            }),
+        ),
       ),
     );
   }

@@ -51,10 +51,7 @@ export class StatelessResources extends Construct {
   constructor(scope: Construct, id: string, props: StatelessResourcesProps) {
     super(scope, id);
 
-    this.queues = mapRecord(
-      props.queues,
-      (spec, name) => new QueueWithDeadLetter(this, `${constructIdFor(name)}Queue`, { name, spec }),
-    );
+    this.queues = mapRecord(props.queues, (spec, name) => new QueueWithDeadLetter(this, `${constructIdFor(name)}Queue`, { name, spec }));
 
     const functionEntries = Object.entries(props.functions) as [FunctionName, FunctionSpec][];
     const httpFunctions = functionEntries.filter(([, spec]) => spec.trigger.kind === 'http');
@@ -201,7 +198,12 @@ export class StatelessResources extends Construct {
 
 /** `arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading slash>`. */
 function ssmParameterArn(stack: Stack, parameterName: string): string {
-  return stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  return stack.formatArn({
+    service: 'ssm',
+    resource: 'parameter',
+    resourceName: parameterName.slice(1),
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
 }
 
 /**

@@ -67,9 +67,7 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
  */
 export async function startFauxqsEngine(options: { dataDir?: string } = {}): Promise<FauxqsEngine> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const server = await listeningOnLoopback(() =>
-    startFauxqs({ port: 0, logger: false, dataDir: options.dataDir }),
-  );
+  const server = await listeningOnLoopback(() => startFauxqs({ port: 0, logger: false, dataDir: options.dataDir }));
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${server.port}`,

@@ -23,7 +23,7 @@ import { createInvocationContext } from './invocation-context.ts';
 export type SqsBatchHandler = (
   event: SQSEvent,
   context: Context,
-) => Promise<SQSBatchResponse | void | null | undefined> | SQSBatchResponse | void | null | undefined;
+) => Promise<SQSBatchResponse | null | undefined> | SQSBatchResponse | null | undefined;
 
 export interface EventSourceLoopOptions {
   /** The function's name, for logs and the invocation context. */

@@ -175,9 +175,7 @@ async function ensureQueue(
   const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: queueName }));
   if (!QueueUrl) throw new ConfigError(`local queue was not created: no URL returned (queue ${queueName})`);
   await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
+  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   const arn = Attributes?.QueueArn;
   if (!arn) throw new ConfigError(`local queue has no ARN (queue ${queueName})`);
   return { url: QueueUrl, arn };

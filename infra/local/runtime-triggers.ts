@@ -115,11 +115,10 @@ export function wireTtlSweeper(options: {
   clock: Clock;
   intervalMs?: number;
 }): { sweeper: TtlSweeper; ttlTables: LocalWiring['ttlTables'] } {
-  const ttlTables = (Object.entries(topology.tables) as [TableName, (typeof topology.tables)[TableName]][]).flatMap(
-    ([table, spec]) =>
-      spec.ttlAttribute
-        ? [{ table, tableName: options.tables[table], ttlAttribute: spec.ttlAttribute, keyAttributes: keyAttributes(spec) }]
-        : [],
+  const ttlTables = (Object.entries(topology.tables) as [TableName, (typeof topology.tables)[TableName]][]).flatMap(([table, spec]) =>
+    spec.ttlAttribute
+      ? [{ table, tableName: options.tables[table], ttlAttribute: spec.ttlAttribute, keyAttributes: keyAttributes(spec) }]
+      : [],
   );
   const sweeper = createTtlSweeper({
     client: options.client,

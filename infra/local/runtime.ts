@@ -25,13 +25,7 @@ import { startRuntimeApi } from './runtime-api.ts';
 import { startRuntimeEngines } from './runtime-engines.ts';
 import { checkRuntimeOptions, type LocalRuntimeOptions } from './runtime-options.ts';
 import { createCleanupStack, createGracefulStop } from './runtime-shutdown.ts';
-import {
-  emailFeedbackTargets,
-  wireQueueTriggers,
-  wireScheduleTriggers,
-  wireTtlSweeper,
-  type LocalWiring,
-} from './runtime-triggers.ts';
+import { emailFeedbackTargets, wireQueueTriggers, wireScheduleTriggers, wireTtlSweeper, type LocalWiring } from './runtime-triggers.ts';
 import type { SweepResult } from './ttl-sweeper.ts';
 
 export type { HandlerFactory, HandlerFactoryContext } from './handler-loading.ts';

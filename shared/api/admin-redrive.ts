@@ -28,7 +28,11 @@ export async function redriveFromRequest(
   const parsed = redriveRequestSchema(queueNames).safeParse(body);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
-    throw new ProblemError('unknown-queue', `name one of the queues ${queueNames.join(', ')} as {"queue": "<name>"}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+    throw new ProblemError(
+      'unknown-queue',
+      `name one of the queues ${queueNames.join(', ')} as {"queue": "<name>"}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      { errors },
+    );
   }
   if (!deadLetters) throw new ProblemError('not-configured', 'redrive is off: the server has no dead-letter redriver');
   const { queue } = parsed.data;

@@ -80,7 +80,8 @@ export function createHttpApp(deps: HttpAppDeps, settings: HttpAppSettings): Htt
     async service() {
       const keys = await tokenKeys();
       const subscriberIdKey = await deps.secrets.current('subscriber-id');
-      if (!subscriberIdKey) throw new ProblemError('not-configured', 'subscribing is off: the server has no subscriber-id key (SUBSCRIBER_ID_SECRET_ARN)');
+      if (!subscriberIdKey)
+        throw new ProblemError('not-configured', 'subscribing is off: the server has no subscriber-id key (SUBSCRIBER_ID_SECRET_ARN)');
       if (built?.tokenKeys !== keys || built.subscriberIdKey !== subscriberIdKey) {
         const service = createSubscriptionService(deps, {
           tokenKeys: keys,
@@ -97,7 +98,11 @@ export function createHttpApp(deps: HttpAppDeps, settings: HttpAppSettings): Htt
     tokenKeys,
     async baseUrl() {
       const base = await configuredBase();
-      if (!base) throw new ProblemError('not-configured', 'links are off: the server has no public base URL (PUBLIC_BASE_URL or PUBLIC_BASE_URL_PARAMETER)');
+      if (!base)
+        throw new ProblemError(
+          'not-configured',
+          'links are off: the server has no public base URL (PUBLIC_BASE_URL or PUBLIC_BASE_URL_PARAMETER)',
+        );
       return base;
     },
     async origins(request) {
@@ -106,10 +111,12 @@ export function createHttpApp(deps: HttpAppDeps, settings: HttpAppSettings): Htt
     },
     async requireAdmin(request, scheme) {
       const adminToken = await deps.secrets.current('admin');
-      if (!adminToken) throw new ProblemError('not-found', 'operator endpoints are off: the server has no admin token (ADMIN_TOKEN_SECRET_ARN)');
+      if (!adminToken)
+        throw new ProblemError('not-found', 'operator endpoints are off: the server has no admin token (ADMIN_TOKEN_SECRET_ARN)');
       const given = credentialOf(request.headers.authorization);
       if (given === undefined || !secretsEqual(given, adminToken)) {
-        const challenge = scheme === 'Basic' ? 'Basic realm="news-alerts operator", charset="UTF-8"' : 'Bearer realm="news-alerts operator"';
+        const challenge =
+          scheme === 'Basic' ? 'Basic realm="news-alerts operator", charset="UTF-8"' : 'Bearer realm="news-alerts operator"';
         throw new ProblemError('unauthorized', 'the operator token is missing or wrong', { headers: { 'www-authenticate': challenge } });
       }
     },

@@ -32,7 +32,11 @@ export interface HttpResponse {
 const NO_STORE = 'no-store';
 
 /** An HTML page response. */
-export function htmlResponse(status: number, body: string, extra: { headers?: Record<string, string>; cookies?: string[] } = {}): HttpResponse {
+export function htmlResponse(
+  status: number,
+  body: string,
+  extra: { headers?: Record<string, string>; cookies?: string[] } = {},
+): HttpResponse {
   return {
     status,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': NO_STORE, ...extra.headers },

@@ -78,7 +78,12 @@ export function createJsonApi(app: HttpApp): JsonApi {
       const manageUrl = service.manageUrl(baseUrl, outcome.subscriber.subscriberId);
       return jsonResponse(
         201,
-        { status: 'active', token: outcome.token, webhookSecret: outcome.webhookSecret, subscription: subscriptionJson(outcome.subscriber, manageUrl) },
+        {
+          status: 'active',
+          token: outcome.token,
+          webhookSecret: outcome.webhookSecret,
+          subscription: subscriptionJson(outcome.subscriber, manageUrl),
+        },
         { location: '/api/subscription' },
       );
     },

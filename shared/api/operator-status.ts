@@ -64,17 +64,19 @@ export async function describeOperatorStatus(deps: OperatorStatusDeps): Promise<
 /** Feeds with their health, failing ones first. */
 export function feedHealthOf(feeds: readonly FeedRecord[]): FeedHealth[] {
   return feeds
-    .map((feed): FeedHealth => ({
-      feedId: feed.feedId,
-      title: feed.title ?? null,
-      url: redactUrl(feed.url),
-      status: feed.consecutiveErrors > 0 ? 'failing' : feed.lastPolledAt ? 'ok' : 'never-polled',
-      lastSuccessAt: feed.lastSuccessAt ?? null,
-      lastPolledAt: feed.lastPolledAt ?? null,
-      nextPollAt: feed.nextPollAt,
-      consecutiveErrors: feed.consecutiveErrors,
-      lastError: feed.lastError ?? null,
-    }))
+    .map(
+      (feed): FeedHealth => ({
+        feedId: feed.feedId,
+        title: feed.title ?? null,
+        url: redactUrl(feed.url),
+        status: feed.consecutiveErrors > 0 ? 'failing' : feed.lastPolledAt ? 'ok' : 'never-polled',
+        lastSuccessAt: feed.lastSuccessAt ?? null,
+        lastPolledAt: feed.lastPolledAt ?? null,
+        nextPollAt: feed.nextPollAt,
+        consecutiveErrors: feed.consecutiveErrors,
+        lastError: feed.lastError ?? null,
+      }),
+    )
     .sort((a, b) => b.consecutiveErrors - a.consecutiveErrors || a.feedId.localeCompare(b.feedId));
 }
 

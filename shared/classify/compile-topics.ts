@@ -69,7 +69,9 @@ export class TopicCompiler {
     const topicCache = new Map<string, Expansion[]>();
     const expandClass = (name: string, trail: string[]): Expansion[] => {
       if (trail.includes(name)) {
-        throw new TopicDefinitionError(`topic definition invalid: lexicon class cycle ${[...trail, name].map((n) => `@${n}`).join(' → ')} (topic "${topic.id}")`);
+        throw new TopicDefinitionError(
+          `topic definition invalid: lexicon class cycle ${[...trail, name].map((n) => `@${n}`).join(' → ')} (topic "${topic.id}")`,
+        );
       }
       const own = topic.lexicon[name];
       const cache = own ? topicCache : this.standardCache;
@@ -87,9 +89,7 @@ export class TopicCompiler {
       let result: Expansion[] = [{ written: '', words: [], hyphenJoins: [] }];
       for (const part of parsed.parts) {
         const options: Expansion[] =
-          part.kind === 'class'
-            ? expandClass(part.name, trail)
-            : [{ written: '', words: part.words, hyphenJoins: part.hyphenJoins }];
+          part.kind === 'class' ? expandClass(part.name, trail) : [{ written: '', words: part.words, hyphenJoins: part.hyphenJoins }];
         if (result.length * options.length > MAX_EXPANSIONS) {
           throw new TopicDefinitionError(
             `topic definition invalid: phrase "${phrase}" expands to more than ${MAX_EXPANSIONS} phrases (topic "${topic.id}")`,

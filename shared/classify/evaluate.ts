@@ -57,7 +57,13 @@ export function evaluateLabelled(engine: TopicEngine, items: readonly LabelledIt
       if (labels.has(topic) && match) c.tp += 1;
       else if (match) {
         c.fp += 1;
-        falsePositives.push({ id: item.id, title: item.title, topic, score: match.score, matched: [...new Set(match.matched.map((m) => m.phrase))] });
+        falsePositives.push({
+          id: item.id,
+          title: item.title,
+          topic,
+          score: match.score,
+          matched: [...new Set(match.matched.map((m) => m.phrase))],
+        });
       } else if (labels.has(topic)) {
         c.fn += 1;
         falseNegatives.push({ id: item.id, title: item.title, topic });

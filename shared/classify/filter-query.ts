@@ -11,10 +11,7 @@ export const MAX_QUERY_TERMS = 50;
 
 type FieldScope = 'any' | 'title' | 'summary';
 
-type QueryNode =
-  | { kind: 'term'; term: number }
-  | { kind: 'not'; operand: QueryNode }
-  | { kind: 'and' | 'or'; operands: QueryNode[] };
+type QueryNode = { kind: 'term'; term: number } | { kind: 'not'; operand: QueryNode } | { kind: 'and' | 'or'; operands: QueryNode[] };
 
 /** A subscriber's keyword filter, compiled once. */
 export interface FilterQuery {

@@ -138,13 +138,33 @@ export class PhraseTrie {
       for (const phrase of ends) hits.add(phrase, field, start, at);
     }
     if (at >= tokens.length || this.children[node] === undefined) return;
-    this.follow(node, tokens.symbols, tokens.symbolStart[at] as number, tokens.symbolStart[at + 1] as number, tokens, field, start, at + 1, hits);
+    this.follow(
+      node,
+      tokens.symbols,
+      tokens.symbolStart[at] as number,
+      tokens.symbolStart[at + 1] as number,
+      tokens,
+      field,
+      start,
+      at + 1,
+      hits,
+    );
     if (this.hasJoined && (this.joinedFrom[at] as number) >= 0) this.followJoined(node, at, tokens, field, start, hits);
   }
 
   /** Follows from `node` the hyphen chain starting at token `at`, read as one word. */
   private followJoined(node: number, at: number, tokens: SymbolStream, field: number, start: number, hits: HitList): void {
-    this.follow(node, this.joinedSymbols, this.joinedFrom[at] as number, this.joinedTo[at] as number, tokens, field, start, this.joinedEnd[at] as number, hits);
+    this.follow(
+      node,
+      this.joinedSymbols,
+      this.joinedFrom[at] as number,
+      this.joinedTo[at] as number,
+      tokens,
+      field,
+      start,
+      this.joinedEnd[at] as number,
+      hits,
+    );
   }
 
   /** Follows the edges `symbols[from, to)` take from `node` (word, then prefixes), continuing at token `next`. */

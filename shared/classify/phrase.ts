@@ -7,9 +7,7 @@ export interface PatternWord {
 }
 
 /** A part of a written phrase before lexicon classes are expanded. */
-export type PhrasePart =
-  | { kind: 'words'; text: string; words: PatternWord[]; hyphenJoins: boolean[] }
-  | { kind: 'class'; name: string };
+export type PhrasePart = { kind: 'words'; text: string; words: PatternWord[]; hyphenJoins: boolean[] } | { kind: 'class'; name: string };
 
 const CLASS_REF = /^@([a-z][a-z0-9-]*)$/;
 

@@ -164,7 +164,8 @@ export function scanSymbols(text: string, index: WordIndex, stream: SymbolStream
       }
       // Prefix symbols, shortest first, after the word's own (put first below).
       const firstSymbol = symbolCount;
-      if (wordEnd - runStart >= PREFIX_HEAD && index.mayStartPrefix(head)) symbolCount = appendPrefixes(index, source, runStart, wordEnd, stream, symbolCount);
+      if (wordEnd - runStart >= PREFIX_HEAD && index.mayStartPrefix(head))
+        symbolCount = appendPrefixes(index, source, runStart, wordEnd, stream, symbolCount);
       symbols = stream.symbols;
       let word = index.wordInText(source, runStart, wordEnd, hash);
       if (word >= 0 && needsCapitals[word] === true && !isUpperCaseAscii(text, runStart, wordEnd)) word = -1;
@@ -201,7 +202,12 @@ export function scanSymbols(text: string, index: WordIndex, stream: SymbolStream
       }
     }
     // "cease-fire": the previous run ended just before a hyphen that touches this run.
-    if (previousRunEnd + 1 === runStart && count > before && previousRunLast === before - 1 && isHyphen(source.charCodeAt(previousRunEnd))) {
+    if (
+      previousRunEnd + 1 === runStart &&
+      count > before &&
+      previousRunLast === before - 1 &&
+      isHyphen(source.charCodeAt(previousRunEnd))
+    ) {
       joinNext[previousRunLast] = 1;
       stream.hasJoins = true;
     }

@@ -34,7 +34,24 @@ const DOT = 46;
  * "WHO") and an ordinary word otherwise ("told us", "un-American", "who"). Lower-case forms get a
  * marked key that no phrase can produce.
  */
-export const CAPITALS_ONLY: ReadonlySet<string> = new Set(['us', 'un', 'who', 'au', 'pm', 'fa', 'sec', 'ira', 'sla', 'jem', 'milf', 'eln', 'oas', 'cis', 'ilo', 'fao']);
+export const CAPITALS_ONLY: ReadonlySet<string> = new Set([
+  'us',
+  'un',
+  'who',
+  'au',
+  'pm',
+  'fa',
+  'sec',
+  'ira',
+  'sla',
+  'jem',
+  'milf',
+  'eln',
+  'oas',
+  'cis',
+  'ilo',
+  'fao',
+]);
 const LOWERCASE_MARK = '\u0000';
 
 /** Lower case, diacritics folded ("Côte" → "cote"), apostrophes dropped ("Shi'ite" → "shiite"). */
@@ -126,7 +143,12 @@ export function scanTokens(text: string, caseSensitive = true): TokenStream {
     if (plain && ascii && sameOffsets) pushKey(stream, lower.slice(runStart, i), text, runStart, i, caseSensitive);
     else appendRun(stream, text, runStart, i, plain, caseSensitive);
     // "cease-fire": the previous run ended just before a hyphen that touches this run.
-    if (stream.length > before && previousRunLast === before - 1 && previousRunEnd + 1 === runStart && isHyphen(text.charCodeAt(previousRunEnd))) {
+    if (
+      stream.length > before &&
+      previousRunLast === before - 1 &&
+      previousRunEnd + 1 === runStart &&
+      isHyphen(text.charCodeAt(previousRunEnd))
+    ) {
       stream.joinNext[previousRunLast] = true;
     }
     previousRunLast = stream.length > before ? stream.length - 1 : -1;
@@ -182,7 +204,8 @@ function pushKey(
 /** A run with dots or apostrophes: acronyms, possessives, quotes, glued words. */
 function pushRun(stream: TokenStream, run: string, runStart: number, caseSensitive: boolean): void {
   // A detached possessive ("Sadr 's") belongs to the previous word, which already has its key.
-  if (run.length === 2 && (run.charCodeAt(0) === APOSTROPHE || run.charCodeAt(0) === RIGHT_QUOTE) && (run[1] === 's' || run[1] === 'S')) return;
+  if (run.length === 2 && (run.charCodeAt(0) === APOSTROPHE || run.charCodeAt(0) === RIGHT_QUOTE) && (run[1] === 's' || run[1] === 'S'))
+    return;
   let start = 0;
   while (start < run.length && isTrimmed(run.charCodeAt(start))) start += 1;
   if (start === run.length) return;

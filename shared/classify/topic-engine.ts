@@ -90,7 +90,9 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
   const setCount = topicsBySet.length;
   // The sets of each phrase, flat: memberList[memberStart[p]] up to memberList[memberStart[p + 1]].
   const memberStart = new Int32Array(memberSets.length + 1);
-  memberSets.forEach((sets, phrase) => (memberStart[phrase + 1] = (memberStart[phrase] as number) + sets.length));
+  memberSets.forEach((sets, phrase) => {
+    memberStart[phrase + 1] = (memberStart[phrase] as number) + sets.length;
+  });
   const memberList = Int32Array.from(memberSets.flat());
 
   /** Per set, the hits of its phrases in the current item (undefined: none; reset after each item). */
@@ -110,7 +112,13 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
     const field = fields[hit.field] as FieldText;
     const from = field.tokens.starts[hit.start] as number;
     const to = field.tokens.ends[hit.end - 1] as number;
-    return { phrase: writtenFor(hit, set), text: field.text.slice(from, to), field: FIELD_NAMES[hit.field] as 'title' | 'summary', position: from, rule };
+    return {
+      phrase: writtenFor(hit, set),
+      text: field.text.slice(from, to),
+      field: FIELD_NAMES[hit.field] as 'title' | 'summary',
+      position: from,
+      rule,
+    };
   };
 
   function run(item: ClassifiableItem, onlyPassing: boolean): { fields: FieldText[]; results: TopicResult[] } {
@@ -418,7 +426,8 @@ function explain(rules: RuleResult[]): ExplainedHit[] {
   const picked: ExplainedHit[] = [];
   for (const r of ordered) {
     for (const hit of r.valid) pick(picked, hit, r.rule.set, r.rule.id);
-    for (let i = 0; i < r.context.length; i += 1) pick(picked, r.context[i] as TrieHit, (r.rule.requires[i] as CompiledClause).set, r.rule.id);
+    for (let i = 0; i < r.context.length; i += 1)
+      pick(picked, r.context[i] as TrieHit, (r.rule.requires[i] as CompiledClause).set, r.rule.id);
   }
   if (picked.length > MAX_MATCHED) picked.length = MAX_MATCHED;
   return picked.sort(byPosition);

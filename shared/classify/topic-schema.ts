@@ -144,7 +144,8 @@ function* everyPhrase(topic: {
 export function parseTopicDefinition(raw: unknown, source?: string): TopicDefinition {
   const result = topicDefinitionSchema.safeParse(raw);
   if (result.success) return result.data;
-  const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
+  const id =
+    typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
   const where = [id ? `topic "${id}"` : undefined, source].filter(Boolean).join(', ');
   throw new TopicDefinitionError(`topic definition invalid: ${formatZodIssues(result.error.issues)}${where ? ` (${where})` : ''}`, {
     source,

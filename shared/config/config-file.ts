@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { compileFilterQuery } from '../classify/index.ts';
 import { ConfigError } from '../core/errors.ts';
-import { channelSchema } from '../messages/schemas.ts';
+import type { channelSchema } from '../messages/schemas.ts';
 import { cadenceSchema, timeZoneSchema, weekdaySchema, type SubscriberInput } from '../store/records.ts';
 
 /**
@@ -14,9 +14,7 @@ import { cadenceSchema, timeZoneSchema, weekdaySchema, type SubscriberInput } fr
  */
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"');
 
 export const feedConfigSchema = z.strictObject({
   id: slug,
@@ -121,9 +119,7 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   const syntaxError = doc.errors[0];
   if (syntaxError) {
     const at = lineCounter.linePos(syntaxError.pos[0]);
-    throw new ConfigError(
-      `config file is not valid YAML/JSON: ${syntaxError.message.split('\n')[0]} (${source}:${at.line})`,
-    );
+    throw new ConfigError(`config file is not valid YAML/JSON: ${syntaxError.message.split('\n')[0]} (${source}:${at.line})`);
   }
   const result = configFileSchema.safeParse(doc.toJS() ?? {});
   if (!result.success) {
@@ -140,11 +136,7 @@ export function parseConfigText(text: string, source: string): ConfigFile {
 }
 
 /** The line of the deepest node on `path` that exists in the document. */
-function lineOf(
-  doc: ReturnType<typeof parseDocument>,
-  lineCounter: LineCounter,
-  path: (string | number)[],
-): number | undefined {
+function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: (string | number)[]): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
     if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;

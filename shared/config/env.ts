@@ -38,7 +38,10 @@ export const envSchema = z.object({
    * The SSM parameter holding the API's public base URL (its Function URL), read at cold start
    * when PUBLIC_BASE_URL is unset: a function cannot be given its own URL in its environment.
    */
-  PUBLIC_BASE_URL_PARAMETER: z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name starting with /').optional(),
+  PUBLIC_BASE_URL_PARAMETER: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name starting with /')
+    .optional(),
   /**
    * ARN of the Secrets Manager secret keying the subscription tokens (unsubscribe, manage,
    * confirm, CSRF), read at run time; without it emails carry no List-Unsubscribe and
@@ -56,7 +59,12 @@ export const envSchema = z.object({
   /** Time limit of one feed fetch (all redirects and the body), ms; 20 000 when unset. */
   FEED_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).optional(),
   /** Byte cap of one feed body after content decoding; 15 MiB when unset. */
-  FEED_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(100 * 1024 * 1024).optional(),
+  FEED_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(100 * 1024 * 1024)
+    .optional(),
   /** Allow feed and webhook URLs on loopback/private addresses: only for local fixtures. */
   ALLOW_PRIVATE_NETWORK: z
     .enum(['true', 'false'])
@@ -82,7 +90,9 @@ export type Env = z.infer<typeof envSchema>;
 
 /** A Secrets Manager secret ARN (AWS or LocalStack): never the secret itself. */
 function secretArn() {
-  return z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN');
+  return z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN');
 }
 export type EnvInput = z.input<typeof envSchema>;
 

@@ -24,7 +24,14 @@ export type PipelineEvent =
       consecutiveErrors?: number;
       nextPollAt?: string;
     }
-  | { type: 'alert'; storyId: string; feedId: string; title: string; link: string | null; topics: { topic: string; score: number; matched: string[] }[] }
+  | {
+      type: 'alert';
+      storyId: string;
+      feedId: string;
+      title: string;
+      link: string | null;
+      topics: { topic: string; score: number; matched: string[] }[];
+    }
   | {
       type: 'delivered';
       channel: 'webhook' | 'email';

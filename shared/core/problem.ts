@@ -61,7 +61,11 @@ export class ProblemError extends NewsAlertsError {
   /** Extra response headers (`Retry-After`, `WWW-Authenticate`). */
   readonly headers: Record<string, string>;
 
-  constructor(kind: ProblemKind, detail: string, options: { errors?: ProblemField[]; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    kind: ProblemKind,
+    detail: string,
+    options: { errors?: ProblemField[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super(`${problemKinds[kind].title}: ${detail}`, { retryable: false, cause: options.cause });
     this.kind = kind;
     this.status = problemKinds[kind].status;

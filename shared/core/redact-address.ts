@@ -9,5 +9,7 @@ export function redactAddress(address: string): string {
  * errors, bounce diagnostics) can be logged and stored without the addresses they quote.
  */
 export function redactAddresses(text: string): string {
-  return text.replace(/([^\s@<>"',;:()[\]]+)@([^\s@<>"',;()[\]]+)/g, (_, local: string, domain: string) => redactAddress(`${local}@${domain}`));
+  return text.replace(/([^\s@<>"',;:()[\]]+)@([^\s@<>"',;()[\]]+)/g, (_, local: string, domain: string) =>
+    redactAddress(`${local}@${domain}`),
+  );
 }

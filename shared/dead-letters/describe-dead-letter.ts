@@ -61,7 +61,7 @@ export async function describeDeadLetter(
   const message = parsed.data as Record<string, unknown>;
   switch (queue) {
     case 'poll': {
-      const feedId = String(message['feedId']);
+      const feedId = String(message.feedId);
       const feed = await stores.feeds?.getFeed(feedId).catch(() => undefined);
       return { ...base, what: `poll of feed ${feedId}`, ...(feed?.lastError ? { why: `last poll error: ${feed.lastError}` } : {}) };
     }
@@ -71,13 +71,13 @@ export async function describeDeadLetter(
     }
     case 'webhook':
     case 'email': {
-      const deliveryKey = String(message['deliveryKey']);
-      const subscriberId = String(message['subscriberId']);
-      const channel = message['channel'] as { kind: string; channelId: string };
+      const deliveryKey = String(message.deliveryKey);
+      const subscriberId = String(message.subscriberId);
+      const channel = message.channel as { kind: string; channelId: string };
       const subject =
-        'kind' in message && message['kind'] === 'digest'
-          ? `digest due ${String(message['dueAt'])}`
-          : `story ${String(message['storyId'])} ("${preview(String((message['item'] as { title?: string }).title ?? ''))}")`;
+        'kind' in message && message.kind === 'digest'
+          ? `digest due ${String(message.dueAt)}`
+          : `story ${String(message.storyId)} ("${preview(String((message.item as { title?: string }).title ?? ''))}")`;
       const record = await stores.deliveries?.getDelivery(deliveryKey).catch(() => undefined);
       const why = record?.lastError ?? record?.error;
       return {

@@ -17,11 +17,7 @@ export type ActiveChannel<K extends Channel['kind']> =
  * sent to (an unsubscribe is honoured at once, even for messages already queued); and an edited
  * URL or address takes effect for messages already queued.
  */
-export function activeChannel<K extends Channel['kind']>(
-  subscriber: Subscriber | undefined,
-  channelId: string,
-  kind: K,
-): ActiveChannel<K> {
+export function activeChannel<K extends Channel['kind']>(subscriber: Subscriber | undefined, channelId: string, kind: K): ActiveChannel<K> {
   if (subscriber === undefined) return { status: 'skipped', reason: 'subscriber-missing' };
   if (subscriber.state !== 'active') return { status: 'skipped', reason: 'subscriber-inactive' };
   const channel = subscriber.channels.find((c) => c.channelId === channelId && c.kind === kind);

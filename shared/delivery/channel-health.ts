@@ -36,7 +36,13 @@ export async function pauseChannel(
   await deps.subscriptions.updateStatus(channel.subscriberId, {
     channelStatus: { [channel.channelId]: { state: 'paused', reason: reason.slice(0, 1000), at } },
   });
-  deps.events.emit({ type: 'channel-paused', channel: channel.kind, subscriberId: channel.subscriberId, channelId: channel.channelId, reason });
+  deps.events.emit({
+    type: 'channel-paused',
+    channel: channel.kind,
+    subscriberId: channel.subscriberId,
+    channelId: channel.channelId,
+    reason,
+  });
 }
 
 /**

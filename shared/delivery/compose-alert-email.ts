@@ -107,7 +107,12 @@ function renderHtml(view: AlertView, unsubscribe: Unsubscribe | undefined): stri
     ],
     '\n',
   );
-  return renderEmailLayout({ title: view.title, preheader: view.summary || view.title, content, footer: emailFooterHtml(FOOTER, unsubscribe) });
+  return renderEmailLayout({
+    title: view.title,
+    preheader: view.summary || view.title,
+    content,
+    footer: emailFooterHtml(FOOTER, unsubscribe),
+  });
 }
 
 function otherHtml(other: AlertView['others'][number]): SafeHtml {

@@ -158,7 +158,10 @@ export async function deliverWebhook(
     if (error instanceof WebhookSecretError) return fail(`${error.message} (${who})`, 'now');
     throw error;
   }
-  const outcome = await postWebhook(target, request, deps, { who, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+  const outcome = await postWebhook(target, request, deps, {
+    who,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
   switch (outcome.kind) {
     case 'ok':
       return delivered(outcome.httpStatus);
@@ -188,4 +191,3 @@ function signedRequest(message: DeliveryMessage, subscriber: Subscriber, now: Da
   });
   return { body, headers };
 }
-

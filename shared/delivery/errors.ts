@@ -10,10 +10,7 @@ export class WebhookDeliveryError extends NewsAlertsError {
   /** Seconds the receiver asked us to wait (`Retry-After`), when it said so. */
   readonly retryAfterSeconds?: number;
 
-  constructor(
-    message: string,
-    options: { retryable: boolean; status?: number; retryAfterSeconds?: number; cause?: unknown },
-  ) {
+  constructor(message: string, options: { retryable: boolean; status?: number; retryAfterSeconds?: number; cause?: unknown }) {
     super(message, { retryable: options.retryable, cause: options.cause });
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;

@@ -77,7 +77,11 @@ export interface FailedAttempt {
  * so their own errors are logged and the message retries on the queue's visibility timeout
  * instead. Permanent errors are left alone.
  */
-export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number | undefined> {
+export async function deferRetry(
+  failure: FailedAttempt,
+  deps: DeferRetryDeps,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<number | undefined> {
   if (!isRetryable(failure.error)) return undefined;
   const message = errorText(failure.error);
   const retryAfterSeconds = (failure.error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
@@ -86,7 +90,11 @@ export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, p
     policy,
   });
   try {
-    await deps.deliveries.recordAttempt(failure.deliveryKey, { at: deps.clock.now().toISOString(), error: message, attempt: failure.attempt });
+    await deps.deliveries.recordAttempt(failure.deliveryKey, {
+      at: deps.clock.now().toISOString(),
+      error: message,
+      attempt: failure.attempt,
+    });
   } catch (error) {
     deps.log.warn('recording a failed attempt failed', { deliveryKey: failure.deliveryKey, error: String(error) });
   }
@@ -94,7 +102,10 @@ export async function deferRetry(failure: FailedAttempt, deps: DeferRetryDeps, p
   try {
     await deps.queue.delayRetry(failure.queue, failure.receiptHandle, delay);
   } catch (error) {
-    deps.log.warn('delaying a retry failed; the queue visibility timeout applies', { deliveryKey: failure.deliveryKey, error: String(error) });
+    deps.log.warn('delaying a retry failed; the queue visibility timeout applies', {
+      deliveryKey: failure.deliveryKey,
+      error: String(error),
+    });
     return undefined;
   }
   return delay;
@@ -145,7 +156,14 @@ export async function deliverWithRetry(
     const retryable = isRetryable(error);
     // Dead-lettered now: at once by the consumer, or by SQS after the queue's last receive.
     const last = (!retryable && attempt.deadLettersAtOnce === true) || receives >= attempt.maxReceiveCount;
-    const failure = { queue: attempt.queue, receiptHandle: attempt.record.receiptHandle, attempt: receives, deliveryKey: attempt.deliveryKey, error, last };
+    const failure = {
+      queue: attempt.queue,
+      receiptHandle: attempt.record.receiptHandle,
+      attempt: receives,
+      deliveryKey: attempt.deliveryKey,
+      error,
+      last,
+    };
     const retryInSeconds = retryable ? await deferRetry(failure, deps, policy) : await recordLastAttempt(failure, deps);
     deps.events.emit({
       type: 'delivery-failed',
@@ -170,7 +188,11 @@ function errorText(error: unknown): string {
 /** Records a failure no retry can help on the delivery; a failing record is logged, never thrown. */
 async function recordLastAttempt(failure: FailedAttempt, deps: Pick<DeferRetryDeps, 'deliveries' | 'clock' | 'log'>): Promise<undefined> {
   try {
-    await deps.deliveries.recordAttempt(failure.deliveryKey, { at: deps.clock.now().toISOString(), error: errorText(failure.error), attempt: failure.attempt });
+    await deps.deliveries.recordAttempt(failure.deliveryKey, {
+      at: deps.clock.now().toISOString(),
+      error: errorText(failure.error),
+      attempt: failure.attempt,
+    });
   } catch (recordError) {
     deps.log.warn('recording a failed attempt failed', { deliveryKey: failure.deliveryKey, error: String(recordError) });
   }

@@ -167,7 +167,8 @@ export function checkSlackLimits(message: SlackMessage): string[] {
   message.blocks.forEach((block, i) => {
     if (block.type === 'section') {
       if (block.text.text.length === 0) problems.push(`block ${i}: empty section`);
-      if (block.text.text.length > SLACK_LIMITS.sectionText) problems.push(`block ${i}: section text is ${block.text.text.length} characters`);
+      if (block.text.text.length > SLACK_LIMITS.sectionText)
+        problems.push(`block ${i}: section text is ${block.text.text.length} characters`);
     }
     if (block.type === 'header' && block.text.text.length > SLACK_LIMITS.headerText) {
       problems.push(`block ${i}: header text is ${block.text.text.length} characters`);

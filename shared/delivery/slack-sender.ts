@@ -70,10 +70,13 @@ export function createSlackSender(deps: SlackSenderDeps, options: SlackSenderOpt
       const slot = await deps.deliveries.claimSendSlot(lane.key, intervalMs);
       if (slot.granted) return;
       if (Date.now() - started + slot.waitMs > maxWaitMs) {
-        throw new WebhookDeliveryError(`slack delivery deferred: the webhook's send slots are taken for ${Math.ceil(slot.waitMs / 1000)} s (host ${lane.target.host})`, {
-          retryable: true,
-          retryAfterSeconds: Math.ceil(slot.waitMs / 1000),
-        });
+        throw new WebhookDeliveryError(
+          `slack delivery deferred: the webhook's send slots are taken for ${Math.ceil(slot.waitMs / 1000)} s (host ${lane.target.host})`,
+          {
+            retryable: true,
+            retryAfterSeconds: Math.ceil(slot.waitMs / 1000),
+          },
+        );
       }
       await sleep(slot.waitMs);
     }

@@ -77,7 +77,9 @@ function renderText(heading: string, groups: DigestGroup[], moreCount: number, u
     lines.push(`== ${group.label} (${group.stories.length}) ==`, '');
     for (const story of group.stories) {
       lines.push(`* ${singleLine(story.item.title) || '(untitled)'}`);
-      const byline = [story.item.source.trim(), story.item.published ? formatUtcMinute(story.item.published) : ''].filter(Boolean).join(' · ');
+      const byline = [story.item.source.trim(), story.item.published ? formatUtcMinute(story.item.published) : '']
+        .filter(Boolean)
+        .join(' · ');
       if (byline) lines.push(`  ${byline}`);
       const link = safeLink(story.item.link);
       if (link) lines.push(`  ${link}`);
@@ -149,7 +151,9 @@ function timeOf(story: DigestStory): string {
 /** `Tuesday 25 February 2025` in the subscriber's zone. */
 function localDate(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
+    return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
+      new Date(iso),
+    );
   } catch {
     const local = zonedTime(new Date(iso), 'UTC');
     return `${local.year}-${String(local.month).padStart(2, '0')}-${String(local.day).padStart(2, '0')}`;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { deliveryMessageSchema, emailChannelSchema, isoDateTime, newsItemSchema, storyMemberSchema, topicMatchSchema } from '../messages/schemas.ts';
+import {
+  deliveryMessageSchema,
+  emailChannelSchema,
+  isoDateTime,
+  newsItemSchema,
+  storyMemberSchema,
+  topicMatchSchema,
+} from '../messages/schemas.ts';
 import { cadenceSchema } from '../store/records.ts';
 
 /**

@@ -86,10 +86,24 @@ async function sendOne(head: DigestHead, deps: SendDigestsDeps, maxEntries: numb
   const nextDueAt = nextDueOf(subscriber, head, now);
 
   if (!subscriber || !channel || channel.kind !== 'email' || channelStateOf(subscriber, channel.channelId) !== 'active') {
-    const why = !subscriber ? 'subscriber-missing' : !channel || channel.kind !== 'email' ? 'channel-removed' : channelStateOf(subscriber, channel.channelId);
-    await deps.digests.markEntriesSent(head.subscriberId, head.channelId, entries.map((e) => e.storyId), now.toISOString());
+    const why = !subscriber
+      ? 'subscriber-missing'
+      : channel?.kind !== 'email'
+        ? 'channel-removed'
+        : channelStateOf(subscriber, channel.channelId);
+    await deps.digests.markEntriesSent(
+      head.subscriberId,
+      head.channelId,
+      entries.map((e) => e.storyId),
+      now.toISOString(),
+    );
     await deps.digests.closeWindow(head, { remaining: false, nextDueAt });
-    deps.log.info('digest dropped: the channel no longer receives', { subscriberId: head.subscriberId, channelId: head.channelId, reason: why, stories: entries.length });
+    deps.log.info('digest dropped: the channel no longer receives', {
+      subscriberId: head.subscriberId,
+      channelId: head.channelId,
+      reason: why,
+      stories: entries.length,
+    });
     return { kind: 'dropped' };
   }
 
@@ -115,9 +129,20 @@ async function sendOne(head: DigestHead, deps: SendDigestsDeps, maxEntries: numb
     moreCount: window.length - shown.length,
   };
   await deps.queue.send('email', [message]);
-  await deps.digests.markEntriesSent(head.subscriberId, head.channelId, window.map((e) => e.storyId), now.toISOString());
+  await deps.digests.markEntriesSent(
+    head.subscriberId,
+    head.channelId,
+    window.map((e) => e.storyId),
+    now.toISOString(),
+  );
   await deps.digests.closeWindow(head, { remaining: later > 0, nextDueAt });
-  deps.events.emit({ type: 'digest-queued', subscriberId: head.subscriberId, channelId: head.channelId, stories: window.length, dueAt: head.dueAt });
+  deps.events.emit({
+    type: 'digest-queued',
+    subscriberId: head.subscriberId,
+    channelId: head.channelId,
+    stories: window.length,
+    dueAt: head.dueAt,
+  });
   return { kind: 'queued', stories: window.length };
 }
 
@@ -131,7 +156,8 @@ async function digestStory(entry: DigestEntry, deps: SendDigestsDeps): Promise<D
     // "Also reported by" is a nicety; the copy from fan-out will do.
     deps.log.warn('reading story members failed', { storyId: entry.storyId, error: String(error) });
   }
-  const summary = entry.item.summary.length > DIGEST_SUMMARY_LIMIT ? `${entry.item.summary.slice(0, DIGEST_SUMMARY_LIMIT - 1)}…` : entry.item.summary;
+  const summary =
+    entry.item.summary.length > DIGEST_SUMMARY_LIMIT ? `${entry.item.summary.slice(0, DIGEST_SUMMARY_LIMIT - 1)}…` : entry.item.summary;
   return {
     storyId: entry.storyId,
     addedAt: entry.addedAt,
@@ -144,7 +170,9 @@ async function digestStory(entry: DigestEntry, deps: SendDigestsDeps): Promise<D
 function nextDueOf(subscriber: Subscriber | undefined, head: DigestHead, now: Date): string {
   const chosen = subscriber ? cadenceOf(subscriber, head.channelId) : 'instant';
   const cadence: DigestCadence = chosen === 'instant' ? head.cadence : chosen;
-  const schedule = subscriber ? digestScheduleOf(subscriber, cadence) : { cadence, deliveryHour: 8, timeZone: 'UTC', weeklyDay: 'mon' as const };
+  const schedule = subscriber
+    ? digestScheduleOf(subscriber, cadence)
+    : { cadence, deliveryHour: 8, timeZone: 'UTC', weeklyDay: 'mon' as const };
   return nextDigestAt(now, schedule).toISOString();
 }
 

@@ -186,9 +186,7 @@ export async function fanOut(alert: AlertMessage, deps: FanOutDeps, options: Fan
  */
 export function firstReachingTopic(alert: AlertMessage, subscriber: Subscriber): number {
   if (subscriber.state !== 'active') return -1;
-  return alert.topics.findIndex(
-    (match) => subscriber.topics.includes(match.topic) && match.score >= subscriber.minScore,
-  );
+  return alert.topics.findIndex((match) => subscriber.topics.includes(match.topic) && match.score >= subscriber.minScore);
 }
 
 /**
@@ -197,9 +195,7 @@ export function firstReachingTopic(alert: AlertMessage, subscriber: Subscriber):
  * Paused and unsubscribed channels get nothing.
  */
 export function deliveriesFor(alert: AlertMessage, subscriber: Subscriber): DeliveryMessage[] {
-  const topics = alert.topics.filter(
-    (match) => subscriber.topics.includes(match.topic) && match.score >= subscriber.minScore,
-  );
+  const topics = alert.topics.filter((match) => subscriber.topics.includes(match.topic) && match.score >= subscriber.minScore);
   if (topics.length === 0) return [];
   return subscriber.channels
     .filter((channel: Channel) => channelStateOf(subscriber, channel.channelId) === 'active')

@@ -20,9 +20,7 @@ const mailSchema = z.looseObject({
 const bounceSchema = z.looseObject({
   bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
   bounceSubType: z.string().optional(),
-  bouncedRecipients: z
-    .array(recipientSchema.extend({ status: z.string().optional(), diagnosticCode: z.string().optional() }))
-    .min(1),
+  bouncedRecipients: z.array(recipientSchema.extend({ status: z.string().optional(), diagnosticCode: z.string().optional() })).min(1),
   feedbackId: z.string().optional(),
   timestamp: z.string().optional(),
 });

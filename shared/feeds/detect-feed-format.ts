@@ -10,11 +10,11 @@ export function detectFormat(key: Key, attrs: Record<string, string>): FeedForma
   const family = key.slice(0, key.indexOf(':'));
   const local = key.slice(key.indexOf(':') + 1);
   if (local === 'feed' && (family === 'atom' || family === 'atom03' || family === '')) {
-    if (family === 'atom03' || (family === '' && attrs['version']?.startsWith('0.'))) return 'atom03';
+    if (family === 'atom03' || (family === '' && attrs.version?.startsWith('0.'))) return 'atom03';
     return 'atom10';
   }
   if (local === 'rss' && (family === '' || family === 'rss')) {
-    const version = attrs['version']?.trim() ?? '';
+    const version = attrs.version?.trim() ?? '';
     if (version.startsWith('2')) return 'rss2';
     if (/^0\.9/.test(version)) return 'rss09x';
     return 'unknown-rss';

@@ -11,8 +11,7 @@ import { familyOf, localOf } from './xml-names.ts';
 import { atomTextHtml, hasElements, rssHtml, rssTextHtml, serializeChildren, textOf } from './xml-text-constructs.ts';
 
 function personName(node: FieldNode): string | undefined {
-  const child = (local: string) =>
-    node.children.find((c): c is FieldNode => typeof c !== 'string' && localOf(c.key) === local);
+  const child = (local: string) => node.children.find((c): c is FieldNode => typeof c !== 'string' && localOf(c.key) === local);
   const name = child('name');
   const email = child('email');
   const fromName = name ? textOf(name).trim() : '';
@@ -50,7 +49,7 @@ export function entryFromFields(draft: Draft, format: FeedFormat): XmlFeedEntry 
           summaries.push([0, atomTextHtml(node)]);
           break;
         case 'content':
-          if (!node.attrs['src']) contents.push([0, atomTextHtml(node)]);
+          if (!node.attrs.src) contents.push([0, atomTextHtml(node)]);
           break;
         case 'id':
           entry.id ??= textOf(node).trim() || undefined;
@@ -74,7 +73,7 @@ export function entryFromFields(draft: Draft, format: FeedFormat): XmlFeedEntry 
           break;
         }
         case 'category': {
-          const value = (node.attrs['label'] ?? node.attrs['term'] ?? textOf(node)).trim();
+          const value = (node.attrs.label ?? node.attrs.term ?? textOf(node)).trim();
           if (value) entry.categories.push(value);
           break;
         }
@@ -96,7 +95,7 @@ export function entryFromFields(draft: Draft, format: FeedFormat): XmlFeedEntry 
           const value = textOf(node).trim();
           if (value && entry.guid === undefined) {
             entry.guid = value;
-            const permaLink = node.attrs['isPermaLink']?.trim().toLowerCase() ?? node.attrs['ispermalink']?.trim().toLowerCase();
+            const permaLink = node.attrs.isPermaLink?.trim().toLowerCase() ?? node.attrs.ispermalink?.trim().toLowerCase();
             entry.guidIsPermaLink = permaLink !== 'false';
             if (permaLink !== 'false') {
               const absolute = /^https?:\/\//i.test(value);

@@ -87,10 +87,7 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
   try {
     let target = feedUrl;
     for (let hop = 0; ; hop++) {
-      const url = await withSignal(
-        assertPublicUrl(target, { allowPrivateNetwork, resolve: options.resolve }),
-        signal,
-      );
+      const url = await withSignal(assertPublicUrl(target, { allowPrivateNetwork, resolve: options.resolve }), signal);
       const init = { method: 'GET', headers, redirect: 'manual', signal, dispatcher } as RequestInit;
       const response = await fetchImpl(url, init);
 

@@ -224,7 +224,7 @@ const AUTHOR_PATTERNS = [
   new RegExp(String.raw`^${EMAIL}\s*\((.+)\)$`),
   new RegExp(String.raw`^(.+?)\s*<${EMAIL}>$`),
   new RegExp(String.raw`^(.+?)\s*\(${EMAIL}\)$`),
-  new RegExp(String.raw`^<?(${EMAIL})>?$`),
+  new RegExp(`^<?(${EMAIL})>?$`),
 ];
 
 /**
@@ -235,7 +235,10 @@ export function authorName(raw: string | undefined): string | null {
   const text = raw ? toPlainText(raw) : '';
   if (!text) return null;
   for (const pattern of AUTHOR_PATTERNS) {
-    const name = pattern.exec(text)?.[1]?.trim().replace(/^["']|["']$/g, '');
+    const name = pattern
+      .exec(text)?.[1]
+      ?.trim()
+      .replace(/^["']|["']$/g, '');
     if (name) return truncateText(name, ITEM_LIMITS.author);
   }
   return truncateText(text, ITEM_LIMITS.author);

@@ -8,33 +8,143 @@
  */
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
-  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10,
-  nov: 11, november: 11, dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
   // Greek (feedparser's table) and the Portuguese/Spanish/French/German/Italian forms feeds use.
-  'ιαν': 1, 'φεβ': 2, 'μάώ': 3, 'μαώ': 3, 'απρ': 4, 'μάι': 5, 'μαϊ': 5, 'μαι': 5, 'ιούν': 6, 'ιον': 6,
-  'ιούλ': 7, 'ιολ': 7, 'αύγ': 8, 'αυγ': 8, 'σεπ': 9, 'οκτ': 10, 'νοέ': 11, 'νοε': 11, 'δεκ': 12,
-  fev: 2, abr: 4, mai: 5, ago: 8, set: 9, out: 10, dez: 12, ene: 1, dic: 12,
-  janv: 1, 'févr': 2, fevr: 2, mars: 3, avr: 4, juin: 6, juil: 7, 'août': 8, aout: 8, 'déc': 12,
-  'mär': 3, mrz: 3, okt: 10, gen: 1, giu: 6, lug: 7, ott: 10,
+  ιαν: 1,
+  φεβ: 2,
+  μάώ: 3,
+  μαώ: 3,
+  απρ: 4,
+  μάι: 5,
+  μαϊ: 5,
+  μαι: 5,
+  ιούν: 6,
+  ιον: 6,
+  ιούλ: 7,
+  ιολ: 7,
+  αύγ: 8,
+  αυγ: 8,
+  σεπ: 9,
+  οκτ: 10,
+  νοέ: 11,
+  νοε: 11,
+  δεκ: 12,
+  fev: 2,
+  abr: 4,
+  mai: 5,
+  ago: 8,
+  set: 9,
+  out: 10,
+  dez: 12,
+  ene: 1,
+  dic: 12,
+  janv: 1,
+  févr: 2,
+  fevr: 2,
+  mars: 3,
+  avr: 4,
+  juin: 6,
+  juil: 7,
+  août: 8,
+  aout: 8,
+  déc: 12,
+  mär: 3,
+  mrz: 3,
+  okt: 10,
+  gen: 1,
+  giu: 6,
+  lug: 7,
+  ott: 10,
 };
 
 /** Hungarian month names (feedparser's table). */
 const HUNGARIAN_MONTHS: Record<string, number> = {
-  'január': 1, 'február': 2, 'március': 3, 'április': 4, 'május': 5, 'június': 6, 'július': 7,
-  'augusztus': 8, 'szeptember': 9, 'október': 10, 'november': 11, 'december': 12,
+  január: 1,
+  február: 2,
+  március: 3,
+  április: 4,
+  május: 5,
+  június: 6,
+  július: 7,
+  augusztus: 8,
+  szeptember: 9,
+  október: 10,
+  november: 11,
+  december: 12,
 };
 
 /** Zone names in minutes east of UTC: RFC 822's, common abbreviations, and feedparser's oddities. */
 const ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0, 'etc/gmt': 0, 'etc/utc': 0,
-  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  'etc/gmt': 0,
+  'etc/utc': 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
   // Disney's (feedparser's test vectors): Atlantic, Eastern, Central, Mountain, Pacific.
-  at: -240, et: -300, ct: -360, mt: -420, pt: -480,
-  ast: -240, adt: -180, akst: -540, akdt: -480, hst: -600,
-  wet: 0, west: 60, bst: 60, cet: 60, cest: 120, met: 60, mest: 120, eet: 120, eest: 180,
-  msk: 180, ist: 330, hkt: 480, sgt: 480, awst: 480, jst: 540, kst: 540,
-  acst: 570, acdt: 630, aest: 600, aedt: 660, nzst: 720, nzdt: 780,
+  at: -240,
+  et: -300,
+  ct: -360,
+  mt: -420,
+  pt: -480,
+  ast: -240,
+  adt: -180,
+  akst: -540,
+  akdt: -480,
+  hst: -600,
+  wet: 0,
+  west: 60,
+  bst: 60,
+  cet: 60,
+  cest: 120,
+  met: 60,
+  mest: 120,
+  eet: 120,
+  eest: 180,
+  msk: 180,
+  ist: 330,
+  hkt: 480,
+  sgt: 480,
+  awst: 480,
+  jst: 540,
+  kst: 540,
+  acst: 570,
+  acdt: 630,
+  aest: 600,
+  aedt: 660,
+  nzst: 720,
+  nzdt: 780,
 };
 
 const DAY_NAME = String.raw`[^\s\d,]+`;
@@ -50,7 +160,10 @@ const MONTH_FIRST = new RegExp(
   'u',
 );
 /** Perforce: `Fri, 2006/09/15 08:19:53 EDT`. */
-const SLASHED = new RegExp(String.raw`^(?:${DAY_NAME}\s*,?\s*)?(\d{4})/(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:\s*(.+))?$`, 'u');
+const SLASHED = new RegExp(
+  String.raw`^(?:${DAY_NAME}\s*,?\s*)?(\d{4})/(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:\s*(.+))?$`,
+  'u',
+);
 /** W3CDTF / ISO 8601 extended (and basic) calendar dates, with optional time and offset. */
 const ISO_EXTENDED =
   /^(\d{4})(?:-(0?\d{2})(?:-(\d{2}))?)?(?:(?:[Tt]|\s+)(\d{1,2})(?::(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(?:([Zz])|([+-])(\d{2}):?(\d{2})?)?)?$/;
@@ -122,7 +235,15 @@ function matchIso(text: string): Parts | undefined {
 
 /** Parts of a match whose groups 1–6 are year, month, day, hour, minute, second (the last three optional). */
 function numericParts(m: RegExpExecArray, offset: number): Parts {
-  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: optionalNumber(m[4]), minute: optionalNumber(m[5]), second: optionalNumber(m[6]), offset };
+  return {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: optionalNumber(m[4]),
+    minute: optionalNumber(m[5]),
+    second: optionalNumber(m[6]),
+    offset,
+  };
 }
 
 /** A regular expression's optional numeric group: its number, or undefined when it did not match. */
@@ -185,7 +306,15 @@ function matchOther(text: string): Parts | undefined {
   }
   m = KOREAN_ONBLOG.exec(text);
   if (m) {
-    return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), offset: 540 };
+    return {
+      year: Number(m[1]),
+      month: Number(m[2]),
+      day: Number(m[3]),
+      hour: Number(m[4]),
+      minute: Number(m[5]),
+      second: Number(m[6]),
+      offset: 540,
+    };
   }
   m = KOREAN_NATE.exec(text);
   if (m) {

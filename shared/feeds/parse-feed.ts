@@ -62,7 +62,12 @@ const CUSTOM_FIELDS = {
  */
 export async function parseFeed(input: string, options: ParseFeedOptions | string = {}): Promise<ParsedFeed> {
   let text = input;
-  const { feedUrl, contentLocation, maxEntries, label: given } = typeof options === 'string' ? { feedUrl: options, label: undefined } : options;
+  const {
+    feedUrl,
+    contentLocation,
+    maxEntries,
+    label: given,
+  } = typeof options === 'string' ? { feedUrl: options, label: undefined } : options;
   const label = given ?? feedUrl ?? '(no URL)';
   const shape = describeBody(text);
   if (shape !== 'xml') throw new FeedParseError(shapeMessage(shape, text), shape, label);

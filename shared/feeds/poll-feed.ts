@@ -241,7 +241,8 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
   });
   // An error that is not a FeedError is a bug in our reading code: still the feed's failure
   // (other feeds go on), which the event reports; this line is the bug report, with its stack.
-  if (!expected) deps.log.error('feed poll failed unexpectedly', { feedId: feed.feedId, stack: error instanceof Error ? error.stack : message });
+  if (!expected)
+    deps.log.error('feed poll failed unexpectedly', { feedId: feed.feedId, stack: error instanceof Error ? error.stack : message });
   return { status: 'error', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {}, error: message };
 }
 
@@ -303,7 +304,14 @@ async function handleItems(
     }
     // Only now, with the alerts durably queued, may the stories record them and the items be
     // marked done; a crash before this is redone by the retry (deliveries dedup per story).
-    await Promise.all(alerts.map((alert) => deps.stories.markAlerted(alert.storyId, alert.topics.map((t) => t.topic))));
+    await Promise.all(
+      alerts.map((alert) =>
+        deps.stories.markAlerted(
+          alert.storyId,
+          alert.topics.map((t) => t.topic),
+        ),
+      ),
+    );
     await Promise.all(claimed.map((item) => seenStore.markDone(item.itemKey)));
 
     alertCount += alerts.length;

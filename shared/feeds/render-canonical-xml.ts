@@ -6,7 +6,8 @@ import type { FeedFormat, XmlFeedDocument } from './xml-document.ts';
 import { escapeHtml } from './xml-text-constructs.ts';
 
 /** Characters XML 1.0 cannot carry, even escaped. */
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function x(text: string, attribute = false): string {
   return escapeHtml(text.replace(NOT_XML_CHAR, ''), attribute);
@@ -40,7 +41,8 @@ export function canonicalShape(format: FeedFormat): CanonicalShape {
  * that halves its work on a large feed.
  */
 export function renderCanonicalXml(doc: XmlFeedDocument): string {
-  const ns = 'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"';
+  const ns =
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"';
   const out: string[] = [];
   if (canonicalShape(doc.format) === 'atom') {
     out.push(`<feed xmlns="http://www.w3.org/2005/Atom" ${ns}>`);
@@ -62,7 +64,12 @@ export function renderCanonicalXml(doc: XmlFeedDocument): string {
     out.push('</feed>');
   } else {
     out.push(`<rss version="2.0" ${ns}><channel>`);
-    out.push(element('title', doc.title), element('link', doc.link), element('language', doc.language), element('ttl', doc.ttlMinutes?.toString()));
+    out.push(
+      element('title', doc.title),
+      element('link', doc.link),
+      element('language', doc.language),
+      element('ttl', doc.ttlMinutes?.toString()),
+    );
     for (const entry of doc.entries) {
       out.push('<item>');
       out.push(`<title>${text(entry.title ?? '')}</title>`, element('link', entry.link));

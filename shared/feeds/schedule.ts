@@ -37,12 +37,7 @@ export interface ScheduleHints {
 export function adaptiveIntervalMinutes(now: Date, hints: ScheduleHints): number {
   const gap = hints.itemDates ? publishGapMinutes(hints.itemDates, now) : undefined;
   const fromRate = gap !== undefined ? gap / 2 : (hints.previousMinutes ?? hints.configuredMinutes);
-  const minutes = Math.max(
-    fromRate,
-    hints.configuredMinutes,
-    hints.ttlMinutes ?? 0,
-    (hints.maxAgeSeconds ?? 0) / 60,
-  );
+  const minutes = Math.max(fromRate, hints.configuredMinutes, hints.ttlMinutes ?? 0, (hints.maxAgeSeconds ?? 0) / 60);
   return Math.round(clamp(minutes, SCHEDULE_LIMITS.minMinutes, SCHEDULE_LIMITS.maxMinutes));
 }
 

@@ -57,7 +57,8 @@ export function declareEntities(parser: sax.SAXParser, doctype: string): void {
     if (match[3]) trap = `the document uses the external entity &${name}; (XXE); it is never fetched`;
     else if (value === undefined) continue;
     else if (/[&<%]/.test(value)) trap = `the document uses the entity &${name};, which refers to other entities (entity expansion attack)`;
-    else if (value.length > XML_LIMITS.maxEntityLength) trap = `the document uses the entity &${name};, longer than ${XML_LIMITS.maxEntityLength} characters`;
+    else if (value.length > XML_LIMITS.maxEntityLength)
+      trap = `the document uses the entity &${name};, longer than ${XML_LIMITS.maxEntityLength} characters`;
     Object.defineProperty(entities, name, {
       configurable: true,
       enumerable: true,

@@ -39,15 +39,15 @@ export function resolveWithoutDocumentUrl(doc: XmlFeedDocument, selfLink: string
 /** An Atom `<link>`'s href, resolved; undefined without one. */
 export function atomLink(node: FieldNode): { rel: string; href: string } | undefined {
   // A link given as element text instead of href (seen in the wild) still counts.
-  const href = node.attrs['href']?.trim() || (hasElements(node) ? undefined : textOf(node).trim());
+  const href = node.attrs.href?.trim() || (hasElements(node) ? undefined : textOf(node).trim());
   if (!href) return undefined;
-  const rel = (node.attrs['rel'] ?? 'alternate').trim().toLowerCase() || 'alternate';
+  const rel = (node.attrs.rel ?? 'alternate').trim().toLowerCase() || 'alternate';
   return { rel, href: resolveUrl(href, node.base) ?? href };
 }
 
 /** An RSS `<link>`'s text (or, in broken feeds, its href), resolved. */
 export function rssLink(node: FieldNode): string | undefined {
-  const raw = textOf(node).trim() || node.attrs['href']?.trim();
+  const raw = textOf(node).trim() || node.attrs.href?.trim();
   if (!raw) return undefined;
   return resolveUrl(raw, node.base) ?? raw;
 }

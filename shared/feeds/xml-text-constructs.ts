@@ -31,7 +31,10 @@ export function serializeChildren(node: FieldNode): string {
       .filter(([attr]) => !attr.includes(':'))
       .map(([attr, value]) => ` ${attr}="${escapeHtml(value, true)}"`)
       .join('');
-    out += VOID_ELEMENTS.has(name.toLowerCase()) && child.children.length === 0 ? `<${name}${attrs}>` : `<${name}${attrs}>${serializeChildren(child)}</${name}>`;
+    out +=
+      VOID_ELEMENTS.has(name.toLowerCase()) && child.children.length === 0
+        ? `<${name}${attrs}>`
+        : `<${name}${attrs}>${serializeChildren(child)}</${name}>`;
   }
   return out;
 }
@@ -49,8 +52,8 @@ function looksLikeHtml(text: string): boolean {
 
 /** An Atom (1.0 or 0.3) text construct as HTML. */
 export function atomTextHtml(node: FieldNode): string {
-  const type = (node.attrs['type'] ?? 'text').trim().toLowerCase();
-  const mode = node.attrs['mode']?.trim().toLowerCase();
+  const type = (node.attrs.type ?? 'text').trim().toLowerCase();
+  const mode = node.attrs.mode?.trim().toLowerCase();
   const isXhtml = type === 'xhtml' || type === 'application/xhtml+xml';
   const isHtml = type === 'html' || type === 'text/html' || mode === 'escaped';
   if (mode === 'base64') {
@@ -84,7 +87,7 @@ function unwrapDiv(node: FieldNode): FieldNode {
   const elements = node.children.filter((child): child is FieldNode => typeof child !== 'string');
   const onlyWhitespace = node.children.every((child) => typeof child !== 'string' || child.trim() === '');
   const only = elements[0];
-  if (elements.length === 1 && onlyWhitespace && only && only.local.toLowerCase().endsWith('div')) return only;
+  if (elements.length === 1 && onlyWhitespace && only?.local.toLowerCase().endsWith('div')) return only;
   return node;
 }
 

@@ -9,6 +9,8 @@ export function bareAddress(address: string): string {
  * the sender controls, which keeps ids of different senders apart).
  */
 export function messageIdFor(localPart: string, from: string): string {
-  const domain = bareAddress(from).split('@')[1]?.replace(/[^A-Za-z0-9.-]/g, '');
+  const domain = bareAddress(from)
+    .split('@')[1]
+    ?.replace(/[^A-Za-z0-9.-]/g, '');
   return `<${localPart}@${domain || 'news-alerts.invalid'}>`;
 }

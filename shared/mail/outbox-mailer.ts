@@ -36,7 +36,10 @@ export function createOutboxMailer(options: { dir: string; clock?: Clock }): Mai
 
 /** A file-name-safe form of a Message-ID: `<msg_ab@x.org>` → `msg_ab_x.org`. */
 export function safeFileId(messageId: string): string {
-  const safe = messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
+  const safe = messageId
+    .replace(/^<|>$/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 100);
   return safe || 'message';
 }
 

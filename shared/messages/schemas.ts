@@ -78,9 +78,7 @@ export const alertMessageSchema = z.object({
    */
   publishedAt: isoDateTime.optional(),
   /** Fan-out continuation: which topic and page to resume from (set on follow-up messages). */
-  cursor: z
-    .object({ topicIndex: z.number().int().min(0), exclusiveStartKey: z.string().optional() })
-    .optional(),
+  cursor: z.object({ topicIndex: z.number().int().min(0), exclusiveStartKey: z.string().optional() }).optional(),
 });
 export type AlertMessage = z.infer<typeof alertMessageSchema>;
 

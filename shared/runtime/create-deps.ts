@@ -168,7 +168,11 @@ const storeFactories: { [T in TableName]: (client: DynamoDBDocumentClient, table
  * createDeps builds, for tools that work on a few tables of a deployment (the CLI's operator
  * commands), so the choice of adapter stays here.
  */
-export function createStores<T extends TableName>(client: DynamoDBClient, tables: Record<T, string>, clock: Clock = systemClock): Pick<Stores, T> {
+export function createStores<T extends TableName>(
+  client: DynamoDBClient,
+  tables: Record<T, string>,
+  clock: Clock = systemClock,
+): Pick<Stores, T> {
   const document = createDocumentClient(client);
   const stores: Partial<Stores> = {};
   for (const [table, tableName] of Object.entries(tables) as [T, string][]) {

@@ -5,7 +5,17 @@ import type { Log } from '../core/logger.ts';
 import type { Mailer } from '../mail/ports.ts';
 import type { SecretSource } from '../parameters/secret-source.ts';
 import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
-import type { DeliveryStore, DigestStore, FeedStore, HeadlineStore, RateLimitStore, SeenItemStore, StoryStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
+import type {
+  DeliveryStore,
+  DigestStore,
+  FeedStore,
+  HeadlineStore,
+  RateLimitStore,
+  SeenItemStore,
+  StoryStore,
+  SubscriptionStore,
+  TopicStore,
+} from '../store/ports.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 
 /**

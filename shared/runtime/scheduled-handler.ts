@@ -11,7 +11,16 @@ export type ScheduledHandler<R> = (event?: unknown, context?: Partial<Context>) 
  * same middy stack as the queue consumers: the Powertools log context in Lambda, and the metrics
  * published after each run when they are on.
  */
-export function createScheduledHandler<R>(deps: { log: Log; metrics?: PipelineMetrics | undefined }, run: () => Promise<R>): ScheduledHandler<R> {
-  const handler = withMetricsFlush(withLambdaLogContext(middy(async () => run()), deps.log), deps.metrics);
+export function createScheduledHandler<R>(
+  deps: { log: Log; metrics?: PipelineMetrics | undefined },
+  run: () => Promise<R>,
+): ScheduledHandler<R> {
+  const handler = withMetricsFlush(
+    withLambdaLogContext(
+      middy(async () => run()),
+      deps.log,
+    ),
+    deps.metrics,
+  );
   return (event, context) => handler(event ?? {}, (context ?? {}) as Context) as Promise<R>;
 }

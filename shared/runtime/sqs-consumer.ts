@@ -73,9 +73,7 @@ export function createSqsConsumer<T>(options: SqsConsumerOptions<T>): SqsHandler
     }
     const result = schema.safeParse(body);
     if (!result.success) {
-      throw new InvalidMessageError(
-        `${name} message is invalid: ${formatZodIssues(result.error.issues)} (message ${record.messageId})`,
-      );
+      throw new InvalidMessageError(`${name} message is invalid: ${formatZodIssues(result.error.issues)} (message ${record.messageId})`);
     }
     return result.data;
   }

@@ -46,10 +46,7 @@ export interface FeedStore {
     },
   ): Promise<void>;
   /** A failed poll: error and time recorded, errors counted; `disable` (HTTP 410) stops polling it. */
-  recordPollFailure(
-    feedId: string,
-    outcome: { at: string; error: string; nextPollAt: string; disable?: boolean },
-  ): Promise<void>;
+  recordPollFailure(feedId: string, outcome: { at: string; error: string; nextPollAt: string; disable?: boolean }): Promise<void>;
 }
 
 /**
@@ -278,11 +275,7 @@ export interface StoryStore {
    * is returned to every later or concurrent caller (`first: false`), so two runs placing the same
    * item (a redelivery overlapping the first) agree on its story.
    */
-  placeItem(
-    itemKey: string,
-    placement: StoryPlacement,
-    expiresAt: number,
-  ): Promise<StoryPlacement & { first: boolean }>;
+  placeItem(itemKey: string, placement: StoryPlacement, expiresAt: number): Promise<StoryPlacement & { first: boolean }>;
 }
 
 /** Where an item went: founded the story, or joined it. */

@@ -45,7 +45,11 @@ export const weekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', '
 export type Weekday = z.infer<typeof weekdaySchema>;
 
 /** An IANA time zone the runtime knows (`Europe/Kyiv`, `America/New_York`, `UTC`). */
-export const timeZoneSchema = z.string().min(1).max(64).refine(isKnownTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
+export const timeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isKnownTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
 
 /**
  * A channel taken out of delivery and why: `paused` by the system (the receiver said the target

@@ -47,7 +47,10 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
       for (const key of new Set(keys)) {
         const row = keyRows.get(key);
         if (!row || row.expiresAt < epochNow()) continue;
-        found.set(key, [...row.postings].map(([storyId, at]) => ({ storyId, at })));
+        found.set(
+          key,
+          [...row.postings].map(([storyId, at]) => ({ storyId, at })),
+        );
       }
       return found;
     },

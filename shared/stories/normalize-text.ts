@@ -17,7 +17,8 @@ const TITLE_SITE_SUFFIX = /\s+[|–—-]\s+(?:\p{L}[\p{L}'&.]*\s*){1,4}$/u;
 const ELLIPSIS = /\s*(?:\.{3,}|…)\s*/g;
 
 /** Known wire and syndication names that open a summary ("AP - ", "Reuters - "). */
-const AGENCY_LEAD = /^\s*(?:AP|AFP|Reuters|Canadian Press|InfoWorld|PC World|CBS\.?MW|Dow Jones|Xinhua|Kyodo|UPI|DPA|Bloomberg|Description)\s*[-–—:]{1,2}\s*/i;
+const AGENCY_LEAD =
+  /^\s*(?:AP|AFP|Reuters|Canadian Press|InfoWorld|PC World|CBS\.?MW|Dow Jones|Xinhua|Kyodo|UPI|DPA|Bloomberg|Description)\s*[-–—:]{1,2}\s*/i;
 /** Any other source named the same way: up to three capitalised words, then " - " ("Global Wire - "). */
 const SOURCE_NAME_LEAD = /^\s*(?:\p{Lu}[\p{L}.&]*\s+){0,2}\p{Lu}[\p{L}.&]*\s+[-–—]\s+/u;
 /** "CHICAGO (Reuters) - ", "REAL, Philippines (AFP) - ", "SEOUL (Reuters) -- ". */
@@ -31,7 +32,8 @@ const DATELINE =
 /** "(OfficialWire) -- 12/16/04 -- " and "_ " leads. */
 const SOURCE_LEAD = /^\s*(?:\([^()]{1,30}\)\s*[-–—]{1,2}\s*(?:\d{1,2}\/\d{1,2}\/\d{2,4}\s*[-–—]{1,2}\s*)?|_\s+)/;
 /** Quote boxes: "(JNJ.N: Quote, Profile, Research)", "(Quote, Chart)", "(STEa.TO)". */
-const QUOTE_BOX = /\s*\((?:[\p{L}.]{1,10}(?::\s*)?)?(?:Quote|Chart|Profile|Research)(?:,\s*(?:Quote|Chart|Profile|Research))*\)|\s*\([A-Za-z]{1,6}\.[A-Z]{1,3}\)/gu;
+const QUOTE_BOX =
+  /\s*\((?:[\p{L}.]{1,10}(?::\s*)?)?(?:Quote|Chart|Profile|Research)(?:,\s*(?:Quote|Chart|Profile|Research))*\)|\s*\([A-Za-z]{1,6}\.[A-Z]{1,3}\)/gu;
 /** Ticker symbols left when a Reuters ticker link was stripped: "MDT.N", "MSFT.O", "STEa.TO". */
 const TICKER = /\b[A-Z][A-Za-z]{0,5}\.(?:N|O|OQ|TO|L|PA|DE|T|HK|AX|AS|MI|MC)\b/g;
 /** Comment-section chrome some outlets append to headlines. */
@@ -60,7 +62,12 @@ export function normalizeStoryText(title: string, summary: string): StoryText {
   // Syndicated copies stack leads ("Canadian Press - BEIJING (AP) - "): peel up to three.
   for (let round = 0; round < 3; round++) {
     const before = s;
-    s = s.replace(AGENCY_LEAD, '').replace(SOURCE_NAME_LEAD, '').replace(SOURCE_LEAD, '').replace(DATELINE_WITH_AGENCY, '').replace(DATELINE, '');
+    s = s
+      .replace(AGENCY_LEAD, '')
+      .replace(SOURCE_NAME_LEAD, '')
+      .replace(SOURCE_LEAD, '')
+      .replace(DATELINE_WITH_AGENCY, '')
+      .replace(DATELINE, '');
     if (s === before) break;
   }
   s = s.replace(QUOTE_BOX, ' ').replace(TICKER, ' ');

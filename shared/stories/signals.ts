@@ -11,10 +11,32 @@ import { isNumberWord, splitWords, STOPWORDS } from './tokenize.ts';
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 /** Month names that are never ordinary words; "may" and abbreviations count only before a day number. */
 const MONTHS: Record<string, number> = {
-  january: 0, february: 1, march: 2, april: 3, june: 5, july: 6, august: 7, september: 8, october: 9, november: 10, december: 11,
+  january: 0,
+  february: 1,
+  march: 2,
+  april: 3,
+  june: 5,
+  july: 6,
+  august: 7,
+  september: 8,
+  october: 9,
+  november: 10,
+  december: 11,
 };
 const MONTHS_BEFORE_DAY: Record<string, number> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, sept: 8, oct: 9, nov: 10, dec: 11,
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  apr: 3,
+  may: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  sept: 8,
+  oct: 9,
+  nov: 10,
+  dec: 11,
 };
 /** Words for "the day of publication" and "the day before it". */
 const SAME_DAY = new Set(['today', 'tonight']);
@@ -47,10 +69,22 @@ export function monthsOf(words: string[]): number[] {
 }
 
 const ORDINAL_WORDS: Record<string, number> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, eleventh: 11, twelfth: 12,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  eleventh: 11,
+  twelfth: 12,
 };
 /** "fifth time", "4th round", "third quarter", "sixth straight session": which one of a series. */
-const ORDINAL = /\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))\s+(?:(?:straight|consecutive|successive)\s+)?(time|round|quarter|day|week|month|session|term|attempt|test)s?\b/gi;
+const ORDINAL =
+  /\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))\s+(?:(?:straight|consecutive|successive)\s+)?(time|round|quarter|day|week|month|session|term|attempt|test)s?\b/gi;
 
 /** Ordinals of a series ("time:5"): the fourth rate rise and the fifth are different events. */
 export function ordinalsOf(text: string): string[] {
@@ -64,7 +98,25 @@ export function ordinalsOf(text: string): string[] {
 }
 
 /** Words that end a counted phrase: units and quantifiers, not the thing counted. */
-const COUNT_STOP = new Set(['percent', 'per', 'cent', 'pct', 'million', 'billion', 'trillion', 'more', 'than', 'least', 'about', 'nearly', 'almost', 'some', 'and', 'or', 'us']);
+const COUNT_STOP = new Set([
+  'percent',
+  'per',
+  'cent',
+  'pct',
+  'million',
+  'billion',
+  'trillion',
+  'more',
+  'than',
+  'least',
+  'about',
+  'nearly',
+  'almost',
+  'some',
+  'and',
+  'or',
+  'us',
+]);
 /** Clause boundaries: a count never reaches across them. */
 const CLAUSE = /,(?!\d)|[;:()"]|\s[-–—]\s|\.\s/;
 
@@ -96,17 +148,68 @@ export function countsOf(text: string): string[] {
  * How far along an event is, by the words of its headline and lead sentence. Surface forms, not
  * stems, so "rules" (the noun) and "passenger" stay out.
  */
-const STAGE_WORDS: Record<'talks' | 'tentative' | 'decided' | 'final' | 'repeat' | 'halted' | 'resumed' | 'endorsed', ReadonlySet<string>> = {
+const STAGE_WORDS: Record<
+  'talks' | 'tentative' | 'decided' | 'final' | 'repeat' | 'halted' | 'resumed' | 'endorsed',
+  ReadonlySet<string>
+> = {
   talks: new Set([
-    'talks', 'negotiations', 'negotiating', 'negotiate', 'negotiates', 'mulls', 'mulling', 'weighs', 'weighing',
-    'proposal', 'proposes', 'proposed', 'draft', 'poised', 'meeting', 'meets', 'hearing', 'debate', 'debates', 'debating',
-    'consultations', 'boycott',
+    'talks',
+    'negotiations',
+    'negotiating',
+    'negotiate',
+    'negotiates',
+    'mulls',
+    'mulling',
+    'weighs',
+    'weighing',
+    'proposal',
+    'proposes',
+    'proposed',
+    'draft',
+    'poised',
+    'meeting',
+    'meets',
+    'hearing',
+    'debate',
+    'debates',
+    'debating',
+    'consultations',
+    'boycott',
   ]),
   tentative: new Set(['tentative', 'tentatively', 'preliminary', 'principle']),
   decided: new Set([
-    'signed', 'signs', 'clinched', 'clinches', 'definitive', 'ratified', 'ratifies', 'ratify', 'approved', 'approves',
-    'adopted', 'adopts', 'voted', 'votes', 'vote', 'passed', 'passes', 'vetoed', 'vetoes', 'veto', 'ruled', 'ruling',
-    'verdict', 'sentenced', 'convicted', 'acquitted', 'resumed', 'resume', 'resumes', 'agreement', 'agreed', 'agrees',
+    'signed',
+    'signs',
+    'clinched',
+    'clinches',
+    'definitive',
+    'ratified',
+    'ratifies',
+    'ratify',
+    'approved',
+    'approves',
+    'adopted',
+    'adopts',
+    'voted',
+    'votes',
+    'vote',
+    'passed',
+    'passes',
+    'vetoed',
+    'vetoes',
+    'veto',
+    'ruled',
+    'ruling',
+    'verdict',
+    'sentenced',
+    'convicted',
+    'acquitted',
+    'resumed',
+    'resume',
+    'resumes',
+    'agreement',
+    'agreed',
+    'agrees',
   ]),
   final: new Set(['definitive', 'ratified', 'ratifies', 'ratify', 'final', 'finalized', 'finalised', 'completed', 'completes']),
   // "meets again", "once again asked": the reported action itself recurs. Only adverbs: the
@@ -115,8 +218,23 @@ const STAGE_WORDS: Record<'talks' | 'tentative' | 'decided' | 'final' | 'repeat'
   repeat: new Set(['again', 'anew']),
   // A process broken off and the same process taken up again are two occurrences.
   halted: new Set([
-    'boycott', 'boycotts', 'boycotted', 'boycotting', 'suspend', 'suspends', 'suspended', 'halt', 'halts', 'halted',
-    'walkout', 'stalled', 'stall', 'stalls', 'collapsed', 'collapse', 'collapses',
+    'boycott',
+    'boycotts',
+    'boycotted',
+    'boycotting',
+    'suspend',
+    'suspends',
+    'suspended',
+    'halt',
+    'halts',
+    'halted',
+    'walkout',
+    'stalled',
+    'stall',
+    'stalls',
+    'collapsed',
+    'collapse',
+    'collapses',
   ]),
   // Support voiced for a step is not the step taken: a summit "backed" sanctions, a council voted them.
   endorsed: new Set(['backed', 'backs', 'endorsed', 'endorses', 'urged', 'urges', 'urging']),

@@ -126,10 +126,16 @@ function stagesDiffer(a: string[], b: string[]): boolean {
   if ((only(a, 'talks', 'decided') && only(b, 'decided', 'talks')) || (only(b, 'talks', 'decided') && only(a, 'decided', 'talks'))) {
     return true;
   }
-  if ((only(a, 'tentative', 'final') && only(b, 'final', 'tentative')) || (only(b, 'tentative', 'final') && only(a, 'final', 'tentative'))) {
+  if (
+    (only(a, 'tentative', 'final') && only(b, 'final', 'tentative')) ||
+    (only(b, 'tentative', 'final') && only(a, 'final', 'tentative'))
+  ) {
     return true;
   }
-  if ((only(a, 'endorsed', 'decided') && only(b, 'decided', 'endorsed')) || (only(b, 'endorsed', 'decided') && only(a, 'decided', 'endorsed'))) {
+  if (
+    (only(a, 'endorsed', 'decided') && only(b, 'decided', 'endorsed')) ||
+    (only(b, 'endorsed', 'decided') && only(a, 'decided', 'endorsed'))
+  ) {
     return true;
   }
   if ((only(a, 'halted', 'resumed') && b.includes('resumed')) || (only(b, 'halted', 'resumed') && a.includes('resumed'))) return true;

@@ -15,13 +15,27 @@ const COMBINING_MARKS = /\p{M}/gu;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 const SPELLED: Record<string, string> = {
-  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eleven: '11', twelve: '12', dozen: '12',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  dozen: '12',
 };
 
 /** Words of a text in order (see the module comment); numbers come back as digit strings. */
 export function splitWords(text: string): string[] {
-  let prepared = text.replace(ACRONYM, (acronym) => acronym.replace(/\./g, '')).replace(POSSESSIVE, '').replace(APOSTROPHE, '');
+  let prepared = text
+    .replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''))
+    .replace(POSSESSIVE, '')
+    .replace(APOSTROPHE, '');
   if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
   const words: string[] = [];
   for (const match of prepared.matchAll(WORD)) {
@@ -56,7 +70,9 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   january february march april june july august september october november december sept oct nov dec jan feb aug
   new first percent pct per cent mr mrs ms dr may might must shall get gets got make makes made take takes took
   news update updated reuters ap afp upi ft quot amp com www http https
-  its it's`.split(/\s+/).filter(Boolean),
+  its it's`
+    .split(/\s+/)
+    .filter(Boolean),
 );
 
 /** The comparison key of a word: its stem, `#n` for a number, undefined for a stopword. */
@@ -65,4 +81,3 @@ export function contentKey(word: string): string | undefined {
   if (word.length < 2 || STOPWORDS.has(word)) return undefined;
   return word.length < 3 ? word : stemmer(word);
 }
-

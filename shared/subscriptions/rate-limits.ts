@@ -48,7 +48,10 @@ export async function takeRateLimit(
  * (one customer's network usually gets a whole /64, so a single address would be no limit).
  */
 export function clientKey(sourceIp: string): string {
-  const bare = sourceIp.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const bare = sourceIp
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '');
   if (!ipaddr.isValid(bare)) return 'unknown';
   const parsed = ipaddr.process(bare);
   if (parsed.kind() === 'ipv4') return parsed.toString();

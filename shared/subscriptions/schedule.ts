@@ -57,13 +57,13 @@ export function zonedTime(instant: Date, timeZone: string): ZonedTime {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
   return {
-    year: Number(parts['year']),
-    month: Number(parts['month']),
-    day: Number(parts['day']),
-    hour: Number(parts['hour']) % 24,
-    minute: Number(parts['minute']),
-    second: Number(parts['second']),
-    weekday: shortWeekdays.indexOf(parts['weekday'] ?? ''),
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour) % 24,
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    weekday: shortWeekdays.indexOf(parts.weekday ?? ''),
   };
 }
 

@@ -134,9 +134,13 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
   async function limitSubscribe(origin: RequestOrigin): Promise<void> {
     const decision = await takeRateLimit(rateLimits, limits.subscribePerClient, clientKey(origin.clientIp), subscriberIdKey, clock.now());
     if (!decision.allowed) {
-      throw new ProblemError('rate-limited', `too many subscribe requests from this address; try again in ${decision.retryAfterSeconds} s`, {
-        headers: { 'retry-after': String(decision.retryAfterSeconds) },
-      });
+      throw new ProblemError(
+        'rate-limited',
+        `too many subscribe requests from this address; try again in ${decision.retryAfterSeconds} s`,
+        {
+          headers: { 'retry-after': String(decision.retryAfterSeconds) },
+        },
+      );
     }
   }
 
@@ -155,7 +159,10 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     };
   }
 
-  async function subscribeEmail(input: CreateSubscriptionInput & { channel: { kind: 'email' } }, origin: RequestOrigin): Promise<SubscribeOutcome> {
+  async function subscribeEmail(
+    input: CreateSubscriptionInput & { channel: { kind: 'email' } },
+    origin: RequestOrigin,
+  ): Promise<SubscribeOutcome> {
     const { ids, labels } = await topicIds();
     checkTopics(input.topics, ids);
     checkFilter(input.filter);
@@ -172,7 +179,9 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
       // Already subscribed: nothing changes (the request may not be the owner's); the owner
       // hears about it with the manage link. The caller gets the same answer either way.
       if (await mayMessage(address)) {
-        await mailer.send(composeAlreadySubscribedEmail({ from: settings.mailFrom, to: address, manageUrl: manageUrl(origin.baseUrl, subscriberId) }));
+        await mailer.send(
+          composeAlreadySubscribedEmail({ from: settings.mailFrom, to: address, manageUrl: manageUrl(origin.baseUrl, subscriberId) }),
+        );
       }
       return { status: 'confirmation-sent', expiresAt };
     }
@@ -227,7 +236,14 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     const base = {
       subscriberId,
       topics: [...new Set(input.topics)],
-      channels: [{ kind: 'webhook' as const, channelId: WEBHOOK_CHANNEL_ID, url: channel.url, format: slack ? ('slack' as const) : ('json' as const) }],
+      channels: [
+        {
+          kind: 'webhook' as const,
+          channelId: WEBHOOK_CHANNEL_ID,
+          url: channel.url,
+          format: slack ? ('slack' as const) : ('json' as const),
+        },
+      ],
       minScore: input.minScore ?? 0,
       ...(input.filter ? { filter: input.filter } : {}),
       cadence: { [WEBHOOK_CHANNEL_ID]: 'instant' as const },
@@ -305,7 +321,8 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
 
     async update(subscriber, change) {
       const status = subscriptionStatusOf(subscriber);
-      if (status === 'pending') throw new ProblemError('forbidden', 'the subscription is not confirmed yet: follow the link in the confirmation message first');
+      if (status === 'pending')
+        throw new ProblemError('forbidden', 'the subscription is not confirmed yet: follow the link in the confirmation message first');
       if (status === 'unsubscribed') throw new ProblemError('not-found', 'this subscription was cancelled: subscribe again to get news');
       const { ids } = await topicIds();
       if (change.topics) checkTopics(change.topics, ids);
@@ -323,7 +340,9 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
           ...(change.topics ? { topics: [...new Set(change.topics)] } : {}),
           ...(filter ? { filter } : {}),
           ...(change.minScore !== undefined ? { minScore: change.minScore } : {}),
-          ...(cadence ? { cadence: { ...subscriber.cadence, ...Object.fromEntries(emailChannels.map((c) => [c.channelId, cadence])) } } : {}),
+          ...(cadence
+            ? { cadence: { ...subscriber.cadence, ...Object.fromEntries(emailChannels.map((c) => [c.channelId, cadence])) } }
+            : {}),
           ...preferences(change),
         },
         ids,
@@ -340,7 +359,11 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
             .filter(([, s]) => s.state === 'paused')
             .map(([channelId]) => [channelId, null]),
         );
-        await subscriptions.updateStatus(subscriber.subscriberId, { state: 'active', reason: 'resumed by the subscriber', channelStatus: lifted });
+        await subscriptions.updateStatus(subscriber.subscriberId, {
+          state: 'active',
+          reason: 'resumed by the subscriber',
+          channelStatus: lifted,
+        });
         next.state = 'active';
         if (next.channelStatus) for (const channelId of Object.keys(lifted)) delete next.channelStatus[channelId];
       }
@@ -362,4 +385,3 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     manageUrl,
   };
 }
-

@@ -76,7 +76,10 @@ export function subscriptionJson(subscriber: Subscriber, manageUrl: string): Sub
   return {
     id: subscriber.subscriberId,
     status: subscriptionStatusOf(subscriber),
-    channel: channel.kind === 'email' ? { kind: 'email', address: channel.address } : { kind: 'webhook', url: channel.url, format: channel.format },
+    channel:
+      channel.kind === 'email'
+        ? { kind: 'email', address: channel.address }
+        : { kind: 'webhook', url: channel.url, format: channel.format },
     topics: subscriber.topics,
     filter: subscriber.filter ?? null,
     minScore: subscriber.minScore,

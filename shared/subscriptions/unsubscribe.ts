@@ -23,8 +23,7 @@ export interface UnsubscribeDeps {
 
 export type UnsubscribeOutcome =
   /** Done now, or it already was: the page says the same either way. */
-  | { status: 'unsubscribed'; what: string }
-  | { status: 'invalid-token' };
+  { status: 'unsubscribed'; what: string } | { status: 'invalid-token' };
 
 export type UnsubscribePreview = { status: 'valid'; what: string } | { status: 'invalid-token' };
 
@@ -67,5 +66,7 @@ export async function unsubscribeChannel(token: string, deps: UnsubscribeDeps): 
 function describeTarget(subscriber: Subscriber | undefined, channelId: string): string {
   const channel = subscriber?.channels.find((c) => c.channelId === channelId);
   if (!channel) return 'these news-alerts messages';
-  return channel.kind === 'email' ? `news-alerts email to ${redactAddress(channel.address)}` : `news-alerts posts to ${new URL(channel.url).host}`;
+  return channel.kind === 'email'
+    ? `news-alerts email to ${redactAddress(channel.address)}`
+    : `news-alerts posts to ${new URL(channel.url).host}`;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type HttpRequest } from '../api/index.ts';
+import type { HttpRequest } from '../api/index.ts';
 import { createCsrfToken, type KeyRing, verifyCsrfToken } from '../subscriptions/index.ts';
 
 /**

@@ -126,7 +126,13 @@ function retryLink(path: string, token: string | undefined): string {
   return '/';
 }
 
-const INPUT_PROBLEMS = new Set(['invalid-input', 'unknown-topic', 'invalid-filter-query', 'webhook-url-refused', 'webhook-challenge-failed']);
+const INPUT_PROBLEMS = new Set([
+  'invalid-input',
+  'unknown-topic',
+  'invalid-filter-query',
+  'webhook-url-refused',
+  'webhook-challenge-failed',
+]);
 
 function invalidLinkPage(status: number): HttpResponse {
   return htmlResponse(
@@ -300,10 +306,17 @@ export function createSitePages(app: HttpApp): SitePages {
         return redirectResponse('/check-inbox');
       } catch (error) {
         if (!(error instanceof ProblemError)) throw error;
-        if (INPUT_PROBLEMS.has(error.kind)) return subscribePage(request, 422, { ...values, email }, fieldErrorsOf(error.errors ?? [], error.detail));
+        if (INPUT_PROBLEMS.has(error.kind))
+          return subscribePage(request, 422, { ...values, email }, fieldErrorsOf(error.errors ?? [], error.detail));
         if (error.kind === 'rate-limited') {
           const minutes = Math.max(1, Math.ceil(Number(error.headers['retry-after'] ?? 60) / 60));
-          return subscribePage(request, 429, { ...values, email }, { form: `Too many requests from your network. Please try again in ${minutes} minutes.` }, error.headers);
+          return subscribePage(
+            request,
+            429,
+            { ...values, email },
+            { form: `Too many requests from your network. Please try again in ${minutes} minutes.` },
+            error.headers,
+          );
         }
         throw error;
       }
@@ -384,7 +397,11 @@ export function createSitePages(app: HttpApp): SitePages {
 
     async stylesheet() {
       // The URL carries the content hash, so it may be cached for good.
-      return { status: 200, headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' }, body: siteCss };
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' },
+        body: siteCss,
+      };
     },
   };
 }

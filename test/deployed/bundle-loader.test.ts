@@ -41,7 +41,9 @@ describe('loadBundledHandler', () => {
 
     // Assess
     await expect(loading).rejects.toThrow(BundleLoadError);
-    await expect(loading).rejects.toThrow(/^function bundle could not be loaded: ERR_MODULE_NOT_FOUND: .*news-alerts-no-such-package.* \(function fan-out, /);
+    await expect(loading).rejects.toThrow(
+      /^function bundle could not be loaded: ERR_MODULE_NOT_FOUND: .*news-alerts-no-such-package.* \(function fan-out, /,
+    );
     await expect(loading).rejects.toMatchObject({ functionName: 'fan-out', retryable: false });
   });
 

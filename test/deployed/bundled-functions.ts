@@ -65,9 +65,10 @@ export function createBundledFunctions(options: BundledFunctionsOptions): Bundle
   const accountId = options.accountId ?? '000000000000';
   const index = indexTemplate(assembly.template);
   // Like the stack's generated secrets: 64 letters and digits.
-  const secretValues = Object.fromEntries(
-    [...index.secrets.values()].map((secret) => [secret, randomBytes(32).toString('hex')]),
-  ) as Record<SecretName, string>;
+  const secretValues = Object.fromEntries([...index.secrets.values()].map((secret) => [secret, randomBytes(32).toString('hex')])) as Record<
+    SecretName,
+    string
+  >;
 
   const environments = new Map<FunctionName, FunctionEnvironment>();
   const counts = new Map<FunctionName, InvocationCount>();
@@ -78,7 +79,9 @@ export function createBundledFunctions(options: BundledFunctionsOptions): Bundle
     if (processEnv) return processEnv;
     const storeSecret = options.secretArn;
     const secretArns = storeSecret
-      ? Object.fromEntries((Object.entries(secretValues) as [SecretName, string][]).map(([secret, value]) => [secret, storeSecret(secret, value)]))
+      ? Object.fromEntries(
+          (Object.entries(secretValues) as [SecretName, string][]).map(([secret, value]) => [secret, storeSecret(secret, value)]),
+        )
       : undefined;
     const fromTemplate = templateEnvironments(assembly.template, {
       tables: context.tables,
@@ -175,10 +178,9 @@ export function createBundledFunctions(options: BundledFunctionsOptions): Bundle
     secretValues,
     environments,
     invocations: () =>
-      Object.fromEntries([...bundles.keys()].map((name) => [name, { ...(counts.get(name) ?? { invoked: 0, failed: 0, failures: [] }) }])) as Record<
-        FunctionName,
-        InvocationCount
-      >,
+      Object.fromEntries(
+        [...bundles.keys()].map((name) => [name, { ...(counts.get(name) ?? { invoked: 0, failed: 0, failures: [] }) }]),
+      ) as Record<FunctionName, InvocationCount>,
     restoreEnvironment: () => processEnv?.restore(),
   };
 }

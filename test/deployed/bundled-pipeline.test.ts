@@ -130,7 +130,11 @@ describe('the deployed bundles, end to end', () => {
         },
       ],
     });
-    await applyConfig(config, runtime.deps, builtinTopics.map((topic) => topic.id));
+    await applyConfig(
+      config,
+      runtime.deps,
+      builtinTopics.map((topic) => topic.id),
+    );
     // Synthesis with bundling takes ~10 s alone and several times that on a busy machine.
   }, 300_000);
 
@@ -185,7 +189,10 @@ describe('the deployed bundles, end to end', () => {
       ADMIN_TOKEN_SECRET_ARN: secretArns.get('admin'),
     });
     for (const name of ['poll-feed', 'fan-out', 'deliver-webhook', 'handle-email-feedback'] as const) {
-      expect(Object.keys(bundled.environments.get(name)!).filter((variable) => variable.endsWith('_SECRET_ARN')), name).toEqual([]);
+      expect(
+        Object.keys(bundled.environments.get(name)!).filter((variable) => variable.endsWith('_SECRET_ARN')),
+        name,
+      ).toEqual([]);
     }
     // No secret's value is in any environment, under any name.
     for (const [name, environment] of bundled.environments) {
@@ -199,24 +206,28 @@ describe('the deployed bundles, end to end', () => {
     expect(bundled.environments.get('http-api')!.AWS_ENDPOINT_URL_SSM).toBe(aws.url);
   });
 
-  it('polls the fixture feeds and raises alerts on the seed stories, not on the off-topic items', async () => {
-    // Act
-    await pollEverything();
+  it(
+    'polls the fixture feeds and raises alerts on the seed stories, not on the off-topic items',
+    async () => {
+      // Act
+      await pollEverything();
 
-    // Assess: what the bundles logged, as CloudWatch would hold it
-    const polled = logs.events('feed-polled');
-    expect(polled.map((event) => event.feedId).sort()).toEqual(['agency-digest', 'moscow-times', 'world-wire']);
-    expect(polled.every((event) => event.status === 'ok')).toBe(true);
-    expect(polled.reduce((sum, event) => sum + Number(event.new), 0)).toBe(12);
-    const titles = alertTitles();
-    expect(titles).toContain('Russia Requests UN Security Council Meeting Over ‘European Threats to Peace’ in Ukraine');
-    expect(titles).toContain('Moscow Rejects Ukraine Proposal for UN-Mediated Peace Talks');
-    expect(titles).toContain('EU Adopts New Sanctions Package Against Russia Targeting Shadow Fleet Tankers');
-    for (const offTopic of ['UEFA Sanctions', 'Merger Talks', 'Bolshoi', 'Model UN']) {
-      expect(titles.some((title) => title.includes(offTopic))).toBe(false);
-    }
-    expect(logs.problems()).toEqual([]);
-  }, POLL_TEST_TIMEOUT_MS);
+      // Assess: what the bundles logged, as CloudWatch would hold it
+      const polled = logs.events('feed-polled');
+      expect(polled.map((event) => event.feedId).sort()).toEqual(['agency-digest', 'moscow-times', 'world-wire']);
+      expect(polled.every((event) => event.status === 'ok')).toBe(true);
+      expect(polled.reduce((sum, event) => sum + Number(event.new), 0)).toBe(12);
+      const titles = alertTitles();
+      expect(titles).toContain('Russia Requests UN Security Council Meeting Over ‘European Threats to Peace’ in Ukraine');
+      expect(titles).toContain('Moscow Rejects Ukraine Proposal for UN-Mediated Peace Talks');
+      expect(titles).toContain('EU Adopts New Sanctions Package Against Russia Targeting Shadow Fleet Tankers');
+      for (const offTopic of ['UEFA Sanctions', 'Merger Talks', 'Bolshoi', 'Model UN']) {
+        expect(titles.some((title) => title.includes(offTopic))).toBe(false);
+      }
+      expect(logs.problems()).toEqual([]);
+    },
+    POLL_TEST_TIMEOUT_MS,
+  );
 
   it('delivers one webhook per alert, signed so that the standardwebhooks library verifies it', () => {
     // Prepare
@@ -250,7 +261,7 @@ describe('the deployed bundles, end to end', () => {
     }
   });
 
-  it('publishes the pipeline metrics in embedded metric format, under the stack\'s service name', () => {
+  it("publishes the pipeline metrics in embedded metric format, under the stack's service name", () => {
     // Prepare: the EMF lines among what the bundles wrote, and the service name the stack sets
     const emf = logs.records.filter((record) => (record._aws as { CloudWatchMetrics?: unknown } | undefined)?.CloudWatchMetrics);
     const serviceName = bundled.environments.get('poll-feed')?.POWERTOOLS_SERVICE_NAME;
@@ -280,7 +291,9 @@ describe('the deployed bundles, end to end', () => {
     // Act
     const health = await fetch(`${runtime.apiUrl}/api/health`);
     const page = await fetch(`${runtime.apiUrl}/subscribe`);
-    const status = await fetch(`${runtime.apiUrl}/api/admin/status`, { headers: { authorization: `Bearer ${bundled.secretValues.admin}` } });
+    const status = await fetch(`${runtime.apiUrl}/api/admin/status`, {
+      headers: { authorization: `Bearer ${bundled.secretValues.admin}` },
+    });
     const refused = await fetch(`${runtime.apiUrl}/api/admin/status`, { headers: { authorization: 'Bearer not-the-admin-token-at-all' } });
 
     // Assess
@@ -349,20 +362,24 @@ describe('the deployed bundles, end to end', () => {
     }
   });
 
-  it('delivers nothing on a second poll of the same feeds', async () => {
-    // Prepare
-    const before = { hooks: receiver.received.length, mails: smtp.mails.length, alerts: logs.events('alert').length };
+  it(
+    'delivers nothing on a second poll of the same feeds',
+    async () => {
+      // Prepare
+      const before = { hooks: receiver.received.length, mails: smtp.mails.length, alerts: logs.events('alert').length };
 
-    // Act
-    await pollEverything();
+      // Act
+      await pollEverything();
 
-    // Assess
-    expect(logs.events('feed-polled')).toHaveLength(6);
-    expect(logs.events('alert')).toHaveLength(before.alerts);
-    expect(receiver.received).toHaveLength(before.hooks);
-    expect(smtp.mails).toHaveLength(before.mails);
-    expect(logs.problems()).toEqual([]);
-  }, POLL_TEST_TIMEOUT_MS);
+      // Assess
+      expect(logs.events('feed-polled')).toHaveLength(6);
+      expect(logs.events('alert')).toHaveLength(before.alerts);
+      expect(receiver.received).toHaveLength(before.hooks);
+      expect(smtp.mails).toHaveLength(before.mails);
+      expect(logs.problems()).toEqual([]);
+    },
+    POLL_TEST_TIMEOUT_MS,
+  );
 
   it('unsubscribes with one click on a link deliver-email signed, answered by the http-api bundle', async () => {
     // Prepare: the two bundles share the generated unsubscribe key only through their environments
@@ -382,7 +399,7 @@ describe('the deployed bundles, end to end', () => {
     expect(Object.values(subscriber?.channelStatus ?? {}).map((status) => status.state)).toContain('unsubscribed');
   });
 
-  it('links a new subscriber\'s confirmation to the base URL the http-api bundle reads from SSM', async () => {
+  it("links a new subscriber's confirmation to the base URL the http-api bundle reads from SSM", async () => {
     // Prepare
     const mailsBefore = smtp.mails.length;
 
@@ -430,7 +447,14 @@ describe('the deployed bundles, end to end', () => {
 
     try {
       // Act
-      const starting = startLocalRuntime({ dataDir, inMemory: true, apiPort: 0, log: silentLog, schedules: false, handlers: broken.handlers });
+      const starting = startLocalRuntime({
+        dataDir,
+        inMemory: true,
+        apiPort: 0,
+        log: silentLog,
+        schedules: false,
+        handlers: broken.handlers,
+      });
 
       // Assess
       await expect(starting).rejects.toThrow(BundleLoadError);

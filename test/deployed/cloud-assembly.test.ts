@@ -7,7 +7,11 @@ import { topology, type FunctionName } from '../../infra/topology.ts';
 import { findFunctionBundles, readCloudAssembly } from './cloud-assembly.ts';
 
 const functionNames = Object.keys(topology.functions) as FunctionName[];
-const hashOf = (name: string) => name.replace(/[^a-z]/g, '').padEnd(64, '0').slice(0, 64);
+const hashOf = (name: string) =>
+  name
+    .replace(/[^a-z]/g, '')
+    .padEnd(64, '0')
+    .slice(0, 64);
 
 /**
  * A hand-built cloud assembly in the layout `cdk synth` writes: manifest.json naming the stack's
@@ -25,6 +29,7 @@ function writeAssembly(
     resources[`Fn${hash.slice(0, 8)}`] = {
       Type: 'AWS::Lambda::Function',
       Properties: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a JavaScript template
         Code: { S3Bucket: { 'Fn::Sub': 'cdk-assets-${AWS::AccountId}-${AWS::Region}' }, S3Key: `${hash}.zip` },
         Handler: options.handler ?? 'index.handler',
         Runtime: 'nodejs24.x',
@@ -46,7 +51,11 @@ function writeAssembly(
     JSON.stringify({
       artifacts: {
         'NewsAlerts.assets': { type: 'cdk:asset-manifest', properties: { file: 'NewsAlerts.assets.json' } },
-        NewsAlerts: { type: 'aws:cloudformation:stack', properties: { templateFile: 'NewsAlerts.template.json' }, dependencies: ['NewsAlerts.assets'] },
+        NewsAlerts: {
+          type: 'aws:cloudformation:stack',
+          properties: { templateFile: 'NewsAlerts.template.json' },
+          dependencies: ['NewsAlerts.assets'],
+        },
         Tree: { type: 'cdk:tree', properties: { file: 'tree.json' } },
       },
     }),
@@ -110,11 +119,15 @@ describe('findFunctionBundles', () => {
     writeAssembly(outdir, { handler: 'index' });
 
     // Act + Assess
-    expect(() => findFunctionBundles(readCloudAssembly(outdir))).toThrow(/^function bundle not found: Handler "index" is not <module>\.<export> \(function /);
+    expect(() => findFunctionBundles(readCloudAssembly(outdir))).toThrow(
+      /^function bundle not found: Handler "index" is not <module>\.<export> \(function /,
+    );
   });
 
   it('says which file is missing when the directory is no cloud assembly', () => {
     // Act + Assess
-    expect(() => readCloudAssembly(outdir)).toThrow(/^cloud assembly is not usable: cloud assembly manifest could not be read: .*manifest\.json\)$/);
+    expect(() => readCloudAssembly(outdir)).toThrow(
+      /^cloud assembly is not usable: cloud assembly manifest could not be read: .*manifest\.json\)$/,
+    );
   });
 });

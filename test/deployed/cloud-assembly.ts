@@ -84,7 +84,8 @@ export function findFunctionBundles(assembly: CloudAssembly): Map<FunctionName, 
   const bundles = new Map<FunctionName, FunctionBundle>();
   for (const name of Object.keys(topology.functions) as FunctionName[]) {
     const logicalId = logicalIds.get(name);
-    if (!logicalId) throw new Error(`function bundle not found: no AWS::Lambda::Function tagged ${name} in the template (function ${name})`);
+    if (!logicalId)
+      throw new Error(`function bundle not found: no AWS::Lambda::Function tagged ${name} in the template (function ${name})`);
     const code = assembly.template.Resources[logicalId]?.Properties?.Code as { S3Key?: unknown } | undefined;
     const objectKey = code?.S3Key;
     if (typeof objectKey !== 'string') {
@@ -94,11 +95,14 @@ export function findFunctionBundles(assembly: CloudAssembly): Map<FunctionName, 
     if (!assetDir) throw new Error(`function bundle not found: no asset in the manifest is published as ${objectKey} (function ${name})`);
     const handler = assembly.template.Resources[logicalId]?.Properties?.Handler;
     const match = typeof handler === 'string' ? /^(.+)\.([^./]+)$/.exec(handler) : null;
-    if (!match) throw new Error(`function bundle not found: Handler ${JSON.stringify(handler)} is not <module>.<export> (function ${name})`);
+    if (!match)
+      throw new Error(`function bundle not found: Handler ${JSON.stringify(handler)} is not <module>.<export> (function ${name})`);
     const [, module, exportName] = match as unknown as [string, string, string];
     const file = handlerModuleExtensions.map((extension) => join(assetDir, `${module}${extension}`)).find((path) => existsSync(path));
     if (!file) {
-      throw new Error(`function bundle not found: the asset has no ${module}.js/.mjs/.cjs, was bundling skipped? (function ${name}, ${assetDir})`);
+      throw new Error(
+        `function bundle not found: the asset has no ${module}.js/.mjs/.cjs, was bundling skipped? (function ${name}, ${assetDir})`,
+      );
     }
     bundles.set(name, { name, logicalId, assetDir, file, exportName });
   }
@@ -109,6 +113,8 @@ function readJson<T>(path: string, what: string): T {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (error) {
-    throw new Error(`cloud assembly is not usable: ${what} could not be read: ${error instanceof Error ? error.message : String(error)} (${path})`);
+    throw new Error(
+      `cloud assembly is not usable: ${what} could not be read: ${error instanceof Error ? error.message : String(error)} (${path})`,
+    );
   }
 }

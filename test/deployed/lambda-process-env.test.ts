@@ -45,7 +45,11 @@ describe('lambdaRuntimeVariables', () => {
   it('sets what the Lambda runtime sets and one endpoint variable per service', () => {
     // Act
     const variables = lambdaRuntimeVariables(
-      { region: 'eu-west-1', credentials: { accessKeyId: 'id', secretAccessKey: 'key' }, endpoints: { SQS: 'http://sqs.eu-west-1.localhost:1', DYNAMODB: 'http://127.0.0.1:2' } },
+      {
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'id', secretAccessKey: 'key' },
+        endpoints: { SQS: 'http://sqs.eu-west-1.localhost:1', DYNAMODB: 'http://127.0.0.1:2' },
+      },
       { functionName: 'NewsAlerts-FanOut', memoryMb: 256, runtime: 'nodejs24.x', handler: 'index.handler', taskRoot: '/var/task' },
     );
 

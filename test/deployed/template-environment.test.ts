@@ -69,7 +69,10 @@ describe('templateEnvironments', () => {
     expect(environments.get('poll-feed')).not.toHaveProperty('UNSUBSCRIBE_SECRET_ARN');
     for (const [name, environment] of environments) {
       for (const value of Object.values(standIns.secretValues)) expect(Object.values(environment), name).not.toContain(value);
-      expect(Object.keys(environment).filter((variable) => /^(UNSUBSCRIBE_SECRET|ADMIN_TOKEN)$/.test(variable)), name).toEqual([]);
+      expect(
+        Object.keys(environment).filter((variable) => /^(UNSUBSCRIBE_SECRET|ADMIN_TOKEN)$/.test(variable)),
+        name,
+      ).toEqual([]);
     }
     // Links: the other functions get the Function URL; the API itself reads it from SSM.
     expect(environments.get('fan-out')!.PUBLIC_BASE_URL).toBe('http://127.0.0.1:3000/');
@@ -87,7 +90,9 @@ describe('templateEnvironments', () => {
     const environment = templateEnvironments(withVariable('poll-feed', 'TABLE_ITEMS', undefined), standIns).get('poll-feed')!;
 
     // Act + Assess
-    expect(() => checkFunctionEnvironment('poll-feed', environment)).toThrow(/^function environment is invalid: .*TABLE_ITEMS.* \(function poll-feed\)$/);
+    expect(() => checkFunctionEnvironment('poll-feed', environment)).toThrow(
+      /^function environment is invalid: .*TABLE_ITEMS.* \(function poll-feed\)$/,
+    );
   });
 
   it('fails naming the function and the variable for a value with no local stand-in', () => {
@@ -136,9 +141,12 @@ describe('templateEnvironments', () => {
     const parameterId = 'PublicUrlParameter';
     const withParameter = structuredClone(template);
     withParameter.Resources[parameterId] = { Type: 'AWS::SSM::Parameter', Properties: { Name: '/news-alerts/public-url' } };
-    const variables = (withParameter.Resources[[...indexTemplate(withParameter).functions].find(([, fn]) => fn === 'fan-out')![0]]!
-      .Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables = (
+      withParameter.Resources[[...indexTemplate(withParameter).functions].find(([, fn]) => fn === 'fan-out')![0]]!.Properties!
+        .Environment as { Variables: Record<string, unknown> }
+    ).Variables;
     variables.PUBLIC_URL_PARAMETER = { Ref: parameterId };
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a JavaScript template
     variables.METRICS_NAMESPACE = { 'Fn::Sub': '${AWS::StackName}/${AWS::Region}/${!Literal}' };
     variables.PUBLIC_URL_AT_DEPLOY = '{{resolve:ssm:/news-alerts/public-url}}';
 
@@ -151,6 +159,7 @@ describe('templateEnvironments', () => {
 
     // Assess
     expect(environment.PUBLIC_URL_PARAMETER).toBe('/news-alerts/public-url');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a JavaScript template
     expect(environment.METRICS_NAMESPACE).toBe('NewsAlerts/us-east-1/${Literal}');
     expect(environment.PUBLIC_URL_AT_DEPLOY).toBe('https://alerts.example.org/');
   });

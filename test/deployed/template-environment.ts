@@ -61,7 +61,8 @@ export function templateEnvironments(template: CfnTemplateJson, standIns: LocalS
   const resolver = createResolver(template, index, standIns);
   const environments = new Map<FunctionName, FunctionEnvironment>();
   for (const [logicalId, name] of index.functions) {
-    const variables = (template.Resources[logicalId]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const variables =
+      (template.Resources[logicalId]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     const environment: FunctionEnvironment = {};
     for (const [variable, value] of Object.entries(variables)) {
       const site = { functionName: name, variable };

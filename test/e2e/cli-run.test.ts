@@ -6,7 +6,6 @@ import { demoFeedFiles, demoFeedsDir, serveFeedFiles, type RunningServer } from 
 import { main } from '../../cli/main.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 
-
 describe('news-alerts run --once and demo (the CLI over the real pipeline)', () => {
   let dir: string;
   let feeds: RunningServer;

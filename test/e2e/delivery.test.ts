@@ -102,9 +102,24 @@ function alert(storyId: string, title: string, topic: 'un-meeting' | 'talks' | '
       author: null,
       categories: [],
     },
-    topics: [{ topic, label, score: 0.9, matched: [{ phrase: 'x', text: title.split(' ').slice(0, 2).join(' '), field: 'title', position: 0, rule: 'r' }] }],
+    topics: [
+      {
+        topic,
+        label,
+        score: 0.9,
+        matched: [{ phrase: 'x', text: title.split(' ').slice(0, 2).join(' '), field: 'title', position: 0, rule: 'r' }],
+      },
+    ],
     storyMembers: [
-      { itemKey: `other#${storyId}`, feedId: 'other', source: 'Agency Digest', title, link: `https://agency.example.org/${storyId}`, published, addedAt: published },
+      {
+        itemKey: `other#${storyId}`,
+        feedId: 'other',
+        source: 'Agency Digest',
+        title,
+        link: `https://agency.example.org/${storyId}`,
+        published,
+        addedAt: published,
+      },
     ],
   };
 }
@@ -131,7 +146,12 @@ describe('delivery end to end (one process, real receivers)', () => {
     await runtime.deps.subscriptions.putSubscriber(subscriberSchema.parse(input));
   }
 
-  const hook = (path: string, format: 'json' | 'slack' = 'json'): Channel => ({ kind: 'webhook', channelId: `hook${path.replace('/', '-')}`, url: `${receivers.url}${path}`, format });
+  const hook = (path: string, format: 'json' | 'slack' = 'json'): Channel => ({
+    kind: 'webhook',
+    channelId: `hook${path.replace('/', '-')}`,
+    url: `${receivers.url}${path}`,
+    format,
+  });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'news-alerts-delivery-e2e-'));
@@ -157,12 +177,22 @@ describe('delivery end to end (one process, real receivers)', () => {
     });
     sqs = new SQSClient({ endpoint: runtime.endpoints.sqs, region: localRegion, credentials: localCredentials });
 
-    await subscribe({ subscriberId: 'verified-team', topics: ['un-meeting'], channels: [hook('/verified')], webhookSecret: newSecret, previousWebhookSecret: oldSecret });
+    await subscribe({
+      subscriberId: 'verified-team',
+      topics: ['un-meeting'],
+      channels: [hook('/verified')],
+      webhookSecret: newSecret,
+      previousWebhookSecret: oldSecret,
+    });
     await subscribe({ subscriberId: 'flaky-team', topics: ['sanctions'], channels: [hook('/flaky')], webhookSecret: newSecret });
     await subscribe({ subscriberId: 'busy-team', topics: ['sanctions'], channels: [hook('/busy')], webhookSecret: newSecret });
     await subscribe({ subscriberId: 'down-team', topics: ['talks'], channels: [hook('/down')], webhookSecret: newSecret });
     await subscribe({ subscriberId: 'slack-team', topics: ['un-meeting', 'sanctions'], channels: [hook('/slack', 'slack')] });
-    await subscribe({ subscriberId: 'reader', topics: ['un-meeting', 'sanctions'], channels: [{ kind: 'email', channelId: 'mail', address: 'reader@example.org' }] });
+    await subscribe({
+      subscriberId: 'reader',
+      topics: ['un-meeting', 'sanctions'],
+      channels: [{ kind: 'email', channelId: 'mail', address: 'reader@example.org' }],
+    });
     await subscribe({
       subscriberId: 'digest-reader',
       topics: ['un-meeting', 'talks', 'sanctions'],
@@ -199,7 +229,11 @@ describe('delivery end to end (one process, real receivers)', () => {
       'webhook-signature': String(hit!.headers['webhook-signature']),
     };
     for (const secret of [newSecret, oldSecret]) {
-      const payload = new Webhook(secret).verify(hit!.body, headers) as { version: number; story: { title: string }; items: { source: string }[] };
+      const payload = new Webhook(secret).verify(hit!.body, headers) as {
+        version: number;
+        story: { title: string };
+        items: { source: string }[];
+      };
       expect(payload.version).toBe(1);
       expect(payload.story.title).toBe(HOSTILE);
       expect(payload.items.map((item) => item.source)).toEqual(['World Wire', 'Agency Digest']);
@@ -242,7 +276,9 @@ describe('delivery end to end (one process, real receivers)', () => {
     const mails = mailsTo('reader@example.org');
     expect(mails).toHaveLength(2);
     const parsed = parseMessage(mails[0]!.raw);
-    expect(parsed.headers.get('list-unsubscribe')).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?token=[\w.-]+>, <mailto:alerts@example\.org\?subject=unsubscribe%20[\w.-]+>$/);
+    expect(parsed.headers.get('list-unsubscribe')).toMatch(
+      /^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?token=[\w.-]+>, <mailto:alerts@example\.org\?subject=unsubscribe%20[\w.-]+>$/,
+    );
     expect(parsed.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     const html = parsed.parts.find((part) => part.contentType.startsWith('text/html'))!.body;
     expect(html).not.toContain('<script>alert');
@@ -304,9 +340,9 @@ describe('delivery end to end (one process, real receivers)', () => {
     await runtime.waitForIdle({ timeoutMs: 30_000, includeNotVisible: true });
 
     expect(page.status).toBe(200);
-    expect(stillSubscribed?.channelStatus?.['mail']).toBeUndefined();
+    expect(stillSubscribed?.channelStatus?.mail).toBeUndefined();
     expect(response.status).toBe(200);
-    expect((await runtime.deps.subscriptions.getSubscriber('reader'))?.channelStatus?.['mail']?.state).toBe('unsubscribed');
+    expect((await runtime.deps.subscriptions.getSubscriber('reader'))?.channelStatus?.mail?.state).toBe('unsubscribed');
     expect(mailsTo('reader@example.org')).toHaveLength(before);
     // The webhook subscriber on the same topic still got the new story.
     expect(receivers.on('/verified')).toHaveLength(2);

@@ -53,7 +53,11 @@ async function startReceiver(): Promise<RunningServer & { received: Received[] }
   return {
     url,
     received,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -91,7 +95,11 @@ describe('the pipeline end to end (one process)', () => {
         { id: 'flaky-team', webhooks: [{ url: `${receiver.url}/flaky` }], webhookSecret: secret, topics: ['sanctions'] },
       ],
     });
-    await applyConfig(config, started.deps, builtinTopics.map((t) => t.id));
+    await applyConfig(
+      config,
+      started.deps,
+      builtinTopics.map((t) => t.id),
+    );
     return started;
   }
 
@@ -165,7 +173,7 @@ describe('the pipeline end to end (one process)', () => {
     expect(eml).toMatch(/Content-Type: text\/html/);
   });
 
-  it('retries a failed webhook delivery alone: the receiver\'s 500 is followed by one success', () => {
+  it("retries a failed webhook delivery alone: the receiver's 500 is followed by one success", () => {
     const flaky = receiver.received.filter((r) => r.path === '/flaky');
     const sanctionsAlerts = counter.counts.alerts.titles.filter((a) => a.topics.includes('sanctions')).length;
     expect(sanctionsAlerts).toBeGreaterThan(0);

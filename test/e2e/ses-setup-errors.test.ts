@@ -37,7 +37,11 @@ describe('SES setup faults: dead-lettered at once (fauxqs, one process)', () => 
   const events: PipelineEvent[] = [];
 
   function emailTo(subscriberId: string, storyId: string): DeliveryMessage {
-    return deliveryMessage({ subscriberId, storyId, channel: { kind: 'email', channelId: 'mail', address: `${subscriberId}@example.org` } });
+    return deliveryMessage({
+      subscriberId,
+      storyId,
+      channel: { kind: 'email', channelId: 'mail', address: `${subscriberId}@example.org` },
+    });
   }
   async function enqueue(message: DeliveryMessage): Promise<void> {
     await sqs.send(new SendMessageCommand({ QueueUrl: runtime.env.QUEUE_EMAIL_URL, MessageBody: JSON.stringify(message) }));
@@ -58,13 +62,18 @@ describe('SES setup faults: dead-lettered at once (fauxqs, one process)', () => 
       mailFrom: 'News Alerts <alerts@newsdesk.eu>',
       handlers: {
         // The real handler, with SES as its transport instead of the outbox.
-        'deliver-email': (deps) => createEmailHandler({ ...deps, mailer: createSesMailer({ client: ses.client(), configurationSetName: 'news-alerts-set' }) }),
+        'deliver-email': (deps) =>
+          createEmailHandler({ ...deps, mailer: createSesMailer({ client: ses.client(), configurationSetName: 'news-alerts-set' }) }),
       },
     });
     sqs = new SQSClient({ endpoint: runtime.endpoints.sqs, region: localRegion, credentials: localCredentials });
     for (const id of ['denied', 'throttled']) {
       await runtime.deps.subscriptions.putSubscriber(
-        subscriberSchema.parse({ subscriberId: id, topics: ['un-meeting'], channels: [{ kind: 'email', channelId: 'mail', address: `${id}@example.org` }] }),
+        subscriberSchema.parse({
+          subscriberId: id,
+          topics: ['un-meeting'],
+          channels: [{ kind: 'email', channelId: 'mail', address: `${id}@example.org` }],
+        }),
       );
     }
   });
@@ -96,12 +105,21 @@ describe('SES setup faults: dead-lettered at once (fauxqs, one process)', () => 
     expect(runtime.consumerStats()['deliver-email']).toMatchObject({ batches: 1, succeeded: 1, failed: 0 });
     // `dlq list` tells the operator why; the subscriber's channel is not blamed.
     const described = await describeDeadLetter('email', { ...letter!, sentAt: letter!.sentAt }, { deliveries: runtime.deps.deliveries });
-    expect(described.why).toMatch(/^ses send failed: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role\/news-alerts-deliver-email is not authorized/);
+    expect(described.why).toMatch(
+      /^ses send failed: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role\/news-alerts-deliver-email is not authorized/,
+    );
     expect((await runtime.deps.subscriptions.getSubscriber('denied'))?.channelStatus ?? {}).toEqual({});
     expect(events.filter((e) => e.type === 'delivered' || e.type === 'channel-paused')).toEqual([]);
     // Reported as dead-lettered on its first attempt (the DeliveriesDeadLettered metric).
     expect(events.filter((e) => e.type === 'delivery-failed')).toEqual([
-      expect.objectContaining({ channel: 'email', subscriberId: 'denied', storyId: 'story-denied', permanent: true, attempt: 1, deadLettered: true }),
+      expect.objectContaining({
+        channel: 'email',
+        subscriberId: 'denied',
+        storyId: 'story-denied',
+        permanent: true,
+        attempt: 1,
+        deadLettered: true,
+      }),
     ]);
   });
 

@@ -79,7 +79,8 @@ export async function startAwsStandIn(): Promise<AwsStandIn> {
     if (!secret) return notFound('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     const wanted = stage ?? 'AWSCURRENT';
     const version = secret.versions.find((v) => v.stages.has(wanted));
-    if (!version) return notFound('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${wanted}`);
+    if (!version)
+      return notFound('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${wanted}`);
     return [
       200,
       {
@@ -128,7 +129,10 @@ export async function startAwsStandIn(): Promise<AwsStandIn> {
       let status: number;
       let payload: unknown;
       if (request.method !== 'POST' || !operation) {
-        [status, payload] = [400, { __type: 'UnknownOperationException', message: `the stand-in does not answer ${target || request.method}` }];
+        [status, payload] = [
+          400,
+          { __type: 'UnknownOperationException', message: `the stand-in does not answer ${target || request.method}` },
+        ];
       } else {
         try {
           [status, payload] = operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>);
@@ -148,7 +152,11 @@ export async function startAwsStandIn(): Promise<AwsStandIn> {
     secrets: {
       create(name, value) {
         const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-${randomBytes(3).toString('hex')}`;
-        secrets.set(arn, { arn, name, versions: [{ versionId: randomUUID(), value, stages: new Set(['AWSCURRENT']), created: new Date() }] });
+        secrets.set(arn, {
+          arn,
+          name,
+          versions: [{ versionId: randomUUID(), value, stages: new Set(['AWSCURRENT']), created: new Date() }],
+        });
         return arn;
       },
       put(secretId, value) {

@@ -72,7 +72,8 @@ const SIDE_EFFECT_IMPORT = /^\s*import\s*['"]([^'"]+)['"]/gm;
 const DYNAMIC_IMPORT = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 const IMPORT_CLAUSE = /^\s*(import|export)\s+(?:type\s+)?([^'";]*?)\s*\bfrom\s*['"]([^'"]+)['"]/gm;
-const LOCAL_EXPORT = /^\s*export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:function\*?|const|let|var|class|type|interface|enum|abstract\s+class)\s+(\w+)/gm;
+const LOCAL_EXPORT =
+  /^\s*export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:function\*?|const|let|var|class|type|interface|enum|abstract\s+class)\s+(\w+)/gm;
 const LOCAL_EXPORT_LIST = /^\s*export\s+(?:type\s+)?\{([^}]*)\}\s*;?\s*$/gm;
 
 /** `{ a, type b as c }` → the entries, each `[name as the source knows it, name as bound here]`. */
@@ -143,7 +144,9 @@ export function readImportGraph(root: string, dirs: string[]): ImportGraph {
   const exportsOf = new Map<string, string[]>();
   const resolve = (file: string, spec: string): string | undefined => {
     if (!spec.startsWith('.')) return undefined;
-    const target = relative(root, normalize(join(root, dirname(file), spec))).split('\\').join('/');
+    const target = relative(root, normalize(join(root, dirname(file), spec)))
+      .split('\\')
+      .join('/');
     // A relative specifier naming no file is a comment's or a string's, not an import tsc accepts.
     return existsSync(join(root, target)) && !statSync(join(root, target)).isDirectory() ? target : undefined;
   };
@@ -305,7 +308,9 @@ export function checkEntryPoints(
   });
   const unused = modules.flatMap((module) => {
     const index = `${module}/index.ts`;
-    const taken = new Set(graph.namedImports.filter((named) => named.to === index && outside(named, module)).flatMap((named) => named.names));
+    const taken = new Set(
+      graph.namedImports.filter((named) => named.to === index && outside(named, module)).flatMap((named) => named.names),
+    );
     if (taken.has('*')) return [];
     return (graph.exportsOf.get(index) ?? []).filter((name) => name !== '*' && !taken.has(name)).map((name) => ({ index, name }));
   });

@@ -44,7 +44,12 @@ export async function startSesEndpoint(): Promise<SesEndpoint> {
     requests,
     answer: () => ({ ok: true }),
     client(options = {}) {
-      return new SESv2Client({ endpoint: endpoint.url, region: localRegion, credentials: localCredentials, maxAttempts: options.maxAttempts ?? 1 });
+      return new SESv2Client({
+        endpoint: endpoint.url,
+        region: localRegion,
+        credentials: localCredentials,
+        maxAttempts: options.maxAttempts ?? 1,
+      });
     },
     close: async () => {},
   };
@@ -53,7 +58,12 @@ export async function startSesEndpoint(): Promise<SesEndpoint> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const request: SesRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      const request: SesRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      };
       requests.push(request);
       const answer = endpoint.answer(request);
       if ('ok' in answer) {

@@ -35,7 +35,11 @@ function mail(options: NotificationOptions): Record<string, unknown> {
 }
 
 export function bounceNotification(
-  options: NotificationOptions & { bounceType: 'Permanent' | 'Transient' | 'Undetermined'; bounceSubType?: string; diagnosticCode?: string },
+  options: NotificationOptions & {
+    bounceType: 'Permanent' | 'Transient' | 'Undetermined';
+    bounceSubType?: string;
+    diagnosticCode?: string;
+  },
 ): Record<string, unknown> {
   return {
     eventType: 'Bounce',

@@ -60,9 +60,7 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
 
   it.each(functionNames)('%s loads in a fresh Node with no environment and exports a handler', (name) => {
     // Act: the handler must be lazy, reading its environment on first invocation only
-    const script =
-      `const mod = await import(${JSON.stringify(pathToFileURL(bundleOf(name)).href)});` +
-      'process.stdout.write(typeof mod.handler);';
+    const script = `const mod = await import(${JSON.stringify(pathToFileURL(bundleOf(name)).href)});process.stdout.write(typeof mod.handler);`;
     const child = spawnSync(join(repositoryRoot, 'node_modules', '.bin', 'node'), ['--input-type=module', '--eval', script], {
       cwd: repositoryRoot,
       env: { PATH: process.env.PATH ?? '' },

@@ -54,7 +54,11 @@ describe('readDeploymentSettings', () => {
     ['logLevel', 'LOUD', /logLevel:/],
     ['publicBaseUrl', 'not a url', /publicBaseUrl:/],
     ['mailFrom', 'no address here', /mailFrom has no email address \(no address here\)/],
-    ['subscriberIdSecretArn', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ids', /subscriberIdSecretArn: must be the complete ARN/],
+    [
+      'subscriberIdSecretArn',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ids',
+      /subscriberIdSecretArn: must be the complete ARN/,
+    ],
   ])('rejects %s=%s naming the setting', (key, value, message) => {
     // Act
     const read = () => readDeploymentSettings((k) => (k === key ? value : undefined));

@@ -7,10 +7,22 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeholderSenderDomains, refusePlaceholderSender, senderDomainParameterId, senderDomainRuleId } from '../../infra/aws/sender-domain-rule.ts';
+import {
+  placeholderSenderDomains,
+  refusePlaceholderSender,
+  senderDomainParameterId,
+  senderDomainRuleId,
+} from '../../infra/aws/sender-domain-rule.ts';
 import { topology, type FunctionName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
-import { functionPermissions, indexTemplate, resourceByLogicalId, targetOf, type CfnResourceJson, type TemplateIndex } from './template-topology.ts';
+import {
+  functionPermissions,
+  indexTemplate,
+  resourceByLogicalId,
+  targetOf,
+  type CfnResourceJson,
+  type TemplateIndex,
+} from './template-topology.ts';
 
 const functionNames = Object.keys(topology.functions) as FunctionName[];
 const feedbackFunction = functionNames.find((name) => topology.functions[name].trigger.kind === 'email-feedback')!;
@@ -74,7 +86,10 @@ describe('SES configuration set and feedback', () => {
       const sesResources = functionPermissions(synthesized.json, functionId(name))
         .filter((p) => p.action === 'ses:SendEmail')
         .map((p) => p.rendered);
-      expect(sesResources.some((r) => r.endsWith(`:configuration-set/<${setId}>`)), name).toBe(sends);
+      expect(
+        sesResources.some((r) => r.endsWith(`:configuration-set/<${setId}>`)),
+        name,
+      ).toBe(sends);
     }
   });
 
@@ -174,7 +189,9 @@ describe('SES configuration set and feedback', () => {
   it(`${feedbackFunction} may read and write the subscriptions table and send its own failures, nothing else`, () => {
     // Prepare
     const [, invokeConfig] = only('AWS::Lambda::EventInvokeConfig');
-    const ownQueue = targetOf((invokeConfig.Properties!.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination);
+    const ownQueue = targetOf(
+      (invokeConfig.Properties!.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination,
+    );
     const permissions = functionPermissions(synthesized.json, functionId(feedbackFunction));
 
     // Assess
@@ -210,7 +227,9 @@ describe('the deploy rule refusing a placeholder sender', () => {
     const rule = template.Rules?.[senderDomainRuleId];
     expect(rule, 'the template has the rule').toBeDefined();
     expect(rule!.RuleCondition).toBeUndefined();
-    return rule!.Assertions.every((assertion) => evaluate(assertion.Assert, (name) => values[name] ?? template.Parameters?.[name]?.Default));
+    return rule!.Assertions.every((assertion) =>
+      evaluate(assertion.Assert, (name) => values[name] ?? template.Parameters?.[name]?.Default),
+    );
   }
 
   it('carries the sender domain in a parameter whose default is the synthesized mailFrom domain', () => {

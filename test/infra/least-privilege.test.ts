@@ -2,13 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology, type FunctionName, type QueueName, type TableName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
-import {
-  functionPermissions,
-  indexTemplate,
-  targetOf,
-  type Permission,
-  type TemplateIndex,
-} from './template-topology.ts';
+import { functionPermissions, indexTemplate, targetOf, type Permission, type TemplateIndex } from './template-topology.ts';
 
 const functionNames = Object.keys(topology.functions) as FunctionName[];
 const sqsConsumeActions = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'];
@@ -50,7 +44,11 @@ describe('least privilege', () => {
   /** Work queues the function has one of `actions` on (dead-letter queues: `deadLettersWith`). */
   function queuesWith(name: FunctionName, actions: string[]): QueueName[] {
     return [
-      ...new Set(permissions(name).filter((p) => actions.includes(p.action) && !index.deadLetterQueues.has(p.target ?? '')).map((p) => index.queues.get(p.target ?? '')!)),
+      ...new Set(
+        permissions(name)
+          .filter((p) => actions.includes(p.action) && !index.deadLetterQueues.has(p.target ?? ''))
+          .map((p) => index.queues.get(p.target ?? '')!),
+      ),
     ].sort();
   }
   /** The SQS queue a function's asynchronous invocations go to on failure (its EventInvokeConfig), if any. */
@@ -59,11 +57,19 @@ describe('least privilege', () => {
     const config = Object.values(synthesized.json.Resources).find(
       (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && targetOf(r.Properties?.FunctionName) === functionId,
     );
-    return targetOf((config?.Properties?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination);
+    return targetOf(
+      (config?.Properties?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination,
+    );
   }
   /** Queues whose dead-letter queue the function has one of `actions` on. */
   function deadLettersWith(name: FunctionName, actions: string[]): QueueName[] {
-    return [...new Set(permissions(name).filter((p) => actions.includes(p.action)).flatMap((p) => index.deadLetterQueues.get(p.target ?? '') ?? []))].sort();
+    return [
+      ...new Set(
+        permissions(name)
+          .filter((p) => actions.includes(p.action))
+          .flatMap((p) => index.deadLetterQueues.get(p.target ?? '') ?? []),
+      ),
+    ].sort();
   }
 
   it('no function role has a managed policy or a wildcard action', () => {
@@ -94,7 +100,9 @@ describe('least privilege', () => {
       (p) => p.action === 'sqs:SendMessage' && !index.deadLetterQueues.has(p.target ?? '') && p.target !== ownFailures,
     );
     // A redrive sends its dead letters back to their own queue.
-    expect([...new Set(workQueues.map((p) => index.queues.get(p.target ?? '')))].sort()).toEqual([...new Set([...sendsTo, ...redrivesQueues])].sort());
+    expect([...new Set(workQueues.map((p) => index.queues.get(p.target ?? '')))].sort()).toEqual(
+      [...new Set([...sendsTo, ...redrivesQueues])].sort(),
+    );
   });
 
   it.each(functionNames)('%s may send to a dead-letter queue only as its access lists (and its own failures)', (name) => {
@@ -103,7 +111,12 @@ describe('least privilege', () => {
     // Sending is all it may do there: no receive, no delete, no attributes (that is inspecting).
     for (const queue of sendsToDeadLetter) {
       const dlqId = [...index.deadLetterQueues].find(([, q]) => q === queue)![0];
-      expect(permissions(name).filter((p) => p.target === dlqId).map((p) => p.action), queue).toEqual(['sqs:SendMessage']);
+      expect(
+        permissions(name)
+          .filter((p) => p.target === dlqId)
+          .map((p) => p.action),
+        queue,
+      ).toEqual(['sqs:SendMessage']);
     }
   });
 
@@ -120,7 +133,10 @@ describe('least privilege', () => {
     expect(new Set(sends.map((p) => p.target))).toEqual(new Set([destination]));
     expect(sends.map((p) => p.action)).not.toContain('sqs:ReceiveMessage');
     for (const other of functionNames.filter((name) => name !== feedback[0])) {
-      expect(permissions(other).filter((p) => p.target === destination), other).toEqual([]);
+      expect(
+        permissions(other).filter((p) => p.target === destination),
+        other,
+      ).toEqual([]);
     }
   });
 
@@ -149,7 +165,11 @@ describe('least privilege', () => {
         !/^(logs|dynamodb|sqs):/.test(p.action) &&
         !(p.action === 'ses:SendEmail') &&
         !(p.action === 'secretsmanager:GetSecretValue' && index.secrets.has(p.target ?? '')) &&
-        !(p.action === 'ssm:GetParameter' && topology.functions[name].trigger.kind === 'http' && p.rendered.endsWith(`:parameter/NewsAlerts/${name}/public-base-url`)),
+        !(
+          p.action === 'ssm:GetParameter' &&
+          topology.functions[name].trigger.kind === 'http' &&
+          p.rendered.endsWith(`:parameter/NewsAlerts/${name}/public-base-url`)
+        ),
     );
     expect(known).toEqual([]);
   });

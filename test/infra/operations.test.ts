@@ -99,7 +99,7 @@ describe('operations: caps, alarms, dashboard', () => {
   });
 
   describe('the alarm topic', () => {
-    it('is encrypted with a rotating key of its own that CloudWatch, and only this account\'s alarms, may use', () => {
+    it("is encrypted with a rotating key of its own that CloudWatch, and only this account's alarms, may use", () => {
       // Prepare
       const topic = synthesized.json.Resources[alarmTopicId()]!.Properties!;
       const keyId = targetOf(topic.KmsMasterKeyId)!;
@@ -112,7 +112,7 @@ describe('operations: caps, alarms, dashboard', () => {
       const forCloudWatch = statements.find((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
       expect(forCloudWatch?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
       expect(forCloudWatch?.Condition).toMatchObject({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
-      expect(JSON.stringify((forCloudWatch?.Condition as { ArnLike: unknown }).ArnLike)).toContain(':alarm:*');
+      expect(JSON.stringify((forCloudWatch?.Condition as { ArnLike?: unknown } | undefined)?.ArnLike)).toContain(':alarm:*');
     });
 
     it('refuses publishing without TLS and lets CloudWatch alarms publish', () => {
@@ -197,7 +197,10 @@ describe('operations: caps, alarms, dashboard', () => {
       expect(alarm.Threshold).toBe(oldestMessageAgeThresholdSeconds(spec, consumer));
       expect(alarm.Threshold).toBe(2 * spec.visibilityTimeoutSeconds + consumer.timeoutSeconds);
       expect(alarm).toMatchObject({
-        ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum', Period: 60, TreatMissingData: 'notBreaching',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Statistic: 'Maximum',
+        Period: 60,
+        TreatMissingData: 'notBreaching',
       });
     });
 
@@ -215,11 +218,22 @@ describe('operations: caps, alarms, dashboard', () => {
 
       // Assess
       expect(on('Errors')).toMatchObject({
-        Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 2,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
       });
       expect(on('Throttles')).toMatchObject({
-        Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
       });
     });
 
@@ -259,16 +273,19 @@ describe('operations: caps, alarms, dashboard', () => {
       expect(synthesized.json.Outputs?.[operationsOutputKeys.dashboardName]?.Value).toEqual({ Ref: id });
     });
 
-    it.each(Object.keys(metricSpecs))('graphs the handler metric %s under the stage\'s service name', (name) => {
+    it.each(Object.keys(metricSpecs))("graphs the handler metric %s under the stage's service name", (name) => {
       const spec = metricSpecs[name as keyof typeof metricSpecs] as { dimension?: string };
       const references = widgets.flatMap((widget) => widget.properties.metrics ?? []).map((metric) => JSON.stringify(metric));
       const expected = spec.dimension
         ? `SEARCH('{${metricNamespace},service,${spec.dimension}} MetricName=\\"${name}\\" service=\\"NewsAlerts\\"'`
         : JSON.stringify([metricNamespace, name, 'service', 'NewsAlerts']).slice(0, -1);
-      expect(references.some((reference) => reference.includes(expected)), `${name}: ${expected}`).toBe(true);
+      expect(
+        references.some((reference) => reference.includes(expected)),
+        `${name}: ${expected}`,
+      ).toBe(true);
     });
 
-    it('graphs each queue\'s depth and age, each dead-letter queue, and each function\'s errors, throttles and duration', () => {
+    it("graphs each queue's depth and age, each dead-letter queue, and each function's errors, throttles and duration", () => {
       const graphed = (title: string) => {
         const widget = widgets.find((w) => w.properties.title?.startsWith(title));
         expect(widget, title).toBeDefined();

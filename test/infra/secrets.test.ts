@@ -92,7 +92,7 @@ describe('generated secrets', () => {
     expect(reads.map((p) => p.target).sort()).toEqual(listed.map((secret) => idOf(index.secrets, secret)).sort());
   });
 
-  it('the template reading refuses a dynamic reference, a literal, another secret\'s ARN and a grant without its variable', () => {
+  it("the template reading refuses a dynamic reference, a literal, another secret's ARN and a grant without its variable", () => {
     // Prepare: four altered copies of the template
     const apiId = idOf(index.functions, 'http-api');
     const emailId = idOf(index.functions, 'deliver-email');

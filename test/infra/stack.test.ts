@@ -219,8 +219,7 @@ describe('NewsAlerts stack', () => {
 
     it.each(functionNames)('%s gets exactly the env schema variables the stack can fill', (name) => {
       // Prepare
-      const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> })
-        .Variables;
+      const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
       const { access } = topology.functions[name];
       const secretNames = (access.secrets ?? []).map((secret) => secretEnvNames[secret]);
       // The configuration set goes to the senders of email, a DLQ's URL to who dead-letters directly.
@@ -242,8 +241,7 @@ describe('NewsAlerts stack', () => {
 
     it.each(functionNames)('%s env points each table and queue variable at that very resource', (name) => {
       // Prepare
-      const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> })
-        .Variables;
+      const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
 
       // Assess
       for (const table of tableNames) {
@@ -256,8 +254,7 @@ describe('NewsAlerts stack', () => {
 
     it.each(functionNames)('%s env passes readEnv once CloudFormation resolves it', (name) => {
       // Prepare: resolve references the way CloudFormation would (names, URLs, secret values)
-      const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> })
-        .Variables;
+      const variables = (resource(idOf(index.functions, name)).Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
       const resolved = Object.fromEntries(
         Object.entries(variables).map(([key, value]) => {
           if (typeof value === 'string') return [key, value];
@@ -309,7 +306,10 @@ describe('NewsAlerts stack', () => {
         ['ssm:GetParameter', 'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/NewsAlerts/http-api/public-base-url'],
       ]);
       for (const name of functionNames.filter((n) => n !== 'http-api')) {
-        expect(functionPermissions(synthesized.json, idOf(index.functions, name)).filter((p) => p.action.startsWith('ssm:')), name).toEqual([]);
+        expect(
+          functionPermissions(synthesized.json, idOf(index.functions, name)).filter((p) => p.action.startsWith('ssm:')),
+          name,
+        ).toEqual([]);
       }
     });
   });
@@ -332,9 +332,7 @@ describe('NewsAlerts stack', () => {
       // Assess
       expect(props.BillingMode).toBe('PAY_PER_REQUEST');
       expect(props.KeySchema).toEqual(keySchema);
-      expect(props.TimeToLiveSpecification).toEqual(
-        spec.ttlAttribute ? { AttributeName: spec.ttlAttribute, Enabled: true } : undefined,
-      );
+      expect(props.TimeToLiveSpecification).toEqual(spec.ttlAttribute ? { AttributeName: spec.ttlAttribute, Enabled: true } : undefined);
       const indexes = (props.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[]) ?? [];
       expect(indexes.map((gsi) => ({ name: gsi.IndexName, keys: gsi.KeySchema }))).toEqual(
         spec.indexes.map((gsi) => ({

@@ -28,7 +28,16 @@ const prodContext = {
  * (`Name`: SSM parameters, SES configuration sets, secrets).
  */
 const physicalNameKeys = [
-  'AlarmName', 'DashboardName', 'TableName', 'QueueName', 'FunctionName', 'TopicName', 'RuleName', 'RoleName', 'LogGroupName', 'Name',
+  'AlarmName',
+  'DashboardName',
+  'TableName',
+  'QueueName',
+  'FunctionName',
+  'TopicName',
+  'RuleName',
+  'RoleName',
+  'LogGroupName',
+  'Name',
 ];
 
 /** Every literal physical name in a template (references to other resources are not names). */
@@ -80,7 +89,7 @@ describe('stages', () => {
     for (const name of prodNames) expect(name).toMatch(/^(NewsAlerts-prod(-|$)|\/NewsAlerts-prod\/)/);
   });
 
-  it('reads the stage\'s own metrics on its dashboard', () => {
+  it("reads the stage's own metrics on its dashboard", () => {
     const dashboard = Object.values(prod.json.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')!;
     const body = JSON.stringify(dashboard.Properties!.DashboardBody);
     expect(body).toContain('service=\\\\\\"NewsAlerts-prod\\\\\\"');
@@ -99,7 +108,7 @@ describe('stages', () => {
     ]);
   });
 
-  it('applies the caps and reservations of the context, and keeps the topology\'s elsewhere', () => {
+  it("applies the caps and reservations of the context, and keeps the topology's elsewhere", () => {
     // Prepare
     const index = indexTemplate(prod.json);
     const byFunction = new Map<FunctionName, Record<string, unknown>>(
@@ -138,12 +147,14 @@ describe('stages', () => {
     const fanOutId = [...index.functions].find(([, name]) => name === 'fan-out')![0];
     const environment = (prod.json.Resources[fanOutId]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(environment.TABLE_SUBSCRIPTIONS).toBe(restored);
-    const granted = functionPermissions(prod.json, fanOutId).filter((p) => p.action === 'dynamodb:Query').map((p) => p.rendered);
+    const granted = functionPermissions(prod.json, fanOutId)
+      .filter((p) => p.action === 'dynamodb:Query')
+      .map((p) => p.rendered);
     expect(granted).toContain(`arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/${restored}`);
     expect(granted).toContain(`arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/${restored}/index/*`);
   });
 
-  it('warns that the existing table\'s recovery and protection are the operator\'s, and stays cdk-nag clean', () => {
+  it("warns that the existing table's recovery and protection are the operator's, and stays cdk-nag clean", () => {
     // Assess
     Annotations.fromStack(prod.created.stack).hasWarning(
       '*',

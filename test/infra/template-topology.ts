@@ -54,12 +54,7 @@ const dynamodbReadActions = new Set([
   'dynamodb:GetRecords',
   'dynamodb:GetShardIterator',
 ]);
-const dynamodbWriteActions = new Set([
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-]);
+const dynamodbWriteActions = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']);
 const dynamodbNeutralActions = new Set(['dynamodb:DescribeTable']);
 
 /** Derives the topology the template implements. */
@@ -228,9 +223,10 @@ function triggerOf(template: CfnTemplateJson, index: TemplateIndex, functionId: 
         kind: 'queue',
         queue,
         batchSize: numberOf(props.BatchSize, `function ${name} BatchSize`),
-        maxBatchingWindowSeconds: props.MaximumBatchingWindowInSeconds === undefined
-          ? 0
-          : numberOf(props.MaximumBatchingWindowInSeconds, `function ${name} MaximumBatchingWindowInSeconds`),
+        maxBatchingWindowSeconds:
+          props.MaximumBatchingWindowInSeconds === undefined
+            ? 0
+            : numberOf(props.MaximumBatchingWindowInSeconds, `function ${name} MaximumBatchingWindowInSeconds`),
         // Strict: an event source without a cap is a drift, not a default.
         maxConcurrency: numberOf(
           (props.ScalingConfig as { MaximumConcurrency?: unknown } | undefined)?.MaximumConcurrency,
@@ -261,14 +257,17 @@ function emailFeedbackTrigger(template: CfnTemplateJson, functionId: string, top
     return topicId !== undefined && targetOf(destination?.SnsDestination?.TopicARN) === topicId;
   });
   if (destinations.length !== 1) {
-    throw new Error(`template topology: function ${name} subscribes to a topic that ${destinations.length} SES event destinations publish to, not one`);
+    throw new Error(
+      `template topology: function ${name} subscribes to a topic that ${destinations.length} SES event destinations publish to, not one`,
+    );
   }
   const destination = destinations[0]!.Properties!.EventDestination as { Enabled?: boolean; MatchingEventTypes?: string[] };
   if (destination.Enabled !== true) throw new Error(`template topology: function ${name} gets SES events from a disabled destination`);
   const known = new Set(['bounce', 'complaint']);
   const events = destination.MatchingEventTypes ?? [];
   const unknown = events.filter((event) => !known.has(event));
-  if (unknown.length > 0) throw new Error(`template topology: function ${name} gets SES events ${unknown.join(', ')}, which the topology cannot express`);
+  if (unknown.length > 0)
+    throw new Error(`template topology: function ${name} gets SES events ${unknown.join(', ')}, which the topology cannot express`);
   const failures = failureDestinationOf(template, functionId);
   if (!failures || template.Resources[failures]?.Type !== 'AWS::SQS::Queue') {
     throw new Error(`template topology: function ${name} takes SES feedback with no dead-letter queue for its failed invocations`);
@@ -340,8 +339,13 @@ function accessOf(permissions: Permission[], index: TemplateIndex, name: string,
     if (service === 'sqs' && ownFailures !== undefined && permission.target === ownFailures) continue;
     if (service === 'dynamodb') {
       const table = permission.target ? index.tables.get(permission.target) : undefined;
-      if (!table) throw new Error(`template topology: function ${name} has ${permission.action} on ${permission.rendered}, not a topology table`);
-      if (!dynamodbReadActions.has(permission.action) && !dynamodbWriteActions.has(permission.action) && !dynamodbNeutralActions.has(permission.action)) {
+      if (!table)
+        throw new Error(`template topology: function ${name} has ${permission.action} on ${permission.rendered}, not a topology table`);
+      if (
+        !dynamodbReadActions.has(permission.action) &&
+        !dynamodbWriteActions.has(permission.action) &&
+        !dynamodbNeutralActions.has(permission.action)
+      ) {
         throw new Error(`template topology: function ${name} has ${permission.action}, which the topology cannot express`);
       }
       tableActions.set(table, (tableActions.get(table) ?? new Set()).add(permission.action));
@@ -389,12 +393,10 @@ function readTables(template: CfnTemplateJson, index: TemplateIndex): Record<Tab
     const keys = keysOf(props.KeySchema, `table ${name}`);
     const ttl = props.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
     const pitr = props.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: boolean } | undefined;
-    const indexes = ((props.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[] | undefined) ?? []).map(
-      (gsi) => {
-        const gsiKeys = keysOf(gsi.KeySchema, `index ${gsi.IndexName} of table ${name}`);
-        return { name: gsi.IndexName, partitionKey: gsiKeys.partitionKey, ...(gsiKeys.sortKey ? { sortKey: gsiKeys.sortKey } : {}) };
-      },
-    );
+    const indexes = ((props.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[] | undefined) ?? []).map((gsi) => {
+      const gsiKeys = keysOf(gsi.KeySchema, `index ${gsi.IndexName} of table ${name}`);
+      return { name: gsi.IndexName, partitionKey: gsiKeys.partitionKey, ...(gsiKeys.sortKey ? { sortKey: gsiKeys.sortKey } : {}) };
+    });
     tables[name] = {
       partitionKey: keys.partitionKey,
       ...(keys.sortKey ? { sortKey: keys.sortKey } : {}),
@@ -482,6 +484,7 @@ function asArray(value: unknown): unknown[] {
 export function resourceByLogicalId(template: CfnTemplateJson, type: string, idPrefix: string): [string, CfnResourceJson] {
   const pattern = new RegExp(`^${idPrefix}[0-9A-F]{8}$`);
   const found = Object.entries(template.Resources).filter(([id, resource]) => resource.Type === type && pattern.test(id));
-  if (found.length !== 1) throw new Error(`template topology: ${found.length} ${type} resources with logical id ${idPrefix}<hash>, expected one`);
+  if (found.length !== 1)
+    throw new Error(`template topology: ${found.length} ${type} resources with logical id ${idPrefix}<hash>, expected one`);
   return found[0]!;
 }

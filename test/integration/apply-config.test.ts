@@ -22,7 +22,15 @@ import {
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
 } from '../../shared/store/dynamodb/index.ts';
-import { createTables, localCredentials, localRegion, startDynalite, uniquePrefix, type ProvisionedTables, type TestDynalite } from '../helpers/engines.ts';
+import {
+  createTables,
+  localCredentials,
+  localRegion,
+  startDynalite,
+  uniquePrefix,
+  type ProvisionedTables,
+  type TestDynalite,
+} from '../helpers/engines.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 
 const configYaml = `
@@ -38,7 +46,6 @@ subscribers:
   - { id: alice, email: alice@example.org, topics: [talks, ceasefire] }
   - { id: bob, email: bob@example.org, topics: [sanctions], paused: true }
 `;
-
 
 function storesOn(dynamo: TestDynalite, tables: ProvisionedTables) {
   const client = createDocumentClient(dynamo.client);
@@ -95,7 +102,11 @@ describe('applyPreparedConfig', () => {
     const tables = await createTables(dynamo.client, uniquePrefix('apply'));
     await applyPreparedConfig(await prepareConfig(configPath), storesOn(dynamo, tables));
     const stores = storesOn(dynamo, tables);
-    await stores.feeds.recordPollFailure('tass', { at: '2030-01-01T00:00:00.000Z', error: 'HTTP 503', nextPollAt: '2030-01-01T00:30:00.000Z' });
+    await stores.feeds.recordPollFailure('tass', {
+      at: '2030-01-01T00:00:00.000Z',
+      error: 'HTTP 503',
+      nextPollAt: '2030-01-01T00:30:00.000Z',
+    });
     const edited = join(dir, 'edited.yaml');
     writeFileSync(edited, configYaml.replace('https://tass.com/rss/v2.xml', 'https://tass.com/rss/v3.xml'));
 
@@ -103,7 +114,11 @@ describe('applyPreparedConfig', () => {
     await applyPreparedConfig(await prepareConfig(edited), storesOn(dynamo, tables));
 
     // Assess
-    expect(await stores.feeds.getFeed('tass')).toMatchObject({ url: 'https://tass.com/rss/v3.xml', consecutiveErrors: 1, lastError: 'HTTP 503' });
+    expect(await stores.feeds.getFeed('tass')).toMatchObject({
+      url: 'https://tass.com/rss/v3.xml',
+      consecutiveErrors: 1,
+      lastError: 'HTTP 503',
+    });
     expect(await stores.feeds.listFeeds()).toHaveLength(2);
   });
 
@@ -127,7 +142,9 @@ interface StandInStack {
 }
 
 /** Answers DescribeStacks like CloudFormation (awsQuery XML); other actions get a 400. */
-async function startCloudFormationStandIn(stacks: Record<string, StandInStack>): Promise<{ endpoint: string; requests: string[]; server: Server }> {
+async function startCloudFormationStandIn(
+  stacks: Record<string, StandInStack>,
+): Promise<{ endpoint: string; requests: string[]; server: Server }> {
   const requests: string[] = [];
   const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const server = createServer((req, res) => {
@@ -227,7 +244,7 @@ describe('news-alerts apply-config', () => {
       topics: ['ceasefire'],
       subscribers: ['alice', 'bob'],
     });
-    const dryTables = result['tables'] as ConfigTableNames;
+    const dryTables = result.tables as ConfigTableNames;
     expect(dryTables.feeds).toMatch(/^dry-/);
     const client = createDocumentClient(dynamo.client);
     expect(await createDynamoDbFeedStore({ client, tableName: dryTables.feeds }).listFeeds()).toEqual([]);
@@ -244,7 +261,9 @@ describe('news-alerts apply-config', () => {
   it('names the outputs a stack lacks, exit 1', async () => {
     const { io, err } = captureIo();
     expect(await main(['apply-config', configPath, '--stack', 'OldStack'], io)).toBe(1);
-    expect(err()).toContain('stack output missing: TableTopicsName, TableSubscriptionsName not among the stack\'s outputs (status UPDATE_ROLLBACK_COMPLETE)');
+    expect(err()).toContain(
+      "stack output missing: TableTopicsName, TableSubscriptionsName not among the stack's outputs (status UPDATE_ROLLBACK_COMPLETE)",
+    );
   });
 
   it('says when there are no credentials, exit 1', async () => {
@@ -281,7 +300,9 @@ describe('news-alerts apply-config', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(err()).toContain(`reading the stack's outputs failed: cannot reach the AWS endpoint: connect ECONNREFUSED 127.0.0.1:${port} (NewsAlerts)`);
+    expect(err()).toContain(
+      `reading the stack's outputs failed: cannot reach the AWS endpoint: connect ECONNREFUSED 127.0.0.1:${port} (NewsAlerts)`,
+    );
   });
 
   it('exits 1 with a clear message when the file is missing, before calling AWS', async () => {

@@ -91,7 +91,12 @@ describe('startLocalRuntime', () => {
     const depths = await runtime.queueDepths();
     expect(depths.poll).toEqual({ visible: 0, notVisible: 0, delayed: 0, deadLetters: { visible: 1, notVisible: 0, delayed: 0 } });
     for (const queue of ['alert', 'webhook', 'email'] as const) {
-      expect(depths[queue], queue).toEqual({ visible: 0, notVisible: 0, delayed: 0, deadLetters: { visible: 0, notVisible: 0, delayed: 0 } });
+      expect(depths[queue], queue).toEqual({
+        visible: 0,
+        notVisible: 0,
+        delayed: 0,
+        deadLetters: { visible: 0, notVisible: 0, delayed: 0 },
+      });
     }
     const deadLetters = await runtime.receiveDlq('poll');
     expect(deadLetters.map((d) => JSON.parse(d.body))).toEqual([{ feedId: 'poison' }]);
@@ -172,7 +177,7 @@ describe('handler factories', () => {
     }
   });
 
-  it('fails to start with the factory\'s error when a factory rejects', async () => {
+  it("fails to start with the factory's error when a factory rejects", async () => {
     // Prepare
     const dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-factory-'));
     try {
@@ -297,7 +302,13 @@ await runtime.deps.queue.send('poll', [{ feedId: 'slow' }]);
     expect(existsSync(handled)).toBe(true);
     expect(readFileSync(handled, 'utf8')).toBe(JSON.stringify({ feedId: 'slow' }));
     // The message was deleted before exit: a new run on the same folder finds nothing to redo.
-    const after = await startLocalRuntime({ dataDir: join(dataDir, 'data'), apiPort: 0, schedules: false, log: silentLog, handlers: standIns({}) });
+    const after = await startLocalRuntime({
+      dataDir: join(dataDir, 'data'),
+      apiPort: 0,
+      schedules: false,
+      log: silentLog,
+      handlers: standIns({}),
+    });
     try {
       expect((await after.queueDepths()).poll).toMatchObject({ visible: 0, notVisible: 0 });
     } finally {

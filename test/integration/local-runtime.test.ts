@@ -148,9 +148,9 @@ describe('event-source loop (fauxqs)', () => {
     startLoop(queue, 10, (event): SQSBatchResponse => {
       seen.push(...event.Records.map(seenOf));
       return {
-        batchItemFailures: event.Records.filter((r) => r.body === 'b' && r.attributes.ApproximateReceiveCount === '1').map(
-          (r) => ({ itemIdentifier: r.messageId }),
-        ),
+        batchItemFailures: event.Records.filter((r) => r.body === 'b' && r.attributes.ApproximateReceiveCount === '1').map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
       };
     });
     await waitUntil(() => seen.some((s) => s.body === 'b' && s.receiveCount === 2), 'b redelivered');
@@ -185,8 +185,18 @@ describe('event-source loop (fauxqs)', () => {
     }, 'queue drained');
 
     // Assess
-    expect(seen.filter((s) => s.receiveCount === 1).map((s) => s.body).sort()).toEqual(['x', 'y', 'z']);
-    expect(seen.filter((s) => s.receiveCount === 2).map((s) => s.body).sort()).toEqual(['x', 'y', 'z']);
+    expect(
+      seen
+        .filter((s) => s.receiveCount === 1)
+        .map((s) => s.body)
+        .sort(),
+    ).toEqual(['x', 'y', 'z']);
+    expect(
+      seen
+        .filter((s) => s.receiveCount === 2)
+        .map((s) => s.body)
+        .sort(),
+    ).toEqual(['x', 'y', 'z']);
     expect(seen).toHaveLength(6);
   });
 

@@ -41,7 +41,11 @@ const NO_MOVE_TASK = new Set(['InvalidAction', 'UnsupportedOperation', 'UnknownO
  * DeadLetterRedriver on SQS for the topology's queues, given their URLs: each DLQ is found
  * through the queue's RedrivePolicy (once, then cached); its URL is the queue's with the DLQ's name.
  */
-export function createSqsDeadLetterRedriver(client: SQSClient, urls: Record<QueueName, string>, options: RedriveOptions): DeadLetterRedriver {
+export function createSqsDeadLetterRedriver(
+  client: SQSClient,
+  urls: Record<QueueName, string>,
+  options: RedriveOptions,
+): DeadLetterRedriver {
   const pairs = new Map<QueueName, Promise<QueuePair>>();
   return {
     async redrive(queue) {
@@ -66,11 +70,18 @@ async function locatePair(client: SQSClient, name: QueueName, url: string): Prom
   return { name, url, arn: attrs.QueueArn, dlqUrl, dlqArn };
 }
 
-async function attributesOf(client: SQSClient, url: string, names: ('QueueArn' | 'RedrivePolicy' | 'ApproximateNumberOfMessages')[]): Promise<Record<string, string>> {
+async function attributesOf(
+  client: SQSClient,
+  url: string,
+  names: ('QueueArn' | 'RedrivePolicy' | 'ApproximateNumberOfMessages')[],
+): Promise<Record<string, string>> {
   try {
     return (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
   } catch (error) {
-    throw new NewsAlertsError(`redrive failed: reading queue attributes failed: ${(error as Error).message} (queue ${url})`, { retryable: true, cause: error });
+    throw new NewsAlertsError(`redrive failed: reading queue attributes failed: ${(error as Error).message} (queue ${url})`, {
+      retryable: true,
+      cause: error,
+    });
   }
 }
 
@@ -115,7 +126,9 @@ export async function moveLoop(client: SQSClient, pair: QueuePair): Promise<Redr
         Entries: Messages.map((message, index) => ({
           Id: String(index),
           MessageBody: message.Body ?? '',
-          ...(message.MessageAttributes && Object.keys(message.MessageAttributes).length > 0 ? { MessageAttributes: message.MessageAttributes } : {}),
+          ...(message.MessageAttributes && Object.keys(message.MessageAttributes).length > 0
+            ? { MessageAttributes: message.MessageAttributes }
+            : {}),
         })),
       }),
     );

@@ -1,4 +1,11 @@
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, type BatchResultErrorEntry, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type BatchResultErrorEntry,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { InvalidMessageError, NewsAlertsError } from '../../core/errors.ts';
 import type { QueueName } from '../../core/resource-names.ts';
 import type { MessageQueue } from '../ports.ts';
@@ -69,7 +76,12 @@ export function createSqsMessageQueue(
     async send(queue, bodies) {
       if (bodies.length === 0) return;
       const url = urls[queue];
-      if (!url) throw new QueueSendError(`sending to queue ${queue} failed: no URL configured`, { queue, failedCount: bodies.length, retryable: false });
+      if (!url)
+        throw new QueueSendError(`sending to queue ${queue} failed: no URL configured`, {
+          queue,
+          failedCount: bodies.length,
+          retryable: false,
+        });
 
       const messages = bodies.map((body, index) => serialize(queue, body, index));
       const failures: BatchResultErrorEntry[] = [];
@@ -81,16 +93,22 @@ export function createSqsMessageQueue(
         if (retriable.length > 0) {
           await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
           const ids = new Set(retriable.map((f) => f.Id));
-          failures.push(...(await sendBatch(queue, batch.filter((entry) => ids.has(entry.Id)))));
+          failures.push(
+            ...(await sendBatch(
+              queue,
+              batch.filter((entry) => ids.has(entry.Id)),
+            )),
+          );
         }
       }
 
       if (failures.length > 0) {
         const codes = [...new Set(failures.map((f) => f.Code ?? 'unknown'))].join(', ');
-        throw new QueueSendError(
-          `sending to queue ${queue} failed: ${failures.length} of ${bodies.length} messages rejected (${codes})`,
-          { queue, failedCount: failures.length, retryable: failures.some((f) => !f.SenderFault) },
-        );
+        throw new QueueSendError(`sending to queue ${queue} failed: ${failures.length} of ${bodies.length} messages rejected (${codes})`, {
+          queue,
+          failedCount: failures.length,
+          retryable: failures.some((f) => !f.SenderFault),
+        });
       }
     },
 
@@ -98,18 +116,30 @@ export function createSqsMessageQueue(
       // Never 0: that releases the message at once, and fauxqs 2.4 with persistence loses a
       // message released that way. SQS caps a visibility timeout at 12 hours.
       const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
-      await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: urls[queue], ReceiptHandle: receiptHandle, VisibilityTimeout: timeout }));
+      await client.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: urls[queue], ReceiptHandle: receiptHandle, VisibilityTimeout: timeout }),
+      );
     },
 
     async sendToDeadLetter(queue, body) {
       const url = deadLetterUrls[queue];
       // Retryable: without the URL the message takes the usual way to the DLQ, by retries.
-      if (!url) throw new QueueSendError(`dead-lettering a ${queue} message failed: no dead-letter queue URL configured`, { queue, failedCount: 1, retryable: true });
+      if (!url)
+        throw new QueueSendError(`dead-lettering a ${queue} message failed: no dead-letter queue URL configured`, {
+          queue,
+          failedCount: 1,
+          retryable: true,
+        });
       try {
         await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
       } catch (error) {
         const why = error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error);
-        throw new QueueSendError(`dead-lettering a ${queue} message failed: ${why}`, { queue, failedCount: 1, retryable: true, cause: error });
+        throw new QueueSendError(`dead-lettering a ${queue} message failed: ${why}`, {
+          queue,
+          failedCount: 1,
+          retryable: true,
+          cause: error,
+        });
       }
     },
   };

@@ -27,9 +27,7 @@ export async function batchGetRows(
   options: { projection?: string[]; operation: string; consistentRead?: boolean },
 ): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
-  const names = options.projection
-    ? Object.fromEntries(options.projection.map((attribute, i) => [`#p${i}`, attribute]))
-    : undefined;
+  const names = options.projection ? Object.fromEntries(options.projection.map((attribute, i) => [`#p${i}`, attribute])) : undefined;
   for (const keyChunk of chunk(keys, BATCH_GET_LIMIT)) {
     let pending: Record<string, unknown>[] = keyChunk;
     for (let attempt = 1; pending.length > 0; attempt++) {
@@ -71,9 +69,7 @@ export async function batchWriteRows(
       if (attempt > MAX_ATTEMPTS) throw unprocessedError(tableName, options.operation, pending.length, options.key);
       if (attempt > 1) await backoff(attempt);
       const context = { table: tableName, operation: options.operation, key: options.key };
-      const output = await callStore(context, () =>
-        client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
-      );
+      const output = await callStore(context, () => client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })));
       pending = (output.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
     }
   }

@@ -15,7 +15,7 @@ export function isConditionalCheckFailed(error: unknown): error is ConditionalCh
  * item: dynalite ignores the parameter, so callers fall back to a consistent read.
  */
 export function statusOfOldItem(error: ConditionalCheckFailedException): string | undefined {
-  const status = error.Item?.['status'];
+  const status = error.Item?.status;
   return status && 'S' in status ? status.S : undefined;
 }
 

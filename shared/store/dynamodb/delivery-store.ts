@@ -172,7 +172,7 @@ export function createDynamoDbDeliveryStore(options: DynamoDbTableOptions & { cl
       const output = await callStore(context, () =>
         client.send(new GetCommand({ TableName: tableName, Key: { deliveryKey: key }, ConsistentRead: true })),
       );
-      const next = Number(output.Item?.['nextSlotAt'] ?? 0);
+      const next = Number(output.Item?.nextSlotAt ?? 0);
       // The slot may have freed up between the two calls: wait at least a millisecond, then claim again.
       return { granted: false, waitMs: Math.max(1, next - nowMs) };
     },
@@ -192,12 +192,17 @@ export function createDynamoDbDeliveryStore(options: DynamoDbTableOptions & { cl
               Key: { deliveryKey: key },
               UpdateExpression: 'SET #count = #count + :one, #last = :at, #expiresAt = :expiresAt',
               ConditionExpression: '#windowStart > :floor',
-              ExpressionAttributeNames: { '#count': 'failures', '#last': 'lastFailureAt', '#windowStart': 'windowStart', '#expiresAt': 'expiresAt' },
+              ExpressionAttributeNames: {
+                '#count': 'failures',
+                '#last': 'lastFailureAt',
+                '#windowStart': 'windowStart',
+                '#expiresAt': 'expiresAt',
+              },
               ExpressionAttributeValues: { ':one': 1, ':at': detail.at, ':floor': floor, ':expiresAt': expiresAt },
               ReturnValues: 'UPDATED_NEW',
             }),
           );
-          return Number(output.Attributes?.['failures'] ?? 1);
+          return Number(output.Attributes?.failures ?? 1);
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
         }

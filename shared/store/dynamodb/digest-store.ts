@@ -68,7 +68,7 @@ export function createDynamoDbDigestStore(options: DynamoDbTableOptions & { cloc
   const indexName = options.dueIndexName ?? 'byDue';
 
   function toHead(raw: Record<string, unknown>, operation: string): DigestHead {
-    const row = parseRow(headRowSchema, raw, { table: tableName, operation, key: `digestKey=${String(raw['digestKey'])}` });
+    const row = parseRow(headRowSchema, raw, { table: tableName, operation, key: `digestKey=${String(raw.digestKey)}` });
     return { subscriberId: row.subscriberId, channelId: row.channelId, cadence: row.cadence, dueAt: row.dueAt, touchedAt: row.touchedAt };
   }
 
@@ -206,7 +206,13 @@ export function createDynamoDbDigestStore(options: DynamoDbTableOptions & { cloc
               Key: { digestKey, entryKey: `${ENTRY_PREFIX}${storyId}` },
               UpdateExpression: 'SET #sentAt = :at REMOVE #item, #topics, #members',
               ConditionExpression: 'attribute_exists(#entryKey)',
-              ExpressionAttributeNames: { '#sentAt': 'sentAt', '#item': 'item', '#topics': 'topics', '#members': 'storyMembers', '#entryKey': 'entryKey' },
+              ExpressionAttributeNames: {
+                '#sentAt': 'sentAt',
+                '#item': 'item',
+                '#topics': 'topics',
+                '#members': 'storyMembers',
+                '#entryKey': 'entryKey',
+              },
               ExpressionAttributeValues: { ':at': at },
             }),
           );

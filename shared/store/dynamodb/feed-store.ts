@@ -53,7 +53,7 @@ export function createDynamoDbFeedStore(
         ),
       );
       for (const row of output.Items ?? []) {
-        feeds.push(parseRow(feedRowSchema, row, { table: tableName, operation, key: `feedId=${String(row['feedId'])}` }));
+        feeds.push(parseRow(feedRowSchema, row, { table: tableName, operation, key: `feedId=${String(row.feedId)}` }));
       }
       startKey = output.LastEvaluatedKey;
       if (!startKey) break;
@@ -109,7 +109,7 @@ export function createDynamoDbFeedStore(
       const existing = await callStore(context, () =>
         client.send(new GetCommand({ TableName: tableName, Key: { feedId: feed.feedId }, ConsistentRead: true })),
       );
-      const urlChanged = existing.Item !== undefined && existing.Item['url'] !== feed.url;
+      const urlChanged = existing.Item !== undefined && existing.Item.url !== feed.url;
       const remove = [
         ...(feed.title === undefined ? ['title'] : []),
         ...(feed.idPolicy === undefined ? ['idPolicy'] : []),
@@ -129,9 +129,7 @@ export function createDynamoDbFeedStore(
         setIfAbsent: options.reset ? {} : { nextPollAt: now.toISOString(), consecutiveErrors: 0 },
         remove,
       });
-      await callStore(context, () =>
-        client.send(new UpdateCommand({ TableName: tableName, Key: { feedId: feed.feedId }, ...update })),
-      );
+      await callStore(context, () => client.send(new UpdateCommand({ TableName: tableName, Key: { feedId: feed.feedId }, ...update })));
     },
 
     async removeFeed(feedId) {

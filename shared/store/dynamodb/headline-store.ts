@@ -67,7 +67,15 @@ export function createDynamoDbHeadlineStore(options: DynamoDbTableOptions & { cl
         const row = parseRow(headlineRowSchema, raw, context);
         if (row.expiresAt < now || seen.has(row.storyId)) continue;
         seen.add(row.storyId);
-        out.push({ topicId: row.topicId, storyId: row.storyId, title: row.title, link: row.link ?? null, source: row.source, score: row.score, seenAt: row.seenAt });
+        out.push({
+          topicId: row.topicId,
+          storyId: row.storyId,
+          title: row.title,
+          link: row.link ?? null,
+          source: row.source,
+          score: row.score,
+          seenAt: row.seenAt,
+        });
         if (out.length >= limit) break;
       }
       return out;

@@ -44,7 +44,7 @@ export const topicRowSchema = z
     definition: z.record(z.string(), z.unknown()),
     updatedAt: isoDateTime.optional(),
   })
-  .refine((row) => row.definition['id'] === row.topicId, {
+  .refine((row) => row.definition.id === row.topicId, {
     message: 'definition.id differs from topicId',
     path: ['definition', 'id'],
   });

@@ -30,7 +30,7 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
     if (!output.Item) return undefined;
     const row = parseRow(itemRowSchema, output.Item, context);
     if (row.expiresAt < epochSeconds(clock.now())) return undefined;
-    const claimedAt = output.Item['claimedAt'];
+    const claimedAt = output.Item.claimedAt;
     return typeof claimedAt === 'number' ? { status: row.status, claimedAt } : { status: row.status };
   }
 
@@ -49,7 +49,7 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
       );
       const now = epochSeconds(clock.now());
       for (const raw of rows) {
-        const row = parseRow(itemRowSchema, raw, { table: tableName, operation: 'findSeen', key: `itemKey=${String(raw['itemKey'])}` });
+        const row = parseRow(itemRowSchema, raw, { table: tableName, operation: 'findSeen', key: `itemKey=${String(raw.itemKey)}` });
         if (row.expiresAt >= now) seen.set(row.itemKey, row.status);
       }
       return seen;

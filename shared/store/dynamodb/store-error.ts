@@ -8,10 +8,7 @@ export class StoreError extends NewsAlertsError {
   readonly table: string;
   readonly operation: string;
 
-  constructor(
-    message: string,
-    options: { table: string; operation: string; retryable: boolean; cause?: unknown },
-  ) {
+  constructor(message: string, options: { table: string; operation: string; retryable: boolean; cause?: unknown }) {
     super(message, { retryable: options.retryable, cause: options.cause });
     this.table = options.table;
     this.operation = options.operation;

@@ -33,7 +33,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
   const indexKey = (key: string) => `key#${key}`;
 
   function parseStory(raw: Record<string, unknown>): StoryRecord | undefined {
-    const context = { table: tableName, operation: 'readStory', key: `storyKey=${String(raw['storyKey'])}` };
+    const context = { table: tableName, operation: 'readStory', key: `storyKey=${String(raw.storyKey)}` };
     const head = parseRow(storyHeadSchema, raw, context);
     if (head.expiresAt < epochSeconds(clock.now())) return undefined;
     const members: StoryMember[] = [];
@@ -41,7 +41,10 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
     for (const [name, value] of Object.entries(raw)) {
       if (name.startsWith('m:')) members.push(parseRow(storyMemberSchema, value, { ...context, key: `${context.key} ${name}` }));
       if (name.startsWith('f:')) {
-        fingerprints.push({ itemKey: name.slice(2), fingerprint: parseRow(storyFingerprintSchema, value, { ...context, key: `${context.key} ${name}` }) });
+        fingerprints.push({
+          itemKey: name.slice(2),
+          fingerprint: parseRow(storyFingerprintSchema, value, { ...context, key: `${context.key} ${name}` }),
+        });
       }
     }
     members.sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.itemKey.localeCompare(b.itemKey));
@@ -70,13 +73,18 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       const unique = [...new Set(keys)];
       const found = new Map<string, StoryPosting[]>();
       if (unique.length === 0) return found;
-      const rows = await batchGetRows(client, tableName, unique.map((key) => ({ storyKey: indexKey(key) })), {
-        operation: 'readIndex',
-        consistentRead: false,
-      });
+      const rows = await batchGetRows(
+        client,
+        tableName,
+        unique.map((key) => ({ storyKey: indexKey(key) })),
+        {
+          operation: 'readIndex',
+          consistentRead: false,
+        },
+      );
       const now = epochSeconds(clock.now());
       for (const raw of rows) {
-        const context = { table: tableName, operation: 'readIndex', key: `storyKey=${String(raw['storyKey'])}` };
+        const context = { table: tableName, operation: 'readIndex', key: `storyKey=${String(raw.storyKey)}` };
         const head = parseRow(indexHeadSchema, raw, context);
         if (head.expiresAt < now) continue;
         const postings: StoryPosting[] = [];
@@ -93,10 +101,15 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
     async getStories(storyIds) {
       const unique = [...new Set(storyIds)];
       if (unique.length === 0) return [];
-      const rows = await batchGetRows(client, tableName, unique.map((id) => ({ storyKey: storyKey(id) })), {
-        operation: 'getStories',
-        consistentRead: false,
-      });
+      const rows = await batchGetRows(
+        client,
+        tableName,
+        unique.map((id) => ({ storyKey: storyKey(id) })),
+        {
+          operation: 'getStories',
+          consistentRead: false,
+        },
+      );
       return rows.flatMap((raw) => parseStory(raw) ?? []);
     },
 

@@ -33,9 +33,7 @@ const subscriptionKeySchema = z.object({ topicId: z.string().min(1), subscriberI
  * not change when the input carries none, so re-applying a config never undoes an unsubscribe;
  * `updateStatus` changes state and statuses in place on every row, nothing else.
  */
-export function createDynamoDbSubscriptionStore(
-  options: DynamoDbTableOptions & { subscriberIndexName?: string },
-): SubscriptionStore {
+export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & { subscriberIndexName?: string }): SubscriptionStore {
   const { client, tableName } = options;
   const indexName = options.subscriberIndexName ?? 'bySubscriber';
 
@@ -58,7 +56,7 @@ export function createDynamoDbSubscriptionStore(
         ),
       );
       for (const row of output.Items ?? []) {
-        if (typeof row['topicId'] === 'string') topicIds.push(row['topicId']);
+        if (typeof row.topicId === 'string') topicIds.push(row.topicId);
       }
       startKey = output.LastEvaluatedKey;
       if (!startKey) break;
@@ -67,7 +65,7 @@ export function createDynamoDbSubscriptionStore(
   }
 
   function toSubscriber(raw: Record<string, unknown>, operation: string): Subscriber {
-    const key = `topicId=${String(raw['topicId'])}, subscriberId=${String(raw['subscriberId'])}`;
+    const key = `topicId=${String(raw.topicId)}, subscriberId=${String(raw.subscriberId)}`;
     const { topicId: _topicId, ...subscriber } = parseRow(subscriptionRowSchema, raw, { table: tableName, operation, key });
     return subscriber;
   }
@@ -88,7 +86,11 @@ export function createDynamoDbSubscriptionStore(
   async function updateRow(
     topicId: string,
     subscriberId: string,
-    request: { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
+    request: {
+      UpdateExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues?: Record<string, unknown>;
+    },
   ): Promise<boolean> {
     try {
       await client.send(
@@ -111,9 +113,7 @@ export function createDynamoDbSubscriptionStore(
     async putSubscriber(input) {
       const parsed = subscriberSchema.safeParse(input);
       if (!parsed.success) {
-        throw new InvalidMessageError(
-          `subscriber is invalid: ${formatZodIssues(parsed.error.issues)} (subscriber ${input.subscriberId})`,
-        );
+        throw new InvalidMessageError(`subscriber is invalid: ${formatZodIssues(parsed.error.issues)} (subscriber ${input.subscriberId})`);
       }
       const subscriber = parsed.data;
       if (input.channelStatus === undefined) {

@@ -26,7 +26,9 @@ export function createDynamoDbTopicStore(options: DynamoDbTableOptions & { clock
           client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey })),
         );
         for (const row of output.Items ?? []) {
-          rows.push(parseRow(topicRowSchema, row, { table: tableName, operation: 'listUserTopics', key: `topicId=${String(row['topicId'])}` }));
+          rows.push(
+            parseRow(topicRowSchema, row, { table: tableName, operation: 'listUserTopics', key: `topicId=${String(row.topicId)}` }),
+          );
         }
         startKey = output.LastEvaluatedKey;
         if (!startKey) break;

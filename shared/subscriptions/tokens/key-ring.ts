@@ -32,7 +32,8 @@ export const MIN_KEY_LENGTH = 32;
 /** The ring of a secret's current and previous values. */
 export function createKeyRing(values: { current: string; previous?: string | undefined }): KeyRing {
   const current = createSigningKey(values.current, 'current');
-  const previous = values.previous === undefined || values.previous === values.current ? undefined : createSigningKey(values.previous, 'previous');
+  const previous =
+    values.previous === undefined || values.previous === values.current ? undefined : createSigningKey(values.previous, 'previous');
   return {
     current,
     ...(previous ? { previous } : {}),
@@ -50,7 +51,8 @@ export function createKeyRingReader(secrets: SecretSource): () => Promise<KeyRin
     const current = await secrets.current('unsubscribe');
     if (current === undefined) return undefined;
     const previous = await secrets.previous('unsubscribe');
-    if (cached?.current !== current || cached.previous !== previous) cached = { current, previous, ring: createKeyRing({ current, previous }) };
+    if (cached?.current !== current || cached.previous !== previous)
+      cached = { current, previous, ring: createKeyRing({ current, previous }) };
     return cached.ring;
   };
 }

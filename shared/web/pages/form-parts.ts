@@ -108,7 +108,12 @@ ${fieldError('email', errors)}
 }
 
 /** Topics, filter, cadence and delivery time. */
-export function preferenceFields(values: PreferenceValues, errors: FieldErrors, topics: readonly TopicSummary[], options: { emailCadences: boolean }): SafeHtml {
+export function preferenceFields(
+  values: PreferenceValues,
+  errors: FieldErrors,
+  topics: readonly TopicSummary[],
+  options: { emailCadences: boolean },
+): SafeHtml {
   const topicBoxes = topics.map(
     (topic, i) => html`<div class="choice">
 <input type="checkbox" id="topic-${i}" name="topics" value="${topic.id}"${values.topics.includes(topic.id) ? html` checked` : ''}${oneLine(topic.description) ? html` aria-describedby="topic-${i}-hint"` : ''}>

@@ -1,5 +1,5 @@
 import { html } from '../../html/index.ts';
-import { type SubscriptionStatus, type TopicSummary } from '../../subscriptions/index.ts';
+import type { SubscriptionStatus, TopicSummary } from '../../subscriptions/index.ts';
 import { renderPage } from '../layout.ts';
 import { csrfField, errorSummary, type FieldErrors, preferenceFields, type PreferenceValues } from './form-parts.ts';
 

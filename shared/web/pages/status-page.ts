@@ -1,4 +1,4 @@
-import { type OperatorStatus } from '../../api/index.ts';
+import type { OperatorStatus } from '../../api/index.ts';
 import { html, safeLink } from '../../html/index.ts';
 import type { QueueDepthReport } from '../../queue/ports.ts';
 import { renderPage } from '../layout.ts';
@@ -8,7 +8,13 @@ function when(iso: string | null, now: Date): string {
   const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   const amount =
-    abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} d`;
+    abs < 90
+      ? `${abs} s`
+      : abs < 5400
+        ? `${Math.round(abs / 60)} min`
+        : abs < 172_800
+          ? `${Math.round(abs / 3600)} h`
+          : `${Math.round(abs / 86_400)} d`;
   return seconds <= 0 ? `${amount} ago` : `in ${amount}`;
 }
 

@@ -1,5 +1,5 @@
 import { html } from '../../html/index.ts';
-import { type TopicSummary } from '../../subscriptions/index.ts';
+import type { TopicSummary } from '../../subscriptions/index.ts';
 import { renderPage } from '../layout.ts';
 import { csrfField, emailField, errorSummary, type FieldErrors, preferenceFields, type PreferenceValues } from './form-parts.ts';
 

@@ -32,7 +32,9 @@ describe('POST /api/admin/redrive', () => {
     feedServer = createServer((request, response) => {
       feedRequests.push(request.url ?? '');
       response.writeHead(200, { 'content-type': 'application/rss+xml' });
-      response.end('<?xml version="1.0"?><rss version="2.0"><channel><title>Redriven</title><link>http://example.org/</link><description>d</description></channel></rss>');
+      response.end(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Redriven</title><link>http://example.org/</link><description>d</description></channel></rss>',
+      );
     });
     await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
     feedUrl = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}/feed.xml`;
@@ -71,7 +73,10 @@ describe('POST /api/admin/redrive', () => {
     await runtime.deps.feeds.upsertFeed({ feedId: 'redriven', url: feedUrl, intervalMinutes: 60 }, now);
     // A poll message dead-lettered earlier (while the feed's host was down, say).
     await sqs.send(
-      new SendMessageCommand({ QueueUrl: runtime.queues.poll.dlqUrl, MessageBody: JSON.stringify({ feedId: 'redriven', plannedAt: now.toISOString() }) }),
+      new SendMessageCommand({
+        QueueUrl: runtime.queues.poll.dlqUrl,
+        MessageBody: JSON.stringify({ feedId: 'redriven', plannedAt: now.toISOString() }),
+      }),
     );
     await runtime.waitForIdle({ timeoutMs: 30_000, includeNotVisible: true });
     expect(feedRequests).toEqual([]);
@@ -108,7 +113,12 @@ describe('POST /api/admin/redrive', () => {
 
   it('needs the admin token: 401 without it or with a wrong one', async () => {
     expect((await sendJson(`${runtime.apiUrl}/api/admin/redrive`, 'POST', { queue: 'poll' })).status).toBe(401);
-    const wrong = await sendJson(`${runtime.apiUrl}/api/admin/redrive`, 'POST', { queue: 'poll' }, { authorization: 'Bearer wrong-token-wrong-token-wrong' });
+    const wrong = await sendJson(
+      `${runtime.apiUrl}/api/admin/redrive`,
+      'POST',
+      { queue: 'poll' },
+      { authorization: 'Bearer wrong-token-wrong-token-wrong' },
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toContain('Bearer');
   });

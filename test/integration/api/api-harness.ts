@@ -95,5 +95,9 @@ export async function startReceiver(
 
 /** `fetch` with a JSON body. */
 export function sendJson(url: string, method: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }

@@ -8,7 +8,15 @@ import { queueEnvName, tableEnvName } from '../../../infra/local/local-env.ts';
 import type { QueueName, TableName } from '../../../infra/topology.ts';
 import { silentLog } from '../../../shared/core/logger.ts';
 import { startAwsStandIn, type AwsStandIn } from '../../helpers/aws-stand-in.ts';
-import { createQueues, createTables, startDynalite, startFauxqs, uniquePrefix, type TestDynalite, type TestFauxqs } from '../../helpers/engines.ts';
+import {
+  createQueues,
+  createTables,
+  startDynalite,
+  startFauxqs,
+  uniquePrefix,
+  type TestDynalite,
+  type TestFauxqs,
+} from '../../helpers/engines.ts';
 import { linkTo, readOutbox } from './outbox.ts';
 
 /**

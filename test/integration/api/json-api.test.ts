@@ -33,7 +33,7 @@ describe('JSON API', () => {
   let api: string;
   /** The same API with webhooks on 127.0.0.1 allowed (local receivers). */
   let localApi: string;
-  let receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
+  const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
   const keys = () => createKeyRing(harness.runtime.secrets.unsubscribe);
 
   beforeAll(async () => {
@@ -136,7 +136,15 @@ describe('JSON API', () => {
       const forged = `${Buffer.from('{"s":"e-someone"}').toString('base64url')}.${'A'.repeat(43)}`;
       const confirmToken = createConfirmToken('e-someone', keys(), new Date(Date.now() + 3_600_000));
       const otherKey = createManageToken('e-someone', createKeyRing({ current: 'another-secret-of-at-least-32-characters' }));
-      for (const authorization of [undefined, 'Bearer', 'Bearer garbage', `Bearer ${forged}`, `Bearer ${confirmToken}`, `Bearer ${otherKey}`, 'Basic dXNlcjpwYXNz']) {
+      for (const authorization of [
+        undefined,
+        'Bearer',
+        'Bearer garbage',
+        `Bearer ${forged}`,
+        `Bearer ${confirmToken}`,
+        `Bearer ${otherKey}`,
+        'Basic dXNlcjpwYXNz',
+      ]) {
         const response = await fetch(`${api}/subscription`, { headers: authorization ? { authorization } : {} });
         expect(response.status, String(authorization)).toBe(401);
         expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -196,13 +204,19 @@ describe('JSON API', () => {
         deliveryHour: 7,
         timeZone: 'Europe/Kyiv',
       });
-      const stored = await harness.runtime.deps.subscriptions.getSubscriber((await (await fetch(`${api}/subscription`, { headers: { authorization: `Bearer ${token}` } })).json() as { id: string }).id);
+      const stored = await harness.runtime.deps.subscriptions.getSubscriber(
+        ((await (await fetch(`${api}/subscription`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string }).id,
+      );
       expect(stored?.expiresAt).toBeUndefined();
     });
 
     it('answers the same to a subscribe request for an address already subscribed, and tells the owner instead', async () => {
       const before = await harness.outbox();
-      const response = await sendJson(`${api}/subscriptions`, 'POST', { ...validEmail, channel: { kind: 'email', address: 'reader@example.org' }, topics: ['un-meeting'] });
+      const response = await sendJson(`${api}/subscriptions`, 'POST', {
+        ...validEmail,
+        channel: { kind: 'email', address: 'reader@example.org' },
+        topics: ['un-meeting'],
+      });
       expect(response.status).toBe(202);
       const body = (await response.json()) as Record<string, unknown>;
       expect(Object.keys(body).sort()).toEqual(['confirmBy', 'detail', 'status']);
@@ -212,14 +226,17 @@ describe('JSON API', () => {
       expect(added[0]!.subject).toBe('Your news alerts subscription');
       linkTo(added[0]!, '/manage');
       // Nothing changed: a stranger cannot alter someone's subscription by subscribing them again.
-      const [subscriber] = (await harness.runtime.deps.subscriptions.listSubscribers()).filter((s) => s.channels.some((c) => c.kind === 'email' && c.address === 'reader@example.org'));
+      const [subscriber] = (await harness.runtime.deps.subscriptions.listSubscribers()).filter((s) =>
+        s.channels.some((c) => c.kind === 'email' && c.address === 'reader@example.org'),
+      );
       expect(subscriber?.topics).toEqual(['talks', 'sanctions']);
     });
 
     it('sends at most 3 messages an hour to one address, answering 202 all the same', async () => {
       const address = { kind: 'email', address: 'flooded@example.org' };
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await sendJson(`${api}/subscriptions`, 'POST', { ...validEmail, channel: address })).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await sendJson(`${api}/subscriptions`, 'POST', { ...validEmail, channel: address })).status);
       expect(statuses).toEqual([202, 202, 202, 202, 202]);
       expect((await harness.outbox()).filter((m) => m.to === 'flooded@example.org')).toHaveLength(3);
     });
@@ -234,7 +251,14 @@ describe('JSON API', () => {
 
   describe('webhook subscriptions', () => {
     it('answers 422 webhook-url-refused to private, loopback, link-local and metadata addresses', async () => {
-      for (const url of ['http://127.0.0.1:9/hook', 'http://localhost:9/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://192.168.0.10/hook']) {
+      for (const url of [
+        'http://127.0.0.1:9/hook',
+        'http://localhost:9/hook',
+        'http://10.1.2.3/hook',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::1]/hook',
+        'http://192.168.0.10/hook',
+      ]) {
         const response = await sendJson(`${api}/subscriptions`, 'POST', { channel: { kind: 'webhook', url }, topics: ['talks'] });
         expect(response.status, url).toBe(422);
         const problem = await problemOf(response);
@@ -246,7 +270,9 @@ describe('JSON API', () => {
     it('answers 422 webhook-challenge-failed when the receiver does not echo, fails or is not there, and stores nothing', async () => {
       const silent = await receiver((_body, _request, response) => response.writeHead(200).end('ok'));
       const failing = await receiver((_body, _request, response) => response.writeHead(500).end());
-      const wrong = await receiver((_body, _request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"challenge":"nope"}'));
+      const wrong = await receiver((_body, _request, response) =>
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"challenge":"nope"}'),
+      );
       const redirecting = await receiver((_body, _request, response) => response.writeHead(302, { location: 'http://127.0.0.1:9/' }).end());
       const before = (await harness.runtime.deps.subscriptions.listSubscribers()).length;
       for (const [url, why] of [
@@ -269,7 +295,10 @@ describe('JSON API', () => {
 
     it('creates an active webhook subscription after the echo, then reads, changes, pauses and deletes it with its token', async () => {
       const hook = await echoing();
-      const created = await sendJson(`${localApi}/subscriptions`, 'POST', { channel: { kind: 'webhook', url: `${hook.url}/news` }, topics: ['sanctions'] });
+      const created = await sendJson(`${localApi}/subscriptions`, 'POST', {
+        channel: { kind: 'webhook', url: `${hook.url}/news` },
+        topics: ['sanctions'],
+      });
       expect(created.status).toBe(201);
       const body = (await created.json()) as { token: string; webhookSecret: string; subscription: { id: string; status: string } };
       expect(body.webhookSecret).toMatch(/^whsec_/);
@@ -283,7 +312,9 @@ describe('JSON API', () => {
       const changed = await sendJson(`${api}/subscription`, 'PATCH', { topics: ['sanctions', 'un-meeting'], filter: 'russia' }, auth);
       expect(changed.status).toBe(200);
       expect(await changed.json()).toMatchObject({ topics: ['sanctions', 'un-meeting'], filter: 'russia', status: 'active' });
-      expect((await harness.runtime.deps.subscriptions.pageByTopic('un-meeting', { limit: 100 })).subscribers.map((s) => s.subscriberId)).toContain(body.subscription.id);
+      expect(
+        (await harness.runtime.deps.subscriptions.pageByTopic('un-meeting', { limit: 100 })).subscribers.map((s) => s.subscriberId),
+      ).toContain(body.subscription.id);
 
       const badChange = await sendJson(`${api}/subscription`, 'PATCH', { topics: ['nope'] }, auth);
       expect(badChange.status).toBe(422);
@@ -306,14 +337,19 @@ describe('JSON API', () => {
   describe('Slack webhooks', () => {
     it('post a confirmation link to the channel (Slack cannot echo) and stay pending until it is followed', async () => {
       const slack = await receiver((_body, _request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
-      const response = await sendJson(`${localApi}/subscriptions`, 'POST', { channel: { kind: 'webhook', url: `${slack.url}/services/T/B/X`, format: 'slack' }, topics: ['talks'] });
+      const response = await sendJson(`${localApi}/subscriptions`, 'POST', {
+        channel: { kind: 'webhook', url: `${slack.url}/services/T/B/X`, format: 'slack' },
+        topics: ['talks'],
+      });
       expect(response.status).toBe(202);
       expect(slack.bodies).toHaveLength(1);
       const { text } = JSON.parse(slack.bodies[0]!) as { text: string };
       const link = /<([^|>]+)\|this link>/.exec(text)?.[1];
       expect(link).toMatch(/\/confirm\?token=/);
       const token = new URL(link!).searchParams.get('token')!;
-      const pending = (await harness.runtime.deps.subscriptions.listSubscribers()).find((s) => s.channels.some((c) => c.kind === 'webhook' && c.url.startsWith(slack.url)));
+      const pending = (await harness.runtime.deps.subscriptions.listSubscribers()).find((s) =>
+        s.channels.some((c) => c.kind === 'webhook' && c.url.startsWith(slack.url)),
+      );
       expect(pending).toMatchObject({ state: 'pending', channels: [{ format: 'slack' }] });
       expect(pending?.expiresAt).toBeGreaterThan(Date.now() / 1000);
 
@@ -323,7 +359,10 @@ describe('JSON API', () => {
 
     it('answer 422 when Slack refuses the message', async () => {
       const gone = await receiver((_body, _request, response) => response.writeHead(404).end('no_service'));
-      const response = await sendJson(`${localApi}/subscriptions`, 'POST', { channel: { kind: 'webhook', url: `${gone.url}/services/T/B/X`, format: 'slack' }, topics: ['talks'] });
+      const response = await sendJson(`${localApi}/subscriptions`, 'POST', {
+        channel: { kind: 'webhook', url: `${gone.url}/services/T/B/X`, format: 'slack' },
+        topics: ['talks'],
+      });
       expect(response.status).toBe(422);
       expect((await problemOf(response)).detail).toContain('HTTP 404');
     });
@@ -340,7 +379,10 @@ describe('JSON API', () => {
       const statuses: number[] = [];
       let last: Response | undefined;
       for (let i = 0; i < 5; i++) {
-        last = await sendJson(`${limited}/subscriptions`, 'POST', { ...validEmail, channel: { kind: 'email', address: `person${i}@example.org` } });
+        last = await sendJson(`${limited}/subscriptions`, 'POST', {
+          ...validEmail,
+          channel: { kind: 'email', address: `person${i}@example.org` },
+        });
         statuses.push(last.status);
       }
       expect(statuses).toEqual([202, 202, 202, 429, 429]);
@@ -363,7 +405,9 @@ describe('JSON API', () => {
       expect(Object.keys(body.queues).sort()).toEqual(['alert', 'email', 'poll', 'webhook']);
       expect(body.queues.poll?.deadLetters).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
       expect(body.topics.map((t) => t.topicId)).toEqual(expect.arrayContaining(['talks', 'sanctions', 'un-meeting']));
-      const subscribers = (await (await fetch(`${api}/admin/subscribers`, { headers: auth })).json()) as { subscribers: { channels: { target: string }[] }[] };
+      const subscribers = (await (await fetch(`${api}/admin/subscribers`, { headers: auth })).json()) as {
+        subscribers: { channels: { target: string }[] }[];
+      };
       expect(subscribers.subscribers.some((s) => s.channels.some((c) => c.target === 'reader@example.org'))).toBe(true);
       expect((await fetch(`${api}/admin/feeds`, { headers: auth })).status).toBe(200);
     });
@@ -371,7 +415,9 @@ describe('JSON API', () => {
     it('are off (404) when the deployment has no admin token', async () => {
       const { admin: _unused, ...others } = harness.runtime.secrets;
       const noAdmin = await harness.serve((deps) => ({ ...deps, secrets: createStaticSecretSource(others) }));
-      const response = await fetch(`${noAdmin}/api/admin/status`, { headers: { authorization: `Bearer ${harness.runtime.secrets.admin.current}` } });
+      const response = await fetch(`${noAdmin}/api/admin/status`, {
+        headers: { authorization: `Bearer ${harness.runtime.secrets.admin.current}` },
+      });
       expect(response.status).toBe(404);
       expect((await problemOf(response)).detail).toContain('ADMIN_TOKEN');
     });

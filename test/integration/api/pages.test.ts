@@ -46,7 +46,9 @@ describe('pages', () => {
     expect(form.cookie).toMatch(/^na_csrf=/);
     expect(form.csrf.length).toBeGreaterThan(20);
     const ids = [...form.html.matchAll(/<(?:input|select)\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]!);
-    expect(ids).toEqual(expect.arrayContaining(['email', 'topic-0', 'topic-1', 'topic-2', 'filter', 'cadence-daily', 'deliveryHour', 'timeZone']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['email', 'topic-0', 'topic-1', 'topic-2', 'filter', 'cadence-daily', 'deliveryHour', 'timeZone']),
+    );
     for (const id of ids) expect(form.html, id).toContain(`<label for="${id}"`);
     expect(form.html).not.toMatch(/<script/i);
     expect(form.html).toContain('<option selected>UTC</option>');
@@ -62,7 +64,12 @@ describe('pages', () => {
   });
 
   describe('CSRF', () => {
-    const fields = (csrf: string): [string, string][] => [['csrf', csrf], ['email', 'csrf@example.org'], ['topics', 'talks'], ['cadence', 'instant']];
+    const fields = (csrf: string): [string, string][] => [
+      ['csrf', csrf],
+      ['email', 'csrf@example.org'],
+      ['topics', 'talks'],
+      ['cadence', 'instant'],
+    ];
 
     it('refuses a post without the cookie, with a wrong token, from another site or origin', async () => {
       const form = await openForm(`${harness.url}/`);
@@ -71,8 +78,14 @@ describe('pages', () => {
         ['wrong token', await post(`${harness.url}/subscribe`, fields(`${form.csrf.slice(0, -2)}xx`), { cookie: form.cookie })],
         ['no token', await post(`${harness.url}/subscribe`, fields('').slice(1), { cookie: form.cookie })],
         ['cross-site', await post(`${harness.url}/subscribe`, fields(form.csrf), { cookie: form.cookie, 'sec-fetch-site': 'cross-site' })],
-        ['foreign origin', await post(`${harness.url}/subscribe`, fields(form.csrf), { cookie: form.cookie, origin: 'https://evil.example' })],
-        ['token of another cookie', await post(`${harness.url}/subscribe`, fields(form.csrf), { cookie: 'na_csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })],
+        [
+          'foreign origin',
+          await post(`${harness.url}/subscribe`, fields(form.csrf), { cookie: form.cookie, origin: 'https://evil.example' }),
+        ],
+        [
+          'token of another cookie',
+          await post(`${harness.url}/subscribe`, fields(form.csrf), { cookie: 'na_csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
+        ],
       ];
       for (const [name, response] of cases) {
         expect(response.status, name).toBe(403);
@@ -83,7 +96,11 @@ describe('pages', () => {
 
     it('accepts the same post from our own page and redirects to "check your inbox"', async () => {
       const form = await openForm(`${harness.url}/`);
-      const response = await post(`${harness.url}/subscribe`, fields(form.csrf), { cookie: form.cookie, origin: harness.url, 'sec-fetch-site': 'same-origin' });
+      const response = await post(`${harness.url}/subscribe`, fields(form.csrf), {
+        cookie: form.cookie,
+        origin: harness.url,
+        'sec-fetch-site': 'same-origin',
+      });
       expect(response.status).toBe(303);
       expect(response.headers.get('location')).toBe('/check-inbox');
       expect((await harness.outbox()).filter((m) => m.to === 'csrf@example.org')).toHaveLength(1);
@@ -94,7 +111,13 @@ describe('pages', () => {
     const form = await openForm(`${harness.url}/`);
     const response = await post(
       `${harness.url}/subscribe`,
-      [['csrf', form.csrf], ['email', '<b>x</b>'], ['filter', '"unclosed <script>'], ['cadence', 'weekly'], ['weeklyDay', 'fri']],
+      [
+        ['csrf', form.csrf],
+        ['email', '<b>x</b>'],
+        ['filter', '"unclosed <script>'],
+        ['cadence', 'weekly'],
+        ['weeklyDay', 'fri'],
+      ],
       { cookie: form.cookie },
     );
     expect(response.status).toBe(422);
@@ -111,9 +134,18 @@ describe('pages', () => {
     expect(html).toMatch(/<option value="fri" selected>/);
   });
 
-  it('shows a filter that does not parse as the filter field\'s error', async () => {
+  it("shows a filter that does not parse as the filter field's error", async () => {
     const form = await openForm(`${harness.url}/`);
-    const response = await post(`${harness.url}/subscribe`, [['csrf', form.csrf], ['email', 'f@example.org'], ['topics', 'talks'], ['filter', 'iran AND (oil']], { cookie: form.cookie });
+    const response = await post(
+      `${harness.url}/subscribe`,
+      [
+        ['csrf', form.csrf],
+        ['email', 'f@example.org'],
+        ['topics', 'talks'],
+        ['filter', 'iran AND (oil'],
+      ],
+      { cookie: form.cookie },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('id="filter-error"');
@@ -122,12 +154,28 @@ describe('pages', () => {
 
   it('confirms and manages by the emailed links; a bad manage link gets a page saying so', async () => {
     const form = await openForm(`${harness.url}/`);
-    await post(`${harness.url}/subscribe`, [['csrf', form.csrf], ['email', 'pages@example.org'], ['topics', 'talks'], ['cadence', 'instant']], { cookie: form.cookie });
+    await post(
+      `${harness.url}/subscribe`,
+      [
+        ['csrf', form.csrf],
+        ['email', 'pages@example.org'],
+        ['topics', 'talks'],
+        ['cadence', 'instant'],
+      ],
+      { cookie: form.cookie },
+    );
     const mail = (await harness.outbox()).find((m) => m.to === 'pages@example.org')!;
     const confirmPage = await openForm(linkTo(mail, '/confirm'));
     expect(confirmPage.html).toContain('pages@example.org');
     const token = new URL(linkTo(mail, '/confirm')).searchParams.get('token')!;
-    const confirmed = await post(`${harness.url}/confirm`, [['csrf', confirmPage.csrf], ['token', token]], { cookie: confirmPage.cookie });
+    const confirmed = await post(
+      `${harness.url}/confirm`,
+      [
+        ['csrf', confirmPage.csrf],
+        ['token', token],
+      ],
+      { cookie: confirmPage.cookie },
+    );
     expect(confirmed.status).toBe(200);
     const manageHref = /href="(\/manage\?token=[^"]+)"/.exec(await confirmed.text())![1]!.replace(/&amp;/g, '&');
 
@@ -136,15 +184,43 @@ describe('pages', () => {
     const manageToken = new URL(manageHref, harness.url).searchParams.get('token')!;
     const saved = await post(
       `${harness.url}/manage`,
-      [['csrf', manage.csrf], ['token', manageToken], ['action', 'save'], ['topics', 'un-meeting'], ['topics', 'sanctions'], ['cadence', 'weekly'], ['deliveryHour', '18'], ['weeklyDay', 'sun'], ['timeZone', 'Asia/Tokyo'], ['filter', '']],
+      [
+        ['csrf', manage.csrf],
+        ['token', manageToken],
+        ['action', 'save'],
+        ['topics', 'un-meeting'],
+        ['topics', 'sanctions'],
+        ['cadence', 'weekly'],
+        ['deliveryHour', '18'],
+        ['weeklyDay', 'sun'],
+        ['timeZone', 'Asia/Tokyo'],
+        ['filter', ''],
+      ],
       { cookie: manage.cookie },
     );
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toMatch(/done=saved$/);
-    const subscriber = (await harness.runtime.deps.subscriptions.listSubscribers()).find((s) => s.channels.some((c) => c.kind === 'email' && c.address === 'pages@example.org'))!;
-    expect(subscriber).toMatchObject({ topics: ['un-meeting', 'sanctions'], cadence: { email: 'weekly' }, deliveryHour: 18, weeklyDay: 'sun', timeZone: 'Asia/Tokyo', state: 'active' });
+    const subscriber = (await harness.runtime.deps.subscriptions.listSubscribers()).find((s) =>
+      s.channels.some((c) => c.kind === 'email' && c.address === 'pages@example.org'),
+    )!;
+    expect(subscriber).toMatchObject({
+      topics: ['un-meeting', 'sanctions'],
+      cadence: { email: 'weekly' },
+      deliveryHour: 18,
+      weeklyDay: 'sun',
+      timeZone: 'Asia/Tokyo',
+      state: 'active',
+    });
 
-    const unsubscribed = await post(`${harness.url}/manage`, [['csrf', manage.csrf], ['token', manageToken], ['action', 'unsubscribe']], { cookie: manage.cookie });
+    const unsubscribed = await post(
+      `${harness.url}/manage`,
+      [
+        ['csrf', manage.csrf],
+        ['token', manageToken],
+        ['action', 'unsubscribe'],
+      ],
+      { cookie: manage.cookie },
+    );
     expect(unsubscribed.status).toBe(303);
     const after = await fetch(`${harness.url}${manageHref}`);
     expect(await after.text()).toContain('You are unsubscribed');
@@ -161,7 +237,11 @@ describe('pages', () => {
       routeKey: '$default',
       rawPath: path,
       rawQueryString: '',
-      headers: { host: 'abc123.lambda-url.eu-west-1.on.aws', 'x-forwarded-proto': 'https', 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        host: 'abc123.lambda-url.eu-west-1.on.aws',
+        'x-forwarded-proto': 'https',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       requestContext: {
         accountId: 'anonymous',
         apiId: 'abc123',
@@ -182,7 +262,12 @@ describe('pages', () => {
     const cookie = page.cookies?.[0] ?? '';
     expect(cookie).toMatch(/^__Host-na_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
     const csrf = /name="csrf" value="([^"]+)"/.exec(String(page.body))![1]!;
-    const form = new URLSearchParams([['csrf', csrf], ['email', 'aws@example.org'], ['topics', 'talks'], ['cadence', 'instant']]).toString();
+    const form = new URLSearchParams([
+      ['csrf', csrf],
+      ['email', 'aws@example.org'],
+      ['topics', 'talks'],
+      ['cadence', 'instant'],
+    ]).toString();
     const posted = await handler(
       event('POST', '/subscribe', {
         cookies: [cookie.split(';')[0]!],
@@ -206,7 +291,9 @@ describe('pages', () => {
     const anonymous = await fetch(`${harness.url}/status`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-    const wrong = await fetch(`${harness.url}/status`, { headers: { authorization: `Basic ${Buffer.from('operator:nope').toString('base64')}` } });
+    const wrong = await fetch(`${harness.url}/status`, {
+      headers: { authorization: `Basic ${Buffer.from('operator:nope').toString('base64')}` },
+    });
     expect(wrong.status).toBe(401);
     const page = await fetch(`${harness.url}/status`, {
       headers: { authorization: `Basic ${Buffer.from(`operator:${harness.runtime.secrets.admin.current}`).toString('base64')}` },

@@ -49,7 +49,8 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
     const rule = { name: 'test-rule', limit: 2, windowSeconds: 600 };
     const now = new Date('2026-03-01T10:05:00Z');
     const decisions = [];
-    for (let i = 0; i < 3; i++) decisions.push(await takeRateLimit(store, rule, 'someone@example.org', 'a-secret-of-at-least-32-characters!!', now));
+    for (let i = 0; i < 3; i++)
+      decisions.push(await takeRateLimit(store, rule, 'someone@example.org', 'a-secret-of-at-least-32-characters!!', now));
     expect(decisions).toEqual([{ allowed: true }, { allowed: true }, { allowed: false, retryAfterSeconds: 300 }]);
     const rows = await createDocumentClient(dynamo.client).send(new ScanCommand({ TableName: tables.ratelimits }));
     expect(JSON.stringify(rows.Items)).not.toContain('someone@example.org');
@@ -58,11 +59,26 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
 
   it('keeps recent headlines per topic, newest first, each story once', async () => {
     let clockNow = new Date('2026-03-01T10:00:00Z');
-    const store = createDynamoDbHeadlineStore({ client: createDocumentClient(dynamo.client), tableName: tables.headlines, clock: { now: () => clockNow } });
+    const store = createDynamoDbHeadlineStore({
+      client: createDocumentClient(dynamo.client),
+      tableName: tables.headlines,
+      clock: { now: () => clockNow },
+    });
     const alert = (storyId: string, title: string, topics: string[]) => ({
       version: 1 as const,
       storyId,
-      item: { itemKey: `f#${storyId}`, feedId: 'f', source: 'Wire', guid: null, link: `https://news.example/${storyId}`, title, summary: '', published: null, author: null, categories: [] },
+      item: {
+        itemKey: `f#${storyId}`,
+        feedId: 'f',
+        source: 'Wire',
+        guid: null,
+        link: `https://news.example/${storyId}`,
+        title,
+        summary: '',
+        published: null,
+        author: null,
+        categories: [],
+      },
       topics: topics.map((topic) => ({ topic, label: topic, score: 0.8, matched: [] })),
     });
     for (const [i, id] of ['s1', 's2', 's3'].entries()) {
@@ -90,7 +106,9 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
 
   it('derives a DLQ URL from the queue URL and the redrive policy', () => {
     const policy = JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:eu-west-1:123456789012:news-poll-dlq', maxReceiveCount: 5 });
-    expect(deadLetterUrl('https://sqs.eu-west-1.amazonaws.com/123456789012/news-poll', policy)).toBe('https://sqs.eu-west-1.amazonaws.com/123456789012/news-poll-dlq');
+    expect(deadLetterUrl('https://sqs.eu-west-1.amazonaws.com/123456789012/news-poll', policy)).toBe(
+      'https://sqs.eu-west-1.amazonaws.com/123456789012/news-poll-dlq',
+    );
     expect(deadLetterUrl('https://sqs.eu-west-1.amazonaws.com/123456789012/news-poll', undefined)).toBeNull();
     expect(deadLetterUrl('https://sqs.eu-west-1.amazonaws.com/123456789012/news-poll', 'not json')).toBeNull();
   });

@@ -99,7 +99,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
     await deliverWebhook(message, lambdaDeps);
     await deliverWebhook(gone.message, lambdaDeps);
 
-    expect(log.lines.map((line) => [line.level, line.message, line.fields?.['deliveryKey']])).toEqual([
+    expect(log.lines.map((line) => [line.level, line.message, line.fields?.deliveryKey])).toEqual([
       ['info', 'delivered', message.deliveryKey],
       ['info', 'delivery-skipped', message.deliveryKey],
       ['warn', 'delivery-failed', gone.message.deliveryKey],
@@ -156,10 +156,10 @@ describe('deliverWebhook against a real HTTP receiver', () => {
     expect(engines.events[0]).toMatchObject({ type: 'delivery-failed', subscriberId, permanent: true });
     const stored = await engines.deps.subscriptions.getSubscriber(subscriberId);
     if (status === 410) {
-      expect(stored?.channelStatus?.['hook']).toMatchObject({ state: 'paused', reason: expect.stringContaining('HTTP 410') });
+      expect(stored?.channelStatus?.hook).toMatchObject({ state: 'paused', reason: expect.stringContaining('HTTP 410') });
       expect(engines.events).toContainEqual(expect.objectContaining({ type: 'channel-paused', subscriberId, channelId: 'hook' }));
     } else {
-      expect(stored?.channelStatus?.['hook']).toBeUndefined();
+      expect(stored?.channelStatus?.hook).toBeUndefined();
     }
   });
 
@@ -279,7 +279,9 @@ describe('deliver-webhook handler', () => {
     expect(engines.events).toContainEqual(
       expect.objectContaining({ type: 'delivery-failed', subscriberId: failing.subscriberId, permanent: false, attempt: 1 }),
     );
-    expect(engines.events).toContainEqual(expect.objectContaining({ type: 'delivery-failed', subscriberId: permanent.subscriberId, permanent: true }));
+    expect(engines.events).toContainEqual(
+      expect.objectContaining({ type: 'delivery-failed', subscriberId: permanent.subscriberId, permanent: true }),
+    );
   });
 
   it('batches Slack stories that queue up for one webhook into one message, then paces the next one', async () => {
@@ -290,7 +292,8 @@ describe('deliver-webhook handler', () => {
       const subscriberId = `slack-sub-${counter}-${n}`;
       return deliveryMessage({ subscriberId, channel, storyId: `slack-story-${counter}-${n}` });
     });
-    for (const message of messages) await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: message.subscriberId, channels: [channel] }));
+    for (const message of messages)
+      await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: message.subscriberId, channels: [channel] }));
     receiver.answers = [{ status: 200, body: 'ok' }];
     const handler = createHandler(engines.deps);
 
@@ -323,7 +326,7 @@ describe('deliver-webhook handler', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     const stored = await engines.deps.subscriptions.getSubscriber(subscriberId);
-    expect(stored?.channelStatus?.['hook']).toMatchObject({ state: 'paused', reason: expect.stringContaining(code) });
+    expect(stored?.channelStatus?.hook).toMatchObject({ state: 'paused', reason: expect.stringContaining(code) });
     expect(engines.events).toContainEqual(expect.objectContaining({ type: 'channel-paused', subscriberId }));
   });
 
@@ -337,7 +340,7 @@ describe('deliver-webhook handler', () => {
     await handler(sqsEvent([{ ...message, deliveryKey: `${message.deliveryKey}-5`, storyId: 's-5' }]));
     const afterFive = await engines.deps.subscriptions.getSubscriber(subscriberId);
 
-    expect(afterFour?.channelStatus?.['hook']).toBeUndefined();
-    expect(afterFive?.channelStatus?.['hook']).toMatchObject({ state: 'paused', reason: expect.stringContaining('5 permanent failures') });
+    expect(afterFour?.channelStatus?.hook).toBeUndefined();
+    expect(afterFive?.channelStatus?.hook).toMatchObject({ state: 'paused', reason: expect.stringContaining('5 permanent failures') });
   });
 });

@@ -21,7 +21,9 @@ describe('subscription store: statuses', () => {
     const store = engines.deps.subscriptions;
     await store.putSubscriber(subscriber({ subscriberId: 'status-1', topics: ['talks', 'sanctions'], filter: 'Iran' }));
 
-    const changed = await store.updateStatus('status-1', { channelStatus: { 'hook-1': { state: 'paused', reason: 'HTTP 410', at: '2025-02-24T10:00:00Z' } } });
+    const changed = await store.updateStatus('status-1', {
+      channelStatus: { 'hook-1': { state: 'paused', reason: 'HTTP 410', at: '2025-02-24T10:00:00Z' } },
+    });
     const talks = (await store.pageByTopic('talks', { limit: 100 })).subscribers.find((s) => s.subscriberId === 'status-1');
     const sanctions = (await store.pageByTopic('sanctions', { limit: 100 })).subscribers.find((s) => s.subscriberId === 'status-1');
     await store.updateStatus('status-1', { channelStatus: { 'hook-1': null } });
@@ -38,7 +40,9 @@ describe('subscription store: statuses', () => {
     const store = engines.deps.subscriptions;
     const email = { kind: 'email' as const, channelId: 'mail', address: 'keep@example.org' };
     await store.putSubscriber(subscriber({ subscriberId: 'status-2', channels: [email] }));
-    await store.updateStatus('status-2', { channelStatus: { mail: { state: 'unsubscribed', reason: 'one-click unsubscribe', at: '2025-02-24T10:00:00Z' } } });
+    await store.updateStatus('status-2', {
+      channelStatus: { mail: { state: 'unsubscribed', reason: 'one-click unsubscribe', at: '2025-02-24T10:00:00Z' } },
+    });
 
     // A config re-apply writes the subscriber again, without statuses.
     await store.putSubscriber(subscriber({ subscriberId: 'status-2', channels: [email], minScore: 0.5 }));
@@ -47,8 +51,8 @@ describe('subscription store: statuses', () => {
     const changedAddress = await store.getSubscriber('status-2');
 
     expect(kept?.minScore).toBe(0.5);
-    expect(kept?.channelStatus?.['mail']?.state).toBe('unsubscribed');
-    expect(changedAddress?.channelStatus?.['mail']).toBeUndefined();
+    expect(kept?.channelStatus?.mail?.state).toBe('unsubscribed');
+    expect(changedAddress?.channelStatus?.mail).toBeUndefined();
   });
 });
 
@@ -58,7 +62,13 @@ describe('delivery store: attempts, pacing, channel health', () => {
     await store.begin('d#attempts', 2_000_000_000);
     await store.recordAttempt('d#attempts', { at: '2025-02-24T10:00:00Z', error: 'HTTP 503', attempt: 3 });
 
-    expect(await store.getDelivery('d#attempts')).toEqual({ deliveryKey: 'd#attempts', status: 'in-progress', attempts: 3, lastError: 'HTTP 503', lastAttemptAt: '2025-02-24T10:00:00Z' });
+    expect(await store.getDelivery('d#attempts')).toEqual({
+      deliveryKey: 'd#attempts',
+      status: 'in-progress',
+      attempts: 3,
+      lastError: 'HTTP 503',
+      lastAttemptAt: '2025-02-24T10:00:00Z',
+    });
     expect(await store.begin('d#attempts', 2_000_000_000)).toBe('in-progress');
     expect(await store.getDelivery('d#absent')).toBeUndefined();
   });
@@ -78,9 +88,12 @@ describe('delivery store: attempts, pacing, channel health', () => {
   it('counts permanent failures of a channel within the window, and starts over after it', async () => {
     const store = engines.deps.deliveries;
     const counts = [];
-    for (let i = 0; i < 3; i++) counts.push(await store.countChannelFailure('sub#hook', { at: `2025-02-24T10:0${i}:00Z`, windowSeconds: 3600 }));
+    for (let i = 0; i < 3; i++)
+      counts.push(await store.countChannelFailure('sub#hook', { at: `2025-02-24T10:0${i}:00Z`, windowSeconds: 3600 }));
     const nextDay = await store.countChannelFailure('sub#hook', { at: '2025-02-25T12:00:00Z', windowSeconds: 3600 });
-    const concurrent = await Promise.all(Array.from({ length: 5 }, () => store.countChannelFailure('sub#other', { at: '2025-02-24T10:00:00Z', windowSeconds: 3600 })));
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => store.countChannelFailure('sub#other', { at: '2025-02-24T10:00:00Z', windowSeconds: 3600 })),
+    );
 
     expect(counts).toEqual([1, 2, 3]);
     expect(nextDay).toBe(1);
@@ -119,7 +132,10 @@ describe('digest store', () => {
     const head = (await store.getHead('dig-2', 'mail'))!;
 
     await store.markEntriesSent('dig-2', 'mail', ['t1'], '2025-02-24T11:01:00.000Z');
-    const readded = await store.addEntry(entry('t1', '2025-02-24T11:02:00.000Z', 'dig-2'), { cadence: 'hourly', dueAt: '2025-02-24T12:00:00.000Z' });
+    const readded = await store.addEntry(entry('t1', '2025-02-24T11:02:00.000Z', 'dig-2'), {
+      cadence: 'hourly',
+      dueAt: '2025-02-24T12:00:00.000Z',
+    });
     const moved = await store.closeWindow(head, { remaining: true, nextDueAt: '2025-02-24T12:00:00.000Z' });
     const movedHead = (await store.getHead('dig-2', 'mail'))!;
     await store.markEntriesSent('dig-2', 'mail', ['t2'], '2025-02-24T12:01:00.000Z');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../shared/core/clock.ts';
 import { type DigestMessage, digestMessageSchema } from '../../../shared/digest/digest-message.ts';
 import { deliverDigest, sendDueDigests } from '../../../shared/digest/index.ts';
-import { type SendDigestsDeps } from '../../../shared/digest/send-digests.ts';
+import type { SendDigestsDeps } from '../../../shared/digest/send-digests.ts';
 import { fanOut } from '../../../shared/fanout/fan-out.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { AlertMessage } from '../../../shared/messages/schemas.ts';
@@ -18,7 +18,11 @@ let engines: PipelineEngines;
 let smtp: Awaited<ReturnType<typeof startSmtpListener>>;
 let now = new Date('2025-02-24T10:00:00Z');
 const clock: Clock = { now: () => now };
-const compose = { from: 'alerts@example.org', publicBaseUrl: 'https://alerts.example.org', tokenKeys: createKeyRing({ current: 'digest-integration-secret-0123456789' }) };
+const compose = {
+  from: 'alerts@example.org',
+  publicBaseUrl: 'https://alerts.example.org',
+  tokenKeys: createKeyRing({ current: 'digest-integration-secret-0123456789' }),
+};
 
 function alert(n: number, topic: 'talks' | 'sanctions'): AlertMessage {
   const base = deliveryMessage();
@@ -59,9 +63,20 @@ describe('send-digests', () => {
   it('sends nothing before the digest is due, then one email with every story of the window', async () => {
     now = new Date('2025-02-24T10:00:00Z');
     await engines.deps.subscriptions.putSubscriber(
-      subscriber({ subscriberId: 'dg-reader', topics: ['talks', 'sanctions'], channels: [{ kind: 'email', channelId: 'mail', address: 'dg@example.org' }], cadence: { mail: 'daily' }, deliveryHour: 9 }),
+      subscriber({
+        subscriberId: 'dg-reader',
+        topics: ['talks', 'sanctions'],
+        channels: [{ kind: 'email', channelId: 'mail', address: 'dg@example.org' }],
+        cadence: { mail: 'daily' },
+        deliveryHour: 9,
+      }),
     );
-    for (const [n, topic] of [[1, 'talks'], [2, 'sanctions'], [3, 'sanctions']] as const) await fanOut(alert(n, topic), { ...engines.deps, clock });
+    for (const [n, topic] of [
+      [1, 'talks'],
+      [2, 'sanctions'],
+      [3, 'sanctions'],
+    ] as const)
+      await fanOut(alert(n, topic), { ...engines.deps, clock });
     await engines.drain('webhook');
 
     const early = await sendDueDigests(deps({ clock: { now: () => new Date('2025-02-25T08:59:00Z') } }));
@@ -105,7 +120,9 @@ describe('send-digests', () => {
     now = new Date('2025-03-01T10:00:00Z');
     await fanOut(alert(5, 'sanctions'), { ...engines.deps, clock });
     await engines.drain('webhook');
-    await engines.deps.subscriptions.updateStatus('dg-reader', { channelStatus: { mail: { state: 'unsubscribed', reason: 'one-click unsubscribe', at: now.toISOString() } } });
+    await engines.deps.subscriptions.updateStatus('dg-reader', {
+      channelStatus: { mail: { state: 'unsubscribed', reason: 'one-click unsubscribe', at: now.toISOString() } },
+    });
     now = new Date('2025-03-02T09:30:00Z');
 
     const summary = await sendDueDigests(deps());

@@ -158,7 +158,15 @@ describe('fanOut: filters, digests, channel statuses', () => {
     await put(subscriber({ subscriberId: 'f-plain', topics: ['un-meeting'], channels: [hook('plain')] }));
     await put(subscriber({ subscriberId: 'f-iran', topics: ['un-meeting'], channels: [hook('iran')], filter: 'Iran OR Tehran' }));
     await put(subscriber({ subscriberId: 'f-not-title', topics: ['un-meeting'], channels: [hook('not')], filter: 'NOT title:Ukraine' }));
-    await put(subscriber({ subscriberId: 'f-digest', topics: ['un-meeting'], channels: [hook('d'), { kind: 'email', channelId: 'mail', address: 'd@example.org' }], cadence: { mail: 'daily' }, timeZone: 'Asia/Tokyo' }));
+    await put(
+      subscriber({
+        subscriberId: 'f-digest',
+        topics: ['un-meeting'],
+        channels: [hook('d'), { kind: 'email', channelId: 'mail', address: 'd@example.org' }],
+        cadence: { mail: 'daily' },
+        timeZone: 'Asia/Tokyo',
+      }),
+    );
     await put(
       subscriber({
         subscriberId: 'f-paused',
@@ -185,7 +193,9 @@ describe('fanOut: filters, digests, channel statuses', () => {
 
   it('skips, and reports, a subscriber whose stored filter no longer compiles, without failing the alert', async () => {
     // Written past validation (an older version, a hand edit): the store only checks its schema.
-    await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: 'f-broken', topics: ['un-meeting'], channels: [hook('b')], filter: 'Iran AND (' }));
+    await engines.deps.subscriptions.putSubscriber(
+      subscriber({ subscriberId: 'f-broken', topics: ['un-meeting'], channels: [hook('b')], filter: 'Iran AND (' }),
+    );
     engines.events.length = 0;
 
     const summary = await fanOut(meeting('story-filter-3', 'Security Council meets'), engines.deps);
@@ -196,7 +206,11 @@ describe('fanOut: filters, digests, channel statuses', () => {
     expect(summary.invalidFilters).toBe(1);
     expect(delivered).not.toContain('f-broken');
     expect(delivered).toContain('f-plain');
-    expect(engines.events).toContainEqual({ type: 'subscriber-error', subscriberId: 'f-broken', error: expect.stringContaining('filter query is invalid') });
+    expect(engines.events).toContainEqual({
+      type: 'subscriber-error',
+      subscriberId: 'f-broken',
+      error: expect.stringContaining('filter query is invalid'),
+    });
   });
 
   it('adds digest channels’ stories to their digest, once, due at the next delivery hour in their zone', async () => {

@@ -19,7 +19,6 @@ import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.t
 import { startSmtpListener } from './smtp-listener.ts';
 import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 
-
 const channel: EmailChannel = { kind: 'email', channelId: 'mail', address: 'reader@example.org' };
 const compose = {
   from: 'News Alerts <alerts@example.org>',
@@ -62,7 +61,9 @@ describe('SMTP mailer', () => {
     const parsed = parseMessage(mail.raw);
     expect(parsed.headers.get('message-id')).toBe(email.messageId);
     expect(parsed.headers.get('list-unsubscribe')).toBe(email.headers['List-Unsubscribe']);
-    expect(parsed.headers.get('list-unsubscribe')).toMatch(/^<https:\/\/alerts\.example\.org\/unsubscribe\?token=[^>]+>, <mailto:alerts@example\.org\?subject=unsubscribe%20[^>]+>$/);
+    expect(parsed.headers.get('list-unsubscribe')).toMatch(
+      /^<https:\/\/alerts\.example\.org\/unsubscribe\?token=[^>]+>, <mailto:alerts@example\.org\?subject=unsubscribe%20[^>]+>$/,
+    );
     expect(parsed.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     expect(parsed.headers.get('content-type')).toMatch(/^multipart\/alternative/);
     const [text, html] = parsed.parts;
@@ -90,7 +91,9 @@ describe('SMTP mailer', () => {
   it('reports a connection failure as retryable', async () => {
     const email = composeAlertEmail(deliveryMessage({ channel }), compose);
 
-    const error = await createSmtpMailer('smtp://127.0.0.1:1').send(email).catch((e: unknown) => e);
+    const error = await createSmtpMailer('smtp://127.0.0.1:1')
+      .send(email)
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ retryable: true });
   });
@@ -178,7 +181,7 @@ describe('deliverEmail over SMTP with the DynamoDB delivery store', () => {
     await deliverEmail(message, lambdaDeps, compose);
     await deliverEmail(message, lambdaDeps, compose);
 
-    expect(log.lines.map((line) => [line.level, line.message, line.fields?.['deliveryKey']])).toEqual([
+    expect(log.lines.map((line) => [line.level, line.message, line.fields?.deliveryKey])).toEqual([
       ['info', 'delivered', message.deliveryKey],
       ['info', 'delivery-skipped', message.deliveryKey],
     ]);
@@ -204,17 +207,13 @@ describe('deliverEmail over SMTP with the DynamoDB delivery store', () => {
       subscriber({ subscriberId: 'busy', channels: [{ ...channel, address: 'later@example.org' }] }),
     );
 
-    const error = await deliverEmail(deliveryMessage({ subscriberId: 'busy', channel }), engines.deps, compose).catch(
-      (e: unknown) => e,
-    );
+    const error = await deliverEmail(deliveryMessage({ subscriberId: 'busy', channel }), engines.deps, compose).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ retryable: true, responseCode: 451 });
   });
 
   it('skips and records a subscriber who unsubscribed', async () => {
-    await engines.deps.subscriptions.putSubscriber(
-      subscriber({ subscriberId: 'left', channels: [channel], state: 'unsubscribed' }),
-    );
+    await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: 'left', channels: [channel], state: 'unsubscribed' }));
 
     const outcome = await deliverEmail(deliveryMessage({ subscriberId: 'left', channel }), engines.deps, compose);
 

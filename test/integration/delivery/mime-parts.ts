@@ -41,7 +41,10 @@ function decode(body: string, encoding: string): string {
   if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   if (encoding === 'quoted-printable') {
     // Turn =XX into %XX (after protecting literal %) and let decodeURIComponent join UTF-8 bytes.
-    const escaped = body.replace(/=\n/g, '').replace(/%/g, '%25').replace(/=([0-9A-F]{2})/gi, '%$1');
+    const escaped = body
+      .replace(/=\n/g, '')
+      .replace(/%/g, '%25')
+      .replace(/=([0-9A-F]{2})/gi, '%$1');
     return decodeURIComponent(escaped);
   }
   return body;

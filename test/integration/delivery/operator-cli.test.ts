@@ -15,7 +15,6 @@ import { captureIo } from '../../helpers/capture-io.ts';
 
 let dataDir: string;
 
-
 async function cli(...args: string[]) {
   const { io, out, err } = captureIo();
   const code = await main([...args, '--data-dir', dataDir], io);
@@ -35,11 +34,27 @@ afterAll(async () => {
 describe('news-alerts subscribers', () => {
   it('adds, lists (without secrets), resumes and removes subscribers', async () => {
     const added = await cli(
-      'subscribers', 'add', 'desk',
-      '--topic', 'talks', '--topic', 'sanctions',
-      '--email', 'desk@example.org', '--cadence', 'daily', '--hour', '7', '--time-zone', 'Europe/Kyiv',
-      '--webhook', 'https://hooks.example.org/desk', '--secret', webhookSecret(3),
-      '--filter', 'Russia AND NOT title:football',
+      'subscribers',
+      'add',
+      'desk',
+      '--topic',
+      'talks',
+      '--topic',
+      'sanctions',
+      '--email',
+      'desk@example.org',
+      '--cadence',
+      'daily',
+      '--hour',
+      '7',
+      '--time-zone',
+      'Europe/Kyiv',
+      '--webhook',
+      'https://hooks.example.org/desk',
+      '--secret',
+      webhookSecret(3),
+      '--filter',
+      'Russia AND NOT title:football',
     );
     const listed = await cli('subscribers', 'list', '--json');
     const byTopic = await cli('subscribers', 'list', '--topic', 'sanctions');
@@ -48,7 +63,12 @@ describe('news-alerts subscribers', () => {
     expect(added.out).toContain('email d***@example.org, daily at 7:00 Europe/Kyiv');
     const { subscribers } = JSON.parse(listed.out) as { subscribers: Record<string, unknown>[] };
     expect(subscribers).toHaveLength(1);
-    expect(subscribers[0]).toMatchObject({ subscriberId: 'desk', filter: 'Russia AND NOT title:football', webhookSecret: '(set)', cadence: { email: 'daily' } });
+    expect(subscribers[0]).toMatchObject({
+      subscriberId: 'desk',
+      filter: 'Russia AND NOT title:football',
+      webhookSecret: '(set)',
+      cadence: { email: 'daily' },
+    });
     expect(listed.out).not.toContain(webhookSecret(3));
     expect(byTopic.out).toContain('1 subscriber in data folder');
 
@@ -99,7 +119,11 @@ describe('news-alerts dlq', () => {
     const data = await openLocalData(dataDir, { queues: true });
     const { createDocumentClient, createDynamoDbDeliveryStore } = await import('../../../shared/store/dynamodb/index.ts');
     const deliveries = createDynamoDbDeliveryStore({ client: createDocumentClient(data.dynamodb), tableName: data.tables.deliveries });
-    await deliveries.recordAttempt(message.deliveryKey, { at: '2025-02-24T10:00:00Z', error: 'webhook delivery failed: HTTP 503 (subscriber team)', attempt: 8 });
+    await deliveries.recordAttempt(message.deliveryKey, {
+      at: '2025-02-24T10:00:00Z',
+      error: 'webhook delivery failed: HTTP 503 (subscriber team)',
+      attempt: 8,
+    });
     const webhook = data.queues!.provisioned.webhook;
     await data.queues!.sqs.send(new SendMessageCommand({ QueueUrl: webhook.dlqUrl, MessageBody: JSON.stringify(message) }));
     await data.queues!.sqs.send(new SendMessageCommand({ QueueUrl: webhook.dlqUrl, MessageBody: '{"not":"a delivery"}' }));
@@ -110,13 +134,22 @@ describe('news-alerts dlq', () => {
     const redriven = await cli('dlq', 'redrive', 'webhook');
     const after = await cli('dlq', 'list', 'webhook', '--json');
 
-    const { queues } = JSON.parse(listed.out) as { queues: { queue: string; messages: { what: string; why?: string; attempts?: number }[] }[] };
+    const { queues } = JSON.parse(listed.out) as {
+      queues: { queue: string; messages: { what: string; why?: string; attempts?: number }[] }[];
+    };
     const dead = queues.find((q) => q.queue === 'webhook')!.messages;
     expect(queues.filter((q) => q.queue !== 'webhook').every((q) => q.messages.length === 0)).toBe(true);
     expect(dead).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ what: expect.stringContaining('delivery to team → webhook hook-1, story story-dead'), why: expect.stringContaining('HTTP 503'), attempts: 8 }),
-        expect.objectContaining({ what: expect.stringContaining('invalid webhook message'), why: expect.stringContaining('fails its schema') }),
+        expect.objectContaining({
+          what: expect.stringContaining('delivery to team → webhook hook-1, story story-dead'),
+          why: expect.stringContaining('HTTP 503'),
+          attempts: 8,
+        }),
+        expect.objectContaining({
+          what: expect.stringContaining('invalid webhook message'),
+          why: expect.stringContaining('fails its schema'),
+        }),
       ]),
     );
     expect(text.out).toContain('webhook: 2 messages');
@@ -125,7 +158,10 @@ describe('news-alerts dlq', () => {
     const reopened = await openLocalData(dataDir, { queues: true });
     try {
       const { Attributes } = await reopened.queues!.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: reopened.queues!.provisioned.webhook.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: reopened.queues!.provisioned.webhook.url,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
       );
       expect(Attributes?.ApproximateNumberOfMessages).toBe('2');
     } finally {

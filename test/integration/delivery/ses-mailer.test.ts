@@ -14,7 +14,11 @@ import { startSesEndpoint, type SesEndpoint } from '../../helpers/ses-endpoint.t
 import { deliveryMessage } from '../../unit/delivery/fixtures.ts';
 import { parseMessage } from './mime-parts.ts';
 
-const compose = { from: 'News Alerts <alerts@newsdesk.eu>', publicBaseUrl: 'https://alerts.newsdesk.eu', tokenKeys: createKeyRing({ current: 'integration-secret-0123456789-integration' }) };
+const compose = {
+  from: 'News Alerts <alerts@newsdesk.eu>',
+  publicBaseUrl: 'https://alerts.newsdesk.eu',
+  tokenKeys: createKeyRing({ current: 'integration-secret-0123456789-integration' }),
+};
 const email = composeAlertEmail(deliveryMessage({ channel: { kind: 'email', channelId: 'mail', address: 'reader@example.org' } }), compose);
 
 let ses: SesEndpoint;
@@ -72,8 +76,16 @@ describe('SES v2 mailer', () => {
   });
 
   const setupFaults: [number, string, string][] = [
-    [403, 'AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/deliver-email is not authorized to perform: ses:SendEmail on resource: arn:aws:ses:eu-west-1:123456789012:identity/newsdesk.eu'],
-    [400, 'MessageRejected', 'Email address is not verified. The following identities failed the check in region EU-WEST-1: alerts@newsdesk.eu, reader@example.org'],
+    [
+      403,
+      'AccessDeniedException',
+      'User: arn:aws:sts::123456789012:assumed-role/deliver-email is not authorized to perform: ses:SendEmail on resource: arn:aws:ses:eu-west-1:123456789012:identity/newsdesk.eu',
+    ],
+    [
+      400,
+      'MessageRejected',
+      'Email address is not verified. The following identities failed the check in region EU-WEST-1: alerts@newsdesk.eu, reader@example.org',
+    ],
     [400, 'MailFromDomainNotVerifiedException', 'The MAIL FROM domain is not verified.'],
     [400, 'AccountSuspendedException', 'Your account has been suspended.'],
     [400, 'SendingPausedException', 'Sending is paused for this account.'],
@@ -92,7 +104,9 @@ describe('SES v2 mailer', () => {
     expect(error).toBeInstanceOf(MailSetupError);
     expect((error as MailSetupError).code).toBe(code);
     expect((error as MailSetupError).retryable).toBe(false);
-    expect((error as Error).message).toMatch(new RegExp(`^ses send failed: ${code}: .+ \\(message ${email.messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^ses send failed: ${code}: .+ \\(message ${email.messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`),
+    );
     // Addresses SES quotes are redacted before the message reaches a log.
     expect((error as Error).message).not.toContain('reader@example.org');
     expect((error as Error).message).not.toContain('alerts@newsdesk.eu');
@@ -101,7 +115,9 @@ describe('SES v2 mailer', () => {
   it('reports a message SES rejects for its content as permanent, but not as the setup’s fault', async () => {
     ses.answer = () => ({ status: 400, code: 'MessageRejected', message: 'Email address contains a virus.' });
 
-    const error = await createSesMailer({ client: ses.client() }).send(email).catch((e: unknown) => e);
+    const error = await createSesMailer({ client: ses.client() })
+      .send(email)
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(MailSendError);
     expect(error).not.toBeInstanceOf(MailSetupError);
@@ -118,7 +134,9 @@ describe('SES v2 mailer', () => {
   it.each(transient)('reports %i %s as retryable', async (status, code, message) => {
     ses.answer = () => ({ status, code, message });
 
-    const error = await createSesMailer({ client: ses.client() }).send(email).catch((e: unknown) => e);
+    const error = await createSesMailer({ client: ses.client() })
+      .send(email)
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(MailSendError);
     expect(error).not.toBeInstanceOf(MailSetupError);
@@ -133,7 +151,9 @@ describe('SES v2 mailer', () => {
     await gone.close();
 
     // Act
-    const error = await createSesMailer({ client }).send(email).catch((e: unknown) => e);
+    const error = await createSesMailer({ client })
+      .send(email)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(MailSendError);

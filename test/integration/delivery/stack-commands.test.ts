@@ -50,12 +50,17 @@ async function startStandIn(): Promise<{ server: Server; endpoint: string }> {
       const ns = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
       if (form.get('StackName') !== 'NewsAlerts') {
         res.statusCode = 400;
-        res.end(`<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${xml(form.get('StackName') ?? '')} does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        res.end(
+          `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${xml(form.get('StackName') ?? '')} does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        );
         return;
       }
       if (form.get('Action') === 'DescribeStacks') {
         const outputs = (Object.keys(tables) as TableName[])
-          .map((table) => `<member><OutputKey>${tableNameOutputKey(table)}</OutputKey><OutputValue>${xml(tables[table])}</OutputValue></member>`)
+          .map(
+            (table) =>
+              `<member><OutputKey>${tableNameOutputKey(table)}</OutputKey><OutputValue>${xml(tables[table])}</OutputValue></member>`,
+          )
           .join('');
         res.end(
           `<DescribeStacksResponse xmlns="${ns}"><DescribeStacksResult><Stacks><member><StackName>NewsAlerts</StackName><StackId>arn:aws:cloudformation:${localRegion}:000000000000:stack/NewsAlerts/1</StackId>` +
@@ -71,13 +76,14 @@ async function startStandIn(): Promise<{ server: Server; endpoint: string }> {
             `<member><LogicalResourceId>${logical}</LogicalResourceId><PhysicalResourceId>${xml(id!)}</PhysicalResourceId><ResourceType>${type}</ResourceType><ResourceStatus>CREATE_COMPLETE</ResourceStatus><LastUpdatedTimestamp>2030-01-01T00:00:00Z</LastUpdatedTimestamp></member>`,
         )
         .join('');
-      res.end(`<ListStackResourcesResponse xmlns="${ns}"><ListStackResourcesResult><StackResourceSummaries>${members}</StackResourceSummaries></ListStackResourcesResult></ListStackResourcesResponse>`);
+      res.end(
+        `<ListStackResourcesResponse xmlns="${ns}"><ListStackResourcesResult><StackResourceSummaries>${members}</StackResourceSummaries></ListStackResourcesResult></ListStackResourcesResponse>`,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
-
 
 const clients = () => ({ cloudFormation, dynamodb: dynamo.client, sqs: sqs.client });
 
@@ -105,7 +111,16 @@ describe('operator commands on a deployed stack', () => {
   it('adds and lists subscribers in the stack’s table', async () => {
     const add = captureIo();
     const list = captureIo();
-    const flags = { id: 'ops', topics: ['sanctions'], email: 'ops@example.org', webhooks: [], slack: [], paused: false, cadence: 'weekly', weeklyDay: 'fri' };
+    const flags = {
+      id: 'ops',
+      topics: ['sanctions'],
+      email: 'ops@example.org',
+      webhooks: [],
+      slack: [],
+      paused: false,
+      cadence: 'weekly',
+      weeklyDay: 'fri',
+    };
 
     expect(await subscribersCommand({ action: 'add', stack: 'NewsAlerts', json: false, subscriber: flags }, add.io, clients())).toBe(0);
     expect(await subscribersCommand({ action: 'list', stack: 'NewsAlerts', json: false }, list.io, clients())).toBe(0);
@@ -115,7 +130,12 @@ describe('operator commands on a deployed stack', () => {
   });
 
   it('lists a dead letter without taking it, then redrives it to its queue', async () => {
-    await sqs.client.send(new SendMessageCommand({ QueueUrl: queues.email.dlqUrl, MessageBody: JSON.stringify(deliveryMessage({ channel: { kind: 'email', channelId: 'mail', address: 'a@example.org' } })) }));
+    await sqs.client.send(
+      new SendMessageCommand({
+        QueueUrl: queues.email.dlqUrl,
+        MessageBody: JSON.stringify(deliveryMessage({ channel: { kind: 'email', channelId: 'mail', address: 'a@example.org' } })),
+      }),
+    );
     const list = captureIo();
     const again = captureIo();
     const redrive = captureIo();
@@ -125,11 +145,15 @@ describe('operator commands on a deployed stack', () => {
     await dlqCommand({ action: 'redrive', queue: 'email', stack: 'NewsAlerts', json: true, limit: 10 }, redrive.io, clients());
 
     const listed = JSON.parse(list.out()) as { queues: { messages: { what: string }[] }[] };
-    expect(listed.queues[0]!.messages).toEqual([expect.objectContaining({ what: expect.stringContaining('delivery to sub-1 → email mail') })]);
+    expect(listed.queues[0]!.messages).toEqual([
+      expect.objectContaining({ what: expect.stringContaining('delivery to sub-1 → email mail') }),
+    ]);
     // Listing released what it looked at: a second look sees it too.
     expect((JSON.parse(again.out()) as typeof listed).queues[0]!.messages).toHaveLength(1);
     expect(JSON.parse(redrive.out())).toMatchObject({ redrive: [{ queue: 'email', method: 'move-loop', moved: 1, failed: 0 }] });
-    const { Attributes } = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: queues.email.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes } = await sqs.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues.email.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     expect(Attributes?.ApproximateNumberOfMessages).toBe('1');
   });
 });

@@ -55,8 +55,8 @@ describe('unsubscribe routes', () => {
     expect(first.body).toContain('You are unsubscribed');
     for (const page of rows) {
       const row = page.subscribers.find((s) => s.subscriberId === 'u-1');
-      expect(row?.channelStatus?.['mail']?.state).toBe('unsubscribed');
-      expect(row?.channelStatus?.['hook']).toBeUndefined();
+      expect(row?.channelStatus?.mail?.state).toBe('unsubscribed');
+      expect(row?.channelStatus?.hook).toBeUndefined();
       expect(row?.state).toBe('active');
     }
     expect(engines.events.filter((e) => e.type === 'unsubscribed')).toHaveLength(1);
@@ -68,12 +68,20 @@ describe('unsubscribe routes', () => {
     const response = await routes.oneClick({ query: new URLSearchParams(), body: `token=${encodeURIComponent(token)}` });
 
     expect(response.status).toBe(200);
-    expect(await engines.deps.subscriptions.getSubscriber('u-1')).toMatchObject({ state: 'unsubscribed', stateReason: 'every channel unsubscribed' });
+    expect(await engines.deps.subscriptions.getSubscriber('u-1')).toMatchObject({
+      state: 'unsubscribed',
+      stateReason: 'every channel unsubscribed',
+    });
   });
 
   it('refuses a forged, foreign or missing token with 400 and changes nothing', async () => {
-    await engines.deps.subscriptions.putSubscriber(subscriber({ subscriberId: 'u-2', channels: [{ kind: 'email', channelId: 'mail', address: 'two@example.org' }] }));
-    const foreign = createUnsubscribeToken({ subscriberId: 'u-2', channelId: 'mail' }, createKeyRing({ current: 'another-secret-0123456789-abcdefghij' }));
+    await engines.deps.subscriptions.putSubscriber(
+      subscriber({ subscriberId: 'u-2', channels: [{ kind: 'email', channelId: 'mail', address: 'two@example.org' }] }),
+    );
+    const foreign = createUnsubscribeToken(
+      { subscriberId: 'u-2', channelId: 'mail' },
+      createKeyRing({ current: 'another-secret-0123456789-abcdefghij' }),
+    );
     const valid = createUnsubscribeToken({ subscriberId: 'u-2', channelId: 'mail' }, keys);
     const forged = `${valid.slice(0, -4)}AAAA`;
 

@@ -61,7 +61,14 @@ describe('email feedback on the embedded engines', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'news-alerts-feedback-'));
-    runtime = await startLocalRuntime({ dataDir, inMemory: true, apiPort: 0, schedules: false, log, events: { emit: (e) => events.push(e) } });
+    runtime = await startLocalRuntime({
+      dataDir,
+      inMemory: true,
+      apiPort: 0,
+      schedules: false,
+      log,
+      events: { emit: (e) => events.push(e) },
+    });
     for (const id of ['bounced', 'twice', 'complainer', 'soft', 'unsure', 'moved', 'quiet']) await subscribe(reader(id));
   });
 
@@ -77,7 +84,9 @@ describe('email feedback on the embedded engines', () => {
 
   it('pauses the email channel on a permanent bounce, with the reason, and leaves the other channels', async () => {
     // Act
-    const outcome = await feedback(bounceNotification({ address: 'bounced@example.org', channel: { subscriberId: 'bounced', ...mail }, bounceType: 'Permanent' }));
+    const outcome = await feedback(
+      bounceNotification({ address: 'bounced@example.org', channel: { subscriberId: 'bounced', ...mail }, bounceType: 'Permanent' }),
+    );
 
     // Assess
     const reason = 'permanent bounce (General): smtp; 550 5.1.1 <b***@example.org>: mailbox unknown';
@@ -88,7 +97,14 @@ describe('email feedback on the embedded engines', () => {
     expect((await runtime.deps.subscriptions.getSubscriber('bounced'))?.state).toBe('active');
     expect(events).toEqual([
       { type: 'channel-paused', channel: 'email', subscriberId: 'bounced', channelId: 'mail', reason },
-      { type: 'email-feedback', feedback: 'bounce', bounceType: 'Permanent', outcome: 'paused', subscriberId: 'bounced', channelId: 'mail' },
+      {
+        type: 'email-feedback',
+        feedback: 'bounce',
+        bounceType: 'Permanent',
+        outcome: 'paused',
+        subscriberId: 'bounced',
+        channelId: 'mail',
+      },
     ]);
     // The address is not written anywhere in full.
     expect(JSON.stringify(lines)).not.toContain('bounced@example.org');
@@ -96,7 +112,11 @@ describe('email feedback on the embedded engines', () => {
 
   it('handles the same notification twice as once: the second changes nothing', async () => {
     // Prepare
-    const notification = bounceNotification({ address: 'twice@example.org', channel: { subscriberId: 'twice', ...mail }, bounceType: 'Permanent' });
+    const notification = bounceNotification({
+      address: 'twice@example.org',
+      channel: { subscriberId: 'twice', ...mail },
+      bounceType: 'Permanent',
+    });
     await feedback(notification);
     const first = await statusOf('twice');
 
@@ -110,7 +130,9 @@ describe('email feedback on the embedded engines', () => {
   });
 
   it('pauses the email channel on a complaint', async () => {
-    const outcome = await feedback(complaintNotification({ address: 'complainer@example.org', channel: { subscriberId: 'complainer', ...mail } }));
+    const outcome = await feedback(
+      complaintNotification({ address: 'complainer@example.org', channel: { subscriberId: 'complainer', ...mail } }),
+    );
 
     expect(outcome).toMatchObject({ status: 'paused', reason: 'spam complaint: the recipient reported an email as spam (abuse)' });
     expect((await statusOf('complainer')).mail?.state).toBe('paused');
@@ -120,15 +142,21 @@ describe('email feedback on the embedded engines', () => {
     ['soft', 'Transient', 'transient-bounce'],
     ['unsure', 'Undetermined', 'undetermined-bounce'],
   ] as const)('leaves the channel of %s active on a %s bounce', async (subscriberId, bounceType, why) => {
-    const outcome = await feedback(bounceNotification({ address: `${subscriberId}@example.org`, channel: { subscriberId, ...mail }, bounceType }));
+    const outcome = await feedback(
+      bounceNotification({ address: `${subscriberId}@example.org`, channel: { subscriberId, ...mail }, bounceType }),
+    );
 
     expect(outcome).toEqual({ status: 'not-paused', subscriberId, channelId: 'mail', why });
     expect(await statusOf(subscriberId)).toEqual({});
-    expect(events).toEqual([{ type: 'email-feedback', feedback: 'bounce', bounceType, outcome: 'not-paused', subscriberId, channelId: 'mail', why }]);
+    expect(events).toEqual([
+      { type: 'email-feedback', feedback: 'bounce', bounceType, outcome: 'not-paused', subscriberId, channelId: 'mail', why },
+    ]);
   });
 
   it('leaves the channel alone when the bounce is about an address the subscriber has changed since', async () => {
-    const outcome = await feedback(bounceNotification({ address: 'old-address@example.org', channel: { subscriberId: 'moved', ...mail }, bounceType: 'Permanent' }));
+    const outcome = await feedback(
+      bounceNotification({ address: 'old-address@example.org', channel: { subscriberId: 'moved', ...mail }, bounceType: 'Permanent' }),
+    );
 
     expect(outcome).toMatchObject({ status: 'not-paused', why: 'address-changed' });
     expect(await statusOf('moved')).toEqual({});
@@ -136,8 +164,16 @@ describe('email feedback on the embedded engines', () => {
 
   it.each([
     ['without our tags (an identity’s notification)', identityBounceNotification({ address: 'quiet@example.org' }), 'no-tags'],
-    ['tagged for a subscriber who is gone', bounceNotification({ address: 'gone@example.org', channel: { subscriberId: 'gone', ...mail }, bounceType: 'Permanent' }), 'subscriber-missing'],
-    ['tagged for a channel the subscriber no longer has', complaintNotification({ address: 'quiet@example.org', channel: { subscriberId: 'quiet', channelId: 'old-mail' } }), 'channel-missing'],
+    [
+      'tagged for a subscriber who is gone',
+      bounceNotification({ address: 'gone@example.org', channel: { subscriberId: 'gone', ...mail }, bounceType: 'Permanent' }),
+      'subscriber-missing',
+    ],
+    [
+      'tagged for a channel the subscriber no longer has',
+      complaintNotification({ address: 'quiet@example.org', channel: { subscriberId: 'quiet', channelId: 'old-mail' } }),
+      'channel-missing',
+    ],
   ])('reports a notification %s once, as unmatched, and changes nothing', async (_, notification, why) => {
     // Act
     const outcome = await feedback(notification);
@@ -150,15 +186,19 @@ describe('email feedback on the embedded engines', () => {
   });
 
   it('fails on a notification that is not SES’s (Lambda retries it, then dead-letters it)', async () => {
-    await expect(runtime.deliverEmailFeedback({ eventType: 'Bounce', bounce: { bounceType: 'Soft' }, mail: { messageId: 'm' } })).rejects.toThrow(
-      /email feedback Bounce is invalid: bounce\.bounceType.*\(SNS message /,
-    );
+    await expect(
+      runtime.deliverEmailFeedback({ eventType: 'Bounce', bounce: { bounceType: 'Soft' }, mail: { messageId: 'm' } }),
+    ).rejects.toThrow(/email feedback Bounce is invalid: bounce\.bounceType.*\(SNS message /);
     expect(lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual(['email feedback failed']);
   });
 
   it('sends nothing more to a channel a bounce paused: the next delivery is skipped', async () => {
     // Prepare: a story for the bounced subscriber's email channel
-    const message = deliveryMessage({ subscriberId: 'bounced', storyId: 'story-after-bounce', channel: { kind: 'email', channelId: 'mail', address: 'bounced@example.org' } });
+    const message = deliveryMessage({
+      subscriberId: 'bounced',
+      storyId: 'story-after-bounce',
+      channel: { kind: 'email', channelId: 'mail', address: 'bounced@example.org' },
+    });
     const sqs = new SQSClient({ endpoint: runtime.endpoints.sqs, region: localRegion, credentials: localCredentials });
 
     // Act

@@ -19,7 +19,6 @@ import { createTables, localCredentials, localRegion, startDynalite, uniquePrefi
 import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 
-
 async function run(args: string[]) {
   const { io, out, err } = captureIo();
   const code = await main(args, io);
@@ -29,7 +28,9 @@ async function run(args: string[]) {
 const rss1251 = Buffer.concat([
   Buffer.from('<?xml version="1.0"?><rss version="2.0"><channel><title>'),
   Buffer.from([0xcc, 0xe8, 0xf0]), // "Мир" in windows-1251, undeclared: only --content-type tells
-  Buffer.from('</title><link>/</link><item><guid>g1</guid><title>One</title><link>/news/1</link><pubDate>Tue, 04 Mar 2025 09:30:00 +0100</pubDate><author>desk@example.org (Desk)</author></item></channel></rss>'),
+  Buffer.from(
+    '</title><link>/</link><item><guid>g1</guid><title>One</title><link>/news/1</link><pubDate>Tue, 04 Mar 2025 09:30:00 +0100</pubDate><author>desk@example.org (Desk)</author></item></channel></rss>',
+  ),
 ]);
 
 let server: FeedServer;
@@ -75,13 +76,22 @@ describe('news-alerts parse', () => {
     vi.stubEnv('ALLOW_PRIVATE_NETWORK', 'false');
     const { code, out } = await run(['parse', `${server.origin}/feed`]);
     expect(code).toBe(1);
-    expect(JSON.parse(out)).toEqual({ error: { code: 'url-refused', message: `feed URL refused: 127.0.0.1 is a loopback address (${server.origin}/feed)` } });
+    expect(JSON.parse(out)).toEqual({
+      error: { code: 'url-refused', message: `feed URL refused: 127.0.0.1 is a loopback address (${server.origin}/feed)` },
+    });
   });
 
   it('reads a file with --content-type and --base-url, and prints a table without --json', async () => {
     const file = join(dir, 'feed.xml');
     writeFileSync(file, rss1251);
-    const { code, out } = await run(['parse', file, '--content-type', 'text/xml; charset=windows-1251', '--base-url', 'https://mir.example/rss']);
+    const { code, out } = await run([
+      'parse',
+      file,
+      '--content-type',
+      'text/xml; charset=windows-1251',
+      '--base-url',
+      'https://mir.example/rss',
+    ]);
     expect(code).toBe(0);
     expect(out.split('\n').slice(0, 2)).toEqual(['Мир — https://mir.example/', 'rss2, windows-1251 (from content-type), 1 item']);
     expect(out).toMatch(/2025-03-04 08:30Z\s+One\s+https:\/\/mir\.example\/news\/1/);
@@ -92,7 +102,9 @@ describe('news-alerts parse', () => {
     writeFileSync(file, '<!doctype html><html><body>Sign in</body></html>');
     const { code, out } = await run(['parse', file, '--json']);
     expect(code).toBe(1);
-    expect(JSON.parse(out)).toEqual({ error: { code: 'not-a-feed:html', message: `feed parse failed: the body is an HTML page, not a feed (${file})` } });
+    expect(JSON.parse(out)).toEqual({
+      error: { code: 'not-a-feed:html', message: `feed parse failed: the body is an HTML page, not a feed (${file})` },
+    });
     expect(JSON.parse((await run(['parse', join(dir, 'missing.xml')])).out).error.code).toBe('file-not-found');
   });
 
@@ -108,12 +120,19 @@ describe('news-alerts feeds on a data folder', () => {
     const added = await run(['feeds', 'add', 'un-news', 'https://news.un.org/feed/rss.xml', '--title', 'UN News', '--data-dir', dataDir]);
     expect(added).toMatchObject({ code: 0, err: '' });
     expect(added.out).toContain(`added feed un-news (https://news.un.org/feed/rss.xml) in data folder ${dataDir}`);
-    expect((await run(['feeds', 'add', 'tass', 'https://tass.com/rss/v2.xml', '--interval', '30', '--id-policy', 'link', '--data-dir', dataDir])).code).toBe(0);
+    expect(
+      (await run(['feeds', 'add', 'tass', 'https://tass.com/rss/v2.xml', '--interval', '30', '--id-policy', 'link', '--data-dir', dataDir]))
+        .code,
+    ).toBe(0);
 
     // A poll failed meanwhile (recorded as the pipeline would).
     const data = await openLocalData(dataDir, { queues: false });
     const store = createDynamoDbFeedStore({ client: createDocumentClient(data.dynamodb), tableName: data.tables.feeds });
-    await store.recordPollFailure('tass', { at: '2030-01-01T00:00:00.000Z', error: 'feed fetch failed: HTTP 503 (https://tass.com/rss/v2.xml)', nextPollAt: '2030-01-01T00:20:00.000Z' });
+    await store.recordPollFailure('tass', {
+      at: '2030-01-01T00:00:00.000Z',
+      error: 'feed fetch failed: HTTP 503 (https://tass.com/rss/v2.xml)',
+      nextPollAt: '2030-01-01T00:20:00.000Z',
+    });
     await data.close();
 
     const list = await run(['feeds', 'list', '--data-dir', dataDir, '--json']);
@@ -140,7 +159,10 @@ describe('news-alerts feeds on a data folder', () => {
 
     // Adding it again resets its health.
     await run(['feeds', 'add', 'tass', 'https://tass.com/rss/v2.xml', '--data-dir', dataDir]);
-    expect(JSON.parse((await run(['feeds', 'status', 'tass', '--data-dir', dataDir, '--json'])).out)[0]).toMatchObject({ state: 'never-polled', consecutiveErrors: 0 });
+    expect(JSON.parse((await run(['feeds', 'status', 'tass', '--data-dir', dataDir, '--json'])).out)[0]).toMatchObject({
+      state: 'never-polled',
+      consecutiveErrors: 0,
+    });
 
     expect((await run(['feeds', 'remove', 'tass', '--data-dir', dataDir])).code).toBe(0);
     const missing = await run(['feeds', 'remove', 'tass', '--data-dir', dataDir]);

@@ -80,9 +80,18 @@ describe('fetchFeed against a local HTTP server', () => {
 
   it('passes on Content-Location and Cache-Control for the parser and the scheduler', async () => {
     server.routes.set('/cached', (_q, s) =>
-      s.writeHead(200, { 'content-type': 'application/rss+xml', 'content-location': '/canonical/feed.xml', 'cache-control': 'max-age=900' }).end(rss),
+      s
+        .writeHead(200, {
+          'content-type': 'application/rss+xml',
+          'content-location': '/canonical/feed.xml',
+          'cache-control': 'max-age=900',
+        })
+        .end(rss),
     );
-    expect(await fetchFeed(`${server.origin}/cached`, local)).toMatchObject({ contentLocation: '/canonical/feed.xml', cacheControl: 'max-age=900' });
+    expect(await fetchFeed(`${server.origin}/cached`, local)).toMatchObject({
+      contentLocation: '/canonical/feed.xml',
+      cacheControl: 'max-age=900',
+    });
   });
 
   it('follows redirects up to the cap and reports the final URL', async () => {
@@ -143,7 +152,10 @@ describe('fetchFeed against a local HTTP server', () => {
     });
     const act = fetchFeed(`${server.origin}/stall`, { ...local, timeoutMs: 300 });
     await expect(act).rejects.toBeInstanceOf(FeedTimeoutError);
-    await expect(act).rejects.toMatchObject({ retryable: true, message: `feed fetch timed out: no complete response within 300 ms (${server.origin}/stall)` });
+    await expect(act).rejects.toMatchObject({
+      retryable: true,
+      message: `feed fetch timed out: no complete response within 300 ms (${server.origin}/stall)`,
+    });
   });
 
   it('maps HTTP errors, with Retry-After on 429/503', async () => {

@@ -227,7 +227,9 @@ describe('pollFeed against dynalite and fauxqs', () => {
     const farFuture = new Date('2031-01-01T00:00:00Z');
     expect((await engines.deps.feeds.listDueFeeds(farFuture, 1000)).map((f) => f.feedId)).not.toContain('gone');
 
-    await engines.deps.feeds.upsertFeed({ feedId: 'gone', url: `${server.origin}/gone`, intervalMinutes: 10 }, engines.clock.now(), { reset: true });
+    await engines.deps.feeds.upsertFeed({ feedId: 'gone', url: `${server.origin}/gone`, intervalMinutes: 10 }, engines.clock.now(), {
+      reset: true,
+    });
     const readded = await engines.deps.feeds.getFeed('gone');
     expect(readded).toMatchObject({ consecutiveErrors: 0, nextPollAt: engines.clock.now().toISOString() });
     expect(readded?.disabled).toBeUndefined();
@@ -258,7 +260,6 @@ describe('pollFeed against dynalite and fauxqs', () => {
     await engines.drain('alert');
     for (const id of ids) await engines.deps.feeds.removeFeed(id);
   });
-
 
   it('skips a poll for a feed that no longer exists', async () => {
     const result = await pollFeed(message('removed-feed'), pollDeps());

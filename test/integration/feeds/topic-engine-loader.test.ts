@@ -26,7 +26,13 @@ function recordingBuild() {
 
 function collectingLog(): Log & { warnings: string[] } {
   const warnings: string[] = [];
-  return { warnings, debug() {}, info() {}, error() {}, warn: (message, fields) => warnings.push(`${message} ${String(fields?.topicId ?? '')}`) };
+  return {
+    warnings,
+    debug() {},
+    info() {},
+    error() {},
+    warn: (message, fields) => warnings.push(`${message} ${String(fields?.topicId ?? '')}`),
+  };
 }
 
 const validUserTopic = (id: string) => ({ ...structuredClone(builtinTopics[0]!), id, label: `User topic ${id}` });

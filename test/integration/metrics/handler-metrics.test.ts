@@ -113,7 +113,12 @@ describe('handler metrics (EMF) from the pipeline outcomes', () => {
     await pipeline.deps.feeds.upsertFeed({ feedId: 'wire', url: `${feeds.origin}/wire`, intervalMinutes: 10 }, clock.now());
     const channel: Channel = { kind: 'webhook', channelId: 'hook', url: `${receiver.origin}/hooks/reader`, format: 'json' };
     await pipeline.deps.subscriptions.putSubscriber(
-      subscriber({ subscriberId: 'reader', topics: ['un-meeting', 'talks', 'sanctions'], channels: [channel], webhookSecret: webhookSecret(7) }),
+      subscriber({
+        subscriberId: 'reader',
+        topics: ['un-meeting', 'talks', 'sanctions'],
+        channels: [channel],
+        webhookSecret: webhookSecret(7),
+      }),
     );
 
     // Act: poll-feed
@@ -191,14 +196,24 @@ describe('handler metrics (EMF) from the pipeline outcomes', () => {
   it('a 500 gives DeliveriesRetried; the failure on the queue’s last receive gives DeliveriesDeadLettered, and SQS dead-letters it', async () => {
     // Prepare: a delivery on the real webhook queue, to a receiver that answers 500.
     const channel: Channel = { kind: 'webhook', channelId: 'hook', url: `${receiver.origin}/failing/1`, format: 'json' };
-    await pipeline.deps.subscriptions.putSubscriber(subscriber({ subscriberId: 'failing', channels: [channel], webhookSecret: webhookSecret(8) }));
-    const message: DeliveryMessage = { ...deliveryMessage({ subscriberId: 'failing', channel, storyId: 'story-failing' }), publishedAt: clock.now().toISOString() };
+    await pipeline.deps.subscriptions.putSubscriber(
+      subscriber({ subscriberId: 'failing', channels: [channel], webhookSecret: webhookSecret(8) }),
+    );
+    const message: DeliveryMessage = {
+      ...deliveryMessage({ subscriberId: 'failing', channel, storyId: 'story-failing' }),
+      publishedAt: clock.now().toISOString(),
+    };
     const sqs = pipeline.fauxqs.client;
     const queue = pipeline.queues.webhook;
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(message) }));
     const receive = async (visibilityTimeout: number) => {
       const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1, VisibilityTimeout: visibilityTimeout, MessageSystemAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: queue.url,
+          MaxNumberOfMessages: 1,
+          VisibilityTimeout: visibilityTimeout,
+          MessageSystemAttributeNames: ['All'],
+        }),
       );
       return Messages.map((m) => toSqsRecord(m, queue.arn, localRegion));
     };
@@ -217,11 +232,19 @@ describe('handler metrics (EMF) from the pipeline outcomes', () => {
     expect(retried[0]?.values).toEqual({ DeliveriesRetried: [1] });
     expect(retried[0]?.dimensions).toEqual({ service, channel: 'webhook' });
     expect(pipeline.events).toContainEqual(
-      expect.objectContaining({ type: 'delivery-failed', channel: 'webhook', permanent: false, attempt: 1, retryInSeconds: expect.any(Number) }),
+      expect.objectContaining({
+        type: 'delivery-failed',
+        channel: 'webhook',
+        permanent: false,
+        attempt: 1,
+        retryInSeconds: expect.any(Number),
+      }),
     );
 
     // Act: receive until the last receive SQS allows, which fails too.
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: first[0]!.receiptHandle, VisibilityTimeout: 0 }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: first[0]!.receiptHandle, VisibilityTimeout: 0 }),
+    );
     let last: SQSRecord[] = [];
     for (let receives = 2; receives <= maxReceiveCount; receives++) last = await receive(receives === maxReceiveCount ? 1 : 0);
     emf.clear();

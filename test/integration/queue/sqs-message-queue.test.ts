@@ -47,7 +47,9 @@ describe('SQS message queue on fauxqs', () => {
     const bodies: string[] = [];
     let emptyReceives = 0;
     for (let i = 0; i < 100 && emptyReceives < 2; i++) {
-      const { Messages = [] } = await reader.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await reader.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
       if (Messages.length === 0) emptyReceives++;
       bodies.push(...Messages.map((m) => m.Body ?? ''));
     }
@@ -191,7 +193,9 @@ describe('SQS message queue on fauxqs', () => {
     injectEntryFailures(client, (_call, body) => [2, 12].includes((JSON.parse(body) as { n: number }).n));
     const bodies = Array.from({ length: 15 }, (_, i) => ({ n: i }));
 
-    const error = await createSqsMessageQueue(client, urls).send('alert', bodies).catch((e: unknown) => e);
+    const error = await createSqsMessageQueue(client, urls)
+      .send('alert', bodies)
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(QueueSendError);
     expect((error as QueueSendError).retryable).toBe(true);
@@ -202,7 +206,7 @@ describe('SQS message queue on fauxqs', () => {
     client.destroy();
   });
 
-  it('does not retry entries the queue refuses as the sender\'s fault, and says so permanently', async () => {
+  it("does not retry entries the queue refuses as the sender's fault, and says so permanently", async () => {
     const client = newClient();
     const urls = await freshQueues(client);
     // A queue that refuses bodies over 1 KiB: the engine fails that entry as a sender fault.
@@ -228,7 +232,9 @@ describe('SQS message queue on fauxqs', () => {
     const urls = await freshQueues(client);
     const missing = `${engine.endpoint}/000000000000/no-such-queue`;
 
-    const error = await createSqsMessageQueue(client, { ...urls, email: missing }).send('email', [{ n: 1 }]).catch((e: unknown) => e);
+    const error = await createSqsMessageQueue(client, { ...urls, email: missing })
+      .send('email', [{ n: 1 }])
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(QueueSendError);
     expect((error as QueueSendError).retryable).toBe(true);

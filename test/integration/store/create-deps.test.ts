@@ -98,7 +98,14 @@ describe('createDeps', () => {
     expect(readdirSync(outbox).length).toBeGreaterThan(0);
 
     // Events default to log lines on the injected log.
-    const skipped = { type: 'delivery-skipped', channel: 'email', subscriberId: 's1', storyId: 'story-1', deliveryKey: 's1#story-1#mail', reason: 'already-sent' } as const;
+    const skipped = {
+      type: 'delivery-skipped',
+      channel: 'email',
+      subscriberId: 's1',
+      storyId: 'story-1',
+      deliveryKey: 's1#story-1#mail',
+      reason: 'already-sent',
+    } as const;
     deps.events.emit(skipped);
     expect(log.lines).toContainEqual({ level: 'info', message: 'delivery-skipped', fields: { event: 'delivery-skipped', ...skipped } });
   });
@@ -106,7 +113,20 @@ describe('createDeps', () => {
   it('builds the Lambda way (no options) without touching the network', () => {
     const deps = createDeps(env);
     expect(Object.keys(deps)).toEqual(
-      expect.arrayContaining(['clock', 'deliveries', 'env', 'events', 'feeds', 'fetch', 'items', 'log', 'mailer', 'queue', 'subscriptions', 'topics']),
+      expect.arrayContaining([
+        'clock',
+        'deliveries',
+        'env',
+        'events',
+        'feeds',
+        'fetch',
+        'items',
+        'log',
+        'mailer',
+        'queue',
+        'subscriptions',
+        'topics',
+      ]),
     );
     expect(deps.clock.now()).toBeInstanceOf(Date);
   });
@@ -117,9 +137,33 @@ describe('createLogEventSink', () => {
     const log = createCapturingLog();
     const events: PipelineEvent[] = [
       { type: 'feed-polled', feedId: 'f1', url: 'https://news.example/rss', status: 'ok', items: 10, new: 2, duplicates: 8 },
-      { type: 'alert', storyId: 's', feedId: 'f1', title: 'Talks', link: null, topics: [{ topic: 'talks', score: 0.8, matched: ['talks'] }] },
-      { type: 'delivery-failed', channel: 'webhook', subscriberId: 'sub', storyId: 's', deliveryKey: 'sub#s#hook', error: 'HTTP 404', permanent: true },
-      { type: 'feed-polled', feedId: 'f2', url: 'https://news.example/gone', status: 'error', items: 0, new: 0, duplicates: 0, error: 'HTTP 410' },
+      {
+        type: 'alert',
+        storyId: 's',
+        feedId: 'f1',
+        title: 'Talks',
+        link: null,
+        topics: [{ topic: 'talks', score: 0.8, matched: ['talks'] }],
+      },
+      {
+        type: 'delivery-failed',
+        channel: 'webhook',
+        subscriberId: 'sub',
+        storyId: 's',
+        deliveryKey: 'sub#s#hook',
+        error: 'HTTP 404',
+        permanent: true,
+      },
+      {
+        type: 'feed-polled',
+        feedId: 'f2',
+        url: 'https://news.example/gone',
+        status: 'error',
+        items: 0,
+        new: 0,
+        duplicates: 0,
+        error: 'HTTP 410',
+      },
       { type: 'channel-paused', channel: 'webhook', subscriberId: 'sub', channelId: 'hook', reason: 'HTTP 410' },
       { type: 'subscriber-error', subscriberId: 'sub', error: 'filter query is invalid' },
       { type: 'unsubscribed', subscriberId: 'sub', channelId: 'mail' },
@@ -142,15 +186,38 @@ describe('createLogEventSink', () => {
   it('keeps secrets in URLs out of the log: webhook paths, feed queries', () => {
     const log = createCapturingLog();
     const sink = createLogEventSink(log);
-    sink.emit({ type: 'delivered', channel: 'webhook', subscriberId: 'sub', storyId: 's', deliveryKey: 'sub#s#hook', target: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET' });
-    sink.emit({ type: 'delivered', channel: 'email', subscriberId: 'sub', storyId: 's', deliveryKey: 'sub#s#mail', target: 'reader@example.org' });
-    sink.emit({ type: 'feed-polled', feedId: 'f', url: 'https://user:pw@private.example/feed.xml?token=SECRET#x', status: 'error', items: 0, new: 0, duplicates: 0, error: 'HTTP 401' });
+    sink.emit({
+      type: 'delivered',
+      channel: 'webhook',
+      subscriberId: 'sub',
+      storyId: 's',
+      deliveryKey: 'sub#s#hook',
+      target: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET',
+    });
+    sink.emit({
+      type: 'delivered',
+      channel: 'email',
+      subscriberId: 'sub',
+      storyId: 's',
+      deliveryKey: 'sub#s#mail',
+      target: 'reader@example.org',
+    });
+    sink.emit({
+      type: 'feed-polled',
+      feedId: 'f',
+      url: 'https://user:pw@private.example/feed.xml?token=SECRET#x',
+      status: 'error',
+      items: 0,
+      new: 0,
+      duplicates: 0,
+      error: 'HTTP 401',
+    });
 
     const text = JSON.stringify(log.lines);
     expect(text).not.toContain('SECRET');
     expect(text).not.toContain('pw@');
-    expect(log.lines[0]?.fields?.['target']).toBe('https://hooks.slack.com/…');
-    expect(log.lines[1]?.fields?.['target']).toBe('reader@example.org');
-    expect(log.lines[2]?.fields?.['url']).toBe('https://private.example/feed.xml');
+    expect(log.lines[0]?.fields?.target).toBe('https://hooks.slack.com/…');
+    expect(log.lines[1]?.fields?.target).toBe('reader@example.org');
+    expect(log.lines[2]?.fields?.url).toBe('https://private.example/feed.xml');
   });
 });

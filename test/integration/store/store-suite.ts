@@ -79,7 +79,10 @@ export function describeStoreSuite(
     describe('FeedStore', () => {
       it('creates a feed due at once, with no errors, and reads it back', async () => {
         const feeds = feedStore();
-        await feeds.upsertFeed({ feedId: 'f-create', url: 'https://example.org/rss', title: 'Example', intervalMinutes: 15 }, new Date('2030-01-01T00:00:00Z'));
+        await feeds.upsertFeed(
+          { feedId: 'f-create', url: 'https://example.org/rss', title: 'Example', intervalMinutes: 15 },
+          new Date('2030-01-01T00:00:00Z'),
+        );
 
         expect(await feeds.getFeed('f-create')).toEqual({
           feedId: 'f-create',
@@ -94,13 +97,22 @@ export function describeStoreSuite(
 
       it('replaces a feed definition but keeps its poll state', async () => {
         const feeds = feedStore();
-        await feeds.upsertFeed({ feedId: 'f-upd', url: 'https://a.example/rss', title: 'A', intervalMinutes: 10 }, new Date('2030-01-01T00:00:00Z'));
+        await feeds.upsertFeed(
+          { feedId: 'f-upd', url: 'https://a.example/rss', title: 'A', intervalMinutes: 10 },
+          new Date('2030-01-01T00:00:00Z'),
+        );
         await feeds.recordPollFailure('f-upd', { at: '2030-01-01T00:01:00Z', error: 'HTTP 500', nextPollAt: '2030-01-01T00:30:00Z' });
 
         await feeds.upsertFeed({ feedId: 'f-upd', url: 'https://b.example/rss', intervalMinutes: 60 }, new Date('2030-02-01T00:00:00Z'));
 
         const feed = await feeds.getFeed('f-upd');
-        expect(feed).toMatchObject({ url: 'https://b.example/rss', intervalMinutes: 60, nextPollAt: '2030-01-01T00:30:00.000Z', consecutiveErrors: 1, lastError: 'HTTP 500' });
+        expect(feed).toMatchObject({
+          url: 'https://b.example/rss',
+          intervalMinutes: 60,
+          nextPollAt: '2030-01-01T00:30:00.000Z',
+          consecutiveErrors: 1,
+          lastError: 'HTTP 500',
+        });
         expect(feed?.title).toBeUndefined();
       });
 
@@ -119,7 +131,13 @@ export function describeStoreSuite(
 
       it('lists due feeds across scan pages, most overdue first, at most the limit', async () => {
         const feeds = feedStore(2);
-        const dueTimes = ['2031-05-01T00:03:00Z', '2031-05-01T00:01:00Z', '2031-05-01T00:02:00Z', '2031-05-01T00:10:00Z', '2031-05-01T00:20:00Z'];
+        const dueTimes = [
+          '2031-05-01T00:03:00Z',
+          '2031-05-01T00:01:00Z',
+          '2031-05-01T00:02:00Z',
+          '2031-05-01T00:10:00Z',
+          '2031-05-01T00:20:00Z',
+        ];
         for (const [i, at] of dueTimes.entries()) {
           await feeds.upsertFeed({ feedId: `f-due-${i}`, url: `https://due${i}.example/rss`, intervalMinutes: 5 }, new Date(at));
         }
@@ -135,7 +153,10 @@ export function describeStoreSuite(
 
       it('claims a poll only while nextPollAt is unchanged, once among concurrent planners', async () => {
         const feeds = feedStore();
-        await feeds.upsertFeed({ feedId: 'f-claim', url: 'https://claim.example/rss', intervalMinutes: 5 }, new Date('2030-01-01T00:00:00Z'));
+        await feeds.upsertFeed(
+          { feedId: 'f-claim', url: 'https://claim.example/rss', intervalMinutes: 5 },
+          new Date('2030-01-01T00:00:00Z'),
+        );
         const expected = (await feeds.getFeed('f-claim'))!.nextPollAt;
 
         const results = await Promise.all(
@@ -154,7 +175,12 @@ export function describeStoreSuite(
         await feeds.upsertFeed({ feedId: 'f-ok', url: 'https://ok.example/rss', intervalMinutes: 5 }, new Date('2030-01-01T00:00:00Z'));
         await feeds.recordPollFailure('f-ok', { at: '2030-01-01T00:00:10Z', error: 'timeout', nextPollAt: '2030-01-01T00:10:00Z' });
 
-        await feeds.recordPollSuccess('f-ok', { at: '2030-01-01T00:11:00Z', etag: '"abc"', lastModified: 'Wed, 01 Jan 2030 00:00:00 GMT', title: 'OK News' });
+        await feeds.recordPollSuccess('f-ok', {
+          at: '2030-01-01T00:11:00Z',
+          etag: '"abc"',
+          lastModified: 'Wed, 01 Jan 2030 00:00:00 GMT',
+          title: 'OK News',
+        });
 
         const feed = await feeds.getFeed('f-ok');
         expect(feed).toMatchObject({
@@ -173,10 +199,18 @@ export function describeStoreSuite(
         await feeds.upsertFeed({ feedId: 'f-err', url: 'https://err.example/rss', intervalMinutes: 5 }, new Date('2030-01-01T00:00:00Z'));
 
         await feeds.recordPollFailure('f-err', { at: '2030-01-01T00:00:10Z', error: 'first', nextPollAt: '2030-01-01T00:10:00Z' });
-        await feeds.recordPollFailure('f-err', { at: '2030-01-01T00:10:10Z', error: 'x'.repeat(5000), nextPollAt: '2030-01-01T02:30:00+02:00' });
+        await feeds.recordPollFailure('f-err', {
+          at: '2030-01-01T00:10:10Z',
+          error: 'x'.repeat(5000),
+          nextPollAt: '2030-01-01T02:30:00+02:00',
+        });
 
         const feed = await feeds.getFeed('f-err');
-        expect(feed).toMatchObject({ consecutiveErrors: 2, nextPollAt: '2030-01-01T00:30:00.000Z', lastPolledAt: '2030-01-01T00:10:10.000Z' });
+        expect(feed).toMatchObject({
+          consecutiveErrors: 2,
+          nextPollAt: '2030-01-01T00:30:00.000Z',
+          lastPolledAt: '2030-01-01T00:10:10.000Z',
+        });
         expect(feed?.lastError).toHaveLength(1000);
       });
 
@@ -188,12 +222,21 @@ export function describeStoreSuite(
       });
 
       it('refuses a stored row that fails its schema, naming the feed', async () => {
-        await doc.send(new PutCommand({ TableName: tables.feeds, Item: { feedId: 'f-corrupt', url: 'not a url', intervalMinutes: 5, nextPollAt: 'soon' } }));
+        await doc.send(
+          new PutCommand({
+            TableName: tables.feeds,
+            Item: { feedId: 'f-corrupt', url: 'not a url', intervalMinutes: 5, nextPollAt: 'soon' },
+          }),
+        );
 
-        const error = await feedStore().getFeed('f-corrupt').catch((e: unknown) => e);
+        const error = await feedStore()
+          .getFeed('f-corrupt')
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(StoreError);
         expect((error as StoreError).retryable).toBe(false);
-        expect((error as StoreError).message).toMatch(/getFeed on table .*feeds failed: stored row is invalid: .*url.*\(feedId=f-corrupt\)/);
+        expect((error as StoreError).message).toMatch(
+          /getFeed on table .*feeds failed: stored row is invalid: .*url.*\(feedId=f-corrupt\)/,
+        );
         expect((error as StoreError).message).not.toContain('not a url');
       });
     });
@@ -282,7 +325,9 @@ export function describeStoreSuite(
       });
 
       it('fails markDone of a key never claimed (retryable), without creating a row', async () => {
-        const error = await itemStore().markDone('feed#never').catch((e: unknown) => e);
+        const error = await itemStore()
+          .markDone('feed#never')
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(StoreError);
         expect((error as StoreError).retryable).toBe(true);
         expect((error as StoreError).message).toContain('itemKey=feed#never');
@@ -375,7 +420,9 @@ export function describeStoreSuite(
         const { nextCursor } = await subscriptions.pageByTopic('t-cur', { limit: 1 });
         expect(nextCursor).toBeDefined();
 
-        await expect(subscriptions.pageByTopic('t-cur', { limit: 1, cursor: '!!not-base64!!' })).rejects.toBeInstanceOf(InvalidMessageError);
+        await expect(subscriptions.pageByTopic('t-cur', { limit: 1, cursor: '!!not-base64!!' })).rejects.toBeInstanceOf(
+          InvalidMessageError,
+        );
         await expect(
           subscriptions.pageByTopic('t-cur', { limit: 1, cursor: Buffer.from('{"evil":1}').toString('base64url') }),
         ).rejects.toThrow(/page cursor is not valid/);
@@ -412,7 +459,10 @@ export function describeStoreSuite(
         await deliveries.begin('s1#story#fail', future);
         await deliveries.markFailed('s1#story#fail', { at: '2030-01-01T00:00:01.000Z', error: 'HTTP 410 Gone' });
         expect(await deliveries.begin('s1#story#fail', future)).toBe('sent');
-        expect(await rawRow(tables.deliveries, { deliveryKey: 's1#story#fail' })).toMatchObject({ status: 'failed', error: 'HTTP 410 Gone' });
+        expect(await rawRow(tables.deliveries, { deliveryKey: 's1#story#fail' })).toMatchObject({
+          status: 'failed',
+          error: 'HTTP 410 Gone',
+        });
       });
 
       it('gives exactly one of 10 concurrent begins "new"', async () => {
@@ -427,7 +477,7 @@ export function describeStoreSuite(
         await deliveries.markSent('s1#story#orphan', { at: '2030-01-01T00:00:00.000Z' });
         expect(await deliveries.begin('s1#story#orphan', future)).toBe('sent');
         const row = await rawRow(tables.deliveries, { deliveryKey: 's1#story#orphan' });
-        expect(row?.['expiresAt']).toBeGreaterThan(epoch('2030-01-01T00:00:00Z'));
+        expect(row?.expiresAt).toBeGreaterThan(epoch('2030-01-01T00:00:00Z'));
       });
 
       it('treats a marker past its expiry as absent', async () => {
@@ -440,7 +490,12 @@ export function describeStoreSuite(
     describe('TopicStore', () => {
       it('stores user topics as given and lists them by id; a put replaces', async () => {
         const topics = topicStore();
-        const ceasefire = { id: 'user-ceasefire', label: 'Ceasefire', rules: [{ phrases: [{ text: 'ceasefire', weight: 1 }] }], threshold: 0.5 };
+        const ceasefire = {
+          id: 'user-ceasefire',
+          label: 'Ceasefire',
+          rules: [{ phrases: [{ text: 'ceasefire', weight: 1 }] }],
+          threshold: 0.5,
+        };
         await topics.putUserTopic({ id: 'user-zeta', label: 'Zeta', rules: [] });
         await topics.putUserTopic({ ...ceasefire, threshold: 0.9 });
         await topics.putUserTopic(ceasefire);
@@ -481,7 +536,7 @@ export function describeStoreSuite(
                 const deferred = request.Keys.slice(0, Math.ceil(request.Keys.length / 2));
                 const deferredIds = new Set(deferred.map((k) => JSON.stringify(k)));
                 output.Responses = {
-                  [table]: (output.Responses?.[table] ?? []).filter((row) => !deferredIds.has(JSON.stringify({ itemKey: row['itemKey'] }))),
+                  [table]: (output.Responses?.[table] ?? []).filter((row) => !deferredIds.has(JSON.stringify({ itemKey: row.itemKey }))),
                 };
                 output.UnprocessedKeys = { [table]: { Keys: deferred } };
               }
@@ -545,7 +600,12 @@ export function describeStoreSuite(
             server.close(() => resolve(port));
           });
         });
-        const unreachable = new DynamoDBClient({ endpoint: `http://127.0.0.1:${closedPort}`, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+        const unreachable = new DynamoDBClient({
+          endpoint: `http://127.0.0.1:${closedPort}`,
+          region: localRegion,
+          credentials: localCredentials,
+          maxAttempts: 1,
+        });
         const items = createDynamoDbSeenItemStore({ client: createDocumentClient(unreachable), tableName: 'items-table', clock });
 
         const error = await items.claim('feed#net', epoch('2030-02-01T00:00:00Z'), 120).catch((e: unknown) => e);
@@ -566,7 +626,9 @@ export function describeStoreSuite(
 
       it('reports a request DynamoDB refuses as a permanent StoreError', async () => {
         // An empty string is not a valid key value.
-        const error = await feedStore().getFeed('').catch((e: unknown) => e);
+        const error = await feedStore()
+          .getFeed('')
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(StoreError);
         expect((error as StoreError).retryable).toBe(false);
         expect((error as StoreError).message).toMatch(/ValidationException/);

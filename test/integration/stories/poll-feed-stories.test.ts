@@ -38,7 +38,8 @@ interface FeedEntry {
 function rss(title: string, entries: FeedEntry[]): string {
   const items = entries
     .map(
-      (e) => `<item><title>${e.title}</title><link>https://example.org/${e.guid}</link><guid isPermaLink="false">${e.guid}</guid>` +
+      (e) =>
+        `<item><title>${e.title}</title><link>https://example.org/${e.guid}</link><guid isPermaLink="false">${e.guid}</guid>` +
         `${e.published ? `<pubDate>${new Date(e.published).toUTCString()}</pubDate>` : ''}<description>${e.summary}</description></item>`,
     )
     .join('');
@@ -48,19 +49,22 @@ function rss(title: string, entries: FeedEntry[]): string {
 const meeting: FeedEntry = {
   guid: 'gw-1',
   title: 'Security Council to meet on Black Sea shipping attacks',
-  summary: 'UNITED NATIONS (Global Wire) - The U.N. Security Council will hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea, diplomats said.',
+  summary:
+    'UNITED NATIONS (Global Wire) - The U.N. Security Council will hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea, diplomats said.',
   published: '2030-01-01T08:00:00Z',
 };
 const meetingCopy: FeedEntry = {
   guid: 'ht-7',
   title: 'UN Security Council to meet over Black Sea ship attacks | Harbour Times',
-  summary: 'The UN Security Council will hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea, diplomats said.',
+  summary:
+    'The UN Security Council will hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea, diplomats said.',
   published: '2030-01-01T09:00:00Z',
 };
 const meetingWithTalks: FeedEntry = {
   guid: 'dl-3',
   title: 'Security Council to meet on Black Sea attacks as ceasefire talks stall',
-  summary: 'Diplomats said the U.N. Security Council would hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea.',
+  summary:
+    'Diplomats said the U.N. Security Council would hold an emergency meeting on Tuesday on attacks against merchant ships in the Black Sea.',
   published: '2030-01-01T09:30:00Z',
 };
 
@@ -122,7 +126,9 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
   });
 
   it('keeps a meeting a week later apart: it alerts as its own story', async () => {
-    await addFeed('wire-later', 'Global Wire', [{ ...meeting, guid: 'gw-2', published: '2030-01-08T08:00:00Z', title: 'Security Council meets again on Black Sea shipping attacks' }]);
+    await addFeed('wire-later', 'Global Wire', [
+      { ...meeting, guid: 'gw-2', published: '2030-01-08T08:00:00Z', title: 'Security Council meets again on Black Sea shipping attacks' },
+    ]);
     const result = await pollFeed(message('wire-later'), deps());
     expect(result).toMatchObject({ alerts: 1, joined: 0 });
     const [alert] = await alertsIn();
@@ -131,9 +137,24 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
 
   it('alerts each item once when pollers of one feed run in parallel, and again not at all on redelivery', async () => {
     const entries: FeedEntry[] = [
-      { guid: 'p-1', title: 'Security Council adopts resolution on Sahel peacekeeping', summary: 'The council voted 15-0 on Monday to extend the mission.', published: '2030-01-01T10:00:00Z' },
-      { guid: 'p-2', title: 'Envoys open ceasefire talks in Geneva', summary: 'Negotiators from both sides met for the first time on Monday.', published: '2030-01-01T10:05:00Z' },
-      { guid: 'p-3', title: 'Bakery wins bread award', summary: 'The sourdough was praised by the judges.', published: '2030-01-01T10:10:00Z' },
+      {
+        guid: 'p-1',
+        title: 'Security Council adopts resolution on Sahel peacekeeping',
+        summary: 'The council voted 15-0 on Monday to extend the mission.',
+        published: '2030-01-01T10:00:00Z',
+      },
+      {
+        guid: 'p-2',
+        title: 'Envoys open ceasefire talks in Geneva',
+        summary: 'Negotiators from both sides met for the first time on Monday.',
+        published: '2030-01-01T10:05:00Z',
+      },
+      {
+        guid: 'p-3',
+        title: 'Bakery wins bread award',
+        summary: 'The sourdough was praised by the judges.',
+        published: '2030-01-01T10:10:00Z',
+      },
     ];
     await addFeed('parallel', 'Parallel Post', entries);
 
@@ -148,7 +169,12 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
   });
 
   it('loses nothing when the send fails after the seen write: the retry sends, and the story is recorded once', async () => {
-    const entry: FeedEntry = { guid: 'c-1', title: 'Security Council condemns attack on aid convoy', summary: 'The council met in emergency session on Wednesday.', published: '2030-01-01T11:00:00Z' };
+    const entry: FeedEntry = {
+      guid: 'c-1',
+      title: 'Security Council condemns attack on aid convoy',
+      summary: 'The council met in emergency session on Wednesday.',
+      published: '2030-01-01T11:00:00Z',
+    };
     await addFeed('crash', 'Crash Courier', [entry]);
     const failing: Pick<MessageQueue, 'send'> = {
       async send() {
@@ -168,7 +194,12 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
   });
 
   it('finishes an item whose poller died after the seen write (no release), once its lease runs out', async () => {
-    const entry: FeedEntry = { guid: 'd-1', title: 'Security Council hears briefing on Sudan', summary: 'Council members met on Thursday.', published: '2030-01-01T12:00:00Z' };
+    const entry: FeedEntry = {
+      guid: 'd-1',
+      title: 'Security Council hears briefing on Sudan',
+      summary: 'Council members met on Thursday.',
+      published: '2030-01-01T12:00:00Z',
+    };
     await addFeed('dead', 'Dead Drop', [entry]);
     // What a poller that died right after its claim leaves behind: a pending marker with a lease.
     const { normalizeItems } = await import('../../../shared/feeds/normalize-item.ts');
@@ -191,17 +222,24 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     const now = Math.floor(engines.clock.now().getTime() / 1000);
     const [alertItemKey] = (await engines.deps.stories!.listMembers('wire#unknown')).map((m) => m.itemKey);
     expect(alertItemKey).toBeUndefined();
-    await addFeed('ttl', 'TTL Times', [{ guid: 't-1', title: 'Security Council schedules vote on Haiti mission', summary: 'The vote is set for Friday.', published: '2030-01-01T12:00:00Z' }]);
+    await addFeed('ttl', 'TTL Times', [
+      {
+        guid: 't-1',
+        title: 'Security Council schedules vote on Haiti mission',
+        summary: 'The vote is set for Friday.',
+        published: '2030-01-01T12:00:00Z',
+      },
+    ]);
     await pollFeed(message('ttl'), deps());
     const [alert] = await alertsIn();
     const thirtyDays = 30 * 24 * 60 * 60;
     const item = await engines.row(engines.tables.items, { itemKey: alert!.item.itemKey });
     expect(item).toMatchObject({ status: 'done' });
-    expect(item!['expiresAt']).toBeGreaterThanOrEqual(now + thirtyDays);
+    expect(item!.expiresAt).toBeGreaterThanOrEqual(now + thirtyDays);
     const story = await engines.row(engines.tables.stories, { storyKey: `story#${alert!.storyId}` });
-    expect(story!['expiresAt']).toBeGreaterThanOrEqual(now + thirtyDays);
+    expect(story!.expiresAt).toBeGreaterThanOrEqual(now + thirtyDays);
     const placement = await engines.row(engines.tables.stories, { storyKey: `item#${alert!.item.itemKey}` });
     expect(placement).toMatchObject({ storyId: alert!.storyId, role: 'founder' });
-    expect(placement!['expiresAt']).toBeGreaterThanOrEqual(now + thirtyDays);
+    expect(placement!.expiresAt).toBeGreaterThanOrEqual(now + thirtyDays);
   });
 });

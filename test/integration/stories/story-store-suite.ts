@@ -25,7 +25,15 @@ const start = '2030-03-04T12:00:00.000Z';
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 function member(itemKey: string, addedAt = start): StoryMember {
-  return { itemKey, feedId: itemKey.split('#')[0]!, source: `Feed ${itemKey}`, title: `Title ${itemKey}`, link: `https://example.org/${itemKey.replace('#', '/')}`, published: null, addedAt };
+  return {
+    itemKey,
+    feedId: itemKey.split('#')[0]!,
+    source: `Feed ${itemKey}`,
+    title: `Title ${itemKey}`,
+    link: `https://example.org/${itemKey.replace('#', '/')}`,
+    published: null,
+    addedAt,
+  };
 }
 
 const labelled = readFileSync(new URL('../../fixtures/stories/labelled-items.jsonl', import.meta.url), 'utf8')
@@ -33,7 +41,11 @@ const labelled = readFileSync(new URL('../../fixtures/stories/labelled-items.jso
   .split('\n')
   .map((line) => storyInputSchema.parse(JSON.parse(line)));
 
-export function describeStoryStoreSuite(engineName: string, startEngine: () => Promise<StoryTestEngine>, options: { skipReason?: string } = {}): void {
+export function describeStoryStoreSuite(
+  engineName: string,
+  startEngine: () => Promise<StoryTestEngine>,
+  options: { skipReason?: string } = {},
+): void {
   if (options.skipReason) console.warn(`[story store suite] SKIPPED on ${engineName}: ${options.skipReason}`);
 
   describe.skipIf(Boolean(options.skipReason))(`StoryStore on ${engineName}`, () => {
@@ -71,7 +83,7 @@ export function describeStoryStoreSuite(engineName: string, startEngine: () => P
       expect(again.created).toBe(false);
       expect(again.story.members).toEqual([member('a#1')]);
       // TTL attribute set, in epoch seconds.
-      expect((await rawRow('story#a#1'))?.['expiresAt']).toBe(epoch(start) + 3600);
+      expect((await rawRow('story#a#1'))?.expiresAt).toBe(epoch(start) + 3600);
     });
 
     it('adds members idempotently, lists up to the caller cap and counts the rest', async () => {
@@ -95,15 +107,40 @@ export function describeStoryStoreSuite(engineName: string, startEngine: () => P
       const s = store();
       await s.createStory({ storyId: 'p#0', member: member('p#0'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 3600 });
       await Promise.all(
-        Array.from({ length: 8 }, (_, i) => s.addMember('p#0', { member: member(`p#${i + 1}`), fingerprint, list: true, lastAt: epoch(start), expiresAt: epoch(start) + 3600 })),
+        Array.from({ length: 8 }, (_, i) =>
+          s.addMember('p#0', {
+            member: member(`p#${i + 1}`),
+            fingerprint,
+            list: true,
+            lastAt: epoch(start),
+            expiresAt: epoch(start) + 3600,
+          }),
+        ),
       );
-      expect((await s.listMembers('p#0')).map((m) => m.itemKey).sort()).toEqual(['p#0', 'p#1', 'p#2', 'p#3', 'p#4', 'p#5', 'p#6', 'p#7', 'p#8']);
+      expect((await s.listMembers('p#0')).map((m) => m.itemKey).sort()).toEqual([
+        'p#0',
+        'p#1',
+        'p#2',
+        'p#3',
+        'p#4',
+        'p#5',
+        'p#6',
+        'p#7',
+        'p#8',
+      ]);
     });
 
     it('lists stories under keys atomically, reads them in one batch, and ignores expired rows', async () => {
       const s = store();
       await Promise.all([
-        s.index('a#1', [{ key: 'pilot@2030-03-04', expiresAt: epoch(start) + 100 }, { key: 'ratifi@2030-03-04', expiresAt: epoch(start) + 100 }], epoch(start)),
+        s.index(
+          'a#1',
+          [
+            { key: 'pilot@2030-03-04', expiresAt: epoch(start) + 100 },
+            { key: 'ratifi@2030-03-04', expiresAt: epoch(start) + 100 },
+          ],
+          epoch(start),
+        ),
         s.index('p#0', [{ key: 'pilot@2030-03-04', expiresAt: epoch(start) + 100 }], epoch(start) + 5),
       ]);
       const postings = await s.readIndex(['pilot@2030-03-04', 'ratifi@2030-03-04', 'nothing@2030-03-04']);
@@ -112,7 +149,7 @@ export function describeStoryStoreSuite(engineName: string, startEngine: () => P
         { storyId: 'a#1', at: epoch(start) },
         { storyId: 'p#0', at: epoch(start) + 5 },
       ]);
-      expect((await rawRow('key#pilot@2030-03-04'))?.['expiresAt']).toBe(epoch(start) + 100);
+      expect((await rawRow('key#pilot@2030-03-04'))?.expiresAt).toBe(epoch(start) + 100);
       now = new Date((epoch(start) + 200) * 1000);
       expect((await s.readIndex(['pilot@2030-03-04'])).size).toBe(0);
       now = new Date(start);
@@ -133,8 +170,16 @@ export function describeStoryStoreSuite(engineName: string, startEngine: () => P
       await s.createStory({ storyId: 'e#1', member: member('e#1'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 10 });
       now = new Date((epoch(start) + 20) * 1000);
       expect(await s.getStory('e#1')).toBeUndefined();
-      expect(await s.addMember('e#1', { member: member('f#1'), list: true, lastAt: epoch(start), expiresAt: epoch(start) + 9999 })).toBe(false);
-      const again = await s.createStory({ storyId: 'e#1', member: member('e#1', '2030-03-04T12:00:20.000Z'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 9999 });
+      expect(await s.addMember('e#1', { member: member('f#1'), list: true, lastAt: epoch(start), expiresAt: epoch(start) + 9999 })).toBe(
+        false,
+      );
+      const again = await s.createStory({
+        storyId: 'e#1',
+        member: member('e#1', '2030-03-04T12:00:20.000Z'),
+        fingerprint,
+        at: epoch(start),
+        expiresAt: epoch(start) + 9999,
+      });
       expect(again.created).toBe(true);
       now = new Date(start);
     });
@@ -144,9 +189,17 @@ export function describeStoryStoreSuite(engineName: string, startEngine: () => P
       now = seenAt;
       const dynamo = createDynamoDbStoryStore({ client: doc, tableName: tables.stories, clock });
       const viaDynamo = [];
-      for await (const c of clusterStream(labelled.map((l) => ({ ...l, id: `lab-${l.id}` })), { seenAt, store: dynamo })) viaDynamo.push([c.id, c.story]);
+      for await (const c of clusterStream(
+        labelled.map((l) => ({ ...l, id: `lab-${l.id}` })),
+        { seenAt, store: dynamo },
+      ))
+        viaDynamo.push([c.id, c.story]);
       const viaMemory = [];
-      for await (const c of clusterStream(labelled.map((l) => ({ ...l, id: `lab-${l.id}` })), { seenAt, store: createMemoryStoryStore({ now: () => seenAt }) })) viaMemory.push([c.id, c.story]);
+      for await (const c of clusterStream(
+        labelled.map((l) => ({ ...l, id: `lab-${l.id}` })),
+        { seenAt, store: createMemoryStoryStore({ now: () => seenAt }) },
+      ))
+        viaMemory.push([c.id, c.story]);
       expect(viaDynamo).toEqual(viaMemory);
       expect(new Set(viaDynamo.map(([, story]) => story)).size).toBeLessThan(labelled.length);
       now = new Date(start);
@@ -154,7 +207,15 @@ export function describeStoryStoreSuite(engineName: string, startEngine: () => P
 
     it('places an item once even when two attempts race (a redelivery overlapping the first run)', async () => {
       const s = store();
-      const item = { itemKey: 'race#1', feedId: 'race', source: 'Race', title: 'Kestrel pilots ratify pay deal', summary: 'Pilots at Kestrel ratified a deal on Tuesday.', link: null, published: null };
+      const item = {
+        itemKey: 'race#1',
+        feedId: 'race',
+        source: 'Race',
+        title: 'Kestrel pilots ratify pay deal',
+        summary: 'Pilots at Kestrel ratified a deal on Tuesday.',
+        link: null,
+        published: null,
+      };
       const results = await Promise.all([1, 2, 3].map(() => assignStory(item, new Date(start), { stories: s, retentionSeconds: 3600 })));
       // It matches stories made above; whichever it joins, every run agrees, and it is listed once.
       expect(new Set(results.map((r) => r.storyId)).size).toBe(1);

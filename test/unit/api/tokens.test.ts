@@ -65,7 +65,9 @@ describe('subscription tokens', () => {
     const token = createConfirmToken('e-abc', keys, expiresAt);
     expect(verifyConfirmToken(token, keys, now)).toEqual({ status: 'valid', subscriberId: 'e-abc', expiresAt });
     expect(verifyConfirmToken(token, keys, expiresAt)).toEqual({ status: 'expired', subscriberId: 'e-abc' });
-    expect(verifyConfirmToken(token, createKeyRing({ current: 'another-secret-another-secret-another' }), now)).toEqual({ status: 'invalid' });
+    expect(verifyConfirmToken(token, createKeyRing({ current: 'another-secret-another-secret-another' }), now)).toEqual({
+      status: 'invalid',
+    });
   });
 
   it('binds a CSRF token to its cookie', () => {
@@ -85,7 +87,10 @@ describe('subscription tokens', () => {
 
     // Act
     const rotated = createKeyRing({ current: 'rotated-key-rotated-key-rotated-key-002', previous: secret });
-    const rotatedAgain = createKeyRing({ current: 'rotated-key-rotated-key-rotated-key-003', previous: 'rotated-key-rotated-key-rotated-key-002' });
+    const rotatedAgain = createKeyRing({
+      current: 'rotated-key-rotated-key-rotated-key-003',
+      previous: 'rotated-key-rotated-key-rotated-key-002',
+    });
 
     // Assess
     expect(verifyManageToken(manage, rotated)).toBe('e-abc');

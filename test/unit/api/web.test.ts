@@ -35,7 +35,9 @@ describe('CSRF', () => {
     expect(checkCsrf(browser(undefined), issued.token, keys, origins).ok).toBe(false);
     expect(checkCsrf(browser(other.setCookie), issued.token, keys, origins).ok).toBe(false);
     expect(checkCsrf(browser(issued.setCookie), undefined, keys, origins).ok).toBe(false);
-    expect(checkCsrf(browser(issued.setCookie), issued.token, createKeyRing({ current: 'another-secret-another-secret-another' }), origins).ok).toBe(false);
+    expect(
+      checkCsrf(browser(issued.setCookie), issued.token, createKeyRing({ current: 'another-secret-another-secret-another' }), origins).ok,
+    ).toBe(false);
     expect(checkCsrf(browser(issued.setCookie, { 'sec-fetch-site': 'cross-site' }), issued.token, keys, origins).ok).toBe(false);
     expect(checkCsrf(browser(issued.setCookie, { 'sec-fetch-site': 'same-site' }), issued.token, keys, origins).ok).toBe(false);
     expect(checkCsrf(browser(issued.setCookie, { origin: 'https://evil.example' }), issued.token, keys, origins).ok).toBe(false);
@@ -85,7 +87,9 @@ describe('client addresses for rate limits', () => {
 
 describe('topic descriptions on the form', () => {
   it('keeps the first clause', () => {
-    expect(oneLine('International, economic or political sanctions: imposed, extended. Not sports.')).toBe('International, economic or political sanctions');
+    expect(oneLine('International, economic or political sanctions: imposed, extended. Not sports.')).toBe(
+      'International, economic or political sanctions',
+    );
     expect(oneLine('The item reports on a meeting of a UN body: more')).toBe('Reports on a meeting of a UN body');
     expect(oneLine(undefined)).toBe('');
   });

@@ -70,7 +70,13 @@ describe('runClassify', () => {
     const [line] = jsonLines(stdout.text());
     const matched = line?.topics[0]?.matched as Array<{ phrase: string; text: string; field: string; position: number; rule: string }>;
     const council = matched.find((m) => m.text === 'UN Security Council');
-    expect(council).toEqual({ phrase: 'UN Security Council', text: 'UN Security Council', field: 'title', position: 0, rule: expect.any(String) });
+    expect(council).toEqual({
+      phrase: 'UN Security Council',
+      text: 'UN Security Council',
+      field: 'title',
+      position: 0,
+      rule: expect.any(String),
+    });
   });
 
   it('reports a bad line with its number and what is wrong, classifies the others, and exits 1', async () => {
@@ -149,7 +155,10 @@ describe('runEval', () => {
   });
 
   it('reports lines without labels and unknown labels on stderr, exiting 1 for bad lines', async () => {
-    const input = ['{"id":"x","title":"Peace talks resume in Doha between Israel and Hamas","labels":["talks","weather"]}', '{"id":"y","title":"No labels"}'].join('\n');
+    const input = [
+      '{"id":"x","title":"Peace talks resume in Doha between Israel and Hamas","labels":["talks","weather"]}',
+      '{"id":"y","title":"No labels"}',
+    ].join('\n');
     const { io: streams, stderr } = io(input);
 
     expect(await runEval('-', streams, { json: false })).toBe(1);

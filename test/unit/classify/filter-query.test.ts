@@ -53,7 +53,11 @@ describe('subscriber filter queries', () => {
   it('treat lower-case and/or/not as words, upper-case ones as operators', () => {
     const filter = compileFilterQuery('"oil and gas"');
     expect(filter.matches({ title: 'Oil and gas sanctions widened' })).toBe(true);
-    expect(compileFilterQuery('Iran and Russia').terms().map((t) => t.text)).toEqual(['Iran', 'and', 'Russia']);
+    expect(
+      compileFilterQuery('Iran and Russia')
+        .terms()
+        .map((t) => t.text),
+    ).toEqual(['Iran', 'and', 'Russia']);
   });
 
   it('report a malformed query with what is wrong and where', () => {

@@ -25,7 +25,7 @@ const texts = [
   'U.N. Security Council to vote on Gaza resolution',
   'UN un U.N U.N.-led un-American US us U.S. U.S.-led WHO who Who',
   "Iran's nuclear talks. Iran’s envoy's aides' 'quoted' Sadr 's militia",
-  'A. b. ab. 9. 10. 2004. U.S.. said... ... . .. x.y N.Korea N.Korea\'s S.Korea.',
+  "A. b. ab. 9. 10. 2004. U.S.. said... ... . .. x.y N.Korea N.Korea's S.Korea.",
   "Côte d'Ivoire's talks; Shi'ite leaders; İstanbul talks; naïve café; \u212Aelvin KELVIN",
   'six-party cease-fire cease–fire peace-talks - talks -talks talks- U.S.-North Korea',
   "rebels' demands; talks's; talks'ss; X'S; WHO'S who's; it's. Iran's.",
@@ -41,25 +41,28 @@ describe('scanSymbols', () => {
   const words = builtinWords();
   const stream = createSymbolStream();
 
-  it.each(texts.flatMap((text) => [text, text.toUpperCase(), text.toLowerCase()]))('gives the tokens scanTokens gives, read into their symbols: %s', (text) => {
-    const expected = scanTokens(text);
+  it.each(texts.flatMap((text) => [text, text.toUpperCase(), text.toLowerCase()]))(
+    'gives the tokens scanTokens gives, read into their symbols: %s',
+    (text) => {
+      const expected = scanTokens(text);
 
-    const actual = scanSymbols(text, words, stream);
+      const actual = scanSymbols(text, words, stream);
 
-    expect(actual.length).toBe(expected.length);
-    for (let i = 0; i < expected.length; i += 1) {
-      const key = expected.keys[i] as string;
-      expect([actual.starts[i], actual.ends[i], actual.joinNext[i] === 1, tokenKey(actual, i)]).toEqual([
-        expected.starts[i],
-        expected.ends[i],
-        expected.joinNext[i],
-        key,
-      ]);
-      const lookedUp: number[] = [];
-      lookedUp.length = words.lookup(key, lookedUp);
-      expect(symbolsOf(actual, i), `symbols of "${key}"`).toEqual(lookedUp);
-    }
-  });
+      expect(actual.length).toBe(expected.length);
+      for (let i = 0; i < expected.length; i += 1) {
+        const key = expected.keys[i] as string;
+        expect([actual.starts[i], actual.ends[i], actual.joinNext[i] === 1, tokenKey(actual, i)]).toEqual([
+          expected.starts[i],
+          expected.ends[i],
+          expected.joinNext[i],
+          key,
+        ]);
+        const lookedUp: number[] = [];
+        lookedUp.length = words.lookup(key, lookedUp);
+        expect(symbolsOf(actual, i), `symbols of "${key}"`).toEqual(lookedUp);
+      }
+    },
+  );
 
   it('reuses a stream: a long text after short ones, then a short one again', () => {
     const long = Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? 'peace-talks' : "Iran's")).join(' ');

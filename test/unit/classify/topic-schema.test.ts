@@ -70,9 +70,7 @@ describe('topic file schema', () => {
   });
 
   it('rejects unknown lexicon classes, shadowed standard classes and duplicate rule ids', () => {
-    const unknown = errorOf(() =>
-      parseTopicDefinition({ ...valid, rules: [{ id: 'r', weight: 1, phrases: ['@nowhere talks'] }] }),
-    );
+    const unknown = errorOf(() => parseTopicDefinition({ ...valid, rules: [{ id: 'r', weight: 1, phrases: ['@nowhere talks'] }] }));
     expect(unknown.message).toContain('rules.0.phrases.0: unknown lexicon class "@nowhere"');
 
     const shadow = errorOf(() => parseTopicDefinition({ ...valid, lexicon: { country: ['Atlantis'] } }));
@@ -97,7 +95,9 @@ describe('topic file schema', () => {
   });
 
   it('reports a lexicon cycle when the engine compiles the topic', () => {
-    const error = errorOf(() => createTopicEngine([{ ...valid, lexicon: { a: ['@b'], b: ['@a'] }, rules: [{ id: 'r', weight: 1, phrases: ['@a'] }] }]));
+    const error = errorOf(() =>
+      createTopicEngine([{ ...valid, lexicon: { a: ['@b'], b: ['@a'] }, rules: [{ id: 'r', weight: 1, phrases: ['@a'] }] }]),
+    );
     expect(error.message).toContain('lexicon class cycle @a → @b → @a');
   });
 

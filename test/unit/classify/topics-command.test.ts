@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 
-
 async function cli(args: string[]) {
   const { io, out, err } = captureIo();
   const code = await main(args, io);
@@ -63,7 +62,14 @@ describe('news-alerts topics', () => {
       const { code, out } = await cli(['topics', 'list', '--config', config, '--json']);
 
       expect(code).toBe(0);
-      const listed = JSON.parse(out) as Array<{ id: string; label: string; threshold: number; source: string; description?: string; rules: number }>;
+      const listed = JSON.parse(out) as Array<{
+        id: string;
+        label: string;
+        threshold: number;
+        source: string;
+        description?: string;
+        rules: number;
+      }>;
       expect(listed.map((t) => t.id)).toEqual(['un-meeting', 'talks', 'sanctions', 'whales']);
       expect(listed[3]).toEqual({
         id: 'whales',
@@ -110,14 +116,24 @@ describe('news-alerts topics', () => {
       expect(code).toBe(0);
       const preview = JSON.parse(out) as {
         topic: { id: string; threshold: number };
-        matches: Array<{ id: string; score: number; matched: Array<{ phrase: string; text: string; field: string; position: number; rule: string }> }>;
+        matches: Array<{
+          id: string;
+          score: number;
+          matched: Array<{ phrase: string; text: string; field: string; position: number; rule: string }>;
+        }>;
         nearMisses: Array<{ id: string; vetoedBy?: string }>;
         evaluation: { labelled: number; scores: { precision: number; recall: number; f1: number } };
       };
       expect(preview.topic).toEqual({ id: 'cyber-attacks', label: 'State cyber attacks', threshold: 0.6 });
       expect(preview.matches.map((m) => m.id)).toEqual(['grid']);
       expect(preview.matches[0]?.score).toBeGreaterThanOrEqual(0.6);
-      expect(preview.matches[0]?.matched).toContainEqual({ phrase: 'hack*', text: 'hackers', field: 'title', position: 8, rule: 'state-attack' });
+      expect(preview.matches[0]?.matched).toContainEqual({
+        phrase: 'hack*',
+        text: 'hackers',
+        field: 'title',
+        position: 8,
+        rule: 'state-attack',
+      });
       expect(preview.nearMisses.find((m) => m.id === 'game')?.vetoedBy).toBe('video game');
       expect(preview.evaluation.labelled).toBe(4);
       expect(preview.evaluation.scores.recall).toBe(0.5);
@@ -141,7 +157,11 @@ describe('news-alerts topics', () => {
       ['a weight out of range', '{"id":"x","label":"X","rules":[{"id":"r","weight":9,"phrases":["a"]}]}', 'rules.0.weight: Too big'],
       ['no rules', '{"id":"x","label":"X"}', 'rules: '],
       ['an unknown field', '{"id":"x","label":"X","treshold":0.5,"rules":[{"id":"r","weight":1,"phrases":["a"]}]}', 'treshold'],
-      ['an unknown lexicon class', '{"id":"x","label":"X","rules":[{"id":"r","weight":1,"phrases":["@nowhere"]}]}', 'rules.0.phrases.0: unknown lexicon class "@nowhere"'],
+      [
+        'an unknown lexicon class',
+        '{"id":"x","label":"X","rules":[{"id":"r","weight":1,"phrases":["@nowhere"]}]}',
+        'rules.0.phrases.0: unknown lexicon class "@nowhere"',
+      ],
       ['text that is not JSON', '{"id": "x",', 'topic file invalid: not JSON'],
     ])('fails with exit 1 and names the problem for a topic file with %s', async (_what, text, expected) => {
       const topic = path.join(dir, 'bad.topic.json');
@@ -174,10 +194,16 @@ describe('news-alerts topics', () => {
   });
 
   it('has --help, and exits 2 on bad usage', async () => {
-    for (const args of [['topics', '--help'], ['topics', 'list', '--help'], ['topics', 'test', '--help']]) {
+    for (const args of [
+      ['topics', '--help'],
+      ['topics', 'list', '--help'],
+      ['topics', 'test', '--help'],
+    ]) {
       const { code, out } = await cli(args);
       expect(code).toBe(0);
-      expect(out).toContain('Usage: news-alerts topics list [--config FILE] [--json]\n       news-alerts topics test TOPIC_FILE ITEMS.jsonl [--json]');
+      expect(out).toContain(
+        'Usage: news-alerts topics list [--config FILE] [--json]\n       news-alerts topics test TOPIC_FILE ITEMS.jsonl [--json]',
+      );
     }
     const none = await cli(['topics']);
     expect(none.code).toBe(2);

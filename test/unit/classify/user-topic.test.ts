@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { builtinTopics, createTopicEngine, parseTopicFile } from '../../../shared/classify/index.ts';
-import { type TopicDefinitionInput } from '../../../shared/classify/topic-schema.ts';
+import type { TopicDefinitionInput } from '../../../shared/classify/topic-schema.ts';
 
 /** A topic a user could write: cyber attacks by or on states, not games or films. */
 const cyberAttacks: TopicDefinitionInput = {
@@ -46,7 +46,9 @@ describe('user-defined topics', () => {
   });
 
   it('need the context close enough, in the same field', () => {
-    expect(topic('Ransomware gang demands payment', 'The group, which experts link to no government, struck a school in Iran last week.')).toBeUndefined();
+    expect(
+      topic('Ransomware gang demands payment', 'The group, which experts link to no government, struck a school in Iran last week.'),
+    ).toBeUndefined();
     expect(topic('Ransomware hits Iran school network')).toBeDefined();
   });
 
@@ -64,7 +66,10 @@ describe('user-defined topics', () => {
 
   it('add up evidence: more rules, higher score, never above 1', () => {
     const one = topic('Iranian hackers target Israeli water systems');
-    const more = topic('Attribution: Iranian hackers target Israeli hospital', 'Britain and France issued a joint statement on the attack.');
+    const more = topic(
+      'Attribution: Iranian hackers target Israeli hospital',
+      'Britain and France issued a joint statement on the attack.',
+    );
     expect(more?.score).toBeGreaterThan(one?.score ?? 1);
     expect(more?.score).toBeLessThanOrEqual(1);
     expect(more?.matched.some((m) => m.rule === 'title-only')).toBe(true);

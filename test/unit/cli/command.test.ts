@@ -105,7 +105,9 @@ describe('defineCommand: parsing', () => {
     expect(await usageErrorOf(() => command.execute(['list', 'x'], io))).toBe('items list takes no arguments');
     expect(await usageErrorOf(() => command.execute(['show', 'x', 'y'], io))).toBe('items show takes at most one ID');
     expect(await usageErrorOf(() => command.execute(['list', '--title', 'T'], io))).toBe('--title goes only with "items add"');
-    expect(await usageErrorOf(() => command.execute(['list', '--data-dir', 'd', '--stack', 's'], io))).toBe('pass --data-dir or --stack, not both');
+    expect(await usageErrorOf(() => command.execute(['list', '--data-dir', 'd', '--stack', 's'], io))).toBe(
+      'pass --data-dir or --stack, not both',
+    );
     expect(await usageErrorOf(() => command.execute(['list', '--stack', ' '], io))).toBe('--stack needs a stack name');
     expect(runs).toEqual([]);
   });
@@ -180,7 +182,11 @@ describe('defineCommand: help', () => {
       options: Object.fromEntries(
         ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india'].map((name) => [
           name,
-          { type: 'string', value: 'VALUE', description: `the ${name} value, which takes a long sentence to explain properly, longer than one line of the help can hold` },
+          {
+            type: 'string',
+            value: 'VALUE',
+            description: `the ${name} value, which takes a long sentence to explain properly, longer than one line of the help can hold`,
+          },
         ]),
       ) as Record<string, { type: 'string'; value: string; description: string }>,
       async run() {

@@ -23,14 +23,18 @@ describe('the news-alerts commands', () => {
         expect(option.description.length, `${command.name} --${flagName(key)}`).toBeGreaterThan(0);
         expect(help, command.name).toContain(`  --${flagName(key)}`);
       }
-      for (const action of Object.keys(command.actions ?? {})) expect(command.usage().join('\n')).toContain(`news-alerts ${command.name} ${action}`);
-      expect(help.split('\n').filter((line) => line.length > 100), command.name).toEqual([]);
+      for (const action of Object.keys(command.actions ?? {}))
+        expect(command.usage().join('\n')).toContain(`news-alerts ${command.name} ${action}`);
+      expect(
+        help.split('\n').filter((line) => line.length > 100),
+        command.name,
+      ).toEqual([]);
     }
   });
 
   it('show the defaults the code applies', async () => {
     const { io, out } = captureIo();
-    const { command } = await commandModules['feeds']!();
+    const { command } = await commandModules.feeds!();
     expect(await command.execute(['--help'], io)).toBe(0);
     expect(out()).toContain(`shortest minutes between polls, 1–1440 (default: ${feedConfigSchema.shape.intervalMinutes.parse(undefined)})`);
   });
@@ -38,8 +42,10 @@ describe('the news-alerts commands', () => {
   it('are all in the README, with every action and flag', () => {
     for (const command of commands) {
       expect(cliSection, command.name).toContain(`\`${command.name}`);
-      for (const action of Object.keys(command.actions ?? {})) expect(cliSection, `${command.name} ${action}`).toContain(`${command.name} ${action}`);
-      for (const key of Object.keys(command.options)) expect(cliSection, `${command.name} --${flagName(key)}`).toContain(`--${flagName(key)}`);
+      for (const action of Object.keys(command.actions ?? {}))
+        expect(cliSection, `${command.name} ${action}`).toContain(`${command.name} ${action}`);
+      for (const key of Object.keys(command.options))
+        expect(cliSection, `${command.name} --${flagName(key)}`).toContain(`--${flagName(key)}`);
     }
   });
 });

@@ -27,7 +27,10 @@ describe('tableNamesFromOutputs', () => {
   });
 
   it('names every missing output, the stack status and the stack', () => {
-    const stack = { status: 'ROLLBACK_COMPLETE', outputs: [{ OutputKey: 'TableFeedsName', OutputValue: 'f' }, { OutputKey: 'TableTopicsName' }] };
+    const stack = {
+      status: 'ROLLBACK_COMPLETE',
+      outputs: [{ OutputKey: 'TableFeedsName', OutputValue: 'f' }, { OutputKey: 'TableTopicsName' }],
+    };
     const attempt = () => tableNamesFromOutputs(stack, 'MyStack', configTables);
     expect(attempt).toThrow(DeployedStackError);
     expect(attempt).toThrow(
@@ -37,7 +40,7 @@ describe('tableNamesFromOutputs', () => {
 });
 
 describe('describeAwsFailure', () => {
-  it('turns the SDK\'s credential and region failures into what to set', () => {
+  it("turns the SDK's credential and region failures into what to set", () => {
     const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     expect(describeAwsFailure(noCredentials)).toMatch(/^no AWS credentials found \(set AWS_PROFILE/);
     expect(describeAwsFailure(new Error('Region is missing'))).toMatch(/^no AWS region \(set AWS_REGION/);

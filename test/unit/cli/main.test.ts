@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 
-
 describe('news-alerts CLI', () => {
   it('prints help listing every command, exit 0', async () => {
     const { io, out } = captureIo();

@@ -41,7 +41,9 @@ describe('parseConfigText', () => {
   });
 
   it('reports YAML syntax errors with their line', () => {
-    expect(() => parseConfigText('feeds:\n  - id: a\n    url: [unclosed\n', 'broken.yaml')).toThrow(/not valid YAML\/JSON.*broken\.yaml:\d+/);
+    expect(() => parseConfigText('feeds:\n  - id: a\n    url: [unclosed\n', 'broken.yaml')).toThrow(
+      /not valid YAML\/JSON.*broken\.yaml:\d+/,
+    );
   });
 
   it('requires a signing secret for JSON webhooks but not for Slack ones', () => {
@@ -49,12 +51,17 @@ describe('parseConfigText', () => {
     expect(() => parseConfigText([...base, '      - url: https://hooks.example.org/x'].join('\n'), 'a.yaml')).toThrow(
       /subscribers\.0\.webhookSecret: needs a webhookSecret/,
     );
-    const slack = parseConfigText([...base, '      - url: https://hooks.slack.com/services/x', '        format: slack'].join('\n'), 'a.yaml');
+    const slack = parseConfigText(
+      [...base, '      - url: https://hooks.slack.com/services/x', '        format: slack'].join('\n'),
+      'a.yaml',
+    );
     expect(slack.subscribers[0]?.webhooks[0]?.format).toBe('slack');
   });
 
   it('refuses a subscriber with no channel and duplicate ids', () => {
-    expect(() => parseConfigText('subscribers:\n  - id: a\n    topics: [talks]\n', 'a.yaml')).toThrow(/needs an email or at least one webhook/);
+    expect(() => parseConfigText('subscribers:\n  - id: a\n    topics: [talks]\n', 'a.yaml')).toThrow(
+      /needs an email or at least one webhook/,
+    );
     const dupes = 'feeds:\n  - {id: a, url: "https://x.org/1"}\n  - {id: a, url: "https://x.org/2"}\n';
     expect(() => parseConfigText(dupes, 'a.yaml')).toThrow(/feed id "a" is used twice/);
   });
@@ -63,7 +70,10 @@ describe('parseConfigText', () => {
 describe('channelsOf', () => {
   it('gives each channel an id that does not change when another channel is added', () => {
     const one = channelsOf(
-      parseConfigText(`subscribers:\n  - id: a\n    topics: [talks]\n    webhookSecret: ${secret}\n    webhooks: [{url: "https://h.example.org/1"}]\n`, 'a').subscribers[0]!,
+      parseConfigText(
+        `subscribers:\n  - id: a\n    topics: [talks]\n    webhookSecret: ${secret}\n    webhooks: [{url: "https://h.example.org/1"}]\n`,
+        'a',
+      ).subscribers[0]!,
     );
     const two = channelsOf(
       parseConfigText(

@@ -68,9 +68,7 @@ describe('composeAlertEmail', () => {
 
     const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: emailChannel.channelId }, keys);
     const https = `https://alerts.example.org/base/unsubscribe?token=${token}`;
-    expect(email.headers['List-Unsubscribe']).toBe(
-      `<${https}>, <mailto:alerts@example.org?subject=unsubscribe%20${token}>`,
-    );
+    expect(email.headers['List-Unsubscribe']).toBe(`<${https}>, <mailto:alerts@example.org?subject=unsubscribe%20${token}>`);
     expect(email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(email.html).toContain(`href="${https}"`);
     expect(email.text).toContain(`Unsubscribe: ${https}`);
@@ -89,10 +87,9 @@ describe('composeAlertEmail', () => {
 
   it('never turns a non-http link into an href', () => {
     const base = deliveryMessage({ channel: emailChannel });
-    const email = composeAlertEmail(
-      deliveryMessage({ channel: emailChannel, item: { ...base.item, link: 'javascript:alert(1)' } }),
-      { from },
-    );
+    const email = composeAlertEmail(deliveryMessage({ channel: emailChannel, item: { ...base.item, link: 'javascript:alert(1)' } }), {
+      from,
+    });
 
     expect(email.html).not.toContain('javascript:');
   });

@@ -1,20 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { describeDeadLetter } from '../../../shared/dead-letters/describe-dead-letter.ts';
 import { composeDigestEmail, groupDigestStories } from '../../../shared/digest/compose-digest-email.ts';
-import { type DigestMessage, type DigestStory } from '../../../shared/digest/digest-message.ts';
+import type { DigestMessage, DigestStory } from '../../../shared/digest/digest-message.ts';
 import { createKeyRing } from '../../../shared/subscriptions/tokens/key-ring.ts';
 import { verifyUnsubscribeToken } from '../../../shared/subscriptions/tokens/index.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
 const channel = { kind: 'email' as const, channelId: 'mail', address: 'reader@example.org' };
-const options = { from: 'News Alerts <alerts@example.org>', publicBaseUrl: 'https://alerts.example.org', tokenKeys: createKeyRing({ current: 'digest-test-secret-0123456789abcdef' }) };
+const options = {
+  from: 'News Alerts <alerts@example.org>',
+  publicBaseUrl: 'https://alerts.example.org',
+  tokenKeys: createKeyRing({ current: 'digest-test-secret-0123456789abcdef' }),
+};
 
 function story(n: number, topic: 'talks' | 'sanctions', published: string, extra: Partial<DigestStory> = {}): DigestStory {
   const base = deliveryMessage();
   return {
     storyId: `story-${n}`,
     addedAt: published,
-    item: { ...base.item, itemKey: `f#${n}`, title: `Story ${n} title`, summary: `Summary ${n}`, published, link: `https://news.example.org/${n}` },
+    item: {
+      ...base.item,
+      itemKey: `f#${n}`,
+      title: `Story ${n} title`,
+      summary: `Summary ${n}`,
+      published,
+      link: `https://news.example.org/${n}`,
+    },
     topics: [{ topic, label: topic === 'talks' ? 'Talks' : 'Sanctions', score: 0.8, matched: [] }],
     ...extra,
   };
@@ -62,7 +73,15 @@ describe('composeDigestEmail', () => {
     const hostile = story(1, 'talks', '2025-02-24T08:00:00Z', {
       storyMembers: [
         { itemKey: 'f#1', feedId: 'f', source: 'UN News', title: 't', link: null, published: null, addedAt: '2025-02-24T08:00:00Z' },
-        { itemKey: 'g#1', feedId: 'g', source: 'Agency <b>&</b>', title: 't', link: 'https://agency.example/1', published: null, addedAt: '2025-02-24T08:01:00Z' },
+        {
+          itemKey: 'g#1',
+          feedId: 'g',
+          source: 'Agency <b>&</b>',
+          title: 't',
+          link: 'https://agency.example/1',
+          published: null,
+          addedAt: '2025-02-24T08:01:00Z',
+        },
       ],
     });
     hostile.item.title = HOSTILE_TITLE;
@@ -72,7 +91,9 @@ describe('composeDigestEmail', () => {
     expect(email.subject).toBe('[news-alerts] Daily digest: 9 stories (Sanctions, Talks)');
     expect(email.text).toContain('Also reported by Agency <b>&</b>');
     expect(email.text).toContain('… and 7 more stories in this period.');
-    expect(email.html).toContain('Also reported by <a href="https://agency.example/1" style="color:#52525b">Agency &lt;b&gt;&amp;&lt;/b&gt;</a>');
+    expect(email.html).toContain(
+      'Also reported by <a href="https://agency.example/1" style="color:#52525b">Agency &lt;b&gt;&amp;&lt;/b&gt;</a>',
+    );
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(email.html).toContain('and 7 more stories');
@@ -81,9 +102,21 @@ describe('composeDigestEmail', () => {
 
   it('escapes topic labels, matched words, summaries and links of hostile items', () => {
     const hostile = story(1, 'talks', '2025-02-24T08:00:00Z', {
-      topics: [{ topic: 'talks', label: 'Talks <b>&</b>', score: 0.8, matched: [{ phrase: 'x', text: '<i>peace</i>', field: 'title', position: 0, rule: 'body' }] }],
+      topics: [
+        {
+          topic: 'talks',
+          label: 'Talks <b>&</b>',
+          score: 0.8,
+          matched: [{ phrase: 'x', text: '<i>peace</i>', field: 'title', position: 0, rule: 'body' }],
+        },
+      ],
     });
-    hostile.item = { ...hostile.item, summary: '<img src=x onerror=alert(1)> "quoted" & more', link: 'https://news.example.org/1?a=1&b=<2>', source: '<b>Outlet</b>' };
+    hostile.item = {
+      ...hostile.item,
+      summary: '<img src=x onerror=alert(1)> "quoted" & more',
+      link: 'https://news.example.org/1?a=1&b=<2>',
+      source: '<b>Outlet</b>',
+    };
 
     const email = composeDigestEmail(digest([hostile]), options);
 
@@ -99,7 +132,9 @@ describe('composeDigestEmail', () => {
     const email = composeDigestEmail(digest([story(1, 'talks', '2025-02-24T08:00:00Z')]), options);
     const again = composeDigestEmail(digest([story(1, 'talks', '2025-02-24T08:00:00Z')]), options);
 
-    expect(email.headers['List-Unsubscribe']).toMatch(/^<https:\/\/alerts\.example\.org\/unsubscribe\?token=[\w-]{8}\.[\w-]+\.[\w-]{43}>, <mailto:alerts@example\.org\?subject=unsubscribe%20/);
+    expect(email.headers['List-Unsubscribe']).toMatch(
+      /^<https:\/\/alerts\.example\.org\/unsubscribe\?token=[\w-]{8}\.[\w-]+\.[\w-]{43}>, <mailto:alerts@example\.org\?subject=unsubscribe%20/,
+    );
     const token = /token=([\w.-]+)>/.exec(email.headers['List-Unsubscribe']!)![1]!;
     expect(verifyUnsubscribeToken(token, options.tokenKeys)).toEqual({ subscriberId: expect.any(String), channelId: 'mail' });
     expect(email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
@@ -124,6 +159,10 @@ describe('describeDeadLetter', () => {
     const message = deliveryMessage();
     const described = await describeDeadLetter('webhook', letter(JSON.stringify(message)), {});
 
-    expect(described).toMatchObject({ queue: 'webhook', receiveCount: 8, what: expect.stringContaining('delivery to sub-1 → webhook hook-1, story story-1') });
+    expect(described).toMatchObject({
+      queue: 'webhook',
+      receiveCount: 8,
+      what: expect.stringContaining('delivery to sub-1 → webhook hook-1, story story-1'),
+    });
   });
 });

@@ -19,7 +19,9 @@ describe('nextDigestAt', () => {
 
   it('uses the local top of the hour in a zone with a half-hour offset', () => {
     // India is UTC+5:30: the local hour starts at :30 UTC.
-    expect(nextDigestAt(at('2025-03-05T10:20:00Z'), schedule({ cadence: 'hourly', timeZone: 'Asia/Kolkata' })).toISOString()).toBe('2025-03-05T10:30:00.000Z');
+    expect(nextDigestAt(at('2025-03-05T10:20:00Z'), schedule({ cadence: 'hourly', timeZone: 'Asia/Kolkata' })).toISOString()).toBe(
+      '2025-03-05T10:30:00.000Z',
+    );
   });
 
   it('sends daily digests at the delivery hour in the subscriber’s zone, today or tomorrow', () => {
@@ -51,6 +53,13 @@ describe('nextDigestAt', () => {
   });
 
   it('reads local time in any zone', () => {
-    expect(zonedTime(at('2025-01-01T23:30:00Z'), 'Asia/Tokyo')).toMatchObject({ year: 2025, month: 1, day: 2, hour: 8, minute: 30, weekday: 4 });
+    expect(zonedTime(at('2025-01-01T23:30:00Z'), 'Asia/Tokyo')).toMatchObject({
+      year: 2025,
+      month: 1,
+      day: 2,
+      hour: 8,
+      minute: 30,
+      weekday: 4,
+    });
   });
 });

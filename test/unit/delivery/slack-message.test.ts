@@ -10,7 +10,12 @@ import {
 } from '../../../shared/delivery/slack-message.ts';
 import { deliveryMessage, HOSTILE_TITLE } from './fixtures.ts';
 
-const slackChannel = { kind: 'webhook' as const, channelId: 'slack-1', url: 'https://hooks.slack.com/services/T/B/X', format: 'slack' as const };
+const slackChannel = {
+  kind: 'webhook' as const,
+  channelId: 'slack-1',
+  url: 'https://hooks.slack.com/services/T/B/X',
+  format: 'slack' as const,
+};
 
 /** Every mrkdwn text of a message, fallback included. */
 function allTexts(message: ReturnType<typeof buildSlackMessage>): string[] {
@@ -66,9 +71,7 @@ describe('buildSlackMessage', () => {
     const slack = buildSlackMessage(deliveryMessage({ channel: slackChannel }));
 
     const why = slack.blocks.at(-1);
-    expect(why?.type === 'context' && why.elements[0]?.text).toBe(
-      '*UN meeting* (0.92) — matched: Security Council, emergency meeting',
-    );
+    expect(why?.type === 'context' && why.elements[0]?.text).toBe('*UN meeting* (0.92) — matched: Security Council, emergency meeting');
     expect(slack.text).toBe('[UN meeting] Security Council holds emergency meeting on Ukraine (UN News)');
     expect(slack.blocks.length).toBeLessThanOrEqual(50);
   });
@@ -86,7 +89,13 @@ describe('buildSlackBatchMessage and Block Kit limits', () => {
     const base = deliveryMessage({ channel: slackChannel });
     const hostile = `${HOSTILE_TITLE} ${n} `;
     return {
-      item: { ...base.item, title: hostile.repeat(40), summary: '&<>'.repeat(3000), source: '<!here>'.repeat(50), link: `https://x.example/${n}?a=<b>|c` },
+      item: {
+        ...base.item,
+        title: hostile.repeat(40),
+        summary: '&<>'.repeat(3000),
+        source: '<!here>'.repeat(50),
+        link: `https://x.example/${n}?a=<b>|c`,
+      },
       topics: base.topics.map((topic) => ({ ...topic, label: '<!everyone>'.repeat(30) })),
       alsoReportedBy: Array.from({ length: 40 }, (_, i) => ({ source: `Outlet <${i}> & co`, link: `https://o${i}.example/<x>` })),
     };
@@ -122,7 +131,11 @@ describe('buildSlackBatchMessage and Block Kit limits', () => {
 
   it('names the other outlets of the story', () => {
     const base = deliveryMessage({ channel: slackChannel });
-    const message = buildSlackMessage({ item: base.item, topics: base.topics, alsoReportedBy: [{ source: 'Agency & Co', link: 'https://agency.example/1' }] });
+    const message = buildSlackMessage({
+      item: base.item,
+      topics: base.topics,
+      alsoReportedBy: [{ source: 'Agency & Co', link: 'https://agency.example/1' }],
+    });
 
     expect(JSON.stringify(message.blocks)).toContain('Also reported by <https://agency.example/1|Agency &amp; Co>');
   });
@@ -135,8 +148,14 @@ describe('buildSlackBatchMessage and Block Kit limits', () => {
 
   it('reports what breaks the limits', () => {
     const base = buildSlackMessage(deliveryMessage({ channel: slackChannel }));
-    const broken = { ...base, text: '', blocks: [...base.blocks, { type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'x'.repeat(3001) } }] };
+    const broken = {
+      ...base,
+      text: '',
+      blocks: [...base.blocks, { type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'x'.repeat(3001) } }],
+    };
 
-    expect(checkSlackLimits(broken)).toEqual(expect.arrayContaining(['text fallback is empty', expect.stringMatching(/section text is 3001/)]));
+    expect(checkSlackLimits(broken)).toEqual(
+      expect.arrayContaining(['text fallback is empty', expect.stringMatching(/section text is 3001/)]),
+    );
   });
 });

@@ -53,7 +53,9 @@ describe('validateSubscriber', () => {
 
   it('requires a secret for JSON webhooks but not for Slack', () => {
     expect(problemsOf(subscriber())).toEqual(['a webhookSecret is needed to sign JSON webhooks']);
-    expect(problemsOf(subscriber({ channels: [{ kind: 'webhook', channelId: 's', url: 'https://hooks.slack.com/x', format: 'slack' }] }))).toEqual([]);
+    expect(
+      problemsOf(subscriber({ channels: [{ kind: 'webhook', channelId: 's', url: 'https://hooks.slack.com/x', format: 'slack' }] })),
+    ).toEqual([]);
   });
 
   it('refuses an unknown time zone and repeated channel ids', () => {
@@ -76,7 +78,12 @@ describe('subscribers in the config file', () => {
       'test.yaml',
     );
 
-    expect(config.subscribers[0]).toMatchObject({ filter: 'Russia AND NOT title:football', cadence: 'daily', deliveryHour: 7, timeZone: 'Europe/Kyiv' });
+    expect(config.subscribers[0]).toMatchObject({
+      filter: 'Russia AND NOT title:football',
+      cadence: 'daily',
+      deliveryHour: 7,
+      timeZone: 'Europe/Kyiv',
+    });
   });
 
   it('refuse a filter that does not compile, naming the line', () => {

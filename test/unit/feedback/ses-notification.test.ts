@@ -42,9 +42,27 @@ describe('parseSesNotification', () => {
   it.each([
     ['not JSON', 'bounce!', /email feedback is not JSON: "bounce!" \(SNS message 9\)/],
     ['no type', { mail: { messageId: 'm' } }, /no eventType or notificationType \(SNS message 9\)/],
-    ['an unknown bounce type', { ...bounceNotification({ address: 'a@b.org', bounceType: 'Permanent' }), bounce: { bounceType: 'Hard', bouncedRecipients: [{ emailAddress: 'a@b.org' }] } }, /email feedback Bounce is invalid: bounce\.bounceType/],
-    ['no bounced recipient', { ...bounceNotification({ address: 'a@b.org', bounceType: 'Permanent' }), bounce: { bounceType: 'Permanent', bouncedRecipients: [] } }, /bounce\.bouncedRecipients/],
-    ['no mail', { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'a@b.org' }] } }, /email feedback Complaint is invalid: mail/],
+    [
+      'an unknown bounce type',
+      {
+        ...bounceNotification({ address: 'a@b.org', bounceType: 'Permanent' }),
+        bounce: { bounceType: 'Hard', bouncedRecipients: [{ emailAddress: 'a@b.org' }] },
+      },
+      /email feedback Bounce is invalid: bounce\.bounceType/,
+    ],
+    [
+      'no bounced recipient',
+      {
+        ...bounceNotification({ address: 'a@b.org', bounceType: 'Permanent' }),
+        bounce: { bounceType: 'Permanent', bouncedRecipients: [] },
+      },
+      /bounce\.bouncedRecipients/,
+    ],
+    [
+      'no mail',
+      { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'a@b.org' }] } },
+      /email feedback Complaint is invalid: mail/,
+    ],
   ])('refuses %s, naming what is wrong', (_, input, message) => {
     const error = (() => {
       try {

@@ -45,7 +45,7 @@ const canonical = (link: string) => normalizeLink(link, link);
 /** The failures of one case: an empty list means it passes. */
 export async function checkCase(testCase: ConformanceCase, body: Uint8Array): Promise<string[]> {
   const failures: string[] = [];
-  let feed;
+  let feed: Awaited<ReturnType<typeof readFeed>>;
   try {
     feed = await readFeed({
       body,
@@ -83,10 +83,13 @@ export async function checkCase(testCase: ConformanceCase, body: Uint8Array): Pr
     }
     if (item.link !== undefined) {
       const ok =
-        item.link === null ? entry.link === null : [item.link, ...(item.linkAlternatives ?? [])].some((link) => canonical(link) === entry.link);
+        item.link === null
+          ? entry.link === null
+          : [item.link, ...(item.linkAlternatives ?? [])].some((link) => canonical(link) === entry.link);
       if (!ok) failures.push(`${at}.link ${entry.link}, expected ${item.link}`);
     }
-    if (item.id !== undefined && entry.id !== item.id.trim()) failures.push(`${at}.id ${JSON.stringify(entry.id)}, expected ${JSON.stringify(item.id)}`);
+    if (item.id !== undefined && entry.id !== item.id.trim())
+      failures.push(`${at}.id ${JSON.stringify(entry.id)}, expected ${JSON.stringify(item.id)}`);
     if (item.published !== undefined && seconds(entry.published) !== seconds(item.published)) {
       failures.push(`${at}.published ${entry.published}, expected ${item.published}`);
     }

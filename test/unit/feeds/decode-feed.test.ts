@@ -71,7 +71,7 @@ describe('decodeFeed', () => {
     expect(koi8.text).toContain(russian);
   });
 
-  it('reads UTF-32 by its BOM and UTF-16 without a BOM by the declaration\'s byte pattern', () => {
+  it("reads UTF-32 by its BOM and UTF-16 without a BOM by the declaration's byte pattern", () => {
     const text = '<?xml version="1.0"?><t>Мир</t>';
     const utf32 = Buffer.concat([Buffer.from([0x00, 0x00, 0xfe, 0xff]), iconv.encode(text, 'utf-32be')]);
     expect(decodeFeed(utf32)).toMatchObject({ text, charset: 'utf-32be', source: 'bom' });

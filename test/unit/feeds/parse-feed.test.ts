@@ -40,7 +40,10 @@ describe('parseFeed', () => {
   });
 
   it('recovers from broken XML and says how much it recovered from', async () => {
-    const feed = await parseFeed('<rss version="2.0"><channel><title>x</channel><item><title>kept &eacute; &nope;</title></item></rss>', url);
+    const feed = await parseFeed(
+      '<rss version="2.0"><channel><title>x</channel><item><title>kept &eacute; &nope;</title></item></rss>',
+      url,
+    );
     expect(feed.recovered.count).toBeGreaterThan(0);
     expect(feed.recovered.samples[0]).toMatch(/Unexpected close tag|Invalid character entity/);
     expect(normalizeEntries(feed, url).map((e) => e.title)).toEqual(['kept é &nope;']);
@@ -50,10 +53,15 @@ describe('parseFeed', () => {
     ['an HTML page', fixture('not-a-feed.html'), 'html', 'the body is an HTML page, not a feed'],
     ['JSON', '{"items": []}', 'json', 'the body is JSON, not an RSS or Atom feed'],
     ['an empty body', ' \n ', 'empty', 'the body is empty'],
-    ['binary data', '\uFFFD'.repeat(200) + 'PNG', 'binary', 'the body is binary data, not text'],
+    ['binary data', `${'\uFFFD'.repeat(200)}PNG`, 'binary', 'the body is binary data, not text'],
     ['plain text', 'Service unavailable', 'text', 'the body is not XML (it starts with "Service unavailable")'],
     ['XML of another kind', '<?xml version="1.0"?><config><a/></config>', 'xml', 'XML but not RSS or Atom (root element <config>)'],
-    ['an XHTML page', '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', 'html', 'the body is an HTML page, not a feed'],
+    [
+      'an XHTML page',
+      '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>',
+      'html',
+      'the body is an HTML page, not a feed',
+    ],
   ])('says what the body is when it is %s', async (_label, body, shape, message) => {
     const act = parseFeed(body, url);
     await expect(act).rejects.toBeInstanceOf(FeedParseError);
@@ -64,7 +72,8 @@ describe('parseFeed', () => {
 
 describe('describeBody', () => {
   it('does not take a feed whose items carry HTML for an HTML page', () => {
-    const rss = '<?xml version="1.0"?><?xml-stylesheet href="s.xsl"?><rss version="2.0"><channel><description><![CDATA[<html><body>x</body></html>]]></description></channel></rss>';
+    const rss =
+      '<?xml version="1.0"?><?xml-stylesheet href="s.xsl"?><rss version="2.0"><channel><description><![CDATA[<html><body>x</body></html>]]></description></channel></rss>';
     expect(describeBody(rss)).toBe('xml');
   });
 

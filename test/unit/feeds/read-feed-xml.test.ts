@@ -62,7 +62,9 @@ describe('readFeedXml: what rss-parser alone gets wrong', () => {
   });
 
   it('expands a plain internal entity', async () => {
-    const feed = await read('<!DOCTYPE rss [<!ENTITY id "tag:example.com,">]><rss version="2.0"><channel><item><guid isPermaLink="false">&id;2025</guid></item></channel></rss>');
+    const feed = await read(
+      '<!DOCTYPE rss [<!ENTITY id "tag:example.com,">]><rss version="2.0"><channel><item><guid isPermaLink="false">&id;2025</guid></item></channel></rss>',
+    );
     expect(feed.entries[0]!.id).toBe('tag:example.com,2025');
   });
 
@@ -73,7 +75,9 @@ describe('readFeedXml: what rss-parser alone gets wrong', () => {
   });
 
   it('escapes bare ampersands outside CDATA only', () => {
-    expect(escapeBareAmpersands('<a>?x=1&y=2 &amp; &#38; &eacute;</a><![CDATA[a&b]]>')).toBe('<a>?x=1&amp;y=2 &amp; &#38; &eacute;</a><![CDATA[a&b]]>');
+    expect(escapeBareAmpersands('<a>?x=1&y=2 &amp; &#38; &eacute;</a><![CDATA[a&b]]>')).toBe(
+      '<a>?x=1&amp;y=2 &amp; &#38; &eacute;</a><![CDATA[a&b]]>',
+    );
   });
 
   it('reads no more than maxEntries entries and says how many it left', () => {
@@ -93,7 +97,9 @@ describe('readFeedXml: hostile documents', () => {
   it('refuses billion laughs without expanding anything', async () => {
     const act = read(billionLaughs);
     await expect(act).rejects.toBeInstanceOf(FeedParseError);
-    await expect(act).rejects.toThrow('refused: the document uses the entity &lol9;, which refers to other entities (entity expansion attack)');
+    await expect(act).rejects.toThrow(
+      'refused: the document uses the entity &lol9;, which refers to other entities (entity expansion attack)',
+    );
   });
 
   it('refuses a quadratic blow-up once expansion passes its budget', () => {
@@ -112,7 +118,8 @@ describe('readFeedXml: hostile documents', () => {
   });
 
   it('reads a document that merely declares a parameter entity it never uses', async () => {
-    const doc = '<!DOCTYPE rss [<!ENTITY % ext SYSTEM "http://example.com/x.dtd"> %ext;]><rss version="2.0"><channel><title>ok</title></channel></rss>';
+    const doc =
+      '<!DOCTYPE rss [<!ENTITY % ext SYSTEM "http://example.com/x.dtd"> %ext;]><rss version="2.0"><channel><title>ok</title></channel></rss>';
     expect((await read(doc)).title).toBe('ok');
   });
 

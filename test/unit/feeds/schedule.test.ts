@@ -17,7 +17,12 @@ const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000).
 describe('publishGapMinutes', () => {
   it('is the span to the oldest recent item divided by the number of recent items', () => {
     // 12 items over the last 24 hours: one every two hours.
-    expect(publishGapMinutes(Array.from({ length: 12 }, (_, i) => hoursAgo(i * 2 + 2)), now)).toBe(120);
+    expect(
+      publishGapMinutes(
+        Array.from({ length: 12 }, (_, i) => hoursAgo(i * 2 + 2)),
+        now,
+      ),
+    ).toBe(120);
   });
 
   it('is undefined without dates, a whole window for a feed silent for a month, and ignores the future', () => {

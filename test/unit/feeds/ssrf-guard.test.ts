@@ -118,9 +118,7 @@ describe('assertPublicUrl', () => {
   });
 
   it('removes credentials from the URL in its error', async () => {
-    await expect(assertPublicUrl('http://user:secret@127.0.0.1/feed', { resolve: dns })).rejects.toThrow(
-      '(http://127.0.0.1/feed)',
-    );
+    await expect(assertPublicUrl('http://user:secret@127.0.0.1/feed', { resolve: dns })).rejects.toThrow('(http://127.0.0.1/feed)');
   });
 
   it('lets DNS errors through as they are', async () => {

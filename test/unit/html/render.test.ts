@@ -13,7 +13,9 @@ describe('html templates', () => {
   });
 
   it('joins the values that render to something, escaping text and separators given as text', () => {
-    expect(joinHtml([hostile, '', undefined, false, html`<b>x</b>`, 3], html` &middot; `).value).toBe(`${escaped} &middot; <b>x</b> &middot; 3`);
+    expect(joinHtml([hostile, '', undefined, false, html`<b>x</b>`, 3], html` &middot; `).value).toBe(
+      `${escaped} &middot; <b>x</b> &middot; 3`,
+    );
     expect(joinHtml(['a', 'b'], ' & ').value).toBe('a &amp; b');
     expect(joinHtml([null, ''], '\n').value).toBe('');
   });

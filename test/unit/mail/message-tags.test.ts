@@ -12,12 +12,15 @@ describe('message tags naming a subscriber channel', () => {
     expect(decodeTagValue(value)).toBe(id);
   });
 
-  it.each(['alerts@newsdesk.eu', 'équipe kyiv', 'a.b/c', 'i-looks-encoded?', '日本'])('carries the id %s in base64url, within SES’s characters', (id) => {
-    const value = encodeTagValue(id)!;
-    expect(value.startsWith('b-')).toBe(true);
-    expect(value).toMatch(SES_TAG_VALUE);
-    expect(decodeTagValue(value)).toBe(id);
-  });
+  it.each(['alerts@newsdesk.eu', 'équipe kyiv', 'a.b/c', 'i-looks-encoded?', '日本'])(
+    'carries the id %s in base64url, within SES’s characters',
+    (id) => {
+      const value = encodeTagValue(id)!;
+      expect(value.startsWith('b-')).toBe(true);
+      expect(value).toMatch(SES_TAG_VALUE);
+      expect(decodeTagValue(value)).toBe(id);
+    },
+  );
 
   it('leaves out an id too long for a tag, and both tags with it', () => {
     const long = 'é'.repeat(128);

@@ -23,7 +23,10 @@ describe('withLambdaLogContext', () => {
       return true;
     });
     const { log } = createLambdaLogger('news-alerts', 'INFO');
-    const handler = withLambdaLogContext(middy(async () => log.info('feed polled', { feedId: 'f1' })), log);
+    const handler = withLambdaLogContext(
+      middy(async () => log.info('feed polled', { feedId: 'f1' })),
+      log,
+    );
 
     await handler({}, context);
 

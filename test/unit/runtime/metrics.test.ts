@@ -13,7 +13,8 @@ const base = { subscriberId: 'sub', storyId: 'story', deliveryKey: 'sub#story#ho
 
 function capturingLog(): Log & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, ...(fields ? { fields } : {}) });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -37,12 +38,31 @@ describe('metricPointsOf: pipeline events as catalogue metrics', () => {
     ],
     [
       'a feed failed',
-      { type: 'feed-polled', feedId: 'f', url: 'https://f.example/rss', status: 'error', items: 0, new: 0, duplicates: 0, error: 'HTTP 500' },
+      {
+        type: 'feed-polled',
+        feedId: 'f',
+        url: 'https://f.example/rss',
+        status: 'error',
+        items: 0,
+        new: 0,
+        duplicates: 0,
+        error: 'HTTP 500',
+      },
       [{ name: 'FeedsFailed', value: 1 }],
     ],
     [
       'an alert on two topics',
-      { type: 'alert', storyId: 's', feedId: 'f', title: 't', link: null, topics: [{ topic: 'talks', score: 0.9, matched: [] }, { topic: 'sanctions', score: 0.5, matched: [] }] },
+      {
+        type: 'alert',
+        storyId: 's',
+        feedId: 'f',
+        title: 't',
+        link: null,
+        topics: [
+          { topic: 'talks', score: 0.9, matched: [] },
+          { topic: 'sanctions', score: 0.5, matched: [] },
+        ],
+      },
       [
         { name: 'AlertsQueued', value: 1, dimensionValue: 'talks' },
         { name: 'AlertsQueued', value: 1, dimensionValue: 'sanctions' },
@@ -87,10 +107,21 @@ describe('metricPointsOf: pipeline events as catalogue metrics', () => {
     ['a skipped delivery', { type: 'delivery-skipped', channel: 'email', ...base, reason: 'already-sent' }, []],
     [
       'a bounce SES reported',
-      { type: 'email-feedback', feedback: 'bounce', bounceType: 'Transient', outcome: 'not-paused', subscriberId: 'sub', channelId: 'mail' },
+      {
+        type: 'email-feedback',
+        feedback: 'bounce',
+        bounceType: 'Transient',
+        outcome: 'not-paused',
+        subscriberId: 'sub',
+        channelId: 'mail',
+      },
       [{ name: 'EmailFeedback', value: 1, dimensionValue: 'bounce' }],
     ],
-    ['a complaint no channel was found for', { type: 'email-feedback', feedback: 'complaint', outcome: 'unmatched' }, [{ name: 'EmailFeedback', value: 1, dimensionValue: 'complaint' }]],
+    [
+      'a complaint no channel was found for',
+      { type: 'email-feedback', feedback: 'complaint', outcome: 'unmatched' },
+      [{ name: 'EmailFeedback', value: 1, dimensionValue: 'complaint' }],
+    ],
   ])('%s', (_what, event, expected) => {
     expect(metricPointsOf(event, now)).toEqual(expected);
   });
@@ -117,7 +148,9 @@ describe('createMetricsEventSink', () => {
     );
 
     expect(() => sink.emit({ type: 'feed-polled', feedId: 'f', url: 'u', status: 'ok', items: 1, new: 1, duplicates: 0 })).not.toThrow();
-    expect(log.lines).toEqual([{ level: 'warn', message: 'recording a metric failed', fields: { event: 'feed-polled', error: 'bad value' } }]);
+    expect(log.lines).toEqual([
+      { level: 'warn', message: 'recording a metric failed', fields: { event: 'feed-polled', error: 'bad value' } },
+    ]);
   });
 });
 
@@ -151,7 +184,12 @@ describe('PipelineMetrics', () => {
     expect(documents).toHaveLength(4);
     expect(new Set(documents.map((d) => d.namespace))).toEqual(new Set([metricNamespace]));
     expect(documents.map((d) => d.dimensions)).toEqual(
-      expect.arrayContaining([{ service: 'svc' }, { service: 'svc', channel: 'webhook' }, { service: 'svc', channel: 'email' }, { service: 'svc', topic: 'talks' }]),
+      expect.arrayContaining([
+        { service: 'svc' },
+        { service: 'svc', channel: 'webhook' },
+        { service: 'svc', channel: 'email' },
+        { service: 'svc', topic: 'talks' },
+      ]),
     );
     const webhook = documents.find((d) => d.dimensions.channel === 'webhook');
     expect(webhook?.units).toEqual({ DeliveriesSent: 'Count', PublicationToDelivery: 'Seconds' });

@@ -7,12 +7,34 @@ const at = new Date('2030-03-04T12:00:00Z');
 const day = 24 * 60 * 60;
 
 function item(itemKey: string, title: string, summary: string, published: string | null = '2030-03-04T09:00:00Z'): StoryItem {
-  return { itemKey, feedId: itemKey.split('#')[0]!, source: `Feed ${itemKey}`, title, summary, link: `https://example.org/${encodeURIComponent(itemKey)}`, published };
+  return {
+    itemKey,
+    feedId: itemKey.split('#')[0]!,
+    source: `Feed ${itemKey}`,
+    title,
+    summary,
+    link: `https://example.org/${encodeURIComponent(itemKey)}`,
+    published,
+  };
 }
 
-const wire = item('a#1', 'Kestrel Airways pilots ratify pay deal', 'Pilots at Kestrel Airways on Tuesday ratified a four-year contract that cuts pay by 12 percent, the union said.');
-const copy = item('b#1', 'Kestrel pilots ratify contract (Business Desk)', 'Business Desk - Pilots at Kestrel Airways on Tuesday ratified a four-year contract cutting pay by 12 percent, the union said.', '2030-03-04T10:30:00Z');
-const tentative = item('c#1', 'Kestrel Airways reaches tentative deal with pilots', 'Kestrel Airways reached a tentative four-year contract with its pilots that cuts pay by 12 percent, the union said on Tuesday.', '2030-03-04T11:00:00Z');
+const wire = item(
+  'a#1',
+  'Kestrel Airways pilots ratify pay deal',
+  'Pilots at Kestrel Airways on Tuesday ratified a four-year contract that cuts pay by 12 percent, the union said.',
+);
+const copy = item(
+  'b#1',
+  'Kestrel pilots ratify contract (Business Desk)',
+  'Business Desk - Pilots at Kestrel Airways on Tuesday ratified a four-year contract cutting pay by 12 percent, the union said.',
+  '2030-03-04T10:30:00Z',
+);
+const tentative = item(
+  'c#1',
+  'Kestrel Airways reaches tentative deal with pilots',
+  'Kestrel Airways reached a tentative four-year contract with its pilots that cuts pay by 12 percent, the union said on Tuesday.',
+  '2030-03-04T11:00:00Z',
+);
 
 function deps(now = at) {
   return { stories: createMemoryStoryStore({ now: () => now }), retentionSeconds: 30 * day };

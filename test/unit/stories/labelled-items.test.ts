@@ -10,7 +10,11 @@ const lines = readFileSync(new URL('../../fixtures/stories/labelled-items.jsonl'
 
 async function cluster(items: typeof lines) {
   const out = [];
-  for await (const c of clusterStream(items.map((l) => storyInputSchema.parse(l)), { seenAt: new Date('2030-03-15T00:00:00Z') })) out.push(c);
+  for await (const c of clusterStream(
+    items.map((l) => storyInputSchema.parse(l)),
+    { seenAt: new Date('2030-03-15T00:00:00Z') },
+  ))
+    out.push(c);
   const label = new Map(items.map((l) => [l.id, l.story]));
   return { out, scores: pairwiseScores(out.map((c) => ({ predicted: c.story, label: label.get(c.id)! }))) };
 }

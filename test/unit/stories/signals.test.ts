@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { changeSizesOf, countsOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from '../../../shared/stories/signals.ts';
+import {
+  changeSizesOf,
+  countsOf,
+  leadSentence,
+  monthsOf,
+  ordinalsOf,
+  qualifiersOf,
+  stagesOf,
+  weekdaysOf,
+} from '../../../shared/stories/signals.ts';
 import { compareFingerprints } from '../../../shared/stories/similarity.ts';
 import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
 import { splitWords } from '../../../shared/stories/tokenize.ts';
@@ -74,20 +83,36 @@ describe('qualifiersOf', () => {
 describe('look-alikes the signals keep apart (invented wording)', () => {
   const at = new Date('2030-05-01T00:00:00Z');
   const compare = (a: [string, string], b: [string, string]) =>
-    compareFingerprints(fingerprintItem({ title: a[0], summary: a[1] }, at), fingerprintItem({ title: b[0], summary: b[1] }, at), 36 * 3600);
+    compareFingerprints(
+      fingerprintItem({ title: a[0], summary: a[1] }, at),
+      fingerprintItem({ title: b[0], summary: b[1] }, at),
+      36 * 3600,
+    );
 
   it('two missile tests of different ranges', () => {
     const result = compare(
-      ['Norland army launches rocket on trial flight', 'A short-range rocket that can carry a nuclear warhead flew from the desert range, the Norland army said.'],
-      ['Norland army launches rocket on trial flight', 'A medium-range rocket that can carry a nuclear warhead flew from the desert range, the Norland army said.'],
+      [
+        'Norland army launches rocket on trial flight',
+        'A short-range rocket that can carry a nuclear warhead flew from the desert range, the Norland army said.',
+      ],
+      [
+        'Norland army launches rocket on trial flight',
+        'A medium-range rocket that can carry a nuclear warhead flew from the desert range, the Norland army said.',
+      ],
     );
     expect(result.conflict).toBe('qualifier');
   });
 
   it('talks boycotted and talks resumed', () => {
     const result = compare(
-      ['Valdoria rebels stay away from peace talks', 'The rebel delegation will boycott the Valdoria peace talks for two days over ceasefire breaches, mediators said.'],
-      ['Valdoria peace talks resume', 'Mediators said the Valdoria peace talks resumed on the third day, the rebel delegation having ended its boycott over ceasefire breaches.'],
+      [
+        'Valdoria rebels stay away from peace talks',
+        'The rebel delegation will boycott the Valdoria peace talks for two days over ceasefire breaches, mediators said.',
+      ],
+      [
+        'Valdoria peace talks resume',
+        'Mediators said the Valdoria peace talks resumed on the third day, the rebel delegation having ended its boycott over ceasefire breaches.',
+      ],
     );
     expect(result.conflict).toBe('stage');
   });

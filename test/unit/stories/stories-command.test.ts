@@ -13,8 +13,16 @@ function run(args: string[], input: string) {
 }
 
 const lines = [
-  { id: 'x1', title: 'Kestrel Airways pilots ratify pay deal', summary: 'Pilots at Kestrel Airways on Tuesday ratified a contract that cuts pay by 12 percent.' },
-  { id: 'x2', title: 'Kestrel pilots ratify pay deal (AP)', summary: 'AP - Pilots at Kestrel Airways on Tuesday ratified a contract cutting pay by 12 percent.' },
+  {
+    id: 'x1',
+    title: 'Kestrel Airways pilots ratify pay deal',
+    summary: 'Pilots at Kestrel Airways on Tuesday ratified a contract that cuts pay by 12 percent.',
+  },
+  {
+    id: 'x2',
+    title: 'Kestrel pilots ratify pay deal (AP)',
+    summary: 'AP - Pilots at Kestrel Airways on Tuesday ratified a contract cutting pay by 12 percent.',
+  },
   { id: 'x3', title: 'Bakery wins bread award', summary: 'The sourdough was praised by the judges.' },
 ];
 
@@ -22,7 +30,12 @@ describe('news-alerts stories', () => {
   it('reads JSON Lines from stdin and writes {"id", "story"} per item', async () => {
     const { code, out } = await run(['stories', '-'], lines.map((l) => JSON.stringify(l)).join('\n'));
     expect(code).toBe(0);
-    expect(out.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { id: 'x1', story: 'x1' },
       { id: 'x2', story: 'x1' },
       { id: 'x3', story: 'x3' },
@@ -30,8 +43,17 @@ describe('news-alerts stories', () => {
   });
 
   it('explains roles and scores with --explain', async () => {
-    const { out } = await run(['stories', '--explain'], lines.slice(0, 2).map((l) => JSON.stringify(l)).join('\n'));
-    const [first, second] = out.trim().split('\n').map((l) => JSON.parse(l));
+    const { out } = await run(
+      ['stories', '--explain'],
+      lines
+        .slice(0, 2)
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const [first, second] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(first).toEqual({ id: 'x1', story: 'x1', role: 'founder' });
     expect(second).toMatchObject({ id: 'x2', story: 'x1', role: 'member' });
     expect(second.score).toBeGreaterThan(0.45);

@@ -101,6 +101,8 @@ describe('signed tokens', () => {
 
   it('refuses keys shorter than 32 characters, naming which', () => {
     expect(() => createKeyRing({ current: 'short' })).toThrow(ConfigError);
-    expect(() => createKeyRing({ current: first, previous: 'short' })).toThrow(/the previous unsubscribe key is shorter than 32 characters/);
+    expect(() => createKeyRing({ current: first, previous: 'short' })).toThrow(
+      /the previous unsubscribe key is shorter than 32 characters/,
+    );
   });
 });

@@ -7,7 +7,14 @@ const confirmUrl = 'https://alerts.example.org/confirm?token=a.b&next="x"';
 
 /** The href values of an HTML body, entities decoded as a browser would. */
 function hrefs(body: string): string[] {
-  return [...body.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  return [...body.matchAll(/href="([^"]*)"/g)].map((m) =>
+    m[1]!
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
 }
 
 describe('composeConfirmationEmail', () => {
@@ -38,8 +45,22 @@ describe('composeConfirmationEmail', () => {
   });
 
   it('is in the email layout, with a Message-ID on the sender domain and no auto-replies', () => {
-    const email = composeConfirmationEmail({ from, to: 'r@example.org', confirmUrl, expiresAt: new Date(), topicLabels: ['Talks'], cadenceText: 'instant alerts' });
-    const again = composeConfirmationEmail({ from, to: 'r@example.org', confirmUrl, expiresAt: new Date(), topicLabels: ['Talks'], cadenceText: 'instant alerts' });
+    const email = composeConfirmationEmail({
+      from,
+      to: 'r@example.org',
+      confirmUrl,
+      expiresAt: new Date(),
+      topicLabels: ['Talks'],
+      cadenceText: 'instant alerts',
+    });
+    const again = composeConfirmationEmail({
+      from,
+      to: 'r@example.org',
+      confirmUrl,
+      expiresAt: new Date(),
+      topicLabels: ['Talks'],
+      cadenceText: 'instant alerts',
+    });
 
     expect(email.html).toContain('<table role="presentation" class="container" width="600"');
     expect(email.html).toContain('<h1 style="margin:0 0 16px 0;font-size:22px;line-height:1.3">Confirm your subscription</h1>');
