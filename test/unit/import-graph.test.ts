@@ -68,7 +68,13 @@ const layerRules: LayerRules = {
  */
 const entryPointExempt = ['infra/local'];
 
-const adapterPaths = [/^shared\/store\/dynamodb\//, /^shared\/queue\/sqs\//, /^shared\/mail\/ses\//, /^shared\/parameters\/aws\//, /^shared\/runtime\/create-deps\.ts$/];
+const adapterPaths = [
+  /^shared\/store\/dynamodb\//,
+  /^shared\/queue\/sqs\//,
+  /^shared\/mail\/ses\//,
+  /^shared\/parameters\/aws\//,
+  /^shared\/runtime\/create-deps\.ts$/,
+];
 
 describe('import graph', () => {
   const graph = readImportGraph(root, ['shared', 'infra', 'functions', 'cli', 'scripts', 'bench']);
@@ -98,7 +104,9 @@ describe('import graph', () => {
   it('keeps @aws-sdk imports inside adapters', () => {
     const offenders = graph.files
       .filter((file) => file.startsWith('shared/') && !adapterPaths.some((p) => p.test(file)))
-      .flatMap((file) => (graph.specifiers.get(file) ?? []).filter((spec) => spec.startsWith('@aws-sdk/')).map((spec) => `${file} → ${spec}`));
+      .flatMap((file) =>
+        (graph.specifiers.get(file) ?? []).filter((spec) => spec.startsWith('@aws-sdk/')).map((spec) => `${file} → ${spec}`),
+      );
     expect(offenders).toEqual([]);
   });
 });
