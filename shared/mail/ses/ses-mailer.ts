@@ -1,9 +1,6 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { bareAddress } from '../addresses.ts';
-import { composeMime } from '../compose-mime.ts';
-import { channelTags } from '../message-tags.ts';
-import type { Mailer, OutgoingEmail } from '../ports.ts';
-import { toSesSendError } from './ses-errors.ts';
+import type { Mailer } from '../ports.ts';
+import { createSesSender } from './ses-send.ts';
 
 export interface SesMailerOptions {
   /** The SES v2 client; by default one from the SDK's environment (region, endpoint, credentials). */
@@ -24,24 +21,16 @@ export interface SesMailerOptions {
  */
 export function createSesMailer(options: SesMailerOptions = {}): Mailer {
   const client = options.client ?? new SESv2Client({});
-  return {
-    async send(email: OutgoingEmail) {
-      const raw = await composeMime(email);
-      const tags = email.subscriberChannel ? channelTags(email.subscriberChannel) : [];
-      try {
-        const result = await client.send(
-          new SendEmailCommand({
-            FromEmailAddress: bareAddress(email.from),
-            Destination: { ToAddresses: [bareAddress(email.to)] },
-            Content: { Raw: { Data: raw } },
-            ...(options.configurationSetName ? { ConfigurationSetName: options.configurationSetName } : {}),
-            ...(tags.length > 0 ? { EmailTags: tags.map((tag) => ({ Name: tag.name, Value: tag.value })) } : {}),
-          }),
-        );
-        return { id: result.MessageId ?? email.messageId };
-      } catch (error) {
-        throw toSesSendError(error, email.messageId);
-      }
-    },
-  };
+  return createSesSender(async (message) => {
+    const result = await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: message.from,
+        Destination: { ToAddresses: [message.to] },
+        Content: { Raw: { Data: message.raw } },
+        ...(options.configurationSetName ? { ConfigurationSetName: options.configurationSetName } : {}),
+        ...(message.tags.length > 0 ? { EmailTags: message.tags } : {}),
+      }),
+    );
+    return result.MessageId;
+  });
 }

@@ -1,9 +1,6 @@
 import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { bareAddress } from '../addresses.ts';
-import { composeMime } from '../compose-mime.ts';
-import { channelTags } from '../message-tags.ts';
-import type { Mailer, OutgoingEmail } from '../ports.ts';
-import { toSesSendError } from './ses-errors.ts';
+import type { Mailer } from '../ports.ts';
+import { createSesSender } from './ses-send.ts';
 
 export interface SesRawMailerOptions {
   /** The SES v1 client; by default one from the SDK's environment (region, endpoint, credentials). */
@@ -21,24 +18,16 @@ export interface SesRawMailerOptions {
  */
 export function createSesRawMailer(options: SesRawMailerOptions = {}): Mailer {
   const client = options.client ?? new SESClient({});
-  return {
-    async send(email: OutgoingEmail) {
-      const raw = await composeMime(email);
-      const tags = email.subscriberChannel ? channelTags(email.subscriberChannel) : [];
-      try {
-        const result = await client.send(
-          new SendRawEmailCommand({
-            Source: bareAddress(email.from),
-            Destinations: [bareAddress(email.to)],
-            RawMessage: { Data: raw },
-            ...(options.configurationSetName ? { ConfigurationSetName: options.configurationSetName } : {}),
-            ...(tags.length > 0 ? { Tags: tags.map((tag) => ({ Name: tag.name, Value: tag.value })) } : {}),
-          }),
-        );
-        return { id: result.MessageId ?? email.messageId };
-      } catch (error) {
-        throw toSesSendError(error, email.messageId);
-      }
-    },
-  };
+  return createSesSender(async (message) => {
+    const result = await client.send(
+      new SendRawEmailCommand({
+        Source: message.from,
+        Destinations: [message.to],
+        RawMessage: { Data: message.raw },
+        ...(options.configurationSetName ? { ConfigurationSetName: options.configurationSetName } : {}),
+        ...(message.tags.length > 0 ? { Tags: message.tags } : {}),
+      }),
+    );
+    return result.MessageId;
+  });
 }
