@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { startWebhookReceiver } from '../cli/demo/fixture-servers.ts';
 import { createEventCounter } from '../cli/event-printer.ts';
 import { makeAllFeedsDue } from '../cli/poll-all-now.ts';
-import { startLocalRuntime } from '../infra/local/runtime.ts';
+import { startLocalRuntime } from '../infra/local/index.ts';
 import { builtinTopics } from '../shared/classify/index.ts';
 import { applyConfig } from '../shared/config/apply-config.ts';
 import { configFileSchema } from '../shared/config/config-file.ts';

@@ -8,14 +8,8 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
-import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/engines.ts';
-import {
-  createQueues,
-  createTables,
-  defaultResourcePrefix,
-  type ProvisionedQueues,
-  type ProvisionedTables,
-} from '../infra/local/provision.ts';
+import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/index.ts';
+import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/index.ts';
 import { ConfigError } from '../shared/core/errors.ts';
 
 export interface LocalData {

@@ -8,8 +8,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { inspectMessages } from '../infra/local/queue-inspection.ts';
-import { defaultResourcePrefix, localDeadLetterQueueName } from '../infra/local/provision.ts';
+import { inspectMessages } from '../infra/local/index.ts';
+import { defaultResourcePrefix, localDeadLetterQueueName } from '../infra/local/index.ts';
 import type { QueueName, TableName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
 import type { RedriveOutcome } from '../shared/queue/ports.ts';

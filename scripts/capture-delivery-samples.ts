@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { demoFeedFiles, demoFeedsDir, serveFeedFiles } from '../cli/demo/fixture-servers.ts';
 import { makeAllFeedsDue } from '../cli/poll-all-now.ts';
 import { createHandler as createDigestHandler } from '../functions/send-digests/handler.ts';
-import { startLocalRuntime } from '../infra/local/runtime.ts';
+import { startLocalRuntime } from '../infra/local/index.ts';
 import { builtinTopics } from '../shared/classify/index.ts';
 import { applyConfig } from '../shared/config/apply-config.ts';
 import { configFileSchema } from '../shared/config/config-file.ts';

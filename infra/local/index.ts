@@ -1,18 +1,17 @@
 /**
- * One-process mode: the public surface of `infra/local`. The CLI (`news-alerts run`, `demo`)
- * and end-to-end tests start the pipeline through here.
+ * One-process mode: the public surface of `infra/local`. The CLI (`news-alerts run`, `demo`, the
+ * data-folder commands), the benches and the sample capture start the pipeline, or just its
+ * embedded engines, through here. Tests may reach inner files for their types.
  */
-export {
-  IdleTimeoutError,
-  startLocalRuntime,
-  type HandlerFactory,
-  type HandlerFactoryContext,
-  type LocalRuntime,
-  type LocalRuntimeOptions,
-  type LocalWiring,
-  type WaitForIdleOptions,
-} from './runtime.ts';
+export { startLocalRuntime } from './runtime.ts';
 export { installSignalHandlers } from './signal-handlers.ts';
-export type { DeadLetter, MessageCounts, QueueDepth } from './queue-inspection.ts';
-export type { EventSourceLoopStats } from './event-source-loop.ts';
-export type { SweepResult } from './ttl-sweeper.ts';
+export { inspectMessages } from './queue-inspection.ts';
+export { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from './engines.ts';
+export {
+  createQueues,
+  createTables,
+  defaultResourcePrefix,
+  localDeadLetterQueueName,
+  type ProvisionedQueues,
+  type ProvisionedTables,
+} from './provision.ts';

@@ -3,7 +3,7 @@
  * LocalStack) on the project's Node, output captured: a step prints one line, and a failure
  * shows the tail of what cdklocal said.
  */
-import { spawn } from 'node:child_process';
+import { lastLines, runNodeScript } from './run-node-script.ts';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -45,23 +45,9 @@ export function cdklocalEnvironment(target: CdklocalTarget, base: NodeJS.Process
 }
 
 /** Runs `cdklocal …args`; resolves with its output, rejects with the last lines of it. */
-export function runCdklocal(args: string[], target: CdklocalTarget): Promise<string> {
+export async function runCdklocal(args: string[], target: CdklocalTarget): Promise<string> {
   const bin = join(dirname(require.resolve('aws-cdk-local/package.json')), 'bin', 'cdklocal');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: target.cwd,
-      env: cdklocalEnvironment(target),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const text = Buffer.concat(output).toString('utf8');
-      if (code === 0) return resolve(text);
-      const tail = text.trim().split('\n').slice(-15).join('\n');
-      reject(new Error(`cdklocal ${args[0]} exited with ${code}:\n${tail}`));
-    });
-  });
+  const run = await runNodeScript(bin, args, { cwd: target.cwd, env: cdklocalEnvironment(target) });
+  if (run.code === 0) return run.text;
+  throw new Error(`cdklocal ${args[0]} exited with ${run.code}:\n${lastLines(run.text, 15)}`);
 }

@@ -29,7 +29,7 @@ import { DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/clie
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetIdentityVerificationAttributesCommand, SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { spawn } from 'node:child_process';
+import { lastLines, runNodeScript } from './run-node-script.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -438,27 +438,17 @@ async function invokePlanPolls(lambda: LambdaClient, functionName: string): Prom
 }
 
 /** Runs the news-alerts CLI against LocalStack as an operator would (`AWS_ENDPOINT_URL`, any key). */
-function runCli(args: string[], settings: SmokeSettings): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repositoryRoot, 'cli', 'bin.js'), ...args], {
-      cwd: repositoryRoot,
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: settings.endpoint,
-        AWS_REGION: settings.region,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const text = Buffer.concat(output).toString('utf8');
-      if (code === 0) resolve(text);
-      else reject(new Error(`news-alerts ${args[0]} exited with ${code}: ${text.trim().split('\n').slice(-5).join(' | ')}`));
-    });
+async function runCli(args: string[], settings: SmokeSettings): Promise<string> {
+  const run = await runNodeScript(join(repositoryRoot, 'cli', 'bin.js'), args, {
+    cwd: repositoryRoot,
+    env: {
+      ...process.env,
+      AWS_ENDPOINT_URL: settings.endpoint,
+      AWS_REGION: settings.region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    },
   });
+  if (run.code === 0) return run.text;
+  throw new Error(`news-alerts ${args[0]} exited with ${run.code}: ${lastLines(run.text, 5, ' | ')}`);
 }

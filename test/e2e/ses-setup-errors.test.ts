@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler as createEmailHandler } from '../../functions/deliver-email/handler.ts';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/index.ts';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
 import { topology } from '../../infra/topology.ts';
 import { describeDeadLetter } from '../../shared/dead-letters/describe-dead-letter.ts';
 import { createSesMailer } from '../../shared/mail/ses/ses-mailer.ts';

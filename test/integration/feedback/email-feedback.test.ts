@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/index.ts';
+import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
 import type { EmailFeedbackOutcome } from '../../../shared/feedback/index.ts';
 import type { PipelineEvent } from '../../../shared/core/events.ts';
 import type { Log } from '../../../shared/core/logger.ts';
