@@ -305,17 +305,8 @@ function matchOther(text: string): Parts | undefined {
     return { year: Number(m[1]), month, day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second, offset };
   }
   m = KOREAN_ONBLOG.exec(text);
-  if (m) {
-    return {
-      year: Number(m[1]),
-      month: Number(m[2]),
-      day: Number(m[3]),
-      hour: Number(m[4]),
-      minute: Number(m[5]),
-      second: Number(m[6]),
-      offset: 540,
-    };
-  }
+  // Korea Standard Time, UTC+9.
+  if (m) return numericParts(m, 540);
   m = KOREAN_NATE.exec(text);
   if (m) {
     let hour = Number(m[5]);
