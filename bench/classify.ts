@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusFile } from './corpus.ts';
 import { builtinTopics, createTopicEngine, type ClassifiableItem } from '../shared/classify/index.ts';
 
 /** Throughput and per-item latency of one classifier. */
@@ -40,18 +41,17 @@ export interface ClassifyBenchResult {
 }
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const DEV_SET = path.join(repoRoot, '..', 'shared', 'corpus', 'news-dev.jsonl');
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'classify', 'labelled.jsonl');
 const SUMMARY_CHARS = 400;
 
 /**
  * Loads items shaped like feed items: a title and a summary of about 400 characters (a summary
  * shorter than that is followed by the next item's, cut at a word boundary). Reads the
- * development set in place when it is there (its licence forbids copying it into the
- * repository), otherwise the repository's own labelled fixtures.
+ * development set from the corpus folder when it is there (see `corpus.ts`), otherwise the
+ * repository's own labelled fixtures.
  */
 export function loadBenchItems(): { source: string; items: ClassifiableItem[] } {
-  const source = existsSync(DEV_SET) ? DEV_SET : FIXTURES;
+  const source = corpusFile('news-dev.jsonl') ?? FIXTURES;
   const raw = readFileSync(source, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')

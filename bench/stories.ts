@@ -1,12 +1,13 @@
 /**
  * Story clustering quality: pairwise precision and recall of `news-alerts stories` (the
  * pipeline's `assignStory` over the in-memory store) on the development corpus in
- * ../shared/corpus/stories-dev.jsonl (read from there: its licence forbids copying it) and on the
+ * stories-dev.jsonl (read from the corpus folder: its licence forbids copying it; see corpus.ts) and on the
  * project's own labelled items, next to the title-word Jaccard ≥ 0.55 baseline and a sweep of
  * the similarity threshold (how the default was chosen).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { corpusFile } from './corpus.ts';
 import {
   clusterStream,
   defaultStorySettings,
@@ -19,7 +20,6 @@ import {
   type StoryInput,
 } from '../shared/stories/index.ts';
 
-const devCorpus = fileURLToPath(new URL('../../shared/corpus/stories-dev.jsonl', import.meta.url));
 const ownItems = fileURLToPath(new URL('../test/fixtures/stories/labelled-items.jsonl', import.meta.url));
 
 type Labelled = StoryInput & { label: string };
@@ -95,7 +95,8 @@ async function benchSet(source: string, items: Labelled[]): Promise<StoriesBench
 
 export async function benchStories(): Promise<StoriesBenchResult> {
   const sets: StoriesBenchSet[] = [];
-  if (existsSync(devCorpus)) sets.push(await benchSet('../shared/corpus/stories-dev.jsonl', readLabelled(devCorpus)));
+  const devCorpus = corpusFile('stories-dev.jsonl');
+  if (devCorpus) sets.push(await benchSet('stories-dev.jsonl', readLabelled(devCorpus)));
   const own = readLabelled(ownItems);
   sets.push(await benchSet('test/fixtures/stories/labelled-items.jsonl', own));
   sets.push(
