@@ -1,4 +1,4 @@
-// The fixture service of compose.yaml (README: Deploying to LocalStack), for `npm run smoke:localstack`:
+// The fixture service of compose.yaml (docs/deploy-localstack.md), for `npm run smoke:localstack`:
 // plain Node, no dependencies, so `node:24-alpine` runs it as mounted.
 //
 //   GET    /feeds/<file>.xml   a feed of FEEDS_DIR (the bundled demo feeds, built from the seeds), plus

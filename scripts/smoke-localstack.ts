@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   if (!probe.reachable) {
     const verdict = settings.ci ? 'skipped (CI=true)' : 'failed';
     console.log(
-      `smoke:localstack ${verdict}: no LocalStack reachable at ${settings.endpoint} (${probe.reason}); start it with "docker compose up -d" (README: Deploying to LocalStack)`,
+      `smoke:localstack ${verdict}: no LocalStack reachable at ${settings.endpoint} (${probe.reason}); start it with "docker compose up -d" (docs/deploy-localstack.md)`,
     );
     return settings.ci ? 0 : 1;
   }

@@ -12,7 +12,7 @@ import { cdkJsonContext } from './synth-stack.ts';
 import { functionPermissions, indexTemplate, type CfnTemplateJson } from './template-topology.ts';
 
 /**
- * The context keys that make the stack fit LocalStack (README: Deploying to LocalStack):
+ * The context keys that make the stack fit LocalStack (docs/deploy-localstack.md):
  * `architecture`, `mailTransport` (+ `smtpUrl`) and `allowPrivateNetwork`, which only LocalStack's
  * account may have.
  */

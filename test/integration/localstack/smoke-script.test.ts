@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * `npm run smoke:localstack` where no LocalStack runs (this machine has no Docker): one line, and
- * exit 0 under CI=true. The full run needs Docker; README "Deploying to LocalStack" says what was
+ * exit 0 under CI=true. The full run needs Docker; docs/deploy-localstack.md says what was
  * verified where.
  */
 
@@ -58,7 +58,7 @@ describe('npm run smoke:localstack without LocalStack', () => {
     const run = await runSmoke({ CI: 'true', LOCALSTACK_ENDPOINT: endpoint });
 
     expect(run.lines).toEqual([
-      `smoke:localstack skipped (CI=true): no LocalStack reachable at ${endpoint} (ECONNREFUSED); start it with "docker compose up -d" (README: Deploying to LocalStack)`,
+      `smoke:localstack skipped (CI=true): no LocalStack reachable at ${endpoint} (ECONNREFUSED); start it with "docker compose up -d" (docs/deploy-localstack.md)`,
     ]);
     expect(run.code).toBe(0);
   });
