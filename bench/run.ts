@@ -2,7 +2,7 @@
  * `npm run bench`: figures, never pass/fail. Prints the classifier's throughput, each Lambda
  * bundle's size and cold module-load time, and the one-process pipeline's timings.
  *
- *   npm run bench [-- --json] [-- --only classify|bundles|pipeline|feeds|stories|cost|fanout]
+ *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout]
  */
 import { parseArgs } from 'node:util';
 import { measureBundle } from '../scripts/measure-bundles.ts';
@@ -13,6 +13,7 @@ import { benchPipeline } from './pipeline.ts';
 import { benchFanout, formatFanoutBench } from './fanout.ts';
 import { benchCost, formatCostBench } from './cost.ts';
 import { benchStories, formatStoriesBench } from './stories.ts';
+import { benchRelevance, formatRelevanceBench } from './relevance.ts';
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -28,6 +29,12 @@ if (wanted('classify')) {
   const classify = benchClassify();
   results.classify = classify;
   log(formatClassifyBench(classify));
+}
+if (wanted('relevance')) {
+  log('relevance: built-in topics vs one keyword pattern per topic, on every labelled set found (precision / recall / F1)');
+  const relevance = benchRelevance();
+  results.relevance = relevance;
+  for (const line of formatRelevanceBench(relevance)) log(line);
 }
 if (wanted('bundles')) {
   log('bundles: minified size and cold module-load time (median of 5 fresh processes)');

@@ -795,6 +795,7 @@ export const standardLexicon: Readonly<Record<string, readonly string[]>> = {
     'SLA',
     'M23',
     'RSF',
+    'Renamo',
   ],
 
   /** Words that mark company news: deals, takeovers, listings. */
