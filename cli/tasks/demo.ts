@@ -24,12 +24,33 @@ export interface DemoSummary extends PipelineCounts {
  * feeds served on localhost, delivering to a local webhook receiver and the outbox folder.
  */
 export async function demoCommand(options: { dataDir: string; json: boolean }, io: CliIo): Promise<number> {
-  const summary = await runDemo({ dataDir: resolve(options.dataDir) });
-  io.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
-  return summary.feeds.errors.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  // Ctrl-C: say so, let the runtime finish what is in flight (the data folder stays consistent),
+  // and exit as a shell expects of an interrupted command; a second Ctrl-C exits at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    io.stderr.write('demo interrupted (Ctrl-C): stopping; what was delivered so far stays in the data folder\n');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const summary = await runDemo({ dataDir: resolve(options.dataDir), signal: interrupt.signal });
+    if (summary === 'interrupted') {
+      io.stderr.write('demo stopped: run it again to finish (or delete the data folder to start over)\n');
+      return EXIT_INTERRUPTED;
+    }
+    io.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    return summary.feeds.errors.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
-export async function runDemo(options: { dataDir: string }): Promise<DemoSummary> {
+/** The exit code of a command stopped by SIGINT, as shells report it (128 + 2). */
+const EXIT_INTERRUPTED = 130;
+
+/** Runs the demo; `'interrupted'` when `signal` aborts first (the runtime is stopped cleanly either way). */
+export async function runDemo(options: { dataDir: string; signal?: AbortSignal }): Promise<DemoSummary | 'interrupted'> {
   const feedServer = await serveFeedFiles(demoFeedsDir, demoFeedFiles);
   const receiver = await startWebhookReceiver();
   const counter = createEventCounter();
@@ -64,9 +85,20 @@ export async function runDemo(options: { dataDir: string }): Promise<DemoSummary
       runtime.deps,
       builtinTopics.map((t) => t.id),
     );
-    await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
-    await runtime.runSchedule('plan-polls');
-    await runtime.waitForIdle({ timeoutMs: 120_000, includeNotVisible: true });
+    const interrupted = new Promise<'interrupted'>((resolveInterrupted) => {
+      if (options.signal?.aborted) resolveInterrupted('interrupted');
+      options.signal?.addEventListener('abort', () => resolveInterrupted('interrupted'), { once: true });
+    });
+    const work = async () => {
+      await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
+      await runtime.runSchedule('plan-polls');
+      await runtime.waitForIdle({ timeoutMs: 120_000, includeNotVisible: true });
+      return 'done' as const;
+    };
+    const working = work();
+    // After an interrupt, stopping the runtime may make the abandoned wait fail: nobody awaits it then.
+    working.catch(() => {});
+    if ((await Promise.race([working, interrupted])) === 'interrupted') return 'interrupted';
     const outboxDir = runtime.env.OUTBOX_DIR ?? resolve(options.dataDir, 'outbox');
     return {
       dataDir: options.dataDir,
