@@ -1,16 +1,24 @@
 import type { EventSink, PipelineEvent } from '../shared/core/events.ts';
 
-/** Turns pipeline events into one readable terminal line each (alerts get a second line: why). */
-export function createEventPrinter(write: (line: string) => void): EventSink {
+/**
+ * Turns pipeline events into one readable terminal line each (alerts get a second line: why).
+ * `mailDestination` says where emails go (`written to the outbox /path`, `sent to SMTP host:port`),
+ * for the line printed when a confirmation email is written.
+ */
+export function createEventPrinter(write: (line: string) => void, options: { mailDestination?: string } = {}): EventSink {
   return {
     emit(event) {
-      for (const line of describeEvent(event)) write(line);
+      for (const line of describeEvent(event, options.mailDestination)) write(line);
     },
   };
 }
 
-export function describeEvent(event: PipelineEvent): string[] {
+export function describeEvent(event: PipelineEvent, mailDestination?: string): string[] {
   switch (event.type) {
+    case 'subscription-email': {
+      const what = event.kind === 'confirmation' ? 'confirmation email' : 'already-subscribed notice (manage link)';
+      return [`mail    ${what} for ${event.subscriberId}: ${mailDestination ?? 'sent'}`];
+    }
     case 'feed-polled':
       if (event.status === 'error') return [`poll    ${event.feedId}: cannot poll: ${event.error ?? 'unknown error'}`];
       if (event.status === 'not-modified') return [`poll    ${event.feedId}: not modified`];

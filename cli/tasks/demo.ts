@@ -54,6 +54,7 @@ export async function runDemo(options: { dataDir: string; signal?: AbortSignal }
   const feedServer = await serveFeedFiles(demoFeedsDir, demoFeedFiles);
   const receiver = await startWebhookReceiver();
   const counter = createEventCounter();
+  const closeServers = () => Promise.all([feedServer.close(), receiver.close()]);
   const runtime = await startLocalRuntime({
     dataDir: options.dataDir,
     apiPort: 0,
@@ -65,6 +66,10 @@ export async function runDemo(options: { dataDir: string; signal?: AbortSignal }
     // The demo's feeds and webhook receiver live on 127.0.0.1, which the SSRF guard refuses otherwise.
     allowPrivateNetwork: true,
     schedules: false,
+  }).catch(async (error: unknown) => {
+    // A busy or unusable data folder: the fixture servers must not keep the process alive.
+    await closeServers();
+    throw error;
   });
   try {
     const config: ConfigFile = configFileSchema.parse({
@@ -108,7 +113,7 @@ export async function runDemo(options: { dataDir: string; signal?: AbortSignal }
     };
   } finally {
     await runtime.stop();
-    await Promise.all([feedServer.close(), receiver.close()]);
+    await closeServers();
   }
 }
 

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { installSignalHandlers, startLocalRuntime } from '../../infra/local/index.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { createConsoleLogger } from '../../shared/core/logger.ts';
@@ -32,7 +32,10 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     // Outcomes (polls, alerts, deliveries) print as events; the log adds only errors, so a feed
     // that cannot be reached is reported once per poll.
     log: createConsoleLogger('news-alerts', 'ERROR', (line) => io.stderr.write(`${line}\n`)),
-    events: combineEventSinks(createEventPrinter(write), counter.sink),
+    events: combineEventSinks(
+      createEventPrinter(write, { mailDestination: mailDestination(config.delivery.smtpUrl, dataDir) }),
+      counter.sink,
+    ),
     mailTransport: config.delivery.smtpUrl ? 'smtp' : 'outbox',
     smtpUrl: config.delivery.smtpUrl,
     mailFrom: config.delivery.mailFrom,
@@ -73,4 +76,11 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   } finally {
     await runtime.stop();
   }
+}
+
+/** Where the confirmation emails of the subscribe pages go, for the line printed when one is written. */
+function mailDestination(smtpUrl: string | undefined, dataDir: string): string {
+  if (smtpUrl === undefined) return `written to the outbox ${join(dataDir, 'outbox')} (open the .html file in a browser)`;
+  const url = new URL(smtpUrl);
+  return `sent to SMTP ${url.host}`;
 }
