@@ -1,4 +1,5 @@
 import type { EventSink, PipelineEvent } from '../shared/core/events.ts';
+import { allowPrivateNetworkHint } from '../shared/outbound-http/index.ts';
 
 /**
  * Turns pipeline events into one readable terminal line each (alerts get a second line: why).
@@ -20,7 +21,7 @@ export function describeEvent(event: PipelineEvent, mailDestination?: string): s
       return [`mail    ${what} for ${event.subscriberId}: ${mailDestination ?? 'sent'}`];
     }
     case 'feed-polled':
-      if (event.status === 'error') return [`poll    ${event.feedId}: cannot poll: ${event.error ?? 'unknown error'}`];
+      if (event.status === 'error') return [`poll    ${event.feedId}: cannot poll: ${withAllowHint(event.error ?? 'unknown error')}`];
       if (event.status === 'not-modified') return [`poll    ${event.feedId}: not modified`];
       return [`poll    ${event.feedId}: ${event.items} items, ${event.new} new, ${event.duplicates} already seen`];
     case 'alert': {
@@ -33,7 +34,7 @@ export function describeEvent(event: PipelineEvent, mailDestination?: string): s
     case 'delivery-skipped':
       return [`skip    ${event.channel} to ${event.subscriberId}: ${event.reason.replace(/-/g, ' ')}`];
     case 'delivery-failed':
-      return [`FAILED  ${event.channel} to ${event.subscriberId}: ${event.error}${failureNote(event)}`];
+      return [`FAILED  ${event.channel} to ${event.subscriberId}: ${withAllowHint(event.error)}${failureNote(event)}`];
     case 'channel-paused':
       return [`PAUSED  ${event.channel} ${event.channelId} of ${event.subscriberId}: ${event.reason}`];
     case 'unsubscribed':
@@ -48,6 +49,11 @@ export function describeEvent(event: PipelineEvent, mailDestination?: string): s
     case 'subscriber-error':
       return [`ERROR   subscriber ${event.subscriberId}: ${event.error}`];
   }
+}
+
+/** A refusal of a non-public address says how to allow one for local testing. */
+function withAllowHint(error: string): string {
+  return /refused: .*\b(a|an|the) [\w -]*address\b/.test(error) ? `${error}; ${allowPrivateNetworkHint}` : error;
 }
 
 function failureNote(event: Extract<PipelineEvent, { type: 'delivery-failed' }>): string {

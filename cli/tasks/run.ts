@@ -6,6 +6,7 @@ import { combineEventSinks, createEventCounter, createEventPrinter } from '../ev
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { makeAllFeedsDue } from '../poll-all-now.ts';
 import { chooseConfigPath, prepareConfig } from '../prepare-config.ts';
+import { privateNetworkAllowed, refuseNonPublicUrls } from '../private-network.ts';
 
 export interface RunOptions {
   config?: string | undefined;
@@ -22,6 +23,20 @@ export interface RunOptions {
 export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
   const configPath = chooseConfigPath(options.config);
   const { config, topics } = await prepareConfig(configPath);
+  // Refused now, with the way to allow it, rather than at every poll. No DNS: only literal
+  // addresses and localhost names; the poller's guard judges the rest.
+  await refuseNonPublicUrls(
+    [
+      ...config.feeds.map((feed, index) => ({ url: feed.url, where: `config file ${configPath}: feeds.${index}.url` })),
+      ...config.subscribers.flatMap((subscriber, index) =>
+        subscriber.webhooks.map((webhook, hook) => ({
+          url: webhook.url,
+          where: `config file ${configPath}: subscribers.${index}.webhooks.${hook}.url`,
+        })),
+      ),
+    ],
+    { resolve: false },
+  );
   const dataDir = resolve(options.dataDir);
   const write = (line: string) => io.stdout.write(`${line}\n`);
   const counter = createEventCounter();
@@ -40,7 +55,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     smtpUrl: config.delivery.smtpUrl,
     mailFrom: config.delivery.mailFrom,
     publicBaseUrl: config.delivery.publicBaseUrl,
-    allowPrivateNetwork: process.env.ALLOW_PRIVATE_NETWORK === 'true',
+    allowPrivateNetwork: privateNetworkAllowed(),
     // Asked for as Powertools itself is told: POWERTOOLS_METRICS_DISABLED=false.
     metrics: process.env.POWERTOOLS_METRICS_DISABLED === 'false',
     schedules: !options.once,
