@@ -33,6 +33,13 @@ export async function demoCommand(options: { dataDir: string; json: boolean }, i
     interrupt.abort();
   };
   process.on('SIGINT', onSigint);
+  if (options.json && process.env.npm_lifecycle_event === 'demo' && !jsonAskedOfNpm()) {
+    // `npm run demo -- --json`: npm has already printed its banner on stdout, before this process
+    // started; nothing here can take it back. Say how to get JSON alone.
+    io.stderr.write(
+      'note: npm printed its banner on stdout before this JSON; for a pipe use "npm run demo --json" (no --) or "npx news-alerts demo --json"\n',
+    );
+  }
   try {
     const summary = await runDemo({ dataDir: resolve(options.dataDir), signal: interrupt.signal });
     if (summary === 'interrupted') {
@@ -44,6 +51,14 @@ export async function demoCommand(options: { dataDir: string; json: boolean }, i
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * `npm run demo --json`: npm takes `--json` as its own (and then writes its "> news-alerts demo"
+ * banner to stderr, keeping stdout pure JSON), passing it on as npm_config_json.
+ */
+export function jsonAskedOfNpm(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.npm_lifecycle_event === 'demo' && env.npm_config_json === 'true';
 }
 
 /** The exit code of a command stopped by SIGINT, as shells report it (128 + 2). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { type CliProcess, freePort, repositoryRoot, runCli, startCli } from '../helpers/cli-process.ts';
+import { type CliProcess, freePort, repositoryRoot, runCli, startCli, startProcess } from '../helpers/cli-process.ts';
 
 /** One sentence on stderr: one line, no stack trace. */
 function expectOneSentence(stderr: string): void {
@@ -121,6 +121,31 @@ describe('news-alerts demo, interrupted', () => {
     expect(exit.stderr).not.toMatch(/^\s+at /m);
     // Stopped cleanly: the folder is released, so a new run can take it.
     expect(await readdir(dataDir)).not.toContain('pid');
+  });
+});
+
+describe('news-alerts demo --json, piped', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'news-alerts-demo-json-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes JSON alone on stdout through "npm run demo --json" and "npx news-alerts demo --json"', async () => {
+    const dataDir = join(dir, 'demo');
+    const viaNpm = await startProcess('npm', ['run', 'demo', '--json', '--', '--data-dir', dataDir]).exited;
+    expect(viaNpm.code, viaNpm.stderr).toBe(0);
+    const summary = JSON.parse(viaNpm.stdout) as { alerts: { total: number } };
+    expect(summary.alerts.total).toBeGreaterThan(0);
+    // npm's banner went to stderr, where it does not break the pipe.
+    expect(viaNpm.stderr).toContain('> news-alerts@');
+
+    const viaNpx = await startProcess('npx', ['news-alerts', 'demo', '--json', '--data-dir', dataDir]).exited;
+    expect(viaNpx.code, viaNpx.stderr).toBe(0);
+    expect((JSON.parse(viaNpx.stdout) as { alerts: { total: number } }).alerts.total).toBe(0);
   });
 });
 
