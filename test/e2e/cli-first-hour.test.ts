@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { commandModules, main } from '../../cli/main.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 import { type CliProcess, freePort, repositoryRoot, runCli, startCli, startProcess } from '../helpers/cli-process.ts';
 
 /** One sentence on stderr: one line, no stack trace. */
@@ -17,7 +19,7 @@ function expectOneSentence(stderr: string): void {
   expect(stderr).not.toMatch(/^\s+at /m);
 }
 
-describe('news-alerts run, as a newcomer starts it (child processes)', () => {
+describe('news-alerts run, as a newcomer starts it (child processes)', { timeout: 120_000 }, () => {
   let dir: string;
   let port: number;
   let running: CliProcess;
@@ -30,7 +32,7 @@ describe('news-alerts run, as a newcomer starts it (child processes)', () => {
     port = await freePort();
     running = startCli(['run', '--port', String(port), '--data-dir', 'data'], { cwd: dir });
     await running.waitForLine(/^Press Ctrl-C to stop\.$/);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     running?.child.kill('SIGTERM');
@@ -98,7 +100,25 @@ describe('news-alerts run, as a newcomer starts it (child processes)', () => {
   });
 });
 
-describe('news-alerts demo, interrupted', () => {
+describe('a usage mistake, in any command', { timeout: 120_000 }, () => {
+  it('prints one sentence and where the help is, not the usage, and exits 2', async () => {
+    for (const name of Object.keys(commandModules)) {
+      const { io, out, err } = captureIo();
+      expect(await main([name, '--no-such-flag'], io), name).toBe(2);
+      expect(out(), name).toBe('');
+      expect(err(), name).toMatch(new RegExp(`^news-alerts ${name}: .+\\nRun "news-alerts ${name} --help" for usage\\.\\n$`));
+    }
+    // And as a newcomer meets it: subscribers add without a channel, through the real CLI.
+    const real = await runCli(['subscribers', 'add', 'me', '--topic', 'talks']);
+    expect(real.code).toBe(2);
+    expect(real.stderr.trimEnd().split('\n')).toEqual([
+      'news-alerts subscribers: subscriber is invalid: (root): needs an email or at least one webhook',
+      'Run "news-alerts subscribers --help" for usage.',
+    ]);
+  });
+});
+
+describe('news-alerts demo, interrupted', { timeout: 120_000 }, () => {
   let dir: string;
 
   beforeAll(async () => {
@@ -124,7 +144,7 @@ describe('news-alerts demo, interrupted', () => {
   });
 });
 
-describe('news-alerts demo --json, piped', () => {
+describe('news-alerts demo --json, piped', { timeout: 120_000 }, () => {
   let dir: string;
 
   beforeAll(async () => {
