@@ -1,18 +1,27 @@
 import type { EventSink, PipelineEvent } from '../shared/core/events.ts';
+import { allowPrivateNetworkHint } from '../shared/outbound-http/index.ts';
 
-/** Turns pipeline events into one readable terminal line each (alerts get a second line: why). */
-export function createEventPrinter(write: (line: string) => void): EventSink {
+/**
+ * Turns pipeline events into one readable terminal line each (alerts get a second line: why).
+ * `mailDestination` says where emails go (`written to the outbox /path`, `sent to SMTP host:port`),
+ * for the line printed when a confirmation email is written.
+ */
+export function createEventPrinter(write: (line: string) => void, options: { mailDestination?: string } = {}): EventSink {
   return {
     emit(event) {
-      for (const line of describeEvent(event)) write(line);
+      for (const line of describeEvent(event, options.mailDestination)) write(line);
     },
   };
 }
 
-export function describeEvent(event: PipelineEvent): string[] {
+export function describeEvent(event: PipelineEvent, mailDestination?: string): string[] {
   switch (event.type) {
+    case 'subscription-email': {
+      const what = event.kind === 'confirmation' ? 'confirmation email' : 'already-subscribed notice (manage link)';
+      return [`mail    ${what} for ${event.subscriberId}: ${mailDestination ?? 'sent'}`];
+    }
     case 'feed-polled':
-      if (event.status === 'error') return [`poll    ${event.feedId}: cannot poll: ${event.error ?? 'unknown error'}`];
+      if (event.status === 'error') return [`poll    ${event.feedId}: cannot poll: ${withAllowHint(event.error ?? 'unknown error')}`];
       if (event.status === 'not-modified') return [`poll    ${event.feedId}: not modified`];
       return [`poll    ${event.feedId}: ${event.items} items, ${event.new} new, ${event.duplicates} already seen`];
     case 'alert': {
@@ -25,7 +34,7 @@ export function describeEvent(event: PipelineEvent): string[] {
     case 'delivery-skipped':
       return [`skip    ${event.channel} to ${event.subscriberId}: ${event.reason.replace(/-/g, ' ')}`];
     case 'delivery-failed':
-      return [`FAILED  ${event.channel} to ${event.subscriberId}: ${event.error}${failureNote(event)}`];
+      return [`FAILED  ${event.channel} to ${event.subscriberId}: ${withAllowHint(event.error)}${failureNote(event)}`];
     case 'channel-paused':
       return [`PAUSED  ${event.channel} ${event.channelId} of ${event.subscriberId}: ${event.reason}`];
     case 'unsubscribed':
@@ -40,6 +49,11 @@ export function describeEvent(event: PipelineEvent): string[] {
     case 'subscriber-error':
       return [`ERROR   subscriber ${event.subscriberId}: ${event.error}`];
   }
+}
+
+/** A refusal of a non-public address says how to allow one for local testing. */
+function withAllowHint(error: string): string {
+  return /refused: .*\b(a|an|the) [\w -]*address\b/.test(error) ? `${error}; ${allowPrivateNetworkHint}` : error;
 }
 
 function failureNote(event: Extract<PipelineEvent, { type: 'delivery-failed' }>): string {

@@ -22,22 +22,30 @@ export async function* readJsonLines<T>(
   stdin: NodeJS.ReadableStream,
   schema: z.ZodType<T>,
 ): AsyncGenerator<JsonLine<T>> {
-  const input = file === undefined || file === '-' ? stdin : createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
-  for await (const text of lines) {
+  for await (const text of readLines(file, stdin)) {
     line += 1;
     if (text.trim() === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      yield { line, ok: false, error: `not JSON: ${(error as Error).message}` };
-      continue;
-    }
-    const parsed = schema.safeParse(raw);
-    yield parsed.success ? { line, ok: true, value: parsed.data } : { line, ok: false, error: formatZodIssues(parsed.error.issues) };
+    yield parseJsonLine(text, line, schema);
   }
+}
+
+/** The lines of a file, or of `stdin` when `file` is `-` or absent. */
+export function readLines(file: string | undefined, stdin: NodeJS.ReadableStream): AsyncIterable<string> {
+  const input = file === undefined || file === '-' ? stdin : createReadStream(file, { encoding: 'utf8' });
+  return createInterface({ input, crlfDelay: Infinity });
+}
+
+/** One JSON line parsed and validated, or why not. */
+export function parseJsonLine<T>(text: string, line: number, schema: z.ZodType<T>): JsonLine<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { line, ok: false, error: `not JSON: ${(error as Error).message}` };
+  }
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? { line, ok: true, value: parsed.data } : { line, ok: false, error: formatZodIssues(parsed.error.issues) };
 }
 
 /** Writes, waiting for the stream to drain when its buffer is full. */

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
-import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/index.ts';
+import { assertDataFolderFree, localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/index.ts';
 import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/index.ts';
 import { ConfigError } from '../shared/core/errors.ts';
 
@@ -32,7 +32,7 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
       `data folder not found: no pipeline has run there yet (${dir}); pass --data-dir, or --stack for a deployed stack`,
     );
   }
-  await assertNotInUse(join(dir, 'dynamodb'), dir);
+  await assertDataFolderFree(dir);
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
@@ -57,23 +57,4 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
     await close();
     throw error;
   }
-}
-
-/**
- * LevelDB allows one process per folder; dynalite would only fail on the first request, and
- * then outside any promise. Taking the lock ourselves first turns that into a clear error.
- */
-async function assertNotInUse(path: string, dataDir: string): Promise<void> {
-  const { Level } = await import('level');
-  const db = new Level(path);
-  try {
-    await db.open();
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code === 'LEVEL_LOCKED') {
-      throw new ConfigError(`data folder in use: a running "news-alerts run" holds it; stop it first (${dataDir})`);
-    }
-    throw error;
-  }
-  await db.close();
 }

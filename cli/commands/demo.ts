@@ -12,10 +12,14 @@ export const command = defineCommand({
       default: `${defaultDataDir}/demo`,
       description: 'storage of the demo; a second run on it delivers nothing new',
     },
-    json: { ...jsonOption, description: 'print the summary as JSON' },
+    json: {
+      ...jsonOption,
+      description:
+        'print the summary as JSON; under npm say it to npm, "npm run demo --json | jq" (npm then writes its banner to stderr), or use "npx news-alerts demo --json"',
+    },
   },
   async run({ values }, io) {
-    const { demoCommand } = await import('../tasks/demo.ts');
-    return demoCommand(values, io);
+    const { demoCommand, jsonAskedOfNpm } = await import('../tasks/demo.ts');
+    return demoCommand({ ...values, json: values.json || jsonAskedOfNpm() }, io);
   },
 });

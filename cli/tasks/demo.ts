@@ -24,15 +24,52 @@ export interface DemoSummary extends PipelineCounts {
  * feeds served on localhost, delivering to a local webhook receiver and the outbox folder.
  */
 export async function demoCommand(options: { dataDir: string; json: boolean }, io: CliIo): Promise<number> {
-  const summary = await runDemo({ dataDir: resolve(options.dataDir) });
-  io.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
-  return summary.feeds.errors.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  // Ctrl-C: say so, let the runtime finish what is in flight (the data folder stays consistent),
+  // and exit as a shell expects of an interrupted command; a second Ctrl-C exits at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    io.stderr.write('demo interrupted (Ctrl-C): stopping; what was delivered so far stays in the data folder\n');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
+  if (options.json && process.env.npm_lifecycle_event === 'demo' && !jsonAskedOfNpm()) {
+    // `npm run demo -- --json`: npm has already printed its banner on stdout, before this process
+    // started; nothing here can take it back. Say how to get JSON alone.
+    io.stderr.write(
+      'note: npm printed its banner on stdout before this JSON; for a pipe use "npm run demo --json" (no --) or "npx news-alerts demo --json"\n',
+    );
+  }
+  try {
+    const summary = await runDemo({ dataDir: resolve(options.dataDir), signal: interrupt.signal });
+    if (summary === 'interrupted') {
+      io.stderr.write('demo stopped: run it again to finish (or delete the data folder to start over)\n');
+      return EXIT_INTERRUPTED;
+    }
+    io.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    return summary.feeds.errors.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
-export async function runDemo(options: { dataDir: string }): Promise<DemoSummary> {
+/**
+ * `npm run demo --json`: npm takes `--json` as its own (and then writes its "> news-alerts demo"
+ * banner to stderr, keeping stdout pure JSON), passing it on as npm_config_json.
+ */
+export function jsonAskedOfNpm(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.npm_lifecycle_event === 'demo' && env.npm_config_json === 'true';
+}
+
+/** The exit code of a command stopped by SIGINT, as shells report it (128 + 2). */
+const EXIT_INTERRUPTED = 130;
+
+/** Runs the demo; `'interrupted'` when `signal` aborts first (the runtime is stopped cleanly either way). */
+export async function runDemo(options: { dataDir: string; signal?: AbortSignal }): Promise<DemoSummary | 'interrupted'> {
   const feedServer = await serveFeedFiles(demoFeedsDir, demoFeedFiles);
   const receiver = await startWebhookReceiver();
   const counter = createEventCounter();
+  const closeServers = () => Promise.all([feedServer.close(), receiver.close()]);
   const runtime = await startLocalRuntime({
     dataDir: options.dataDir,
     apiPort: 0,
@@ -44,6 +81,10 @@ export async function runDemo(options: { dataDir: string }): Promise<DemoSummary
     // The demo's feeds and webhook receiver live on 127.0.0.1, which the SSRF guard refuses otherwise.
     allowPrivateNetwork: true,
     schedules: false,
+  }).catch(async (error: unknown) => {
+    // A busy or unusable data folder: the fixture servers must not keep the process alive.
+    await closeServers();
+    throw error;
   });
   try {
     const config: ConfigFile = configFileSchema.parse({
@@ -64,9 +105,20 @@ export async function runDemo(options: { dataDir: string }): Promise<DemoSummary
       runtime.deps,
       builtinTopics.map((t) => t.id),
     );
-    await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
-    await runtime.runSchedule('plan-polls');
-    await runtime.waitForIdle({ timeoutMs: 120_000, includeNotVisible: true });
+    const interrupted = new Promise<'interrupted'>((resolveInterrupted) => {
+      if (options.signal?.aborted) resolveInterrupted('interrupted');
+      options.signal?.addEventListener('abort', () => resolveInterrupted('interrupted'), { once: true });
+    });
+    const work = async () => {
+      await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
+      await runtime.runSchedule('plan-polls');
+      await runtime.waitForIdle({ timeoutMs: 120_000, includeNotVisible: true });
+      return 'done' as const;
+    };
+    const working = work();
+    // After an interrupt, stopping the runtime may make the abandoned wait fail: nobody awaits it then.
+    working.catch(() => {});
+    if ((await Promise.race([working, interrupted])) === 'interrupted') return 'interrupted';
     const outboxDir = runtime.env.OUTBOX_DIR ?? resolve(options.dataDir, 'outbox');
     return {
       dataDir: options.dataDir,
@@ -76,7 +128,7 @@ export async function runDemo(options: { dataDir: string }): Promise<DemoSummary
     };
   } finally {
     await runtime.stop();
-    await Promise.all([feedServer.close(), receiver.close()]);
+    await closeServers();
   }
 }
 

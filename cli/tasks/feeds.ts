@@ -8,6 +8,7 @@ import type { FeedStore } from '../../shared/store/ports.ts';
 import type { FeedRecord } from '../../shared/store/records.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
+import { refuseNonPublicUrls } from '../private-network.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
 
 /** What `feeds` does: where (data folder or stack), and the action with its arguments. */
@@ -48,6 +49,7 @@ export async function feedsCommand(
   clock: Clock = systemClock,
 ): Promise<number> {
   const input = validate(options);
+  if (input.action === 'add') await refuseNonPublicUrls([{ url: input.feed.url, where: 'feed URL' }], { resolve: true });
   const target = await openTarget(options, clients, input.action === 'add');
   try {
     switch (input.action) {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { installSignalHandlers, startLocalRuntime } from '../../infra/local/index.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { createConsoleLogger } from '../../shared/core/logger.ts';
@@ -6,6 +6,7 @@ import { combineEventSinks, createEventCounter, createEventPrinter } from '../ev
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { makeAllFeedsDue } from '../poll-all-now.ts';
 import { chooseConfigPath, prepareConfig } from '../prepare-config.ts';
+import { privateNetworkAllowed, refuseNonPublicUrls } from '../private-network.ts';
 
 export interface RunOptions {
   config?: string | undefined;
@@ -22,6 +23,20 @@ export interface RunOptions {
 export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
   const configPath = chooseConfigPath(options.config);
   const { config, topics } = await prepareConfig(configPath);
+  // Refused now, with the way to allow it, rather than at every poll. No DNS: only literal
+  // addresses and localhost names; the poller's guard judges the rest.
+  await refuseNonPublicUrls(
+    [
+      ...config.feeds.map((feed, index) => ({ url: feed.url, where: `config file ${configPath}: feeds.${index}.url` })),
+      ...config.subscribers.flatMap((subscriber, index) =>
+        subscriber.webhooks.map((webhook, hook) => ({
+          url: webhook.url,
+          where: `config file ${configPath}: subscribers.${index}.webhooks.${hook}.url`,
+        })),
+      ),
+    ],
+    { resolve: false },
+  );
   const dataDir = resolve(options.dataDir);
   const write = (line: string) => io.stdout.write(`${line}\n`);
   const counter = createEventCounter();
@@ -32,12 +47,15 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     // Outcomes (polls, alerts, deliveries) print as events; the log adds only errors, so a feed
     // that cannot be reached is reported once per poll.
     log: createConsoleLogger('news-alerts', 'ERROR', (line) => io.stderr.write(`${line}\n`)),
-    events: combineEventSinks(createEventPrinter(write), counter.sink),
+    events: combineEventSinks(
+      createEventPrinter(write, { mailDestination: mailDestination(config.delivery.smtpUrl, dataDir) }),
+      counter.sink,
+    ),
     mailTransport: config.delivery.smtpUrl ? 'smtp' : 'outbox',
     smtpUrl: config.delivery.smtpUrl,
     mailFrom: config.delivery.mailFrom,
     publicBaseUrl: config.delivery.publicBaseUrl,
-    allowPrivateNetwork: process.env.ALLOW_PRIVATE_NETWORK === 'true',
+    allowPrivateNetwork: privateNetworkAllowed(),
     // Asked for as Powertools itself is told: POWERTOOLS_METRICS_DISABLED=false.
     metrics: process.env.POWERTOOLS_METRICS_DISABLED === 'false',
     schedules: !options.once,
@@ -73,4 +91,11 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   } finally {
     await runtime.stop();
   }
+}
+
+/** Where the confirmation emails of the subscribe pages go, for the line printed when one is written. */
+function mailDestination(smtpUrl: string | undefined, dataDir: string): string {
+  if (smtpUrl === undefined) return `written to the outbox ${join(dataDir, 'outbox')} (open the .html file in a browser)`;
+  const url = new URL(smtpUrl);
+  return `sent to SMTP ${url.host}`;
 }

@@ -6,6 +6,7 @@ import type { SubscriptionStore } from '../../shared/store/ports.ts';
 import type { Subscriber } from '../../shared/store/records.ts';
 import { cadenceOf, channelStateOf, SubscriberInvalidError, validateSubscriber } from '../../shared/subscriptions/index.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '../io.ts';
+import { refuseNonPublicUrls } from '../private-network.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
 
 /** What `subscribers add` takes: the config file's subscriber fields, as flags. */
@@ -43,6 +44,13 @@ export type SubscribersOptions = TargetChoice & { json: boolean } & (
  */
 export async function subscribersCommand(options: SubscribersOptions, io: CliIo, clients?: AwsTargetClients): Promise<number> {
   const prepared = options.action === 'add' ? parseSubscriberFlags(options.subscriber) : undefined;
+  if (options.action === 'add') {
+    const { webhooks, slack } = options.subscriber;
+    await refuseNonPublicUrls(
+      [...webhooks.map((url) => ({ url, where: '--webhook' })), ...slack.map((url) => ({ url, where: '--slack' }))],
+      { resolve: true },
+    );
+  }
   const target = await openPipelineTarget(options, { queues: false, tables: ['subscriptions', 'topics'] }, clients);
   try {
     const store = target.stores.subscriptions;

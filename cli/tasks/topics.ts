@@ -146,8 +146,24 @@ export function formatPreview(preview: TopicPreview): string {
       lines.push(`  ${m.score.toFixed(3)}  ${m.id}  ${m.title}  [${why}]`);
     }
   }
-  if (preview.evaluation !== undefined) {
-    const { evaluation } = preview;
+  const { evaluation } = preview;
+  const { truePositives, falsePositives, falseNegatives } = evaluation?.scores ?? {
+    truePositives: 0,
+    falsePositives: 0,
+    falseNegatives: 0,
+  };
+  if (evaluation === undefined) {
+    lines.push(
+      '',
+      `precision / recall: nothing to measure (no line carries "labels"; add "labels": ["${topic.id}"] to the lines that are about it)`,
+    );
+  } else if (truePositives + falsePositives + falseNegatives === 0) {
+    // Precision and recall of nothing are 1 by convention: printing them would read as a perfect topic.
+    lines.push(
+      '',
+      `precision / recall: nothing to measure (none of the ${evaluation.labelled} labelled items is labelled "${topic.id}" or matched by it)`,
+    );
+  } else {
     lines.push('', `against the labels of ${evaluation.labelled} items:`);
     const report = formatEvaluationReport(
       {

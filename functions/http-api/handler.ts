@@ -57,6 +57,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK,
     limits: options.limits ?? defaultRateLimits,
     confirmHours: options.confirmHours ?? DEFAULT_CONFIRM_HOURS,
+    outboxDir: deps.env.MAIL_TRANSPORT === 'outbox' ? deps.env.OUTBOX_DIR : undefined,
     queueNames: Object.keys(topology.queues) as QueueName[],
   });
   const pages = createSitePages(app);

@@ -5,6 +5,7 @@
  */
 export { startLocalRuntime } from './runtime.ts';
 export { installSignalHandlers } from './signal-handlers.ts';
+export { assertDataFolderFree } from './data-folder.ts';
 export { inspectMessages } from './queue-inspection.ts';
 export { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from './engines.ts';
 export {

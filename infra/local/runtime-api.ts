@@ -2,6 +2,7 @@
  * The `http` trigger: the local HTTP API standing in for the Function URL. It starts before the
  * handlers are built, so its URL can go into their env; requests get 503 until `serve` is called.
  */
+import { createServer } from 'node:net';
 import { ConfigError } from '../../shared/core/errors.ts';
 import type { Log } from '../../shared/core/logger.ts';
 import { startApiServer, type ApiServer, type FunctionUrlHandler } from './api-server.ts';
@@ -37,6 +38,10 @@ export async function startRuntimeApi(options: { port?: number; log: Log }, clea
       },
     });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const free = await findFreePort(port + 1);
+      throw new ConfigError(`port ${port} is in use: ${free ? `try --port ${free}` : 'pass another --port'}`, { cause: error });
+    }
     throw new ConfigError(`local API server did not start: ${errorMessage(error)} (port ${port})`, { cause: error });
   }
   cleanups.push(() => server.close());
@@ -50,4 +55,17 @@ export async function startRuntimeApi(options: { port?: number; log: Log }, clea
       return [{ function: name, url: server.url }];
     },
   };
+}
+
+/** The first port from `from` (ten tries) that can be listened on at 127.0.0.1 now. */
+async function findFreePort(from: number): Promise<number | undefined> {
+  for (let port = from; port < from + 10 && port <= 65535; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return undefined;
 }

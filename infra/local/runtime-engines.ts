@@ -13,6 +13,7 @@ import {
   type DynaliteEngine,
   type FauxqsEngine,
 } from './engines.ts';
+import { assertDataFolderFree, prepareDataFolder, recordDataFolderHolder } from './data-folder.ts';
 import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
 import type { CleanupStack } from './runtime-shutdown.ts';
 
@@ -44,6 +45,13 @@ export interface RuntimeEngines {
  */
 export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanups: CleanupStack): Promise<RuntimeEngines> {
   const { dataDir, inMemory } = options;
+  let releaseFolder = () => {};
+  if (!inMemory) {
+    prepareDataFolder(dataDir);
+    await assertDataFolderFree(dataDir);
+    releaseFolder = recordDataFolderHolder(dataDir);
+    cleanups.push(releaseFolder);
+  }
   const dynamodbEngine = await startDynaliteEngine({ path: inMemory ? undefined : join(dataDir, 'dynamodb') });
   cleanups.push(() => dynamodbEngine.stop());
   const sqsEngine = await startFauxqsEngine({ dataDir: inMemory ? undefined : join(dataDir, 'sqs') });
@@ -70,6 +78,7 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
       dynamodb.destroy();
       await sqsEngine.stop();
       await dynamodbEngine.stop();
+      releaseFolder();
     },
   };
 }

@@ -32,6 +32,8 @@ export interface HttpAppSettings {
   allowPrivateNetwork: boolean;
   limits: RateLimits;
   confirmHours: number;
+  /** Set when emails are written to files (one-process mode's outbox), not sent: pages say where they are. */
+  outboxDir?: string | undefined;
   /** Queues whose dead letters the operator may redrive: the topology's, given by the handler. */
   queueNames: readonly QueueName[];
 }

@@ -105,6 +105,12 @@ export type PipelineEvent =
   | { type: 'unsubscribed'; subscriberId: string; channelId: string }
   /** A digest email was queued for a channel. */
   | { type: 'digest-queued'; subscriberId: string; channelId: string; stories: number; dueAt: string }
+  /**
+   * An email of the subscribe flow went to the mail transport: the double opt-in confirmation,
+   * or the notice with the manage link when the address was subscribed already. No address: the
+   * subscriber id names whose it is.
+   */
+  | { type: 'subscription-email'; kind: 'confirmation' | 'already-subscribed'; subscriberId: string; messageId: string }
   /** A stored subscriber is unusable (e.g. its filter query no longer compiles); it was skipped. */
   | { type: 'subscriber-error'; subscriberId: string; error: string };
 

@@ -196,3 +196,37 @@ export function createGuardedLookup(options: SsrfGuardOptions = {}) {
     );
   };
 }
+
+/** How an operator allows non-public addresses, for the messages they read (CLI, local runs). */
+export const allowPrivateNetworkHint = 'set ALLOW_PRIVATE_NETWORK=true to allow it (local testing only)';
+
+/**
+ * The one rule for a feed or webhook URL an operator gives (config file, `feeds add`,
+ * `subscribers add`), the same the API applies to a webhook: refused when its host is, or
+ * resolves to, a non-public address, unless `allowPrivateNetwork`. With `resolve: false` only
+ * literal addresses and `localhost` names are judged (a config load must not wait on DNS). A name
+ * that does not resolve is not refused here: the request-time guard judges it when it does.
+ *
+ * @returns the refusal, or undefined when the URL may be used.
+ */
+export async function checkOperatorUrl(
+  input: string,
+  options: { allowPrivateNetwork: boolean; resolve?: ResolveHost | false },
+): Promise<UrlRefusedError | undefined> {
+  if (options.allowPrivateNetwork) return undefined;
+  try {
+    const url = parseHttpUrl(input);
+    const host = hostOf(url);
+    // RFC 6761: localhost names are loopback, whatever a resolver says.
+    if (/^localhost\.?$|\.localhost\.?$/i.test(host)) throw new UrlRefusedError(url.href, `${host} is a loopback address`, host);
+    if (options.resolve === false) {
+      if (isIP(host) !== 0) assertPublicAddresses(url.href, host, [host]);
+      return undefined;
+    }
+    await assertPublicUrl(url, options.resolve ? { resolve: options.resolve } : {});
+    return undefined;
+  } catch (error) {
+    if (error instanceof UrlRefusedError) return error;
+    return undefined;
+  }
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { Log } from '../core/logger.ts';
 import { ProblemError } from '../core/problem.ts';
+import type { EventSink } from '../core/events.ts';
 import type { Mailer } from '../mail/ports.ts';
 import type { RateLimitStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
@@ -34,6 +35,8 @@ export interface SubscriptionServiceDeps {
   topics: TopicStore;
   rateLimits: RateLimitStore;
   mailer: Mailer;
+  /** Where a sent confirmation is reported (one-process mode prints it); none when absent. */
+  events?: EventSink;
   clock: Clock;
   log: Log;
   fetch: typeof globalThis.fetch;
@@ -179,9 +182,10 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
       // Already subscribed: nothing changes (the request may not be the owner's); the owner
       // hears about it with the manage link. The caller gets the same answer either way.
       if (await mayMessage(address)) {
-        await mailer.send(
+        const sent = await mailer.send(
           composeAlreadySubscribedEmail({ from: settings.mailFrom, to: address, manageUrl: manageUrl(origin.baseUrl, subscriberId) }),
         );
+        deps.events?.emit({ type: 'subscription-email', kind: 'already-subscribed', subscriberId, messageId: sent.id });
       }
       return { status: 'confirmation-sent', expiresAt };
     }
@@ -204,7 +208,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     );
     await subscriptions.putSubscriber(subscriber);
     if (await mayMessage(address)) {
-      await mailer.send(
+      const sent = await mailer.send(
         composeConfirmationEmail({
           from: settings.mailFrom,
           to: address,
@@ -214,6 +218,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
           cadenceText: describeCadence({ ...subscriber, cadence: input.cadence }),
         }),
       );
+      deps.events?.emit({ type: 'subscription-email', kind: 'confirmation', subscriberId, messageId: sent.id });
     }
     log.info('subscription requested', { subscriberId, channel: 'email' });
     return { status: 'confirmation-sent', expiresAt };

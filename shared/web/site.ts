@@ -323,7 +323,7 @@ export function createSitePages(app: HttpApp): SitePages {
     },
 
     async checkInbox() {
-      return htmlResponse(200, renderCheckInboxPage(app.settings.confirmHours));
+      return htmlResponse(200, renderCheckInboxPage(app.settings.confirmHours, { outboxDir: app.settings.outboxDir }));
     },
 
     async confirmForm(request) {

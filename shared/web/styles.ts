@@ -97,6 +97,8 @@ button:hover, .button:hover { filter: brightness(1.08); }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 0.93rem; }
 th, td { text-align: left; padding: 0.45rem 0.6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+/* Long feed URLs and errors break anywhere, so a table fits its card and no column is cut off. */
+td { overflow-wrap: anywhere; }
 th { color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .stories { list-style: none; padding: 0; margin: 0; }

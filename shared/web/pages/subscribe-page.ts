@@ -36,15 +36,22 @@ ${preferenceFields(input.values, input.errors, input.topics, { emailCadences: tr
   });
 }
 
-/** After a subscribe request: the same words whether or not the address was subscribed already. */
-export function renderCheckInboxPage(confirmHours: number): string {
+/**
+ * After a subscribe request: the same words whether or not the address was subscribed already.
+ * With `outboxDir` (one-process mode writes emails to files instead of sending them) the small
+ * print says where to look, not to check a spam folder.
+ */
+export function renderCheckInboxPage(confirmHours: number, options: { outboxDir?: string | undefined } = {}): string {
+  const whereToLook = options.outboxDir
+    ? html`<p class="small">This server runs locally and does not send email: the message is a file in its outbox folder, <code>${options.outboxDir}</code> (open the newest <code>.html</code> file). If the address is already subscribed, that file has your manage link instead.</p>`
+    : html`<p class="small">Nothing arrived after a few minutes? Look in the spam folder, or <a href="/">try again</a>. If the address is already subscribed, the email has your manage link instead.</p>`;
   return renderPage({
     title: 'Check your inbox',
     body: html`<h1>Check your inbox</h1>
 <div class="notice ok" role="status"><p>If this address can receive email, a message with a confirmation link is on its way.</p></div>
 <div class="card">
 <p>Open the email and follow the link to confirm. The link works for ${confirmHours} hours; until then nothing else is sent.</p>
-<p class="small">Nothing arrived after a few minutes? Look in the spam folder, or <a href="/">try again</a>. If the address is already subscribed, the email has your manage link instead.</p>
+${whereToLook}
 </div>`,
   });
 }

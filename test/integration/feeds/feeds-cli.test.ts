@@ -178,7 +178,7 @@ describe('news-alerts feeds on a data folder', () => {
     try {
       const result = await run(['feeds', 'status', '--data-dir', dataDir]);
       expect(result.code).toBe(1);
-      expect(result.err).toContain('data folder in use: a running "news-alerts run" holds it; stop it first');
+      expect(result.err).toContain('data folder in use by another process (a running "news-alerts run" or "demo"): stop it first');
     } finally {
       await held.close();
     }

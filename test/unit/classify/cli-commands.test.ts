@@ -65,7 +65,7 @@ describe('runClassify', () => {
   it('with explain, gives phrase, text, field, position and rule for each match', async () => {
     const { io: streams, stdout } = io(`${JSON.stringify(items[0])}\n`);
 
-    expect(await runClassify({ file: '-', explain: true }, streams)).toBe(0);
+    expect(await runClassify({ input: '-', explain: true }, streams)).toBe(0);
 
     const [line] = jsonLines(stdout.text());
     const matched = line?.topics[0]?.matched as Array<{ phrase: string; text: string; field: string; position: number; rule: string }>;
@@ -97,12 +97,45 @@ describe('runClassify', () => {
     const file = path.join(dir, 'items.jsonl');
     await writeFile(file, `${JSON.stringify(items[1])}\n`);
     const ok = io('');
-    expect(await runClassify({ file, explain: false }, ok.io)).toBe(0);
+    expect(await runClassify({ input: file, explain: false }, ok.io)).toBe(0);
     expect(jsonLines(ok.stdout.text())).toEqual([{ id: 'b', topics: [] }]);
 
     const missing = io('');
-    expect(await runClassify({ file: path.join(dir, 'missing.jsonl'), explain: false }, missing.io)).toBe(1);
+    expect(await runClassify({ input: path.join(dir, 'missing.jsonl'), explain: false }, missing.io)).toBe(1);
     expect(missing.stderr.text()).toMatch(/^classify: cannot read .*missing\.jsonl: .*ENOENT/);
+  });
+
+  it('classifies a plain sentence given as the argument', async () => {
+    const { io: streams, stdout, stderr } = io('');
+
+    expect(await runClassify({ input: 'EU adopts new sanctions package against Russia', explain: false }, streams)).toBe(0);
+
+    expect(stderr.text()).toBe('');
+    expect(jsonLines(stdout.text()).map((o) => [o.id, o.topics.map((t) => t.topic)])).toEqual([['1', ['sanctions']]]);
+  });
+
+  it('reads a plain text file as one item per line, or as one item with --whole', async () => {
+    const file = path.join(dir, 'headlines.txt');
+    await writeFile(file, 'UN Security Council holds emergency meeting on Gaza\n\nDrugmakers confirm merger talks\n');
+    const perLine = io('');
+    expect(await runClassify({ input: file, explain: false }, perLine.io)).toBe(0);
+    expect(jsonLines(perLine.stdout.text()).map((o) => [o.id, o.topics.map((t) => t.topic)])).toEqual([
+      ['1', ['un-meeting']],
+      ['3', []],
+    ]);
+
+    const article = path.join(dir, 'article.txt');
+    await writeFile(article, 'A quiet week in Brussels\nThe EU adopted a new sanctions package against Russia.\nIt targets oil tankers.\n');
+    const whole = io('');
+    expect(await runClassify({ input: article, explain: false, whole: true }, whole.io)).toBe(0);
+    const [item] = jsonLines(whole.stdout.text());
+    expect(item?.topics.map((t) => t.topic)).toEqual(['sanctions']);
+  });
+
+  it('reads plain text from stdin too', async () => {
+    const { io: streams, stdout } = io('EU adopts new sanctions package against Russia\n');
+    expect(await runClassify({ explain: false }, streams)).toBe(0);
+    expect(jsonLines(stdout.text())[0]?.topics.map((t) => t.topic)).toEqual(['sanctions']);
   });
 
   it('classifies with a given engine (a user topic under test)', async () => {

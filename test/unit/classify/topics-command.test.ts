@@ -151,6 +151,23 @@ describe('news-alerts topics', () => {
       expect(out).toContain('1 of 2 items match');
       expect(out).toMatch(/^ {2}0\.777 {2}1 {2}Whales return to the bay$/m);
       expect(out).not.toContain('against the labels');
+      expect(out).toContain('precision / recall: nothing to measure (no line carries "labels"');
+    });
+
+    it('says there is nothing to measure, not P/R/F1 of 1.000, when no labelled item is about the topic or matched by it', async () => {
+      const others = path.join(dir, 'others.jsonl');
+      await writeFile(
+        others,
+        '{"title":"Heavy rain expected over the weekend","labels":["talks"]}\n{"title":"Markets close higher","labels":[]}\n',
+      );
+
+      const { code, out } = await cli(['topics', 'test', exampleTopic, others]);
+
+      expect(code).toBe(0);
+      expect(out).toContain(
+        'precision / recall: nothing to measure (none of the 2 labelled items is labelled "cyber-attacks" or matched by it)',
+      );
+      expect(out).not.toContain('1.000');
     });
 
     it.each([
