@@ -38,7 +38,7 @@ function backgroundToFiles(code: string): string {
   });
 }
 
-async function bash(script: string, cwd: string, timeout = 90_000): Promise<string> {
+async function bash(script: string, cwd: string, timeout = 110_000): Promise<string> {
   const { stdout, stderr } = await execFileAsync('bash', ['-c', script], { cwd, timeout, maxBuffer: 16 * 1024 * 1024 });
   return `${stdout}${stderr}`;
 }
@@ -73,7 +73,7 @@ describe('the README quick start, run as shown', () => {
     const output = await bash('npm start --silent -- --once --data-dir start-data --port 0 || true', clone);
     expect(output).toMatch(/^news-alerts polling once: \d+ feeds/m);
     expect(output).toMatch(/^done: \d+ feeds polled/m);
-  });
+  }, 120_000);
 
   it('npm run demo runs the pipeline over the bundled feeds', async () => {
     const [demo] = sectionBlocks(readme, 'First, try the demo (offline)');
@@ -81,7 +81,7 @@ describe('the README quick start, run as shown', () => {
     const output = await bash(`${demo?.code.trim()} -- --data-dir demo-data`, clone);
     expect(output).toMatch(/^ {2}feeds {7}3 polled, 0 failed$/m);
     expect(output).toMatch(/^ {2}webhook {5}\d+ delivered, 0 already sent, 0 failed \(receiver got \d+\)$/m);
-  });
+  }, 120_000);
 
   it('your own feed and receiver: each alert reaches the receiver', async () => {
     const [serve, config, runOnce] = sectionBlocks(readme, 'Then, your own feed and your own receiver');
