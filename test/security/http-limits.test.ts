@@ -196,7 +196,7 @@ describe('HTTP limits', () => {
         handler,
         log: silentLog,
         port: 0,
-        limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, keepAliveTimeoutMs: 300, idleTimeoutMs: 1500, maxConnections: 3 },
+        limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, keepAliveTimeoutMs: 300, idleTimeoutMs: 1500 },
         closeTimeoutMs: 100,
       });
       port = server.port;
@@ -245,18 +245,29 @@ describe('HTTP limits', () => {
     });
 
     it('closes connections beyond the cap as they arrive, and serves again once they are gone', async () => {
-      const held = [await rawConnection(port), await rawConnection(port), await rawConnection(port)];
-      // Keep the three busy so none is closed as idle while the fourth arrives.
-      for (const c of held) c.socket.write('GET /api/topics HTTP/1.1\r\nHost: x\r\n');
-      const extra = await rawConnection(port);
-      extra.socket.write('GET /api/topics HTTP/1.1\r\nHost: x\r\n\r\n');
-      const answer = await extra.closed;
-      expect(answer).toBe('');
-      for (const c of held) c.socket.destroy();
-      await Promise.all(held.map((c) => c.closed));
-      const after = await fetch(`${server.url}/api/topics`, { headers: { connection: 'close' } });
-      expect(after.status).toBe(200);
-      await after.body?.cancel();
+      // Its own server with the default timeouts, so the held connections stay while the test runs.
+      const capped = await startApiServer({
+        handler: createHandler(harness.runtime.deps) as unknown as FunctionUrlHandler,
+        log: silentLog,
+        port: 0,
+        limits: { maxConnections: 3 },
+        closeTimeoutMs: 100,
+      });
+      try {
+        const held = [await rawConnection(capped.port), await rawConnection(capped.port), await rawConnection(capped.port)];
+        for (const c of held) c.socket.write('GET /api/topics HTTP/1.1\r\nHost: x\r\n');
+        const extra = await rawConnection(capped.port);
+        extra.socket.write('GET /api/topics HTTP/1.1\r\nHost: x\r\n\r\n');
+        expect(await extra.closed).toBe('');
+        expect(held.some((c) => c.isClosed())).toBe(false);
+        for (const c of held) c.socket.destroy();
+        await Promise.all(held.map((c) => c.closed));
+        const after = await fetch(`${capped.url}/api/topics`, { headers: { connection: 'close' } });
+        expect(after.status).toBe(200);
+        await after.body?.cancel();
+      } finally {
+        await capped.close();
+      }
     });
   });
 
