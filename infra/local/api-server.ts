@@ -27,7 +27,37 @@ export interface ApiServerOptions {
   functionName?: string;
   /** How long `close` waits for requests in progress before cutting connections. Default 10 s. */
   closeTimeoutMs?: number;
+  /** Limits on what a client may hold (see `DEFAULT_CONNECTION_LIMITS`); tests set short ones. */
+  limits?: Partial<ConnectionLimits>;
 }
+
+/**
+ * What one client may hold, so a slow or hostile one (slow-loris, a dribbled body, a flood of
+ * idle sockets) is cut off instead of being kept for Node's 300 s request default.
+ */
+export interface ConnectionLimits {
+  /** The request line and headers must arrive within this (answered 408, then closed). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (408, then closed). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A socket with no traffic either way (a client that stopped reading) is closed after this. */
+  idleTimeoutMs: number;
+  /** Connections beyond this are closed as they arrive. */
+  maxConnections: number;
+  /** Request line plus headers; larger ones get 431. */
+  maxHeaderBytes: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 60_000,
+  maxConnections: 256,
+  maxHeaderBytes: 16 * 1024,
+};
 
 export interface ApiServer {
   /** `http://127.0.0.1:<port>` */
@@ -46,13 +76,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const functionName = options.functionName ?? 'http-api';
   const timeoutSeconds = options.timeoutSeconds ?? 10;
 
-  const server = createServer((req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      log.error('local api request failed', { error: error instanceof Error ? error.message : String(error) });
-      if (!res.headersSent) writeText(res, 500, 'Internal Server Error');
-      else res.destroy();
-    });
-  });
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node checks the two timeouts above on this interval (30 s by default): often enough that
+      // they hold to about a second.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      handleRequest(req, res).catch((error: unknown) => {
+        log.error('local api request failed', { error: error instanceof Error ? error.message : String(error) });
+        if (!res.headersSent) writeText(res, 500, 'Internal Server Error');
+        else res.destroy();
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, maxBodyBytes);

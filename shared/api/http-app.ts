@@ -50,7 +50,11 @@ export interface HttpApp {
   baseUrl(): Promise<string>;
   /** Origins our pages are served from: where form posts may come from. */
   origins(request: HttpRequest): Promise<string[]>;
-  /** Checks the operator's token (Bearer, or the password of Basic auth). */
+  /**
+   * Checks the operator's token in the one scheme the caller accepts: `Bearer` for the admin
+   * API, `Basic` (the token as the password) only for the browser's status page, so the
+   * credentials a browser caches for that page never open the API.
+   */
   requireAdmin(request: HttpRequest, scheme: 'Bearer' | 'Basic'): Promise<void>;
 }
 
@@ -115,7 +119,7 @@ export function createHttpApp(deps: HttpAppDeps, settings: HttpAppSettings): Htt
       const adminToken = await deps.secrets.current('admin');
       if (!adminToken)
         throw new ProblemError('not-found', 'operator endpoints are off: the server has no admin token (ADMIN_TOKEN_SECRET_ARN)');
-      const given = credentialOf(request.headers.authorization);
+      const given = credentialOf(request.headers.authorization, scheme);
       if (given === undefined || !secretsEqual(given, adminToken)) {
         const challenge =
           scheme === 'Basic' ? 'Basic realm="news-alerts operator", charset="UTF-8"' : 'Bearer realm="news-alerts operator"';
@@ -125,18 +129,15 @@ export function createHttpApp(deps: HttpAppDeps, settings: HttpAppSettings): Htt
   };
 }
 
-/** The token of `Bearer <token>`, or the password of `Basic base64(user:password)`. */
-function credentialOf(header: string | undefined): string | undefined {
+/** The token of `Bearer <token>`, or the password of `Basic base64(user:password)`: only in `scheme`. */
+function credentialOf(header: string | undefined, scheme: 'Bearer' | 'Basic'): string | undefined {
   if (!header) return undefined;
-  const [scheme, value] = header.trim().split(/\s+/, 2);
-  if (!scheme || !value) return undefined;
-  if (scheme.toLowerCase() === 'bearer') return value;
-  if (scheme.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon === -1 ? undefined : decoded.slice(colon + 1);
-  }
-  return undefined;
+  const [given, value] = header.trim().split(/\s+/, 2);
+  if (!given || !value || given.toLowerCase() !== scheme.toLowerCase()) return undefined;
+  if (scheme === 'Bearer') return value;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? undefined : decoded.slice(colon + 1);
 }
 
 /** The manage token of an API request: `Authorization: Bearer <token>`. */

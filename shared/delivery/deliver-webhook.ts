@@ -3,7 +3,7 @@ import { InvalidMessageError } from '../core/errors.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import type { DeliveryMessage, WebhookChannel } from '../messages/schemas.ts';
-import { assertPublicUrl, UrlRefusedError } from '../outbound-http/index.ts';
+import { assertPublicUrl, isSlackIncomingWebhook, UrlRefusedError } from '../outbound-http/index.ts';
 import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
 import { WebhookSecretError, webhookSecretsOf } from '../subscriptions/index.ts';
@@ -65,7 +65,7 @@ export type WebhookDeliveryOutcome =
  * (410; for Slack also 404 and 403 invalid_token / channel_not_found), when the target is refused
  * by the SSRF guard or cannot be signed for, and after repeated permanent failures.
  *
- * Slack channels (format `slack`, or a hooks.slack.com URL) get Block Kit through the
+ * Slack channels (format `slack`, or a Slack incoming-webhook URL) get Block Kit through the
  * {@link SlackSender}: one message per second per webhook at most, stories that queued up sent
  * together. JSON channels get the version 1 payload signed per Standard Webhooks with every
  * secret the subscriber holds (two during a rotation).
@@ -175,7 +175,7 @@ export async function deliverWebhook(
 
 /** Slack's incoming webhooks get the Slack form even when the subscriber left the format at `json`. */
 export function isSlackTarget(channel: WebhookChannel, target: URL): boolean {
-  return channel.format === 'slack' || target.hostname === 'hooks.slack.com';
+  return channel.format === 'slack' || isSlackIncomingWebhook(target);
 }
 
 /** The version 1 JSON body and its Standard Webhooks headers, signed with every secret held. */

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { NewsAlertsError } from '../core/errors.ts';
 import { redactUrl } from './redact-url.ts';
+import { isGlobalUnicastSpace, specialPurposeBlockOf } from './special-purpose-addresses.ts';
 
 /**
  * SSRF guard: outgoing requests to feed and webhook URLs must not reach loopback, private,
@@ -39,50 +40,46 @@ export class UrlRefusedError extends NewsAlertsError {
   }
 }
 
-/** The one metadata address in IPv6 form (AWS Nitro); IPv4's 169.254.169.254 is link-local anyway. */
+/** The metadata addresses: AWS's IPv4 one (link-local anyway) and its IPv6 form on Nitro (unique-local anyway). */
 const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254']);
-
-const RANGE_LABELS: Record<string, string> = {
-  unspecified: 'an unspecified address',
-  broadcast: 'a broadcast address',
-  multicast: 'a multicast address',
-  linkLocal: 'a link-local address',
-  loopback: 'a loopback address',
-  carrierGradeNat: 'a carrier-grade NAT address',
-  private: 'a private address',
-  reserved: 'a reserved address',
-  uniqueLocal: 'a unique-local address',
-  teredo: 'a Teredo tunnel address',
-  ipv4Mapped: 'an IPv4-mapped address',
-};
-
-/** Prefixes that carry an IPv4 address in their last 32 bits (NAT64, SIIT): judged by that address. */
-const EMBEDS_IPV4_IN_LOW_BITS = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052']);
 
 /**
  * Why an address is not public, as a phrase ("a loopback address"), or undefined when it is a
- * public unicast address. Anything that does not parse as an IP address is refused too.
+ * public unicast address. Judged by the IANA special-purpose registries (most specific block
+ * wins, see `special-purpose-addresses.ts`); an IPv6 address outside 2000::/3 is refused
+ * whatever it is; NAT64 and 6to4 addresses by the IPv4 address they carry. Anything that does
+ * not parse as an IP address is refused too.
  */
 export function describeNonPublicAddress(address: string): string | undefined {
-  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const bare = canonicalIPv6(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
   if (!ipaddr.isValid(bare)) return 'not an IP address';
   const parsed = ipaddr.parse(bare);
-  if (METADATA_ADDRESSES.has(parsed.toNormalizedString()) || METADATA_ADDRESSES.has(parsed.toString())) {
-    return 'the cloud metadata address';
+  if (METADATA_ADDRESSES.has(parsed.toString())) return 'the cloud metadata address';
+  const block = specialPurposeBlockOf(parsed);
+  if (block?.carries) {
+    const v4 = block.carries === '6to4' ? embeddedIn6to4(parsed as ipaddr.IPv6) : lowBitsAsIPv4(parsed as ipaddr.IPv6);
+    const inner = describeNonPublicAddress(v4.toString());
+    if (block.verdict === 'embedded') return inner === undefined ? undefined : `${inner} (${v4} embedded in ${block.label})`;
+    return `${block.label} (of ${v4}${inner === undefined ? '' : `, ${inner}`})`;
   }
-  if (parsed.kind() === 'ipv4') {
-    const range = parsed.range();
-    return range === 'unicast' ? undefined : (RANGE_LABELS[range] ?? `a special-purpose address (${range})`);
+  if (block?.verdict === 'refused') return block.label;
+  if (block === undefined && parsed.kind() === 'ipv6' && !isGlobalUnicastSpace(parsed as ipaddr.IPv6)) {
+    return 'outside the global unicast range 2000::/3';
   }
-  const v6 = parsed as ipaddr.IPv6;
-  const range = v6.range();
-  if (range === 'unicast') return undefined;
-  if (EMBEDS_IPV4_IN_LOW_BITS.has(range) || range === '6to4') {
-    const embedded = range === '6to4' ? embeddedIn6to4(v6) : lowBitsAsIPv4(v6);
-    const inner = describeNonPublicAddress(embedded.toString());
-    return inner === undefined ? undefined : `${inner} (embedded in IPv6 ${range === 'ipv4Mapped' ? 'as IPv4-mapped' : range})`;
+  return undefined;
+}
+
+/**
+ * IPv6 text in the WHATWG URL's canonical form (hex, compressed), as URL hosts already are:
+ * ipaddr.js would read a dotted tail (`::127.0.0.1`) as IPv4-mapped whatever the prefix.
+ */
+function canonicalIPv6(text: string): string {
+  if (!text.includes(':')) return text;
+  try {
+    return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  } catch {
+    return text;
   }
-  return RANGE_LABELS[range] ?? `a special-purpose address (${range})`;
 }
 
 function lowBitsAsIPv4(address: ipaddr.IPv6): ipaddr.IPv4 {

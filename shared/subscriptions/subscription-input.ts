@@ -26,7 +26,7 @@ export const emailChannelInputSchema = z.strictObject({
 export const webhookChannelInputSchema = z.strictObject({
   kind: z.literal('webhook'),
   url: z.url({ protocol: /^https?$/ }).max(MAX_URL_LENGTH),
-  /** `slack` for a Slack incoming webhook (hooks.slack.com is recognised anyway). */
+  /** `slack` for a Slack incoming webhook (https://hooks.slack.com/services/…, recognised anyway); refused for other URLs. */
   format: z.enum(['json', 'slack']).default('json'),
 });
 

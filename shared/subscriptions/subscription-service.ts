@@ -4,6 +4,7 @@ import type { Log } from '../core/logger.ts';
 import { ProblemError } from '../core/problem.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Mailer } from '../mail/ports.ts';
+import { isSlackIncomingWebhook, webhookTargetKey } from '../outbound-http/index.ts';
 import type { RateLimitStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
 import { SubscriberInvalidError, validateSubscriber } from './index.ts';
@@ -27,7 +28,7 @@ import {
   verifyManageToken,
   type KeyRing,
 } from './tokens/index.ts';
-import { postSlackVerification, verifyWebhookIntent } from './webhook-challenge.ts';
+import { checkSlackWebhookUrl, postSlackVerification, verifyWebhookIntent } from './webhook-challenge.ts';
 
 /** The ports the subscription service uses. */
 export interface SubscriptionServiceDeps {
@@ -235,7 +236,8 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     await limitSubscribe(origin);
 
     const channel = input.channel;
-    const slack = channel.format === 'slack' || new URL(channel.url).hostname === 'hooks.slack.com';
+    const slack = channel.format === 'slack' || isSlackIncomingWebhook(channel.url);
+    if (slack) checkSlackWebhookUrl(channel.url);
     const subscriberId = `w-${randomBytes(16).toString('hex')}`;
     const now = clock.now();
     const base = {
@@ -259,7 +261,8 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
       // A Slack incoming webhook cannot echo a challenge; whoever reads the channel confirms.
       const expiresAt = new Date(now.getTime() + confirmMs);
       const subscriber = validated({ ...base, state: 'pending', expiresAt: Math.floor(expiresAt.getTime() / 1000) }, ids);
-      if (await mayMessage(channel.url)) {
+      // Counted per target, not per string: a changed host case or port is the same webhook.
+      if (await mayMessage(webhookTargetKey(channel.url))) {
         await postSlackVerification(channel.url, confirmUrl(origin.baseUrl, subscriberId, expiresAt), {
           fetch: deps.fetch,
           allowPrivateNetwork: settings.allowPrivateNetwork,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ProblemError } from '../core/problem.ts';
-import { assertPublicUrl, sharedGuardedDispatcher, UrlRefusedError } from '../outbound-http/index.ts';
+import { assertPublicUrl, sharedGuardedDispatcher, slackWebhookProblem, UrlRefusedError } from '../outbound-http/index.ts';
 
 export interface WebhookChallengeDeps {
   fetch: typeof globalThis.fetch;
@@ -35,6 +35,19 @@ export async function verifyWebhookIntent(url: string, deps: WebhookChallengeDep
   const exchange = await postGuarded(url, { type: 'url_verification', challenge }, deps, options);
   if (exchange.answer === undefined) exchange.fail(`answer was longer than ${MAX_ANSWER_BYTES} bytes or broke off`);
   if (!echoes(exchange.answer ?? '', challenge)) exchange.fail('did not echo the challenge');
+}
+
+/**
+ * The Slack form skips the challenge (Slack cannot echo one), so it is only for Slack's own
+ * incoming-webhook URLs: anything else would let anyone make us post to any URL they name.
+ *
+ * @throws ProblemError `webhook-url-refused` naming what is wrong with the URL.
+ */
+export function checkSlackWebhookUrl(url: string, path = 'channel.url'): void {
+  const problem = slackWebhookProblem(url);
+  if (problem === undefined) return;
+  const message = `the Slack format is only for Slack incoming webhooks (https://hooks.slack.com/services/…), and ${problem}; other webhooks use the json format and answer a challenge`;
+  throw new ProblemError('webhook-url-refused', message, { errors: [{ path, message }] });
 }
 
 /**

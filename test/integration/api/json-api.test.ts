@@ -335,10 +335,20 @@ describe('JSON API', () => {
   });
 
   describe('Slack webhooks', () => {
+    /** The API with `fetch` sending Slack's webhook host to a local receiver (this machine has no internet). */
+    async function apiWithSlackAt(receiverUrl: string): Promise<string> {
+      const toReceiver: typeof fetch = (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        return fetch(url.hostname === 'hooks.slack.com' ? `${receiverUrl}${url.pathname}` : url, init);
+      };
+      return `${await harness.serve((deps) => ({ ...deps, fetch: toReceiver, env: { ...deps.env, ALLOW_PRIVATE_NETWORK: true } }))}/api`;
+    }
+
     it('post a confirmation link to the channel (Slack cannot echo) and stay pending until it is followed', async () => {
       const slack = await receiver((_body, _request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
-      const response = await sendJson(`${localApi}/subscriptions`, 'POST', {
-        channel: { kind: 'webhook', url: `${slack.url}/services/T/B/X`, format: 'slack' },
+      const slackApi = await apiWithSlackAt(slack.url);
+      const response = await sendJson(`${slackApi}/subscriptions`, 'POST', {
+        channel: { kind: 'webhook', url: 'https://hooks.slack.com/services/T0CONFIRM/B0CONFIRM/secret1', format: 'slack' },
         topics: ['talks'],
       });
       expect(response.status).toBe(202);
@@ -348,23 +358,35 @@ describe('JSON API', () => {
       expect(link).toMatch(/\/confirm\?token=/);
       const token = new URL(link!).searchParams.get('token')!;
       const pending = (await harness.runtime.deps.subscriptions.listSubscribers()).find((s) =>
-        s.channels.some((c) => c.kind === 'webhook' && c.url.startsWith(slack.url)),
+        s.channels.some((c) => c.kind === 'webhook' && c.url.includes('T0CONFIRM')),
       );
       expect(pending).toMatchObject({ state: 'pending', channels: [{ format: 'slack' }] });
       expect(pending?.expiresAt).toBeGreaterThan(Date.now() / 1000);
 
       const page = await fetch(`${harness.url}/confirm?token=${encodeURIComponent(token)}`);
-      expect(await page.text()).toContain('Slack at 127.0.0.1');
+      expect(await page.text()).toContain('Slack at hooks.slack.com');
     });
 
     it('answer 422 when Slack refuses the message', async () => {
       const gone = await receiver((_body, _request, response) => response.writeHead(404).end('no_service'));
-      const response = await sendJson(`${localApi}/subscriptions`, 'POST', {
-        channel: { kind: 'webhook', url: `${gone.url}/services/T/B/X`, format: 'slack' },
+      const slackApi = await apiWithSlackAt(gone.url);
+      const response = await sendJson(`${slackApi}/subscriptions`, 'POST', {
+        channel: { kind: 'webhook', url: 'https://hooks.slack.com/services/T0GONE/B0GONE/secret2', format: 'slack' },
         topics: ['talks'],
       });
       expect(response.status).toBe(422);
       expect((await problemOf(response)).detail).toContain('HTTP 404');
+    });
+
+    it('refuse the Slack format for a URL that is not a Slack incoming webhook, posting nothing', async () => {
+      const other = await receiver((_body, _request, response) => response.writeHead(200).end('ok'));
+      const response = await sendJson(`${localApi}/subscriptions`, 'POST', {
+        channel: { kind: 'webhook', url: `${other.url}/services/T/B/X`, format: 'slack' },
+        topics: ['talks'],
+      });
+      expect(response.status).toBe(422);
+      expect((await problemOf(response)).type).toBe('urn:news-alerts:problem:webhook-url-refused');
+      expect(other.bodies).toEqual([]);
     });
   });
 
