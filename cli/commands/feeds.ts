@@ -35,7 +35,14 @@ export const command = defineCommand({
       parse: integerIn(1, 1440, 'minutes'),
       // The config file's default (test/unit/cli/commands.test.ts holds them equal).
       defaultHelp: '10',
-      description: 'shortest minutes between polls, 1–1440',
+      description: 'longest minutes a healthy feed waits between polls, 1–1440',
+    },
+    maxInterval: {
+      type: 'string',
+      value: 'MIN',
+      actions: ['add'],
+      parse: integerIn(1, 1440, 'minutes'),
+      description: "let a quiet feed (or the server's ttl / max-age) stretch the interval up to MIN, 1–1440",
     },
     idPolicy: {
       type: 'string',
@@ -50,12 +57,15 @@ export const command = defineCommand({
   },
   async run(input, io) {
     const { feedsCommand } = await import('../tasks/feeds.ts');
-    const { title, interval, idPolicy, dataDir, stack, json } = input.values;
+    const { title, interval, maxInterval, idPolicy, dataDir, stack, json } = input.values;
     const common = { dataDir, stack, json };
     switch (input.action) {
       case 'add': {
         const [id, url] = input.args;
-        return feedsCommand({ ...common, action: 'add', id, url, title, intervalMinutes: interval, idPolicy }, io);
+        return feedsCommand(
+          { ...common, action: 'add', id, url, title, intervalMinutes: interval, maxIntervalMinutes: maxInterval, idPolicy },
+          io,
+        );
       }
       case 'remove':
         return feedsCommand({ ...common, action: 'remove', id: input.args[0] }, io);

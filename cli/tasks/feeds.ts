@@ -6,6 +6,7 @@ import { ConfigError } from '../../shared/core/errors.ts';
 import { systemClock, type Clock } from '../../shared/core/clock.ts';
 import type { FeedStore } from '../../shared/store/ports.ts';
 import type { FeedRecord } from '../../shared/store/records.ts';
+import { intervalInUseOf, type IntervalInUse } from '../../shared/feeds/index.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { refuseNonPublicUrls } from '../private-network.ts';
@@ -19,6 +20,7 @@ export type FeedsOptions = TargetChoice & { json: boolean } & (
         url: string;
         title?: string | undefined;
         intervalMinutes?: number | undefined;
+        maxIntervalMinutes?: number | undefined;
         idPolicy?: FeedRecord['idPolicy'];
       }
     | { action: 'list' }
@@ -26,8 +28,8 @@ export type FeedsOptions = TargetChoice & { json: boolean } & (
     | { action: 'status'; id?: string | undefined }
   );
 
-/** What `feeds status --json` prints per feed: the stored health plus a one-word state. */
-export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | 'never-polled' };
+/** What `feeds status --json` prints per feed: the stored health, a one-word state and the interval in use with its reason. */
+export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | 'never-polled'; intervalInUse: IntervalInUse };
 
 /**
  * `news-alerts feeds add|list|remove|status`: manages the feeds of the one-process runtime's
@@ -61,7 +63,8 @@ export async function feedsCommand(
         else {
           io.stdout.write(
             `${existed ? 'updated' : 'added'} feed ${feed.feedId} (${feed.url}) in ${target.label}; ` +
-              `${existed ? 'health reset, ' : ''}due at once, then every ${feed.intervalMinutes} min or as its publishing rate suggests\n`,
+              `${existed ? 'health reset, ' : ''}due at once, then at most every ${feed.intervalMinutes} min` +
+              `${feed.maxIntervalMinutes ? ` (up to ${feed.maxIntervalMinutes} min while it is quiet)` : ''}, more often while it is busy\n`,
           );
         }
         return EXIT_OK;
@@ -127,10 +130,11 @@ function validate(options: FeedsOptions): ValidInput {
         url: options.url,
         title: options.title,
         intervalMinutes: options.intervalMinutes,
+        maxIntervalMinutes: options.maxIntervalMinutes,
       });
       if (!parsed.success) throw new ConfigError(`feed is invalid: ${formatZodIssues(parsed.error.issues)}`);
-      const { id, url, title, intervalMinutes } = parsed.data;
-      return { action: 'add', feed: { feedId: id, url, title, intervalMinutes, idPolicy: options.idPolicy } };
+      const { id, url, title, intervalMinutes, maxIntervalMinutes } = parsed.data;
+      return { action: 'add', feed: { feedId: id, url, title, intervalMinutes, maxIntervalMinutes, idPolicy: options.idPolicy } };
     }
   }
 }
@@ -153,7 +157,7 @@ async function openTarget(options: FeedsOptions, clients: AwsTargetClients | und
 
 function withState(feed: FeedRecord): FeedStatus {
   const state = feed.disabled ? 'disabled' : feed.consecutiveErrors > 0 ? 'failing' : feed.lastSuccessAt ? 'ok' : 'never-polled';
-  return { ...feed, state };
+  return { ...feed, state, intervalInUse: intervalInUseOf(feed) };
 }
 
 function formatList(feeds: FeedStatus[], label: string): string {
@@ -170,10 +174,10 @@ function formatStatus(feeds: FeedStatus[], label: string, now: Date): string {
     when(f.lastSuccessAt, now),
     f.lastErrorAt ? when(f.lastErrorAt, now) : '-',
     String(f.itemsSeen ?? 0),
-    `${f.pollIntervalMinutes ?? f.intervalMinutes}m`,
+    `${f.intervalInUse.minutes}m ${f.intervalInUse.reason}`,
     f.disabled ? 'never (disabled)' : when(f.nextPollAt, now),
   ]);
-  const lines = [table(['FEED', 'STATE', 'LAST SUCCESS', 'LAST ERROR', 'ITEMS', 'EVERY', 'NEXT POLL'], rows)];
+  const lines = [table(['FEED', 'STATE', 'LAST SUCCESS', 'LAST ERROR', 'ITEMS', 'INTERVAL (WHY)', 'NEXT POLL'], rows)];
   const problems = feeds.filter((f) => f.lastError || f.disabledReason);
   if (problems.length > 0) {
     lines.push('', 'Errors:');
