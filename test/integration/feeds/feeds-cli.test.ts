@@ -121,21 +121,22 @@ describe('news-alerts feeds on a data folder', () => {
     expect(added).toMatchObject({ code: 0, err: '' });
     expect(added.out).toContain(`added feed un-news (https://news.un.org/feed/rss.xml) in data folder ${dataDir}`);
     expect(
-      (await run([
-        'feeds',
-        'add',
-        'tass',
-        'https://tass.com/rss/v2.xml',
-        '--interval',
-        '30',
-        '--max-interval',
-        '120',
-        '--id-policy',
-        'link',
-        '--data-dir',
-        dataDir,
-      ]))
-        .code,
+      (
+        await run([
+          'feeds',
+          'add',
+          'tass',
+          'https://tass.com/rss/v2.xml',
+          '--interval',
+          '30',
+          '--max-interval',
+          '120',
+          '--id-policy',
+          'link',
+          '--data-dir',
+          dataDir,
+        ])
+      ).code,
     ).toBe(0);
 
     // A poll failed meanwhile (recorded as the pipeline would).
@@ -205,7 +206,18 @@ describe('news-alerts feeds on a data folder', () => {
   it('refuses a folder that does not exist rather than show no feeds, and bad input with exit 2', async () => {
     expect((await run(['feeds', 'list', '--data-dir', join(dir, 'typo')])).err).toContain('data folder not found');
     expect((await run(['feeds', 'add', 'x', 'https://x.example/rss', '--interval', '0', '--data-dir', dir])).code).toBe(2);
-    const shorter = await run(['feeds', 'add', 'x', 'https://x.example/rss', '--interval', '30', '--max-interval', '20', '--data-dir', dir]);
+    const shorter = await run([
+      'feeds',
+      'add',
+      'x',
+      'https://x.example/rss',
+      '--interval',
+      '30',
+      '--max-interval',
+      '20',
+      '--data-dir',
+      dir,
+    ]);
     expect(shorter.code).not.toBe(0);
     expect(shorter.err).toContain('maxIntervalMinutes: must be at least intervalMinutes');
     expect((await run(['feeds', 'add', 'x', 'https://x.example/rss', '--id-policy', 'random', '--data-dir', dir])).code).toBe(2);
