@@ -188,7 +188,8 @@ export const topology: Topology = {
       // counters. Email: confirmation links. Queue depths: the operator's status page.
       access: {
         tables: { feeds: 'read', topics: 'read', subscriptions: 'readwrite', ratelimits: 'readwrite', headlines: 'read' },
-        sendsTo: [],
+        // poll: the operator's "poll now" (POST /api/admin/feeds/{id}/poll) queues a poll.
+        sendsTo: ['poll'],
         sendsEmail: true,
         inspectsQueues: ['poll', 'alert', 'webhook', 'email'],
         // The operator's redrive (POST /api/admin/redrive).

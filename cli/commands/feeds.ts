@@ -1,7 +1,7 @@
 import type { FeedRecord } from '../../shared/store/records.ts';
 import { defineCommand } from '../command.ts';
 import { UsageError } from '../io.ts';
-import { integerIn, jsonOption, targetOptions } from '../options.ts';
+import { absoluteUrl, integerIn, jsonOption, targetOptions } from '../options.ts';
 
 type FeedIdPolicy = NonNullable<FeedRecord['idPolicy']>;
 
@@ -21,6 +21,11 @@ export const command = defineCommand({
     },
     list: { description: 'the feeds, their interval and state' },
     remove: { args: [{ name: 'ID' }], description: 'remove a feed' },
+    poll: {
+      args: [{ name: 'ID', optional: true }],
+      description:
+        "poll a feed (or --all) now: through a running pipeline's admin API with --api, else made due at once in the data folder or stack",
+    },
     status: {
       args: [{ name: 'ID', optional: true }],
       description: 'health: last success, last error, consecutive errors, items seen, interval, next poll',
@@ -35,7 +40,14 @@ export const command = defineCommand({
       parse: integerIn(1, 1440, 'minutes'),
       // The config file's default (test/unit/cli/commands.test.ts holds them equal).
       defaultHelp: '10',
-      description: 'shortest minutes between polls, 1–1440',
+      description: 'longest minutes a healthy feed waits between polls, 1–1440',
+    },
+    maxInterval: {
+      type: 'string',
+      value: 'MIN',
+      actions: ['add'],
+      parse: integerIn(1, 1440, 'minutes'),
+      description: "let a quiet feed (or the server's ttl / max-age) stretch the interval up to MIN, 1–1440",
     },
     idPolicy: {
       type: 'string',
@@ -45,17 +57,29 @@ export const command = defineCommand({
       defaultHelp: 'auto',
       description: `item identity: ${idPolicies.join(', ')}`,
     },
+    all: { type: 'boolean', actions: ['poll'], description: 'every feed' },
+    api: {
+      type: 'string',
+      value: 'URL',
+      actions: ['poll'],
+      parse: absoluteUrl,
+      description:
+        "a running pipeline's HTTP API (run: http://127.0.0.1:3000; AWS: the Function URL); token from NEWS_ALERTS_ADMIN_TOKEN or the data folder",
+    },
     ...targetOptions,
     json: jsonOption,
   },
   async run(input, io) {
     const { feedsCommand } = await import('../tasks/feeds.ts');
-    const { title, interval, idPolicy, dataDir, stack, json } = input.values;
+    const { title, interval, maxInterval, idPolicy, all, api, dataDir, stack, json } = input.values;
     const common = { dataDir, stack, json };
     switch (input.action) {
       case 'add': {
         const [id, url] = input.args;
-        return feedsCommand({ ...common, action: 'add', id, url, title, intervalMinutes: interval, idPolicy }, io);
+        return feedsCommand(
+          { ...common, action: 'add', id, url, title, intervalMinutes: interval, maxIntervalMinutes: maxInterval, idPolicy },
+          io,
+        );
       }
       case 'remove':
         return feedsCommand({ ...common, action: 'remove', id: input.args[0] }, io);
@@ -63,6 +87,11 @@ export const command = defineCommand({
         return feedsCommand({ ...common, action: 'status', id: input.args[0] }, io);
       case 'list':
         return feedsCommand({ ...common, action: 'list' }, io);
+      case 'poll': {
+        const [id] = input.args;
+        if ((id === undefined) === !all) throw new UsageError('feeds poll needs a feed ID or --all (one of them)');
+        return feedsCommand({ ...common, action: 'poll', id, api }, io);
+      }
     }
   },
 });

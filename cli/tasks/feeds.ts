@@ -1,11 +1,14 @@
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { localSecretDir } from '../../infra/local/index.ts';
 import { feedConfigSchema } from '../../shared/config/config-file.ts';
 import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import { ConfigError } from '../../shared/core/errors.ts';
 import { systemClock, type Clock } from '../../shared/core/clock.ts';
 import type { FeedStore } from '../../shared/store/ports.ts';
 import type { FeedRecord } from '../../shared/store/records.ts';
+import { intervalInUseOf, type IntervalInUse } from '../../shared/feeds/index.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { refuseNonPublicUrls } from '../private-network.ts';
@@ -19,15 +22,17 @@ export type FeedsOptions = TargetChoice & { json: boolean } & (
         url: string;
         title?: string | undefined;
         intervalMinutes?: number | undefined;
+        maxIntervalMinutes?: number | undefined;
         idPolicy?: FeedRecord['idPolicy'];
       }
     | { action: 'list' }
     | { action: 'remove'; id: string }
     | { action: 'status'; id?: string | undefined }
+    | { action: 'poll'; id?: string | undefined; api?: string | undefined }
   );
 
-/** What `feeds status --json` prints per feed: the stored health plus a one-word state. */
-export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | 'never-polled' };
+/** What `feeds status --json` prints per feed: the stored health, a one-word state and the interval in use with its reason. */
+export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | 'never-polled'; intervalInUse: IntervalInUse };
 
 /**
  * `news-alerts feeds add|list|remove|status`: manages the feeds of the one-process runtime's
@@ -50,6 +55,7 @@ export async function feedsCommand(
 ): Promise<number> {
   const input = validate(options);
   if (input.action === 'add') await refuseNonPublicUrls([{ url: input.feed.url, where: 'feed URL' }], { resolve: true });
+  if (input.action === 'poll' && input.api !== undefined) return pollThroughApi(input.api, input.feedId, options, io);
   const target = await openTarget(options, clients, input.action === 'add');
   try {
     switch (input.action) {
@@ -61,7 +67,8 @@ export async function feedsCommand(
         else {
           io.stdout.write(
             `${existed ? 'updated' : 'added'} feed ${feed.feedId} (${feed.url}) in ${target.label}; ` +
-              `${existed ? 'health reset, ' : ''}due at once, then every ${feed.intervalMinutes} min or as its publishing rate suggests\n`,
+              `${existed ? 'health reset, ' : ''}due at once, then at most every ${feed.intervalMinutes} min` +
+              `${feed.maxIntervalMinutes ? ` (up to ${feed.maxIntervalMinutes} min while it is quiet)` : ''}, more often while it is busy\n`,
           );
         }
         return EXIT_OK;
@@ -87,6 +94,27 @@ export async function feedsCommand(
         else io.stdout.write(`${formatList(feeds, target.label)}\n`);
         return EXIT_OK;
       }
+      case 'poll': {
+        // Stopped or remote: due at once, so the planner takes it on its next run (every minute
+        // in AWS, at start locally); the poll then records its outcome as usual.
+        const now = clock.now();
+        const all = await target.feeds.listFeeds();
+        const feeds =
+          input.feedId === undefined ? all.filter((feed) => !feed.disabled) : all.filter((feed) => feed.feedId === input.feedId);
+        if (feeds.length === 0 && input.feedId !== undefined) {
+          io.stderr.write(`news-alerts feeds poll: feed not found: no feed "${input.feedId}" in ${target.label}\n`);
+          return EXIT_FAILURE;
+        }
+        const due: string[] = [];
+        for (const feed of feeds) if (await target.feeds.claimPoll(feed.feedId, feed.nextPollAt, now.toISOString())) due.push(feed.feedId);
+        if (options.json) io.stdout.write(`${JSON.stringify({ due, target: target.label })}\n`);
+        else
+          io.stdout.write(
+            `${due.join(', ') || 'no feed'} due now in ${target.label}: polled on the planner's next run ` +
+              `(every minute in AWS; at start for a stopped "run" — for a running one use --api)\n`,
+          );
+        return EXIT_OK;
+      }
       case 'status': {
         let feeds = (await target.feeds.listFeeds()).map(withState);
         if (input.feedId !== undefined) {
@@ -110,6 +138,7 @@ type ValidInput =
   | { action: 'add'; feed: Parameters<FeedStore['upsertFeed']>[0] }
   | { action: 'remove'; feedId: string }
   | { action: 'status'; feedId?: string | undefined }
+  | { action: 'poll'; feedId?: string | undefined; api?: string | undefined }
   | { action: 'list' };
 
 /** A feed to add is validated like a config-file feed, before the target is opened. */
@@ -121,16 +150,19 @@ function validate(options: FeedsOptions): ValidInput {
       return { action: 'remove', feedId: options.id };
     case 'status':
       return { action: 'status', feedId: options.id };
+    case 'poll':
+      return { action: 'poll', feedId: options.id, api: options.api };
     case 'add': {
       const parsed = feedConfigSchema.safeParse({
         id: options.id,
         url: options.url,
         title: options.title,
         intervalMinutes: options.intervalMinutes,
+        maxIntervalMinutes: options.maxIntervalMinutes,
       });
       if (!parsed.success) throw new ConfigError(`feed is invalid: ${formatZodIssues(parsed.error.issues)}`);
-      const { id, url, title, intervalMinutes } = parsed.data;
-      return { action: 'add', feed: { feedId: id, url, title, intervalMinutes, idPolicy: options.idPolicy } };
+      const { id, url, title, intervalMinutes, maxIntervalMinutes } = parsed.data;
+      return { action: 'add', feed: { feedId: id, url, title, intervalMinutes, maxIntervalMinutes, idPolicy: options.idPolicy } };
     }
   }
 }
@@ -151,9 +183,63 @@ async function openTarget(options: FeedsOptions, clients: AwsTargetClients | und
   return { feeds: target.stores.feeds, label: target.description, close: () => target.close() };
 }
 
+/**
+ * "Poll now" on a running pipeline: `POST /api/admin/feeds/{id}/poll` for the feed (or each feed
+ * the admin API lists), with the operator's token from NEWS_ALERTS_ADMIN_TOKEN or, for a local
+ * `run`, its data folder.
+ */
+async function pollThroughApi(api: string, feedId: string | undefined, options: FeedsOptions, io: CliIo): Promise<number> {
+  const token = process.env.NEWS_ALERTS_ADMIN_TOKEN ?? (await localAdminToken(options.dataDir));
+  if (!token) {
+    io.stderr.write(
+      'news-alerts feeds poll: no operator token: set NEWS_ALERTS_ADMIN_TOKEN, or give the --data-dir of the running "run"\n',
+    );
+    return EXIT_FAILURE;
+  }
+  const base = api.replace(/\/+$/, '');
+  const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+  try {
+    let ids = feedId === undefined ? [] : [feedId];
+    if (feedId === undefined) {
+      const listed = await fetch(`${base}/api/admin/feeds`, { headers });
+      if (!listed.ok) return apiFailure(io, `${base}/api/admin/feeds`, listed);
+      ids = ((await listed.json()) as { feeds: { feedId: string }[] }).feeds.map((feed) => feed.feedId);
+    }
+    const queued: string[] = [];
+    for (const id of ids) {
+      const url = `${base}/api/admin/feeds/${encodeURIComponent(id)}/poll`;
+      const answer = await fetch(url, { method: 'POST', headers });
+      if (answer.status !== 202) return apiFailure(io, url, answer);
+      queued.push(id);
+    }
+    if (options.json) io.stdout.write(`${JSON.stringify({ queued, api: base })}\n`);
+    else io.stdout.write(`poll queued now for ${queued.join(', ') || 'no feed'} on ${base}; "feeds status" shows the outcome\n`);
+    return EXIT_OK;
+  } catch (error) {
+    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    io.stderr.write(`news-alerts feeds poll: cannot reach the pipeline: ${reason} (${base}); is "news-alerts run" running there?\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+async function apiFailure(io: CliIo, url: string, response: Response): Promise<number> {
+  const body = (await response.json().catch(() => ({}))) as { detail?: string };
+  io.stderr.write(
+    `news-alerts feeds poll: the pipeline refused: HTTP ${response.status}${body.detail ? `, ${body.detail}` : ''} (${url})\n`,
+  );
+  return EXIT_FAILURE;
+}
+
+/** The admin token of a local data folder, when it has one. */
+async function localAdminToken(dataDir: string | undefined): Promise<string | undefined> {
+  const file = join(localSecretDir(resolve(dataDir ?? defaultDataDir), 'admin'), 'current');
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text?.trim() || undefined;
+}
+
 function withState(feed: FeedRecord): FeedStatus {
   const state = feed.disabled ? 'disabled' : feed.consecutiveErrors > 0 ? 'failing' : feed.lastSuccessAt ? 'ok' : 'never-polled';
-  return { ...feed, state };
+  return { ...feed, state, intervalInUse: intervalInUseOf(feed) };
 }
 
 function formatList(feeds: FeedStatus[], label: string): string {
@@ -170,10 +256,10 @@ function formatStatus(feeds: FeedStatus[], label: string, now: Date): string {
     when(f.lastSuccessAt, now),
     f.lastErrorAt ? when(f.lastErrorAt, now) : '-',
     String(f.itemsSeen ?? 0),
-    `${f.pollIntervalMinutes ?? f.intervalMinutes}m`,
+    `${f.intervalInUse.minutes}m ${f.intervalInUse.reason}`,
     f.disabled ? 'never (disabled)' : when(f.nextPollAt, now),
   ]);
-  const lines = [table(['FEED', 'STATE', 'LAST SUCCESS', 'LAST ERROR', 'ITEMS', 'EVERY', 'NEXT POLL'], rows)];
+  const lines = [table(['FEED', 'STATE', 'LAST SUCCESS', 'LAST ERROR', 'ITEMS', 'INTERVAL (WHY)', 'NEXT POLL'], rows)];
   const problems = feeds.filter((f) => f.lastError || f.disabledReason);
   if (problems.length > 0) {
     lines.push('', 'Errors:');

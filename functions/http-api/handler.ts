@@ -99,6 +99,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('GET', '/api/admin/status', api.adminStatus),
     route('GET', '/api/admin/feeds', api.adminFeeds),
     route('GET', '/api/admin/subscribers', api.adminSubscribers),
+    route('POST', '/api/admin/feeds/{id}/poll', api.adminPollFeed),
     route('POST', '/api/admin/redrive', api.adminRedrive),
   ];
 

@@ -7,6 +7,7 @@ export { startLocalRuntime } from './runtime.ts';
 export { installSignalHandlers } from './signal-handlers.ts';
 export { assertDataFolderFree } from './data-folder.ts';
 export { inspectMessages } from './queue-inspection.ts';
+export { localSecretDir } from './local-secret.ts';
 export { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from './engines.ts';
 export {
   createQueues,

@@ -21,6 +21,7 @@ import { buildLocalEnv } from './local-env.ts';
 import { generateLocalSecrets, loadLocalSecrets } from './local-secret.ts';
 import { defaultResourcePrefix, localDeadLetterQueueName, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
 import { inspectMessages, type DeadLetter, type QueueDepth } from './queue-inspection.ts';
+import { releaseOrphanedMessages } from './orphan-release.ts';
 import { startRuntimeApi } from './runtime-api.ts';
 import { startRuntimeEngines } from './runtime-engines.ts';
 import { checkRuntimeOptions, type LocalRuntimeOptions } from './runtime-options.ts';
@@ -125,6 +126,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       region: localRegion,
       credentials: localCredentials,
     });
+
+    // Nothing else runs on this data folder: what its queues hold in flight, a killed run held.
+    const orphans = await releaseOrphanedMessages(sqsEngine.server, sqs, queues);
+    if (Object.keys(orphans).length > 0) log.info('resuming messages a stopped run left in flight', orphans);
 
     const { loops, consumers } = wireQueueTriggers({ sqs, queues, handlers, log, waitTimeSeconds: options.waitTimeSeconds });
     const schedulesEnabled = options.schedules ?? true;

@@ -1,6 +1,6 @@
 import { ProblemError } from '../core/problem.ts';
 import type { QueueName } from '../core/resource-names.ts';
-import type { DeadLetterRedriver } from '../queue/ports.ts';
+import type { DeadLetterRedriver, MessageQueue } from '../queue/ports.ts';
 import type { SecretSource } from '../parameters/secret-source.ts';
 import {
   createKeyRingReader,
@@ -23,6 +23,8 @@ import type { OperatorStatusDeps } from './operator-status.ts';
 export type HttpAppDeps = SubscriptionServiceDeps &
   OperatorStatusDeps & {
     deadLetters?: DeadLetterRedriver;
+    /** The poll queue, for "poll now" (`POST /api/admin/feeds/{id}/poll`). */
+    queue: Pick<MessageQueue, 'send'>;
     secrets: SecretSource;
     publicBaseUrl(): Promise<string | undefined>;
   };

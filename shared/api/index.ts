@@ -6,5 +6,5 @@
 export { createHttpApp, clientIpOf, type HttpApp } from './http-app.ts';
 export { createJsonApi } from './json-api.ts';
 export { htmlResponse, mediaTypeOf, redirectResponse, type HttpRequest, type HttpResponse } from './incoming-http.ts';
-export { describeOperatorStatus, type OperatorStatus } from './operator-status.ts';
+export { describeOperatorStatus, type FeedHealth, type OperatorStatus } from './operator-status.ts';
 export { recordHeadlines } from './headlines.ts';

@@ -7,6 +7,7 @@ import {
   subscriptionJson,
   updateSubscriptionSchema,
 } from '../subscriptions/index.ts';
+import { pollFeedNow } from './admin-poll.ts';
 import { redriveFromRequest } from './admin-redrive.ts';
 import { describeHealth } from './health.ts';
 import { bearerTokenOf, clientIpOf, type HttpApp } from './http-app.ts';
@@ -42,6 +43,8 @@ export interface JsonApi {
   adminStatus(request: HttpRequest): Promise<HttpResponse>;
   adminFeeds(request: HttpRequest): Promise<HttpResponse>;
   adminSubscribers(request: HttpRequest): Promise<HttpResponse>;
+  /** `POST /api/admin/feeds/{id}/poll`: polls that feed now (queues its poll). */
+  adminPollFeed(request: HttpRequest): Promise<HttpResponse>;
   /** `POST {"queue": "webhook"}`: moves that queue's dead letters back to it. */
   adminRedrive(request: HttpRequest): Promise<HttpResponse>;
 }
@@ -117,6 +120,11 @@ export function createJsonApi(app: HttpApp): JsonApi {
     async adminFeeds(request) {
       await app.requireAdmin(request, 'Bearer');
       return jsonResponse(200, { feeds: feedHealthOf(await deps.feeds.listFeeds()) });
+    },
+
+    async adminPollFeed(request) {
+      await app.requireAdmin(request, 'Bearer');
+      return jsonResponse(202, await pollFeedNow(deps, request.params.id ?? ''));
     },
 
     async adminSubscribers(request) {

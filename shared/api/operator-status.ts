@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { QueueName } from '../core/resource-names.ts';
+import { intervalInUseOf, type IntervalInUse } from '../feeds/index.ts';
 import { redactUrl } from '../outbound-http/index.ts';
 import type { QueueDepthReport, QueueInspector } from '../queue/ports.ts';
 import type { FeedStore, Headline, HeadlineStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
@@ -25,6 +26,8 @@ export interface FeedHealth {
   lastSuccessAt: string | null;
   lastPolledAt: string | null;
   nextPollAt: string;
+  /** The interval the feed is polled at now, and why (configured, busy feed, ttl, max-age, backoff…). */
+  interval: IntervalInUse;
   consecutiveErrors: number;
   lastError: string | null;
 }
@@ -73,6 +76,7 @@ export function feedHealthOf(feeds: readonly FeedRecord[]): FeedHealth[] {
         lastSuccessAt: feed.lastSuccessAt ?? null,
         lastPolledAt: feed.lastPolledAt ?? null,
         nextPollAt: feed.nextPollAt,
+        interval: intervalInUseOf(feed),
         consecutiveErrors: feed.consecutiveErrors,
         lastError: feed.lastError ?? null,
       }),

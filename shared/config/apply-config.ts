@@ -31,7 +31,16 @@ export async function applyConfig(
   }
   const now = ports.clock.now();
   for (const feed of config.feeds) {
-    await ports.feeds.upsertFeed({ feedId: feed.id, url: feed.url, title: feed.title, intervalMinutes: feed.intervalMinutes }, now);
+    await ports.feeds.upsertFeed(
+      {
+        feedId: feed.id,
+        url: feed.url,
+        title: feed.title,
+        intervalMinutes: feed.intervalMinutes,
+        maxIntervalMinutes: feed.maxIntervalMinutes,
+      },
+      now,
+    );
   }
   for (const topic of config.topics) {
     await ports.topics.putUserTopic(topic as { id: string } & Record<string, unknown>);

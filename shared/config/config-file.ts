@@ -16,13 +16,23 @@ import { cadenceSchema, timeZoneSchema, weekdaySchema, type SubscriberInput } fr
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"');
 
-export const feedConfigSchema = z.strictObject({
-  id: slug,
-  url: httpUrl,
-  title: z.string().optional(),
-  /** Minutes between polls of this feed. */
-  intervalMinutes: z.number().int().min(1).max(1440).default(10),
-});
+export const feedConfigSchema = z
+  .strictObject({
+    id: slug,
+    url: httpUrl,
+    title: z.string().optional(),
+    /** The longest a healthy feed waits between polls, minutes (a busy feed is polled more often). */
+    intervalMinutes: z.number().int().min(1).max(1440).default(10),
+    /**
+     * How long a quiet feed (or a server's `<ttl>` / `Cache-Control: max-age`) may stretch the
+     * interval, minutes; without it the interval is never stretched.
+     */
+    maxIntervalMinutes: z.number().int().min(1).max(1440).optional(),
+  })
+  .refine((feed) => feed.maxIntervalMinutes === undefined || feed.maxIntervalMinutes >= feed.intervalMinutes, {
+    message: 'must be at least intervalMinutes',
+    path: ['maxIntervalMinutes'],
+  });
 
 const webhookConfigSchema = z.strictObject({
   url: httpUrl,

@@ -3,6 +3,7 @@ import type { Log } from '../core/logger.ts';
 import type { PollMessage } from '../messages/schemas.ts';
 import type { MessageQueue } from '../queue/ports.ts';
 import type { FeedStore } from '../store/ports.ts';
+import { SCHEDULE_LIMITS } from './schedule.ts';
 
 export interface PlanPollsDeps {
   feeds: FeedStore;
@@ -35,11 +36,17 @@ const MAX_CLAIM_MINUTES = 60;
  * overlap enqueue it once; the poll then sets the next poll time from its outcome (adaptive
  * interval or backoff). A crash between claim and send costs that feed one claim, never its
  * polling.
+ *
+ * A feed due before the next run is taken now: waiting for that run would make it later than
+ * its due time, and its due time is the operator's promise. So a feed is polled at most one
+ * planner period early, never late.
  */
 export async function planPolls(deps: PlanPollsDeps, options: PlanPollsOptions): Promise<PlanPollsSummary> {
   const { feeds, queue, clock, log } = deps;
   const now = clock.now();
-  const due = await feeds.listDueFeeds(now, options.limit);
+  // Due strictly before the next run: one due exactly then is that run's.
+  const horizon = new Date(now.getTime() + SCHEDULE_LIMITS.plannerPeriodMinutes * 60_000 - 1);
+  const due = await feeds.listDueFeeds(horizon, options.limit);
   let planned = 0;
 
   for (let start = 0; start < due.length; start += GROUP_SIZE) {

@@ -7,14 +7,14 @@ import type { Log } from '../core/logger.ts';
 import type { AlertMessage, NewsItem, PollMessage, StoryMember } from '../messages/schemas.ts';
 import type { MessageQueue } from '../queue/ports.ts';
 import type { FeedStore, SeenItemStore, StoryStore } from '../store/ports.ts';
-import type { FeedRecord } from '../store/records.ts';
+import type { FeedRecord, PollIntervalReason } from '../store/records.ts';
 import { assignStory, type StorySettings } from '../stories/index.ts';
 import { FeedError, FeedHttpError } from './errors.ts';
 import { FEED_FETCH_DEFAULTS, fetchFeed } from './fetch-feed.ts';
 import type { FetchFeedOptions } from './fetch-feed.ts';
 import { normalizeItems } from './normalize-item.ts';
 import { readFeed } from './read-feed.ts';
-import { adaptiveIntervalMinutes, cacheMaxAgeSeconds, nextPollAfterFailure, nextPollAfterSuccess } from './schedule.ts';
+import { cacheMaxAgeSeconds, healthyInterval, nextPollAfterFailure, nextPollAfterSuccess, type ScheduleHints } from './schedule.ts';
 
 export interface PollFeedDeps {
   feeds: FeedStore;
@@ -97,17 +97,12 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
 
   if (content.status === 'not-modified') {
     // Nothing new to learn the publish rate from: the interval in use stands (or a new max-age).
-    const interval = adaptiveIntervalMinutes(at, {
-      configuredMinutes: feed.intervalMinutes,
-      previousMinutes: feed.pollIntervalMinutes,
-      maxAgeSeconds: cacheMaxAgeSeconds(content.cacheControl),
-    });
+    const next = scheduleHealthy(feed, at, { maxAgeSeconds: cacheMaxAgeSeconds(content.cacheControl) }, deps);
     await feeds.recordPollSuccess(feed.feedId, {
       at: at.toISOString(),
       etag: feed.etag,
       lastModified: feed.lastModified,
-      nextPollAt: nextPollAfterSuccess(at, interval, deps.random).toISOString(),
-      pollIntervalMinutes: interval,
+      ...next,
       newItems: 0,
     });
     events.emit({ type: 'feed-polled', feedId: feed.feedId, url: feed.url, status: 'not-modified', items: 0, new: 0, duplicates: 0 });
@@ -116,20 +111,19 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
 
   const { items, skipped, etag, lastModified, title } = content;
   const counts = await handleItems(feed, items, at, deps);
-  const interval = adaptiveIntervalMinutes(at, {
-    configuredMinutes: feed.intervalMinutes,
-    itemDates: content.itemDates,
-    ttlMinutes: content.ttlMinutes,
-    maxAgeSeconds: cacheMaxAgeSeconds(content.cacheControl),
-  });
+  const next = scheduleHealthy(
+    feed,
+    at,
+    { itemDates: content.itemDates, ttlMinutes: content.ttlMinutes, maxAgeSeconds: cacheMaxAgeSeconds(content.cacheControl) },
+    deps,
+  );
   // The operator's title wins; the feed's own title only fills in a feed configured without one.
   await feeds.recordPollSuccess(feed.feedId, {
     at: at.toISOString(),
     etag,
     lastModified,
     title: feed.title ? undefined : title,
-    nextPollAt: nextPollAfterSuccess(at, interval, deps.random).toISOString(),
-    pollIntervalMinutes: interval,
+    ...next,
     newItems: counts.new,
   });
   events.emit({
@@ -145,6 +139,26 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
   });
   return { status: 'ok', items: items.length, ...counts, skipped };
+}
+
+/** The next poll of a healthy feed: the interval in use, why, and when (jittered within the feed's bounds). */
+function scheduleHealthy(
+  feed: FeedRecord,
+  at: Date,
+  hints: Pick<ScheduleHints, 'itemDates' | 'ttlMinutes' | 'maxAgeSeconds'>,
+  deps: Pick<PollFeedDeps, 'random'>,
+): { nextPollAt: string; pollIntervalMinutes: number; pollIntervalReason: PollIntervalReason } {
+  const settings = { configuredMinutes: feed.intervalMinutes, maxIntervalMinutes: feed.maxIntervalMinutes };
+  const previous =
+    feed.pollIntervalMinutes === undefined
+      ? undefined
+      : { minutes: feed.pollIntervalMinutes, reason: feed.pollIntervalReason ?? 'configured' };
+  const interval = healthyInterval(at, { ...settings, ...hints, previous });
+  return {
+    nextPollAt: nextPollAfterSuccess(at, interval, settings, deps.random).toISOString(),
+    pollIntervalMinutes: interval.minutes,
+    pollIntervalReason: interval.reason,
+  };
 }
 
 /** Fetch → decode → parse → normalize. Any error here is the feed's. */
@@ -218,13 +232,15 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
       : String(error);
   const consecutiveErrors = (feed.consecutiveErrors ?? 0) + 1;
   const retryAfter = error instanceof FeedHttpError ? error.retryAfterSeconds : undefined;
-  const interval = feed.pollIntervalMinutes ?? feed.intervalMinutes;
-  const nextPollAt = nextPollAfterFailure(at, interval, consecutiveErrors, retryAfter, deps.random);
+  // Backoff grows from the operator's interval, not from one a quiet feed stretched.
+  const { nextPollAt, interval } = nextPollAfterFailure(at, feed.intervalMinutes, consecutiveErrors, retryAfter, deps.random);
 
   await deps.feeds.recordPollFailure(feed.feedId, {
     at: at.toISOString(),
     error: message,
     nextPollAt: nextPollAt.toISOString(),
+    backoffMinutes: interval.minutes,
+    pollIntervalReason: interval.reason === 'retry-after' ? 'retry-after' : 'backoff',
     disable: gone,
   });
   deps.events.emit({

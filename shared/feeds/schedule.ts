@@ -1,14 +1,26 @@
+import type { FeedRecord, PollIntervalReason } from '../store/records.ts';
+
 /**
- * When to poll a feed next. After a success: an adaptive interval from how often the feed
- * publishes, never below what the operator configured nor what the server asks for (`<ttl>`,
- * `Cache-Control: max-age`), clamped to 5 min – 24 h. After a failure: exponential backoff from
- * that interval, at least the server's `Retry-After`, capped at 24 h — a failing feed keeps
- * being tried once a day, never abandoned. Both get ±10 % jitter, so feeds added together do
- * not stay in lockstep.
+ * When to poll a feed next. The operator's `intervalMinutes` is a promise: a healthy feed never
+ * waits longer than it. Within that promise the interval adapts: a busy feed (many items lately)
+ * is polled more often, down to a floor, but not more often than the server asks (`<ttl>`,
+ * `Cache-Control: max-age`). A quiet feed, and a server's longer ttl or max-age, may stretch the
+ * interval only up to the feed's `maxIntervalMinutes`, which the operator sets (by default the
+ * interval itself). A failing feed backs off (doubling, at least the server's `Retry-After`),
+ * capped at a day and never abandoned. Jitter (±10 %, so feeds added together drift apart) is
+ * applied inside those bounds, never across them. Every interval carries its reason, which the
+ * status page, `feeds status` and the API show.
  */
 
 export const SCHEDULE_LIMITS = {
-  minMinutes: 5,
+  /**
+   * How often plan-polls runs (the topology's schedule, held equal by a test): the planner takes
+   * feeds due within its next period, so a due time is never overshot by waiting for a tick.
+   */
+  plannerPeriodMinutes: 1,
+  /** A busy feed is polled more often than configured, but not more often than this. */
+  busyFloorMinutes: 5,
+  /** Longest interval of any kind: a failing feed is still tried once a day. */
   maxMinutes: 24 * 60,
   /** Fraction of the interval added or removed at random. */
   jitter: 0.1,
@@ -16,29 +28,66 @@ export const SCHEDULE_LIMITS = {
   windowDays: 30,
 } as const;
 
-export interface ScheduleHints {
-  /** The operator's interval for the feed: polls are never more frequent than this. */
+/** Why a feed is polled at the interval in use (the feed row keeps it). */
+export type IntervalReason = PollIntervalReason;
+
+/** An interval and why. */
+export interface PollInterval {
+  minutes: number;
+  reason: IntervalReason;
+}
+
+/** The operator's bounds for a feed. */
+export interface FeedIntervalSettings {
+  /** The promise: a healthy feed waits at most this long between polls. */
   configuredMinutes: number;
+  /** How far a quiet feed, or a server's ttl / max-age, may stretch the interval; the promise when absent. */
+  maxIntervalMinutes?: number | undefined;
+}
+
+export interface ScheduleHints extends FeedIntervalSettings {
   /** Publication dates of the items in the document (UTC ISO; nulls ignored). */
   itemDates?: readonly (string | null | undefined)[];
   /** The feed's own `<ttl>` / `sy:updatePeriod`, minutes. */
   ttlMinutes?: number | null;
   /** `Cache-Control: max-age` of the response, seconds. */
-  maxAgeSeconds?: number;
+  maxAgeSeconds?: number | undefined;
   /** The interval in use before this poll: kept when the document says nothing new (304). */
-  previousMinutes?: number;
+  previous?: PollInterval | undefined;
+}
+
+/** A healthy feed's bounds: never above `upper` (the promise, or the operator's stretch), never below `lower`. */
+export function intervalBounds(settings: FeedIntervalSettings): { lower: number; upper: number } {
+  const configured = Math.max(1, settings.configuredMinutes);
+  const upper = Math.min(Math.max(configured, settings.maxIntervalMinutes ?? configured), SCHEDULE_LIMITS.maxMinutes);
+  return { lower: Math.min(configured, SCHEDULE_LIMITS.busyFloorMinutes), upper };
 }
 
 /**
- * The adaptive interval, in whole minutes: half the feed's typical gap between items (so a new
- * item waits on average a quarter of a gap), at least the configured interval, `<ttl>` and
- * `max-age`, clamped to 5 min – 24 h.
+ * The interval of a healthy feed, in whole minutes, and why: half the feed's typical gap between
+ * items (so a new item waits on average a quarter of a gap), at least what the server asks
+ * (`<ttl>`, `max-age`), within the feed's bounds (`intervalBounds`).
  */
-export function adaptiveIntervalMinutes(now: Date, hints: ScheduleHints): number {
+export function healthyInterval(now: Date, hints: ScheduleHints): PollInterval {
+  const configured = hints.configuredMinutes;
+  const { lower, upper } = intervalBounds(hints);
   const gap = hints.itemDates ? publishGapMinutes(hints.itemDates, now) : undefined;
-  const fromRate = gap !== undefined ? gap / 2 : (hints.previousMinutes ?? hints.configuredMinutes);
-  const minutes = Math.max(fromRate, hints.configuredMinutes, hints.ttlMinutes ?? 0, (hints.maxAgeSeconds ?? 0) / 60);
-  return Math.round(clamp(minutes, SCHEDULE_LIMITS.minMinutes, SCHEDULE_LIMITS.maxMinutes));
+  const previous = hints.previous && isHealthyReason(hints.previous.reason) ? hints.previous : undefined;
+
+  let interval: PollInterval;
+  if (gap !== undefined) interval = { minutes: gap / 2, reason: gap / 2 < configured ? 'busy-feed' : 'quiet-feed' };
+  else if (previous) interval = previous;
+  else interval = { minutes: configured, reason: 'configured' };
+
+  const ttl = hints.ttlMinutes ?? 0;
+  const maxAge = (hints.maxAgeSeconds ?? 0) / 60;
+  if (Math.max(ttl, maxAge) > interval.minutes) {
+    interval = ttl >= maxAge ? { minutes: ttl, reason: 'feed-ttl' } : { minutes: maxAge, reason: 'server-max-age' };
+  }
+
+  const minutes = Math.round(clamp(interval.minutes, lower, upper));
+  // At the promise itself the operator's number is the reason, whatever pushed the interval there.
+  return { minutes, reason: minutes === configured ? 'configured' : interval.reason };
 }
 
 /**
@@ -61,16 +110,38 @@ export function publishGapMinutes(dates: readonly (string | null | undefined)[],
   return spanMinutes / recent.length;
 }
 
-/** The next poll after a success (or a 304): `now` + the interval, jittered. */
-export function nextPollAfterSuccess(now: Date, intervalMinutes: number, random: () => number = Math.random): Date {
-  return after(now, jittered(intervalMinutes, random));
+/**
+ * The next poll of a healthy feed: `now` + the interval, jittered, then clamped to the feed's
+ * upper bound, so the jitter can never make a feed wait longer than its promise (it may make a
+ * wait up to 10 % shorter, which spreads feeds added together).
+ */
+export function nextPollAfterSuccess(
+  now: Date,
+  interval: PollInterval,
+  settings: FeedIntervalSettings,
+  random: () => number = Math.random,
+): Date {
+  return after(now, Math.min(jittered(interval.minutes, random), intervalBounds(settings).upper));
 }
 
 /**
- * The next poll of a failing feed: its interval doubled per consecutive error, never sooner
- * than a `Retry-After` the server sent, capped at 24 h, jittered.
+ * The backoff of a failing feed and why: its interval doubled per consecutive error, never
+ * sooner than a `Retry-After` the server sent, capped at a day.
  *
  * @param consecutiveErrors errors in a row, this one included (1 after the first failure).
+ */
+export function backoffInterval(intervalMinutes: number, consecutiveErrors: number, retryAfterSeconds?: number): PollInterval {
+  const exponent = Math.min(Math.max(consecutiveErrors, 1), 16);
+  const backoff = Math.min(Math.max(intervalMinutes, 1) * 2 ** exponent, SCHEDULE_LIMITS.maxMinutes);
+  const retryAfter = retryAfterSeconds === undefined ? 0 : Math.min(retryAfterSeconds / 60, SCHEDULE_LIMITS.maxMinutes);
+  return retryAfter > backoff
+    ? { minutes: Math.ceil(retryAfter), reason: 'retry-after' }
+    : { minutes: Math.round(backoff), reason: 'backoff' };
+}
+
+/**
+ * The next try of a failing feed: the backoff jittered, never later than the cap nor sooner than
+ * the server's `Retry-After` (a floor the jitter must not undercut).
  */
 export function nextPollAfterFailure(
   now: Date,
@@ -78,14 +149,47 @@ export function nextPollAfterFailure(
   consecutiveErrors: number,
   retryAfterSeconds?: number,
   random: () => number = Math.random,
-): Date {
-  const exponent = Math.min(Math.max(consecutiveErrors, 1), 16);
-  let minutes = Math.min(Math.max(intervalMinutes, 1) * 2 ** exponent, SCHEDULE_LIMITS.maxMinutes);
-  if (retryAfterSeconds !== undefined) minutes = Math.max(minutes, retryAfterSeconds / 60);
-  minutes = Math.min(jittered(minutes, random), SCHEDULE_LIMITS.maxMinutes);
-  // Retry-After is a floor the jitter must not undercut.
-  if (retryAfterSeconds !== undefined) minutes = Math.max(minutes, Math.min(retryAfterSeconds / 60, SCHEDULE_LIMITS.maxMinutes));
-  return after(now, minutes);
+): { nextPollAt: Date; interval: PollInterval } {
+  const interval = backoffInterval(intervalMinutes, consecutiveErrors, retryAfterSeconds);
+  // The planner takes a feed up to one period before its due time: Retry-After gets that period on top.
+  const floor =
+    retryAfterSeconds === undefined
+      ? 1
+      : Math.min(retryAfterSeconds / 60 + SCHEDULE_LIMITS.plannerPeriodMinutes, SCHEDULE_LIMITS.maxMinutes);
+  const minutes = clamp(jittered(interval.minutes, random), floor, SCHEDULE_LIMITS.maxMinutes);
+  return { nextPollAt: after(now, minutes), interval };
+}
+
+/** What operators see: the interval a feed is polled at now, and why. */
+export interface IntervalInUse extends PollInterval {
+  /** The operator's promise (`intervalMinutes`). */
+  configuredMinutes: number;
+  /** The operator's stretch for a quiet feed, when set. */
+  maxIntervalMinutes?: number;
+}
+
+/**
+ * The interval in use of a stored feed and why: the backoff while it fails, else the adaptive
+ * interval of its last poll, else (never polled) the configured one.
+ */
+export function intervalInUseOf(
+  feed: Pick<
+    FeedRecord,
+    'intervalMinutes' | 'maxIntervalMinutes' | 'pollIntervalMinutes' | 'pollIntervalReason' | 'backoffMinutes' | 'consecutiveErrors'
+  >,
+): IntervalInUse {
+  const bounds = {
+    configuredMinutes: feed.intervalMinutes,
+    ...(feed.maxIntervalMinutes !== undefined ? { maxIntervalMinutes: feed.maxIntervalMinutes } : {}),
+  };
+  if (feed.consecutiveErrors > 0 && feed.backoffMinutes !== undefined) {
+    return { minutes: feed.backoffMinutes, reason: feed.pollIntervalReason === 'retry-after' ? 'retry-after' : 'backoff', ...bounds };
+  }
+  const reason = feed.pollIntervalReason;
+  if (feed.pollIntervalMinutes === undefined || reason === undefined || reason === 'backoff' || reason === 'retry-after') {
+    return { minutes: feed.intervalMinutes, reason: 'configured', ...bounds };
+  }
+  return { minutes: feed.pollIntervalMinutes, reason, ...bounds };
 }
 
 /** `max-age` (or `s-maxage`) of a Cache-Control header, seconds; undefined when absent or `no-cache`/`no-store`. */
@@ -118,4 +222,8 @@ function after(now: Date, minutes: number): Date {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(Math.max(value, min), max);
+}
+
+function isHealthyReason(reason: IntervalReason): boolean {
+  return reason !== 'backoff' && reason !== 'retry-after';
 }

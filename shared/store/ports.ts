@@ -1,5 +1,13 @@
 import type { AlertMessage, NewsItem, StoryMember } from '../messages/schemas.ts';
-import type { ChannelStatus, DigestCadence, FeedRecord, StoryFingerprint, Subscriber, SubscriberState } from './records.ts';
+import type {
+  ChannelStatus,
+  DigestCadence,
+  FeedRecord,
+  PollIntervalReason,
+  StoryFingerprint,
+  Subscriber,
+  SubscriberState,
+} from './records.ts';
 
 /**
  * Storage ports. Domain code receives these as arguments and never imports `@aws-sdk/*`; the
@@ -13,13 +21,13 @@ export interface FeedStore {
   listFeeds(): Promise<FeedRecord[]>;
   getFeed(feedId: string): Promise<FeedRecord | undefined>;
   /**
-   * Inserts or replaces the feed's definition (url, title, interval, id policy), keeping its
+   * Inserts or replaces the feed's definition (url, title, interval, longest interval, id policy), keeping its
    * poll state; a changed URL drops the old URL's validators (ETag / Last-Modified). With
    * `options.reset` (an operator adding the feed again) health is reset too: re-enabled,
    * errors cleared, due at once.
    */
   upsertFeed(
-    feed: Pick<FeedRecord, 'feedId' | 'url' | 'title' | 'intervalMinutes'> & Partial<Pick<FeedRecord, 'idPolicy'>>,
+    feed: Pick<FeedRecord, 'feedId' | 'url' | 'title' | 'intervalMinutes'> & Partial<Pick<FeedRecord, 'idPolicy' | 'maxIntervalMinutes'>>,
     now: Date,
     options?: { reset?: boolean },
   ): Promise<void>;
@@ -30,8 +38,9 @@ export interface FeedStore {
    */
   claimPoll(feedId: string, expectedNextPollAt: string, nextPollAt: string): Promise<boolean>;
   /**
-   * A successful poll: errors reset, validators stored; optionally the next poll time and the
-   * adaptive interval chosen, and how many new items it found (added to `itemsSeen`).
+   * A successful poll: errors reset (and any backoff), validators stored; optionally the next
+   * poll time and the adaptive interval chosen with its reason, and how many new items it found
+   * (added to `itemsSeen`).
    */
   recordPollSuccess(
     feedId: string,
@@ -42,11 +51,26 @@ export interface FeedStore {
       title?: string;
       nextPollAt?: string;
       pollIntervalMinutes?: number;
+      pollIntervalReason?: PollIntervalReason;
       newItems?: number;
     },
   ): Promise<void>;
-  /** A failed poll: error and time recorded, errors counted; `disable` (HTTP 410) stops polling it. */
-  recordPollFailure(feedId: string, outcome: { at: string; error: string; nextPollAt: string; disable?: boolean }): Promise<void>;
+  /**
+   * A failed poll: error and time recorded, errors counted, the backoff before the next try and
+   * its reason kept (the healthy interval stays for after recovery); `disable` (HTTP 410) stops
+   * polling it.
+   */
+  recordPollFailure(
+    feedId: string,
+    outcome: {
+      at: string;
+      error: string;
+      nextPollAt: string;
+      backoffMinutes?: number;
+      pollIntervalReason?: Extract<PollIntervalReason, 'backoff' | 'retry-after'>;
+      disable?: boolean;
+    },
+  ): Promise<void>;
 }
 
 /**

@@ -4,12 +4,30 @@ import { channelSchema, isoDateTime } from '../messages/schemas.ts';
 /** How a feed's item identities are chosen: guid/Atom id, link, or content (title + summary). */
 export const feedIdPolicySchema = z.enum(['auto', 'guid', 'link', 'content']);
 
+/**
+ * Why a feed is polled at the interval in use: the operator's interval, a busy feed polled more
+ * often, a quiet one stretched (up to `maxIntervalMinutes`), the feed's `<ttl>`, the server's
+ * `Cache-Control: max-age`, or, while failing, backoff or the server's `Retry-After`.
+ */
+export const pollIntervalReasonSchema = z.enum([
+  'configured',
+  'busy-feed',
+  'quiet-feed',
+  'feed-ttl',
+  'server-max-age',
+  'backoff',
+  'retry-after',
+]);
+export type PollIntervalReason = z.infer<typeof pollIntervalReasonSchema>;
+
 /** A feed row: what to poll and how polling went. */
 export const feedRecordSchema = z.object({
   feedId: z.string().min(1),
   url: z.url(),
   title: z.string().optional(),
   intervalMinutes: z.number().int().min(1).max(1440),
+  /** How long the operator lets a quiet feed (or a server's ttl / max-age) stretch the interval. */
+  maxIntervalMinutes: z.number().int().min(1).max(1440).optional(),
   nextPollAt: isoDateTime,
   etag: z.string().optional(),
   lastModified: z.string().optional(),
@@ -25,6 +43,10 @@ export const feedRecordSchema = z.object({
   lastNewItemAt: isoDateTime.optional(),
   /** The adaptive interval in use (publish rate, ttl, Cache-Control), minutes. */
   pollIntervalMinutes: z.number().int().min(1).max(1440).optional(),
+  /** Why the interval in use is what it is (absent: configured). */
+  pollIntervalReason: pollIntervalReasonSchema.optional(),
+  /** While failing: the backoff before the next try, minutes (removed by a success). */
+  backoffMinutes: z.number().int().min(1).max(1440).optional(),
   /** Set when the server answered 410 Gone: never polled until an operator adds it again. */
   disabled: z.boolean().optional(),
   disabledReason: z.string().optional(),

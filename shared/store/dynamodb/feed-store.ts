@@ -113,8 +113,11 @@ export function createDynamoDbFeedStore(
       const remove = [
         ...(feed.title === undefined ? ['title'] : []),
         ...(feed.idPolicy === undefined ? ['idPolicy'] : []),
+        ...(feed.maxIntervalMinutes === undefined ? ['maxIntervalMinutes'] : []),
         ...(urlChanged || options.reset ? ['etag', 'lastModified'] : []),
-        ...(options.reset ? ['disabled', 'disabledReason', 'lastError', 'lastErrorAt', 'pollIntervalMinutes'] : []),
+        ...(options.reset
+          ? ['disabled', 'disabledReason', 'lastError', 'lastErrorAt', 'pollIntervalMinutes', 'pollIntervalReason', 'backoffMinutes']
+          : []),
       ];
       // Definition fields are replaced; poll state is kept, and initialised for a new feed
       // (due at once) — or reset, when an operator adds the feed again.
@@ -124,6 +127,7 @@ export function createDynamoDbFeedStore(
           intervalMinutes: feed.intervalMinutes,
           title: feed.title,
           idPolicy: feed.idPolicy,
+          maxIntervalMinutes: feed.maxIntervalMinutes,
           ...(options.reset ? { nextPollAt: now.toISOString(), consecutiveErrors: 0 } : {}),
         },
         setIfAbsent: options.reset ? {} : { nextPollAt: now.toISOString(), consecutiveErrors: 0 },
@@ -169,11 +173,12 @@ export function createDynamoDbFeedStore(
           title: outcome.title,
           nextPollAt: outcome.nextPollAt === undefined ? undefined : toUtc(outcome.nextPollAt),
           pollIntervalMinutes: outcome.pollIntervalMinutes,
+          pollIntervalReason: outcome.pollIntervalReason,
           lastNewItemAt: newItems > 0 ? toUtc(outcome.at) : undefined,
         },
         add: outcome.newItems === undefined ? {} : { itemsSeen: newItems },
         // lastErrorAt stays: when the feed last failed is part of its history.
-        remove: ['lastError'],
+        remove: ['lastError', 'backoffMinutes'],
       });
     },
 
@@ -184,6 +189,8 @@ export function createDynamoDbFeedStore(
           lastError: outcome.error.slice(0, MAX_ERROR_LENGTH),
           lastErrorAt: toUtc(outcome.at),
           nextPollAt: toUtc(outcome.nextPollAt),
+          backoffMinutes: outcome.backoffMinutes,
+          pollIntervalReason: outcome.pollIntervalReason,
           ...(outcome.disable ? { disabled: true, disabledReason: outcome.error.slice(0, MAX_ERROR_LENGTH) } : {}),
         },
         add: { consecutiveErrors: 1 },

@@ -1,4 +1,4 @@
-import type { OperatorStatus } from '../../api/index.ts';
+import type { FeedHealth, OperatorStatus } from '../../api/index.ts';
 import { html, safeLink } from '../../html/index.ts';
 import type { QueueDepthReport } from '../../queue/ports.ts';
 import { renderPage } from '../layout.ts';
@@ -20,6 +20,22 @@ function when(iso: string | null, now: Date): string {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Why a feed is polled at its interval, in words. */
+const intervalReasons: Record<FeedHealth['interval']['reason'], string> = {
+  configured: 'as configured',
+  'busy-feed': 'busy feed',
+  'quiet-feed': 'quiet feed',
+  'feed-ttl': "feed's ttl",
+  'server-max-age': "server's max-age",
+  backoff: 'backing off after errors',
+  'retry-after': "server's Retry-After",
+};
+
+function intervalText(interval: FeedHealth['interval']): string {
+  const every = interval.minutes < 120 ? `${interval.minutes} min` : `${Math.round(interval.minutes / 6) / 10} h`;
+  return `every ${every} (${intervalReasons[interval.reason]})`;
 }
 
 const feedBadges = { ok: ['ok', 'OK'], failing: ['error', 'Failing'], 'never-polled': ['warn', 'Not polled yet'] } as const;
@@ -49,7 +65,7 @@ ${
   status.feeds.length === 0
     ? html`<p>No feeds yet.</p>`
     : html`<table aria-labelledby="feeds">
-<thead><tr><th scope="col">Feed</th><th scope="col">Health</th><th scope="col">Last success</th><th scope="col">Next poll</th><th scope="col" class="num">Errors</th></tr></thead>
+<thead><tr><th scope="col">Feed</th><th scope="col">Health</th><th scope="col">Last success</th><th scope="col">Interval</th><th scope="col">Next poll</th><th scope="col" class="num">Errors</th></tr></thead>
 <tbody>
 ${status.feeds.map((feed) => {
   const [tone, text] = feedBadges[feed.status];
@@ -57,6 +73,7 @@ ${status.feeds.map((feed) => {
 <td><strong>${feed.title ?? feed.feedId}</strong><br><span class="small">${feed.url}</span>${feed.lastError ? html`<br><span class="small">Last error: ${feed.lastError}</span>` : ''}</td>
 <td><span class="badge ${tone}">${text}</span></td>
 <td>${when(feed.lastSuccessAt, now)}</td>
+<td>${intervalText(feed.interval)}</td>
 <td>${when(feed.nextPollAt, now)}</td>
 <td class="num">${feed.consecutiveErrors}</td>
 </tr>`;

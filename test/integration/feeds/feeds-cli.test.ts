@@ -121,8 +121,22 @@ describe('news-alerts feeds on a data folder', () => {
     expect(added).toMatchObject({ code: 0, err: '' });
     expect(added.out).toContain(`added feed un-news (https://news.un.org/feed/rss.xml) in data folder ${dataDir}`);
     expect(
-      (await run(['feeds', 'add', 'tass', 'https://tass.com/rss/v2.xml', '--interval', '30', '--id-policy', 'link', '--data-dir', dataDir]))
-        .code,
+      (
+        await run([
+          'feeds',
+          'add',
+          'tass',
+          'https://tass.com/rss/v2.xml',
+          '--interval',
+          '30',
+          '--max-interval',
+          '120',
+          '--id-policy',
+          'link',
+          '--data-dir',
+          dataDir,
+        ])
+      ).code,
     ).toBe(0);
 
     // A poll failed meanwhile (recorded as the pipeline would).
@@ -131,7 +145,9 @@ describe('news-alerts feeds on a data folder', () => {
     await store.recordPollFailure('tass', {
       at: '2030-01-01T00:00:00.000Z',
       error: 'feed fetch failed: HTTP 503 (https://tass.com/rss/v2.xml)',
-      nextPollAt: '2030-01-01T00:20:00.000Z',
+      nextPollAt: '2030-01-01T01:00:00.000Z',
+      backoffMinutes: 60,
+      pollIntervalReason: 'backoff',
     });
     await data.close();
 
@@ -150,11 +166,14 @@ describe('news-alerts feeds on a data folder', () => {
         lastError: 'feed fetch failed: HTTP 503 (https://tass.com/rss/v2.xml)',
         lastErrorAt: '2030-01-01T00:00:00.000Z',
         idPolicy: 'link',
+        maxIntervalMinutes: 120,
+        intervalInUse: { minutes: 60, reason: 'backoff', configuredMinutes: 30, maxIntervalMinutes: 120 },
       }),
     ]);
     const table = await run(['feeds', 'status', '--data-dir', dataDir]);
-    expect(table.out).toMatch(/^FEED\s+STATE\s+LAST SUCCESS\s+LAST ERROR\s+ITEMS\s+EVERY\s+NEXT POLL/);
-    expect(table.out).toMatch(/tass\s+failing×1\s+never\s+2030-01-01 00:00Z/);
+    expect(table.out).toMatch(/^FEED\s+STATE\s+LAST SUCCESS\s+LAST ERROR\s+ITEMS\s+INTERVAL \(WHY\)\s+NEXT POLL/);
+    expect(table.out).toMatch(/tass\s+failing×1\s+never\s+2030-01-01 00:00Z \(.*\)\s+0\s+60m backoff\s+2030-01-01 01:00Z/);
+    expect(table.out).toMatch(/un-news\s+never-polled\s+never\s+-\s+0\s+10m configured\s/);
     expect(table.out).toContain('  tass: feed fetch failed: HTTP 503 (https://tass.com/rss/v2.xml)');
 
     // Adding it again resets its health.
@@ -187,6 +206,20 @@ describe('news-alerts feeds on a data folder', () => {
   it('refuses a folder that does not exist rather than show no feeds, and bad input with exit 2', async () => {
     expect((await run(['feeds', 'list', '--data-dir', join(dir, 'typo')])).err).toContain('data folder not found');
     expect((await run(['feeds', 'add', 'x', 'https://x.example/rss', '--interval', '0', '--data-dir', dir])).code).toBe(2);
+    const shorter = await run([
+      'feeds',
+      'add',
+      'x',
+      'https://x.example/rss',
+      '--interval',
+      '30',
+      '--max-interval',
+      '20',
+      '--data-dir',
+      dir,
+    ]);
+    expect(shorter.code).not.toBe(0);
+    expect(shorter.err).toContain('maxIntervalMinutes: must be at least intervalMinutes');
     expect((await run(['feeds', 'add', 'x', 'https://x.example/rss', '--id-policy', 'random', '--data-dir', dir])).code).toBe(2);
     expect((await run(['feeds', 'list', '--data-dir', dir, '--stack', 'S'])).code).toBe(2);
     expect((await run(['feeds'])).code).toBe(2);

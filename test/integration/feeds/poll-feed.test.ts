@@ -100,8 +100,9 @@ describe('pollFeed against dynalite and fauxqs', () => {
       itemsSeen: 3,
       lastNewItemAt: '2030-01-01T00:00:00.000Z',
     });
-    // The fixture's items are from 2025: a feed silent for years is polled once a day.
-    expect(feed).toMatchObject({ pollIntervalMinutes: 1440, nextPollAt: '2030-01-02T00:00:00.000Z' });
+    // The fixture's items are from 2025: a feed silent for years is still polled at the
+    // operator's interval, which is a promise (only maxIntervalMinutes may stretch it).
+    expect(feed).toMatchObject({ pollIntervalMinutes: 10, pollIntervalReason: 'configured', nextPollAt: '2030-01-01T00:10:00.000Z' });
     expect(engines.events.filter((e) => e.type === 'alert')).toHaveLength(2);
     expect(engines.events.find((e) => e.type === 'feed-polled')).toMatchObject({ status: 'ok', items: 3, new: 3, duplicates: 0 });
   });
@@ -175,6 +176,8 @@ describe('pollFeed against dynalite and fauxqs', () => {
       lastError: broken.error,
       lastErrorAt: '2030-01-01T00:00:00.000Z',
       nextPollAt: '2030-01-01T00:20:00.000Z',
+      backoffMinutes: 20,
+      pollIntervalReason: 'backoff',
     });
     await pollFeed(message('broken'), pollDeps());
     expect(await engines.deps.feeds.getFeed('broken')).toMatchObject({ consecutiveErrors: 2, nextPollAt: '2030-01-01T00:40:00.000Z' });
@@ -211,7 +214,12 @@ describe('pollFeed against dynalite and fauxqs', () => {
     await addFeed('limited', '/limited', 10);
     const result = await pollFeed(message('limited'), pollDeps());
     expect(result.error).toBe(`feed fetch failed: HTTP 429 Too Many Requests, retry after 7200 s (${server.origin}/limited)`);
-    expect((await engines.deps.feeds.getFeed('limited'))?.nextPollAt).toBe('2030-01-01T02:00:00.000Z');
+    // Two hours, and the planner's minute on top (it takes a feed up to a minute early).
+    expect(await engines.deps.feeds.getFeed('limited')).toMatchObject({
+      nextPollAt: '2030-01-01T02:01:00.000Z',
+      backoffMinutes: 120,
+      pollIntervalReason: 'retry-after',
+    });
     await engines.deps.feeds.removeFeed('limited');
   });
 
@@ -249,13 +257,31 @@ describe('pollFeed against dynalite and fauxqs', () => {
     server.routes.set('/hourly', conditionalRoute(feedXml(items(24, 60))));
     server.routes.set('/ttl', conditionalRoute(feedXml(items(24, 10), '<ttl>90</ttl>')));
     server.routes.set('/max-age', (_q, s) => s.writeHead(200, { 'cache-control': 'public, max-age=2700' }).end(feedXml(items(30, 1))));
-    const ids = ['hourly', 'ttl', 'max-age'];
-    for (const id of ids) await addFeed(id, `/${id}`, 10);
+    server.routes.set('/daily', conditionalRoute(feedXml(items(5, 24 * 60))));
+    server.routes.set('/daily-capped', conditionalRoute(feedXml(items(5, 24 * 60))));
+    const ids = ['hourly', 'ttl', 'ttl-capped', 'max-age', 'daily', 'daily-capped'];
+    for (const id of ['hourly', 'ttl', 'max-age', 'daily']) await addFeed(id, `/${id}`, 60);
+    server.routes.set('/ttl-capped', conditionalRoute(feedXml(items(24, 10), '<ttl>90</ttl>')));
+    // The operator lets these two wait longer than 60 minutes: up to 120 minutes.
+    for (const id of ['ttl-capped', 'daily-capped']) {
+      await engines.deps.feeds.upsertFeed(
+        { feedId: id, url: `${server.origin}/${id}`, intervalMinutes: 60, maxIntervalMinutes: 120 },
+        engines.clock.now(),
+      );
+    }
 
     for (const id of ids) await pollFeed(message(id), pollDeps());
-    const intervals = await Promise.all(ids.map(async (id) => (await engines.deps.feeds.getFeed(id))?.pollIntervalMinutes));
-    // An item an hour → polled every 30 minutes; <ttl>90</ttl> and max-age=2700 s are floors.
-    expect(intervals).toEqual([30, 90, 45]);
+    const intervals = await Promise.all(
+      ids.map(async (id) => {
+        const feed = await engines.deps.feeds.getFeed(id);
+        return `${feed?.pollIntervalMinutes} ${feed?.pollIntervalReason}`;
+      }),
+    );
+    // An item an hour → polled every 30 minutes; an item every 10 minutes → 5 (the floor), but
+    // <ttl>90</ttl> asks for 90: honoured up to the promise (60) unless the operator raised the
+    // cap (120); max-age=2700 s slows an item-a-minute feed to 45; a daily feed stays at 60
+    // unless the operator let it stretch (to 120).
+    expect(intervals).toEqual(['30 busy-feed', '60 configured', '90 feed-ttl', '45 server-max-age', '60 configured', '120 quiet-feed']);
     expect((await engines.deps.feeds.getFeed('hourly'))?.nextPollAt).toBe('2030-01-01T00:30:00.000Z');
     await engines.drain('alert');
     for (const id of ids) await engines.deps.feeds.removeFeed(id);
@@ -288,6 +314,50 @@ describe('planPolls against dynalite and fauxqs', () => {
     expect(claimed?.nextPollAt).toBe(new Date(engines.clock.now().getTime() + 10 * 60_000).toISOString());
   });
 });
+
+describe("the operator's interval is a promise (planPolls and pollFeed on a fake clock)", () => {
+  it('polls a healthy 5-minute feed never later than 5 minutes after the previous poll, jitter included', async () => {
+    // A quiet feed (its one item is two months old) whose server asks for an hour twice over:
+    // everything pushes the interval up; only the promise holds it.
+    const old = new Date(engines.clock.now().getTime() - 60 * 24 * 3_600_000).toUTCString();
+    const body = `<rss version="2.0"><channel><title>quiet</title><ttl>60</ttl><item><guid>q1</guid><title>Old news</title><pubDate>${old}</pubDate></item></channel></rss>`;
+    server.routes.set('/promise', (_q, s) => s.writeHead(200, { 'cache-control': 'max-age=3600' }).end(body));
+    await addFeed('promise', '/promise', 5);
+    await engines.drain('poll');
+    const random = seededRandom(2030);
+    const planDeps = { feeds: engines.deps.feeds, queue: engines.deps.queue, clock: engines.clock, log: engines.deps.log };
+
+    const polls: number[] = [];
+    // The planner runs once a minute (the topology's schedule), for two hours of fake time.
+    for (let tick = 0; tick < 120; tick++) {
+      engines.clock.advanceMinutes(1);
+      await planPolls(planDeps, { limit: 1000 });
+      const messages = (await engines.drain('poll')).map((body) => pollMessageSchema.parse(body));
+      for (const planned of messages.filter((m) => m.feedId === 'promise')) {
+        await pollFeed(planned, pollDeps({ random }));
+        polls.push(engines.clock.now().getTime());
+      }
+    }
+
+    const gaps = polls.slice(1).map((at, i) => (at - polls[i]!) / 60_000);
+    expect(gaps.length).toBeGreaterThan(20);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5);
+    expect(await engines.deps.feeds.getFeed('promise')).toMatchObject({ pollIntervalMinutes: 5, pollIntervalReason: 'configured' });
+    await engines.deps.feeds.removeFeed('promise');
+  });
+});
+
+/** A small seeded generator (mulberry32): the same jitter on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
 
 describe('handlers', () => {
   it('plan-polls handler returns its summary', async () => {

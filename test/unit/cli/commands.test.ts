@@ -35,7 +35,9 @@ describe('the news-alerts commands', () => {
     const { io, out } = captureIo();
     const { command } = await commandModules.feeds!();
     expect(await command.execute(['--help'], io)).toBe(0);
-    expect(out()).toContain(`shortest minutes between polls, 1–1440 (default: ${feedConfigSchema.shape.intervalMinutes.parse(undefined)})`);
+    expect(out()).toContain(
+      `longest minutes a healthy feed waits between polls, 1–1440 (default: ${feedConfigSchema.shape.intervalMinutes.parse(undefined)})`,
+    );
   });
 
   it('are all in the CLI reference (docs/cli.md), with every action and flag', () => {
