@@ -1,5 +1,13 @@
 import type { AlertMessage, NewsItem, StoryMember } from '../messages/schemas.ts';
-import type { ChannelStatus, DigestCadence, FeedRecord, StoryFingerprint, Subscriber, SubscriberState } from './records.ts';
+import type {
+  ChannelStatus,
+  DigestCadence,
+  FeedRecord,
+  StoryFingerprint,
+  Subscriber,
+  SubscriberState,
+  WebSubSubscription,
+} from './records.ts';
 
 /**
  * Storage ports. Domain code receives these as arguments and never imports `@aws-sdk/*`; the
@@ -47,6 +55,24 @@ export interface FeedStore {
   ): Promise<void>;
   /** A failed poll: error and time recorded, errors counted; `disable` (HTTP 410) stops polling it. */
   recordPollFailure(feedId: string, outcome: { at: string; error: string; nextPollAt: string; disable?: boolean }): Promise<void>;
+  /** Replaces the feed's WebSub subscription (a new hub or topic); false when the feed is gone. */
+  putWebSub(feedId: string, subscription: WebSubSubscription): Promise<boolean>;
+  /**
+   * Changes fields of the feed's WebSub subscription, only while it is still the one to `topic`
+   * at `hub` (a concurrent change of hub is never overwritten); `countRefusedPush` adds one to
+   * `refusedPushes`. False when there is no such subscription (any more).
+   */
+  updateWebSub(feedId: string, change: WebSubChange): Promise<boolean>;
+}
+
+/** A change of a feed's WebSub subscription (see `FeedStore.updateWebSub`). */
+export interface WebSubChange {
+  /** The subscription the change is for. */
+  hub: string;
+  topic: string;
+  set?: Partial<Omit<WebSubSubscription, 'hub' | 'topic' | 'secret'>>;
+  remove?: (keyof Omit<WebSubSubscription, 'hub' | 'topic' | 'secret' | 'state' | 'requestedAt'>)[];
+  countRefusedPush?: boolean;
 }
 
 /**
