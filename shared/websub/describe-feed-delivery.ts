@@ -12,7 +12,7 @@ export interface FeedDeliveryView {
   leaseExpiresAt: string | null;
   lastPushAt: string | null;
   refusedPushes: number;
-  /** Why the feed is polled although it has a hub (refused, silent, lease lapsed, no callback yet). */
+  /** Why the feed is polled although it has a hub (refused, silent, lease lapsed, awaiting verification). */
   reason: string | null;
 }
 
@@ -22,7 +22,6 @@ export function describeFeedDelivery(feed: Pick<FeedRecord, 'websub'>, now: Date
   if (!subscription)
     return { mode: 'poll', hub: null, state: null, leaseExpiresAt: null, lastPushAt: null, refusedPushes: 0, reason: null };
   const pushed = isPushed(subscription, now);
-  const lapsed = subscription.state === 'subscribed' && !pushed && !subscription.silentSince ? 'the lease lapsed' : undefined;
   return {
     mode: pushed ? 'push' : 'poll',
     hub: subscription.hub,
@@ -30,6 +29,18 @@ export function describeFeedDelivery(feed: Pick<FeedRecord, 'websub'>, now: Date
     leaseExpiresAt: subscription.leaseExpiresAt ?? null,
     lastPushAt: subscription.lastPushAt ?? null,
     refusedPushes: subscription.refusedPushes ?? 0,
-    reason: pushed ? null : (subscription.reason ?? lapsed ?? (subscription.state === 'pending' ? 'waiting for the hub to verify' : null)),
+    reason: pushed ? null : whyPolled(subscription),
   };
+}
+
+function whyPolled(subscription: NonNullable<FeedRecord['websub']>): string {
+  if (subscription.silentSince) return subscription.reason ?? 'a safety poll found items the hub had not pushed';
+  switch (subscription.state) {
+    case 'refused':
+      return subscription.reason ?? 'the hub refused the subscription';
+    case 'pending':
+      return 'waiting for the hub to verify the subscription';
+    case 'subscribed':
+      return 'the lease lapsed';
+  }
 }
