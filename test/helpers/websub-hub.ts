@@ -209,22 +209,22 @@ export function atomFeed(input: {
   title?: string;
   entries: { id: string; title: string; summary?: string; published: string }[];
 }): string {
-  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
   const entries = input.entries
     .map(
       (entry) =>
-        `<entry><id>${escape(entry.id)}</id><title>${escape(entry.title)}</title><link href="${escape(entry.id)}"/>` +
+        `<entry><id>${xmlEscape(entry.id)}</id><title>${xmlEscape(entry.title)}</title><link href="${xmlEscape(entry.id)}"/>` +
         `<published>${entry.published}</published><updated>${entry.published}</updated>` +
-        `<summary>${escape(entry.summary ?? '')}</summary></entry>`,
+        `<summary>${xmlEscape(entry.summary ?? '')}</summary></entry>`,
     )
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-<title>${escape(input.title ?? 'Test wire')}</title>
-<id>${escape(input.self)}</id>
+<title>${xmlEscape(input.title ?? 'Test wire')}</title>
+<id>${xmlEscape(input.self)}</id>
 <updated>${new Date().toISOString()}</updated>
-<link rel="self" href="${escape(input.self)}"/>
-${input.hub ? `<link rel="hub" href="${escape(input.hub)}"/>` : ''}
+<link rel="self" href="${xmlEscape(input.self)}"/>
+${input.hub ? `<link rel="hub" href="${xmlEscape(input.hub)}"/>` : ''}
 ${entries}
 </feed>`;
 }
