@@ -134,7 +134,11 @@ export type DeliveryClaim = 'new' | 'sent' | 'in-progress';
 export interface DeliveryStore {
   /** Conditional write of the delivery's idempotency key. */
   begin(deliveryKey: string, expiresAt: number): Promise<DeliveryClaim>;
-  markSent(deliveryKey: string, detail: { at: string; status?: number }): Promise<void>;
+  /**
+   * Records the delivery as sent; with the item's publication (or first-seen) and fetch times,
+   * so each delivery keeps its time-to-alert.
+   */
+  markSent(deliveryKey: string, detail: { at: string; status?: number; publishedAt?: string; fetchedAt?: string }): Promise<void>;
   /** Records a permanent failure (no retry will help), so nothing is dropped silently. */
   markFailed(deliveryKey: string, detail: { at: string; error: string }): Promise<void>;
   /** Records a failed attempt that will be retried: what `dlq list` shows as the reason. */
@@ -161,6 +165,10 @@ export interface DeliveryRecord {
   lastError?: string;
   lastAttemptAt?: string;
   sentAt?: string;
+  /** When the item was published (or first seen, when its feed gave no date). */
+  publishedAt?: string;
+  /** When the document that brought it was fetched (or pushed to us). */
+  fetchedAt?: string;
   failedAt?: string;
   error?: string;
 }

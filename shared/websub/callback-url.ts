@@ -1,5 +1,5 @@
 /** Path of a feed's WebSub callback on our HTTP API: one per feed, so a push names its feed. */
-export const CALLBACK_PATH_PREFIX = '/websub/';
+const CALLBACK_PATH_PREFIX = '/websub/';
 
 /** The callback URL a hub calls for this feed: verification (GET) and content (POST). */
 export function callbackUrlOf(baseUrl: string, feedId: string): string {

@@ -6,7 +6,8 @@ import { silentLog } from '../../../shared/core/logger.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
 import { alertMessageSchema, pollMessageSchema } from '../../../shared/messages/schemas.ts';
 import { defaultStorySettings } from '../../../shared/stories/index.ts';
-import { createPushSubscriptions, describeFeedDelivery, WEBSUB_SETTINGS } from '../../../shared/websub/index.ts';
+import { createPushSubscriptions, describeFeedDelivery } from '../../../shared/websub/index.ts';
+import { WEBSUB_SETTINGS } from '../../../shared/websub/websub-settings.ts';
 import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
 import { atomFeed, startTestHub, type TestHub } from '../../helpers/websub-hub.ts';
 
