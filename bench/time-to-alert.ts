@@ -67,7 +67,7 @@ export async function benchTimeToAlert(options: { durationSeconds: number }): Pr
         {
           id: 'desk',
           webhooks: [{ url: `${receiverUrl}/hooks` }],
-          webhookSecret: `whsec_${Buffer.from('bench').toString('base64')}`,
+          webhookSecret: `whsec_${Buffer.from('time-to-alert bench signing secret').toString('base64')}`,
           topics: ['talks'],
         },
       ],
