@@ -2,7 +2,8 @@
  * `npm run bench`: figures, never pass/fail. Prints the classifier's throughput, each Lambda
  * bundle's size and cold module-load time, and the one-process pipeline's timings.
  *
- *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout]
+ *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout|time-to-alert]
+ *   [-- --duration SECONDS]  (time-to-alert: how long items are published; default 180)
  */
 import { parseArgs } from 'node:util';
 import { measureBundle } from '../scripts/measure-bundles.ts';
@@ -14,9 +15,10 @@ import { benchFanout, formatFanoutBench } from './fanout.ts';
 import { benchCost, formatCostBench } from './cost.ts';
 import { benchStories, formatStoriesBench } from './stories.ts';
 import { benchRelevance, formatRelevanceBench } from './relevance.ts';
+import { benchTimeToAlert, formatTimeToAlert } from './time-to-alert.ts';
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: { json: { type: 'boolean', default: false }, only: { type: 'string' }, duration: { type: 'string' } },
 });
 const wanted = (name: string) => values.only === undefined || values.only === name;
 const log = (line: string) => {
@@ -78,5 +80,14 @@ if (wanted('fanout')) {
   const fanout = await benchFanout({ subscribers: 10_000 });
   results.fanout = fanout;
   log(formatFanoutBench(fanout));
+}
+if (wanted('time-to-alert')) {
+  const durationSeconds = Number(values.duration ?? 180);
+  log(
+    `time-to-alert: one process with its real schedules, items published at random moments for ${durationSeconds} s to a polled feed (interval 1 min) and a WebSub-pushed feed; publication → webhook`,
+  );
+  const timeToAlert = await benchTimeToAlert({ durationSeconds });
+  results.timeToAlert = timeToAlert;
+  for (const line of formatTimeToAlert(timeToAlert)) log(line);
 }
 if (values.json) console.log(JSON.stringify(results, null, 2));

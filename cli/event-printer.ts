@@ -23,7 +23,9 @@ export function describeEvent(event: PipelineEvent, mailDestination?: string): s
     case 'feed-polled':
       if (event.status === 'error') return [`poll    ${event.feedId}: cannot poll: ${withAllowHint(event.error ?? 'unknown error')}`];
       if (event.status === 'not-modified') return [`poll    ${event.feedId}: not modified`];
-      return [`poll    ${event.feedId}: ${event.items} items, ${event.new} new, ${event.duplicates} already seen`];
+      return [
+        `${event.via === 'push' ? 'push   ' : 'poll   '} ${event.feedId}: ${event.items} items, ${event.new} new, ${event.duplicates} already seen`,
+      ];
     case 'alert': {
       const topics = event.topics.map((t) => `${t.topic} ${t.score.toFixed(2)}`).join(', ');
       const why = event.topics.map((t) => `${t.topic}: ${t.matched.join(', ')}`).join('; ');
@@ -48,6 +50,8 @@ export function describeEvent(event: PipelineEvent, mailDestination?: string): s
       return [`digest  ${event.stories} stories for ${event.subscriberId} (${event.channelId}), due ${event.dueAt}`];
     case 'subscriber-error':
       return [`ERROR   subscriber ${event.subscriberId}: ${event.error}`];
+    case 'websub':
+      return [`websub  ${event.feedId} (${event.hub}): ${event.action.replace(/-/g, ' ')}${event.reason ? `: ${event.reason}` : ''}`];
   }
 }
 

@@ -185,9 +185,10 @@ export const topology: Topology = {
       reservedConcurrency: 10,
       // subscriptions: the one-click unsubscribe (RFC 8058) writes the channel's status; the
       // subscribe pages and API write subscribers. ratelimits: per-address and per-recipient
-      // counters. Email: confirmation links. Queue depths: the operator's status page.
+      // counters. Email: confirmation links. Queue depths: the operator's status page. feeds and
+      // poll: the WebSub callback records verifications and pushes, and hands a push to poll-feed.
       access: {
-        tables: { feeds: 'read', topics: 'read', subscriptions: 'readwrite', ratelimits: 'readwrite', headlines: 'read' },
+        tables: { feeds: 'readwrite', topics: 'read', subscriptions: 'readwrite', ratelimits: 'readwrite', headlines: 'read' },
         // poll: the operator's "poll now" (POST /api/admin/feeds/{id}/poll) queues a poll.
         sendsTo: ['poll'],
         sendsEmail: true,

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../../shared/core/clock.ts';
 import type { FeedStore } from '../../shared/store/ports.ts';
 import type { FeedRecord } from '../../shared/store/records.ts';
 import { intervalInUseOf, type IntervalInUse } from '../../shared/feeds/index.ts';
+import { describeFeedDelivery, type FeedDeliveryView } from '../../shared/websub/index.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { refuseNonPublicUrls } from '../private-network.ts';
@@ -31,8 +32,16 @@ export type FeedsOptions = TargetChoice & { json: boolean } & (
     | { action: 'poll'; id?: string | undefined; api?: string | undefined }
   );
 
-/** What `feeds status --json` prints per feed: the stored health, a one-word state and the interval in use with its reason. */
-export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | 'never-polled'; intervalInUse: IntervalInUse };
+/**
+ * What `feeds status --json` prints per feed: the stored health, a one-word state, the interval in
+ * use with its reason, and how its news arrives (`delivery`: WebSub push or polling) in place of
+ * the stored subscription, whose secret is never printed.
+ */
+export type FeedStatus = Omit<FeedRecord, 'websub'> & {
+  state: 'ok' | 'failing' | 'disabled' | 'never-polled';
+  intervalInUse: IntervalInUse;
+  delivery: FeedDeliveryView;
+};
 
 /**
  * `news-alerts feeds add|list|remove|status`: manages the feeds of the one-process runtime's
@@ -62,7 +71,7 @@ export async function feedsCommand(
       case 'add': {
         const existed = (await target.feeds.getFeed(input.feed.feedId)) !== undefined;
         await target.feeds.upsertFeed(input.feed, clock.now(), { reset: true });
-        const feed = (await target.feeds.getFeed(input.feed.feedId))!;
+        const feed = withState((await target.feeds.getFeed(input.feed.feedId))!, clock.now());
         if (options.json) io.stdout.write(`${JSON.stringify({ [existed ? 'updated' : 'added']: feed, target: target.label })}\n`);
         else {
           io.stdout.write(
@@ -86,7 +95,7 @@ export async function feedsCommand(
         return EXIT_OK;
       }
       case 'list': {
-        const feeds = (await target.feeds.listFeeds()).map(withState);
+        const feeds = (await target.feeds.listFeeds()).map((feed) => withState(feed, clock.now()));
         if (options.json)
           io.stdout.write(
             `${JSON.stringify(feeds.map(({ feedId, url, title, intervalMinutes, state }) => ({ feedId, url, title, intervalMinutes, state })))}\n`,
@@ -116,7 +125,7 @@ export async function feedsCommand(
         return EXIT_OK;
       }
       case 'status': {
-        let feeds = (await target.feeds.listFeeds()).map(withState);
+        let feeds = (await target.feeds.listFeeds()).map((feed) => withState(feed, clock.now()));
         if (input.feedId !== undefined) {
           feeds = feeds.filter((feed) => feed.feedId === input.feedId);
           if (feeds.length === 0) {
@@ -237,9 +246,10 @@ async function localAdminToken(dataDir: string | undefined): Promise<string | un
   return text?.trim() || undefined;
 }
 
-function withState(feed: FeedRecord): FeedStatus {
+function withState(feed: FeedRecord, now: Date): FeedStatus {
   const state = feed.disabled ? 'disabled' : feed.consecutiveErrors > 0 ? 'failing' : feed.lastSuccessAt ? 'ok' : 'never-polled';
-  return { ...feed, state, intervalInUse: intervalInUseOf(feed) };
+  const { websub: _secretHolder, ...rest } = feed;
+  return { ...rest, state, intervalInUse: intervalInUseOf(feed), delivery: describeFeedDelivery(feed, now) };
 }
 
 function formatList(feeds: FeedStatus[], label: string): string {
@@ -260,12 +270,33 @@ function formatStatus(feeds: FeedStatus[], label: string, now: Date): string {
     f.disabled ? 'never (disabled)' : when(f.nextPollAt, now),
   ]);
   const lines = [table(['FEED', 'STATE', 'LAST SUCCESS', 'LAST ERROR', 'ITEMS', 'INTERVAL (WHY)', 'NEXT POLL'], rows)];
+  const hubbed = feeds.filter((f) => f.delivery.hub !== null);
+  if (hubbed.length > 0) {
+    lines.push('', 'WebSub (feeds without a line here are polled only):');
+    for (const f of hubbed) {
+      const hub = hostOf(f.delivery.hub!);
+      lines.push(
+        f.delivery.mode === 'push'
+          ? `  ${f.feedId}: pushed by ${hub}, lease until ${when(f.delivery.leaseExpiresAt ?? undefined, now)}, last push ${when(f.delivery.lastPushAt ?? undefined, now)}; safety polls continue`
+          : `  ${f.feedId}: polled (hub ${hub}): ${f.delivery.reason ?? 'not pushed'}`,
+      );
+      if (f.delivery.refusedPushes > 0) lines.push(`    ${f.delivery.refusedPushes} push(es) refused (unsigned or badly signed)`);
+    }
+  }
   const problems = feeds.filter((f) => f.lastError || f.disabledReason);
   if (problems.length > 0) {
     lines.push('', 'Errors:');
     for (const f of problems) lines.push(`  ${f.feedId}: ${f.disabledReason ?? f.lastError}`);
   }
   return lines.join('\n');
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** An ISO time as `2030-01-01 00:00Z (5m ago)`. */

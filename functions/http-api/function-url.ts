@@ -15,7 +15,8 @@ export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
   }
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[name] = value;
-  const body = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const rawBody = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  const body = event.body === undefined ? '' : event.isBase64Encoded ? rawBody.toString('utf8') : event.body;
   return {
     method: event.requestContext.http.method.toUpperCase(),
     path: event.rawPath,
@@ -23,6 +24,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
     headers,
     cookies,
     body,
+    rawBody,
     sourceIp: event.requestContext.http.sourceIp,
     params,
   };

@@ -4,7 +4,7 @@ import httpRouterHandler from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { topology, type QueueName } from '../../infra/topology.ts';
-import { createHttpApp, createJsonApi, type HttpRequest, type HttpResponse } from '../../shared/api/index.ts';
+import { createHttpApp, createJsonApi, createWebSubCallback, type HttpRequest, type HttpResponse } from '../../shared/api/index.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
@@ -63,6 +63,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
   const pages = createSitePages(app);
   const api = createJsonApi(app);
   const unsubscribe = createUnsubscribeRoutes({ ...deps, tokenKeys: createKeyRingReader(deps.secrets) });
+  const webSubCallback = createWebSubCallback(deps);
 
   const route = (method: Method, path: string, controller: Controller) => ({
     method,
@@ -101,6 +102,9 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('GET', '/api/admin/subscribers', api.adminSubscribers),
     route('POST', '/api/admin/feeds/{id}/poll', api.adminPollFeed),
     route('POST', '/api/admin/redrive', api.adminRedrive),
+    // WebSub: hubs verify our intent (GET) and push signed content (POST) to a feed's callback.
+    route('GET', '/websub/{feedId}', webSubCallback),
+    route('POST', '/websub/{feedId}', webSubCallback),
   ];
 
   const handler = withMetricsFlush(withLambdaLogContext(middy(httpRouterHandler({ routes })), deps.log), deps.metrics)

@@ -5,13 +5,17 @@ import { pollMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+import { createPushSubscriptions } from '../../shared/websub/index.ts';
 
 /**
- * poll-feed: one poll message → fetch, parse, dedup, classify, alert. The topic engine is built
+ * poll-feed: one poll message → fetch (or the document a WebSub push brought), parse, dedup,
+ * classify, alert; then the feed's WebSub subscription is kept up. The topic engine is built
  * once per handler and refreshed every minute (user topics).
  */
 export function createHandler(deps: Deps): SqsHandler {
   const engines = createTopicEngineLoader({ topics: deps.topics, clock: deps.clock, log: deps.log });
+  // WebSub: each poll discovers the feed's hub and keeps its subscription (callback on our API).
+  const push = createPushSubscriptions({ ...deps, allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK });
   return createSqsConsumer({
     name: 'poll-feed',
     schema: pollMessageSchema,
@@ -19,7 +23,7 @@ export function createHandler(deps: Deps): SqsHandler {
     metrics: deps.metrics,
     async handleMessage(message) {
       const engine = await engines.get();
-      await pollFeed(message, { ...deps, engine });
+      await pollFeed(message, { ...deps, engine, push });
     },
   });
 }

@@ -14,6 +14,8 @@ export interface HttpRequest {
   cookies: Readonly<Record<string, string>>;
   /** The body as UTF-8 text (already decoded from base64), empty when there is none. */
   body: string;
+  /** The body's bytes as received (what a signature covers); `body`'s UTF-8 bytes when absent. */
+  rawBody?: Uint8Array;
   /** The client's address as the platform saw it. */
   sourceIp: string;
   /** Path parameters from the router (`{queue}` …). */

@@ -8,3 +8,4 @@ export { createJsonApi } from './json-api.ts';
 export { htmlResponse, mediaTypeOf, redirectResponse, type HttpRequest, type HttpResponse } from './incoming-http.ts';
 export { describeOperatorStatus, type FeedHealth, type OperatorStatus } from './operator-status.ts';
 export { recordHeadlines } from './headlines.ts';
+export { createWebSubCallback } from './websub-callback.ts';

@@ -119,7 +119,7 @@ export function createJsonApi(app: HttpApp): JsonApi {
 
     async adminFeeds(request) {
       await app.requireAdmin(request, 'Bearer');
-      return jsonResponse(200, { feeds: feedHealthOf(await deps.feeds.listFeeds()) });
+      return jsonResponse(200, { feeds: feedHealthOf(await deps.feeds.listFeeds(), deps.clock.now()) });
     },
 
     async adminPollFeed(request) {

@@ -6,6 +6,7 @@ import type { QueueDepthReport, QueueInspector } from '../queue/ports.ts';
 import type { FeedStore, Headline, HeadlineStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { FeedRecord } from '../store/records.ts';
 import { listTopics, type SubscriptionStatus, subscriptionStatusOf } from '../subscriptions/index.ts';
+import { describeFeedDelivery, type FeedDeliveryView } from '../websub/index.ts';
 
 /** What the operator's status page and `GET /api/admin/status` show. */
 export interface OperatorStatus {
@@ -30,6 +31,8 @@ export interface FeedHealth {
   interval: IntervalInUse;
   consecutiveErrors: number;
   lastError: string | null;
+  /** Pushed by a WebSub hub (and still safety-polled) or polled only, and why (hub URL redacted). */
+  delivery: FeedDeliveryView;
 }
 
 export interface OperatorStatusDeps {
@@ -57,7 +60,7 @@ export async function describeOperatorStatus(deps: OperatorStatusDeps): Promise<
   const stories = await Promise.all(topics.map((topic) => deps.headlines.listRecent(topic.id, STORIES_PER_TOPIC)));
   return {
     generatedAt: deps.clock.now().toISOString(),
-    feeds: feedHealthOf(feeds),
+    feeds: feedHealthOf(feeds, deps.clock.now()),
     queues,
     topics: topics.map((topic, i) => ({ topicId: topic.id, label: topic.label, stories: stories[i] ?? [] })),
     subscribers: { total: subscribers.length, byStatus },
@@ -65,7 +68,7 @@ export async function describeOperatorStatus(deps: OperatorStatusDeps): Promise<
 }
 
 /** Feeds with their health, failing ones first. */
-export function feedHealthOf(feeds: readonly FeedRecord[]): FeedHealth[] {
+export function feedHealthOf(feeds: readonly FeedRecord[], now: Date): FeedHealth[] {
   return feeds
     .map(
       (feed): FeedHealth => ({
@@ -79,9 +82,15 @@ export function feedHealthOf(feeds: readonly FeedRecord[]): FeedHealth[] {
         interval: intervalInUseOf(feed),
         consecutiveErrors: feed.consecutiveErrors,
         lastError: feed.lastError ?? null,
+        delivery: deliveryOf(feed, now),
       }),
     )
     .sort((a, b) => b.consecutiveErrors - a.consecutiveErrors || a.feedId.localeCompare(b.feedId));
+}
+
+function deliveryOf(feed: FeedRecord, now: Date): FeedDeliveryView {
+  const view = describeFeedDelivery(feed, now);
+  return { ...view, hub: view.hub === null ? null : redactUrl(view.hub) };
 }
 
 async function readQueues(inspector: QueueInspector | undefined): Promise<OperatorStatus['queues']> {

@@ -23,6 +23,8 @@ export type PipelineEvent =
       /** Failures in a row, and when the feed is polled again (status error). */
       consecutiveErrors?: number;
       nextPollAt?: string;
+      /** `push`: a verified WebSub push brought the document (no fetch); absent for polls. */
+      via?: 'push';
     }
   | {
       type: 'alert';
@@ -111,6 +113,30 @@ export type PipelineEvent =
    * subscriber id names whose it is.
    */
   | { type: 'subscription-email'; kind: 'confirmation' | 'already-subscribed'; subscriberId: string; messageId: string }
+  /**
+   * WebSub: a subscription asked for, verified, refused or denied by its hub, judged silent (a
+   * safety poll found what no push brought); a push accepted or refused (unsigned, badly signed,
+   * for no subscription); a verification refused (a topic or mode we never asked for). `hub` is
+   * the hub's host; no secret, signature or body is ever carried.
+   */
+  | {
+      type: 'websub';
+      feedId: string;
+      hub: string;
+      action:
+        | 'subscribe-requested'
+        | 'subscribe-refused'
+        | 'verified'
+        | 'unsubscribe-verified'
+        | 'denied'
+        | 'silent'
+        | 'push-accepted'
+        | 'push-refused'
+        | 'verification-refused';
+      reason?: string;
+      /** Lease end, once verified. */
+      leaseExpiresAt?: string;
+    }
   /** A stored subscriber is unusable (e.g. its filter query no longer compiles); it was skipped. */
   | { type: 'subscriber-error'; subscriberId: string; error: string };
 

@@ -35,6 +35,8 @@ export const metricSpecs = {
     description: "Time from an item's publication to its delivery",
   },
   EmailFeedback: { unit: 'Count', dimension: 'feedback', description: 'SES feedback handled, by kind (bounce, complaint)' },
+  WebSubPushesAccepted: { unit: 'Count', description: 'WebSub pushes with a valid signature, handled as polls' },
+  WebSubPushesRefused: { unit: 'Count', description: 'WebSub pushes refused: unsigned, badly signed, or for no subscription' },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof metricSpecs;

@@ -10,7 +10,7 @@ import { activeChannel, type SkipReason } from './active-channel.ts';
 import { countPermanentFailure } from './channel-health.ts';
 import { composeAlertEmail, type ComposeAlertEmailOptions } from './compose-alert-email.ts';
 import { deliveryExpiresAt } from './delivery-id.ts';
-import { publishedAtOf } from './published-at.ts';
+import { publishedAtOf, timesOf } from './published-at.ts';
 
 export interface DeliverEmailDeps {
   deliveries: DeliveryStore;
@@ -45,7 +45,7 @@ export async function deliverEmail(
   }
   // The current address wins over the one queued, so an edit applies to pending deliveries too.
   return sendEmailOnce(
-    { ...message, channelId: message.channel.channelId, ...publishedAtOf(message) },
+    { ...message, channelId: message.channel.channelId, ...publishedAtOf(message), times: timesOf(message) },
     (channel) => composeAlertEmail({ ...message, channel }, compose),
     deps,
   );
@@ -62,6 +62,8 @@ export interface EmailSend {
   stories?: number;
   /** When the story's item was published (instant alerts only), for its `delivered` event. */
   publishedAt?: string;
+  /** Time-to-alert marks recorded with the delivery (instant alerts only). */
+  times?: { publishedAt?: string; fetchedAt?: string };
 }
 
 /**
@@ -107,7 +109,7 @@ export async function sendEmailOnce(
     const paused = await countPermanentFailure({ subscriberId, channelId: current.channel.channelId, kind: 'email' }, reason, deps);
     return { status: 'failed', error: reason, paused };
   }
-  await deliveries.markSent(deliveryKey, { at: clock.now().toISOString() });
+  await deliveries.markSent(deliveryKey, { at: clock.now().toISOString(), ...send.times });
   events.emit({
     type: 'delivered',
     channel: 'email',

@@ -11,7 +11,7 @@ import { activeChannel, type SkipReason } from './active-channel.ts';
 import { alsoReportedBy } from './also-reported-by.ts';
 import { countPermanentFailure, pauseChannel, type ChannelRef } from './channel-health.ts';
 import { deliveryExpiresAt, deliveryId } from './delivery-id.ts';
-import { publishedAtOf } from './published-at.ts';
+import { publishedAtOf, timesOf } from './published-at.ts';
 import { WebhookDeliveryError } from './errors.ts';
 import { errorMessage, postWebhook } from './post-webhook.ts';
 import { webhookSignatureHeaders } from './sign-webhook.ts';
@@ -121,7 +121,7 @@ export async function deliverWebhook(
   }
 
   const delivered = async (httpStatus: number, stories?: number): Promise<WebhookDeliveryOutcome> => {
-    await deliveries.markSent(deliveryKey, { at: clock.now().toISOString(), status: httpStatus });
+    await deliveries.markSent(deliveryKey, { at: clock.now().toISOString(), status: httpStatus, ...timesOf(message) });
     events.emit({
       type: 'delivered',
       channel: 'webhook',

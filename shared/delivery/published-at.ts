@@ -8,3 +8,11 @@ export function publishedAtOf(message: Pick<DeliveryMessage, 'publishedAt' | 'it
   const publishedAt = message.publishedAt ?? message.item.published;
   return publishedAt ? { publishedAt } : {};
 }
+
+/** A delivery's time-to-alert marks for its record: publication (or first seen) and fetch times. */
+export function timesOf(message: Pick<DeliveryMessage, 'publishedAt' | 'fetchedAt' | 'item'>): {
+  publishedAt?: string;
+  fetchedAt?: string;
+} {
+  return { ...publishedAtOf(message), ...(message.fetchedAt ? { fetchedAt: message.fetchedAt } : {}) };
+}

@@ -44,6 +44,16 @@ export interface WebhookPayloadV1 {
   subscriber: string;
   /** When this attempt was sent (ISO 8601); differs between retries, unlike `id`. */
   sentAt: string;
+  /**
+   * When the item came out: its feed's date, or when we first saw it if the feed gives none
+   * (ISO 8601); null on deliveries queued before this field existed. `sentAt - publishedAt` is
+   * the alert's time-to-alert.
+   */
+  publishedAt: string | null;
+  /** When we fetched the document that brought the item, or received it by WebSub push; null when unknown. */
+  fetchedAt: string | null;
+  /** How that document reached us: `poll` or `push` (WebSub); null when unknown. */
+  fetchedBy: 'poll' | 'push' | null;
 }
 
 /** Builds the version 1 payload of one delivery. */
@@ -75,6 +85,9 @@ export function buildWebhookPayload(message: DeliveryMessage, sentAt: Date): Web
     })),
     subscriber: message.subscriberId,
     sentAt: sentAt.toISOString(),
+    publishedAt: message.publishedAt ?? item.published,
+    fetchedAt: message.fetchedAt ?? null,
+    fetchedBy: message.fetchedBy ?? null,
   };
 }
 
@@ -111,6 +124,9 @@ export function exampleDeliveryMessage(): DeliveryMessage {
       author: null,
       categories: ['Peace and Security'],
     },
+    publishedAt: '2025-02-24T15:04:00Z',
+    fetchedAt: '2025-02-24T15:04:41Z',
+    fetchedBy: 'poll',
     topics: [
       {
         topic: 'un-meeting',

@@ -209,6 +209,8 @@ export function deliveriesFor(alert: AlertMessage, subscriber: Subscriber): Deli
       topics,
       ...(alert.storyMembers && alert.storyMembers.length > 0 ? { storyMembers: alert.storyMembers } : {}),
       ...(alert.publishedAt ? { publishedAt: alert.publishedAt } : {}),
+      ...(alert.fetchedAt ? { fetchedAt: alert.fetchedAt } : {}),
+      ...(alert.fetchedBy ? { fetchedBy: alert.fetchedBy } : {}),
     }));
 }
 

@@ -48,6 +48,8 @@ export type FetchFeedResult =
       contentLocation?: string;
       /** Cache-Control, for the next poll time (`max-age`). */
       cacheControl?: string;
+      /** The Link header: where a feed may name its WebSub hub. */
+      link?: string;
     };
 
 export const FEED_FETCH_DEFAULTS = {
@@ -121,6 +123,7 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
         finalUrl: url.href,
         contentLocation: response.headers.get('content-location') ?? undefined,
         cacheControl: response.headers.get('cache-control') ?? undefined,
+        link: response.headers.get('link') ?? undefined,
       };
     }
   } catch (error) {

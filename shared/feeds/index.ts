@@ -5,7 +5,7 @@
 export { fetchFeed } from './fetch-feed.ts';
 export { readFeed, type FeedContent } from './read-feed.ts';
 export { planPolls, type PlanPollsSummary } from './plan-polls.ts';
-export { pollFeed, type PollFeedDeps } from './poll-feed.ts';
+export { pollFeed, type PollFeedDeps, type PushSubscriptions } from './poll-feed.ts';
 export { intervalInUseOf, type IntervalInUse } from './schedule.ts';
 export { createTopicEngineLoader } from './topic-engine-loader.ts';
 export {

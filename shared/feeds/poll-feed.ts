@@ -36,6 +36,32 @@ export interface PollFeedDeps {
   stories: StoryStore;
   /** Overrides of the story matcher's settings (tests); the measured defaults otherwise. */
   storySettings?: StorySettings;
+  /** WebSub upkeep after each poll (shared/websub); without it feeds are only polled. */
+  push?: PushSubscriptions;
+}
+
+/**
+ * The push side of a feed (WebSub), told of each fetch: it discovers the hub in the document,
+ * subscribes and renews, and says whether the feed is pushed now and, if so, when its next
+ * (safety) poll is due.
+ */
+export interface PushSubscriptions {
+  afterPoll(
+    feed: FeedRecord,
+    poll: {
+      at: Date;
+      /** The document fetched (absent after a 304: the stored hub and topic stand). */
+      document?: { body: Uint8Array; linkHeader?: string; finalUrl: string };
+      /** Items this poll handled that no earlier poll or push had. */
+      newItems: number;
+    },
+  ): Promise<{ pushed: boolean; nextPollAt?: Date }>;
+}
+
+/** Where the document of a poll came from, recorded on its alerts (time-to-alert). */
+interface Arrival {
+  fetchedAt: string;
+  fetchedBy: 'poll' | 'push';
 }
 
 export interface PollFeedResult {
@@ -87,6 +113,7 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
     return { status: 'unknown-feed', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {} };
   }
   const at = deps.clock.now();
+  if (message.push) return handlePush(feed, message.push, at, deps);
 
   let content: Awaited<ReturnType<typeof fetchAndReadFeed>>;
   try {
@@ -98,11 +125,12 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
   if (content.status === 'not-modified') {
     // Nothing new to learn the publish rate from: the interval in use stands (or a new max-age).
     const next = scheduleHealthy(feed, at, { maxAgeSeconds: cacheMaxAgeSeconds(content.cacheControl) }, deps);
+    const push = await deps.push?.afterPoll(feed, { at, newItems: 0 });
     await feeds.recordPollSuccess(feed.feedId, {
       at: at.toISOString(),
       etag: feed.etag,
       lastModified: feed.lastModified,
-      ...next,
+      ...withPushSchedule(next, push, at),
       newItems: 0,
     });
     events.emit({ type: 'feed-polled', feedId: feed.feedId, url: feed.url, status: 'not-modified', items: 0, new: 0, duplicates: 0 });
@@ -110,7 +138,9 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
   }
 
   const { items, skipped, etag, lastModified, title } = content;
-  const counts = await handleItems(feed, items, at, deps);
+  const counts = await handleItems(feed, items, at, deps, { fetchedAt: at.toISOString(), fetchedBy: 'poll' });
+  // A pushed feed is polled at the safety interval; the healthy interval is what polling would use.
+  const push = await deps.push?.afterPoll(feed, { at, document: content.document, newItems: counts.new });
   const next = scheduleHealthy(
     feed,
     at,
@@ -123,7 +153,7 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
     etag,
     lastModified,
     title: feed.title ? undefined : title,
-    ...next,
+    ...withPushSchedule(next, push, at),
     newItems: counts.new,
   });
   events.emit({
@@ -161,6 +191,23 @@ function scheduleHealthy(
   };
 }
 
+/**
+ * A feed its WebSub hub pushes is polled at the slow safety interval the push subscription
+ * chose, shown as such; otherwise the healthy schedule stands.
+ */
+function withPushSchedule(
+  next: ReturnType<typeof scheduleHealthy>,
+  push: { nextPollAt?: Date } | undefined,
+  at: Date,
+): ReturnType<typeof scheduleHealthy> {
+  if (push?.nextPollAt === undefined) return next;
+  return {
+    nextPollAt: push.nextPollAt.toISOString(),
+    pollIntervalMinutes: Math.max(1, Math.round((push.nextPollAt.getTime() - at.getTime()) / 60_000)),
+    pollIntervalReason: 'websub',
+  };
+}
+
 /** Fetch → decode → parse → normalize. Any error here is the feed's. */
 async function fetchAndReadFeed(feed: FeedRecord, deps: PollFeedDeps) {
   const userAgent = deps.env.PUBLIC_BASE_URL
@@ -177,7 +224,21 @@ async function fetchAndReadFeed(feed: FeedRecord, deps: PollFeedDeps) {
     userAgent,
   });
   if (fetched.status === 'not-modified') return { status: 'not-modified' as const, cacheControl: fetched.cacheControl };
+  return {
+    ...(await readDocument(feed, fetched, deps)),
+    etag: fetched.etag,
+    lastModified: fetched.lastModified,
+    cacheControl: fetched.cacheControl,
+    document: { body: fetched.body, finalUrl: fetched.finalUrl, ...(fetched.link ? { linkHeader: fetched.link } : {}) },
+  };
+}
 
+/** Decode → parse → normalize a document, fetched or pushed. Any error here is the feed's. */
+async function readDocument(
+  feed: FeedRecord,
+  fetched: { body: Uint8Array; contentType: string | null; contentLocation?: string; finalUrl: string },
+  deps: PollFeedDeps,
+) {
   const document = await readFeed({
     body: fetched.body,
     contentType: fetched.contentType,
@@ -211,13 +272,63 @@ async function fetchAndReadFeed(feed: FeedRecord, deps: PollFeedDeps) {
     status: 'ok' as const,
     items: items.slice(0, MAX_ITEMS_PER_POLL),
     skipped,
-    etag: fetched.etag,
-    lastModified: fetched.lastModified,
     title: title || undefined,
-    cacheControl: fetched.cacheControl,
     ttlMinutes: document.ttlMinutes,
     itemDates: document.entries.map((entry) => entry.published ?? entry.updated),
   };
+}
+
+/**
+ * A verified WebSub push: a poll that brought this document. Same dedup, stories and alerts; the
+ * feed's validators and poll schedule stay as they are. A document that cannot be read is the
+ * hub's fault, not the feed's: reported, and the feed's health and backoff are left alone.
+ */
+async function handlePush(feed: FeedRecord, push: NonNullable<PollMessage['push']>, at: Date, deps: PollFeedDeps): Promise<PollFeedResult> {
+  let content: Awaited<ReturnType<typeof readDocument>>;
+  try {
+    content = await readDocument(
+      feed,
+      { body: Buffer.from(push.body, 'base64'), contentType: push.contentType ?? null, finalUrl: feed.url },
+      deps,
+    );
+  } catch (error) {
+    const message = `pushed document unreadable: ${error instanceof Error ? error.message : String(error)}`;
+    deps.events.emit({
+      type: 'feed-polled',
+      feedId: feed.feedId,
+      url: feed.url,
+      status: 'error',
+      items: 0,
+      new: 0,
+      duplicates: 0,
+      error: message,
+      via: 'push',
+    });
+    return { status: 'error', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {}, error: message };
+  }
+  const { items, skipped } = content;
+  const counts = await handleItems(feed, items, at, deps, { fetchedAt: push.receivedAt, fetchedBy: 'push' });
+  await deps.feeds.recordPollSuccess(feed.feedId, {
+    at: at.toISOString(),
+    etag: feed.etag,
+    lastModified: feed.lastModified,
+    title: feed.title ? undefined : content.title,
+    newItems: counts.new,
+  });
+  deps.events.emit({
+    type: 'feed-polled',
+    feedId: feed.feedId,
+    url: feed.url,
+    status: 'ok',
+    items: items.length,
+    new: counts.new,
+    duplicates: counts.duplicates,
+    alerts: counts.alerts,
+    joined: counts.joined,
+    via: 'push',
+    ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
+  });
+  return { status: 'ok', items: items.length, ...counts, skipped };
 }
 
 /** Records the feed's failure with backoff; the poll message itself succeeds. */
@@ -268,6 +379,7 @@ async function handleItems(
   items: NewsItem[],
   at: Date,
   deps: PollFeedDeps,
+  arrival: Arrival,
 ): Promise<{ new: number; duplicates: number; alerts: number; joined: number }> {
   const { items: seenStore, queue, engine, events } = deps;
 
@@ -307,6 +419,7 @@ async function handleItems(
         topics: placed.topics,
         ...(placed.members.length > 0 ? { storyMembers: placed.members } : {}),
         publishedAt: publicationTime(item, at),
+        ...arrival,
       });
     }
     if (alerts.length > 0) {

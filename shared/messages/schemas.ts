@@ -43,6 +43,18 @@ export const pollMessageSchema = z.object({
   feedId: z.string().min(1),
   /** When plan-polls enqueued it; used for lag figures. */
   plannedAt: isoDateTime,
+  /**
+   * A verified WebSub push: the document the hub sent, handled as a poll that brought it (no
+   * fetch). Base64 of the bytes as received; absent on scheduled polls.
+   */
+  push: z
+    .object({
+      body: z.base64().min(1),
+      contentType: z.string().max(200).optional(),
+      /** When our callback received it: the item's fetch time. */
+      receivedAt: isoDateTime,
+    })
+    .optional(),
 });
 export type PollMessage = z.infer<typeof pollMessageSchema>;
 
@@ -77,6 +89,10 @@ export const alertMessageSchema = z.object({
    * none. The start of the publication-to-delivery metric; absent on messages queued before it.
    */
   publishedAt: isoDateTime.optional(),
+  /** When poll-feed fetched the document (or our callback received the push) that brought the item. */
+  fetchedAt: isoDateTime.optional(),
+  /** How that document came: a scheduled poll or a WebSub push. */
+  fetchedBy: z.enum(['poll', 'push']).optional(),
   /** Fan-out continuation: which topic and page to resume from (set on follow-up messages). */
   cursor: z.object({ topicIndex: z.number().int().min(0), exclusiveStartKey: z.string().optional() }).optional(),
 });
@@ -112,5 +128,8 @@ export const deliveryMessageSchema = z.object({
   storyMembers: z.array(storyMemberSchema).max(50).optional(),
   /** When the item was published (or first seen), as on the alert (optional). */
   publishedAt: isoDateTime.optional(),
+  /** When the item was fetched, and how, as on the alert (optional). */
+  fetchedAt: isoDateTime.optional(),
+  fetchedBy: z.enum(['poll', 'push']).optional(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

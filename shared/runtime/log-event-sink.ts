@@ -27,6 +27,8 @@ function isFailure(event: PipelineEvent): boolean {
       return event.status === 'error';
     case 'email-feedback':
       return event.outcome === 'unmatched';
+    case 'websub':
+      return ['subscribe-refused', 'denied', 'silent', 'push-refused', 'verification-refused'].includes(event.action);
     default:
       return false;
   }

@@ -41,6 +41,11 @@ export function metricPointsOf(event: PipelineEvent, now: Date): MetricPoint[] {
     case 'email-feedback':
       // Every bounce and complaint SES reported, whatever it did to the channel.
       return [{ name: 'EmailFeedback', value: 1, dimensionValue: event.feedback }];
+    case 'websub':
+      // Refused pushes are counted so a hub signing wrongly (or someone forging pushes) shows.
+      if (event.action === 'push-accepted') return [{ name: 'WebSubPushesAccepted', value: 1 }];
+      if (event.action === 'push-refused') return [{ name: 'WebSubPushesRefused', value: 1 }];
+      return [];
     default:
       return [];
   }

@@ -7,6 +7,7 @@ import type {
   StoryFingerprint,
   Subscriber,
   SubscriberState,
+  WebSubSubscription,
 } from './records.ts';
 
 /**
@@ -71,6 +72,24 @@ export interface FeedStore {
       disable?: boolean;
     },
   ): Promise<void>;
+  /** Replaces the feed's WebSub subscription (a new hub or topic); false when the feed is gone. */
+  putWebSub(feedId: string, subscription: WebSubSubscription): Promise<boolean>;
+  /**
+   * Changes fields of the feed's WebSub subscription, only while it is still the one to `topic`
+   * at `hub` (a concurrent change of hub is never overwritten); `countRefusedPush` adds one to
+   * `refusedPushes`. False when there is no such subscription (any more).
+   */
+  updateWebSub(feedId: string, change: WebSubChange): Promise<boolean>;
+}
+
+/** A change of a feed's WebSub subscription (see `FeedStore.updateWebSub`). */
+export interface WebSubChange {
+  /** The subscription the change is for. */
+  hub: string;
+  topic: string;
+  set?: Partial<Omit<WebSubSubscription, 'hub' | 'topic' | 'secret'>>;
+  remove?: (keyof Omit<WebSubSubscription, 'hub' | 'topic' | 'secret' | 'state' | 'requestedAt'>)[];
+  countRefusedPush?: boolean;
 }
 
 /**
@@ -132,7 +151,11 @@ export type DeliveryClaim = 'new' | 'sent' | 'in-progress';
 export interface DeliveryStore {
   /** Conditional write of the delivery's idempotency key. */
   begin(deliveryKey: string, expiresAt: number): Promise<DeliveryClaim>;
-  markSent(deliveryKey: string, detail: { at: string; status?: number }): Promise<void>;
+  /**
+   * Records the delivery as sent; with the item's publication (or first-seen) and fetch times,
+   * so each delivery keeps its time-to-alert.
+   */
+  markSent(deliveryKey: string, detail: { at: string; status?: number; publishedAt?: string; fetchedAt?: string }): Promise<void>;
   /** Records a permanent failure (no retry will help), so nothing is dropped silently. */
   markFailed(deliveryKey: string, detail: { at: string; error: string }): Promise<void>;
   /** Records a failed attempt that will be retried: what `dlq list` shows as the reason. */
@@ -159,6 +182,10 @@ export interface DeliveryRecord {
   lastError?: string;
   lastAttemptAt?: string;
   sentAt?: string;
+  /** When the item was published (or first seen, when its feed gave no date). */
+  publishedAt?: string;
+  /** When the document that brought it was fetched (or pushed to us). */
+  fetchedAt?: string;
   failedAt?: string;
   error?: string;
 }

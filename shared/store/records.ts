@@ -7,7 +7,8 @@ export const feedIdPolicySchema = z.enum(['auto', 'guid', 'link', 'content']);
 /**
  * Why a feed is polled at the interval in use: the operator's interval, a busy feed polled more
  * often, a quiet one stretched (up to `maxIntervalMinutes`), the feed's `<ttl>`, the server's
- * `Cache-Control: max-age`, or, while failing, backoff or the server's `Retry-After`.
+ * `Cache-Control: max-age`, or, while failing, backoff or the server's `Retry-After`; `websub`: its
+ * hub pushes its items, and polls come at the slow safety interval.
  */
 export const pollIntervalReasonSchema = z.enum([
   'configured',
@@ -17,8 +18,41 @@ export const pollIntervalReasonSchema = z.enum([
   'server-max-age',
   'backoff',
   'retry-after',
+  'websub',
 ]);
 export type PollIntervalReason = z.infer<typeof pollIntervalReasonSchema>;
+
+/**
+ * A feed's subscription at its WebSub hub. `secret` keys the hub's signatures of every push: it
+ * is never logged nor shown (status views use shared/websub's `describeFeedDelivery`).
+ */
+export const webSubSubscriptionSchema = z.object({
+  hub: z.url(),
+  /** The topic URL we subscribed to: the feed's `rel="self"` (else its URL). */
+  topic: z.url(),
+  /** HMAC key of `X-Hub-Signature`, ours alone (random, per subscription). */
+  secret: z.string().min(16).max(200),
+  /**
+   * `pending`: asked, the hub has not verified yet; `subscribed`: verified, pushes expected until
+   * `leaseExpiresAt`; `refused`: the hub answered the request with an error or denied it.
+   */
+  state: z.enum(['pending', 'subscribed', 'refused']),
+  /** When we last asked the hub to (re)subscribe: a verification is accepted only after one. */
+  requestedAt: isoDateTime,
+  verifiedAt: isoDateTime.optional(),
+  leaseExpiresAt: isoDateTime.optional(),
+  /** The last verified push. */
+  lastPushAt: isoDateTime.optional(),
+  /** Pushes refused (unsigned, badly signed) since the subscription began. */
+  refusedPushes: z.number().int().min(0).optional(),
+  /** Why the hub refused, or why push is not trusted now (a safety poll found what no push brought). */
+  reason: z.string().max(1000).optional(),
+  /** When a safety poll found items the hub never pushed: polling resumes until the next push. */
+  silentSince: isoDateTime.optional(),
+  /** A subscription given up (a new hub or topic), whose unsubscribe the hub may verify. */
+  unsubscribing: z.object({ hub: z.url(), topic: z.url(), requestedAt: isoDateTime }).optional(),
+});
+export type WebSubSubscription = z.infer<typeof webSubSubscriptionSchema>;
 
 /** A feed row: what to poll and how polling went. */
 export const feedRecordSchema = z.object({
@@ -52,6 +86,8 @@ export const feedRecordSchema = z.object({
   disabledReason: z.string().optional(),
   /** How item identities are chosen (see shared/feeds normalize-item `ItemIdPolicy`). */
   idPolicy: feedIdPolicySchema.optional(),
+  /** The feed's WebSub subscription, when its feed advertises a hub (see shared/websub). */
+  websub: webSubSubscriptionSchema.optional(),
 });
 export type FeedRecord = z.infer<typeof feedRecordSchema>;
 

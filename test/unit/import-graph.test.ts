@@ -39,6 +39,7 @@ const layerRules: LayerRules = {
         'shared/subscriptions/',
         'shared/feedback/',
         'shared/dead-letters/',
+        'shared/websub/',
         'shared/config/',
         'shared/html/',
         'shared/outbound-http/',

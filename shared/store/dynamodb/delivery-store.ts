@@ -107,7 +107,12 @@ export function createDynamoDbDeliveryStore(options: DynamoDbTableOptions & { cl
     },
 
     async markSent(deliveryKey, detail) {
-      await recordOutcome(deliveryKey, 'markSent', { status: 'sent', sentAt: detail.at, httpStatus: detail.status }, ['error', 'failedAt']);
+      await recordOutcome(
+        deliveryKey,
+        'markSent',
+        { status: 'sent', sentAt: detail.at, httpStatus: detail.status, publishedAt: detail.publishedAt, fetchedAt: detail.fetchedAt },
+        ['error', 'failedAt'],
+      );
     },
 
     async markFailed(deliveryKey, detail) {
@@ -141,6 +146,8 @@ export function createDynamoDbDeliveryStore(options: DynamoDbTableOptions & { cl
       if (row.lastError !== undefined) record.lastError = row.lastError;
       if (row.lastAttemptAt !== undefined) record.lastAttemptAt = row.lastAttemptAt;
       if (row.sentAt !== undefined) record.sentAt = row.sentAt;
+      if (row.publishedAt !== undefined) record.publishedAt = row.publishedAt;
+      if (row.fetchedAt !== undefined) record.fetchedAt = row.fetchedAt;
       if (row.failedAt !== undefined) record.failedAt = row.failedAt;
       if (row.error !== undefined) record.error = row.error;
       return record;

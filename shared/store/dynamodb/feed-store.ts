@@ -6,6 +6,7 @@ import type { DynamoDbTableOptions } from './document-client.ts';
 import { buildUpdate, type UpdateParts } from './expressions.ts';
 import { feedRowSchema, parseRow } from './rows.ts';
 import { callStore, toStoreError } from './store-error.ts';
+import { createWebSubUpdates } from './websub-updates.ts';
 
 /** Longest feed error kept on the row; the rest is in the logs. */
 const MAX_ERROR_LENGTH = 1000;
@@ -196,6 +197,8 @@ export function createDynamoDbFeedStore(
         add: { consecutiveErrors: 1 },
       });
     },
+
+    ...createWebSubUpdates(client, tableName),
   };
 }
 

@@ -31,6 +31,9 @@ export const deliveryRowSchema = z.object({
   startedAt: isoDateTime.optional(),
   expiresAt: z.number().int(),
   sentAt: isoDateTime.optional(),
+  /** Time-to-alert: the item's publication (or first-seen) time and its fetch time. */
+  publishedAt: isoDateTime.optional(),
+  fetchedAt: isoDateTime.optional(),
   httpStatus: z.number().int().optional(),
   failedAt: isoDateTime.optional(),
   error: z.string().optional(),

@@ -71,7 +71,7 @@ ${status.feeds.map((feed) => {
   const [tone, text] = feedBadges[feed.status];
   return html`<tr>
 <td><strong>${feed.title ?? feed.feedId}</strong><br><span class="small">${feed.url}</span>${feed.lastError ? html`<br><span class="small">Last error: ${feed.lastError}</span>` : ''}</td>
-<td><span class="badge ${tone}">${text}</span></td>
+<td><span class="badge ${tone}">${text}</span><br><span class="small">${feed.delivery.mode === 'push' ? `pushed (WebSub, ${hostOf(feed.delivery.hub)})` : feed.delivery.hub ? `polled: ${feed.delivery.reason ?? 'no push'}` : 'polled'}</span></td>
 <td>${when(feed.lastSuccessAt, now)}</td>
 <td>${intervalText(feed.interval)}</td>
 <td>${when(feed.nextPollAt, now)}</td>
@@ -111,4 +111,14 @@ ${
 </div>`,
 )}`,
   });
+}
+
+/** The host of a hub URL, for a short label. */
+function hostOf(url: string | null): string {
+  if (!url) return 'hub';
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'hub';
+  }
 }

@@ -4,6 +4,22 @@ import { buildWebhookPayload, exampleWebhookPayload } from '../../../shared/deli
 import { deliveryMessage } from './fixtures.ts';
 
 describe('buildWebhookPayload', () => {
+  it('carries the time-to-alert marks of the delivery: published (or first seen), fetched, and how', () => {
+    const message = {
+      ...deliveryMessage(),
+      publishedAt: '2025-02-24T15:03:00Z',
+      fetchedAt: '2025-02-24T15:04:10Z',
+      fetchedBy: 'push' as const,
+    };
+    const payload = buildWebhookPayload(message, new Date('2025-02-24T15:04:12Z'));
+    expect(payload).toMatchObject({
+      publishedAt: '2025-02-24T15:03:00Z',
+      fetchedAt: '2025-02-24T15:04:10Z',
+      fetchedBy: 'push',
+      sentAt: '2025-02-24T15:04:12.000Z',
+    });
+  });
+
   it('builds the version 1 payload of a delivery', () => {
     // Prepare
     const message = deliveryMessage();
@@ -37,6 +53,10 @@ describe('buildWebhookPayload', () => {
       topics: [{ topic: 'un-meeting', label: 'UN meeting', score: 0.92, matched: ['Security Council', 'emergency meeting'] }],
       subscriber: 'sub-1',
       sentAt: '2025-02-24T15:05:00.000Z',
+      // No publishedAt on the message: the item's own date; fetch time unknown.
+      publishedAt: '2025-02-24T15:04:00Z',
+      fetchedAt: null,
+      fetchedBy: null,
     });
   });
 
