@@ -191,7 +191,19 @@ export const storyFingerprintSchema = z.object({
   changeSizes: z.array(z.number()).default([]),
   /** Qualified kinds: `rang:medium` (see `qualifiersOf`). Absent in rows written before it existed. */
   qualifiers: z.array(z.string()).default([]),
+  /** Paraphrase keys of title and summary: stems read through the newsroom synonyms, `@anchor` for states and bodies. Absent in older rows. */
+  terms: z.array(z.string()).default([]),
+  /** Paraphrase keys of the title alone. */
+  titleTerms: z.array(z.string()).default([]),
+  /** Keys that name someone: states, bodies (`@russia`), capitalised words inside a sentence. Absent in older rows. */
+  names: z.array(z.string()).default([]),
+  /** States, places and bodies the headline names (see `shared/stories/vocabulary.ts`). */
+  titleAnchors: z.array(z.string()).default([]),
+  /** States, places and bodies named anywhere in headline or summary. */
+  anchors: z.array(z.string()).default([]),
   /** When it happened, as best known: publication time, else when first seen (epoch seconds). */
   at: z.number().int(),
+  /** False when `at` is when the item was seen (no publication date): a guess, not a conflict. */
+  dated: z.boolean().default(true),
 });
 export type StoryFingerprint = z.infer<typeof storyFingerprintSchema>;

@@ -136,9 +136,11 @@ function bestMatch(
   candidates: StoryRecord[],
   fingerprint: StoryFingerprint,
   settings: StorySettings,
-): { story: StoryRecord; score: number } | undefined {
-  let best: { story: StoryRecord; score: number } | undefined;
+): { story: StoryRecord; score: number; margin: number } | undefined {
+  let best: { story: StoryRecord; score: number; margin: number } | undefined;
   for (const story of candidates) {
+    // How far the best-matching kept member is above the threshold that applies to it.
+    let margin = Number.NEGATIVE_INFINITY;
     let score = 0;
     let conflict = false;
     for (const kept of story.fingerprints) {
@@ -147,10 +149,14 @@ function bestMatch(
         conflict = true;
         break;
       }
-      score = Math.max(score, comparison.score);
+      const above = comparison.score - (comparison.dated ? settings.datedThreshold : settings.threshold);
+      if (above > margin) {
+        margin = above;
+        score = comparison.score;
+      }
     }
-    if (conflict || score < settings.threshold) continue;
-    if (!best || score > best.score || (score === best.score && story.lastAt > best.story.lastAt)) best = { story, score };
+    if (conflict || margin < 0) continue;
+    if (!best || margin > best.margin || (margin === best.margin && story.lastAt > best.story.lastAt)) best = { story, score, margin };
   }
   return best;
 }

@@ -35,10 +35,15 @@ export async function* clusterStream(
   items: AsyncIterable<StoryInput> | Iterable<StoryInput>,
   options: { seenAt?: Date; settings?: StorySettings; store?: StoryStore } = {},
 ): AsyncGenerator<ClusteredItem> {
-  const stories = options.store ?? createMemoryStoryStore({ now: () => options.seenAt ?? new Date() });
-  const seenAt = options.seenAt ?? new Date();
+  // The replay clock: items arrive as a feed delivered them, so an undated item is seen when
+  // the latest dated item before it came out (as the pipeline sees it at poll time).
+  let clock = options.seenAt?.getTime();
+  const now = () => new Date(clock ?? Date.now());
+  const stories = options.store ?? createMemoryStoryStore({ now });
   const settings = options.settings ?? defaultStorySettings;
   for await (const input of items) {
+    const published = validDate(input.published);
+    if (published !== null && !options.seenAt) clock = Math.max(clock ?? 0, Date.parse(published));
     const assignment = await assignStory(
       {
         itemKey: input.id,
@@ -47,9 +52,9 @@ export async function* clusterStream(
         title: input.title,
         summary: input.summary ?? '',
         link: validUrl(input.link),
-        published: validDate(input.published),
+        published,
       },
-      seenAt,
+      now(),
       { stories, retentionSeconds: CLI_RETENTION_SECONDS, settings },
     );
     yield {

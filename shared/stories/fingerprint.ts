@@ -1,6 +1,7 @@
 import type { StoryFingerprint } from '../store/records.ts';
 import { normalizeStoryText } from './normalize-text.ts';
 import { changeSizesOf, countsOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from './signals.ts';
+import { isTitleCase, readTerms } from './terms.ts';
 import { contentKey, splitWords } from './tokenize.ts';
 
 const COMPOUND_WORD = /[\p{L}\d]+(?:-[\p{L}\d]+)+/gu;
@@ -26,14 +27,23 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
 
   const titleWords = splitWords(title);
   const summaryWords = splitWords(summary);
+  const titleTerms = readTerms(title, { titleCase: isTitleCase(title) });
+  const summaryTerms = readTerms(summary);
   const titleKeys = unique(titleWords.map(contentKey));
   const tokens = unique([...titleKeys, ...summaryWords.map(contentKey)]).slice(0, MAX_FINGERPRINT_TOKENS);
+  const terms = unique([...titleTerms.keys, ...summaryTerms.keys]).slice(0, MAX_FINGERPRINT_TOKENS);
+  const kept = new Set(terms);
   const allWords = [...titleWords, ...summaryWords];
   const text = `${title}. ${summary}`;
 
   return {
     tokens,
     title: titleKeys,
+    terms,
+    titleTerms: titleTerms.keys,
+    names: unique([...titleTerms.names, ...summaryTerms.names]).filter((key) => kept.has(key)),
+    titleAnchors: titleTerms.anchors,
+    anchors: unique([...titleTerms.anchors, ...summaryTerms.anchors]),
     weekdays: weekdaysOf(allWords, published),
     months: monthsOf(allWords),
     ordinals: ordinalsOf(text),
@@ -43,6 +53,7 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
     at: Math.floor((published ?? seenAt).getTime() / 1000),
+    dated: published !== undefined,
   };
 }
 

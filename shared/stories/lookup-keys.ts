@@ -1,4 +1,5 @@
 import type { StoryFingerprint } from '../store/records.ts';
+import { termWeight } from './term-weights.ts';
 
 /**
  * Lookup keys: how a poller finds the stories an item may belong to with one batched read.
@@ -27,12 +28,18 @@ function sketchable(key: string): boolean {
   return !/^#\d(?:\.\d+)?$/.test(key) && !/^#1[0-2]$/.test(key);
 }
 
-/** The item's sketch: its `size` content keys with the smallest hashes. */
+/**
+ * The item's lookup keys: its `size` rarest content keys (names and figures first, headline
+ * keys before summary keys, then by hash so the choice is stable). Two reports of one event in
+ * different words still name the same people, places and figures, so they meet on those keys.
+ */
 export function sketchOf(fingerprint: StoryFingerprint, size: number): string[] {
-  return fingerprint.tokens
+  const names = new Set(fingerprint.names);
+  const title = new Set(fingerprint.titleTerms);
+  return fingerprint.terms
     .filter(sketchable)
-    .map((key) => ({ key, h: hash32(key) }))
-    .sort((a, b) => a.h - b.h || (a.key < b.key ? -1 : 1))
+    .map((key) => ({ key, w: termWeight(key, names) * (title.has(key) ? 1.5 : 1), h: hash32(key) }))
+    .sort((a, b) => b.w - a.w || a.h - b.h || (a.key < b.key ? -1 : 1))
     .slice(0, size)
     .map((entry) => entry.key);
 }

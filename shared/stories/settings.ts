@@ -4,8 +4,10 @@
  * exactly the same values.
  */
 export interface StorySettings {
-  /** Similarity at or above which an item joins a story (see `compareFingerprints`). */
+  /** Copy similarity at or above which an item joins a story when either lacks a date (see `textSimilarity`). */
   threshold: number;
+  /** Paraphrase similarity at or above which an item joins a story when both are dated within the window (see `weightedSimilarity`). */
+  datedThreshold: number;
   /** Items further apart in time than this are never one story (seconds). */
   windowSeconds: number;
   /** Lookup keys per item: the bottom-k of its content keys by hash (a MinHash sketch). */
@@ -38,7 +40,8 @@ export interface StorySettings {
  */
 export const defaultStorySettings: StorySettings = {
   threshold: 0.45,
-  windowSeconds: 36 * 60 * 60,
+  datedThreshold: 0.3,
+  windowSeconds: 48 * 60 * 60,
   sketchSize: 10,
   maxCandidates: 8,
   maxPostingsPerKey: 40,

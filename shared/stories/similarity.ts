@@ -1,11 +1,15 @@
 import type { StoryFingerprint } from '../store/records.ts';
+import { termWeight } from './term-weights.ts';
+import { BODY_ANCHORS } from './vocabulary.ts';
 
 /** Why two items cannot be one story whatever their words: different time, count or stage. */
-export type StoryConflict = 'time' | 'weekday' | 'month' | 'ordinal' | 'count' | 'stage' | 'qualifier';
+export type StoryConflict = 'time' | 'place' | 'weekday' | 'month' | 'ordinal' | 'count' | 'stage' | 'qualifier';
 
 export interface StoryComparison {
   /** Text similarity in [0, 1] (see `compareFingerprints`). */
   score: number;
+  /** Both carry a publication date (within the window unless `conflict` says 'time'). */
+  dated: boolean;
   /** Set when the two cannot be one story; `score` is then informative only. */
   conflict?: StoryConflict;
 }
@@ -23,11 +27,37 @@ export interface StoryComparison {
  * qualified differently ("short-range" vs "medium-range" missile).
  */
 export function compareFingerprints(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryComparison {
-  const score = textSimilarity(a, b);
+  const dated = a.dated && b.dated;
+  const score = dated ? weightedSimilarity(a, b) : textSimilarity(a, b);
   const conflict = conflictBetween(a, b, windowSeconds);
-  return conflict ? { score, conflict } : { score };
+  return { score, dated, ...(conflict ? { conflict } : {}) };
 }
 
+/**
+ * Paraphrase similarity, for two items whose dates put them in one window: the cosine of their
+ * weighted keys (names and figures above ordinary words above common ones, headline keys
+ * boosted). Two outlets telling one event in their own words still share its names and figures.
+ */
+export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
+  const va = weightedTerms(a);
+  const vb = weightedTerms(b);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [key, w] of va) {
+    na += w * w;
+    const other = vb.get(key);
+    if (other !== undefined) dot += w * other;
+  }
+  for (const w of vb.values()) nb += w * w;
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/**
+ * Copy similarity, for items without dates to place them: the plain overlap of their keys
+ * (Jaccard, containment, headline coverage, averaged). Without a date, sharing names is not
+ * enough: a reaction or a follow-up names the same people. Only near-copies score high.
+ */
 export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
   const tokensB = new Set(b.tokens);
   const shared = a.tokens.reduce((n, key) => n + (tokensB.has(key) ? 1 : 0), 0);
@@ -39,13 +69,27 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
   return (jaccard + containment + coverage) / 3;
 }
 
+/** Headline words count more than summary words: the headline says what happened. */
+const TITLE_BOOST = 1.5;
+
+/** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
+function weightedTerms(fingerprint: StoryFingerprint): Map<string, number> {
+  const names = new Set(fingerprint.names);
+  const title = new Set(fingerprint.titleTerms);
+  const weights = new Map<string, number>();
+  for (const key of fingerprint.terms) weights.set(key, termWeight(key, names) * (title.has(key) ? TITLE_BOOST : 1));
+  return weights;
+}
+
 function covered(keys: string[], by: Set<string>): number {
   if (keys.length === 0) return 0;
   return keys.reduce((n, key) => n + (by.has(key) ? 1 : 0), 0) / keys.length;
 }
 
 export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryConflict | undefined {
-  if (Math.abs(a.at - b.at) > windowSeconds) return 'time';
+  // An undated item's time is when it was seen: a guess, which never rules a match out.
+  if (a.dated && b.dated && Math.abs(a.at - b.at) > windowSeconds) return 'time';
+  if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true)) return 'place';
   if (disjoint(a.weekdays, b.weekdays)) return 'weekday';
   if (disjoint(a.months, b.months)) return 'month';
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
@@ -54,6 +98,19 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (qualifiersDiffer(a.qualifiers, b.qualifiers)) return 'qualifier';
   if (disjointWithin(a.changeSizes, b.changeSizes, 0.1)) return 'count';
   return undefined;
+}
+
+/**
+ * Different states, places or bodies in the headlines: each headline names one (of the kind),
+ * and none that either headline names appears anywhere in the other item. "Council holds urgent
+ * debate on Sri Lanka" and "… on Peru" are two debates however alike the rest.
+ */
+function anchorsDiffer(a: StoryFingerprint, b: StoryFingerprint, bodies: boolean): boolean {
+  const ofKind = (anchors: string[]) => anchors.filter((anchor) => BODY_ANCHORS.has(anchor) === bodies);
+  const titleA = ofKind(a.titleAnchors);
+  const titleB = ofKind(b.titleAnchors);
+  if (titleA.length === 0 || titleB.length === 0) return false;
+  return !titleA.some((anchor) => b.anchors.includes(anchor)) && !titleB.some((anchor) => a.anchors.includes(anchor));
 }
 
 /** Both name some, and none in common. */

@@ -32,16 +32,32 @@ const SPELLED: Record<string, string> = {
 
 /** Words of a text in order (see the module comment); numbers come back as digit strings. */
 export function splitWords(text: string): string[] {
+  return splitCasedWords(text).map((w) => w.word);
+}
+
+/** A word as `splitWords` gives it, with its written form and whether it opens a sentence. */
+export interface CasedWord {
+  word: string;
+  cased: string;
+  sentenceStart: boolean;
+}
+
+/** `splitWords`, keeping each word's case and place (a capital opening a sentence names nothing). */
+export function splitCasedWords(text: string): CasedWord[] {
   let prepared = text
     .replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''))
     .replace(POSSESSIVE, '')
     .replace(APOSTROPHE, '');
   if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
-  const words: string[] = [];
+  const words: CasedWord[] = [];
+  let last = 0;
   for (const match of prepared.matchAll(WORD)) {
+    const between = prepared.slice(last, match.index);
+    last = match.index + match[0].length;
     let word = match[0].toLowerCase();
     if (/^\d/.test(word)) word = word.replace(/,/g, '').replace(/\.$/, '');
-    words.push(SPELLED[word] ?? word);
+    const sentenceStart = words.length === 0 || /[.!?:;"'‘“(\[]\s*$|\s[-–—]\s*$/.test(between);
+    words.push({ word: SPELLED[word] ?? word, cased: match[0], sentenceStart });
   }
   return words;
 }
