@@ -40,7 +40,7 @@ export interface StorySettings {
  */
 export const defaultStorySettings: StorySettings = {
   threshold: 0.45,
-  datedThreshold: 0.3,
+  datedThreshold: 0.2,
   windowSeconds: 48 * 60 * 60,
   sketchSize: 10,
   maxCandidates: 8,

@@ -1,5 +1,7 @@
 import type { StoryFingerprint } from '../store/records.ts';
-import { termWeight } from './term-weights.ts';
+import { TERM_WEIGHTS, termWeight } from './term-weights.ts';
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 import { BODY_ANCHORS } from './vocabulary.ts';
 
 /** Why two items cannot be one story whatever their words: different time, count or stage. */
@@ -28,7 +30,7 @@ export interface StoryComparison {
  */
 export function compareFingerprints(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryComparison {
   const dated = a.dated && b.dated;
-  const score = dated ? weightedSimilarity(a, b) : textSimilarity(a, b);
+  const score = dated ? (sharesSpecific(a, b) ? weightedSimilarity(a, b) : 0) : textSimilarity(a, b);
   const conflict = conflictBetween(a, b, windowSeconds);
   return { score, dated, ...(conflict ? { conflict } : {}) };
 }
@@ -69,6 +71,22 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
   return (jaccard + containment + coverage) / 3;
 }
 
+/**
+ * Whether two items share something only one event has: a name that is not just a state or
+ * body (a person, a town, a party), or an exact figure. Sharing a country and a topic is not
+ * one event: "Nigerian scientist wins prize for drought-resistant rice" and "Drought cuts rice
+ * harvest in Nigeria" are two.
+ */
+function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const termsB = new Set(b.terms);
+  const namesB = new Set(b.names);
+  return a.terms.some(
+    (key) =>
+      termsB.has(key) &&
+      ((a.names.includes(key) && namesB.has(key) && !key.startsWith('@')) || termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
+  );
+}
+
 /** Headline words count more than summary words: the headline says what happened. */
 const TITLE_BOOST = 1.5;
 
@@ -90,8 +108,11 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   // An undated item's time is when it was seen: a guess, which never rules a match out.
   if (a.dated && b.dated && Math.abs(a.at - b.at) > windowSeconds) return 'time';
   if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true)) return 'place';
-  if (disjoint(a.weekdays, b.weekdays)) return 'weekday';
-  if (disjoint(a.months, b.months)) return 'month';
+  // Two dated items already place their event in time, and paraphrases mention other days and
+  // months in passing ("after Saturday's quake"): weekdays and months rule out only undated items.
+  const dated = a.dated && b.dated;
+  if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
+  if (!dated && disjoint(a.months, b.months)) return 'month';
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
   if (seriesDiffer(a.counts, b.counts, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
   if (stagesDiffer(a.stages, b.stages)) return 'stage';

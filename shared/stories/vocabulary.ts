@@ -74,7 +74,6 @@ const ANCHORS: Record<string, string[]> = {
   norway: ['norway', 'norwegian', 'oslo'],
   pakistan: ['pakistan', 'pakistani', 'islamabad'],
   palestine: ['palestine', 'palestinian', 'palestinians', 'ramallah'],
-  gaza: ['gaza', 'gazan', 'gazans'],
   peru: ['peru', 'peruvian', 'lima'],
   philippines: ['philippines', 'philippine', 'filipino', 'manila'],
   poland: ['poland', 'polish', 'warsaw'],
