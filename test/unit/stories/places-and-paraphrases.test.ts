@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { clusterStream, storyInputSchema } from '../../../shared/stories/index.ts';
+
+/** Look-alike headlines on different places and bodies, and one event told in two outlets' words. */
+const items = readFileSync(new URL('../../fixtures/stories/places-and-paraphrases.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => storyInputSchema.parse(JSON.parse(line)));
+
+async function storiesOf(input: typeof items): Promise<Map<string, string>> {
+  const placed = new Map<string, string>();
+  for await (const c of clusterStream(input)) placed.set(c.id, c.story);
+  return placed;
+}
+
+describe('stories: places, bodies and paraphrases', () => {
+  it('keeps "urgent debate on Sri Lanka" apart from "urgent debate on Peru", dated or not', async () => {
+    const dated = await storiesOf(items);
+    expect(dated.get('pe')).toBe('pe');
+    expect(dated.get('lk2')).toBe('lk');
+    const undated = await storiesOf(items.map((item) => ({ ...item, published: null })));
+    expect(undated.get('pe')).toBe('pe');
+  });
+
+  it('keeps a Security Council meeting apart from a Human Rights Council debate on the same country', async () => {
+    expect((await storiesOf(items)).get('sc')).toBe('sc');
+  });
+
+  it('joins two outlets telling one vote in their own words', async () => {
+    expect((await storiesOf(items)).get('v2')).toBe('v1');
+  });
+});
