@@ -56,7 +56,7 @@ export function splitCasedWords(text: string): CasedWord[] {
     last = match.index + match[0].length;
     let word = match[0].toLowerCase();
     if (/^\d/.test(word)) word = word.replace(/,/g, '').replace(/\.$/, '');
-    const sentenceStart = words.length === 0 || /[.!?:;"'‘“(\[]\s*$|\s[-–—]\s*$/.test(between);
+    const sentenceStart = words.length === 0 || /[.!?:;"'‘“([]\s*$|\s[-–—]\s*$/.test(between);
     words.push({ word: SPELLED[word] ?? word, cased: match[0], sentenceStart });
   }
   return words;
