@@ -15,10 +15,12 @@ const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
 const file = args.find((a) => !a.startsWith('--')) ?? path.join(repoRoot, '..', 'shared', 'corpus', 'stories-realistic-dev.jsonl');
 const threshold = args.find((a) => a.startsWith('--dated='))?.slice('--dated='.length);
+const undated = args.find((a) => a.startsWith('--undated='))?.slice('--undated='.length);
 const settings = {
   ...defaultStorySettings,
   ...(process.env.WIDE ? { sketchSize: 40, maxCandidates: 40, maxPostingsPerKey: 400 } : {}),
   ...(threshold ? { datedThreshold: Number(threshold) } : {}),
+  ...(undated ? { undatedThreshold: Number(undated) } : {}),
 };
 const half = args.find((a) => a.startsWith('--half='))?.slice('--half='.length);
 

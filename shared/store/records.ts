@@ -201,6 +201,8 @@ export const storyFingerprintSchema = z.object({
   titleAnchors: z.array(z.string()).default([]),
   /** States, places and bodies named anywhere in headline or summary. */
   anchors: z.array(z.string()).default([]),
+  /** Event frames of headline and lead sentence: `quake`, `council`, `coup` (see `shared/stories/event-frames.ts`). Absent in older rows. */
+  frames: z.array(z.string()).default([]),
   /** When it happened, as best known: publication time, else when first seen (epoch seconds). */
   at: z.number().int(),
   /** False when `at` is when the item was seen (no publication date): a guess, not a conflict. */

@@ -149,10 +149,13 @@ function bestMatch(
         conflict = true;
         break;
       }
-      const above = comparison.score - (comparison.dated ? settings.datedThreshold : settings.threshold);
+      // An undated pair joins on either score: a near-copy, or a paraphrase held to a higher bar.
+      const paraphrase = comparison.score - (comparison.dated ? settings.datedThreshold : settings.undatedThreshold);
+      const copy = comparison.dated ? Number.NEGATIVE_INFINITY : comparison.copy - settings.threshold;
+      const above = Math.max(paraphrase, copy);
       if (above > margin) {
         margin = above;
-        score = comparison.score;
+        score = paraphrase >= copy ? comparison.score : comparison.copy;
       }
     }
     if (conflict || margin < 0) continue;

@@ -1,4 +1,5 @@
 import type { StoryFingerprint } from '../store/records.ts';
+import { framesOf } from './event-frames.ts';
 import { normalizeStoryText } from './normalize-text.ts';
 import { changeSizesOf, countsOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from './signals.ts';
 import { isTitleCase, readTerms } from './terms.ts';
@@ -50,6 +51,7 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     counts: countsOf(text),
     // Hyphenated compounds are not read for stages: "US-backed" and "break-up" name no step.
     stages: stagesOf(splitWords(`${title}. ${leadSentence(summary)}`.replace(COMPOUND_WORD, ' '))),
+    frames: framesOf(splitWords(`${title}. ${leadSentence(summary)}`)),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
     at: Math.floor((published ?? seenAt).getTime() / 1000),

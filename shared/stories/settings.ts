@@ -8,6 +8,8 @@ export interface StorySettings {
   threshold: number;
   /** Paraphrase similarity at or above which an item joins a story when both are dated within the window (see `weightedSimilarity`). */
   datedThreshold: number;
+  /** Paraphrase similarity at or above which an item joins a story when either lacks a date (taken to be within the window). */
+  undatedThreshold: number;
   /** Items further apart in time than this are never one story (seconds). */
   windowSeconds: number;
   /** Lookup keys per item: the bottom-k of its content keys by hash (a MinHash sketch). */
@@ -42,6 +44,7 @@ export interface StorySettings {
 export const defaultStorySettings: StorySettings = {
   threshold: 0.45,
   datedThreshold: 0.3,
+  undatedThreshold: 0.45,
   windowSeconds: 48 * 60 * 60,
   sketchSize: 10,
   maxCandidates: 8,

@@ -120,10 +120,49 @@ const COUNT_STOP = new Set([
 /** Clause boundaries: a count never reaches across them. */
 const CLAUSE = /,(?!\d)|[;:()"]|\s[-–—]\s|\.\s/;
 
+/** Casualty words, as the toll they count: "killing 37", "37 dead", "wounded 50" (see `TOLLS`). */
+const CASUALTY: Record<string, string> = {
+  kill: 'dead',
+  killed: 'dead',
+  killing: 'dead',
+  kills: 'dead',
+  dead: 'dead',
+  died: 'dead',
+  deaths: 'dead',
+  injure: 'injured',
+  injured: 'injured',
+  injures: 'injured',
+  injuring: 'injured',
+  wound: 'injured',
+  wounded: 'injured',
+  wounding: 'injured',
+  wounds: 'injured',
+  hurt: 'injured',
+};
+/** Counted things that are tolls: revised upwards as an event unfolds (see `conflictBetween`). */
+export const TOLLS: ReadonlySet<string> = new Set(Object.values(CASUALTY));
+/** Words between a casualty verb and its number: "killing at least nine", "injure over 300". */
+const APPROXIMATORS = new Set([
+  'at',
+  'least',
+  'more',
+  'than',
+  'over',
+  'about',
+  'around',
+  'nearly',
+  'almost',
+  'some',
+  'up',
+  'to',
+  'roughly',
+]);
+
 /**
- * Counted things: "killing 37 people" → `peopl:37`, "three no-confidence votes" →
+ * Counted things: "killing 37 people" → `peopl:37`, `dead:37`, "three no-confidence votes" →
  * `noconfid:3`, `vote:3`. Each of the (up to three) words after a number, within its clause and
- * before a unit or function word, is paired with it. Years are not counts.
+ * before a unit or function word, is paired with it; a casualty word before or after the number
+ * counts a toll (`dead`, `injured`). Years are not counts.
  */
 export function countsOf(text: string): string[] {
   const found = new Set<string>();
@@ -137,8 +176,12 @@ export function countsOf(text: string): string[] {
       for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {
         const next = words[k]!;
         if (isNumberWord(next) || STOPWORDS.has(next) || COUNT_STOP.has(next)) break;
-        found.add(`${stemmer(next)}:${value}`);
+        found.add(`${CASUALTY[next] ?? stemmer(next)}:${value}`);
       }
+      let k = index - 1;
+      while (k >= 0 && APPROXIMATORS.has(words[k]!)) k--;
+      const toll = k >= 0 ? CASUALTY[words[k]!] : undefined;
+      if (toll) found.add(`${toll}:${value}`);
     });
   }
   return [...found].sort();

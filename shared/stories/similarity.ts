@@ -2,14 +2,18 @@ import type { StoryFingerprint } from '../store/records.ts';
 import { TERM_WEIGHTS, termWeight } from './term-weights.ts';
 
 const NO_NAMES: ReadonlySet<string> = new Set();
-import { BODY_ANCHORS } from './vocabulary.ts';
+import { BODY_ANCHORS, PLACE_STATES } from './vocabulary.ts';
+import { mainFrame } from './event-frames.ts';
+import { TOLLS } from './signals.ts';
 
 /** Why two items cannot be one story whatever their words: different time, count or stage. */
 export type StoryConflict = 'time' | 'place' | 'weekday' | 'month' | 'ordinal' | 'count' | 'stage' | 'qualifier';
 
 export interface StoryComparison {
-  /** Text similarity in [0, 1] (see `compareFingerprints`). */
+  /** Paraphrase similarity in [0, 1.x] (see `paraphraseScore`); 0 when nothing specific is shared. */
   score: number;
+  /** Copy similarity in [0, 1] (see `textSimilarity`): what an undated pair may also join on. */
+  copy: number;
   /** Both carry a publication date (within the window unless `conflict` says 'time'). */
   dated: boolean;
   /** Set when the two cannot be one story; `score` is then informative only. */
@@ -19,20 +23,65 @@ export interface StoryComparison {
 /**
  * How alike two items are, and whether anything rules out their being one story.
  *
- * The score is the mean of three overlaps of their content keys: Jaccard (both say the same
- * things), containment (the shorter is a trimmed copy of the longer) and headline coverage (each
- * headline's words appear in the other item, the smaller of the two). Conflicts are the other
+ * Two scores: the paraphrase score (weighted terms, see `paraphraseScore`) and, for a pair where
+ * one lacks a date, the copy score (plain overlap, see `textSimilarity`): an undated item is
+ * taken to be within the window, and joins on either. Conflicts are the other
  * signals: further apart in time than the window, different weekdays or months, a different
  * member of a series ("fourth time" vs "fifth time"), different counts of the same thing (two
- * votes vs three, unless within a quarter of each other, as rising death tolls are), talks
+ * votes vs three, unless within a quarter of each other; a toll may rise), talks
  * on one side and a decision on the other (or talks broken off vs resumed), or the same kind
  * qualified differently ("short-range" vs "medium-range" missile).
  */
 export function compareFingerprints(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryComparison {
   const dated = a.dated && b.dated;
-  const score = dated ? (sharesSpecific(a, b) ? weightedSimilarity(a, b) : 0) : textSimilarity(a, b);
+  // Two undated items carry no time at all, only text: copies alone join them.
+  const score = a.dated || b.dated ? paraphraseScore(a, b, dated) : 0;
+  const copy = dated ? 0 : textSimilarity(a, b);
   const conflict = conflictBetween(a, b, windowSeconds);
-  return { score, dated, ...(conflict ? { conflict } : {}) };
+  return { score, copy, dated, ...(conflict ? { conflict } : {}) };
+}
+
+/** What a shared event frame in a shared place adds to the paraphrase score. */
+export const FRAME_BONUS = 0.15;
+
+/**
+ * The paraphrase score: the weighted cosine (see `weightedSimilarity`) when the two share
+ * something only one event has (a person, a town, an exact figure) or report the same kind of
+ * event (see `event-frames.ts`) in the same place; plus `FRAME_BONUS` for the latter. 0 otherwise:
+ * sharing a country and a topic is not one event.
+ */
+export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint, dated = true): number {
+  if (titlePlacesDiffer(a, b)) return 0;
+  const frame = sharesFrameAndPlace(a, b);
+  const specific = sharesSpecific(a, b);
+  // Without dates, both: a reaction or a follow-up names the same people.
+  if (dated ? !frame && !specific : !frame || !specific) return 0;
+  return weightedSimilarity(a, b) + (frame ? FRAME_BONUS : 0);
+}
+
+/**
+ * One kind of event (a frame both name; the broad "death" only when neither names another) in
+ * one place: a state, place or body one headline names and the other item names too.
+ */
+function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const mainA = mainFrame(a.frames);
+  const mainB = mainFrame(b.frames);
+  // Each one's main event is among the other's: "Gunmen kill eight … before Iran's missile
+  // attack" is a shooting, not the missile attack it mentions.
+  if (mainA === undefined || mainB === undefined || !b.frames.includes(mainA) || !a.frames.includes(mainB)) return false;
+  return a.titleAnchors.some((anchor) => b.anchors.includes(anchor)) || b.titleAnchors.some((anchor) => a.anchors.includes(anchor));
+}
+
+/**
+ * Both headlines name states or places and none in common: "Council turns down Russian Gaza
+ * draft" and "… turns down Brazilian proposal" are two votes even when each summary mentions the
+ * other's sponsor. Bodies are left out: a council and its members are named interchangeably.
+ */
+function titlePlacesDiffer(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const places = (anchors: string[]) => anchors.filter((anchor) => !BODY_ANCHORS.has(anchor));
+  const titleA = places(a.titleAnchors);
+  const titleB = places(b.titleAnchors);
+  return titleA.length > 0 && titleB.length > 0 && !titleA.some((anchor) => titleB.includes(anchor));
 }
 
 /**
@@ -83,7 +132,8 @@ function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
   return a.terms.some(
     (key) =>
       termsB.has(key) &&
-      ((a.names.includes(key) && namesB.has(key) && !key.startsWith('@')) || termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
+      ((a.names.includes(key) && namesB.has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
+        termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
   );
 }
 
@@ -114,7 +164,10 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
   if (!dated && disjoint(a.months, b.months)) return 'month';
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
-  if (seriesDiffer(a.counts, b.counts, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  const [tollsA, countsA] = partition(a.counts, isToll);
+  const [tollsB, countsB] = partition(b.counts, isToll);
+  if (seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
   if (stagesDiffer(a.stages, b.stages)) return 'stage';
   if (qualifiersDiffer(a.qualifiers, b.qualifiers)) return 'qualifier';
   if (disjointWithin(a.changeSizes, b.changeSizes, 0.1)) return 'count';
@@ -132,6 +185,30 @@ function anchorsDiffer(a: StoryFingerprint, b: StoryFingerprint, bodies: boolean
   const titleB = ofKind(b.titleAnchors);
   if (titleA.length === 0 || titleB.length === 0) return false;
   return !titleA.some((anchor) => b.anchors.includes(anchor)) && !titleB.some((anchor) => a.anchors.includes(anchor));
+}
+
+function isToll(entry: string): boolean {
+  return TOLLS.has(entry.slice(0, entry.lastIndexOf(':')));
+}
+
+function partition(entries: string[], test: (entry: string) => boolean): [string[], string[]] {
+  return [entries.filter(test), entries.filter((entry) => !test(entry))];
+}
+
+/**
+ * A toll is revised upwards as an event unfolds (9 dead, then 12; 300, then 4,400): two reports
+ * of one event differ in it freely, except that the later one does not report far fewer (a
+ * quarter less) of the same toll: 2,750 injured on Tuesday and 300 on Wednesday are two blasts.
+ * Reports of one day (`sameTime`) come in any order.
+ */
+function tollsFall([earlier, later]: [string[], string[]], sameTime: boolean): boolean {
+  if (sameTime) return false;
+  const laterByName = group(later);
+  for (const [name, values] of group(earlier)) {
+    const others = laterByName.get(name);
+    if (others && Math.min(...values) > 1.25 * Math.max(...others)) return true;
+  }
+  return false;
 }
 
 /** Both name some, and none in common. */

@@ -1,4 +1,4 @@
-import { ANCHOR_PHRASES, MAX_ANCHOR_WORDS, MAX_SYNONYM_WORDS, SYNONYMS } from './vocabulary.ts';
+import { ANCHOR_PHRASES, MAX_ANCHOR_WORDS, MAX_SYNONYM_WORDS, PLACE_STATES, SYNONYMS } from './vocabulary.ts';
 import { contentKey, splitCasedWords, STOPWORDS } from './tokenize.ts';
 
 /** The terms of one text: content keys in order, which of them name someone, and the anchors named. */
@@ -30,10 +30,14 @@ export function readTerms(text: string, options: { titleCase?: boolean } = {}): 
       // "US" in upper case only: "us" the pronoun is not a state.
       const surface = words.slice(i, i + anchor.length).map((w) => w.cased);
       if (!(anchor.value === 'us' && anchor.length === 1 && surface[0] !== 'US' && surface[0] !== 'U.S')) {
-        const key = `${ANCHOR_PREFIX}${anchor.value}`;
-        keys.push(key);
-        names.add(key);
-        anchors.add(anchor.value);
+        // A place names its state too: "Hatay quake" and "Turkey quake" share Turkey.
+        for (const value of [anchor.value, PLACE_STATES.get(anchor.value)]) {
+          if (value === undefined) continue;
+          const key = `${ANCHOR_PREFIX}${value}`;
+          keys.push(key);
+          names.add(key);
+          anchors.add(value);
+        }
         i += anchor.length;
         continue;
       }

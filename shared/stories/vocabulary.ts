@@ -1,3 +1,5 @@
+import { PLACES } from './places.ts';
+
 /**
  * General newsroom knowledge the story matcher reads text with: which words name a state or a
  * body (and their capitals, demonyms and short forms: "Moscow", "Russian", "the Kremlin" are all
@@ -48,10 +50,10 @@ const ANCHORS: Record<string, string[]> = {
   hungary: ['hungary', 'hungarian', 'budapest'],
   india: ['india', 'indian', 'new delhi', 'delhi'],
   indonesia: ['indonesia', 'indonesian', 'jakarta'],
-  iran: ['iran', 'iranian', 'tehran', 'iranians'],
+  iran: ['iran', 'iranian', 'tehran', 'iranians', 'irgc'],
   iraq: ['iraq', 'iraqi', 'baghdad'],
   ireland: ['ireland', 'irish', 'dublin'],
-  israel: ['israel', 'israeli', 'israelis', 'jerusalem'],
+  israel: ['israel', 'israeli', 'israelis', 'jerusalem', 'idf'],
   italy: ['italy', 'italian', 'rome'],
   japan: ['japan', 'japanese', 'tokyo'],
   jordan: ['jordan', 'jordanian', 'amman'],
@@ -103,11 +105,55 @@ const ANCHORS: Record<string, string[]> = {
   uganda: ['uganda', 'ugandan', 'kampala'],
   uk: ['uk', 'britain', 'british', 'united kingdom', 'london', 'downing street'],
   ukraine: ['ukraine', 'ukrainian', 'ukrainians', 'kyiv', 'kiev'],
-  us: ['us', 'usa', 'united states', 'american', 'americans', 'washington', 'white house'],
+  us: ['us', 'usa', 'united states', 'american', 'americans', 'washington', 'white house', 'pentagon', 'state department'],
   venezuela: ['venezuela', 'venezuelan', 'caracas'],
   vietnam: ['vietnam', 'vietnamese', 'hanoi'],
   yemen: ['yemen', 'yemeni', 'sanaa', 'houthi', 'houthis'],
   zimbabwe: ['zimbabwe', 'zimbabwean', 'harare'],
+  slovakia: ['slovakia', 'slovak', 'bratislava'],
+  slovenia: ['slovenia', 'slovenian', 'ljubljana'],
+  croatia: ['croatia', 'croatian', 'zagreb'],
+  bosnia: ['bosnia', 'bosnian', 'sarajevo'],
+  montenegro: ['montenegro', 'montenegrin', 'podgorica'],
+  northmacedonia: ['north macedonia', 'macedonian', 'skopje'],
+  lithuania: ['lithuania', 'lithuanian', 'vilnius'],
+  latvia: ['latvia', 'latvian', 'riga'],
+  estonia: ['estonia', 'estonian', 'tallinn'],
+  newzealand: ['new zealand', 'wellington'],
+  singapore: ['singapore', 'singaporean'],
+  malaysia: ['malaysia', 'malaysian', 'kuala lumpur'],
+  maldives: ['maldives', 'maldivian'],
+  mongolia: ['mongolia', 'mongolian', 'ulaanbaatar'],
+  kyrgyzstan: ['kyrgyzstan', 'kyrgyz', 'bishkek'],
+  tajikistan: ['tajikistan', 'tajik', 'dushanbe'],
+  uzbekistan: ['uzbekistan', 'uzbek', 'tashkent'],
+  ecuador: ['ecuador', 'ecuadorian'],
+  paraguay: ['paraguay', 'paraguayan', 'asuncion'],
+  uruguay: ['uruguay', 'uruguayan', 'montevideo'],
+  guatemala: ['guatemala', 'guatemalan'],
+  honduras: ['honduras', 'honduran', 'tegucigalpa'],
+  elsalvador: ['el salvador', 'salvadoran', 'san salvador'],
+  nicaragua: ['nicaragua', 'nicaraguan', 'managua'],
+  panama: ['panama', 'panamanian'],
+  ghana: ['ghana', 'ghanaian', 'accra'],
+  ivorycoast: ['ivory coast', 'cote divoire', 'ivorian', 'abidjan'],
+  cameroon: ['cameroon', 'cameroonian', 'yaounde'],
+  chad: ['chadian', 'ndjamena'],
+  eritrea: ['eritrea', 'eritrean', 'asmara'],
+  tanzania: ['tanzania', 'tanzanian', 'dodoma', 'dar es salaam'],
+  mozambique: ['mozambique', 'mozambican', 'maputo'],
+  zambia: ['zambia', 'zambian', 'lusaka'],
+  malawi: ['malawi', 'malawian', 'lilongwe'],
+  angola: ['angola', 'angolan', 'luanda'],
+  madagascar: ['madagascar', 'malagasy', 'antananarivo'],
+  mauritania: ['mauritania', 'mauritanian', 'nouakchott'],
+  togo: ['togo', 'togolese', 'lome'],
+  benin: ['benin', 'beninese', 'porto novo', 'cotonou'],
+  sierraleone: ['sierra leone', 'freetown'],
+  liberia: ['liberia', 'liberian', 'monrovia'],
+  burundi: ['burundi', 'burundian', 'gitega'],
+  oman: ['oman', 'omani', 'muscat'],
+  bahrain: ['bahrain', 'bahraini', 'manama'],
   // Bodies: which one meets or decides is what tells two look-alike headlines apart.
   securitycouncil: ['security council', 'unsc'],
   generalassembly: ['general assembly'],
@@ -116,18 +162,31 @@ const ANCHORS: Record<string, string[]> = {
   icc: ['icc', 'international criminal court'],
   nato: ['nato'],
   eu: ['eu', 'european union', 'brussels'],
-  ecb: ['ecb', 'european central bank', 'frankfurt'],
-  fed: ['fed', 'federal reserve'],
-  boj: ['boj', 'bank of japan'],
+  ecb: ['ecb', 'european central bank', 'frankfurt', 'eurozone central bank', 'euro zone central bank'],
+  fed: ['fed', 'federal reserve', 'fomc', 'us central bank'],
+  boj: ['boj', 'bank of japan', 'japan central bank', 'japanese central bank'],
   opec: ['opec', 'opec+'],
+  ecowas: ['ecowas'],
+  africanunion: ['african union'],
   iaea: ['iaea', 'atomic energy agency'],
   hamas: ['hamas'],
   hezbollah: ['hezbollah', 'hizbollah'],
 };
 
-/** Phrase (lower-case words joined by spaces) → anchor. */
-export const ANCHOR_PHRASES: ReadonlyMap<string, string> = new Map(
-  Object.entries(ANCHORS).flatMap(([anchor, names]) => names.map((name): [string, string] => [name, anchor])),
+/** Phrase (lower-case words joined by spaces) → anchor: a state or body, or a place (see `places.ts`). */
+export const ANCHOR_PHRASES: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(PLACES).flatMap(([, places]) => places.map((place): [string, string] => [place, placeAnchor(place)])),
+  ...Object.entries(ANCHORS).flatMap(([anchor, names]) => names.map((name): [string, string] => [name, anchor])),
+]);
+
+/** A place's anchor: its words joined ("al haouz" → "alhaouz"), so it never meets a state's. */
+function placeAnchor(place: string): string {
+  return place.replace(/ /g, '');
+}
+
+/** Place anchor → the state it lies in: a headline naming Hatay names Turkey too. */
+export const PLACE_STATES: ReadonlyMap<string, string> = new Map(
+  Object.entries(PLACES).flatMap(([state, places]) => places.map((place): [string, string] => [placeAnchor(place), state])),
 );
 
 /** The longest anchor phrase, in words. */
@@ -146,6 +205,8 @@ export const BODY_ANCHORS: ReadonlySet<string> = new Set([
   'fed',
   'boj',
   'opec',
+  'ecowas',
+  'africanunion',
   'iaea',
   'hamas',
   'hezbollah',

@@ -1,0 +1,77 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Event frames: what kind of occurrence an item reports (a quake, a veto, a coup …), read from a
+ * small trigger lexicon of stems. Outlets word one event their own way ("quake", "tremor",
+ * "temblor"; "vetoes greet the text", "council turns down the draft") but report the same kind of
+ * event: two items of one frame, in one place, within the story window, are very likely one
+ * story. General newsroom knowledge, written as data.
+ */
+const FRAME_TRIGGERS: Record<string, string[]> = {
+  quake: ['quake', 'earthquake', 'tremor', 'temblor', 'aftershock', 'magnitude', 'seismic', 'shindo', 'epicentre', 'epicenter'],
+  flood: ['flood', 'flooding', 'floodwaters', 'deluge', 'dam', 'dams', 'inundated', 'landslide', 'landslides', 'mudslide'],
+  storm: ['hurricane', 'cyclone', 'typhoon', 'landfall', 'tornado', 'tornadoes', 'storm'],
+  crash: ['crash', 'crashed', 'crashes', 'wreck', 'wreckage', 'derailed', 'derailment'],
+  blast: ['blast', 'blasts', 'explosion', 'explosions', 'exploded', 'explode', 'detonate', 'detonated', 'bomb', 'bombs', 'bomber'],
+  shooting: ['shooting', 'shot', 'shots', 'gunfire', 'gunman', 'gunmen', 'rifle', 'rifleman', 'sniper', 'assassination'],
+  missile: ['missile', 'missiles', 'rocket', 'rockets', 'barrage', 'salvo', 'projectiles', 'ballistic', 'intercepted', 'interceptors'],
+  airstrike: ['airstrike', 'airstrikes', 'bombardment', 'bombing', 'bombed', 'warplanes'],
+  council: ['veto', 'vetoes', 'vetoed', 'resolution', 'abstained', 'abstentions', 'abstention', 'draft'],
+  impeachment: ['impeach', 'impeachment', 'impeached'],
+  election: ['election', 'elections', 'polls', 'ballot', 'runoff', 'turnout', 'electoral', 'voters', 'seats'],
+  ceasefire: ['ceasefire', 'truce', 'armistice', 'pause', 'hostilities'],
+  coup: [
+    'coup',
+    'junta',
+    'putsch',
+    'mutiny',
+    'mutinous',
+    'insurrection',
+    'rebellion',
+    'takeover',
+    'overthrow',
+    'ousted',
+    'toppled',
+    'deposed',
+    'seizure',
+  ],
+  talks: ['talks', 'negotiations', 'negotiators', 'summit', 'mediation', 'mediator', 'mediators'],
+  sanctions: ['sanctions', 'sanctioned', 'embargo', 'blacklist', 'blacklisted'],
+  resignation: ['resign', 'resigns', 'resigned', 'resignation', 'quits'],
+  rates: ['rate', 'rates', 'easing', 'tightening', 'basis', 'bp', 'refinancing', 'deposit'],
+  output: ['bpd', 'barrels', 'output', 'production'],
+  accession: ['accession', 'membership', 'joins'],
+  drills: ['drills', 'exercises', 'manoeuvres', 'maneuvers', 'wargames'],
+  ruling: ['ruling', 'ruled', 'verdict', 'judgment', 'judgement', 'measures', 'court', 'judges'],
+  mandate: ['mandate', 'peacekeeping', 'peacekeepers', 'renewal', 'renewed', 'renews'],
+  death: ['death', 'dead', 'died', 'killed', 'martyrs', 'martyr', 'funeral', 'survivors'],
+};
+
+const FRAME_BY_STEM: ReadonlyMap<string, string> = new Map(
+  Object.entries(FRAME_TRIGGERS).flatMap(([frame, words]) => words.map((word): [string, string] => [stemmer(word), frame])),
+);
+
+/**
+ * Frames too broad to stand for an event on their own: a death is reported after any disaster
+ * or attack. They still count when both items have no other frame.
+ */
+export const WEAK_FRAMES: ReadonlySet<string> = new Set(['death']);
+
+/**
+ * The frames an item's words name (headline, then lead sentence), in order of first mention:
+ * the first strong frame is the item's main event ("Gunmen kill eight … hours before Iran's
+ * missile attack" is a shooting).
+ */
+export function framesOf(words: string[]): string[] {
+  const frames = new Set<string>();
+  for (const word of words) {
+    const frame = FRAME_BY_STEM.get(stemmer(word));
+    if (frame) frames.add(frame);
+  }
+  return [...frames];
+}
+
+/** The main event's frame: the first strong one named, else the first. */
+export function mainFrame(frames: string[]): string | undefined {
+  return frames.find((frame) => !WEAK_FRAMES.has(frame)) ?? frames[0];
+}
