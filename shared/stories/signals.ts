@@ -172,7 +172,10 @@ export function countsOf(text: string): string[] {
     words.forEach((word, index) => {
       if (!isNumberWord(word)) return;
       const value = Number(word);
-      if (!Number.isFinite(value) || (Number.isInteger(value) && value >= 1900 && value <= 2100)) return;
+      // Decimals are measures (magnitude 7.8, 0.25 points), not counts; years are not counts;
+      // nor is the whole in "204 of the 300".
+      if (!Number.isInteger(value) || (value >= 1900 && value <= 2100)) return;
+      if (words[index - 1] === 'the' && words[index - 2] === 'of') return;
       for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {
         const next = words[k]!;
         if (isNumberWord(next) || STOPWORDS.has(next) || COUNT_STOP.has(next)) break;

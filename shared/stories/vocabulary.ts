@@ -30,7 +30,7 @@ const ANCHORS: Record<string, string[]> = {
   cambodia: ['cambodia', 'cambodian', 'phnom penh'],
   canada: ['canada', 'canadian', 'ottawa'],
   chile: ['chile', 'chilean', 'santiago'],
-  china: ['china', 'chinese', 'beijing', 'prc'],
+  china: ['china', 'chinese', 'beijing', 'prc', 'pla'],
   colombia: ['colombia', 'colombian', 'bogota'],
   congo: ['congo', 'congolese', 'drc', 'kinshasa'],
   cuba: ['cuba', 'cuban', 'havana'],
