@@ -170,7 +170,10 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   const [tollsB, countsB] = partition(b.counts, isToll);
   if ((process.env.V1 ? !dated : true) && seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return "count";
   if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
-  if (stagesDiffer(a.stages, b.stages)) return 'stage';
+  // Two dated reports in the window are placed in time already, and outlets word the stage their
+  // own way ("Council turns down Russian draft" / "text wins only five votes"): stages split
+  // only pairs where one lacks a date (copies, where "in talks" vs "signed" is all there is).
+  if (!dated && stagesDiffer(a.stages, b.stages)) return 'stage';
   if (qualifiersDiffer(a.qualifiers, b.qualifiers)) return 'qualifier';
   if (disjointWithin(a.changeSizes, b.changeSizes, 0.1)) return 'count';
   return undefined;
