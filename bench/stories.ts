@@ -114,7 +114,9 @@ export async function benchStories(): Promise<StoriesBenchResult> {
 }
 
 export function formatStoriesBench(result: StoriesBenchResult): string[] {
-  const lines = [`  thresholds: copy ${result.threshold} (undated pairs), paraphrase ${result.datedThreshold} (dated pairs in the window)`];
+  const lines = [
+    `  thresholds: copy ${result.threshold} (pairs with an undated item), paraphrase ${result.datedThreshold} (dated pairs in the window), ${defaultStorySettings.undatedThreshold} (one item undated)`,
+  ];
   for (const set of result.sets) {
     const c = set.clustering;
     const b = set.baseline;

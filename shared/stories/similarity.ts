@@ -69,7 +69,11 @@ function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean 
   // Each one's main event is among the other's: "Gunmen kill eight … before Iran's missile
   // attack" is a shooting, not the missile attack it mentions.
   // An item naming only a broad frame ("Al Haouz toll climbs to 632") names no event type of its own.
-  const fits = (main: string, other: string[]) => other.includes(main) || (other.length > 0 && other.every((frame) => WEAK_FRAMES.has(frame)) && other.some((frame) => a.frames.includes(frame) && b.frames.includes(frame)));
+  const fits = (main: string, other: string[]) =>
+    other.includes(main) ||
+    (other.length > 0 &&
+      other.every((frame) => WEAK_FRAMES.has(frame)) &&
+      other.some((frame) => a.frames.includes(frame) && b.frames.includes(frame)));
   if (mainA === undefined || mainB === undefined || !fits(mainA, b.frames) || !fits(mainB, a.frames)) return false;
   return a.titleAnchors.some((anchor) => b.anchors.includes(anchor)) || b.titleAnchors.some((anchor) => a.anchors.includes(anchor));
 }
@@ -168,7 +172,8 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
   const [tollsA, countsA] = partition(a.counts, isToll);
   const [tollsB, countsB] = partition(b.counts, isToll);
-  if ((process.env.V1 ? !dated : true) && seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return "count";
+  if ((process.env.V1 ? !dated : true) && seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25))
+    return 'count';
   if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
   // Two dated reports in the window are placed in time already, and outlets word the stage their
   // own way ("Council turns down Russian draft" / "text wins only five votes"): stages split
