@@ -175,10 +175,9 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if ((process.env.V1 ? !dated : true) && seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25))
     return 'count';
   if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
-  // Two dated reports in the window are placed in time already, and outlets word the stage their
-  // own way ("Council turns down Russian draft" / "text wins only five votes"): stages split
-  // only pairs where one lacks a date (copies, where "in talks" vs "signed" is all there is).
-  if (!dated && stagesDiffer(a.stages, b.stages)) return 'stage';
+  // Two dated reports of one kind of event in one place, in the window, word its stage their own
+  // way ("Council turns down Russian draft" / "text wins only five votes"): stages split the rest.
+  if (!(dated && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';
   if (qualifiersDiffer(a.qualifiers, b.qualifiers)) return 'qualifier';
   if (disjointWithin(a.changeSizes, b.changeSizes, 0.1)) return 'count';
   return undefined;
