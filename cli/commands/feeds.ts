@@ -10,7 +10,7 @@ const idPolicies = ['auto', 'guid', 'link', 'content'] as const satisfies readon
 const everyPolicyListed: [Exclude<FeedIdPolicy, (typeof idPolicies)[number]>] extends [never] ? true : never = true;
 void everyPolicyListed;
 
-/** `news-alerts feeds add|list|remove|status` (see `tasks/feeds.ts`). */
+/** `news-alerts feeds add|list|remove|status|import|export` (see `tasks/feeds.ts`). */
 export const command = defineCommand({
   name: 'feeds',
   summary: 'add, list, remove feeds and show their health, in the local data folder or a deployed stack',
@@ -30,13 +30,19 @@ export const command = defineCommand({
       args: [{ name: 'ID', optional: true }],
       description: 'health: last success, last error, consecutive errors, items seen, interval, next poll',
     },
+    // OPML (feed-features): import and export, categories kept as tags.
+    import: {
+      args: [{ name: 'FILE', noun: 'an OPML file' }],
+      description: 'add the feeds of an OPML file (categories become tags; a feed already there by URL is updated)',
+    },
+    export: { description: 'write the feeds as OPML 2.0 (tags as categories) to stdout, or to --out' },
   },
   options: {
     title: { type: 'string', value: 'T', actions: ['add'], description: "the feed's display name" },
     interval: {
       type: 'string',
       value: 'MIN',
-      actions: ['add'],
+      actions: ['add', 'import'],
       parse: integerIn(1, 1440, 'minutes'),
       // The config file's default (test/unit/cli/commands.test.ts holds them equal).
       defaultHelp: '10',
@@ -66,12 +72,13 @@ export const command = defineCommand({
       description:
         "a running pipeline's HTTP API (run: http://127.0.0.1:3000; AWS: the Function URL); token from NEWS_ALERTS_ADMIN_TOKEN or the data folder",
     },
+    out: { type: 'string', value: 'FILE', actions: ['export'], description: 'write the OPML to FILE instead of stdout' },
     ...targetOptions,
     json: jsonOption,
   },
   async run(input, io) {
     const { feedsCommand } = await import('../tasks/feeds.ts');
-    const { title, interval, maxInterval, idPolicy, all, api, dataDir, stack, json } = input.values;
+    const { title, interval, maxInterval, idPolicy, all, api, out, dataDir, stack, json } = input.values;
     const common = { dataDir, stack, json };
     switch (input.action) {
       case 'add': {
@@ -92,6 +99,10 @@ export const command = defineCommand({
         if ((id === undefined) === !all) throw new UsageError('feeds poll needs a feed ID or --all (one of them)');
         return feedsCommand({ ...common, action: 'poll', id, api }, io);
       }
+      case 'import':
+        return feedsCommand({ ...common, action: 'import', file: input.args[0], intervalMinutes: interval }, io);
+      case 'export':
+        return feedsCommand({ ...common, action: 'export', out }, io);
     }
   },
 });

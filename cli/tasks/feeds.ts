@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { localSecretDir } from '../../infra/local/index.ts';
 import { feedConfigSchema } from '../../shared/config/config-file.ts';
@@ -13,6 +13,7 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { refuseNonPublicUrls } from '../private-network.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
+import { exportOpml, importOpml } from './feeds-opml.ts';
 
 /** What `feeds` does: where (data folder or stack), and the action with its arguments. */
 export type FeedsOptions = TargetChoice & { json: boolean } & (
@@ -29,6 +30,8 @@ export type FeedsOptions = TargetChoice & { json: boolean } & (
     | { action: 'remove'; id: string }
     | { action: 'status'; id?: string | undefined }
     | { action: 'poll'; id?: string | undefined; api?: string | undefined }
+    | { action: 'import'; file: string; intervalMinutes?: number | undefined }
+    | { action: 'export'; out?: string | undefined }
   );
 
 /** What `feeds status --json` prints per feed: the stored health, a one-word state and the interval in use with its reason. */
@@ -46,6 +49,8 @@ export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | '
  * - `remove ID`: the feed's row (its seen items expire on their own).
  * - `status [ID]`: the health table (last success, last error and when, consecutive errors,
  *   items seen, the adaptive interval, next poll); `--json` for the records.
+ * - `import FILE.opml [--interval MIN]`: the file's feeds, categories as tags (see `feeds-opml.ts`).
+ * - `export [--out FILE]`: the feeds as OPML 2.0; export → import → export gives the same file.
  */
 export async function feedsCommand(
   options: FeedsOptions,
@@ -56,12 +61,14 @@ export async function feedsCommand(
   const input = validate(options);
   if (input.action === 'add') await refuseNonPublicUrls([{ url: input.feed.url, where: 'feed URL' }], { resolve: true });
   if (input.action === 'poll' && input.api !== undefined) return pollThroughApi(input.api, input.feedId, options, io);
-  const target = await openTarget(options, clients, input.action === 'add');
+  const target = await openTarget(options, clients, input.action === 'add' || input.action === 'import');
   try {
     switch (input.action) {
       case 'add': {
-        const existed = (await target.feeds.getFeed(input.feed.feedId)) !== undefined;
-        await target.feeds.upsertFeed(input.feed, clock.now(), { reset: true });
+        const stored = await target.feeds.getFeed(input.feed.feedId);
+        const existed = stored !== undefined;
+        // Tags come from OPML or the config file; adding the feed again keeps them.
+        await target.feeds.upsertFeed({ ...input.feed, tags: stored?.tags }, clock.now(), { reset: true });
         const feed = (await target.feeds.getFeed(input.feed.feedId))!;
         if (options.json) io.stdout.write(`${JSON.stringify({ [existed ? 'updated' : 'added']: feed, target: target.label })}\n`);
         else {
@@ -89,7 +96,7 @@ export async function feedsCommand(
         const feeds = (await target.feeds.listFeeds()).map(withState);
         if (options.json)
           io.stdout.write(
-            `${JSON.stringify(feeds.map(({ feedId, url, title, intervalMinutes, state }) => ({ feedId, url, title, intervalMinutes, state })))}\n`,
+            `${JSON.stringify(feeds.map(({ feedId, url, title, intervalMinutes, tags, state }) => ({ feedId, url, title, intervalMinutes, tags, state })))}\n`,
           );
         else io.stdout.write(`${formatList(feeds, target.label)}\n`);
         return EXIT_OK;
@@ -128,6 +135,33 @@ export async function feedsCommand(
         else io.stdout.write(`${formatStatus(feeds, target.label, clock.now())}\n`);
         return EXIT_OK;
       }
+      case 'import': {
+        const outcome = await importOpml(target.feeds, input.file, input.intervalMinutes, clock.now());
+        if (options.json) io.stdout.write(`${JSON.stringify({ ...outcome, target: target.label })}\n`);
+        else {
+          const total = outcome.added.length + outcome.updated.length;
+          io.stdout.write(
+            `imported ${total} feed${total === 1 ? '' : 's'} from ${outcome.file} into ${target.label}: ` +
+              `${outcome.added.length} added, ${outcome.updated.length} updated (matched by URL)\n`,
+          );
+          if (outcome.duplicates.length > 0) {
+            io.stdout.write(`listed more than once, imported once with the tags of each listing: ${outcome.duplicates.join(', ')}\n`);
+          }
+        }
+        return EXIT_OK;
+      }
+      case 'export': {
+        const opml = await exportOpml(target.feeds);
+        if (input.out === undefined) io.stdout.write(opml);
+        else {
+          const path = resolve(input.out);
+          await writeFile(path, opml);
+          const count = (await target.feeds.listFeeds()).length;
+          if (options.json) io.stdout.write(`${JSON.stringify({ exported: count, file: path, target: target.label })}\n`);
+          else io.stdout.write(`exported ${count} feed${count === 1 ? '' : 's'} from ${target.label} to ${path}\n`);
+        }
+        return EXIT_OK;
+      }
     }
   } finally {
     await target.close();
@@ -139,7 +173,9 @@ type ValidInput =
   | { action: 'remove'; feedId: string }
   | { action: 'status'; feedId?: string | undefined }
   | { action: 'poll'; feedId?: string | undefined; api?: string | undefined }
-  | { action: 'list' };
+  | { action: 'list' }
+  | { action: 'import'; file: string; intervalMinutes?: number | undefined }
+  | { action: 'export'; out?: string | undefined };
 
 /** A feed to add is validated like a config-file feed, before the target is opened. */
 function validate(options: FeedsOptions): ValidInput {
@@ -152,6 +188,10 @@ function validate(options: FeedsOptions): ValidInput {
       return { action: 'status', feedId: options.id };
     case 'poll':
       return { action: 'poll', feedId: options.id, api: options.api };
+    case 'import':
+      return { action: 'import', file: options.file, intervalMinutes: options.intervalMinutes };
+    case 'export':
+      return { action: 'export', out: options.out };
     case 'add': {
       const parsed = feedConfigSchema.safeParse({
         id: options.id,
@@ -244,8 +284,8 @@ function withState(feed: FeedRecord): FeedStatus {
 
 function formatList(feeds: FeedStatus[], label: string): string {
   if (feeds.length === 0) return `no feeds in ${label}`;
-  const rows = feeds.map((f) => [f.feedId, f.state, `${f.intervalMinutes}m`, f.title ?? '', f.url]);
-  return table(['FEED', 'STATE', 'EVERY', 'TITLE', 'URL'], rows);
+  const rows = feeds.map((f) => [f.feedId, f.state, `${f.intervalMinutes}m`, f.title ?? '', (f.tags ?? []).join(','), f.url]);
+  return table(['FEED', 'STATE', 'EVERY', 'TITLE', 'TAGS', 'URL'], rows);
 }
 
 function formatStatus(feeds: FeedStatus[], label: string, now: Date): string {

@@ -52,6 +52,8 @@ export const feedRecordSchema = z.object({
   disabledReason: z.string().optional(),
   /** How item identities are chosen (see shared/feeds normalize-item `ItemIdPolicy`). */
   idPolicy: feedIdPolicySchema.optional(),
+  /** Labels for grouping (OPML categories), sorted. */
+  tags: z.array(z.string()).optional(),
 });
 export type FeedRecord = z.infer<typeof feedRecordSchema>;
 
