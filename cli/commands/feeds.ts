@@ -16,8 +16,13 @@ export const command = defineCommand({
   summary: 'add, list, remove feeds and show their health, in the local data folder or a deployed stack',
   actions: {
     add: {
-      args: [{ name: 'ID' }, { name: 'URL' }],
-      description: 'add a feed (or update it, resetting its health: a feed disabled by HTTP 410 resumes)',
+      args: [
+        { name: 'ID', noun: 'ID URL, or a page URL alone' },
+        { name: 'URL', optional: true },
+      ],
+      description:
+        'add a feed (or update it, resetting its health: a feed disabled by HTTP 410 resumes); ' +
+        'given a web page URL alone, find the feeds it advertises (or at common paths) and ask which, or take the first with --yes',
     },
     list: { description: 'the feeds, their interval and state' },
     remove: { args: [{ name: 'ID' }], description: 'remove a feed' },
@@ -73,18 +78,27 @@ export const command = defineCommand({
         "a running pipeline's HTTP API (run: http://127.0.0.1:3000; AWS: the Function URL); token from NEWS_ALERTS_ADMIN_TOKEN or the data folder",
     },
     out: { type: 'string', value: 'FILE', actions: ['export'], description: 'write the OPML to FILE instead of stdout' },
+    yes: { type: 'boolean', short: 'y', actions: ['add'], description: 'feeds add URL: take the first feed found without asking' },
     ...targetOptions,
     json: jsonOption,
   },
   async run(input, io) {
     const { feedsCommand } = await import('../tasks/feeds.ts');
-    const { title, interval, maxInterval, idPolicy, all, api, out, dataDir, stack, json } = input.values;
+    const { title, interval, maxInterval, idPolicy, all, api, out, yes, dataDir, stack, json } = input.values;
     const common = { dataDir, stack, json };
     switch (input.action) {
       case 'add': {
         const [id, url] = input.args;
+        if (url !== undefined) {
+          return feedsCommand(
+            { ...common, action: 'add', id, url, title, intervalMinutes: interval, maxIntervalMinutes: maxInterval, idPolicy },
+            io,
+          );
+        }
+        if (!/^https?:\/\//i.test(id))
+          throw new UsageError(`feeds add needs ID URL, or a web page's http(s) URL alone to find its feeds, got "${id}"`);
         return feedsCommand(
-          { ...common, action: 'add', id, url, title, intervalMinutes: interval, maxIntervalMinutes: maxInterval, idPolicy },
+          { ...common, action: 'discover', pageUrl: id, title, intervalMinutes: interval, maxIntervalMinutes: maxInterval, idPolicy, yes },
           io,
         );
       }

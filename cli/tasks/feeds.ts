@@ -13,6 +13,8 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { refuseNonPublicUrls } from '../private-network.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
+import { assignFeedIds } from '../../shared/config/opml.ts';
+import { chooseDiscoveredFeed } from './feeds-discover.ts';
 import { exportOpml, importOpml } from './feeds-opml.ts';
 
 /** What `feeds` does: where (data folder or stack), and the action with its arguments. */
@@ -30,6 +32,15 @@ export type FeedsOptions = TargetChoice & { json: boolean } & (
     | { action: 'remove'; id: string }
     | { action: 'status'; id?: string | undefined }
     | { action: 'poll'; id?: string | undefined; api?: string | undefined }
+    | {
+        action: 'discover';
+        pageUrl: string;
+        title?: string | undefined;
+        intervalMinutes?: number | undefined;
+        maxIntervalMinutes?: number | undefined;
+        idPolicy?: FeedRecord['idPolicy'];
+        yes: boolean;
+      }
     | { action: 'import'; file: string; intervalMinutes?: number | undefined }
     | { action: 'export'; out?: string | undefined }
   );
@@ -45,6 +56,8 @@ export type FeedStatus = FeedRecord & { state: 'ok' | 'failing' | 'disabled' | '
  *
  * - `add ID URL [--title T] [--interval MIN] [--id-policy P]`: validated like a config-file feed;
  *   adding a feed again updates it and resets its health (a feed disabled by 410 resumes).
+ * - `add PAGE_URL [--yes]`: the feeds the page advertises (or at common paths), one chosen (see
+ *   `feeds-discover.ts`), added under an id made from its title; a feed already there by URL is updated.
  * - `list`: id, URL, title, interval, state.
  * - `remove ID`: the feed's row (its seen items expire on their own).
  * - `status [ID]`: the health table (last success, last error and when, consecutive errors,
@@ -58,6 +71,7 @@ export async function feedsCommand(
   clients?: AwsTargetClients,
   clock: Clock = systemClock,
 ): Promise<number> {
+  if (options.action === 'discover') return discoverAndAdd(options, io, clients, clock);
   const input = validate(options);
   if (input.action === 'add') await refuseNonPublicUrls([{ url: input.feed.url, where: 'feed URL' }], { resolve: true });
   if (input.action === 'poll' && input.api !== undefined) return pollThroughApi(input.api, input.feedId, options, io);
@@ -168,6 +182,38 @@ export async function feedsCommand(
   }
 }
 
+/** `feeds add PAGE_URL`: discovery first (network), then the chosen feed is added as `add ID URL` would. */
+async function discoverAndAdd(
+  options: FeedsOptions & { action: 'discover' },
+  io: CliIo,
+  clients: AwsTargetClients | undefined,
+  clock: Clock,
+): Promise<number> {
+  const choice = await chooseDiscoveredFeed(
+    options.pageUrl,
+    { yes: options.yes, allowPrivateNetwork: process.env.ALLOW_PRIVATE_NETWORK === 'true' },
+    io,
+  );
+  if (choice.status === 'not-chosen') {
+    io.stderr.write(`news-alerts feeds add: ${choice.message}\n`);
+    return EXIT_FAILURE;
+  }
+  const { feed } = choice;
+  const target = await openTarget(options, clients, true);
+  let id: string;
+  try {
+    [id] = assignFeedIds([{ url: feed.url, title: options.title ?? feed.title }], await target.feeds.listFeeds()) as [string];
+  } finally {
+    await target.close();
+  }
+  return feedsCommand(
+    { ...options, action: 'add', id, url: feed.url, title: options.title ?? (feed.title || undefined) },
+    io,
+    clients,
+    clock,
+  );
+}
+
 type ValidInput =
   | { action: 'add'; feed: Parameters<FeedStore['upsertFeed']>[0] }
   | { action: 'remove'; feedId: string }
@@ -178,7 +224,7 @@ type ValidInput =
   | { action: 'export'; out?: string | undefined };
 
 /** A feed to add is validated like a config-file feed, before the target is opened. */
-function validate(options: FeedsOptions): ValidInput {
+function validate(options: Exclude<FeedsOptions, { action: 'discover' }>): ValidInput {
   switch (options.action) {
     case 'list':
       return { action: 'list' };

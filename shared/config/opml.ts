@@ -196,7 +196,10 @@ export function renderOpml(feeds: readonly OpmlExportFeed[], title = 'news-alert
  * Feed ids for imported feeds: the id of a stored feed with the same URL (importing again
  * updates it), else a slug of the title (or host), made unique with `-2`, `-3`…
  */
-export function assignFeedIds(feeds: readonly OpmlFeed[], existing: readonly { feedId: string; url: string }[]): string[] {
+export function assignFeedIds(
+  feeds: readonly { url: string; title?: string | undefined }[],
+  existing: readonly { feedId: string; url: string }[],
+): string[] {
   const idByUrl = new Map(existing.map((feed) => [feed.url, feed.feedId]));
   const taken = new Set(existing.map((feed) => feed.feedId));
   return feeds.map((feed) => {

@@ -1,6 +1,7 @@
 import Parser from 'rss-parser';
 import type { BodyShape } from './errors.ts';
 import { FeedParseError } from './errors.ts';
+import { findAdvertisedFeeds, htmlPageMessage } from './advertised-feeds.ts';
 import { readFeedXml } from './read-feed-xml.ts';
 import { readJsonFeed } from './read-json-feed.ts';
 import { canonicalShape, renderCanonicalXml, type CanonicalShape } from './render-canonical-xml.ts';
@@ -72,13 +73,15 @@ export async function parseFeed(input: string, options: ParseFeedOptions | strin
   } = typeof options === 'string' ? { feedUrl: options, label: undefined } : options;
   const label = given ?? feedUrl ?? '(no URL)';
   const shape = describeBody(text);
+  const baseUrl = documentBase(feedUrl, contentLocation);
+  if (shape === 'html') throw htmlPageError(text, baseUrl, label);
   if (shape !== 'xml' && shape !== 'json') throw new FeedParseError(shapeMessage(shape, text), shape, label);
 
-  const baseUrl = documentBase(feedUrl, contentLocation);
   let doc: XmlFeedDocument | undefined;
   try {
     doc = shape === 'json' ? readJsonFeed(text, { baseUrl, maxEntries }) : readFeedXml(text, { baseUrl, maxEntries });
   } catch (error) {
+    if (error instanceof NotAFeedError && error.looksLike === 'html') throw htmlPageError(text, baseUrl, label, error);
     if (error instanceof NotAFeedError) throw new FeedParseError(error.message, error.looksLike, label, error);
     if (error instanceof HostileXmlError) throw new FeedParseError(`refused: ${error.message}`, shape, label, error);
     throw error;
@@ -116,6 +119,12 @@ export async function parseFeed(input: string, options: ParseFeedOptions | strin
     recovered: { count: recoveredCount, samples: recovered },
     entriesDropped,
   };
+}
+
+/** An HTML page instead of a feed: the error names the feeds the page advertises, if any. */
+function htmlPageError(text: string, baseUrl: string | undefined, label: string, cause?: unknown): FeedParseError {
+  const feeds = findAdvertisedFeeds(text, baseUrl);
+  return new FeedParseError(htmlPageMessage(feeds), 'html', label, cause, feeds);
 }
 
 function stringOrNull(value: unknown): string | null {
@@ -166,8 +175,6 @@ function shapeMessage(shape: BodyShape, text: string): string {
       return 'the body is empty';
     case 'binary':
       return 'the body is binary data, not text';
-    case 'html':
-      return 'the body is an HTML page, not a feed';
     default: {
       const start = JSON.stringify(text.trimStart().slice(0, 40));
       return `the body is not XML (it starts with ${start})`;
