@@ -6,4 +6,4 @@
 export { deliverDigest } from './deliver-digest.ts';
 export { emailQueueMessageSchema } from './digest-message.ts';
 export { sendDueDigests, type SendDigestsSummary } from './send-digests.ts';
-export { type DigestPreview, previewDigests } from './preview-digest.ts';
+export { previewDigests } from './preview-digest.ts';
