@@ -38,7 +38,8 @@ export const command = defineCommand({
     // OPML (feed-features): import and export, categories kept as tags.
     import: {
       args: [{ name: 'FILE', noun: 'an OPML file' }],
-      description: 'add the feeds of an OPML file (categories become tags; a feed already there by URL is updated)',
+      description:
+        'add the feeds of an OPML file (categories become tags; a feed already there by URL is updated, keeping its interval; new ones poll every 10 min)',
     },
     export: { description: 'write the feeds as OPML 2.0 (tags as categories) to stdout, or to --out' },
   },
@@ -47,7 +48,7 @@ export const command = defineCommand({
     interval: {
       type: 'string',
       value: 'MIN',
-      actions: ['add', 'import'],
+      actions: ['add'],
       parse: integerIn(1, 1440, 'minutes'),
       // The config file's default (test/unit/cli/commands.test.ts holds them equal).
       defaultHelp: '10',
@@ -114,7 +115,7 @@ export const command = defineCommand({
         return feedsCommand({ ...common, action: 'poll', id, api }, io);
       }
       case 'import':
-        return feedsCommand({ ...common, action: 'import', file: input.args[0], intervalMinutes: interval }, io);
+        return feedsCommand({ ...common, action: 'import', file: input.args[0] }, io);
       case 'export':
         return feedsCommand({ ...common, action: 'export', out }, io);
     }

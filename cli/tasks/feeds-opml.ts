@@ -5,6 +5,7 @@ import { assignFeedIds, OPML_LIMITS, parseOpml, renderOpml } from '../../shared/
 import { ConfigError } from '../../shared/core/errors.ts';
 import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import type { FeedStore } from '../../shared/store/ports.ts';
+import { refuseNonPublicUrls } from '../private-network.ts';
 
 /** What `feeds import` did. */
 export interface OpmlImportOutcome {
@@ -17,9 +18,10 @@ export interface OpmlImportOutcome {
 
 /**
  * Reads an OPML file (bounded: `OPML_LIMITS.maxBytes` read at most) and writes its feeds: a feed
- * whose URL is already there keeps its id, interval and id policy and takes the file's title
+ * whose URL is already there keeps its id, intervals and id policy and takes the file's title
  * and tags; a new one gets an id from its title and `intervalMinutes`, and is due at once.
- * Everything is checked before anything is written.
+ * Everything is checked before anything is written; loopback and private addresses are refused
+ * unless ALLOW_PRIVATE_NETWORK=true, as for `feeds add`.
  */
 export async function importOpml(
   feeds: FeedStore,
@@ -29,6 +31,11 @@ export async function importOpml(
 ): Promise<OpmlImportOutcome> {
   const file = resolve(path);
   const document = parseOpml(await readBounded(file), file);
+  // The rule `feeds add` and the config file apply (no DNS here: a list may hold thousands).
+  await refuseNonPublicUrls(
+    document.feeds.map((feed) => ({ url: feed.url, where: `OPML feed on line ${feed.line}` })),
+    { resolve: false },
+  );
   const existing = await feeds.listFeeds();
   const ids = assignFeedIds(document.feeds, existing);
   const byId = new Map(existing.map((feed) => [feed.feedId, feed]));
@@ -46,7 +53,17 @@ export async function importOpml(
       throw new ConfigError(`OPML feed is invalid: ${formatZodIssues(parsed.error.issues)} (line ${feed.line} of ${file})`);
     }
     const { id, url, title, tags } = parsed.data;
-    return { stored, feed: { feedId: id, url, title, intervalMinutes: parsed.data.intervalMinutes, idPolicy: stored?.idPolicy, tags } };
+    const definition = {
+      feedId: id,
+      url,
+      title,
+      intervalMinutes: parsed.data.intervalMinutes,
+      // What OPML cannot carry stays as the operator set it.
+      maxIntervalMinutes: stored?.maxIntervalMinutes,
+      idPolicy: stored?.idPolicy,
+      tags,
+    };
+    return { stored, feed: definition };
   });
   const outcome: OpmlImportOutcome = { file, added: [], updated: [], duplicates: document.duplicates };
   for (const { stored, feed } of writes) {

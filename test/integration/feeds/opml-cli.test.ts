@@ -46,7 +46,7 @@ describe('news-alerts feeds import and export', () => {
     const file = join(dir, 'reader.opml');
     writeFileSync(file, readerExport);
 
-    const imported = await run(['feeds', 'import', file, '--interval', '30', '--data-dir', dataDir]);
+    const imported = await run(['feeds', 'import', file, '--data-dir', dataDir]);
     expect(imported).toMatchObject({ code: 0, err: '' });
     expect(imported.out).toBe(
       `imported 3 feeds from ${file} into data folder ${dataDir}: 3 added, 0 updated (matched by URL)\n` +
@@ -58,16 +58,16 @@ describe('news-alerts feeds import and export', () => {
         feedId: 'brief',
         url: 'https://brief.example.net/atom.xml',
         title: 'Brief',
-        intervalMinutes: 30,
+        intervalMinutes: 10,
         tags: ['World/Europe'],
         state: 'never-polled',
       },
-      { feedId: 'un-news', url: 'https://news.un.org/feed/rss.xml', title: 'UN News', intervalMinutes: 30, state: 'never-polled' },
+      { feedId: 'un-news', url: 'https://news.un.org/feed/rss.xml', title: 'UN News', intervalMinutes: 10, state: 'never-polled' },
       {
         feedId: 'wire',
         url: 'https://wire.example.org/rss',
         title: 'Wire',
-        intervalMinutes: 30,
+        intervalMinutes: 10,
         tags: ['Sanctions', 'World'],
         state: 'never-polled',
       },
@@ -91,8 +91,16 @@ describe('news-alerts feeds import and export', () => {
     const fresh = join(dir, 'fresh');
     expect((await run(['feeds', 'import', exported, '--data-dir', fresh])).code).toBe(0);
     expect((await run(['feeds', 'export', '--data-dir', fresh])).out).toBe(first.out);
-    // Importing keeps the interval of feeds already there unless --interval says otherwise.
-    expect(JSON.parse((await run(['feeds', 'list', '--json', '--data-dir', dataDir])).out)[0].intervalMinutes).toBe(30);
+    // Importing keeps the interval of a feed already there.
+    expect(
+      (await run(['feeds', 'add', 'brief', 'https://brief.example.net/atom.xml', '--interval', '30', '--data-dir', dataDir])).code,
+    ).toBe(0);
+    expect((await run(['feeds', 'import', exported, '--data-dir', dataDir])).code).toBe(0);
+    expect(JSON.parse((await run(['feeds', 'list', '--json', '--data-dir', dataDir])).out)[0]).toMatchObject({
+      feedId: 'brief',
+      intervalMinutes: 30,
+      tags: ['World/Europe'],
+    });
   });
 
   it('refuses a hostile or broken OPML file with one clear sentence and writes nothing', async () => {
@@ -109,6 +117,11 @@ describe('news-alerts feeds import and export', () => {
         'OPML file has 1 bad feed outline',
       ],
       ['missing.opml', '', 'OPML file cannot be read: no such file'],
+      [
+        'loopback.opml',
+        '<opml><body><outline text="Local" type="rss" xmlUrl="http://127.0.0.1:8080/rss"/></body></opml>',
+        'OPML feed on line 1 refused: 127.0.0.1 is a loopback address',
+      ],
     ];
     for (const [name, content, message] of cases) {
       const file = join(dir, name);
@@ -116,7 +129,7 @@ describe('news-alerts feeds import and export', () => {
       const result = await run(['feeds', 'import', file, '--data-dir', dataDir]);
       expect(result.code, name).toBe(1);
       expect(result.err, name).toContain(message);
-      expect(result.err, name).toContain(file);
+      expect(result.err, name).toContain(name === 'loopback.opml' ? 'ALLOW_PRIVATE_NETWORK=true' : file);
       expect(result.err, name).not.toMatch(/\n\s+at /);
     }
     expect((await run(['feeds', 'list', '--data-dir', dataDir])).out).toBe(`no feeds in data folder ${dataDir}\n`);
