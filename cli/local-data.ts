@@ -1,14 +1,24 @@
 /**
- * The one-process runtime's data folder, opened by a CLI command while the pipeline is stopped:
+ * The one-process runtime's data folder, opened by a CLI command: while the pipeline is stopped,
  * dynalite over `<dir>/dynamodb` and fauxqs over `<dir>/sqs`, with the topology's tables and
- * queues (created if missing, exactly as `news-alerts run` does).
+ * queues (created if missing, exactly as `news-alerts run` does); while a `news-alerts run`
+ * holds it, that run's engines, through the endpoints it names in `<dir>/running.json`.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { FauxqsServer } from 'fauxqs';
-import { assertDataFolderFree, localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/index.ts';
+import {
+  assertDataFolderFree,
+  inspectMessages,
+  inspectMessagesOverHttp,
+  localCredentials,
+  localRegion,
+  readRunningPipeline,
+  startDynaliteEngine,
+  startFauxqsEngine,
+  type DeadLetter,
+} from '../infra/local/index.ts';
 import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/index.ts';
 import { ConfigError } from '../shared/core/errors.ts';
 
@@ -16,8 +26,10 @@ export interface LocalData {
   dataDir: string;
   tables: ProvisionedTables;
   dynamodb: DynamoDBClient;
-  /** Present when opened with `queues: true`. */
-  queues?: { provisioned: ProvisionedQueues; sqs: SQSClient; server: FauxqsServer };
+  /** Present when opened with `queues: true`; `inspect` lists a queue's messages without touching them. */
+  queues?: { provisioned: ProvisionedQueues; sqs: SQSClient; inspect(queueName: string, limit: number): Promise<DeadLetter[]> };
+  /** Set when a running `news-alerts run` holds the folder and the command went through its engines. */
+  viaRunningPipeline?: { pid: number };
   close(): Promise<void>;
 }
 
@@ -32,6 +44,9 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
       `data folder not found: no pipeline has run there yet (${dir}); pass --data-dir, or --stack for a deployed stack`,
     );
   }
+  // A running pipeline holds the folder: go through its engines (see infra/local running-pipeline.ts).
+  const running = await readRunningPipeline(dir);
+  if (running) return connectToRunning(dir, running, options);
   await assertDataFolderFree(dir);
 
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -50,11 +65,50 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
       cleanups.push(() => sqsEngine.stop());
       const sqs = new SQSClient({ endpoint: sqsEngine.endpoint, region: localRegion, credentials: localCredentials });
       cleanups.push(() => sqs.destroy());
-      queues = { provisioned: await createQueues(sqs, { prefix: defaultResourcePrefix }), sqs, server: sqsEngine.server };
+      const server = sqsEngine.server;
+      queues = {
+        provisioned: await createQueues(sqs, { prefix: defaultResourcePrefix }),
+        sqs,
+        inspect: async (queueName, limit) => inspectMessages(server, queueName, limit),
+      };
     }
     return { dataDir: dir, tables, dynamodb, ...(queues ? { queues } : {}), close };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * The engines of the `news-alerts run` holding the folder, reached over loopback: the same
+ * tables and queues (creating them is a no-op: the run made them), nothing started here.
+ */
+async function connectToRunning(
+  dir: string,
+  running: { pid: number; dynamodb: string; sqs: string },
+  options: { queues: boolean },
+): Promise<LocalData> {
+  const clientConfig = { region: localRegion, credentials: localCredentials };
+  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: running.dynamodb });
+  const sqs = options.queues ? new SQSClient({ ...clientConfig, endpoint: running.sqs }) : undefined;
+  const close = async () => {
+    dynamodb.destroy();
+    sqs?.destroy();
+  };
+  try {
+    const tables = await createTables(dynamodb, defaultResourcePrefix);
+    const queues: LocalData['queues'] = sqs
+      ? {
+          provisioned: await createQueues(sqs, { prefix: defaultResourcePrefix }),
+          sqs,
+          inspect: (queueName, limit) => inspectMessagesOverHttp(running.sqs, queueName, limit),
+        }
+      : undefined;
+    return { dataDir: dir, tables, dynamodb, ...(queues ? { queues } : {}), viaRunningPipeline: { pid: running.pid }, close };
+  } catch (error) {
+    await close();
+    throw new ConfigError(
+      `data folder in use: the running "news-alerts run" (process ${running.pid}) did not answer: ${(error as Error).message} (${dir})`,
+    );
   }
 }

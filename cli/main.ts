@@ -21,6 +21,7 @@ export const commandModules: Readonly<Record<string, () => Promise<{ command: Co
   feeds: () => import('./commands/feeds.ts'),
   subscribers: () => import('./commands/subscribers.ts'),
   dlq: () => import('./commands/dlq.ts'),
+  digest: () => import('./commands/digest.ts'),
   'apply-config': () => import('./commands/apply-config.ts'),
 };
 

@@ -8,7 +8,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { inspectMessages } from '../infra/local/index.ts';
 import { defaultResourcePrefix, localDeadLetterQueueName } from '../infra/local/index.ts';
 import type { QueueName, TableName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
@@ -64,14 +63,14 @@ export async function openPipelineTarget<T extends TableName>(
   const queues = data.queues;
   const tables = Object.fromEntries(options.tables.map((table) => [table, data.tables[table]])) as Record<T, string>;
   return {
-    description: `data folder ${data.dataDir}`,
+    description: `data folder ${data.dataDir}${data.viaRunningPipeline ? ` (through the running pipeline, process ${data.viaRunningPipeline.pid})` : ''}`,
     stores: createStores(data.dynamodb, tables),
     tableNames: tables,
     ...(queues
       ? {
           deadLetters: {
             // fauxqs's in-process inspection: nothing is received, nothing moves.
-            peek: async (queue, limit) => inspectMessages(queues.server, localDeadLetterQueueName(defaultResourcePrefix, queue), limit),
+            peek: (queue, limit) => queues.inspect(localDeadLetterQueueName(defaultResourcePrefix, queue), limit),
             // fauxqs has no StartMessageMoveTask.
             redrive: createQueueAdapters(queues.sqs, urlsOf(queues.provisioned), { useMoveTask: false }).deadLetters.redrive,
           },

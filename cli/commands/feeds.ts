@@ -10,14 +10,19 @@ const idPolicies = ['auto', 'guid', 'link', 'content'] as const satisfies readon
 const everyPolicyListed: [Exclude<FeedIdPolicy, (typeof idPolicies)[number]>] extends [never] ? true : never = true;
 void everyPolicyListed;
 
-/** `news-alerts feeds add|list|remove|status` (see `tasks/feeds.ts`). */
+/** `news-alerts feeds add|list|remove|status|import|export` (see `tasks/feeds.ts`). */
 export const command = defineCommand({
   name: 'feeds',
   summary: 'add, list, remove feeds and show their health, in the local data folder or a deployed stack',
   actions: {
     add: {
-      args: [{ name: 'ID' }, { name: 'URL' }],
-      description: 'add a feed (or update it, resetting its health: a feed disabled by HTTP 410 resumes)',
+      args: [
+        { name: 'ID', noun: 'ID URL, or a page URL alone' },
+        { name: 'URL', optional: true },
+      ],
+      description:
+        'add a feed (or update it, resetting its health: a feed disabled by HTTP 410 resumes); ' +
+        'given a web page URL alone, find the feeds it advertises (or at common paths) and ask which, or take the first with --yes',
     },
     list: { description: 'the feeds, their interval and state' },
     remove: { args: [{ name: 'ID' }], description: 'remove a feed' },
@@ -30,6 +35,13 @@ export const command = defineCommand({
       args: [{ name: 'ID', optional: true }],
       description: 'health: last success, last error, consecutive errors, items seen, interval, next poll',
     },
+    // OPML (feed-features): import and export, categories kept as tags.
+    import: {
+      args: [{ name: 'FILE', noun: 'an OPML file' }],
+      description:
+        'add the feeds of an OPML file (categories become tags; a feed already there by URL is updated, keeping its interval; new ones poll every 10 min)',
+    },
+    export: { description: 'write the feeds as OPML 2.0 (tags as categories) to stdout, or to --out' },
   },
   options: {
     title: { type: 'string', value: 'T', actions: ['add'], description: "the feed's display name" },
@@ -66,18 +78,28 @@ export const command = defineCommand({
       description:
         "a running pipeline's HTTP API (run: http://127.0.0.1:3000; AWS: the Function URL); token from NEWS_ALERTS_ADMIN_TOKEN or the data folder",
     },
+    out: { type: 'string', value: 'FILE', actions: ['export'], description: 'write the OPML to FILE instead of stdout' },
+    yes: { type: 'boolean', short: 'y', actions: ['add'], description: 'feeds add URL: take the first feed found without asking' },
     ...targetOptions,
     json: jsonOption,
   },
   async run(input, io) {
     const { feedsCommand } = await import('../tasks/feeds.ts');
-    const { title, interval, maxInterval, idPolicy, all, api, dataDir, stack, json } = input.values;
+    const { title, interval, maxInterval, idPolicy, all, api, out, yes, dataDir, stack, json } = input.values;
     const common = { dataDir, stack, json };
     switch (input.action) {
       case 'add': {
         const [id, url] = input.args;
+        if (url !== undefined) {
+          return feedsCommand(
+            { ...common, action: 'add', id, url, title, intervalMinutes: interval, maxIntervalMinutes: maxInterval, idPolicy },
+            io,
+          );
+        }
+        if (!/^https?:\/\//i.test(id))
+          throw new UsageError(`feeds add needs ID URL, or a web page's http(s) URL alone to find its feeds, got "${id}"`);
         return feedsCommand(
-          { ...common, action: 'add', id, url, title, intervalMinutes: interval, maxIntervalMinutes: maxInterval, idPolicy },
+          { ...common, action: 'discover', pageUrl: id, title, intervalMinutes: interval, maxIntervalMinutes: maxInterval, idPolicy, yes },
           io,
         );
       }
@@ -92,6 +114,10 @@ export const command = defineCommand({
         if ((id === undefined) === !all) throw new UsageError('feeds poll needs a feed ID or --all (one of them)');
         return feedsCommand({ ...common, action: 'poll', id, api }, io);
       }
+      case 'import':
+        return feedsCommand({ ...common, action: 'import', file: input.args[0] }, io);
+      case 'export':
+        return feedsCommand({ ...common, action: 'export', out }, io);
     }
   },
 });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { localSecretDir } from '../../infra/local/index.ts';
 import { feedConfigSchema } from '../../shared/config/config-file.ts';
@@ -14,6 +14,9 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { refuseNonPublicUrls } from '../private-network.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
+import { assignFeedIds } from '../../shared/config/opml.ts';
+import { chooseDiscoveredFeed } from './feeds-discover.ts';
+import { exportOpml, importOpml } from './feeds-opml.ts';
 
 /** What `feeds` does: where (data folder or stack), and the action with its arguments. */
 export type FeedsOptions = TargetChoice & { json: boolean } & (
@@ -30,6 +33,17 @@ export type FeedsOptions = TargetChoice & { json: boolean } & (
     | { action: 'remove'; id: string }
     | { action: 'status'; id?: string | undefined }
     | { action: 'poll'; id?: string | undefined; api?: string | undefined }
+    | {
+        action: 'discover';
+        pageUrl: string;
+        title?: string | undefined;
+        intervalMinutes?: number | undefined;
+        maxIntervalMinutes?: number | undefined;
+        idPolicy?: FeedRecord['idPolicy'];
+        yes: boolean;
+      }
+    | { action: 'import'; file: string; intervalMinutes?: number | undefined }
+    | { action: 'export'; out?: string | undefined }
   );
 
 /**
@@ -51,10 +65,14 @@ export type FeedStatus = Omit<FeedRecord, 'websub'> & {
  *
  * - `add ID URL [--title T] [--interval MIN] [--id-policy P]`: validated like a config-file feed;
  *   adding a feed again updates it and resets its health (a feed disabled by 410 resumes).
+ * - `add PAGE_URL [--yes]`: the feeds the page advertises (or at common paths), one chosen (see
+ *   `feeds-discover.ts`), added under an id made from its title; a feed already there by URL is updated.
  * - `list`: id, URL, title, interval, state.
  * - `remove ID`: the feed's row (its seen items expire on their own).
  * - `status [ID]`: the health table (last success, last error and when, consecutive errors,
  *   items seen, the adaptive interval, next poll); `--json` for the records.
+ * - `import FILE.opml [--interval MIN]`: the file's feeds, categories as tags (see `feeds-opml.ts`).
+ * - `export [--out FILE]`: the feeds as OPML 2.0; export → import → export gives the same file.
  */
 export async function feedsCommand(
   options: FeedsOptions,
@@ -62,15 +80,18 @@ export async function feedsCommand(
   clients?: AwsTargetClients,
   clock: Clock = systemClock,
 ): Promise<number> {
+  if (options.action === 'discover') return discoverAndAdd(options, io, clients, clock);
   const input = validate(options);
   if (input.action === 'add') await refuseNonPublicUrls([{ url: input.feed.url, where: 'feed URL' }], { resolve: true });
   if (input.action === 'poll' && input.api !== undefined) return pollThroughApi(input.api, input.feedId, options, io);
-  const target = await openTarget(options, clients, input.action === 'add');
+  const target = await openTarget(options, clients, input.action === 'add' || input.action === 'import');
   try {
     switch (input.action) {
       case 'add': {
-        const existed = (await target.feeds.getFeed(input.feed.feedId)) !== undefined;
-        await target.feeds.upsertFeed(input.feed, clock.now(), { reset: true });
+        const stored = await target.feeds.getFeed(input.feed.feedId);
+        const existed = stored !== undefined;
+        // Tags come from OPML or the config file; adding the feed again keeps them.
+        await target.feeds.upsertFeed({ ...input.feed, tags: stored?.tags }, clock.now(), { reset: true });
         const feed = withState((await target.feeds.getFeed(input.feed.feedId))!, clock.now());
         if (options.json) io.stdout.write(`${JSON.stringify({ [existed ? 'updated' : 'added']: feed, target: target.label })}\n`);
         else {
@@ -98,7 +119,7 @@ export async function feedsCommand(
         const feeds = (await target.feeds.listFeeds()).map((feed) => withState(feed, clock.now()));
         if (options.json)
           io.stdout.write(
-            `${JSON.stringify(feeds.map(({ feedId, url, title, intervalMinutes, state }) => ({ feedId, url, title, intervalMinutes, state })))}\n`,
+            `${JSON.stringify(feeds.map(({ feedId, url, title, intervalMinutes, tags, state }) => ({ feedId, url, title, intervalMinutes, tags, state })))}\n`,
           );
         else io.stdout.write(`${formatList(feeds, target.label)}\n`);
         return EXIT_OK;
@@ -137,10 +158,69 @@ export async function feedsCommand(
         else io.stdout.write(`${formatStatus(feeds, target.label, clock.now())}\n`);
         return EXIT_OK;
       }
+      case 'import': {
+        const outcome = await importOpml(target.feeds, input.file, input.intervalMinutes, clock.now());
+        if (options.json) io.stdout.write(`${JSON.stringify({ ...outcome, target: target.label })}\n`);
+        else {
+          const total = outcome.added.length + outcome.updated.length;
+          io.stdout.write(
+            `imported ${total} feed${total === 1 ? '' : 's'} from ${outcome.file} into ${target.label}: ` +
+              `${outcome.added.length} added, ${outcome.updated.length} updated (matched by URL)\n`,
+          );
+          if (outcome.duplicates.length > 0) {
+            io.stdout.write(`listed more than once, imported once with the tags of each listing: ${outcome.duplicates.join(', ')}\n`);
+          }
+        }
+        return EXIT_OK;
+      }
+      case 'export': {
+        const opml = await exportOpml(target.feeds);
+        if (input.out === undefined) io.stdout.write(opml);
+        else {
+          const path = resolve(input.out);
+          await writeFile(path, opml);
+          const count = (await target.feeds.listFeeds()).length;
+          if (options.json) io.stdout.write(`${JSON.stringify({ exported: count, file: path, target: target.label })}\n`);
+          else io.stdout.write(`exported ${count} feed${count === 1 ? '' : 's'} from ${target.label} to ${path}\n`);
+        }
+        return EXIT_OK;
+      }
     }
   } finally {
     await target.close();
   }
+}
+
+/** `feeds add PAGE_URL`: discovery first (network), then the chosen feed is added as `add ID URL` would. */
+async function discoverAndAdd(
+  options: FeedsOptions & { action: 'discover' },
+  io: CliIo,
+  clients: AwsTargetClients | undefined,
+  clock: Clock,
+): Promise<number> {
+  const choice = await chooseDiscoveredFeed(
+    options.pageUrl,
+    { yes: options.yes, allowPrivateNetwork: process.env.ALLOW_PRIVATE_NETWORK === 'true' },
+    io,
+  );
+  if (choice.status === 'not-chosen') {
+    io.stderr.write(`news-alerts feeds add: ${choice.message}\n`);
+    return EXIT_FAILURE;
+  }
+  const { feed } = choice;
+  const target = await openTarget(options, clients, true);
+  let id: string;
+  try {
+    [id] = assignFeedIds([{ url: feed.url, title: options.title ?? feed.title }], await target.feeds.listFeeds()) as [string];
+  } finally {
+    await target.close();
+  }
+  return feedsCommand(
+    { ...options, action: 'add', id, url: feed.url, title: options.title ?? (feed.title || undefined) },
+    io,
+    clients,
+    clock,
+  );
 }
 
 type ValidInput =
@@ -148,10 +228,12 @@ type ValidInput =
   | { action: 'remove'; feedId: string }
   | { action: 'status'; feedId?: string | undefined }
   | { action: 'poll'; feedId?: string | undefined; api?: string | undefined }
-  | { action: 'list' };
+  | { action: 'list' }
+  | { action: 'import'; file: string; intervalMinutes?: number | undefined }
+  | { action: 'export'; out?: string | undefined };
 
 /** A feed to add is validated like a config-file feed, before the target is opened. */
-function validate(options: FeedsOptions): ValidInput {
+function validate(options: Exclude<FeedsOptions, { action: 'discover' }>): ValidInput {
   switch (options.action) {
     case 'list':
       return { action: 'list' };
@@ -161,6 +243,10 @@ function validate(options: FeedsOptions): ValidInput {
       return { action: 'status', feedId: options.id };
     case 'poll':
       return { action: 'poll', feedId: options.id, api: options.api };
+    case 'import':
+      return { action: 'import', file: options.file, intervalMinutes: options.intervalMinutes };
+    case 'export':
+      return { action: 'export', out: options.out };
     case 'add': {
       const parsed = feedConfigSchema.safeParse({
         id: options.id,
@@ -254,8 +340,8 @@ function withState(feed: FeedRecord, now: Date): FeedStatus {
 
 function formatList(feeds: FeedStatus[], label: string): string {
   if (feeds.length === 0) return `no feeds in ${label}`;
-  const rows = feeds.map((f) => [f.feedId, f.state, `${f.intervalMinutes}m`, f.title ?? '', f.url]);
-  return table(['FEED', 'STATE', 'EVERY', 'TITLE', 'URL'], rows);
+  const rows = feeds.map((f) => [f.feedId, f.state, `${f.intervalMinutes}m`, f.title ?? '', (f.tags ?? []).join(','), f.url]);
+  return table(['FEED', 'STATE', 'EVERY', 'TITLE', 'TAGS', 'URL'], rows);
 }
 
 function formatStatus(feeds: FeedStatus[], label: string, now: Date): string {

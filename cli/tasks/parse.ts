@@ -92,7 +92,11 @@ async function load(options: ParseOptions): Promise<FeedContent> {
 }
 
 /** A stable code per kind of failure, and the message (which names the feed or file). */
-export function describeFailure(error: unknown): { code: string; message: string } {
+export function describeFailure(error: unknown): {
+  code: string;
+  message: string;
+  feeds?: { url: string; title?: string; kind: string }[];
+} {
   const message = error instanceof Error ? error.message : String(error);
   const code = (() => {
     if (error instanceof FeedParseError) return error.looksLike === 'xml' ? 'invalid-feed' : `not-a-feed:${error.looksLike}`;
@@ -108,7 +112,13 @@ export function describeFailure(error: unknown): { code: string; message: string
     if (errno === 'EISDIR' || errno === 'EACCES') return 'file-unreadable';
     return 'internal';
   })();
-  return { code, message: code === 'file-not-found' ? `file not found: ${(error as { path?: string }).path ?? message}` : message };
+  // An HTML page: the feeds it advertises, for a script to pick from (the message names them too).
+  const feeds = error instanceof FeedParseError && error.advertisedFeeds.length > 0 ? { feeds: [...error.advertisedFeeds] } : {};
+  return {
+    code,
+    message: code === 'file-not-found' ? `file not found: ${(error as { path?: string }).path ?? message}` : message,
+    ...feeds,
+  };
 }
 
 function formatTable(feed: FeedContent, items: ParsedItemJson[]): string {

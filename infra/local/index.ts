@@ -6,8 +6,9 @@
 export { startLocalRuntime } from './runtime.ts';
 export { installSignalHandlers } from './signal-handlers.ts';
 export { assertDataFolderFree } from './data-folder.ts';
-export { inspectMessages } from './queue-inspection.ts';
+export { inspectMessages, inspectMessagesOverHttp, type DeadLetter } from './queue-inspection.ts';
 export { localSecretDir } from './local-secret.ts';
+export { readRunningPipeline } from './running-pipeline.ts';
 export { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from './engines.ts';
 export {
   createQueues,

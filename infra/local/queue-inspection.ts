@@ -48,7 +48,23 @@ export interface DeadLetter {
  * released message from memory (its SQLite update violates a NOT NULL constraint).
  */
 export function inspectMessages(server: FauxqsServer, queueName: string, limit = 100): DeadLetter[] {
-  const state = server.inspectQueue(queueName);
+  return toDeadLetters(server.inspectQueue(queueName), limit);
+}
+
+/**
+ * `inspectMessages` for a fauxqs in another process (a running `news-alerts run`), through its
+ * HTTP inspection endpoint (`GET /_fauxqs/queues/<name>`), which answers the same state.
+ */
+export async function inspectMessagesOverHttp(endpoint: string, queueName: string, limit = 100): Promise<DeadLetter[]> {
+  const response = await fetch(`${endpoint}/_fauxqs/queues/${encodeURIComponent(queueName)}`, { signal: AbortSignal.timeout(10_000) });
+  if (response.status === 404) return [];
+  if (!response.ok) throw new Error(`queue inspection failed: HTTP ${response.status} (${queueName})`);
+  return toDeadLetters((await response.json()) as QueueState, limit);
+}
+
+type QueueState = ReturnType<FauxqsServer['inspectQueue']>;
+
+function toDeadLetters(state: QueueState, limit: number): DeadLetter[] {
   if (!state) return [];
   const { ready, delayed, inflight } = state.messages;
   return [...ready, ...delayed, ...inflight.map((entry) => entry.message)]

@@ -24,6 +24,7 @@ import { inspectMessages, type DeadLetter, type QueueDepth } from './queue-inspe
 import { releaseOrphanedMessages } from './orphan-release.ts';
 import { startRuntimeApi } from './runtime-api.ts';
 import { startRuntimeEngines } from './runtime-engines.ts';
+import { removeRunningPipeline, writeRunningPipeline } from './running-pipeline.ts';
 import { checkRuntimeOptions, type LocalRuntimeOptions } from './runtime-options.ts';
 import { createCleanupStack, createGracefulStop } from './runtime-shutdown.ts';
 import { emailFeedbackTargets, wireQueueTriggers, wireScheduleTriggers, wireTtlSweeper, type LocalWiring } from './runtime-triggers.ts';
@@ -155,6 +156,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const idle = createIdleDetector({ sqs, queues, loops, scheduler });
 
     log.info('local runtime started', { dataDir: options.inMemory ? '(memory)' : dataDir, api: api.server.url });
+    // Operator commands (feeds, subscribers, dlq) reach the engines through this while it runs.
+    if (!options.inMemory) {
+      await writeRunningPipeline(dataDir, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        dynamodb: dynamodbEngine.endpoint,
+        sqs: sqsEngine.endpoint,
+        api: api.server.url,
+      }).catch((error: unknown) => {
+        // The pipeline runs without it; only operator commands must wait for it to stop.
+        log.warn('writing running.json failed: feeds/subscribers/dlq cannot reach this run', { error: String(error) });
+      });
+    }
+    const stopAndForget = async () => {
+      if (!options.inMemory) await removeRunningPipeline(dataDir);
+      await stop();
+    };
 
     return {
       env,
@@ -182,7 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       consumerStats() {
         return Object.fromEntries([...loops].map(([name, loop]) => [name, loop.stats]));
       },
-      stop,
+      stop: stopAndForget,
     };
   } catch (error) {
     await cleanups.unwind();

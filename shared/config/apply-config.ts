@@ -38,6 +38,7 @@ export async function applyConfig(
         title: feed.title,
         intervalMinutes: feed.intervalMinutes,
         maxIntervalMinutes: feed.maxIntervalMinutes,
+        tags: feed.tags,
       },
       now,
     );

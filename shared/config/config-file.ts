@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { compileFilterQuery } from '../classify/index.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { channelSchema } from '../messages/schemas.ts';
 import { cadenceSchema, timeZoneSchema, weekdaySchema, type SubscriberInput } from '../store/records.ts';
+import { assignFeedIds, OPML_LIMITS, parseOpml } from './opml.ts';
 
 /**
  * The configuration file (YAML or JSON — JSON is YAML): feeds, user topics, subscribers and
@@ -28,11 +30,20 @@ export const feedConfigSchema = z
      * interval, minutes; without it the interval is never stretched.
      */
     maxIntervalMinutes: z.number().int().min(1).max(1440).optional(),
+    /** Labels for grouping (OPML categories): kept with the feed, written back by `feeds export`. */
+    tags: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
   })
   .refine((feed) => feed.maxIntervalMinutes === undefined || feed.maxIntervalMinutes >= feed.intervalMinutes, {
     message: 'must be at least intervalMinutes',
     path: ['maxIntervalMinutes'],
   });
+
+/** `- opml: feeds.opml` in the feeds list: every feed of an OPML file (path relative to the config file). */
+const opmlSourceSchema = z.strictObject({
+  opml: z.string().min(1, 'must name an OPML file'),
+  /** Minutes between polls of each feed of the file. */
+  intervalMinutes: z.number().int().min(1).max(1440).default(10),
+});
 
 const webhookConfigSchema = z.strictObject({
   url: httpUrl,
@@ -105,6 +116,11 @@ export const configFileSchema = z.strictObject({
   delivery: deliveryConfigSchema.default({ mailFrom: 'news-alerts@localhost' }),
 });
 
+/** The file as written: the feeds list may also name OPML files, read by `parseConfigText`. */
+const configDocumentSchema = configFileSchema.extend({
+  feeds: z.array(z.union([feedConfigSchema, opmlSourceSchema])).default([]),
+});
+
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type FeedConfig = z.infer<typeof feedConfigSchema>;
 export type SubscriberConfig = z.infer<typeof subscriberConfigSchema>;
@@ -131,7 +147,7 @@ export function parseConfigText(text: string, source: string): ConfigFile {
     const at = lineCounter.linePos(syntaxError.pos[0]);
     throw new ConfigError(`config file is not valid YAML/JSON: ${syntaxError.message.split('\n')[0]} (${source}:${at.line})`);
   }
-  const result = configFileSchema.safeParse(doc.toJS() ?? {});
+  const result = configDocumentSchema.safeParse(doc.toJS() ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
@@ -141,8 +157,47 @@ export function parseConfigText(text: string, source: string): ConfigFile {
     });
     throw new ConfigError(`config file is invalid:\n  ${problems.join('\n  ')}`);
   }
-  checkReferences(result.data, source);
-  return result.data;
+  const config: ConfigFile = { ...result.data, feeds: expandOpmlSources(result.data.feeds, source) };
+  checkReferences(config, source);
+  return config;
+}
+
+/**
+ * The feeds list with each `opml:` entry replaced by the file's feeds (ids as `feeds import`
+ * gives them). A feed listed inline wins over the same URL in an OPML file.
+ */
+function expandOpmlSources(entries: z.infer<typeof configDocumentSchema>['feeds'], source: string): FeedConfig[] {
+  const inline = entries.filter((entry): entry is FeedConfig => !('opml' in entry));
+  const feeds = [...inline];
+  for (const entry of entries) {
+    if (!('opml' in entry)) continue;
+    const path = resolve(dirname(source), entry.opml);
+    let text: string;
+    try {
+      const bytes = readFileSync(path);
+      if (bytes.byteLength > OPML_LIMITS.maxBytes)
+        throw new ConfigError(`OPML file is too large: over ${OPML_LIMITS.maxBytes} bytes (${path})`);
+      text = bytes.toString('utf8');
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+      throw new ConfigError(`config file is invalid: feeds names an OPML file that cannot be read: ${reason} (${path}, in ${source})`);
+    }
+    const known = feeds.map((feed) => ({ feedId: feed.id, url: feed.url }));
+    const knownUrls = new Set(known.map((feed) => feed.url));
+    const opml = parseOpml(text, path).feeds.filter((feed) => !knownUrls.has(feed.url));
+    const ids = assignFeedIds(opml, known);
+    opml.forEach((feed, i) => {
+      feeds.push({
+        id: ids[i]!,
+        url: feed.url,
+        ...(feed.title ? { title: feed.title } : {}),
+        intervalMinutes: entry.intervalMinutes,
+        ...(feed.tags.length > 0 ? { tags: feed.tags } : {}),
+      });
+    });
+  }
+  return feeds;
 }
 
 /** The line of the deepest node on `path` that exists in the document. */

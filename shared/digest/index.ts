@@ -6,3 +6,4 @@
 export { deliverDigest } from './deliver-digest.ts';
 export { emailQueueMessageSchema } from './digest-message.ts';
 export { sendDueDigests, type SendDigestsSummary } from './send-digests.ts';
+export { previewDigests } from './preview-digest.ts';

@@ -147,7 +147,7 @@ async function sendOne(head: DigestHead, deps: SendDigestsDeps, maxEntries: numb
 }
 
 /** The story as the digest carries it, with the story's members as of now. */
-async function digestStory(entry: DigestEntry, deps: SendDigestsDeps): Promise<DigestStory> {
+export async function digestStory(entry: DigestEntry, deps: Pick<SendDigestsDeps, 'stories' | 'log'>): Promise<DigestStory> {
   let members = entry.storyMembers;
   try {
     const current = await deps.stories.listMembers(entry.storyId);

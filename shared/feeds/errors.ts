@@ -80,12 +80,24 @@ export class FeedHttpError extends FeedFetchError {
 /** What a body that is not a feed looks like, to say so in the error. */
 export type BodyShape = 'empty' | 'html' | 'json' | 'binary' | 'text' | 'xml';
 
+/** A feed an HTML page advertises (`<link rel="alternate">`): see `findAdvertisedFeeds`. */
+export interface AdvertisedFeed {
+  url: string;
+  /** The link's `title`, when it has one. */
+  title?: string;
+  /** `rss`, `atom` or `json`, from the link's type. */
+  kind: 'rss' | 'atom' | 'json';
+}
+
 /** The bytes arrived but are not a feed rss-parser can read. Retrying the same bytes will not help. */
 export class FeedParseError extends FeedError {
   readonly looksLike: BodyShape;
+  /** For an HTML page: the feeds it advertises (the message names them too). */
+  readonly advertisedFeeds: readonly AdvertisedFeed[];
 
-  constructor(why: string, looksLike: BodyShape, feedUrl: string, cause?: unknown) {
+  constructor(why: string, looksLike: BodyShape, feedUrl: string, cause?: unknown, advertisedFeeds: readonly AdvertisedFeed[] = []) {
     super('feed parse failed', why, feedUrl, { retryable: false, cause });
     this.looksLike = looksLike;
+    this.advertisedFeeds = advertisedFeeds;
   }
 }

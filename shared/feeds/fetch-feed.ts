@@ -78,7 +78,8 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
   const signal = AbortSignal.timeout(timeoutMs);
 
   const headers: Record<string, string> = {
-    accept: 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
+    accept:
+      'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
     'user-agent': options.userAgent ?? FEED_FETCH_DEFAULTS.userAgent,
     // Node's fetch decodes all three but offers only gzip and deflate unless asked.
     'accept-encoding': 'gzip, deflate, br',

@@ -1,7 +1,9 @@
 import Parser from 'rss-parser';
 import type { BodyShape } from './errors.ts';
 import { FeedParseError } from './errors.ts';
+import { findAdvertisedFeeds, htmlPageMessage } from './advertised-feeds.ts';
 import { readFeedXml } from './read-feed-xml.ts';
+import { readJsonFeed } from './read-json-feed.ts';
 import { canonicalShape, renderCanonicalXml, type CanonicalShape } from './render-canonical-xml.ts';
 import { HostileXmlError, NotAFeedError, type FeedFormat, type XmlFeedDocument } from './xml-document.ts';
 
@@ -51,11 +53,12 @@ const CUSTOM_FIELDS = {
 };
 
 /**
- * Parses feed text (RSS 0.9x/1.0/2.0, Atom 0.3/1.0): a namespace-aware pre-pass
- * (`readFeedXml`) settles what rss-parser cannot (namespaces, xml:base, text-construct types,
+ * Parses feed text (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1 — JSON told by its first
+ * non-space character): a namespace-aware pre-pass (`readFeedXml`, or `readJsonFeed` for JSON)
+ * settles what rss-parser cannot (namespaces, xml:base, text-construct types,
  * dates, DTD entities, recovery from broken XML), then rss-parser reads the canonical document
  * it writes. A body that is not a feed fails with a `FeedParseError` saying what it looks like
- * instead (an HTML page, JSON, binary, empty), since that is what an operator needs to fix the
+ * instead (an HTML page, other JSON, binary, empty), since that is what an operator needs to fix the
  * feed's URL.
  *
  * @param options the document's URL (a string is taken as `feedUrl`).
@@ -70,15 +73,17 @@ export async function parseFeed(input: string, options: ParseFeedOptions | strin
   } = typeof options === 'string' ? { feedUrl: options, label: undefined } : options;
   const label = given ?? feedUrl ?? '(no URL)';
   const shape = describeBody(text);
-  if (shape !== 'xml') throw new FeedParseError(shapeMessage(shape, text), shape, label);
-
   const baseUrl = documentBase(feedUrl, contentLocation);
+  if (shape === 'html') throw htmlPageError(text, baseUrl, label);
+  if (shape !== 'xml' && shape !== 'json') throw new FeedParseError(shapeMessage(shape, text), shape, label);
+
   let doc: XmlFeedDocument | undefined;
   try {
-    doc = readFeedXml(text, { baseUrl, maxEntries });
+    doc = shape === 'json' ? readJsonFeed(text, { baseUrl, maxEntries }) : readFeedXml(text, { baseUrl, maxEntries });
   } catch (error) {
+    if (error instanceof NotAFeedError && error.looksLike === 'html') throw htmlPageError(text, baseUrl, label, error);
     if (error instanceof NotAFeedError) throw new FeedParseError(error.message, error.looksLike, label, error);
-    if (error instanceof HostileXmlError) throw new FeedParseError(`refused: ${error.message}`, 'xml', label, error);
+    if (error instanceof HostileXmlError) throw new FeedParseError(`refused: ${error.message}`, shape, label, error);
     throw error;
   }
 
@@ -114,6 +119,12 @@ export async function parseFeed(input: string, options: ParseFeedOptions | strin
     recovered: { count: recoveredCount, samples: recovered },
     entriesDropped,
   };
+}
+
+/** An HTML page instead of a feed: the error names the feeds the page advertises, if any. */
+function htmlPageError(text: string, baseUrl: string | undefined, label: string, cause?: unknown): FeedParseError {
+  const feeds = findAdvertisedFeeds(text, baseUrl);
+  return new FeedParseError(htmlPageMessage(feeds), 'html', label, cause, feeds);
 }
 
 function stringOrNull(value: unknown): string | null {
@@ -164,10 +175,6 @@ function shapeMessage(shape: BodyShape, text: string): string {
       return 'the body is empty';
     case 'binary':
       return 'the body is binary data, not text';
-    case 'json':
-      return 'the body is JSON, not an RSS or Atom feed';
-    case 'html':
-      return 'the body is an HTML page, not a feed';
     default: {
       const start = JSON.stringify(text.trimStart().slice(0, 40));
       return `the body is not XML (it starts with ${start})`;

@@ -24,11 +24,14 @@ function text(value: string): string {
   return `<![CDATA[${clean.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }
 
-/** The shape rss-parser is given: Atom for Atom sources, RSS 2.0 for every RSS/RDF version. */
+/**
+ * The shape rss-parser is given: Atom for Atom and JSON Feed sources (both keep published and
+ * modified dates apart), RSS 2.0 for every RSS/RDF version.
+ */
 export type CanonicalShape = 'atom' | 'rss';
 
 export function canonicalShape(format: FeedFormat): CanonicalShape {
-  return format === 'atom10' || format === 'atom03' ? 'atom' : 'rss';
+  return format === 'atom10' || format === 'atom03' || format === 'json10' || format === 'json11' ? 'atom' : 'rss';
 }
 
 /**

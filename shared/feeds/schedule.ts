@@ -224,6 +224,7 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(Math.max(value, min), max);
 }
 
+/** An interval polling chose for a healthy feed (not backoff, nor a pushed feed's safety poll). */
 function isHealthyReason(reason: IntervalReason): boolean {
-  return reason !== 'backoff' && reason !== 'retry-after';
+  return reason !== 'backoff' && reason !== 'retry-after' && reason !== 'websub';
 }

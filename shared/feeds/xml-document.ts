@@ -4,7 +4,8 @@
  * read (`FieldNode`, `Draft`), shared by the reader and the field extraction.
  */
 
-export type FeedFormat = 'rss2' | 'rss1' | 'rss09x' | 'atom10' | 'atom03' | 'unknown-rss';
+/** The source's format; `json10` / `json11` are JSON Feed (read by `read-json-feed.ts`, not the XML pass). */
+export type FeedFormat = 'rss2' | 'rss1' | 'rss09x' | 'atom10' | 'atom03' | 'unknown-rss' | 'json10' | 'json11';
 
 /** One entry, every text field as HTML, links absolute where a base was known, dates UTC ISO. */
 export interface XmlFeedEntry {
@@ -52,10 +53,10 @@ export interface ReadFeedXmlOptions {
 
 /** What a document is, when it is XML but not a feed we read (an HTML page, another vocabulary). */
 export class NotAFeedError extends Error {
-  readonly looksLike: 'html' | 'xml';
+  readonly looksLike: 'html' | 'xml' | 'json';
   readonly rootElement?: string;
 
-  constructor(message: string, looksLike: 'html' | 'xml', rootElement?: string) {
+  constructor(message: string, looksLike: 'html' | 'xml' | 'json', rootElement?: string) {
     super(message);
     this.name = 'NotAFeedError';
     this.looksLike = looksLike;

@@ -22,13 +22,14 @@ export interface FeedStore {
   listFeeds(): Promise<FeedRecord[]>;
   getFeed(feedId: string): Promise<FeedRecord | undefined>;
   /**
-   * Inserts or replaces the feed's definition (url, title, interval, longest interval, id policy), keeping its
+   * Inserts or replaces the feed's definition (url, title, interval, longest interval, id policy, tags), keeping its
    * poll state; a changed URL drops the old URL's validators (ETag / Last-Modified). With
    * `options.reset` (an operator adding the feed again) health is reset too: re-enabled,
    * errors cleared, due at once.
    */
   upsertFeed(
-    feed: Pick<FeedRecord, 'feedId' | 'url' | 'title' | 'intervalMinutes'> & Partial<Pick<FeedRecord, 'idPolicy' | 'maxIntervalMinutes'>>,
+    feed: Pick<FeedRecord, 'feedId' | 'url' | 'title' | 'intervalMinutes'> &
+      Partial<Pick<FeedRecord, 'idPolicy' | 'maxIntervalMinutes' | 'tags'>>,
     now: Date,
     options?: { reset?: boolean },
   ): Promise<void>;

@@ -88,6 +88,8 @@ export const feedRecordSchema = z.object({
   idPolicy: feedIdPolicySchema.optional(),
   /** The feed's WebSub subscription, when its feed advertises a hub (see shared/websub). */
   websub: webSubSubscriptionSchema.optional(),
+  /** Labels for grouping (OPML categories), sorted. */
+  tags: z.array(z.string()).optional(),
 });
 export type FeedRecord = z.infer<typeof feedRecordSchema>;
 

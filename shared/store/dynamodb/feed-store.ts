@@ -115,6 +115,7 @@ export function createDynamoDbFeedStore(
         ...(feed.title === undefined ? ['title'] : []),
         ...(feed.idPolicy === undefined ? ['idPolicy'] : []),
         ...(feed.maxIntervalMinutes === undefined ? ['maxIntervalMinutes'] : []),
+        ...(feed.tags === undefined || feed.tags.length === 0 ? ['tags'] : []),
         ...(urlChanged || options.reset ? ['etag', 'lastModified'] : []),
         ...(options.reset
           ? ['disabled', 'disabledReason', 'lastError', 'lastErrorAt', 'pollIntervalMinutes', 'pollIntervalReason', 'backoffMinutes']
@@ -129,6 +130,7 @@ export function createDynamoDbFeedStore(
           title: feed.title,
           idPolicy: feed.idPolicy,
           maxIntervalMinutes: feed.maxIntervalMinutes,
+          tags: feed.tags !== undefined && feed.tags.length > 0 ? feed.tags : undefined,
           ...(options.reset ? { nextPollAt: now.toISOString(), consecutiveErrors: 0 } : {}),
         },
         setIfAbsent: options.reset ? {} : { nextPollAt: now.toISOString(), consecutiveErrors: 0 },

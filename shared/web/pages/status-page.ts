@@ -31,6 +31,7 @@ const intervalReasons: Record<FeedHealth['interval']['reason'], string> = {
   'server-max-age': "server's max-age",
   backoff: 'backing off after errors',
   'retry-after': "server's Retry-After",
+  websub: 'pushed by its WebSub hub; safety poll',
 };
 
 function intervalText(interval: FeedHealth['interval']): string {

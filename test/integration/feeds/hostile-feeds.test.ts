@@ -102,8 +102,7 @@ beforeAll(async () => {
       s
         .writeHead(200, { 'content-type': 'text/html' })
         .end('<!doctype html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>'),
-    '/json': (_q, s) =>
-      s.writeHead(200, { 'content-type': 'application/rss+xml' }).end('{"version":"https://jsonfeed.org/version/1.1","items":[]}'),
+    '/json': (_q, s) => s.writeHead(200, { 'content-type': 'application/rss+xml' }).end('{"status":"ok","entries":[]}'),
     '/binary': (_q, s) => s.writeHead(200, { 'content-type': 'application/rss+xml' }).end(Buffer.concat([png, Buffer.alloc(2000, 0xff)])),
   };
   for (const [path, route] of Object.entries(routes)) server.routes.set(path, route);
@@ -164,7 +163,7 @@ describe('hostile feeds in one poll batch', () => {
       'to-internal': `feed URL refused: internal.test resolves to 10.0.0.8, a private address ${at('/to-internal')}`,
       'to-metadata': `feed URL refused: 169.254.169.254 is the cloud metadata address ${at('/to-metadata')}`,
       html: `feed parse failed: the body is an HTML page, not a feed ${at('/html')}`,
-      json: `feed parse failed: the body is JSON, not an RSS or Atom feed ${at('/json')}`,
+      json: `feed parse failed: the body is JSON, not a JSON Feed (no "items" array) ${at('/json')}`,
       binary: `feed parse failed: the body is binary data (a PNG image), not text ${at('/binary')}`,
     });
     for (const id of feedIds) {

@@ -51,7 +51,13 @@ describe('parseFeed', () => {
 
   it.each([
     ['an HTML page', fixture('not-a-feed.html'), 'html', 'the body is an HTML page, not a feed'],
-    ['JSON', '{"items": []}', 'json', 'the body is JSON, not an RSS or Atom feed'],
+    ['JSON that is not a JSON Feed', '{"status": "ok"}', 'json', 'the body is JSON, not a JSON Feed (no "items" array)'],
+    [
+      'truncated JSON',
+      '{"version": "https://jsonfeed.org/version/1.1", "items": [',
+      'json',
+      'refused: JSON could not be read: Unexpected end of JSON input',
+    ],
     ['an empty body', ' \n ', 'empty', 'the body is empty'],
     ['binary data', `${'\uFFFD'.repeat(200)}PNG`, 'binary', 'the body is binary data, not text'],
     ['plain text', 'Service unavailable', 'text', 'the body is not XML (it starts with "Service unavailable")'],
