@@ -36,6 +36,7 @@ export {
 export {
   createCsrfToken,
   createKeyRingReader,
+  createManageLinkToken,
   createManageToken,
   createUnsubscribeToken,
   secretsEqual,

@@ -7,6 +7,7 @@ export { createKeyRingReader, type KeyRing } from './key-ring.ts';
 export {
   createConfirmToken,
   createCsrfToken,
+  createManageLinkToken,
   createManageToken,
   createUnsubscribeToken,
   keyedDigest,
@@ -15,6 +16,8 @@ export {
   subscriberIdForEmail,
   verifyConfirmToken,
   verifyCsrfToken,
+  verifyManageLinkToken,
   verifyManageToken,
   verifyUnsubscribeToken,
+  type ManageTokenSubject,
 } from './subscription-tokens.ts';
