@@ -37,7 +37,6 @@ export {
   createCsrfToken,
   createKeyRingReader,
   createManageLinkToken,
-  createManageToken,
   createUnsubscribeToken,
   secretsEqual,
   verifyCsrfToken,

@@ -19,5 +19,4 @@ export {
   verifyManageLinkToken,
   verifyManageToken,
   verifyUnsubscribeToken,
-  type ManageTokenSubject,
 } from './subscription-tokens.ts';
