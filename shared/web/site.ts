@@ -151,12 +151,16 @@ function unsubscribedPage(subscriber: Subscriber): HttpResponse {
   );
 }
 
-function invalidLinkPage(status: number): HttpResponse {
+function invalidLinkPage(status: number, kind: 'link' | 'manage' = 'link'): HttpResponse {
   return htmlResponse(
     status,
     renderMessagePage({
       title: 'This link is not valid',
-      message: 'The link is incomplete or was not made by us. Copy the whole link from the email, or subscribe again.',
+      // One text for a forged, an expired and a revoked manage link: the page tells them not apart.
+      message:
+        kind === 'manage'
+          ? 'The link is incomplete, has expired, or was replaced by a newer one. To get a fresh one, use the "Manage your subscription" link in any email we sent you.'
+          : 'The link is incomplete or was not made by us. Copy the whole link from the email, or subscribe again.',
       tone: 'error',
       link: { href: '/', text: 'Subscribe' },
     }),
@@ -242,7 +246,7 @@ export function createSitePages(app: HttpApp): SitePages {
     try {
       return await (await app.service()).subscriberForToken(token);
     } catch (error) {
-      if (error instanceof ProblemError && error.kind === 'unauthorized') return invalidLinkPage(403);
+      if (error instanceof ProblemError && error.kind === 'unauthorized') return invalidLinkPage(403, 'manage');
       if (error instanceof ProblemError && error.kind === 'not-found') {
         return htmlResponse(
           404,
