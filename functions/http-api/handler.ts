@@ -83,6 +83,8 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('POST', '/confirm', pages.confirm),
     route('GET', '/manage', pages.manageForm),
     route('POST', '/manage', pages.manage),
+    route('GET', '/manage/link', pages.manageLinkForm),
+    route('POST', '/manage/link', pages.manageLink),
     route('GET', '/status', pages.status),
     route('GET', '/assets/site.css', pages.stylesheet),
     // The link of every email (GET: a page, changes nothing) and RFC 8058 one-click (POST).

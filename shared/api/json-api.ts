@@ -78,7 +78,7 @@ export function createJsonApi(app: HttpApp): JsonApi {
           confirmBy: outcome.expiresAt.toISOString(),
         });
       }
-      const manageUrl = service.manageUrl(baseUrl, outcome.subscriber.subscriberId);
+      const manageUrl = service.manageUrl(baseUrl, outcome.token);
       return jsonResponse(
         201,
         {
@@ -93,16 +93,18 @@ export function createJsonApi(app: HttpApp): JsonApi {
 
     async readSubscription(request) {
       const service = await app.service();
-      const subscriber = await service.subscriberForToken(bearerTokenOf(request));
-      return jsonResponse(200, subscriptionJson(subscriber, service.manageUrl(await app.baseUrl(), subscriber.subscriberId)));
+      const token = bearerTokenOf(request);
+      const subscriber = await service.subscriberForToken(token);
+      return jsonResponse(200, subscriptionJson(subscriber, service.manageUrl(await app.baseUrl(), token)));
     },
 
     async updateSubscription(request) {
       const service = await app.service();
-      const subscriber = await service.subscriberForToken(bearerTokenOf(request));
+      const token = bearerTokenOf(request);
+      const subscriber = await service.subscriberForToken(token);
       const change = parseInput(updateSubscriptionSchema, readJsonBody(request));
       const updated = await service.update(subscriber, change);
-      return jsonResponse(200, subscriptionJson(updated, service.manageUrl(await app.baseUrl(), updated.subscriberId)));
+      return jsonResponse(200, subscriptionJson(updated, service.manageUrl(await app.baseUrl(), token)));
     },
 
     async deleteSubscription(request) {

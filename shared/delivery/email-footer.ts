@@ -1,10 +1,14 @@
 import { html, type SafeHtml } from '../html/index.ts';
 import { bareAddress } from '../mail/addresses.ts';
-import { createManageToken, createUnsubscribeToken, type KeyRing } from '../subscriptions/index.ts';
+import { createManageLinkToken, createUnsubscribeToken, type KeyRing } from '../subscriptions/index.ts';
 
 /**
- * The footer of the alert and digest emails: why the email arrives, and the subscriber's manage
+ * The footer of the alert and digest emails: why the email arrives, the subscriber's "manage"
  * and one-click unsubscribe links, with the RFC 8058 headers that go with the latter.
+ *
+ * Alerts get forwarded, so their links carry no more than they need: unsubscribing one channel,
+ * and asking for a fresh manage link to be emailed to the subscriber. Neither reads, changes
+ * or deletes the subscription.
  */
 
 export interface UnsubscribeOptions {
@@ -20,7 +24,10 @@ export interface Unsubscribe {
   /** The https link (GET shows a confirmation page, POST unsubscribes at once). */
   url: string;
   headers: Record<'List-Unsubscribe' | 'List-Unsubscribe-Post', string>;
-  /** The subscriber's manage page (change topics, cadence, pause): a signed link in every email. */
+  /**
+   * The "manage" link: a page that emails the subscriber a fresh manage link (the manage page
+   * itself, with topics, cadence, pause and delete, needs that emailed link).
+   */
   manageUrl: string;
 }
 
@@ -35,8 +42,8 @@ export function unsubscribeFor(subscriberId: string, channelId: string, options:
   const url = new URL('unsubscribe', options.publicBaseUrl.endsWith('/') ? options.publicBaseUrl : `${options.publicBaseUrl}/`);
   url.searchParams.set('token', token);
   const mailto = `mailto:${bareAddress(options.from)}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
-  const manage = new URL('manage', url);
-  manage.searchParams.set('token', createManageToken(subscriberId, options.tokenKeys));
+  const manage = new URL('manage/link', url);
+  manage.searchParams.set('token', createManageLinkToken(subscriberId, options.tokenKeys));
   return {
     url: url.href,
     manageUrl: manage.href,

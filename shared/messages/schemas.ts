@@ -104,10 +104,37 @@ export const webhookChannelSchema = z.object({
   url: z.url(),
   format: z.enum(['json', 'slack']).default('json'),
 });
+/** RFC 5321 §4.5.3.1: a local part of at most 64 octets, a domain of at most 255 (labels of 63). */
+const MAX_LOCAL_PART_LENGTH = 64;
+/** RFC 5321's path limit of 256 octets less the angle brackets: the longest address that can be sent to. */
+const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * An email address mail servers accept: zod's address syntax within the RFC 5321 limits, so an
+ * address SES would refuse at send time is refused when it is given instead.
+ */
+export const emailAddressSchema = z
+  .email()
+  .max(MAX_EMAIL_LENGTH, `an email address has at most ${MAX_EMAIL_LENGTH} characters (RFC 5321)`)
+  .superRefine((address, context) => {
+    const at = address.lastIndexOf('@');
+    const local = address.slice(0, at);
+    const domain = address.slice(at + 1);
+    if (local.length > MAX_LOCAL_PART_LENGTH) {
+      context.addIssue({
+        code: 'custom',
+        message: `the part before @ has ${local.length} characters; at most ${MAX_LOCAL_PART_LENGTH} (RFC 5321)`,
+      });
+    }
+    if (domain.split('.').some((label) => label.length > 63)) {
+      context.addIssue({ code: 'custom', message: 'a part of the domain is longer than 63 characters (RFC 1035)' });
+    }
+  });
+
 export const emailChannelSchema = z.object({
   kind: z.literal('email'),
   channelId: z.string().min(1),
-  address: z.email(),
+  address: emailAddressSchema,
 });
 export const channelSchema = z.discriminatedUnion('kind', [webhookChannelSchema, emailChannelSchema]);
 export type Channel = z.infer<typeof channelSchema>;

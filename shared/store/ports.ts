@@ -137,6 +137,41 @@ export interface SubscriptionStore {
    * false when there is no such subscriber.
    */
   updateStatus(subscriberId: string, change: SubscriberStatusChange): Promise<boolean>;
+  /** The subscriber's access record (its manage-token version and pending request), if any. */
+  getAccess(subscriberId: string): Promise<SubscriberAccess | undefined>;
+  /**
+   * Changes the access record in one write (creating it if need be). With `ifNonce`, only when
+   * its pending request has that nonce: false otherwise, so one confirmation link takes its
+   * request at most once, however many times it is posted at once.
+   */
+  updateAccess(subscriberId: string, change: SubscriberAccessChange, options?: { ifNonce?: string }): Promise<boolean>;
+}
+
+/** A subscribe request waiting for its confirmation: the subscriber it would make active, and its nonce. */
+export interface SubscribeRequest {
+  subscriber: Subscriber;
+  /** Carried by the request's confirmation link and by no other: only that link confirms it. */
+  nonce: string;
+  /** Epoch seconds after which it can no longer be confirmed. */
+  expiresAt: number;
+}
+
+/**
+ * What guards a subscriber's links, kept apart from the subscriber's rows so that a subscribe
+ * request never touches a subscription until it is confirmed: the version manage tokens must
+ * carry (a new one revokes every token issued before), and the pending subscribe request.
+ */
+export interface SubscriberAccess {
+  tokenVersion?: string;
+  request?: SubscribeRequest;
+}
+
+export interface SubscriberAccessChange {
+  tokenVersion?: string;
+  /** The new pending request (replacing any earlier one), or null to remove it. */
+  request?: SubscribeRequest | null;
+  /** Epoch seconds at which the whole record expires (a request for no subscriber), or null for never. */
+  expiresAt?: number | null;
 }
 
 export interface SubscriberStatusChange {

@@ -36,7 +36,7 @@ export {
 export {
   createCsrfToken,
   createKeyRingReader,
-  createManageToken,
+  createManageLinkToken,
   createUnsubscribeToken,
   secretsEqual,
   verifyCsrfToken,

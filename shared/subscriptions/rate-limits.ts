@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { domainToASCII } from 'node:url';
 import type { RateLimitStore } from '../store/ports.ts';
 import { keyedDigest } from './tokens/index.ts';
 
@@ -57,4 +58,28 @@ export function clientKey(sourceIp: string): string {
   if (parsed.kind() === 'ipv4') return parsed.toString();
   const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
   return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
+}
+
+/** Domains where dots in the local part are ignored and googlemail.com is gmail.com. */
+const DOTLESS_DOMAINS: Record<string, string> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
+
+/**
+ * The mailbox an address delivers to, as the per-recipient limit counts it: `Victim+1@Example.org`,
+ * `victim+2@example.org.` and `victim@EXAMPLE.ORG` are one inbox. Lower-cased (nearly every
+ * provider ignores case), the `+tag` of sub-addressing dropped (RFC 5233), the domain in its
+ * ASCII form without a trailing dot, and for Gmail the dots of the local part dropped. Used only
+ * as a counter's subject: the address itself is stored and mailed as given.
+ */
+export function mailboxKey(address: string): string {
+  const trimmed = address.trim().toLowerCase();
+  const at = trimmed.lastIndexOf('@');
+  if (at <= 0) return trimmed;
+  let local = trimmed.slice(0, at);
+  const rawDomain = trimmed.slice(at + 1).replace(/\.+$/, '');
+  const domain = domainToASCII(rawDomain) || rawDomain;
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  const canonical = DOTLESS_DOMAINS[domain];
+  if (canonical) return `${local.replace(/\./g, '')}@${canonical}`;
+  return `${local}@${domain}`;
 }

@@ -5,9 +5,9 @@ import { messageIdFor } from '../mail/addresses.ts';
 import type { OutgoingEmail } from '../mail/ports.ts';
 
 /**
- * The emails the subscribe flow sends: the double opt-in confirmation, and the notice sent
- * instead when the address is already subscribed (so the response to a subscribe request never
- * tells who is subscribed). Plain text and HTML in the one email layout, the link spelled out in
+ * The emails the subscribe flow sends: the double opt-in confirmation, the notice sent instead
+ * when the address is already subscribed (so the response to a subscribe request never tells who
+ * is subscribed), and a fresh manage link asked for from an alert's footer. Plain text and HTML in the one email layout, the link spelled out in
  * both.
  */
 
@@ -57,7 +57,8 @@ export function composeAlreadySubscribedEmail(input: AlreadySubscribedEmailInput
     'Someone, hopefully you, asked to subscribe this address to news alerts. It is already',
     'subscribed, so nothing changed.',
     '',
-    'To change topics or how often you get news, pause, or unsubscribe, use your manage link:',
+    'To change topics or how often you get news, pause, or unsubscribe, use this manage link',
+    '(manage links sent before it no longer work):',
     input.manageUrl,
     '',
     'If you did not ask for this, you can ignore this email.',
@@ -67,6 +68,31 @@ export function composeAlreadySubscribedEmail(input: AlreadySubscribedEmailInput
 <p style="margin:0 0 16px 0">${button(input.manageUrl, 'Manage your subscription')}</p>
 <p style="margin:0;font-size:14px;color:#3f3f46">If you did not ask for this, you can ignore this email.</p>`;
   return message(input.from, input.to, 'Your news alerts subscription', text, layout('You are already subscribed', body), 'notice');
+}
+
+export interface ManageLinkEmailInput {
+  from: string;
+  to: string;
+  manageUrl: string;
+  expiresAt: Date;
+}
+
+/** The fresh manage link asked for from an alert's footer; older manage links stop working. */
+export function composeManageLinkEmail(input: ManageLinkEmailInput): OutgoingEmail {
+  const until = formatUtcMinute(input.expiresAt);
+  const text = [
+    'Someone, hopefully you, asked for a link to manage your news alerts subscription:',
+    '',
+    input.manageUrl,
+    '',
+    `The link works until ${until}. Manage links sent before this one no longer work.`,
+    'If you did not ask for this, you can ignore this email: nothing changed.',
+    '',
+  ].join('\n');
+  const body = html`<p style="margin:0 0 12px 0">Someone, hopefully you, asked for a link to manage your news alerts subscription.</p>
+<p style="margin:0 0 16px 0">${button(input.manageUrl, 'Manage your subscription')}</p>
+<p style="margin:0;font-size:14px;color:#3f3f46">The link works until ${until}. Manage links sent before this one no longer work. If you did not ask for this, you can ignore this email: nothing changed.</p>`;
+  return message(input.from, input.to, 'Your link to manage news alerts', text, layout('Manage your subscription', body), 'manage');
 }
 
 function message(from: string, to: string, subject: string, text: string, html: string, kind: string): OutgoingEmail {

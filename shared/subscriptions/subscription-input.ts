@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { compileFilterQuery, FilterQueryError, MAX_QUERY_LENGTH } from '../classify/index.ts';
 import { formatIssuePath, ProblemError, type ProblemField } from '../core/problem.ts';
+import { emailAddressSchema } from '../messages/schemas.ts';
 import { cadenceSchema, timeZoneSchema, weekdaySchema } from '../store/records.ts';
 
 /**
@@ -9,7 +10,6 @@ import { cadenceSchema, timeZoneSchema, weekdaySchema } from '../store/records.t
  */
 
 export const MAX_TOPICS = 20;
-export const MAX_EMAIL_LENGTH = 254;
 export const MAX_URL_LENGTH = 2048;
 
 const topicIdSchema = z.string().min(1).max(64);
@@ -20,7 +20,7 @@ const filterSchema = z
 
 export const emailChannelInputSchema = z.strictObject({
   kind: z.literal('email'),
-  address: z.email().max(MAX_EMAIL_LENGTH),
+  address: emailAddressSchema,
 });
 
 export const webhookChannelInputSchema = z.strictObject({

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { Log } from '../core/logger.ts';
-import { ProblemError } from '../core/problem.ts';
 import type { EventSink } from '../core/events.ts';
+import { ProblemError } from '../core/problem.ts';
 import type { Mailer } from '../mail/ports.ts';
 import { isSlackIncomingWebhook, webhookTargetKey } from '../outbound-http/index.ts';
 import type { RateLimitStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
 import { SubscriberInvalidError, validateSubscriber } from './index.ts';
 import { listTopics, type TopicSummary } from './list-topics.ts';
-import { clientKey, takeRateLimit, type RateLimits } from './rate-limits.ts';
-import { composeAlreadySubscribedEmail, composeConfirmationEmail } from './subscription-emails.ts';
+import { clientKey, mailboxKey, takeRateLimit, type RateLimits } from './rate-limits.ts';
+import { composeAlreadySubscribedEmail, composeConfirmationEmail, composeManageLinkEmail } from './subscription-emails.ts';
 import {
   checkCadenceForChannel,
   checkFilter,
@@ -23,8 +23,10 @@ import {
   createConfirmToken,
   createManageToken,
   normalizeEmail,
+  secretsEqual,
   subscriberIdForEmail,
   verifyConfirmToken,
+  verifyManageLinkToken,
   verifyManageToken,
   type KeyRing,
 } from './tokens/index.ts';
@@ -52,8 +54,10 @@ export interface SubscriptionServiceSettings {
   mailFrom: string;
   /** Webhooks on loopback / private addresses (local fixtures only). */
   allowPrivateNetwork: boolean;
-  /** How long a confirmation link, and the pending subscriber, live. Default 48 h. */
+  /** How long a confirmation link, and the pending request, live. Default 48 h. */
   confirmHours?: number;
+  /** How long an emailed manage link works. Default 24 h. */
+  manageLinkHours?: number;
   limits: RateLimits;
 }
 
@@ -71,22 +75,35 @@ export type SubscribeOutcome =
   | { status: 'active'; subscriber: Subscriber; token: string; webhookSecret: string };
 
 export type ConfirmCheck =
+  /** The request the link was issued for, still pending: `subscriber` is what confirming makes active. */
   | { status: 'valid'; subscriber: Subscriber; expiresAt: Date }
-  | { status: 'already-confirmed'; subscriber: Subscriber; manageToken: string }
+  /** `gone`: used, superseded by a newer request, or the request is no more. */
   | { status: 'invalid' | 'expired' | 'gone' };
 
 export type ConfirmOutcome =
-  | { status: 'confirmed' | 'already-confirmed'; subscriber: Subscriber; manageToken: string }
+  | { status: 'confirmed'; subscriber: Subscriber; manageToken: string }
   | { status: 'invalid' | 'expired' | 'gone' };
 
+/** Asking for a fresh manage link: the same answer whoever the token names (or `invalid` for a token not ours). */
+export type ManageLinkOutcome = { status: 'requested' } | { status: 'invalid' };
+
 export const DEFAULT_CONFIRM_HOURS = 48;
+export const DEFAULT_MANAGE_LINK_HOURS = 24;
 const EMAIL_CHANNEL_ID = 'email';
 const WEBHOOK_CHANNEL_ID = 'webhook';
 
 /**
  * Subscribing without an operator: create (double opt-in by email or Slack, a challenge for
  * JSON webhooks), confirm, read, change, pause, resume, unsubscribe and delete, for the pages
- * and the JSON API alike. Responses never reveal whether an address is already subscribed.
+ * and the JSON API alike. Responses never reveal whether an address is already subscribed, and
+ * nor does the work behind them: a subscribe request for an email address reads, counts and
+ * writes the same whether or not the address is subscribed.
+ *
+ * A subscribe request is stored beside the subscription (the subscriber's access record), never
+ * in it, with a nonce only its confirmation link carries: confirming takes that one request
+ * (once), and a newer request replaces it, so an old link never activates someone else's
+ * preferences. Manage tokens carry the subscriber's token version: a fresh emailed link, a
+ * confirmation and an unsubscribe each set a new version, revoking every manage token before.
  */
 export interface SubscriptionService {
   /** Built-in and user topics, as subscribers choose them. */
@@ -95,26 +112,57 @@ export interface SubscriptionService {
   /** What a confirmation link stands for, without changing anything (the GET page). */
   checkConfirmation(token: string): Promise<ConfirmCheck>;
   confirm(token: string): Promise<ConfirmOutcome>;
-  /** The subscriber a manage token names; `unauthorized` problem when the token is not ours. */
+  /**
+   * The subscriber a manage token names; `unauthorized` problem when the token is not ours, has
+   * expired or was revoked, `not-found` when the subscriber is gone.
+   */
   subscriberForToken(token: string): Promise<Subscriber>;
   update(subscriber: Subscriber, change: UpdateSubscriptionInput): Promise<Subscriber>;
-  /** Stops every channel (state unsubscribed); subscribing again takes a new confirmation. */
+  /** Stops every channel (state unsubscribed) and revokes every manage token; subscribing again takes a new confirmation. */
   unsubscribe(subscriber: Subscriber): Promise<void>;
-  /** Deletes the subscriber and everything about it. */
+  /** Deletes the subscriber and everything about it (its tokens die with it). */
   remove(subscriber: Subscriber): Promise<void>;
-  manageToken(subscriberId: string): string;
-  manageUrl(baseUrl: string, subscriberId: string): string;
+  /**
+   * The footer's "manage" link: emails the subscriber a fresh manage link (revoking older ones)
+   * when it is still subscribed by email. The bearer only learns that a link may be on its way.
+   */
+  emailManageLink(manageLinkToken: string, origin: RequestOrigin): Promise<ManageLinkOutcome>;
+  /**
+   * The manage page's URL for a valid manage token, re-signed with the current key (after a key
+   * rotation) but with the same version and expiry: it lives no longer than the token given.
+   */
+  manageUrl(baseUrl: string, token: string): string;
 }
 
 export function createSubscriptionService(deps: SubscriptionServiceDeps, settings: SubscriptionServiceSettings): SubscriptionService {
   const { subscriptions, rateLimits, mailer, clock, log } = deps;
   const { tokenKeys, subscriberIdKey, limits } = settings;
   const confirmMs = (settings.confirmHours ?? DEFAULT_CONFIRM_HOURS) * 3_600_000;
+  const manageLinkMs = (settings.manageLinkHours ?? DEFAULT_MANAGE_LINK_HOURS) * 3_600_000;
 
-  const manageToken = (subscriberId: string) => createManageToken(subscriberId, tokenKeys);
-  const manageUrl = (baseUrl: string, subscriberId: string) => `${baseUrl}/manage?token=${encodeURIComponent(manageToken(subscriberId))}`;
-  const confirmUrl = (baseUrl: string, subscriberId: string, expiresAt: Date) =>
-    `${baseUrl}/confirm?token=${encodeURIComponent(createConfirmToken(subscriberId, tokenKeys, expiresAt))}`;
+  const manageUrl = (baseUrl: string, token: string) => `${baseUrl}/manage?token=${encodeURIComponent(token)}`;
+  function resignedManageUrl(baseUrl: string, token: string): string {
+    const subject = verifyManageToken(token, tokenKeys, clock.now());
+    if (!subject) return manageUrl(baseUrl, token);
+    return manageUrl(
+      baseUrl,
+      createManageToken(subject.subscriberId, tokenKeys, { version: subject.version, expiresAt: subject.expiresAt }),
+    );
+  }
+  const confirmUrl = (baseUrl: string, subscriberId: string, expiresAt: Date, nonce: string) =>
+    `${baseUrl}/confirm?token=${encodeURIComponent(createConfirmToken(subscriberId, tokenKeys, expiresAt, nonce))}`;
+  /** A new token version or request nonce: unguessable, never reused. */
+  const freshSecret = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+  /**
+   * A manage token under `version`. Email subscribers' tokens expire (a fresh one is a click
+   * away in any email); a webhook's is its API key and cannot be re-sent, so it only gets revoked.
+   */
+  function issueManageToken(subscriber: Subscriber, version: string): { token: string; expiresAt?: Date } {
+    const emailed = subscriber.channels.some((c) => c.kind === 'email');
+    const expiresAt = emailed ? new Date(clock.now().getTime() + manageLinkMs) : undefined;
+    return { token: createManageToken(subscriber.subscriberId, tokenKeys, { version, expiresAt }), ...(expiresAt ? { expiresAt } : {}) };
+  }
 
   async function topicIds(): Promise<{ ids: string[]; labels: Map<string, string> }> {
     const all = await listTopics(deps.topics);
@@ -148,7 +196,10 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     }
   }
 
-  /** Whether one more message may go to this recipient; over the limit it is silently skipped. */
+  /**
+   * Whether one more message may go to this recipient (an email's mailbox, see `mailboxKey`, or
+   * a Slack URL); over the limit it is silently skipped.
+   */
   async function mayMessage(recipient: string): Promise<boolean> {
     const decision = await takeRateLimit(rateLimits, limits.emailsPerRecipient, recipient, subscriberIdKey, clock.now());
     if (!decision.allowed) log.warn('subscribe message not sent: recipient rate limit reached', { rule: limits.emailsPerRecipient.name });
@@ -163,6 +214,12 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     };
   }
 
+  function isSubscribed(subscriber: Subscriber | undefined): subscriber is Subscriber {
+    if (!subscriber) return false;
+    const status = subscriptionStatusOf(subscriber);
+    return status === 'active' || status === 'paused';
+  }
+
   async function subscribeEmail(
     input: CreateSubscriptionInput & { channel: { kind: 'email' } },
     origin: RequestOrigin,
@@ -174,24 +231,9 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
 
     const address = normalizeEmail(input.channel.address);
     const subscriberId = subscriberIdForEmail(address, subscriberIdKey);
-    const now = clock.now();
-    const expiresAt = new Date(now.getTime() + confirmMs);
-    const existing = await subscriptions.getSubscriber(subscriberId);
-    const status = existing ? subscriptionStatusOf(existing) : undefined;
-
-    if (existing && (status === 'active' || status === 'paused')) {
-      // Already subscribed: nothing changes (the request may not be the owner's); the owner
-      // hears about it with the manage link. The caller gets the same answer either way.
-      if (await mayMessage(address)) {
-        const sent = await mailer.send(
-          composeAlreadySubscribedEmail({ from: settings.mailFrom, to: address, manageUrl: manageUrl(origin.baseUrl, subscriberId) }),
-        );
-        deps.events?.emit({ type: 'subscription-email', kind: 'already-subscribed', subscriberId, messageId: sent.id });
-      }
-      return { status: 'confirmation-sent', expiresAt };
-    }
-
-    const subscriber = validated(
+    const expiresAt = new Date(clock.now().getTime() + confirmMs);
+    const expiresAtSeconds = Math.floor(expiresAt.getTime() / 1000);
+    const requested = validated(
       {
         subscriberId,
         topics: [...new Set(input.topics)],
@@ -201,22 +243,42 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
         ...(input.filter ? { filter: input.filter } : {}),
         cadence: { [EMAIL_CHANNEL_ID]: input.cadence },
         ...preferences(input),
-        // A fresh start: an earlier unsubscribe of this address does not carry over.
-        channelStatus: {},
-        expiresAt: Math.floor(expiresAt.getTime() / 1000),
       },
       ids,
     );
-    await subscriptions.putSubscriber(subscriber);
-    if (await mayMessage(address)) {
+
+    // From here on both paths do the same work: one subscriber read, one recipient count, one
+    // write of the access record, one email. Only what is written and said differs.
+    const existing = await subscriptions.getSubscriber(subscriberId);
+    const subscribed = isSubscribed(existing);
+    if (!(await mayMessage(mailboxKey(address)))) return { status: 'confirmation-sent', expiresAt };
+
+    if (subscribed) {
+      // Already subscribed: the subscription does not change (the request may not be the
+      // owner's); the owner hears about it with a fresh manage link.
+      const version = freshSecret(9);
+      await subscriptions.updateAccess(subscriberId, { tokenVersion: version, expiresAt: null });
+      const manage = issueManageToken(existing, version);
+      const sent = await mailer.send(
+        composeAlreadySubscribedEmail({ from: settings.mailFrom, to: address, manageUrl: manageUrl(origin.baseUrl, manage.token) }),
+      );
+      deps.events?.emit({ type: 'subscription-email', kind: 'already-subscribed', subscriberId, messageId: sent.id });
+    } else {
+      // A new request replaces any earlier one, whose link dies with it; the record expires
+      // with the request (an unsubscribed subscriber's token version goes too: none verifies).
+      const nonce = freshSecret(18);
+      await subscriptions.updateAccess(subscriberId, {
+        request: { subscriber: requested, nonce, expiresAt: expiresAtSeconds },
+        expiresAt: expiresAtSeconds,
+      });
       const sent = await mailer.send(
         composeConfirmationEmail({
           from: settings.mailFrom,
           to: address,
-          confirmUrl: confirmUrl(origin.baseUrl, subscriberId, expiresAt),
+          confirmUrl: confirmUrl(origin.baseUrl, subscriberId, expiresAt, nonce),
           expiresAt,
-          topicLabels: subscriber.topics.map((t) => labels.get(t) ?? t),
-          cadenceText: describeCadence({ ...subscriber, cadence: input.cadence }),
+          topicLabels: requested.topics.map((t) => labels.get(t) ?? t),
+          cadenceText: describeCadence({ ...requested, cadence: input.cadence }),
         }),
       );
       deps.events?.emit({ type: 'subscription-email', kind: 'confirmation', subscriberId, messageId: sent.id });
@@ -260,15 +322,21 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     if (slack) {
       // A Slack incoming webhook cannot echo a challenge; whoever reads the channel confirms.
       const expiresAt = new Date(now.getTime() + confirmMs);
-      const subscriber = validated({ ...base, state: 'pending', expiresAt: Math.floor(expiresAt.getTime() / 1000) }, ids);
+      const expiresAtSeconds = Math.floor(expiresAt.getTime() / 1000);
+      const requested = validated({ ...base, state: 'pending' }, ids);
       // Counted per target, not per string: a changed host case or port is the same webhook.
       if (await mayMessage(webhookTargetKey(channel.url))) {
-        await postSlackVerification(channel.url, confirmUrl(origin.baseUrl, subscriberId, expiresAt), {
+        const nonce = freshSecret(18);
+        // Stored first, so a quick click finds it; a failed post leaves a request nobody can confirm.
+        await subscriptions.updateAccess(subscriberId, {
+          request: { subscriber: requested, nonce, expiresAt: expiresAtSeconds },
+          expiresAt: expiresAtSeconds,
+        });
+        await postSlackVerification(channel.url, confirmUrl(origin.baseUrl, subscriberId, expiresAt, nonce), {
           fetch: deps.fetch,
           allowPrivateNetwork: settings.allowPrivateNetwork,
         });
       }
-      await subscriptions.putSubscriber(subscriber);
       log.info('subscription requested', { subscriberId, channel: 'slack' });
       return { status: 'confirmation-sent', expiresAt };
     }
@@ -276,23 +344,22 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
     await verifyWebhookIntent(channel.url, { fetch: deps.fetch, allowPrivateNetwork: settings.allowPrivateNetwork });
     const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
     const subscriber = validated({ ...base, state: 'active', webhookSecret }, ids);
+    const version = freshSecret(9);
+    await subscriptions.updateAccess(subscriberId, { tokenVersion: version, expiresAt: null });
     await subscriptions.putSubscriber(subscriber);
     log.info('subscription created', { subscriberId, channel: 'webhook' });
-    return { status: 'active', subscriber, token: manageToken(subscriberId), webhookSecret };
+    return { status: 'active', subscriber, token: issueManageToken(subscriber, version).token, webhookSecret };
   }
 
-  async function lookUpConfirmation(token: string): Promise<ConfirmCheck> {
-    const check = verifyConfirmToken(token, tokenKeys, clock.now());
-    if (check.status === 'invalid') return { status: 'invalid' };
-    const subscriber = await subscriptions.getSubscriber(check.subscriberId);
-    if (!subscriber) return { status: check.status === 'expired' ? 'expired' : 'gone' };
-    const status = subscriptionStatusOf(subscriber);
-    if (status === 'active' || status === 'paused') {
-      return { status: 'already-confirmed', subscriber, manageToken: manageToken(subscriber.subscriberId) };
-    }
-    if (status === 'unsubscribed') return { status: 'gone' };
-    if (check.status === 'expired') return { status: 'expired' };
-    return { status: 'valid', subscriber, expiresAt: check.expiresAt };
+  async function lookUpConfirmation(token: string): Promise<ConfirmCheck & { nonce?: string }> {
+    const now = clock.now();
+    const check = verifyConfirmToken(token, tokenKeys, now);
+    if (check.status !== 'valid') return { status: check.status };
+    const request = (await subscriptions.getAccess(check.subscriberId))?.request;
+    // Used, superseded, or expired and swept: the link confirms this one request or nothing.
+    if (!request || !secretsEqual(request.nonce, check.nonce)) return { status: 'gone' };
+    if (request.expiresAt * 1000 <= now.getTime()) return { status: 'expired' };
+    return { status: 'valid', subscriber: request.subscriber, expiresAt: check.expiresAt, nonce: check.nonce };
   }
 
   return {
@@ -303,30 +370,54 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
       return subscribeWebhook(input as CreateSubscriptionInput & { channel: { kind: 'webhook' } }, origin);
     },
 
-    checkConfirmation: lookUpConfirmation,
+    async checkConfirmation(token) {
+      const { nonce: _nonce, ...check } = await lookUpConfirmation(token);
+      return check as ConfirmCheck;
+    },
 
     async confirm(token) {
       const check = await lookUpConfirmation(token);
-      if (check.status !== 'valid') return check;
+      if (check.status !== 'valid' || check.nonce === undefined) return { status: check.status === 'valid' ? 'invalid' : check.status };
+      const subscriberId = check.subscriber.subscriberId;
+      const version = freshSecret(9);
+      // Takes the request only if it is still this one: a second post of the link, or one racing
+      // a newer request, finds it gone.
+      const taken = await subscriptions.updateAccess(
+        subscriberId,
+        { request: null, tokenVersion: version, expiresAt: null },
+        { ifNonce: check.nonce },
+      );
+      if (!taken) return { status: 'gone' };
       const { expiresAt: _expiresAt, ...rest } = check.subscriber;
-      const subscriber: Subscriber = { ...rest, state: 'active' };
+      // A fresh start: an earlier unsubscribe of this address does not carry over.
+      const subscriber: Subscriber = { ...rest, state: 'active', channelStatus: {} };
       await subscriptions.putSubscriber(subscriber);
-      log.info('subscription confirmed', { subscriberId: subscriber.subscriberId });
-      return { status: 'confirmed', subscriber, manageToken: manageToken(subscriber.subscriberId) };
+      log.info('subscription confirmed', { subscriberId });
+      return { status: 'confirmed', subscriber, manageToken: issueManageToken(subscriber, version).token };
     },
 
     async subscriberForToken(token) {
-      const subscriberId = verifyManageToken(token, tokenKeys);
-      if (!subscriberId) {
-        throw new ProblemError('unauthorized', 'the token is missing, malformed or not valid', {
+      const unauthorized = () =>
+        new ProblemError('unauthorized', 'the token is missing, malformed, expired or no longer valid', {
           headers: { 'www-authenticate': 'Bearer realm="news-alerts"' },
         });
-      }
-      const subscriber = await subscriptions.getSubscriber(subscriberId);
+      const subject = verifyManageToken(token, tokenKeys, clock.now());
+      if (!subject) throw unauthorized();
+      const [subscriber, access] = await Promise.all([
+        subscriptions.getSubscriber(subject.subscriberId),
+        subscriptions.getAccess(subject.subscriberId),
+      ]);
       if (!subscriber) throw new ProblemError('not-found', 'this subscription no longer exists');
+      const current = access?.tokenVersion;
+      // A token without a version predates versions: only a webhook's API key (which cannot be
+      // emailed afresh) keeps working, until its first revocation; emailed ones must be renewed.
+      const valid =
+        subject.version !== undefined
+          ? current !== undefined && secretsEqual(subject.version, current)
+          : current === undefined && !subscriber.channels.some((c) => c.kind === 'email');
+      if (!valid) throw unauthorized();
       return subscriber;
     },
-
     async update(subscriber, change) {
       const status = subscriptionStatusOf(subscriber);
       if (status === 'pending')
@@ -381,6 +472,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
 
     async unsubscribe(subscriber) {
       await subscriptions.updateStatus(subscriber.subscriberId, { state: 'unsubscribed', reason: 'unsubscribed on the manage page' });
+      await subscriptions.updateAccess(subscriber.subscriberId, { tokenVersion: freshSecret(9) });
       log.info('subscription cancelled', { subscriberId: subscriber.subscriberId });
     },
 
@@ -389,7 +481,30 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps, setting
       log.info('subscription deleted', { subscriberId: subscriber.subscriberId });
     },
 
-    manageToken,
-    manageUrl,
+    async emailManageLink(manageLinkToken, origin) {
+      const subscriberId = verifyManageLinkToken(manageLinkToken, tokenKeys);
+      if (!subscriberId) return { status: 'invalid' };
+      const subscriber = await subscriptions.getSubscriber(subscriberId);
+      const email = isSubscribed(subscriber)
+        ? subscriber.channels.find((c) => c.kind === 'email' && subscriber.channelStatus?.[c.channelId]?.state !== 'unsubscribed')
+        : undefined;
+      if (!subscriber || email?.kind !== 'email') return { status: 'requested' };
+      if (!(await mayMessage(mailboxKey(email.address)))) return { status: 'requested' };
+      const version = freshSecret(9);
+      await subscriptions.updateAccess(subscriberId, { tokenVersion: version, expiresAt: null });
+      const manage = issueManageToken(subscriber, version);
+      await mailer.send(
+        composeManageLinkEmail({
+          from: settings.mailFrom,
+          to: email.address,
+          manageUrl: manageUrl(origin.baseUrl, manage.token),
+          expiresAt: manage.expiresAt ?? new Date(clock.now().getTime() + manageLinkMs),
+        }),
+      );
+      log.info('manage link sent', { subscriberId });
+      return { status: 'requested' };
+    },
+
+    manageUrl: resignedManageUrl,
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
 import { redactAddress } from '../core/redact-address.ts';
@@ -9,12 +10,12 @@ import { verifyUnsubscribeToken, type KeyRing } from './tokens/index.ts';
  * One-click unsubscribe (RFC 8058): the token in an email's link names a subscriber and a channel;
  * POSTing it marks that channel unsubscribed at once (deliveries and digests check the status at
  * send time, so nothing queued goes out after it). When no channel of the subscriber is left, the
- * subscriber's state becomes `unsubscribed` too. A GET only describes what a POST would do: mail
+ * subscriber's state becomes `unsubscribed` too, and its manage links are revoked. A GET only describes what a POST would do: mail
  * scanners fetch links, and a fetch must not unsubscribe anyone.
  */
 
 export interface UnsubscribeDeps {
-  subscriptions: Pick<SubscriptionStore, 'getSubscriber' | 'updateStatus'>;
+  subscriptions: Pick<SubscriptionStore, 'getSubscriber' | 'updateStatus' | 'updateAccess'>;
   clock: Clock;
   events: EventSink;
   /** The token key ring, read at run time; undefined (no key) refuses every token. */
@@ -58,6 +59,9 @@ export async function unsubscribeChannel(token: string, deps: UnsubscribeDeps): 
     channelStatus: { [channelId]: status },
     ...(remaining.length === 0 ? { state: 'unsubscribed' as const, reason: 'every channel unsubscribed' } : {}),
   });
+  // Nothing left to manage: every manage link sent so far stops working (a new version none carries).
+  if (remaining.length === 0)
+    await deps.subscriptions.updateAccess(subscriber.subscriberId, { tokenVersion: randomBytes(9).toString('base64url') });
   deps.events.emit({ type: 'unsubscribed', subscriberId: subscriber.subscriberId, channelId });
   return { status: 'unsubscribed', what };
 }

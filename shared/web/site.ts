@@ -22,6 +22,7 @@ import {
 import { checkCsrf, CSRF_FIELD, issueCsrf } from './csrf.ts';
 import { type FormFields, parseForm } from './form.ts';
 import { renderConfirmedPage, renderConfirmPage } from './pages/confirm-page.ts';
+import { renderManageLinkPage } from './pages/manage-link-page.ts';
 import type { FieldErrors, PreferenceValues } from './pages/form-parts.ts';
 import { type ManageNotice, renderManagePage } from './pages/manage-page.ts';
 import { renderMessagePage } from './pages/message-page.ts';
@@ -37,6 +38,9 @@ export interface SitePages {
   confirm(request: HttpRequest): Promise<HttpResponse>;
   manageForm(request: HttpRequest): Promise<HttpResponse>;
   manage(request: HttpRequest): Promise<HttpResponse>;
+  /** The footer's "manage" link: a page whose button emails a fresh manage link. */
+  manageLinkForm(request: HttpRequest): Promise<HttpResponse>;
+  manageLink(request: HttpRequest): Promise<HttpResponse>;
   status(request: HttpRequest): Promise<HttpResponse>;
   stylesheet(request: HttpRequest): Promise<HttpResponse>;
 }
@@ -122,7 +126,7 @@ function destinationOf(subscriber: Subscriber): string {
 
 /** Where to try again after a refused post: the same page, fresh. */
 function retryLink(path: string, token: string | undefined): string {
-  if ((path === '/manage' || path === '/confirm') && token) return `${path}?token=${encodeURIComponent(token)}`;
+  if ((path === '/manage' || path === '/confirm' || path === '/manage/link') && token) return `${path}?token=${encodeURIComponent(token)}`;
   return '/';
 }
 
@@ -134,12 +138,29 @@ const INPUT_PROBLEMS = new Set([
   'webhook-challenge-failed',
 ]);
 
-function invalidLinkPage(status: number): HttpResponse {
+/** What an unsubscribe from the manage page leads to (its manage links no longer work). */
+function unsubscribedPage(subscriber: Subscriber): HttpResponse {
+  return htmlResponse(
+    200,
+    renderMessagePage({
+      title: 'You are unsubscribed',
+      message: `Nothing more is sent to ${destinationOf(subscriber)}. Changed your mind? Subscribe again; you will be asked to confirm.`,
+      tone: 'ok',
+      link: { href: '/', text: 'Subscribe again' },
+    }),
+  );
+}
+
+function invalidLinkPage(status: number, kind: 'link' | 'manage' = 'link'): HttpResponse {
   return htmlResponse(
     status,
     renderMessagePage({
       title: 'This link is not valid',
-      message: 'The link is incomplete or was not made by us. Copy the whole link from the email, or subscribe again.',
+      // One text for a forged, an expired and a revoked manage link: the page tells them not apart.
+      message:
+        kind === 'manage'
+          ? 'The link is incomplete, has expired, or was replaced by a newer one. To get a fresh one, use the "Manage your subscription" link in any email we sent you.'
+          : 'The link is incomplete or was not made by us. Copy the whole link from the email, or subscribe again.',
       tone: 'error',
       link: { href: '/', text: 'Subscribe' },
     }),
@@ -193,17 +214,7 @@ export function createSitePages(app: HttpApp): SitePages {
     options: { status?: number; values?: PreferenceValues; errors?: FieldErrors; notice?: ManageNotice } = {},
   ): Promise<HttpResponse> {
     const state = subscriptionStatusOf(subscriber);
-    if (state === 'unsubscribed') {
-      return htmlResponse(
-        200,
-        renderMessagePage({
-          title: 'You are unsubscribed',
-          message: `Nothing more is sent to ${destinationOf(subscriber)}. Changed your mind? Subscribe again; you will be asked to confirm.`,
-          tone: 'ok',
-          link: { href: '/', text: 'Subscribe again' },
-        }),
-      );
-    }
+    if (state === 'unsubscribed') return unsubscribedPage(subscriber);
     if (state === 'pending') {
       return htmlResponse(
         200,
@@ -235,7 +246,7 @@ export function createSitePages(app: HttpApp): SitePages {
     try {
       return await (await app.service()).subscriberForToken(token);
     } catch (error) {
-      if (error instanceof ProblemError && error.kind === 'unauthorized') return invalidLinkPage(403);
+      if (error instanceof ProblemError && error.kind === 'unauthorized') return invalidLinkPage(403, 'manage');
       if (error instanceof ProblemError && error.kind === 'not-found') {
         return htmlResponse(
           404,
@@ -258,7 +269,6 @@ export function createSitePages(app: HttpApp): SitePages {
       case 'invalid':
         return invalidLinkPage(400);
       case 'expired':
-      case 'gone':
         return htmlResponse(
           410,
           renderMessagePage({
@@ -267,10 +277,20 @@ export function createSitePages(app: HttpApp): SitePages {
             link: { href: '/', text: 'Subscribe again' },
           }),
         );
-      case 'confirmed':
-      case 'already-confirmed': {
+      case 'gone':
+        // Used, or replaced by a newer request: a confirmation link confirms its own request once.
+        return htmlResponse(
+          410,
+          renderMessagePage({
+            title: 'This link no longer works',
+            message:
+              'A confirmation link works once, and only until a newer request for the same address replaces it. If you confirmed already, your subscription is active: every email we send has a link to manage it. Otherwise, subscribe again to get a fresh link.',
+            link: { href: '/', text: 'Subscribe again' },
+          }),
+        );
+      case 'confirmed': {
         const manageUrl = `/manage?token=${encodeURIComponent(outcome.manageToken)}`;
-        return htmlResponse(200, renderConfirmedPage(manageUrl, outcome.status === 'already-confirmed'));
+        return htmlResponse(200, renderConfirmedPage(manageUrl));
       }
       case 'valid': {
         const csrf = issueCsrf(request, await app.tokenKeys());
@@ -366,7 +386,7 @@ export function createSitePages(app: HttpApp): SitePages {
             return back('resumed');
           case 'unsubscribe':
             await service.unsubscribe(found);
-            return back(undefined);
+            return unsubscribedPage(found);
           case 'save': {
             const { raw, values } = preferencesFromForm(form);
             try {
@@ -388,6 +408,36 @@ export function createSitePages(app: HttpApp): SitePages {
         if (error instanceof ProblemError && (error.kind === 'forbidden' || error.kind === 'not-found')) return back(undefined);
         throw error;
       }
+    },
+
+    async manageLinkForm(request) {
+      const token = request.query.get('token') ?? '';
+      if (!token) return invalidLinkPage(400);
+      const csrf = issueCsrf(request, await app.tokenKeys());
+      return htmlResponse(200, renderManageLinkPage({ token, csrfToken: csrf.token }), {
+        cookies: csrf.setCookie ? [csrf.setCookie] : [],
+      });
+    },
+
+    async manageLink(request) {
+      const posted = await acceptPost(request);
+      if ('refused' in posted) return posted.refused;
+      const service = await app.service();
+      const outcome = await service.emailManageLink(posted.form.get('token') ?? '', {
+        baseUrl: await app.baseUrl(),
+        clientIp: clientIpOf(request),
+      });
+      if (outcome.status === 'invalid') return invalidLinkPage(400);
+      // The same page whoever the link names: it says a link may be on its way, not to whom.
+      return htmlResponse(
+        200,
+        renderMessagePage({
+          title: 'Check your inbox',
+          message:
+            'If this subscription is still active, a link to manage it is on its way to its email address. Manage links sent before it no longer work.',
+          tone: 'ok',
+        }),
+      );
     },
 
     async status(request) {

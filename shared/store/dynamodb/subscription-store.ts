@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/l
 import { z } from 'zod';
 import { InvalidMessageError } from '../../core/errors.ts';
 import { formatZodIssues } from '../../core/validation-issues.ts';
-import type { SubscriberPage, SubscriberStatusChange, SubscriptionStore } from '../ports.ts';
+import type { SubscriberAccess, SubscriberPage, SubscriberStatusChange, SubscriptionStore } from '../ports.ts';
 import { subscriberSchema, type ChannelStatus, type Subscriber } from '../records.ts';
 import { batchWriteRows, type WriteRequest } from './batch.ts';
 import { isConditionalCheckFailed } from './conditional.ts';
@@ -10,6 +10,20 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseRow, subscriptionRowSchema, type SubscriptionRow } from './rows.ts';
 import { callStore, toStoreError } from './store-error.ts';
+
+/**
+ * The partition of the subscribers' access records (token version, pending request): one row
+ * per subscriber, never a topic (topic ids are lower-case letters, digits and hyphens).
+ */
+const ACCESS_PARTITION = '~access';
+
+const accessRowSchema = z.object({
+  topicId: z.literal(ACCESS_PARTITION),
+  subscriberId: z.string().min(1),
+  tokenVersion: z.string().min(1).optional(),
+  request: z.object({ subscriber: subscriberSchema, nonce: z.string().min(1), expiresAt: z.number().int() }).optional(),
+  expiresAt: z.number().int().optional(),
+});
 
 /** Upper bound on pages read by one call (a subscriber's topics, or a Scan of the table). */
 const MAX_PAGES = 1000;
@@ -32,6 +46,11 @@ const subscriptionKeySchema = z.object({ topicId: z.string().min(1), subscriberI
  * `putSubscriber` keeps the channel statuses (unsubscribed, paused) of channels whose target did
  * not change when the input carries none, so re-applying a config never undoes an unsubscribe;
  * `updateStatus` changes state and statuses in place on every row, nothing else.
+ *
+ * Each subscriber may also have one access row (partition `~access`: manage-token version and
+ * pending subscribe request), which the subscriber reads and lists skip and a removal deletes.
+ * `getSubscriber` costs one index Query and one GetItem whether or not the subscriber exists, so
+ * its time does not tell who is subscribed.
  */
 export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & { subscriberIndexName?: string }): SubscriptionStore {
   const { client, tableName } = options;
@@ -56,7 +75,7 @@ export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & 
         ),
       );
       for (const row of output.Items ?? []) {
-        if (typeof row.topicId === 'string') topicIds.push(row.topicId);
+        if (typeof row.topicId === 'string' && row.topicId !== ACCESS_PARTITION) topicIds.push(row.topicId);
       }
       startKey = output.LastEvaluatedKey;
       if (!startKey) break;
@@ -71,7 +90,15 @@ export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & 
   }
 
   async function getSubscriber(subscriberId: string): Promise<Subscriber | undefined> {
-    for (const topicId of await topicIdsOf(subscriberId, 'getSubscriber')) {
+    const topicIds = await topicIdsOf(subscriberId, 'getSubscriber');
+    if (topicIds.length === 0) {
+      // The read a found subscriber costs, so that a miss takes as long as a hit.
+      await callStore({ table: tableName, operation: 'getSubscriber', key: `subscriberId=${subscriberId}` }, () =>
+        client.send(new GetCommand({ TableName: tableName, Key: { topicId: ACCESS_PARTITION, subscriberId }, ConsistentRead: true })),
+      );
+      return undefined;
+    }
+    for (const topicId of topicIds) {
       const context = { table: tableName, operation: 'getSubscriber', key: `topicId=${topicId}, subscriberId=${subscriberId}` };
       const output = await callStore(context, () =>
         client.send(new GetCommand({ TableName: tableName, Key: { topicId, subscriberId }, ConsistentRead: true })),
@@ -139,7 +166,10 @@ export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & 
 
     async removeSubscriber(subscriberId) {
       const topicIds = await topicIdsOf(subscriberId, 'removeSubscriber');
-      const deletes: WriteRequest[] = topicIds.map((topicId) => ({ DeleteRequest: { Key: { topicId, subscriberId } } }));
+      // The access row goes too: with no token version left, no manage token of it verifies.
+      const deletes: WriteRequest[] = [...topicIds, ACCESS_PARTITION].map((topicId) => ({
+        DeleteRequest: { Key: { topicId, subscriberId } },
+      }));
       await batchWriteRows(client, tableName, deletes, { operation: 'removeSubscriber', key: `subscriberId=${subscriberId}` });
       return topicIds.length > 0;
     },
@@ -208,6 +238,7 @@ export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & 
           client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey })),
         );
         for (const row of output.Items ?? []) {
+          if (row.topicId === ACCESS_PARTITION) continue;
           const subscriber = toSubscriber(row, 'listSubscribers');
           if (!bySubscriber.has(subscriber.subscriberId)) bySubscriber.set(subscriber.subscriberId, subscriber);
         }
@@ -215,6 +246,74 @@ export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & 
         if (!startKey) break;
       }
       return [...bySubscriber.values()].sort((a, b) => a.subscriberId.localeCompare(b.subscriberId));
+    },
+
+    async getAccess(subscriberId) {
+      const context = { table: tableName, operation: 'getAccess', key: `subscriberId=${subscriberId}` };
+      const output = await callStore(context, () =>
+        client.send(new GetCommand({ TableName: tableName, Key: { topicId: ACCESS_PARTITION, subscriberId }, ConsistentRead: true })),
+      );
+      if (!output.Item) return undefined;
+      const row = parseRow(accessRowSchema, output.Item, context);
+      const access: SubscriberAccess = {};
+      if (row.tokenVersion !== undefined) access.tokenVersion = row.tokenVersion;
+      if (row.request !== undefined) access.request = row.request;
+      return access;
+    },
+
+    async updateAccess(subscriberId, change, options = {}) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
+      const removes: string[] = [];
+      const assign = (name: string, value: unknown) => {
+        names[`#${name}`] = name;
+        if (value === null) removes.push(`#${name}`);
+        else {
+          values[`:${name}`] = value;
+          sets.push(`#${name} = :${name}`);
+        }
+      };
+      if (change.tokenVersion !== undefined) assign('tokenVersion', change.tokenVersion);
+      if (change.request !== undefined) {
+        if (change.request !== null) {
+          const parsed = subscriberSchema.safeParse(change.request.subscriber);
+          if (!parsed.success) {
+            throw new InvalidMessageError(
+              `subscribe request is invalid: ${formatZodIssues(parsed.error.issues)} (subscriber ${subscriberId})`,
+            );
+          }
+          assign('request', { ...change.request, subscriber: parsed.data });
+        } else assign('request', null);
+      }
+      if (change.expiresAt !== undefined) assign('expiresAt', change.expiresAt);
+      let condition: string | undefined;
+      if (options.ifNonce !== undefined) {
+        names['#request'] = 'request';
+        names['#nonce'] = 'nonce';
+        values[':ifNonce'] = options.ifNonce;
+        condition = '#request.#nonce = :ifNonce';
+      }
+      const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+        .filter(Boolean)
+        .join(' ');
+      if (expression === '') return true;
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { topicId: ACCESS_PARTITION, subscriberId },
+            UpdateExpression: expression,
+            ExpressionAttributeNames: names,
+            ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+            ...(condition ? { ConditionExpression: condition } : {}),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw toStoreError(error, { table: tableName, operation: 'updateAccess', key: `subscriberId=${subscriberId}` });
+      }
     },
 
     async pageByTopic(topicId, { cursor, limit }): Promise<SubscriberPage> {

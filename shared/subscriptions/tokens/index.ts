@@ -7,6 +7,7 @@ export { createKeyRingReader, type KeyRing } from './key-ring.ts';
 export {
   createConfirmToken,
   createCsrfToken,
+  createManageLinkToken,
   createManageToken,
   createUnsubscribeToken,
   keyedDigest,
@@ -15,6 +16,7 @@ export {
   subscriberIdForEmail,
   verifyConfirmToken,
   verifyCsrfToken,
+  verifyManageLinkToken,
   verifyManageToken,
   verifyUnsubscribeToken,
 } from './subscription-tokens.ts';

@@ -3,7 +3,7 @@ import type { SecretSource } from '../../parameters/secret-source.ts';
 import { ConfigError } from '../../core/errors.ts';
 
 /** What a token is for. A token of one purpose never verifies as another: each has its own key. */
-export type TokenPurpose = 'manage' | 'confirm' | 'unsubscribe' | 'csrf';
+export type TokenPurpose = 'manage' | 'manage-link' | 'confirm' | 'unsubscribe' | 'csrf';
 
 /** One token key: its id (carried in every token it signs) and one derived key per purpose. */
 export interface SigningKey {

@@ -17,8 +17,12 @@ export interface TokenClaims {
   s: string;
   /** A channel of the subscriber (unsubscribe tokens). */
   c?: string;
-  /** Expiry, epoch seconds (confirmation tokens). */
+  /** Expiry, epoch seconds (confirmation and emailed manage tokens). */
   e?: number;
+  /** The nonce of the one subscribe request a confirmation token confirms. */
+  n?: string;
+  /** The subscriber's manage-token version the token was issued under (revoked when it changes). */
+  v?: string;
 }
 
 /** Tokens longer than this are refused before any decoding. */
@@ -67,10 +71,18 @@ function claimsOf(body: string): TokenClaims | undefined {
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const { s, c, e, ...rest } = parsed as Record<string, unknown>;
+  const { s, c, e, n, v, ...rest } = parsed as Record<string, unknown>;
   if (Object.keys(rest).length > 0) return undefined;
   if (typeof s !== 'string' || s.length === 0) return undefined;
   if (c !== undefined && (typeof c !== 'string' || c.length === 0)) return undefined;
   if (e !== undefined && (typeof e !== 'number' || !Number.isSafeInteger(e))) return undefined;
-  return { s, ...(c !== undefined ? { c } : {}), ...(e !== undefined ? { e } : {}) };
+  if (n !== undefined && (typeof n !== 'string' || n.length === 0)) return undefined;
+  if (v !== undefined && (typeof v !== 'string' || v.length === 0)) return undefined;
+  return {
+    s,
+    ...(c !== undefined ? { c } : {}),
+    ...(e !== undefined ? { e } : {}),
+    ...(n !== undefined ? { n } : {}),
+    ...(v !== undefined ? { v } : {}),
+  };
 }

@@ -38,14 +38,14 @@ ${csrfField(input.csrfToken)}
   });
 }
 
-/** After confirming (or following a link of a subscription confirmed already). */
-export function renderConfirmedPage(manageUrl: string, already: boolean): string {
+/** After confirming: the one time a manage link is shown without asking for one by email. */
+export function renderConfirmedPage(manageUrl: string): string {
   return renderPage({
-    title: already ? 'Already confirmed' : 'Subscription confirmed',
-    body: html`<h1>${already ? 'Already confirmed' : 'You are subscribed'}</h1>
-<div class="notice ok" role="status"><p>${already ? 'This subscription was confirmed before; nothing changed.' : 'Your subscription is active. Alerts start with the next matching story.'}</p></div>
+    title: 'Subscription confirmed',
+    body: html`<h1>You are subscribed</h1>
+<div class="notice ok" role="status"><p>Your subscription is active. Alerts start with the next matching story.</p></div>
 <div class="card">
-<p>Every email we send has a link to change topics, how often you hear from us, pause or unsubscribe. You can also keep this one:</p>
+<p>Every email we send has a link to change topics, how often you hear from us, pause or unsubscribe. For now you can use this one:</p>
 <p><a class="button secondary" href="${manageUrl}">Manage your subscription</a></p>
 </div>`,
   });

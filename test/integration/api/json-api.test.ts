@@ -178,8 +178,9 @@ describe('JSON API', () => {
 
       // Following the link shows a page; only the button's POST confirms (mail scanners open links).
       const confirmUrl = new URL(linkTo(mails[0]!, '/confirm'));
-      const pending = await harness.runtime.deps.subscriptions.listSubscribers();
-      expect(pending.find((s) => s.channels.some((c) => c.kind === 'email' && c.address === 'reader@example.org'))?.state).toBe('pending');
+      // Until confirmed, the request waits beside the subscriptions, not among them.
+      const before = await harness.runtime.deps.subscriptions.listSubscribers();
+      expect(before.find((s) => s.channels.some((c) => c.kind === 'email' && c.address === 'reader@example.org'))).toBeUndefined();
       const page = await fetch(`${harness.url}${confirmUrl.pathname}${confirmUrl.search}`);
       expect(page.status).toBe(200);
       const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
@@ -357,11 +358,14 @@ describe('JSON API', () => {
       const link = /<([^|>]+)\|this link>/.exec(text)?.[1];
       expect(link).toMatch(/\/confirm\?token=/);
       const token = new URL(link!).searchParams.get('token')!;
-      const pending = (await harness.runtime.deps.subscriptions.listSubscribers()).find((s) =>
+      const listed = (await harness.runtime.deps.subscriptions.listSubscribers()).find((s) =>
         s.channels.some((c) => c.kind === 'webhook' && c.url.includes('T0CONFIRM')),
       );
-      expect(pending).toMatchObject({ state: 'pending', channels: [{ format: 'slack' }] });
-      expect(pending?.expiresAt).toBeGreaterThan(Date.now() / 1000);
+      expect(listed).toBeUndefined();
+      const subscriberId = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).s as string;
+      const request = (await harness.runtime.deps.subscriptions.getAccess(subscriberId))?.request;
+      expect(request?.subscriber).toMatchObject({ state: 'pending', channels: [{ format: 'slack' }] });
+      expect(request?.expiresAt).toBeGreaterThan(Date.now() / 1000);
 
       const page = await fetch(`${harness.url}/confirm?token=${encodeURIComponent(token)}`);
       expect(await page.text()).toContain('Slack at hooks.slack.com');

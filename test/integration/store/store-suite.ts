@@ -429,6 +429,41 @@ export function describeStoreSuite(
         await expect(subscriptions.pageByTopic('t-other', { limit: 1, cursor: nextCursor! })).rejects.toThrow(/another topic/);
       });
 
+      it("keeps a subscriber's access record beside its rows: a request taken once by its nonce, a token version, gone with the subscriber", async () => {
+        const subscriptions = subscriptionStore();
+        await subscriptions.putSubscriber(subscriber('s-access', ['t-access']));
+        const request = {
+          subscriber: subscriber('s-access', ['t-access-2'], { state: 'pending' }),
+          nonce: 'n-1',
+          expiresAt: 2_000_000_000,
+        };
+        expect(await subscriptions.getAccess('s-access')).toBeUndefined();
+        await subscriptions.updateAccess('s-access', { request, expiresAt: request.expiresAt });
+        await subscriptions.updateAccess('s-access', { request: { ...request, nonce: 'n-2' } });
+        expect(await subscriptions.getAccess('s-access')).toEqual({ request: { ...request, nonce: 'n-2' } });
+
+        // The request of an old nonce is not taken; the current one is, once.
+        expect(await subscriptions.updateAccess('s-access', { request: null, tokenVersion: 'v1' }, { ifNonce: 'n-1' })).toBe(false);
+        const taken = await Promise.all(
+          [1, 2, 3].map((i) => subscriptions.updateAccess('s-access', { request: null, tokenVersion: `v${i}` }, { ifNonce: 'n-2' })),
+        );
+        expect(taken.filter(Boolean)).toHaveLength(1);
+        expect((await subscriptions.getAccess('s-access'))?.request).toBeUndefined();
+        await subscriptions.updateAccess('s-access', { tokenVersion: 'v9', expiresAt: null });
+        expect(await subscriptions.getAccess('s-access')).toEqual({ tokenVersion: 'v9' });
+
+        // Subscriber reads and lists do not see it; removing the subscriber removes it.
+        expect(await subscriptions.getSubscriber('s-access')).toEqual(subscriber('s-access', ['t-access']));
+        await subscriptions.updateStatus('s-access', { state: 'paused' });
+        expect((await subscriptions.listSubscribers()).filter((s) => s.subscriberId === 's-access')).toHaveLength(1);
+        expect(await subscriptions.removeSubscriber('s-access')).toBe(true);
+        expect(await subscriptions.getAccess('s-access')).toBeUndefined();
+        // A request for nobody leaves no subscriber.
+        await subscriptions.updateAccess('s-nobody-yet', { request, expiresAt: request.expiresAt });
+        expect(await subscriptions.getSubscriber('s-nobody-yet')).toBeUndefined();
+        expect((await subscriptions.listSubscribers()).some((s) => s.subscriberId === 's-nobody-yet')).toBe(false);
+      });
+
       it('refuses an invalid subscriber without writing anything', async () => {
         const bad = { ...subscriber('s-bad', ['t-bad']), channels: [] } as Subscriber;
         await expect(subscriptionStore().putSubscriber(bad)).rejects.toBeInstanceOf(InvalidMessageError);

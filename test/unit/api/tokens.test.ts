@@ -20,8 +20,12 @@ const idKey = 'subscriber-id-key-subscriber-id-key-0001';
 const now = new Date('2026-05-01T12:00:00Z');
 
 describe('subscription tokens', () => {
-  it('round-trips a manage token', () => {
-    expect(verifyManageToken(createManageToken('e-abc', keys), keys)).toBe('e-abc');
+  it('round-trips a manage token with its version and expiry, and refuses it once expired', () => {
+    const expiresAt = new Date(now.getTime() + 3_600_000);
+    const token = createManageToken('e-abc', keys, { version: 'v1', expiresAt });
+    expect(verifyManageToken(token, keys, now)).toEqual({ subscriberId: 'e-abc', version: 'v1', expiresAt });
+    expect(verifyManageToken(token, keys, expiresAt)).toBeUndefined();
+    expect(verifyManageToken(createManageToken('e-abc', keys), keys, now)).toEqual({ subscriberId: 'e-abc' });
   });
 
   it('refuses a token signed with another key, tampered, truncated or malformed', () => {
@@ -40,7 +44,7 @@ describe('subscription tokens', () => {
       'x'.repeat(5000),
       `${token}=`,
     ]) {
-      expect(verifyManageToken(bad, keys), bad.slice(0, 60)).toBeUndefined();
+      expect(verifyManageToken(bad, keys, now), bad.slice(0, 60)).toBeUndefined();
     }
   });
 
@@ -49,9 +53,9 @@ describe('subscription tokens', () => {
     const manage = createManageToken('e-abc', keys);
     const unsubscribe = createUnsubscribeToken({ subscriberId: 'e-abc', channelId: 'email' }, keys);
     const csrf = createCsrfToken('cookie-value-cookie-value-1', keys);
-    expect(verifyManageToken(confirm, keys)).toBeUndefined();
-    expect(verifyManageToken(unsubscribe, keys)).toBeUndefined();
-    expect(verifyManageToken(csrf, keys)).toBeUndefined();
+    expect(verifyManageToken(confirm, keys, now)).toBeUndefined();
+    expect(verifyManageToken(unsubscribe, keys, now)).toBeUndefined();
+    expect(verifyManageToken(csrf, keys, now)).toBeUndefined();
     expect(verifyConfirmToken(manage, keys, now)).toEqual({ status: 'invalid' });
     expect(verifyConfirmToken(unsubscribe, keys, now)).toEqual({ status: 'invalid' });
     expect(verifyUnsubscribeToken(manage, keys)).toBeUndefined();
@@ -60,10 +64,11 @@ describe('subscription tokens', () => {
     expect(verifyUnsubscribeToken(unsubscribe, keys)).toEqual({ subscriberId: 'e-abc', channelId: 'email' });
   });
 
-  it("checks a confirmation token's expiry", () => {
+  it("checks a confirmation token's expiry, and refuses one without a request nonce", () => {
     const expiresAt = new Date(now.getTime() + 48 * 3_600_000);
-    const token = createConfirmToken('e-abc', keys, expiresAt);
-    expect(verifyConfirmToken(token, keys, now)).toEqual({ status: 'valid', subscriberId: 'e-abc', expiresAt });
+    const token = createConfirmToken('e-abc', keys, expiresAt, 'nonce-1');
+    expect(verifyConfirmToken(token, keys, now)).toEqual({ status: 'valid', subscriberId: 'e-abc', nonce: 'nonce-1', expiresAt });
+    expect(verifyConfirmToken(createConfirmToken('e-abc', keys, expiresAt), keys, now)).toEqual({ status: 'invalid' });
     expect(verifyConfirmToken(token, keys, expiresAt)).toEqual({ status: 'expired', subscriberId: 'e-abc' });
     expect(verifyConfirmToken(token, createKeyRing({ current: 'another-secret-another-secret-another' }), now)).toEqual({
       status: 'invalid',
@@ -81,7 +86,7 @@ describe('subscription tokens', () => {
     // Prepare: every kind of link signed under the first key
     const expiresAt = new Date(now.getTime() + 3_600_000);
     const manage = createManageToken('e-abc', keys);
-    const confirm = createConfirmToken('e-abc', keys, expiresAt);
+    const confirm = createConfirmToken('e-abc', keys, expiresAt, 'nonce-1');
     const unsubscribe = createUnsubscribeToken({ subscriberId: 'e-abc', channelId: 'email' }, keys);
     const csrf = createCsrfToken('cookie-value-cookie-value-1', keys);
 
@@ -93,11 +98,11 @@ describe('subscription tokens', () => {
     });
 
     // Assess
-    expect(verifyManageToken(manage, rotated)).toBe('e-abc');
-    expect(verifyConfirmToken(confirm, rotated, now)).toEqual({ status: 'valid', subscriberId: 'e-abc', expiresAt });
+    expect(verifyManageToken(manage, rotated, now)).toEqual({ subscriberId: 'e-abc' });
+    expect(verifyConfirmToken(confirm, rotated, now)).toEqual({ status: 'valid', subscriberId: 'e-abc', nonce: 'nonce-1', expiresAt });
     expect(verifyUnsubscribeToken(unsubscribe, rotated)).toEqual({ subscriberId: 'e-abc', channelId: 'email' });
     expect(verifyCsrfToken(csrf, 'cookie-value-cookie-value-1', rotated)).toBe(true);
-    expect(verifyManageToken(manage, rotatedAgain)).toBeUndefined();
+    expect(verifyManageToken(manage, rotatedAgain, now)).toBeUndefined();
     expect(verifyUnsubscribeToken(unsubscribe, rotatedAgain)).toBeUndefined();
   });
 
