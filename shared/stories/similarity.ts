@@ -75,8 +75,29 @@ function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean 
       other.every((frame) => WEAK_FRAMES.has(frame)) &&
       other.some((frame) => a.frames.includes(frame) && b.frames.includes(frame)));
   if (mainA === undefined || mainB === undefined || !fits(mainA, b.frames) || !fits(mainB, a.frames)) return false;
-  return a.titleAnchors.some((anchor) => b.anchors.includes(anchor)) || b.titleAnchors.some((anchor) => a.anchors.includes(anchor));
+  // Talks, sanctions, votes and the like recur between the same states week after week: for them
+  // only a shared town or region (Istanbul, not Russia) places two reports at one event.
+  const placeOf = PROCESS_FRAMES.has(mainA) || PROCESS_FRAMES.has(mainB) ? (anchor: string) => PLACE_STATES.has(anchor) : () => true;
+  return (
+    a.titleAnchors.some((anchor) => placeOf(anchor) && b.anchors.includes(anchor)) ||
+    b.titleAnchors.some((anchor) => placeOf(anchor) && a.anchors.includes(anchor))
+  );
 }
+
+/** Kinds of event that recur between the same parties, unlike a quake or a coup. */
+const PROCESS_FRAMES: ReadonlySet<string> = new Set([
+  'talks',
+  'sanctions',
+  'council',
+  'election',
+  'ceasefire',
+  'rates',
+  'output',
+  'drills',
+  'ruling',
+  'mandate',
+  'accession',
+]);
 
 /**
  * Both headlines name states or places and none in common: "Council turns down Russian Gaza

@@ -30,4 +30,9 @@ describe('stories: places, bodies and paraphrases', () => {
   it('joins two outlets telling one vote in their own words', async () => {
     expect((await storiesOf(items)).get('v2')).toBe('v1');
   });
+
+  it("keeps a request for a council session apart from next week's talks between the same two states", async () => {
+    // Talks between Russia and Ukraine recur: sharing the states and the word is not one event.
+    expect((await storiesOf(items)).get('ist')).toBe('ist');
+  });
 });
