@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: figures, never pass/fail. Prints the classifier's throughput, each Lambda
- * bundle's size and cold module-load time, and the one-process pipeline's timings.
+ * bundle's size and cold module-load time, the one-process pipeline's timings, and the CLI's start-up.
  *
- *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout|time-to-alert]
+ *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout|time-to-alert|cli]
  *   [-- --duration SECONDS]  (time-to-alert: how long items are published; default 180)
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ import { benchCost, formatCostBench } from './cost.ts';
 import { benchStories, formatStoriesBench } from './stories.ts';
 import { benchRelevance, formatRelevanceBench } from './relevance.ts';
 import { benchTimeToAlert, formatTimeToAlert } from './time-to-alert.ts';
+import { benchCli, formatCliBench } from './cli.ts';
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean', default: false }, only: { type: 'string' }, duration: { type: 'string' } },
@@ -89,5 +90,11 @@ if (wanted('time-to-alert')) {
   const timeToAlert = await benchTimeToAlert({ durationSeconds });
   results.timeToAlert = timeToAlert;
   for (const line of formatTimeToAlert(timeToAlert)) log(line);
+}
+if (wanted('cli')) {
+  log('cli: start-up of the compiled command vs a bare node -e 0 on the same Node');
+  const cli = benchCli();
+  results.cli = cli;
+  for (const line of formatCliBench(cli)) log(line);
 }
 if (values.json) console.log(JSON.stringify(results, null, 2));

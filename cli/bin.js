@@ -1,7 +1,33 @@
 #!/usr/bin/env node
-// Entry of the `news-alerts` command: registers tsx so the TypeScript sources run as they are.
-import { register } from 'tsx/esm/api';
+// Entry of the `news-alerts` command: runs the compiled CLI (dist/, built by `npm run build`, which
+// `npm install` runs as `prepare`). Without dist/ in a clone, it runs the TypeScript sources
+// through tsx, a development dependency, and says so.
+import { existsSync } from 'node:fs';
+import module from 'node:module';
 
-register();
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// A command's run keeps V8's compiled code for its chunks and packages on disk between runs;
+// help and the version read a few small files, where reading the cache would cost more than it saves.
+if (argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !== 'help') module.enableCompileCache?.();
+
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+let main;
+if (existsSync(compiled)) {
+  ({ main } = await import(compiled.href));
+} else {
+  main = await sourcesThroughTsx();
+}
+process.exitCode = await main(argv);
+
+async function sourcesThroughTsx() {
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write('news-alerts: the compiled CLI is missing (dist/cli/main.js): run "npm run build" in the package\n');
+    process.exit(1);
+  }
+  process.stderr.write('news-alerts: dist/ is not built, running the TypeScript sources through tsx ("npm run build" compiles them)\n');
+  register();
+  return (await import('./main.ts')).main;
+}

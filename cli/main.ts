@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { NewsAlertsError } from '../shared/core/errors.ts';
 import type { Command } from './command.ts';
+import { packagePath } from './package-files.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo, UsageError, processIo } from './io.ts';
 
 /** Every command, in the order of the help; each module exports `command`. */
@@ -80,6 +81,6 @@ function generalHelp(commands: readonly Command[]): string {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

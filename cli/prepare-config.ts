@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { builtinTopics, type TopicDefinition, topicDefinitionSchema } from '../shared/classify/index.ts';
 import { type ConfigFile, loadConfigFile } from '../shared/config/config-file.ts';
 import { ConfigError } from '../shared/core/errors.ts';
 import { formatZodIssues } from '../shared/core/validation-issues.ts';
+import { packagePath } from './package-files.ts';
 
 /** The config shipped with the project: real public feeds on our topics. */
-export const defaultConfigPath = fileURLToPath(new URL('../config/default.yaml', import.meta.url));
+export const defaultConfigPath = packagePath('config/default.yaml');
 
 /** `--config`, else ./news-alerts.yaml when present, else the shipped default. */
 export function chooseConfigPath(explicit: string | undefined, cwd = process.cwd()): string {

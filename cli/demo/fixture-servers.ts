@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-files.ts';
 
 /** The bundled offline feeds: built from the seed articles plus off-topic items. */
-export const demoFeedsDir = fileURLToPath(new URL('./feeds/', import.meta.url));
+export const demoFeedsDir = packagePath('cli/demo/feeds/');
 export const demoFeedFiles = ['moscow-times.xml', 'world-wire.xml', 'agency-digest.xml'];
 
 export interface RunningServer {

@@ -44,13 +44,21 @@ export async function loadHandlers(
   return handlers;
 }
 
-/** The repository root, where the topology's `entry` paths start. */
-const repositoryRoot = new URL('../../', import.meta.url);
+/** `functions/<name>/handler.ts`: the one shape of an `entry`, the shape the import below can find. */
+const HANDLER_ENTRY = /^functions\/([a-z0-9-]+)\/handler\.ts$/;
 
 async function importHandlerFactory(name: FunctionName, spec: FunctionSpec): Promise<HandlerFactory> {
+  const folder = HANDLER_ENTRY.exec(spec.entry)?.[1];
+  if (folder === undefined) {
+    throw new ConfigError(
+      `function module could not be loaded: its entry is not functions/<name>/handler.ts (function ${name}, ${spec.entry})`,
+    );
+  }
   let module: { createHandler?: unknown };
   try {
-    module = (await import(new URL(spec.entry, repositoryRoot).href)) as { createHandler?: unknown };
+    // A pattern, not a computed URL: the CLI's build (scripts/build-cli.mjs) bundles every
+    // functions/*/handler.ts it matches as a chunk of its own, loaded here on use.
+    module = (await import(`../../functions/${folder}/handler.ts`)) as { createHandler?: unknown };
   } catch (error) {
     throw new ConfigError(`function module could not be loaded: ${errorMessage(error)} (function ${name}, ${spec.entry})`, {
       cause: error,

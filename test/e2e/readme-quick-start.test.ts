@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * Runs the shell commands the README's quick start shows, as a newcomer pastes them, in a
- * scratch folder that looks like a clone (the repository's `cli/`, `config/`, `package.json` and
- * `node_modules/` linked in), so nothing is written into the repository. Two changes only, both so
+ * scratch folder that looks like a clone (the repository's `cli/`, `config/`, `scripts/`, `package.json` and
+ * `node_modules/` linked in; `npm start` and `npm run demo` compile the CLI first when it is stale), so nothing is written into the repository. Two changes only, both so
  * the run ends and cannot collide with other tests: `npm start` and `run` get `--once`, a scratch
  * `--data-dir` and `--port 0`. `npm install` and `npm test` are what CI itself runs, so they are
  * only checked to be there.
@@ -50,7 +50,7 @@ describe('the README quick start, run as shown', () => {
   beforeAll(async () => {
     readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
     clone = await mkdtemp(join(tmpdir(), 'news-alerts-readme-'));
-    for (const entry of ['cli', 'config', 'shared', 'infra', 'functions', 'node_modules', 'package.json', 'tsconfig.json']) {
+    for (const entry of ['cli', 'config', 'shared', 'infra', 'functions', 'scripts', 'node_modules', 'package.json', 'tsconfig.json']) {
       await symlink(join(repoRoot, entry), join(clone, entry));
     }
   });

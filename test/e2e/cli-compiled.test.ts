@@ -1,0 +1,125 @@
+/**
+ * The published command as it runs after `npm install`: `node cli/bin.js` on the compiled CLI in
+ * dist/, with no loader (no tsx, no NODE_OPTIONS). Each run is traced by
+ * `test/helpers/trace-modules.mjs`, which lists the modules the process loaded; the sources in a
+ * chunk are read from the `// path/to/source.ts` line esbuild writes before each one.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '../../infra/topology.ts';
+import { repositoryRoot } from '../helpers/cli-process.ts';
+
+const bin = join(repositoryRoot, 'cli', 'bin.js');
+const tracer = fileURLToPath(new URL('../helpers/trace-modules.mjs', import.meta.url));
+const chunksDir = join(repositoryRoot, 'dist', 'cli', 'chunks');
+
+interface TracedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Every module URL the process loaded, in order. */
+  loaded: string[];
+}
+
+let traceDir: string;
+let traces = 0;
+
+/** Runs `node cli/bin.js ARGS…` with the tracer preloaded and no NODE_OPTIONS. */
+async function runCompiled(args: readonly string[]): Promise<TracedRun> {
+  const traceFile = join(traceDir, `trace-${traces++}.txt`);
+  const { NODE_OPTIONS: _loader, ...env } = process.env;
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', tracer, bin, ...args],
+      { cwd: traceDir, env: { ...env, NO_COLOR: '1', TRACE_MODULES_FILE: traceFile } },
+      (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err }),
+    );
+  });
+  const loaded = (await readFile(traceFile, 'utf8')).split('\n').filter(Boolean);
+  return { code, stdout, stderr, loaded };
+}
+
+/** The source files whose code is in the chunks `urls` name (esbuild's `// cli/main.ts` lines). */
+async function sourcesIn(urls: readonly string[]): Promise<string[]> {
+  const chunks = urls.filter((url) => url.startsWith('file:') && url.includes('/dist/'));
+  const texts = await Promise.all(chunks.map((url) => readFile(fileURLToPath(url), 'utf8')));
+  return texts.flatMap((text) => [...text.matchAll(/^\/\/ ((?:cli|shared|infra|functions)\/\S+\.(?:ts|json))$/gm)].map((m) => m[1]!));
+}
+
+/** Nothing in the run went through a TypeScript loader. */
+function expectNoLoader(run: TracedRun): void {
+  expect(run.loaded.filter((url) => url.includes('/node_modules/tsx/'))).toEqual([]);
+  expect(run.loaded.filter((url) => url.endsWith('.ts'))).toEqual([]);
+}
+
+describe('the compiled news-alerts command', { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    // The suite's global setup builds dist/ when stale; building here keeps this file runnable alone.
+    execFileSync(process.execPath, [join(repositoryRoot, 'scripts', 'build-cli.mjs'), '--if-stale']);
+    traceDir = await mkdtemp(join(tmpdir(), 'news-alerts-compiled-'));
+  });
+  afterAll(async () => {
+    await rm(traceDir, { recursive: true, force: true });
+  });
+
+  it('prints the help from the dispatcher and the declarations alone: no package, no pipeline module', async () => {
+    const run = await runCompiled(['--help']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Usage: news-alerts <command> [options]');
+    expect(run.stdout).toMatch(/^ {2}topics +list the topics/m);
+    expect(run.stderr).toBe('');
+    expectNoLoader(run);
+    // Our files only: the bin and compiled chunks; not one module from node_modules.
+    const files = run.loaded.filter((url) => url.startsWith('file:'));
+    expect(files.filter((url) => url.includes('/node_modules/'))).toEqual([]);
+    expect(files.every((url) => url.endsWith('/cli/bin.js') || url.includes('/dist/cli/'))).toBe(true);
+
+    const sources = await sourcesIn(run.loaded);
+    expect(sources).toContain('cli/main.ts');
+    expect(sources).toContain('cli/commands/topics.ts');
+    const pipeline = sources.filter(
+      (source) =>
+        source.startsWith('cli/tasks/') ||
+        source.startsWith('functions/') ||
+        source.startsWith('infra/local/') ||
+        (source.startsWith('shared/') && !source.startsWith('shared/core/')),
+    );
+    expect(pipeline).toEqual([]);
+  });
+
+  it('lists the topics as JSON, loading the classifier but no TypeScript loader', async () => {
+    const run = await runCompiled(['topics', 'list', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const topics = JSON.parse(run.stdout) as { id: string; source: string }[];
+    expect(topics.map((topic) => topic.id)).toEqual(expect.arrayContaining(['un-meeting', 'talks', 'sanctions']));
+    expect(topics.every((topic) => topic.source === 'built-in')).toBe(true);
+    expectNoLoader(run);
+    expect(await sourcesIn(run.loaded)).toContain('cli/tasks/topics.ts');
+  });
+
+  it('classifies a sentence', async () => {
+    const run = await runCompiled(['classify', 'Russia and Ukraine resume peace talks in Istanbul']);
+    expect(run.code, run.stderr).toBe(0);
+    const line = JSON.parse(run.stdout) as { topics: { topic: string }[] };
+    expect(line.topics.map((match) => match.topic)).toContain('talks');
+    expectNoLoader(run);
+  });
+
+  it("prints the package's version, read from the package root rather than beside the chunk", async () => {
+    const pkg = JSON.parse(await readFile(join(repositoryRoot, 'package.json'), 'utf8')) as { version: string };
+    const run = await runCompiled(['--version']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("compiles every function's handler for the local runtime, each in a chunk of its own", async () => {
+    const names = await readdir(chunksDir);
+    const handlerSources = await sourcesIn(names.map((name) => `file://${join(chunksDir, name)}`));
+    for (const spec of Object.values(topology.functions)) expect(handlerSources).toContain(spec.entry);
+  });
+});
