@@ -103,6 +103,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('GET', '/api/admin/feeds', api.adminFeeds),
     route('GET', '/api/admin/subscribers', api.adminSubscribers),
     route('POST', '/api/admin/feeds/{id}/poll', api.adminPollFeed),
+    route('POST', '/api/admin/subscribers/{id}/test', api.adminTestSubscriber),
     route('POST', '/api/admin/redrive', api.adminRedrive),
     // WebSub: hubs verify our intent (GET) and push signed content (POST) to a feed's callback.
     route('GET', '/websub/{feedId}', webSubCallback),
