@@ -86,6 +86,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('GET', '/manage/link', pages.manageLinkForm),
     route('POST', '/manage/link', pages.manageLink),
     route('GET', '/status', pages.status),
+    route('POST', '/status/poll', pages.pollNow),
     route('GET', '/assets/site.css', pages.stylesheet),
     // The link of every email (GET: a page, changes nothing) and RFC 8058 one-click (POST).
     route('GET', '/unsubscribe', unsubscribe.page),
