@@ -123,7 +123,8 @@ function answerOf(result: ChannelTestResult): string {
   const parts = [
     result.httpStatus === undefined ? undefined : `HTTP ${result.httpStatus}`,
     result.answer ? (result.httpStatus === undefined ? result.answer : JSON.stringify(result.answer)) : undefined,
-    result.outcome === 'sent' ? undefined : result.error,
+    // The receiver's status and words say it; otherwise the reason (refused, timed out, skipped).
+    result.outcome === 'sent' || result.httpStatus !== undefined ? undefined : result.error,
   ];
   return parts.filter(Boolean).join(' ');
 }
