@@ -1,12 +1,13 @@
 import { defineCommand } from '../command.ts';
-import { jsonOption, targetOptions } from '../options.ts';
+import { UsageError } from '../io.ts';
+import { absoluteUrl, jsonOption, targetOptions } from '../options.ts';
 
 const add = ['add'] as const;
 
-/** `news-alerts subscribers add|list|remove|resume` (see `tasks/subscribers.ts`). */
+/** `news-alerts subscribers add|list|remove|resume|test` (see `tasks/subscribers.ts`, `tasks/subscriber-test.ts`). */
 export const command = defineCommand({
   name: 'subscribers',
-  summary: 'add, list, remove subscribers (or resume paused channels), in the local data folder or a deployed stack',
+  summary: 'add, list, remove subscribers, resume paused channels, send a test alert; in the local data folder or a deployed stack',
   actions: {
     add: {
       args: [{ name: 'ID' }],
@@ -15,6 +16,12 @@ export const command = defineCommand({
     list: { description: "the subscribers: topics, filter, channels with cadence and state (--topic T: one topic's)" },
     remove: { args: [{ name: 'ID' }], description: 'remove a subscriber' },
     resume: { args: [{ name: 'ID' }], description: 'put channels paused after delivery failures back (--channel C: only that one)' },
+    test: {
+      args: [{ name: 'ID' }],
+      description:
+        "send a [test] alert to each of the subscriber's channels and print what each receiver answered (exit 1 if one failed); " +
+        'from a running pipeline with --api or --stack, else from here',
+    },
   },
   options: {
     topic: {
@@ -60,12 +67,25 @@ export const command = defineCommand({
     weeklyDay: { type: 'string', value: 'D', actions: add, defaultHelp: 'mon', description: 'day of the weekly digest: mon … sun' },
     paused: { type: 'boolean', actions: add, description: 'store it paused' },
     channel: { type: 'string', value: 'C', actions: ['resume'], description: 'only this channel' },
+    api: {
+      type: 'string',
+      value: 'URL',
+      actions: ['test'],
+      parse: absoluteUrl,
+      description: "a running pipeline's HTTP API (run: http://127.0.0.1:3000); token from NEWS_ALERTS_ADMIN_TOKEN or the data folder",
+    },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      actions: ['test'],
+      description: 'without --api or --stack: the config file whose mail settings apply (as for run)',
+    },
     ...targetOptions,
     json: { ...jsonOption, description: 'print the result as JSON (secrets are never printed)' },
   },
   async run(input, io) {
     const { subscribersCommand } = await import('../tasks/subscribers.ts');
-    const { topic, channel, dataDir, stack, json, ...flags } = input.values;
+    const { topic, channel, dataDir, stack, json, api, config, ...flags } = input.values;
     const common = { dataDir, stack, json };
     switch (input.action) {
       case 'add': {
@@ -81,6 +101,11 @@ export const command = defineCommand({
         return subscribersCommand({ ...common, action: 'remove', id: input.args[0] }, io);
       case 'resume':
         return subscribersCommand({ ...common, action: 'resume', id: input.args[0], channel }, io);
+      case 'test': {
+        if (api !== undefined && stack !== undefined) throw new UsageError('subscribers test takes --api or --stack, not both');
+        const { subscriberTestCommand } = await import('../tasks/subscriber-test.ts');
+        return subscriberTestCommand({ id: input.args[0], api, stack, dataDir, config, json }, io);
+      }
     }
   },
 });

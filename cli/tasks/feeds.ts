@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { localSecretDir } from '../../infra/local/index.ts';
 import { feedConfigSchema } from '../../shared/config/config-file.ts';
 import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import { ConfigError } from '../../shared/core/errors.ts';
@@ -10,6 +9,7 @@ import type { FeedStore } from '../../shared/store/ports.ts';
 import type { FeedRecord } from '../../shared/store/records.ts';
 import { intervalInUseOf, type IntervalInUse } from '../../shared/feeds/index.ts';
 import { describeFeedDelivery, type FeedDeliveryView } from '../../shared/websub/index.ts';
+import { localAdminToken } from '../admin-api.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { refuseNonPublicUrls } from '../private-network.ts';
@@ -323,13 +323,6 @@ async function apiFailure(io: CliIo, url: string, response: Response): Promise<n
     `news-alerts feeds poll: the pipeline refused: HTTP ${response.status}${body.detail ? `, ${body.detail}` : ''} (${url})\n`,
   );
   return EXIT_FAILURE;
-}
-
-/** The admin token of a local data folder, when it has one. */
-async function localAdminToken(dataDir: string | undefined): Promise<string | undefined> {
-  const file = join(localSecretDir(resolve(dataDir ?? defaultDataDir), 'admin'), 'current');
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  return text?.trim() || undefined;
 }
 
 function withState(feed: FeedRecord, now: Date): FeedStatus {

@@ -86,6 +86,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('GET', '/manage/link', pages.manageLinkForm),
     route('POST', '/manage/link', pages.manageLink),
     route('GET', '/status', pages.status),
+    route('POST', '/status/poll', pages.pollNow),
     route('GET', '/assets/site.css', pages.stylesheet),
     // The link of every email (GET: a page, changes nothing) and RFC 8058 one-click (POST).
     route('GET', '/unsubscribe', unsubscribe.page),
@@ -103,6 +104,7 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     route('GET', '/api/admin/feeds', api.adminFeeds),
     route('GET', '/api/admin/subscribers', api.adminSubscribers),
     route('POST', '/api/admin/feeds/{id}/poll', api.adminPollFeed),
+    route('POST', '/api/admin/subscribers/{id}/test', api.adminTestSubscriber),
     route('POST', '/api/admin/redrive', api.adminRedrive),
     // WebSub: hubs verify our intent (GET) and push signed content (POST) to a feed's callback.
     route('GET', '/websub/{feedId}', webSubCallback),

@@ -11,7 +11,7 @@ export interface PollNowAnswer {
 }
 
 export interface PollNowDeps {
-  feeds: Pick<FeedStore, 'getFeed'>;
+  feeds: Pick<FeedStore, 'getFeed' | 'listFeeds'>;
   queue: Pick<MessageQueue, 'send'>;
   clock: Clock;
 }
@@ -33,4 +33,16 @@ export async function pollFeedNow(deps: PollNowDeps, feedId: string): Promise<Po
   const plannedAt = deps.clock.now().toISOString();
   await deps.queue.send('poll', [{ feedId, plannedAt }]);
   return { feedId, queued: true, plannedAt };
+}
+
+/** Polls every feed not disabled now (the status page's "Poll all"); the ids queued. */
+export async function pollAllFeedsNow(deps: PollNowDeps): Promise<string[]> {
+  const feeds = (await deps.feeds.listFeeds()).filter((feed) => !feed.disabled);
+  const plannedAt = deps.clock.now().toISOString();
+  if (feeds.length > 0)
+    await deps.queue.send(
+      'poll',
+      feeds.map((feed) => ({ feedId: feed.feedId, plannedAt })),
+    );
+  return feeds.map((feed) => feed.feedId);
 }

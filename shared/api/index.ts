@@ -9,3 +9,4 @@ export { htmlResponse, mediaTypeOf, redirectResponse, type HttpRequest, type Htt
 export { describeOperatorStatus, type FeedHealth, type OperatorStatus } from './operator-status.ts';
 export { recordHeadlines } from './headlines.ts';
 export { createWebSubCallback } from './websub-callback.ts';
+export { pollAllFeedsNow, pollFeedNow } from './admin-poll.ts';

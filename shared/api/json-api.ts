@@ -9,6 +9,7 @@ import {
 } from '../subscriptions/index.ts';
 import { pollFeedNow } from './admin-poll.ts';
 import { redriveFromRequest } from './admin-redrive.ts';
+import { testSubscriberAlert } from './admin-test-alert.ts';
 import { describeHealth } from './health.ts';
 import { bearerTokenOf, clientIpOf, type HttpApp } from './http-app.ts';
 import { type HttpRequest, type HttpResponse, jsonResponse, mediaTypeOf } from './incoming-http.ts';
@@ -45,6 +46,8 @@ export interface JsonApi {
   adminSubscribers(request: HttpRequest): Promise<HttpResponse>;
   /** `POST /api/admin/feeds/{id}/poll`: polls that feed now (queues its poll). */
   adminPollFeed(request: HttpRequest): Promise<HttpResponse>;
+  /** `POST /api/admin/subscribers/{id}/test`: a test alert to each channel, with what each receiver answered. */
+  adminTestSubscriber(request: HttpRequest): Promise<HttpResponse>;
   /** `POST {"queue": "webhook"}`: moves that queue's dead letters back to it. */
   adminRedrive(request: HttpRequest): Promise<HttpResponse>;
 }
@@ -133,6 +136,11 @@ export function createJsonApi(app: HttpApp): JsonApi {
       await app.requireAdmin(request, 'Bearer');
       const subscribers = await deps.subscriptions.listSubscribers();
       return jsonResponse(200, { subscribers: subscribers.map(subscriberAdminJson) });
+    },
+
+    async adminTestSubscriber(request) {
+      await app.requireAdmin(request, 'Bearer');
+      return jsonResponse(200, await testSubscriberAlert(app, request.params.id ?? ''));
     },
 
     async adminRedrive(request) {

@@ -9,10 +9,16 @@ export class WebhookDeliveryError extends NewsAlertsError {
   readonly status?: number;
   /** Seconds the receiver asked us to wait (`Retry-After`), when it said so. */
   readonly retryAfterSeconds?: number;
+  /** The start of the receiver's answer (a few hundred bytes), for an operator's test alert; never logged. */
+  readonly answer?: string;
 
-  constructor(message: string, options: { retryable: boolean; status?: number; retryAfterSeconds?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { retryable: boolean; status?: number; retryAfterSeconds?: number; answer?: string; cause?: unknown },
+  ) {
     super(message, { retryable: options.retryable, cause: options.cause });
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+    if (options.answer !== undefined) this.answer = options.answer;
   }
 }

@@ -11,5 +11,6 @@ export { emailFooterHtml, emailFooterText, unsubscribeFor, type Unsubscribe, typ
 export { pauseChannel } from './channel-health.ts';
 export { DEFAULT_RETRY_POLICY, deliverWithRetry, type RetryPolicy } from './retry-policy.ts';
 export { createSlackSender, type SlackSenderOptions } from './slack-sender.ts';
+export { sendTestAlert, type ChannelTestResult, type TestAlertReport } from './send-test-alert.ts';
 export { matchedTexts } from './webhook-payload.ts';
 export type { SkipReason } from './active-channel.ts';

@@ -70,6 +70,7 @@ export async function postWebhook(
     throw new WebhookDeliveryError(`webhook delivery failed: HTTP ${httpStatus} (${options.who}, host ${target.host})`, {
       retryable: true,
       status: httpStatus,
+      answer: body,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     });
   }

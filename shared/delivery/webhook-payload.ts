@@ -13,6 +13,11 @@ export interface WebhookPayloadV1 {
   type: 'story.alert';
   /** Delivery id, stable across retries (same as the `webhook-id` header): use it to dedup. */
   id: string;
+  /**
+   * `true` on a test alert an operator sent (`news-alerts subscribers test`): its story is made
+   * up, nothing was recorded as delivered, and it never repeats a real one. `false` otherwise.
+   */
+  test: boolean;
   /** The story: the first item seen of this news. */
   story: {
     /** Story id; the same story never reaches the same channel twice. */
@@ -56,13 +61,14 @@ export interface WebhookPayloadV1 {
   fetchedBy: 'poll' | 'push' | null;
 }
 
-/** Builds the version 1 payload of one delivery. */
-export function buildWebhookPayload(message: DeliveryMessage, sentAt: Date): WebhookPayloadV1 {
+/** Builds the version 1 payload of one delivery (`test`: an operator's test alert). */
+export function buildWebhookPayload(message: DeliveryMessage, sentAt: Date, options: { test?: boolean } = {}): WebhookPayloadV1 {
   const { item } = message;
   return {
     version: 1,
     type: 'story.alert',
     id: deliveryId(message.deliveryKey),
+    test: options.test ?? false,
     story: {
       id: message.storyId,
       title: item.title,

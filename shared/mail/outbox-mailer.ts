@@ -29,7 +29,7 @@ export function createOutboxMailer(options: { dir: string; clock?: Clock }): Mai
           cause: error,
         });
       }
-      return { id: email.messageId };
+      return { id: email.messageId, receipt: `written to ${join(options.dir, `${base}.eml`)}` };
     },
   };
 }

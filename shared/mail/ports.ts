@@ -19,5 +19,16 @@ export interface OutgoingEmail {
 
 /** The mail port: SES in AWS (v2, or v1 raw for LocalStack), SMTP when configured, the outbox folder locally. */
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<{ id: string }>;
+  send(email: OutgoingEmail): Promise<SentEmail>;
+}
+
+/** What a transport says of an email it took. */
+export interface SentEmail {
+  /** The Message-ID (or SES's message id). */
+  id: string;
+  /**
+   * The transport's own words, for an operator's test alert: the SMTP server's answer
+   * (`250 2.0.0 queued as …`), SES's message id, or the outbox file written.
+   */
+  receipt?: string;
 }

@@ -18,12 +18,12 @@ export function createSmtpMailer(url: string): Mailer {
     async send(email: OutgoingEmail) {
       const raw = await composeMime(email);
       try {
-        await transport.sendMail({
+        const info = await transport.sendMail({
           envelope: { from: bareAddress(email.from), to: [bareAddress(email.to)] },
           raw,
         });
         // With a raw message nodemailer reports an id of its own; ours is the one in the header.
-        return { id: email.messageId };
+        return { id: email.messageId, ...(typeof info.response === 'string' ? { receipt: `SMTP ${info.response}` } : {}) };
       } catch (error) {
         throw toMailSendError(error, email);
       }

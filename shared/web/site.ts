@@ -3,6 +3,8 @@ import {
   describeOperatorStatus,
   htmlResponse,
   type HttpApp,
+  pollAllFeedsNow,
+  pollFeedNow,
   type HttpRequest,
   type HttpResponse,
   redirectResponse,
@@ -42,6 +44,8 @@ export interface SitePages {
   manageLinkForm(request: HttpRequest): Promise<HttpResponse>;
   manageLink(request: HttpRequest): Promise<HttpResponse>;
   status(request: HttpRequest): Promise<HttpResponse>;
+  /** `POST /status/poll` (`feed=ID`, or `all=1`): the status page's "Poll now" buttons. */
+  pollNow(request: HttpRequest): Promise<HttpResponse>;
   stylesheet(request: HttpRequest): Promise<HttpResponse>;
 }
 
@@ -126,6 +130,7 @@ function destinationOf(subscriber: Subscriber): string {
 
 /** Where to try again after a refused post: the same page, fresh. */
 function retryLink(path: string, token: string | undefined): string {
+  if (path.startsWith('/status')) return '/status';
   if ((path === '/manage' || path === '/confirm' || path === '/manage/link') && token) return `${path}?token=${encodeURIComponent(token)}`;
   return '/';
 }
@@ -442,7 +447,36 @@ export function createSitePages(app: HttpApp): SitePages {
 
     async status(request) {
       await app.requireAdmin(request, 'Basic');
-      return htmlResponse(200, renderStatusPage(await describeOperatorStatus(app.deps)));
+      const status = await describeOperatorStatus(app.deps);
+      // The poll buttons post a form: they need the CSRF token keys; without them the page has none.
+      const keys = await app.tokenKeys().catch(() => undefined);
+      const csrf = keys ? issueCsrf(request, keys) : undefined;
+      const polled = request.query.get('polled');
+      // Only a feed the page lists is named back: the query cannot put words on the page.
+      const notice =
+        polled === '*'
+          ? 'Polls queued for every feed: reload in a few seconds to see the outcome.'
+          : polled && status.feeds.some((feed) => feed.feedId === polled)
+            ? `Poll of ${polled} queued: reload in a few seconds to see the outcome.`
+            : undefined;
+      return htmlResponse(200, renderStatusPage(status, { csrfToken: csrf?.token, notice }), {
+        cookies: csrf?.setCookie ? [csrf.setCookie] : [],
+      });
+    },
+
+    async pollNow(request) {
+      // Basic, as the page itself: the operator's browser posts with the credentials it holds.
+      await app.requireAdmin(request, 'Basic');
+      const accepted = await acceptPost(request);
+      if ('refused' in accepted) return accepted.refused;
+      const feedId = accepted.form.get('feed');
+      if (feedId) {
+        await pollFeedNow(app.deps, feedId);
+        return redirectResponse(`/status?polled=${encodeURIComponent(feedId)}#feeds`);
+      }
+      if (accepted.form.get('all') !== '1') throw new ProblemError('invalid-input', 'say which feed to poll (feed=ID), or all=1');
+      await pollAllFeedsNow(app.deps);
+      return redirectResponse('/status?polled=*#feeds');
     },
 
     async stylesheet() {

@@ -86,6 +86,8 @@ button, .button {
 button.secondary, .button.secondary { background: transparent; color: var(--accent); }
 button.danger { background: transparent; border-color: var(--danger); color: var(--danger); }
 button:hover, .button:hover { filter: brightness(1.08); }
+form.inline { display: inline; margin: 0; }
+button.small-button { font-size: 0.85rem; padding: 0.25rem 0.6rem; min-height: 2rem; white-space: nowrap; }
 .summary { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1rem; margin: 0; }
 .summary dt { color: var(--muted); }
 .summary dd { margin: 0; overflow-wrap: anywhere; }

@@ -69,7 +69,7 @@ describe.skipIf(!chromiumPath)(
         };
       });
 
-      expect(boxes.headers.map((h) => h.text)).toEqual(['Feed', 'Health', 'Last success', 'Next poll', 'Errors']);
+      expect(boxes.headers.map((h) => h.text)).toEqual(['Feed', 'Health', 'Last success', 'Interval', 'Next poll', 'Errors', 'Poll']);
       expect(boxes.scrolls).toBe(false);
       expect(boxes.tableRight).toBeLessThanOrEqual(boxes.contentRight);
       for (const header of boxes.headers) expect(header.right, header.text ?? '').toBeLessThanOrEqual(boxes.contentRight);

@@ -28,7 +28,7 @@ export function createSesSender(send: (message: SesRawMessage) => Promise<string
       }));
       try {
         const id = await send({ from: bareAddress(email.from), to: bareAddress(email.to), raw, tags });
-        return { id: id ?? email.messageId };
+        return { id: id ?? email.messageId, ...(id ? { receipt: `accepted by SES as ${id}` } : {}) };
       } catch (error) {
         throw toSesSendError(error, email.messageId);
       }

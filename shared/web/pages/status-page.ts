@@ -1,6 +1,7 @@
 import type { FeedHealth, OperatorStatus } from '../../api/index.ts';
 import { html, safeLink } from '../../html/index.ts';
 import type { QueueDepthReport } from '../../queue/ports.ts';
+import { CSRF_FIELD } from '../csrf.ts';
 import { renderPage } from '../layout.ts';
 
 function when(iso: string | null, now: Date): string {
@@ -41,8 +42,24 @@ function intervalText(interval: FeedHealth['interval']): string {
 
 const feedBadges = { ok: ['ok', 'OK'], failing: ['error', 'Failing'], 'never-polled': ['warn', 'Not polled yet'] } as const;
 
-/** The operator's status page: feed health, queue and DLQ depths, recent stories by topic. */
-export function renderStatusPage(status: OperatorStatus): string {
+/** What the page adds to the status: the poll buttons' form token, and the notice after a poll. */
+export interface StatusPageOptions {
+  /** Without it (no token keys) the page has no "Poll now" buttons. */
+  csrfToken?: string | undefined;
+  notice?: string | undefined;
+}
+
+/** A "Poll now" button: a form posting to `/status/poll` (`feed=ID`, or `all=1`). */
+function pollButton(csrfToken: string, field: { name: 'feed' | 'all'; value: string }, label: string, title: string) {
+  return html`<form method="post" action="/status/poll" class="inline"><input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}"><input type="hidden" name="${field.name}" value="${field.value}"><button type="submit" class="small-button" title="${title}">${label}</button></form>`;
+}
+
+/**
+ * The operator's status page: feed health (each feed with a "Poll now" button, and "Poll all"),
+ * queue and DLQ depths, recent stories by topic.
+ */
+export function renderStatusPage(status: OperatorStatus, options: StatusPageOptions = {}): string {
+  const { csrfToken } = options;
   const now = new Date(status.generatedAt);
   const queues = status.queues;
   const queueRows =
@@ -60,13 +77,15 @@ export function renderStatusPage(status: OperatorStatus): string {
     title: 'Status',
     body: html`<h1>Status</h1>
 <p class="lead">As of ${status.generatedAt.slice(0, 19).replace('T', ' ')} UTC · ${plural(status.feeds.length, 'feed')} · ${plural(s.total, 'subscriber')} (${s.byStatus.active} active, ${s.byStatus.paused} paused, ${s.byStatus.pending} pending, ${s.byStatus.unsubscribed} unsubscribed)</p>
+${options.notice ? html`<p class="notice ok" role="status">${options.notice}</p>` : ''}
 <h2 id="feeds">Feeds</h2>
+${csrfToken && status.feeds.length > 0 ? html`<p>${pollButton(csrfToken, { name: 'all', value: '1' }, 'Poll all now', 'Poll every feed now, whatever its schedule')}</p>` : ''}
 <div class="card table-wrap">
 ${
   status.feeds.length === 0
     ? html`<p>No feeds yet.</p>`
     : html`<table aria-labelledby="feeds">
-<thead><tr><th scope="col">Feed</th><th scope="col">Health</th><th scope="col">Last success</th><th scope="col">Interval</th><th scope="col">Next poll</th><th scope="col" class="num">Errors</th></tr></thead>
+<thead><tr><th scope="col">Feed</th><th scope="col">Health</th><th scope="col">Last success</th><th scope="col">Interval</th><th scope="col">Next poll</th><th scope="col" class="num">Errors</th>${csrfToken ? html`<th scope="col"><span class="visually-hidden">Poll</span></th>` : ''}</tr></thead>
 <tbody>
 ${status.feeds.map((feed) => {
   const [tone, text] = feedBadges[feed.status];
@@ -77,6 +96,7 @@ ${status.feeds.map((feed) => {
 <td>${intervalText(feed.interval)}</td>
 <td>${when(feed.nextPollAt, now)}</td>
 <td class="num">${feed.consecutiveErrors}</td>
+${csrfToken ? html`<td>${pollButton(csrfToken, { name: 'feed', value: feed.feedId }, 'Poll now', `Poll ${feed.feedId} now, whatever its schedule`)}</td>` : ''}
 </tr>`;
 })}
 </tbody>

@@ -33,6 +33,7 @@ describe('buildWebhookPayload', () => {
       version: 1,
       type: 'story.alert',
       id: deliveryId('sub-1#story-1#hook-1'),
+      test: false,
       story: {
         id: 'story-1',
         title: 'Security Council holds emergency meeting on Ukraine',
@@ -69,6 +70,10 @@ describe('buildWebhookPayload', () => {
     expect(retry.sentAt).not.toBe(first.sentAt);
     expect(other.id).not.toBe(first.id);
     expect(first.id).toMatch(/^msg_[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('marks an operator\'s test alert "test": true', () => {
+    expect(buildWebhookPayload(deliveryMessage(), new Date('2025-01-01T00:00:00Z'), { test: true }).test).toBe(true);
   });
 
   it('has an example payload that serializes as documented', () => {

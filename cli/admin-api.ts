@@ -1,0 +1,59 @@
+/**
+ * The operator's side of a running pipeline's admin API (`/api/admin/*`, Bearer only): where
+ * the token comes from, and the API of a deployed stack (its Function URL and admin secret,
+ * found through the stack's outputs).
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { functionUrlOutputKey, secretArnOutputKey } from '../infra/aws/stack-outputs.ts';
+import { localSecretDir } from '../infra/local/index.ts';
+import { createSecretsManagerSource } from '../shared/parameters/aws/secrets-manager-source.ts';
+import { DeployedStackError, readStackOutputs } from './deployed-stack.ts';
+import { defaultDataDir } from './options.ts';
+
+/** The admin token of a local data folder, when it has one. */
+export async function localAdminToken(dataDir: string | undefined): Promise<string | undefined> {
+  const file = join(localSecretDir(resolve(dataDir ?? defaultDataDir), 'admin'), 'current');
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text?.trim() || undefined;
+}
+
+/** A running pipeline's HTTP API and the operator's token for it. */
+export interface AdminApi {
+  base: string;
+  token: string;
+}
+
+/**
+ * The HTTP API of a deployed stack (its `HttpApiUrl` output) and the operator's token:
+ * NEWS_ALERTS_ADMIN_TOKEN, else the current value of the stack's admin secret (its
+ * `AdminSecretArn` output), read with the caller's AWS credentials.
+ */
+export async function stackAdminApi(stack: string, cloudFormation?: CloudFormationClient): Promise<AdminApi> {
+  const client = cloudFormation ?? new CloudFormationClient({});
+  try {
+    const description = await readStackOutputs(client, stack);
+    const output = (key: string) => description.outputs.find((o) => o.OutputKey === key)?.OutputValue;
+    const base = output(functionUrlOutputKey('http-api'));
+    if (!base) {
+      throw new DeployedStackError(
+        `stack output missing: ${functionUrlOutputKey('http-api')} not among the stack's outputs; deploy the current version (${stack})`,
+      );
+    }
+    let token = process.env.NEWS_ALERTS_ADMIN_TOKEN;
+    if (!token) {
+      const arn = output(secretArnOutputKey('admin'));
+      if (!arn) {
+        throw new DeployedStackError(
+          `stack output missing: ${secretArnOutputKey('admin')} not among the stack's outputs; set NEWS_ALERTS_ADMIN_TOKEN (${stack})`,
+        );
+      }
+      token = await createSecretsManagerSource({ arns: { admin: arn }, maxAgeSeconds: 0 }).current('admin');
+      if (!token) throw new DeployedStackError(`the stack's admin secret is empty; set NEWS_ALERTS_ADMIN_TOKEN (${stack})`);
+    }
+    return { base: base.replace(/\/+$/, ''), token };
+  } finally {
+    if (!cloudFormation) client.destroy();
+  }
+}
