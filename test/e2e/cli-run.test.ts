@@ -46,7 +46,7 @@ describe('news-alerts run --once and demo (the CLI over the real pipeline)', () 
     expect(text).toMatch(/^ {8}matched talks: /m);
     expect(text).toMatch(/^sent {4}email to reader/m);
     expect(text).toMatch(/^done: 2 feeds polled \(1 failed\), 3 alerts$/m);
-  });
+  }, 90_000);
 
   it('demo prints its summary as JSON, and delivers nothing on a second run', async () => {
     const dataDir = join(dir, 'demo');
@@ -67,5 +67,5 @@ describe('news-alerts run --once and demo (the CLI over the real pipeline)', () 
     expect(again.alerts.total).toBe(0);
     expect(again.items.new).toBe(0);
     expect(again.deliveries.webhook.delivered + again.deliveries.email.delivered).toBe(0);
-  });
+  }, 90_000);
 });
