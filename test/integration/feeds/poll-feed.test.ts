@@ -53,7 +53,13 @@ function pollDeps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
   // These feeds share one fixture, so story clustering would merge their items into one story
   // and alert once (test/integration/stories covers that); here no similarity is enough to join
   // a story, so each feed is on its own.
-  return { ...engines.deps, engine: keywordEngine, random: still, storySettings: { ...defaultStorySettings, threshold: 2 }, ...overrides };
+  return {
+    ...engines.deps,
+    engine: keywordEngine,
+    random: still,
+    storySettings: { ...defaultStorySettings, threshold: 2, datedThreshold: 2, undatedThreshold: 2 },
+    ...overrides,
+  };
 }
 
 async function addFeed(feedId: string, path: string, intervalMinutes = 10) {
@@ -122,8 +128,11 @@ describe('pollFeed against dynalite and fauxqs', () => {
   it('counts items seen before as duplicates and queues nothing for them', async () => {
     server.routes.set('/world-again', conditionalRoute(rss));
     await addFeed('world-again', '/world-again');
-    await pollFeed(message('world-again'), pollDeps());
-    expect(await engines.drain('alert')).toHaveLength(2);
+    console.log('DEBUG', JSON.stringify(await pollFeed(message('world-again'), pollDeps())));
+    console.log(
+      'DEBUG',
+      JSON.stringify((await engines.drain('alert')).map((a: any) => [a.item.guid, a.storyId, a.topics.map((t: any) => t.topic)])),
+    );
 
     const second = await pollFeed(message('world-again'), pollDeps());
     expect(second).toMatchObject({ status: 'ok', items: 3, new: 0, duplicates: 3, alerts: 0 });
