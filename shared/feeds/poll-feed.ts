@@ -8,7 +8,7 @@ import type { AlertMessage, NewsItem, PollMessage, StoryMember } from '../messag
 import type { MessageQueue } from '../queue/ports.ts';
 import type { FeedStore, SeenItemStore, StoryStore } from '../store/ports.ts';
 import type { FeedRecord, PollIntervalReason } from '../store/records.ts';
-import { assignStory, prefetchedStoryStore, storyLookupKeys, type StorySettings } from '../stories/index.ts';
+import { assignStory, prefetchedStoryStore, prefetchStoryReads, type StorySettings } from '../stories/index.ts';
 import { FeedError, FeedHttpError } from './errors.ts';
 import { FEED_FETCH_DEFAULTS, fetchFeed } from './fetch-feed.ts';
 import type { FetchFeedOptions } from './fetch-feed.ts';
@@ -408,9 +408,15 @@ async function handleItems(
       const topics = engine.classify({ title: item.title, summary: item.summary });
       return topics.length > 0 ? [{ item, topics }] : [];
     });
-    // The lookup rows of the group's classified items in one batched read, not one per item.
+    // The lookup rows and candidate stories of the group's classified items in batched reads,
+    // not two reads per item.
     const stories = prefetchedStoryStore(deps.stories);
-    await stories.prefetch(classified.flatMap(({ item }) => storyLookupKeys(item, at, deps.storySettings)));
+    await prefetchStoryReads(
+      classified.map(({ item }) => item),
+      at,
+      stories,
+      deps.storySettings,
+    );
 
     const alerts: AlertMessage[] = [];
     const alerted = new Map<string, Set<string>>();

@@ -1,4 +1,5 @@
 import type { StoryMember, StoryRecord, StoryStore } from '../store/ports.ts';
+import type { PrefetchedStoryStore } from './prefetched-story-store.ts';
 import type { StoryFingerprint } from '../store/records.ts';
 import { fingerprintItem } from './fingerprint.ts';
 import { indexKeys, keyExpiry, lookupKeys, sketchOf } from './lookup-keys.ts';
@@ -128,10 +129,25 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
   return { storyId: story.storyId, role: 'founder', story, resumed };
 }
 
-/** The keys an item's placement reads (its sketch in the day buckets of the window), to read a batch of items' keys at once. */
-export function storyLookupKeys(item: StoryItem, seenAt: Date, settings: StorySettings = defaultStorySettings): string[] {
-  const fingerprint = fingerprintItem(item, seenAt);
-  return lookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint.at, settings.windowSeconds);
+/**
+ * Reads what placing these items will read, for all of them at once: their lookup rows in one
+ * batched read, then the candidate stories those rows name, in another. `assignStory` over the
+ * same prefetched store then reads from memory (what it writes is applied there too).
+ */
+export async function prefetchStoryReads(
+  items: StoryItem[],
+  seenAt: Date,
+  stories: PrefetchedStoryStore,
+  settings: StorySettings = defaultStorySettings,
+): Promise<void> {
+  const lookups = items.map((item) => {
+    const fingerprint = fingerprintItem(item, seenAt);
+    return { at: fingerprint.at, keys: lookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint.at, settings.windowSeconds) };
+  });
+  await stories.prefetch(lookups.flatMap((lookup) => lookup.keys));
+  const candidates: string[] = [];
+  for (const lookup of lookups) candidates.push(...rankCandidates(await stories.readIndex(lookup.keys), lookup.at, settings));
+  await stories.prefetchStories(candidates);
 }
 
 /** Stories sharing the most lookup keys with the item (ties: the most recent), within the window. */

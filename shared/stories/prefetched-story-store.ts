@@ -1,9 +1,11 @@
-import type { StoryPosting, StoryStore } from '../store/ports.ts';
+import type { StoryPosting, StoryRecord, StoryStore } from '../store/ports.ts';
 
 /** A `StoryStore` whose lookup rows for a batch of items were read in one go (see `prefetch`). */
 export interface PrefetchedStoryStore extends StoryStore {
   /** Reads these lookup rows now (batched, 100 keys a request) and serves them from memory after. */
   prefetch(keys: string[]): Promise<void>;
+  /** Reads these stories now (batched) and serves them from memory until this poll writes to one. */
+  prefetchStories(storyIds: string[]): Promise<void>;
 }
 
 /**
@@ -11,11 +13,14 @@ export interface PrefetchedStoryStore extends StoryStore {
  * once per item, and this poll's own listings are applied to the rows in memory, so a
  * near-duplicate later in the poll still finds the story an earlier one founded (as if each read
  * went to the table). Rows other pollers change meanwhile are seen by the next poll, which is the
- * staleness an eventually consistent read allows anyway. Everything else goes to the store.
+ * staleness an eventually consistent read allows anyway. The candidate stories are read the same
+ * way, and read again once this poll adds to one. Everything else goes to the store.
  */
 export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
   /** Key → its postings by story id; an empty map for a key without a row. */
   const rows = new Map<string, Map<string, number>>();
+  /** Story id → the story as read (null: absent or expired); dropped when this poll adds to it. */
+  const stories = new Map<string, StoryRecord | null>();
 
   async function load(keys: string[]): Promise<void> {
     const missing = [...new Set(keys)].filter((key) => !rows.has(key));
@@ -24,9 +29,32 @@ export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
     for (const key of missing) rows.set(key, new Map((found.get(key) ?? []).map((posting) => [posting.storyId, posting.at])));
   }
 
+  async function loadStories(storyIds: string[]): Promise<void> {
+    const missing = [...new Set(storyIds)].filter((id) => !stories.has(id));
+    if (missing.length === 0) return;
+    const found = new Map((await store.getStories(missing)).map((story) => [story.storyId, story]));
+    for (const id of missing) stories.set(id, found.get(id) ?? null);
+  }
+
   return {
     ...store,
     prefetch: load,
+    prefetchStories: loadStories,
+
+    async getStories(storyIds) {
+      await loadStories(storyIds);
+      return [...new Set(storyIds)].flatMap((id) => stories.get(id) ?? []);
+    },
+
+    async addMember(storyId, input) {
+      stories.delete(storyId);
+      return store.addMember(storyId, input);
+    },
+
+    async createStory(input) {
+      stories.delete(input.storyId);
+      return store.createStory(input);
+    },
 
     async readIndex(keys) {
       await load(keys);
