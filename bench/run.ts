@@ -2,7 +2,7 @@
  * `npm run bench`: figures, never pass/fail. Prints the classifier's throughput, each Lambda
  * bundle's size and cold module-load time, the one-process pipeline's timings, and the CLI's start-up.
  *
- *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout|time-to-alert|cli]
+ *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout|time-to-alert|cli|lean]
  *   [-- --duration SECONDS]  (time-to-alert: how long items are published; default 180)
  */
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import { benchStories, formatStoriesBench } from './stories.ts';
 import { benchRelevance, formatRelevanceBench } from './relevance.ts';
 import { benchTimeToAlert, formatTimeToAlert } from './time-to-alert.ts';
 import { benchCli, formatCliBench } from './cli.ts';
+import { benchLean, formatLeanBench } from './lean.ts';
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean', default: false }, only: { type: 'string' }, duration: { type: 'string' } },
@@ -96,5 +97,13 @@ if (wanted('cli')) {
   const cli = benchCli();
   results.cli = cli;
   for (const line of formatCliBench(cli)) log(line);
+}
+if (wanted('lean')) {
+  log(
+    'lean: `news-alerts run --once` (one email subscriber) beside rss2email (`r2e run --no-send`) on 20 local feeds × 50 items; CPU, wall, peak RSS',
+  );
+  const lean = await benchLean();
+  results.lean = lean;
+  for (const line of formatLeanBench(lean)) log(line);
 }
 if (values.json) console.log(JSON.stringify(results, null, 2));

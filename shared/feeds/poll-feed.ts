@@ -8,7 +8,7 @@ import type { AlertMessage, NewsItem, PollMessage, StoryMember } from '../messag
 import type { MessageQueue } from '../queue/ports.ts';
 import type { FeedStore, SeenItemStore, StoryStore } from '../store/ports.ts';
 import type { FeedRecord, PollIntervalReason } from '../store/records.ts';
-import { assignStory, type StorySettings } from '../stories/index.ts';
+import { assignStory, prefetchedStoryStore, prefetchStoryReads, type StorySettings } from '../stories/index.ts';
 import { FeedError, FeedHttpError } from './errors.ts';
 import { FEED_FETCH_DEFAULTS, fetchFeed } from './fetch-feed.ts';
 import type { FetchFeedOptions } from './fetch-feed.ts';
@@ -404,12 +404,25 @@ async function handleItems(
     duplicates += group.length - claimed.length;
     handled += claimed.length;
 
-    const alerts: AlertMessage[] = [];
-    // One at a time: a near-duplicate later in this poll must find the story an earlier one founded.
-    for (const item of claimed) {
+    const classified = claimed.flatMap((item) => {
       const topics = engine.classify({ title: item.title, summary: item.summary });
-      if (topics.length === 0) continue;
-      const placed = await placeInStory(item, topics, at, deps);
+      return topics.length > 0 ? [{ item, topics }] : [];
+    });
+    // The lookup rows and candidate stories of the group's classified items in batched reads,
+    // not two reads per item.
+    const stories = prefetchedStoryStore(deps.stories);
+    await prefetchStoryReads(
+      classified.map(({ item }) => item),
+      at,
+      stories,
+      deps.storySettings,
+    );
+
+    const alerts: AlertMessage[] = [];
+    const alerted = new Map<string, Set<string>>();
+    // One at a time: a near-duplicate later in this poll must find the story an earlier one founded.
+    for (const { item, topics } of classified) {
+      const placed = await placeInStory(item, topics, at, { ...deps, stories });
       if (placed.joined) joined += 1;
       if (placed.topics.length === 0) continue;
       alerts.push({
@@ -421,6 +434,9 @@ async function handleItems(
         publishedAt: publicationTime(item, at),
         ...arrival,
       });
+      const set = alerted.get(placed.storyId) ?? new Set(placed.alertedTopics);
+      for (const topic of placed.topics) set.add(topic.topic);
+      alerted.set(placed.storyId, set);
     }
     if (alerts.length > 0) {
       try {
@@ -432,16 +448,16 @@ async function handleItems(
       }
     }
     // Only now, with the alerts durably queued, may the stories record them and the items be
-    // marked done; a crash before this is redone by the retry (deliveries dedup per story).
-    await Promise.all(
-      alerts.map((alert) =>
-        deps.stories.markAlerted(
-          alert.storyId,
-          alert.topics.map((t) => t.topic),
-        ),
-      ),
+    // marked done (one batched write each); a crash before this is redone by the retry
+    // (deliveries dedup per story).
+    await deps.stories.markAlerted(
+      [...alerted].map(([storyId, topicSet]) => ({ storyId, topics: [...topicSet].sort() })),
+      expiresAt,
     );
-    await Promise.all(claimed.map((item) => seenStore.markDone(item.itemKey)));
+    await seenStore.markDone(
+      claimed.map((item) => item.itemKey),
+      expiresAt,
+    );
 
     alertCount += alerts.length;
     for (const alert of alerts) {
@@ -477,17 +493,24 @@ async function placeInStory(
   topics: TopicMatch[],
   at: Date,
   deps: PollFeedDeps,
-): Promise<{ storyId: string; topics: TopicMatch[]; members: StoryMember[]; joined: boolean }> {
+): Promise<{ storyId: string; topics: TopicMatch[]; members: StoryMember[]; joined: boolean; alertedTopics: string[] }> {
   const placed = await assignStory(item, at, {
     stories: deps.stories,
     retentionSeconds: deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60,
     ...(deps.storySettings ? { settings: deps.storySettings } : {}),
   });
   const members = placed.story.members.filter((member) => member.itemKey !== item.itemKey).slice(0, 50);
-  if (placed.role === 'founder') return { storyId: placed.storyId, topics, members, joined: false };
+  const alertedTopics = placed.story.alertedTopics;
+  if (placed.role === 'founder') return { storyId: placed.storyId, topics, members, joined: false, alertedTopics };
   const alerted = new Set(placed.story.alertedTopics);
   if (!placed.resumed) {
     deps.log.info('item joined a story', { itemKey: item.itemKey, storyId: placed.storyId, score: placed.score });
   }
-  return { storyId: placed.storyId, topics: topics.filter((t) => !alerted.has(t.topic)), members, joined: !placed.resumed };
+  return {
+    storyId: placed.storyId,
+    topics: topics.filter((t) => !alerted.has(t.topic)),
+    members,
+    joined: !placed.resumed,
+    alertedTopics,
+  };
 }

@@ -112,8 +112,11 @@ export interface SeenItemStore {
   claim(itemKey: string, expiresAt: number, leaseSeconds: number): Promise<ItemClaim>;
   /** Gives up this poller's lease on a pending key (its send failed), so a retry may take it at once. */
   release(itemKey: string): Promise<void>;
-  /** Marks the key done once its alert is durably queued. */
-  markDone(itemKey: string): Promise<void>;
+  /**
+   * Marks the keys done once their alerts are durably queued: one batched write (a done marker
+   * is final, written whole with its `expiresAt`).
+   */
+  markDone(itemKeys: string[], expiresAt: number): Promise<void>;
 }
 
 export interface SubscriberPage {
@@ -335,8 +338,11 @@ export interface StoryStore {
   /** The story's listed members, oldest first (empty when there is no such story). */
   listMembers(storyId: string): Promise<StoryMember[]>;
   /**
-   * Creates the story with its founding member, by conditional write. When it exists already
-   * (a retry after a crash), returns the stored one with `created: false`.
+   * Creates the story with its founding member, by conditional write on the founder's place
+   * (so founding is also the founder's placement). When the place is taken already (a retry
+   * after a crash), returns the stored story with `created: false`, or, when an earlier run
+   * placed the item in another story, that story's id (`memberOf`). `replacePointer`: the
+   * founder's own pointer to a story that expired before it could join may be replaced.
    */
   createStory(input: {
     storyId: string;
@@ -344,7 +350,8 @@ export interface StoryStore {
     fingerprint: StoryFingerprint;
     at: number;
     expiresAt: number;
-  }): Promise<{ created: boolean; story: StoryRecord }>;
+    replacePointer?: boolean;
+  }): Promise<{ created: boolean; story: StoryRecord } | { created: false; memberOf: string }>;
   /**
    * Adds a member (idempotent per itemKey): listed when `list`, else counted; its fingerprint
    * kept when given. Returns false when the story no longer exists (expired).
@@ -355,14 +362,18 @@ export interface StoryStore {
   ): Promise<boolean>;
   /** Lists the story under these keys (one atomic write per key row, each with its expiry). */
   index(storyId: string, entries: { key: string; expiresAt: number }[], at: number): Promise<void>;
-  /** Records that an alert of the story was queued for these topics. */
-  markAlerted(storyId: string, topics: string[]): Promise<void>;
   /**
-   * Records which story an item went to, once (conditional write): the first placement wins and
-   * is returned to every later or concurrent caller (`first: false`), so two runs placing the same
-   * item (a redelivery overlapping the first) agree on its story.
+   * Records the topics each story's alerts were queued for: the whole set (what was read plus
+   * what was just alerted), one batched write for a poll's stories.
    */
-  placeItem(itemKey: string, placement: StoryPlacement, expiresAt: number): Promise<StoryPlacement & { first: boolean }>;
+  markAlerted(entries: { storyId: string; topics: string[] }[], expiresAt: number): Promise<void>;
+  /**
+   * Records that an item joined `storyId`, once (conditional write on the item's place): the
+   * first placement wins and is returned to every later or concurrent caller (`first: false`),
+   * so two runs placing the same item (a redelivery overlapping the first) agree on its story.
+   * An item that founded a story already comes back as its founder, with the story.
+   */
+  placeItem(itemKey: string, storyId: string, expiresAt: number): Promise<StoryPlacement & { first: boolean; story?: StoryRecord }>;
 }
 
 /** Where an item went: founded the story, or joined it. */

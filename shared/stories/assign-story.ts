@@ -1,4 +1,5 @@
 import type { StoryMember, StoryRecord, StoryStore } from '../store/ports.ts';
+import type { PrefetchedStoryStore } from './prefetched-story-store.ts';
 import type { StoryFingerprint } from '../store/records.ts';
 import { fingerprintItem } from './fingerprint.ts';
 import { indexKeys, keyExpiry, lookupKeys, sketchOf } from './lookup-keys.ts';
@@ -41,14 +42,14 @@ export interface StoryAssignment {
  *
  * Bounded: one batched read of the item's lookup keys (its MinHash sketch, in the day buckets of
  * the story window), one batched read of at most `maxCandidates` stories (those sharing the most
- * keys), then one conditional write recording the placement, one to the story and one per
- * lookup key. The item joins the best-scoring
+ * keys), then one conditional write founding the story in the item's place (or a pointer to
+ * the story it joins and one write to that story), and one per listed lookup key (`indexSize`). The item joins the best-scoring
  * candidate at or above the threshold against which none of the kept member fingerprints has a
  * conflict (time, count, stage …: see `compareFingerprints`); otherwise it founds a story whose id
  * is its own key.
  *
- * Idempotent and race-free per item: the decision is recorded with a conditional write
- * (`placeItem`), so a redelivery after a crash, or one overlapping the first run, adopts the
+ * Idempotent and race-free per item: the decision is recorded with a conditional write on the
+ * item's place (`createStory` or `placeItem`), so a redelivery after a crash, or one overlapping the first run, adopts the
  * first decision (and reports `resumed`); members and creation are idempotent too. Two pollers
  * placing *different* near-duplicates at the same instant may each found a story: a repeat,
  * never a loss.
@@ -72,18 +73,24 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
     published: item.published,
     addedAt: seenAt.toISOString(),
   };
-  const ownKeys = indexKeys(sketch, fingerprint.at)
+  const ownKeys = indexKeys(sketch.slice(0, settings.indexSize), fingerprint.at)
     .filter((key) => !saturated.has(key))
     .map((key) => ({ key, expiresAt: keyExpiry(key, settings.windowSeconds, seenAt) }));
   const expiresAt = Math.floor(seenAt.getTime() / 1000) + deps.retentionSeconds;
 
-  // The decision is recorded once per item; a concurrent or repeated run adopts the first one.
   const best = bestMatch(candidates, fingerprint, settings);
-  const placement = await stories.placeItem(
-    item.itemKey,
-    best ? { storyId: best.story.storyId, role: 'member' } : { storyId: item.itemKey, role: 'founder' },
-    expiresAt,
-  );
+  // The decision is recorded once per item, on the item's place: founding the story is its own
+  // placement, joining writes a pointer. A concurrent or repeated run adopts the first one.
+  let placement: { storyId: string; role: 'founder' | 'member'; first: boolean; story?: StoryRecord };
+  if (best) {
+    placement = await stories.placeItem(item.itemKey, best.story.storyId, expiresAt);
+  } else {
+    const founded = await stories.createStory({ storyId: item.itemKey, member, fingerprint, at: fingerprint.at, expiresAt });
+    placement =
+      'memberOf' in founded
+        ? { storyId: founded.memberOf, role: 'member', first: false }
+        : { storyId: item.itemKey, role: 'founder', first: founded.created, story: founded.story };
+  }
   const resumed = !placement.first;
 
   if (placement.role === 'member') {
@@ -102,12 +109,45 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
       await stories.index(story.storyId, ownKeys, fingerprint.at);
       return { storyId: story.storyId, role: 'member', story, resumed, ...(best ? { score: best.score } : {}) };
     }
-    // The story expired since: the item founds its own (as a retry of this run would).
+    // The story expired since: the item founds its own in its place (as a retry of this run would).
+    const founded = await stories.createStory({
+      storyId: item.itemKey,
+      member,
+      fingerprint,
+      at: fingerprint.at,
+      expiresAt,
+      replacePointer: true,
+    });
+    if ('memberOf' in founded) {
+      throw new Error(`story placement failed: the item's place keeps pointing at an expired story (${item.itemKey})`);
+    }
+    placement = { storyId: item.itemKey, role: 'founder', first: placement.first, story: founded.story };
   }
 
-  const { story } = await stories.createStory({ storyId: item.itemKey, member, fingerprint, at: fingerprint.at, expiresAt });
+  const story = placement.story as StoryRecord;
   await stories.index(story.storyId, ownKeys, fingerprint.at);
   return { storyId: story.storyId, role: 'founder', story, resumed };
+}
+
+/**
+ * Reads what placing these items will read, for all of them at once: their lookup rows in one
+ * batched read, then the candidate stories those rows name, in another. `assignStory` over the
+ * same prefetched store then reads from memory (what it writes is applied there too).
+ */
+export async function prefetchStoryReads(
+  items: StoryItem[],
+  seenAt: Date,
+  stories: PrefetchedStoryStore,
+  settings: StorySettings = defaultStorySettings,
+): Promise<void> {
+  const lookups = items.map((item) => {
+    const fingerprint = fingerprintItem(item, seenAt);
+    return { at: fingerprint.at, keys: lookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint.at, settings.windowSeconds) };
+  });
+  await stories.prefetch(lookups.flatMap((lookup) => lookup.keys));
+  const candidates: string[] = [];
+  for (const lookup of lookups) candidates.push(...rankCandidates(await stories.readIndex(lookup.keys), lookup.at, settings));
+  await stories.prefetchStories(candidates);
 }
 
 /** Stories sharing the most lookup keys with the item (ties: the most recent), within the window. */

@@ -4,9 +4,10 @@
  * of normalized title + summary stored per day (bounded reads), confirmed by text similarity,
  * and kept apart by time, counts and stage (see `compareFingerprints`).
  */
-export { assignStory } from './assign-story.ts';
+export { assignStory, prefetchStoryReads } from './assign-story.ts';
 export { clusterStream, storyInputSchema, type StoryInput } from './cluster-stream.ts';
 export { pairwiseScores, type PairwiseScores } from './evaluate-clusters.ts';
+export { prefetchedStoryStore } from './prefetched-story-store.ts';
 export { normalizeStoryText } from './normalize-text.ts';
 export { defaultStorySettings, type StorySettings } from './settings.ts';
 export { splitWords, STOPWORDS } from './tokenize.ts';

@@ -1,4 +1,4 @@
-import type { StoryMember, StoryPlacement, StoryPosting, StoryRecord, StoryStore } from '../store/ports.ts';
+import type { StoryMember, StoryPosting, StoryRecord, StoryStore } from '../store/ports.ts';
 import type { StoryFingerprint } from '../store/records.ts';
 
 /**
@@ -18,15 +18,26 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
     members: Map<string, StoryMember>;
     unlistedMembers: number;
     fingerprints: Map<string, StoryFingerprint>;
-    alertedTopics: Set<string>;
   }
   const stories = new Map<string, StoredStory>();
   const keyRows = new Map<string, { postings: Map<string, number>; expiresAt: number }>();
-  const placements = new Map<string, StoryPlacement & { expiresAt: number }>();
+  /** Items that joined another story: the pointer in the item's place. */
+  const pointers = new Map<string, { storyId: string; expiresAt: number }>();
+  const alerted = new Map<string, { topics: Set<string>; expiresAt: number }>();
 
   function live(storyId: string): StoredStory | undefined {
     const story = stories.get(storyId);
     return story && story.expiresAt >= epochNow() ? story : undefined;
+  }
+
+  function livePointer(itemKey: string): { storyId: string } | undefined {
+    const pointer = pointers.get(itemKey);
+    return pointer && pointer.expiresAt >= epochNow() ? pointer : undefined;
+  }
+
+  function liveAlerted(storyId: string): Iterable<string> {
+    const row = alerted.get(storyId);
+    return row && row.expiresAt >= epochNow() ? row.topics : [];
   }
 
   function toRecord(story: StoredStory): StoryRecord {
@@ -37,7 +48,7 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
       members: [...story.members.values()].sort((a, b) => a.addedAt.localeCompare(b.addedAt)).map((m) => ({ ...m })),
       unlistedMembers: story.unlistedMembers,
       fingerprints: [...story.fingerprints].map(([itemKey, fingerprint]) => ({ itemKey, fingerprint })),
-      alertedTopics: [...story.alertedTopics].sort(),
+      alertedTopics: [...liveAlerted(story.storyId)].sort(),
     };
   }
 
@@ -75,6 +86,9 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
     async createStory(input) {
       const existing = live(input.storyId);
       if (existing) return { created: false, story: toRecord(existing) };
+      const pointer = livePointer(input.storyId);
+      if (pointer && !input.replacePointer) return { created: false, memberOf: pointer.storyId };
+      pointers.delete(input.storyId);
       const story: StoredStory = {
         storyId: input.storyId,
         createdAt: input.member.addedAt,
@@ -83,7 +97,6 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
         members: new Map([[input.member.itemKey, { ...input.member }]]),
         unlistedMembers: 0,
         fingerprints: new Map([[input.member.itemKey, input.fingerprint]]),
-        alertedTopics: new Set(),
       };
       stories.set(input.storyId, story);
       return { created: true, story: toRecord(story) };
@@ -116,16 +129,17 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
       }
     },
 
-    async markAlerted(storyId, topics) {
-      const story = live(storyId);
-      if (story) for (const topic of topics) story.alertedTopics.add(topic);
+    async markAlerted(entries, expiresAt) {
+      for (const { storyId, topics } of entries) if (topics.length > 0) alerted.set(storyId, { topics: new Set(topics), expiresAt });
     },
 
-    async placeItem(itemKey, placement, expiresAt) {
-      const existing = placements.get(itemKey);
-      if (existing && existing.expiresAt >= epochNow()) return { storyId: existing.storyId, role: existing.role, first: false };
-      placements.set(itemKey, { ...placement, expiresAt });
-      return { ...placement, first: true };
+    async placeItem(itemKey, storyId, expiresAt) {
+      const founded = live(itemKey);
+      if (founded) return { storyId: itemKey, role: 'founder', first: false, story: toRecord(founded) };
+      const pointer = livePointer(itemKey);
+      if (pointer) return { storyId: pointer.storyId, role: 'member', first: false };
+      pointers.set(itemKey, { storyId, expiresAt });
+      return { storyId, role: 'member', first: true };
     },
   };
 }

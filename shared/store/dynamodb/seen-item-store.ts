@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import type { ItemClaim, SeenItemStore } from '../ports.ts';
-import { batchGetRows } from './batch.ts';
+import { batchGetRows, batchWriteRows } from './batch.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { itemRowSchema, parseRow } from './rows.ts';
@@ -127,29 +127,17 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
       }
     },
 
-    async markDone(itemKey) {
-      const context = { table: tableName, operation: 'markDone', key: `itemKey=${itemKey}` };
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { itemKey },
-            UpdateExpression: 'SET #status = :done',
-            ConditionExpression: 'attribute_exists(#key)',
-            ExpressionAttributeNames: { '#status': 'status', '#key': 'itemKey' },
-            ExpressionAttributeValues: { ':done': 'done' },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
-        // Without its claim the marker has no expiry, so do not create one. A retry claims the
-        // item afresh ('new') and redoes the work; deliveries are idempotent downstream.
-        throw new StoreError(`markDone on table ${tableName} failed: the item was never claimed (itemKey=${itemKey})`, {
-          table: tableName,
-          operation: 'markDone',
-          retryable: true,
-        });
-      }
+    async markDone(itemKeys, expiresAt) {
+      const unique = [...new Set(itemKeys)];
+      if (unique.length === 0) return;
+      // A done marker is final and carries its own expiry, so it is written whole, 25 a request,
+      // with no condition: the claim already settled who does the work.
+      await batchWriteRows(
+        client,
+        tableName,
+        unique.map((itemKey) => ({ PutRequest: { Item: { itemKey, status: 'done', expiresAt } } })),
+        { operation: 'markDone', key: `${unique.length} items` },
+      );
     },
   };
 }

@@ -4,22 +4,27 @@ import { systemClock, type Clock } from '../../core/clock.ts';
 import { storyMemberSchema } from '../../messages/schemas.ts';
 import type { StoryMember, StoryPosting, StoryRecord, StoryStore } from '../ports.ts';
 import { storyFingerprintSchema } from '../records.ts';
-import { batchGetRows } from './batch.ts';
+import { batchGetRows, batchWriteRows } from './batch.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseRow } from './rows.ts';
 import { callStore, invalidRowError, StoreError, toStoreError } from './store-error.ts';
 
 /**
- * StoryStore on the stories table (partition key `storyKey`, TTL attribute `expiresAt`). Two
- * kinds of row, both read only by key with BatchGetItem:
+ * StoryStore on the stories table (partition key `storyKey`, TTL attribute `expiresAt`). Rows,
+ * all read only by key with BatchGetItem:
  *
- * - `story#<storyId>`: the story. Each member is its own top-level attribute (`m:<itemKey>`, and
- *   `f:<itemKey>` for a kept fingerprint), so adding one is an atomic, idempotent
- *   `SET … = if_not_exists(…)` with no read-modify-write and no lost update between pollers.
+ * - `story#<itemKey>`: the item's place, written once by conditional put. Either the story the
+ *   item founded (a story's id is its founder's key), or, for an item that joined another story,
+ *   a pointer to that story (`role: 'member'`). One row for both, so founding a story is also its
+ *   placement (one write), and two runs placing one item cannot record two decisions. Each
+ *   member of a story is its own top-level attribute (`m:<itemKey>`, and `f:<itemKey>` for a kept
+ *   fingerprint), so adding one is an atomic, idempotent `SET … = if_not_exists(…)` with no
+ *   read-modify-write and no lost update between pollers.
  * - `key#<lookup key>`: the stories listed under one sketch key on one day, one attribute
  *   `s:<storyId>` each (the same atomic SET).
- * - `item#<itemKey>`: which story an item went to, written once by conditional put.
+ * - `alerted#<storyId>`: the topics the story's alerts were queued for, written whole in one
+ *   batched write per poll (see `markAlerted`).
  *
  * Reads are eventually consistent (half the cost): a posting a second old that is not seen yet
  * can only make a near-duplicate found its own story, a repeat and never a loss. Rows past their
@@ -32,8 +37,12 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
   const storyKey = (storyId: string) => `story#${storyId}`;
   const indexKey = (key: string) => `key#${key}`;
 
-  function parseStory(raw: Record<string, unknown>): StoryRecord | undefined {
+  const alertedKey = (storyId: string) => `alerted#${storyId}`;
+
+  /** The story in a `story#` row (undefined for an expired story or a member's pointer). */
+  function parseStory(raw: Record<string, unknown>, alerted: ReadonlySet<string> = new Set()): StoryRecord | undefined {
     const context = { table: tableName, operation: 'readStory', key: `storyKey=${String(raw.storyKey)}` };
+    if (raw.role === 'member') return undefined;
     const head = parseRow(storyHeadSchema, raw, context);
     if (head.expiresAt < epochSeconds(clock.now())) return undefined;
     const members: StoryMember[] = [];
@@ -56,16 +65,50 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       members,
       unlistedMembers: head.unlistedMembers ?? 0,
       fingerprints,
-      alertedTopics: [...(head.alertedTopics ?? [])].sort(),
+      // Rows written before the alerted rows kept the set on the story itself.
+      alertedTopics: [...new Set([...(head.alertedTopics ?? []), ...alerted])].sort(),
     };
   }
 
-  async function getStory(storyId: string, consistent: boolean): Promise<StoryRecord | undefined> {
-    const context = { table: tableName, operation: 'getStory', key: `storyKey=${storyKey(storyId)}` };
-    const output = await callStore(context, () =>
-      client.send(new GetCommand({ TableName: tableName, Key: { storyKey: storyKey(storyId) }, ConsistentRead: consistent })),
+  /** Stories with their alerted topics: one batched read of both rows per story. */
+  async function readStories(storyIds: string[], consistent: boolean, operation: string): Promise<StoryRecord[]> {
+    const unique = [...new Set(storyIds)];
+    if (unique.length === 0) return [];
+    const rows = await batchGetRows(
+      client,
+      tableName,
+      unique.flatMap((id) => [{ storyKey: storyKey(id) }, { storyKey: alertedKey(id) }]),
+      { operation, consistentRead: consistent },
     );
-    return output.Item ? parseStory(output.Item) : undefined;
+    const alerted = new Map<string, Set<string>>();
+    const now = epochSeconds(clock.now());
+    for (const raw of rows) {
+      if (!String(raw.storyKey).startsWith('alerted#')) continue;
+      const row = parseRow(alertedRowSchema, raw, { table: tableName, operation, key: `storyKey=${String(raw.storyKey)}` });
+      if (row.expiresAt >= now) alerted.set(row.storyKey.slice('alerted#'.length), row.topics);
+    }
+    return rows.flatMap((raw) =>
+      String(raw.storyKey).startsWith('story#') ? (parseStory(raw, alerted.get(String(raw.storyId))) ?? []) : [],
+    );
+  }
+
+  async function getStory(storyId: string, consistent: boolean): Promise<StoryRecord | undefined> {
+    return (await readStories([storyId], consistent, 'getStory'))[0];
+  }
+
+  /** The live `story#` row of an item, by a consistent read: its story, or its pointer. */
+  async function readPlace(itemKey: string, operation: string): Promise<{ story: StoryRecord } | { memberOf: string } | undefined> {
+    const context = { table: tableName, operation, key: `storyKey=${storyKey(itemKey)}` };
+    const output = await callStore(context, () =>
+      client.send(new GetCommand({ TableName: tableName, Key: { storyKey: storyKey(itemKey) }, ConsistentRead: true })),
+    );
+    if (!output.Item) return undefined;
+    if (output.Item.role === 'member') {
+      const row = parseRow(pointerRowSchema, output.Item, context);
+      return row.expiresAt >= epochSeconds(clock.now()) ? { memberOf: row.storyId } : undefined;
+    }
+    const story = await getStory(itemKey, true);
+    return story ? { story } : undefined;
   }
 
   return {
@@ -98,20 +141,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       return found;
     },
 
-    async getStories(storyIds) {
-      const unique = [...new Set(storyIds)];
-      if (unique.length === 0) return [];
-      const rows = await batchGetRows(
-        client,
-        tableName,
-        unique.map((id) => ({ storyKey: storyKey(id) })),
-        {
-          operation: 'getStories',
-          consistentRead: false,
-        },
-      );
-      return rows.flatMap((raw) => parseStory(raw) ?? []);
-    },
+    getStories: (storyIds) => readStories(storyIds, false, 'getStories'),
 
     getStory: (storyId) => getStory(storyId, false),
 
@@ -129,6 +159,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
               Item: {
                 storyKey: storyKey(input.storyId),
                 storyId: input.storyId,
+                role: 'founder',
                 createdAt: input.member.addedAt,
                 lastAt: input.at,
                 expiresAt: input.expiresAt,
@@ -136,10 +167,17 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
                 [`m:${input.member.itemKey}`]: input.member,
                 [`f:${input.member.itemKey}`]: input.fingerprint,
               },
-              // New, or an expired story TTL has not deleted yet.
-              ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
-              ExpressionAttributeNames: { '#key': 'storyKey', '#expiresAt': 'expiresAt' },
-              ExpressionAttributeValues: { ':now': epochSeconds(clock.now()) },
+              // New, or an expired row TTL has not deleted yet; or, when asked, the founder's own
+              // pointer to a story that expired before it could join.
+              ConditionExpression: input.replacePointer
+                ? 'attribute_not_exists(#key) OR #expiresAt < :now OR #role = :member'
+                : 'attribute_not_exists(#key) OR #expiresAt < :now',
+              ExpressionAttributeNames: {
+                '#key': 'storyKey',
+                '#expiresAt': 'expiresAt',
+                ...(input.replacePointer ? { '#role': 'role' } : {}),
+              },
+              ExpressionAttributeValues: { ':now': epochSeconds(clock.now()), ...(input.replacePointer ? { ':member': 'member' } : {}) },
             }),
           );
           // What was just written: no read needed.
@@ -155,9 +193,11 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
           return { created: true, story };
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
-          // A previous attempt created it (the story id is the founder's item key).
-          const story = await getStory(input.storyId, true);
-          if (story) return { created: false, story };
+          // A previous attempt created it (the story id is the founder's item key), or placed
+          // the item in another story.
+          const place = await readPlace(input.storyId, 'createStory');
+          if (place && 'story' in place) return { created: false, story: place.story };
+          if (place) return { created: false, memberOf: place.memberOf };
         }
       }
       throw new StoreError(`createStory on table ${tableName} failed: the story expired while being created (${context.key})`, {
@@ -223,30 +263,25 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       );
     },
 
-    async placeItem(itemKey, placement, expiresAt) {
-      const key = `item#${itemKey}`;
-      const context = { table: tableName, operation: 'placeItem', key: `storyKey=${key}` };
+    async placeItem(itemKey, storyId, expiresAt) {
+      const context = { table: tableName, operation: 'placeItem', key: `storyKey=${storyKey(itemKey)}` };
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
           await client.send(
             new PutCommand({
               TableName: tableName,
-              Item: { storyKey: key, storyId: placement.storyId, role: placement.role, expiresAt },
+              Item: { storyKey: storyKey(itemKey), storyId, role: 'member', expiresAt },
               ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
               ExpressionAttributeNames: { '#key': 'storyKey', '#expiresAt': 'expiresAt' },
               ExpressionAttributeValues: { ':now': epochSeconds(clock.now()) },
             }),
           );
-          return { ...placement, first: true };
+          return { storyId, role: 'member', first: true };
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
-          const output = await callStore(context, () =>
-            client.send(new GetCommand({ TableName: tableName, Key: { storyKey: key }, ConsistentRead: true })),
-          );
-          if (output.Item) {
-            const row = parseRow(placementRowSchema, output.Item, context);
-            if (row.expiresAt >= epochSeconds(clock.now())) return { storyId: row.storyId, role: row.role, first: false };
-          }
+          const place = await readPlace(itemKey, 'placeItem');
+          if (place && 'story' in place) return { storyId: itemKey, role: 'founder', first: false, story: place.story };
+          if (place) return { storyId: place.memberOf, role: 'member', first: false };
           // Expired or deleted between the write and the read: place again.
         }
       }
@@ -257,24 +292,20 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       });
     },
 
-    async markAlerted(storyId, topics) {
-      if (topics.length === 0) return;
-      const context = { table: tableName, operation: 'markAlerted', key: `storyKey=${storyKey(storyId)}` };
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { storyKey: storyKey(storyId) },
-            UpdateExpression: 'ADD #topics :topics',
-            ConditionExpression: 'attribute_exists(#key)',
-            ExpressionAttributeNames: { '#topics': 'alertedTopics', '#key': 'storyKey' },
-            ExpressionAttributeValues: { ':topics': new Set(topics) },
-          }),
-        );
-      } catch (error) {
-        // An expired story needs no record: a later copy founds a new story and alerts anew.
-        if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
-      }
+    async markAlerted(entries, expiresAt) {
+      const rows = entries.filter((entry) => entry.topics.length > 0);
+      if (rows.length === 0) return;
+      // Written whole (BatchWriteItem has no update): the caller passes the set it read plus what
+      // it alerted. Two pollers alerting different topics of one story at the same instant may
+      // keep only one's; the other topic is alerted again later, and delivery dedups per story.
+      await batchWriteRows(
+        client,
+        tableName,
+        rows.map(({ storyId, topics }) => ({
+          PutRequest: { Item: { storyKey: alertedKey(storyId), topics: new Set(topics), expiresAt } },
+        })),
+        { operation: 'markAlerted', key: `${rows.length} stories` },
+      );
     },
   };
 }
@@ -290,10 +321,16 @@ const storyHeadSchema = z.object({
   alertedTopics: z.set(z.string()).optional(),
 });
 
-const placementRowSchema = z.object({
-  storyKey: z.string().startsWith('item#'),
+const pointerRowSchema = z.object({
+  storyKey: z.string().startsWith('story#'),
   storyId: z.string().min(1),
-  role: z.enum(['founder', 'member']),
+  role: z.literal('member'),
+  expiresAt: z.number().int(),
+});
+
+const alertedRowSchema = z.object({
+  storyKey: z.string().startsWith('alerted#'),
+  topics: z.set(z.string()),
   expiresAt: z.number().int(),
 });
 

@@ -53,7 +53,13 @@ function pollDeps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
   // These feeds share one fixture, so story clustering would merge their items into one story
   // and alert once (test/integration/stories covers that); here no similarity is enough to join
   // a story, so each feed is on its own.
-  return { ...engines.deps, engine: keywordEngine, random: still, storySettings: { ...defaultStorySettings, threshold: 2 }, ...overrides };
+  return {
+    ...engines.deps,
+    engine: keywordEngine,
+    random: still,
+    storySettings: { ...defaultStorySettings, threshold: 2, datedThreshold: 2, undatedThreshold: 2 },
+    ...overrides,
+  };
 }
 
 async function addFeed(feedId: string, path: string, intervalMinutes = 10) {

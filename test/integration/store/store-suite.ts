@@ -254,13 +254,12 @@ export function describeStoreSuite(
         expect(await items.claim('feed#item-1', future, lease)).toBe('busy');
         await items.release('feed#item-1');
         expect(await items.claim('feed#item-1', future, lease)).toBe('pending');
-        await items.markDone('feed#item-1');
+        await items.markDone(['feed#item-1'], future);
         expect(await items.claim('feed#item-1', future, lease)).toBe('done');
         expect(await rawRow(tables.items, { itemKey: 'feed#item-1' })).toEqual({
           itemKey: 'feed#item-1',
           status: 'done',
           expiresAt: future,
-          claimedAt: epoch('2030-01-01T00:00:00Z'),
         });
       });
 
@@ -296,7 +295,7 @@ export function describeStoreSuite(
       it('releases only a pending key: releasing a done or absent key changes nothing', async () => {
         const items = itemStore();
         await items.claim('feed#released', future, lease);
-        await items.markDone('feed#released');
+        await items.markDone(['feed#released'], future);
         await items.release('feed#released');
         await items.release('feed#absent');
         expect(await items.claim('feed#released', future, lease)).toBe('done');
@@ -307,7 +306,10 @@ export function describeStoreSuite(
         const items = itemStore();
         const keys = Array.from({ length: 250 }, (_, i) => `batch#${i}`);
         for (const key of keys.filter((_, i) => i % 7 === 0)) await items.claim(key, future, lease);
-        for (const key of keys.filter((_, i) => i % 14 === 0)) await items.markDone(key);
+        await items.markDone(
+          keys.filter((_, i) => i % 14 === 0),
+          future,
+        );
 
         const seen = await items.findSeen([...keys, 'batch#0', 'batch#7']);
 
@@ -324,14 +326,14 @@ export function describeStoreSuite(
         expect(await items.findSeen(['feed#old'])).toEqual(new Map([['feed#old', 'pending']]));
       });
 
-      it('fails markDone of a key never claimed (retryable), without creating a row', async () => {
-        const error = await itemStore()
-          .markDone('feed#never')
-          .catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(StoreError);
-        expect((error as StoreError).retryable).toBe(true);
-        expect((error as StoreError).message).toContain('itemKey=feed#never');
-        expect(await rawRow(tables.items, { itemKey: 'feed#never' })).toBeUndefined();
+      it('marks 60 keys done in batched writes, each with its expiry', async () => {
+        const items = itemStore();
+        const keys = Array.from({ length: 60 }, (_, i) => `done#${i}`);
+        for (const key of keys) await items.claim(key, future, lease);
+        await items.markDone([...keys, 'done#0'], future);
+        expect(await items.findSeen(keys)).toEqual(new Map(keys.map((key) => [key, 'done'])));
+        expect(await rawRow(tables.items, { itemKey: 'done#59' })).toEqual({ itemKey: 'done#59', status: 'done', expiresAt: future });
+        await items.markDone([], future);
       });
     });
 

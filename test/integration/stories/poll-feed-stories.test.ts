@@ -236,10 +236,12 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     const item = await engines.row(engines.tables.items, { itemKey: alert!.item.itemKey });
     expect(item).toMatchObject({ status: 'done' });
     expect(item!.expiresAt).toBeGreaterThanOrEqual(now + thirtyDays);
-    const story = await engines.row(engines.tables.stories, { storyKey: `story#${alert!.storyId}` });
+    // The founder's place is its story row.
+    const story = await engines.row(engines.tables.stories, { storyKey: `story#${alert!.item.itemKey}` });
+    expect(story).toMatchObject({ storyId: alert!.storyId, role: 'founder' });
     expect(story!.expiresAt).toBeGreaterThanOrEqual(now + thirtyDays);
-    const placement = await engines.row(engines.tables.stories, { storyKey: `item#${alert!.item.itemKey}` });
-    expect(placement).toMatchObject({ storyId: alert!.storyId, role: 'founder' });
-    expect(placement!.expiresAt).toBeGreaterThanOrEqual(now + thirtyDays);
+    const alerted = await engines.row(engines.tables.stories, { storyKey: `alerted#${alert!.storyId}` });
+    expect(alerted).toMatchObject({ topics: new Set(['un-meeting']) });
+    expect(alerted!.expiresAt).toBeGreaterThanOrEqual(now + thirtyDays);
   });
 });

@@ -3,6 +3,7 @@
  * adapter's semantics (conditional creation, idempotent members, atomic postings, expiry, TTL
  * attributes), and the clustering over it giving exactly the in-memory result.
  */
+import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -76,10 +77,12 @@ export function describeStoryStoreSuite(
     it('creates a story once: a second creation (a retry) returns the stored one', async () => {
       const input = { storyId: 'a#1', member: member('a#1'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 3600 };
       const first = await store().createStory(input);
+      assert('story' in first);
       expect(first.created).toBe(true);
       expect(first.story).toMatchObject({ storyId: 'a#1', members: [member('a#1')], unlistedMembers: 0, alertedTopics: [] });
       expect(first.story.fingerprints).toEqual([{ itemKey: 'a#1', fingerprint }]);
       const again = await store().createStory({ ...input, member: member('a#1', '2030-03-04T13:00:00.000Z') });
+      assert('story' in again);
       expect(again.created).toBe(false);
       expect(again.story.members).toEqual([member('a#1')]);
       // TTL attribute set, in epoch seconds.
@@ -155,14 +158,49 @@ export function describeStoryStoreSuite(
       now = new Date(start);
     });
 
-    it('records alerted topics as a set and reads several stories in one batch', async () => {
+    it('records alerted topics of several stories in one batch and reads several stories in one batch', async () => {
       const s = store();
-      await s.markAlerted('a#1', ['un-meeting']);
-      await s.markAlerted('a#1', ['un-meeting', 'talks']);
-      await s.markAlerted('missing', ['talks']);
+      const expiresAt = epoch(start) + 3600;
+      await s.markAlerted([{ storyId: 'a#1', topics: ['un-meeting'] }], expiresAt);
+      await s.markAlerted(
+        [
+          { storyId: 'a#1', topics: ['un-meeting', 'talks'] },
+          { storyId: 'missing', topics: ['talks'] },
+          { storyId: 'p#0', topics: [] },
+        ],
+        expiresAt,
+      );
       const stories = await s.getStories(['a#1', 'p#0', 'missing']);
       expect(stories.map((x) => x.storyId).sort()).toEqual(['a#1', 'p#0']);
       expect(stories.find((x) => x.storyId === 'a#1')?.alertedTopics).toEqual(['talks', 'un-meeting']);
+      expect(stories.find((x) => x.storyId === 'p#0')?.alertedTopics).toEqual([]);
+      expect((await s.getStory('a#1'))?.alertedTopics).toEqual(['talks', 'un-meeting']);
+    });
+
+    it("records an item's place once: a founder stays a founder, a member keeps the first story it joined", async () => {
+      const s = store();
+      const expiresAt = epoch(start) + 3600;
+      await s.createStory({ storyId: 'q#1', member: member('q#1'), fingerprint, at: epoch(start), expiresAt });
+      expect(await s.placeItem('q#1', 'a#1', expiresAt)).toMatchObject({ storyId: 'q#1', role: 'founder', first: false });
+      expect(await s.placeItem('q#2', 'a#1', expiresAt)).toEqual({ storyId: 'a#1', role: 'member', first: true });
+      expect(await s.placeItem('q#2', 'p#0', expiresAt)).toEqual({ storyId: 'a#1', role: 'member', first: false });
+      // A run that would found a story with an item placed elsewhere adopts the placement.
+      expect(await s.createStory({ storyId: 'q#2', member: member('q#2'), fingerprint, at: epoch(start), expiresAt })).toEqual({
+        created: false,
+        memberOf: 'a#1',
+      });
+      expect(await s.getStory('q#2')).toBeUndefined();
+      // Unless its story expired: then it founds its own in its place.
+      const founded = await s.createStory({
+        storyId: 'q#2',
+        member: member('q#2'),
+        fingerprint,
+        at: epoch(start),
+        expiresAt,
+        replacePointer: true,
+      });
+      expect(founded).toMatchObject({ created: true });
+      expect(await s.placeItem('q#2', 'a#1', expiresAt)).toMatchObject({ storyId: 'q#2', role: 'founder', first: false });
     });
 
     it('treats an expired story as gone: not read, not joined, and created afresh', async () => {

@@ -1,0 +1,150 @@
+/**
+ * The one process beside rss2email (issue 11): 20 local feeds × 50 items, served on 127.0.0.1,
+ * read once by `news-alerts run --once` with one email subscriber (outbox), then by rss2email
+ * (`r2e run --no-send`) on the same feeds. Each runs as a child under `/usr/bin/time`, which gives
+ * its CPU (user + system, children included) and peak resident memory.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface LeanRun {
+  cpuSeconds: number;
+  wallSeconds: number;
+  peakRssMb: number;
+}
+
+export interface LeanBenchResult {
+  name: 'lean';
+  feeds: number;
+  itemsPerFeed: number;
+  newsAlerts: LeanRun & { emails: number };
+  /** Absent when r2e is not installed. */
+  rss2email?: LeanRun;
+  ratios?: { cpu: number; wall: number; peakRss: number };
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const node = process.execPath;
+
+const SUBJECTS = [
+  (i: number) => [
+    `Security Council meets on ceasefire in region ${i}`,
+    `The UN Security Council held an emergency meeting on the fighting in region ${i}.`,
+  ],
+  (i: number) => [
+    `Envoys open peace talks on border dispute ${i}`,
+    `Negotiators met in Geneva for a round of peace talks on dispute ${i}.`,
+  ],
+  (i: number) => [`EU imposes sanctions on shipping firm ${i}`, `The European Union imposed an asset freeze and export ban on firm ${i}.`],
+  (i: number) => [`Local bakery ${i} wins bread award`, `The sourdough of bakery ${i} was praised by the judges.`],
+  (i: number) => [`Football club ${i} signs striker`, `The club confirmed the transfer of its new striker ${i}.`],
+];
+
+function feedXml(feed: number, items: number): string {
+  const entries = Array.from({ length: items }, (_, k) => {
+    const i = feed * 1000 + k;
+    const [title, summary] = SUBJECTS[i % SUBJECTS.length]!(i);
+    const date = new Date(Date.UTC(2030, 0, 1, 10, k % 60)).toUTCString();
+    return `<item><title>${title}</title><link>https://example.org/${feed}/${k}</link><guid>https://example.org/${feed}/${k}</guid><pubDate>${date}</pubDate><description>${summary}</description></item>`;
+  }).join('');
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${feed}</title><link>https://example.org/${feed}</link><description>bench</description>${entries}</channel></rss>`;
+}
+
+/** Runs a command under /usr/bin/time -v: CPU of it and its children, wall time, peak RSS. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<LeanRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    execFile('/usr/bin/time', ['-v', command, ...args], { env, cwd, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      if (error) return reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr.slice(-2000)}`));
+      const field = (name: string) => Number(new RegExp(`${name}: ([\\d.]+)`).exec(stderr)?.[1] ?? Number.NaN);
+      resolve({
+        cpuSeconds: round(field('User time \\(seconds\\)') + field('System time \\(seconds\\)')),
+        wallSeconds: round((performance.now() - started) / 1000),
+        peakRssMb: round(field('Maximum resident set size \\(kbytes\\)') / 1024),
+      });
+    });
+  });
+}
+
+function hasCommand(name: string): Promise<boolean> {
+  return new Promise((resolve) => execFile('sh', ['-c', `command -v ${name}`], (error) => resolve(!error)));
+}
+
+export async function benchLean(options: { feeds?: number; itemsPerFeed?: number } = {}): Promise<LeanBenchResult> {
+  const feeds = options.feeds ?? 20;
+  const itemsPerFeed = options.itemsPerFeed ?? 50;
+  const bodies = Array.from({ length: feeds }, (_, f) => feedXml(f, itemsPerFeed));
+  const server = createServer((request, response) => {
+    const index = Number(/^\/feed(\d+)\.xml$/.exec(request.url ?? '')?.[1] ?? Number.NaN);
+    const body = bodies[index];
+    if (body === undefined) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'application/rss+xml', etag: `"f${index}"` }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'news-alerts-lean-'));
+  try {
+    const config = [
+      'feeds:',
+      ...bodies.map((_, f) => `  - { id: feed${f}, title: Feed ${f}, url: "${origin}/feed${f}.xml", intervalMinutes: 10 }`),
+      'topics: []',
+      'subscribers:',
+      '  - { id: reader, name: Reader, email: reader@example.org, topics: [un-meeting, talks, sanctions] }',
+      'delivery:',
+      '  mailFrom: news-alerts@example.org',
+    ].join('\n');
+    writeFileSync(join(dir, 'config.yaml'), `${config}\n`);
+    const env = { ...process.env, ALLOW_PRIVATE_NETWORK: 'true', NO_COLOR: '1' };
+    const newsAlerts = await timed(
+      node,
+      [join(root, 'cli/bin.js'), 'run', '--once', '--config', join(dir, 'config.yaml'), '--data-dir', join(dir, 'data'), '--port', '0'],
+      env,
+      dir,
+    );
+    const emails = readdirSync(join(dir, 'data', 'outbox')).filter((name) => name.endsWith('.eml')).length;
+    const result: LeanBenchResult = { name: 'lean', feeds, itemsPerFeed, newsAlerts: { ...newsAlerts, emails } };
+
+    if (!(await hasCommand('r2e'))) return result;
+    const r2e = (args: string[]) => ['-c', join(dir, 'r2e.cfg'), '-d', join(dir, 'r2e.json'), ...args];
+    await timed('r2e', r2e(['new', 'reader@example.org']), env, dir);
+    for (let f = 0; f < feeds; f++) await timed('r2e', r2e(['add', `feed${f}`, `${origin}/feed${f}.xml`]), env, dir);
+    const rss2email = await timed('r2e', r2e(['run', '--no-send']), env, dir);
+    return {
+      ...result,
+      rss2email,
+      ratios: {
+        cpu: round(newsAlerts.cpuSeconds / rss2email.cpuSeconds),
+        wall: round(newsAlerts.wallSeconds / rss2email.wallSeconds),
+        peakRss: round(newsAlerts.peakRssMb / rss2email.peakRssMb),
+      },
+    };
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatLeanBench(result: LeanBenchResult): string[] {
+  const line = (name: string, run: LeanRun) =>
+    `  ${name.padEnd(12)} CPU ${run.cpuSeconds.toFixed(2).padStart(6)} s   wall ${run.wallSeconds.toFixed(2).padStart(6)} s   peak RSS ${run.peakRssMb.toFixed(0).padStart(4)} MB`;
+  const lines = [`${line('news-alerts', result.newsAlerts)}   (${result.newsAlerts.emails} emails in the outbox)`];
+  if (!result.rss2email || !result.ratios) {
+    lines.push('  rss2email    not installed: apt-get install rss2email (Debian/Ubuntu) to compare');
+    lines.push(`  goal: peak RSS ≤ 250 MB (${result.newsAlerts.peakRssMb.toFixed(0)} MB)`);
+    return lines;
+  }
+  lines.push(line('rss2email', result.rss2email));
+  lines.push(
+    `  ratio        CPU ${result.ratios.cpu}× (goal ≤ 3×)   wall ${result.ratios.wall}×   peak RSS ${result.ratios.peakRss}×; peak RSS ${result.newsAlerts.peakRssMb.toFixed(0)} MB (goal ≤ 250 MB)`,
+  );
+  return lines;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
