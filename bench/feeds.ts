@@ -294,7 +294,7 @@ async function memoryCase(name: string, file: string): Promise<MemoryFigures> {
   let outcome: string;
   if (name === 'read-ours') {
     const feed = await readFeed({ body, feedUrl: 'https://bench.example/rss', maxBytes: 64 * MB });
-    outcome = `${feed.entries.length} entries read, ${feed.parsed.entriesDropped} beyond the entry cap (${(body.length / MB).toFixed(1)} MB)`;
+    outcome = `${feed.entries.length} entries read, ${feed.entriesDropped} beyond the entry cap (${(body.length / MB).toFixed(1)} MB)`;
   } else {
     const feed = await new Parser().parseString(text!);
     outcome = `${feed.items.length} items (${(body.length / MB).toFixed(1)} MB)`;
