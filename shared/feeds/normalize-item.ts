@@ -72,9 +72,17 @@ export interface NormalizedItems {
 const NOT_XML_CHAR =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** A cheap first look for NOT_XML_CHAR: true for any surrogate too (emoji), rarely for text without them. */
+const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
+/** Text without the characters no feed text should hold. */
+function xmlText(text: string): string {
+  return MAYBE_NOT_XML_CHAR.test(text) ? text.replace(NOT_XML_CHAR, '') : text;
+}
+
 /** Plain text of a field read as HTML, bounded, without characters no feed text should hold. */
 function plain(html: string | undefined): string {
-  return html ? toPlainText(html.slice(0, RAW_TEXT_LIMIT)).replace(NOT_XML_CHAR, '') : '';
+  return html ? xmlText(toPlainText(html.slice(0, RAW_TEXT_LIMIT))) : '';
 }
 
 /**
@@ -86,7 +94,7 @@ function plain(html: string | undefined): string {
  */
 export function normalizeEntry(entry: FeedEntry, feedUrl: string | undefined, format: FeedFormat = 'rss2'): NormalizedEntry {
   const rawId = isAtomOrJson(format) ? entry.id : (entry.guid ?? entry.id);
-  const id = rawId?.replace(NOT_XML_CHAR, '').trim();
+  const id = rawId === undefined ? undefined : xmlText(rawId).trim();
   const content = plain(entry.content);
   const summary = plain(entry.summary) || content;
   return {
@@ -97,7 +105,7 @@ export function normalizeEntry(entry: FeedEntry, feedUrl: string | undefined, fo
     updated: entry.updated ?? null,
     summary,
     content: content === summary ? '' : content,
-    author: authorName(entry.authors[0]?.replace(NOT_XML_CHAR, '')),
+    author: authorName(entry.authors[0] === undefined ? undefined : xmlText(entry.authors[0])),
     categories: categoriesOf(entry.categories),
     language: entry.language?.trim() || null,
   };

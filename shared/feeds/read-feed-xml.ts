@@ -39,7 +39,7 @@ import {
 } from './xml-document.ts';
 import { declareEntities, escapeBareAmpersands } from './xml-entity-guard.ts';
 import { resolveBase, resolveWithoutDocumentUrl } from './xml-links.ts';
-import { aliasUnknownAtomNamespace, attributesOf, isAtomFamily, isRssFamily, keyOf } from './xml-names.ts';
+import { aliasUnknownAtomNamespace, isAtomFamily, isRssFamily, keyOf, resolveNames, rootScope, type NamespaceScope } from './xml-names.ts';
 
 type Role = 'root' | 'container' | 'entry' | 'field' | 'inside' | 'ignored';
 
@@ -65,8 +65,11 @@ const XML_ERROR_SAMPLES = 5;
 export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): XmlFeedDocument {
   const maxEntries = options.maxEntries ?? XML_LIMITS.maxEntries;
   // No `position`: counting lines and columns costs on every character, and a recovered error
-  // is located by the entry it happened in instead (see onerror).
-  const parser = sax.parser(true, { xmlns: true, position: false });
+  // is located by the entry it happened in instead (see describeError). No `xmlns`: names are
+  // resolved by `resolveNames`, which costs a fraction of sax's per-tag namespace objects.
+  const parser = sax.parser(true, { xmlns: false, position: false });
+  /** The namespace bindings in scope, one per open element (the document's first). */
+  const scopes: NamespaceScope[] = [rootScope()];
   const stack: Frame[] = [];
   const recovered: string[] = [];
   let recoveredCount = 0;
@@ -83,31 +86,36 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
   const aliases = new Map<string, string>();
 
   let countedErrors = 0;
-  parser.onerror = (error: Error) => {
+  /** A well-formedness error, sax's or a namespace one: recorded, and the reading goes on. */
+  function recordError(message: string) {
     recoveredCount++;
-    if (recovered.length < XML_ERROR_SAMPLES) recovered.push(describeError(error));
+    if (recovered.length < XML_ERROR_SAMPLES) recovered.push(describeError(message));
     // An undeclared prefix (dc:creator on every item of a sloppy feed) is read by its usual
     // namespace and does not count towards giving up.
-    if (!error.message.startsWith('Unbound namespace prefix')) countedErrors++;
+    if (!message.startsWith('Unbound namespace prefix')) countedErrors++;
     if (countedErrors > XML_LIMITS.maxErrors) {
       throw new HostileXmlError(`more than ${XML_LIMITS.maxErrors} XML errors (first: ${recovered[0] ?? '?'})`);
     }
+  }
+  parser.onerror = (error: Error) => {
+    recordError(error.message);
     // Recover: sax goes on from where it stopped, as feed readers do with broken feeds.
     (parser as unknown as { error: unknown }).error = null;
   };
   /** Where the error happened, worked out only for the few errors kept as samples. */
-  function describeError(error: Error): string {
-    const what = error.message.split('\n')[0]!.trim();
+  function describeError(message: string): string {
+    const what = message.split('\n')[0]!.trim();
     return current ? `${what} (in entry ${entries.length + 1})` : what;
   }
   parser.ondoctype = (doctype: string) => declareEntities(parser, doctype);
 
   parser.onopentag = (tag) => {
-    const qtag = tag as sax.QualifiedTag;
     const parent = stack[stack.length - 1];
+    const qtag = resolveNames(tag.name, tag.attributes as Record<string, string>, scopes[scopes.length - 1]!, recordError);
+    scopes.push(qtag.scope);
     if (!parent) aliasUnknownAtomNamespace(qtag, aliases);
     const key = keyOf(qtag.uri, qtag.prefix, qtag.local, aliases);
-    const attrs = attributesOf(qtag);
+    const attrs = qtag.attrs;
     const base = resolveBase(attrs['xml:base'], parent?.base ?? options.baseUrl);
     const lang = attrs['xml:lang']?.trim() || parent?.lang;
     const depth = (parent?.depth ?? -1) + 1;
@@ -176,6 +184,7 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
   parser.oncdata = addText;
 
   parser.onclosetag = () => {
+    if (scopes.length > 1) scopes.pop();
     const frame = stack.pop();
     if (frame) finish(frame);
   };
