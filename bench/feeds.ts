@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- --only feeds`: parse + normalize throughput of the feed reader (decode → sax
- * pre-pass → rss-parser → normalize: `readFeed`, what the poller runs) beside raw rss-parser
+ * `npm run bench -- --only feeds`: parse + normalize throughput of the feed reader (decode → one
+ * sax pass → normalize: `readFeed`, what the poller runs) beside raw rss-parser
  * (`parseString` on the bytes read as UTF-8) on the same inputs in the same run, and the peak
  * memory of the 50 MB case. Memory is measured in fresh child processes (peak RSS from
  * `process.resourceUsage().maxRSS`, minus the RSS just before the work), because parsing is
@@ -294,7 +294,7 @@ async function memoryCase(name: string, file: string): Promise<MemoryFigures> {
   let outcome: string;
   if (name === 'read-ours') {
     const feed = await readFeed({ body, feedUrl: 'https://bench.example/rss', maxBytes: 64 * MB });
-    outcome = `${feed.entries.length} entries read, ${feed.parsed.entriesDropped} beyond the entry cap (${(body.length / MB).toFixed(1)} MB)`;
+    outcome = `${feed.entries.length} entries read, ${feed.entriesDropped} beyond the entry cap (${(body.length / MB).toFixed(1)} MB)`;
   } else {
     const feed = await new Parser().parseString(text!);
     outcome = `${feed.items.length} items (${(body.length / MB).toFixed(1)} MB)`;

@@ -51,9 +51,7 @@ if (wanted('bundles')) {
   results.bundles = bundles;
 }
 if (wanted('feeds')) {
-  log(
-    'feeds: parse + normalize throughput (readFeed: decode → sax pre-pass → rss-parser → normalize) vs raw rss-parser, same inputs, same run',
-  );
+  log('feeds: parse + normalize throughput (readFeed: decode → one sax pass → normalize) vs raw rss-parser, same inputs, same run');
   const feeds = await benchFeeds();
   results.feeds = feeds;
   log(formatFeedsBench(feeds));

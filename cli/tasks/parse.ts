@@ -125,7 +125,7 @@ function formatTable(feed: FeedContent, items: ParsedItemJson[]): string {
   const head = [
     `${feed.title || '(untitled feed)'}${feed.link ? ` — ${feed.link}` : ''}`,
     `${feed.format}, ${feed.charset.name} (from ${feed.charset.source}), ${items.length} item${items.length === 1 ? '' : 's'}` +
-      (feed.parsed.recovered.count > 0 ? `, ${feed.parsed.recovered.count} XML errors recovered from` : ''),
+      (feed.recovered.count > 0 ? `, ${feed.recovered.count} XML errors recovered from` : ''),
     '',
   ];
   const rows = items.map((item) => [

@@ -11,7 +11,7 @@ import type { BuildOptions } from 'esbuild';
 export const functionRuntime = Runtime.NODEJS_24_X;
 
 /**
- * ESM output still meets CommonJS dependencies that call `require` (rss-parser, nodemailer …);
+ * ESM output still meets CommonJS dependencies that call `require` (nodemailer …);
  * esbuild's shim only works when a `require` is in scope, so the bundle creates one. The alias
  * keeps the import from colliding with anything esbuild emits.
  */

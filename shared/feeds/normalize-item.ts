@@ -3,10 +3,9 @@ import { formatZodIssues } from '../core/validation-issues.ts';
 import type { NewsItem } from '../messages/schemas.ts';
 import { newsItemSchema } from '../messages/schemas.ts';
 import { normalizeLink } from './normalize-link.ts';
-import { parseFeedDate } from './parse-date.ts';
 import type { FeedEntry, ParsedFeed } from './parse-feed.ts';
 import { toPlainText, truncateText } from './plain-text.ts';
-import type { CanonicalShape } from './render-canonical-xml.ts';
+import type { FeedFormat } from './xml-document.ts';
 
 export { normalizeLink } from './normalize-link.ts';
 
@@ -69,57 +68,68 @@ export interface NormalizedItems {
   skipped: Record<string, number>;
 }
 
+/** Characters XML 1.0 cannot carry (controls, lone surrogates): never text worth keeping. */
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A cheap first look for NOT_XML_CHAR: true for any surrogate too (emoji), rarely for text without them. */
+const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
+/** Text without the characters no feed text should hold. */
+function xmlText(text: string): string {
+  return MAYBE_NOT_XML_CHAR.test(text) ? text.replace(NOT_XML_CHAR, '') : text;
+}
+
+/** Plain text of a field read as HTML, bounded, without characters no feed text should hold. */
+function plain(html: string | undefined): string {
+  return html ? xmlText(toPlainText(html.slice(0, RAW_TEXT_LIMIT))) : '';
+}
+
 /**
- * Reads one rss-parser entry of the canonical document (see `parseFeed`) in plain terms.
- * Never throws: a field it cannot read is empty or null.
+ * Reads one parsed entry (see `parseFeed`) in plain terms. Its dates are already UTC ISO and its
+ * links resolved; text becomes plain text and links canonical. Never throws: a field it cannot
+ * read is empty or null.
  *
- * @param shape the canonical shape the entry came from: its dates sit in different fields.
+ * @param format the source's format: an Atom or JSON Feed entry is identified by its id alone.
  */
-export function normalizeEntry(entry: FeedEntry, feedUrl: string | undefined, shape: CanonicalShape = 'rss'): NormalizedEntry {
-  const id = textOf(entry.guid) ?? textOf(entry.id);
-  // The canonical document's fields (summary, contentHtml); rss-parser's own names for entries
-  // that did not come through it (description → content, content:encoded, Atom content).
-  const summaryHtml = textOf(entry.summary) ?? (shape === 'rss' ? textOf(entry.content) : undefined);
-  const contentHtml = textOf(entry.contentHtml) ?? (shape === 'rss' ? textOf(entry['content:encoded']) : textOf(entry.content));
-  const content = toPlainText((contentHtml ?? '').slice(0, RAW_TEXT_LIMIT));
-  const summary = toPlainText((summaryHtml ?? '').slice(0, RAW_TEXT_LIMIT)) || content;
-  const origLink = normalizeLink(textOf(entry.origLink), feedUrl);
-  const ownLink = normalizeLink(textOf(entry.link), feedUrl);
-  const dates =
-    shape === 'atom'
-      ? { published: textOf(entry.published), updated: textOf(entry.updated) }
-      : { published: textOf(entry.pubDate), updated: textOf(entry.date) };
+export function normalizeEntry(entry: FeedEntry, feedUrl: string | undefined, format: FeedFormat = 'rss2'): NormalizedEntry {
+  const rawId = isAtomOrJson(format) ? entry.id : (entry.guid ?? entry.id);
+  const id = rawId === undefined ? undefined : xmlText(rawId).trim();
+  const content = plain(entry.content);
+  const summary = plain(entry.summary) || content;
   return {
-    id: id?.trim() ? id.trim() : null,
-    title: toPlainText((textOf(entry.title) ?? '').slice(0, RAW_TEXT_LIMIT)),
-    link: origLink ?? ownLink,
-    published: parseFeedDate(dates.published),
-    updated: parseFeedDate(dates.updated),
+    id: id || null,
+    title: plain(entry.title),
+    link: normalizeLink(entry.origLink, feedUrl) ?? normalizeLink(entry.link, feedUrl),
+    published: entry.published ?? null,
+    updated: entry.updated ?? null,
     summary,
     content: content === summary ? '' : content,
-    author: authorName(textOf(entry.creator) ?? textOf(entry.author)),
-    categories: categoriesOf(entry),
-    language: textOf(entry.language)?.trim() || null,
+    author: authorName(entry.authors[0] === undefined ? undefined : xmlText(entry.authors[0])),
+    categories: categoriesOf(entry.categories),
+    language: entry.language?.trim() || null,
   };
 }
 
-/**
- * Every entry of a parsed feed in plain terms; `normalizeItems` builds on this. Entries are
- * never dropped here (an entry with nothing in it is still an entry of the document).
- */
-export function normalizeEntries(parsed: ParsedFeed, feedUrl: string | undefined): NormalizedEntry[] {
-  return parsed.entries.map((entry) => normalizeEntry(entry, feedUrl, parsed.shape));
+function isAtomOrJson(format: FeedFormat): boolean {
+  return format === 'atom10' || format === 'atom03' || format === 'json10' || format === 'json11';
 }
 
 /**
- * Normalizes every entry of a feed to a NewsItem; an entry that cannot be normalized is
+ * Every entry of a parsed feed in plain terms, once: `readFeed` gives them to every reader
+ * (`pollFeed` makes NewsItems of them with `normalizeItems`). Entries are never dropped here
+ * (an entry with nothing in it is still an entry of the document).
+ */
+export function normalizeEntries(parsed: Pick<ParsedFeed, 'entries' | 'format'>, feedUrl: string | undefined): NormalizedEntry[] {
+  return parsed.entries.map((entry) => normalizeEntry(entry, feedUrl, parsed.format));
+}
+
+/**
+ * Makes a NewsItem of every normalized entry of a feed; an entry that cannot become one is
  * skipped and counted, never failing the feed. Entries that normalize to the same itemKey are
  * kept once.
  */
-export function normalizeItems(parsed: ParsedFeed | readonly FeedEntry[], context: NormalizeContext): NormalizedItems {
-  const entries = Array.isArray(parsed)
-    ? (parsed as readonly FeedEntry[]).map((entry) => normalizeEntry(entry, context.feedUrl))
-    : normalizeEntries(parsed as ParsedFeed, context.feedUrl);
+export function normalizeItems(entries: readonly NormalizedEntry[], context: NormalizeContext): NormalizedItems {
   const unusableGuids = findUnusableIds(entries);
   const items: NewsItem[] = [];
   const skipped: Record<string, number> = {};
@@ -142,12 +152,12 @@ export function normalizeItems(parsed: ParsedFeed | readonly FeedEntry[], contex
 }
 
 /**
- * One rss-parser entry as a NewsItem (see `normalizeEntry` and `toNewsItem`).
+ * One parsed entry as a NewsItem (see `normalizeEntry` and `toNewsItem`).
  *
  * @throws ItemRejectedError when the entry has nothing to identify it or fails the schema.
  */
-export function normalizeItem(entry: FeedEntry, context: NormalizeContext, shape: CanonicalShape = 'rss'): NewsItem {
-  return toNewsItem(normalizeEntry(entry, context.feedUrl, shape), context);
+export function normalizeItem(entry: FeedEntry, context: NormalizeContext, format: FeedFormat = 'rss2'): NewsItem {
+  return toNewsItem(normalizeEntry(entry, context.feedUrl, format), context);
 }
 
 /**
@@ -244,26 +254,12 @@ export function authorName(raw: string | undefined): string | null {
   return truncateText(text, ITEM_LIMITS.author);
 }
 
-function categoriesOf(entry: FeedEntry): string[] {
-  const raw = Array.isArray(entry.rawCategories) ? entry.rawCategories : Array.isArray(entry.categories) ? entry.categories : [];
+function categoriesOf(raw: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const value of raw.slice(0, ITEM_LIMITS.categories * 3)) {
-    // RSS: text, or { _: text, $: { domain } }; Atom: { $: { term, label } }.
-    const attrs = (value as { $?: { term?: unknown; label?: unknown } } | null)?.$;
-    const text = textOf(value) ?? textOf(attrs?.label) ?? textOf(attrs?.term);
-    const category = text ? truncateText(toPlainText(text), ITEM_LIMITS.category) : '';
+    const category = truncateText(plain(value), ITEM_LIMITS.category);
     if (category) seen.add(category);
     if (seen.size >= ITEM_LIMITS.categories) break;
   }
   return [...seen];
-}
-
-/** A string field of an rss-parser entry: plain strings, or xml2js's `{ _: text }` for elements with attributes. */
-function textOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return textOf(value[0]);
-  if (value && typeof value === 'object' && typeof (value as { _?: unknown })._ === 'string') {
-    return (value as { _: string })._;
-  }
-  return undefined;
 }

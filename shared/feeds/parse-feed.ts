@@ -1,20 +1,16 @@
-import Parser from 'rss-parser';
 import type { BodyShape } from './errors.ts';
 import { FeedParseError } from './errors.ts';
 import { findAdvertisedFeeds, htmlPageMessage } from './advertised-feeds.ts';
 import { readFeedXml } from './read-feed-xml.ts';
 import { readJsonFeed } from './read-json-feed.ts';
-import { canonicalShape, renderCanonicalXml, type CanonicalShape } from './render-canonical-xml.ts';
-import { HostileXmlError, NotAFeedError, type FeedFormat, type XmlFeedDocument } from './xml-document.ts';
+import { HostileXmlError, NotAFeedError, type FeedFormat, type XmlFeedDocument, type XmlFeedEntry } from './xml-document.ts';
 
-/** One entry as rss-parser gives it (from the canonical document): read by `normalizeEntry`. */
-export type FeedEntry = Record<string, unknown>;
+/** One entry as the parse reads it (text fields as HTML, links resolved, dates ISO): read by `normalizeEntry`. */
+export type FeedEntry = XmlFeedEntry;
 
 export interface ParsedFeed {
-  /** The source's format (`rss2`, `rss1`, `atom10`, …). */
+  /** The source's format (`rss2`, `rss1`, `atom10`, `json11`, …). */
   format: FeedFormat;
-  /** The shape rss-parser read: which fields an entry carries (see `normalizeEntry`). */
-  shape: CanonicalShape;
   /** The feed's own title as HTML, if any. */
   title: string | null;
   link: string | null;
@@ -39,32 +35,17 @@ export interface ParseFeedOptions {
   label?: string;
 }
 
-/** What rss-parser is asked for beyond its own fields (the canonical document's extensions). */
-const CUSTOM_FIELDS = {
-  feed: ['ttl', ['dc:language', 'dcLanguage']] as [string, string][] | string[],
-  item: [
-    ['published', 'published'],
-    ['updated', 'updated'],
-    ['category', 'rawCategories', { keepArray: true }],
-    ['content:html', 'contentHtml'],
-    ['feedburner:origLink', 'origLink'],
-    ['dc:language', 'language'],
-  ],
-};
-
 /**
  * Parses feed text (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1 — JSON told by its first
- * non-space character): a namespace-aware pre-pass (`readFeedXml`, or `readJsonFeed` for JSON)
- * settles what rss-parser cannot (namespaces, xml:base, text-construct types,
- * dates, DTD entities, recovery from broken XML), then rss-parser reads the canonical document
- * it writes. A body that is not a feed fails with a `FeedParseError` saying what it looks like
- * instead (an HTML page, other JSON, binary, empty), since that is what an operator needs to fix the
- * feed's URL.
+ * non-space character) in one pass: `readFeedXml` (namespaces, xml:base, text-construct types,
+ * dates, DTD entities, recovery from broken XML) or `readJsonFeed` builds the entries directly.
+ * A body that is not a feed fails with a `FeedParseError` saying what it looks like instead (an
+ * HTML page, other JSON, binary, empty), since that is what an operator needs to fix the feed's
+ * URL.
  *
  * @param options the document's URL (a string is taken as `feedUrl`).
  */
-export async function parseFeed(input: string, options: ParseFeedOptions | string = {}): Promise<ParsedFeed> {
-  let text = input;
+export async function parseFeed(text: string, options: ParseFeedOptions | string = {}): Promise<ParsedFeed> {
   const {
     feedUrl,
     contentLocation,
@@ -77,7 +58,7 @@ export async function parseFeed(input: string, options: ParseFeedOptions | strin
   if (shape === 'html') throw htmlPageError(text, baseUrl, label);
   if (shape !== 'xml' && shape !== 'json') throw new FeedParseError(shapeMessage(shape, text), shape, label);
 
-  let doc: XmlFeedDocument | undefined;
+  let doc: XmlFeedDocument;
   try {
     doc = shape === 'json' ? readJsonFeed(text, { baseUrl, maxEntries }) : readFeedXml(text, { baseUrl, maxEntries });
   } catch (error) {
@@ -86,38 +67,16 @@ export async function parseFeed(input: string, options: ParseFeedOptions | strin
     if (error instanceof HostileXmlError) throw new FeedParseError(`refused: ${error.message}`, shape, label, error);
     throw error;
   }
-
-  const { format, recovered, recoveredCount, entriesDropped } = doc;
-  let canonical = renderCanonicalXml(doc);
-  // Only the canonical text is needed from here: let the collector have the rest while
-  // xml2js builds its tree (the peak of a large feed).
-  doc = undefined;
-  text = '';
-
-  let parsed: { title?: unknown; link?: unknown; ttl?: unknown; items?: unknown; language?: unknown; dcLanguage?: unknown };
-  try {
-    // A parser per call: xml2js keeps per-parse state on its instance.
-    const parser = new Parser({ customFields: CUSTOM_FIELDS as never });
-    const input = canonical;
-    canonical = '';
-    parsed = await parser.parseString(input);
-  } catch (error) {
-    // The canonical document is ours and well-formed: failing here is a bug, reported as such.
-    const why = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    throw new FeedParseError(`rss-parser rejected the canonical document: ${why}`, 'xml', label, error);
-  }
-  const entries = Array.isArray(parsed.items) ? (parsed.items as FeedEntry[]) : [];
-  const ttl = Number(parsed.ttl);
+  const ttl = doc.ttlMinutes;
   return {
-    format,
-    shape: canonicalShape(format),
-    title: typeof parsed.title === 'string' ? parsed.title : null,
-    link: typeof parsed.link === 'string' ? parsed.link : null,
-    language: stringOrNull(parsed.language) ?? stringOrNull(parsed.dcLanguage),
-    ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
-    entries,
-    recovered: { count: recoveredCount, samples: recovered },
-    entriesDropped,
+    format: doc.format,
+    title: doc.title || null,
+    link: doc.link || null,
+    language: stringOrNull(doc.language),
+    ttlMinutes: ttl !== undefined && Number.isFinite(ttl) && ttl > 0 ? ttl : null,
+    entries: doc.entries,
+    recovered: { count: doc.recoveredCount, samples: doc.recovered },
+    entriesDropped: doc.entriesDropped,
   };
 }
 
@@ -127,8 +86,8 @@ function htmlPageError(text: string, baseUrl: string | undefined, label: string,
   return new FeedParseError(htmlPageMessage(feeds), 'html', label, cause, feeds);
 }
 
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+function stringOrNull(value: string | undefined): string | null {
+  return value !== undefined && value.trim() !== '' ? value.trim() : null;
 }
 
 /** Base of relative links: Content-Location (itself relative to the URL), else the URL. */

@@ -117,11 +117,14 @@ function findTagEnd(input: string, from: number): number {
 
 /** Collapses runs of whitespace (NBSP and line separators included) to one space and trims. */
 export function foldWhitespace(text: string): string {
-  return text
-    .replace(/\u200b/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const visible = text.includes('\u200b') ? text.replace(/\u200b/g, '') : text;
+  // Only runs that are not already one plain space: a single space between words is left alone,
+  // which spares a replacement per word on long texts.
+  return visible.replace(FOLDABLE_WHITESPACE, ' ').trim();
 }
+
+/** Whitespace other than a lone U+0020: any other space character, or a space followed by more. */
+const FOLDABLE_WHITESPACE = /[^\S ]\s*| \s+/g;
 
 /** Cuts text to at most `max` characters, at a word boundary when one is near, with an ellipsis. */
 export function truncateText(text: string, max: number): string {

@@ -248,17 +248,18 @@ async function readDocument(
   });
   const title = document.title;
   const source = feed.title || title || new URL(fetched.finalUrl).host;
-  const { items, skipped } = normalizeItems(document.parsed, {
+  // The entries readFeed normalized, made NewsItems: no second normalization.
+  const { items, skipped } = normalizeItems(document.entries, {
     feedId: feed.feedId,
     feedUrl: fetched.finalUrl,
     source,
     idPolicy: feed.idPolicy,
   });
-  if (document.parsed.recovered.count > 0) {
+  if (document.recovered.count > 0) {
     deps.log.info('feed XML was not well-formed; read what could be recovered', {
       feedId: feed.feedId,
-      errors: document.parsed.recovered.count,
-      first: document.parsed.recovered.samples[0],
+      errors: document.recovered.count,
+      first: document.recovered.samples[0],
     });
   }
   if (items.length > MAX_ITEMS_PER_POLL) {

@@ -1,7 +1,7 @@
 /**
- * The namespace-aware first pass over a feed's XML. rss-parser (through xml2js) matches element
- * names by their literal prefix, drops `xml:base`, loses the `type` of Atom text constructs,
- * expands no DTD entity and rejects a whole document for one undefined entity. This pass reads
+ * The one pass over a feed's XML. rss-parser (through xml2js) matches element names by their
+ * literal prefix, drops `xml:base`, loses the `type` of Atom text constructs, expands no DTD
+ * entity and rejects a whole document for one undefined entity. This pass reads
  * the document with sax (the tokenizer xml2js itself uses) in strict, namespace-aware mode,
  * recovers from well-formedness errors the way feed readers do, and extracts each field with its
  * meaning settled:
@@ -19,8 +19,8 @@
  * The seams are modules of their own: the entity guard (`xml-entity-guard.ts`), names and format
  * detection (`xml-names.ts`, `detect-feed-format.ts`), text constructs (`xml-text-constructs.ts`),
  * links (`xml-links.ts`) and per-format field extraction (`extract-feed-fields.ts`);
- * `renderCanonicalXml` (`render-canonical-xml.ts`) writes the result as a plain RSS 2.0 or Atom
- * 1.0 document for rss-parser.
+ * each entry becomes its values (`XmlFeedEntry`) when its element closes, so this one pass
+ * is the whole parse: `normalizeEntry` reads its result directly.
  */
 import sax from 'sax';
 import { detectFormat } from './detect-feed-format.ts';
@@ -35,10 +35,11 @@ import {
   type Key,
   type ReadFeedXmlOptions,
   type XmlFeedDocument,
+  type XmlFeedEntry,
 } from './xml-document.ts';
 import { declareEntities, escapeBareAmpersands } from './xml-entity-guard.ts';
 import { resolveBase, resolveWithoutDocumentUrl } from './xml-links.ts';
-import { aliasUnknownAtomNamespace, attributesOf, isAtomFamily, isRssFamily, keyOf } from './xml-names.ts';
+import { aliasUnknownAtomNamespace, isAtomFamily, isRssFamily, keyOf, resolveNames, rootScope, type NamespaceScope } from './xml-names.ts';
 
 type Role = 'root' | 'container' | 'entry' | 'field' | 'inside' | 'ignored';
 
@@ -63,7 +64,12 @@ const XML_ERROR_SAMPLES = 5;
  */
 export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): XmlFeedDocument {
   const maxEntries = options.maxEntries ?? XML_LIMITS.maxEntries;
-  const parser = sax.parser(true, { xmlns: true, position: true });
+  // No `position`: counting lines and columns costs on every character, and a recovered error
+  // is located by the entry it happened in instead (see describeError). No `xmlns`: names are
+  // resolved by `resolveNames`, which costs a fraction of sax's per-tag namespace objects.
+  const parser = sax.parser(true, { xmlns: false, position: false });
+  /** The namespace bindings in scope, one per open element (the document's first). */
+  const scopes: NamespaceScope[] = [rootScope()];
   const stack: Frame[] = [];
   const recovered: string[] = [];
   let recoveredCount = 0;
@@ -72,7 +78,7 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
   let rootKey = '';
   const feedFields: FieldNode[] = [];
   let feedLang: string | undefined;
-  const drafts: Draft[] = [];
+  const entries: XmlFeedEntry[] = [];
   let entriesDropped = 0;
   let current: Draft | undefined;
   let fieldChars = 0;
@@ -80,26 +86,36 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
   const aliases = new Map<string, string>();
 
   let countedErrors = 0;
-  parser.onerror = (error: Error) => {
+  /** A well-formedness error, sax's or a namespace one: recorded, and the reading goes on. */
+  function recordError(message: string) {
     recoveredCount++;
-    if (recovered.length < XML_ERROR_SAMPLES) recovered.push(error.message.split('\n').slice(0, 2).join(' ').trim());
+    if (recovered.length < XML_ERROR_SAMPLES) recovered.push(describeError(message));
     // An undeclared prefix (dc:creator on every item of a sloppy feed) is read by its usual
     // namespace and does not count towards giving up.
-    if (!error.message.startsWith('Unbound namespace prefix')) countedErrors++;
+    if (!message.startsWith('Unbound namespace prefix')) countedErrors++;
     if (countedErrors > XML_LIMITS.maxErrors) {
       throw new HostileXmlError(`more than ${XML_LIMITS.maxErrors} XML errors (first: ${recovered[0] ?? '?'})`);
     }
+  }
+  parser.onerror = (error: Error) => {
+    recordError(error.message);
     // Recover: sax goes on from where it stopped, as feed readers do with broken feeds.
     (parser as unknown as { error: unknown }).error = null;
   };
+  /** Where the error happened, worked out only for the few errors kept as samples. */
+  function describeError(message: string): string {
+    const what = message.split('\n')[0]!.trim();
+    return current ? `${what} (in entry ${entries.length + 1})` : what;
+  }
   parser.ondoctype = (doctype: string) => declareEntities(parser, doctype);
 
   parser.onopentag = (tag) => {
-    const qtag = tag as sax.QualifiedTag;
     const parent = stack[stack.length - 1];
+    const qtag = resolveNames(tag.name, tag.attributes as Record<string, string>, scopes[scopes.length - 1]!, recordError);
+    scopes.push(qtag.scope);
     if (!parent) aliasUnknownAtomNamespace(qtag, aliases);
     const key = keyOf(qtag.uri, qtag.prefix, qtag.local, aliases);
-    const attrs = attributesOf(qtag);
+    const attrs = qtag.attrs;
     const base = resolveBase(attrs['xml:base'], parent?.base ?? options.baseUrl);
     const lang = attrs['xml:lang']?.trim() || parent?.lang;
     const depth = (parent?.depth ?? -1) + 1;
@@ -168,12 +184,13 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
   parser.oncdata = addText;
 
   parser.onclosetag = () => {
+    if (scopes.length > 1) scopes.pop();
     const frame = stack.pop();
     if (frame) finish(frame);
   };
 
   function startEntry(key: Key, base: string | undefined, lang: string | undefined, depth: number, attrs: Record<string, string>) {
-    if (drafts.length >= maxEntries) {
+    if (entries.length >= maxEntries) {
       entriesDropped++;
       stack.push({ role: 'ignored', key, base, lang, depth });
       return;
@@ -216,8 +233,9 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
   }
 
   function finish(frame: Frame) {
-    if (frame.role === 'entry' && current) {
-      drafts.push(current);
+    // The entry's fields become values as soon as it closes: its element tree is garbage at once.
+    if (frame.role === 'entry' && current && format) {
+      entries.push(entryFromFields(current, format));
       current = undefined;
     }
   }
@@ -244,7 +262,7 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
   const { selfLink, ...feed } = feedFromFields(feedFields, feedFormat, feedLang);
   const doc: XmlFeedDocument = {
     format: feedFormat,
-    entries: drafts.map((draft) => entryFromFields(draft, feedFormat)),
+    entries,
     recovered,
     recoveredCount,
     entriesDropped,

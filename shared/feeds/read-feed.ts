@@ -5,7 +5,6 @@ import type { CharsetSource } from './decode-feed.ts';
 import { normalizeEntries } from './normalize-item.ts';
 import type { NormalizedEntry } from './normalize-item.ts';
 import { parseFeed } from './parse-feed.ts';
-import type { ParsedFeed } from './parse-feed.ts';
 import { toPlainText } from './plain-text.ts';
 import type { FeedFormat } from './xml-document.ts';
 import { normalizeLink } from './normalize-link.ts';
@@ -30,7 +29,7 @@ export interface ReadFeedInput {
 /** The fetch's default byte cap (see FEED_FETCH_DEFAULTS), for bodies unpacked here. */
 const DEFAULT_MAX_BYTES = 15 * 1024 * 1024;
 
-/** A feed document read end to end: decoded, parsed, every entry normalized. */
+/** A feed document read end to end: decoded, parsed, every entry normalized (once, here). */
 export interface FeedContent {
   format: FeedFormat;
   /** The charset the bytes were decoded with, and where it came from. */
@@ -40,15 +39,18 @@ export interface FeedContent {
   link: string | null;
   language: string | null;
   ttlMinutes: number | null;
+  /** Every entry in plain terms: what `normalizeItems` makes NewsItems of. */
   entries: NormalizedEntry[];
-  /** The parsed document, for `normalizeItems`. */
-  parsed: ParsedFeed;
+  /** XML errors recovered from: how many, and the first few. */
+  recovered: { count: number; samples: string[] };
+  /** Entries beyond the per-document limit, not read. */
+  entriesDropped: number;
 }
 
 /**
- * Bytes to normalized entries: decode (BOM, Content-Type, XML declaration), parse
- * (`parseFeed`), normalize (`normalizeEntry`). The one path `pollFeed`, `news-alerts parse`,
- * the conformance test and the benchmark share.
+ * Bytes to normalized entries: decode (BOM, Content-Type, XML declaration), parse in one pass
+ * (`parseFeed`), normalize each entry once (`normalizeEntry`). The one path `pollFeed`,
+ * `news-alerts parse`, the conformance test and the benchmark share.
  *
  * @throws FeedParseError when the body is not a feed (saying what it is instead) or is refused.
  */
@@ -57,7 +59,7 @@ export async function readFeed(input: ReadFeedInput): Promise<FeedContent> {
   const body = unpackGzip(input.body, input.maxBytes ?? DEFAULT_MAX_BYTES, label);
   let charset = 'utf-8';
   let source: CharsetSource = 'default';
-  /** Decodes and hands the text over without keeping it: parseFeed frees it before its peak. */
+  /** Decodes and hands the text over without keeping it here. */
   const decode = (): string => {
     const decoded = decodeFeed(body, input.contentType);
     ({ charset, source } = decoded);
@@ -80,7 +82,8 @@ export async function readFeed(input: ReadFeedInput): Promise<FeedContent> {
     language: parsed.language,
     ttlMinutes: parsed.ttlMinutes,
     entries: normalizeEntries(parsed, input.feedUrl),
-    parsed,
+    recovered: parsed.recovered,
+    entriesDropped: parsed.entriesDropped,
   };
 }
 

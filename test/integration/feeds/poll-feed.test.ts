@@ -5,7 +5,7 @@ import { createHandler as createPlanPollsHandler } from '../../../functions/plan
 import { createHandler as createPollFeedHandler } from '../../../functions/poll-feed/handler.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
 import { NewsAlertsError } from '../../../shared/core/errors.ts';
-import { normalizeItems } from '../../../shared/feeds/normalize-item.ts';
+import { normalizeEntries, normalizeItems } from '../../../shared/feeds/normalize-item.ts';
 import { parseFeed } from '../../../shared/feeds/parse-feed.ts';
 import { planPolls } from '../../../shared/feeds/plan-polls.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
@@ -396,5 +396,6 @@ describe('handlers', () => {
 /** The itemKeys of the fixture's items for a feed, as the normalizer derives them. */
 async function currentKeys(feedId: string): Promise<string[]> {
   const parsed = await parseFeed(rss.toString('utf8'), `${server.origin}/x`);
-  return normalizeItems(parsed, { feedId, feedUrl: `${server.origin}/x`, source: 'x' }).items.map((i) => i.itemKey);
+  const entries = normalizeEntries(parsed, `${server.origin}/x`);
+  return normalizeItems(entries, { feedId, feedUrl: `${server.origin}/x`, source: 'x' }).items.map((i) => i.itemKey);
 }

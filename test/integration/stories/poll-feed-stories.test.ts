@@ -202,10 +202,11 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     };
     await addFeed('dead', 'Dead Drop', [entry]);
     // What a poller that died right after its claim leaves behind: a pending marker with a lease.
-    const { normalizeItems } = await import('../../../shared/feeds/normalize-item.ts');
+    const { normalizeEntries, normalizeItems } = await import('../../../shared/feeds/normalize-item.ts');
     const { parseFeed } = await import('../../../shared/feeds/parse-feed.ts');
     const parsed = await parseFeed(rss('Dead Drop', [entry]), `${server.origin}/dead`);
-    const [item] = normalizeItems(parsed.entries, { feedId: 'dead', feedUrl: `${server.origin}/dead`, source: 'Dead Drop' }).items;
+    const entries = normalizeEntries(parsed, `${server.origin}/dead`);
+    const [item] = normalizeItems(entries, { feedId: 'dead', feedUrl: `${server.origin}/dead`, source: 'Dead Drop' }).items;
     const expiresAt = Math.floor(engines.clock.now().getTime() / 1000) + 30 * 86400;
     expect(await engines.deps.items.claim(item!.itemKey, expiresAt, 120)).toBe('new');
 

@@ -72,7 +72,7 @@ describe('JSON Feed 1.1', () => {
     const items = Array.from({ length: 5 }, (_, i) => ({ id: `i${i}`, title: `Item ${i}` }));
     const feed = await readFeed({ body: bytes({ version: 'https://jsonfeed.org/version/1.1', items }), maxEntries: 2 });
     expect(feed.entries.map((e) => e.id)).toEqual(['i0', 'i1']);
-    expect(feed.parsed.entriesDropped).toBe(3);
+    expect(feed.entriesDropped).toBe(3);
   });
 });
 

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { authorName, normalizeItem, normalizeItems, normalizeLink } from '../../../shared/feeds/normalize-item.ts';
+import { authorName, normalizeEntries, normalizeItem, normalizeItems, normalizeLink } from '../../../shared/feeds/normalize-item.ts';
 import { parseFeedDate } from '../../../shared/feeds/parse-date.ts';
+import { parseFeed, type FeedEntry } from '../../../shared/feeds/parse-feed.ts';
 import { toPlainText } from '../../../shared/feeds/plain-text.ts';
 import { newsItemSchema } from '../../../shared/messages/schemas.ts';
 
 const context = { feedId: 'world-desk', feedUrl: 'https://news.example.org/feeds/world.xml', source: 'World Desk' };
+
+/** A parsed entry (as `parseFeed` gives it: text as HTML, dates ISO) with only the given fields. */
+const entry = (fields: Partial<FeedEntry>): FeedEntry => ({ authors: [], categories: [], ...fields });
+/** Parsed entries in plain terms, as `readFeed` gives them to `normalizeItems`. */
+const normalized = (list: Partial<FeedEntry>[]) => normalizeEntries({ entries: list.map(entry), format: 'rss2' }, context.feedUrl);
 
 describe('toPlainText', () => {
   it('decodes entities, strips tags and folds whitespace', () => {
@@ -105,15 +111,15 @@ describe('parseFeedDate', () => {
 describe('normalizeItem', () => {
   it('builds a valid NewsItem with plain text, an absolute clean link and a stable key', () => {
     const item = normalizeItem(
-      {
+      entry({
         title: 'UN &amp; allies <b>meet</b>',
         link: '/world/un-meets?utm_source=feed&page=2',
         guid: ' wd-1 ',
-        pubDate: 'Wed, 05 Mar 2025 14:00:00 GMT',
-        creator: 'A. Writer',
-        content: '<p>The council&rsquo;s vote</p>',
-        rawCategories: ['Diplomacy', { _: 'United Nations', $: { domain: 'x' } }, { $: { term: 'un' } }, 'Diplomacy'],
-      },
+        published: '2025-03-05T14:00:00.000Z',
+        authors: ['A. Writer', 'B. Editor'],
+        summary: '<p>The council&rsquo;s vote</p>',
+        categories: ['Diplomacy', 'United &amp; Nations', 'un', 'Diplomacy'],
+      }),
       context,
     );
     expect(newsItemSchema.parse(item)).toEqual(item);
@@ -126,37 +132,55 @@ describe('normalizeItem', () => {
       link: 'https://news.example.org/world/un-meets?page=2',
       published: '2025-03-05T14:00:00.000Z',
       author: 'A. Writer',
-      categories: ['Diplomacy', 'United Nations', 'un'],
+      categories: ['Diplomacy', 'United & Nations', 'un'],
     });
     expect(item.itemKey).toMatch(/^world-desk#[0-9a-f]{32}$/);
     // The key depends on the guid only, not on the title or link.
-    expect(normalizeItem({ guid: 'wd-1', title: 'Changed headline' }, context).itemKey).toBe(item.itemKey);
+    expect(normalizeItem(entry({ guid: 'wd-1', title: 'Changed headline' }), context).itemKey).toBe(item.itemKey);
   });
 
   it('keys by link when there is no guid, and by title + date when there is neither', () => {
-    const byLink = normalizeItem({ title: 'A', link: 'https://a.example/1?utm_source=x' }, context);
-    expect(normalizeItem({ title: 'B', link: 'https://a.example/1' }, context).itemKey).toBe(byLink.itemKey);
-    const byTitle = normalizeItem({ title: 'Only a title', pubDate: '2025-03-01T00:00:00Z' }, context);
+    const byLink = normalizeItem(entry({ title: 'A', link: 'https://a.example/1?utm_source=x' }), context);
+    expect(normalizeItem(entry({ title: 'B', link: 'https://a.example/1' }), context).itemKey).toBe(byLink.itemKey);
+    const byTitle = normalizeItem(entry({ title: 'Only a title', published: '2025-03-01T00:00:00.000Z' }), context);
     expect(byTitle.link).toBeNull();
-    expect(normalizeItem({ title: 'Only a title', pubDate: '2025-03-02T00:00:00Z' }, context).itemKey).not.toBe(byTitle.itemKey);
+    expect(normalizeItem(entry({ title: 'Only a title', published: '2025-03-02T00:00:00.000Z' }), context).itemKey).not.toBe(
+      byTitle.itemKey,
+    );
   });
 
-  it('gives a garbage date as null instead of failing the item', () => {
-    expect(normalizeItem({ title: 'T', guid: 'g', pubDate: 'yesterday-ish' }, context).published).toBeNull();
+  it('identifies an Atom or JSON Feed entry by its id alone, an RSS one by its guid first', () => {
+    const both = entry({ title: 'T', id: 'urn:x:1', guid: 'g-1' });
+    expect(normalizeItem(both, context, 'atom10').guid).toBe('urn:x:1');
+    expect(normalizeItem(both, context, 'json11').guid).toBe('urn:x:1');
+    expect(normalizeItem(both, context, 'rss2').guid).toBe('g-1');
+  });
+
+  it('gives a garbage date as null instead of failing the item', async () => {
+    const parsed = await parseFeed(
+      '<rss version="2.0"><channel><item><title>T</title><guid>g</guid><pubDate>yesterday-ish</pubDate></item></channel></rss>',
+      context.feedUrl,
+    );
+    expect(normalizeItem(parsed.entries[0]!, context).published).toBeNull();
   });
 
   it('prefers the publisher URL (feedburner:origLink) over the tracking redirect', () => {
     const item = normalizeItem(
-      { title: 'T', guid: 'g', link: 'https://feeds.example/~r/x/1', origLink: 'https://pub.example/story' },
+      entry({ title: 'T', guid: 'g', link: 'https://feeds.example/~r/x/1', origLink: 'https://pub.example/story' }),
       context,
     );
     expect(item.link).toBe('https://pub.example/story');
   });
 
   it('bounds the summary', () => {
-    const item = normalizeItem({ title: 'T', guid: 'g', content: 'word '.repeat(2000) }, context);
+    const item = normalizeItem(entry({ title: 'T', guid: 'g', content: 'word '.repeat(2000) }), context);
     expect(item.summary.length).toBeLessThanOrEqual(2000);
     expect(item.summary.endsWith('…')).toBe(true);
+  });
+
+  it('drops characters no feed text can hold (controls, lone surrogates)', () => {
+    const item = normalizeItem(entry({ title: 'Vote\u0001 held\uD800', guid: 'g\u0002' }), context);
+    expect(item).toMatchObject({ title: 'Vote held', guid: 'g' });
   });
 });
 
@@ -175,7 +199,7 @@ describe('authorName', () => {
 describe('normalizeItems', () => {
   it('skips and counts entries with nothing to identify them, and repeated entries, keeping the rest', () => {
     const result = normalizeItems(
-      [{ title: 'Kept', guid: 'a' }, { title: '' }, {}, { title: 'Again', guid: 'a' }, { title: 'Also kept', guid: 'b' }],
+      normalized([{ title: 'Kept', guid: 'a' }, { title: '' }, {}, { title: 'Again', guid: 'a' }, { title: 'Also kept', guid: 'b' }]),
       context,
     );
     expect(result.items.map((i) => i.title)).toEqual(['Kept', 'Also kept']);
@@ -184,10 +208,10 @@ describe('normalizeItems', () => {
 
   it('keys by link the entries of a feed that gives one guid to different stories', () => {
     const result = normalizeItems(
-      [
+      normalized([
         { title: 'One', guid: 'same', link: 'https://a.example/1' },
         { title: 'Two', guid: 'same', link: 'https://a.example/2' },
-      ],
+      ]),
       context,
     );
     expect(result.items.map((i) => i.title)).toEqual(['One', 'Two']);
@@ -195,8 +219,8 @@ describe('normalizeItems', () => {
   });
 
   it("follows the feed's id policy", () => {
-    const entries = [{ title: 'Same story', guid: 'changes-every-poll-1', link: 'https://a.example/s', description: 'text' }];
-    const again = [{ title: 'Same story', guid: 'changes-every-poll-2', link: 'https://a.example/s', description: 'text' }];
+    const entries = normalized([{ title: 'Same story', guid: 'changes-every-poll-1', link: 'https://a.example/s', summary: 'text' }]);
+    const again = normalized([{ title: 'Same story', guid: 'changes-every-poll-2', link: 'https://a.example/s', summary: 'text' }]);
     const key = (policy: 'auto' | 'link' | 'content', list: typeof entries) =>
       normalizeItems(list, { ...context, idPolicy: policy }).items[0]!.itemKey;
     expect(key('auto', entries)).not.toBe(key('auto', again));

@@ -10,16 +10,16 @@ const url = 'https://news.example.org/feed.xml';
 describe('parseFeed', () => {
   it('reads an RSS 2.0 feed: title, link and entries', async () => {
     const feed = await parseFeed(fixture('world-desk.rss.xml'), url);
-    expect(feed).toMatchObject({ format: 'rss2', shape: 'rss', title: 'World Desk &amp; Wire', link: 'https://news.example.org/' });
+    expect(feed).toMatchObject({ format: 'rss2', title: 'World Desk &amp; Wire', link: 'https://news.example.org/' });
     expect(feed.entries).toHaveLength(3);
-    expect(feed.entries[0]).toMatchObject({ guid: 'wd-1001', creator: 'Mara Lindqvist', pubDate: '2025-03-04T08:30:00.000Z' });
+    expect(feed.entries[0]).toMatchObject({ guid: 'wd-1001', authors: ['Mara Lindqvist'], published: '2025-03-04T08:30:00.000Z' });
     // An unreadable date is dropped, not guessed.
-    expect(feed.entries[1]!.pubDate).toBeUndefined();
+    expect(feed.entries[1]!.published).toBeUndefined();
   });
 
   it('reads an Atom feed, keeping an entry whose date cannot be read', async () => {
     const feed = await parseFeed(fixture('policy-briefs.atom.xml'), url);
-    expect(feed).toMatchObject({ format: 'atom10', shape: 'atom', link: 'https://briefs.example.net/' });
+    expect(feed).toMatchObject({ format: 'atom10', link: 'https://briefs.example.net/' });
     const entries = normalizeEntries(feed, url);
     expect(entries.map((e) => e.id)).toEqual(['urn:briefs:2025:0042', 'urn:briefs:2025:0043']);
     expect(entries[0]).toMatchObject({
