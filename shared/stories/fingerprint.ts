@@ -51,12 +51,20 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     counts: countsOf(text),
     // Hyphenated compounds are not read for stages: "US-backed" and "break-up" name no step.
     stages: stagesOf(splitWords(`${title}. ${leadSentence(summary)}`.replace(COMPOUND_WORD, ' '))),
-    frames: framesOf(splitWords(`${title}. ${leadSentence(summary)}`)),
+    frames: framesOf(splitWords(`${eventClause(title)}. ${leadSentence(summary)}`)),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
     at: Math.floor((published ?? seenAt).getTime() / 1000),
     dated: published !== undefined,
   };
+}
+
+/** Where a headline turns to context: "Gunmen kill eight … hours before Iran's missile attack". */
+const CONTEXT = /\s(?:(?:hours|days|weeks|one day|a day)\s+)?(?:before|after|ahead of|following|amid|despite|since)\s.*$/i;
+
+/** The part of a headline that says what happened, without the other events it places it by. */
+function eventClause(title: string): string {
+  return title.replace(CONTEXT, '');
 }
 
 function unique(keys: (string | undefined)[]): string[] {

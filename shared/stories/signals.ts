@@ -116,6 +116,29 @@ const COUNT_STOP = new Set([
   'and',
   'or',
   'us',
+  // Units and clock times measure, they do not count: "120 mph", "11 pm".
+  'pm',
+  'am',
+  'gmt',
+  'utc',
+  'mph',
+  'kph',
+  'km',
+  'kmh',
+  'miles',
+  'metres',
+  'meters',
+  'cm',
+  'mm',
+  'ft',
+  'feet',
+  'kg',
+  'tonnes',
+  'tons',
+  'bpd',
+  'barrels',
+  'bp',
+  'thousand',
 ]);
 /** Clause boundaries: a count never reaches across them. */
 const CLAUSE = /,(?!\d)|[;:()"]|\s[-–—]\s|\.\s/;
@@ -176,15 +199,20 @@ export function countsOf(text: string): string[] {
       // nor is the whole in "204 of the 300".
       if (!Number.isInteger(value) || (value >= 1900 && value <= 2100)) return;
       if (words[index - 1] === 'the' && words[index - 2] === 'of') return;
+      const counted: string[] = [];
+      let toll: string | undefined;
       for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {
         const next = words[k]!;
         if (isNumberWord(next) || STOPWORDS.has(next) || COUNT_STOP.has(next)) break;
-        found.add(`${CASUALTY[next] ?? stemmer(next)}:${value}`);
+        toll ??= CASUALTY[next];
+        counted.push(stemmer(next));
       }
       let k = index - 1;
       while (k >= 0 && APPROXIMATORS.has(words[k]!)) k--;
-      const toll = k >= 0 ? CASUALTY[words[k]!] : undefined;
+      toll ??= k >= 0 ? CASUALTY[words[k]!] : undefined;
+      // A toll counts its victims under the toll alone: "killing four people" and "4 dead" are one count.
       if (toll) found.add(`${toll}:${value}`);
+      else for (const thing of counted) found.add(`${thing}:${value}`);
     });
   }
   return [...found].sort();

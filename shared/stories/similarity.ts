@@ -53,7 +53,8 @@ export const FRAME_BONUS = 0.15;
 export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint, dated = true): number {
   if (titlePlacesDiffer(a, b)) return 0;
   const frame = sharesFrameAndPlace(a, b);
-  const specific = sharesSpecific(a, b);
+  // A shared name or figure joins reports of one kind of event, not a shooting and the missile attack it preceded.
+  const specific = sharesSpecific(a, b) && (frame || !framesClash(a, b));
   // Without dates, both: a reaction or a follow-up names the same people.
   if (dated ? !frame && !specific : !frame || !specific) return 0;
   return weightedSimilarity(a, b) + (frame ? FRAME_BONUS : 0);
@@ -100,6 +101,40 @@ const PROCESS_FRAMES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Two kinds of incident: each one's main event is an incident (see `INCIDENT_KINDS`) of a kind
+ * the other does not name at all. "Gunmen kill eight at Tel Aviv tram station" and
+ * "sirens across Israel as Iranian missiles fly" share a city, not an event.
+ */
+function framesClash(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const kindA = incidentKind(a.frames);
+  const kindB = incidentKind(b.frames);
+  const names = (frames: string[], kind: string) => frames.some((frame) => INCIDENT_KINDS[frame] === kind);
+  return kindA !== undefined && kindB !== undefined && kindA !== kindB && !names(a.frames, kindB) && !names(b.frames, kindA);
+}
+
+/**
+ * Incidents whose kinds never turn into one another (a quake is not a shooting), in families
+ * outlets mix up freely (a storm floods; a missile barrage is an airstrike, its hits blasts).
+ * Political frames are left out: a council, a mandate and a junta meet in one report.
+ */
+const INCIDENT_KINDS: Record<string, string> = {
+  quake: 'quake',
+  storm: 'weather',
+  flood: 'weather',
+  crash: 'crash',
+  shooting: 'shooting',
+  missile: 'strike',
+  airstrike: 'strike',
+  blast: 'strike',
+};
+
+/** The kind of incident of an item's main frame, if it is one. */
+function incidentKind(frames: string[]): string | undefined {
+  const main = mainFrame(frames);
+  return main === undefined ? undefined : INCIDENT_KINDS[main];
+}
+
+/**
  * Both headlines name states or places and none in common: "Council turns down Russian Gaza
  * draft" and "… turns down Brazilian proposal" are two votes even when each summary mentions the
  * other's sponsor. Bodies are left out: a council and its members are named interchangeably.
@@ -118,7 +153,7 @@ function titlePlacesDiffer(a: StoryFingerprint, b: StoryFingerprint): boolean {
  */
 export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
   const va = weightedTerms(a);
-  const vb = weightedTerms(b);
+  const vb = alignFigures(weightedTerms(b), va);
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -154,7 +189,7 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  * harvest in Nigeria" are two.
  */
 function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const termsB = new Set(b.terms);
+  const termsB = new Set(alignFigures(new Map(b.terms.map((key) => [key, 0])), new Set(a.terms)).keys());
   const namesB = new Set(b.names);
   return a.terms.some(
     (key) =>
@@ -162,6 +197,31 @@ function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
       ((a.names.includes(key) && namesB.has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
         termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
   );
+}
+
+/** Figures this close (relative) are one figure, rounded by two outlets: 1.15m and 1.16m bpd. */
+const FIGURE_TOLERANCE = 0.02;
+
+/**
+ * `keys` with each figure that has no exact match in `reference` but lies within
+ * `FIGURE_TOLERANCE` of one there renamed to it, so the two count as shared.
+ */
+function alignFigures<T>(keys: Map<string, T>, reference: { has(key: string): boolean; keys(): Iterable<string> }): Map<string, T> {
+  const figures = [...reference.keys()]
+    .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
+    .map((key) => ({ key, value: Number(key.slice(1)) }));
+  if (figures.length === 0) return keys;
+  const aligned = new Map<string, T>();
+  for (const [key, value] of keys) {
+    let renamed = key;
+    if (!reference.has(key) && termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure) {
+      const x = Number(key.slice(1));
+      const near = figures.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
+      if (near && !keys.has(near.key)) renamed = near.key;
+    }
+    aligned.set(renamed, value);
+  }
+  return aligned;
 }
 
 /** Headline words count more than summary words: the headline says what happened. */
@@ -193,9 +253,10 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
   const [tollsA, countsA] = partition(a.counts, isToll);
   const [tollsB, countsB] = partition(b.counts, isToll);
-  if ((process.env.V1 ? !dated : true) && seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25))
-    return 'count';
+  if (seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
   if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
+  // Without any date there is no earlier report to revise: a toll is a count like any other.
+  if (!a.dated && !b.dated && seriesDiffer(tollsA, tollsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
   // Two dated reports of one kind of event in one place, in the window, word its stage their own
   // way ("Council turns down Russian draft" / "text wins only five votes"): stages split the rest.
   if (!(dated && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';
