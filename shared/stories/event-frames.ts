@@ -16,7 +16,7 @@ const FRAME_TRIGGERS: Record<string, string[]> = {
   shooting: ['shooting', 'shot', 'shots', 'gunfire', 'gunman', 'gunmen', 'rifle', 'rifleman', 'sniper', 'assassination'],
   missile: ['missile', 'missiles', 'rocket', 'rockets', 'barrage', 'salvo', 'projectiles', 'ballistic', 'intercepted', 'interceptors'],
   // Not "bombing"/"bombed": they stem to "bomb", a blast ("truck bomb").
-  airstrike: ['airstrike', 'airstrikes', 'bombardment', 'warplanes', 'jets'],
+  airstrike: ['airstrike', 'airstrikes', 'bombardment', 'warplanes'],
   council: ['veto', 'vetoes', 'vetoed', 'resolution', 'abstained', 'abstentions', 'abstention', 'draft'],
   impeachment: ['impeach', 'impeachment', 'impeached'],
   election: ['election', 'elections', 'polls', 'ballot', 'runoff', 'turnout', 'electoral', 'voters', 'seats'],

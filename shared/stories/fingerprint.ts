@@ -60,11 +60,16 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
 }
 
 /** Where a headline turns to context: "Gunmen kill eight … hours before Iran's missile attack". */
-const CONTEXT = /\s(?:(?:hours|days|weeks|one day|a day)\s+)?(?:before|after|ahead of|following|amid|despite|since)\s.*$/i;
+const CONTEXT = /\s(?:(?:hours|days|weeks|one day|a day)\s+)?(?:before|after|ahead of|following|amid|despite|since)\s[^,;:]*$/i;
 
-/** The part of a headline that says what happened, without the other events it places it by. */
+/**
+ * The part of a headline that says what happened, without the other events it places it by.
+ * Only a trailing clause after at least three words: "A week after the quake, deaths top
+ * 36,000" opens with its context and still names the quake.
+ */
 function eventClause(title: string): string {
-  return title.replace(CONTEXT, '');
+  const match = CONTEXT.exec(title);
+  return match && splitWords(title.slice(0, match.index)).length >= 3 ? title.slice(0, match.index) : title;
 }
 
 function unique(keys: (string | undefined)[]): string[] {
