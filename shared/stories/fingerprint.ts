@@ -1,7 +1,7 @@
 import type { StoryFingerprint } from '../store/records.ts';
 import { framesOf } from './event-frames.ts';
 import { normalizeStoryText } from './normalize-text.ts';
-import { changeSizesOf, countsOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from './signals.ts';
+import { changeSizesOf, countsOf, cuesOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from './signals.ts';
 import { isTitleCase, readTerms } from './terms.ts';
 import { contentKey, splitWords } from './tokenize.ts';
 
@@ -54,6 +54,7 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     frames: framesOf(splitWords(`${eventClause(title)}. ${leadSentence(summary)}`)),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
+    cues: cuesOf(titleWords),
     at: Math.floor((published ?? seenAt).getTime() / 1000),
     dated: published !== undefined,
   };

@@ -10,8 +10,14 @@ export interface StorySettings {
   datedThreshold: number;
   /** Paraphrase similarity at or above which an item joins a story when either lacks a date (taken to be within the window). */
   undatedThreshold: number;
-  /** Items further apart in time than this are never one story (seconds). */
+  /** Dated items further apart in time than this are one story only as a follow-up (seconds). */
   windowSeconds: number;
+  /** Dated items further apart than this are never one story; between the two windows only a follow-up joins (see `isFollowUp`). */
+  followUpWindowSeconds: number;
+  /** Paraphrase similarity a follow-up beyond `windowSeconds` must reach. */
+  followUpThreshold: number;
+  /** Lookup keys (the rarest of the sketch) read in the day buckets beyond `windowSeconds`. */
+  followUpKeys: number;
   /** Lookup keys per item: the bottom-k of its content keys by hash (a MinHash sketch). */
   sketchSize: number;
   /** Candidate stories read per item (the most-voted by shared lookup keys). */
@@ -49,6 +55,9 @@ export const defaultStorySettings: StorySettings = {
   datedThreshold: 0.3,
   undatedThreshold: 0.45,
   windowSeconds: 48 * 60 * 60,
+  followUpWindowSeconds: 7 * 24 * 60 * 60,
+  followUpThreshold: 0.45,
+  followUpKeys: 3,
   sketchSize: 10,
   maxCandidates: 8,
   maxPostingsPerKey: 40,

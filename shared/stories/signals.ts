@@ -380,3 +380,53 @@ export function leadSentence(summary: string): string {
   const end = /(?<![A-Z][a-z]{0,3}|\b[A-Z])\.\s+(?=[A-Z"'])/.exec(summary);
   return end ? summary.slice(0, end.index + 1) : summary;
 }
+
+/** Headline words of a report about an earlier event: its toll, a confirmation, the aftermath. */
+const FOLLOW_UP_WORDS: ReadonlySet<string> = new Set([
+  'toll',
+  'tolls',
+  'confirms',
+  'confirmed',
+  'confirmation',
+  'aftermath',
+  'mourning',
+  'mourns',
+  'funeral',
+  'buried',
+  'survivors',
+  'survivor',
+  'recovery',
+  'charged',
+  'charges',
+  'probe',
+  'inquiry',
+  'investigation',
+  'investigators',
+]);
+/** Headline words of a new occurrence of a kind of event: "another", "fresh", "second" quake. */
+const NEW_OCCURRENCE_WORDS: ReadonlySet<string> = new Set([
+  'another',
+  'fresh',
+  'new',
+  'again',
+  'anew',
+  'second',
+  'third',
+  'fourth',
+  'latest',
+  'renewed',
+  'repeat',
+]);
+
+/**
+ * Cues of a headline: 'followup' when it reports on an earlier event ("toll rises", "confirms
+ * death of", "a week after the quake"), 'new' when it names another occurrence ("another",
+ * "fresh", "third quake"). Only a follow-up joins a story days after its first reports.
+ */
+export function cuesOf(titleWords: string[]): string[] {
+  const cues: string[] = [];
+  const after = titleWords.some((word, index) => word === 'after' && /^(?:days|weeks|week|month)$/.test(titleWords[index - 1] ?? ''));
+  if (after || titleWords.some((word) => FOLLOW_UP_WORDS.has(word))) cues.push('followup');
+  if (titleWords.some((word) => NEW_OCCURRENCE_WORDS.has(word))) cues.push('new');
+  return cues;
+}

@@ -14,8 +14,10 @@ export interface StoryComparison {
   score: number;
   /** Copy similarity in [0, 1] (see `textSimilarity`): what an undated pair may also join on. */
   copy: number;
-  /** Both carry a publication date (within the window unless `conflict` says 'time'). */
+  /** Both carry a publication date (within the window unless `conflict` says 'time' or `followUp` is set). */
   dated: boolean;
+  /** Dated further apart than the window, within the follow-up window, and the later reports on the earlier (see `isFollowUp`). */
+  followUp?: boolean;
   /** Set when the two cannot be one story; `score` is then informative only. */
   conflict?: StoryConflict;
 }
@@ -32,13 +34,39 @@ export interface StoryComparison {
  * on one side and a decision on the other (or talks broken off vs resumed), or the same kind
  * qualified differently ("short-range" vs "medium-range" missile).
  */
-export function compareFingerprints(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryComparison {
+export function compareFingerprints(
+  a: StoryFingerprint,
+  b: StoryFingerprint,
+  windowSeconds: number,
+  followUpSeconds = windowSeconds,
+): StoryComparison {
   const dated = a.dated && b.dated;
   // Two undated items carry no time at all, only text: copies alone join them.
   const score = a.dated || b.dated ? paraphraseScore(a, b, dated) : 0;
   const copy = dated ? 0 : textSimilarity(a, b);
-  const conflict = conflictBetween(a, b, windowSeconds);
-  return { score, copy, dated, ...(conflict ? { conflict } : {}) };
+  const gap = Math.abs(a.at - b.at);
+  const followUp = dated && gap > windowSeconds && gap <= followUpSeconds && isFollowUp(a.at <= b.at ? [a, b] : [b, a]);
+  // An undated item is taken to be within the window of when it was seen, not days from it.
+  const conflict = !dated && gap > windowSeconds ? 'time' : conflictBetween(a, b, followUp ? followUpSeconds : windowSeconds);
+  return { score, copy, dated, ...(followUp ? { followUp } : {}), ...(conflict ? { conflict } : {}) };
+}
+
+/**
+ * A report days after an event that is about that event, not another of its kind: one kind of
+ * event in one place, and beyond that a shared person or named thing (not a place: the Herat
+ * quakes of one week share the province) or a follow-up headline ("toll tops 36,000",
+ * "confirms death"), and no cue of a new occurrence ("another", "fresh", "third quake").
+ */
+function isFollowUp([earlier, later]: [StoryFingerprint, StoryFingerprint]): boolean {
+  if (later.cues.includes('new') || !sharesFrameAndPlace(earlier, later)) return false;
+  return later.cues.includes('followup') || sharesPerson(earlier, later);
+}
+
+/** A name both headlines give that is no state, place or body: a person, a group, a ship. */
+function sharesPerson(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const namesB = new Set(b.names);
+  const titleB = new Set(b.titleTerms);
+  return a.names.some((key) => !key.startsWith('@') && namesB.has(key) && a.titleTerms.includes(key) && titleB.has(key));
 }
 
 /** What a shared event frame in a shared place adds to the paraphrase score. */
