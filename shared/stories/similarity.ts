@@ -42,7 +42,7 @@ export function compareFingerprints(
 ): StoryComparison {
   const dated = a.dated && b.dated;
   // Two undated items carry no time at all, only text: copies alone join them.
-  const score = a.dated || b.dated ? paraphraseScore(a, b, dated) : 0;
+  const score = a.dated || b.dated ? paraphraseScore(a, b) : 0;
   const copy = dated ? 0 : textSimilarity(a, b);
   const gap = Math.abs(a.at - b.at);
   const followUp = dated && gap > windowSeconds && gap <= followUpSeconds && isFollowUp(a.at <= b.at ? [a, b] : [b, a]);
@@ -78,13 +78,14 @@ export const FRAME_BONUS = 0.15;
  * event (see `event-frames.ts`) in the same place; plus `FRAME_BONUS` for the latter. 0 otherwise:
  * sharing a country and a topic is not one event.
  */
-export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint, dated = true): number {
+export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint): number {
   if (titlePlacesDiffer(a, b)) return 0;
   const frame = sharesFrameAndPlace(a, b);
   // A shared name or figure joins reports of one kind of event, not a shooting and the missile attack it preceded.
   const specific = sharesSpecific(a, b) && (frame || !framesClash(a, b));
-  // Without dates, both: a reaction or a follow-up names the same people.
-  if (dated ? !frame && !specific : !frame || !specific) return 0;
+  // One undated item is held to a higher bar instead (`undatedThreshold`), not to both: outlets
+  // that give no date tell the event in their own words like the others.
+  if (!frame && !specific) return 0;
   return weightedSimilarity(a, b) + (frame ? FRAME_BONUS : 0);
 }
 
@@ -274,10 +275,12 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (a.dated && b.dated && Math.abs(a.at - b.at) > windowSeconds) return 'time';
   if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true)) return 'place';
   // Two dated items already place their event in time, and paraphrases mention other days and
-  // months in passing ("after Saturday's quake"): weekdays and months rule out only undated items.
+  // months in passing ("after Saturday's quake"): weekdays rule out only pairs with an undated
+  // item, months only two undated items (beside a dated one, an undated item's "April's attack"
+  // is a mention, not its date).
   const dated = a.dated && b.dated;
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
-  if (!dated && disjoint(a.months, b.months)) return 'month';
+  if (!a.dated && !b.dated && disjoint(a.months, b.months)) return 'month';
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
   const [tollsA, countsA] = partition(a.counts, isToll);
   const [tollsB, countsB] = partition(b.counts, isToll);
