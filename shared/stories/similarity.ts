@@ -16,7 +16,7 @@ export interface StoryComparison {
   copy: number;
   /** Both carry a publication date (within the window unless `conflict` says 'time' or `followUp` is set). */
   dated: boolean;
-  /** Dated further apart than the window, within the follow-up window, and the later reports on the earlier (see `isFollowUp`). */
+  /** Further apart than the window (an undated item: as seen), within the follow-up window, and the later reports on the earlier (see `isFollowUp`). */
   followUp?: boolean;
   /** Set when the two cannot be one story; `score` is then informative only. */
   conflict?: StoryConflict;
@@ -45,21 +45,23 @@ export function compareFingerprints(
   const score = a.dated || b.dated ? paraphraseScore(a, b) : 0;
   const copy = dated ? 0 : textSimilarity(a, b);
   const gap = Math.abs(a.at - b.at);
-  const followUp = dated && gap > windowSeconds && gap <= followUpSeconds && isFollowUp(a.at <= b.at ? [a, b] : [b, a]);
-  // An undated item is taken to be within the window of when it was seen, not days from it.
-  const conflict = !dated && gap > windowSeconds ? 'time' : conflictBetween(a, b, followUp ? followUpSeconds : windowSeconds);
+  const followUp = gap > windowSeconds && gap <= followUpSeconds && isFollowUp(a.at <= b.at ? [a, b] : [b, a]);
+  // An undated item is taken to be within the window of when it was seen, not days from it,
+  // unless it reads as a follow-up.
+  const conflict = !dated && gap > windowSeconds && !followUp ? 'time' : conflictBetween(a, b, followUp ? followUpSeconds : windowSeconds);
   return { score, copy, dated, ...(followUp ? { followUp } : {}), ...(conflict ? { conflict } : {}) };
 }
 
 /**
  * A report days after an event that is about that event, not another of its kind: one kind of
- * event in one place, and beyond that a shared person or named thing (not a place: the Herat
- * quakes of one week share the province) or a follow-up headline ("toll tops 36,000",
- * "confirms death"), and no cue of a new occurrence ("another", "fresh", "third quake").
+ * incident (a quake, a crash, an attack has an aftermath; talks, votes and summits have a next
+ * round, which is another story), no cue of a new occurrence ("another", "fresh", "third quake"), and either a person or
+ * named thing in both headlines (not a place: the Herat quakes of one week share the province)
+ * or, in one place, a follow-up headline ("toll tops 36,000", "confirms death").
  */
 function isFollowUp([earlier, later]: [StoryFingerprint, StoryFingerprint]): boolean {
-  if (later.cues.includes('new') || !sharesFrameAndPlace(earlier, later)) return false;
-  return later.cues.includes('followup') || sharesPerson(earlier, later);
+  if (later.cues.includes('new') || incidentKind(earlier.frames) === undefined || !sharesFrame(earlier, later)) return false;
+  return sharesPerson(earlier, later) || (later.cues.includes('followup') && sharesFrameAndPlace(earlier, later));
 }
 
 /** A name both headlines give that is no state, place or body: a person, a group, a ship. */
@@ -94,17 +96,9 @@ export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint): numbe
  * one place: a state, place or body one headline names and the other item names too.
  */
 function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const mainA = mainFrame(a.frames);
-  const mainB = mainFrame(b.frames);
-  // Each one's main event is among the other's: "Gunmen kill eight … before Iran's missile
-  // attack" is a shooting, not the missile attack it mentions.
-  // An item naming only a broad frame ("Al Haouz toll climbs to 632") names no event type of its own.
-  const fits = (main: string, other: string[]) =>
-    other.includes(main) ||
-    (other.length > 0 &&
-      other.every((frame) => WEAK_FRAMES.has(frame)) &&
-      other.some((frame) => a.frames.includes(frame) && b.frames.includes(frame)));
-  if (mainA === undefined || mainB === undefined || !fits(mainA, b.frames) || !fits(mainB, a.frames)) return false;
+  if (!sharesFrame(a, b)) return false;
+  const mainA = mainFrame(a.frames)!;
+  const mainB = mainFrame(b.frames)!;
   // Talks, sanctions, votes and the like recur between the same states week after week: for them
   // only a shared town or region (Istanbul, not Russia) places two reports at one event.
   const placeOf = PROCESS_FRAMES.has(mainA) || PROCESS_FRAMES.has(mainB) ? (anchor: string) => PLACE_STATES.has(anchor) : () => true;
@@ -112,6 +106,22 @@ function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean 
     a.titleAnchors.some((anchor) => placeOf(anchor) && b.anchors.includes(anchor)) ||
     b.titleAnchors.some((anchor) => placeOf(anchor) && a.anchors.includes(anchor))
   );
+}
+
+/**
+ * One kind of event: each one's main event is among the other's frames ("Gunmen kill eight …
+ * before Iran's missile attack" is a shooting, not the missile attack it mentions); an item
+ * naming only a broad frame ("Al Haouz toll climbs to 632") names no event type of its own.
+ */
+function sharesFrame(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const mainA = mainFrame(a.frames);
+  const mainB = mainFrame(b.frames);
+  const fits = (main: string, other: string[]) =>
+    other.includes(main) ||
+    (other.length > 0 &&
+      other.every((frame) => WEAK_FRAMES.has(frame)) &&
+      other.some((frame) => a.frames.includes(frame) && b.frames.includes(frame)));
+  return mainA !== undefined && mainB !== undefined && fits(mainA, b.frames) && fits(mainB, a.frames);
 }
 
 /** Kinds of event that recur between the same parties, unlike a quake or a coup. */
