@@ -48,7 +48,10 @@ export interface StorySettings {
  * - sketchSize 10: the item's rarest keys (names and figures first); maxCandidates 8 (40 and 40
  *   find nothing more on either set).
  * - windowSeconds 48 h: paraphrased reporting of one event spans the day after (next-day
- *   follow-ups, Asia- vs US-dated copies); a week apart is always two stories.
+ *   follow-ups, Asia- vs US-dated copies). followUpWindowSeconds 7 days, followUpThreshold 0.45,
+ *   followUpKeys 3: an incident's follow-ups (toll updates, a confirmed death) come days later;
+ *   on stories-realistic-dev they and the other changes of that pass lifted recall from 0.368 to
+ *   0.480 at precision 0.995 (halves a 1.000 / 0.552, b 1.000 / 0.506); 80 lookup keys, one read.
  */
 export const defaultStorySettings: StorySettings = {
   threshold: 0.45,
