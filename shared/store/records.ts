@@ -205,6 +205,8 @@ export const storyFingerprintSchema = z.object({
   anchors: z.array(z.string()).default([]),
   /** Event frames of headline and lead sentence: `quake`, `council`, `coup` (see `shared/stories/event-frames.ts`). Absent in older rows. */
   frames: z.array(z.string()).default([]),
+  /** Headline cues: 'followup' (a toll, a confirmation, an aftermath), 'new' (another, fresh, a second one): see `cuesOf`. Absent in older rows. */
+  cues: z.array(z.string()).default([]),
   /** When it happened, as best known: publication time, else when first seen (epoch seconds). */
   at: z.number().int(),
   /** False when `at` is when the item was seen (no publication date): a guess, not a conflict. */

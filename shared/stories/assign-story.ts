@@ -60,7 +60,9 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
   const fingerprint = fingerprintItem(item, seenAt);
   const sketch = sketchOf(fingerprint, settings.sketchSize);
 
-  const postings = await stories.readIndex(lookupKeys(sketch, fingerprint.at, settings.windowSeconds));
+  const postings = await stories.readIndex(
+    lookupKeys(sketch, fingerprint.at, settings.windowSeconds, { seconds: settings.followUpWindowSeconds, keys: settings.followUpKeys }),
+  );
   const saturated = new Set([...postings].filter(([, list]) => list.length >= settings.maxPostingsPerKey).map(([key]) => key));
   const candidates = await stories.getStories(rankCandidates(postings, fingerprint.at, settings));
 
@@ -75,7 +77,7 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
   };
   const ownKeys = indexKeys(sketch.slice(0, settings.indexSize), fingerprint.at)
     .filter((key) => !saturated.has(key))
-    .map((key) => ({ key, expiresAt: keyExpiry(key, settings.windowSeconds, seenAt) }));
+    .map((key) => ({ key, expiresAt: keyExpiry(key, Math.max(settings.windowSeconds, settings.followUpWindowSeconds), seenAt) }));
   const expiresAt = Math.floor(seenAt.getTime() / 1000) + deps.retentionSeconds;
 
   const best = bestMatch(candidates, fingerprint, settings);
@@ -155,7 +157,7 @@ function rankCandidates(postings: Map<string, { storyId: string; at: number }[]>
   const votes = new Map<string, { votes: number; latest: number }>();
   for (const list of postings.values()) {
     for (const posting of list) {
-      if (Math.abs(posting.at - at) > settings.windowSeconds) continue;
+      if (Math.abs(posting.at - at) > Math.max(settings.windowSeconds, settings.followUpWindowSeconds)) continue;
       const entry = votes.get(posting.storyId) ?? { votes: 0, latest: posting.at };
       entry.votes += 1;
       entry.latest = Math.max(entry.latest, posting.at);
@@ -184,13 +186,14 @@ function bestMatch(
     let score = 0;
     let conflict = false;
     for (const kept of story.fingerprints) {
-      const comparison = compareFingerprints(fingerprint, kept.fingerprint, settings.windowSeconds);
+      const comparison = compareFingerprints(fingerprint, kept.fingerprint, settings.windowSeconds, settings.followUpWindowSeconds);
       if (comparison.conflict) {
         conflict = true;
         break;
       }
       // An undated pair joins on either score: a near-copy, or a paraphrase held to a higher bar.
-      const paraphrase = comparison.score - (comparison.dated ? settings.datedThreshold : settings.undatedThreshold);
+      const bar = comparison.followUp ? settings.followUpThreshold : comparison.dated ? settings.datedThreshold : settings.undatedThreshold;
+      const paraphrase = comparison.score - bar;
       const copy = comparison.dated ? Number.NEGATIVE_INFINITY : comparison.copy - settings.threshold;
       const above = Math.max(paraphrase, copy);
       if (above > margin) {

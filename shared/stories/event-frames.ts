@@ -15,7 +15,8 @@ const FRAME_TRIGGERS: Record<string, string[]> = {
   blast: ['blast', 'blasts', 'explosion', 'explosions', 'exploded', 'explode', 'detonate', 'detonated', 'bomb', 'bombs', 'bomber'],
   shooting: ['shooting', 'shot', 'shots', 'gunfire', 'gunman', 'gunmen', 'rifle', 'rifleman', 'sniper', 'assassination'],
   missile: ['missile', 'missiles', 'rocket', 'rockets', 'barrage', 'salvo', 'projectiles', 'ballistic', 'intercepted', 'interceptors'],
-  airstrike: ['airstrike', 'airstrikes', 'bombardment', 'bombing', 'bombed', 'warplanes'],
+  // Not "bombing"/"bombed": they stem to "bomb", a blast ("truck bomb").
+  airstrike: ['airstrike', 'airstrikes', 'bombardment', 'warplanes'],
   council: ['veto', 'vetoes', 'vetoed', 'resolution', 'abstained', 'abstentions', 'abstention', 'draft'],
   impeachment: ['impeach', 'impeachment', 'impeached'],
   election: ['election', 'elections', 'polls', 'ballot', 'runoff', 'turnout', 'electoral', 'voters', 'seats'],
@@ -57,6 +58,19 @@ const FRAME_BY_STEM: ReadonlyMap<string, string> = new Map(
  */
 export const WEAK_FRAMES: ReadonlySet<string> = new Set(['death']);
 
+const RULING_WHO: ReadonlySet<string> = new Set([
+  'party',
+  'parties',
+  'coalition',
+  'bloc',
+  'camp',
+  'elite',
+  'junta',
+  'military',
+  'family',
+  'alliance',
+]);
+
 /**
  * The frames an item's words name (headline, then lead sentence), in order of first mention:
  * the first strong frame is the item's main event ("Gunmen kill eight … hours before Iran's
@@ -64,7 +78,9 @@ export const WEAK_FRAMES: ReadonlySet<string> = new Set(['death']);
  */
 export function framesOf(words: string[]): string[] {
   const frames = new Set<string>();
-  for (const word of words) {
+  for (const [index, word] of words.entries()) {
+    // "the ruling party" governs; it rules on nothing.
+    if (word === 'ruling' && RULING_WHO.has(words[index + 1] ?? '')) continue;
     const frame = FRAME_BY_STEM.get(stemmer(word));
     if (frame) frames.add(frame);
   }

@@ -1,7 +1,7 @@
 import type { StoryFingerprint } from '../store/records.ts';
 import { framesOf } from './event-frames.ts';
 import { normalizeStoryText } from './normalize-text.ts';
-import { changeSizesOf, countsOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from './signals.ts';
+import { changeSizesOf, countsOf, cuesOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from './signals.ts';
 import { isTitleCase, readTerms } from './terms.ts';
 import { contentKey, splitWords } from './tokenize.ts';
 
@@ -51,12 +51,26 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     counts: countsOf(text),
     // Hyphenated compounds are not read for stages: "US-backed" and "break-up" name no step.
     stages: stagesOf(splitWords(`${title}. ${leadSentence(summary)}`.replace(COMPOUND_WORD, ' '))),
-    frames: framesOf(splitWords(`${title}. ${leadSentence(summary)}`)),
+    frames: framesOf(splitWords(`${eventClause(title)}. ${leadSentence(summary)}`)),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
+    cues: cuesOf(titleWords),
     at: Math.floor((published ?? seenAt).getTime() / 1000),
     dated: published !== undefined,
   };
+}
+
+/** Where a headline turns to context: "Gunmen kill eight … hours before Iran's missile attack". */
+const CONTEXT = /\s(?:(?:hours|days|weeks|one day|a day)\s+)?(?:before|after|ahead of|following|amid|despite|since)\s[^,;:]*$/i;
+
+/**
+ * The part of a headline that says what happened, without the other events it places it by.
+ * Only a trailing clause after at least three words: "A week after the quake, deaths top
+ * 36,000" opens with its context and still names the quake.
+ */
+function eventClause(title: string): string {
+  const match = CONTEXT.exec(title);
+  return match && splitWords(title.slice(0, match.index)).length >= 3 ? title.slice(0, match.index) : title;
 }
 
 function unique(keys: (string | undefined)[]): string[] {

@@ -54,13 +54,21 @@ export function indexKeys(sketch: string[], at: number): string[] {
   return sketch.map((key) => `${key}@${day}`);
 }
 
-/** The keys an item looks up: its sketch in every day bucket within `windowSeconds` of it. */
-export function lookupKeys(sketch: string[], at: number, windowSeconds: number): string[] {
-  const days: string[] = [];
-  for (let day = Math.floor((at - windowSeconds) / DAY_SECONDS); day <= Math.floor((at + windowSeconds) / DAY_SECONDS); day++) {
-    days.push(dayOf(day * DAY_SECONDS));
+/**
+ * The keys an item looks up: its sketch in every day bucket within `windowSeconds` of it, and
+ * its `far.keys` rarest sketch keys in the further buckets within `far.seconds` (a follow-up
+ * days later names the event's rarest terms: its people and places). 5 × 10 + 10 × 3 = 80 keys
+ * with the defaults: one BatchGetItem.
+ */
+export function lookupKeys(sketch: string[], at: number, windowSeconds: number, far?: { seconds: number; keys: number }): string[] {
+  const near = [Math.floor((at - windowSeconds) / DAY_SECONDS), Math.floor((at + windowSeconds) / DAY_SECONDS)] as const;
+  const reach = Math.max(windowSeconds, far?.seconds ?? 0);
+  const keys: string[] = [];
+  for (let day = Math.floor((at - reach) / DAY_SECONDS); day <= Math.floor((at + reach) / DAY_SECONDS); day++) {
+    const inNear = day >= near[0] && day <= near[1];
+    for (const key of inNear ? sketch : sketch.slice(0, far?.keys ?? 0)) keys.push(`${key}@${dayOf(day * DAY_SECONDS)}`);
   }
-  return days.flatMap((day) => sketch.map((key) => `${key}@${day}`));
+  return keys;
 }
 
 /**

@@ -10,8 +10,14 @@ export interface StorySettings {
   datedThreshold: number;
   /** Paraphrase similarity at or above which an item joins a story when either lacks a date (taken to be within the window). */
   undatedThreshold: number;
-  /** Items further apart in time than this are never one story (seconds). */
+  /** Dated items further apart in time than this are one story only as a follow-up (seconds). */
   windowSeconds: number;
+  /** Dated items further apart than this are never one story; between the two windows only a follow-up joins (see `isFollowUp`). */
+  followUpWindowSeconds: number;
+  /** Paraphrase similarity a follow-up beyond `windowSeconds` must reach. */
+  followUpThreshold: number;
+  /** Lookup keys (the rarest of the sketch) read in the day buckets beyond `windowSeconds`. */
+  followUpKeys: number;
   /** Lookup keys per item: the bottom-k of its content keys by hash (a MinHash sketch). */
   sketchSize: number;
   /**
@@ -52,13 +58,19 @@ export interface StorySettings {
  *   0.755, precision 0.990); 2 loses 8 pairs on stories-realistic-dev. Each listed key is one row
  *   write per item, the largest share of the pipeline's requests (issue 11).
  * - windowSeconds 48 h: paraphrased reporting of one event spans the day after (next-day
- *   follow-ups, Asia- vs US-dated copies); a week apart is always two stories.
+ *   follow-ups, Asia- vs US-dated copies). followUpWindowSeconds 7 days, followUpThreshold 0.45,
+ *   followUpKeys 3: an incident's follow-ups (toll updates, a confirmed death) come days later;
+ *   on stories-realistic-dev they and the other changes of that pass lifted recall from 0.368 to
+ *   0.480 at precision 0.995 (halves a 1.000 / 0.552, b 1.000 / 0.506); 80 lookup keys, one read.
  */
 export const defaultStorySettings: StorySettings = {
   threshold: 0.45,
   datedThreshold: 0.3,
   undatedThreshold: 0.45,
   windowSeconds: 48 * 60 * 60,
+  followUpWindowSeconds: 7 * 24 * 60 * 60,
+  followUpThreshold: 0.45,
+  followUpKeys: 3,
   sketchSize: 10,
   indexSize: 3,
   maxCandidates: 8,

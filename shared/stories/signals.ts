@@ -116,6 +116,29 @@ const COUNT_STOP = new Set([
   'and',
   'or',
   'us',
+  // Units and clock times measure, they do not count: "120 mph", "11 pm".
+  'pm',
+  'am',
+  'gmt',
+  'utc',
+  'mph',
+  'kph',
+  'km',
+  'kmh',
+  'miles',
+  'metres',
+  'meters',
+  'cm',
+  'mm',
+  'ft',
+  'feet',
+  'kg',
+  'tonnes',
+  'tons',
+  'bpd',
+  'barrels',
+  'bp',
+  'thousand',
 ]);
 /** Clause boundaries: a count never reaches across them. */
 const CLAUSE = /,(?!\d)|[;:()"]|\s[-–—]\s|\.\s/;
@@ -176,15 +199,20 @@ export function countsOf(text: string): string[] {
       // nor is the whole in "204 of the 300".
       if (!Number.isInteger(value) || (value >= 1900 && value <= 2100)) return;
       if (words[index - 1] === 'the' && words[index - 2] === 'of') return;
+      const counted: string[] = [];
+      let toll: string | undefined;
       for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {
         const next = words[k]!;
         if (isNumberWord(next) || STOPWORDS.has(next) || COUNT_STOP.has(next)) break;
-        found.add(`${CASUALTY[next] ?? stemmer(next)}:${value}`);
+        toll ??= CASUALTY[next];
+        counted.push(stemmer(next));
       }
       let k = index - 1;
       while (k >= 0 && APPROXIMATORS.has(words[k]!)) k--;
-      const toll = k >= 0 ? CASUALTY[words[k]!] : undefined;
+      toll ??= k >= 0 ? CASUALTY[words[k]!] : undefined;
+      // A toll counts its victims under the toll alone: "killing four people" and "4 dead" are one count.
       if (toll) found.add(`${toll}:${value}`);
+      else for (const thing of counted) found.add(`${thing}:${value}`);
     });
   }
   return [...found].sort();
@@ -351,4 +379,54 @@ export function qualifiersOf(text: string): string[] {
 export function leadSentence(summary: string): string {
   const end = /(?<![A-Z][a-z]{0,3}|\b[A-Z])\.\s+(?=[A-Z"'])/.exec(summary);
   return end ? summary.slice(0, end.index + 1) : summary;
+}
+
+/** Headline words of a report about an earlier event: its toll, a confirmation, the aftermath. */
+const FOLLOW_UP_WORDS: ReadonlySet<string> = new Set([
+  'toll',
+  'tolls',
+  'confirms',
+  'confirmed',
+  'confirmation',
+  'aftermath',
+  'mourning',
+  'mourns',
+  'funeral',
+  'buried',
+  'survivors',
+  'survivor',
+  'recovery',
+  'charged',
+  'charges',
+  'probe',
+  'inquiry',
+  'investigation',
+  'investigators',
+]);
+/** Headline words of a new occurrence of a kind of event: "another", "fresh", "second" quake. */
+const NEW_OCCURRENCE_WORDS: ReadonlySet<string> = new Set([
+  'another',
+  'fresh',
+  'new',
+  'again',
+  'anew',
+  'second',
+  'third',
+  'fourth',
+  'latest',
+  'renewed',
+  'repeat',
+]);
+
+/**
+ * Cues of a headline: 'followup' when it reports on an earlier event ("toll rises", "confirms
+ * death of", "a week after the quake"), 'new' when it names another occurrence ("another",
+ * "fresh", "third quake"). Only a follow-up joins a story days after its first reports.
+ */
+export function cuesOf(titleWords: string[]): string[] {
+  const cues: string[] = [];
+  const after = titleWords.some((word, index) => word === 'after' && /^(?:days|weeks|week|month)$/.test(titleWords[index - 1] ?? ''));
+  if (after || titleWords.some((word) => FOLLOW_UP_WORDS.has(word))) cues.push('followup');
+  if (titleWords.some((word) => NEW_OCCURRENCE_WORDS.has(word))) cues.push('new');
+  return cues;
 }

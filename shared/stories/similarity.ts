@@ -14,8 +14,10 @@ export interface StoryComparison {
   score: number;
   /** Copy similarity in [0, 1] (see `textSimilarity`): what an undated pair may also join on. */
   copy: number;
-  /** Both carry a publication date (within the window unless `conflict` says 'time'). */
+  /** Both carry a publication date (within the window unless `conflict` says 'time' or `followUp` is set). */
   dated: boolean;
+  /** Further apart than the window (an undated item: as seen), within the follow-up window, and the later reports on the earlier (see `isFollowUp`). */
+  followUp?: boolean;
   /** Set when the two cannot be one story; `score` is then informative only. */
   conflict?: StoryConflict;
 }
@@ -32,13 +34,41 @@ export interface StoryComparison {
  * on one side and a decision on the other (or talks broken off vs resumed), or the same kind
  * qualified differently ("short-range" vs "medium-range" missile).
  */
-export function compareFingerprints(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryComparison {
+export function compareFingerprints(
+  a: StoryFingerprint,
+  b: StoryFingerprint,
+  windowSeconds: number,
+  followUpSeconds = windowSeconds,
+): StoryComparison {
   const dated = a.dated && b.dated;
   // Two undated items carry no time at all, only text: copies alone join them.
-  const score = a.dated || b.dated ? paraphraseScore(a, b, dated) : 0;
+  const score = a.dated || b.dated ? paraphraseScore(a, b) : 0;
   const copy = dated ? 0 : textSimilarity(a, b);
-  const conflict = conflictBetween(a, b, windowSeconds);
-  return { score, copy, dated, ...(conflict ? { conflict } : {}) };
+  const gap = Math.abs(a.at - b.at);
+  const followUp = gap > windowSeconds && gap <= followUpSeconds && isFollowUp(a.at <= b.at ? [a, b] : [b, a]);
+  // An undated item is taken to be within the window of when it was seen, not days from it,
+  // unless it reads as a follow-up.
+  const conflict = !dated && gap > windowSeconds && !followUp ? 'time' : conflictBetween(a, b, followUp ? followUpSeconds : windowSeconds);
+  return { score, copy, dated, ...(followUp ? { followUp } : {}), ...(conflict ? { conflict } : {}) };
+}
+
+/**
+ * A report days after an event that is about that event, not another of its kind: one kind of
+ * incident (a quake, a crash, an attack has an aftermath; talks, votes and summits have a next
+ * round, which is another story), no cue of a new occurrence ("another", "fresh", "third quake"), and either a person or
+ * named thing in both headlines (not a place: the Herat quakes of one week share the province)
+ * or, in one place, a follow-up headline ("toll tops 36,000", "confirms death").
+ */
+function isFollowUp([earlier, later]: [StoryFingerprint, StoryFingerprint]): boolean {
+  if (later.cues.includes('new') || incidentKind(earlier.frames) === undefined || !sharesFrame(earlier, later)) return false;
+  return sharesPerson(earlier, later) || (later.cues.includes('followup') && sharesFrameAndPlace(earlier, later));
+}
+
+/** A name both headlines give that is no state, place or body: a person, a group, a ship. */
+function sharesPerson(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const namesB = new Set(b.names);
+  const titleB = new Set(b.titleTerms);
+  return a.names.some((key) => !key.startsWith('@') && namesB.has(key) && a.titleTerms.includes(key) && titleB.has(key));
 }
 
 /** What a shared event frame in a shared place adds to the paraphrase score. */
@@ -50,12 +80,14 @@ export const FRAME_BONUS = 0.15;
  * event (see `event-frames.ts`) in the same place; plus `FRAME_BONUS` for the latter. 0 otherwise:
  * sharing a country and a topic is not one event.
  */
-export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint, dated = true): number {
+export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint): number {
   if (titlePlacesDiffer(a, b)) return 0;
   const frame = sharesFrameAndPlace(a, b);
-  const specific = sharesSpecific(a, b);
-  // Without dates, both: a reaction or a follow-up names the same people.
-  if (dated ? !frame && !specific : !frame || !specific) return 0;
+  // A shared name or figure joins reports of one kind of event, not a shooting and the missile attack it preceded.
+  const specific = sharesSpecific(a, b) && (frame || !framesClash(a, b));
+  // One undated item is held to a higher bar instead (`undatedThreshold`), not to both: outlets
+  // that give no date tell the event in their own words like the others.
+  if (!frame && !specific) return 0;
   return weightedSimilarity(a, b) + (frame ? FRAME_BONUS : 0);
 }
 
@@ -64,17 +96,9 @@ export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint, dated 
  * one place: a state, place or body one headline names and the other item names too.
  */
 function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const mainA = mainFrame(a.frames);
-  const mainB = mainFrame(b.frames);
-  // Each one's main event is among the other's: "Gunmen kill eight … before Iran's missile
-  // attack" is a shooting, not the missile attack it mentions.
-  // An item naming only a broad frame ("Al Haouz toll climbs to 632") names no event type of its own.
-  const fits = (main: string, other: string[]) =>
-    other.includes(main) ||
-    (other.length > 0 &&
-      other.every((frame) => WEAK_FRAMES.has(frame)) &&
-      other.some((frame) => a.frames.includes(frame) && b.frames.includes(frame)));
-  if (mainA === undefined || mainB === undefined || !fits(mainA, b.frames) || !fits(mainB, a.frames)) return false;
+  if (!sharesFrame(a, b)) return false;
+  const mainA = mainFrame(a.frames)!;
+  const mainB = mainFrame(b.frames)!;
   // Talks, sanctions, votes and the like recur between the same states week after week: for them
   // only a shared town or region (Istanbul, not Russia) places two reports at one event.
   const placeOf = PROCESS_FRAMES.has(mainA) || PROCESS_FRAMES.has(mainB) ? (anchor: string) => PLACE_STATES.has(anchor) : () => true;
@@ -82,6 +106,22 @@ function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean 
     a.titleAnchors.some((anchor) => placeOf(anchor) && b.anchors.includes(anchor)) ||
     b.titleAnchors.some((anchor) => placeOf(anchor) && a.anchors.includes(anchor))
   );
+}
+
+/**
+ * One kind of event: each one's main event is among the other's frames ("Gunmen kill eight …
+ * before Iran's missile attack" is a shooting, not the missile attack it mentions); an item
+ * naming only a broad frame ("Al Haouz toll climbs to 632") names no event type of its own.
+ */
+function sharesFrame(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const mainA = mainFrame(a.frames);
+  const mainB = mainFrame(b.frames);
+  const fits = (main: string, other: string[]) =>
+    other.includes(main) ||
+    (other.length > 0 &&
+      other.every((frame) => WEAK_FRAMES.has(frame)) &&
+      other.some((frame) => a.frames.includes(frame) && b.frames.includes(frame)));
+  return mainA !== undefined && mainB !== undefined && fits(mainA, b.frames) && fits(mainB, a.frames);
 }
 
 /** Kinds of event that recur between the same parties, unlike a quake or a coup. */
@@ -98,6 +138,40 @@ const PROCESS_FRAMES: ReadonlySet<string> = new Set([
   'mandate',
   'accession',
 ]);
+
+/**
+ * Two kinds of incident: each one's main event is an incident (see `INCIDENT_KINDS`) of a kind
+ * the other does not name at all. "Gunmen kill eight at Tel Aviv tram station" and
+ * "sirens across Israel as Iranian missiles fly" share a city, not an event.
+ */
+function framesClash(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const kindA = incidentKind(a.frames);
+  const kindB = incidentKind(b.frames);
+  const names = (frames: string[], kind: string) => frames.some((frame) => INCIDENT_KINDS[frame] === kind);
+  return kindA !== undefined && kindB !== undefined && kindA !== kindB && !names(a.frames, kindB) && !names(b.frames, kindA);
+}
+
+/**
+ * Incidents whose kinds never turn into one another (a quake is not a shooting), in families
+ * outlets mix up freely (a storm floods; a missile barrage is an airstrike, its hits blasts).
+ * Political frames are left out: a council, a mandate and a junta meet in one report.
+ */
+const INCIDENT_KINDS: Record<string, string> = {
+  quake: 'quake',
+  storm: 'weather',
+  flood: 'weather',
+  crash: 'crash',
+  shooting: 'shooting',
+  missile: 'strike',
+  airstrike: 'strike',
+  blast: 'strike',
+};
+
+/** The kind of incident of an item's main frame, if it is one. */
+function incidentKind(frames: string[]): string | undefined {
+  const main = mainFrame(frames);
+  return main === undefined ? undefined : INCIDENT_KINDS[main];
+}
 
 /**
  * Both headlines name states or places and none in common: "Council turns down Russian Gaza
@@ -118,7 +192,7 @@ function titlePlacesDiffer(a: StoryFingerprint, b: StoryFingerprint): boolean {
  */
 export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
   const va = weightedTerms(a);
-  const vb = weightedTerms(b);
+  const vb = alignFigures(weightedTerms(b), va);
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -154,7 +228,7 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  * harvest in Nigeria" are two.
  */
 function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const termsB = new Set(b.terms);
+  const termsB = new Set(alignFigures(new Map(b.terms.map((key) => [key, 0])), new Set(a.terms)).keys());
   const namesB = new Set(b.names);
   return a.terms.some(
     (key) =>
@@ -162,6 +236,31 @@ function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
       ((a.names.includes(key) && namesB.has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
         termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
   );
+}
+
+/** Figures this close (relative) are one figure, rounded by two outlets: 1.15m and 1.16m bpd. */
+const FIGURE_TOLERANCE = 0.02;
+
+/**
+ * `keys` with each figure that has no exact match in `reference` but lies within
+ * `FIGURE_TOLERANCE` of one there renamed to it, so the two count as shared.
+ */
+function alignFigures<T>(keys: Map<string, T>, reference: { has(key: string): boolean; keys(): Iterable<string> }): Map<string, T> {
+  const figures = [...reference.keys()]
+    .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
+    .map((key) => ({ key, value: Number(key.slice(1)) }));
+  if (figures.length === 0) return keys;
+  const aligned = new Map<string, T>();
+  for (const [key, value] of keys) {
+    let renamed = key;
+    if (!reference.has(key) && termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure) {
+      const x = Number(key.slice(1));
+      const near = figures.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
+      if (near && !keys.has(near.key)) renamed = near.key;
+    }
+    aligned.set(renamed, value);
+  }
+  return aligned;
 }
 
 /** Headline words count more than summary words: the headline says what happened. */
@@ -186,16 +285,19 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (a.dated && b.dated && Math.abs(a.at - b.at) > windowSeconds) return 'time';
   if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true)) return 'place';
   // Two dated items already place their event in time, and paraphrases mention other days and
-  // months in passing ("after Saturday's quake"): weekdays and months rule out only undated items.
+  // months in passing ("after Saturday's quake"): weekdays rule out only pairs with an undated
+  // item, months only two undated items (beside a dated one, an undated item's "April's attack"
+  // is a mention, not its date).
   const dated = a.dated && b.dated;
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
-  if (!dated && disjoint(a.months, b.months)) return 'month';
+  if (!a.dated && !b.dated && disjoint(a.months, b.months)) return 'month';
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
   const [tollsA, countsA] = partition(a.counts, isToll);
   const [tollsB, countsB] = partition(b.counts, isToll);
-  if ((process.env.V1 ? !dated : true) && seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25))
-    return 'count';
+  if (seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
   if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
+  // Without any date there is no earlier report to revise: a toll is a count like any other.
+  if (!a.dated && !b.dated && seriesDiffer(tollsA, tollsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
   // Two dated reports of one kind of event in one place, in the window, word its stage their own
   // way ("Council turns down Russian draft" / "text wins only five votes"): stages split the rest.
   if (!(dated && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';

@@ -12,6 +12,9 @@ const POSSESSIVE = /['’]s\b/g;
 const APOSTROPHE = /['’]/g;
 const WORD = /\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?(?![\p{L}\p{N}])|[\p{L}\p{N}]+/gu;
 const COMBINING_MARKS = /\p{M}/gu;
+/** "1.16m bpd", "$3bn", "50bp": a figure with its unit glued on, read as the figure and the unit. */
+const GLUED_UNIT = /(\d(?:[\d,]*\d)?(?:\.\d+)?)(m|mn|bn|tn|k|bp|bps|km|mph|kg)\b/gi;
+const UNIT_WORDS: Record<string, string> = { m: 'million', mn: 'million', bn: 'billion', tn: 'trillion', k: 'thousand', bps: 'bp' };
 const NON_ASCII = /[^\x00-\x7f]/;
 
 const SPELLED: Record<string, string> = {
@@ -47,7 +50,8 @@ export function splitCasedWords(text: string): CasedWord[] {
   let prepared = text
     .replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''))
     .replace(POSSESSIVE, '')
-    .replace(APOSTROPHE, '');
+    .replace(APOSTROPHE, '')
+    .replace(GLUED_UNIT, (_, figure: string, unit: string) => `${figure} ${UNIT_WORDS[unit.toLowerCase()] ?? unit}`);
   if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
   const words: CasedWord[] = [];
   let last = 0;

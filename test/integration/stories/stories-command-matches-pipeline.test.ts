@@ -83,7 +83,8 @@ describe('news-alerts stories vs the pipeline', () => {
     );
 
     expect(groupsOf(command)).toEqual(groupsOf(pipeline));
-    // And the grouping is the one wanted: the Peru debate apart, the paraphrased vote joined.
-    expect(groupsOf(pipeline)).toEqual([['lk', 'lk2'], ['pe'], ['sc'], ['v1', 'v2']]);
+    // And the grouping is the one wanted: the Peru debate apart, the paraphrased vote joined, the
+    // council-session request apart from the next round of talks.
+    expect(groupsOf(pipeline)).toEqual([['ist'], ['lk', 'lk2'], ['pe'], ['rq'], ['sc'], ['v1', 'v2']]);
   });
 });
