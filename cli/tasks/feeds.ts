@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { feedConfigSchema } from '../../shared/config/config-file.ts';
 import { formatZodIssues } from '../../shared/core/validation-issues.ts';
 import { ConfigError } from '../../shared/core/errors.ts';
+import { redactUrl, redactUrlsIn } from '../../shared/outbound-http/index.ts';
 import { systemClock, type Clock } from '../../shared/core/clock.ts';
 import type { FeedStore } from '../../shared/store/ports.ts';
 import type { FeedRecord } from '../../shared/store/records.ts';
@@ -49,7 +50,8 @@ export type FeedsOptions = TargetChoice & { json: boolean } & (
 /**
  * What `feeds status --json` prints per feed: the stored health, a one-word state, the interval in
  * use with its reason, and how its news arrives (`delivery`: WebSub push or polling) in place of
- * the stored subscription, whose secret is never printed.
+ * the stored subscription, whose secret is never printed. The URL and error text are redacted (no
+ * credentials or query values: a terminal, a CI log or a pasted report is no place for an API key).
  */
 export type FeedStatus = Omit<FeedRecord, 'websub'> & {
   state: 'ok' | 'failing' | 'disabled' | 'never-polled';
@@ -73,6 +75,9 @@ export type FeedStatus = Omit<FeedRecord, 'websub'> & {
  *   items seen, the adaptive interval, next poll); `--json` for the records.
  * - `import FILE.opml [--interval MIN]`: the file's feeds, categories as tags (see `feeds-opml.ts`).
  * - `export [--out FILE]`: the feeds as OPML 2.0; export → import → export gives the same file.
+ *
+ * Every URL and error text printed is redacted (`redactUrl`): the stored URL keeps its key. The
+ * OPML export is the exception: a backup the operator keeps, so an import restores the URLs whole.
  */
 export async function feedsCommand(
   options: FeedsOptions,
@@ -327,8 +332,24 @@ async function apiFailure(io: CliIo, url: string, response: Response): Promise<n
 
 function withState(feed: FeedRecord, now: Date): FeedStatus {
   const state = feed.disabled ? 'disabled' : feed.consecutiveErrors > 0 ? 'failing' : feed.lastSuccessAt ? 'ok' : 'never-polled';
-  const { websub: _secretHolder, ...rest } = feed;
-  return { ...rest, state, intervalInUse: intervalInUseOf(feed), delivery: describeFeedDelivery(feed, now) };
+  const { websub: _secretHolder, ...rest } = shown(feed);
+  const delivery = describeFeedDelivery(feed, now);
+  return {
+    ...rest,
+    state,
+    intervalInUse: intervalInUseOf(feed),
+    delivery: { ...delivery, hub: delivery.hub === null ? null : redactUrl(delivery.hub) },
+  };
+}
+
+/** A feed as printed: its URL and error texts redacted. */
+function shown(feed: FeedRecord): FeedRecord {
+  return {
+    ...feed,
+    url: redactUrl(feed.url),
+    ...(feed.lastError === undefined ? {} : { lastError: redactUrlsIn(feed.lastError) }),
+    ...(feed.disabledReason === undefined ? {} : { disabledReason: redactUrlsIn(feed.disabledReason) }),
+  };
 }
 
 function formatList(feeds: FeedStatus[], label: string): string {

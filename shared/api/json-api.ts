@@ -60,8 +60,12 @@ export interface JsonApi {
 export function createJsonApi(app: HttpApp): JsonApi {
   const { deps } = app;
   return {
-    async health() {
-      return jsonResponse(200, await describeHealth(deps.feeds));
+    async health(request) {
+      // Anyone: status and counts. With the operator's Bearer token (a wrong one is refused, not
+      // quietly answered with less): the failing feeds and why, URLs and error text redacted.
+      const details = request.headers.authorization !== undefined;
+      if (details) await app.requireAdmin(request, 'Bearer');
+      return jsonResponse(200, await describeHealth(deps.feeds, { details }));
     },
 
     async topics() {

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import { intervalInUseOf, type IntervalInUse } from '../feeds/index.ts';
-import { redactUrl } from '../outbound-http/index.ts';
+import { redactUrl, redactUrlsIn } from '../outbound-http/index.ts';
 import type { QueueDepthReport, QueueInspector } from '../queue/ports.ts';
 import type { FeedStore, Headline, HeadlineStore, SubscriptionStore, TopicStore } from '../store/ports.ts';
 import type { FeedRecord } from '../store/records.ts';
@@ -21,7 +21,7 @@ export interface OperatorStatus {
 export interface FeedHealth {
   feedId: string;
   title: string | null;
-  /** Without credentials or query string. */
+  /** Without credentials, query values or fragment (`?apikey=[redacted]`). */
   url: string;
   status: 'ok' | 'failing' | 'never-polled';
   lastSuccessAt: string | null;
@@ -30,6 +30,7 @@ export interface FeedHealth {
   /** The interval the feed is polled at now, and why (configured, busy feed, ttl, max-age, backoff…). */
   interval: IntervalInUse;
   consecutiveErrors: number;
+  /** The last poll's error, for the operator only, with the URLs it quotes redacted. */
   lastError: string | null;
   /** Pushed by a WebSub hub (and still safety-polled) or polled only, and why (hub URL redacted). */
   delivery: FeedDeliveryView;
@@ -81,7 +82,7 @@ export function feedHealthOf(feeds: readonly FeedRecord[], now: Date): FeedHealt
         nextPollAt: feed.nextPollAt,
         interval: intervalInUseOf(feed),
         consecutiveErrors: feed.consecutiveErrors,
-        lastError: feed.lastError ?? null,
+        lastError: feed.lastError === undefined ? null : redactUrlsIn(feed.lastError),
         delivery: deliveryOf(feed, now),
       }),
     )
@@ -98,6 +99,6 @@ async function readQueues(inspector: QueueInspector | undefined): Promise<Operat
   try {
     return await inspector.depths();
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: redactUrlsIn(error instanceof Error ? error.message : String(error)) };
   }
 }

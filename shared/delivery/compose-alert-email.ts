@@ -18,7 +18,7 @@ const FOOTER = 'You receive this because you subscribed to these topics on news-
  * The email of one instant alert: HTML (the email layout, every piece of item text escaped by
  * the `html` template) and plain text, showing the story, its source and link, and which topics
  * and words matched. With an unsubscribe base URL and token keys it carries RFC 8058 one-click
- * unsubscribe headers for its channel (`List-Unsubscribe` with https and mailto,
+ * unsubscribe headers for its channel (`List-Unsubscribe` with the https link,
  * `List-Unsubscribe-Post`). The Message-ID is stable per delivery, so a resend is recognisably
  * the same message.
  */

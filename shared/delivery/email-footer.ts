@@ -1,5 +1,4 @@
 import { html, type SafeHtml } from '../html/index.ts';
-import { bareAddress } from '../mail/addresses.ts';
 import { createManageLinkToken, createUnsubscribeToken, type KeyRing } from '../subscriptions/index.ts';
 
 /**
@@ -12,7 +11,7 @@ import { createManageLinkToken, createUnsubscribeToken, type KeyRing } from '../
  */
 
 export interface UnsubscribeOptions {
-  /** The sender (`MAIL_FROM`), e.g. `News Alerts <alerts@example.org>`: the mailto target. */
+  /** The sender (`MAIL_FROM`), e.g. `News Alerts <alerts@example.org>`. */
   from: string;
   /** Base of the unsubscribe link (`PUBLIC_BASE_URL`); without it there is no List-Unsubscribe. */
   publicBaseUrl?: string | undefined;
@@ -33,21 +32,22 @@ export interface Unsubscribe {
 
 /**
  * The unsubscribe link of one channel and its headers: `List-Unsubscribe` with the https link
- * and a mailto carrying the same token, and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
- * (RFC 8058), so mailbox providers show their own unsubscribe button and POST to the link.
+ * only, and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), so mailbox providers
+ * show their own unsubscribe button and POST to the link. No mailto: nothing reads replies to the
+ * sender, and a client that prefers mailto (Apple Mail, Outlook) would unsubscribe no one; with
+ * https only, such a client opens the link, whose page unsubscribes with one button.
  */
 export function unsubscribeFor(subscriberId: string, channelId: string, options: UnsubscribeOptions): Unsubscribe | undefined {
   if (!options.publicBaseUrl || !options.tokenKeys) return undefined;
   const token = createUnsubscribeToken({ subscriberId, channelId }, options.tokenKeys);
   const url = new URL('unsubscribe', options.publicBaseUrl.endsWith('/') ? options.publicBaseUrl : `${options.publicBaseUrl}/`);
   url.searchParams.set('token', token);
-  const mailto = `mailto:${bareAddress(options.from)}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
   const manage = new URL('manage/link', url);
   manage.searchParams.set('token', createManageLinkToken(subscriberId, options.tokenKeys));
   return {
     url: url.href,
     manageUrl: manage.href,
-    headers: { 'List-Unsubscribe': `<${url.href}>, <${mailto}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: { 'List-Unsubscribe': `<${url.href}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 }
 

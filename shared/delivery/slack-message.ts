@@ -1,4 +1,4 @@
-import { formatUtcMinute, singleLine, truncate } from '../core/display-text.ts';
+import { formatUtcMinute, singleLine, stripSpoofingCharacters, truncate } from '../core/display-text.ts';
 import { safeLink } from '../html/index.ts';
 import type { DeliveryMessage } from '../messages/schemas.ts';
 import { matchedTexts } from './webhook-payload.ts';
@@ -6,10 +6,11 @@ import { matchedTexts } from './webhook-payload.ts';
 /**
  * The Slack form of deliveries: a Block Kit message for an incoming webhook, with a plain `text`
  * fallback (notifications, clients without blocks). One story, or several when they queued up for
- * the same webhook (Slack allows one message per second per webhook). Slack's mrkdwn only needs
- * `&`, `<` and `>` escaped; escaping them also defuses hostile titles such as `<!channel>` or
- * `<script>`. Every size stays inside Block Kit's structural limits ({@link SLACK_LIMITS}), which
- * {@link checkSlackLimits} verifies.
+ * the same webhook (Slack allows one message per second per webhook). Feed text is untrusted:
+ * {@link escapeSlack} escapes `&`, `<` and `>` (defusing `<!channel>`, `<@U…>` and `<script>`) and
+ * neutralises the formatting marks, and every mrkdwn object is `verbatim` so Slack does not turn a
+ * plain `@here` or `#channel` in a title into a mention or link. Every size stays inside Block
+ * Kit's structural limits ({@link SLACK_LIMITS}), which {@link checkSlackLimits} verifies.
  */
 
 export interface SlackMessage {
@@ -21,9 +22,16 @@ export interface SlackMessage {
 
 export type SlackBlock =
   | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: boolean } }
-  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
-  | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
+  | { type: 'section'; text: SlackMrkdwn }
+  | { type: 'context'; elements: SlackMrkdwn[] }
   | { type: 'divider' };
+
+/** A mrkdwn text object; `verbatim` so Slack adds no links or mentions of its own. */
+interface SlackMrkdwn {
+  type: 'mrkdwn';
+  text: string;
+  verbatim: true;
+}
 
 /** Slack's documented limits for messages (and a margin under its undocumented total). */
 export const SLACK_LIMITS = {
@@ -54,9 +62,28 @@ export interface SlackStory {
   alsoReportedBy?: { source: string; link: string | null }[];
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+/**
+ * Slack's formatting marks and look-alikes that are not marks: mrkdwn has no escape character, so
+ * untrusted text gets a character that looks the same and formats nothing (`*bold*` stays text).
+ */
+const FORMATTING_LOOKALIKES: Record<string, string> = { '*': '\u2217', _: '\u02CD', '~': '\u223C', '`': '\u02CB' };
+
+/**
+ * Untrusted text for mrkdwn: the three characters Slack treats as control characters escaped
+ * (`&amp;`, `&lt;`, `&gt;`: no `<!channel>`, `<@U…>` or `<url|label>` can be written), the
+ * formatting marks `*`, `_`, `~` and backtick replaced by look-alikes, and the characters that
+ * spoof what a reader sees (bidi overrides, zero-width, controls) dropped.
+ */
 export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return stripSpoofingCharacters(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[*_~`]/g, (mark) => FORMATTING_LOOKALIKES[mark]!);
+}
+
+function mrkdwn(text: string): SlackMrkdwn {
+  return { type: 'mrkdwn', text, verbatim: true };
 }
 
 /**
@@ -116,15 +143,15 @@ function storyBlocks(story: SlackStory): SlackBlock[] {
     const why = matched.length > 0 ? ` — matched: ${matched.map(escapeSlack).join(', ')}` : '';
     return `*${escapeSlack(match.label)}* (${match.score.toFixed(2)})${why}`;
   });
-  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${slackLink(item.link, titleOf(story))}*` } }];
-  if (byline) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(truncate(byline, 200)) }] });
-  const summary = item.summary.trim();
-  if (summary) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(truncate(summary, SUMMARY_LIMIT)) } });
-  const context = [{ type: 'mrkdwn' as const, text: truncateEscaped(reasons.join('\n'), WHY_LIMIT) }];
+  const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(`*${slackLink(item.link, titleOf(story))}*`) }];
+  if (byline) blocks.push({ type: 'context', elements: [mrkdwn(escapeSlack(truncate(byline, 200)))] });
+  const summary = singleLine(item.summary);
+  if (summary) blocks.push({ type: 'section', text: mrkdwn(escapeSlack(truncate(summary, SUMMARY_LIMIT))) });
+  const context = [mrkdwn(truncateEscaped(reasons.join('\n'), WHY_LIMIT))];
   const others = (story.alsoReportedBy ?? []).filter((other) => other.source.trim() !== '');
   if (others.length > 0) {
     const list = others.map((other) => slackLink(other.link, truncate(other.source.trim(), 80)));
-    context.push({ type: 'mrkdwn', text: truncateEscaped(`Also reported by ${list.join(', ')}`, ALSO_LIMIT) });
+    context.push(mrkdwn(truncateEscaped(`Also reported by ${list.join(', ')}`, ALSO_LIMIT)));
   }
   blocks.push({ type: 'context', elements: context });
   return blocks;

@@ -1,3 +1,4 @@
+import { stripSpoofingCharacters } from '../core/display-text.ts';
 import type { DeliveryMessage } from '../messages/schemas.ts';
 import { deliveryId } from './delivery-id.ts';
 
@@ -5,6 +6,11 @@ import { deliveryId } from './delivery-id.ts';
  * The JSON body of a generic (`format: "json"`) webhook, version 1. Receivers should check
  * `version` and `type`, verify the Standard Webhooks signature headers, and use `id` (equal to the
  * `webhook-id` header) to drop resends of a delivery they already handled.
+ *
+ * Every text field (titles, summary, source, labels, matched words) is untrusted plain text from
+ * a news feed: markup removed and entities decoded exactly once, so `<script>` in it is the text
+ * a feed wrote, not markup we vouch for. Receivers must escape it for wherever they show it
+ * (HTML, Markdown, chat); links are absolute http(s) URLs or null.
  */
 export interface WebhookPayloadV1 {
   /** Payload format version; fields are only added within a version, never renamed or removed. */
@@ -29,7 +35,7 @@ export interface WebhookPayloadV1 {
     published: string | null;
     /** Name of the feed (outlet) it came from. */
     source: string;
-    /** Plain-text summary from the feed; may be empty. */
+    /** Plain-text summary from the feed (untrusted: escape it where you show it); may be empty. */
     summary: string;
   };
   /** The reports of this story: the first item, then others as they join the story. */
@@ -71,17 +77,17 @@ export function buildWebhookPayload(message: DeliveryMessage, sentAt: Date, opti
     test: options.test ?? false,
     story: {
       id: message.storyId,
-      title: item.title,
+      title: plain(item.title),
       link: item.link,
       published: item.published,
-      source: item.source,
-      summary: item.summary,
+      source: plain(item.source),
+      summary: plain(item.summary),
     },
     items: [
-      { source: item.source, link: item.link, title: item.title, published: item.published },
+      { source: plain(item.source), link: item.link, title: plain(item.title), published: item.published },
       ...(message.storyMembers ?? [])
         .filter((member) => member.itemKey !== item.itemKey)
-        .map((member) => ({ source: member.source, link: member.link, title: member.title, published: member.published })),
+        .map((member) => ({ source: plain(member.source), link: member.link, title: plain(member.title), published: member.published })),
     ],
     topics: message.topics.map((match) => ({
       topic: match.topic,
@@ -95,6 +101,11 @@ export function buildWebhookPayload(message: DeliveryMessage, sentAt: Date, opti
     fetchedAt: message.fetchedAt ?? null,
     fetchedBy: message.fetchedBy ?? null,
   };
+}
+
+/** Feed text as the payload carries it: without characters that spoof what a reader sees (bidi overrides, zero-width). */
+function plain(text: string): string {
+  return stripSpoofingCharacters(text);
 }
 
 /** The distinct matched texts in order of appearance (case-insensitive), for explanations. */

@@ -1,4 +1,5 @@
 import { decodeHTML } from 'entities';
+import { stripSpoofingCharacters } from '../core/display-text.ts';
 
 /** C1 controls: never text in a feed, but windows-1252 punctuation written as code points (`&#146;`). */
 const C1_CONTROLS = /[\u0080-\u009F]/g;
@@ -38,8 +39,9 @@ const BREAKING_ELEMENTS = new Set([
 
 /**
  * Feed text (HTML or plain, possibly entity-escaped) as plain text: script/style contents and
- * comments dropped, tags stripped, entities decoded, whitespace folded to single spaces. Text
- * that was escaped markup (`&lt;b&gt;`) stays as literal text.
+ * comments dropped, tags stripped, entities decoded exactly once, whitespace folded to single
+ * spaces. Text that was escaped markup (`&lt;b&gt;`) stays as literal text, and doubly escaped
+ * markup (`&amp;lt;b&amp;gt;`) as the escaped text `&lt;b&gt;`, never as markup.
  *
  * A single forward scan (no backtracking regex), so hostile markup — thousands of unclosed
  * tags or quotes — costs linear time: an unterminated tag ends the markup and the rest is text.
@@ -115,12 +117,15 @@ function findTagEnd(input: string, from: number): number {
   return -1;
 }
 
-/** Collapses runs of whitespace (NBSP and line separators included) to one space and trims. */
+/**
+ * Collapses runs of whitespace (NBSP and line separators included) to one space and trims, and
+ * drops the invisible and reordering characters hostile feeds spoof with (bidi overrides, zero-width
+ * space, NUL and other controls): every channel downstream gets text that shows what it says.
+ */
 export function foldWhitespace(text: string): string {
-  const visible = text.includes('\u200b') ? text.replace(/\u200b/g, '') : text;
   // Only runs that are not already one plain space: a single space between words is left alone,
   // which spares a replacement per word on long texts.
-  return visible.replace(FOLDABLE_WHITESPACE, ' ').trim();
+  return stripSpoofingCharacters(text).replace(FOLDABLE_WHITESPACE, ' ').trim();
 }
 
 /** Whitespace other than a lone U+0020: any other space character, or a space followed by more. */

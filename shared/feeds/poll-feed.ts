@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import type { AlertMessage, NewsItem, PollMessage, StoryMember } from '../messages/schemas.ts';
+import { redactUrlsIn } from '../outbound-http/index.ts';
 import type { MessageQueue } from '../queue/ports.ts';
 import type { FeedStore, SeenItemStore, StoryStore } from '../store/ports.ts';
 import type { FeedRecord, PollIntervalReason } from '../store/records.ts';
@@ -337,11 +338,14 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
   const expected = error instanceof FeedError;
   // 410 Gone is the server saying the feed is gone for good: the one case polling stops.
   const gone = error instanceof FeedHttpError && error.status === 410;
-  const message = gone
-    ? `${error.message}: the feed is disabled; add it again (news-alerts feeds add) to resume polling`
-    : error instanceof Error
-      ? error.message
-      : String(error);
+  // Stored, shown to the operator and logged: URLs a server or library quoted lose their secrets.
+  const message = redactUrlsIn(
+    gone
+      ? `${error.message}: the feed is disabled; add it again (news-alerts feeds add) to resume polling`
+      : error instanceof Error
+        ? error.message
+        : String(error),
+  );
   const consecutiveErrors = (feed.consecutiveErrors ?? 0) + 1;
   const retryAfter = error instanceof FeedHttpError ? error.retryAfterSeconds : undefined;
   // Backoff grows from the operator's interval, not from one a quiet feed stretched.
@@ -370,7 +374,10 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
   // An error that is not a FeedError is a bug in our reading code: still the feed's failure
   // (other feeds go on), which the event reports; this line is the bug report, with its stack.
   if (!expected)
-    deps.log.error('feed poll failed unexpectedly', { feedId: feed.feedId, stack: error instanceof Error ? error.stack : message });
+    deps.log.error('feed poll failed unexpectedly', {
+      feedId: feed.feedId,
+      stack: error instanceof Error ? redactUrlsIn(String(error.stack)) : message,
+    });
   return { status: 'error', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {}, error: message };
 }
 

@@ -1,7 +1,10 @@
+import { stripSpoofingCharacters } from '../core/display-text.ts';
+
 /**
  * HTML by tagged template: every interpolated value is escaped unless it is already `SafeHtml`
  * (the result of another `html` template, of `joinHtml` or of `rawHtml`), so neither a page nor an
- * email can forget to escape subscriber or item text. The one place that escapes HTML.
+ * email can forget to escape subscriber or item text. The one place that escapes HTML; it also
+ * drops the characters that spoof what a reader sees (bidi overrides, zero-width, controls).
  */
 
 const replacements: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -32,7 +35,7 @@ function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
-  return escapeText(String(value));
+  return escapeText(stripSpoofingCharacters(String(value)));
 }
 
 /** `html\`<p>${text}</p>\`` escapes `text`; `false`, `null` and `undefined` render as nothing. */

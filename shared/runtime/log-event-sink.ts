@@ -1,12 +1,14 @@
 import type { EventSink, PipelineEvent } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
+import { redactUrl, redactUrlsIn } from '../outbound-http/index.ts';
 
 /**
  * An EventSink writing one line per pipeline event (Lambda: one structured JSON line in
  * CloudWatch, queryable by `event`): the outcome's only log line, at warn when something failed
  * or was taken out of delivery, at info otherwise. URLs are cut down before logging: a webhook URL
  * is a credential (a Slack incoming webhook's path is its secret), and a feed URL's query can carry
- * a token; the outlet's origin is what an operator needs.
+ * a token: feed URLs and error text are redacted as everywhere they are shown (`redactUrl`), and
+ * a webhook URL is cut to its origin.
  */
 export function createLogEventSink(log: Log): EventSink {
   return {
@@ -37,18 +39,17 @@ function isFailure(event: PipelineEvent): boolean {
 function toFields(event: PipelineEvent): Record<string, unknown> {
   switch (event.type) {
     case 'feed-polled':
-      return { event: event.type, ...event, url: withoutQuery(event.url) };
+      return {
+        event: event.type,
+        ...event,
+        url: redactUrl(event.url),
+        ...(event.error === undefined ? {} : { error: redactUrlsIn(event.error) }),
+      };
     case 'delivered':
       return { event: event.type, ...event, target: redactTarget(event.target) };
     default:
       return { event: event.type, ...event };
   }
-}
-
-/** A URL without credentials, query or fragment; other text unchanged. */
-function withoutQuery(text: string): string {
-  const url = parseUrl(text);
-  return url ? `${url.origin}${url.pathname}` : text;
 }
 
 /** A webhook URL reduced to its origin (its path may be the secret); an email address as is. */

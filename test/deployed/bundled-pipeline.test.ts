@@ -298,7 +298,7 @@ describe('the deployed bundles, end to end', () => {
 
     // Assess
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', feeds: { total: 3, failing: [] } });
+    expect(await health.json()).toEqual({ status: 'ok', feeds: { total: 3, failing: 0 } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");

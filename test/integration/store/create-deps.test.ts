@@ -210,7 +210,7 @@ describe('createLogEventSink', () => {
       items: 0,
       new: 0,
       duplicates: 0,
-      error: 'HTTP 401',
+      error: 'feed fetch failed: HTTP 401 (https://private.example/feed.xml?token=SECRET)',
     });
 
     const text = JSON.stringify(log.lines);
@@ -218,6 +218,7 @@ describe('createLogEventSink', () => {
     expect(text).not.toContain('pw@');
     expect(log.lines[0]?.fields?.target).toBe('https://hooks.slack.com/…');
     expect(log.lines[1]?.fields?.target).toBe('reader@example.org');
-    expect(log.lines[2]?.fields?.url).toBe('https://private.example/feed.xml');
+    expect(log.lines[2]?.fields?.url).toBe('https://private.example/feed.xml?token=[redacted]');
+    expect(log.lines[2]?.fields?.error).toBe('feed fetch failed: HTTP 401 (https://private.example/feed.xml?token=[redacted])');
   });
 });

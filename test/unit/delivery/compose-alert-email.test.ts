@@ -59,7 +59,7 @@ describe('composeAlertEmail', () => {
     expect(again.messageId).toBe(first.messageId);
   });
 
-  it('adds RFC 8058 List-Unsubscribe headers with https and mailto when configured', () => {
+  it('adds RFC 8058 List-Unsubscribe headers with the https link only (no mailto nothing reads) when configured', () => {
     const email = composeAlertEmail(deliveryMessage({ channel: emailChannel }), {
       from,
       publicBaseUrl: 'https://alerts.example.org/base',
@@ -68,7 +68,7 @@ describe('composeAlertEmail', () => {
 
     const token = createUnsubscribeToken({ subscriberId: 'sub-1', channelId: emailChannel.channelId }, keys);
     const https = `https://alerts.example.org/base/unsubscribe?token=${token}`;
-    expect(email.headers['List-Unsubscribe']).toBe(`<${https}>, <mailto:alerts@example.org?subject=unsubscribe%20${token}>`);
+    expect(email.headers['List-Unsubscribe']).toBe(`<${https}>`);
     expect(email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(email.html).toContain(`href="${https}"`);
     expect(email.text).toContain(`Unsubscribe: ${https}`);

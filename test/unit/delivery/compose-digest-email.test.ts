@@ -132,9 +132,7 @@ describe('composeDigestEmail', () => {
     const email = composeDigestEmail(digest([story(1, 'talks', '2025-02-24T08:00:00Z')]), options);
     const again = composeDigestEmail(digest([story(1, 'talks', '2025-02-24T08:00:00Z')]), options);
 
-    expect(email.headers['List-Unsubscribe']).toMatch(
-      /^<https:\/\/alerts\.example\.org\/unsubscribe\?token=[\w-]{8}\.[\w-]+\.[\w-]{43}>, <mailto:alerts@example\.org\?subject=unsubscribe%20/,
-    );
+    expect(email.headers['List-Unsubscribe']).toMatch(/^<https:\/\/alerts\.example\.org\/unsubscribe\?token=[\w-]{8}\.[\w-]+\.[\w-]{43}>$/);
     const token = /token=([\w.-]+)>/.exec(email.headers['List-Unsubscribe']!)![1]!;
     expect(verifyUnsubscribeToken(token, options.tokenKeys)).toEqual({ subscriberId: expect.any(String), channelId: 'mail' });
     expect(email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');

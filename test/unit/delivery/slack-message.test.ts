@@ -81,6 +81,27 @@ describe('buildSlackMessage', () => {
     expect(slackLink(null, 'a<b')).toBe('a&lt;b');
     expect(escapeSlack('&<>')).toBe('&amp;&lt;&gt;');
   });
+
+  it('neutralises mrkdwn formatting marks and spoofing characters in item text, and marks every mrkdwn object verbatim', () => {
+    const base = deliveryMessage({ channel: slackChannel });
+    const message = deliveryMessage({
+      channel: slackChannel,
+      item: { ...base.item, title: '*bold* _it_ ~gone~ `code` \u202Egnp.exe', summary: 'see *this*\u200B @here' },
+    });
+
+    const slack = buildSlackMessage(message);
+
+    const title = slack.blocks[0]?.type === 'section' ? slack.blocks[0].text.text : '';
+    expect(title).toBe(
+      `*<${base.item.link!.replace('&', '&amp;')}|\u2217bold\u2217 \u02CDit\u02CD \u223Cgone\u223C \u02CBcode\u02CB gnp.exe>*`,
+    );
+    expect(slack.text).not.toMatch(/[*_~`\u202E]/);
+    expect(JSON.stringify(slack.blocks)).toContain('see \u2217this\u2217 @here');
+    for (const block of slack.blocks) {
+      if (block.type === 'section') expect(block.text.verbatim).toBe(true);
+      if (block.type === 'context') for (const element of block.elements) expect(element.verbatim).toBe(true);
+    }
+  });
 });
 
 describe('buildSlackBatchMessage and Block Kit limits', () => {
@@ -151,7 +172,10 @@ describe('buildSlackBatchMessage and Block Kit limits', () => {
     const broken = {
       ...base,
       text: '',
-      blocks: [...base.blocks, { type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'x'.repeat(3001) } }],
+      blocks: [
+        ...base.blocks,
+        { type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'x'.repeat(3001), verbatim: true as const } },
+      ],
     };
 
     expect(checkSlackLimits(broken)).toEqual(
