@@ -205,6 +205,8 @@ export const storyFingerprintSchema = z.object({
   anchors: z.array(z.string()).default([]),
   /** Event frames of headline and lead sentence: `quake`, `council`, `coup` (see `shared/stories/event-frames.ts`). Absent in older rows. */
   frames: z.array(z.string()).default([]),
+  /** The frames the headline itself names (its event clause): what the story is about, not its background. Absent in older rows. */
+  titleFrames: z.array(z.string()).default([]),
   /** Headline cues: 'followup' (a toll, a confirmation, an aftermath), 'new' (another, fresh, a second one): see `cuesOf`. Absent in older rows. */
   cues: z.array(z.string()).default([]),
   /** When it happened, as best known: publication time, else when first seen (epoch seconds). */

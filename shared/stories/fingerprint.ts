@@ -52,6 +52,7 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     // Hyphenated compounds are not read for stages: "US-backed" and "break-up" name no step.
     stages: stagesOf(splitWords(`${title}. ${leadSentence(summary)}`.replace(COMPOUND_WORD, ' '))),
     frames: framesOf(splitWords(`${eventClause(title)}. ${leadSentence(summary)}`)),
+    titleFrames: framesOf(splitWords(eventClause(title))),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
     cues: cuesOf(titleWords),

@@ -99,9 +99,13 @@ function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean 
   if (!sharesFrame(a, b)) return false;
   const mainA = mainFrame(a.frames)!;
   const mainB = mainFrame(b.frames)!;
-  // Talks, sanctions, votes and the like recur between the same states week after week: for them
-  // only a shared town or region (Istanbul, not Russia) places two reports at one event.
-  const placeOf = PROCESS_FRAMES.has(mainA) || PROCESS_FRAMES.has(mainB) ? (anchor: string) => PLACE_STATES.has(anchor) : () => true;
+  // Talks, sanctions, votes and the like recur between the same states week after week: a shared
+  // state places two reports at one event only when both headlines are about that kind of event
+  // ("ECB cuts rates" twice in a day); when one only mentions it in passing (a council session
+  // requested over stalled talks), only a shared town or region does (Istanbul, not Russia).
+  const recurring = PROCESS_FRAMES.has(mainA) || PROCESS_FRAMES.has(mainB);
+  const headlinesName = a.titleFrames.includes(mainA) && b.titleFrames.includes(mainB);
+  const placeOf = recurring && !headlinesName ? (anchor: string) => PLACE_STATES.has(anchor) : () => true;
   return (
     a.titleAnchors.some((anchor) => placeOf(anchor) && b.anchors.includes(anchor)) ||
     b.titleAnchors.some((anchor) => placeOf(anchor) && a.anchors.includes(anchor))
