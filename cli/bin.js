@@ -5,6 +5,17 @@
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 
+// The embedded engines need Node 22.12 or later (node:sqlite among others). npm scripts and npx
+// run on the project's own Node 24 (the `node` devDependency); a bare `node cli/bin.js` on an older
+// system Node gets a sentence, not a stack trace.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `news-alerts needs Node.js 22.12 or later (this is ${process.version}): run it as "npx news-alerts …" or through npm scripts, which use the project's Node 24\n`,
+  );
+  process.exit(1);
+}
+
 const argv = process.argv.slice(2);
 // A command's run keeps V8's compiled code for its chunks and packages on disk between runs;
 // help and the version read a few small files, where reading the cache would cost more than it saves.

@@ -123,3 +123,29 @@ describe('the compiled news-alerts command', { timeout: 120_000 }, () => {
     for (const spec of Object.values(topology.functions)) expect(handlerSources).toContain(spec.entry);
   });
 });
+
+/** The system's own Node, when it is older than the project needs (Node 20 on the CI machine). */
+function olderSystemNode(): string | undefined {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node']) {
+    try {
+      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8' }).trim();
+      const [major = 0, minor = 0] = version.slice(1).split('.').map(Number);
+      if (major < 22 || (major === 22 && minor < 12)) return candidate;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+describe('news-alerts on a Node older than it needs', () => {
+  const node = olderSystemNode();
+  it.skipIf(node === undefined)('says which Node it needs and how to run it, in one sentence', async () => {
+    const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(node as string, [bin, '--help'], (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }));
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^news-alerts needs Node\.js 22\.12 or later \(this is v\d+\.\d+\.\d+\): run it as "npx news-alerts …"/);
+    expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
