@@ -287,7 +287,7 @@ function covered(keys: string[], by: Set<string>): number {
 export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryConflict | undefined {
   // An undated item's time is when it was seen: a guess, which never rules a match out.
   if (a.dated && b.dated && Math.abs(a.at - b.at) > windowSeconds) return 'time';
-  if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true)) return 'place';
+  if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true) || eachHeadlineNamesItsOwnPlace(a, b)) return 'place';
   // Two dated items already place their event in time, and paraphrases mention other days and
   // months in passing ("after Saturday's quake"): weekdays rule out only pairs with an undated
   // item, months only two undated items (beside a dated one, an undated item's "April's attack"
@@ -315,6 +315,17 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
  * and none that either headline names appears anywhere in the other item. "Council holds urgent
  * debate on Sri Lanka" and "… on Peru" are two debates however alike the rest.
  */
+/**
+ * Each headline names a state or place the other item never mentions: "Russia and Ukraine open
+ * talks in Geneva" and "Russia and China open talks in Doha" share Russia and are two events. A
+ * rewrite may add a place to one headline; only both sides adding their own tells two events.
+ */
+function eachHeadlineNamesItsOwnPlace(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  const own = (x: StoryFingerprint, y: StoryFingerprint) =>
+    x.titleAnchors.some((anchor) => !BODY_ANCHORS.has(anchor) && !y.anchors.includes(anchor));
+  return own(a, b) && own(b, a);
+}
+
 function anchorsDiffer(a: StoryFingerprint, b: StoryFingerprint, bodies: boolean): boolean {
   const ofKind = (anchors: string[]) => anchors.filter((anchor) => BODY_ANCHORS.has(anchor) === bodies);
   const titleA = ofKind(a.titleAnchors);

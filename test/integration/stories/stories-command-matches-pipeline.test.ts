@@ -85,6 +85,6 @@ describe('news-alerts stories vs the pipeline', () => {
     expect(groupsOf(command)).toEqual(groupsOf(pipeline));
     // And the grouping is the one wanted: the Peru debate apart, the paraphrased vote joined, the
     // council-session request apart from the next round of talks.
-    expect(groupsOf(pipeline)).toEqual([['ist'], ['lk', 'lk2'], ['pe'], ['rq'], ['sc'], ['v1', 'v2']]);
+    expect(groupsOf(pipeline)).toEqual([['doha'], ['gva'], ['ist'], ['lk', 'lk2'], ['pe'], ['rq'], ['sc'], ['v1', 'v2']]);
   });
 });

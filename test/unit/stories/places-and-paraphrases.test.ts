@@ -35,4 +35,8 @@ describe('stories: places, bodies and paraphrases', () => {
     // Talks between Russia and Ukraine recur: sharing the states and the word is not one event.
     expect((await storiesOf(items)).get('ist')).toBe('ist');
   });
+
+  it('keeps talks that share one state apart when each headline names its own other party and city', async () => {
+    expect((await storiesOf(items)).get('doha')).toBe('doha');
+  });
 });
