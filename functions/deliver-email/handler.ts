@@ -3,7 +3,7 @@ import { topology } from '../../infra/topology.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { deliverWithRetry, DEFAULT_RETRY_POLICY, deliverEmail, type RetryPolicy } from '../../shared/delivery/index.ts';
 import { deliverDigest, emailQueueMessageSchema } from '../../shared/digest/index.ts';
-import { createDeps } from '../../shared/runtime/create-deps.ts';
+import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
 import { createKeyRingReader } from '../../shared/subscriptions/index.ts';
@@ -61,4 +61,4 @@ function emailDeadLetter(deps: Deps): ((record: SQSRecord) => Promise<void>) | u
 }
 
 let cached: SqsHandler | undefined;
-export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createMailingDeps(readEnv())))(event, context);

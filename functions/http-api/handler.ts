@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { topology, type QueueName } from '../../infra/topology.ts';
 import { createHttpApp, createJsonApi, createWebSubCallback, type HttpRequest, type HttpResponse } from '../../shared/api/index.ts';
 import { readEnv } from '../../shared/config/env.ts';
-import { createDeps } from '../../shared/runtime/create-deps.ts';
+import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
 import { withMetricsFlush } from '../../shared/runtime/pipeline-metrics.ts';
@@ -126,4 +126,4 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
 }
 
 let cached: HttpHandler | undefined;
-export const handler: HttpHandler = (event, context) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler: HttpHandler = (event, context) => (cached ??= createHandler(createMailingDeps(readEnv())))(event, context);

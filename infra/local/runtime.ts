@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Env } from '../../shared/config/env.ts';
 import { createConsoleLogger } from '../../shared/core/logger.ts';
 import { createStaticSecretSource, type SecretValues } from '../../shared/parameters/secret-source.ts';
-import { createDeps } from '../../shared/runtime/create-deps.ts';
+import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import type { FunctionName, QueueName, SecretName } from '../topology.ts';
 import { deliverFeedbackNotification } from './email-feedback-delivery.ts';
@@ -108,7 +108,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The stack's Secrets Manager secrets, kept in the data folder (or made up, in memory) and
     // passed in directly: the token keys, the subscriber-id key, the operator's token (/status).
     const secrets = options.inMemory ? generateLocalSecrets() : await loadLocalSecrets(dataDir);
-    const deps = createDeps(env, {
+    const deps = createMailingDeps(env, {
       secrets: createStaticSecretSource(secrets),
       dynamodbEndpoint: dynamodbEngine.endpoint,
       sqsEndpoint: sqsEngine.endpoint,

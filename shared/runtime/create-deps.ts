@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { combineEventSinks, type EventSink } from '../core/events.ts';
 import { createLambdaLogger, type Log } from '../core/logger.ts';
 import type { QueueName, TableName } from '../core/resource-names.ts';
+import { MailSetupError } from '../mail/errors.ts';
 import type { Mailer } from '../mail/ports.ts';
 import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
 import { createSecretsManagerSource } from '../parameters/aws/secrets-manager-source.ts';
@@ -37,7 +38,6 @@ import type {
   SubscriptionStore,
   TopicStore,
 } from '../store/ports.ts';
-import { createMailer } from './create-mailer.ts';
 import type { Deps } from './deps.ts';
 import { createLogEventSink } from './log-event-sink.ts';
 import { createMetricsEventSink } from './metrics-event-sink.ts';
@@ -56,6 +56,7 @@ export interface CreateDepsOptions {
   clock?: Clock;
   fetch?: typeof globalThis.fetch;
   events?: EventSink;
+  /** The mail transport; none (every send refused) when absent: `createMailingDeps` picks it from the env. */
   mailer?: Mailer;
   /** The secrets' values (the local runtime's data folder, tests); Secrets Manager by the env's ARNs when absent. */
   secrets?: SecretSource;
@@ -71,6 +72,9 @@ type ClientSettings = Pick<CreateDepsOptions, 'region' | 'credentials'>;
  * environment (`AWS_ENDPOINT_URL` under LocalStack). The local runtime and tests pass
  * endpoints of the embedded engines and their own log, clock, events and mailer. Unless
  * POWERTOOLS_METRICS_DISABLED is true, the events also feed the handlers' metrics.
+ *
+ * No mail transport unless `options.mailer`: the functions that send mail (and the one-process
+ * runtime) build through `createMailingDeps`, so the others' bundles carry no mail code.
  */
 export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
   const clock = options.clock ?? systemClock;
@@ -128,7 +132,7 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
       useMoveTask: !options.sqsEndpoint,
       ...(env.QUEUE_EMAIL_DLQ_URL ? { deadLetterUrls: { email: env.QUEUE_EMAIL_DLQ_URL } } : {}),
     }),
-    mailer: options.mailer ?? createMailer(env),
+    mailer: options.mailer ?? noMailTransport,
     secrets: options.secrets ?? createSecretSource(env, common),
     publicBaseUrl: createPublicBaseUrlReader(env, common),
     events,
@@ -136,6 +140,15 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
   };
 }
+
+/** The mailer of a function that sends no mail: a send is a setup fault, never retried. */
+const noMailTransport: Mailer = {
+  async send(email) {
+    throw new MailSetupError(`mail send refused: this function has no mail transport (message ${email.messageId})`, {
+      code: 'NoMailTransport',
+    });
+  },
+};
 
 /** The store over each table of the topology. */
 export interface Stores {

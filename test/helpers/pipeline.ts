@@ -12,6 +12,7 @@ import type { PipelineEvent } from '../../shared/core/events.ts';
 import { silentLog } from '../../shared/core/logger.ts';
 import type { Mailer } from '../../shared/mail/ports.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
+import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import {
   createQueues,
@@ -31,7 +32,7 @@ export interface TestPipelineOptions {
   /** Prefix label of the tables and queues. */
   label: string;
   clock?: Clock;
-  /** Defaults to a mailer that refuses; `from-env` lets createDeps choose by MAIL_TRANSPORT. */
+  /** Defaults to a mailer that refuses; `from-env` lets createMailingDeps choose by MAIL_TRANSPORT. */
   mailer?: Mailer | 'from-env';
   outboxDir?: string;
   overrides?: Partial<EnvInput>;
@@ -72,7 +73,8 @@ export async function startTestPipeline(options: TestPipelineOptions): Promise<T
     overrides: { LOG_LEVEL: 'SILENT', ITEM_RETENTION_DAYS: '30', ...options.overrides },
   });
   const events: PipelineEvent[] = [];
-  const deps = createDeps(env, {
+  const build = options.mailer === 'from-env' ? createMailingDeps : createDeps;
+  const deps = build(env, {
     dynamodbEndpoint: dynalite.endpoint,
     sqsEndpoint: fauxqs.endpoint,
     region: localRegion,

@@ -15,7 +15,9 @@ import {
 import { createQueues, createTables } from '../../../infra/local/provision.ts';
 import { readEnv, type Env } from '../../../shared/config/env.ts';
 import type { PipelineEvent } from '../../../shared/core/events.ts';
+import { MailSetupError } from '../../../shared/mail/errors.ts';
 import { createDeps } from '../../../shared/runtime/create-deps.ts';
+import { createMailingDeps } from '../../../shared/runtime/create-mailing-deps.ts';
 import { createLogEventSink } from '../../../shared/runtime/log-event-sink.ts';
 import { createCapturingLog } from '../../helpers/capturing-log.ts';
 
@@ -56,7 +58,7 @@ describe('createDeps', () => {
     const log = createCapturingLog();
     const clock = { now: () => new Date('2030-03-01T00:00:00Z') };
     const fetchStub: typeof fetch = async () => new Response('unused');
-    const deps = createDeps(env, {
+    const options = {
       dynamodbEndpoint: dynalite.endpoint,
       sqsEndpoint: fauxqs.endpoint,
       region: localRegion,
@@ -64,7 +66,8 @@ describe('createDeps', () => {
       log,
       clock,
       fetch: fetchStub,
-    });
+    };
+    const deps = createDeps(env, options);
 
     expect(deps.env).toBe(env);
     expect(deps.clock).toBe(clock);
@@ -85,8 +88,8 @@ describe('createDeps', () => {
     reader.destroy();
     expect(Messages.map((m) => JSON.parse(m.Body ?? ''))).toEqual([{ feedId: 'deps-feed', plannedAt: '2030-03-01T00:00:00Z' }]);
 
-    // The mailer MAIL_TRANSPORT names: the outbox folder.
-    await deps.mailer.send({
+    // createDeps builds no mail transport: a send is refused as a setup fault, nothing written.
+    const email = {
       from: env.MAIL_FROM,
       to: 'reader@example.org',
       subject: 'Hello',
@@ -94,7 +97,14 @@ describe('createDeps', () => {
       html: '<p>Hello</p>',
       messageId: '<deps-1@example.org>',
       headers: {},
-    });
+    };
+    const refused = await deps.mailer.send(email).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(MailSetupError);
+    expect(refused).toMatchObject({ retryable: false, code: 'NoMailTransport' });
+    expect(readdirSync(outbox)).toEqual([]);
+
+    // createMailingDeps adds the mailer MAIL_TRANSPORT names: the outbox folder.
+    await createMailingDeps(env, options).mailer.send(email);
     expect(readdirSync(outbox).length).toBeGreaterThan(0);
 
     // Events default to log lines on the injected log.
