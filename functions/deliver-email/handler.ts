@@ -61,4 +61,5 @@ function emailDeadLetter(deps: Deps): ((record: SQSRecord) => Promise<void>) | u
 }
 
 let cached: SqsHandler | undefined;
-export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createMailingDeps(readEnv())))(event, context);
+export const handler = (event: SQSEvent, context?: Partial<Context>) =>
+  (cached ??= createHandler(createMailingDeps(readEnv())))(event, context);
