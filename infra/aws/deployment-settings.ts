@@ -30,7 +30,7 @@ const retentionDays = new Set<number>(Object.values(RetentionDays).filter((value
 
 const settingsSchema = z.object({
   /** Sender of every email: `alerts@example.org` or `News Alerts <alerts@example.org>`. */
-  mailFrom: envSchema.shape.MAIL_FROM.default('news-alerts@example.com'),
+  mailFrom: z._default(envSchema.shape.MAIL_FROM, 'news-alerts@example.com'),
   /** Base of links in emails; without it the HTTP API's Function URL is used. */
   publicBaseUrl: envSchema.shape.PUBLIC_BASE_URL,
   logLevel: envSchema.shape.LOG_LEVEL,

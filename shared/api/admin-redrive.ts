@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { ProblemError, formatIssuePath } from '../core/problem.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import type { DeadLetterRedriver } from '../queue/ports.ts';

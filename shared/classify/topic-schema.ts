@@ -1,17 +1,17 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 import { TopicDefinitionError } from './errors.ts';
 import { standardLexicon } from './lexicon.ts';
 import { parsePhrase } from './phrase.ts';
 
 /** A phrase as topic files write it (see `parsePhrase`): words, `word*` prefixes, `@class` refs. */
-const phraseSchema = z
-  .string()
-  .max(200)
-  .superRefine((value, ctx) => {
+const phraseSchema = z.string().check(
+  z.maxLength(200),
+  z.superRefine((value, ctx) => {
     const parsed = parsePhrase(value);
     if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
-  });
+  }),
+);
 
 const phraseListSchema = z.array(phraseSchema);
 
@@ -21,39 +21,32 @@ const phraseListSchema = z.array(phraseSchema);
  * from the match counts (0 = touching or overlapping it); without it, anywhere in the item.
  * With `distinct`, that many different texts must be found (compared as folded words).
  */
-export const contextClauseSchema = z
-  .object({
-    any: phraseListSchema.min(1),
-    within: z.number().int().min(0).max(100).optional(),
-    /** For `requires`: at least this many different phrases must occur ("two different states"). */
-    distinct: z.number().int().min(1).max(10).optional(),
-    note: z.string().max(500).optional(),
-  })
-  .strict();
+export const contextClauseSchema = z.strictObject({
+  any: phraseListSchema.check(z.minLength(1)),
+  within: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(100))),
+  /** For `requires`: at least this many different phrases must occur ("two different states"). */
+  distinct: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10))),
+  note: z.optional(z.string().check(z.maxLength(500))),
+});
 
 /** A weighted group of phrases; it counts once per item, with the weight of its best field. */
-export const topicRuleSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and hyphens'),
-    note: z.string().max(500).optional(),
-    /** Evidence strength: 1 ≈ enough on its own in a summary; negative weights count against. */
-    weight: z
-      .number()
-      .min(-5)
-      .max(5)
-      .refine((w) => w !== 0, 'must not be 0'),
-    phrases: phraseListSchema.min(1),
-    /** Every clause must hold for a match to count. */
-    requires: z.array(contextClauseSchema).default([]),
-    /** Any clause that holds vetoes the match. */
-    exclude: z.array(contextClauseSchema).default([]),
-    /** The fields the rule reads; both by default. */
-    fields: z
-      .array(z.enum(['title', 'summary']))
-      .min(1)
-      .optional(),
-  })
-  .strict();
+export const topicRuleSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and hyphens')),
+  note: z.optional(z.string().check(z.maxLength(500))),
+  /** Evidence strength: 1 ≈ enough on its own in a summary; negative weights count against. */
+  weight: z.number().check(
+    z.minimum(-5),
+    z.maximum(5),
+    z.refine((w) => w !== 0, 'must not be 0'),
+  ),
+  phrases: phraseListSchema.check(z.minLength(1)),
+  /** Every clause must hold for a match to count. */
+  requires: z._default(z.array(contextClauseSchema), []),
+  /** Any clause that holds vetoes the match. */
+  exclude: z._default(z.array(contextClauseSchema), []),
+  /** The fields the rule reads; both by default. */
+  fields: z.optional(z.array(z.enum(['title', 'summary'])).check(z.minLength(1))),
+});
 
 const CLASS_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -66,48 +59,56 @@ const CLASS_NAME = /^[a-z][a-z0-9-]*$/;
  * the whole block phrase, or the block phrase itself used in another list.
  */
 export const topicDefinitionSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and hyphens'),
-    label: z.string().min(1).max(100),
-    description: z.string().max(2000).optional(),
-    threshold: z.number().gt(0).lt(1).default(0.5),
-    fieldWeights: z
-      .object({ title: z.number().min(0).max(5).default(1.5), summary: z.number().min(0).max(5).default(1) })
-      .strict()
-      .default({ title: 1.5, summary: 1 }),
+  .strictObject({
+    id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and hyphens')),
+    label: z.string().check(z.minLength(1), z.maxLength(100)),
+    description: z.optional(z.string().check(z.maxLength(2000))),
+    threshold: z._default(z.number().check(z.gt(0), z.lt(1)), 0.5),
+    fieldWeights: z._default(
+      z.strictObject({
+        title: z._default(z.number().check(z.minimum(0), z.maximum(5)), 1.5),
+        summary: z._default(z.number().check(z.minimum(0), z.maximum(5)), 1),
+      }),
+      { title: 1.5, summary: 1 },
+    ),
     /** Named phrase lists for `@name` references, beside the standard lexicon's classes. */
-    lexicon: z
-      .record(z.string().regex(CLASS_NAME, 'class names are lower-case letters, digits and hyphens'), phraseListSchema.min(1))
-      .default({}),
-    block: phraseListSchema.default([]),
-    exclude: phraseListSchema.default([]),
-    rules: z.array(topicRuleSchema).min(1),
+    lexicon: z._default(
+      z.record(
+        z.string().check(z.regex(CLASS_NAME, 'class names are lower-case letters, digits and hyphens')),
+        phraseListSchema.check(z.minLength(1)),
+      ),
+      {},
+    ),
+    block: z._default(phraseListSchema, []),
+    exclude: z._default(phraseListSchema, []),
+    rules: z.array(topicRuleSchema).check(z.minLength(1)),
   })
-  .strict()
-  .superRefine((topic, ctx) => {
-    const seen = new Set<string>();
-    topic.rules.forEach((rule, index) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `duplicate rule id "${rule.id}"` });
-      seen.add(rule.id);
-    });
-    if (!topic.rules.some((rule) => rule.weight > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['rules'], message: 'at least one rule needs a positive weight' });
-    }
-    for (const name of Object.keys(topic.lexicon)) {
-      if (name in standardLexicon) {
-        ctx.addIssue({ code: 'custom', path: ['lexicon', name], message: `"${name}" is a standard lexicon class; pick another name` });
+  .check(
+    z.superRefine((topic, ctx) => {
+      const seen = new Set<string>();
+      topic.rules.forEach((rule, index) => {
+        if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `duplicate rule id "${rule.id}"` });
+        seen.add(rule.id);
+      });
+      if (!topic.rules.some((rule) => rule.weight > 0)) {
+        ctx.addIssue({ code: 'custom', path: ['rules'], message: 'at least one rule needs a positive weight' });
       }
-    }
-    for (const { path, phrase } of everyPhrase(topic)) {
-      const parsed = parsePhrase(phrase);
-      if ('error' in parsed) continue;
-      for (const part of parsed.parts) {
-        if (part.kind === 'class' && !(part.name in topic.lexicon) && !(part.name in standardLexicon)) {
-          ctx.addIssue({ code: 'custom', path, message: `unknown lexicon class "@${part.name}"` });
+      for (const name of Object.keys(topic.lexicon)) {
+        if (name in standardLexicon) {
+          ctx.addIssue({ code: 'custom', path: ['lexicon', name], message: `"${name}" is a standard lexicon class; pick another name` });
         }
       }
-    }
-  });
+      for (const { path, phrase } of everyPhrase(topic)) {
+        const parsed = parsePhrase(phrase);
+        if ('error' in parsed) continue;
+        for (const part of parsed.parts) {
+          if (part.kind === 'class' && !(part.name in topic.lexicon) && !(part.name in standardLexicon)) {
+            ctx.addIssue({ code: 'custom', path, message: `unknown lexicon class "@${part.name}"` });
+          }
+        }
+      }
+    }),
+  );
 
 /** A validated topic definition (defaults applied). */
 export type TopicDefinition = z.output<typeof topicDefinitionSchema>;

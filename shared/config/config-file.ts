@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { compileFilterQuery } from '../classify/index.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { channelSchema } from '../messages/schemas.ts';
@@ -16,109 +16,112 @@ import { assignFeedIds, OPML_LIMITS, parseOpml } from './opml.ts';
  */
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"');
+const slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"'));
 
 export const feedConfigSchema = z
   .strictObject({
     id: slug,
     url: httpUrl,
-    title: z.string().optional(),
+    title: z.optional(z.string()),
     /** The longest a healthy feed waits between polls, minutes (a busy feed is polled more often). */
-    intervalMinutes: z.number().int().min(1).max(1440).default(10),
+    intervalMinutes: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(1440)), 10),
     /**
      * How long a quiet feed (or a server's `<ttl>` / `Cache-Control: max-age`) may stretch the
      * interval, minutes; without it the interval is never stretched.
      */
-    maxIntervalMinutes: z.number().int().min(1).max(1440).optional(),
+    maxIntervalMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
     /** Labels for grouping (OPML categories): kept with the feed, written back by `feeds export`. */
-    tags: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+    tags: z.optional(z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.maxLength(50))),
   })
-  .refine((feed) => feed.maxIntervalMinutes === undefined || feed.maxIntervalMinutes >= feed.intervalMinutes, {
-    message: 'must be at least intervalMinutes',
-    path: ['maxIntervalMinutes'],
-  });
+  .check(
+    z.refine((feed) => feed.maxIntervalMinutes === undefined || feed.maxIntervalMinutes >= feed.intervalMinutes, {
+      message: 'must be at least intervalMinutes',
+      path: ['maxIntervalMinutes'],
+    }),
+  );
 
 /** `- opml: feeds.opml` in the feeds list: every feed of an OPML file (path relative to the config file). */
 const opmlSourceSchema = z.strictObject({
-  opml: z.string().min(1, 'must name an OPML file'),
+  opml: z.string().check(z.minLength(1, 'must name an OPML file')),
   /** Minutes between polls of each feed of the file. */
-  intervalMinutes: z.number().int().min(1).max(1440).default(10),
+  intervalMinutes: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(1440)), 10),
 });
 
 const webhookConfigSchema = z.strictObject({
   url: httpUrl,
-  format: z.enum(['json', 'slack']).default('json'),
+  format: z._default(z.enum(['json', 'slack']), 'json'),
 });
 
 export const subscriberConfigSchema = z
   .strictObject({
     id: slug,
-    name: z.string().optional(),
-    topics: z.array(z.string().min(1)).min(1, 'must list at least one topic'),
-    email: z.email().optional(),
-    webhooks: z.array(webhookConfigSchema).default([]),
+    name: z.optional(z.string()),
+    topics: z.array(z.string().check(z.minLength(1))).check(z.minLength(1, 'must list at least one topic')),
+    email: z.optional(z.email()),
+    webhooks: z._default(z.array(webhookConfigSchema), []),
     /** Standard Webhooks secret (`whsec_` + base64); required when the subscriber has webhooks. */
-    webhookSecret: z
-      .string()
-      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be "whsec_" followed by base64 (at least 16 characters)')
-      .optional(),
+    webhookSecret: z.optional(
+      z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be "whsec_" followed by base64 (at least 16 characters)')),
+    ),
     /** The secret being rotated out: payloads are signed with both until it is removed. */
-    previousWebhookSecret: z
-      .string()
-      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be "whsec_" followed by base64 (at least 16 characters)')
-      .optional(),
-    minScore: z.number().min(0).max(1).default(0),
-    paused: z.boolean().default(false),
+    previousWebhookSecret: z.optional(
+      z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be "whsec_" followed by base64 (at least 16 characters)')),
+    ),
+    minScore: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0),
+    paused: z._default(z.boolean(), false),
     /** Keyword filter a story must also satisfy, e.g. `sanctions AND (Iran OR Tehran) NOT title:oil`. */
-    filter: z
-      .string()
-      .min(1)
-      .superRefine((query, context) => {
-        try {
-          compileFilterQuery(query);
-        } catch (error) {
-          context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        }
-      })
-      .optional(),
+    filter: z.optional(
+      z.string().check(
+        z.minLength(1),
+        z.superRefine((query, context) => {
+          try {
+            compileFilterQuery(query);
+          } catch (error) {
+            context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          }
+        }),
+      ),
+    ),
     /** How often the email channel gets news: each story at once, or an hourly/daily/weekly digest. Webhooks are instant. */
-    cadence: cadenceSchema.default('instant'),
+    cadence: z._default(cadenceSchema, 'instant'),
     /** Hour (0–23, in `timeZone`) of daily and weekly digests. */
-    deliveryHour: z.number().int().min(0).max(23).default(8),
-    timeZone: timeZoneSchema.default('UTC'),
+    deliveryHour: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(23)), 8),
+    timeZone: z._default(timeZoneSchema, 'UTC'),
     /** Day of the weekly digest. */
-    weeklyDay: weekdaySchema.default('mon'),
+    weeklyDay: z._default(weekdaySchema, 'mon'),
   })
-  .refine((s) => s.email !== undefined || s.webhooks.length > 0, {
-    message: 'needs an email or at least one webhook',
-  })
-  .refine((s) => s.webhooks.every((w) => w.format === 'slack') || s.webhookSecret !== undefined, {
-    message: 'needs a webhookSecret to sign its JSON webhooks',
-    path: ['webhookSecret'],
-  })
-  .refine((s) => s.cadence === 'instant' || s.email !== undefined, {
-    message: 'digests (hourly, daily, weekly) are sent by email: add an email or use instant',
-    path: ['cadence'],
-  });
+  .check(
+    z.refine((s) => s.email !== undefined || s.webhooks.length > 0, {
+      message: 'needs an email or at least one webhook',
+    }),
+    z.refine((s) => s.webhooks.every((w) => w.format === 'slack') || s.webhookSecret !== undefined, {
+      message: 'needs a webhookSecret to sign its JSON webhooks',
+      path: ['webhookSecret'],
+    }),
+    z.refine((s) => s.cadence === 'instant' || s.email !== undefined, {
+      message: 'digests (hourly, daily, weekly) are sent by email: add an email or use instant',
+      path: ['cadence'],
+    }),
+  );
 
 export const deliveryConfigSchema = z.strictObject({
-  mailFrom: z.string().min(3).default('news-alerts@localhost'),
-  publicBaseUrl: httpUrl.optional(),
+  mailFrom: z._default(z.string().check(z.minLength(3)), 'news-alerts@localhost'),
+  publicBaseUrl: z.optional(httpUrl),
   /** SMTP server (smtp://user:pass@host:587); without it, one-process mode writes to the outbox. */
-  smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  smtpUrl: z.optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
 });
 
 export const configFileSchema = z.strictObject({
-  feeds: z.array(feedConfigSchema).default([]),
+  feeds: z._default(z.array(feedConfigSchema), []),
   /** User-defined topics in the classifier's topic format (validated by the topic schema). */
-  topics: z.array(z.record(z.string(), z.unknown())).default([]),
-  subscribers: z.array(subscriberConfigSchema).default([]),
-  delivery: deliveryConfigSchema.default({ mailFrom: 'news-alerts@localhost' }),
+  topics: z._default(z.array(z.record(z.string(), z.unknown())), []),
+  subscribers: z._default(z.array(subscriberConfigSchema), []),
+  delivery: z._default(deliveryConfigSchema, { mailFrom: 'news-alerts@localhost' }),
 });
 
 /** The file as written: the feeds list may also name OPML files, read by `parseConfigText`. */
-const configDocumentSchema = configFileSchema.extend({
-  feeds: z.array(z.union([feedConfigSchema, opmlSourceSchema])).default([]),
+const configDocumentSchema = z.extend(configFileSchema, {
+  feeds: z._default(z.array(z.union([feedConfigSchema, opmlSourceSchema])), []),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

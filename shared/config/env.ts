@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { ConfigError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 
@@ -7,15 +7,15 @@ import { formatZodIssues } from '../core/validation-issues.ts';
  * (test/infra checks it), and the local runtime builds the same object in memory.
  */
 export const envSchema = z.object({
-  TABLE_FEEDS: z.string().min(1),
-  TABLE_ITEMS: z.string().min(1),
-  TABLE_SUBSCRIPTIONS: z.string().min(1),
-  TABLE_DELIVERIES: z.string().min(1),
-  TABLE_TOPICS: z.string().min(1),
-  TABLE_DIGESTS: z.string().min(1),
-  TABLE_RATELIMITS: z.string().min(1),
-  TABLE_HEADLINES: z.string().min(1),
-  TABLE_STORIES: z.string().min(1),
+  TABLE_FEEDS: z.string().check(z.minLength(1)),
+  TABLE_ITEMS: z.string().check(z.minLength(1)),
+  TABLE_SUBSCRIPTIONS: z.string().check(z.minLength(1)),
+  TABLE_DELIVERIES: z.string().check(z.minLength(1)),
+  TABLE_TOPICS: z.string().check(z.minLength(1)),
+  TABLE_DIGESTS: z.string().check(z.minLength(1)),
+  TABLE_RATELIMITS: z.string().check(z.minLength(1)),
+  TABLE_HEADLINES: z.string().check(z.minLength(1)),
+  TABLE_STORIES: z.string().check(z.minLength(1)),
   QUEUE_POLL_URL: z.url(),
   QUEUE_ALERT_URL: z.url(),
   QUEUE_WEBHOOK_URL: z.url(),
@@ -24,66 +24,60 @@ export const envSchema = z.object({
    * The email queue's dead-letter queue: deliver-email moves a message there at once when no
    * retry can help (the mail setup refuses every send); unset, such a message is retried.
    */
-  QUEUE_EMAIL_DLQ_URL: z.url().optional(),
+  QUEUE_EMAIL_DLQ_URL: z.optional(z.url()),
   /** `ses` (SES v2) in AWS, `ses-raw` (SES v1 SendRawEmail, LocalStack's free edition), `smtp` (SMTP_URL), `outbox` writes files (one-process mode). */
-  MAIL_TRANSPORT: z.enum(['ses', 'ses-raw', 'smtp', 'outbox']).default('ses'),
-  MAIL_FROM: z.string().min(3),
+  MAIL_TRANSPORT: z._default(z.enum(['ses', 'ses-raw', 'smtp', 'outbox']), 'ses'),
+  MAIL_FROM: z.string().check(z.minLength(3)),
   /** SES configuration set of every send (reputation metrics, bounce and complaint events). */
-  SES_CONFIGURATION_SET: z.string().min(1).max(64).optional(),
-  SMTP_URL: z.string().optional(),
-  OUTBOX_DIR: z.string().optional(),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  SMTP_URL: z.optional(z.string()),
+  OUTBOX_DIR: z.optional(z.string()),
   /** Base of links in emails and payloads (manage / unsubscribe pages). */
-  PUBLIC_BASE_URL: z.url().optional(),
+  PUBLIC_BASE_URL: z.optional(z.url()),
   /**
    * The SSM parameter holding the API's public base URL (its Function URL), read at cold start
    * when PUBLIC_BASE_URL is unset: a function cannot be given its own URL in its environment.
    */
-  PUBLIC_BASE_URL_PARAMETER: z
-    .string()
-    .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name starting with /')
-    .optional(),
+  PUBLIC_BASE_URL_PARAMETER: z.optional(
+    z.string().check(z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name starting with /')),
+  ),
   /**
    * ARN of the Secrets Manager secret keying the subscription tokens (unsubscribe, manage,
    * confirm, CSRF), read at run time; without it emails carry no List-Unsubscribe and
    * subscribing is off.
    */
-  UNSUBSCRIBE_SECRET_ARN: secretArn().optional(),
+  UNSUBSCRIBE_SECRET_ARN: z.optional(secretArn()),
   /** ARN of the secret keying the ids of email subscribers, read at run time; never rotated. */
-  SUBSCRIBER_ID_SECRET_ARN: secretArn().optional(),
+  SUBSCRIBER_ID_SECRET_ARN: z.optional(secretArn()),
   /** ARN of the secret holding the operator's token of the status page and admin API; unset, they are off. */
-  ADMIN_TOKEN_SECRET_ARN: secretArn().optional(),
+  ADMIN_TOKEN_SECRET_ARN: z.optional(secretArn()),
   /** Seconds a secret read from Secrets Manager is cached: a rotation takes effect within it. */
-  SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  SECRETS_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3600)), 300),
   /** Days an item marker is kept: an item that reappears within it is not new. */
-  ITEM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  ITEM_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)), 30),
   /** Time limit of one feed fetch (all redirects and the body), ms; 20 000 when unset. */
-  FEED_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).optional(),
+  FEED_TIMEOUT_MS: z.optional(z.coerce.number().check(z.int(), z.minimum(1000), z.maximum(120_000))),
   /** Byte cap of one feed body after content decoding; 15 MiB when unset. */
-  FEED_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(64 * 1024)
-    .max(100 * 1024 * 1024)
-    .optional(),
+  FEED_MAX_BYTES: z.optional(z.coerce.number().check(z.int(), z.minimum(64 * 1024), z.maximum(100 * 1024 * 1024))),
   /** Allow feed and webhook URLs on loopback/private addresses: only for local fixtures. */
-  ALLOW_PRIVATE_NETWORK: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  ALLOW_PRIVATE_NETWORK: z.pipe(
+    z._default(z.enum(['true', 'false']), 'false'),
+    z.transform((v) => v === 'true'),
+  ),
+  LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
   /**
    * The `service` of every log line and metric (read by Powertools too): the stack sets its own
    * name, so each stage's metrics stay apart.
    */
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).max(255).default('news-alerts'),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(255)), 'news-alerts'),
   /**
    * `true` turns the handlers' metrics off (read by Powertools too). Lambda leaves it unset;
    * one-process mode sets it unless metrics are asked for.
    */
-  POWERTOOLS_METRICS_DISABLED: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  POWERTOOLS_METRICS_DISABLED: z.pipe(
+    z._default(z.enum(['true', 'false']), 'false'),
+    z.transform((v) => v === 'true'),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -92,7 +86,7 @@ export type Env = z.infer<typeof envSchema>;
 function secretArn() {
   return z
     .string()
-    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN');
+    .check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN'));
 }
 export type EnvInput = z.input<typeof envSchema>;
 

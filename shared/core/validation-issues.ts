@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 
 /** Renders zod issues in one grammar: `path: message; path: message`. */
 export function formatZodIssues(issues: readonly z.core.$ZodIssue[]): string {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../core/zod.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 import { emailQueueMessageSchema } from '../digest/index.ts';
@@ -31,7 +31,7 @@ export interface DeadLetterInput {
   sentAt: Date;
 }
 
-const schemas: Record<QueueName, z.ZodType> = {
+const schemas: Record<QueueName, z.ZodMiniType> = {
   poll: pollMessageSchema,
   alert: alertMessageSchema,
   webhook: deliveryMessageSchema,

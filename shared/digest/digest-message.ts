@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import {
   deliveryMessageSchema,
   emailChannelSchema,
@@ -7,7 +7,6 @@ import {
   storyMemberSchema,
   topicMatchSchema,
 } from '../messages/schemas.ts';
-import { cadenceSchema } from '../store/records.ts';
 
 /**
  * The email-queue message of one digest: everything the email needs, composed by send-digests
@@ -20,12 +19,12 @@ export const DIGEST_STORY_LIMIT = 25;
 export const DIGEST_SUMMARY_LIMIT = 600;
 
 export const digestStorySchema = z.object({
-  storyId: z.string().min(1),
+  storyId: z.string().check(z.minLength(1)),
   /** When the story entered the digest. */
   addedAt: isoDateTime,
   item: newsItemSchema,
-  topics: z.array(topicMatchSchema).min(1),
-  storyMembers: z.array(storyMemberSchema).max(50).optional(),
+  topics: z.array(topicMatchSchema).check(z.minLength(1)),
+  storyMembers: z.optional(z.array(storyMemberSchema).check(z.maxLength(50))),
 });
 export type DigestStory = z.infer<typeof digestStorySchema>;
 
@@ -33,18 +32,18 @@ export const digestMessageSchema = z.object({
   version: z.literal(1),
   kind: z.literal('digest'),
   /** `<subscriberId>#digest:<dueAt>#<channelId>`: the same for a digest queued twice, so it is sent once. */
-  deliveryKey: z.string().min(1),
-  subscriberId: z.string().min(1),
+  deliveryKey: z.string().check(z.minLength(1)),
+  subscriberId: z.string().check(z.minLength(1)),
   channel: emailChannelSchema,
-  cadence: cadenceSchema.exclude(['instant']),
+  cadence: z.enum(['hourly', 'daily', 'weekly']),
   /** The end of the digest's window (its due time). */
   dueAt: isoDateTime,
   /** The subscriber's time zone, for dates in the email. */
-  timeZone: z.string().min(1),
+  timeZone: z.string().check(z.minLength(1)),
   /** Newest first, at most {@link DIGEST_STORY_LIMIT}. */
-  stories: z.array(digestStorySchema).min(1).max(DIGEST_STORY_LIMIT),
+  stories: z.array(digestStorySchema).check(z.minLength(1), z.maxLength(DIGEST_STORY_LIMIT)),
   /** Stories of the window not shown. */
-  moreCount: z.number().int().min(0),
+  moreCount: z.number().check(z.int(), z.minimum(0)),
 });
 export type DigestMessage = z.infer<typeof digestMessageSchema>;
 

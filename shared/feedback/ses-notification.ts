@@ -4,39 +4,44 @@
  * type Bounce or Complaint. Other event types (Send, Delivery, Open …) are recognised and
  * reported as such; anything else is an error naming what is wrong.
  */
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { InvalidMessageError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 
-const recipientSchema = z.looseObject({ emailAddress: z.string().min(1) });
+const recipientSchema = z.looseObject({ emailAddress: z.string().check(z.minLength(1)) });
 
 const mailSchema = z.looseObject({
-  messageId: z.string().min(1),
-  destination: z.array(z.string()).default([]),
+  messageId: z.string().check(z.minLength(1)),
+  destination: z._default(z.array(z.string()), []),
   /** Our message tags and SES's own (`ses:configuration-set` …): name → values. */
-  tags: z.record(z.string(), z.array(z.string())).optional(),
+  tags: z.optional(z.record(z.string(), z.array(z.string()))),
 });
 
 const bounceSchema = z.looseObject({
   bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
-  bounceSubType: z.string().optional(),
-  bouncedRecipients: z.array(recipientSchema.extend({ status: z.string().optional(), diagnosticCode: z.string().optional() })).min(1),
-  feedbackId: z.string().optional(),
-  timestamp: z.string().optional(),
+  bounceSubType: z.optional(z.string()),
+  bouncedRecipients: z
+    .array(z.extend(recipientSchema, { status: z.optional(z.string()), diagnosticCode: z.optional(z.string()) }))
+    .check(z.minLength(1)),
+  feedbackId: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
 });
 
 const complaintSchema = z.looseObject({
-  complainedRecipients: z.array(recipientSchema).min(1),
-  complaintFeedbackType: z.string().optional(),
-  complaintSubType: z.string().nullable().optional(),
-  feedbackId: z.string().optional(),
-  timestamp: z.string().optional(),
+  complainedRecipients: z.array(recipientSchema).check(z.minLength(1)),
+  complaintFeedbackType: z.optional(z.string()),
+  complaintSubType: z.optional(z.nullable(z.string())),
+  feedbackId: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
 });
 
 const bounceNotificationSchema = z.looseObject({ bounce: bounceSchema, mail: mailSchema });
 const complaintNotificationSchema = z.looseObject({ complaint: complaintSchema, mail: mailSchema });
 /** `eventType` in a configuration set's records, `notificationType` in an identity's. */
-const typeSchema = z.looseObject({ eventType: z.string().min(1).optional(), notificationType: z.string().min(1).optional() });
+const typeSchema = z.looseObject({
+  eventType: z.optional(z.string().check(z.minLength(1))),
+  notificationType: z.optional(z.string().check(z.minLength(1))),
+});
 
 export type SesMail = z.infer<typeof mailSchema>;
 export type SesBounce = z.infer<typeof bounceSchema>;
@@ -81,8 +86,8 @@ export function parseSesNotification(input: unknown, source: string): SesNotific
   return { kind: 'other', type };
 }
 
-function parseAs<T>(schema: z.ZodType<T>, value: unknown, type: string, source: string): T {
-  const result = schema.safeParse(value);
+function parseAs<T>(schema: z.core.$ZodType<T>, value: unknown, type: string, source: string): T {
+  const result = z.safeParse(schema, value);
   if (!result.success) {
     throw new InvalidMessageError(`email feedback ${type} is invalid: ${formatZodIssues(result.error.issues)} (${source})`);
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 
 /**
  * Schemas of every queue message and stored row shared between stages. A message that fails
@@ -10,16 +10,16 @@ export const isoDateTime = z.iso.datetime({ offset: true });
 /** A normalized feed item, as poll-feed emits it. */
 export const newsItemSchema = z.object({
   /** Stable key: `<feedId>#<hash of the feed's id policy>`. */
-  itemKey: z.string().min(1).max(512),
-  feedId: z.string().min(1),
+  itemKey: z.string().check(z.minLength(1), z.maxLength(512)),
+  feedId: z.string().check(z.minLength(1)),
   /** Title of the feed the item came from (the outlet), for "reported by". */
   source: z.string(),
-  guid: z.string().nullable(),
-  link: z.url().nullable(),
+  guid: z.nullable(z.string()),
+  link: z.nullable(z.url()),
   title: z.string(),
   summary: z.string(),
-  published: isoDateTime.nullable(),
-  author: z.string().nullable(),
+  published: z.nullable(isoDateTime),
+  author: z.nullable(z.string()),
   categories: z.array(z.string()),
 });
 export type NewsItem = z.infer<typeof newsItemSchema>;
@@ -28,45 +28,45 @@ export const matchedPhraseSchema = z.object({
   phrase: z.string(),
   text: z.string(),
   field: z.enum(['title', 'summary']),
-  position: z.number().int().min(0),
+  position: z.number().check(z.int(), z.minimum(0)),
   rule: z.string(),
 });
 
 export const topicMatchSchema = z.object({
-  topic: z.string().min(1),
+  topic: z.string().check(z.minLength(1)),
   label: z.string(),
-  score: z.number().min(0).max(1),
+  score: z.number().check(z.minimum(0), z.maximum(1)),
   matched: z.array(matchedPhraseSchema),
 });
 
 export const pollMessageSchema = z.object({
-  feedId: z.string().min(1),
+  feedId: z.string().check(z.minLength(1)),
   /** When plan-polls enqueued it; used for lag figures. */
   plannedAt: isoDateTime,
   /**
    * A verified WebSub push: the document the hub sent, handled as a poll that brought it (no
    * fetch). Base64 of the bytes as received; absent on scheduled polls.
    */
-  push: z
-    .object({
-      body: z.base64().min(1),
-      contentType: z.string().max(200).optional(),
+  push: z.optional(
+    z.object({
+      body: z.base64().check(z.minLength(1)),
+      contentType: z.optional(z.string().check(z.maxLength(200))),
       /** When our callback received it: the item's fetch time. */
       receivedAt: isoDateTime,
-    })
-    .optional(),
+    }),
+  ),
 });
 export type PollMessage = z.infer<typeof pollMessageSchema>;
 
 /** One item of a story: who else reported it, for "also reported by". */
 export const storyMemberSchema = z.object({
-  itemKey: z.string().min(1),
-  feedId: z.string().min(1),
+  itemKey: z.string().check(z.minLength(1)),
+  feedId: z.string().check(z.minLength(1)),
   /** The outlet (feed title). */
   source: z.string(),
   title: z.string(),
-  link: z.url().nullable(),
-  published: isoDateTime.nullable(),
+  link: z.nullable(z.url()),
+  published: z.nullable(isoDateTime),
   /** When the item joined the story. */
   addedAt: isoDateTime,
 });
@@ -76,33 +76,33 @@ export type StoryMember = z.infer<typeof storyMemberSchema>;
 export const alertMessageSchema = z.object({
   version: z.literal(1),
   /** Story id: the idempotency key of every delivery of this alert. */
-  storyId: z.string().min(1),
+  storyId: z.string().check(z.minLength(1)),
   item: newsItemSchema,
-  topics: z.array(topicMatchSchema).min(1),
+  topics: z.array(topicMatchSchema).check(z.minLength(1)),
   /**
    * Other items of the story known when the alert was queued (absent when none): "also reported
    * by". Later members are read with `StoryStore.listMembers`.
    */
-  storyMembers: z.array(storyMemberSchema).max(50).optional(),
+  storyMembers: z.optional(z.array(storyMemberSchema).check(z.maxLength(50))),
   /**
    * When the item was published: its feed's date, or when poll-feed first saw it if the feed gave
    * none. The start of the publication-to-delivery metric; absent on messages queued before it.
    */
-  publishedAt: isoDateTime.optional(),
+  publishedAt: z.optional(isoDateTime),
   /** When poll-feed fetched the document (or our callback received the push) that brought the item. */
-  fetchedAt: isoDateTime.optional(),
+  fetchedAt: z.optional(isoDateTime),
   /** How that document came: a scheduled poll or a WebSub push. */
-  fetchedBy: z.enum(['poll', 'push']).optional(),
+  fetchedBy: z.optional(z.enum(['poll', 'push'])),
   /** Fan-out continuation: which topic and page to resume from (set on follow-up messages). */
-  cursor: z.object({ topicIndex: z.number().int().min(0), exclusiveStartKey: z.string().optional() }).optional(),
+  cursor: z.optional(z.object({ topicIndex: z.number().check(z.int(), z.minimum(0)), exclusiveStartKey: z.optional(z.string()) })),
 });
 export type AlertMessage = z.infer<typeof alertMessageSchema>;
 
 export const webhookChannelSchema = z.object({
   kind: z.literal('webhook'),
-  channelId: z.string().min(1),
+  channelId: z.string().check(z.minLength(1)),
   url: z.url(),
-  format: z.enum(['json', 'slack']).default('json'),
+  format: z._default(z.enum(['json', 'slack']), 'json'),
 });
 /** RFC 5321 §4.5.3.1: a local part of at most 64 octets, a domain of at most 255 (labels of 63). */
 const MAX_LOCAL_PART_LENGTH = 64;
@@ -113,10 +113,9 @@ const MAX_EMAIL_LENGTH = 254;
  * An email address mail servers accept: zod's address syntax within the RFC 5321 limits, so an
  * address SES would refuse at send time is refused when it is given instead.
  */
-export const emailAddressSchema = z
-  .email()
-  .max(MAX_EMAIL_LENGTH, `an email address has at most ${MAX_EMAIL_LENGTH} characters (RFC 5321)`)
-  .superRefine((address, context) => {
+export const emailAddressSchema = z.email().check(
+  z.maxLength(MAX_EMAIL_LENGTH, `an email address has at most ${MAX_EMAIL_LENGTH} characters (RFC 5321)`),
+  z.superRefine((address, context) => {
     const at = address.lastIndexOf('@');
     const local = address.slice(0, at);
     const domain = address.slice(at + 1);
@@ -129,11 +128,12 @@ export const emailAddressSchema = z
     if (domain.split('.').some((label) => label.length > 63)) {
       context.addIssue({ code: 'custom', message: 'a part of the domain is longer than 63 characters (RFC 1035)' });
     }
-  });
+  }),
+);
 
 export const emailChannelSchema = z.object({
   kind: z.literal('email'),
-  channelId: z.string().min(1),
+  channelId: z.string().check(z.minLength(1)),
   address: emailAddressSchema,
 });
 export const channelSchema = z.discriminatedUnion('kind', [webhookChannelSchema, emailChannelSchema]);
@@ -145,18 +145,18 @@ export type EmailChannel = z.infer<typeof emailChannelSchema>;
 export const deliveryMessageSchema = z.object({
   version: z.literal(1),
   /** `<subscriberId>#<storyId>#<channelId>`: the delivery's idempotency key and webhook-id. */
-  deliveryKey: z.string().min(1),
-  subscriberId: z.string().min(1),
+  deliveryKey: z.string().check(z.minLength(1)),
+  subscriberId: z.string().check(z.minLength(1)),
   channel: channelSchema,
-  storyId: z.string().min(1),
+  storyId: z.string().check(z.minLength(1)),
   item: newsItemSchema,
-  topics: z.array(topicMatchSchema).min(1),
+  topics: z.array(topicMatchSchema).check(z.minLength(1)),
   /** Other items of the story, as on the alert (optional). */
-  storyMembers: z.array(storyMemberSchema).max(50).optional(),
+  storyMembers: z.optional(z.array(storyMemberSchema).check(z.maxLength(50))),
   /** When the item was published (or first seen), as on the alert (optional). */
-  publishedAt: isoDateTime.optional(),
+  publishedAt: z.optional(isoDateTime),
   /** When the item was fetched, and how, as on the alert (optional). */
-  fetchedAt: isoDateTime.optional(),
-  fetchedBy: z.enum(['poll', 'push']).optional(),
+  fetchedAt: z.optional(isoDateTime),
+  fetchedBy: z.optional(z.enum(['poll', 'push'])),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

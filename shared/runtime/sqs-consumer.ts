@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { InvalidMessageError, isRetryable, NewsAlertsError } from '../core/errors.ts';
 import type { Log } from '../core/logger.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
@@ -13,7 +13,7 @@ export type SqsHandler = (event: SQSEvent, context?: Partial<Context>) => Promis
 export interface SqsConsumerOptions<T> {
   /** Name used in logs and errors ("poll-feed"). */
   name: string;
-  schema: z.ZodType<T>;
+  schema: z.core.$ZodType<T>;
   log: Log;
   /** The handler's metrics, published after every batch; absent when metrics are off. */
   metrics?: PipelineMetrics | undefined;
@@ -71,7 +71,7 @@ export function createSqsConsumer<T>(options: SqsConsumerOptions<T>): SqsHandler
     } catch {
       throw new InvalidMessageError(`${name} message is not JSON (message ${record.messageId})`);
     }
-    const result = schema.safeParse(body);
+    const result = z.safeParse(schema, body);
     if (!result.success) {
       throw new InvalidMessageError(`${name} message is invalid: ${formatZodIssues(result.error.issues)} (message ${record.messageId})`);
     }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { channelSchema, isoDateTime } from '../messages/schemas.ts';
 
 /** How a feed's item identities are chosen: guid/Atom id, link, or content (title + summary). */
@@ -31,7 +31,7 @@ export const webSubSubscriptionSchema = z.object({
   /** The topic URL we subscribed to: the feed's `rel="self"` (else its URL). */
   topic: z.url(),
   /** HMAC key of `X-Hub-Signature`, ours alone (random, per subscription). */
-  secret: z.string().min(16).max(200),
+  secret: z.string().check(z.minLength(16), z.maxLength(200)),
   /**
    * `pending`: asked, the hub has not verified yet; `subscribed`: verified, pushes expected until
    * `leaseExpiresAt`; `refused`: the hub answered the request with an error or denied it.
@@ -39,57 +39,57 @@ export const webSubSubscriptionSchema = z.object({
   state: z.enum(['pending', 'subscribed', 'refused']),
   /** When we last asked the hub to (re)subscribe: a verification is accepted only after one. */
   requestedAt: isoDateTime,
-  verifiedAt: isoDateTime.optional(),
-  leaseExpiresAt: isoDateTime.optional(),
+  verifiedAt: z.optional(isoDateTime),
+  leaseExpiresAt: z.optional(isoDateTime),
   /** The last verified push. */
-  lastPushAt: isoDateTime.optional(),
+  lastPushAt: z.optional(isoDateTime),
   /** Pushes refused (unsigned, badly signed) since the subscription began. */
-  refusedPushes: z.number().int().min(0).optional(),
+  refusedPushes: z.optional(z.number().check(z.int(), z.minimum(0))),
   /** Why the hub refused, or why push is not trusted now (a safety poll found what no push brought). */
-  reason: z.string().max(1000).optional(),
+  reason: z.optional(z.string().check(z.maxLength(1000))),
   /** When a safety poll found items the hub never pushed: polling resumes until the next push. */
-  silentSince: isoDateTime.optional(),
+  silentSince: z.optional(isoDateTime),
   /** A subscription given up (a new hub or topic), whose unsubscribe the hub may verify. */
-  unsubscribing: z.object({ hub: z.url(), topic: z.url(), requestedAt: isoDateTime }).optional(),
+  unsubscribing: z.optional(z.object({ hub: z.url(), topic: z.url(), requestedAt: isoDateTime })),
 });
 export type WebSubSubscription = z.infer<typeof webSubSubscriptionSchema>;
 
 /** A feed row: what to poll and how polling went. */
 export const feedRecordSchema = z.object({
-  feedId: z.string().min(1),
+  feedId: z.string().check(z.minLength(1)),
   url: z.url(),
-  title: z.string().optional(),
-  intervalMinutes: z.number().int().min(1).max(1440),
+  title: z.optional(z.string()),
+  intervalMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(1440)),
   /** How long the operator lets a quiet feed (or a server's ttl / max-age) stretch the interval. */
-  maxIntervalMinutes: z.number().int().min(1).max(1440).optional(),
+  maxIntervalMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
   nextPollAt: isoDateTime,
-  etag: z.string().optional(),
-  lastModified: z.string().optional(),
-  consecutiveErrors: z.number().int().min(0).default(0),
-  lastError: z.string().optional(),
-  lastSuccessAt: isoDateTime.optional(),
-  lastPolledAt: isoDateTime.optional(),
+  etag: z.optional(z.string()),
+  lastModified: z.optional(z.string()),
+  consecutiveErrors: z._default(z.number().check(z.int(), z.minimum(0)), 0),
+  lastError: z.optional(z.string()),
+  lastSuccessAt: z.optional(isoDateTime),
+  lastPolledAt: z.optional(isoDateTime),
   /** When `lastError` happened. */
-  lastErrorAt: isoDateTime.optional(),
+  lastErrorAt: z.optional(isoDateTime),
   /** New items found since the feed was added. */
-  itemsSeen: z.number().int().min(0).optional(),
+  itemsSeen: z.optional(z.number().check(z.int(), z.minimum(0))),
   /** When the last new item was found. */
-  lastNewItemAt: isoDateTime.optional(),
+  lastNewItemAt: z.optional(isoDateTime),
   /** The adaptive interval in use (publish rate, ttl, Cache-Control), minutes. */
-  pollIntervalMinutes: z.number().int().min(1).max(1440).optional(),
+  pollIntervalMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
   /** Why the interval in use is what it is (absent: configured). */
-  pollIntervalReason: pollIntervalReasonSchema.optional(),
+  pollIntervalReason: z.optional(pollIntervalReasonSchema),
   /** While failing: the backoff before the next try, minutes (removed by a success). */
-  backoffMinutes: z.number().int().min(1).max(1440).optional(),
+  backoffMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
   /** Set when the server answered 410 Gone: never polled until an operator adds it again. */
-  disabled: z.boolean().optional(),
-  disabledReason: z.string().optional(),
+  disabled: z.optional(z.boolean()),
+  disabledReason: z.optional(z.string()),
   /** How item identities are chosen (see shared/feeds normalize-item `ItemIdPolicy`). */
-  idPolicy: feedIdPolicySchema.optional(),
+  idPolicy: z.optional(feedIdPolicySchema),
   /** The feed's WebSub subscription, when its feed advertises a hub (see shared/websub). */
-  websub: webSubSubscriptionSchema.optional(),
+  websub: z.optional(webSubSubscriptionSchema),
   /** Labels for grouping (OPML categories), sorted. */
-  tags: z.array(z.string()).optional(),
+  tags: z.optional(z.array(z.string())),
 });
 export type FeedRecord = z.infer<typeof feedRecordSchema>;
 
@@ -107,9 +107,7 @@ export type Weekday = z.infer<typeof weekdaySchema>;
 /** An IANA time zone the runtime knows (`Europe/Kyiv`, `America/New_York`, `UTC`). */
 export const timeZoneSchema = z
   .string()
-  .min(1)
-  .max(64)
-  .refine(isKnownTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
+  .check(z.minLength(1), z.maxLength(64), z.refine(isKnownTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }));
 
 /**
  * A channel taken out of delivery and why: `paused` by the system (the receiver said the target
@@ -117,44 +115,44 @@ export const timeZoneSchema = z
  */
 export const channelStatusSchema = z.object({
   state: z.enum(['paused', 'unsubscribed']),
-  reason: z.string().max(1000),
+  reason: z.string().check(z.maxLength(1000)),
   at: isoDateTime,
 });
 export type ChannelStatus = z.infer<typeof channelStatusSchema>;
 
 /** A subscriber, as the config file and the CLI describe it. */
 export const subscriberSchema = z.object({
-  subscriberId: z.string().min(1).max(128),
-  name: z.string().optional(),
-  topics: z.array(z.string().min(1)).min(1),
-  channels: z.array(channelSchema).min(1),
+  subscriberId: z.string().check(z.minLength(1), z.maxLength(128)),
+  name: z.optional(z.string()),
+  topics: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  channels: z.array(channelSchema).check(z.minLength(1)),
   /** Signing secret for webhooks (`whsec_` + base64), per Standard Webhooks. */
-  webhookSecret: z.string().optional(),
+  webhookSecret: z.optional(z.string()),
   /** The secret being rotated out: payloads carry a signature for it too until it is removed. */
-  previousWebhookSecret: z.string().optional(),
-  minScore: z.number().min(0).max(1).default(0),
-  state: subscriberStateSchema.default('active'),
+  previousWebhookSecret: z.optional(z.string()),
+  minScore: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0),
+  state: z._default(subscriberStateSchema, 'active'),
   /** Why the state last changed (e.g. the receiver's answer that paused it). */
-  stateReason: z.string().max(1000).optional(),
+  stateReason: z.optional(z.string().check(z.maxLength(1000))),
   /** Keyword filter (classifier filter-query syntax) a story must also satisfy. */
-  filter: z.string().min(1).max(500).optional(),
+  filter: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
   // The fields below are optional so rows and literals written before they existed stay valid;
   // shared/subscriptions reads them with their defaults.
   /** Cadence per channelId; a channel not listed is `instant`. */
-  cadence: z.record(z.string(), cadenceSchema).optional(),
+  cadence: z.optional(z.record(z.string(), cadenceSchema)),
   /** Hour (0–23, in `timeZone`) at which daily and weekly digests go out; default 8. */
-  deliveryHour: z.number().int().min(0).max(23).optional(),
+  deliveryHour: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(23))),
   /** Time zone of `deliveryHour`; default UTC. */
-  timeZone: timeZoneSchema.optional(),
+  timeZone: z.optional(timeZoneSchema),
   /** Day of the weekly digest; default Monday. */
-  weeklyDay: weekdaySchema.optional(),
+  weeklyDay: z.optional(weekdaySchema),
   /** Channels taken out of delivery, by channelId; a channel not listed is active. */
-  channelStatus: z.record(z.string(), channelStatusSchema).optional(),
+  channelStatus: z.optional(z.record(z.string(), channelStatusSchema)),
   /**
    * Epoch seconds after which a subscriber still `pending` confirmation is deleted (the
    * subscriptions table's TTL); set by the subscribe page/API, removed on confirmation.
    */
-  expiresAt: z.number().int().positive().optional(),
+  expiresAt: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type Subscriber = z.infer<typeof subscriberSchema>;
 export type SubscriberInput = z.input<typeof subscriberSchema>;
@@ -180,9 +178,9 @@ export const storyFingerprintSchema = z.object({
   /** Keys of the title alone. */
   title: z.array(z.string()),
   /** Weekdays the event is placed on (0 = Sunday). */
-  weekdays: z.array(z.number().int().min(0).max(6)),
+  weekdays: z.array(z.number().check(z.int(), z.minimum(0), z.maximum(6))),
   /** Months named (0 = January). */
-  months: z.array(z.number().int().min(0).max(11)),
+  months: z.array(z.number().check(z.int(), z.minimum(0), z.maximum(11))),
   /** Which one of a series: `time:5`, `quarter:3`. */
   ordinals: z.array(z.string()),
   /** Counted things: `vote:2`, `peopl:37`. */
@@ -190,28 +188,28 @@ export const storyFingerprintSchema = z.object({
   /** 'talks', 'tentative', 'decided', 'final', 'repeat', 'halted', 'resumed', 'endorsed': how far along (see `stagesOf`). */
   stages: z.array(z.string()),
   /** Sizes of changes in percent: "by 40 percent", "by a third" (see `changeSizesOf`). */
-  changeSizes: z.array(z.number()).default([]),
+  changeSizes: z._default(z.array(z.number()), []),
   /** Qualified kinds: `rang:medium` (see `qualifiersOf`). Absent in rows written before it existed. */
-  qualifiers: z.array(z.string()).default([]),
+  qualifiers: z._default(z.array(z.string()), []),
   /** Paraphrase keys of title and summary: stems read through the newsroom synonyms, `@anchor` for states and bodies. Absent in older rows. */
-  terms: z.array(z.string()).default([]),
+  terms: z._default(z.array(z.string()), []),
   /** Paraphrase keys of the title alone. */
-  titleTerms: z.array(z.string()).default([]),
+  titleTerms: z._default(z.array(z.string()), []),
   /** Keys that name someone: states, bodies (`@russia`), capitalised words inside a sentence. Absent in older rows. */
-  names: z.array(z.string()).default([]),
+  names: z._default(z.array(z.string()), []),
   /** States, places and bodies the headline names (see `shared/stories/vocabulary.ts`). */
-  titleAnchors: z.array(z.string()).default([]),
+  titleAnchors: z._default(z.array(z.string()), []),
   /** States, places and bodies named anywhere in headline or summary. */
-  anchors: z.array(z.string()).default([]),
+  anchors: z._default(z.array(z.string()), []),
   /** Event frames of headline and lead sentence: `quake`, `council`, `coup` (see `shared/stories/event-frames.ts`). Absent in older rows. */
-  frames: z.array(z.string()).default([]),
+  frames: z._default(z.array(z.string()), []),
   /** The frames the headline itself names (its event clause): what the story is about, not its background. Absent in older rows. */
-  titleFrames: z.array(z.string()).default([]),
+  titleFrames: z._default(z.array(z.string()), []),
   /** Headline cues: 'followup' (a toll, a confirmation, an aftermath), 'new' (another, fresh, a second one): see `cuesOf`. Absent in older rows. */
-  cues: z.array(z.string()).default([]),
+  cues: z._default(z.array(z.string()), []),
   /** When it happened, as best known: publication time, else when first seen (epoch seconds). */
-  at: z.number().int(),
+  at: z.number().check(z.int()),
   /** False when `at` is when the item was seen (no publication date): a guess, not a conflict. */
-  dated: z.boolean().default(true),
+  dated: z._default(z.boolean(), true),
 });
 export type StoryFingerprint = z.infer<typeof storyFingerprintSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { compileFilterQuery, FilterQueryError, MAX_QUERY_LENGTH } from '../classify/index.ts';
 import { formatIssuePath, ProblemError, type ProblemField } from '../core/problem.ts';
 import { emailAddressSchema } from '../messages/schemas.ts';
@@ -12,11 +12,11 @@ import { cadenceSchema, timeZoneSchema, weekdaySchema } from '../store/records.t
 export const MAX_TOPICS = 20;
 export const MAX_URL_LENGTH = 2048;
 
-const topicIdSchema = z.string().min(1).max(64);
-const filterSchema = z
-  .string()
-  .max(MAX_QUERY_LENGTH)
-  .transform((value) => value.trim());
+const topicIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
+const filterSchema = z.pipe(
+  z.string().check(z.maxLength(MAX_QUERY_LENGTH)),
+  z.transform((value) => value.trim()),
+);
 
 export const emailChannelInputSchema = z.strictObject({
   kind: z.literal('email'),
@@ -25,21 +25,21 @@ export const emailChannelInputSchema = z.strictObject({
 
 export const webhookChannelInputSchema = z.strictObject({
   kind: z.literal('webhook'),
-  url: z.url({ protocol: /^https?$/ }).max(MAX_URL_LENGTH),
+  url: z.url({ protocol: /^https?$/ }).check(z.maxLength(MAX_URL_LENGTH)),
   /** `slack` for a Slack incoming webhook (https://hooks.slack.com/services/…, recognised anyway); refused for other URLs. */
-  format: z.enum(['json', 'slack']).default('json'),
+  format: z._default(z.enum(['json', 'slack']), 'json'),
 });
 
 const preferenceFields = {
-  topics: z.array(topicIdSchema).min(1).max(MAX_TOPICS),
+  topics: z.array(topicIdSchema).check(z.minLength(1), z.maxLength(MAX_TOPICS)),
   /** Keyword filter in the classifier's query syntax; empty means none. */
-  filter: filterSchema.optional(),
-  minScore: z.number().min(0).max(1).optional(),
+  filter: z.optional(filterSchema),
+  minScore: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
   /** Email only: `instant`, or a digest `hourly` / `daily` / `weekly`. Webhooks are instant. */
-  cadence: cadenceSchema.default('instant'),
-  deliveryHour: z.int().min(0).max(23).optional(),
-  timeZone: timeZoneSchema.optional(),
-  weeklyDay: weekdaySchema.optional(),
+  cadence: z._default(cadenceSchema, 'instant'),
+  deliveryHour: z.optional(z.int().check(z.minimum(0), z.maximum(23))),
+  timeZone: z.optional(timeZoneSchema),
+  weeklyDay: z.optional(weekdaySchema),
 };
 
 /** `POST /api/subscriptions` */
@@ -52,22 +52,22 @@ export type CreateSubscriptionInput = z.infer<typeof createSubscriptionSchema>;
 /** `PATCH /api/subscription`: any of the preferences, and `state` to pause or resume. */
 export const updateSubscriptionSchema = z
   .strictObject({
-    topics: preferenceFields.topics.optional(),
+    topics: z.optional(preferenceFields.topics),
     /** A query, or `null` / empty to remove the filter. */
-    filter: filterSchema.nullable().optional(),
+    filter: z.optional(z.nullable(filterSchema)),
     minScore: preferenceFields.minScore,
-    cadence: cadenceSchema.optional(),
+    cadence: z.optional(cadenceSchema),
     deliveryHour: preferenceFields.deliveryHour,
     timeZone: preferenceFields.timeZone,
     weeklyDay: preferenceFields.weeklyDay,
-    state: z.enum(['active', 'paused']).optional(),
+    state: z.optional(z.enum(['active', 'paused'])),
   })
-  .refine((value) => Object.keys(value).length > 0, { message: 'name at least one field to change' });
+  .check(z.refine((value) => Object.keys(value).length > 0, { message: 'name at least one field to change' }));
 export type UpdateSubscriptionInput = z.infer<typeof updateSubscriptionSchema>;
 
 /** Parses `value` with `schema`, or throws an `invalid-input` problem listing every field at fault. */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
+export function parseInput<T>(schema: z.core.$ZodType<T>, value: unknown): T {
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const errors: ProblemField[] = result.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
   const summary = errors.map((e) => `${e.path}: ${e.message}`).join('; ');

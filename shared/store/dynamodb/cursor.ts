@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { InvalidMessageError } from '../../core/errors.ts';
 
 /**
@@ -10,14 +10,14 @@ export function encodeCursor(lastEvaluatedKey: Record<string, unknown>): string 
 }
 
 /** Decodes a cursor against the key schema it must match; a bad cursor is a bad message. */
-export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>, what: string): T {
+export function decodeCursor<T>(cursor: string, schema: z.core.$ZodType<T>, what: string): T {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidMessageError(`page cursor is not valid: not base64url JSON (${what})`);
   }
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new InvalidMessageError(`page cursor is not valid: wrong key shape (${what})`);
   return result.data;
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { isoDateTime } from '../../messages/schemas.ts';
 import type { DeliveryClaim, DeliveryRecord, DeliveryStore } from '../ports.ts';
@@ -18,10 +18,10 @@ const MAX_BEGIN_ATTEMPTS = 3;
 const AUX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
 /** A delivery row as `getDelivery` reads it: the marker plus the attempt bookkeeping. */
-const deliveryRecordRowSchema = deliveryRowSchema.extend({
-  attempts: z.number().int().min(0).optional(),
-  lastError: z.string().optional(),
-  lastAttemptAt: isoDateTime.optional(),
+const deliveryRecordRowSchema = z.extend(deliveryRowSchema, {
+  attempts: z.optional(z.number().check(z.int(), z.minimum(0))),
+  lastError: z.optional(z.string()),
+  lastAttemptAt: z.optional(isoDateTime),
 });
 
 /**

@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { alertMessageSchema, isoDateTime, newsItemSchema, storyMemberSchema } from '../../messages/schemas.ts';
 import type { DigestEntry, DigestHead, DigestStore } from '../ports.ts';
-import { cadenceSchema } from '../records.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseRow } from './rows.ts';
@@ -31,25 +30,25 @@ const MAX_ENTRY_PAGES = 50;
 /** Entries marked sent at once. */
 const MARK_CONCURRENCY = 10;
 
-const digestCadenceSchema = cadenceSchema.exclude(['instant']);
+const digestCadenceSchema = z.enum(['hourly', 'daily', 'weekly']);
 
 const headRowSchema = z.object({
-  digestKey: z.string().min(1),
-  subscriberId: z.string().min(1),
-  channelId: z.string().min(1),
+  digestKey: z.string().check(z.minLength(1)),
+  subscriberId: z.string().check(z.minLength(1)),
+  channelId: z.string().check(z.minLength(1)),
   cadence: digestCadenceSchema,
   dueAt: isoDateTime,
-  touchedAt: z.string().min(1),
+  touchedAt: z.string().check(z.minLength(1)),
 });
 
 const entryRowSchema = z.object({
-  subscriberId: z.string().min(1),
-  channelId: z.string().min(1),
-  storyId: z.string().min(1),
+  subscriberId: z.string().check(z.minLength(1)),
+  channelId: z.string().check(z.minLength(1)),
+  storyId: z.string().check(z.minLength(1)),
   addedAt: isoDateTime,
   item: newsItemSchema,
   topics: alertMessageSchema.shape.topics,
-  storyMembers: z.array(storyMemberSchema).optional(),
+  storyMembers: z.optional(z.array(storyMemberSchema)),
 });
 
 /** The partition key of a channel's digest; both parts encoded so neither can contain the separator. */

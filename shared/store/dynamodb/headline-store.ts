@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import type { Headline, HeadlineStore } from '../ports.ts';
 import { batchWriteRows } from './batch.ts';
@@ -14,15 +14,15 @@ export const HEADLINE_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 const READ_FACTOR = 2;
 
 const headlineRowSchema = z.object({
-  topicId: z.string().min(1),
-  seenKey: z.string().min(1),
-  storyId: z.string().min(1),
+  topicId: z.string().check(z.minLength(1)),
+  seenKey: z.string().check(z.minLength(1)),
+  storyId: z.string().check(z.minLength(1)),
   title: z.string(),
-  link: z.string().nullable().optional(),
+  link: z.optional(z.nullable(z.string())),
   source: z.string(),
   score: z.number(),
   seenAt: z.string(),
-  expiresAt: z.number().int(),
+  expiresAt: z.number().check(z.int()),
 });
 
 /**

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import type { RateLimitStore } from '../ports.ts';
 import { epochSeconds } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
@@ -9,7 +9,7 @@ import { callStore } from './store-error.ts';
 /** Rows outlive their window by this much, so a clock a little behind still finds them. */
 const TTL_GRACE_SECONDS = 60;
 
-const counterSchema = z.object({ hits: z.number().int().min(1) });
+const counterSchema = z.object({ hits: z.number().check(z.int(), z.minimum(1)) });
 
 /**
  * RateLimitStore on the ratelimits table (partition key `limitKey`, TTL `expiresAt`): one row

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { formatZodIssues } from '../../core/validation-issues.ts';
 import { isoDateTime } from '../../messages/schemas.ts';
 import { feedRecordSchema, subscriberSchema } from '../records.ts';
@@ -14,48 +14,50 @@ export const feedRowSchema = feedRecordSchema;
 
 /** items table: a seen-item marker. `expiresAt` is epoch seconds (the table's TTL attribute). */
 export const itemRowSchema = z.object({
-  itemKey: z.string().min(1),
+  itemKey: z.string().check(z.minLength(1)),
   status: z.enum(['pending', 'done']),
-  expiresAt: z.number().int(),
+  expiresAt: z.number().check(z.int()),
 });
 export type ItemRow = z.infer<typeof itemRowSchema>;
 
 /** subscriptions table: one row per (topicId, subscriberId) holding the whole subscriber. */
-export const subscriptionRowSchema = subscriberSchema.extend({ topicId: z.string().min(1) });
+export const subscriptionRowSchema = z.extend(subscriberSchema, { topicId: z.string().check(z.minLength(1)) });
 export type SubscriptionRow = z.infer<typeof subscriptionRowSchema>;
 
 /** deliveries table: a delivery's idempotency marker and its outcome. */
 export const deliveryRowSchema = z.object({
-  deliveryKey: z.string().min(1),
+  deliveryKey: z.string().check(z.minLength(1)),
   status: z.enum(['in-progress', 'sent', 'failed']),
-  startedAt: isoDateTime.optional(),
-  expiresAt: z.number().int(),
-  sentAt: isoDateTime.optional(),
+  startedAt: z.optional(isoDateTime),
+  expiresAt: z.number().check(z.int()),
+  sentAt: z.optional(isoDateTime),
   /** Time-to-alert: the item's publication (or first-seen) time and its fetch time. */
-  publishedAt: isoDateTime.optional(),
-  fetchedAt: isoDateTime.optional(),
-  httpStatus: z.number().int().optional(),
-  failedAt: isoDateTime.optional(),
-  error: z.string().optional(),
+  publishedAt: z.optional(isoDateTime),
+  fetchedAt: z.optional(isoDateTime),
+  httpStatus: z.optional(z.number().check(z.int())),
+  failedAt: z.optional(isoDateTime),
+  error: z.optional(z.string()),
 });
 export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 
 /** topics table: a user-defined topic, kept as the raw topic-file object under `definition`. */
 export const topicRowSchema = z
   .object({
-    topicId: z.string().min(1),
+    topicId: z.string().check(z.minLength(1)),
     definition: z.record(z.string(), z.unknown()),
-    updatedAt: isoDateTime.optional(),
+    updatedAt: z.optional(isoDateTime),
   })
-  .refine((row) => row.definition.id === row.topicId, {
-    message: 'definition.id differs from topicId',
-    path: ['definition', 'id'],
-  });
+  .check(
+    z.refine((row) => row.definition.id === row.topicId, {
+      message: 'definition.id differs from topicId',
+      path: ['definition', 'id'],
+    }),
+  );
 export type TopicRow = z.infer<typeof topicRowSchema>;
 
 /** Parses one row read back; a bad row becomes a non-retryable `StoreError` naming its key. */
-export function parseRow<T>(schema: z.ZodType<T>, row: unknown, context: StoreCallContext): T {
-  const result = schema.safeParse(row);
+export function parseRow<T>(schema: z.core.$ZodType<T>, row: unknown, context: StoreCallContext): T {
+  const result = z.safeParse(schema, row);
   if (!result.success) throw invalidRowError(context, formatZodIssues(result.error.issues));
   return result.data;
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { storyMemberSchema } from '../../messages/schemas.ts';
 import type { StoryMember, StoryPosting, StoryRecord, StoryStore } from '../ports.ts';
@@ -312,29 +312,29 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
 
 /** The fixed attributes of a story row; members and fingerprints are validated one by one. */
 const storyHeadSchema = z.object({
-  storyKey: z.string().startsWith('story#'),
-  storyId: z.string().min(1),
-  createdAt: z.string().min(1),
-  lastAt: z.number().int(),
-  expiresAt: z.number().int(),
-  unlistedMembers: z.number().int().min(0).optional(),
-  alertedTopics: z.set(z.string()).optional(),
+  storyKey: z.string().check(z.startsWith('story#')),
+  storyId: z.string().check(z.minLength(1)),
+  createdAt: z.string().check(z.minLength(1)),
+  lastAt: z.number().check(z.int()),
+  expiresAt: z.number().check(z.int()),
+  unlistedMembers: z.optional(z.number().check(z.int(), z.minimum(0))),
+  alertedTopics: z.optional(z.set(z.string())),
 });
 
 const pointerRowSchema = z.object({
-  storyKey: z.string().startsWith('story#'),
-  storyId: z.string().min(1),
+  storyKey: z.string().check(z.startsWith('story#')),
+  storyId: z.string().check(z.minLength(1)),
   role: z.literal('member'),
-  expiresAt: z.number().int(),
+  expiresAt: z.number().check(z.int()),
 });
 
 const alertedRowSchema = z.object({
-  storyKey: z.string().startsWith('alerted#'),
+  storyKey: z.string().check(z.startsWith('alerted#')),
   topics: z.set(z.string()),
-  expiresAt: z.number().int(),
+  expiresAt: z.number().check(z.int()),
 });
 
 const indexHeadSchema = z.object({
-  storyKey: z.string().startsWith('key#'),
-  expiresAt: z.number().int(),
+  storyKey: z.string().check(z.startsWith('key#')),
+  expiresAt: z.number().check(z.int()),
 });

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { InvalidMessageError } from '../../core/errors.ts';
 import { formatZodIssues } from '../../core/validation-issues.ts';
 import type { SubscriberAccess, SubscriberPage, SubscriberStatusChange, SubscriptionStore } from '../ports.ts';
@@ -19,10 +19,12 @@ const ACCESS_PARTITION = '~access';
 
 const accessRowSchema = z.object({
   topicId: z.literal(ACCESS_PARTITION),
-  subscriberId: z.string().min(1),
-  tokenVersion: z.string().min(1).optional(),
-  request: z.object({ subscriber: subscriberSchema, nonce: z.string().min(1), expiresAt: z.number().int() }).optional(),
-  expiresAt: z.number().int().optional(),
+  subscriberId: z.string().check(z.minLength(1)),
+  tokenVersion: z.optional(z.string().check(z.minLength(1))),
+  request: z.optional(
+    z.object({ subscriber: subscriberSchema, nonce: z.string().check(z.minLength(1)), expiresAt: z.number().check(z.int()) }),
+  ),
+  expiresAt: z.optional(z.number().check(z.int())),
 });
 
 /** Upper bound on pages read by one call (a subscriber's topics, or a Scan of the table). */
@@ -30,7 +32,7 @@ const MAX_PAGES = 1000;
 /** Largest page `pageByTopic` asks for. */
 const MAX_PAGE_SIZE = 1000;
 
-const subscriptionKeySchema = z.object({ topicId: z.string().min(1), subscriberId: z.string().min(1) }).strict();
+const subscriptionKeySchema = z.strictObject({ topicId: z.string().check(z.minLength(1)), subscriberId: z.string().check(z.minLength(1)) });
 
 /**
  * SubscriptionStore on the subscriptions table: partition key `topicId`, sort key
