@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts';
-import { sharedGuardedDispatcher, UrlRefusedError } from '../outbound-http/index.ts';
+import { sharedGuardedFetch, UrlRefusedError } from '../outbound-http/index.ts';
 import { WebhookDeliveryError } from './errors.ts';
 
 /**
@@ -38,20 +38,20 @@ export async function postWebhook(
   options: { timeoutMs?: number; who: string },
 ): Promise<PostOutcome> {
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
-  const init: RequestInit & { dispatcher?: unknown } = {
+  const init: RequestInit = {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, ...request.headers },
     body: request.body,
     // A redirect could lead anywhere; receivers must answer directly.
     redirect: 'manual',
     signal: AbortSignal.timeout(timeoutMs),
-    // The connection's own DNS lookup is guarded too, so a name that changes address after the
-    // check (DNS rebinding) is still refused.
-    ...(deps.allowPrivateNetwork ? {} : { dispatcher: sharedGuardedDispatcher() }),
   };
+  // The guarded client resolves the host in the connection itself, so a name that changes
+  // address after the check (DNS rebinding) is still refused.
+  const send = deps.allowPrivateNetwork ? deps.fetch : sharedGuardedFetch();
   let response: Response;
   try {
-    response = await deps.fetch(target, init);
+    response = await send(target, init);
   } catch (error) {
     const refused = error instanceof Error && error.cause instanceof UrlRefusedError ? error.cause : undefined;
     if (refused) return { kind: 'refused', error: `webhook target refused: ${refused.reason} (${options.who})` };

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { assertPublicUrl, type ResolveHost, sharedGuardedDispatcher, UrlRefusedError } from '../outbound-http/index.ts';
+import { assertPublicUrl, type ResolveHost, sharedGuardedFetch, UrlRefusedError } from '../outbound-http/index.ts';
 import {
   FeedFetchError,
   FeedHttpError,
@@ -15,7 +15,10 @@ export interface FetchFeedOptions {
   /** Validators from the last successful fetch, for a conditional GET. */
   etag?: string;
   lastModified?: string;
-  /** The fetch to use; the global one by default. */
+  /**
+   * The fetch to use where private networks are allowed or a `dispatcher` is given; the global
+   * one by default. Otherwise requests go through the guarded client (see `dispatcher`).
+   */
   fetch?: typeof globalThis.fetch;
   /** Time for the whole exchange, every redirect hop and the body included. */
   timeoutMs?: number;
@@ -26,8 +29,9 @@ export interface FetchFeedOptions {
   allowPrivateNetwork?: boolean;
   userAgent?: string;
   /**
-   * Dispatcher for Node's fetch; by default one whose connections re-check every resolved
-   * address (DNS rebinding). Ignored by fetch implementations that do not know it.
+   * Dispatcher for Node's fetch (tests route names to a local server with one). Without it, and
+   * unless private networks are allowed, requests go through outbound-http's guarded client,
+   * whose connections re-check every resolved address (DNS rebinding).
    */
   dispatcher?: Dispatcher;
   /** DNS for the pre-request check; node:dns by default. */
@@ -72,9 +76,9 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
   const timeoutMs = options.timeoutMs ?? FEED_FETCH_DEFAULTS.timeoutMs;
   const maxBytes = options.maxBytes ?? FEED_FETCH_DEFAULTS.maxBytes;
   const maxRedirects = options.maxRedirects ?? FEED_FETCH_DEFAULTS.maxRedirects;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
-  const dispatcher = allowPrivateNetwork ? options.dispatcher : (options.dispatcher ?? sharedGuardedDispatcher());
+  const dispatcher = options.dispatcher;
+  const fetchImpl = allowPrivateNetwork || dispatcher ? (options.fetch ?? globalThis.fetch) : sharedGuardedFetch();
   const signal = AbortSignal.timeout(timeoutMs);
 
   const headers: Record<string, string> = {
@@ -91,7 +95,7 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
     let target = feedUrl;
     for (let hop = 0; ; hop++) {
       const url = await withSignal(assertPublicUrl(target, { allowPrivateNetwork, resolve: options.resolve }), signal);
-      const init = { method: 'GET', headers, redirect: 'manual', signal, dispatcher } as RequestInit;
+      const init = { method: 'GET', headers, redirect: 'manual', signal, ...(dispatcher ? { dispatcher } : {}) } as RequestInit;
       const response = await fetchImpl(url, init);
 
       if (REDIRECT_STATUSES.has(response.status)) {

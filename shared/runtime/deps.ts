@@ -59,6 +59,10 @@ export interface Deps {
    * when metrics are off (POWERTOOLS_METRICS_DISABLED, the default in one-process mode).
    */
   metrics?: PipelineMetrics;
-  /** Sends HTTP requests; `globalThis.fetch` unless a test or the local runtime injects one. */
+  /**
+   * Sends HTTP requests where private networks are allowed (ALLOW_PRIVATE_NETWORK: local runs,
+   * tests); `globalThis.fetch` unless one is injected. With the SSRF guard on, feed, webhook and
+   * hub requests go through outbound-http's guarded client instead.
+   */
   fetch: typeof globalThis.fetch;
 }

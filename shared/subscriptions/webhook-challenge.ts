@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ProblemError } from '../core/problem.ts';
-import { assertPublicUrl, sharedGuardedDispatcher, slackWebhookProblem, UrlRefusedError } from '../outbound-http/index.ts';
+import { assertPublicUrl, sharedGuardedFetch, slackWebhookProblem, UrlRefusedError } from '../outbound-http/index.ts';
 
 export interface WebhookChallengeDeps {
   fetch: typeof globalThis.fetch;
@@ -90,14 +90,14 @@ async function postGuarded(url: string, body: unknown, deps: WebhookChallengeDep
 
   let response: Response;
   try {
-    response = await deps.fetch(target, {
+    const send = deps.allowPrivateNetwork ? deps.fetch : sharedGuardedFetch();
+    response = await send(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT },
       body: JSON.stringify(body),
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
-      ...(deps.allowPrivateNetwork ? {} : { dispatcher: sharedGuardedDispatcher() }),
-    } as RequestInit);
+    });
   } catch (error) {
     if (error instanceof Error && error.cause instanceof UrlRefusedError) return refused(error.cause);
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {

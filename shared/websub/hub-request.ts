@@ -1,4 +1,4 @@
-import { assertPublicUrl, sharedGuardedDispatcher } from '../outbound-http/index.ts';
+import { assertPublicUrl, sharedGuardedFetch } from '../outbound-http/index.ts';
 
 /** A subscription request to a hub (W3C WebSub §5.1). */
 export interface HubRequest {
@@ -37,14 +37,14 @@ export async function sendHubRequest(request: HubRequest, deps: HubRequestDeps):
   if (request.secret !== undefined) form.set('hub.secret', request.secret);
   if (request.leaseSeconds !== undefined) form.set('hub.lease_seconds', String(request.leaseSeconds));
   try {
-    const response = await deps.fetch(request.hub, {
+    const send = deps.allowPrivateNetwork ? deps.fetch : sharedGuardedFetch();
+    const response = await send(request.hub, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
       redirect: 'manual',
       signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
-      ...(deps.allowPrivateNetwork ? {} : { dispatcher: sharedGuardedDispatcher() }),
-    } as RequestInit);
+    });
     // The body is the hub's explanation: a short piece of it is worth keeping, never more.
     const text = (await response.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ').trim();
     if (response.status >= 200 && response.status < 300) return { accepted: true, status: response.status };
