@@ -1,5 +1,4 @@
 import { analyse } from 'chardet';
-import iconv from 'iconv-lite';
 
 export type CharsetSource = 'bom' | 'content-type' | 'xml-declaration' | 'sniffed' | 'default';
 
@@ -22,7 +21,10 @@ const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** C1 controls: never text in a feed, but windows-1252 punctuation mis-encoded as Unicode code points. */
 const C1_CONTROLS = /[\u0080-\u009F]/g;
-const WINDOWS_1252_HIGH = iconv.decode(Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i)), 'windows-1252');
+const WINDOWS_1252_HIGH = new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i));
+
+/** UTF-32, which the platform's decoders (WHATWG Encoding) leave out; decoded here. */
+const UTF_32 = new Set(['utf-32', 'utf-32be', 'utf-32le', 'utf32', 'ucs-4']);
 
 /** Bytes scanned when sniffing the charset of an undeclared body. */
 const SNIFF_BYTES = 64 * 1024;
@@ -36,12 +38,15 @@ const SNIFF_CONFIDENCE = 30;
  * case chardet's guess (KOI8-R, EUC-KR, Shift_JIS…) or windows-1252. Unknown labels fall
  * through to the next source. Invalid byte sequences become U+FFFD; the BOM is removed; C1
  * control characters are read as the windows-1252 punctuation they almost always are.
+ *
+ * The platform's decoders do the work (`TextDecoder`: the WHATWG Encoding charsets, which Node
+ * carries with its ICU data, CJK included), and UTF-32 is decoded here; no decoding tables ride
+ * in the bundle.
  */
 export function decodeFeed(body: Uint8Array, contentType?: string | null): DecodedFeed {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const { charset, source } = detectCharset(bytes, contentType);
-  const text = iconv
-    .decode(bytes, charset, { stripBOM: true })
+  const text = decodeBytes(bytes, charset)
     .replace(XML_FORBIDDEN, '')
     .replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
   return { text, charset, source };
@@ -102,12 +107,44 @@ function charsetFromXmlDeclaration(bytes: Buffer): string | undefined {
   return label;
 }
 
-/** A label iconv-lite knows, normalised; undefined for an unknown or empty one. */
+/** Text of `bytes` in `charset` (a name `usable` returned), the BOM removed, bad sequences as U+FFFD. */
+function decodeBytes(bytes: Buffer, charset: string): string {
+  if (charset.startsWith('utf-32')) return decodeUtf32(bytes, charset === 'utf-32le');
+  return new TextDecoder(charset).decode(bytes);
+}
+
+/** UTF-32 (BOM skipped); a code point out of range, a surrogate or a cut-off unit becomes U+FFFD. */
+function decodeUtf32(bytes: Buffer, littleEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: string[] = [];
+  let points: number[] = [];
+  const first = bytes.length >= 4 ? view.getUint32(0, littleEndian) : -1;
+  for (let offset = first === 0xfeff ? 4 : 0; offset < bytes.length; offset += 4) {
+    const point = offset + 4 <= bytes.length ? view.getUint32(offset, littleEndian) : 0xfffd;
+    points.push(point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff) ? 0xfffd : point);
+    if (points.length === 8192) {
+      parts.push(String.fromCodePoint(...points));
+      points = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...points));
+  return parts.join('');
+}
+
+/**
+ * The canonical name of a charset label the platform decodes (WHATWG Encoding: `cp1251` →
+ * `windows-1251`), or UTF-32; undefined for an unknown, empty or "replacement" label.
+ */
 function usable(label: string | undefined): string | undefined {
   const normalized = label?.trim().toLowerCase();
   if (!normalized) return undefined;
   if (WINDOWS_1252_ALIASES.has(normalized)) return 'windows-1252';
-  return iconv.encodingExists(normalized) ? normalized : undefined;
+  if (UTF_32.has(normalized)) return normalized === 'utf-32le' ? 'utf-32le' : 'utf-32be';
+  try {
+    return new TextDecoder(normalized).encoding;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -134,7 +171,7 @@ function looksLikeUtf8(bytes: Buffer): boolean {
   return invalid === 0 || valid > invalid * 4;
 }
 
-/** chardet's best guess among charsets iconv-lite decodes, when confident; else windows-1252. */
+/** chardet's best guess among charsets the platform decodes, when confident; else windows-1252. */
 function sniffLegacyCharset(bytes: Buffer): string {
   for (const match of analyse(bytes.subarray(0, SNIFF_BYTES))) {
     if (match.confidence < SNIFF_CONFIDENCE) break;
