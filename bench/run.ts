@@ -6,7 +6,7 @@
  *   [-- --duration SECONDS]  (time-to-alert: how long items are published; default 180)
  */
 import { parseArgs } from 'node:util';
-import { measureBundle } from '../scripts/measure-bundles.ts';
+import { BUNDLE_GOALS, formatBundleTable, measureBundle, type BundleMeasurement } from '../scripts/measure-bundles.ts';
 import { topology, type FunctionName } from '../infra/topology.ts';
 import { benchClassify, formatClassifyBench } from './classify.ts';
 import { benchFeeds, formatFeedsBench } from './feeds.ts';
@@ -41,14 +41,23 @@ if (wanted('relevance')) {
   for (const line of formatRelevanceBench(relevance)) log(line);
 }
 if (wanted('bundles')) {
-  log('bundles: minified size and cold module-load time (median of 5 fresh processes)');
-  const bundles = [];
-  for (const name of Object.keys(topology.functions) as FunctionName[]) {
-    const m = await measureBundle(name, 5);
-    bundles.push({ function: m.function, bytes: m.bytes, kib: m.kib, coldImportMs: m.coldImportMs });
-    log(`  ${m.function.padEnd(16)} ${m.kib.toFixed(1).padStart(7)} KiB  ${m.coldImportMs.toFixed(1).padStart(6)} ms`);
-  }
-  results.bundles = bundles;
+  log(
+    'bundles: minified size and cold module-load time (median of 5 fresh processes), beside the goals; AWS SDK: its clients imported alone',
+  );
+  const measured: BundleMeasurement[] = [];
+  for (const name of Object.keys(topology.functions) as FunctionName[]) measured.push(await measureBundle(name, 5));
+  for (const line of formatBundleTable(measured)) log(line);
+  results.bundles = {
+    goals: BUNDLE_GOALS,
+    functions: measured.map((m) => ({
+      function: m.function,
+      bytes: m.bytes,
+      kib: m.kib,
+      coldImportMs: m.coldImportMs,
+      awsSdkImportMs: m.externalsImportMs,
+      externals: m.externals,
+    })),
+  };
 }
 if (wanted('feeds')) {
   log('feeds: parse + normalize throughput (readFeed: decode → one sax pass → normalize) vs raw rss-parser, same inputs, same run');
