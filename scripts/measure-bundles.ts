@@ -98,10 +98,10 @@ function outputOf(metafile: Metafile | undefined, outfile: string) {
   return Object.entries(metafile?.outputs ?? {}).find(([path]) => outfile.endsWith(path.replace(/^(\.\.\/)+/, '')))?.[1];
 }
 
-/** The bare packages the bundle imports at run time (external, not `node:` built-ins). */
+/** The bare packages the bundle imports when it loads (external, static, not `node:` built-ins). */
 function externalImports(metafile: Metafile | undefined, outfile: string): string[] {
   const imports = outputOf(metafile, outfile)?.imports ?? [];
-  const names = imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path);
+  const names = imports.filter((i) => i.external && i.kind !== 'dynamic-import' && !i.path.startsWith('node:')).map((i) => i.path);
   return [...new Set(names)].sort();
 }
 

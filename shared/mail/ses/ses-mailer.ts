@@ -1,4 +1,4 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Mailer } from '../ports.ts';
 import { createSesSender } from './ses-send.ts';
 
@@ -14,14 +14,22 @@ export interface SesMailerOptions {
 
 /**
  * Sends through Amazon SES v2 as a raw message (`Content.Raw`), so the MIME composed by
- * MailComposer goes out unchanged, List-Unsubscribe headers included, with the configuration
+ * `composeMime` goes out unchanged, List-Unsubscribe headers included, with the configuration
  * set and the subscriber channel's tags. Errors are sorted by `toSesSendError`: setup problems
  * (AccessDenied, unverified identity, paused or suspended sending, missing configuration set)
  * are a MailSetupError, `MessageRejected` is permanent, the rest (throttling, 5xx) retryable.
+ *
+ * The SDK client is loaded at the first send, not with the bundle: the API sends mail only on
+ * a subscription, and each deployment uses one of the two SES clients.
  */
 export function createSesMailer(options: SesMailerOptions = {}): Mailer {
-  const client = options.client ?? new SESv2Client({});
+  let sdk: Promise<{ client: SESv2Client; SendEmailCommand: typeof import('@aws-sdk/client-sesv2').SendEmailCommand }> | undefined;
   return createSesSender(async (message) => {
+    sdk ??= import('@aws-sdk/client-sesv2').then((module) => ({
+      client: options.client ?? new module.SESv2Client({}),
+      SendEmailCommand: module.SendEmailCommand,
+    }));
+    const { client, SendEmailCommand } = await sdk;
     const result = await client.send(
       new SendEmailCommand({
         FromEmailAddress: message.from,

@@ -1,4 +1,4 @@
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { Mailer } from '../ports.ts';
 import { createSesSender } from './ses-send.ts';
 
@@ -15,10 +15,16 @@ export interface SesRawMailerOptions {
  * but not v2 (`MAIL_TRANSPORT=ses-raw`); in AWS it works the same, with the configuration set and
  * the channel's tags. Source and destination are given explicitly (bare addresses) rather than
  * left to SES to read from the headers. Errors are sorted by `toSesSendError`, as for SES v2.
+ * The SDK client is loaded at the first send, as for SES v2.
  */
 export function createSesRawMailer(options: SesRawMailerOptions = {}): Mailer {
-  const client = options.client ?? new SESClient({});
+  let sdk: Promise<{ client: SESClient; SendRawEmailCommand: typeof import('@aws-sdk/client-ses').SendRawEmailCommand }> | undefined;
   return createSesSender(async (message) => {
+    sdk ??= import('@aws-sdk/client-ses').then((module) => ({
+      client: options.client ?? new module.SESClient({}),
+      SendRawEmailCommand: module.SendRawEmailCommand,
+    }));
+    const { client, SendRawEmailCommand } = await sdk;
     const result = await client.send(
       new SendRawEmailCommand({
         Source: message.from,
