@@ -157,19 +157,7 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
     ...withPushSchedule(next, push, at),
     newItems: counts.new,
   });
-  events.emit({
-    type: 'feed-polled',
-    feedId: feed.feedId,
-    url: feed.url,
-    status: 'ok',
-    items: items.length,
-    new: counts.new,
-    duplicates: counts.duplicates,
-    alerts: counts.alerts,
-    joined: counts.joined,
-    ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
-  });
-  return { status: 'ok', items: items.length, ...counts, skipped };
+  return reportHandled(feed, items.length, counts, skipped, events);
 }
 
 /** The next poll of a healthy feed: the interval in use, why, and when (jittered within the feed's bounds). */
@@ -317,20 +305,32 @@ async function handlePush(feed: FeedRecord, push: NonNullable<PollMessage['push'
     title: feed.title ? undefined : content.title,
     newItems: counts.new,
   });
-  deps.events.emit({
+  return reportHandled(feed, items.length, counts, skipped, deps.events, 'push');
+}
+
+/** The `feed-polled` event of a document whose items were handled, and the poll's result. */
+function reportHandled(
+  feed: FeedRecord,
+  items: number,
+  counts: Awaited<ReturnType<typeof handleItems>>,
+  skipped: PollFeedResult['skipped'],
+  events: PollFeedDeps['events'],
+  via?: 'push',
+): PollFeedResult {
+  events.emit({
     type: 'feed-polled',
     feedId: feed.feedId,
     url: feed.url,
     status: 'ok',
-    items: items.length,
+    items,
     new: counts.new,
     duplicates: counts.duplicates,
     alerts: counts.alerts,
     joined: counts.joined,
-    via: 'push',
+    ...(via ? { via } : {}),
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
   });
-  return { status: 'ok', items: items.length, ...counts, skipped };
+  return { status: 'ok', items, ...counts, skipped };
 }
 
 /** Records the feed's failure with backoff; the poll message itself succeeds. */
