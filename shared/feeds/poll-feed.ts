@@ -283,18 +283,7 @@ async function handlePush(feed: FeedRecord, push: NonNullable<PollMessage['push'
     );
   } catch (error) {
     const message = `pushed document unreadable: ${error instanceof Error ? error.message : String(error)}`;
-    deps.events.emit({
-      type: 'feed-polled',
-      feedId: feed.feedId,
-      url: feed.url,
-      status: 'error',
-      items: 0,
-      new: 0,
-      duplicates: 0,
-      error: message,
-      via: 'push',
-    });
-    return { status: 'error', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {}, error: message };
+    return reportFailed(feed, message, deps.events, { via: 'push' });
   }
   const { items, skipped } = content;
   const counts = await handleItems(feed, items, at, deps, { fetchedAt: push.receivedAt, fetchedBy: 'push' });
@@ -333,6 +322,27 @@ function reportHandled(
   return { status: 'ok', items, ...counts, skipped };
 }
 
+/** The `feed-polled` event of a document that could not be read or fetched, and the poll's result. */
+function reportFailed(
+  feed: FeedRecord,
+  message: string,
+  events: PollFeedDeps['events'],
+  detail: { via: 'push' } | { consecutiveErrors: number; nextPollAt: string },
+): PollFeedResult {
+  events.emit({
+    type: 'feed-polled',
+    feedId: feed.feedId,
+    url: feed.url,
+    status: 'error',
+    items: 0,
+    new: 0,
+    duplicates: 0,
+    error: message,
+    ...detail,
+  });
+  return { status: 'error', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {}, error: message };
+}
+
 /** Records the feed's failure with backoff; the poll message itself succeeds. */
 async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: PollFeedDeps): Promise<PollFeedResult> {
   const expected = error instanceof FeedError;
@@ -359,18 +369,7 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
     pollIntervalReason: interval.reason === 'retry-after' ? 'retry-after' : 'backoff',
     disable: gone,
   });
-  deps.events.emit({
-    type: 'feed-polled',
-    feedId: feed.feedId,
-    url: feed.url,
-    status: 'error',
-    items: 0,
-    new: 0,
-    duplicates: 0,
-    error: message,
-    consecutiveErrors,
-    nextPollAt: nextPollAt.toISOString(),
-  });
+  const result = reportFailed(feed, message, deps.events, { consecutiveErrors, nextPollAt: nextPollAt.toISOString() });
   // An error that is not a FeedError is a bug in our reading code: still the feed's failure
   // (other feeds go on), which the event reports; this line is the bug report, with its stack.
   if (!expected)
@@ -378,7 +377,7 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
       feedId: feed.feedId,
       stack: error instanceof Error ? redactUrlsIn(String(error.stack)) : message,
     });
-  return { status: 'error', items: 0, new: 0, duplicates: 0, alerts: 0, skipped: {}, error: message };
+  return result;
 }
 
 /** Dedup, classify, alert, mark done. Store and queue errors propagate (the message is retried). */
