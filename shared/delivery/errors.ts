@@ -22,3 +22,19 @@ export class WebhookDeliveryError extends NewsAlertsError {
     if (options.answer !== undefined) this.answer = options.answer;
   }
 }
+
+/**
+ * Another attempt holds the delivery's lease and may be sending it right now (a duplicate
+ * message handled at the same moment): this one must not send. Retryable, but not a failed
+ * attempt: the consumer hands the message back for `retryInSeconds` without recording anything,
+ * and the next look finds the delivery sent (a no-op) or the lease run out (taken over).
+ */
+export class DeliveryBusyError extends NewsAlertsError {
+  /** Seconds until the lease has run out, plus a margin. */
+  readonly retryInSeconds: number;
+
+  constructor(message: string, retryInSeconds: number) {
+    super(message, { retryable: true });
+    this.retryInSeconds = retryInSeconds;
+  }
+}
