@@ -11,6 +11,9 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler as createEmailHandler } from '../../../functions/deliver-email/handler.ts';
 import { createHandler as createWebhookHandler } from '../../../functions/deliver-webhook/handler.ts';
+import { deliverWebhook } from '../../../shared/delivery/deliver-webhook.ts';
+import { DeliveryBusyError } from '../../../shared/delivery/errors.ts';
+import { createSlackSender } from '../../../shared/delivery/slack-sender.ts';
 import { toSqsRecord } from '../../../infra/local/event-source-loop.ts';
 import type { QueueName } from '../../../infra/topology.ts';
 import { deliveryExpiresAt } from '../../../shared/delivery/delivery-id.ts';
@@ -65,7 +68,11 @@ async function queueCopies(queue: QueueName, body: unknown, copies: number): Pro
 
 /** Writes a delivery marker as a crashed attempt left it: `in-progress`, its lease over long ago. */
 async function writeStaleMarker(deliveryKey: string): Promise<void> {
-  const claimedAt = Date.now() - 60_000;
+  await writeMarker(deliveryKey, 'crashed-attempt', Date.now() - 60_000);
+}
+
+/** Writes an `in-progress` marker held by `owner`, claimed at `claimedAt` (epoch ms) for 12 s. */
+async function writeMarker(deliveryKey: string, owner: string, claimedAt: number): Promise<void> {
   await createDocumentClient(pipeline.dynalite.client).send(
     new PutCommand({
       TableName: pipeline.tables.deliveries,
@@ -74,7 +81,7 @@ async function writeStaleMarker(deliveryKey: string): Promise<void> {
         status: 'in-progress',
         startedAt: new Date(claimedAt).toISOString(),
         expiresAt: deliveryExpiresAt(new Date()),
-        leaseOwner: 'crashed-attempt',
+        leaseOwner: owner,
         leaseUntil: claimedAt + 12_000,
       },
     }),
@@ -242,5 +249,39 @@ describe('a delivery whose holder stopped (its lease ran out)', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(receiver.requests).toHaveLength(1);
     expect(pipeline.events.map((event) => event.type)).toEqual(['delivered']);
+  });
+});
+
+describe('a Slack delivery waiting for a send slot', () => {
+  it('posts nothing when another attempt took its delivery over meanwhile', async () => {
+    // Prepare: two stories for one Slack webhook, one sender pacing them 1.5 s apart.
+    counter += 1;
+    const url = `${receiver.origin}/slack/lapsed-${counter}`;
+    const channel: WebhookChannel = { kind: 'webhook', channelId: 'slack', url, format: 'slack' };
+    const [first, second] = [1, 2].map((n) => {
+      const subscriberId = `dup-slack-${counter}-${n}`;
+      return deliveryMessage({ subscriberId, channel, storyId: `dup-slack-story-${counter}-${n}` });
+    });
+    for (const message of [first!, second!])
+      await pipeline.deps.subscriptions.putSubscriber(subscriber({ subscriberId: message.subscriberId, channels: [channel] }));
+    receiver.answers = [{ status: 200, body: 'ok' }];
+    const deps = {
+      ...pipeline.deps,
+      allowPrivateNetwork: true,
+      slack: createSlackSender({ ...pipeline.deps, allowPrivateNetwork: true }, { intervalMs: 1500 }),
+    };
+    await deliverWebhook(first!, deps);
+
+    // Act: the second waits for the next slot; meanwhile another attempt holds its marker.
+    const waiting = deliverWebhook(second!, deps).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await writeMarker(second!.deliveryKey, 'the-taker', Date.now());
+    const outcome = await waiting;
+
+    // Assess: only the first story was posted; the second is left to its new holder.
+    expect(outcome).toBeInstanceOf(DeliveryBusyError);
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]!.body).toContain(first!.item.title.slice(0, 10));
+    expect(await pipeline.deps.deliveries.getDelivery(second!.deliveryKey)).toMatchObject({ status: 'in-progress' });
   });
 });
