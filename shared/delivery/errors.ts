@@ -1,4 +1,4 @@
-import { NewsAlertsError } from '../core/errors.ts';
+import { MessageDeferredError, NewsAlertsError } from '../core/errors.ts';
 
 /**
  * A webhook POST that did not succeed. `retryable` errors (408, 429, 5xx, network, timeout) are
@@ -29,12 +29,12 @@ export class WebhookDeliveryError extends NewsAlertsError {
  * attempt: the consumer hands the message back for `retryInSeconds` without recording anything,
  * and the next look finds the delivery sent (a no-op) or the lease run out (taken over).
  */
-export class DeliveryBusyError extends NewsAlertsError {
+export class DeliveryBusyError extends MessageDeferredError {
   /** Seconds until the lease has run out, plus a margin. */
   readonly retryInSeconds: number;
 
   constructor(message: string, retryInSeconds: number) {
-    super(message, { retryable: true });
+    super(message);
     this.retryInSeconds = retryInSeconds;
   }
 }

@@ -187,10 +187,11 @@ export async function deliverWithRetry(
 
 /**
  * A duplicate that found another attempt holding the delivery: not a failed attempt. Nothing is
- * recorded on the delivery and the retry delay does not grow; the message comes back once the
- * lease has run out ({@link DeliveryBusyError}), to find the delivery sent or to take it over.
- * Rethrows, so the consumer reports the record as failed and SQS keeps it. (On the queue's last
- * receive the busy error takes the ordinary path: dead-lettered and recorded, never lost.)
+ * recorded on the delivery, and the delay is the rest of the lease ({@link DeliveryBusyError}),
+ * not the backoff; the message comes back then, to find the delivery sent or to take it over.
+ * Rethrows, so the consumer reports the record as not done and SQS keeps it (which costs one of
+ * its receives: SQS counts receives, not attempts). On the queue's last receive the busy error
+ * takes the ordinary path instead: dead-lettered and recorded, never lost.
  */
 async function deferBusy(attempt: DeliveryAttempt, error: DeliveryBusyError, receives: number, deps: DeliverWithRetryDeps): Promise<never> {
   let retryInSeconds: number | undefined = error.retryInSeconds;

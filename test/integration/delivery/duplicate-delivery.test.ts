@@ -20,6 +20,7 @@ import { deliveryExpiresAt } from '../../../shared/delivery/delivery-id.ts';
 import { digestDeliveryKey, type DigestMessage } from '../../../shared/digest/digest-message.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { DeliveryMessage, EmailChannel, WebhookChannel } from '../../../shared/messages/schemas.ts';
+import { createCapturingLog } from '../../helpers/capturing-log.ts';
 import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
 import { deliveryMessage, subscriber, webhookSecret } from '../../unit/delivery/fixtures.ts';
 import { startSmtpListener } from './smtp-listener.ts';
@@ -152,7 +153,8 @@ describe('a duplicate delivery handled at the same moment as the original', () =
     // Prepare
     const message = await webhookSubscriber();
     const copies = await queueTwice('webhook', message);
-    const handlers: [Handler, Handler] = [createWebhookHandler(pipeline.deps), createWebhookHandler(pipeline.deps)];
+    const log = createCapturingLog();
+    const handlers: [Handler, Handler] = [createWebhookHandler({ ...pipeline.deps, log }), createWebhookHandler({ ...pipeline.deps, log })];
 
     // Act
     const { deferred, handler } = await raceCopies(handlers, copies, () => receiver.requests.length);
@@ -171,6 +173,9 @@ describe('a duplicate delivery handled at the same moment as the original', () =
     expect(retryIn).toBeGreaterThanOrEqual(2);
     expect(retryIn).toBeLessThanOrEqual(13);
     expect(pipeline.events.filter((event) => event.type === 'delivery-failed')).toEqual([]);
+    // An expected outcome, not a failure: no error in the log.
+    expect(log.lines.filter((line) => line.level === 'error' || line.level === 'warn')).toEqual([]);
+    expect(log.lines.map((line) => line.message)).toContain('deliver-webhook message handed back for later');
 
     // Later: the copy comes back and finds the delivery sent.
     const again = await handler(await deferredCopyBack('webhook', deferred));
