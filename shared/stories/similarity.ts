@@ -321,8 +321,18 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
  * rewrite may add a place to one headline; only both sides adding their own tells two events.
  */
 function eachHeadlineNamesItsOwnPlace(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  // A quake, a storm or a crash reaches several towns of one state, and outlets name different
+  // ones ("quake hits Noto" / "quake in Ishikawa"): beside an item naming its state, a town is
+  // not a place of its own. Talks, votes and the like happen in one town: there it stays one.
+  const recurring = (x: StoryFingerprint) => x.frames.some((frame) => PROCESS_FRAMES.has(frame));
+  const spread = !recurring(a) && !recurring(b);
   const own = (x: StoryFingerprint, y: StoryFingerprint) =>
-    x.titleAnchors.some((anchor) => !BODY_ANCHORS.has(anchor) && !y.anchors.includes(anchor));
+    x.titleAnchors.some(
+      (anchor) =>
+        !BODY_ANCHORS.has(anchor) &&
+        !y.anchors.includes(anchor) &&
+        !(spread && PLACE_STATES.has(anchor) && y.anchors.includes(PLACE_STATES.get(anchor)!)),
+    );
   return own(a, b) && own(b, a);
 }
 
