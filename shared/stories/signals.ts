@@ -181,6 +181,20 @@ const APPROXIMATORS = new Set([
   'roughly',
 ]);
 
+/** A number hyphenated to the noun after it: "15-member", "four-day" (not "7-2", a score). */
+const SIZE_COMPOUND = /(?<![\p{L}\d.,-])(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)-\p{L}+/giu;
+
+/** Whether the number at `index` is a floor: "over 100", "more than 100", "at least 100", "100+". */
+function isLowerBound(words: string[], index: number): boolean {
+  const before = words[index - 1];
+  return (
+    before === 'over' ||
+    before === 'upwards' ||
+    (before === 'than' && words[index - 2] === 'more') ||
+    (before === 'least' && words[index - 2] === 'at')
+  );
+}
+
 /**
  * Counted things: "killing 37 people" → `peopl:37`, `dead:37`, "three no-confidence votes" →
  * `noconfid:3`, `vote:3`. Each of the (up to three) words after a number, within its clause and
@@ -191,7 +205,9 @@ export function countsOf(text: string): string[] {
   const found = new Set<string>();
   for (const clause of text.split(CLAUSE)) {
     // "no-confidence" is one counted thing here, not the stopword "no" ending the phrase.
-    const words = splitWords(clause.replace(/(\p{L})-(?=\p{L})/gu, '$1'));
+    // "The 15-member council", "a four-day truce": a number joined to its noun describes
+    // something else, it counts nothing that happened.
+    const words = splitWords(clause.replace(/(\p{L})-(?=\p{L})/gu, '$1').replace(SIZE_COMPOUND, ' '));
     words.forEach((word, index) => {
       if (!isNumberWord(word)) return;
       const value = Number(word);
@@ -212,7 +228,8 @@ export function countsOf(text: string): string[] {
       toll ??= k >= 0 ? CASUALTY[words[k]!] : undefined;
       // A toll counts its victims under the toll alone: "killing four people" and "4 dead" are one count.
       if (toll) found.add(`${toll}:${value}`);
-      else for (const thing of counted) found.add(`${thing}:${value}`);
+      // "Over 100 missiles" is a floor, not a count: a later "180 missiles" agrees with it.
+      else if (!isLowerBound(words, index)) for (const thing of counted) found.add(`${thing}:${value}`);
     });
   }
   return [...found].sort();
