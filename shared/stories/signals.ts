@@ -419,6 +419,19 @@ const FOLLOW_UP_WORDS: ReadonlySet<string> = new Set([
   'inquiry',
   'investigation',
   'investigators',
+  // A figure revised upwards: "deaths pass 20,000", "toll climbs to 183".
+  'rises',
+  'rose',
+  'climbs',
+  'climbed',
+  'tops',
+  'topped',
+  'passes',
+  'passed',
+  'pass',
+  'surpasses',
+  'exceeds',
+  'nears',
 ]);
 /** Headline words of a new occurrence of a kind of event: "another", "fresh", "second" quake. */
 const NEW_OCCURRENCE_WORDS: ReadonlySet<string> = new Set([
