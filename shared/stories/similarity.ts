@@ -304,7 +304,7 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (!a.dated && !b.dated && seriesDiffer(tollsA, tollsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
   // Two dated reports of one kind of event in one place, in the window, word its stage their own
   // way ("Council turns down Russian draft" / "text wins only five votes"): stages split the rest.
-  if (!(dated && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';
+  if (!((a.dated || b.dated) && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';
   if (qualifiersDiffer(a.qualifiers, b.qualifiers)) return 'qualifier';
   if (disjointWithin(a.changeSizes, b.changeSizes, 0.1)) return 'count';
   return undefined;
