@@ -119,6 +119,7 @@ const CHANGE_STEMS: ReadonlySet<string> = new Set(
     'unchanged',
     'steady',
     'pause',
+    'moves',
   ].map((word) => stemmer(word)),
 );
 
