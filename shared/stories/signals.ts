@@ -184,6 +184,9 @@ const APPROXIMATORS = new Set([
 /** A number hyphenated to the noun after it: "15-member", "four-day" (not "7-2", a score). */
 const SIZE_COMPOUND = /(?<![\p{L}\d.,-])(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)-\p{L}+/giu;
 
+/** "100+ drones" is "over 100 drones". */
+const PLUS_FLOOR = /(\d[\d,.]*)\+(?!\d)/g;
+
 /** Whether the number at `index` is a floor: "over 100", "more than 100", "at least 100", "100+". */
 function isLowerBound(words: string[], index: number): boolean {
   const before = words[index - 1];
@@ -207,7 +210,7 @@ export function countsOf(text: string): string[] {
     // "no-confidence" is one counted thing here, not the stopword "no" ending the phrase.
     // "The 15-member council", "a four-day truce": a number joined to its noun describes
     // something else, it counts nothing that happened.
-    const words = splitWords(clause.replace(/(\p{L})-(?=\p{L})/gu, '$1').replace(SIZE_COMPOUND, ' '));
+    const words = splitWords(clause.replace(/(\p{L})-(?=\p{L})/gu, '$1').replace(SIZE_COMPOUND, ' ').replace(PLUS_FLOOR, 'over $1'));
     words.forEach((word, index) => {
       if (!isNumberWord(word)) return;
       const value = Number(word);
