@@ -184,6 +184,9 @@ const APPROXIMATORS = new Set([
 /** A number hyphenated to the noun after it: "15-member", "four-day" (not "7-2", a score). */
 const SIZE_COMPOUND = /(?<![\p{L}\d.,-])(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)-\p{L}+/giu;
 
+/** Words a number after which is a name: "Flight 8243", "resolution 2690", "Route 66". */
+const IDENTIFIED: ReadonlySet<string> = new Set(['flight', 'resolution', 'route', 'highway', 'no', 'number', 'article', 'chapter', 'item']);
+
 /** "100+ drones" is "over 100 drones". */
 const PLUS_FLOOR = /(\d[\d,.]*)\+(?!\d)/g;
 
@@ -218,6 +221,9 @@ export function countsOf(text: string): string[] {
       // nor is the whole in "204 of the 300".
       if (!Number.isInteger(value) || (value >= 1900 && value <= 2100)) return;
       if (words[index - 1] === 'the' && words[index - 2] === 'of') return;
+      // "Flight 8243", "resolution 2690", "J2-8243": a number that names something counts nothing.
+      const before = words[index - 1] ?? '';
+      if (IDENTIFIED.has(before) || (/\p{L}/u.test(before) && /\d/.test(before))) return;
       const counted: string[] = [];
       let toll: string | undefined;
       for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {
