@@ -212,8 +212,13 @@ export function countsOf(text: string): string[] {
   for (const clause of text.split(CLAUSE)) {
     // "no-confidence" is one counted thing here, not the stopword "no" ending the phrase.
     // "The 15-member council", "a four-day truce": a number joined to its noun describes
-    // something else, it counts nothing that happened.
-    const words = splitWords(clause.replace(/(\p{L})-(?=\p{L})/gu, '$1').replace(SIZE_COMPOUND, ' ').replace(PLUS_FLOOR, 'over $1'));
+    // something else, it counts nothing that happened; "100+ drones" reads as "over 100 drones".
+    const words = splitWords(
+      clause
+        .replace(/(\p{L})-(?=\p{L})/gu, '$1')
+        .replace(SIZE_COMPOUND, ' ')
+        .replace(PLUS_FLOOR, 'over $1'),
+    );
     words.forEach((word, index) => {
       if (!isNumberWord(word)) return;
       const value = Number(word);
