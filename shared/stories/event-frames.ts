@@ -130,8 +130,14 @@ const CHANGE_STEMS: ReadonlySet<string> = new Set(
 export function withBodyDecision(frames: string[], titleAnchors: string[], titleWords: string[]): string[] {
   const decision = titleAnchors.map((anchor) => BODY_DECISIONS[anchor]).find((frame) => frame !== undefined);
   if (decision === undefined || frames.includes(decision) || !titleWords.some((word) => CHANGE_STEMS.has(stemmer(word)))) return frames;
+  // "OPEC+ cuts demand forecast" revises a projection: it decides nothing.
+  if (titleWords.some((word) => FORECAST_STEMS.has(stemmer(word)))) return frames;
   return [decision, ...frames];
 }
+
+const FORECAST_STEMS: ReadonlySet<string> = new Set(
+  ['forecast', 'forecasts', 'outlook', 'projection', 'projections', 'estimate', 'estimates', 'prediction'].map((word) => stemmer(word)),
+);
 
 /** The main event's frame: the first strong one named, else the first. */
 export function mainFrame(frames: string[]): string | undefined {

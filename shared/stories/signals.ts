@@ -205,7 +205,8 @@ function isLowerBound(words: string[], index: number): boolean {
  * Counted things: "killing 37 people" → `peopl:37`, `dead:37`, "three no-confidence votes" →
  * `noconfid:3`, `vote:3`. Each of the (up to three) words after a number, within its clause and
  * before a unit or function word, is paired with it; a casualty word before or after the number
- * counts a toll (`dead`, `injured`). Years are not counts.
+ * counts a toll (`dead`, `injured`). Years are not counts. A floor ("over 100 missiles") is
+ * written `missil:>100`.
  */
 export function countsOf(text: string): string[] {
   const found = new Set<string>();
@@ -242,8 +243,8 @@ export function countsOf(text: string): string[] {
       toll ??= k >= 0 ? CASUALTY[words[k]!] : undefined;
       // A toll counts its victims under the toll alone: "killing four people" and "4 dead" are one count.
       if (toll) found.add(`${toll}:${value}`);
-      // "Over 100 missiles" is a floor, not a count: a later "180 missiles" agrees with it.
-      else if (!isLowerBound(words, index)) for (const thing of counted) found.add(`${thing}:${value}`);
+      // "Over 100 missiles" is a floor, `missil:>100`: a later "180 missiles" agrees with it, "50" does not.
+      else for (const thing of counted) found.add(`${thing}:${isLowerBound(words, index) ? '>' : ''}${value}`);
     });
   }
   return [...found].sort();

@@ -51,6 +51,26 @@ describe('stories: a deciding body names its decision', () => {
   });
 });
 
+describe('stories: a revised forecast is no decision', () => {
+  it('keeps "OPEC+ cuts demand forecast" apart from the output cut of the same day', async () => {
+    const placed = await storiesOf([
+      {
+        id: 'o1',
+        title: 'OPEC+ agrees surprise output cut of 1m bpd',
+        summary: 'The producer group said members would cut output by a combined 1 million barrels a day from May.',
+        published: '2030-04-02T10:00:00Z',
+      },
+      {
+        id: 'o2',
+        title: 'OPEC+ cuts oil demand forecast for the year',
+        summary: 'In its monthly report the producer group lowered its world oil demand growth estimate by 100,000 barrels a day.',
+        published: '2030-04-02T12:00:00Z',
+      },
+    ]);
+    expect(placed.get('o2')).toBe('o2');
+  });
+});
+
 describe('stories: war games are drills', () => {
   const drills: StoryInput = {
     id: 'd1',
@@ -105,6 +125,24 @@ describe('stories: the towns an incident reaches', () => {
     expect(placed.get('n2')).toBe('n1');
   });
 
+  it('keeps shootings in two cities of one state apart: a shooting happens in one spot', async () => {
+    const placed = await storiesOf([
+      {
+        id: 'c1',
+        title: 'Gunman kills four at Chicago mall',
+        summary: 'Police in the US city said a man opened fire at a shopping centre on Saturday.',
+        published: '2030-07-06T18:00:00Z',
+      },
+      {
+        id: 'c2',
+        title: 'Gunman kills four at Los Angeles mall',
+        summary: 'Police in the US city said a man opened fire at a shopping centre on Saturday.',
+        published: '2030-07-06T20:00:00Z',
+      },
+    ]);
+    expect(placed.get('c2')).toBe('c2');
+  });
+
   it('keeps talks in two towns of one state apart: talks happen in one town', async () => {
     const placed = await storiesOf([
       {
@@ -126,9 +164,9 @@ describe('stories: the towns an incident reaches', () => {
 
 describe('stories: figures that are no counts', () => {
   it('reads "over 100", "more than 100" and "100+" as floors, not counts', () => {
-    expect(countsOf('Over 100 missiles intercepted')).toEqual([]);
-    expect(countsOf('forces downed more than 100 drones')).toEqual([]);
-    expect(countsOf('downing 100+ drones')).toEqual([]);
+    expect(countsOf('Over 100 missiles intercepted')).toEqual(['intercept:>100', 'missil:>100']);
+    expect(countsOf('forces downed more than 100 drones')).toEqual(['drone:>100']);
+    expect(countsOf('downing 100+ drones')).toEqual(['drone:>100']);
     expect(countsOf('Iran fires 180 missiles')).toEqual(['missil:180']);
   });
 
@@ -156,6 +194,19 @@ describe('stories: figures that are no counts', () => {
       },
     ]);
     expect(placed.get('m2')).toBe('m1');
+  });
+
+  it('keeps a count well below a floor apart: "over 100 missiles" is not a barrage of 50', async () => {
+    const placed = await storiesOf([
+      early,
+      {
+        id: 'm3',
+        title: 'Army counts 50 missiles in barrage on Haifa',
+        summary: 'The Israeli military said 50 missiles were launched at northern Israel; most were intercepted.',
+        published: '2030-10-01T21:00:00Z',
+      },
+    ]);
+    expect(placed.get('m3')).toBe('m3');
   });
 
   it('keeps exact counts that differ apart: 100 missiles and 180 missiles are two barrages', async () => {
