@@ -162,6 +162,59 @@ describe('stories: the towns an incident reaches', () => {
   });
 });
 
+describe('stories: one place, however spelt', () => {
+  const drones: StoryInput = {
+    id: 'b1',
+    title: 'Sea drones strike Crimean bridge overnight',
+    summary: 'Two people were killed when naval drones hit the road section of the bridge, Russian officials said.',
+    published: '2030-07-17T06:00:00Z',
+  };
+
+  it('joins "Crimea bridge" to "Crimean bridge", and "Odessa" to "Odesa"', async () => {
+    const placed = await storiesOf([
+      drones,
+      {
+        id: 'b2',
+        title: 'Couple killed in drone strike on Crimea bridge',
+        summary: 'A couple died and their daughter was hurt when sea drones hit the bridge, officials said.',
+        published: '2030-07-17T09:00:00Z',
+      },
+      {
+        id: 'p1',
+        title: 'Missiles hit Odesa port grain terminal',
+        summary: 'Russian missiles struck grain silos in the port overnight, Ukrainian officials said; two workers were hurt.',
+        published: '2030-07-19T06:00:00Z',
+      },
+      {
+        id: 'p2',
+        title: 'Odessa grain terminal hit by missiles',
+        summary: 'Russian missiles struck grain silos in the port overnight, injuring two workers.',
+        published: '2030-07-19T08:00:00Z',
+      },
+    ]);
+    expect(placed.get('b2')).toBe('b1');
+    expect(placed.get('p2')).toBe('p1');
+  });
+
+  it('keeps two ports apart: Odesa and Kherson are two strikes', async () => {
+    const placed = await storiesOf([
+      {
+        id: 'p1',
+        title: 'Missiles hit Odesa port grain terminal',
+        summary: 'Russian missiles struck grain silos in the port overnight, Ukrainian officials said; two workers were hurt.',
+        published: '2030-07-19T06:00:00Z',
+      },
+      {
+        id: 'p3',
+        title: 'Missiles hit Kherson port grain terminal',
+        summary: 'Russian missiles struck grain silos in the port overnight, Ukrainian officials said; two workers were hurt.',
+        published: '2030-07-19T08:00:00Z',
+      },
+    ]);
+    expect(placed.get('p3')).toBe('p3');
+  });
+});
+
 describe('stories: figures that are no counts', () => {
   it('reads "over 100", "more than 100" and "100+" as floors, not counts', () => {
     expect(countsOf('Over 100 missiles intercepted')).toEqual(['intercept:>100', 'missil:>100']);
