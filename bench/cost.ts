@@ -28,7 +28,7 @@ export interface CostCase {
   polls: number;
   items: number;
   newItems: number;
-  dynamodb: { requests: number; byOperation: Record<string, number>; rcu: number; wcu: number };
+  dynamodb: { requests: number; byOperation: Record<string, number>; byTable: Record<string, OperationCost>; rcu: number; wcu: number };
   sqs: { requests: number };
   perItem: { dynamodbRequests: number; rcu: number; wcu: number; sqsRequests: number };
   perPoll: { dynamodbRequests: number; rcu: number; wcu: number; sqsRequests: number };
@@ -39,9 +39,17 @@ export interface CostBenchResult {
   cases: CostCase[];
 }
 
+/** Requests and capacity of one DynamoDB operation on one table (e.g. `PutItem items`). */
+export interface OperationCost {
+  requests: number;
+  rcu: number;
+  wcu: number;
+}
+
 interface Meter {
   requests: number;
   byOperation: Record<string, number>;
+  byTable: Record<string, OperationCost>;
   rcu: number;
   wcu: number;
   sqs: number;
@@ -102,7 +110,8 @@ function rss(feed: string, count: number, start = 0): string {
 
 export async function benchCost(): Promise<CostBenchResult> {
   const [dynalite, fauxqs] = await Promise.all([startDynaliteEngine(), startFauxqsEngine()]);
-  const meter: Meter = { requests: 0, byOperation: {}, rcu: 0, wcu: 0, sqs: 0 };
+  const meter: Meter = { requests: 0, byOperation: {}, byTable: {}, rcu: 0, wcu: 0, sqs: 0 };
+  let tablePrefix = '';
   const raw = new DynamoDBClient({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
   raw.middlewareStack.add(
     (next, context) => async (args) => {
@@ -113,10 +122,24 @@ export async function benchCost(): Promise<CostBenchResult> {
       const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
       meter.byOperation[name] = (meter.byOperation[name] ?? 0) + 1;
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      const tables = new Set<string>();
       for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-        const cap = c as { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
-        if (/Get|Query|Scan/.test(name)) meter.rcu += cap.ReadCapacityUnits ?? cap.CapacityUnits ?? 0;
-        else meter.wcu += cap.WriteCapacityUnits ?? cap.CapacityUnits ?? 0;
+        const cap = c as { TableName?: string; CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+        // Per operation and table (the prefix of this run's tables dropped): where an item's cost goes.
+        const table = String(cap.TableName ?? 'unknown')
+          .replace(tablePrefix, '')
+          .replace(/^[-_]/, '');
+        const entry = (meter.byTable[`${name} ${table}`] ??= { requests: 0, rcu: 0, wcu: 0 });
+        if (!tables.has(table)) entry.requests += 1;
+        tables.add(table);
+        const units = cap.ReadCapacityUnits ?? cap.WriteCapacityUnits ?? cap.CapacityUnits ?? 0;
+        if (/Get|Query|Scan/.test(name)) {
+          meter.rcu += units;
+          entry.rcu += units;
+        } else {
+          meter.wcu += units;
+          entry.wcu += units;
+        }
       }
       return result;
     },
@@ -143,7 +166,8 @@ export async function benchCost(): Promise<CostBenchResult> {
 
   try {
     const doc = createDocumentClient(raw);
-    const tables = await createTables(raw, `cost${Date.now().toString(36)}`);
+    tablePrefix = `cost${Date.now().toString(36)}`;
+    const tables = await createTables(raw, tablePrefix);
     const queues = await createQueues(sqs, { prefix: `cost${Date.now().toString(36)}` });
     const clock = { now: () => new Date('2030-01-01T12:00:00Z') };
     const deps: PollFeedDeps = {
@@ -166,7 +190,7 @@ export async function benchCost(): Promise<CostBenchResult> {
     const poll = (id: string) => pollFeed({ feedId: id, plannedAt: clock.now().toISOString() }, deps);
 
     async function measure(name: string, run: () => Promise<{ polls: number; items: number; newItems: number }>): Promise<CostCase> {
-      Object.assign(meter, { requests: 0, byOperation: {}, rcu: 0, wcu: 0, sqs: 0 });
+      Object.assign(meter, { requests: 0, byOperation: {}, byTable: {}, rcu: 0, wcu: 0, sqs: 0 });
       const { polls, items, newItems } = await run();
       const per = (value: number, n: number) => Math.round((value / Math.max(1, n)) * 1000) / 1000;
       return {
@@ -174,7 +198,18 @@ export async function benchCost(): Promise<CostBenchResult> {
         polls,
         items,
         newItems,
-        dynamodb: { requests: meter.requests, byOperation: { ...meter.byOperation }, rcu: round(meter.rcu), wcu: round(meter.wcu) },
+        dynamodb: {
+          requests: meter.requests,
+          byOperation: { ...meter.byOperation },
+          byTable: Object.fromEntries(
+            Object.entries(meter.byTable).map(([key, cost]) => [
+              key,
+              { requests: cost.requests, rcu: round(cost.rcu), wcu: round(cost.wcu) },
+            ]),
+          ),
+          rcu: round(meter.rcu),
+          wcu: round(meter.wcu),
+        },
         sqs: { requests: meter.sqs },
         perItem: {
           dynamodbRequests: per(meter.requests, items),
@@ -244,10 +279,13 @@ export function formatCostBench(result: CostBenchResult): string[] {
     lines.push(
       `  ${c.case.padEnd(44)} ${String(c.polls).padStart(5)} ${String(c.items).padStart(6)} ${String(c.dynamodb.requests).padStart(13)} ${String(c.dynamodb.rcu).padStart(7)} ${String(c.dynamodb.wcu).padStart(7)} ${String(c.sqs.requests).padStart(8)}   ${c.perItem.dynamodbRequests} / ${c.perItem.rcu} / ${c.perItem.wcu} / ${c.perItem.sqsRequests}`,
     );
+    // Where the requests and capacity go: per operation and table, per new item where there are new items.
+    const n = Math.max(1, c.newItems);
+    const unit = c.newItems > 0 ? ' (per new item)' : '';
     lines.push(
-      `    ${Object.entries(c.dynamodb.byOperation)
-        .map(([op, n]) => `${op} ${n}`)
-        .join(', ')}`,
+      `    ${Object.entries(c.dynamodb.byTable)
+        .map(([op, cost]) => `${op} ${round(cost.requests / n)} req ${round(cost.rcu / n)} RCU ${round(cost.wcu / n)} WCU`)
+        .join('; ')}${unit}`,
     );
   }
   return lines;

@@ -60,9 +60,7 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
   const fingerprint = fingerprintItem(item, seenAt);
   const sketch = sketchOf(fingerprint, settings.sketchSize);
 
-  const postings = await stories.readIndex(
-    lookupKeys(sketch, fingerprint.at, settings.windowSeconds, { seconds: settings.followUpWindowSeconds, keys: settings.followUpKeys }),
-  );
+  const postings = await stories.readIndex(itemLookupKeys(sketch, fingerprint.at, settings));
   const saturated = new Set([...postings].filter(([, list]) => list.length >= settings.maxPostingsPerKey).map(([key]) => key));
   const candidates = await stories.getStories(rankCandidates(postings, fingerprint.at, settings));
 
@@ -142,14 +140,20 @@ export async function prefetchStoryReads(
   stories: PrefetchedStoryStore,
   settings: StorySettings = defaultStorySettings,
 ): Promise<void> {
+  // The very keys assignStory reads (follow-up buckets included), so it reads none itself.
   const lookups = items.map((item) => {
     const fingerprint = fingerprintItem(item, seenAt);
-    return { at: fingerprint.at, keys: lookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint.at, settings.windowSeconds) };
+    return { at: fingerprint.at, keys: itemLookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint.at, settings) };
   });
   await stories.prefetch(lookups.flatMap((lookup) => lookup.keys));
   const candidates: string[] = [];
   for (const lookup of lookups) candidates.push(...rankCandidates(await stories.readIndex(lookup.keys), lookup.at, settings));
   await stories.prefetchStories(candidates);
+}
+
+/** The keys an item looks up: its sketch within the story window, its rarest keys up to the follow-up window. */
+function itemLookupKeys(sketch: string[], at: number, settings: StorySettings): string[] {
+  return lookupKeys(sketch, at, settings.windowSeconds, { seconds: settings.followUpWindowSeconds, keys: settings.followUpKeys });
 }
 
 /** Stories sharing the most lookup keys with the item (ties: the most recent), within the window. */
