@@ -411,19 +411,25 @@ async function handleItems(
     duplicates += group.length - claimed.length;
     handled += claimed.length;
 
+    const fresh = new Set(group.filter((_, index) => claims[index] === 'new').map((item) => item.itemKey));
     const classified = claimed.flatMap((item) => {
       const topics = engine.classify({ title: item.title, summary: item.summary });
       return topics.length > 0 ? [{ item, topics }] : [];
     });
     // The lookup rows and candidate stories of the group's classified items in batched reads,
-    // not two reads per item.
+    // not two reads per item; and the places of the items claimed new, which are then written
+    // in one batch (a taken-over item may have been placed by the run that died: it is placed
+    // by a conditional write, which finds that run's decision).
     const stories = prefetchedStoryStore(deps.stories);
-    await prefetchStoryReads(
-      classified.map(({ item }) => item),
-      at,
-      stories,
-      deps.storySettings,
-    );
+    await Promise.all([
+      prefetchStoryReads(
+        classified.map(({ item }) => item),
+        at,
+        stories,
+        deps.storySettings,
+      ),
+      stories.holdPlaces(classified.filter(({ item }) => fresh.has(item.itemKey)).map(({ item }) => item.itemKey)),
+    ]);
 
     const alerts: AlertMessage[] = [];
     const alerted = new Map<string, Set<string>>();
@@ -445,6 +451,8 @@ async function handleItems(
       for (const topic of placed.topics) set.add(topic.topic);
       alerted.set(placed.storyId, set);
     }
+    // The group's decisions recorded before any of its alerts is queued, as placing one by one did.
+    await stories.flush();
     if (alerts.length > 0) {
       try {
         await queue.send('alert', alerts);

@@ -404,7 +404,21 @@ export interface StoryStore {
    * An item that founded a story already comes back as its founder, with the story.
    */
   placeItem(itemKey: string, storyId: string, expiresAt: number): Promise<StoryPlacement & { first: boolean; story?: StoryRecord }>;
+  /**
+   * Which of these items have a live place already (a story they founded or a pointer to the
+   * one they joined): one batched, eventually consistent read.
+   */
+  placedItems(itemKeys: string[]): Promise<Set<string>>;
+  /**
+   * Writes places in batched, unconditional writes: new stories (members and kept fingerprints
+   * as given) and members' pointers. Only for items whose places the caller holds (their claims)
+   * and read absent: it is how a poll records its founders without one conditional write each.
+   */
+  writePlaces(places: NewPlace[]): Promise<void>;
 }
+
+/** A place `writePlaces` records: a story its founder starts (members included), or a member's pointer. */
+export type NewPlace = { story: StoryRecord; expiresAt: number } | { itemKey: string; memberOf: string; expiresAt: number };
 
 /** Where an item went: founded the story, or joined it. */
 export interface StoryPlacement {

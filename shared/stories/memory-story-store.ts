@@ -133,6 +133,30 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
       for (const { storyId, topics } of entries) if (topics.length > 0) alerted.set(storyId, { topics: new Set(topics), expiresAt });
     },
 
+    async placedItems(itemKeys) {
+      return new Set(itemKeys.filter((itemKey) => live(itemKey) !== undefined || livePointer(itemKey) !== undefined));
+    },
+
+    async writePlaces(places) {
+      for (const place of places) {
+        if (!('story' in place)) {
+          pointers.set(place.itemKey, { storyId: place.memberOf, expiresAt: place.expiresAt });
+          continue;
+        }
+        const { story } = place;
+        pointers.delete(story.storyId);
+        stories.set(story.storyId, {
+          storyId: story.storyId,
+          createdAt: story.createdAt,
+          lastAt: story.lastAt,
+          expiresAt: place.expiresAt,
+          members: new Map(story.members.map((m) => [m.itemKey, { ...m }])),
+          unlistedMembers: story.unlistedMembers,
+          fingerprints: new Map(story.fingerprints.map((f) => [f.itemKey, f.fingerprint])),
+        });
+      }
+    },
+
     async placeItem(itemKey, storyId, expiresAt) {
       const founded = live(itemKey);
       if (founded) return { storyId: itemKey, role: 'founder', first: false, story: toRecord(founded) };

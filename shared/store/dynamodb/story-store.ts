@@ -156,17 +156,17 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
           await client.send(
             new PutCommand({
               TableName: tableName,
-              Item: {
-                storyKey: storyKey(input.storyId),
-                storyId: input.storyId,
-                role: 'founder',
-                createdAt: input.member.addedAt,
-                lastAt: input.at,
-                expiresAt: input.expiresAt,
-                unlistedMembers: 0,
-                [`m:${input.member.itemKey}`]: input.member,
-                [`f:${input.member.itemKey}`]: input.fingerprint,
-              },
+              Item: storyRow(
+                {
+                  storyId: input.storyId,
+                  createdAt: input.member.addedAt,
+                  lastAt: input.at,
+                  members: [input.member],
+                  unlistedMembers: 0,
+                  fingerprints: [{ itemKey: input.member.itemKey, fingerprint: input.fingerprint }],
+                },
+                input.expiresAt,
+              ),
               // New, or an expired row TTL has not deleted yet; or, when asked, the founder's own
               // pointer to a story that expired before it could join.
               ConditionExpression: input.replacePointer
@@ -270,7 +270,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
           await client.send(
             new PutCommand({
               TableName: tableName,
-              Item: { storyKey: storyKey(itemKey), storyId, role: 'member', expiresAt },
+              Item: pointerRow({ itemKey, memberOf: storyId, expiresAt }),
               ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
               ExpressionAttributeNames: { '#key': 'storyKey', '#expiresAt': 'expiresAt' },
               ExpressionAttributeValues: { ':now': epochSeconds(clock.now()) },
@@ -292,6 +292,37 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       });
     },
 
+    async placedItems(itemKeys) {
+      const unique = [...new Set(itemKeys)];
+      const placed = new Set<string>();
+      if (unique.length === 0) return placed;
+      // Eventually consistent: the caller holds these items' claims, so a place it cannot see
+      // yet was written by a run whose claim ran out long ago.
+      const rows = await batchGetRows(
+        client,
+        tableName,
+        unique.map((itemKey) => ({ storyKey: storyKey(itemKey) })),
+        { operation: 'placedItems', projection: ['storyKey', 'expiresAt'], consistentRead: false },
+      );
+      const now = epochSeconds(clock.now());
+      for (const raw of rows) {
+        if (typeof raw.expiresAt === 'number' && raw.expiresAt >= now) placed.add(String(raw.storyKey).slice('story#'.length));
+      }
+      return placed;
+    },
+
+    async writePlaces(places) {
+      if (places.length === 0) return;
+      // Unconditional puts, 25 a request: the caller holds each item's claim and read its place
+      // absent, so no other run writes these rows (see StoryStore.writePlaces).
+      await batchWriteRows(
+        client,
+        tableName,
+        places.map((place) => ({ PutRequest: { Item: 'story' in place ? storyRow(place.story, place.expiresAt) : pointerRow(place) } })),
+        { operation: 'writePlaces', key: `${places.length} places` },
+      );
+    },
+
     async markAlerted(entries, expiresAt) {
       const rows = entries.filter((entry) => entry.topics.length > 0);
       if (rows.length === 0) return;
@@ -308,6 +339,27 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       );
     },
   };
+}
+
+/** A story's row: its head, and each member and kept fingerprint as its own attribute. */
+function storyRow(story: Omit<StoryRecord, 'alertedTopics'>, expiresAt: number): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    storyKey: `story#${story.storyId}`,
+    storyId: story.storyId,
+    role: 'founder',
+    createdAt: story.createdAt,
+    lastAt: story.lastAt,
+    expiresAt,
+    unlistedMembers: story.unlistedMembers,
+  };
+  for (const member of story.members) row[`m:${member.itemKey}`] = member;
+  for (const { itemKey, fingerprint } of story.fingerprints) row[`f:${itemKey}`] = fingerprint;
+  return row;
+}
+
+/** The place of an item that joined another story. */
+function pointerRow(place: { itemKey: string; memberOf: string; expiresAt: number }): Record<string, unknown> {
+  return { storyKey: `story#${place.itemKey}`, storyId: place.memberOf, role: 'member', expiresAt: place.expiresAt };
 }
 
 /** The fixed attributes of a story row; members and fingerprints are validated one by one. */
