@@ -7,7 +7,8 @@ import type { Log } from '../core/logger.ts';
 import type { AlertMessage, NewsItem, PollMessage, StoryMember } from '../messages/schemas.ts';
 import { redactUrlsIn } from '../outbound-http/index.ts';
 import type { MessageQueue } from '../queue/ports.ts';
-import type { FeedStore, SeenItemStore, StoryStore } from '../store/ports.ts';
+import { NewsAlertsError } from '../core/errors.ts';
+import type { FeedLease, FeedStore, ItemClaim, SeenItemStore, StoryStore } from '../store/ports.ts';
 import type { FeedRecord, PollIntervalReason } from '../store/records.ts';
 import { assignStory, prefetchedStoryStore, prefetchStoryReads, type StorySettings } from '../stories/index.ts';
 import { FeedError, FeedHttpError } from './errors.ts';
@@ -401,92 +402,177 @@ async function handleItems(
   let alertCount = 0;
   let joined = 0;
   const expiresAt = Math.floor(at.getTime() / 1000) + deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60;
+  if (candidates.length === 0) return { new: 0, duplicates, alerts: 0, joined: 0 };
 
-  for (let start = 0; start < candidates.length; start += SEND_BATCH) {
-    const group = candidates.slice(start, start + SEND_BATCH);
-    const claims = await Promise.all(group.map((item) => seenStore.claim(item.itemKey, expiresAt, CLAIM_LEASE_SECONDS)));
-    // 'done': another poller finished it since findSeen; 'busy': another poller is on it now (it
-    // sends the alert); 'pending': a crashed poller's, whose lease ran out, ours to finish.
-    const claimed = group.filter((_, index) => claims[index] === 'new' || claims[index] === 'pending');
-    duplicates += group.length - claimed.length;
-    handled += claimed.length;
+  // One lease on the feed's items instead of a claim per item: item keys are per feed, so while
+  // this poller holds it no other handles them. Another poller holding it is handling the same
+  // feed now: a poll leaves it the items (as busy claims did); a pushed document, which no later
+  // poll may bring again, is retried once the holder is done.
+  let lease = await takeFeedLease(feed.feedId, arrival, deps);
+  if (!lease) return { new: 0, duplicates: items.length, alerts: 0, joined: 0 };
+  const last = candidates.length - 1 - ((candidates.length - 1) % SEND_BATCH);
 
-    const fresh = new Set(group.filter((_, index) => claims[index] === 'new').map((item) => item.itemKey));
-    const classified = claimed.flatMap((item) => {
-      const topics = engine.classify({ title: item.title, summary: item.summary });
-      return topics.length > 0 ? [{ item, topics }] : [];
-    });
-    // The lookup rows and candidate stories of the group's classified items in batched reads,
-    // not two reads per item; and the places of the items claimed new, which are then written
-    // in one batch (a taken-over item may have been placed by the run that died: it is placed
-    // by a conditional write, which finds that run's decision).
-    const stories = prefetchedStoryStore(deps.stories);
-    await Promise.all([
-      prefetchStoryReads(
-        classified.map(({ item }) => item),
-        at,
-        stories,
-        deps.storySettings,
-      ),
-      stories.holdPlaces(classified.filter(({ item }) => fresh.has(item.itemKey)).map(({ item }) => item.itemKey)),
-    ]);
+  try {
+    for (let start = 0; start < candidates.length; start += SEND_BATCH) {
+      const group = candidates.slice(start, start + SEND_BATCH);
+      lease = await keepFeedLease(lease, deps);
+      const claims = await claimUnderLease(group, expiresAt, deps);
+      // 'done': another poller finished it since findSeen; 'busy': a poller that claimed it alone
+      // is on it now (it sends the alert); 'pending': a crashed poller's, whose lease ran out, ours
+      // to finish; 'new': not seen yet, ours under the feed lease.
+      const claimed = group.filter((_, index) => claims[index] === 'new' || claims[index] === 'pending');
+      duplicates += group.length - claimed.length;
+      handled += claimed.length;
 
-    const alerts: AlertMessage[] = [];
-    const alerted = new Map<string, Set<string>>();
-    // One at a time: a near-duplicate later in this poll must find the story an earlier one founded.
-    for (const { item, topics } of classified) {
-      const placed = await placeInStory(item, topics, at, { ...deps, stories });
-      if (placed.joined) joined += 1;
-      if (placed.topics.length === 0) continue;
-      alerts.push({
-        version: 1,
-        storyId: placed.storyId,
-        item,
-        topics: placed.topics,
-        ...(placed.members.length > 0 ? { storyMembers: placed.members } : {}),
-        publishedAt: publicationTime(item, at),
-        ...arrival,
+      const fresh = new Set(group.filter((_, index) => claims[index] === 'new').map((item) => item.itemKey));
+      const classified = claimed.flatMap((item) => {
+        const topics = engine.classify({ title: item.title, summary: item.summary });
+        return topics.length > 0 ? [{ item, topics }] : [];
       });
-      const set = alerted.get(placed.storyId) ?? new Set(placed.alertedTopics);
-      for (const topic of placed.topics) set.add(topic.topic);
-      alerted.set(placed.storyId, set);
-    }
-    // The group's decisions recorded before any of its alerts is queued, as placing one by one did.
-    await stories.flush();
-    if (alerts.length > 0) {
+      // The lookup rows and candidate stories of the group's classified items in batched reads,
+      // not two reads per item; and the places of the items claimed new, which are then written
+      // in one batch (a taken-over item may have been placed by the run that died: it is placed
+      // by a conditional write, which finds that run's decision).
+      const stories = prefetchedStoryStore(deps.stories);
+      await Promise.all([
+        prefetchStoryReads(
+          classified.map(({ item }) => item),
+          at,
+          stories,
+          deps.storySettings,
+        ),
+        stories.holdPlaces(classified.filter(({ item }) => fresh.has(item.itemKey)).map(({ item }) => item.itemKey)),
+      ]);
+
+      const alerts: AlertMessage[] = [];
+      const alerted = new Map<string, Set<string>>();
+      // One at a time: a near-duplicate later in this poll must find the story an earlier one founded.
+      for (const { item, topics } of classified) {
+        const placed = await placeInStory(item, topics, at, { ...deps, stories });
+        if (placed.joined) joined += 1;
+        if (placed.topics.length === 0) continue;
+        alerts.push({
+          version: 1,
+          storyId: placed.storyId,
+          item,
+          topics: placed.topics,
+          ...(placed.members.length > 0 ? { storyMembers: placed.members } : {}),
+          publishedAt: publicationTime(item, at),
+          ...arrival,
+        });
+        const set = alerted.get(placed.storyId) ?? new Set(placed.alertedTopics);
+        for (const topic of placed.topics) set.add(topic.topic);
+        alerted.set(placed.storyId, set);
+      }
       try {
-        await queue.send('alert', alerts);
+        // The group's decisions recorded before any of its alerts is queued, as placing one by one did.
+        await stories.flush();
+        if (alerts.length > 0) await queue.send('alert', alerts);
       } catch (error) {
-        // Give the leases back so the retry of this message takes the items at once.
-        await Promise.allSettled(claimed.map((item) => seenStore.release(item.itemKey)));
+        // Give the items and the feed back so the retry of this message takes them at once: the
+        // items as released claims, which it takes over (and finds their places) one by one.
+        await Promise.allSettled([
+          seenStore.markReleased(
+            claimed.filter((item) => fresh.has(item.itemKey)).map((item) => item.itemKey),
+            expiresAt,
+          ),
+          ...claimed.filter((item) => !fresh.has(item.itemKey)).map((item) => seenStore.release(item.itemKey)),
+        ]);
         throw error;
       }
-    }
-    // Only now, with the alerts durably queued, may the stories record them and the items be
-    // marked done (one batched write each); a crash before this is redone by the retry
-    // (deliveries dedup per story).
-    await deps.stories.markAlerted(
-      [...alerted].map(([storyId, topicSet]) => ({ storyId, topics: [...topicSet].sort() })),
-      expiresAt,
-    );
-    await seenStore.markDone(
-      claimed.map((item) => item.itemKey),
-      expiresAt,
-    );
+      // Only now, with the alerts durably queued, may the stories record them and the items be
+      // marked done (one batched write each); a crash before this is redone by the retry
+      // (deliveries dedup per story).
+      await deps.stories.markAlerted(
+        [...alerted].map(([storyId, topicSet]) => ({ storyId, topics: [...topicSet].sort() })),
+        expiresAt,
+      );
+      // The last group's done markers end the feed lease in the same write, while it surely holds.
+      const releaseNow = start === last && heldFor(lease, deps) < CLAIM_LEASE_SECONDS / 2;
+      await seenStore.markDone(
+        claimed.map((item) => item.itemKey),
+        expiresAt,
+        releaseNow ? lease : undefined,
+      );
+      if (start === last && !releaseNow) await seenStore.releaseFeed(lease);
 
-    alertCount += alerts.length;
-    for (const alert of alerts) {
-      events.emit({
-        type: 'alert',
-        storyId: alert.storyId,
-        feedId: feed.feedId,
-        title: alert.item.title,
-        link: alert.item.link,
-        topics: alert.topics.map((t) => ({ topic: t.topic, score: t.score, matched: t.matched.map((m) => m.phrase) })),
-      });
+      alertCount += alerts.length;
+      for (const alert of alerts) {
+        events.emit({
+          type: 'alert',
+          storyId: alert.storyId,
+          feedId: feed.feedId,
+          title: alert.item.title,
+          link: alert.item.link,
+          topics: alert.topics.map((t) => ({ topic: t.topic, score: t.score, matched: t.matched.map((m) => m.phrase) })),
+        });
+      }
     }
+  } catch (error) {
+    // The feed back at once for the retry (store and queue errors), rather than when the lease runs out.
+    await Promise.allSettled([seenStore.releaseFeed(lease)]);
+    throw error;
   }
   return { new: handled, duplicates, alerts: alertCount, joined };
+}
+
+/** Attempts at a feed lease another poller holds, for a pushed document, and the pause between them. */
+const PUSH_LEASE_ATTEMPTS = 10;
+const PUSH_LEASE_PAUSE_MS = 200;
+
+/**
+ * The feed's item lease, or undefined while another poller holds it. A pushed document waits a
+ * little for it, then is retried as a message (its items come in no later poll for sure).
+ */
+async function takeFeedLease(feedId: string, arrival: Arrival, deps: PollFeedDeps): Promise<FeedLease | undefined> {
+  const attempts = arrival.fetchedBy === 'push' ? PUSH_LEASE_ATTEMPTS : 1;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, PUSH_LEASE_PAUSE_MS));
+    const lease = await deps.items.leaseFeed(feedId, CLAIM_LEASE_SECONDS);
+    if (lease) return lease;
+  }
+  if (arrival.fetchedBy === 'poll') return undefined;
+  throw new NewsAlertsError(
+    `handling a pushed document failed: another poller holds the feed's items; the message is retried (${feedId})`,
+    {
+      retryable: true,
+    },
+  );
+}
+
+/** Seconds since the lease was taken or renewed. */
+function heldFor(lease: FeedLease, deps: PollFeedDeps): number {
+  return Math.floor(deps.clock.now().getTime() / 1000) - lease.takenAt;
+}
+
+/** Renews the lease once half of it has run (a poll of hundreds of items); fails if it was lost. */
+async function keepFeedLease(lease: FeedLease, deps: PollFeedDeps): Promise<FeedLease> {
+  if (heldFor(lease, deps) < CLAIM_LEASE_SECONDS / 2) return lease;
+  const renewed = await deps.items.leaseFeed(lease.feedId, CLAIM_LEASE_SECONDS, lease);
+  if (renewed) return renewed;
+  throw new NewsAlertsError(
+    `polling a feed failed: its item lease ran out and another poller took it; the message is retried (${lease.feedId})`,
+    {
+      retryable: true,
+    },
+  );
+}
+
+/**
+ * The claims of a group under the feed lease, from one consistent read of its markers: a key
+ * with no marker is ours ('new') with no write; a pending one (a poller that claimed it alone,
+ * or released it) goes through `claim`, which honours that claim's own lease.
+ */
+async function claimUnderLease(group: NewsItem[], expiresAt: number, deps: PollFeedDeps): Promise<ItemClaim[]> {
+  const markers = await deps.items.readMarkers(group.map((item) => item.itemKey));
+  return Promise.all(
+    group.map(async (item): Promise<ItemClaim> => {
+      const marker = markers.get(item.itemKey);
+      if (!marker) return 'new';
+      if (marker.status === 'done') return 'done';
+      return deps.items.claim(item.itemKey, expiresAt, CLAIM_LEASE_SECONDS);
+    }),
+  );
 }
 
 /**

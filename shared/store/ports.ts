@@ -114,9 +114,38 @@ export interface SeenItemStore {
   release(itemKey: string): Promise<void>;
   /**
    * Marks the keys done once their alerts are durably queued: one batched write (a done marker
-   * is final, written whole with its `expiresAt`).
+   * is final, written whole with its `expiresAt`). With `release`, ends that feed lease in the
+   * same write (only while it certainly still holds).
    */
-  markDone(itemKeys: string[], expiresAt: number): Promise<void>;
+  markDone(itemKeys: string[], expiresAt: number, release?: FeedLease): Promise<void>;
+  /**
+   * Takes the lease on a feed's items for `leaseSeconds` (one conditional write): while a poller
+   * holds it, no other handles the feed's items (item keys are per feed), so it claims them
+   * without a write each. With `renew`, extends that lease if it still holds. Undefined while
+   * another poller holds the feed.
+   */
+  leaseFeed(feedId: string, leaseSeconds: number, renew?: FeedLease): Promise<FeedLease | undefined>;
+  /** Ends the lease, if it is still this one. */
+  releaseFeed(lease: FeedLease): Promise<void>;
+  /**
+   * The live markers of these keys by a consistent read (batched): done, or pending with the
+   * start of its claim's lease (absent once released).
+   */
+  readMarkers(itemKeys: string[]): Promise<Map<string, { status: 'done' | 'pending'; claimedAt?: number }>>;
+  /**
+   * Records these keys pending with no lease (one batched write): their holder's send failed,
+   * so the next poller takes them over with `claim`, as after `release`.
+   */
+  markReleased(itemKeys: string[], expiresAt: number): Promise<void>;
+}
+
+/** A poller's lease on one feed's items (see `SeenItemStore.leaseFeed`). */
+export interface FeedLease {
+  feedId: string;
+  /** Tells this lease from any other on the feed. */
+  token: string;
+  /** When it was taken or last renewed (epoch seconds). */
+  takenAt: number;
 }
 
 export interface SubscriberPage {
@@ -406,7 +435,7 @@ export interface StoryStore {
   placeItem(itemKey: string, storyId: string, expiresAt: number): Promise<StoryPlacement & { first: boolean; story?: StoryRecord }>;
   /**
    * Which of these items have a live place already (a story they founded or a pointer to the
-   * one they joined): one batched, eventually consistent read.
+   * one they joined): one batched, consistent read.
    */
   placedItems(itemKeys: string[]): Promise<Set<string>>;
   /**

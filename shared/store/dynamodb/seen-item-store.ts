@@ -1,11 +1,20 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock.ts';
-import type { ItemClaim, SeenItemStore } from '../ports.ts';
-import { batchGetRows, batchWriteRows } from './batch.ts';
+import type { FeedLease, ItemClaim, SeenItemStore } from '../ports.ts';
+import { batchGetRows, batchWriteRows, type WriteRequest } from './batch.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { itemRowSchema, parseRow } from './rows.ts';
 import { callStore, StoreError, toStoreError } from './store-error.ts';
+
+/**
+ * The row of a feed's item lease, beside the item markers: item keys start with their feed's
+ * id, which never starts with '#'.
+ */
+function leaseKey(feedId: string): string {
+  return `#lease#${feedId}`;
+}
 
 /** Claim attempts when the blocking marker changes between the write, the read and the takeover. */
 const MAX_CLAIM_ATTEMPTS = 3;
@@ -127,17 +136,87 @@ export function createDynamoDbSeenItemStore(options: DynamoDbTableOptions & { cl
       }
     },
 
-    async markDone(itemKeys, expiresAt) {
+    async markDone(itemKeys, expiresAt, release) {
+      const unique = [...new Set(itemKeys)];
+      const requests: WriteRequest[] = unique.map((itemKey) => ({ PutRequest: { Item: { itemKey, status: 'done', expiresAt } } }));
+      // The caller passes its lease only while it certainly holds: deleted with no condition.
+      if (release) requests.push({ DeleteRequest: { Key: { itemKey: leaseKey(release.feedId) } } });
+      if (requests.length === 0) return;
+      // A done marker is final and carries its own expiry, so it is written whole, 25 a request,
+      // with no condition: the claim (or the feed lease) already settled who does the work.
+      await batchWriteRows(client, tableName, requests, { operation: 'markDone', key: `${unique.length} items` });
+    },
+
+    async markReleased(itemKeys, expiresAt) {
       const unique = [...new Set(itemKeys)];
       if (unique.length === 0) return;
-      // A done marker is final and carries its own expiry, so it is written whole, 25 a request,
-      // with no condition: the claim already settled who does the work.
       await batchWriteRows(
         client,
         tableName,
-        unique.map((itemKey) => ({ PutRequest: { Item: { itemKey, status: 'done', expiresAt } } })),
-        { operation: 'markDone', key: `${unique.length} items` },
+        unique.map((itemKey) => ({ PutRequest: { Item: { itemKey, status: 'pending', expiresAt } } })),
+        { operation: 'markReleased', key: `${unique.length} items` },
       );
+    },
+
+    async readMarkers(itemKeys) {
+      const markers = new Map<string, { status: 'done' | 'pending'; claimedAt?: number }>();
+      const unique = [...new Set(itemKeys)];
+      if (unique.length === 0) return markers;
+      const rows = await batchGetRows(
+        client,
+        tableName,
+        unique.map((itemKey) => ({ itemKey })),
+        { operation: 'readMarkers', projection: ['itemKey', 'status', 'expiresAt', 'claimedAt'], consistentRead: true },
+      );
+      const now = epochSeconds(clock.now());
+      for (const raw of rows) {
+        const row = parseRow(itemRowSchema, raw, { table: tableName, operation: 'readMarkers', key: `itemKey=${String(raw.itemKey)}` });
+        if (row.expiresAt < now) continue;
+        const claimedAt = raw.claimedAt;
+        markers.set(row.itemKey, typeof claimedAt === 'number' ? { status: row.status, claimedAt } : { status: row.status });
+      }
+      return markers;
+    },
+
+    async leaseFeed(feedId, leaseSeconds, renew): Promise<FeedLease | undefined> {
+      const key = leaseKey(feedId);
+      const now = epochSeconds(clock.now());
+      const token = renew?.token ?? randomUUID();
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { itemKey: key, token, takenAt: now, expiresAt: now + leaseSeconds },
+            // Free, run out, or (renewing) still ours.
+            ConditionExpression: renew ? '#token = :token' : 'attribute_not_exists(#key) OR #expiresAt < :now',
+            ExpressionAttributeNames: renew ? { '#token': 'token' } : { '#key': 'itemKey', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: renew ? { ':token': token } : { ':now': now },
+          }),
+        );
+        return { feedId, token, takenAt: now };
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return undefined;
+        throw toStoreError(error, { table: tableName, operation: 'leaseFeed', key: `itemKey=${key}` });
+      }
+    },
+
+    async releaseFeed(lease) {
+      const key = leaseKey(lease.feedId);
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { itemKey: key },
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: { ':token': lease.token },
+          }),
+        );
+      } catch (error) {
+        // Run out and taken by another poller, or gone: nothing of ours to release.
+        if (!isConditionalCheckFailed(error))
+          throw toStoreError(error, { table: tableName, operation: 'releaseFeed', key: `itemKey=${key}` });
+      }
     },
   };
 }

@@ -296,13 +296,13 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       const unique = [...new Set(itemKeys)];
       const placed = new Set<string>();
       if (unique.length === 0) return placed;
-      // Eventually consistent: the caller holds these items' claims, so a place it cannot see
-      // yet was written by a run whose claim ran out long ago.
+      // Consistent: a run whose send failed a moment ago may have placed them (the caller then
+      // writes nothing over its decision).
       const rows = await batchGetRows(
         client,
         tableName,
         unique.map((itemKey) => ({ storyKey: storyKey(itemKey) })),
-        { operation: 'placedItems', projection: ['storyKey', 'expiresAt'], consistentRead: false },
+        { operation: 'placedItems', projection: ['storyKey', 'expiresAt'], consistentRead: true },
       );
       const now = epochSeconds(clock.now());
       for (const raw of rows) {
