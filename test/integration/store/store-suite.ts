@@ -335,6 +335,48 @@ export function describeStoreSuite(
         expect(await rawRow(tables.items, { itemKey: 'done#59' })).toEqual({ itemKey: 'done#59', status: 'done', expiresAt: future });
         await items.markDone([], future);
       });
+
+      it("leases a feed's items to exactly one of 10 concurrent pollers, until it is released or runs out", async () => {
+        clock.set('2030-01-01T00:00:00.000Z');
+        const items = itemStore();
+        const leases = await Promise.all(Array.from({ length: 10 }, () => items.leaseFeed('leased', lease)));
+        const held = leases.filter((l) => l !== undefined);
+        expect(held).toHaveLength(1);
+        // Another feed's items are not held by it.
+        expect(await items.leaseFeed('other-feed', lease)).toBeDefined();
+        await items.releaseFeed(held[0]!);
+        const second = await items.leaseFeed('leased', lease);
+        expect(second).toBeDefined();
+        // The first holder's late release leaves the second's lease alone.
+        await items.releaseFeed(held[0]!);
+        expect(await items.leaseFeed('leased', lease)).toBeUndefined();
+        clock.set('2030-01-01T00:02:01.000Z');
+        const third = await items.leaseFeed('leased', lease);
+        expect(third).toBeDefined();
+        // A holder whose lease ran out and was taken cannot renew it; the taker can.
+        expect(await items.leaseFeed('leased', lease, second)).toBeUndefined();
+        expect(await items.leaseFeed('leased', lease, third)).toMatchObject({ token: third!.token });
+      });
+
+      it('ends a lease in the done-marker write, and reads markers consistently with their claim leases', async () => {
+        clock.set('2030-01-01T00:00:00.000Z');
+        const items = itemStore();
+        const held = await items.leaseFeed('marked', lease);
+        await items.claim('marked#claimed', future, lease);
+        await items.markReleased(['marked#released'], future);
+        await items.markDone(['marked#done'], future, held);
+        expect(await items.readMarkers(['marked#claimed', 'marked#released', 'marked#done', 'marked#absent'])).toEqual(
+          new Map([
+            ['marked#claimed', { status: 'pending', claimedAt: epoch('2030-01-01T00:00:00Z') }],
+            ['marked#released', { status: 'pending' }],
+            ['marked#done', { status: 'done' }],
+          ]),
+        );
+        // Released with the done markers: the next poller takes the feed at once.
+        expect(await items.leaseFeed('marked', lease)).toBeDefined();
+        // A released marker is taken over by a claim, as after `release`.
+        expect(await items.claim('marked#released', future, lease)).toBe('pending');
+      });
     });
 
     describe('SubscriptionStore', () => {

@@ -13,6 +13,8 @@ export interface PipelineEngines {
   deps: Deps;
   clock: { now(): Date; advanceMinutes(minutes: number): void };
   tables: ProvisionedTables;
+  /** The dynalite endpoint, for a client of the test's own (one that counts requests). */
+  dynamodbEndpoint: string;
   row(table: string, key: Record<string, string>): Promise<Record<string, unknown> | undefined>;
   drain(queue: QueueName): Promise<unknown[]>;
   stop(): Promise<void>;
@@ -26,6 +28,7 @@ export async function startPipelineEngines(start = '2030-01-01T12:00:00.000Z'): 
   return {
     ...pipeline,
     clock,
+    dynamodbEndpoint: pipeline.dynalite.endpoint,
     async row(table, key) {
       return (await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
     },

@@ -4,12 +4,20 @@
  * concurrent pollers and redeliveries alert each item once, a failed send loses nothing, and the
  * markers carry their TTL.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
 import { NewsAlertsError } from '../../../shared/core/errors.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
 import { alertMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
+import {
+  createDocumentClient,
+  createDynamoDbFeedStore,
+  createDynamoDbSeenItemStore,
+  createDynamoDbStoryStore,
+} from '../../../shared/store/dynamodb/index.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from '../feeds/feed-server.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 
@@ -217,6 +225,88 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     engines.clock.advanceMinutes(3);
     expect(await pollFeed(message('dead'), deps())).toMatchObject({ alerts: 1 });
     expect((await alertsIn()).map((a: AlertMessage) => a.item.guid)).toEqual(['d-1']);
+  });
+
+  it("handles a poll's new items with batched writes: one lease for the feed, its stories in one write, no write per item but its listings", async () => {
+    const places = ['Sahel', 'Haiti', 'Sudan', 'Yemen', 'Kosovo', 'Cyprus', 'Libya', 'Somalia', 'Myanmar', 'Lebanon'];
+    const entries: FeedEntry[] = places.map((place, i) => ({
+      guid: `b-${i}`,
+      title: `Security Council weighs ${place} mandate ${i + 2040}`,
+      summary: `Envoys on the ${place} file met with ${i + 3} ministers.`,
+      published: `2030-01-02T0${i}:00:00Z`,
+    }));
+    await addFeed('batched', 'Batch Bulletin', entries);
+    const byOperation: Record<string, number> = {};
+    const raw = new DynamoDBClient({ endpoint: engines.dynamodbEndpoint, region: localRegion, credentials: localCredentials });
+    raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        const name = String(context.commandName).replace(/Command$/, '');
+        byOperation[name] = (byOperation[name] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    const client = createDocumentClient(raw);
+    const clock = engines.clock;
+    try {
+      const result = await pollFeed(
+        message('batched'),
+        deps({
+          feeds: createDynamoDbFeedStore({ client, tableName: engines.tables.feeds }),
+          items: createDynamoDbSeenItemStore({ client, tableName: engines.tables.items, clock }),
+          stories: createDynamoDbStoryStore({ client, tableName: engines.tables.stories, clock }),
+        }),
+      );
+      expect(result).toMatchObject({ new: 10, alerts: 10 });
+      expect((await alertsIn()).map((a) => a.item.guid).sort()).toEqual(entries.map((e) => e.guid).sort());
+    } finally {
+      raw.destroy();
+    }
+    // The feed's lease is the one conditional put: no claim, no story founded, one by one.
+    expect(byOperation.PutItem).toBe(1);
+    // The stories and pointers, the alerted topics, the done markers (which end the lease).
+    expect(byOperation.BatchWriteItem).toBe(3);
+    // At most 4 listings an item, and the feed's record.
+    expect(byOperation.UpdateItem).toBeLessThanOrEqual(41);
+    const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(60);
+    // Done, and the lease gone with the done markers: the next poll takes the feed at once.
+    expect(await engines.row(engines.tables.items, { itemKey: '#lease#batched' })).toBeUndefined();
+    expect(await pollFeed(message('batched'), deps())).toMatchObject({ new: 0, duplicates: 10 });
+  });
+
+  it('retries a pushed document while another poller holds its feed, and handles it once that poller is done', async () => {
+    await addFeed('pushed', 'Push Post', [
+      {
+        guid: 'pp-1',
+        title: 'Security Council extends Libya panel',
+        summary: 'The vote was unanimous.',
+        published: '2030-01-02T10:00:00Z',
+      },
+    ]);
+    const held = await engines.deps.items.leaseFeed('pushed', 120);
+    expect(held).toBeDefined();
+    const push = {
+      ...message('pushed'),
+      push: {
+        body: Buffer.from(
+          rss('Push Post', [
+            { guid: 'pp-2', title: 'Security Council meets on Libya talks', summary: 'Envoys met.', published: '2030-01-02T11:00:00Z' },
+          ]),
+        ).toString('base64'),
+        contentType: 'application/rss+xml',
+        receivedAt: engines.clock.now().toISOString(),
+      },
+    };
+    const error = await pollFeed(push, deps()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NewsAlertsError);
+    expect(error).toMatchObject({ retryable: true });
+    // A poll meanwhile leaves the items to the holder.
+    expect(await pollFeed(message('pushed'), deps())).toMatchObject({ new: 0, alerts: 0 });
+    expect(await alertsIn()).toEqual([]);
+    await engines.deps.items.releaseFeed(held!);
+    expect(await pollFeed(push, deps())).toMatchObject({ new: 1, alerts: 1 });
+    expect((await alertsIn()).map((a) => a.item.guid)).toEqual(['pp-2']);
   });
 
   it('sets TTL attributes on item markers and story rows', async () => {

@@ -13,7 +13,7 @@ import { createTables, type ProvisionedTables } from '../../../infra/local/provi
 import type { Clock } from '../../../shared/core/clock.ts';
 import type { StoryMember } from '../../../shared/messages/schemas.ts';
 import { createDocumentClient, createDynamoDbStoryStore } from '../../../shared/store/dynamodb/index.ts';
-import { assignStory, clusterStream, storyInputSchema } from '../../../shared/stories/index.ts';
+import { assignStory, clusterStream, prefetchedStoryStore, prefetchStoryReads, storyInputSchema } from '../../../shared/stories/index.ts';
 import { createMemoryStoryStore } from '../../../shared/stories/memory-story-store.ts';
 import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
 
@@ -241,6 +241,76 @@ export function describeStoryStoreSuite(
       expect(viaDynamo).toEqual(viaMemory);
       expect(new Set(viaDynamo.map(([, story]) => story)).size).toBeLessThan(labelled.length);
       now = new Date(start);
+    });
+
+    it("writes a poll's places in one batch: stories with all their members, and pointers", async () => {
+      const s = store();
+      const expiresAt = epoch(start) + 3600;
+      expect(await s.placedItems(['w#1', 'w#2', 'a#1', 'q#2'])).toEqual(new Set(['a#1', 'q#2']));
+      await s.writePlaces([
+        {
+          story: {
+            storyId: 'w#1',
+            createdAt: start,
+            lastAt: epoch(start) + 60,
+            members: [member('w#1'), member('w#3', '2030-03-04T12:01:00.000Z')],
+            unlistedMembers: 1,
+            fingerprints: [{ itemKey: 'w#1', fingerprint }],
+            alertedTopics: [],
+          },
+          expiresAt,
+        },
+        { itemKey: 'w#2', memberOf: 'a#1', expiresAt },
+      ]);
+      expect(await s.placedItems(['w#1', 'w#2', 'w#4'])).toEqual(new Set(['w#1', 'w#2']));
+      const story = await s.getStory('w#1');
+      expect(story).toMatchObject({ storyId: 'w#1', lastAt: epoch(start) + 60, unlistedMembers: 1, alertedTopics: [] });
+      expect(story?.members.map((m) => m.itemKey)).toEqual(['w#1', 'w#3']);
+      // A written pointer is a placement like any other: the first decision stands.
+      expect(await s.placeItem('w#2', 'p#0', expiresAt)).toEqual({ storyId: 'a#1', role: 'member', first: false });
+      expect((await rawRow('story#w#1'))?.expiresAt).toBe(expiresAt);
+      await s.writePlaces([]);
+    });
+
+    it('places the labelled items ten at a time, each batch written at once, exactly as one by one in memory (the poll path)', async () => {
+      // A year (52 weeks) after the labelled items above, so these find none of their stories.
+      const shift = (iso: string | null | undefined) =>
+        iso && Number.isFinite(Date.parse(iso)) ? new Date(Date.parse(iso) + 364 * 86_400_000).toISOString() : null;
+      const later = labelled.map((l) => ({ ...l, id: `grp-${l.id}`, published: shift(l.published) }));
+      const seenAt = new Date('2031-03-14T00:00:00Z');
+      now = seenAt;
+      const items = later.map((l) => ({
+        itemKey: l.id,
+        feedId: l.source || 'input',
+        source: l.source ?? '',
+        title: l.title,
+        summary: l.summary ?? '',
+        link: l.link && URL.canParse(l.link) ? l.link : null,
+        published: l.published,
+      }));
+      const dynamo = createDynamoDbStoryStore({ client: doc, tableName: tables.stories, clock });
+      const viaBatches: string[][] = [];
+      for (let i = 0; i < items.length; i += 10) {
+        const group = items.slice(i, i + 10);
+        const batch = prefetchedStoryStore(dynamo);
+        await Promise.all([prefetchStoryReads(group, seenAt, batch), batch.holdPlaces(group.map((item) => item.itemKey))]);
+        for (const item of group)
+          viaBatches.push([item.itemKey, (await assignStory(item, seenAt, { stories: batch, retentionSeconds: 3600 })).storyId]);
+        await batch.flush();
+      }
+      // What the batches wrote is the stories: each lists all its members.
+      const sizes = new Map<string, number>();
+      for (const [, story] of viaBatches) sizes.set(story!, (sizes.get(story!) ?? 0) + 1);
+      const listed = new Map<string, number | undefined>();
+      for (const storyId of sizes.keys()) listed.set(storyId, (await dynamo.getStory(storyId))?.members.length);
+      now = new Date(start);
+      expect(listed).toEqual(sizes);
+      expect([...sizes.values()].some((size) => size > 1)).toBe(true);
+
+      const viaMemory = [];
+      for await (const c of clusterStream(later, { seenAt, store: createMemoryStoryStore({ now: () => seenAt }) }))
+        viaMemory.push([c.id, c.story]);
+      expect(viaBatches).toEqual(viaMemory);
     });
 
     it('places an item once even when two attempts race (a redelivery overlapping the first run)', async () => {
