@@ -7,7 +7,7 @@ import type { Log } from '../core/logger.ts';
 import type { AlertMessage, NewsItem, PollMessage, StoryMember } from '../messages/schemas.ts';
 import { redactUrlsIn } from '../outbound-http/index.ts';
 import type { MessageQueue } from '../queue/ports.ts';
-import { NewsAlertsError } from '../core/errors.ts';
+import { MessageDeferredError, NewsAlertsError } from '../core/errors.ts';
 import type { FeedLease, FeedStore, ItemClaim, SeenItemStore, StoryStore } from '../store/ports.ts';
 import type { FeedRecord, PollIntervalReason } from '../store/records.ts';
 import { assignStory, prefetchedStoryStore, prefetchStoryReads, type StorySettings } from '../stories/index.ts';
@@ -89,9 +89,10 @@ export const MAX_ITEMS_PER_POLL = 500;
 const SEEN_BATCH = 100;
 const SEND_BATCH = 10;
 /**
- * How long a claimed item belongs to the poller that claimed it: longer than one claim → send →
- * mark-done round takes, shorter than the poll queue's visibility timeout, so a crashed poller's
- * items are taken over by the redelivery of its message and a live poller's are never doubled.
+ * How long a feed's items (its lease) or a claimed item belong to the poller that took them:
+ * longer than one claim → send → mark-done round takes (a long poll renews the feed's lease at
+ * half-time), shorter than the poll queue's visibility timeout, so a crashed poller's items are
+ * taken over by the redelivery of its message and a live poller's are never doubled.
  */
 export const CLAIM_LEASE_SECONDS = 120;
 
@@ -532,12 +533,7 @@ async function takeFeedLease(feedId: string, arrival: Arrival, deps: PollFeedDep
     if (lease) return lease;
   }
   if (arrival.fetchedBy === 'poll') return undefined;
-  throw new NewsAlertsError(
-    `handling a pushed document failed: another poller holds the feed's items; the message is retried (${feedId})`,
-    {
-      retryable: true,
-    },
-  );
+  throw new MessageDeferredError(`pushed document handed back: another poller holds the feed's items right now (${feedId})`);
 }
 
 /** Seconds since the lease was taken or renewed. */

@@ -440,8 +440,9 @@ export interface StoryStore {
   placedItems(itemKeys: string[]): Promise<Set<string>>;
   /**
    * Writes places in batched, unconditional writes: new stories (members and kept fingerprints
-   * as given) and members' pointers. Only for items whose places the caller holds (their claims)
-   * and read absent: it is how a poll records its founders without one conditional write each.
+   * as given) and members' pointers. Only for items whose places the caller holds (their feed's
+   * lease) and read absent: it is how a poll records its items' places without one conditional
+   * write each.
    */
   writePlaces(places: NewPlace[]): Promise<void>;
 }

@@ -10,7 +10,7 @@ export interface PrefetchedStoryStore extends StoryStore {
   /** Reads these stories now (batched) and serves them from memory until this poll writes to one. */
   prefetchStories(storyIds: string[]): Promise<void>;
   /**
-   * Reads whether these items (whose claims the caller holds) have a place yet, in one batched
+   * Reads whether these items (which the caller holds: its feed's lease) have a place yet, in one batched
    * read. Those without one are placed in memory, and `flush` writes their places together.
    */
   holdPlaces(itemKeys: string[]): Promise<void>;
@@ -29,10 +29,10 @@ export interface PrefetchedStoryStore extends StoryStore {
  * staleness an eventually consistent read allows anyway. The candidate stories are read the same
  * way, and read again once this poll adds to one.
  *
- * Writes: an item whose claim the poll holds and whose place read absent is placed in memory
+ * Writes: an item the poll holds (its feed's lease) whose place read absent is placed in memory
  * (the story it founds, with any member of this poll that joins it, or its pointer), and `flush`
  * writes all such places in one batched write, then the listings: no other run writes those
- * places while the claims are held, so the conditional write per item is not needed. Everything
+ * places while the lease is held, so the conditional write per item is not needed. Everything
  * else goes to the store as it comes.
  */
 export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {

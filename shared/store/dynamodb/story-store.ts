@@ -313,8 +313,8 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
 
     async writePlaces(places) {
       if (places.length === 0) return;
-      // Unconditional puts, 25 a request: the caller holds each item's claim and read its place
-      // absent, so no other run writes these rows (see StoryStore.writePlaces).
+      // Unconditional puts, 25 a request: the caller holds the items (their feed's lease) and
+      // read their places absent, so no other run writes these rows (see StoryStore.writePlaces).
       await batchWriteRows(
         client,
         tableName,
