@@ -244,6 +244,7 @@ export function describeStoryStoreSuite(
     });
 
     it("writes a poll's places in one batch: stories with all their members, and pointers", async () => {
+      now = new Date(start);
       const s = store();
       const expiresAt = epoch(start) + 3600;
       expect(await s.placedItems(['w#1', 'w#2', 'a#1', 'q#2'])).toEqual(new Set(['a#1', 'q#2']));
