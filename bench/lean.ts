@@ -2,10 +2,11 @@
  * The one process beside rss2email (issue 11): 20 local feeds × 50 items, served on 127.0.0.1,
  * read once by `news-alerts run --once` with one email subscriber (outbox), then by rss2email
  * (`r2e run --no-send`) on the same feeds. Each runs as a child under `/usr/bin/time`, which gives
- * its CPU (user + system, children included) and peak resident memory.
+ * its CPU (user + system, children included) and peak resident memory. news-alerts runs as the
+ * installed command does: Node with the V8 flags of `cli/bin.js`'s `#!` line.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ export interface LeanBenchResult {
   name: 'lean';
   feeds: number;
   itemsPerFeed: number;
-  newsAlerts: LeanRun & { emails: number };
+  newsAlerts: LeanRun & { emails: number; nodeFlags: string[] };
   /** Absent when r2e is not installed. */
   rss2email?: LeanRun;
   ratios?: { cpu: number; wall: number; peakRss: number };
@@ -30,6 +31,13 @@ export interface LeanBenchResult {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
+const bin = join(root, 'cli/bin.js');
+
+/** The Node flags of the command's `#!/usr/bin/env -S node …` line. */
+function binNodeFlags(): string[] {
+  const shebang = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  return /^#!\/usr\/bin\/env -S node (.+)$/.exec(shebang)?.[1]?.split(' ') ?? [];
+}
 
 const SUBJECTS = [
   (i: number) => [
@@ -100,14 +108,15 @@ export async function benchLean(options: { feeds?: number; itemsPerFeed?: number
     ].join('\n');
     writeFileSync(join(dir, 'config.yaml'), `${config}\n`);
     const env = { ...process.env, ALLOW_PRIVATE_NETWORK: 'true', NO_COLOR: '1' };
+    const nodeFlags = binNodeFlags();
     const newsAlerts = await timed(
       node,
-      [join(root, 'cli/bin.js'), 'run', '--once', '--config', join(dir, 'config.yaml'), '--data-dir', join(dir, 'data'), '--port', '0'],
+      [...nodeFlags, bin, 'run', '--once', '--config', join(dir, 'config.yaml'), '--data-dir', join(dir, 'data'), '--port', '0'],
       env,
       dir,
     );
     const emails = readdirSync(join(dir, 'data', 'outbox')).filter((name) => name.endsWith('.eml')).length;
-    const result: LeanBenchResult = { name: 'lean', feeds, itemsPerFeed, newsAlerts: { ...newsAlerts, emails } };
+    const result: LeanBenchResult = { name: 'lean', feeds, itemsPerFeed, newsAlerts: { ...newsAlerts, emails, nodeFlags } };
 
     if (!(await hasCommand('r2e'))) return result;
     const r2e = (args: string[]) => ['-c', join(dir, 'r2e.cfg'), '-d', join(dir, 'r2e.json'), ...args];
@@ -132,7 +141,9 @@ export async function benchLean(options: { feeds?: number; itemsPerFeed?: number
 export function formatLeanBench(result: LeanBenchResult): string[] {
   const line = (name: string, run: LeanRun) =>
     `  ${name.padEnd(12)} CPU ${run.cpuSeconds.toFixed(2).padStart(6)} s   wall ${run.wallSeconds.toFixed(2).padStart(6)} s   peak RSS ${run.peakRssMb.toFixed(0).padStart(4)} MB`;
-  const lines = [`${line('news-alerts', result.newsAlerts)}   (${result.newsAlerts.emails} emails in the outbox)`];
+  const lines = [
+    `${line('news-alerts', result.newsAlerts)}   (${result.newsAlerts.emails} emails in the outbox; node ${result.newsAlerts.nodeFlags.join(' ')})`,
+  ];
   if (!result.rss2email || !result.ratios) {
     lines.push('  rss2email    not installed: apt-get install rss2email (Debian/Ubuntu) to compare');
     lines.push(`  goal: peak RSS ≤ 250 MB (${result.newsAlerts.peakRssMb.toFixed(0)} MB)`);

@@ -1,13 +1,17 @@
 /**
  * The embedded engines of one-process mode: DynamoDB is dynalite (LevelDB on disk, or in
  * memory), SQS is fauxqs (SQLite on disk, or in memory). Both run in this process and listen on
- * 127.0.0.1 on an ephemeral port; the SDK clients reach them through their `endpoint`.
+ * 127.0.0.1 on an ephemeral port, where other processes' SDK clients reach them through their
+ * `endpoint`; the runtime's own DynamoDB client hands its requests to dynalite's request
+ * listener directly (`requestListener`, see in-process-handler.ts).
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Server as NetServer } from 'node:net';
 import dynalite from 'dynalite';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import type { EngineRequestListener } from './in-process-handler.ts';
+import { useSynchronousLevelReads } from './leveldb-sync-reads.ts';
 
 /** The region every local client and ARN uses. */
 export const localRegion = 'us-east-1';
@@ -18,6 +22,8 @@ export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local'
 export interface DynaliteEngine {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
+  /** dynalite's HTTP request listener, for clients in this process (`createInProcessHandler`). */
+  requestListener: EngineRequestListener;
   /** Closes the server and the LevelDB store; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -36,9 +42,14 @@ export interface FauxqsEngine {
  * table and row survives a restart (the dedup markers must); without, it is in memory.
  */
 export async function startDynaliteEngine(options: { path?: string } = {}): Promise<DynaliteEngine> {
-  if (options.path) mkdirSync(options.path, { recursive: true });
+  if (options.path) {
+    mkdirSync(options.path, { recursive: true });
+    useSynchronousLevelReads();
+  }
   // Tables go ACTIVE at once: nothing locally benefits from DynamoDB's CREATING delay.
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const [requestListener] = server.listeners('request') as EngineRequestListener[];
+  if (!requestListener) throw new Error('dynalite could not be started: its server has no request listener');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -50,6 +61,7 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    requestListener,
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
         server.close((error?: Error) => (error ? reject(error) : resolve()));

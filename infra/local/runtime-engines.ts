@@ -1,6 +1,9 @@
 /**
  * The runtime's storage: embedded DynamoDB (dynalite) and SQS (fauxqs) engines, one client for
- * each, and the topology's tables and queues created in them.
+ * each, and the topology's tables and queues created in them. The clients are the AWS SDK's,
+ * serializing and parsing every request as against AWS; the DynamoDB one hands its requests to
+ * dynalite in process rather than over loopback HTTP, and both skip SigV4's hashing, which the
+ * engines never check.
  */
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,6 +18,8 @@ import {
 } from './engines.ts';
 import { assertDataFolderFree, prepareDataFolder, recordDataFolderHolder } from './data-folder.ts';
 import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
+import { createInProcessHandler } from './in-process-handler.ts';
+import { createLocalRequestSigner } from './local-request-signer.ts';
 import type { CleanupStack } from './runtime-shutdown.ts';
 
 export interface RuntimeEnginesOptions {
@@ -57,8 +62,12 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
   const sqsEngine = await startFauxqsEngine({ dataDir: inMemory ? undefined : join(dataDir, 'sqs') });
   cleanups.push(() => sqsEngine.stop());
 
-  const clientConfig = { region: localRegion, credentials: localCredentials };
-  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEngine.endpoint });
+  const clientConfig = { region: localRegion, credentials: localCredentials, signer: createLocalRequestSigner(localRegion) };
+  const dynamodb = new DynamoDBClient({
+    ...clientConfig,
+    endpoint: dynamodbEngine.endpoint,
+    requestHandler: createInProcessHandler(dynamodbEngine.requestListener, 'dynalite'),
+  });
   cleanups.push(() => dynamodb.destroy());
   const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEngine.endpoint });
   cleanups.push(() => sqs.destroy());

@@ -112,6 +112,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       secrets: createStaticSecretSource(secrets),
       dynamodbEndpoint: dynamodbEngine.endpoint,
       sqsEndpoint: sqsEngine.endpoint,
+      // The engines' own clients: DynamoDB in process, neither signing (runtime-engines.ts).
+      clients: { dynamodb, sqs },
       region: localRegion,
       credentials: localCredentials,
       log,

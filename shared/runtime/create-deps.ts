@@ -48,6 +48,11 @@ export interface CreateDepsOptions {
   dynamodbEndpoint?: string;
   /** SQS endpoint (fauxqs); the SDK's own choice when absent. */
   sqsEndpoint?: string;
+  /**
+   * Ready clients to use instead of new ones (the local runtime's, wired to its embedded engines
+   * in process); the endpoints above still say which engines they reach.
+   */
+  clients?: { dynamodb?: DynamoDBClient; sqs?: SQSClient };
   /** Region for both clients; the SDK's own choice (AWS_REGION) when absent. */
   region?: string;
   /** Static credentials for both clients (emulators accept any); the SDK chain when absent. */
@@ -84,8 +89,10 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
 
-  const dynamodb = new DynamoDBClient({ ...common, ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) });
-  const sqs = new SQSClient({ ...common, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
+  const dynamodb =
+    options.clients?.dynamodb ??
+    new DynamoDBClient({ ...common, ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) });
+  const sqs = options.clients?.sqs ?? new SQSClient({ ...common, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
 
   const queueUrls: Record<QueueName, string> = {
     poll: env.QUEUE_POLL_URL,

@@ -1,0 +1,206 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Level } from 'level';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCredentials, localRegion, startDynaliteEngine, type DynaliteEngine } from '../../infra/local/engines.ts';
+import { createInProcessHandler } from '../../infra/local/in-process-handler.ts';
+import { useSynchronousLevelReads } from '../../infra/local/leveldb-sync-reads.ts';
+import { createLocalRequestSigner } from '../../infra/local/local-request-signer.ts';
+import { startFauxqs, type TestFauxqs } from '../helpers/engines.ts';
+
+/** Port 9 (discard): nothing listens there, so a request that took the network would fail. */
+const nowhere = 'http://127.0.0.1:9';
+
+describe('DynamoDB client handing requests to dynalite in process', () => {
+  let dataDir: string;
+  let engine: DynaliteEngine;
+  let client: DynamoDBClient;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-in-process-'));
+    engine = await startDynaliteEngine({ path: join(dataDir, 'dynamodb') });
+    client = new DynamoDBClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: nowhere,
+      requestHandler: createInProcessHandler(engine.requestListener, 'dynalite'),
+      signer: createLocalRequestSigner(localRegion),
+    });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'in-process',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'in-process' });
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await engine.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes and reads items with no connection to the engine', async () => {
+    // Act
+    await client.send(new PutItemCommand({ TableName: 'in-process', Item: { pk: { S: 'a' }, title: { S: 'Ceasefire talks – día 2' } } }));
+    const { Item } = await client.send(new GetItemCommand({ TableName: 'in-process', Key: { pk: { S: 'a' } } }));
+
+    // Assess
+    expect(Item).toEqual({ pk: { S: 'a' }, title: { S: 'Ceasefire talks – día 2' } });
+  });
+
+  it("reads each write at once, as an update's counter shows", async () => {
+    // Act
+    const counts: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { Attributes } = await client.send(
+        new UpdateItemCommand({
+          TableName: 'in-process',
+          Key: { pk: { S: 'counter' } },
+          UpdateExpression: 'ADD hits :one',
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      counts.push(Attributes?.hits?.N ?? '');
+    }
+
+    // Assess
+    expect(counts).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it("turns the engine's error answer into the SDK's typed exception", async () => {
+    // Prepare
+    await client.send(new PutItemCommand({ TableName: 'in-process', Item: { pk: { S: 'taken' } } }));
+
+    // Act
+    const attempt = client.send(
+      new PutItemCommand({ TableName: 'in-process', Item: { pk: { S: 'taken' } }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+
+  it('still serves other processes on its loopback endpoint', async () => {
+    // Prepare
+    const overHttp = new DynamoDBClient({ region: localRegion, credentials: localCredentials, endpoint: engine.endpoint });
+
+    // Act
+    const { Item } = await overHttp.send(new GetItemCommand({ TableName: 'in-process', Key: { pk: { S: 'a' } } }));
+    overHttp.destroy();
+
+    // Assess
+    expect(Item?.pk).toEqual({ S: 'a' });
+  });
+});
+
+describe('local request signer', () => {
+  let fauxqs: TestFauxqs;
+
+  beforeAll(async () => {
+    fauxqs = await startFauxqs();
+  });
+
+  afterAll(async () => {
+    await fauxqs.stop();
+  });
+
+  it("gives fauxqs the client's region in the credential scope", async () => {
+    // Prepare
+    const sqs = new SQSClient({
+      region: 'eu-west-1',
+      credentials: localCredentials,
+      endpoint: fauxqs.endpoint,
+      signer: createLocalRequestSigner('eu-west-1'),
+    });
+
+    // Act
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'signed-locally' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hello' }));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+    sqs.destroy();
+
+    // Assess
+    expect(Attributes?.QueueArn).toMatch(/^arn:aws:sqs:eu-west-1:/);
+    expect(Messages?.map((message) => message.Body)).toEqual(['hello']);
+  });
+
+  it('writes an Authorization header dynalite accepts, unlike none', async () => {
+    // Prepare
+    const engine = await startDynaliteEngine();
+    const config = { region: localRegion, credentials: localCredentials, endpoint: nowhere };
+    const handler = createInProcessHandler(engine.requestListener, 'dynalite');
+    const unsigned = new DynamoDBClient({ ...config, requestHandler: handler, signer: { sign: async (request) => request } });
+    const signed = new DynamoDBClient({ ...config, requestHandler: handler, signer: createLocalRequestSigner(localRegion) });
+    const table = new CreateTableCommand({
+      TableName: 'signed',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+
+    try {
+      // Act
+      const refused = await unsigned.send(table).catch((error: unknown) => error);
+      const accepted = await signed.send(table);
+
+      // Assess
+      expect(refused).toMatchObject({ name: 'MissingAuthenticationTokenException' });
+      expect(accepted.TableDescription?.TableName).toBe('signed');
+    } finally {
+      unsigned.destroy();
+      signed.destroy();
+      await engine.stop();
+    }
+  });
+});
+
+describe('LevelDB reads on the calling thread', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-level-'));
+    useSynchronousLevelReads();
+  });
+
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('see every completed write and delete, and what a reopened store kept', async () => {
+    // Prepare
+    const path = join(dataDir, 'store');
+    const db = new Level<string, { n: number }>(path, { valueEncoding: 'json' });
+    await db.put('kept', { n: 1 });
+    await db.put('gone', { n: 2 });
+    await db.del('gone');
+    await db.put('kept', { n: 3 });
+
+    // Act
+    const beforeClose = [await db.get('kept'), await db.get('gone')];
+    await db.close();
+    const reopened = new Level<string, { n: number }>(path, { valueEncoding: 'json' });
+    const afterReopen = await reopened.get('kept');
+    await reopened.close();
+
+    // Assess
+    expect(beforeClose).toEqual([{ n: 3 }, undefined]);
+    expect(afterReopen).toEqual({ n: 3 });
+  });
+});
