@@ -93,7 +93,12 @@ export const alertMessageSchema = z.object({
   fetchedAt: isoDateTime.optional(),
   /** How that document came: a scheduled poll or a WebSub push. */
   fetchedBy: z.enum(['poll', 'push']).optional(),
-  /** Fan-out continuation: which topic and page to resume from (set on follow-up messages). */
+  /**
+   * Fan-out slice: the subscriber shard this message covers (set on the follow-up messages of a
+   * large audience, one per shard, which run in parallel); absent: every shard, from the first.
+   */
+  slice: z.number().int().min(0).max(1000).optional(),
+  /** Fan-out continuation: which topic and page of the slice (shard 0 when absent) to resume from. */
   cursor: z.object({ topicIndex: z.number().int().min(0), exclusiveStartKey: z.string().optional() }).optional(),
 });
 export type AlertMessage = z.infer<typeof alertMessageSchema>;
