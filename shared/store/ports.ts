@@ -33,6 +33,12 @@ export interface FeedStore {
    * already be claimed: `claimPoll` is the authority.
    */
   pageDueFeeds(shard: number, before: Date, page: { cursor?: string; limit: number }): Promise<DueFeedPage>;
+  /**
+   * Puts every enabled feed that has no due-index shard (a row written before the index existed)
+   * into the index, by one Scan; returns how many. `applyConfig` runs it, so `apply-config` (and
+   * `run`) migrate an older table.
+   */
+  indexUnindexedFeeds(): Promise<number>;
   /** Enabled feeds whose `nextPollAt` is at or before `now`, most overdue first, at most `limit` (every shard). */
   listDueFeeds(now: Date, limit: number): Promise<FeedRecord[]>;
   listFeeds(): Promise<FeedRecord[]>;

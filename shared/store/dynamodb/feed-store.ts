@@ -29,8 +29,11 @@ const MAX_DUE_PAGE_SIZE = 1000;
 
 const dueCursorSchema = z.object({ feedId: z.string().min(1), dueShard: z.string().min(1), nextPollAt: z.string().min(1) }).strict();
 
-/** The due-index partition of a feed: a stable hash of its id, so a feed always plans in one lane. */
-function dueShardOf(feedId: string, shards: number): string {
+/**
+ * The due-index partition of a feed: a stable hash of its id, so a feed always plans in one lane.
+ * Exported for bulk loads that write rows directly (the benches).
+ */
+export function dueShardOf(feedId: string, shards: number = FEED_DUE_SHARDS): string {
   return `due#${createHash('sha256').update(feedId).digest().readUInt32BE(0) % shards}`;
 }
 
@@ -94,7 +97,7 @@ export function createDynamoDbFeedStore(
     return output.LastEvaluatedKey ? { feeds, nextCursor: encodeCursor(output.LastEvaluatedKey) } : { feeds };
   }
 
-  async function scanAll(operation: string): Promise<FeedRecord[]> {
+  async function scanAll(operation: string, filter: { unindexed?: boolean } = {}): Promise<FeedRecord[]> {
     const feeds: FeedRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     for (let page = 0; page < MAX_SCAN_PAGES; page++) {
@@ -105,6 +108,9 @@ export function createDynamoDbFeedStore(
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
             ...(scanPageSize ? { Limit: scanPageSize } : {}),
+            ...(filter.unindexed
+              ? { FilterExpression: 'attribute_not_exists(#shard)', ExpressionAttributeNames: { '#shard': 'dueShard' } }
+              : {}),
           }),
         ),
       );
@@ -163,6 +169,14 @@ export function createDynamoDbFeedStore(
         .flat()
         .sort((a, b) => (a.nextPollAt < b.nextPollAt ? -1 : a.nextPollAt > b.nextPollAt ? 1 : 0))
         .slice(0, limit);
+    },
+
+    async indexUnindexedFeeds() {
+      const missing = (await scanAll('indexUnindexedFeeds', { unindexed: true })).filter((feed) => feed.disabled !== true);
+      for (const feed of missing) {
+        await updateExisting(feed.feedId, 'indexUnindexedFeeds', { set: { dueShard: dueShardOf(feed.feedId, dueShards) } });
+      }
+      return missing.length;
     },
 
     async listFeeds() {

@@ -110,7 +110,7 @@ describe('fanOut against dynalite and fauxqs', () => {
   it('reads the rows written before topics were sharded (all under the bare topic id) with shard 0', async () => {
     // Prepare: a legacy row, as the table held it before sharding
     const legacy = subscriber({
-      subscriberId: 'legacy-reader',
+      subscriberId: 'legacy-reader-1',
       topics: ['talks'],
       channels: [{ kind: 'webhook', channelId: 'hook', url: 'https://hooks.example.org/legacy', format: 'json' }],
     });
@@ -128,15 +128,15 @@ describe('fanOut against dynalite and fauxqs', () => {
     await engines.drain('email');
 
     // Assess: found under the bare key; writing it again moves it to its shard, found once there
-    expect(webhook.filter((d) => d.subscriberId === 'legacy-reader')).toHaveLength(1);
+    expect(webhook.filter((d) => d.subscriberId === 'legacy-reader-1')).toHaveLength(1);
     await engines.deps.subscriptions.putSubscriber(legacy);
     const rows = [];
     for (let shard = 0; shard < engines.deps.subscriptions.topicShards; shard++) {
       const page = await engines.deps.subscriptions.pageByTopic('talks', { shard, limit: 1000 });
-      rows.push(...page.subscribers.filter((s) => s.subscriberId === 'legacy-reader'));
+      rows.push(...page.subscribers.filter((s) => s.subscriberId === 'legacy-reader-1'));
     }
     expect(rows).toHaveLength(1);
-    expect(await engines.deps.subscriptions.removeSubscriber('legacy-reader')).toBe(true);
+    expect(await engines.deps.subscriptions.removeSubscriber('legacy-reader-1')).toBe(true);
   });
 
   it('carries only the topics that reach each subscriber', async () => {
