@@ -5,5 +5,5 @@
  */
 export { deliverDigest } from './deliver-digest.ts';
 export { digestDueMessageSchema, emailQueueMessageSchema } from './digest-message.ts';
-export { type QueueDueDigestsSummary, queueDueDigests, sendDueDigests, sendQueuedDigest } from './send-digests.ts';
+export { type QueueDueDigestsSummary, queueDueDigests, sendQueuedDigest } from './send-digests.ts';
 export { previewDigests } from './preview-digest.ts';

@@ -38,6 +38,8 @@ export interface PlanPollsSummary {
 /** Claims and sends in groups of one SQS batch, so a failure loses at most a group's turn. */
 const GROUP_SIZE = 10;
 const DEFAULT_PAGE_SIZE = 200;
+/** Groups claimed and sent at once in each shard. */
+const GROUPS_IN_FLIGHT = 4;
 /** Bound on the pages one shard is read for in a run, whatever the clock says. */
 const MAX_PAGES_PER_SHARD = 10_000;
 
@@ -90,8 +92,11 @@ export async function planPolls(deps: PlanPollsDeps, options: PlanPollsOptions):
       if (Date.now() >= stopAt) return { due, planned, finished: false };
       const result = await feeds.pageDueFeeds(shard, horizon, { limit: pageSize, ...(cursor === undefined ? {} : { cursor }) });
       due += result.feeds.length;
-      for (let start = 0; start < result.feeds.length; start += GROUP_SIZE) {
-        planned += await claimGroup(result.feeds.slice(start, start + GROUP_SIZE));
+      const groups: FeedRecord[][] = [];
+      for (let start = 0; start < result.feeds.length; start += GROUP_SIZE) groups.push(result.feeds.slice(start, start + GROUP_SIZE));
+      for (let wave = 0; wave < groups.length; wave += GROUPS_IN_FLIGHT) {
+        const counts = await Promise.all(groups.slice(wave, wave + GROUPS_IN_FLIGHT).map(claimGroup));
+        planned += counts.reduce((sum, n) => sum + n, 0);
       }
       cursor = result.nextCursor;
       if (cursor === undefined) return { due, planned, finished: true };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../shared/core/clock.ts';
 import { type DigestMessage, digestMessageSchema } from '../../../shared/digest/digest-message.ts';
-import { deliverDigest, digestDueMessageSchema, queueDueDigests, sendDueDigests, sendQueuedDigest } from '../../../shared/digest/index.ts';
-import type { SendDigestsDeps } from '../../../shared/digest/send-digests.ts';
+import { deliverDigest, digestDueMessageSchema, queueDueDigests, sendQueuedDigest } from '../../../shared/digest/index.ts';
+import { type SendDigestsDeps, sendDueDigests } from '../../../shared/digest/send-digests.ts';
 import { fanOut } from '../../../shared/fanout/fan-out.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { AlertMessage } from '../../../shared/messages/schemas.ts';
