@@ -6,6 +6,7 @@ import { alertMessageSchema, isoDateTime, newsItemSchema, storyMemberSchema } fr
 import type { DigestEntry, DigestHead, DigestStore } from '../ports.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { parseRow } from './rows.ts';
 import { callStore, toStoreError } from './store-error.ts';
 
@@ -31,6 +32,12 @@ const MAX_ENTRY_PAGES = 50;
 const MARK_CONCURRENCY = 10;
 
 const digestCadenceSchema = z.enum(['hourly', 'daily', 'weekly']);
+const dueCursorSchema = z.strictObject({
+  digestKey: z.string().check(z.minLength(1)),
+  entryKey: z.string().check(z.minLength(1)),
+  dueShard: z.string().check(z.minLength(1)),
+  dueAt: z.string().check(z.minLength(1)),
+});
 
 const headRowSchema = z.object({
   digestKey: z.string().check(z.minLength(1)),
@@ -156,6 +163,51 @@ export function createDynamoDbDigestStore(options: DynamoDbTableOptions & { cloc
       return heads.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
     },
 
+    dueShards: DUE_SHARDS,
+
+    async pageDue(shard, now, page) {
+      const dueShard = `due#${shard}`;
+      if (!(Number.isInteger(shard) && shard >= 0 && shard < DUE_SHARDS)) {
+        throw new RangeError(`due digests cannot be listed: shard ${shard} is not one of 0..${DUE_SHARDS - 1} (table ${tableName})`);
+      }
+      const startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, dueCursorSchema, `due shard ${shard}`);
+      const output = await callStore({ table: tableName, operation: 'pageDue', key: `dueShard=${dueShard}` }, () =>
+        client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
+            ExpressionAttributeNames: { '#shard': 'dueShard', '#dueAt': 'dueAt' },
+            ExpressionAttributeValues: { ':shard': dueShard, ':now': now.toISOString() },
+            ExclusiveStartKey: startKey,
+            Limit: Math.min(1000, Math.max(1, Math.floor(page.limit))),
+          }),
+        ),
+      );
+      const heads = (output.Items ?? []).map((row) => toHead(row, 'pageDue'));
+      return output.LastEvaluatedKey ? { heads, nextCursor: encodeCursor(output.LastEvaluatedKey) } : { heads };
+    },
+
+    async claimDue(head, until, now) {
+      const digestKey = digestKeyOf(head.subscriberId, head.channelId);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { digestKey, entryKey: HEAD_KEY },
+            UpdateExpression: 'SET #queued = :until',
+            ConditionExpression: '#dueAt = :dueAt AND (attribute_not_exists(#queued) OR #queued < :now)',
+            ExpressionAttributeNames: { '#queued': 'queuedUntil', '#dueAt': 'dueAt' },
+            ExpressionAttributeValues: { ':until': until, ':dueAt': head.dueAt, ':now': now },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw toStoreError(error, { table: tableName, operation: 'claimDue', key: `digestKey=${digestKey}` });
+      }
+    },
+
     async getHead(subscriberId, channelId) {
       const digestKey = digestKeyOf(subscriberId, channelId);
       const output = await callStore({ table: tableName, operation: 'getHead', key: `digestKey=${digestKey}` }, () =>
@@ -234,9 +286,10 @@ export function createDynamoDbDigestStore(options: DynamoDbTableOptions & { cloc
             new UpdateCommand({
               TableName: tableName,
               Key: { digestKey, entryKey: HEAD_KEY },
-              UpdateExpression: 'SET #dueAt = :next',
+              // The next window is not queued yet: its lease starts afresh.
+              UpdateExpression: 'SET #dueAt = :next REMOVE #queued',
               ConditionExpression: 'attribute_exists(#dueAt)',
-              ExpressionAttributeNames: { '#dueAt': 'dueAt' },
+              ExpressionAttributeNames: { '#dueAt': 'dueAt', '#queued': 'queuedUntil' },
               ExpressionAttributeValues: { ':next': next.nextDueAt },
             }),
           );

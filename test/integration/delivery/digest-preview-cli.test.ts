@@ -11,7 +11,7 @@ import { openLocalData } from '../../../cli/local-data.ts';
 import { main } from '../../../cli/main.ts';
 import { createConsoleLogger } from '../../../shared/core/logger.ts';
 import { digestMessageSchema } from '../../../shared/digest/digest-message.ts';
-import { sendDueDigests } from '../../../shared/digest/index.ts';
+import { sendDueDigests } from '../../../shared/digest/send-digests.ts';
 import { createQueueAdapters, createStores } from '../../../shared/runtime/create-deps.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../shared/core/clock.ts';
 import { type DigestMessage, digestMessageSchema } from '../../../shared/digest/digest-message.ts';
-import { deliverDigest, sendDueDigests } from '../../../shared/digest/index.ts';
-import type { SendDigestsDeps } from '../../../shared/digest/send-digests.ts';
+import { deliverDigest, digestDueMessageSchema, queueDueDigests, sendQueuedDigest } from '../../../shared/digest/index.ts';
+import { type SendDigestsDeps, sendDueDigests } from '../../../shared/digest/send-digests.ts';
 import { fanOut } from '../../../shared/fanout/fan-out.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
 import type { AlertMessage } from '../../../shared/messages/schemas.ts';
@@ -130,5 +130,49 @@ describe('send-digests', () => {
     expect(summary).toMatchObject({ due: 1, queued: 0, dropped: 1 });
     expect(await engines.drain('email')).toEqual([]);
     expect(await engines.deps.digests.getHead('dg-reader', 'mail')).toBeUndefined();
+  });
+
+  it('through the digest queue: send-digests queues each due digest once (leased), compose-digest sends it once', async () => {
+    // Prepare: three readers with a story waiting in their daily digest
+    now = new Date('2025-03-03T10:00:00Z');
+    for (const id of ['dq-1', 'dq-2', 'dq-3']) {
+      await engines.deps.subscriptions.putSubscriber(
+        subscriber({
+          subscriberId: id,
+          topics: ['sanctions'],
+          channels: [{ kind: 'email', channelId: 'mail', address: `${id}@example.org` }],
+          cadence: { mail: 'daily' },
+          deliveryHour: 9,
+        }),
+      );
+    }
+    await fanOut(alert(6, 'sanctions'), { ...engines.deps, clock });
+    await engines.drain('webhook');
+    now = new Date('2025-03-04T09:30:00Z');
+    const planner = { digests: engines.deps.digests, queue: engines.deps.queue, clock, log: engines.deps.log };
+
+    // Act: two planner runs (the second while the first's messages wait), then the consumer,
+    // which gets one of the messages twice (SQS is at-least-once)
+    const first = await queueDueDigests(planner, { budgetMs: 20_000, pageSize: 1 });
+    const second = await queueDueDigests(planner, { budgetMs: 20_000 });
+    const queued = ((await engines.drain('digest')) as unknown[]).map((body) => digestDueMessageSchema.parse(body));
+    const outcomes = [];
+    for (const message of [...queued, queued[0]!]) outcomes.push((await sendQueuedDigest(message, deps())).kind);
+    const emails = await deliverQueued();
+
+    // Assess
+    const mine = queued.filter((m) => m.subscriberId.startsWith('dq-'));
+    expect(first.queued).toBeGreaterThanOrEqual(3);
+    expect(first.shards).toBe(engines.deps.digests.dueShards);
+    expect(second.queued).toBe(0);
+    expect(mine.map((m) => m.subscriberId).sort()).toEqual(['dq-1', 'dq-2', 'dq-3']);
+    expect(outcomes.at(-1)).toBe('stale');
+    expect(
+      emails
+        .filter((m) => m.subscriberId.startsWith('dq-'))
+        .map((m) => m.subscriberId)
+        .sort(),
+    ).toEqual(['dq-1', 'dq-2', 'dq-3']);
+    for (const id of ['dq-1', 'dq-2', 'dq-3']) expect(await engines.deps.digests.getHead(id, 'mail')).toBeUndefined();
   });
 });
