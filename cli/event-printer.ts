@@ -35,6 +35,10 @@ export function describeEvent(event: PipelineEvent, mailDestination?: string): s
       return [`sent    ${event.channel} to ${event.subscriberId} (${event.target})`];
     case 'delivery-skipped':
       return [`skip    ${event.channel} to ${event.subscriberId}: ${event.reason.replace(/-/g, ' ')}`];
+    case 'delivery-deferred':
+      return [
+        `defer   ${event.channel} to ${event.subscriberId}: another worker is sending it${event.retryInSeconds === undefined ? '' : `; checked again in ${event.retryInSeconds} s`}`,
+      ];
     case 'delivery-failed':
       return [`FAILED  ${event.channel} to ${event.subscriberId}: ${withAllowHint(event.error)}${failureNote(event)}`];
     case 'channel-paused':

@@ -19,6 +19,17 @@ export class ConfigError extends NewsAlertsError {}
 /** A queue message or API input that fails its schema. Retrying cannot fix it. */
 export class InvalidMessageError extends NewsAlertsError {}
 
+/**
+ * A message handed back to its queue on purpose, for later (another worker holds its work right
+ * now): an expected outcome thrown so the consumer reports the record as not done. Retryable;
+ * consumers log it at info, not as a failure.
+ */
+export class MessageDeferredError extends NewsAlertsError {
+  constructor(message: string) {
+    super(message, { retryable: true });
+  }
+}
+
 /** Whether an unknown thrown value should be retried; unknown errors are, to lose nothing. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof NewsAlertsError ? error.retryable : true;

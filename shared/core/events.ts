@@ -64,6 +64,22 @@ export type PipelineEvent =
       reason: 'already-sent' | 'subscriber-missing' | 'subscriber-inactive' | 'channel-removed' | 'channel-paused' | 'channel-unsubscribed';
     }
   /**
+   * A duplicate of a delivery another attempt holds right now (its lease is live): nothing sent,
+   * no attempt counted; the message comes back after `retryInSeconds` (the queue's visibility
+   * timeout when the delay could not be set) to find the delivery sent, or to take it over.
+   */
+  | {
+      type: 'delivery-deferred';
+      channel: 'webhook' | 'email';
+      subscriberId: string;
+      storyId: string;
+      deliveryKey: string;
+      reason: 'busy';
+      /** The message's receive count (1 on the first). */
+      attempt: number;
+      retryInSeconds?: number;
+    }
+  /**
    * A delivery attempt failed. `permanent: false`: SQS receives the message again (after
    * `retryInSeconds` when the consumer set a delay). `permanent: true`: no more attempts, either
    * recorded as failed at once or, with `deadLettered`, its last receive failed and SQS moves it to

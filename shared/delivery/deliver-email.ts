@@ -5,11 +5,12 @@ import { redactAddress } from '../core/redact-address.ts';
 import { MailSetupError } from '../mail/errors.ts';
 import type { Mailer, OutgoingEmail } from '../mail/ports.ts';
 import type { DeliveryMessage, EmailChannel } from '../messages/schemas.ts';
-import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
+import type { DeliveryLease, DeliveryStore, SubscriptionStore } from '../store/ports.ts';
 import { activeChannel, type SkipReason } from './active-channel.ts';
 import { countPermanentFailure } from './channel-health.ts';
 import { composeAlertEmail, type ComposeAlertEmailOptions } from './compose-alert-email.ts';
 import { deliveryExpiresAt } from './delivery-id.ts';
+import { busyError, holdForSend, MAIL_SEND_LEASE_MS, newClaim, releaseQuietly } from './delivery-lease.ts';
 import { publishedAtOf, timesOf } from './published-at.ts';
 
 export interface DeliverEmailDeps {
@@ -68,6 +69,8 @@ export interface EmailSend {
 
 /**
  * The rules every email delivery follows (alerts and digests alike): already sent → skipped;
+ * another attempt holding the delivery's lease (a duplicate message at the same moment) → a
+ * retryable DeliveryBusyError, nothing sent or recorded (see delivery-lease.ts);
  * channel no longer active → recorded and skipped; handed to the transport → recorded as sent; a
  * permanent rejection → recorded as failed (repeated ones pause the channel); anything else is
  * thrown for SQS to retry, or to dead-letter at once when it is the mail setup's fault. Every
@@ -79,14 +82,35 @@ export async function sendEmailOnce(
   compose: (channel: EmailChannel) => OutgoingEmail,
   deps: DeliverEmailDeps,
 ): Promise<EmailDeliveryOutcome> {
-  const { deliveries, subscriptions, mailer, clock, events } = deps;
+  const { deliveries, clock, events } = deps;
   const { deliveryKey, subscriberId, storyId } = send;
 
-  const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()));
-  if (claim === 'sent') {
+  const lease = newClaim();
+  const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()), lease);
+  if (claim.status === 'sent') {
     events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, deliveryKey, reason: 'already-sent' });
     return { status: 'skipped', reason: 'already-sent' };
   }
+  // Another attempt (a duplicate message) may be sending it right now: look again once its lease ran out.
+  if (claim.status === 'busy') throw busyError(deliveryKey, claim.leaseEndsAt, clock);
+  try {
+    return await sendClaimed(send, compose, lease, deps);
+  } catch (error) {
+    // A failed attempt ends its lease, so its retry (seconds away) need not wait it out.
+    await releaseQuietly(deliveries, deliveryKey, lease);
+    throw error;
+  }
+}
+
+/** The email once its marker is ours: checks, sends (renewing the lease first), records. */
+async function sendClaimed(
+  send: EmailSend,
+  compose: (channel: EmailChannel) => OutgoingEmail,
+  lease: DeliveryLease,
+  deps: DeliverEmailDeps,
+): Promise<EmailDeliveryOutcome> {
+  const { deliveries, subscriptions, mailer, clock, events } = deps;
+  const { deliveryKey, subscriberId, storyId } = send;
 
   const current = activeChannel(await subscriptions.getSubscriber(subscriberId), send.channelId, 'email');
   if (current.status === 'skipped') {
@@ -98,6 +122,8 @@ export async function sendEmailOnce(
   let id: string;
   try {
     const email = compose(current.channel);
+    // Lost to another attempt meanwhile: a retryable DeliveryBusyError, rethrown below.
+    await holdForSend(deliveries, deliveryKey, lease, MAIL_SEND_LEASE_MS, clock);
     ({ id } = await mailer.send({ ...email, subscriberChannel: { subscriberId, channelId: current.channel.channelId } }));
   } catch (error) {
     // The mail setup refusing every send is not this channel's failure: nothing is recorded

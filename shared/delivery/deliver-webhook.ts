@@ -4,16 +4,17 @@ import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import type { DeliveryMessage, WebhookChannel } from '../messages/schemas.ts';
 import { assertPublicUrl, isSlackIncomingWebhook, UrlRefusedError } from '../outbound-http/index.ts';
-import type { DeliveryStore, SubscriptionStore } from '../store/ports.ts';
+import type { DeliveryLease, DeliveryStore, SubscriptionStore } from '../store/ports.ts';
 import type { Subscriber } from '../store/records.ts';
 import { WebhookSecretError, webhookSecretsOf } from '../subscriptions/index.ts';
 import { activeChannel, type SkipReason } from './active-channel.ts';
 import { alsoReportedBy } from './also-reported-by.ts';
 import { countPermanentFailure, pauseChannel, type ChannelRef } from './channel-health.ts';
 import { deliveryExpiresAt, deliveryId } from './delivery-id.ts';
+import { busyError, holdForSend, newClaim, releaseQuietly, sendLeaseMs } from './delivery-lease.ts';
 import { publishedAtOf, timesOf } from './published-at.ts';
-import { WebhookDeliveryError } from './errors.ts';
-import { errorMessage, postWebhook } from './post-webhook.ts';
+import { type DeliveryBusyError, WebhookDeliveryError } from './errors.ts';
+import { errorMessage, postWebhook, WEBHOOK_TIMEOUT_MS } from './post-webhook.ts';
 import { webhookSignatureHeaders } from './sign-webhook.ts';
 import { createSlackSender, type SlackSender } from './slack-sender.ts';
 import { buildWebhookPayload } from './webhook-payload.ts';
@@ -57,7 +58,9 @@ export type WebhookDeliveryOutcome =
  * Delivers one story to one webhook channel, at most once per deliveryKey as far as our records
  * go (a resend after an unconfirmed attempt carries the same `webhook-id`).
  *
- * Outcomes: already sent → skipped; subscriber gone or inactive, channel removed, paused or
+ * Outcomes: already sent → skipped; another attempt holding the delivery's lease (a duplicate
+ * message handled at the same moment) → a retryable {@link DeliveryBusyError}, nothing sent or
+ * recorded (see delivery-lease.ts); subscriber gone or inactive, channel removed, paused or
  * unsubscribed → recorded and skipped; 2xx → recorded as sent; 408 / 429 / 5xx / network error /
  * timeout → a retryable {@link WebhookDeliveryError} is thrown (the consumer delays the retry,
  * then SQS dead-letters it); any other answer → recorded as a permanent failure and the message
@@ -75,22 +78,44 @@ export async function deliverWebhook(
   deps: DeliverWebhookDeps,
   options: DeliverWebhookOptions = {},
 ): Promise<WebhookDeliveryOutcome> {
-  const { deliveries, subscriptions, clock, events } = deps;
+  const { deliveries, clock, events } = deps;
   const { deliveryKey, subscriberId, storyId } = message;
   if (message.channel.kind !== 'webhook') {
     throw new InvalidMessageError(`webhook delivery failed: channel is ${message.channel.kind} (delivery ${deliveryKey})`);
   }
-  const who = `subscriber ${subscriberId}, channel ${message.channel.channelId}`;
-  const ref: ChannelRef = { subscriberId, channelId: message.channel.channelId, kind: 'webhook' };
 
-  const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()));
-  if (claim === 'sent') {
+  const lease = newClaim();
+  const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()), lease);
+  if (claim.status === 'sent') {
     events.emit({ type: 'delivery-skipped', channel: 'webhook', subscriberId, storyId, deliveryKey, reason: 'already-sent' });
     return { status: 'skipped', reason: 'already-sent' };
   }
+  // Another attempt (a duplicate message) may be posting it right now: look again once its lease ran out.
+  if (claim.status === 'busy') throw busyError(deliveryKey, claim.leaseEndsAt, clock);
+  try {
+    return await deliverClaimed(message, message.channel, lease, deps, options);
+  } catch (error) {
+    // A failed attempt ends its lease, so its retry (seconds away) need not wait it out.
+    await releaseQuietly(deliveries, deliveryKey, lease);
+    throw error;
+  }
+}
+
+/** The delivery once its marker is ours: checks, sends (renewing the lease first), records. */
+async function deliverClaimed(
+  message: DeliveryMessage,
+  queued: WebhookChannel,
+  lease: DeliveryLease,
+  deps: DeliverWebhookDeps,
+  options: DeliverWebhookOptions,
+): Promise<WebhookDeliveryOutcome> {
+  const { deliveries, subscriptions, clock, events } = deps;
+  const { deliveryKey, subscriberId, storyId } = message;
+  const who = `subscriber ${subscriberId}, channel ${queued.channelId}`;
+  const ref: ChannelRef = { subscriberId, channelId: queued.channelId, kind: 'webhook' };
 
   const subscriber = await subscriptions.getSubscriber(subscriberId);
-  const current = activeChannel(subscriber, message.channel.channelId, 'webhook');
+  const current = activeChannel(subscriber, queued.channelId, 'webhook');
   if (current.status === 'skipped') {
     await deliveries.markFailed(deliveryKey, { at: clock.now().toISOString(), error: `not sent: ${current.reason}` });
     events.emit({ type: 'delivery-skipped', channel: 'webhook', subscriberId, storyId, deliveryKey, reason: current.reason });
@@ -139,7 +164,9 @@ export async function deliverWebhook(
   if (isSlackTarget(channel, target)) {
     // Slack incoming webhooks authenticate by their secret URL; they ignore signature headers.
     const slack = deps.slack ?? createSlackSender(deps, options);
-    const outcome = await slack.send(target, { item: message.item, topics: message.topics, alsoReportedBy: alsoReportedBy(message) }, who);
+    const story = { item: message.item, topics: message.topics, alsoReportedBy: alsoReportedBy(message) };
+    // The sender renews the lease once it has a send slot, right before the post that carries the story.
+    const outcome = await slack.send(target, story, who, (leaseMs) => holdForSend(deliveries, deliveryKey, lease, leaseMs, clock));
     switch (outcome.kind) {
       case 'ok':
         return delivered(outcome.httpStatus, outcome.stories);
@@ -158,10 +185,9 @@ export async function deliverWebhook(
     if (error instanceof WebhookSecretError) return fail(`${error.message} (${who})`, 'now');
     throw error;
   }
-  const outcome = await postWebhook(target, request, deps, {
-    who,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
+  const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  await holdForSend(deliveries, deliveryKey, lease, sendLeaseMs(timeoutMs), clock);
+  const outcome = await postWebhook(target, request, deps, { who, timeoutMs });
   switch (outcome.kind) {
     case 'ok':
       return delivered(outcome.httpStatus);

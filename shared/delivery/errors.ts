@@ -1,4 +1,4 @@
-import { NewsAlertsError } from '../core/errors.ts';
+import { MessageDeferredError, NewsAlertsError } from '../core/errors.ts';
 
 /**
  * A webhook POST that did not succeed. `retryable` errors (408, 429, 5xx, network, timeout) are
@@ -20,5 +20,21 @@ export class WebhookDeliveryError extends NewsAlertsError {
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
     if (options.answer !== undefined) this.answer = options.answer;
+  }
+}
+
+/**
+ * Another attempt holds the delivery's lease and may be sending it right now (a duplicate
+ * message handled at the same moment): this one must not send. Retryable, but not a failed
+ * attempt: the consumer hands the message back for `retryInSeconds` without recording anything,
+ * and the next look finds the delivery sent (a no-op) or the lease run out (taken over).
+ */
+export class DeliveryBusyError extends MessageDeferredError {
+  /** Seconds until the lease has run out, plus a margin. */
+  readonly retryInSeconds: number;
+
+  constructor(message: string, retryInSeconds: number) {
+    super(message);
+    this.retryInSeconds = retryInSeconds;
   }
 }

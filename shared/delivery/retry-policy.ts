@@ -5,6 +5,7 @@ import type { Log } from '../core/logger.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import type { MessageQueue } from '../queue/ports.ts';
 import type { DeliveryStore } from '../store/ports.ts';
+import { DeliveryBusyError } from './errors.ts';
 
 /**
  * Retry timing of failed deliveries. A retryable failure leaves the message on its queue; we
@@ -137,7 +138,9 @@ export interface DeliverWithRetryDeps extends DeferRetryDeps {
 }
 
 /**
- * Runs one delivery; if it fails, defers the message's retry ({@link deferRetry}), reports the
+ * Runs one delivery; if another attempt holds it (a duplicate message), hands the message back
+ * until that attempt's lease has run out, counting no attempt (`delivery-deferred`). If it fails,
+ * defers the message's retry ({@link deferRetry}), reports the
  * failed attempt (`delivery-failed`: retried, or dead-lettered on the queue's last receive or at
  * once) and rethrows, so the consumer reports the record as failed. A failure no retry can help
  * is recorded on the delivery (what `dlq list` shows once it is dead-lettered). Shared by every
@@ -153,6 +156,7 @@ export async function deliverWithRetry(
     await deliver();
   } catch (error) {
     const receives = Number(attempt.record.attributes?.ApproximateReceiveCount ?? 1);
+    if (error instanceof DeliveryBusyError && receives < attempt.maxReceiveCount) return deferBusy(attempt, error, receives, deps);
     const retryable = isRetryable(error);
     // Dead-lettered now: at once by the consumer, or by SQS after the queue's last receive.
     const last = (!retryable && attempt.deadLettersAtOnce === true) || receives >= attempt.maxReceiveCount;
@@ -179,6 +183,38 @@ export async function deliverWithRetry(
     });
     throw error;
   }
+}
+
+/**
+ * A duplicate that found another attempt holding the delivery: not a failed attempt. Nothing is
+ * recorded on the delivery, and the delay is the rest of the lease ({@link DeliveryBusyError}),
+ * not the backoff; the message comes back then, to find the delivery sent or to take it over.
+ * Rethrows, so the consumer reports the record as not done and SQS keeps it (which costs one of
+ * its receives: SQS counts receives, not attempts). On the queue's last receive the busy error
+ * takes the ordinary path instead: dead-lettered and recorded, never lost.
+ */
+async function deferBusy(attempt: DeliveryAttempt, error: DeliveryBusyError, receives: number, deps: DeliverWithRetryDeps): Promise<never> {
+  let retryInSeconds: number | undefined = error.retryInSeconds;
+  try {
+    await deps.queue.delayRetry(attempt.queue, attempt.record.receiptHandle, error.retryInSeconds);
+  } catch (delayError) {
+    deps.log.warn('delaying a busy delivery failed; the queue visibility timeout applies', {
+      deliveryKey: attempt.deliveryKey,
+      error: String(delayError),
+    });
+    retryInSeconds = undefined;
+  }
+  deps.events.emit({
+    type: 'delivery-deferred',
+    channel: attempt.queue,
+    subscriberId: attempt.subscriberId,
+    storyId: attempt.storyId,
+    deliveryKey: attempt.deliveryKey,
+    reason: 'busy',
+    attempt: receives,
+    ...(retryInSeconds === undefined ? {} : { retryInSeconds }),
+  });
+  throw error;
 }
 
 function errorText(error: unknown): string {

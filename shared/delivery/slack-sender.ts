@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Log } from '../core/logger.ts';
 import type { DeliveryStore } from '../store/ports.ts';
 import { WebhookDeliveryError } from './errors.ts';
-import { postWebhook, type PostOutcome, type PostWebhookDeps } from './post-webhook.ts';
+import { sendLeaseMs } from './delivery-lease.ts';
+import { postWebhook, WEBHOOK_TIMEOUT_MS, type PostOutcome, type PostWebhookDeps } from './post-webhook.ts';
 import { buildSlackBatchMessage, checkSlackLimits, MAX_STORIES_PER_SLACK_MESSAGE, type SlackStory } from './slack-message.ts';
 
 /**
@@ -36,13 +37,19 @@ export type SlackOutcome =
   | { kind: 'refused'; error: string };
 
 export interface SlackSender {
-  /** Queues one story for the webhook at `target` and resolves with the outcome of the message that carried it; retryable failures reject. */
-  send(target: URL, story: SlackStory, who: string): Promise<SlackOutcome>;
+  /**
+   * Queues one story for the webhook at `target` and resolves with the outcome of the message that
+   * carried it; retryable failures reject. `hold`, when given, is called with the send's lease
+   * once the slot is taken, right before the post: a story whose hold rejects is left out of it
+   * and its send rejects with that error.
+   */
+  send(target: URL, story: SlackStory, who: string, hold?: (leaseMs: number) => Promise<void>): Promise<SlackOutcome>;
 }
 
 interface Pending {
   story: SlackStory;
   who: string;
+  hold: ((leaseMs: number) => Promise<void>) | undefined;
   resolve(outcome: SlackOutcome): void;
   reject(error: unknown): void;
 }
@@ -93,7 +100,8 @@ export function createSlackSender(deps: SlackSenderDeps, options: SlackSenderOpt
           break;
         }
         // Everything that queued while we waited goes out together.
-        const batch = lane.pending.splice(0, MAX_STORIES_PER_SLACK_MESSAGE);
+        const batch = await holdAll(lane.pending.splice(0, MAX_STORIES_PER_SLACK_MESSAGE));
+        if (batch.length === 0) continue;
         try {
           const outcome = await post(lane.target, batch);
           for (const pending of batch) pending.resolve(outcome);
@@ -105,6 +113,23 @@ export function createSlackSender(deps: SlackSenderDeps, options: SlackSenderOpt
       lane.running = false;
       if (lane.pending.length === 0) lanes.delete(lane.target.href);
     }
+  }
+
+  /** The stories whose delivery still holds its lease, renewed for the post; the others reject. */
+  async function holdAll(batch: Pending[]): Promise<Pending[]> {
+    const leaseMs = sendLeaseMs(options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
+    const held = await Promise.all(
+      batch.map(async (pending) => {
+        try {
+          await pending.hold?.(leaseMs);
+          return true;
+        } catch (error) {
+          pending.reject(error);
+          return false;
+        }
+      }),
+    );
+    return batch.filter((_, i) => held[i]);
   }
 
   async function post(target: URL, batch: Pending[]): Promise<SlackOutcome> {
@@ -134,7 +159,7 @@ export function createSlackSender(deps: SlackSenderDeps, options: SlackSenderOpt
   }
 
   return {
-    send(target, story, who) {
+    send(target, story, who, hold) {
       let lane = lanes.get(target.href);
       if (!lane) {
         lane = { key: `slack#${createHash('sha256').update(target.href).digest('hex')}`, target, pending: [], running: false };
@@ -142,7 +167,7 @@ export function createSlackSender(deps: SlackSenderDeps, options: SlackSenderOpt
       }
       const current = lane;
       return new Promise<SlackOutcome>((resolve, reject) => {
-        current.pending.push({ story, who, resolve, reject });
+        current.pending.push({ story, who, hold, resolve, reject });
         if (!current.running) void drain(current);
       });
     },

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from '../core/zod.ts';
-import { InvalidMessageError, isRetryable, NewsAlertsError } from '../core/errors.ts';
+import { InvalidMessageError, isRetryable, MessageDeferredError, NewsAlertsError } from '../core/errors.ts';
 import type { Log } from '../core/logger.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 import { withLambdaLogContext } from './lambda-context.ts';
@@ -85,6 +85,10 @@ export function createSqsConsumer<T>(options: SqsConsumerOptions<T>): SqsHandler
   const handler = withMetricsFlush(withLambdaLogContext(middy(processBatch), log), metrics).use(
     sqsPartialBatchFailure({
       logger: (reason: unknown, record: SQSRecord) => {
+        if (reason instanceof MessageDeferredError) {
+          log.info(`${name} message handed back for later`, { messageId: record.messageId, reason: reason.message });
+          return;
+        }
         log.error(`${name} message failed`, {
           messageId: record.messageId,
           receiveCount: record.attributes?.ApproximateReceiveCount,

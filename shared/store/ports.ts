@@ -214,12 +214,42 @@ export interface SubscriberStatusChange {
   channelStatus?: Record<string, ChannelStatus | null>;
 }
 
-/** Outcome of starting a delivery: new, already sent, or started earlier and not confirmed. */
-export type DeliveryClaim = 'new' | 'sent' | 'in-progress';
+/**
+ * A claim on a delivery's marker: who holds it (a token unique to one attempt) and for how long.
+ * A live holder may be sending right now; nobody else sends until the lease has run out.
+ */
+export interface DeliveryLease {
+  /** Unique to one attempt (one handler call), never reused: a duplicate message gets its own. */
+  owner: string;
+  /** How long the claim holds, from now. */
+  leaseMs: number;
+}
+
+/**
+ * Outcome of starting a delivery: `new` (claimed, first time); `taken-over` (started earlier and
+ * never confirmed, its lease run out: claimed now, send again); `sent` (sent or failed for good:
+ * do not send); `busy` (another attempt holds a live lease and may be sending: do not send now,
+ * look again after `leaseEndsAt`).
+ */
+export type DeliveryClaim = { status: 'new' } | { status: 'taken-over' } | { status: 'sent' } | { status: 'busy'; leaseEndsAt: Date };
 
 export interface DeliveryStore {
-  /** Conditional write of the delivery's idempotency key. */
-  begin(deliveryKey: string, expiresAt: number): Promise<DeliveryClaim>;
+  /**
+   * Conditional write of the delivery's idempotency key with a lease for `lease.owner`; a marker
+   * left `in-progress` whose lease ran out is taken over by a write conditional on that lease,
+   * so of two takers only one wins.
+   */
+  begin(deliveryKey: string, expiresAt: number, lease: DeliveryLease): Promise<DeliveryClaim>;
+  /**
+   * Extends the lease `lease.owner` holds to `lease.leaseMs` from now (right before a send, to
+   * cover it); false when the owner no longer holds it (another attempt took over, or it ended).
+   */
+  renewLease(deliveryKey: string, lease: DeliveryLease): Promise<boolean>;
+  /**
+   * Ends the lease `owner` holds on a marker still `in-progress` (its attempt failed and will be
+   * retried), so the retry need not wait it out; a no-op when someone else holds it.
+   */
+  releaseLease(deliveryKey: string, owner: string): Promise<void>;
   /**
    * Records the delivery as sent; with the item's publication (or first-seen) and fetch times,
    * so each delivery keeps its time-to-alert.

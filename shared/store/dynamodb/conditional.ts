@@ -8,15 +8,24 @@ export function isConditionalCheckFailed(error: unknown): error is ConditionalCh
   );
 }
 
+/** A delivery marker's status and lease as the item returned with a conditional failure holds them. */
+export interface OldMarker {
+  status: string | undefined;
+  leaseUntil: number | undefined;
+}
+
 /**
- * The `status` string attribute of the item DynamoDB returned with a conditional failure
- * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). The item is in the low-level wire format
- * (the DocumentClient does not unmarshall exceptions). Undefined when the engine returned no
- * item: dynalite ignores the parameter, so callers fall back to a consistent read.
+ * The `status` and `leaseUntil` attributes of the item DynamoDB returned with a conditional
+ * failure (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). The item is in the low-level wire
+ * format (the DocumentClient does not unmarshall exceptions). Undefined when the engine returned
+ * no item: dynalite ignores the parameter, so callers fall back to a consistent read.
  */
-export function statusOfOldItem(error: ConditionalCheckFailedException): string | undefined {
-  const status = error.Item?.status;
-  return status && 'S' in status ? status.S : undefined;
+export function markerOfOldItem(error: ConditionalCheckFailedException): OldMarker | undefined {
+  const item = error.Item;
+  if (!item) return undefined;
+  const status = item.status && 'S' in item.status ? item.status.S : undefined;
+  const leaseUntil = item.leaseUntil && 'N' in item.leaseUntil ? Number(item.leaseUntil.N) : undefined;
+  return { status, leaseUntil };
 }
 
 /** Epoch seconds of a date, the unit of DynamoDB TTL attributes. */

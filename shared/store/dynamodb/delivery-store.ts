@@ -2,8 +2,8 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { isoDateTime } from '../../messages/schemas.ts';
-import type { DeliveryClaim, DeliveryRecord, DeliveryStore } from '../ports.ts';
-import { epochSeconds, isConditionalCheckFailed, statusOfOldItem } from './conditional.ts';
+import type { DeliveryClaim, DeliveryLease, DeliveryRecord, DeliveryStore } from '../ports.ts';
+import { epochSeconds, isConditionalCheckFailed, markerOfOldItem, type OldMarker } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { buildUpdate } from './expressions.ts';
 import { deliveryRowSchema, parseRow, type DeliveryRow } from './rows.ts';
@@ -36,9 +36,12 @@ const healthKey = (channelKey: string) => `!health#${channelKey}`;
  * DeliveryStore on the deliveries table (partition key `deliveryKey`, TTL `expiresAt`).
  *
  * `begin` reports an existing marker's status. A marker recorded as `failed` (a permanent
- * failure) is reported as `'sent'`: the port has no "failed" outcome, and both mean "do not
+ * failure) is reported as `sent`: the port has no "failed" outcome, and both mean "do not
  * send again" — the failure is already recorded and a resend cannot succeed. As with seen
- * items, a marker past its `expiresAt` counts as absent.
+ * items, a marker past its `expiresAt` counts as absent. An `in-progress` marker carries its
+ * lease (`leaseOwner`, `leaseUntil` in epoch ms): while the lease lasts `begin` says `busy`;
+ * once it ran out, an update conditional on that takes the marker over, keeping the attempt
+ * bookkeeping `recordAttempt` left on it.
  *
  * `markSent` / `markFailed` never fail for a missing marker: the delivery happened (or failed)
  * either way, so they write the outcome with a fallback expiry rather than lose it.
@@ -53,14 +56,51 @@ export function createDynamoDbDeliveryStore(options: DynamoDbTableOptions & { cl
   const { client, tableName } = options;
   const clock = options.clock ?? systemClock;
 
-  async function readStatus(deliveryKey: string): Promise<DeliveryRow['status'] | undefined> {
+  async function readMarker(deliveryKey: string): Promise<OldMarker | undefined> {
     const context = { table: tableName, operation: 'begin', key: `deliveryKey=${deliveryKey}` };
     const output = await callStore(context, () =>
       client.send(new GetCommand({ TableName: tableName, Key: { deliveryKey }, ConsistentRead: true })),
     );
     if (!output.Item) return undefined;
     const row = parseRow(deliveryRowSchema, output.Item, context);
-    return row.expiresAt < epochSeconds(clock.now()) ? undefined : row.status;
+    return row.expiresAt < epochSeconds(clock.now()) ? undefined : { status: row.status, leaseUntil: row.leaseUntil };
+  }
+
+  /**
+   * Takes over an `in-progress` marker whose lease ran out (or that has none: written before
+   * leases), conditional on that: of two takers, the second finds the first's fresh lease.
+   */
+  async function takeOver(deliveryKey: string, lease: DeliveryLease, now: Date): Promise<boolean> {
+    const context = { table: tableName, operation: 'begin', key: `deliveryKey=${deliveryKey}` };
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { deliveryKey },
+          UpdateExpression: 'SET #owner = :owner, #until = :until, #startedAt = :startedAt',
+          ConditionExpression: '#status = :inProgress AND #expiresAt >= :nowSeconds AND (attribute_not_exists(#until) OR #until < :nowMs)',
+          ExpressionAttributeNames: {
+            '#owner': 'leaseOwner',
+            '#until': 'leaseUntil',
+            '#startedAt': 'startedAt',
+            '#status': 'status',
+            '#expiresAt': 'expiresAt',
+          },
+          ExpressionAttributeValues: {
+            ':owner': lease.owner,
+            ':until': now.getTime() + lease.leaseMs,
+            ':startedAt': now.toISOString(),
+            ':inProgress': 'in-progress',
+            ':nowSeconds': epochSeconds(now),
+            ':nowMs': now.getTime(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw toStoreError(error, context);
+    }
   }
 
   async function recordOutcome(deliveryKey: string, operation: string, set: Record<string, unknown>, remove: string[]) {
@@ -75,35 +115,91 @@ export function createDynamoDbDeliveryStore(options: DynamoDbTableOptions & { cl
   }
 
   return {
-    async begin(deliveryKey, expiresAt): Promise<DeliveryClaim> {
+    async begin(deliveryKey, expiresAt, lease): Promise<DeliveryClaim> {
       const context = { table: tableName, operation: 'begin', key: `deliveryKey=${deliveryKey}` };
       for (let attempt = 1; attempt <= MAX_BEGIN_ATTEMPTS; attempt++) {
         const now = clock.now();
+        let marker: OldMarker | undefined;
         try {
+          const item: DeliveryRow = {
+            deliveryKey,
+            status: 'in-progress',
+            startedAt: now.toISOString(),
+            expiresAt,
+            leaseOwner: lease.owner,
+            leaseUntil: now.getTime() + lease.leaseMs,
+          };
           await client.send(
             new PutCommand({
               TableName: tableName,
-              Item: { deliveryKey, status: 'in-progress', startedAt: now.toISOString(), expiresAt } satisfies DeliveryRow,
+              Item: item,
               ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now',
               ExpressionAttributeNames: { '#key': 'deliveryKey', '#expiresAt': 'expiresAt' },
               ExpressionAttributeValues: { ':now': epochSeconds(now) },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           );
-          return 'new';
+          return { status: 'new' };
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
-          const old = statusOfOldItem(error);
-          const status = old === undefined ? await readStatus(deliveryKey) : parseRow(deliveryRowSchema.shape.status, old, context);
-          if (status === 'in-progress') return 'in-progress';
-          if (status === 'sent' || status === 'failed') return 'sent';
-          // Expired or deleted between the write and the read: begin again.
+          marker = markerOfOldItem(error) ?? (await readMarker(deliveryKey));
         }
+        // Expired or deleted between the write and the read: begin again.
+        if (marker === undefined) continue;
+        const status = parseRow(deliveryRowSchema.shape.status, marker.status, context);
+        if (status === 'sent' || status === 'failed') return { status: 'sent' };
+        if (marker.leaseUntil !== undefined && marker.leaseUntil >= now.getTime()) {
+          return { status: 'busy', leaseEndsAt: new Date(marker.leaseUntil) };
+        }
+        if (await takeOver(deliveryKey, lease, now)) return { status: 'taken-over' };
+        // Another taker won, or the marker changed: look again.
       }
       throw new StoreError(
         `begin on table ${tableName} failed: the marker kept changing over ${MAX_BEGIN_ATTEMPTS} attempts (deliveryKey=${deliveryKey})`,
         { table: tableName, operation: 'begin', retryable: true },
       );
+    },
+
+    async renewLease(deliveryKey, lease) {
+      const context = { table: tableName, operation: 'renewLease', key: `deliveryKey=${deliveryKey}` };
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { deliveryKey },
+            UpdateExpression: 'SET #until = :until',
+            ConditionExpression: '#status = :inProgress AND #owner = :owner',
+            ExpressionAttributeNames: { '#until': 'leaseUntil', '#status': 'status', '#owner': 'leaseOwner' },
+            ExpressionAttributeValues: {
+              ':until': clock.now().getTime() + lease.leaseMs,
+              ':inProgress': 'in-progress',
+              ':owner': lease.owner,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw toStoreError(error, context);
+      }
+    },
+
+    async releaseLease(deliveryKey, owner) {
+      const context = { table: tableName, operation: 'releaseLease', key: `deliveryKey=${deliveryKey}` };
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { deliveryKey },
+            UpdateExpression: 'REMOVE #owner, #until',
+            ConditionExpression: '#status = :inProgress AND #owner = :owner',
+            ExpressionAttributeNames: { '#status': 'status', '#owner': 'leaseOwner', '#until': 'leaseUntil' },
+            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': owner },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
+      }
     },
 
     async markSent(deliveryKey, detail) {

@@ -30,6 +30,9 @@ export const deliveryRowSchema = z.object({
   status: z.enum(['in-progress', 'sent', 'failed']),
   startedAt: z.optional(isoDateTime),
   expiresAt: z.number().check(z.int()),
+  /** The attempt holding the marker while `in-progress`, and until when (epoch ms). */
+  leaseOwner: z.optional(z.string()),
+  leaseUntil: z.optional(z.number().check(z.int())),
   sentAt: z.optional(isoDateTime),
   /** Time-to-alert: the item's publication (or first-seen) time and its fetch time. */
   publishedAt: z.optional(isoDateTime),

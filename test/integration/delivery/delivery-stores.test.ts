@@ -59,7 +59,7 @@ describe('subscription store: statuses', () => {
 describe('delivery store: attempts, pacing, channel health', () => {
   it('records attempts for dlq list, and keeps them when the delivery is sent', async () => {
     const store = engines.deps.deliveries;
-    await store.begin('d#attempts', 2_000_000_000);
+    await store.begin('d#attempts', 2_000_000_000, { owner: 'attempt-1', leaseMs: 10_000 });
     await store.recordAttempt('d#attempts', { at: '2025-02-24T10:00:00Z', error: 'HTTP 503', attempt: 3 });
 
     expect(await store.getDelivery('d#attempts')).toEqual({
@@ -69,7 +69,7 @@ describe('delivery store: attempts, pacing, channel health', () => {
       lastError: 'HTTP 503',
       lastAttemptAt: '2025-02-24T10:00:00Z',
     });
-    expect(await store.begin('d#attempts', 2_000_000_000)).toBe('in-progress');
+    expect((await store.begin('d#attempts', 2_000_000_000, { owner: 'attempt-2', leaseMs: 10_000 })).status).toBe('busy');
     expect(await store.getDelivery('d#absent')).toBeUndefined();
   });
 

@@ -7,8 +7,13 @@ export interface CapturedMail {
   raw: string;
 }
 
-/** A real SMTP listener on 127.0.0.1: rejects `rejected@…` with 550 and `later@…` with 451. */
-export async function startSmtpListener(): Promise<{ url: string; mails: CapturedMail[]; stop(): Promise<void> }> {
+/**
+ * A real SMTP listener on 127.0.0.1: rejects `rejected@…` with 550 and `later@…` with 451; with
+ * `dataDelayMs`, it accepts each message only after that long.
+ */
+export async function startSmtpListener(
+  options: { dataDelayMs?: number } = {},
+): Promise<{ url: string; mails: CapturedMail[]; stop(): Promise<void> }> {
   const mails: CapturedMail[] = [];
   const server = new SMTPServer({
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -29,7 +34,9 @@ export async function startSmtpListener(): Promise<{ url: string; mails: Capture
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
         });
-        callback();
+        // A slow server: the message is accepted only after the delay.
+        if (options.dataDelayMs === undefined) callback();
+        else setTimeout(() => callback(), options.dataDelayMs);
       });
     },
   });

@@ -21,8 +21,8 @@ export interface WebhookReceiver {
   stop(): Promise<void>;
 }
 
-/** An HTTP answer, or 'hang' to never answer (a timeout from the client's side). */
-export type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+/** An HTTP answer (after `delayMs`, a slow receiver), or 'hang' to never answer (a timeout from the client's side). */
+export type Answer = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang';
 
 /** A real HTTP server on 127.0.0.1 (ephemeral port) that records every request it gets. */
 export async function startWebhookReceiver(answers: Answer[] = [{ status: 204 }]): Promise<WebhookReceiver> {
@@ -48,8 +48,12 @@ export async function startWebhookReceiver(answers: Answer[] = [{ status: 204 }]
         hanging.add(response);
         return;
       }
-      response.writeHead(answer.status, answer.headers ?? {});
-      response.end(answer.body ?? (answer.status === 204 ? undefined : 'receiver says hello'));
+      const respond = () => {
+        response.writeHead(answer.status, answer.headers ?? {});
+        response.end(answer.body ?? (answer.status === 204 ? undefined : 'receiver says hello'));
+      };
+      if (answer.delayMs === undefined) respond();
+      else setTimeout(respond, answer.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

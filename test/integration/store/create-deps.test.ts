@@ -78,7 +78,7 @@ describe('createDeps', () => {
     await deps.feeds.upsertFeed({ feedId: 'deps-feed', url: 'https://example.org/rss', intervalMinutes: 5 }, clock.now());
     expect((await deps.feeds.getFeed('deps-feed'))?.nextPollAt).toBe('2030-03-01T00:00:00.000Z');
     expect(await deps.items.claim('deps#1', 2_000_000_000, 120)).toBe('new');
-    expect(await deps.deliveries.begin('deps#d1', 2_000_000_000)).toBe('new');
+    expect(await deps.deliveries.begin('deps#d1', 2_000_000_000, { owner: 'deps', leaseMs: 10_000 })).toEqual({ status: 'new' });
     await deps.topics.putUserTopic({ id: 'deps-topic' });
     expect(await deps.topics.listUserTopics()).toEqual([{ id: 'deps-topic' }]);
     expect(await deps.subscriptions.listSubscribers()).toEqual([]);

@@ -559,13 +559,20 @@ export function describeStoreSuite(
 
     describe('DeliveryStore', () => {
       const future = epoch('2030-02-01T00:00:00Z');
+      const a = { owner: 'attempt-a', leaseMs: 10_000 };
+      const b = { owner: 'attempt-b', leaseMs: 10_000 };
+      const c = { owner: 'attempt-c', leaseMs: 10_000 };
+      afterEach(() => clock.set('2030-01-01T00:00:00.000Z'));
 
-      it('begins a delivery once; later attempts see it in progress, then sent', async () => {
+      it('begins a delivery once; a second attempt finds it busy while the lease lasts, then sent', async () => {
         const deliveries = deliveryStore();
-        expect(await deliveries.begin('s1#story#hook', future)).toBe('new');
-        expect(await deliveries.begin('s1#story#hook', future)).toBe('in-progress');
+        expect(await deliveries.begin('s1#story#hook', future, a)).toEqual({ status: 'new' });
+        expect(await deliveries.begin('s1#story#hook', future, b)).toEqual({
+          status: 'busy',
+          leaseEndsAt: new Date('2030-01-01T00:00:10.000Z'),
+        });
         await deliveries.markSent('s1#story#hook', { at: '2030-01-01T00:00:05.000Z', status: 204 });
-        expect(await deliveries.begin('s1#story#hook', future)).toBe('sent');
+        expect(await deliveries.begin('s1#story#hook', future, b)).toEqual({ status: 'sent' });
         expect(await rawRow(tables.deliveries, { deliveryKey: 's1#story#hook' })).toMatchObject({
           status: 'sent',
           startedAt: '2030-01-01T00:00:00.000Z',
@@ -575,36 +582,87 @@ export function describeStoreSuite(
         });
       });
 
+      it('takes over a marker whose lease ran out, keeping its attempts; the old holder cannot renew', async () => {
+        const deliveries = deliveryStore();
+        await deliveries.begin('s1#story#stale', future, a);
+        await deliveries.recordAttempt('s1#story#stale', { at: '2030-01-01T00:00:01.000Z', error: 'HTTP 503', attempt: 1 });
+        clock.set('2030-01-01T00:00:10.001Z');
+        expect(await deliveries.begin('s1#story#stale', future, b)).toEqual({ status: 'taken-over' });
+        expect(await rawRow(tables.deliveries, { deliveryKey: 's1#story#stale' })).toMatchObject({
+          status: 'in-progress',
+          leaseOwner: 'attempt-b',
+          leaseUntil: new Date('2030-01-01T00:00:20.001Z').getTime(),
+          attempts: 1,
+        });
+        expect(await deliveries.renewLease('s1#story#stale', { owner: 'attempt-a', leaseMs: 12_000 })).toBe(false);
+        expect(await deliveries.renewLease('s1#story#stale', { owner: 'attempt-b', leaseMs: 12_000 })).toBe(true);
+        expect(await deliveries.begin('s1#story#stale', future, c)).toEqual({
+          status: 'busy',
+          leaseEndsAt: new Date('2030-01-01T00:00:22.001Z'),
+        });
+      });
+
+      it('lets exactly one of 10 concurrent takers have a stale lease', async () => {
+        const deliveries = deliveryStore();
+        await deliveries.begin('s1#story#takers', future, a);
+        clock.set('2030-01-01T00:01:00.000Z');
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => deliveries.begin('s1#story#takers', future, { owner: `taker-${i}`, leaseMs: 10_000 })),
+        );
+        expect(results.filter((r) => r.status === 'taken-over')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'busy')).toHaveLength(9);
+      });
+
+      it('takes over at once a marker its holder released, and one written without a lease', async () => {
+        const deliveries = deliveryStore();
+        await deliveries.begin('s1#story#released', future, a);
+        await deliveries.releaseLease('s1#story#released', 'attempt-b');
+        expect((await deliveries.begin('s1#story#released', future, c)).status).toBe('busy');
+        await deliveries.releaseLease('s1#story#released', 'attempt-a');
+        expect(await deliveries.begin('s1#story#released', future, b)).toEqual({ status: 'taken-over' });
+
+        await doc.send(
+          new PutCommand({
+            TableName: tables.deliveries,
+            Item: { deliveryKey: 's1#story#legacy', status: 'in-progress', startedAt: '2030-01-01T00:00:00.000Z', expiresAt: future },
+          }),
+        );
+        expect(await deliveries.begin('s1#story#legacy', future, b)).toEqual({ status: 'taken-over' });
+      });
+
       it('reports a permanently failed delivery as "sent" (do not send again), keeping the reason', async () => {
         const deliveries = deliveryStore();
-        await deliveries.begin('s1#story#fail', future);
+        await deliveries.begin('s1#story#fail', future, a);
         await deliveries.markFailed('s1#story#fail', { at: '2030-01-01T00:00:01.000Z', error: 'HTTP 410 Gone' });
-        expect(await deliveries.begin('s1#story#fail', future)).toBe('sent');
+        expect(await deliveries.begin('s1#story#fail', future, b)).toEqual({ status: 'sent' });
+        expect(await deliveries.renewLease('s1#story#fail', a)).toBe(false);
         expect(await rawRow(tables.deliveries, { deliveryKey: 's1#story#fail' })).toMatchObject({
           status: 'failed',
           error: 'HTTP 410 Gone',
         });
       });
 
-      it('gives exactly one of 10 concurrent begins "new"', async () => {
+      it('gives exactly one of 10 concurrent begins "new", the others "busy"', async () => {
         const deliveries = deliveryStore();
-        const results = await Promise.all(Array.from({ length: 10 }, () => deliveries.begin('s1#story#race', future)));
-        expect(results.filter((r) => r === 'new')).toHaveLength(1);
-        expect(results.filter((r) => r === 'in-progress')).toHaveLength(9);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => deliveries.begin('s1#story#race', future, { owner: `racer-${i}`, leaseMs: 10_000 })),
+        );
+        expect(results.filter((r) => r.status === 'new')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'busy')).toHaveLength(9);
       });
 
       it('records an outcome even when the marker is missing, with an expiry', async () => {
         const deliveries = deliveryStore();
         await deliveries.markSent('s1#story#orphan', { at: '2030-01-01T00:00:00.000Z' });
-        expect(await deliveries.begin('s1#story#orphan', future)).toBe('sent');
+        expect(await deliveries.begin('s1#story#orphan', future, a)).toEqual({ status: 'sent' });
         const row = await rawRow(tables.deliveries, { deliveryKey: 's1#story#orphan' });
         expect(row?.expiresAt).toBeGreaterThan(epoch('2030-01-01T00:00:00Z'));
       });
 
       it('treats a marker past its expiry as absent', async () => {
         const deliveries = deliveryStore();
-        await deliveries.begin('s1#story#expired', epoch('2029-12-01T00:00:00Z'));
-        expect(await deliveries.begin('s1#story#expired', future)).toBe('new');
+        await deliveries.begin('s1#story#expired', epoch('2029-12-01T00:00:00Z'), a);
+        expect(await deliveries.begin('s1#story#expired', future, b)).toEqual({ status: 'new' });
       });
     });
 
