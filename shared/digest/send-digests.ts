@@ -25,62 +25,6 @@ export interface SendDigestsDeps {
   events: EventSink;
 }
 
-export interface SendDigestsOptions {
-  /** Digests handled per run; the rest stay due for the next run. Default 200. */
-  maxDigests?: number;
-  /** Entries read per digest. Default 1,000. */
-  maxEntries?: number;
-}
-
-export interface SendDigestsSummary {
-  due: number;
-  queued: number;
-  stories: number;
-  /** Channels whose entries were dropped: subscriber gone, channel paused or unsubscribed. */
-  dropped: number;
-  /** Digests that failed this run (they stay due and are retried by the next run). */
-  failed: number;
-}
-
-/**
- * Queues one email per channel whose digest is due. For each due head (found through the due
- * index, re-read consistently): the entries added before the due time are the window; their
- * digest message goes to the email queue, then they are marked sent, then the window is closed
- * (removed, or moved to the next due time when newer entries wait).
- *
- * A run interrupted after queueing and before marking queues the same window again next time:
- * same entries, same deliveryKey (`<subscriber>#digest:<dueAt>#<channel>`), so deliver-email sends
- * it once. Nothing is queued for an empty window. A channel no longer active has its entries
- * dropped (marked sent, recorded in the log and events), as instant deliveries to it would be.
- */
-export async function sendDueDigests(deps: SendDigestsDeps, options: SendDigestsOptions = {}): Promise<SendDigestsSummary> {
-  const now = deps.clock.now();
-  const summary: SendDigestsSummary = { due: 0, queued: 0, stories: 0, dropped: 0, failed: 0 };
-  const heads = await deps.digests.listDue(now, options.maxDigests ?? 200);
-  for (const listed of heads) {
-    try {
-      // The index lags; the head itself says whether the digest is still due.
-      const head = await deps.digests.getHead(listed.subscriberId, listed.channelId);
-      if (!head || head.dueAt > now.toISOString()) continue;
-      summary.due += 1;
-      const outcome = await sendOne(head, deps, options.maxEntries ?? 1000);
-      if (outcome.kind === 'queued') {
-        summary.queued += 1;
-        summary.stories += outcome.stories;
-      } else if (outcome.kind === 'dropped') summary.dropped += 1;
-    } catch (error) {
-      summary.failed += 1;
-      deps.log.error('digest failed; it stays due for the next run', {
-        subscriberId: listed.subscriberId,
-        channelId: listed.channelId,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
-  deps.log.info('send-digests done', { ...summary });
-  return summary;
-}
-
 export interface QueueDueDigestsOptions {
   /** Real time one run may spend, in milliseconds: a run is bounded by time, not by a count. */
   budgetMs: number;
@@ -173,10 +117,16 @@ export async function queueDueDigests(
 export type QueuedDigestOutcome = SendOutcome | { kind: 'stale' };
 
 /**
- * Sends the digest a digest-due message names: its email goes to the email queue, its entries
- * are marked sent, its window closed (see `sendDueDigests`). A message whose window is already
- * closed (sent by an earlier delivery of the message, or rescheduled) is `stale` and does
- * nothing; the same window queued twice has the same deliveryKey, so deliver-email sends it once.
+ * Sends the digest a digest-due message names. The head is re-read consistently; the entries
+ * added before its due time are the window; their digest message goes to the email queue, then
+ * they are marked sent, then the window is closed (removed, or moved to the next due time when
+ * newer entries wait). Nothing is queued for an empty window. A channel no longer active has its
+ * entries dropped (marked sent, recorded in the log), as instant deliveries to it would be.
+ *
+ * A message whose window is already closed (sent by an earlier delivery of the message, or
+ * rescheduled) is `stale` and does nothing. A delivery interrupted after queueing the email and
+ * before marking the entries is retried by SQS and queues the same window again: same entries,
+ * same deliveryKey (`<subscriber>#digest:<dueAt>#<channel>`), so deliver-email sends it once.
  */
 export async function sendQueuedDigest(
   message: DigestDueMessage,

@@ -318,8 +318,6 @@ export interface DigestStore {
    * makes sure the channel's digest is scheduled: `dueAt` is kept if one is pending.
    */
   addEntry(entry: DigestEntry, schedule: { cadence: DigestCadence; dueAt: string }): Promise<'added' | 'exists'>;
-  /** Digests due at or before `now` (up to `limit`), by an index on the due time: no scan. */
-  listDue(now: Date, limit: number): Promise<DigestHead[]>;
   /** Partitions of the due index (shards `0..dueShards-1`): they can be read in parallel. */
   readonly dueShards: number;
   /** One page of a due-index shard: heads due at or before `now`, earliest first (the index lags a moment). */

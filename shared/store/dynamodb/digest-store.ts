@@ -20,7 +20,7 @@ import { callStore, toStoreError } from './store-error.ts';
  * scans. The index key is spread over a few shards so no single index partition runs hot.
  */
 
-/** Partitions of the due index; `listDue` queries each. */
+/** Partitions of the due index; `pageDue` reads one, send-digests all of them at once. */
 export const DUE_SHARDS = 4;
 const HEAD_KEY = '#head';
 const ENTRY_PREFIX = 's#';
@@ -141,26 +141,6 @@ export function createDynamoDbDigestStore(options: DynamoDbTableOptions & { cloc
         ),
       );
       return outcome;
-    },
-
-    async listDue(now, limit) {
-      const heads: DigestHead[] = [];
-      for (let shard = 0; shard < DUE_SHARDS; shard++) {
-        const output = await callStore({ table: tableName, operation: 'listDue', key: `dueShard=due#${shard}` }, () =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: indexName,
-              KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
-              ExpressionAttributeNames: { '#shard': 'dueShard', '#dueAt': 'dueAt' },
-              ExpressionAttributeValues: { ':shard': `due#${shard}`, ':now': now.toISOString() },
-              Limit: Math.max(1, limit),
-            }),
-          ),
-        );
-        for (const row of output.Items ?? []) heads.push(toHead(row, 'listDue'));
-      }
-      return heads.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
     },
 
     dueShards: DUE_SHARDS,
