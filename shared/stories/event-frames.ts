@@ -58,6 +58,9 @@ const FRAME_BY_STEM: ReadonlyMap<string, string> = new Map(
  */
 export const WEAK_FRAMES: ReadonlySet<string> = new Set(['death']);
 
+/** Two-word triggers, read as the words stand ("war games" is drills; "games" alone is sport). */
+const FRAME_PHRASES: ReadonlyMap<string, string> = new Map([['war games', 'drills']]);
+
 const RULING_WHO: ReadonlySet<string> = new Set([
   'party',
   'parties',
@@ -81,11 +84,60 @@ export function framesOf(words: string[]): string[] {
   for (const [index, word] of words.entries()) {
     // "the ruling party" governs; it rules on nothing.
     if (word === 'ruling' && RULING_WHO.has(words[index + 1] ?? '')) continue;
-    const frame = FRAME_BY_STEM.get(stemmer(word));
+    const frame = FRAME_PHRASES.get(`${word} ${words[index + 1] ?? ''}`) ?? FRAME_BY_STEM.get(stemmer(word));
     if (frame) frames.add(frame);
   }
   return [...frames];
 }
+
+/**
+ * Bodies that take one kind of decision at a meeting: a central bank sets rates, OPEC+ sets
+ * output. A headline naming one of them with a verb of change ("Fed cut lands …", "Shock OPEC+
+ * reduction") names that decision even without the words "rate" or "barrels".
+ */
+const BODY_DECISIONS: Readonly<Record<string, string>> = { fed: 'rates', ecb: 'rates', boj: 'rates', opec: 'output' };
+
+const CHANGE_STEMS: ReadonlySet<string> = new Set(
+  [
+    'cut',
+    'cuts',
+    'hike',
+    'hikes',
+    'raise',
+    'raises',
+    'lower',
+    'lowers',
+    'trim',
+    'trims',
+    'lift',
+    'lifts',
+    'reduction',
+    'reduces',
+    'slashes',
+    'holds',
+    'hold',
+    'unchanged',
+    'steady',
+    'pause',
+    'moves',
+  ].map((word) => stemmer(word)),
+);
+
+/**
+ * `frames` with the decision of a deciding body the headline names (see `BODY_DECISIONS`) put
+ * first, when the headline also names a change and the frames do not already hold it.
+ */
+export function withBodyDecision(frames: string[], titleAnchors: string[], titleWords: string[]): string[] {
+  const decision = titleAnchors.map((anchor) => BODY_DECISIONS[anchor]).find((frame) => frame !== undefined);
+  if (decision === undefined || frames.includes(decision) || !titleWords.some((word) => CHANGE_STEMS.has(stemmer(word)))) return frames;
+  // "OPEC+ cuts demand forecast" revises a projection: it decides nothing.
+  if (titleWords.some((word) => FORECAST_STEMS.has(stemmer(word)))) return frames;
+  return [decision, ...frames];
+}
+
+const FORECAST_STEMS: ReadonlySet<string> = new Set(
+  ['forecast', 'forecasts', 'outlook', 'projection', 'projections', 'estimate', 'estimates', 'prediction'].map((word) => stemmer(word)),
+);
 
 /** The main event's frame: the first strong one named, else the first. */
 export function mainFrame(frames: string[]): string | undefined {

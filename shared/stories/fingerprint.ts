@@ -1,5 +1,5 @@
 import type { StoryFingerprint } from '../store/records.ts';
-import { framesOf } from './event-frames.ts';
+import { framesOf, withBodyDecision } from './event-frames.ts';
 import { normalizeStoryText } from './normalize-text.ts';
 import { changeSizesOf, countsOf, cuesOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from './signals.ts';
 import { isTitleCase, readTerms } from './terms.ts';
@@ -51,8 +51,8 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     counts: countsOf(text),
     // Hyphenated compounds are not read for stages: "US-backed" and "break-up" name no step.
     stages: stagesOf(splitWords(`${title}. ${leadSentence(summary)}`.replace(COMPOUND_WORD, ' '))),
-    frames: framesOf(splitWords(`${eventClause(title)}. ${leadSentence(summary)}`)),
-    titleFrames: framesOf(splitWords(eventClause(title))),
+    frames: withBodyDecision(framesOf(splitWords(`${eventClause(title)}. ${leadSentence(summary)}`)), titleTerms.anchors, titleWords),
+    titleFrames: withBodyDecision(framesOf(splitWords(eventClause(title))), titleTerms.anchors, titleWords),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
     cues: cuesOf(titleWords),

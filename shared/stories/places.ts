@@ -176,3 +176,19 @@ export const PLACES: Record<string, string[]> = {
   venezuela: ['maracaibo'],
   yemen: ['aden', 'hodeidah', 'red sea port'],
 };
+
+/**
+ * Other spellings and forms of one place (variant → the form listed first): "Odessa" is Odesa,
+ * "the Crimean bridge" is in Crimea, "the Gaza Strip" is Gaza. One place, one anchor: two
+ * spellings in two headlines are not two places.
+ */
+export const PLACE_VARIANTS: Readonly<Record<string, string>> = {
+  odessa: 'odesa',
+  crimean: 'crimea',
+  bangalore: 'bengaluru',
+  marrakech: 'marrakesh',
+  'saint petersburg': 'st petersburg',
+  'rostov on don': 'rostov',
+  'nagorno karabakh': 'karabakh',
+  'gaza strip': 'gaza',
+};

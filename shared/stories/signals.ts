@@ -181,17 +181,45 @@ const APPROXIMATORS = new Set([
   'roughly',
 ]);
 
+/** A number hyphenated to the noun after it: "15-member", "four-day" (not "7-2", a score). */
+const SIZE_COMPOUND = /(?<![\p{L}\d.,-])(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)-\p{L}+/giu;
+
+/** Words a number after which is a name: "Flight 8243", "resolution 2690", "Route 66". */
+const IDENTIFIED: ReadonlySet<string> = new Set(['flight', 'resolution', 'route', 'highway', 'no', 'number', 'article', 'chapter', 'item']);
+
+/** "100+ drones" is "over 100 drones". */
+const PLUS_FLOOR = /(\d[\d,.]*)\+(?!\d)/g;
+
+/** Whether the number at `index` is a floor: "over 100", "more than 100", "at least 100", "100+". */
+function isLowerBound(words: string[], index: number): boolean {
+  const before = words[index - 1];
+  return (
+    before === 'over' ||
+    before === 'upwards' ||
+    (before === 'than' && words[index - 2] === 'more') ||
+    (before === 'least' && words[index - 2] === 'at')
+  );
+}
+
 /**
  * Counted things: "killing 37 people" → `peopl:37`, `dead:37`, "three no-confidence votes" →
  * `noconfid:3`, `vote:3`. Each of the (up to three) words after a number, within its clause and
  * before a unit or function word, is paired with it; a casualty word before or after the number
- * counts a toll (`dead`, `injured`). Years are not counts.
+ * counts a toll (`dead`, `injured`). Years are not counts. A floor ("over 100 missiles") is
+ * written `missil:>100`.
  */
 export function countsOf(text: string): string[] {
   const found = new Set<string>();
   for (const clause of text.split(CLAUSE)) {
     // "no-confidence" is one counted thing here, not the stopword "no" ending the phrase.
-    const words = splitWords(clause.replace(/(\p{L})-(?=\p{L})/gu, '$1'));
+    // "The 15-member council", "a four-day truce": a number joined to its noun describes
+    // something else, it counts nothing that happened; "100+ drones" reads as "over 100 drones".
+    const words = splitWords(
+      clause
+        .replace(/(\p{L})-(?=\p{L})/gu, '$1')
+        .replace(SIZE_COMPOUND, ' ')
+        .replace(PLUS_FLOOR, 'over $1'),
+    );
     words.forEach((word, index) => {
       if (!isNumberWord(word)) return;
       const value = Number(word);
@@ -199,6 +227,9 @@ export function countsOf(text: string): string[] {
       // nor is the whole in "204 of the 300".
       if (!Number.isInteger(value) || (value >= 1900 && value <= 2100)) return;
       if (words[index - 1] === 'the' && words[index - 2] === 'of') return;
+      // "Flight 8243", "resolution 2690", "J2-8243": a number that names something counts nothing.
+      const before = words[index - 1] ?? '';
+      if (IDENTIFIED.has(before) || (/\p{L}/u.test(before) && /\d/.test(before))) return;
       const counted: string[] = [];
       let toll: string | undefined;
       for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {
@@ -212,7 +243,8 @@ export function countsOf(text: string): string[] {
       toll ??= k >= 0 ? CASUALTY[words[k]!] : undefined;
       // A toll counts its victims under the toll alone: "killing four people" and "4 dead" are one count.
       if (toll) found.add(`${toll}:${value}`);
-      else for (const thing of counted) found.add(`${thing}:${value}`);
+      // "Over 100 missiles" is a floor, `missil:>100`: a later "180 missiles" agrees with it, "50" does not.
+      else for (const thing of counted) found.add(`${thing}:${isLowerBound(words, index) ? '>' : ''}${value}`);
     });
   }
   return [...found].sort();
@@ -402,6 +434,19 @@ const FOLLOW_UP_WORDS: ReadonlySet<string> = new Set([
   'inquiry',
   'investigation',
   'investigators',
+  // A figure revised upwards: "deaths pass 20,000", "toll climbs to 183".
+  'rises',
+  'rose',
+  'climbs',
+  'climbed',
+  'tops',
+  'topped',
+  'passes',
+  'passed',
+  'pass',
+  'surpasses',
+  'exceeds',
+  'nears',
 ]);
 /** Headline words of a new occurrence of a kind of event: "another", "fresh", "second" quake. */
 const NEW_OCCURRENCE_WORDS: ReadonlySet<string> = new Set([

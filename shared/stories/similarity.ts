@@ -171,6 +171,9 @@ const INCIDENT_KINDS: Record<string, string> = {
   blast: 'strike',
 };
 
+/** Kinds of incident that reach a region, not one spot: a quake, a storm, a flood. */
+const AREA_KINDS: ReadonlySet<string> = new Set(['quake', 'weather']);
+
 /** The kind of incident of an item's main frame, if it is one. */
 function incidentKind(frames: string[]): string | undefined {
   const main = mainFrame(frames);
@@ -296,15 +299,18 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
   if (!a.dated && !b.dated && disjoint(a.months, b.months)) return 'month';
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
-  const [tollsA, countsA] = partition(a.counts, isToll);
-  const [tollsB, countsB] = partition(b.counts, isToll);
+  const [floorsA, exactA] = partition(a.counts, isFloor);
+  const [floorsB, exactB] = partition(b.counts, isFloor);
+  const [tollsA, countsA] = partition(exactA, isToll);
+  const [tollsB, countsB] = partition(exactB, isToll);
   if (seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (belowFloor(floorsA, countsB) || belowFloor(floorsB, countsA)) return 'count';
   if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
   // Without any date there is no earlier report to revise: a toll is a count like any other.
   if (!a.dated && !b.dated && seriesDiffer(tollsA, tollsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
   // Two dated reports of one kind of event in one place, in the window, word its stage their own
   // way ("Council turns down Russian draft" / "text wins only five votes"): stages split the rest.
-  if (!(dated && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';
+  if (!((a.dated || b.dated) && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';
   if (qualifiersDiffer(a.qualifiers, b.qualifiers)) return 'qualifier';
   if (disjointWithin(a.changeSizes, b.changeSizes, 0.1)) return 'count';
   return undefined;
@@ -321,8 +327,20 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
  * rewrite may add a place to one headline; only both sides adding their own tells two events.
  */
 function eachHeadlineNamesItsOwnPlace(a: StoryFingerprint, b: StoryFingerprint): boolean {
+  // A quake, a storm or a flood reaches several towns of one state, and outlets name different
+  // ones ("quake hits Noto" / "quake in Ishikawa"): beside an item naming its state, a town is
+  // not a place of its own. A shooting or a blast happens in one spot, talks and votes in one
+  // town: two towns there stay two events.
+  const recurring = (x: StoryFingerprint) => x.frames.some((frame) => PROCESS_FRAMES.has(frame));
+  const areal = (x: StoryFingerprint) => AREA_KINDS.has(incidentKind(x.frames) ?? '');
+  const spread = (areal(a) || areal(b)) && !recurring(a) && !recurring(b);
   const own = (x: StoryFingerprint, y: StoryFingerprint) =>
-    x.titleAnchors.some((anchor) => !BODY_ANCHORS.has(anchor) && !y.anchors.includes(anchor));
+    x.titleAnchors.some(
+      (anchor) =>
+        !BODY_ANCHORS.has(anchor) &&
+        !y.anchors.includes(anchor) &&
+        !(spread && PLACE_STATES.has(anchor) && y.anchors.includes(PLACE_STATES.get(anchor)!)),
+    );
   return own(a, b) && own(b, a);
 }
 
@@ -332,6 +350,24 @@ function anchorsDiffer(a: StoryFingerprint, b: StoryFingerprint, bodies: boolean
   const titleB = ofKind(b.titleAnchors);
   if (titleA.length === 0 || titleB.length === 0) return false;
   return !titleA.some((anchor) => b.anchors.includes(anchor)) && !titleB.some((anchor) => a.anchors.includes(anchor));
+}
+
+function isFloor(entry: string): boolean {
+  return entry.includes(':>');
+}
+
+/**
+ * A floor on one side ("over 100 missiles") and only counts of the same thing well below it
+ * (beyond 25 %) on the other ("50 missiles"): two events. Any count above a floor agrees with it.
+ */
+function belowFloor(floors: string[], counts: string[]): boolean {
+  const byName = group(counts);
+  return floors.some((entry) => {
+    const at = entry.lastIndexOf(':>');
+    const floor = Number(entry.slice(at + 2));
+    const values = byName.get(entry.slice(0, at));
+    return values?.every((value) => value < 0.75 * floor) ?? false;
+  });
 }
 
 function isToll(entry: string): boolean {

@@ -1,4 +1,4 @@
-import { PLACES } from './places.ts';
+import { PLACE_VARIANTS, PLACES } from './places.ts';
 
 /**
  * General newsroom knowledge the story matcher reads text with: which words name a state or a
@@ -179,9 +179,9 @@ export const ANCHOR_PHRASES: ReadonlyMap<string, string> = new Map([
   ...Object.entries(ANCHORS).flatMap(([anchor, names]) => names.map((name): [string, string] => [name, anchor])),
 ]);
 
-/** A place's anchor: its words joined ("al haouz" → "alhaouz"), so it never meets a state's. */
+/** A place's anchor: its words joined ("al haouz" → "alhaouz"), so it never meets a state's; a variant's is its place's. */
 function placeAnchor(place: string): string {
-  return place.replace(/ /g, '');
+  return (PLACE_VARIANTS[place] ?? place).replace(/ /g, '');
 }
 
 /** Place anchor → the state it lies in: a headline naming Hatay names Turkey too. */
