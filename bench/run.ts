@@ -2,8 +2,9 @@
  * `npm run bench`: figures, never pass/fail. Prints the classifier's throughput, each Lambda
  * bundle's size and cold module-load time, the one-process pipeline's timings, and the CLI's start-up.
  *
- *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout|time-to-alert|cli|lean]
+ *   npm run bench [-- --json] [-- --only classify|relevance|bundles|pipeline|feeds|stories|cost|fanout|time-to-alert|cli|lean|scale]
  *   [-- --duration SECONDS]  (time-to-alert: how long items are published; default 180)
+ *   [-- --scale-feeds 1000,2500,5000] [-- --scale-subscribers 10000,50000,100000]  (scale: the sizes simulated)
  */
 import { parseArgs } from 'node:util';
 import { BUNDLE_GOALS, formatBundleTable, measureBundle, type BundleMeasurement } from '../scripts/measure-bundles.ts';
@@ -12,6 +13,7 @@ import { benchClassify, formatClassifyBench } from './classify.ts';
 import { benchFeeds, formatFeedsBench } from './feeds.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchFanout, formatFanoutBench } from './fanout.ts';
+import { benchScale, formatScaleBench } from './scale.ts';
 import { benchCost, formatCostBench } from './cost.ts';
 import { benchStories, formatStoriesBench } from './stories.ts';
 import { benchRelevance, formatRelevanceBench } from './relevance.ts';
@@ -20,7 +22,13 @@ import { benchCli, formatCliBench } from './cli.ts';
 import { benchLean, formatLeanBench } from './lean.ts';
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, only: { type: 'string' }, duration: { type: 'string' } },
+  options: {
+    json: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    'scale-feeds': { type: 'string', default: '1000,2500,5000' },
+    'scale-subscribers': { type: 'string', default: '10000,50000,100000' },
+  },
 });
 const wanted = (name: string) => values.only === undefined || values.only === name;
 const log = (line: string) => {
@@ -112,5 +120,20 @@ if (wanted('lean')) {
   const lean = await benchLean();
   results.lean = lean;
   for (const line of formatLeanBench(lean)) log(line);
+}
+if (wanted('scale')) {
+  const sizes = (text: string | undefined) =>
+    (text ?? '')
+      .split(',')
+      .map((n) => Number(n.trim()))
+      .filter((n) => Number.isInteger(n) && n > 0);
+  const feeds = sizes(values['scale-feeds']);
+  const subscribers = sizes(values['scale-subscribers']);
+  log(
+    `scale: planning a minute at ${feeds.join(' / ')} feeds, one alert's fan-out to ${subscribers.join(' / ')} subscribers (dynalite + fauxqs in process), extrapolated to 50,000 feeds and 1,000,000 subscribers`,
+  );
+  const scale = await benchScale({ feeds, subscribers });
+  results.scale = scale;
+  for (const line of formatScaleBench(scale)) log(line);
 }
 if (values.json) console.log(JSON.stringify(results, null, 2));

@@ -106,6 +106,8 @@ export const topology: Topology = {
     alert: { visibilityTimeoutSeconds: 360, maxReceiveCount: 5, dlqRetentionSeconds: FOURTEEN_DAYS },
     webhook: { visibilityTimeoutSeconds: 180, maxReceiveCount: 8, dlqRetentionSeconds: FOURTEEN_DAYS },
     email: { visibilityTimeoutSeconds: 180, maxReceiveCount: 8, dlqRetentionSeconds: FOURTEEN_DAYS },
+    // Due digests (one message per channel), queued by send-digests for compose-digest.
+    digest: { visibilityTimeoutSeconds: 360, maxReceiveCount: 5, dlqRetentionSeconds: FOURTEEN_DAYS },
   },
   functions: {
     'plan-polls': {
@@ -127,8 +129,9 @@ export const topology: Topology = {
     'fan-out': {
       entry: 'functions/fan-out/handler.ts',
       // Fan-out only reads subscriptions and queues deliveries; the delivery caps below are what
-      // protect receivers, so 5 just keeps a burst of alerts from taking the account's concurrency.
-      trigger: { kind: 'queue', queue: 'alert', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 5 },
+      // protect receivers. A large audience runs as one slice per subscriber shard (8), so 10
+      // lets one alert's slices run at once while a burst of alerts cannot take the account.
+      trigger: { kind: 'queue', queue: 'alert', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
       timeoutSeconds: 60,
       memoryMb: 256,
       // headlines: the recent stories by topic shown on the operator's status page.
@@ -165,10 +168,21 @@ export const topology: Topology = {
         sendsToDeadLetter: ['email'],
       },
     },
-    // Digests: every few minutes, queue one email per channel whose digest is due.
+    // Digests: every few minutes, queue one digest-due message per channel whose digest is due
+    // (the due index, read shard by shard in parallel; no count per run) ...
     'send-digests': {
       entry: 'functions/send-digests/handler.ts',
       trigger: { kind: 'schedule', everyMinutes: 5 },
+      timeoutSeconds: 60,
+      memoryMb: 256,
+      // digests: reads the due index, and leases each head it queues.
+      access: { tables: { digests: 'readwrite' }, sendsTo: ['digest'] },
+    },
+    // ... and compose each into its email: as many at once as this cap, so digests scale with
+    // consumers, not with a number per run (deliver-email's cap paces the sending itself).
+    'compose-digest': {
+      entry: 'functions/compose-digest/handler.ts',
+      trigger: { kind: 'queue', queue: 'digest', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
       timeoutSeconds: 60,
       memoryMb: 256,
       // stories: each story's members as of sending ("also reported by").
@@ -192,9 +206,9 @@ export const topology: Topology = {
         // poll: the operator's "poll now" (POST /api/admin/feeds/{id}/poll) queues a poll.
         sendsTo: ['poll'],
         sendsEmail: true,
-        inspectsQueues: ['poll', 'alert', 'webhook', 'email'],
+        inspectsQueues: ['poll', 'alert', 'webhook', 'email', 'digest'],
         // The operator's redrive (POST /api/admin/redrive).
-        redrivesQueues: ['poll', 'alert', 'webhook', 'email'],
+        redrivesQueues: ['poll', 'alert', 'webhook', 'email', 'digest'],
         // unsubscribe: keys unsubscribe/manage/confirm/CSRF tokens; subscriber-id: ids of email
         // subscribers; admin: the operator's token.
         secrets: ['unsubscribe', 'subscriber-id', 'admin'],
@@ -210,9 +224,14 @@ export const topology: Topology = {
     },
   },
   tables: {
-    feeds: { partitionKey: 'feedId', durable: true, indexes: [] },
+    // The sparse index `byDue` (shard of the feed id, next poll time) lets plan-polls Query the
+    // due feeds shard by shard, in parallel, and never scan; disabled feeds leave it.
+    feeds: { partitionKey: 'feedId', durable: true, indexes: [{ name: 'byDue', partitionKey: 'dueShard', sortKey: 'nextPollAt' }] },
     topics: { partitionKey: 'topicId', durable: true, indexes: [] },
-    // One row per (topic, subscriber) so fan-out finds a topic's subscribers with a Query.
+    // One row per (topic, subscriber) so fan-out finds a topic's subscribers with a Query. A
+    // topic's rows are spread over shards by the subscriber id's hash (`topicId` holds `<topic>`
+    // for shard 0 and every row written before sharding, `<topic>#<n>` for shard n), so one
+    // alert's fan-out runs as parallel slices, one per shard, each on its own partition.
     subscriptions: {
       partitionKey: 'topicId',
       sortKey: 'subscriberId',

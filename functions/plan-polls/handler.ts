@@ -4,15 +4,18 @@ import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createScheduledHandler, type ScheduledHandler } from '../../shared/runtime/scheduled-handler.ts';
 
-/** Due feeds handled per run (every minute); the rest are due on the next run, most overdue first. */
-export const PLAN_LIMIT = 1000;
+/**
+ * Real time one run plans for (the function's timeout is 30 s): no count of feeds caps a run,
+ * only this and the SQS send rate; what is left is due on the next run, most overdue first.
+ */
+export const PLAN_BUDGET_MS = 20_000;
 
 export type PlanPollsHandler = ScheduledHandler<PlanPollsSummary>;
 
 /** plan-polls (schedule): enqueues one poll message per due feed. The event carries nothing we use. */
 export function createHandler(deps: Deps): PlanPollsHandler {
   return createScheduledHandler(deps, async function planPollsHandler() {
-    return planPolls({ feeds: deps.feeds, queue: deps.queue, clock: deps.clock, log: deps.log }, { limit: PLAN_LIMIT });
+    return planPolls({ feeds: deps.feeds, queue: deps.queue, clock: deps.clock, log: deps.log }, { budgetMs: PLAN_BUDGET_MS });
   });
 }
 

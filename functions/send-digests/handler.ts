@@ -1,29 +1,23 @@
 import { readEnv } from '../../shared/config/env.ts';
-import { sendDueDigests, type SendDigestsSummary } from '../../shared/digest/index.ts';
+import { type QueueDueDigestsSummary, queueDueDigests } from '../../shared/digest/index.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createScheduledHandler, type ScheduledHandler } from '../../shared/runtime/scheduled-handler.ts';
 
-export type SendDigestsHandler = ScheduledHandler<SendDigestsSummary>;
+export type SendDigestsHandler = ScheduledHandler<QueueDueDigestsSummary>;
 
-/** Digests handled per run (every 5 minutes); the rest stay due for the next run, oldest first. */
-export const DIGESTS_PER_RUN = 200;
+/**
+ * Real time one run queues for (the function's timeout is 60 s): no count of digests caps a run,
+ * only this and the SQS send rate; compose-digest consumers send them in parallel.
+ */
+export const DIGEST_QUEUE_BUDGET_MS = 40_000;
 
-/** send-digests (schedule): queues one email per subscriber channel whose digest is due. */
+/** send-digests (schedule): queues one digest-due message per subscriber channel whose digest is due. */
 export function createHandler(deps: Deps): SendDigestsHandler {
   return createScheduledHandler(deps, async function sendDigestsHandler() {
-    return sendDueDigests(
-      // The story store gives each story's members as of sending ("also reported by").
-      {
-        digests: deps.digests,
-        subscriptions: deps.subscriptions,
-        queue: deps.queue,
-        stories: deps.stories,
-        clock: deps.clock,
-        log: deps.log,
-        events: deps.events,
-      },
-      { maxDigests: DIGESTS_PER_RUN },
+    return queueDueDigests(
+      { digests: deps.digests, queue: deps.queue, clock: deps.clock, log: deps.log },
+      { budgetMs: DIGEST_QUEUE_BUDGET_MS },
     );
   });
 }

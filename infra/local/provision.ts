@@ -4,8 +4,11 @@
  * back to the spec.
  */
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
+  ScanCommand,
   type AttributeDefinition,
   type DynamoDBClient,
   type KeySchemaElement,
@@ -45,7 +48,8 @@ const TABLE_ACTIVE_TIMEOUT_MS = 10_000;
 
 /**
  * Creates every table of the topology (keys, GSIs, on-demand billing) named `<prefix>-<table>`;
- * a table that exists is kept, after checking its key schema still matches the spec. TTL is not
+ * a table that exists is kept, after checking its key schema still matches the spec (and given
+ * the indexes the spec gained since, see `addMissingIndexes`). TTL is not
  * configured: dynalite has none, the local TTL sweeper stands in. Returns the table names.
  */
 export async function createTables(
@@ -63,6 +67,15 @@ export async function createTables(
 }
 
 async function createTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+  try {
+    await createEmptyTable(client, tableName, spec);
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    await checkExistingTable(client, tableName, spec);
+  }
+}
+
+async function createEmptyTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
   const attributes = new Set<string>([spec.partitionKey]);
   if (spec.sortKey) attributes.add(spec.sortKey);
   for (const index of spec.indexes) {
@@ -74,28 +87,22 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
     AttributeName: name,
     AttributeType: 'S',
   }));
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: attributeDefinitions,
-        KeySchema: keySchema(spec.partitionKey, spec.sortKey),
-        GlobalSecondaryIndexes:
-          spec.indexes.length > 0
-            ? spec.indexes.map((index) => ({
-                IndexName: index.name,
-                KeySchema: keySchema(index.partitionKey, index.sortKey),
-                Projection: { ProjectionType: 'ALL' },
-              }))
-            : undefined,
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-    await checkExistingTable(client, tableName, spec);
-    return;
-  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: attributeDefinitions,
+      KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+      GlobalSecondaryIndexes:
+        spec.indexes.length > 0
+          ? spec.indexes.map((index) => ({
+              IndexName: index.name,
+              KeySchema: keySchema(index.partitionKey, index.sortKey),
+              Projection: { ProjectionType: 'ALL' },
+            }))
+          : undefined,
+    }),
+  );
   await waitForActive(client, tableName);
 }
 
@@ -114,6 +121,36 @@ async function checkExistingTable(client: DynamoDBClient, tableName: string, spe
     throw new ConfigError(
       `local table has a different key schema: found ${actual}, the topology wants ${expected} (table ${tableName}); use a fresh data folder`,
     );
+  }
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  if (spec.indexes.some((index) => !present.has(index.name))) await addMissingIndexes(client, tableName, spec);
+}
+
+/**
+ * A data folder from before an index was added (e.g. the feeds table's `byDue`): dynalite cannot
+ * add an index to a table (UpdateTable), so the table is rebuilt with its rows: read, dropped,
+ * created with every index, written back. Local tables are small; the rows are held in memory
+ * meanwhile, so a crash in between loses them (the config file brings feeds and subscribers
+ * back with `apply-config`).
+ */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+  const rows: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey as never }));
+    rows.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await createEmptyTable(client, tableName, spec);
+  for (let i = 0; i < rows.length; i += 25) {
+    let pending = rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item: Item as never } }));
+    for (let attempt = 0; pending.length > 0 && attempt < 10; attempt++) {
+      const output = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (output.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+    if (pending.length > 0)
+      throw new ConfigError(`local table was not rebuilt: ${pending.length} rows not written back (table ${tableName})`);
   }
 }
 

@@ -21,7 +21,8 @@ export function headlinesOf(alert: AlertMessage, now: Date): Headline[] {
  * pages). Best effort: the status page must never hold up delivery, so a failure is logged.
  */
 export async function recordHeadlines(alert: AlertMessage, deps: { headlines: HeadlineStore; clock: Clock; log: Log }): Promise<void> {
-  if (alert.cursor) return;
+  // Once per alert: follow-ups and slices carry the same story.
+  if (alert.cursor || alert.slice !== undefined) return;
   try {
     await deps.headlines.record(headlinesOf(alert, deps.clock.now()));
   } catch (error) {

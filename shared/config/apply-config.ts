@@ -43,6 +43,8 @@ export async function applyConfig(
       now,
     );
   }
+  // Feeds from before the due index (not in this file too) join it, so the planner finds them.
+  await ports.feeds.indexUnindexedFeeds();
   for (const topic of config.topics) {
     await ports.topics.putUserTopic(topic as { id: string } & Record<string, unknown>);
   }

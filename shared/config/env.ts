@@ -20,6 +20,7 @@ export const envSchema = z.object({
   QUEUE_ALERT_URL: z.url(),
   QUEUE_WEBHOOK_URL: z.url(),
   QUEUE_EMAIL_URL: z.url(),
+  QUEUE_DIGEST_URL: z.url(),
   /**
    * The email queue's dead-letter queue: deliver-email moves a message there at once when no
    * retry can help (the mail setup refuses every send); unset, such a message is retried.

@@ -4,7 +4,7 @@
  * these types without depending on the topology itself.
  */
 
-export type QueueName = 'poll' | 'alert' | 'webhook' | 'email';
+export type QueueName = 'poll' | 'alert' | 'webhook' | 'email' | 'digest';
 export type TableName = 'feeds' | 'items' | 'subscriptions' | 'deliveries' | 'topics' | 'digests' | 'ratelimits' | 'headlines' | 'stories';
 /**
  * Generated secrets a function may read at run time (Secrets Manager in AWS, the data folder in
@@ -20,5 +20,6 @@ export type FunctionName =
   | 'deliver-webhook'
   | 'deliver-email'
   | 'send-digests'
+  | 'compose-digest'
   | 'http-api'
   | 'handle-email-feedback';

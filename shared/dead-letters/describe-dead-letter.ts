@@ -1,7 +1,7 @@
 import type * as z from '../core/zod.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
-import { emailQueueMessageSchema } from '../digest/index.ts';
+import { digestDueMessageSchema, emailQueueMessageSchema } from '../digest/index.ts';
 import { alertMessageSchema, deliveryMessageSchema, pollMessageSchema } from '../messages/schemas.ts';
 import type { DeliveryStore, FeedStore } from '../store/ports.ts';
 
@@ -36,6 +36,7 @@ const schemas: Record<QueueName, z.ZodMiniType> = {
   alert: alertMessageSchema,
   webhook: deliveryMessageSchema,
   email: emailQueueMessageSchema,
+  digest: digestDueMessageSchema,
 };
 
 export async function describeDeadLetter(
@@ -65,6 +66,8 @@ export async function describeDeadLetter(
       const feed = await stores.feeds?.getFeed(feedId).catch(() => undefined);
       return { ...base, what: `poll of feed ${feedId}`, ...(feed?.lastError ? { why: `last poll error: ${feed.lastError}` } : {}) };
     }
+    case 'digest':
+      return { ...base, what: `digest due ${String(message.dueAt)} of ${String(message.subscriberId)}/${String(message.channelId)}` };
     case 'alert': {
       const alert = alertMessageSchema.parse(body);
       return { ...base, what: `fan-out of story ${alert.storyId} ("${preview(alert.item.title)}")` };

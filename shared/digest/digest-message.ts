@@ -18,6 +18,23 @@ export const DIGEST_STORY_LIMIT = 25;
 /** Summaries are cut to this in the message, which keeps a full digest far below SQS's 256 KiB. */
 export const DIGEST_SUMMARY_LIMIT = 600;
 
+/**
+ * The digest-queue message: one channel's digest is due. send-digests queues one per due head
+ * (found through the due index), and compose-digest turns each into its email, so digests go
+ * out as fast as consumers run, with no count per run.
+ */
+export const digestDueMessageSchema = z.object({
+  version: z.literal(1),
+  kind: z.literal('digest-due'),
+  subscriberId: z.string().check(z.minLength(1)),
+  channelId: z.string().check(z.minLength(1)),
+  /** The head's due time when queued: the window to send (a later window is another message). */
+  dueAt: isoDateTime,
+  /** When send-digests queued it. */
+  plannedAt: isoDateTime,
+});
+export type DigestDueMessage = z.infer<typeof digestDueMessageSchema>;
+
 export const digestStorySchema = z.object({
   storyId: z.string().check(z.minLength(1)),
   /** When the story entered the digest. */

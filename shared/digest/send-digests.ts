@@ -5,7 +5,14 @@ import type { MessageQueue } from '../queue/ports.ts';
 import type { DigestEntry, DigestHead, DigestStore, StoryStore, SubscriptionStore } from '../store/ports.ts';
 import type { DigestCadence, Subscriber } from '../store/records.ts';
 import { cadenceOf, channelStateOf, digestScheduleOf, nextDigestAt } from '../subscriptions/index.ts';
-import { DIGEST_STORY_LIMIT, DIGEST_SUMMARY_LIMIT, digestDeliveryKey, type DigestMessage, type DigestStory } from './digest-message.ts';
+import {
+  DIGEST_STORY_LIMIT,
+  DIGEST_SUMMARY_LIMIT,
+  type DigestDueMessage,
+  digestDeliveryKey,
+  type DigestMessage,
+  type DigestStory,
+} from './digest-message.ts';
 
 export interface SendDigestsDeps {
   digests: DigestStore;
@@ -18,60 +25,117 @@ export interface SendDigestsDeps {
   events: EventSink;
 }
 
-export interface SendDigestsOptions {
-  /** Digests handled per run; the rest stay due for the next run. Default 200. */
-  maxDigests?: number;
-  /** Entries read per digest. Default 1,000. */
-  maxEntries?: number;
+export interface QueueDueDigestsOptions {
+  /** Real time one run may spend, in milliseconds: a run is bounded by time, not by a count. */
+  budgetMs: number;
+  /** Heads read per index Query (default 200). */
+  pageSize?: number;
+  /**
+   * How long a queued digest is taken (default 30 minutes: the digest queue's retries), so the
+   * next run does not queue it again while it waits; after that a run queues it again.
+   */
+  leaseSeconds?: number;
 }
 
-export interface SendDigestsSummary {
+export interface QueueDueDigestsSummary {
+  /** Heads the due index listed. */
   due: number;
+  /** Digest-due messages queued (heads this run took; the rest were taken or not due any more). */
   queued: number;
-  stories: number;
-  /** Channels whose entries were dropped: subscriber gone, channel paused or unsubscribed. */
-  dropped: number;
-  /** Digests that failed this run (they stay due and are retried by the next run). */
-  failed: number;
+  /** Shards of the due index read (in parallel). */
+  shards: number;
+  /** Shards not read to their end because the time budget ran out. */
+  unfinished: number;
 }
+
+/** Takes and queues in groups of one SQS batch. */
+const GROUP_SIZE = 10;
 
 /**
- * Queues one email per channel whose digest is due. For each due head (found through the due
- * index, re-read consistently): the entries added before the due time are the window; their
- * digest message goes to the email queue, then they are marked sent, then the window is closed
- * (removed, or moved to the next due time when newer entries wait).
- *
- * A run interrupted after queueing and before marking queues the same window again next time:
- * same entries, same deliveryKey (`<subscriber>#digest:<dueAt>#<channel>`), so deliver-email sends
- * it once. Nothing is queued for an empty window. A channel no longer active has its entries
- * dropped (marked sent, recorded in the log and events), as instant deliveries to it would be.
+ * Queues one digest-due message per channel whose digest is due: every shard of the due index is
+ * read at once, page by page, earliest first; each head is taken with a lease (conditional write)
+ * and queued in SQS batches of 10, so one run queues as many digests as its time budget allows
+ * and compose-digest consumers send them in parallel. A crash between lease and send delays
+ * that digest by the lease, never loses it.
  */
-export async function sendDueDigests(deps: SendDigestsDeps, options: SendDigestsOptions = {}): Promise<SendDigestsSummary> {
+export async function queueDueDigests(
+  deps: { digests: DigestStore; queue: Pick<MessageQueue, 'send'>; clock: Clock; log: Log },
+  options: QueueDueDigestsOptions,
+): Promise<QueueDueDigestsSummary> {
   const now = deps.clock.now();
-  const summary: SendDigestsSummary = { due: 0, queued: 0, stories: 0, dropped: 0, failed: 0 };
-  const heads = await deps.digests.listDue(now, options.maxDigests ?? 200);
-  for (const listed of heads) {
-    try {
-      // The index lags; the head itself says whether the digest is still due.
-      const head = await deps.digests.getHead(listed.subscriberId, listed.channelId);
-      if (!head || head.dueAt > now.toISOString()) continue;
-      summary.due += 1;
-      const outcome = await sendOne(head, deps, options.maxEntries ?? 1000);
-      if (outcome.kind === 'queued') {
-        summary.queued += 1;
-        summary.stories += outcome.stories;
-      } else if (outcome.kind === 'dropped') summary.dropped += 1;
-    } catch (error) {
-      summary.failed += 1;
-      deps.log.error('digest failed; it stays due for the next run', {
-        subscriberId: listed.subscriberId,
-        channelId: listed.channelId,
-        error: error instanceof Error ? error.message : String(error),
-      });
+  const stopAt = Date.now() + options.budgetMs;
+  const pageSize = options.pageSize ?? 200;
+  const until = new Date(now.getTime() + (options.leaseSeconds ?? 1800) * 1000).toISOString();
+
+  const queueGroup = async (heads: DigestHead[]): Promise<number> => {
+    const taken = await Promise.all(
+      heads.map(async (head) => ((await deps.digests.claimDue(head, until, now.toISOString())) ? head : undefined)),
+    );
+    const messages: DigestDueMessage[] = taken
+      .filter((head) => head !== undefined)
+      .map((head) => ({
+        version: 1,
+        kind: 'digest-due',
+        subscriberId: head.subscriberId,
+        channelId: head.channelId,
+        dueAt: head.dueAt,
+        plannedAt: now.toISOString(),
+      }));
+    if (messages.length > 0) await deps.queue.send('digest', messages);
+    return messages.length;
+  };
+
+  const queueShard = async (shard: number) => {
+    let due = 0;
+    let queued = 0;
+    let cursor: string | undefined;
+    for (let page = 0; page < 10_000; page++) {
+      if (Date.now() >= stopAt) return { due, queued, finished: false };
+      const result = await deps.digests.pageDue(shard, now, { limit: pageSize, ...(cursor === undefined ? {} : { cursor }) });
+      due += result.heads.length;
+      for (let start = 0; start < result.heads.length; start += GROUP_SIZE) {
+        queued += await queueGroup(result.heads.slice(start, start + GROUP_SIZE));
+      }
+      cursor = result.nextCursor;
+      if (cursor === undefined) return { due, queued, finished: true };
     }
-  }
-  deps.log.info('send-digests done', { ...summary });
+    return { due, queued, finished: false };
+  };
+
+  const shards = await Promise.all(Array.from({ length: deps.digests.dueShards }, (_, shard) => queueShard(shard)));
+  const summary: QueueDueDigestsSummary = {
+    due: shards.reduce((sum, s) => sum + s.due, 0),
+    queued: shards.reduce((sum, s) => sum + s.queued, 0),
+    shards: shards.length,
+    unfinished: shards.filter((s) => !s.finished).length,
+  };
+  deps.log.info('due digests queued', { ...summary });
   return summary;
+}
+
+/** What one digest-due message came to. */
+export type QueuedDigestOutcome = SendOutcome | { kind: 'stale' };
+
+/**
+ * Sends the digest a digest-due message names. The head is re-read consistently; the entries
+ * added before its due time are the window; their digest message goes to the email queue, then
+ * they are marked sent, then the window is closed (removed, or moved to the next due time when
+ * newer entries wait). Nothing is queued for an empty window. A channel no longer active has its
+ * entries dropped (marked sent, recorded in the log), as instant deliveries to it would be.
+ *
+ * A message whose window is already closed (sent by an earlier delivery of the message, or
+ * rescheduled) is `stale` and does nothing. A delivery interrupted after queueing the email and
+ * before marking the entries is retried by SQS and queues the same window again: same entries,
+ * same deliveryKey (`<subscriber>#digest:<dueAt>#<channel>`), so deliver-email sends it once.
+ */
+export async function sendQueuedDigest(
+  message: DigestDueMessage,
+  deps: SendDigestsDeps,
+  options: { maxEntries?: number } = {},
+): Promise<QueuedDigestOutcome> {
+  const head = await deps.digests.getHead(message.subscriberId, message.channelId);
+  if (!head || head.dueAt !== message.dueAt) return { kind: 'stale' };
+  return sendOne(head, deps, options.maxEntries ?? 1000);
 }
 
 type SendOutcome = { kind: 'queued'; stories: number } | { kind: 'dropped' } | { kind: 'empty' };

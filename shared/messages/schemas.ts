@@ -93,7 +93,12 @@ export const alertMessageSchema = z.object({
   fetchedAt: z.optional(isoDateTime),
   /** How that document came: a scheduled poll or a WebSub push. */
   fetchedBy: z.optional(z.enum(['poll', 'push'])),
-  /** Fan-out continuation: which topic and page to resume from (set on follow-up messages). */
+  /**
+   * Fan-out slice: the subscriber shard this message covers (set on the follow-up messages of a
+   * large audience, one per shard, which run in parallel); absent: every shard, from the first.
+   */
+  slice: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1000))),
+  /** Fan-out continuation: which topic and page of the slice (shard 0 when absent) to resume from. */
   cursor: z.optional(z.object({ topicIndex: z.number().check(z.int(), z.minimum(0)), exclusiveStartKey: z.optional(z.string()) })),
 });
 export type AlertMessage = z.infer<typeof alertMessageSchema>;

@@ -99,6 +99,7 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     alert: env.QUEUE_ALERT_URL,
     webhook: env.QUEUE_WEBHOOK_URL,
     email: env.QUEUE_EMAIL_URL,
+    digest: env.QUEUE_DIGEST_URL,
   };
   const stores = createStores(
     dynamodb,

@@ -16,8 +16,30 @@ import type {
  * dynalite or DynamoDB Local alike).
  */
 
+/** One page of one due-index shard. */
+export interface DueFeedPage {
+  /** Enabled feeds due at or before the horizon, earliest first. */
+  feeds: FeedRecord[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
 export interface FeedStore {
-  /** Enabled feeds whose `nextPollAt` is at or before `now`, at most `limit`. */
+  /** Partitions of the due index (shards `0..dueShards-1`): planners may read them in parallel. */
+  readonly dueShards: number;
+  /**
+   * One page of a due-index shard: enabled feeds whose `nextPollAt` is at or before `before`,
+   * earliest first, by Query (no scan). The index lags writes a moment, so a listed feed may
+   * already be claimed: `claimPoll` is the authority.
+   */
+  pageDueFeeds(shard: number, before: Date, page: { cursor?: string; limit: number }): Promise<DueFeedPage>;
+  /**
+   * Puts every enabled feed that has no due-index shard (a row written before the index existed)
+   * into the index, by one Scan; returns how many. `applyConfig` runs it, so `apply-config` (and
+   * `run`) migrate an older table.
+   */
+  indexUnindexedFeeds(): Promise<number>;
+  /** Enabled feeds whose `nextPollAt` is at or before `now`, most overdue first, at most `limit` (every shard). */
   listDueFeeds(now: Date, limit: number): Promise<FeedRecord[]>;
   listFeeds(): Promise<FeedRecord[]>;
   getFeed(feedId: string): Promise<FeedRecord | undefined>;
@@ -160,8 +182,16 @@ export interface SubscriptionStore {
   removeSubscriber(subscriberId: string): Promise<boolean>;
   getSubscriber(subscriberId: string): Promise<Subscriber | undefined>;
   listSubscribers(): Promise<Subscriber[]>;
-  /** One page of a topic's subscribers, by Query on the topic's partition. */
-  pageByTopic(topicId: string, options: { cursor?: string; limit: number }): Promise<SubscriberPage>;
+  /**
+   * Shards of each topic's subscribers (`0..topicShards-1`): a subscriber is in the same shard
+   * on every topic, so each shard can be fanned out on its own, in parallel.
+   */
+  readonly topicShards: number;
+  /**
+   * One page of a topic's subscribers, by Query: of one shard when `shard` is given (fan-out's
+   * slices), else of every shard in turn (the cursor carries where it stopped).
+   */
+  pageByTopic(topicId: string, options: { shard?: number; cursor?: string; limit: number }): Promise<SubscriberPage>;
   /**
    * Changes a subscriber's state and channel statuses in place, on every row, leaving the rest
    * of the subscriber as it is (a pause or an unsubscribe must not race a config re-apply into
@@ -317,8 +347,16 @@ export interface DigestStore {
    * makes sure the channel's digest is scheduled: `dueAt` is kept if one is pending.
    */
   addEntry(entry: DigestEntry, schedule: { cadence: DigestCadence; dueAt: string }): Promise<'added' | 'exists'>;
-  /** Digests due at or before `now` (up to `limit`), by an index on the due time: no scan. */
-  listDue(now: Date, limit: number): Promise<DigestHead[]>;
+  /** Partitions of the due index (shards `0..dueShards-1`): they can be read in parallel. */
+  readonly dueShards: number;
+  /** One page of a due-index shard: heads due at or before `now`, earliest first (the index lags a moment). */
+  pageDue(shard: number, now: Date, page: { cursor?: string; limit: number }): Promise<{ heads: DigestHead[]; nextCursor?: string }>;
+  /**
+   * Takes the head's digest for sending until `until` (conditional write: its due time unchanged
+   * and no other lease running at `now`), so a digest waiting in the queue is not queued again by
+   * the next run. False when it is taken or no longer due as read.
+   */
+  claimDue(head: DigestHead, until: string, now: string): Promise<boolean>;
   /** The channel's current head (consistent read), if a digest is pending. */
   getHead(subscriberId: string, channelId: string): Promise<DigestHead | undefined>;
   /** The channel's unsent entries, oldest first, at most `limit` (consistent read). */

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { interceptLocalhostDns } from 'fauxqs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +22,9 @@ import { metricNamespace } from '../../shared/core/metric-names.ts';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { configFileSchema } from '../../shared/config/config-file.ts';
 import { silentLog } from '../../shared/core/logger.ts';
+import { digestKeyOf } from '../../shared/store/dynamodb/digest-store.ts';
 import { startAwsStandIn, type AwsStandIn } from '../helpers/aws-stand-in.ts';
+import { localCredentials, localRegion } from '../helpers/engines.ts';
 import { bounceNotification } from '../helpers/ses-notifications.ts';
 import { parseMessage } from '../integration/delivery/mime-parts.ts';
 import { startSmtpListener } from '../integration/delivery/smtp-listener.ts';
@@ -128,6 +132,8 @@ describe('the deployed bundles, end to end', () => {
           webhookSecret,
           topics: ['un-meeting', 'talks', 'sanctions'],
         },
+        // Email once an hour: fan-out keeps its stories for send-digests and compose-digest.
+        { id: 'digest-reader', email: 'digests@example.org', cadence: 'hourly', topics: ['un-meeting', 'talks', 'sanctions'] },
       ],
     });
     await applyConfig(
@@ -310,12 +316,46 @@ describe('the deployed bundles, end to end', () => {
     expect(refused.status).toBe(401);
   });
 
-  it('runs send-digests from its bundle on its schedule event', async () => {
+  it('queues a due digest from the send-digests bundle, composed by compose-digest and mailed by deliver-email', async () => {
+    // Prepare: the poll left the digest reader's stories waiting for the next full hour. The
+    // bundles run on real time, so bring the head's due time to now, as the clock would.
+    const head = await runtime.deps.digests.getHead('digest-reader', 'email');
+    expect(head).toMatchObject({ cadence: 'hourly' });
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials }),
+    );
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: runtime.tables.digests,
+          Key: { digestKey: digestKeyOf('digest-reader', 'email'), entryKey: '#head' },
+          UpdateExpression: 'SET #dueAt = :now',
+          ExpressionAttributeNames: { '#dueAt': 'dueAt' },
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      );
+    } finally {
+      documents.destroy();
+    }
+    const mailsBefore = smtp.mails.length;
+    const composed = bundled.invocations()['compose-digest'].invoked;
+
     // Act
     const summary = await runtime.runSchedule('send-digests');
+    await runtime.waitForIdle({ timeoutMs: 60_000, includeNotVisible: true });
 
-    // Assess: no digest subscriber, so nothing is due, but the bundle ran and answered
-    expect(summary).toMatchObject({ queued: 0 });
+    // Assess: one digest-due message, composed by its bundle into one email with every story
+    expect(summary).toMatchObject({ due: 1, queued: 1 });
+    expect(bundled.invocations()['compose-digest'].invoked).toBeGreaterThan(composed);
+    const digests = smtp.mails.slice(mailsBefore);
+    expect(digests).toHaveLength(1);
+    expect(digests[0]!.to).toEqual(['digests@example.org']);
+    const { headers } = parseMessage(digests[0]!.raw);
+    expect(headers.get('subject')).toMatch(/^\[news-alerts\] Hourly digest: \d+ stories/);
+    expect(headers.get('list-unsubscribe')).toMatch(new RegExp(`^<${runtime.apiUrl}/unsubscribe\\?token=[\\w.-]+>`));
+    // The window is closed: nothing is due any more.
+    expect(await runtime.runSchedule('send-digests')).toMatchObject({ queued: 0 });
+    expect(logs.problems()).toEqual([]);
   });
 
   it('pauses the email channel on a permanent bounce, handled by the handle-email-feedback bundle', async () => {

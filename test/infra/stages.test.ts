@@ -122,7 +122,13 @@ describe('stages', () => {
       ]);
 
     // Assess
-    expect(Object.fromEntries(caps)).toEqual({ 'poll-feed': 10, 'fan-out': 5, 'deliver-webhook': 4, 'deliver-email': 5 });
+    expect(Object.fromEntries(caps)).toEqual({
+      'poll-feed': 10,
+      'fan-out': 10,
+      'deliver-webhook': 4,
+      'deliver-email': 5,
+      'compose-digest': 10,
+    });
     expect(byFunction.get('http-api')!.ReservedConcurrentExecutions).toBe(20);
   });
 

@@ -19,6 +19,8 @@ const MAX_BATCH_ENTRIES = 10;
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Pause before the one retry of entries SQS failed on its side. */
 const RETRY_DELAY_MS = 100;
+/** SendMessageBatch requests in flight per `send`. */
+const SEND_CONCURRENCY = 8;
 
 /** Sending to a queue failed; names the queue and how many messages did not go. */
 export class QueueSendError extends NewsAlertsError {
@@ -85,7 +87,7 @@ export function createSqsMessageQueue(
 
       const messages = bodies.map((body, index) => serialize(queue, body, index));
       const failures: BatchResultErrorEntry[] = [];
-      for (const batch of toBatches(messages)) {
+      const sendOne = async (batch: SendMessageBatchRequestEntry[]) => {
         const failed = await sendBatch(queue, batch);
         const retriable = failed.filter((f) => !f.SenderFault);
         const senderFaults = failed.filter((f) => f.SenderFault);
@@ -100,7 +102,14 @@ export function createSqsMessageQueue(
             )),
           );
         }
-      }
+      };
+      // A few batches in flight: a fan-out page of 1,000 deliveries is 100 requests, and SQS
+      // standard queues keep no order to preserve.
+      const batches = toBatches(messages);
+      const worker = async () => {
+        for (let batch = batches.shift(); batch; batch = batches.shift()) await sendOne(batch);
+      };
+      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, batches.length) }, worker));
 
       if (failures.length > 0) {
         const codes = [...new Set(failures.map((f) => f.Code ?? 'unknown'))].join(', ');

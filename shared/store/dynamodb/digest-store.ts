@@ -6,6 +6,7 @@ import { alertMessageSchema, isoDateTime, newsItemSchema, storyMemberSchema } fr
 import type { DigestEntry, DigestHead, DigestStore } from '../ports.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { parseRow } from './rows.ts';
 import { callStore, toStoreError } from './store-error.ts';
 
@@ -19,7 +20,7 @@ import { callStore, toStoreError } from './store-error.ts';
  * scans. The index key is spread over a few shards so no single index partition runs hot.
  */
 
-/** Partitions of the due index; `listDue` queries each. */
+/** Partitions of the due index; `pageDue` reads one, send-digests all of them at once. */
 export const DUE_SHARDS = 4;
 const HEAD_KEY = '#head';
 const ENTRY_PREFIX = 's#';
@@ -31,6 +32,12 @@ const MAX_ENTRY_PAGES = 50;
 const MARK_CONCURRENCY = 10;
 
 const digestCadenceSchema = z.enum(['hourly', 'daily', 'weekly']);
+const dueCursorSchema = z.strictObject({
+  digestKey: z.string().check(z.minLength(1)),
+  entryKey: z.string().check(z.minLength(1)),
+  dueShard: z.string().check(z.minLength(1)),
+  dueAt: z.string().check(z.minLength(1)),
+});
 
 const headRowSchema = z.object({
   digestKey: z.string().check(z.minLength(1)),
@@ -136,24 +143,49 @@ export function createDynamoDbDigestStore(options: DynamoDbTableOptions & { cloc
       return outcome;
     },
 
-    async listDue(now, limit) {
-      const heads: DigestHead[] = [];
-      for (let shard = 0; shard < DUE_SHARDS; shard++) {
-        const output = await callStore({ table: tableName, operation: 'listDue', key: `dueShard=due#${shard}` }, () =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: indexName,
-              KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
-              ExpressionAttributeNames: { '#shard': 'dueShard', '#dueAt': 'dueAt' },
-              ExpressionAttributeValues: { ':shard': `due#${shard}`, ':now': now.toISOString() },
-              Limit: Math.max(1, limit),
-            }),
-          ),
-        );
-        for (const row of output.Items ?? []) heads.push(toHead(row, 'listDue'));
+    dueShards: DUE_SHARDS,
+
+    async pageDue(shard, now, page) {
+      const dueShard = `due#${shard}`;
+      if (!(Number.isInteger(shard) && shard >= 0 && shard < DUE_SHARDS)) {
+        throw new RangeError(`due digests cannot be listed: shard ${shard} is not one of 0..${DUE_SHARDS - 1} (table ${tableName})`);
       }
-      return heads.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
+      const startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, dueCursorSchema, `due shard ${shard}`);
+      const output = await callStore({ table: tableName, operation: 'pageDue', key: `dueShard=${dueShard}` }, () =>
+        client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
+            ExpressionAttributeNames: { '#shard': 'dueShard', '#dueAt': 'dueAt' },
+            ExpressionAttributeValues: { ':shard': dueShard, ':now': now.toISOString() },
+            ExclusiveStartKey: startKey,
+            Limit: Math.min(1000, Math.max(1, Math.floor(page.limit))),
+          }),
+        ),
+      );
+      const heads = (output.Items ?? []).map((row) => toHead(row, 'pageDue'));
+      return output.LastEvaluatedKey ? { heads, nextCursor: encodeCursor(output.LastEvaluatedKey) } : { heads };
+    },
+
+    async claimDue(head, until, now) {
+      const digestKey = digestKeyOf(head.subscriberId, head.channelId);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { digestKey, entryKey: HEAD_KEY },
+            UpdateExpression: 'SET #queued = :until',
+            ConditionExpression: '#dueAt = :dueAt AND (attribute_not_exists(#queued) OR #queued < :now)',
+            ExpressionAttributeNames: { '#queued': 'queuedUntil', '#dueAt': 'dueAt' },
+            ExpressionAttributeValues: { ':until': until, ':dueAt': head.dueAt, ':now': now },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw toStoreError(error, { table: tableName, operation: 'claimDue', key: `digestKey=${digestKey}` });
+      }
     },
 
     async getHead(subscriberId, channelId) {
@@ -234,9 +266,10 @@ export function createDynamoDbDigestStore(options: DynamoDbTableOptions & { cloc
             new UpdateCommand({
               TableName: tableName,
               Key: { digestKey, entryKey: HEAD_KEY },
-              UpdateExpression: 'SET #dueAt = :next',
+              // The next window is not queued yet: its lease starts afresh.
+              UpdateExpression: 'SET #dueAt = :next REMOVE #queued',
               ConditionExpression: 'attribute_exists(#dueAt)',
-              ExpressionAttributeNames: { '#dueAt': 'dueAt' },
+              ExpressionAttributeNames: { '#dueAt': 'dueAt', '#queued': 'queuedUntil' },
               ExpressionAttributeValues: { ':next': next.nextDueAt },
             }),
           );

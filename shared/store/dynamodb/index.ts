@@ -3,10 +3,10 @@
  * `{ client, tableName }`, with the client built once by `createDeps` (or a test).
  */
 export { createDocumentClient } from './document-client.ts';
-export { createDynamoDbFeedStore } from './feed-store.ts';
+export { createDynamoDbFeedStore, dueShardOf } from './feed-store.ts';
 export { createDynamoDbSeenItemStore } from './seen-item-store.ts';
 export { createDynamoDbStoryStore } from './story-store.ts';
-export { createDynamoDbSubscriptionStore } from './subscription-store.ts';
+export { createDynamoDbSubscriptionStore, subscriptionPartitionOf } from './subscription-store.ts';
 export { createDynamoDbDeliveryStore } from './delivery-store.ts';
 export { createDynamoDbTopicStore } from './topic-store.ts';
 export { createDynamoDbDigestStore } from './digest-store.ts';

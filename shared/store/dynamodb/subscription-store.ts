@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../core/zod.ts';
 import { InvalidMessageError } from '../../core/errors.ts';
@@ -32,12 +33,52 @@ const MAX_PAGES = 1000;
 /** Largest page `pageByTopic` asks for. */
 const MAX_PAGE_SIZE = 1000;
 
-const subscriptionKeySchema = z.strictObject({ topicId: z.string().check(z.minLength(1)), subscriberId: z.string().check(z.minLength(1)) });
+/**
+ * Shards of each topic's subscribers: every shard is its own partition (3,000 RCU / 1,000 WCU in
+ * AWS) and one fan-out slice, so one alert's audience is read by this many invocations at once.
+ * Raising it moves subscribers to new shards as they are written again (`apply-config`); until
+ * then their rows stay where they are and are still read. Lowering it would hide the rows in
+ * the shards dropped: do not.
+ */
+const TOPIC_SHARDS = 8;
+
+/** A page cursor: the last key read, or (no subscriberId) the start of the next shard. */
+const subscriptionCursorSchema = z.strictObject({
+  topicId: z.string().check(z.minLength(1)),
+  subscriberId: z.optional(z.string().check(z.minLength(1))),
+});
+
+/** The shard of a subscriber: a stable hash of its id, the same for every topic it is on. */
+function subscriberShardOf(subscriberId: string, shards: number): number {
+  return createHash('sha256').update(subscriberId).digest().readUInt32BE(0) % shards;
+}
+
+/**
+ * The partition key of a topic's shard: shard 0 is the bare topic id, so rows written before
+ * topics were sharded (all under the bare id) are read with shard 0.
+ */
+function shardKeyOf(topicId: string, shard: number): string {
+  return shard === 0 ? topicId : `${topicId}#${shard}`;
+}
+
+/**
+ * The partition key of a subscriber's row on a topic (for bulk loads that write rows directly,
+ * like the benches): the same key `putSubscriber` writes.
+ */
+export function subscriptionPartitionOf(topicId: string, subscriberId: string, shards: number = TOPIC_SHARDS): string {
+  return shardKeyOf(topicId, subscriberShardOf(subscriberId, shards));
+}
 
 /**
  * SubscriptionStore on the subscriptions table: partition key `topicId`, sort key
  * `subscriberId`, GSI `bySubscriber` (subscriberId, topicId). Each row holds the whole
- * subscriber, so fan-out reads a topic's subscribers with one Query and no joins.
+ * subscriber, so fan-out reads a topic's subscribers with Queries and no joins.
+ *
+ * A topic's rows are sharded by the subscriber id's hash: the row of a subscriber in shard n of
+ * topic t has the partition key `t#n` (`t` alone for shard 0). A subscriber is in the same shard
+ * on every topic, so one fan-out slice sees all of a subscriber's rows. Rows written before
+ * sharding sit under the bare topic id and are read with shard 0; writing the subscriber again
+ * (`putSubscriber`, e.g. `apply-config`) moves them to their shard and deletes the old rows.
  *
  * Every subscriber is returned whatever its state; the domain decides who is delivered to.
  * Lookups by subscriber go through the GSI, which DynamoDB keeps eventually consistent: a
@@ -54,9 +95,28 @@ const subscriptionKeySchema = z.strictObject({ topicId: z.string().check(z.minLe
  * `getSubscriber` costs one index Query and one GetItem whether or not the subscriber exists, so
  * its time does not tell who is subscribed.
  */
-export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & { subscriberIndexName?: string }): SubscriptionStore {
+export function createDynamoDbSubscriptionStore(
+  options: DynamoDbTableOptions & {
+    subscriberIndexName?: string;
+    /** Shards per topic; `TOPIC_SHARDS` by default. Every writer and reader must agree. */
+    topicShards?: number;
+  },
+): SubscriptionStore {
   const { client, tableName } = options;
   const indexName = options.subscriberIndexName ?? 'bySubscriber';
+  const topicShards = options.topicShards ?? TOPIC_SHARDS;
+  if (!(Number.isInteger(topicShards) && topicShards >= 1)) {
+    throw new RangeError(`subscription store options are invalid: topicShards must be a whole number of at least 1 (table ${tableName})`);
+  }
+
+  /** The shard a partition key of `topicId` names, or undefined when it names none of its shards. */
+  function shardOfKey(key: string, topicId: string): number | undefined {
+    if (key === topicId) return 0;
+    if (!key.startsWith(`${topicId}#`)) return undefined;
+    const suffix = key.slice(topicId.length + 1);
+    const shard = /^[1-9]\d{0,5}$/.test(suffix) ? Number(suffix) : Number.NaN;
+    return shard < topicShards ? shard : undefined;
+  }
 
   /** The topic ids of a subscriber's rows, from the GSI. */
   async function topicIdsOf(subscriberId: string, operation: string): Promise<string[]> {
@@ -153,13 +213,15 @@ export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & 
       }
       const topics = [...new Set(subscriber.topics)];
       const key = `subscriberId=${subscriber.subscriberId}`;
-      // Write the new rows first and delete the rows of topics it left afterwards, so the
-      // subscriber never disappears half-way through an update.
-      const puts: WriteRequest[] = topics.map((topicId) => ({
+      const shard = subscriberShardOf(subscriber.subscriberId, topicShards);
+      const rowKeys = topics.map((topicId) => shardKeyOf(topicId, shard));
+      // Write the new rows first and delete the rows of topics it left (and rows from before
+      // sharding) afterwards, so the subscriber never disappears half-way through an update.
+      const puts: WriteRequest[] = rowKeys.map((topicId) => ({
         PutRequest: { Item: { ...subscriber, topics, topicId } satisfies SubscriptionRow },
       }));
       await batchWriteRows(client, tableName, puts, { operation: 'putSubscriber', key });
-      const stale = (await topicIdsOf(subscriber.subscriberId, 'putSubscriber')).filter((t) => !topics.includes(t));
+      const stale = (await topicIdsOf(subscriber.subscriberId, 'putSubscriber')).filter((t) => !rowKeys.includes(t));
       const deletes: WriteRequest[] = stale.map((topicId) => ({
         DeleteRequest: { Key: { topicId, subscriberId: subscriber.subscriberId } },
       }));
@@ -318,27 +380,43 @@ export function createDynamoDbSubscriptionStore(options: DynamoDbTableOptions & 
       }
     },
 
-    async pageByTopic(topicId, { cursor, limit }): Promise<SubscriberPage> {
-      const startKey = cursor === undefined ? undefined : decodeCursor(cursor, subscriptionKeySchema, `topic ${topicId}`);
-      if (startKey && startKey.topicId !== topicId) {
-        throw new InvalidMessageError(`page cursor is not valid: it belongs to another topic (topic ${topicId})`);
+    topicShards,
+
+    async pageByTopic(topicId, { shard, cursor, limit }): Promise<SubscriberPage> {
+      const what = `topic ${topicId}`;
+      if (shard !== undefined && !(Number.isInteger(shard) && shard >= 0 && shard < topicShards)) {
+        throw new InvalidMessageError(`subscribers cannot be read: shard ${shard} is not one of 0..${topicShards - 1} (${what})`);
       }
+      const start = cursor === undefined ? undefined : decodeCursor(cursor, subscriptionCursorSchema, what);
+      const startShard = start === undefined ? (shard ?? 0) : shardOfKey(start.topicId, topicId);
+      if (startShard === undefined || (shard !== undefined && startShard !== shard)) {
+        throw new InvalidMessageError(`page cursor is not valid: it belongs to another topic or shard (${what})`);
+      }
+      const lastShard = shard ?? topicShards - 1;
       const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(limit)));
-      const output = await callStore({ table: tableName, operation: 'pageByTopic', key: `topicId=${topicId}` }, () =>
-        client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: '#topic = :topic',
-            ExpressionAttributeNames: { '#topic': 'topicId' },
-            ExpressionAttributeValues: { ':topic': topicId },
-            ExclusiveStartKey: startKey,
-            Limit: pageSize,
-            ConsistentRead: true,
-          }),
-        ),
-      );
-      const subscribers = (output.Items ?? []).map((row) => toSubscriber(row, 'pageByTopic'));
-      return output.LastEvaluatedKey ? { subscribers, nextCursor: encodeCursor(output.LastEvaluatedKey) } : { subscribers };
+      const subscribers: Subscriber[] = [];
+      let startKey = start?.subscriberId === undefined ? undefined : start;
+      for (let current = startShard; current <= lastShard; current++) {
+        const partition = shardKeyOf(topicId, current);
+        if (subscribers.length >= pageSize) return { subscribers, nextCursor: encodeCursor({ topicId: partition }) };
+        const output = await callStore({ table: tableName, operation: 'pageByTopic', key: `topicId=${partition}` }, () =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: '#topic = :topic',
+              ExpressionAttributeNames: { '#topic': 'topicId' },
+              ExpressionAttributeValues: { ':topic': partition },
+              ExclusiveStartKey: startKey,
+              Limit: pageSize - subscribers.length,
+              ConsistentRead: true,
+            }),
+          ),
+        );
+        subscribers.push(...(output.Items ?? []).map((row) => toSubscriber(row, 'pageByTopic')));
+        if (output.LastEvaluatedKey) return { subscribers, nextCursor: encodeCursor(output.LastEvaluatedKey) };
+        startKey = undefined;
+      }
+      return { subscribers };
     },
   };
 }

@@ -114,8 +114,12 @@ describe('digest store', () => {
     await store.addEntry(entry('s2', '2025-02-24T11:00:00.000Z'), { cadence: 'daily', dueAt: '2025-02-26T08:00:00.000Z' });
     await store.addEntry(entry('x1', '2025-02-24T11:00:00.000Z', 'dig-later'), { cadence: 'weekly', dueAt: '2025-03-03T08:00:00.000Z' });
 
-    const dueBefore = await store.listDue(new Date('2025-02-25T07:59:00Z'), 10);
-    const due = await store.listDue(new Date('2025-02-25T08:00:00Z'), 10);
+    const dueAt = async (now: Date) => {
+      const pages = await Promise.all(Array.from({ length: store.dueShards }, (_, shard) => store.pageDue(shard, now, { limit: 100 })));
+      return pages.flatMap((page) => page.heads);
+    };
+    const dueBefore = await dueAt(new Date('2025-02-25T07:59:00Z'));
+    const due = await dueAt(new Date('2025-02-25T08:00:00Z'));
 
     expect([first, again]).toEqual(['added', 'exists']);
     expect(dueBefore.filter((h) => h.subscriberId.startsWith('dig-'))).toEqual([]);

@@ -1,7 +1,7 @@
 /**
  * `news-alerts digest preview SUBSCRIBER` through `main` against a real data folder (dynalite on
  * LevelDB): the next digest rendered to files, nothing sent or marked — a real send-digests run
- * afterwards still queues every story (to fauxqs, read back from the queue).
+ * and compose-digest afterwards still queue every story (to fauxqs, read back from the queues).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalData } from '../../../cli/local-data.ts';
 import { main } from '../../../cli/main.ts';
 import { createConsoleLogger } from '../../../shared/core/logger.ts';
-import { digestMessageSchema } from '../../../shared/digest/digest-message.ts';
-import { sendDueDigests } from '../../../shared/digest/index.ts';
+import { digestDueMessageSchema, digestMessageSchema } from '../../../shared/digest/digest-message.ts';
+import { queueDueDigests, sendQueuedDigest } from '../../../shared/digest/send-digests.ts';
 import { createQueueAdapters, createStores } from '../../../shared/runtime/create-deps.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
@@ -95,14 +95,19 @@ describe('news-alerts digest preview', () => {
       const stores = createStores(data.dynamodb, data.tables);
       const urls = Object.fromEntries(Object.entries(data.queues!.provisioned).map(([name, q]) => [name, q.url])) as never;
       const queue = createQueueAdapters(data.queues!.sqs, urls, { useMoveTask: false }).queue;
-      const summary = await sendDueDigests({
+      const deps = {
         ...stores,
         queue,
         clock: { now: () => new Date('2030-01-02T08:00:01Z') },
         log: createConsoleLogger('test', 'ERROR'),
         events: { emit() {} },
-      });
-      expect(summary).toMatchObject({ queued: 1, stories: 2 });
+      };
+      expect(await queueDueDigests(deps, { budgetMs: 20_000 })).toMatchObject({ queued: 1 });
+      const due = await data.queues!.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: data.queues!.provisioned.digest.url, MaxNumberOfMessages: 10 }),
+      );
+      const dueMessage = digestDueMessageSchema.parse(JSON.parse(due.Messages![0]!.Body!));
+      expect(await sendQueuedDigest(dueMessage, deps)).toEqual({ kind: 'queued', stories: 2 });
       const received = await data.queues!.sqs.send(
         new ReceiveMessageCommand({ QueueUrl: data.queues!.provisioned.email.url, MaxNumberOfMessages: 10 }),
       );

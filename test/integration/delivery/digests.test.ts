@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../shared/core/clock.ts';
 import { type DigestMessage, digestMessageSchema } from '../../../shared/digest/digest-message.ts';
-import { deliverDigest, sendDueDigests } from '../../../shared/digest/index.ts';
+import { deliverDigest, digestDueMessageSchema, queueDueDigests, sendQueuedDigest } from '../../../shared/digest/index.ts';
 import type { SendDigestsDeps } from '../../../shared/digest/send-digests.ts';
 import { fanOut } from '../../../shared/fanout/fan-out.ts';
 import { createSmtpMailer } from '../../../shared/mail/smtp-mailer.ts';
@@ -52,6 +52,22 @@ function deps(overrides: Partial<SendDigestsDeps> = {}): SendDigestsDeps {
   return { ...engines.deps, clock, ...overrides };
 }
 
+/** One send-digests run, then compose-digest on each message it queued (once each, in order). */
+async function runDigests(d: SendDigestsDeps = deps()) {
+  const planned = await queueDueDigests(
+    { digests: d.digests, queue: engines.deps.queue, clock: d.clock, log: d.log },
+    { budgetMs: 20_000 },
+  );
+  const messages = await drainDigestQueue();
+  const outcomes = [];
+  for (const message of messages) outcomes.push(await sendQueuedDigest(message, d));
+  return { queued: planned.queued, outcomes };
+}
+
+async function drainDigestQueue() {
+  return ((await engines.drain('digest')) as unknown[]).map((body) => digestDueMessageSchema.parse(body));
+}
+
 async function deliverQueued(): Promise<DigestMessage[]> {
   const queued = ((await engines.drain('email')) as unknown[]).map((body) => digestMessageSchema.parse(body));
   // The delivery store keeps real time (its markers expire by it): deliver on the real clock.
@@ -79,38 +95,46 @@ describe('send-digests', () => {
       await fanOut(alert(n, topic), { ...engines.deps, clock });
     await engines.drain('webhook');
 
-    const early = await sendDueDigests(deps({ clock: { now: () => new Date('2025-02-25T08:59:00Z') } }));
+    const early = await runDigests(deps({ clock: { now: () => new Date('2025-02-25T08:59:00Z') } }));
     now = new Date('2025-02-25T09:01:00Z');
-    const due = await sendDueDigests(deps());
+    const due = await runDigests();
     const messages = await deliverQueued();
-    const again = await sendDueDigests(deps());
+    const again = await runDigests();
 
-    expect(early).toMatchObject({ due: 0, queued: 0 });
-    expect(due).toMatchObject({ due: 1, queued: 1, stories: 3 });
+    expect(early).toEqual({ queued: 0, outcomes: [] });
+    expect(due).toEqual({ queued: 1, outcomes: [{ kind: 'queued', stories: 3 }] });
     expect(messages).toHaveLength(1);
     expect(messages[0]!.stories.map((s) => s.storyId)).toEqual(['dg-story-3', 'dg-story-2', 'dg-story-1']);
-    expect(again).toMatchObject({ due: 0, queued: 0 });
+    expect(again).toEqual({ queued: 0, outcomes: [] });
     expect(smtp.mails).toHaveLength(1);
     const mail = parseMessage(smtp.mails[0]!.raw);
     expect(mail.headers.get('subject')).toBe('[news-alerts] Daily digest: 3 stories (Sanctions, Talks)');
     expect(mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
   });
 
-  it('does not send a digest twice when a run is interrupted between queueing it and recording it', async () => {
+  it('does not send a digest twice when compose-digest is interrupted between queueing it and recording it', async () => {
     now = new Date('2025-02-26T10:00:00Z');
     await fanOut(alert(4, 'talks'), { ...engines.deps, clock });
     await engines.drain('webhook');
     now = new Date('2025-02-27T09:30:00Z');
+    const planned = await queueDueDigests(
+      { digests: engines.deps.digests, queue: engines.deps.queue, clock, log: engines.deps.log },
+      { budgetMs: 20_000 },
+    );
+    const [message, ...others] = await drainDigestQueue();
 
-    // The process dies after the digest is queued, before its entries are marked sent.
+    // The process dies after the email is queued, before the entries are marked sent; SQS then
+    // hands the digest-due message to compose-digest again.
     const crashing = { ...engines.deps.digests, markEntriesSent: async () => Promise.reject(new Error('process killed')) };
-    const interrupted = await sendDueDigests(deps({ digests: crashing }));
-    const rerun = await sendDueDigests(deps());
+    const interrupted = sendQueuedDigest(message!, deps({ digests: crashing }));
+    await expect(interrupted).rejects.toThrow('process killed');
+    const retried = await sendQueuedDigest(message!, deps());
     const queued = await deliverQueued();
 
-    expect(interrupted).toMatchObject({ failed: 1 });
-    expect(rerun).toMatchObject({ queued: 1, stories: 1 });
-    // Both runs queued the same window: the same deliveryKey, so one email.
+    expect(planned.queued).toBe(1);
+    expect(others).toEqual([]);
+    expect(retried).toEqual({ kind: 'queued', stories: 1 });
+    // Both attempts queued the same window: the same deliveryKey, so one email.
     expect(queued).toHaveLength(2);
     expect(queued[0]!.deliveryKey).toBe(queued[1]!.deliveryKey);
     expect(smtp.mails).toHaveLength(1);
@@ -125,10 +149,54 @@ describe('send-digests', () => {
     });
     now = new Date('2025-03-02T09:30:00Z');
 
-    const summary = await sendDueDigests(deps());
+    const summary = await runDigests();
 
-    expect(summary).toMatchObject({ due: 1, queued: 0, dropped: 1 });
+    expect(summary).toEqual({ queued: 1, outcomes: [{ kind: 'dropped' }] });
     expect(await engines.drain('email')).toEqual([]);
     expect(await engines.deps.digests.getHead('dg-reader', 'mail')).toBeUndefined();
+  });
+
+  it('through the digest queue: send-digests queues each due digest once (leased), compose-digest sends it once', async () => {
+    // Prepare: three readers with a story waiting in their daily digest
+    now = new Date('2025-03-03T10:00:00Z');
+    for (const id of ['dq-1', 'dq-2', 'dq-3']) {
+      await engines.deps.subscriptions.putSubscriber(
+        subscriber({
+          subscriberId: id,
+          topics: ['sanctions'],
+          channels: [{ kind: 'email', channelId: 'mail', address: `${id}@example.org` }],
+          cadence: { mail: 'daily' },
+          deliveryHour: 9,
+        }),
+      );
+    }
+    await fanOut(alert(6, 'sanctions'), { ...engines.deps, clock });
+    await engines.drain('webhook');
+    now = new Date('2025-03-04T09:30:00Z');
+    const planner = { digests: engines.deps.digests, queue: engines.deps.queue, clock, log: engines.deps.log };
+
+    // Act: two planner runs (the second while the first's messages wait), then the consumer,
+    // which gets one of the messages twice (SQS is at-least-once)
+    const first = await queueDueDigests(planner, { budgetMs: 20_000, pageSize: 1 });
+    const second = await queueDueDigests(planner, { budgetMs: 20_000 });
+    const queued = ((await engines.drain('digest')) as unknown[]).map((body) => digestDueMessageSchema.parse(body));
+    const outcomes = [];
+    for (const message of [...queued, queued[0]!]) outcomes.push((await sendQueuedDigest(message, deps())).kind);
+    const emails = await deliverQueued();
+
+    // Assess
+    const mine = queued.filter((m) => m.subscriberId.startsWith('dq-'));
+    expect(first.queued).toBeGreaterThanOrEqual(3);
+    expect(first.shards).toBe(engines.deps.digests.dueShards);
+    expect(second.queued).toBe(0);
+    expect(mine.map((m) => m.subscriberId).sort()).toEqual(['dq-1', 'dq-2', 'dq-3']);
+    expect(outcomes.at(-1)).toBe('stale');
+    expect(
+      emails
+        .filter((m) => m.subscriberId.startsWith('dq-'))
+        .map((m) => m.subscriberId)
+        .sort(),
+    ).toEqual(['dq-1', 'dq-2', 'dq-3']);
+    for (const id of ['dq-1', 'dq-2', 'dq-3']) expect(await engines.deps.digests.getHead(id, 'mail')).toBeUndefined();
   });
 });

@@ -1,8 +1,10 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/fan-out/handler.ts';
 import { fanOut } from '../../../shared/fanout/fan-out.ts';
 import type { AlertMessage, Channel, DeliveryMessage } from '../../../shared/messages/schemas.ts';
+import { createDocumentClient } from '../../../shared/store/dynamodb/index.ts';
 import type { Subscriber } from '../../../shared/store/records.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
@@ -73,41 +75,76 @@ afterAll(async () => {
 });
 
 describe('fanOut against dynalite and fauxqs', () => {
-  it('queues one delivery per (subscriber, channel), continuing with follow-up messages', async () => {
+  it('queues one delivery per (subscriber, channel), continuing with parallel follow-up slices', async () => {
     // Prepare
     const storyId = 'story-fanout';
-    let message: AlertMessage | undefined = alert(storyId);
+    const pending: AlertMessage[] = [alert(storyId)];
     const followUps: AlertMessage[] = [];
 
     // Act: play the alert queue's consumer until no follow-up is left.
-    for (let invocation = 0; message && invocation < 20; invocation++) {
-      const summary = await fanOut(message, engines.deps, { pageSize: 250, maxPages: 2 });
+    for (let invocation = 0; pending.length > 0 && invocation < 100; invocation++) {
+      const summary = await fanOut(pending.shift()!, engines.deps, { pageSize: 250, maxPages: 2 });
       const queued = (await engines.drain('alert')) as AlertMessage[];
-      expect(queued.length).toBe(summary.continuation ? 1 : 0);
+      expect(queued).toEqual(summary.followUps);
       followUps.push(...queued);
-      message = queued[0];
+      pending.push(...queued);
     }
     const webhook = (await engines.drain('webhook')) as DeliveryMessage[];
     const email = (await engines.drain('email')) as DeliveryMessage[];
 
     // Assess
+    expect(pending).toEqual([]);
     const keys = [...webhook, ...email].map((d) => d.deliveryKey).sort();
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys).toEqual(expectedDeliveryKeys(subscribers, storyId));
     expect(webhook.every((d) => d.channel.kind === 'webhook')).toBe(true);
     expect(email.every((d) => d.channel.kind === 'email')).toBe(true);
-    // 800 + 800 subscription rows in pages of 250, two pages per invocation.
-    expect(followUps.length).toBeGreaterThanOrEqual(3);
-    expect(followUps.some((f) => f.cursor?.exclusiveStartKey !== undefined)).toBe(true);
-    expect(followUps.some((f) => f.cursor?.topicIndex === 1)).toBe(true);
+    // 800 + 800 subscription rows, 500 per invocation: the first hands every shard it did not
+    // finish to its own slice, which continues on its own.
+    const shards = engines.deps.subscriptions.topicShards;
+    expect(shards).toBeGreaterThan(1);
+    expect(new Set(followUps.map((f) => f.slice)).size).toBeGreaterThan(shards / 2);
+    expect(followUps.some((f) => f.cursor?.exclusiveStartKey !== undefined || f.cursor?.topicIndex === 1)).toBe(true);
+  });
+
+  it('reads the rows written before topics were sharded (all under the bare topic id) with shard 0', async () => {
+    // Prepare: a legacy row, as the table held it before sharding
+    const legacy = subscriber({
+      subscriberId: 'legacy-reader-1',
+      topics: ['talks'],
+      channels: [{ kind: 'webhook', channelId: 'hook', url: 'https://hooks.example.org/legacy', format: 'json' }],
+    });
+    const document = createDocumentClient(engines.dynalite.client);
+    await document.send(new PutCommand({ TableName: engines.tables.subscriptions, Item: { ...legacy, topicId: 'talks' } }));
+    const story = { ...alert('story-legacy'), topics: [alert('story-legacy').topics[0]!] };
+
+    // Act
+    const pending: AlertMessage[] = [story];
+    for (let message = pending.shift(); message; message = pending.shift()) {
+      await fanOut(message, engines.deps, { pageSize: 1000, maxPages: 1 });
+      pending.push(...((await engines.drain('alert')) as AlertMessage[]));
+    }
+    const webhook = (await engines.drain('webhook')) as DeliveryMessage[];
+    await engines.drain('email');
+
+    // Assess: found under the bare key; writing it again moves it to its shard, found once there
+    expect(webhook.filter((d) => d.subscriberId === 'legacy-reader-1')).toHaveLength(1);
+    await engines.deps.subscriptions.putSubscriber(legacy);
+    const rows = [];
+    for (let shard = 0; shard < engines.deps.subscriptions.topicShards; shard++) {
+      const page = await engines.deps.subscriptions.pageByTopic('talks', { shard, limit: 1000 });
+      rows.push(...page.subscribers.filter((s) => s.subscriberId === 'legacy-reader-1'));
+    }
+    expect(rows).toHaveLength(1);
+    expect(await engines.deps.subscriptions.removeSubscriber('legacy-reader-1')).toBe(true);
   });
 
   it('carries only the topics that reach each subscriber', async () => {
     const storyId = 'story-topics';
-    let message: AlertMessage | undefined = alert(storyId);
-    while (message) {
+    const pending: AlertMessage[] = [alert(storyId)];
+    for (let message = pending.shift(); message; message = pending.shift()) {
       await fanOut(message, engines.deps, { pageSize: 1000, maxPages: 10 });
-      message = ((await engines.drain('alert')) as AlertMessage[])[0];
+      pending.push(...((await engines.drain('alert')) as AlertMessage[]));
     }
 
     const webhook = (await engines.drain('webhook')) as DeliveryMessage[];

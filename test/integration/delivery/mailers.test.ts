@@ -127,6 +127,7 @@ describe('createMailer', () => {
       QUEUE_ALERT_URL: 'http://127.0.0.1/q/alert',
       QUEUE_WEBHOOK_URL: 'http://127.0.0.1/q/webhook',
       QUEUE_EMAIL_URL: 'http://127.0.0.1/q/email',
+      QUEUE_DIGEST_URL: 'http://127.0.0.1/q/digest',
       MAIL_FROM: 'alerts@example.org',
       ...overrides,
     });

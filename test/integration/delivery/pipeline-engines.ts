@@ -7,7 +7,7 @@ import type { EnvInput } from '../../../shared/config/env.ts';
 import type { PipelineEvent } from '../../../shared/core/events.ts';
 import type { Mailer } from '../../../shared/mail/ports.ts';
 import type { Deps } from '../../../shared/runtime/deps.ts';
-import type { ProvisionedQueues } from '../../helpers/engines.ts';
+import type { ProvisionedQueues, ProvisionedTables, TestDynalite } from '../../helpers/engines.ts';
 import { startTestPipeline } from '../../helpers/pipeline.ts';
 
 export interface PipelineEngines {
@@ -15,6 +15,9 @@ export interface PipelineEngines {
   /** Every event the code under test emitted, in order. */
   events: PipelineEvent[];
   queues: ProvisionedQueues;
+  tables: ProvisionedTables;
+  /** The DynamoDB engine, for tests that write rows as an older version did. */
+  dynalite: TestDynalite;
   /** Receives (and deletes) everything currently in a queue, parsed from JSON. */
   drain(queue: QueueName): Promise<unknown[]>;
   stop(): Promise<void>;

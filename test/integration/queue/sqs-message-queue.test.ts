@@ -39,7 +39,13 @@ describe('SQS message queue on fauxqs', () => {
   /** Fresh queues per test, so counts are exact. */
   async function freshQueues(client: SQSClient): Promise<Record<QueueName, string>> {
     const queues = await createQueues(client, { prefix: `q${++prefixCount}` });
-    return { poll: queues.poll.url, alert: queues.alert.url, webhook: queues.webhook.url, email: queues.email.url };
+    return {
+      poll: queues.poll.url,
+      alert: queues.alert.url,
+      webhook: queues.webhook.url,
+      email: queues.email.url,
+      digest: queues.digest.url,
+    };
   }
 
   /** Every message now in the queue (received, so hidden afterwards): bounded receive loop. */

@@ -42,6 +42,7 @@ describe('createDeps', () => {
       QUEUE_ALERT_URL: queues.alert.url,
       QUEUE_WEBHOOK_URL: queues.webhook.url,
       QUEUE_EMAIL_URL: queues.email.url,
+      QUEUE_DIGEST_URL: queues.digest.url,
       MAIL_TRANSPORT: 'outbox',
       MAIL_FROM: 'alerts@example.org',
       OUTBOX_DIR: outbox,

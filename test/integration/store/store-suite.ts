@@ -18,6 +18,7 @@ import {
   createDynamoDbSeenItemStore,
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
+  subscriptionPartitionOf,
 } from '../../../shared/store/dynamodb/index.ts';
 import { StoreError } from '../../../shared/store/dynamodb/store-error.ts';
 import type { Subscriber } from '../../../shared/store/records.ts';
@@ -149,6 +150,53 @@ export function describeStoreSuite(
         const limited = await feeds.listDueFeeds(new Date('2031-05-01T00:05:00Z'), 2);
         expect(limited).toHaveLength(2);
         expect(await feeds.listDueFeeds(new Date('2031-05-01T00:05:00Z'), 0)).toEqual([]);
+      });
+
+      it('finds due feeds through the sharded due index: each in one shard, disabled ones leave it, older rows join it', async () => {
+        // Prepare: six feeds due in 2032 (later than every other test's), one written as before the index
+        const feeds = feedStore();
+        const at = new Date('2032-03-01T00:00:00Z');
+        for (let i = 0; i < 6; i++) {
+          await feeds.upsertFeed({ feedId: `f-idx-${i}`, url: `https://idx${i}.example/rss`, intervalMinutes: 5 }, at);
+        }
+        await doc.send(
+          new PutCommand({
+            TableName: tables.feeds,
+            Item: {
+              feedId: 'f-idx-old',
+              url: 'https://old.example/rss',
+              intervalMinutes: 5,
+              nextPollAt: at.toISOString(),
+              consecutiveErrors: 0,
+            },
+          }),
+        );
+        const dueIn = async () => {
+          const ids: string[] = [];
+          for (let shard = 0; shard < feeds.dueShards; shard++) {
+            let cursor: string | undefined;
+            do {
+              const page = await feeds.pageDueFeeds(shard, new Date('2032-03-01T00:01:00Z'), { limit: 2, ...(cursor ? { cursor } : {}) });
+              ids.push(...page.feeds.map((f) => f.feedId).filter((id) => id.startsWith('f-idx-')));
+              cursor = page.nextCursor;
+            } while (cursor);
+          }
+          return ids.sort();
+        };
+
+        // Act / Assess: every feed listed once across the shards; the old row is not, until indexed
+        expect(feeds.dueShards).toBeGreaterThan(1);
+        expect(await dueIn()).toEqual(['f-idx-0', 'f-idx-1', 'f-idx-2', 'f-idx-3', 'f-idx-4', 'f-idx-5']);
+        expect(await feeds.indexUnindexedFeeds()).toBeGreaterThanOrEqual(1);
+        expect(await dueIn()).toContain('f-idx-old');
+        await feeds.recordPollFailure('f-idx-2', { at: at.toISOString(), error: 'HTTP 410', nextPollAt: at.toISOString(), disable: true });
+        expect(await dueIn()).not.toContain('f-idx-2');
+        expect((await rawRow(tables.feeds, { feedId: 'f-idx-2' }))?.dueShard).toBeUndefined();
+        // Re-added by an operator: back in the index.
+        await feeds.upsertFeed({ feedId: 'f-idx-2', url: 'https://idx2.example/rss', intervalMinutes: 5 }, at, { reset: true });
+        expect(await dueIn()).toContain('f-idx-2');
+        await expect(feeds.pageDueFeeds(feeds.dueShards, at, { limit: 1 })).rejects.toThrow(/shard/);
+        for (const id of [...(await dueIn())]) await feeds.removeFeed(id);
       });
 
       it('claims a poll only while nextPollAt is unchanged, once among concurrent planners', async () => {
@@ -411,7 +459,43 @@ export function describeStoreSuite(
         const onB = await subscriptions.pageByTopic('t-move-b', { limit: 10 });
         expect(onB.subscribers).toEqual([subscriber('s-move', ['t-move-b', 't-move-c'], { minScore: 0.9 })]);
         expect((await subscriptions.pageByTopic('t-move-c', { limit: 10 })).subscribers).toHaveLength(1);
-        expect(await rawRow(tables.subscriptions, { topicId: 't-move-a', subscriberId: 's-move' })).toBeUndefined();
+        expect(
+          await rawRow(tables.subscriptions, { topicId: subscriptionPartitionOf('t-move-a', 's-move'), subscriberId: 's-move' }),
+        ).toBeUndefined();
+      });
+
+      it('shards a topic by subscriber: one shard per subscriber on every topic, rows from before sharding read with shard 0', async () => {
+        // Prepare: 40 subscribers on two topics, and one row as written before sharding
+        const subscriptions = subscriptionStore();
+        for (let i = 0; i < 40; i++) await subscriptions.putSubscriber(subscriber(`s-sh-${i}`, ['t-sh-a', 't-sh-b']));
+        const old = subscriber('s-sh-old', ['t-sh-a']);
+        await doc.send(new PutCommand({ TableName: tables.subscriptions, Item: { ...old, topicId: 't-sh-a' } }));
+
+        // Act: read every shard of both topics
+        const shardsOf = async (topic: string) => {
+          const found = new Map<string, number>();
+          for (let shard = 0; shard < subscriptions.topicShards; shard++) {
+            const page = await subscriptions.pageByTopic(topic, { shard, limit: 100 });
+            for (const s of page.subscribers) found.set(s.subscriberId, shard);
+          }
+          return found;
+        };
+        const onA = await shardsOf('t-sh-a');
+        const onB = await shardsOf('t-sh-b');
+
+        // Assess
+        expect(onA.size).toBe(41);
+        expect(new Set(onA.values()).size).toBeGreaterThan(1);
+        for (const [id, shard] of onB) expect(onA.get(id)).toBe(shard);
+        expect(onA.get('s-sh-old')).toBe(0);
+        // Without a shard, a page walks every shard; the old row moves to its shard when written again.
+        expect((await subscriptions.pageByTopic('t-sh-a', { limit: 1000 })).subscribers).toHaveLength(41);
+        await subscriptions.putSubscriber(old);
+        expect(await rawRow(tables.subscriptions, { topicId: 't-sh-a', subscriberId: 's-sh-old' })).toBeUndefined();
+        expect((await shardsOf('t-sh-a')).size).toBe(41);
+        await expect(subscriptions.pageByTopic('t-sh-a', { shard: subscriptions.topicShards, limit: 1 })).rejects.toBeInstanceOf(
+          InvalidMessageError,
+        );
       });
 
       it('removes a subscriber from every topic, and says whether it existed', async () => {
