@@ -50,7 +50,7 @@ if (wanted('relevance')) {
 }
 if (wanted('bundles')) {
   log(
-    'bundles: minified size and cold module-load time (median of 5 fresh processes), beside the goals; AWS SDK: its clients imported alone',
+    'bundles: minified size of index.mjs (loaded at init) and of the whole asset, cold module-load time (median of 5 fresh processes) beside the goals; AWS SDK: its clients imported alone; + lazy: the cold import then every lazy chunk and SDK client',
   );
   const measured: BundleMeasurement[] = [];
   for (const name of Object.keys(topology.functions) as FunctionName[]) measured.push(await measureBundle(name, 5));
@@ -61,9 +61,13 @@ if (wanted('bundles')) {
       function: m.function,
       bytes: m.bytes,
       kib: m.kib,
+      totalBytes: m.totalBytes,
+      chunks: m.chunks,
       coldImportMs: m.coldImportMs,
       awsSdkImportMs: m.externalsImportMs,
       externals: m.externals,
+      lazyExternals: m.lazyExternals,
+      withLazyMs: m.fullLoadMs,
     })),
   };
 }

@@ -1,19 +1,27 @@
 /**
- * How every Lambda function is bundled, in one place: the CDK stack (`NodejsFunction`, local
- * esbuild) and `scripts/measure-bundles.ts` (esbuild's API) both derive their options from
- * `bundlingSpec`, so the figures the script prints are those of what gets deployed.
+ * How every Lambda function is bundled, in one place: the CDK stack (a code asset built by local
+ * esbuild, `functionCode`) and `scripts/measure-bundles.ts` both build with
+ * `esbuildBuildOptions`, so the figures the script prints are those of what gets deployed.
+ *
+ * The output is ESM with code splitting: `index.mjs` (what Lambda imports at init) and, under
+ * `chunks/`, the code a function loads with `import()` only when it needs it (a mail transport
+ * at the first send, the charset guesser for an undeclared non-UTF-8 feed, the site's pages…).
  */
-import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BuildOptions } from 'esbuild';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { buildSync, type BuildOptions } from 'esbuild';
+import { join } from 'node:path';
 
 /** The Lambda runtime of every function; the esbuild target follows from it. */
 export const functionRuntime = Runtime.NODEJS_24_X;
 
+/** The module Lambda loads (`index.handler`); chunks sit beside it under `chunks/`. */
+export const entryFileName = 'index.mjs';
+
 /**
  * ESM output still meets CommonJS dependencies that call `require` (nodemailer …);
- * esbuild's shim only works when a `require` is in scope, so the bundle creates one. The alias
- * keeps the import from colliding with anything esbuild emits.
+ * esbuild's shim only works when a `require` is in scope, so each output file creates one. The
+ * alias keeps the import from colliding with anything esbuild emits.
  */
 const requireBanner =
   "import { createRequire as __newsAlertsCreateRequire } from 'node:module'; " +
@@ -27,6 +35,8 @@ export const bundlingSpec = {
   target: esbuildTargetFor(functionRuntime),
   minify: true,
   sourcemap: true,
+  /** Code reached only through `import()` goes to its own chunk, loaded when first used. */
+  splitting: true,
   /** Dependencies' `module` entry first: ESM builds tree-shake better. */
   mainFields: ['module', 'main'],
   /** The Node.js Lambda runtime ships AWS SDK v3; bundling it again only adds cold-start time. */
@@ -34,26 +44,14 @@ export const bundlingSpec = {
   banner: requireBanner,
 } as const;
 
-/** Options for `NodejsFunction`'s `bundling` prop; never Docker (the design requires it). */
-export function cdkBundlingOptions(): BundlingOptions {
+/** The bundle of `entry` (absolute) through esbuild's API, into `outdir` (`index.mjs` and `chunks/`). */
+export function esbuildBuildOptions(entry: string, outdir: string): BuildOptions & { metafile: true } {
   return {
-    format: OutputFormat.ESM,
-    target: bundlingSpec.target,
-    minify: bundlingSpec.minify,
-    sourceMap: bundlingSpec.sourcemap,
-    mainFields: [...bundlingSpec.mainFields],
-    externalModules: [...bundlingSpec.external],
-    banner: bundlingSpec.banner,
-    forceDockerBundling: false,
-    logLevel: LogLevel.WARNING,
-  };
-}
-
-/** The same bundle through esbuild's API: `entry` (absolute) bundled into `outfile`. */
-export function esbuildBuildOptions(entry: string, outfile: string): BuildOptions {
-  return {
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { index: entry },
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     write: true,
     format: bundlingSpec.format,
@@ -61,12 +59,36 @@ export function esbuildBuildOptions(entry: string, outfile: string): BuildOption
     target: bundlingSpec.target,
     minify: bundlingSpec.minify,
     sourcemap: bundlingSpec.sourcemap,
+    splitting: bundlingSpec.splitting,
     mainFields: [...bundlingSpec.mainFields],
     external: [...bundlingSpec.external],
     banner: { js: bundlingSpec.banner },
     logLevel: 'warning',
     metafile: true,
   };
+}
+
+/**
+ * A function's code asset: `entry` bundled by local esbuild (never Docker, the design requires
+ * it; a failed build fails the synthesis). Hashed by its output, as NodejsFunction's assets are.
+ * `NodejsFunction` cannot split code (it passes `--outfile`), hence this asset of our own.
+ */
+export function functionCode(rootDir: string, entry: string): Code {
+  return Code.fromAsset(rootDir, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never pulled: local bundling always succeeds or throws.
+      image: DockerImage.fromRegistry('news-alerts/no-docker-bundling'),
+      // CDK caches staged assets by these options (functions left out): the entry tells them apart.
+      command: ['esbuild', entry],
+      local: {
+        tryBundle(outputDir) {
+          buildSync({ ...esbuildBuildOptions(join(rootDir, entry), outputDir), metafile: false });
+          return true;
+        },
+      },
+    },
+  });
 }
 
 /** `nodejs24.x` → `node24`, as CDK's NodejsFunction does. */

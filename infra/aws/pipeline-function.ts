@@ -6,19 +6,17 @@
  */
 import { Duration, Tags } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import type { FunctionName, FunctionSpec } from '../topology.ts';
-import { cdkBundlingOptions, functionRuntime } from './bundling.ts';
+import { functionCode, functionRuntime } from './bundling.ts';
 import { topologyTagKeys } from './resource-tags.ts';
 
 export interface PipelineFunctionProps {
   name: FunctionName;
   spec: FunctionSpec;
-  /** Repository root: `spec.entry` and the lock file are resolved against it. */
+  /** Repository root: `spec.entry` is resolved against it. */
   rootDir: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
@@ -26,9 +24,9 @@ export interface PipelineFunctionProps {
   architecture: 'arm64' | 'x86_64';
 }
 
-/** One topology function as a `NodejsFunction` with the house defaults. */
+/** One topology function, bundled by `functionCode` (ESM, split), with the house defaults. */
 export class PipelineFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -44,11 +42,9 @@ export class PipelineFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(props.rootDir, spec.entry),
-      handler: 'handler',
-      projectRoot: props.rootDir,
-      depsLockFilePath: join(props.rootDir, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: functionCode(props.rootDir, spec.entry),
+      handler: 'index.handler',
       runtime: functionRuntime,
       architecture: props.architecture === 'x86_64' ? Architecture.X86_64 : Architecture.ARM_64,
       timeout: Duration.seconds(spec.timeoutSeconds),
@@ -57,7 +53,6 @@ export class PipelineFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: `news-alerts ${name} (${spec.entry})`,
-      bundling: cdkBundlingOptions(),
       ...(spec.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: spec.reservedConcurrency } : {}),
     });
     const cfnFunction = this.function.node.defaultChild as CfnFunction;
