@@ -1,5 +1,3 @@
-import { analyse } from 'chardet';
-
 export type CharsetSource = 'bom' | 'content-type' | 'xml-declaration' | 'sniffed' | 'default';
 
 export interface DecodedFeed {
@@ -41,11 +39,11 @@ const SNIFF_CONFIDENCE = 30;
  *
  * The platform's decoders do the work (`TextDecoder`: the WHATWG Encoding charsets, which Node
  * carries with its ICU data, CJK included), and UTF-32 is decoded here; no decoding tables ride
- * in the bundle.
+ * in the bundle. chardet's statistics are loaded only for a body that needs a guess.
  */
-export function decodeFeed(body: Uint8Array, contentType?: string | null): DecodedFeed {
+export async function decodeFeed(body: Uint8Array, contentType?: string | null): Promise<DecodedFeed> {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const { charset, source } = detectCharset(bytes, contentType);
+  const { charset, source } = await detectCharset(bytes, contentType);
   const text = decodeBytes(bytes, charset)
     .replace(XML_FORBIDDEN, '')
     .replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
@@ -53,7 +51,7 @@ export function decodeFeed(body: Uint8Array, contentType?: string | null): Decod
 }
 
 /** Picks the charset of a feed's bytes; see `decodeFeed` for the order. */
-export function detectCharset(bytes: Buffer, contentType?: string | null): { charset: string; source: CharsetSource } {
+export async function detectCharset(bytes: Buffer, contentType?: string | null): Promise<{ charset: string; source: CharsetSource }> {
   const fromBom = charsetFromBom(bytes);
   if (fromBom) return { charset: fromBom, source: 'bom' };
   const fromHeader = usable(charsetFromContentType(contentType));
@@ -62,7 +60,7 @@ export function detectCharset(bytes: Buffer, contentType?: string | null): { cha
   if (fromPattern) return { charset: fromPattern, source: 'xml-declaration' };
   const fromDeclaration = usable(charsetFromXmlDeclaration(bytes));
   if (fromDeclaration) return { charset: fromDeclaration, source: 'xml-declaration' };
-  if (!looksLikeUtf8(bytes)) return { charset: sniffLegacyCharset(bytes), source: 'sniffed' };
+  if (!looksLikeUtf8(bytes)) return { charset: await sniffLegacyCharset(bytes), source: 'sniffed' };
   return { charset: 'utf-8', source: 'default' };
 }
 
@@ -171,8 +169,13 @@ function looksLikeUtf8(bytes: Buffer): boolean {
   return invalid === 0 || valid > invalid * 4;
 }
 
-/** chardet's best guess among charsets the platform decodes, when confident; else windows-1252. */
-function sniffLegacyCharset(bytes: Buffer): string {
+/**
+ * chardet's best guess among charsets the platform decodes, when confident; else windows-1252.
+ * chardet (its byte statistics are most of the charset code) loads on the first guess: a
+ * declared or UTF-8 feed, nearly every feed, never needs it.
+ */
+async function sniffLegacyCharset(bytes: Buffer): Promise<string> {
+  const { analyse } = await import('chardet');
   for (const match of analyse(bytes.subarray(0, SNIFF_BYTES))) {
     if (match.confidence < SNIFF_CONFIDENCE) break;
     const name = usable(match.name);

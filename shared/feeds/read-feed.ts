@@ -60,14 +60,14 @@ export async function readFeed(input: ReadFeedInput): Promise<FeedContent> {
   let charset = 'utf-8';
   let source: CharsetSource = 'default';
   /** Decodes and hands the text over without keeping it here. */
-  const decode = (): string => {
-    const decoded = decodeFeed(body, input.contentType);
+  const decode = async (): Promise<string> => {
+    const decoded = await decodeFeed(body, input.contentType);
     ({ charset, source } = decoded);
     const binary = describeBinary(body, charset);
     if (binary) throw new FeedParseError(`the body is binary data${binary === 'unknown' ? '' : ` (${binary})`}, not text`, 'binary', label);
     return decoded.text;
   };
-  const parsed = await parseFeed(decode(), {
+  const parsed = await parseFeed(await decode(), {
     feedUrl: input.feedUrl,
     contentLocation: input.contentLocation,
     maxEntries: input.maxEntries,

@@ -1,17 +1,20 @@
 import type { Env } from '../config/env.ts';
 import { ConfigError } from '../core/errors.ts';
+import { MailSetupError } from '../mail/errors.ts';
 import { createOutboxMailer } from '../mail/outbox-mailer.ts';
 import type { Mailer } from '../mail/ports.ts';
 import { createSesMailer } from '../mail/ses/ses-mailer.ts';
 import { createSesRawMailer } from '../mail/ses/ses-raw-mailer.ts';
-import { createSmtpMailer } from '../mail/smtp-mailer.ts';
 
 /**
  * The mailer `MAIL_TRANSPORT` names: `ses` (SES v2, the region and endpoint from the SDK's own
  * environment, so LocalStack works through AWS_ENDPOINT_URL; SES_CONFIGURATION_SET on every
  * send), `ses-raw` (SES v1 SendRawEmail, the same way; what LocalStack's free edition runs),
  * `smtp` (SMTP_URL), or `outbox` (files in OUTBOX_DIR). A transport missing its setting is a
- * ConfigError naming the variable.
+ * ConfigError naming the variable, at once.
+ *
+ * The SMTP client (nodemailer, the largest part of a mailing bundle) is loaded at the first
+ * send, so a deployment on SES never loads it and the HTTP API loads it only to send mail.
  */
 export function createMailer(env: Env): Mailer {
   const sesOptions = env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {};
@@ -19,12 +22,34 @@ export function createMailer(env: Env): Mailer {
     case 'outbox':
       if (!env.OUTBOX_DIR) throw new ConfigError('mail transport outbox needs OUTBOX_DIR');
       return createOutboxMailer({ dir: env.OUTBOX_DIR });
-    case 'smtp':
-      if (!env.SMTP_URL) throw new ConfigError('mail transport smtp needs SMTP_URL');
-      return createSmtpMailer(env.SMTP_URL);
+    case 'smtp': {
+      const url = env.SMTP_URL;
+      if (!url) throw new ConfigError('mail transport smtp needs SMTP_URL');
+      return loadedAtFirstSend('smtp', async () => (await import('../mail/smtp-mailer.ts')).createSmtpMailer(url));
+    }
     case 'ses':
       return createSesMailer(sesOptions);
     case 'ses-raw':
       return createSesRawMailer(sesOptions);
   }
+}
+
+/**
+ * A mailer whose transport is built by `load` at the first send and reused after. A transport
+ * that cannot load is a setup fault (never retried), as a missing setting is.
+ */
+function loadedAtFirstSend(transport: string, load: () => Promise<Mailer>): Mailer {
+  let loaded: Promise<Mailer> | undefined;
+  return {
+    async send(email) {
+      loaded ??= load().catch((error: unknown) => {
+        loaded = undefined;
+        throw new MailSetupError(`mail transport ${transport} could not load: ${String(error)} (message ${email.messageId})`, {
+          code: 'MailTransportLoadFailed',
+          cause: error,
+        });
+      });
+      return (await loaded).send(email);
+    },
+  };
 }

@@ -181,7 +181,7 @@ describe('fetchFeed against a local HTTP server', () => {
     server.routes.set('/page', (_q, s) => s.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(fixture('not-a-feed.html')));
     const result = await fetchFeed(`${server.origin}/page`, local);
     if (result.status !== 'ok') throw new Error('expected a body');
-    const act = parseFeed(decodeFeed(result.body, result.contentType).text, result.finalUrl);
+    const act = parseFeed((await decodeFeed(result.body, result.contentType)).text, result.finalUrl);
     await expect(act).rejects.toBeInstanceOf(FeedParseError);
     await expect(act).rejects.toThrow(`feed parse failed: the body is an HTML page, not a feed (${server.origin}/page)`);
   });

@@ -12,84 +12,84 @@ const MIR_1251 = [0xcc, 0xe8, 0xf0];
 const CAFE_LATIN1 = [0x43, 0x61, 0x66, 0xe9];
 
 describe('decodeFeed', () => {
-  it('reads windows-1251 from the XML declaration', () => {
+  it('reads windows-1251 from the XML declaration', async () => {
     const body = bytes('<?xml version="1.0" encoding="windows-1251"?><rss><title>', MIR_1251, '</title></rss>');
-    const decoded = decodeFeed(body, 'application/rss+xml');
+    const decoded = await decodeFeed(body, 'application/rss+xml');
     expect(decoded).toMatchObject({ charset: 'windows-1251', source: 'xml-declaration' });
     expect(decoded.text).toContain('<title>Мир</title>');
   });
 
-  it('reads ISO-8859-1 from the Content-Type charset (as windows-1252, like browsers)', () => {
+  it('reads ISO-8859-1 from the Content-Type charset (as windows-1252, like browsers)', async () => {
     const body = bytes('<rss><title>', CAFE_LATIN1, ' ', [0x93], 'quoted', [0x94], '</title></rss>');
-    const decoded = decodeFeed(body, 'text/xml; charset="ISO-8859-1"');
+    const decoded = await decodeFeed(body, 'text/xml; charset="ISO-8859-1"');
     expect(decoded.source).toBe('content-type');
     expect(decoded.text).toContain('<title>Café “quoted”</title>');
   });
 
-  it('prefers the Content-Type charset over the XML declaration', () => {
+  it('prefers the Content-Type charset over the XML declaration', async () => {
     const body = bytes('<?xml version="1.0" encoding="utf-8"?><t>', MIR_1251, '</t>');
-    expect(decodeFeed(body, 'text/xml;charset=windows-1251').text).toContain('<t>Мир</t>');
+    expect((await decodeFeed(body, 'text/xml;charset=windows-1251')).text).toContain('<t>Мир</t>');
   });
 
-  it('prefers a byte-order mark over everything else, and removes it', () => {
+  it('prefers a byte-order mark over everything else, and removes it', async () => {
     const body = bytes([0xef, 0xbb, 0xbf], '<?xml version="1.0" encoding="windows-1251"?><t>', Buffer.from('Мир', 'utf8'), '</t>');
-    const decoded = decodeFeed(body, 'text/xml; charset=iso-8859-1');
+    const decoded = await decodeFeed(body, 'text/xml; charset=iso-8859-1');
     expect(decoded).toMatchObject({ charset: 'utf-8', source: 'bom' });
     expect(decoded.text.startsWith('<?xml')).toBe(true);
     expect(decoded.text).toContain('<t>Мир</t>');
   });
 
-  it('decodes UTF-16 little- and big-endian by their BOM', () => {
+  it('decodes UTF-16 little- and big-endian by their BOM', async () => {
     const text = '<t>Мир</t>';
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const be = Buffer.from(le);
     be.swap16();
-    expect(decodeFeed(le).text).toBe(text);
-    expect(decodeFeed(be)).toMatchObject({ text, charset: 'utf-16be', source: 'bom' });
+    expect((await decodeFeed(le)).text).toBe(text);
+    expect(await decodeFeed(be)).toMatchObject({ text, charset: 'utf-16be', source: 'bom' });
   });
 
-  it('defaults to UTF-8, and replaces invalid sequences with U+FFFD in a body declared UTF-8', () => {
-    expect(decodeFeed(bytes('<t>plain ascii</t>'), 'application/xml')).toMatchObject({ charset: 'utf-8', source: 'default' });
+  it('defaults to UTF-8, and replaces invalid sequences with U+FFFD in a body declared UTF-8', async () => {
+    expect(await decodeFeed(bytes('<t>plain ascii</t>'), 'application/xml')).toMatchObject({ charset: 'utf-8', source: 'default' });
     const body = bytes('<?xml version="1.0" encoding="UTF-8"?><t>ok ', [0xff, 0xfe, 0xc3, 0x28], Buffer.from(' Мир', 'utf8'), '</t>');
-    const decoded = decodeFeed(body, 'application/xml');
+    const decoded = await decodeFeed(body, 'application/xml');
     expect(decoded).toMatchObject({ charset: 'utf-8', source: 'xml-declaration' });
     expect(decoded.text).toBe('<?xml version="1.0" encoding="UTF-8"?><t>ok \uFFFD\uFFFD\uFFFD( Мир</t>');
   });
 
-  it('keeps UTF-8 for an undeclared body that is UTF-8 but for a stray byte', () => {
+  it('keeps UTF-8 for an undeclared body that is UTF-8 but for a stray byte', async () => {
     const body = bytes('<t>', Buffer.from('Мир — Київ — Москва ', 'utf8'), [0xe9], '</t>');
-    expect(decodeFeed(body)).toMatchObject({ charset: 'utf-8', source: 'default', text: '<t>Мир — Київ — Москва \uFFFD</t>' });
+    expect(await decodeFeed(body)).toMatchObject({ charset: 'utf-8', source: 'default', text: '<t>Мир — Київ — Москва \uFFFD</t>' });
   });
 
-  it('sniffs an undeclared body that is not UTF-8: windows-1252, or what chardet recognises', () => {
-    const latin = decodeFeed(bytes('<rss><title>', CAFE_LATIN1, ' au lait</title></rss>'));
+  it('sniffs an undeclared body that is not UTF-8: windows-1252, or what chardet recognises', async () => {
+    const latin = await decodeFeed(bytes('<rss><title>', CAFE_LATIN1, ' au lait</title></rss>'));
     expect(latin).toMatchObject({ source: 'sniffed', text: '<rss><title>Café au lait</title></rss>' });
     // A Russian sentence in KOI8-R, long enough for statistics.
     const russian = 'Как пережить новогоднюю ночь и не потерять голову: советы врачей и психологов для всей семьи';
-    const koi8 = decodeFeed(bytes('<rss><title>', iconv.encode(russian, 'koi8-r'), '</title></rss>'));
+    const koi8 = await decodeFeed(bytes('<rss><title>', iconv.encode(russian, 'koi8-r'), '</title></rss>'));
     expect(koi8).toMatchObject({ charset: 'koi8-r', source: 'sniffed' });
     expect(koi8.text).toContain(russian);
   });
 
-  it("reads UTF-32 by its BOM and UTF-16 without a BOM by the declaration's byte pattern", () => {
+  it("reads UTF-32 by its BOM and UTF-16 without a BOM by the declaration's byte pattern", async () => {
     const text = '<?xml version="1.0"?><t>Мир</t>';
     const utf32 = Buffer.concat([Buffer.from([0x00, 0x00, 0xfe, 0xff]), iconv.encode(text, 'utf-32be')]);
-    expect(decodeFeed(utf32)).toMatchObject({ text, charset: 'utf-32be', source: 'bom' });
-    expect(decodeFeed(Buffer.from(text, 'utf16le'))).toMatchObject({ text, charset: 'utf-16le' });
+    expect(await decodeFeed(utf32)).toMatchObject({ text, charset: 'utf-32be', source: 'bom' });
+    expect(await decodeFeed(Buffer.from(text, 'utf16le'))).toMatchObject({ text, charset: 'utf-16le' });
   });
 
-  it('reads C1 control characters as the windows-1252 punctuation they stand for', () => {
-    expect(decodeFeed(Buffer.from('<t>don\u0092t \u0093x\u0094</t>', 'utf8')).text).toBe('<t>don’t “x”</t>');
+  it('reads C1 control characters as the windows-1252 punctuation they stand for', async () => {
+    expect((await decodeFeed(Buffer.from('<t>don\u0092t \u0093x\u0094</t>', 'utf8'))).text).toBe('<t>don’t “x”</t>');
   });
 
-  it('falls through an unknown charset label to the next source', () => {
+  it('falls through an unknown charset label to the next source', async () => {
     const body = bytes('<?xml version="1.0" encoding="koi8-r"?><t>', [0xed, 0xc9, 0xd2], '</t>');
-    const decoded = decodeFeed(body, 'text/xml; charset=x-no-such-charset');
+    const decoded = await decodeFeed(body, 'text/xml; charset=x-no-such-charset');
     expect(decoded).toMatchObject({ charset: 'koi8-r', source: 'xml-declaration' });
     expect(decoded.text).toContain('<t>Мир</t>');
   });
 
-  it('drops control characters XML forbids, keeping tabs and newlines', () => {
-    expect(decodeFeed(bytes('<t>a', [0x00, 0x07, 0x1b], 'b\t\nc</t>')).text).toBe('<t>ab\t\nc</t>');
+  it('drops control characters XML forbids, keeping tabs and newlines', async () => {
+    expect((await decodeFeed(bytes('<t>a', [0x00, 0x07, 0x1b], 'b\t\nc</t>'))).text).toBe('<t>ab\t\nc</t>');
   });
 });

@@ -51,7 +51,7 @@ function text(value: unknown): string | undefined {
 /** The fields of one document on which rss-parser and we both read a value and disagree (undefined: rss-parser rejects it). */
 async function disagreements(file: string, body: Buffer, feedUrl: string | undefined, contentType: string | undefined) {
   // Both read the same text: decoding is ours either way (rss-parser takes a string).
-  const source = decodeFeed(body, contentType).text;
+  const source = (await decodeFeed(body, contentType)).text;
   let raw: { items?: Record<string, unknown>[] };
   try {
     raw = await new Parser().parseString(source);
