@@ -4,14 +4,13 @@ import httpRouterHandler from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { topology, type QueueName } from '../../infra/topology.ts';
-import { createHttpApp, createJsonApi, createWebSubCallback, type HttpRequest, type HttpResponse } from '../../shared/api/index.ts';
+import type { HttpRequest, HttpResponse } from '../../shared/api/index.ts';
 import { readEnv } from '../../shared/config/env.ts';
 import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
 import { withMetricsFlush } from '../../shared/runtime/pipeline-metrics.ts';
-import { createKeyRingReader, DEFAULT_CONFIRM_HOURS, defaultRateLimits, type RateLimits } from '../../shared/subscriptions/index.ts';
-import { createSitePages, createUnsubscribeRoutes } from '../../shared/web/index.ts';
+import { DEFAULT_CONFIRM_HOURS, defaultRateLimits, type RateLimits } from '../../shared/subscriptions/index.ts';
 import { errorResponses } from './error-responses.ts';
 import { toFunctionUrlResult, toHttpRequest } from './function-url.ts';
 
@@ -48,67 +47,78 @@ const contentSecurityPolicy: Record<string, string | false> = {
  * The HTTP API (Function URL in AWS, 127.0.0.1 in one-process mode): the subscription pages,
  * the JSON API, and the operator's status page and endpoints. Each route parses the request
  * and calls one controller in shared/; errors become problem+json (API) or an HTML page.
+ *
+ * The controllers' code (the subscription use cases, the classifier's filter queries and topic
+ * list, the pages, WebSub) is loaded by the first request that needs it, in groups, so the
+ * module Lambda imports at init holds only the router, its middleware and the dependencies.
  */
 export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHandler {
   // Keys, the admin token and the base of links come from deps at request time (cached there):
   // Secrets Manager and SSM in AWS, the data folder and the local URL in one-process mode.
-  const app = createHttpApp(deps, {
-    mailFrom: deps.env.MAIL_FROM,
-    allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK,
-    limits: options.limits ?? defaultRateLimits,
-    confirmHours: options.confirmHours ?? DEFAULT_CONFIRM_HOURS,
-    outboxDir: deps.env.MAIL_TRANSPORT === 'outbox' ? deps.env.OUTBOX_DIR : undefined,
-    queueNames: Object.keys(topology.queues) as QueueName[],
+  const app = onFirstUse(async () =>
+    (await import('../../shared/api/index.ts')).createHttpApp(deps, {
+      mailFrom: deps.env.MAIL_FROM,
+      allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK,
+      limits: options.limits ?? defaultRateLimits,
+      confirmHours: options.confirmHours ?? DEFAULT_CONFIRM_HOURS,
+      outboxDir: deps.env.MAIL_TRANSPORT === 'outbox' ? deps.env.OUTBOX_DIR : undefined,
+      queueNames: Object.keys(topology.queues) as QueueName[],
+    }),
+  );
+  const pages = onFirstUse(async () => (await import('../../shared/web/index.ts')).createSitePages(await app()));
+  const api = onFirstUse(async () => (await import('../../shared/api/index.ts')).createJsonApi(await app()));
+  const unsubscribe = onFirstUse(async () => {
+    const [web, subscriptions] = await Promise.all([import('../../shared/web/index.ts'), import('../../shared/subscriptions/index.ts')]);
+    return web.createUnsubscribeRoutes({ ...deps, tokenKeys: subscriptions.createKeyRingReader(deps.secrets) });
   });
-  const pages = createSitePages(app);
-  const api = createJsonApi(app);
-  const unsubscribe = createUnsubscribeRoutes({ ...deps, tokenKeys: createKeyRingReader(deps.secrets) });
-  const webSubCallback = createWebSubCallback(deps);
+  const webSub = onFirstUse(async () => ({ callback: (await import('../../shared/api/index.ts')).createWebSubCallback(deps) }));
 
-  const route = (method: Method, path: string, controller: Controller) => ({
+  /** A route to the controller `pick` takes from its group, once the group is loaded. */
+  const route = <Group>(method: Method, path: string, group: () => Promise<Group>, pick: (loaded: Group) => Controller) => ({
     method,
     path,
     handler: async function serve(event: APIGatewayProxyEventV2) {
+      const controller = pick(await group());
       return toFunctionUrlResult(await controller(toHttpRequest(event)));
     },
   });
 
   const routes = [
     // Pages
-    route('GET', '/', pages.subscribeForm),
-    route('GET', '/subscribe', pages.subscribeForm),
-    route('POST', '/subscribe', pages.subscribe),
-    route('GET', '/check-inbox', pages.checkInbox),
-    route('GET', '/confirm', pages.confirmForm),
-    route('POST', '/confirm', pages.confirm),
-    route('GET', '/manage', pages.manageForm),
-    route('POST', '/manage', pages.manage),
-    route('GET', '/manage/link', pages.manageLinkForm),
-    route('POST', '/manage/link', pages.manageLink),
-    route('GET', '/status', pages.status),
-    route('POST', '/status/poll', pages.pollNow),
-    route('GET', '/assets/site.css', pages.stylesheet),
+    route('GET', '/', pages, (c) => c.subscribeForm),
+    route('GET', '/subscribe', pages, (c) => c.subscribeForm),
+    route('POST', '/subscribe', pages, (c) => c.subscribe),
+    route('GET', '/check-inbox', pages, (c) => c.checkInbox),
+    route('GET', '/confirm', pages, (c) => c.confirmForm),
+    route('POST', '/confirm', pages, (c) => c.confirm),
+    route('GET', '/manage', pages, (c) => c.manageForm),
+    route('POST', '/manage', pages, (c) => c.manage),
+    route('GET', '/manage/link', pages, (c) => c.manageLinkForm),
+    route('POST', '/manage/link', pages, (c) => c.manageLink),
+    route('GET', '/status', pages, (c) => c.status),
+    route('POST', '/status/poll', pages, (c) => c.pollNow),
+    route('GET', '/assets/site.css', pages, (c) => c.stylesheet),
     // The link of every email (GET: a page, changes nothing) and RFC 8058 one-click (POST).
-    route('GET', '/unsubscribe', unsubscribe.page),
-    route('POST', '/unsubscribe', unsubscribe.oneClick),
+    route('GET', '/unsubscribe', unsubscribe, (c) => c.page),
+    route('POST', '/unsubscribe', unsubscribe, (c) => c.oneClick),
     // JSON API
-    route('GET', '/health', api.health),
-    route('GET', '/topics', api.topics),
-    route('GET', '/api/health', api.health),
-    route('GET', '/api/topics', api.topics),
-    route('POST', '/api/subscriptions', api.createSubscription),
-    route('GET', '/api/subscription', api.readSubscription),
-    route('PATCH', '/api/subscription', api.updateSubscription),
-    route('DELETE', '/api/subscription', api.deleteSubscription),
-    route('GET', '/api/admin/status', api.adminStatus),
-    route('GET', '/api/admin/feeds', api.adminFeeds),
-    route('GET', '/api/admin/subscribers', api.adminSubscribers),
-    route('POST', '/api/admin/feeds/{id}/poll', api.adminPollFeed),
-    route('POST', '/api/admin/subscribers/{id}/test', api.adminTestSubscriber),
-    route('POST', '/api/admin/redrive', api.adminRedrive),
+    route('GET', '/health', api, (c) => c.health),
+    route('GET', '/topics', api, (c) => c.topics),
+    route('GET', '/api/health', api, (c) => c.health),
+    route('GET', '/api/topics', api, (c) => c.topics),
+    route('POST', '/api/subscriptions', api, (c) => c.createSubscription),
+    route('GET', '/api/subscription', api, (c) => c.readSubscription),
+    route('PATCH', '/api/subscription', api, (c) => c.updateSubscription),
+    route('DELETE', '/api/subscription', api, (c) => c.deleteSubscription),
+    route('GET', '/api/admin/status', api, (c) => c.adminStatus),
+    route('GET', '/api/admin/feeds', api, (c) => c.adminFeeds),
+    route('GET', '/api/admin/subscribers', api, (c) => c.adminSubscribers),
+    route('POST', '/api/admin/feeds/{id}/poll', api, (c) => c.adminPollFeed),
+    route('POST', '/api/admin/subscribers/{id}/test', api, (c) => c.adminTestSubscriber),
+    route('POST', '/api/admin/redrive', api, (c) => c.adminRedrive),
     // WebSub: hubs verify our intent (GET) and push signed content (POST) to a feed's callback.
-    route('GET', '/websub/{feedId}', webSubCallback),
-    route('POST', '/websub/{feedId}', webSubCallback),
+    route('GET', '/websub/{feedId}', webSub, (c) => c.callback),
+    route('POST', '/websub/{feedId}', webSub, (c) => c.callback),
   ];
 
   const handler = withMetricsFlush(withLambdaLogContext(middy(httpRouterHandler({ routes })), deps.log), deps.metrics)
@@ -123,6 +133,19 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     .use(httpErrorHandler({ logger: (error: unknown) => deps.log.error('http-api request failed', { error: String(error) }) }))
     .use(errorResponses({ log: deps.log }));
   return handler as unknown as HttpHandler;
+}
+
+/**
+ * `load` run once, at the first call, and its result shared by every later call; a failed load
+ * is tried again by the next call (the request that met it answers 500).
+ */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () =>
+    (loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    }));
 }
 
 let cached: HttpHandler | undefined;

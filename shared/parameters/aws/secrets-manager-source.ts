@@ -1,6 +1,5 @@
-import { GetParameterError } from '@aws-lambda-powertools/parameters';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { ResourceNotFoundException, SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { SecretName } from '../../core/resource-names.ts';
 import { ParameterReadError } from '../errors.ts';
 import type { SecretSource } from '../secret-source.ts';
@@ -20,20 +19,18 @@ export interface SecretsManagerSourceOptions {
  * (what `put-secret-value` leaves behind), so tokens signed before a rotation still verify.
  */
 export function createSecretsManagerSource(options: SecretsManagerSourceOptions): SecretSource {
-  const client = new SecretsManagerClient(options.clientConfig ?? {});
-  // One provider per stage: Powertools caches by secret id alone, so one provider would hand
-  // the current value back for AWSPREVIOUS.
-  const providers = {
-    AWSCURRENT: new SecretsProvider({ awsSdkV3Client: client }),
-    AWSPREVIOUS: new SecretsProvider({ awsSdkV3Client: client }),
-  };
+  // The SDK client and Powertools load at the first read, not with the bundle: a function reads
+  // its secrets on some invocations only, and one given no secret ARN never does.
+  let sdk: Promise<SecretsSdk> | undefined;
+  const loadSdk = () => (sdk ??= loadSecretsSdk(options.clientConfig ?? {}));
   // A missing AWSPREVIOUS is an answer too; Powertools does not cache failures, so we do.
   const noPrevious = new Map<string, number>();
 
-  async function read(name: SecretName, stage: keyof typeof providers): Promise<string | undefined> {
+  async function read(name: SecretName, stage: Stage): Promise<string | undefined> {
     const arn = options.arns[name];
     if (arn === undefined) return undefined;
     if (stage === 'AWSPREVIOUS' && (noPrevious.get(arn) ?? 0) > Date.now()) return undefined;
+    const { providers, GetParameterError, ResourceNotFoundException } = await loadSdk();
     try {
       const value = await providers[stage].get(arn, { maxAge: options.maxAgeSeconds, sdkOptions: { VersionStage: stage } });
       if (typeof value !== 'string' || value.length === 0) {
@@ -41,12 +38,16 @@ export function createSecretsManagerSource(options: SecretsManagerSourceOptions)
       }
       return value;
     } catch (error) {
-      if (stage === 'AWSPREVIOUS' && isMissingVersion(error)) {
+      if (
+        stage === 'AWSPREVIOUS' &&
+        isMissingVersion(error instanceof GetParameterError ? error.cause : error, ResourceNotFoundException)
+      ) {
         noPrevious.set(arn, Date.now() + options.maxAgeSeconds * 1000);
         return undefined;
       }
       if (error instanceof ParameterReadError) throw error;
-      throw new ParameterReadError(`secret read failed: ${causeText(error)} (secret ${name}, ${stage})`, { cause: error });
+      const cause = error instanceof GetParameterError && error.cause instanceof Error ? error.cause : error;
+      throw new ParameterReadError(`secret read failed: ${causeText(cause)} (secret ${name}, ${stage})`, { cause: error });
     }
   }
 
@@ -56,14 +57,36 @@ export function createSecretsManagerSource(options: SecretsManagerSourceOptions)
   };
 }
 
-/** Secrets Manager's answer for a stage no version carries. */
-function isMissingVersion(error: unknown): boolean {
-  const cause = error instanceof GetParameterError ? error.cause : error;
-  return cause instanceof ResourceNotFoundException || (cause as { name?: unknown } | undefined)?.name === 'ResourceNotFoundException';
+type Stage = 'AWSCURRENT' | 'AWSPREVIOUS';
+
+interface SecretsSdk {
+  providers: Record<Stage, SecretsProvider>;
+  GetParameterError: typeof import('@aws-lambda-powertools/parameters').GetParameterError;
+  ResourceNotFoundException: typeof import('@aws-sdk/client-secrets-manager').ResourceNotFoundException;
 }
 
-/** The SDK error's name and message; never a value. */
-function causeText(error: unknown): string {
-  const cause = error instanceof GetParameterError && error.cause instanceof Error ? error.cause : error;
+async function loadSecretsSdk(clientConfig: SecretsManagerClientConfig): Promise<SecretsSdk> {
+  const [{ GetParameterError }, { SecretsProvider }, { ResourceNotFoundException, SecretsManagerClient }] = await Promise.all([
+    import('@aws-lambda-powertools/parameters'),
+    import('@aws-lambda-powertools/parameters/secrets'),
+    import('@aws-sdk/client-secrets-manager'),
+  ]);
+  const client = new SecretsManagerClient(clientConfig);
+  // One provider per stage: Powertools caches by secret id alone, so one provider would hand
+  // the current value back for AWSPREVIOUS.
+  const providers = {
+    AWSCURRENT: new SecretsProvider({ awsSdkV3Client: client }),
+    AWSPREVIOUS: new SecretsProvider({ awsSdkV3Client: client }),
+  };
+  return { providers, GetParameterError, ResourceNotFoundException };
+}
+
+/** Secrets Manager's answer for a stage no version carries (`cause`: the SDK's error). */
+function isMissingVersion(cause: unknown, notFound: SecretsSdk['ResourceNotFoundException']): boolean {
+  return cause instanceof notFound || (cause as { name?: unknown } | undefined)?.name === 'ResourceNotFoundException';
+}
+
+/** The SDK error's name and message (`cause`: the error Powertools wrapped, if any); never a value. */
+function causeText(cause: unknown): string {
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }

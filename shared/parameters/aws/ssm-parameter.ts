@@ -1,4 +1,4 @@
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
 import { ConfigError } from '../../core/errors.ts';
 import { ParameterReadError } from '../errors.ts';
@@ -19,11 +19,16 @@ export type SsmParameterReader = (name: string) => Promise<string>;
  * does not exist with a `ConfigError`.
  */
 export function createSsmParameterReader(options: SsmParameterReaderOptions): SsmParameterReader {
-  const provider = new SSMProvider({ clientConfig: options.clientConfig ?? {} });
+  // Powertools and the SDK client load at the first read, not with the bundle.
+  let provider: Promise<SSMProvider> | undefined;
+  const loadProvider = () =>
+    (provider ??= import('@aws-lambda-powertools/parameters/ssm').then(
+      ({ SSMProvider }) => new SSMProvider({ clientConfig: options.clientConfig ?? {} }),
+    ));
   return async function readSsmParameter(name) {
     let value: string | undefined;
     try {
-      value = await provider.get(name, { maxAge: options.maxAgeSeconds });
+      value = await (await loadProvider()).get(name, { maxAge: options.maxAgeSeconds });
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause ?? error;
       if ((cause as { name?: unknown }).name === 'ParameterNotFound') {
