@@ -1,9 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { htmlResponse } from '../../shared/api/index.ts';
 import type { Log } from '../../shared/core/logger.ts';
 import { PROBLEM_MEDIA_TYPE, ProblemError } from '../../shared/core/problem.ts';
-import { renderMessagePage } from '../../shared/web/index.ts';
 import { toFunctionUrlResult } from './function-url.ts';
 
 /** Paths answered in JSON (problem+json on failure); every other path is a page. */
@@ -14,11 +12,12 @@ export function isJsonPath(path: string): boolean {
 /**
  * Turns any failure into a response: a `ProblemError` says what to answer; the router's 404 is
  * a not-found; anything else is logged and answered with a bare 500 (no internals leak). JSON
- * paths get problem+json, pages an HTML page in the site's layout.
+ * paths get problem+json, pages an HTML page in the site's layout (its code loaded with the
+ * first page that fails, like the pages' own: see the handler).
  */
 export function errorResponses(options: { log: Log }): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
-    onError: function renderError(request) {
+    onError: async function renderError(request) {
       const path = request.event?.rawPath ?? '/';
       const problem = toProblem(request.error, path, options.log);
       const headers = { ...problem.headers };
@@ -30,6 +29,10 @@ export function errorResponses(options: { log: Log }): middy.MiddlewareObj<APIGa
         });
         return;
       }
+      const [{ htmlResponse }, { renderMessagePage }] = await Promise.all([
+        import('../../shared/api/index.ts'),
+        import('../../shared/web/index.ts'),
+      ]);
       // A page behind Basic auth asks the browser for credentials; Bearer means nothing to it.
       const page = renderMessagePage({
         title: problem.kind === 'not-found' ? 'Page not found' : problem.title,

@@ -10,7 +10,7 @@ import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
 import { withMetricsFlush } from '../../shared/runtime/pipeline-metrics.ts';
-import { DEFAULT_CONFIRM_HOURS, defaultRateLimits, type RateLimits } from '../../shared/subscriptions/index.ts';
+import type { RateLimits } from '../../shared/subscriptions/index.ts';
 import { errorResponses } from './error-responses.ts';
 import { toFunctionUrlResult, toHttpRequest } from './function-url.ts';
 
@@ -55,16 +55,17 @@ const contentSecurityPolicy: Record<string, string | false> = {
 export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHandler {
   // Keys, the admin token and the base of links come from deps at request time (cached there):
   // Secrets Manager and SSM in AWS, the data folder and the local URL in one-process mode.
-  const app = onFirstUse(async () =>
-    (await import('../../shared/api/index.ts')).createHttpApp(deps, {
+  const app = onFirstUse(async () => {
+    const [api, subscriptions] = await Promise.all([import('../../shared/api/index.ts'), import('../../shared/subscriptions/index.ts')]);
+    return api.createHttpApp(deps, {
       mailFrom: deps.env.MAIL_FROM,
       allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK,
-      limits: options.limits ?? defaultRateLimits,
-      confirmHours: options.confirmHours ?? DEFAULT_CONFIRM_HOURS,
+      limits: options.limits ?? subscriptions.defaultRateLimits,
+      confirmHours: options.confirmHours ?? subscriptions.DEFAULT_CONFIRM_HOURS,
       outboxDir: deps.env.MAIL_TRANSPORT === 'outbox' ? deps.env.OUTBOX_DIR : undefined,
       queueNames: Object.keys(topology.queues) as QueueName[],
-    }),
-  );
+    });
+  });
   const pages = onFirstUse(async () => (await import('../../shared/web/index.ts')).createSitePages(await app()));
   const api = onFirstUse(async () => (await import('../../shared/api/index.ts')).createJsonApi(await app()));
   const unsubscribe = onFirstUse(async () => {
