@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../../infra/aws/create-app.ts';
@@ -35,27 +35,79 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     return join(dir, 'index.mjs');
   }
 
-  it.each(functionNames)('%s is one minified ESM file with a source map and the require banner', (name) => {
+  /** Every module of a function's asset: index.mjs, then its chunks. */
+  function modulesOf(name: FunctionName): string[] {
+    const chunks = join(dirname(bundleOf(name)), 'chunks');
+    const files = existsSync(chunks) ? readdirSync(chunks).filter((file) => file.endsWith('.mjs')) : [];
+    return [bundleOf(name), ...files.map((file) => join(chunks, file))];
+  }
+
+  /** The sources (from the source maps) of index.mjs and of every chunk it imports statically: what loads at init. */
+  function sourcesLoadedAtInit(name: FunctionName): string[] {
+    const loaded = new Set<string>();
+    const pending = [bundleOf(name)];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (loaded.has(file)) continue;
+      loaded.add(file);
+      // Static imports only (`from"./…"`, `import"./…"`); `import("./…")` loads later.
+      for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*"(\.\/[^"]+\.mjs)"/g)) {
+        pending.push(join(dirname(file), match[1]!));
+      }
+    }
+    return [...loaded].flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
+  }
+
+  it.each(functionNames)('%s is minified ESM, index.mjs and its chunks, each with a source map and the require banner', (name) => {
     // Prepare
-    const bundle = bundleOf(name);
+    const modules = modulesOf(name);
 
     // Assess
-    expect(existsSync(bundle)).toBe(true);
-    expect(existsSync(`${bundle}.map`)).toBe(true);
-    const code = readFileSync(bundle, 'utf8');
-    expect(code.startsWith(bundlingSpec.banner)).toBe(true);
-    // Minified: source runs ~40 bytes a line; what newlines remain are inside strings and
-    // legal comments.
-    expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+    expect(existsSync(bundleOf(name))).toBe(true);
+    let length = 0;
+    let lines = 0;
+    for (const module of modules) {
+      expect(existsSync(`${module}.map`)).toBe(true);
+      const code = readFileSync(module, 'utf8');
+      expect(code.startsWith(bundlingSpec.banner)).toBe(true);
+      length += code.length;
+      lines += code.split('\n').length;
+    }
+    // Minified: source runs ~40 bytes a line, these over 500; what newlines remain are inside strings (the
+    // site's stylesheet), legal comments and the chunks' import lines.
+    expect(length / lines).toBeGreaterThan(500);
   });
 
   it.each(functionNames)('%s leaves the AWS SDK to the Lambda runtime', (name) => {
     // Prepare
-    const map = JSON.parse(readFileSync(`${bundleOf(name)}.map`, 'utf8')) as { sources: string[] };
+    const sources = modulesOf(name).flatMap(
+      (module) => (JSON.parse(readFileSync(`${module}.map`, 'utf8')) as { sources: string[] }).sources,
+    );
 
     // Assess
-    expect(map.sources.filter((source) => source.includes('node_modules/@aws-sdk/'))).toEqual([]);
-    expect(map.sources.some((source) => source.endsWith(topology.functions[name].entry))).toBe(true);
+    expect(sources.filter((source) => source.includes('node_modules/@aws-sdk/'))).toEqual([]);
+    expect(sourcesLoadedAtInit(name).some((source) => source.endsWith(topology.functions[name].entry))).toBe(true);
+  });
+
+  it('loads the SMTP client, the site, the subscription code and the charset guesser only when first needed', () => {
+    // Prepare
+    const atInit = (name: FunctionName, pattern: RegExp) => sourcesLoadedAtInit(name).filter((source) => pattern.test(source));
+    const inAsset = (name: FunctionName, pattern: RegExp) =>
+      modulesOf(name).some((module) =>
+        (JSON.parse(readFileSync(`${module}.map`, 'utf8')) as { sources: string[] }).sources.some((source) => pattern.test(source)),
+      );
+
+    // Assess: in the asset, for the request or the feed that needs them, but not loaded at init
+    for (const name of ['deliver-email', 'http-api'] as const) {
+      expect(inAsset(name, /node_modules\/nodemailer\//)).toBe(true);
+      expect(atInit(name, /node_modules\/nodemailer\//)).toEqual([]);
+    }
+    for (const pattern of [/shared\/web\/site\.ts$/, /shared\/subscriptions\/subscription-service\.ts$/, /shared\/classify\//]) {
+      expect(inAsset('http-api', pattern)).toBe(true);
+      expect(atInit('http-api', pattern)).toEqual([]);
+    }
+    expect(inAsset('poll-feed', /node_modules\/chardet\//)).toBe(true);
+    expect(atInit('poll-feed', /node_modules\/chardet\//)).toEqual([]);
   });
 
   it.each(functionNames)('%s loads in a fresh Node with no environment and exports a handler', (name) => {
