@@ -29,10 +29,8 @@ export function errorResponses(options: { log: Log }): middy.MiddlewareObj<APIGa
         });
         return;
       }
-      const [{ htmlResponse }, { renderMessagePage }] = await Promise.all([
-        import('../../shared/api/index.ts'),
-        import('../../shared/web/index.ts'),
-      ]);
+      const { htmlResponse } = await import('../../shared/api/index.ts');
+      const { renderMessagePage } = await import('../../shared/web/index.ts');
       // A page behind Basic auth asks the browser for credentials; Bearer means nothing to it.
       const page = renderMessagePage({
         title: problem.kind === 'not-found' ? 'Page not found' : problem.title,

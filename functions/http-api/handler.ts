@@ -56,12 +56,13 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
   // Keys, the admin token and the base of links come from deps at request time (cached there):
   // Secrets Manager and SSM in AWS, the data folder and the local URL in one-process mode.
   const app = onFirstUse(async () => {
-    const [api, subscriptions] = await Promise.all([import('../../shared/api/index.ts'), import('../../shared/subscriptions/index.ts')]);
-    return api.createHttpApp(deps, {
+    const { createHttpApp } = await import('../../shared/api/index.ts');
+    const { DEFAULT_CONFIRM_HOURS, defaultRateLimits } = await import('../../shared/subscriptions/index.ts');
+    return createHttpApp(deps, {
       mailFrom: deps.env.MAIL_FROM,
       allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK,
-      limits: options.limits ?? subscriptions.defaultRateLimits,
-      confirmHours: options.confirmHours ?? subscriptions.DEFAULT_CONFIRM_HOURS,
+      limits: options.limits ?? defaultRateLimits,
+      confirmHours: options.confirmHours ?? DEFAULT_CONFIRM_HOURS,
       outboxDir: deps.env.MAIL_TRANSPORT === 'outbox' ? deps.env.OUTBOX_DIR : undefined,
       queueNames: Object.keys(topology.queues) as QueueName[],
     });
@@ -69,8 +70,9 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
   const pages = onFirstUse(async () => (await import('../../shared/web/index.ts')).createSitePages(await app()));
   const api = onFirstUse(async () => (await import('../../shared/api/index.ts')).createJsonApi(await app()));
   const unsubscribe = onFirstUse(async () => {
-    const [web, subscriptions] = await Promise.all([import('../../shared/web/index.ts'), import('../../shared/subscriptions/index.ts')]);
-    return web.createUnsubscribeRoutes({ ...deps, tokenKeys: subscriptions.createKeyRingReader(deps.secrets) });
+    const { createUnsubscribeRoutes } = await import('../../shared/web/index.ts');
+    const { createKeyRingReader } = await import('../../shared/subscriptions/index.ts');
+    return createUnsubscribeRoutes({ ...deps, tokenKeys: createKeyRingReader(deps.secrets) });
   });
   const webSub = onFirstUse(async () => ({ callback: (await import('../../shared/api/index.ts')).createWebSubCallback(deps) }));
 

@@ -25,7 +25,7 @@ export interface ImportGraph {
   files: string[];
   specifiers: Map<string, string[]>;
   edges: ImportEdge[];
-  /** The static import and re-export statements between our files, with their names. */
+  /** The import and re-export statements between our files, with their names (dynamic imports too, see `dynamicImportsOf`). */
   namedImports: NamedImport[];
   /** The names each file exports (`*` for an `export * from`). */
   exportsOf: Map<string, string[]>;
@@ -71,6 +71,10 @@ const STATIC_IMPORT = /^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/g
 const SIDE_EFFECT_IMPORT = /^\s*import\s*['"]([^'"]+)['"]/gm;
 const DYNAMIC_IMPORT = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
+/** `const { a, b: c } = await import('…')` and `(await import('…')).a`: the names a lazy load takes. */
+const DYNAMIC_DESTRUCTURED = /\{([^{}]*)\}\s*=\s*await\s+import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const DYNAMIC_MEMBER = /\(\s*await\s+import\(\s*['"]([^'"]+)['"]\s*\)\s*\)\.(\w+)/g;
+
 const IMPORT_CLAUSE = /^\s*(import|export)\s+(?:type\s+)?([^'";]*?)\s*\bfrom\s*['"]([^'"]+)['"]/gm;
 const LOCAL_EXPORT =
   /^\s*export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:function\*?|const|let|var|class|type|interface|enum|abstract\s+class)\s+(\w+)/gm;
@@ -110,6 +114,20 @@ export function importClausesOf(text: string): { kind: 'import' | 'export'; spec
     }
     return { kind, specifier: match[3]!, names, exported };
   });
+}
+
+/**
+ * The names dynamic imports take, in the two forms the code uses: destructured from the awaited
+ * module, or one member of it. Any other dynamic import of an `index.ts` takes no name, so an
+ * export only it uses is reported unused: write it in one of these forms.
+ */
+export function dynamicImportsOf(text: string): { specifier: string; names: string[] }[] {
+  const destructured = [...text.matchAll(DYNAMIC_DESTRUCTURED)].map((match) => ({
+    specifier: match[2]!,
+    names: listEntries(match[1]!).map(([source]) => source),
+  }));
+  const members = [...text.matchAll(DYNAMIC_MEMBER)].map((match) => ({ specifier: match[1]!, names: [match[2]!] }));
+  return [...destructured, ...members];
 }
 
 /** The names a source text exports: declarations, export lists and re-exports (`*` for `export *`). */
@@ -158,7 +176,7 @@ export function readImportGraph(root: string, dirs: string[]): ImportGraph {
       const target = resolve(file, spec);
       if (target) edges.push({ from: file, to: target });
     }
-    for (const clause of importClausesOf(text)) {
+    for (const clause of [...importClausesOf(text), ...dynamicImportsOf(text)]) {
       const target = resolve(file, clause.specifier);
       if (target) namedImports.push({ from: file, to: target, names: clause.names });
     }

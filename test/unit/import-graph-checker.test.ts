@@ -289,6 +289,27 @@ describe('readImportGraph', () => {
     ]);
   });
 
+  it('counts the names a dynamic import takes, destructured or as a member', () => {
+    write('shared/gamma/index.ts', "export { early, late, never } from './inner.ts';\n");
+    write('shared/gamma/inner.ts', 'export const early = 1;\nexport const late = 2;\nexport const never = 3;\n');
+    write(
+      'cli/lazy.ts',
+      [
+        "export const a = async () => { const { early } = await import('../shared/gamma/index.ts'); return early; };",
+        "export const b = async () => (await import('../shared/gamma/index.ts')).late;",
+        '',
+      ].join('\n'),
+    );
+
+    const graph = readImportGraph(root, ['shared', 'cli']);
+
+    expect(graph.namedImports).toContainEqual({ from: 'cli/lazy.ts', to: 'shared/gamma/index.ts', names: ['early'] });
+    expect(graph.namedImports).toContainEqual({ from: 'cli/lazy.ts', to: 'shared/gamma/index.ts', names: ['late'] });
+    expect(describeEntryPointFindings(checkEntryPoints(graph, { exempt: ['shared/alpha', 'shared/beta'] }))).toEqual([
+      'unused export: shared/gamma/index.ts exports never, which nothing outside its module imports',
+    ]);
+  });
+
   it('finds an upward import written in a real file', () => {
     write('shared/core/bad.ts', "import { lazy } from '../alpha/lazy.ts';\nexport const x = lazy;\n");
     const report = checkLayers(readImportGraph(root, ['shared']), rules);
