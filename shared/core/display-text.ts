@@ -14,6 +14,9 @@
 const SPOOFING_CHARACTERS =
   /[\u0000-\u0008\u000E-\u001F\u007F\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g;
 
+/** The pattern of one spoofing character (for callers that test for them together with others). */
+export const SPOOFING_CHARACTER_SOURCE: string = SPOOFING_CHARACTERS.source;
+
 /** Text without the invisible and reordering characters hostile text spoofs with (see above). */
 export function stripSpoofingCharacters(text: string): string {
   return text.replace(SPOOFING_CHARACTERS, '');

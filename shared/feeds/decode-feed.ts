@@ -19,6 +19,8 @@ const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** C1 controls: never text in a feed, but windows-1252 punctuation mis-encoded as Unicode code points. */
 const C1_CONTROLS = /[\u0080-\u009F]/g;
+/** XML_FORBIDDEN or C1_CONTROLS, in one pattern: whether either replacement has anything to do. */
+const FORBIDDEN_OR_C1 = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u0080-\u009F\uFFFE\uFFFF]/;
 const WINDOWS_1252_HIGH = new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i));
 
 /** UTF-32, which the platform's decoders (WHATWG Encoding) leave out; decoded here. */
@@ -44,9 +46,11 @@ const SNIFF_CONFIDENCE = 30;
 export async function decodeFeed(body: Uint8Array, contentType?: string | null): Promise<DecodedFeed> {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const { charset, source } = await detectCharset(bytes, contentType);
-  const text = decodeBytes(bytes, charset)
-    .replace(XML_FORBIDDEN, '')
-    .replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
+  const decoded = decodeBytes(bytes, charset);
+  // One scan of the whole document for either kind of character, which most feeds hold none of.
+  const text = FORBIDDEN_OR_C1.test(decoded)
+    ? decoded.replace(XML_FORBIDDEN, '').replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80))
+    : decoded;
   return { text, charset, source };
 }
 

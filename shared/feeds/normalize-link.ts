@@ -47,6 +47,8 @@ export function normalizeLink(raw: string | undefined | null, base?: string): st
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   const unwrapped = unwrapRedirect(url);
   if (unwrapped) url = unwrapped;
+  // No query, no tracking parameters (and no URLSearchParams made to find none).
+  if (url.search === '') return url.href;
   const tracking = [...url.searchParams.keys()].filter(isTrackingParameter);
   // Only rewrite the query when there is something to remove: re-serialising changes its encoding.
   for (const key of tracking) url.searchParams.delete(key);

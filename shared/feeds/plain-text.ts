@@ -1,8 +1,10 @@
 import { decodeHTML } from 'entities';
-import { stripSpoofingCharacters } from '../core/display-text.ts';
+import { SPOOFING_CHARACTER_SOURCE, stripSpoofingCharacters } from '../core/display-text.ts';
 
 /** C1 controls: never text in a feed, but windows-1252 punctuation written as code points (`&#146;`). */
 const C1_CONTROLS = /[\u0080-\u009F]/g;
+/** Any character `toPlainText`'s last steps would replace or drop: a C1 control or a spoofing character. */
+const MAYBE_C1_OR_SPOOFING = new RegExp(`[\\u0080-\\u009F]|${SPOOFING_CHARACTER_SOURCE}`);
 const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
 
 /** Elements whose content is not text to read. */
@@ -47,74 +49,116 @@ const BREAKING_ELEMENTS = new Set([
  * tags or quotes — costs linear time: an unterminated tag ends the markup and the rest is text.
  */
 export function toPlainText(input: string): string {
-  const out: string[] = [];
+  let out = '';
   const n = input.length;
   let i = 0;
   while (i < n) {
     const lt = input.indexOf('<', i);
     if (lt < 0) {
-      out.push(input.slice(i));
+      out += input.slice(i);
       break;
     }
-    out.push(input.slice(i, lt));
+    out += input.slice(i, lt);
     if (input.startsWith('<!--', lt)) {
       const end = input.indexOf('-->', lt + 4);
-      out.push(' ');
+      out += ' ';
       i = end < 0 ? n : end + 3;
       continue;
     }
     if (input.startsWith('<![CDATA[', lt)) {
       const end = input.indexOf(']]>', lt + 9);
-      out.push(input.slice(lt + 9, end < 0 ? n : end));
+      out += input.slice(lt + 9, end < 0 ? n : end);
       i = end < 0 ? n : end + 3;
       continue;
     }
     // "a < b": a '<' that opens no tag is text.
-    if (!/[A-Za-z/!?]/.test(input.charAt(lt + 1))) {
-      out.push('<');
+    const next = lt + 1 < n ? input.charCodeAt(lt + 1) : -1;
+    if (!(isAsciiLetter(next) || next === SLASH || next === 33 || next === 63)) {
+      out += '<';
       i = lt + 1;
       continue;
     }
     const end = findTagEnd(input, lt + 1);
     if (end < 0) {
-      out.push(input.slice(lt));
+      out += input.slice(lt);
       break;
     }
-    const name = /^\/?([A-Za-z][A-Za-z0-9-]*)/.exec(input.slice(lt + 1, Math.min(end, lt + 42)));
-    const tag = name?.[1]?.toLowerCase() ?? '';
-    const closing = input.charAt(lt + 1) === '/';
+    const tag = tagName(input, lt + 1, Math.min(end, lt + 42));
+    const closing = next === SLASH;
     i = end + 1;
-    if (!closing && RAW_TEXT_ELEMENTS.has(tag) && input.charAt(end - 1) !== '/') {
+    if (!closing && RAW_TEXT_ELEMENTS.has(tag) && input.charCodeAt(end - 1) !== SLASH) {
       const close = new RegExp(`</${tag}\\s*>`, 'gi');
       close.lastIndex = i;
       const found = close.exec(input);
       i = found ? found.index + found[0].length : n;
-      out.push(' ');
+      out += ' ';
     } else if (BREAKING_ELEMENTS.has(tag)) {
-      out.push(' ');
+      out += ' ';
     }
   }
-  return foldWhitespace(decodeHTML(out.join('')).replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80)));
+  const decoded = decodeHTML(out);
+  // Most text holds neither C1 controls nor spoofing characters: one scan instead of two replacements.
+  if (!MAYBE_C1_OR_SPOOFING.test(decoded)) return decoded.replace(FOLDABLE_WHITESPACE, ' ').trim();
+  return foldWhitespace(decoded.replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80)));
+}
+
+const SLASH = 47;
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * The lower-case name of the tag whose text starts at `from` (after the '<'), read no further
+ * than `limit`: an optional '/', a letter, then letters, digits and hyphens; '' when none.
+ */
+function tagName(input: string, from: number, limit: number): string {
+  let start = from;
+  if (start < limit && input.charCodeAt(start) === SLASH) start += 1;
+  if (start >= limit || !isAsciiLetter(input.charCodeAt(start))) return '';
+  let end = start + 1;
+  while (end < limit) {
+    const c = input.charCodeAt(end);
+    if (!(isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 45)) break;
+    end += 1;
+  }
+  return input.slice(start, end).toLowerCase();
 }
 
 /** Index of the '>' closing a tag that starts before `from`, skipping quoted attribute values; -1 if none. */
 function findTagEnd(input: string, from: number): number {
   let afterEquals = false;
   for (let j = from; j < input.length; j++) {
-    const c = input.charAt(j);
-    if (c === '>') return j;
-    if ((c === '"' || c === "'") && afterEquals) {
-      const close = input.indexOf(c, j + 1);
+    const c = input.charCodeAt(j);
+    if (c === 62) return j;
+    if ((c === 34 || c === 39) && afterEquals) {
+      const close = input.indexOf(c === 34 ? '"' : "'", j + 1);
       if (close < 0) return -1;
       j = close;
       afterEquals = false;
-    } else if (c === '=') {
+    } else if (c === 61) {
       afterEquals = true;
-    } else if (!/\s/.test(c)) {
+    } else if (!isWhitespace(c)) {
       afterEquals = false;
     }
   }
   return -1;
+}
+
+/** `\s` of a regular expression, for one UTF-16 code unit. */
+function isWhitespace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /**
