@@ -39,7 +39,15 @@ import {
 } from './xml-document.ts';
 import { declareEntities, escapeBareAmpersands } from './xml-entity-guard.ts';
 import { resolveBase, resolveWithoutDocumentUrl } from './xml-links.ts';
-import { aliasUnknownAtomNamespace, isAtomFamily, isRssFamily, keyOf, resolveNames, rootScope, type NamespaceScope } from './xml-names.ts';
+import {
+  ElementKeys,
+  aliasUnknownAtomNamespace,
+  isAtomFamily,
+  isRssFamily,
+  resolveNames,
+  rootScope,
+  type NamespaceScope,
+} from './xml-names.ts';
 
 type Role = 'root' | 'container' | 'entry' | 'field' | 'inside' | 'ignored';
 
@@ -84,6 +92,7 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
   let fieldChars = 0;
   let fieldNodes = 0;
   const aliases = new Map<string, string>();
+  const keys = new ElementKeys(aliases);
 
   let countedErrors = 0;
   /** A well-formedness error, sax's or a namespace one: recorded, and the reading goes on. */
@@ -113,8 +122,11 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
     const parent = stack[stack.length - 1];
     const qtag = resolveNames(tag.name, tag.attributes as Record<string, string>, scopes[scopes.length - 1]!, recordError);
     scopes.push(qtag.scope);
-    if (!parent) aliasUnknownAtomNamespace(qtag, aliases);
-    const key = keyOf(qtag.uri, qtag.prefix, qtag.local, aliases);
+    if (!parent) {
+      aliasUnknownAtomNamespace(qtag, aliases);
+      keys.clear();
+    }
+    const key = keys.of(qtag.uri, qtag.prefix, qtag.local);
     const attrs = qtag.attrs;
     const base = resolveBase(attrs['xml:base'], parent?.base ?? options.baseUrl);
     const lang = attrs['xml:lang']?.trim() || parent?.lang;

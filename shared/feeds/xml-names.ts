@@ -27,7 +27,7 @@ const NS: Record<string, string> = {
 const USUAL_PREFIXES = new Set(['dc', 'dcterms', 'content', 'feedburner', 'pheedo', 'atom', 'rdf', 'sy', 'xhtml']);
 
 /** Namespace family and lower-cased local name; unknown namespaces keep their URI. */
-export function keyOf(uri: string, prefix: string, local: string, aliases: ReadonlyMap<string, string>): Key {
+function keyOf(uri: string, prefix: string, local: string, aliases: ReadonlyMap<string, string>): Key {
   const lower = uri.toLowerCase();
   let family = NS[lower] ?? aliases.get(lower);
   if (family === undefined) {
@@ -37,6 +37,35 @@ export function keyOf(uri: string, prefix: string, local: string, aliases: Reado
     else family = uri;
   }
   return `${family}:${local.toLowerCase()}`;
+}
+
+/**
+ * The keys of one document's elements (`keyOf`), each worked out once: a feed repeats a few
+ * dozen names thousands of times. `prefix` only matters when sax gave an unbound prefix as the
+ * URI, so the URI and local name determine the key; `clear` after the aliases change.
+ */
+export class ElementKeys {
+  private readonly byUri = new Map<string, Map<string, Key>>();
+
+  constructor(private readonly aliases: ReadonlyMap<string, string>) {}
+
+  of(uri: string, prefix: string, local: string): Key {
+    let byLocal = this.byUri.get(uri);
+    if (byLocal === undefined) {
+      byLocal = new Map();
+      this.byUri.set(uri, byLocal);
+    }
+    let key = byLocal.get(local);
+    if (key === undefined) {
+      key = keyOf(uri, prefix, local, this.aliases);
+      byLocal.set(local, key);
+    }
+    return key;
+  }
+
+  clear(): void {
+    this.byUri.clear();
+  }
 }
 
 /** In-scope namespace bindings, prefix → URI ('' is the default namespace). */
@@ -63,12 +92,18 @@ export interface QualifiedElement {
   locals: Record<string, string>;
 }
 
-/** `prefix:local` as sax splits it (`a:b:c` is prefix `a`, local `b`). */
-function splitName(name: string): [string, string] {
+/** The prefix of `prefix:local` as sax splits it ('' when there is no colon). */
+function namePrefix(name: string): string {
   const colon = name.indexOf(':');
-  if (colon < 0) return ['', name];
-  const parts = name.split(':');
-  return [parts[0]!, parts[1] ?? ''];
+  return colon < 0 ? '' : name.slice(0, colon);
+}
+
+/** The local part of `prefix:local` as sax splits it (`a:b:c` is prefix `a`, local `b`). */
+function nameLocal(name: string): string {
+  const colon = name.indexOf(':');
+  if (colon < 0) return name;
+  const second = name.indexOf(':', colon + 1);
+  return name.slice(colon + 1, second < 0 ? name.length : second);
 }
 
 /**
@@ -86,7 +121,7 @@ export function resolveNames(
   let scope = parentScope;
   for (const attr in attributes) {
     if (attr !== 'xmlns' && !attr.startsWith('xmlns:')) continue;
-    const bound = attr === 'xmlns' ? '' : splitName(attr)[1];
+    const bound = attr === 'xmlns' ? '' : nameLocal(attr);
     const value = attributes[attr]!;
     if (bound === 'xml' && value !== XML_NAMESPACE) fail(`xml: prefix must be bound to ${XML_NAMESPACE}\nActual: ${value}`);
     else if (bound === 'xmlns' && value !== XMLNS_NAMESPACE) fail(`xmlns: prefix must be bound to ${XMLNS_NAMESPACE}\nActual: ${value}`);
@@ -95,7 +130,8 @@ export function resolveNames(
       scope[bound] = value;
     }
   }
-  const [prefix, local] = splitName(name);
+  const prefix = namePrefix(name);
+  const local = nameLocal(name);
   let uri = scope[prefix] || '';
   if (prefix && !uri) {
     fail(`Unbound namespace prefix: ${JSON.stringify(name)}`);
@@ -106,7 +142,8 @@ export function resolveNames(
   for (const attr in attributes) {
     const value = attributes[attr]!;
     if (attr === 'xmlns') continue;
-    const [attrPrefix, attrLocal] = splitName(attr);
+    const attrPrefix = namePrefix(attr);
+    const attrLocal = nameLocal(attr);
     locals[attrLocal] ??= value;
     if (attrPrefix === '') {
       attrs[attrLocal] = value;
