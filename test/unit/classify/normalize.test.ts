@@ -21,6 +21,13 @@ describe('toClassifierText', () => {
     expect(toClassifierText('costs \\$4 billion')).toBe('costs $4 billion');
   });
 
+  it('restores a mangled entity only after a space or at the start, and only a known name', () => {
+    expect(toClassifierText('#39;quoted #39; #X27;x')).toBe("'quoted''x");
+    expect(toClassifierText('ref#39; and #1234567; and  nbsp;')).toBe('ref#39; and #1234567; and \u00a0');
+    // Decoded twice, as escaped-twice entities are: "&amp;amp;" → "&".
+    expect(toClassifierText('a\u00a0amp;b;c amp;amp;')).toBe('a&b;c&');
+  });
+
   it('decodes real entities, twice-escaped ones too, and strips tags', () => {
     expect(toClassifierText('EU &amp; US &#8216;agree&#8217;')).toBe('EU & US ‘agree’');
     expect(toClassifierText('&amp;lt;p&amp;gt;Sanctions')).toBe(' Sanctions');

@@ -42,6 +42,15 @@ describe('toPlainText', () => {
   it('separates words across block tags', () => {
     expect(toPlainText('<p>First</p><p>Second</p>line<br/>break')).toBe('First Second line break');
   });
+
+  it('reads tag names in any case, and quoted values after "=" with spaces around it', () => {
+    expect(toPlainText("<DIV class = 'a>b'>First</DIV>Second<H1-X>third")).toBe('First Secondthird');
+    expect(toPlainText('<a title\u00a0=\u3000"x>y">link</a>')).toBe('link');
+  });
+
+  it('reads C1 controls as windows-1252 and drops spoofing characters', () => {
+    expect(toPlainText('Talks&#150;resume\u202e \u0093now\u0094\u200b')).toBe('Talks–resume “now”');
+  });
 });
 
 describe('normalizeLink', () => {
