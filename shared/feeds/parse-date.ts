@@ -358,14 +358,21 @@ function toIso(parts: Parts): string | null {
   if (day > daysInMonth(year, month)) return null;
   // 24:00:00 is the end of the day in ISO 8601; 60 is a leap second.
   if (hour > 24 || (hour === 24 && (minute > 0 || second > 0)) || minute > 59 || second > 60) return null;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, Math.min(second, 59), 0);
-  const time = date.getTime() - offset * 60_000;
+  const time = utcTime(year, month, day, hour, minute, Math.min(second, 59)) - offset * 60_000;
   const result = new Date(time);
   const resultYear = result.getUTCFullYear();
   if (Number.isNaN(time) || resultYear < 0 || resultYear > 9999) return null;
   return result.toISOString();
+}
+
+/** Milliseconds since the epoch of a UTC date and time (years 0–99 are those years, not 1900–1999). */
+function utcTime(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes them as written.
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
 }
 
 function daysInMonth(year: number, month: number): number {

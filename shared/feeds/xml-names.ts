@@ -88,8 +88,8 @@ export interface QualifiedElement {
   scope: NamespaceScope;
   /** Attributes by local name (unprefixed) or `family:local`; namespace declarations left out. */
   attrs: Record<string, string>;
-  /** Local name → value of every attribute, whatever its namespace (the root's `version`). */
-  locals: Record<string, string>;
+  /** The attributes as sax gave them (names as written). */
+  attributes: Readonly<Record<string, string>>;
 }
 
 /** The prefix of `prefix:local` as sax splits it ('' when there is no colon). */
@@ -138,13 +138,11 @@ export function resolveNames(
     uri = prefix;
   }
   const attrs: Record<string, string> = {};
-  const locals: Record<string, string> = {};
   for (const attr in attributes) {
     const value = attributes[attr]!;
     if (attr === 'xmlns') continue;
     const attrPrefix = namePrefix(attr);
     const attrLocal = nameLocal(attr);
-    locals[attrLocal] ??= value;
     if (attrPrefix === '') {
       attrs[attrLocal] = value;
       continue;
@@ -160,7 +158,7 @@ export function resolveNames(
     // xml:base, xml:lang, rdf:about by family.
     attrs[`${family}:${attrLocal}`] = value;
   }
-  return { uri, prefix, local, scope, attrs, locals };
+  return { uri, prefix, local, scope, attrs, attributes };
 }
 
 /**
@@ -170,7 +168,13 @@ export function resolveNames(
 export function aliasUnknownAtomNamespace(tag: QualifiedElement, aliases: Map<string, string>): void {
   const uri = tag.uri.toLowerCase();
   if (tag.local.toLowerCase() !== 'feed' || uri === '' || NS[uri] !== undefined) return;
-  aliases.set(uri, tag.locals.version?.startsWith('0.') ? 'atom03' : 'atom');
+  aliases.set(uri, versionOf(tag.attributes)?.startsWith('0.') ? 'atom03' : 'atom');
+}
+
+/** The first attribute whose local name is `version`, whatever its namespace. */
+function versionOf(attributes: Readonly<Record<string, string>>): string | undefined {
+  for (const attr in attributes) if (attr !== 'xmlns' && nameLocal(attr) === 'version') return attributes[attr];
+  return undefined;
 }
 
 export function isRssFamily(key: Key): boolean {
