@@ -11,11 +11,14 @@
  * interlinear annotations and tag characters (text smuggled past a reader). Zero-width joiner and
  * non-joiner stay: emoji sequences and Persian or Indic words need them.
  */
-const SPOOFING_CHARACTERS =
-  /[\u0000-\u0008\u000E-\u001F\u007F\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g;
+const SPOOFING_CLASS = String.raw`\u0000-\u0008\u000E-\u001F\u007F\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB`;
+const SPOOFING_CHARACTERS = new RegExp(String.raw`[${SPOOFING_CLASS}]|\uDB40[\uDC00-\uDC7F]`, 'g');
 
-/** The pattern of one spoofing character (for callers that test for them together with others). */
-export const SPOOFING_CHARACTER_SOURCE: string = SPOOFING_CHARACTERS.source;
+/**
+ * The body of a character class that holds the first code unit of every spoofing character (for
+ * callers that look for them together with others in one scan, before replacing anything).
+ */
+export const SPOOFING_FIRST_UNITS: string = String.raw`${SPOOFING_CLASS}\uDB40`;
 
 /** Text without the invisible and reordering characters hostile text spoofs with (see above). */
 export function stripSpoofingCharacters(text: string): string {
