@@ -4,7 +4,7 @@ import type { NewsItem } from '../messages/schemas.ts';
 import { newsItemSchema } from '../messages/schemas.ts';
 import { normalizeLink } from './normalize-link.ts';
 import type { FeedEntry, ParsedFeed } from './parse-feed.ts';
-import { toPlainText, truncateText } from './plain-text.ts';
+import { toPlainText, toPlainXmlText, truncateText, withoutXmlIllegalCharacters } from './plain-text.ts';
 import type { FeedFormat } from './xml-document.ts';
 
 export { normalizeLink } from './normalize-link.ts';
@@ -68,21 +68,9 @@ export interface NormalizedItems {
   skipped: Record<string, number>;
 }
 
-/** Characters XML 1.0 cannot carry (controls, lone surrogates): never text worth keeping. */
-const NOT_XML_CHAR =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** A cheap first look for NOT_XML_CHAR: true for any surrogate too (emoji), rarely for text without them. */
-const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
-
-/** Text without the characters no feed text should hold. */
-function xmlText(text: string): string {
-  return MAYBE_NOT_XML_CHAR.test(text) ? text.replace(NOT_XML_CHAR, '') : text;
-}
-
 /** Plain text of a field read as HTML, bounded, without characters no feed text should hold. */
 function plain(html: string | undefined): string {
-  return html ? xmlText(toPlainText(html.slice(0, RAW_TEXT_LIMIT))) : '';
+  return html ? toPlainXmlText(html.slice(0, RAW_TEXT_LIMIT)) : '';
 }
 
 /**
@@ -94,7 +82,7 @@ function plain(html: string | undefined): string {
  */
 export function normalizeEntry(entry: FeedEntry, feedUrl: string | undefined, format: FeedFormat = 'rss2'): NormalizedEntry {
   const rawId = isAtomOrJson(format) ? entry.id : (entry.guid ?? entry.id);
-  const id = rawId === undefined ? undefined : xmlText(rawId).trim();
+  const id = rawId === undefined ? undefined : withoutXmlIllegalCharacters(rawId).trim();
   const content = plain(entry.content);
   const summary = plain(entry.summary) || content;
   return {
@@ -105,7 +93,7 @@ export function normalizeEntry(entry: FeedEntry, feedUrl: string | undefined, fo
     updated: entry.updated ?? null,
     summary,
     content: content === summary ? '' : content,
-    author: authorName(entry.authors[0] === undefined ? undefined : xmlText(entry.authors[0])),
+    author: authorName(entry.authors[0] === undefined ? undefined : withoutXmlIllegalCharacters(entry.authors[0])),
     categories: categoriesOf(entry.categories),
     language: entry.language?.trim() || null,
   };

@@ -8,6 +8,8 @@ const C1_CONTROLS = /[\u0080-\u009F]/g;
  * unit of a spoofing character), as one character class: a scan as fast as the regex engine has.
  */
 const MAYBE_C1_OR_SPOOFING = new RegExp(String.raw`[\u0080-\u009F${SPOOFING_FIRST_UNITS}]`);
+/** MAYBE_C1_OR_SPOOFING, surrogates and U+FFFE/U+FFFF: whatever `toPlainXmlText` might have to replace or drop. */
+const MAYBE_NOT_PLAIN_XML = new RegExp(String.raw`[\u0080-\u009F${SPOOFING_FIRST_UNITS}\uD800-\uDFFF\uFFFE\uFFFF]`);
 const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
 
 /** Elements whose content is not text to read. */
@@ -52,6 +54,35 @@ const BREAKING_ELEMENTS = new Set([
  * tags or quotes — costs linear time: an unterminated tag ends the markup and the rest is text.
  */
 export function toPlainText(input: string): string {
+  return finishPlainText(decodeHTML(withoutMarkup(input)));
+}
+
+/**
+ * `withoutXmlIllegalCharacters(toPlainText(input))`, with one scan fewer: text that holds none of
+ * the characters either step would touch is only folded (a surrogate, U+FFFE or U+FFFF, a C1 or
+ * spoofing character sends it the long way; the C0 controls XML forbids are spoofing characters,
+ * and vertical tab and form feed are whitespace that folding replaces).
+ */
+export function toPlainXmlText(input: string): string {
+  const decoded = decodeHTML(withoutMarkup(input));
+  if (!MAYBE_NOT_PLAIN_XML.test(decoded)) return decoded.replace(FOLDABLE_WHITESPACE, ' ').trim();
+  return withoutXmlIllegalCharacters(finishPlainText(decoded));
+}
+
+/** Characters XML 1.0 cannot carry (controls, lone surrogates): never text worth keeping. */
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A cheap first look for NOT_XML_CHAR: true for any surrogate too (emoji), rarely for text without them. */
+const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
+/** Text without the characters no XML text holds (controls, U+FFFE/U+FFFF, lone surrogates). */
+export function withoutXmlIllegalCharacters(text: string): string {
+  return MAYBE_NOT_XML_CHAR.test(text) ? text.replace(NOT_XML_CHAR, '') : text;
+}
+
+/** Input with comments, tags and script/style contents removed and CDATA unwrapped; entities not decoded yet. */
+function withoutMarkup(input: string): string {
   let out = '';
   const n = input.length;
   let i = 0;
@@ -99,7 +130,11 @@ export function toPlainText(input: string): string {
       out += ' ';
     }
   }
-  const decoded = decodeHTML(out);
+  return out;
+}
+
+/** Decoded text with C1 controls read as windows-1252, spoofing characters dropped, whitespace folded. */
+function finishPlainText(decoded: string): string {
   // Most text holds neither C1 controls nor spoofing characters: one scan instead of two replacements.
   if (!MAYBE_C1_OR_SPOOFING.test(decoded)) return decoded.replace(FOLDABLE_WHITESPACE, ' ').trim();
   return foldWhitespace(decoded.replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80)));
