@@ -461,7 +461,10 @@ async function startHookReceiver(): Promise<typeof hooks> {
 }
 
 function slackTexts(message: SlackMessage): string[] {
-  const texts = [message.text];
+  // A batched message's fallback names every story ("3 new stories: a · b · c"); split it so each row is
+  // checked against its own title, whichever rows happened to share a message.
+  const batched = /^\d+ new stories: /.exec(message.text);
+  const texts = batched ? message.text.slice(batched[0].length).split(' · ') : [message.text];
   for (const block of message.blocks) {
     if (block.type === 'section') texts.push(block.text.text);
     if (block.type === 'context') texts.push(...block.elements.map((element) => element.text));
