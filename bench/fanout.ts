@@ -91,25 +91,7 @@ export async function benchFanout(options: { subscribers?: number } = {}): Promi
       log: silentLog,
       events: nullEventSink,
     };
-    const pending: AlertMessage[] = [
-      {
-        version: 1,
-        storyId: 'bench-story',
-        item: {
-          itemKey: 'bench#1',
-          feedId: 'bench',
-          source: 'Bench Wire',
-          guid: null,
-          link: 'https://bench.example/1',
-          title: 'Security Council holds emergency meeting',
-          summary: 'The Security Council met on Monday.',
-          published: '2025-02-24T10:00:00Z',
-          author: null,
-          categories: [],
-        },
-        topics: [{ topic: 'un-meeting', label: 'UN meeting', score: 0.9, matched: [] }],
-      },
-    ];
+    const pending: AlertMessage[] = [benchAlert('bench')];
 
     let deliveries = 0;
     let invocations = 0;
@@ -144,6 +126,27 @@ export async function benchFanout(options: { subscribers?: number } = {}): Promi
 }
 
 /** Receives and deletes every message now in a queue (the bench's stand-in for an event source). */
+/** One on-topic alert as poll-feed queues it, from a feed named `feedId`: what the fan-out benches hand out. */
+export function benchAlert(feedId: string): AlertMessage {
+  return {
+    version: 1,
+    storyId: `${feedId}-story`,
+    item: {
+      itemKey: `${feedId}#1`,
+      feedId,
+      source: `${feedId} wire`,
+      guid: null,
+      link: `https://${feedId}.example/1`,
+      title: 'Security Council holds emergency meeting',
+      summary: 'The Security Council met on Monday.',
+      published: '2025-02-24T10:00:00Z',
+      author: null,
+      categories: [],
+    },
+    topics: [{ topic: 'un-meeting', label: 'UN meeting', score: 0.9, matched: [] }],
+  };
+}
+
 export async function receiveAll(consumer: SQSClient, queueUrl: string): Promise<AlertMessage[]> {
   const bodies: AlertMessage[] = [];
   for (;;) {

@@ -18,7 +18,7 @@ import {
   dueShardOf,
   subscriptionPartitionOf,
 } from '../shared/store/dynamodb/index.ts';
-import { receiveAll } from './fanout.ts';
+import { benchAlert, receiveAll } from './fanout.ts';
 
 /** The full figures the design must carry (issue 11, item 6). */
 export const SCALE_GOALS = { feeds: 50_000, subscribers: 1_000_000, intervalMinutes: 15, planBudgetMs: 20_000 } as const;
@@ -50,23 +50,7 @@ export interface ScaleFigures {
   shards: { feeds: number; subscribers: number };
 }
 
-const ALERT: AlertMessage = {
-  version: 1,
-  storyId: 'scale-story',
-  item: {
-    itemKey: 'scale#1',
-    feedId: 'scale',
-    source: 'Scale Wire',
-    guid: null,
-    link: 'https://scale.example/1',
-    title: 'Security Council holds emergency meeting',
-    summary: 'The Security Council met on Monday.',
-    published: '2025-02-24T10:00:00Z',
-    author: null,
-    categories: [],
-  },
-  topics: [{ topic: 'un-meeting', label: 'UN meeting', score: 0.9, matched: [] }],
-};
+const ALERT = benchAlert('scale');
 
 /** Writes rows 25 per BatchWriteItem, 8 requests in flight (setup, not timed). */
 async function load(document: DynamoDBDocumentClient, tableName: string, rows: Record<string, unknown>[]): Promise<void> {

@@ -151,22 +151,21 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
 
     async createStory(input) {
       const context = { table: tableName, operation: 'createStory', key: `storyKey=${storyKey(input.storyId)}` };
+      const founded: StoryRecord = {
+        storyId: input.storyId,
+        createdAt: input.member.addedAt,
+        lastAt: input.at,
+        members: [input.member],
+        unlistedMembers: 0,
+        fingerprints: [{ itemKey: input.member.itemKey, fingerprint: input.fingerprint }],
+        alertedTopics: [],
+      };
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
           await client.send(
             new PutCommand({
               TableName: tableName,
-              Item: storyRow(
-                {
-                  storyId: input.storyId,
-                  createdAt: input.member.addedAt,
-                  lastAt: input.at,
-                  members: [input.member],
-                  unlistedMembers: 0,
-                  fingerprints: [{ itemKey: input.member.itemKey, fingerprint: input.fingerprint }],
-                },
-                input.expiresAt,
-              ),
+              Item: storyRow(founded, input.expiresAt),
               // New, or an expired row TTL has not deleted yet; or, when asked, the founder's own
               // pointer to a story that expired before it could join.
               ConditionExpression: input.replacePointer
@@ -181,16 +180,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
             }),
           );
           // What was just written: no read needed.
-          const story: StoryRecord = {
-            storyId: input.storyId,
-            createdAt: input.member.addedAt,
-            lastAt: input.at,
-            members: [input.member],
-            unlistedMembers: 0,
-            fingerprints: [{ itemKey: input.member.itemKey, fingerprint: input.fingerprint }],
-            alertedTopics: [],
-          };
-          return { created: true, story };
+          return { created: true, story: founded };
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw toStoreError(error, context);
           // A previous attempt created it (the story id is the founder's item key), or placed
