@@ -1,4 +1,4 @@
-import { appendRun, asciiWordKey, isHyphen, isUpperCaseAscii, type TokenStream } from './tokenize.ts';
+import { appendRun, asciiAcronymKey, asciiWordKey, isAsciiAcronym, isHyphen, isUpperCaseAscii, type TokenStream } from './tokenize.ts';
 import { HASH_SEED, PREFIX_HEAD, hashStep, type WordIndex } from './word-index.ts';
 
 /**
@@ -181,6 +181,20 @@ export function scanSymbols(text: string, index: WordIndex, stream: SymbolStream
       starts[count] = runStart;
       ends[count] = tokenEnd;
       joinNext[count] = 0;
+      count += 1;
+      symbolStart[count] = symbolCount;
+    } else if (ascii && isAsciiAcronym(text, runStart, i)) {
+      // "U.S.", "U.N.": the most common run with dots, read without the general path's regex and copies.
+      starts[count] = runStart;
+      ends[count] = i;
+      joinNext[count] = 0;
+      const key = asciiAcronymKey(text, runStart, i);
+      setKey(stream, count, key);
+      const found = index.lookup(key, lookupBuffer);
+      for (let s = 0; s < found; s += 1) {
+        if (symbolCount === symbols.length) symbols = growSymbols(stream);
+        symbols[symbolCount++] = lookupBuffer[s] as number;
+      }
       count += 1;
       symbolStart[count] = symbolCount;
     } else {

@@ -83,6 +83,27 @@ export function asciiWordKey(text: string, start: number, end: number): string {
   return key.length <= 4 && CAPITALS_ONLY.has(key) && !isUpperCaseAscii(text, start, end) ? `${key}${LOWERCASE_MARK}` : key;
 }
 
+/**
+ * Whether `text[start, end)` is an ASCII acronym with dots that `scanTokens` reads as one word:
+ * single letters each followed by a dot, the last dot optional ("U.S.", "U.N", "A.").
+ */
+export function isAsciiAcronym(text: string, start: number, end: number): boolean {
+  if (end - start < 2) return false;
+  for (let i = start; i < end; i += 2) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c < 97 || c > 122) return false;
+    if (i + 1 < end && text.charCodeAt(i + 1) !== DOT) return false;
+  }
+  return true;
+}
+
+/** The key `scanTokens` gives an ASCII acronym (`isAsciiAcronym`): its letters in lower case, marked if it needs capitals and lacks them. */
+export function asciiAcronymKey(text: string, start: number, end: number): string {
+  let key = '';
+  for (let i = start; i < end; i += 2) key += String.fromCharCode(text.charCodeAt(i) | 0x20);
+  return key.length <= 4 && CAPITALS_ONLY.has(key) && !isUpperCaseAscii(text, start, end) ? `${key}${LOWERCASE_MARK}` : key;
+}
+
 function isAsciiAlphanumeric(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }

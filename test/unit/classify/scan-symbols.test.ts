@@ -26,6 +26,8 @@ const texts = [
   'UN un U.N U.N.-led un-American US us U.S. U.S.-led WHO who Who',
   "Iran's nuclear talks. Iran’s envoy's aides' 'quoted' Sadr 's militia",
   "A. b. ab. 9. 10. 2004. U.S.. said... ... . .. x.y N.Korea N.Korea's S.Korea.",
+  "U.S U.S.A. u.s. U.s. a.b.c.d.e. A.9. 9.A. A.BC AB.C. .U.S. U.S.' U.S.'s 'U.N. U.N.: (U.S.) U.S.A.F.",
+  'E.U. e.u. W.H.O. w.h.o. Who. U.N U.n u.N. I.R.A. ira I.R.A S.E.C. s.e.c.',
   "Côte d'Ivoire's talks; Shi'ite leaders; İstanbul talks; naïve café; \u212Aelvin KELVIN",
   'six-party cease-fire cease–fire peace-talks - talks -talks talks- U.S.-North Korea',
   "rebels' demands; talks's; talks'ss; X'S; WHO'S who's; it's. Iran's.",
