@@ -59,6 +59,18 @@ export class PhraseTrie {
   private readonly ends: Array<number[] | undefined> = [undefined];
   /** The root's children as a dense array by symbol (0 = none): the step every token takes. */
   private rootChildren = new Int32Array(0);
+  /**
+   * The trie as flat arrays for matching, built on first match after an insert: node n's edges
+   * are `edgeSymbol`/`edgeChild[edgeStart[n], edgeStart[n + 1])`, sorted by symbol, and its
+   * phrases `endPhrase[endStart[n], endStart[n + 1])` in insertion order. Reading them costs a
+   * few integer loads where a Map per node cost a hash lookup on every step of the walk.
+   */
+  private compiled = false;
+  private edgeStart = new Int32Array(1);
+  private edgeSymbol = new Int32Array(0);
+  private edgeChild = new Int32Array(0);
+  private endStart = new Int32Array(1);
+  private endPhrase = new Int32Array(0);
   private size = 0;
   private readonly lookupBuffer: number[] = [];
   /** The hyphen chains of the field being matched (see `readJoinedWords`). */
@@ -97,15 +109,61 @@ export class PhraseTrie {
     const ends = (this.ends[node] ??= []);
     if (!ends.includes(phrase)) ends.push(phrase);
     this.size += 1;
-    this.rootChildren = new Int32Array(0);
+    this.compiled = false;
   }
 
-  private rootTable(): Int32Array {
-    if (this.rootChildren.length === this.words.symbolCount) return this.rootChildren;
+  /** Builds the flat arrays `match` reads (see `edgeStart`), and the dense root table over every symbol of `words`. */
+  private compile(): void {
+    const nodes = this.children.length;
+    this.edgeStart = new Int32Array(nodes + 1);
+    this.endStart = new Int32Array(nodes + 1);
+    for (let node = 0; node < nodes; node += 1) {
+      this.edgeStart[node + 1] = (this.edgeStart[node] as number) + (this.children[node]?.size ?? 0);
+      this.endStart[node + 1] = (this.endStart[node] as number) + (this.ends[node]?.length ?? 0);
+    }
+    this.edgeSymbol = new Int32Array(this.edgeStart[nodes] as number);
+    this.edgeChild = new Int32Array(this.edgeStart[nodes] as number);
+    this.endPhrase = new Int32Array(this.endStart[nodes] as number);
+    for (let node = 0; node < nodes; node += 1) {
+      const edges = [...(this.children[node] ?? [])].sort((a, b) => a[0] - b[0]);
+      let at = this.edgeStart[node] as number;
+      for (const [symbol, child] of edges) {
+        this.edgeSymbol[at] = symbol;
+        this.edgeChild[at] = child;
+        at += 1;
+      }
+      this.endPhrase.set(this.ends[node] ?? [], this.endStart[node] as number);
+    }
     const table = new Int32Array(this.words.symbolCount);
     for (const [symbol, child] of this.children[ROOT] ?? []) table[symbol] = child;
     this.rootChildren = table;
-    return table;
+    this.compiled = true;
+  }
+
+  /** The child of `node` along `symbol`, or 0 (the root is no one's child). */
+  private childOf(node: number, symbol: number): number {
+    if (node === ROOT) return this.rootChildren[symbol] as number;
+    const edgeSymbol = this.edgeSymbol;
+    let low = this.edgeStart[node] as number;
+    let high = this.edgeStart[node + 1] as number;
+    // Binary search down to a few edges, then a scan (most nodes have one edge).
+    while (high - low > 8) {
+      const middle = (low + high) >>> 1;
+      const found = edgeSymbol[middle] as number;
+      if (found === symbol) return this.edgeChild[middle] as number;
+      if (found < symbol) low = middle + 1;
+      else high = middle;
+    }
+    for (; low < high; low += 1) {
+      const found = edgeSymbol[low] as number;
+      if (found === symbol) return this.edgeChild[low] as number;
+      if (found > symbol) return 0;
+    }
+    return 0;
+  }
+
+  private hasChildren(node: number): boolean {
+    return this.edgeStart[node] !== this.edgeStart[node + 1];
   }
 
   /**
@@ -115,7 +173,8 @@ export class PhraseTrie {
    */
   match(tokens: SymbolStream, field: number, hits: HitList): void {
     if (this.children[ROOT] === undefined) return;
-    const roots = this.rootTable();
+    if (!this.compiled || this.rootChildren.length !== this.words.symbolCount) this.compile();
+    const roots = this.rootChildren;
     this.readJoinedWords(tokens);
     const { symbols, symbolStart } = tokens;
     for (let start = 0; start < tokens.length; start += 1) {
@@ -133,11 +192,10 @@ export class PhraseTrie {
   }
 
   private walk(node: number, tokens: SymbolStream, field: number, start: number, at: number, hits: HitList): void {
-    const ends = this.ends[node];
-    if (ends !== undefined) {
-      for (const phrase of ends) hits.add(phrase, field, start, at);
-    }
-    if (at >= tokens.length || this.children[node] === undefined) return;
+    const endPhrase = this.endPhrase;
+    const endsTo = this.endStart[node + 1] as number;
+    for (let e = this.endStart[node] as number; e < endsTo; e += 1) hits.add(endPhrase[e] as number, field, start, at);
+    if (at >= tokens.length || !this.hasChildren(node)) return;
     this.follow(
       node,
       tokens.symbols,
@@ -179,27 +237,33 @@ export class PhraseTrie {
     next: number,
     hits: HitList,
   ): void {
-    const children = this.children[node];
-    if (children === undefined || from === to) return;
+    if (from === to || !this.hasChildren(node)) return;
     if (to - from === 1) {
-      const child = children.get(symbols[from] as number);
-      if (child !== undefined) this.walk(child, tokens, field, start, next, hits);
+      const child = this.childOf(node, symbols[from] as number);
+      if (child !== 0) this.walk(child, tokens, field, start, next, hits);
       return;
     }
     let i = from;
     if (this.words.isPrefix[symbols[from] as number] !== true) {
-      const child = children.get(symbols[from] as number);
-      if (child !== undefined) this.walk(child, tokens, field, start, next, hits);
+      const child = this.childOf(node, symbols[from] as number);
+      if (child !== 0) this.walk(child, tokens, field, start, next, hits);
       i += 1;
     }
     // Several prefixes: in the order their edges were made here (node ids grow with creation).
-    const found: number[] = [];
+    let first = 0;
+    let more: number[] | undefined;
     for (; i < to; i += 1) {
-      const child = children.get(symbols[i] as number);
-      if (child !== undefined) found.push(child);
+      const child = this.childOf(node, symbols[i] as number);
+      if (child === 0) continue;
+      if (first === 0) first = child;
+      else (more ??= [first]).push(child);
     }
-    if (found.length > 1) found.sort(ascending);
-    for (const child of found) this.walk(child, tokens, field, start, next, hits);
+    if (more === undefined) {
+      if (first !== 0) this.walk(first, tokens, field, start, next, hits);
+      return;
+    }
+    more.sort(ascending);
+    for (const child of more) this.walk(child, tokens, field, start, next, hits);
   }
 
   /**
