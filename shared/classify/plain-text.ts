@@ -26,7 +26,8 @@ export function toClassifierText(raw: string): string {
   // " #39;" is the AG form of "&#39;": the space is the lost "&", so it goes.
   let text = restoreMangledEntities(raw);
   // Entities may be escaped twice (`&amp;lt;b&amp;gt;`); two rounds cover what feeds do.
-  for (let round = 0; round < 2 && ENTITY.test(text); round += 1) text = decodeHTML(text);
+  // Most texts flagged above have a `;` and no `&`: the entity pattern cannot match them.
+  for (let round = 0; round < 2 && text.includes('&') && ENTITY.test(text); round += 1) text = decodeHTML(text);
   if (text.includes('<')) text = text.replace(TAG, ' ');
   if (text.includes('\\')) text = text.replace(BACKSLASH_DOLLAR, '$').replace(BACKSLASH, ' ');
   return text;

@@ -159,7 +159,7 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
       for (const set of touchedSets) setHits[set] = undefined;
       for (const topic of touchedTopics) topicSeen[topic] = 0;
     }
-    if (results.length > 1) results.sort(byScoreThenId);
+    if (results.length > 1) sortSmall(results, byScoreThenId);
     return { fields, results };
   }
 
@@ -422,7 +422,7 @@ interface ExplainedHit {
 function explain(rules: RuleResult[]): ExplainedHit[] {
   const ordered: RuleResult[] = [];
   for (const r of rules) if (r.rule.weight > 0) ordered.push(r);
-  if (ordered.length > 1) ordered.sort(byContribution);
+  if (ordered.length > 1) sortSmall(ordered, byContribution);
   const picked: ExplainedHit[] = [];
   for (const r of ordered) {
     for (const hit of r.valid) pick(picked, hit, r.rule.set, r.rule.id);
@@ -430,7 +430,7 @@ function explain(rules: RuleResult[]): ExplainedHit[] {
       pick(picked, r.context[i] as TrieHit, (r.rule.requires[i] as CompiledClause).set, r.rule.id);
   }
   if (picked.length > MAX_MATCHED) picked.length = MAX_MATCHED;
-  return picked.sort(byPosition);
+  return sortSmall(picked, byPosition);
 }
 
 /** Adds a span to an explanation unless it is there already or inside one there; a longer span replaces a shorter one inside it. */
@@ -446,6 +446,23 @@ function pick(picked: ExplainedHit[], hit: TrieHit, set: number, rule: string): 
     }
   }
   picked.push({ hit, set, rule });
+}
+
+/**
+ * Sorts a short array in place, stably, as `Array.prototype.sort` does (so the order is the
+ * same): an insertion sort, cheaper than the built-in sort's call for the few entries of one item.
+ */
+function sortSmall<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i += 1) {
+    const item = items[i] as T;
+    let j = i - 1;
+    while (j >= 0 && compare(items[j] as T, item) > 0) {
+      items[j + 1] = items[j] as T;
+      j -= 1;
+    }
+    items[j + 1] = item;
+  }
+  return items;
 }
 
 function byContribution(a: RuleResult, b: RuleResult): number {
