@@ -94,6 +94,8 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
     memberStart[phrase + 1] = (memberStart[phrase] as number) + sets.length;
   });
   const memberList = Int32Array.from(memberSets.flat());
+  /** The phrase as written in each of those sets, at the same index. */
+  const writtenList = memberWritten.flat();
 
   /** Per set, the hits of its phrases in the current item (undefined: none; reset after each item). */
   const setHits: Array<TrieHit[] | undefined> = new Array(setCount).fill(undefined);
@@ -105,8 +107,10 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
   const scorer = new TopicScorer(setHits, setCount, compiler.clauseCount);
 
   const writtenFor = (hit: TrieHit, set: number): string => {
-    const sets = memberSets[hit.phrase] as number[];
-    return (memberWritten[hit.phrase] as string[])[Math.max(0, sets.indexOf(set))] as string;
+    const from = memberStart[hit.phrase] as number;
+    const to = memberStart[hit.phrase + 1] as number;
+    for (let m = from; m < to; m += 1) if (memberList[m] === set) return writtenList[m] as string;
+    return writtenList[from] as string;
   };
   const toMatched = (fields: FieldText[], hit: TrieHit, set: number, rule: string): MatchedPhrase => {
     const field = fields[hit.field] as FieldText;
