@@ -100,6 +100,9 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
   /** Per set, the hits of its phrases in the current item (undefined: none; reset after each item). */
   const setHits: Array<TrieHit[] | undefined> = new Array(setCount).fill(undefined);
   const topicSeen = new Uint8Array(compiled.length);
+  /** The sets and topics the current item's hits reached, in the order reached (each once). */
+  const touchedSets = new Int32Array(setCount);
+  const touchedTopics = new Int32Array(compiled.length);
   // Buffers reused from item to item (classify runs to completion before the next call).
   const titleTokens = createSymbolStream();
   const summaryTokens = createSymbolStream();
@@ -130,8 +133,8 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
     hits.clear();
     trie.match((fields[0] as FieldText).tokens, 0, hits);
     trie.match((fields[1] as FieldText).tokens, 1, hits);
-    const touchedSets: number[] = [];
-    const touchedTopics: number[] = [];
+    let setsTouched = 0;
+    let topicsTouched = 0;
     for (let h = 0; h < hits.count; h += 1) {
       const hit = hits.items[h] as TrieHit;
       const end = memberStart[hit.phrase + 1] as number;
@@ -140,11 +143,11 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
         const list = setHits[set];
         if (list === undefined) {
           setHits[set] = [hit];
-          touchedSets.push(set);
+          touchedSets[setsTouched++] = set;
           const topic = topicsBySet[set] as number;
           if (topicSeen[topic] === 0) {
             topicSeen[topic] = 1;
-            touchedTopics.push(topic);
+            touchedTopics[topicsTouched++] = topic;
           }
         } else {
           list.push(hit);
@@ -153,15 +156,15 @@ export function createTopicEngine(topics: readonly TopicDefinitionInput[]): Insp
     }
     const results: TopicResult[] = [];
     try {
-      for (const index of touchedTopics) {
-        const topic = compiled[index] as CompiledTopic;
+      for (let t = 0; t < topicsTouched; t += 1) {
+        const topic = compiled[touchedTopics[t] as number] as CompiledTopic;
         if (onlyPassing && !mayPass(topic, setHits)) continue;
         const result = scorer.score(topic, fields, onlyPassing);
         if (result !== undefined && (!onlyPassing || result.passed)) results.push(result);
       }
     } finally {
-      for (const set of touchedSets) setHits[set] = undefined;
-      for (const topic of touchedTopics) topicSeen[topic] = 0;
+      for (let t = 0; t < setsTouched; t += 1) setHits[touchedSets[t] as number] = undefined;
+      for (let t = 0; t < topicsTouched; t += 1) topicSeen[touchedTopics[t] as number] = 0;
     }
     if (results.length > 1) sortSmall(results, byScoreThenId);
     return { fields, results };
