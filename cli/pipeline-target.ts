@@ -12,7 +12,8 @@ import { defaultResourcePrefix, localDeadLetterQueueName } from '../infra/local/
 import type { QueueName, TableName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
 import type { RedriveOutcome } from '../shared/queue/ports.ts';
-import { createQueueAdapters, createStores, type Stores } from '../shared/runtime/create-deps.ts';
+import { createQueueAdapters } from '../shared/queue/sqs/queue-adapters.ts';
+import { createStores, type Stores } from '../shared/runtime/create-deps.ts';
 import { peekDeadLetters, queuePairsFromStack } from './dead-letter-queues.ts';
 import { readStackOutputs, tableNamesFromOutputs } from './deployed-stack.ts';
 import { openLocalData } from './local-data.ts';

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Env } from '../config/env.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
@@ -8,13 +8,9 @@ import { createLambdaLogger, type Log } from '../core/logger.ts';
 import type { QueueName, TableName } from '../core/resource-names.ts';
 import { MailSetupError } from '../mail/errors.ts';
 import type { Mailer } from '../mail/ports.ts';
-import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
 import { createSecretsManagerSource } from '../parameters/aws/secrets-manager-source.ts';
 import { createSsmParameterReader } from '../parameters/aws/ssm-parameter.ts';
 import { createStaticSecretSource, type SecretSource } from '../parameters/secret-source.ts';
-import { createSqsDeadLetterRedriver } from '../queue/sqs/dead-letter-redrive.ts';
-import { createSqsMessageQueue } from '../queue/sqs/sqs-message-queue.ts';
-import { createSqsQueueInspector } from '../queue/sqs/sqs-queue-inspector.ts';
 import {
   createDocumentClient,
   createDynamoDbDeliveryStore,
@@ -39,6 +35,7 @@ import type {
   TopicStore,
 } from '../store/ports.ts';
 import type { Deps } from './deps.ts';
+import { createLazyQueueAdapters } from './lazy-queue-adapters.ts';
 import { createLogEventSink } from './log-event-sink.ts';
 import { createMetricsEventSink } from './metrics-event-sink.ts';
 import { PipelineMetrics } from './pipeline-metrics.ts';
@@ -92,7 +89,6 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
   const dynamodb =
     options.clients?.dynamodb ??
     new DynamoDBClient({ ...common, ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) });
-  const sqs = options.clients?.sqs ?? new SQSClient({ ...common, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
 
   const queueUrls: Record<QueueName, string> = {
     poll: env.QUEUE_POLL_URL,
@@ -135,10 +131,18 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     digests: stores.digests,
     rateLimits: stores.ratelimits,
     headlines: stores.headlines,
-    // SQS's own move task in AWS/LocalStack; an explicit endpoint is fauxqs, which lacks it.
-    ...createQueueAdapters(sqs, queueUrls, {
-      useMoveTask: !options.sqsEndpoint,
-      ...(env.QUEUE_EMAIL_DLQ_URL ? { deadLetterUrls: { email: env.QUEUE_EMAIL_DLQ_URL } } : {}),
+    // The SQS client and adapters load at the first queue call (most invocations of some functions send nothing).
+    ...createLazyQueueAdapters(async () => {
+      const [{ SQSClient }, { createQueueAdapters }] = await Promise.all([
+        import('@aws-sdk/client-sqs'),
+        import('../queue/sqs/queue-adapters.ts'),
+      ]);
+      const sqs = options.clients?.sqs ?? new SQSClient({ ...common, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
+      // SQS's own move task in AWS/LocalStack; an explicit endpoint is fauxqs, which lacks it.
+      return createQueueAdapters(sqs, queueUrls, {
+        useMoveTask: !options.sqsEndpoint,
+        ...(env.QUEUE_EMAIL_DLQ_URL ? { deadLetterUrls: { email: env.QUEUE_EMAIL_DLQ_URL } } : {}),
+      });
     }),
     mailer: options.mailer ?? noMailTransport,
     secrets: options.secrets ?? createSecretSource(env, common),
@@ -200,24 +204,6 @@ export function createStores<T extends TableName>(
     (stores as Record<T, unknown>)[table] = storeFactories[table](document, tableName, clock);
   }
   return stores as Pick<Stores, T>;
-}
-
-/**
- * The queue adapters over the topology's queues (by URL): sending, depths for the status page,
- * and redrive of dead letters. `useMoveTask`: SQS's StartMessageMoveTask is worth trying (AWS,
- * LocalStack), else the move loop.
- */
-export function createQueueAdapters(
-  client: SQSClient,
-  urls: Record<QueueName, string>,
-  options: { useMoveTask: boolean; deadLetterUrls?: Partial<Record<QueueName, string>> },
-): { queue: MessageQueue; queueInspector: QueueInspector; deadLetters: DeadLetterRedriver } {
-  return {
-    // deadLetterUrls: the DLQs a consumer may send to at once (deliver-email's setup faults).
-    queue: createSqsMessageQueue(client, urls, options.deadLetterUrls ?? {}),
-    queueInspector: createSqsQueueInspector(client, urls),
-    deadLetters: createSqsDeadLetterRedriver(client, urls, options),
-  };
 }
 
 /** Secrets Manager when the environment names any secret ARN; otherwise a source with none. */

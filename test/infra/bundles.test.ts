@@ -42,8 +42,8 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     return [bundleOf(name), ...files.map((file) => join(chunks, file))];
   }
 
-  /** The sources (from the source maps) of index.mjs and of every chunk it imports statically: what loads at init. */
-  function sourcesLoadedAtInit(name: FunctionName): string[] {
+  /** index.mjs and every chunk it imports statically, however indirectly: what loads at init. */
+  function modulesLoadedAtInit(name: FunctionName): string[] {
     const loaded = new Set<string>();
     const pending = [bundleOf(name)];
     while (pending.length > 0) {
@@ -55,7 +55,12 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
         pending.push(join(dirname(file), match[1]!));
       }
     }
-    return [...loaded].flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
+    return [...loaded];
+  }
+
+  /** The sources (from the source maps) of what loads at init. */
+  function sourcesLoadedAtInit(name: FunctionName): string[] {
+    return modulesLoadedAtInit(name).flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
   }
 
   it.each(functionNames)('%s is minified ESM, index.mjs and its chunks, each with a source map and the require banner', (name) => {
@@ -108,6 +113,16 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     }
     expect(inAsset('poll-feed', /node_modules\/chardet\//)).toBe(true);
     expect(atInit('poll-feed', /node_modules\/chardet\//)).toEqual([]);
+  });
+
+  it.each(functionNames)('%s loads the SQS client and the queue adapters at the first queue call, not at init', (name) => {
+    // Prepare
+    const codeOf = (files: string[]) => files.map((file) => readFileSync(file, 'utf8')).join('\n');
+
+    // Assess: in the asset, but neither the adapters nor the client's package loaded at init
+    expect(sourcesLoadedAtInit(name).filter((source) => /shared\/queue\/sqs\//.test(source))).toEqual([]);
+    expect(codeOf(modulesLoadedAtInit(name))).not.toContain('"@aws-sdk/client-sqs"');
+    expect(codeOf(modulesOf(name))).toContain('"@aws-sdk/client-sqs"');
   });
 
   it.each(functionNames)('%s loads in a fresh Node with no environment and exports a handler', (name) => {
