@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { ipInNetwork, parseIpNetwork, type IpAddress, type IpNetwork } from '../core/ip-address.ts';
 
 /**
  * The IANA IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890 and its updates), as the
@@ -84,25 +84,26 @@ const IPV6_SPECIAL_PURPOSE: readonly SpecialPurposeBlock[] = [
   refused('ff00::/8', 'a multicast address'),
 ];
 
-type Parsed<T> = { block: SpecialPurposeBlock; network: [T, number] };
+type Parsed = { block: SpecialPurposeBlock; network: IpNetwork };
 
-const parsedV4: Parsed<ipaddr.IPv4>[] = IPV4_SPECIAL_PURPOSE.map((block) => ({ block, network: ipaddr.IPv4.parseCIDR(block.cidr) }));
-const parsedV6: Parsed<ipaddr.IPv6>[] = IPV6_SPECIAL_PURPOSE.map((block) => ({ block, network: ipaddr.IPv6.parseCIDR(block.cidr) }));
+const parsedBlocks: Parsed[] = [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE].map((block) => ({
+  block,
+  network: parseIpNetwork(block.cidr),
+}));
 /** Every IPv6 address outside the global unicast space is refused, registered or not. */
-const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
+const GLOBAL_UNICAST = parseIpNetwork('2000::/3');
 
 /** The most specific registry block holding `address`, if any (the registry nests blocks). */
-export function specialPurposeBlockOf(address: ipaddr.IPv4 | ipaddr.IPv6): SpecialPurposeBlock | undefined {
-  let best: Parsed<ipaddr.IPv4 | ipaddr.IPv6> | undefined;
-  const table: Parsed<ipaddr.IPv4 | ipaddr.IPv6>[] = address.kind() === 'ipv4' ? parsedV4 : parsedV6;
-  for (const entry of table) {
-    if (!address.match(entry.network)) continue;
-    if (!best || entry.network[1] > best.network[1]) best = entry;
+export function specialPurposeBlockOf(address: IpAddress): SpecialPurposeBlock | undefined {
+  let best: Parsed | undefined;
+  for (const entry of parsedBlocks) {
+    if (!ipInNetwork(address, entry.network)) continue;
+    if (!best || entry.network.prefixLength > best.network.prefixLength) best = entry;
   }
   return best?.block;
 }
 
 /** Whether an IPv6 address lies in 2000::/3, the only space IANA allocates for global unicast. */
-export function isGlobalUnicastSpace(address: ipaddr.IPv6): boolean {
-  return address.match(GLOBAL_UNICAST);
+export function isGlobalUnicastSpace(address: IpAddress): boolean {
+  return ipInNetwork(address, GLOBAL_UNICAST);
 }

@@ -1,8 +1,8 @@
 import { promises as dns } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import ipaddr from 'ipaddr.js';
 import { NewsAlertsError } from '../core/errors.ts';
+import { ipv4Text, parseIpAddress, type IpAddress } from '../core/ip-address.ts';
 import { redactUrl } from './redact-url.ts';
 import { isGlobalUnicastSpace, specialPurposeBlockOf } from './special-purpose-addresses.ts';
 
@@ -41,7 +41,11 @@ export class UrlRefusedError extends NewsAlertsError {
 }
 
 /** The metadata addresses: AWS's IPv4 one (link-local anyway) and its IPv6 form on Nitro (unique-local anyway). */
-const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254']);
+const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254'].map((text) => addressKey(parseIpAddress(text)!)));
+
+function addressKey(address: IpAddress): string {
+  return `${address.kind} ${address.bits}`;
+}
 
 /**
  * Why an address is not public, as a phrase ("a loopback address"), or undefined when it is a
@@ -52,27 +56,25 @@ const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254']);
  */
 export function describeNonPublicAddress(address: string): string | undefined {
   const bare = canonicalIPv6(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
-  if (!ipaddr.isValid(bare)) return 'not an IP address';
-  const parsed = ipaddr.parse(bare);
-  if (METADATA_ADDRESSES.has(parsed.toString())) return 'the cloud metadata address';
+  const parsed = parseIpAddress(bare);
+  if (!parsed) return 'not an IP address';
+  if (METADATA_ADDRESSES.has(addressKey(parsed))) return 'the cloud metadata address';
   const block = specialPurposeBlockOf(parsed);
   if (block?.carries) {
-    const v4 = block.carries === '6to4' ? embeddedIn6to4(parsed as ipaddr.IPv6) : lowBitsAsIPv4(parsed as ipaddr.IPv6);
+    // The IPv4 address carried: the low 32 bits, or bits 16–47 for 6to4 (2002:AABB:CCDD::/48 carries AA.BB.CC.DD).
+    const v4 = ipv4Text(block.carries === '6to4' ? (parsed.bits >> 80n) & 0xffffffffn : parsed.bits & 0xffffffffn);
     const inner = describeNonPublicAddress(v4.toString());
     if (block.verdict === 'embedded') return inner === undefined ? undefined : `${inner} (${v4} embedded in ${block.label})`;
     return `${block.label} (of ${v4}${inner === undefined ? '' : `, ${inner}`})`;
   }
   if (block?.verdict === 'refused') return block.label;
-  if (block === undefined && parsed.kind() === 'ipv6' && !isGlobalUnicastSpace(parsed as ipaddr.IPv6)) {
+  if (block === undefined && parsed.kind === 'ipv6' && !isGlobalUnicastSpace(parsed)) {
     return 'outside the global unicast range 2000::/3';
   }
   return undefined;
 }
 
-/**
- * IPv6 text in the WHATWG URL's canonical form (hex, compressed), as URL hosts already are:
- * ipaddr.js would read a dotted tail (`::127.0.0.1`) as IPv4-mapped whatever the prefix.
- */
+/** IPv6 text in the WHATWG URL's canonical form (hex, compressed), as URL hosts already are. */
 function canonicalIPv6(text: string): string {
   if (!text.includes(':')) return text;
   try {
@@ -80,21 +82,6 @@ function canonicalIPv6(text: string): string {
   } catch {
     return text;
   }
-}
-
-function lowBitsAsIPv4(address: ipaddr.IPv6): ipaddr.IPv4 {
-  const parts = address.parts;
-  const high = parts[6] ?? 0;
-  const low = parts[7] ?? 0;
-  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
-}
-
-function embeddedIn6to4(address: ipaddr.IPv6): ipaddr.IPv4 {
-  // 2002:AABB:CCDD::/48 carries AA.BB.CC.DD.
-  const parts = address.parts;
-  const high = parts[1] ?? 0;
-  const low = parts[2] ?? 0;
-  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 }
 
 /** node:dns lookup of every address (IPv4 and IPv6), in the resolver's order. */

@@ -1,5 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import { domainToASCII } from 'node:url';
+import { ipv4Text, ipv6Groups, parseIpAddress } from '../core/ip-address.ts';
 import type { RateLimitStore } from '../store/ports.ts';
 import { keyedDigest } from './tokens/index.ts';
 
@@ -53,10 +53,12 @@ export function clientKey(sourceIp: string): string {
     .trim()
     .replace(/^\[|\]$/g, '')
     .replace(/%.*$/, '');
-  if (!ipaddr.isValid(bare)) return 'unknown';
-  const parsed = ipaddr.process(bare);
-  if (parsed.kind() === 'ipv4') return parsed.toString();
-  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+  const parsed = parseIpAddress(bare);
+  if (!parsed) return 'unknown';
+  if (parsed.kind === 'ipv4') return ipv4Text(parsed.bits);
+  // An IPv4-mapped address (::ffff:a.b.c.d) is its IPv4 address.
+  if (parsed.bits >> 32n === 0xffffn) return ipv4Text(parsed.bits & 0xffffffffn);
+  const parts = ipv6Groups(parsed.bits).slice(0, 4);
   return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
 }
 
