@@ -149,7 +149,9 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     publicBaseUrl: createPublicBaseUrlReader(env, common),
     events,
     ...(metrics ? { metrics } : {}),
-    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    // Read at the call: `globalThis.fetch` is a getter that loads Node's bundled undici, which a
+    // function that fetches nothing, or only through the SSRF guard's client, never needs.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
   };
 }
 

@@ -126,6 +126,23 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     expect(codeOf(modulesOf(name))).toContain('"@aws-sdk/client-sqs"');
   });
 
+  // http-api's router (@middy/util) imports node:http itself.
+  it.each(functionNames.filter((name) => name !== 'http-api'))("%s does not load Node's bundled undici at init", (name) => {
+    // Act: an ES import of node:http reads its lazy `WebSocket` export, which loads undici; the guarded fetch avoids it
+    const script =
+      `await import(${JSON.stringify(pathToFileURL(bundleOf(name)).href)});` +
+      "process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));";
+    const child = spawnSync(join(repositoryRoot, 'node_modules', '.bin', 'node'), ['--input-type=module', '--eval', script], {
+      cwd: repositoryRoot,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual([]);
+  });
+
   it.each(functionNames)('%s loads in a fresh Node with no environment and exports a handler', (name) => {
     // Act: the handler must be lazy, reading its environment on first invocation only
     const script = `const mod = await import(${JSON.stringify(pathToFileURL(bundleOf(name)).href)});process.stdout.write(typeof mod.handler);`;
