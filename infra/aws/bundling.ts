@@ -44,6 +44,15 @@ export const bundlingSpec = {
   banner: requireBanner,
 } as const;
 
+/**
+ * `node:http` (and `http`) as a CommonJS module exporting the built-in itself. Node builds the
+ * ES module view of a built-in by reading every export, and node:http's `WebSocket` is a getter
+ * that loads Node's whole bundled undici: an `import … from 'node:http'` anywhere in a bundle
+ * (the HTTP router's `@middy/util`, nodemailer's chunk) cost its cold start 15–30 ms for a
+ * WebSocket nothing uses. esbuild reads the named exports when they are used.
+ */
+const httpByRequire = join(import.meta.dirname, 'node-http-by-require.cjs');
+
 /** The bundle of `entry` (absolute) through esbuild's API, into `outdir` (`index.mjs` and `chunks/`). */
 export function esbuildBuildOptions(entry: string, outdir: string): BuildOptions & { metafile: true } {
   return {
@@ -63,6 +72,7 @@ export function esbuildBuildOptions(entry: string, outdir: string): BuildOptions
     mainFields: [...bundlingSpec.mainFields],
     external: [...bundlingSpec.external],
     banner: { js: bundlingSpec.banner },
+    alias: { 'node:http': httpByRequire, http: httpByRequire },
     logLevel: 'warning',
     metafile: true,
   };

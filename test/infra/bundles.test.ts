@@ -126,9 +126,8 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     expect(codeOf(modulesOf(name))).toContain('"@aws-sdk/client-sqs"');
   });
 
-  // http-api's router (@middy/util) imports node:http itself.
-  it.each(functionNames.filter((name) => name !== 'http-api'))("%s does not load Node's bundled undici at init", (name) => {
-    // Act: an ES import of node:http reads its lazy `WebSocket` export, which loads undici; the guarded fetch avoids it
+  it.each(functionNames)("%s does not load Node's bundled undici at init", (name) => {
+    // Act: an ES import of node:http reads its lazy `WebSocket` export, which loads undici
     const script =
       `await import(${JSON.stringify(pathToFileURL(bundleOf(name)).href)});` +
       "process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));";
