@@ -180,7 +180,7 @@ async function deliverClaimed(
 
   let request: { body: string; headers: Record<string, string> };
   try {
-    request = signedRequest(message, subscriber!, clock.now());
+    request = signedWebhookRequest(message, subscriber!, clock.now());
   } catch (error) {
     if (error instanceof WebhookSecretError) return fail(`${error.message} (${who})`, 'now');
     throw error;
@@ -204,11 +204,19 @@ export function isSlackTarget(channel: WebhookChannel, target: URL): boolean {
   return channel.format === 'slack' || isSlackIncomingWebhook(target);
 }
 
-/** The version 1 JSON body and its Standard Webhooks headers, signed with every secret held. */
-function signedRequest(message: DeliveryMessage, subscriber: Subscriber, now: Date): { body: string; headers: Record<string, string> } {
+/**
+ * The version 1 JSON body and its Standard Webhooks headers, signed with every secret held;
+ * `test` marks a test alert (`"test": true`).
+ */
+export function signedWebhookRequest(
+  message: DeliveryMessage,
+  subscriber: Subscriber,
+  now: Date,
+  options: { test?: boolean } = {},
+): { body: string; headers: Record<string, string> } {
   const secrets = webhookSecretsOf(subscriber);
   if (secrets.length === 0) throw new WebhookSecretError('webhook signing failed: the subscriber has no webhookSecret');
-  const body = JSON.stringify(buildWebhookPayload(message, now));
+  const body = JSON.stringify(buildWebhookPayload(message, now, options));
   const headers = webhookSignatureHeaders({
     id: deliveryId(message.deliveryKey),
     timestamp: Math.floor(now.getTime() / 1000),

@@ -7,15 +7,12 @@ import type { Mailer } from '../mail/ports.ts';
 import type { Channel, DeliveryMessage } from '../messages/schemas.ts';
 import { assertPublicUrl, UrlRefusedError } from '../outbound-http/index.ts';
 import type { Subscriber } from '../store/records.ts';
-import { channelStateOf, WebhookSecretError, webhookSecretsOf } from '../subscriptions/index.ts';
+import { channelStateOf } from '../subscriptions/index.ts';
 import { composeAlertEmail, type ComposeAlertEmailOptions } from './compose-alert-email.ts';
-import { deliveryId } from './delivery-id.ts';
-import { isSlackTarget } from './deliver-webhook.ts';
+import { isSlackTarget, signedWebhookRequest } from './deliver-webhook.ts';
 import { WebhookDeliveryError } from './errors.ts';
 import { errorMessage, postWebhook, type PostOutcome } from './post-webhook.ts';
-import { webhookSignatureHeaders } from './sign-webhook.ts';
 import { buildSlackBatchMessage } from './slack-message.ts';
-import { buildWebhookPayload } from './webhook-payload.ts';
 
 /** What a test alert needs: the same transports real deliveries use, and nothing that records. */
 export interface TestAlertDeps {
@@ -153,7 +150,7 @@ async function testChannel(
     // deliveries table (the http-api function has no access to it, and a test is no delivery).
     const request = slack
       ? { body: JSON.stringify(buildSlackBatchMessage([{ item: message.item, topics: message.topics }])), headers: {} }
-      : signedTestRequest(message, subscriber, now);
+      : signedWebhookRequest(message, subscriber, now, { test: true });
     const outcome: PostOutcome = await postWebhook(target, request, deps, { who, timeoutMs });
     const kind = slack ? ('slack' as const) : base.kind;
     if (outcome.kind === 'refused') return { ...base, kind, outcome: 'failed', error: outcome.error };
@@ -177,20 +174,6 @@ async function testChannel(
       error: reason,
     };
   }
-}
-
-/** The version 1 JSON body marked `"test": true`, signed per Standard Webhooks with every secret held. */
-function signedTestRequest(message: DeliveryMessage, subscriber: Subscriber, now: Date): { body: string; headers: Record<string, string> } {
-  const secrets = webhookSecretsOf(subscriber);
-  if (secrets.length === 0) throw new WebhookSecretError('webhook signing failed: the subscriber has no webhookSecret');
-  const body = JSON.stringify(buildWebhookPayload(message, now, { test: true }));
-  const headers = webhookSignatureHeaders({
-    id: deliveryId(message.deliveryKey),
-    timestamp: Math.floor(now.getTime() / 1000),
-    body,
-    secrets,
-  });
-  return { body, headers };
 }
 
 function inactiveChannel(subscriber: Subscriber, channelId: string): string | undefined {
