@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStream, defaultStorySettings, type StoryInput } from '../../../shared/stories/index.ts';
+import { storiesOf } from '../../helpers/stories.ts';
+import { defaultStorySettings, type StoryInput } from '../../../shared/stories/index.ts';
 import { lookupKeys } from '../../../shared/stories/lookup-keys.ts';
 
 /** Invented events (2030), written for these tests. */
@@ -65,12 +66,6 @@ const oil: StoryInput[] = [
     published: '2030-03-02T18:00:00Z',
   },
 ];
-
-async function storiesOf(input: StoryInput[]): Promise<Map<string, string>> {
-  const placed = new Map<string, string>();
-  for await (const c of clusterStream(input)) placed.set(c.id, c.story);
-  return placed;
-}
 
 describe('stories: follow-ups, undated reports and near figures', () => {
   it('joins a toll update five days later, and keeps another quake in the same province apart', async () => {

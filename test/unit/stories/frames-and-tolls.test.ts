@@ -1,20 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readStoryFixture, storiesOf } from '../../helpers/stories.ts';
 import { framesOf, mainFrame } from '../../../shared/stories/event-frames.ts';
-import { clusterStream, splitWords, storyInputSchema } from '../../../shared/stories/index.ts';
+import { splitWords } from '../../../shared/stories/index.ts';
 import { countsOf } from '../../../shared/stories/signals.ts';
 
 /** One quake told twice with a rising toll; two blasts a day apart; a shooting that mentions a missile barrage. */
-const items = readFileSync(new URL('../../fixtures/stories/frames-and-tolls.jsonl', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => storyInputSchema.parse(JSON.parse(line)));
-
-async function storiesOf(input: typeof items): Promise<Map<string, string>> {
-  const placed = new Map<string, string>();
-  for await (const c of clusterStream(input)) placed.set(c.id, c.story);
-  return placed;
-}
+const items = readStoryFixture('frames-and-tolls');
 
 describe('stories: event frames, places and tolls', () => {
   it('reads the kind of event, the main one first', () => {

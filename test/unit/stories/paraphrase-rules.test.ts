@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStream, type StoryInput } from '../../../shared/stories/index.ts';
+import { storiesOf } from '../../helpers/stories.ts';
+import type { StoryInput } from '../../../shared/stories/index.ts';
 import { countsOf } from '../../../shared/stories/signals.ts';
 
 /** Invented events (2030), written for these tests: each rule joins one paraphrase and keeps one look-alike apart. */
-async function storiesOf(items: StoryInput[]): Promise<Map<string, string>> {
-  const placed = new Map<string, string>();
-  for await (const c of clusterStream(items)) placed.set(c.id, c.story);
-  return placed;
-}
-
 describe('stories: a deciding body names its decision', () => {
   const fedCut: StoryInput = {
     id: 'f1',

@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clusterStream, storyInputSchema } from '../../../shared/stories/index.ts';
+import { readStoryFixture, storiesOf } from '../../helpers/stories.ts';
 
 /** Look-alike headlines on different places and bodies, and one event told in two outlets' words. */
-const items = readFileSync(new URL('../../fixtures/stories/places-and-paraphrases.jsonl', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => storyInputSchema.parse(JSON.parse(line)));
-
-async function storiesOf(input: typeof items): Promise<Map<string, string>> {
-  const placed = new Map<string, string>();
-  for await (const c of clusterStream(input)) placed.set(c.id, c.story);
-  return placed;
-}
+const items = readStoryFixture('places-and-paraphrases');
 
 describe('stories: places, bodies and paraphrases', () => {
   it('keeps "urgent debate on Sri Lanka" apart from "urgent debate on Peru", dated or not', async () => {
