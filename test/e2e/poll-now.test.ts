@@ -9,10 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
 import { silentLog } from '../../shared/core/logger.ts';
-import { captureIo } from '../helpers/capture-io.ts';
+import { runCli } from '../helpers/capture-io.ts';
 
 describe('news-alerts feeds poll', () => {
   let dir: string;
@@ -42,21 +41,15 @@ describe('news-alerts feeds poll', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function cli(args: string[]) {
-    const { io, out, err } = captureIo();
-    const code = await main(args, io);
-    return { code, out: out(), err: err() };
-  }
-
   it('on a stopped data folder makes the feed due at once', async () => {
     const dataDir = join(dir, 'data');
-    expect((await cli(['feeds', 'add', 'wire', `${feedOrigin}/wire.xml`, '--data-dir', dataDir])).code).toBe(0);
-    expect((await cli(['feeds', 'add', 'desk', `${feedOrigin}/desk.xml`, '--interval', '60', '--data-dir', dataDir])).code).toBe(0);
-    const polled = await cli(['feeds', 'poll', 'wire', '--data-dir', dataDir, '--json']);
+    expect((await runCli(['feeds', 'add', 'wire', `${feedOrigin}/wire.xml`, '--data-dir', dataDir])).code).toBe(0);
+    expect((await runCli(['feeds', 'add', 'desk', `${feedOrigin}/desk.xml`, '--interval', '60', '--data-dir', dataDir])).code).toBe(0);
+    const polled = await runCli(['feeds', 'poll', 'wire', '--data-dir', dataDir, '--json']);
     expect(polled).toMatchObject({ code: 0, err: '' });
     expect(JSON.parse(polled.out)).toEqual({ due: ['wire'], target: `data folder ${dataDir}` });
-    expect(await cli(['feeds', 'poll', 'nope', '--data-dir', dataDir])).toMatchObject({ code: 1 });
-    expect((await cli(['feeds', 'poll', '--data-dir', dataDir])).code).toBe(2);
+    expect(await runCli(['feeds', 'poll', 'nope', '--data-dir', dataDir])).toMatchObject({ code: 1 });
+    expect((await runCli(['feeds', 'poll', '--data-dir', dataDir])).code).toBe(2);
   });
 
   it('on a running pipeline polls the feed now through the admin API, and --all every feed', async () => {
@@ -71,25 +64,25 @@ describe('news-alerts feeds poll', () => {
     });
     fetched.length = 0;
 
-    const one = await cli(['feeds', 'poll', 'wire', '--api', runtime.apiUrl, '--data-dir', dataDir]);
+    const one = await runCli(['feeds', 'poll', 'wire', '--api', runtime.apiUrl, '--data-dir', dataDir]);
     expect(one, one.err).toMatchObject({ code: 0, err: '' });
     expect(one.out).toContain(`poll queued now for wire on ${runtime.apiUrl}`);
     await runtime.waitForIdle();
     expect(fetched).toEqual(['/wire.xml']);
     expect((await runtime.deps.feeds.getFeed('wire'))?.lastSuccessAt).toBeDefined();
 
-    const all = await cli(['feeds', 'poll', '--all', '--api', runtime.apiUrl, '--data-dir', dataDir, '--json']);
+    const all = await runCli(['feeds', 'poll', '--all', '--api', runtime.apiUrl, '--data-dir', dataDir, '--json']);
     expect(JSON.parse(all.out)).toEqual({ queued: ['desk', 'wire'], api: runtime.apiUrl.replace(/\/+$/, '') });
     await runtime.waitForIdle();
     expect(fetched.slice(1).sort()).toEqual(['/desk.xml', '/wire.xml']);
 
-    const unknown = await cli(['feeds', 'poll', 'nope', '--api', runtime.apiUrl, '--data-dir', dataDir]);
+    const unknown = await runCli(['feeds', 'poll', 'nope', '--api', runtime.apiUrl, '--data-dir', dataDir]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('the pipeline refused: HTTP 404, no feed "nope"');
     const previous = process.env.NEWS_ALERTS_ADMIN_TOKEN;
     process.env.NEWS_ALERTS_ADMIN_TOKEN = 'wrong';
     try {
-      const refused = await cli(['feeds', 'poll', 'wire', '--api', runtime.apiUrl]);
+      const refused = await runCli(['feeds', 'poll', 'wire', '--api', runtime.apiUrl]);
       expect(refused.err).toContain('the pipeline refused: HTTP 401');
     } finally {
       if (previous === undefined) delete process.env.NEWS_ALERTS_ADMIN_TOKEN;

@@ -13,10 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
 import { silentLog } from '../../shared/core/logger.ts';
-import { captureIo } from '../helpers/capture-io.ts';
+import { runCli } from '../helpers/capture-io.ts';
 import { startSmtpListener } from '../integration/delivery/smtp-listener.ts';
 
 interface Received {
@@ -71,12 +70,6 @@ describe('news-alerts subscribers test', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function cli(args: string[]) {
-    const { io, out, err } = captureIo();
-    const code = await main(args, io);
-    return { code, out: out(), err: err() };
-  }
-
   /** The JSON webhook's request, verified as a receiver would: throws on a bad signature. */
   function verifiedPayload(path = '/hook'): Record<string, unknown> {
     const hook = received.find((r) => r.path === path);
@@ -89,7 +82,7 @@ describe('news-alerts subscribers test', () => {
     await mkdir(join(dataDir, 'dynamodb'), { recursive: true }); // as a first "run" leaves it
     const config = join(dir, 'smtp.yaml');
     await writeFile(config, `delivery:\n  mailFrom: Alerts <alerts@example.org>\n  smtpUrl: ${smtp.url}\n`);
-    const added = await cli([
+    const added = await runCli([
       'subscribers',
       'add',
       'desk',
@@ -108,7 +101,7 @@ describe('news-alerts subscribers test', () => {
     ]);
     expect(added, added.err).toMatchObject({ code: 0 });
 
-    const tested = await cli(['subscribers', 'test', 'desk', '--data-dir', dataDir, '--config', config]);
+    const tested = await runCli(['subscribers', 'test', 'desk', '--data-dir', dataDir, '--config', config]);
 
     expect(tested, tested.err).toMatchObject({ code: 0, err: '' });
     expect(tested.out).toContain('test alert sent to subscriber desk: every active channel took it');
@@ -131,7 +124,7 @@ describe('news-alerts subscribers test', () => {
     await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
     expect(
       (
-        await cli([
+        await runCli([
           'subscribers',
           'add',
           'ops',
@@ -147,7 +140,7 @@ describe('news-alerts subscribers test', () => {
       ).code,
     ).toBe(0);
 
-    const failed = await cli(['subscribers', 'test', 'ops', '--data-dir', dataDir, '--json']);
+    const failed = await runCli(['subscribers', 'test', 'ops', '--data-dir', dataDir, '--json']);
 
     expect(failed.code).toBe(1);
     const report = JSON.parse(failed.out) as { ok: boolean; channels: Record<string, unknown>[] };
@@ -155,7 +148,7 @@ describe('news-alerts subscribers test', () => {
     expect(report.channels).toEqual([
       expect.objectContaining({ kind: 'webhook', outcome: 'failed', httpStatus: 500, answer: 'database is down, try later' }),
     ]);
-    const text = await cli(['subscribers', 'test', 'ops', '--data-dir', dataDir]);
+    const text = await runCli(['subscribers', 'test', 'ops', '--data-dir', dataDir]);
     expect(text.code).toBe(1);
     expect(text.out).toContain('test alert to subscriber ops: 1 channel failed');
     expect(text.out).toMatch(/FAILED\s+\S+\s+webhook\s+\S+\s+HTTP 500 "database is down, try later"/);
@@ -163,7 +156,7 @@ describe('news-alerts subscribers test', () => {
     // A paused subscriber gets nothing: the test reports the channel skipped, and nothing was sent.
     expect(
       (
-        await cli([
+        await runCli([
           'subscribers',
           'add',
           'ops',
@@ -180,11 +173,11 @@ describe('news-alerts subscribers test', () => {
       ).code,
     ).toBe(0);
     received.length = 0;
-    const skipped = await cli(['subscribers', 'test', 'ops', '--data-dir', dataDir]);
+    const skipped = await runCli(['subscribers', 'test', 'ops', '--data-dir', dataDir]);
     expect(skipped.code).toBe(1);
     expect(skipped.out).toContain('no active channel to send to');
     expect(received).toEqual([]);
-    expect(await cli(['subscribers', 'test', 'nobody', '--data-dir', dataDir])).toMatchObject({ code: 1 });
+    expect(await runCli(['subscribers', 'test', 'nobody', '--data-dir', dataDir])).toMatchObject({ code: 1 });
   });
 
   it('on a running pipeline goes through the admin API: outbox email, no delivery marker, no digest entry', async () => {
@@ -210,7 +203,7 @@ describe('news-alerts subscribers test', () => {
       cadence: { mail: 'daily' },
     });
 
-    const tested = await cli(['subscribers', 'test', 'team', '--api', runtime.apiUrl, '--data-dir', dataDir, '--json']);
+    const tested = await runCli(['subscribers', 'test', 'team', '--api', runtime.apiUrl, '--data-dir', dataDir, '--json']);
 
     expect(tested, tested.err).toMatchObject({ code: 0, err: '' });
     const report = JSON.parse(tested.out) as { ok: boolean; storyId: string; channels: { kind: string; answer?: string }[] };
@@ -228,7 +221,7 @@ describe('news-alerts subscribers test', () => {
     // The endpoint is the operator's: Bearer only; an unknown subscriber is 404.
     const url = `${runtime.apiUrl.replace(/\/+$/, '')}/api/admin/subscribers/team/test`;
     expect((await fetch(url, { method: 'POST' })).status).toBe(401);
-    const unknown = await cli(['subscribers', 'test', 'nobody', '--api', runtime.apiUrl, '--data-dir', dataDir]);
+    const unknown = await runCli(['subscribers', 'test', 'nobody', '--api', runtime.apiUrl, '--data-dir', dataDir]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('the pipeline refused: HTTP 404, no subscriber "nobody"');
   });

@@ -13,3 +13,12 @@ export function captureIo(input = ''): { io: CliIo; out: () => string; err: () =
   stdin.end(input);
   return { io: { stdin, stdout, stderr }, out: () => out.join(''), err: () => err.join('') };
 }
+
+/** Runs the CLI in this process, as `news-alerts ARGS` would: its exit code and what it printed. */
+export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  // Loaded at the first run: tests that only capture streams do not load the CLI.
+  const { main } = await import('../../cli/main.ts');
+  const { io, out, err } = captureIo();
+  const code = await main(args, io);
+  return { code, out: out(), err: err() };
+}

@@ -8,17 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeEvent } from '../../cli/event-printer.ts';
-import { main } from '../../cli/main.ts';
-import { captureIo } from '../helpers/capture-io.ts';
+import { runCli } from '../helpers/capture-io.ts';
 
 const HINT = 'set ALLOW_PRIVATE_NETWORK=true to allow it (local testing only)';
 const SECRET = `whsec_${Buffer.from('a test signing secret').toString('base64')}`;
-
-async function cli(args: string[]) {
-  const { io, out, err } = captureIo();
-  const code = await main(args, io);
-  return { code, out: out(), err: err() };
-}
 
 describe('private addresses named by the operator', () => {
   let dir: string;
@@ -38,7 +31,7 @@ describe('private addresses named by the operator', () => {
     const config = join(dir, 'loopback.yaml');
     await writeFile(config, 'feeds:\n  - { id: mine, url: "http://127.0.0.1:8080/feed.xml" }\n');
 
-    const result = await cli(['run', '--once', '--config', config, '--data-dir', join(dir, 'run-data'), '--port', '0']);
+    const result = await runCli(['run', '--once', '--config', config, '--data-dir', join(dir, 'run-data'), '--port', '0']);
 
     expect(result.code).toBe(1);
     expect(result.err).toBe(
@@ -49,30 +42,30 @@ describe('private addresses named by the operator', () => {
   it('feeds add refuses a localhost feed unless ALLOW_PRIVATE_NETWORK=true', async () => {
     const dataDir = join(dir, 'feeds-data');
     vi.stubEnv('ALLOW_PRIVATE_NETWORK', '');
-    const refused = await cli(['feeds', 'add', 'mine', 'http://localhost:8080/rss', '--data-dir', dataDir]);
+    const refused = await runCli(['feeds', 'add', 'mine', 'http://localhost:8080/rss', '--data-dir', dataDir]);
     expect(refused.code).toBe(1);
     expect(refused.err).toBe(`news-alerts feeds: feed URL refused: localhost is a loopback address; ${HINT} (http://localhost:8080/rss)\n`);
 
     vi.stubEnv('ALLOW_PRIVATE_NETWORK', 'true');
-    const allowed = await cli(['feeds', 'add', 'mine', 'http://localhost:8080/rss', '--data-dir', dataDir]);
+    const allowed = await runCli(['feeds', 'add', 'mine', 'http://localhost:8080/rss', '--data-dir', dataDir]);
     expect(allowed.code, allowed.err).toBe(0);
   });
 
   it('subscribers add refuses a webhook on a private address as the API does, unless allowed', async () => {
     const dataDir = join(dir, 'subscribers-data');
     vi.stubEnv('ALLOW_PRIVATE_NETWORK', 'true');
-    expect((await cli(['feeds', 'add', 'seed', 'https://news.example.org/rss', '--data-dir', dataDir])).code).toBe(0);
+    expect((await runCli(['feeds', 'add', 'seed', 'https://news.example.org/rss', '--data-dir', dataDir])).code).toBe(0);
     const args = ['subscribers', 'add', 'hook', '--topic', 'talks', '--secret', SECRET, '--data-dir', dataDir];
 
     vi.stubEnv('ALLOW_PRIVATE_NETWORK', '');
-    const refused = await cli([...args, '--webhook', 'http://10.1.2.3:9000/hook']);
+    const refused = await runCli([...args, '--webhook', 'http://10.1.2.3:9000/hook']);
     expect(refused.code).toBe(1);
     expect(refused.err).toBe(
       `news-alerts subscribers: --webhook refused: 10.1.2.3 is a private address; ${HINT} (http://10.1.2.3:9000/hook)\n`,
     );
 
     vi.stubEnv('ALLOW_PRIVATE_NETWORK', 'true');
-    const allowed = await cli([...args, '--webhook', 'http://10.1.2.3:9000/hook']);
+    const allowed = await runCli([...args, '--webhook', 'http://10.1.2.3:9000/hook']);
     expect(allowed.code, allowed.err).toBe(0);
   });
 

@@ -8,21 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalData } from '../../../cli/local-data.ts';
-import { main } from '../../../cli/main.ts';
 import { createConsoleLogger } from '../../../shared/core/logger.ts';
 import { digestDueMessageSchema, digestMessageSchema } from '../../../shared/digest/digest-message.ts';
 import { queueDueDigests, sendQueuedDigest } from '../../../shared/digest/send-digests.ts';
 import { createQueueAdapters } from '../../../shared/queue/sqs/queue-adapters.ts';
 import { createStores } from '../../../shared/runtime/create-deps.ts';
-import { captureIo } from '../../helpers/capture-io.ts';
+import { runCli } from '../../helpers/capture-io.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-
-async function run(args: string[]) {
-  const { io, out, err } = captureIo();
-  const code = await main(args, io);
-  return { code, out: out(), err: err() };
-}
 
 let dir: string;
 let dataDir: string;
@@ -70,7 +63,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('news-alerts digest preview', () => {
   it('writes the next digest as text and HTML to the outbox, and marks nothing: the real digest still holds the stories', async () => {
-    const result = await run(['digest', 'preview', 'alice', '--data-dir', dataDir]);
+    const result = await runCli(['digest', 'preview', 'alice', '--data-dir', dataDir]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     const outbox = join(dataDir, 'outbox');
@@ -88,7 +81,7 @@ describe('news-alerts digest preview', () => {
     expect(html).toContain('Sanctions extended for six months');
 
     // Previewing twice is the same: nothing moved.
-    expect((await run(['digest', 'preview', 'alice', '--data-dir', dataDir, '--json'])).code).toBe(0);
+    expect((await runCli(['digest', 'preview', 'alice', '--data-dir', dataDir, '--json'])).code).toBe(0);
 
     // The real digest, when due, carries both stories.
     const data = await openLocalData(dataDir, { queues: true });
@@ -120,12 +113,12 @@ describe('news-alerts digest preview', () => {
   });
 
   it('says why when there is nothing to preview', async () => {
-    const bob = await run(['digest', 'preview', 'bob', '--data-dir', dataDir]);
+    const bob = await runCli(['digest', 'preview', 'bob', '--data-dir', dataDir]);
     expect(bob).toMatchObject({ code: 1 });
     expect(bob.err).toBe(
       'news-alerts digest: digest preview failed: the subscriber gets instant alerts on every channel: there is no digest to preview (subscriber bob)\n',
     );
-    const nobody = await run(['digest', 'preview', 'nobody', '--data-dir', dataDir]);
+    const nobody = await runCli(['digest', 'preview', 'nobody', '--data-dir', dataDir]);
     expect(nobody.err).toBe('news-alerts digest: digest preview failed: no such subscriber (subscriber nobody)\n');
   });
 });

@@ -12,18 +12,11 @@ import { join } from 'node:path';
 import { Level } from 'level';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openLocalData } from '../../../cli/local-data.ts';
-import { main } from '../../../cli/main.ts';
 import { tableNameOutputKey } from '../../../infra/aws/stack-outputs.ts';
 import { createDocumentClient, createDynamoDbFeedStore } from '../../../shared/store/dynamodb/index.ts';
 import { createTables, localCredentials, localRegion, startDynalite, uniquePrefix, type TestDynalite } from '../../helpers/engines.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
-import { captureIo } from '../../helpers/capture-io.ts';
-
-async function run(args: string[]) {
-  const { io, out, err } = captureIo();
-  const code = await main(args, io);
-  return { code, out: out(), err: err() };
-}
+import { runCli } from '../../helpers/capture-io.ts';
 
 const rss1251 = Buffer.concat([
   Buffer.from('<?xml version="1.0"?><rss version="2.0"><channel><title>'),
@@ -52,7 +45,7 @@ describe('news-alerts parse', () => {
     server.routes.set('/feed', conditionalRoute(rss1251, { contentType: 'text/xml; charset=windows-1251' }));
     vi.stubEnv('ALLOW_PRIVATE_NETWORK', 'true');
 
-    const { code, out, err } = await run(['parse', `${server.origin}/moved`, '--json']);
+    const { code, out, err } = await runCli(['parse', `${server.origin}/moved`, '--json']);
 
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -74,7 +67,7 @@ describe('news-alerts parse', () => {
 
   it('refuses a loopback URL unless the private network is allowed, as an error JSON with exit 1', async () => {
     vi.stubEnv('ALLOW_PRIVATE_NETWORK', 'false');
-    const { code, out } = await run(['parse', `${server.origin}/feed`]);
+    const { code, out } = await runCli(['parse', `${server.origin}/feed`]);
     expect(code).toBe(1);
     expect(JSON.parse(out)).toEqual({
       error: { code: 'url-refused', message: `feed URL refused: 127.0.0.1 is a loopback address (${server.origin}/feed)` },
@@ -84,7 +77,7 @@ describe('news-alerts parse', () => {
   it('reads a file with --content-type and --base-url, and prints a table without --json', async () => {
     const file = join(dir, 'feed.xml');
     writeFileSync(file, rss1251);
-    const { code, out } = await run([
+    const { code, out } = await runCli([
       'parse',
       file,
       '--content-type',
@@ -100,29 +93,38 @@ describe('news-alerts parse', () => {
   it('names what it got instead of a feed, with a stable code', async () => {
     const file = join(dir, 'page.html');
     writeFileSync(file, '<!doctype html><html><body>Sign in</body></html>');
-    const { code, out } = await run(['parse', file, '--json']);
+    const { code, out } = await runCli(['parse', file, '--json']);
     expect(code).toBe(1);
     expect(JSON.parse(out)).toEqual({
       error: { code: 'not-a-feed:html', message: `feed parse failed: the body is an HTML page, not a feed (${file})` },
     });
-    expect(JSON.parse((await run(['parse', join(dir, 'missing.xml')])).out).error.code).toBe('file-not-found');
+    expect(JSON.parse((await runCli(['parse', join(dir, 'missing.xml')])).out).error.code).toBe('file-not-found');
   });
 
   it('is a usage error (exit 2) without a source or with a relative --base-url', async () => {
-    expect((await run(['parse'])).code).toBe(2);
-    expect((await run(['parse', 'x.xml', '--base-url', '/relative'])).code).toBe(2);
+    expect((await runCli(['parse'])).code).toBe(2);
+    expect((await runCli(['parse', 'x.xml', '--base-url', '/relative'])).code).toBe(2);
   });
 });
 
 describe('news-alerts feeds on a data folder', () => {
   it('adds, lists, shows health and removes feeds', async () => {
     const dataDir = join(dir, 'data');
-    const added = await run(['feeds', 'add', 'un-news', 'https://news.un.org/feed/rss.xml', '--title', 'UN News', '--data-dir', dataDir]);
+    const added = await runCli([
+      'feeds',
+      'add',
+      'un-news',
+      'https://news.un.org/feed/rss.xml',
+      '--title',
+      'UN News',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(added).toMatchObject({ code: 0, err: '' });
     expect(added.out).toContain(`added feed un-news (https://news.un.org/feed/rss.xml) in data folder ${dataDir}`);
     expect(
       (
-        await run([
+        await runCli([
           'feeds',
           'add',
           'tass',
@@ -151,13 +153,13 @@ describe('news-alerts feeds on a data folder', () => {
     });
     await data.close();
 
-    const list = await run(['feeds', 'list', '--data-dir', dataDir, '--json']);
+    const list = await runCli(['feeds', 'list', '--data-dir', dataDir, '--json']);
     expect(JSON.parse(list.out)).toEqual([
       { feedId: 'tass', url: 'https://tass.com/rss/v2.xml', intervalMinutes: 30, state: 'failing' },
       { feedId: 'un-news', url: 'https://news.un.org/feed/rss.xml', title: 'UN News', intervalMinutes: 10, state: 'never-polled' },
     ]);
 
-    const status = await run(['feeds', 'status', 'tass', '--data-dir', dataDir, '--json']);
+    const status = await runCli(['feeds', 'status', 'tass', '--data-dir', dataDir, '--json']);
     expect(JSON.parse(status.out)).toEqual([
       expect.objectContaining({
         feedId: 'tass',
@@ -170,32 +172,32 @@ describe('news-alerts feeds on a data folder', () => {
         intervalInUse: { minutes: 60, reason: 'backoff', configuredMinutes: 30, maxIntervalMinutes: 120 },
       }),
     ]);
-    const table = await run(['feeds', 'status', '--data-dir', dataDir]);
+    const table = await runCli(['feeds', 'status', '--data-dir', dataDir]);
     expect(table.out).toMatch(/^FEED\s+STATE\s+LAST SUCCESS\s+LAST ERROR\s+ITEMS\s+INTERVAL \(WHY\)\s+NEXT POLL/);
     expect(table.out).toMatch(/tass\s+failing×1\s+never\s+2030-01-01 00:00Z \(.*\)\s+0\s+60m backoff\s+2030-01-01 01:00Z/);
     expect(table.out).toMatch(/un-news\s+never-polled\s+never\s+-\s+0\s+10m configured\s/);
     expect(table.out).toContain('  tass: feed fetch failed: HTTP 503 (https://tass.com/rss/v2.xml)');
 
     // Adding it again resets its health.
-    await run(['feeds', 'add', 'tass', 'https://tass.com/rss/v2.xml', '--data-dir', dataDir]);
-    expect(JSON.parse((await run(['feeds', 'status', 'tass', '--data-dir', dataDir, '--json'])).out)[0]).toMatchObject({
+    await runCli(['feeds', 'add', 'tass', 'https://tass.com/rss/v2.xml', '--data-dir', dataDir]);
+    expect(JSON.parse((await runCli(['feeds', 'status', 'tass', '--data-dir', dataDir, '--json'])).out)[0]).toMatchObject({
       state: 'never-polled',
       consecutiveErrors: 0,
     });
 
-    expect((await run(['feeds', 'remove', 'tass', '--data-dir', dataDir])).code).toBe(0);
-    const missing = await run(['feeds', 'remove', 'tass', '--data-dir', dataDir]);
+    expect((await runCli(['feeds', 'remove', 'tass', '--data-dir', dataDir])).code).toBe(0);
+    const missing = await runCli(['feeds', 'remove', 'tass', '--data-dir', dataDir]);
     expect(missing).toMatchObject({ code: 1, err: `news-alerts feeds remove: feed not found: no feed "tass" in data folder ${dataDir}\n` });
   });
 
   it('says clearly when a running pipeline holds the data folder', async () => {
     const dataDir = join(dir, 'busy');
-    await run(['feeds', 'add', 'x', 'https://x.example/rss', '--data-dir', dataDir]);
+    await runCli(['feeds', 'add', 'x', 'https://x.example/rss', '--data-dir', dataDir]);
     // What `news-alerts run` does to the folder: LevelDB's lock, held by another open handle.
     const held = new Level(join(dataDir, 'dynamodb'));
     await held.open();
     try {
-      const result = await run(['feeds', 'status', '--data-dir', dataDir]);
+      const result = await runCli(['feeds', 'status', '--data-dir', dataDir]);
       expect(result.code).toBe(1);
       expect(result.err).toContain('data folder in use by another process (a running "news-alerts run" or "demo"): stop it first');
     } finally {
@@ -204,9 +206,9 @@ describe('news-alerts feeds on a data folder', () => {
   });
 
   it('refuses a folder that does not exist rather than show no feeds, and bad input with exit 2', async () => {
-    expect((await run(['feeds', 'list', '--data-dir', join(dir, 'typo')])).err).toContain('data folder not found');
-    expect((await run(['feeds', 'add', 'x', 'https://x.example/rss', '--interval', '0', '--data-dir', dir])).code).toBe(2);
-    const shorter = await run([
+    expect((await runCli(['feeds', 'list', '--data-dir', join(dir, 'typo')])).err).toContain('data folder not found');
+    expect((await runCli(['feeds', 'add', 'x', 'https://x.example/rss', '--interval', '0', '--data-dir', dir])).code).toBe(2);
+    const shorter = await runCli([
       'feeds',
       'add',
       'x',
@@ -220,9 +222,9 @@ describe('news-alerts feeds on a data folder', () => {
     ]);
     expect(shorter.code).not.toBe(0);
     expect(shorter.err).toContain('maxIntervalMinutes: must be at least intervalMinutes');
-    expect((await run(['feeds', 'add', 'x', 'https://x.example/rss', '--id-policy', 'random', '--data-dir', dir])).code).toBe(2);
-    expect((await run(['feeds', 'list', '--data-dir', dir, '--stack', 'S'])).code).toBe(2);
-    expect((await run(['feeds'])).code).toBe(2);
+    expect((await runCli(['feeds', 'add', 'x', 'https://x.example/rss', '--id-policy', 'random', '--data-dir', dir])).code).toBe(2);
+    expect((await runCli(['feeds', 'list', '--data-dir', dir, '--stack', 'S'])).code).toBe(2);
+    expect((await runCli(['feeds'])).code).toBe(2);
   });
 });
 
@@ -265,10 +267,10 @@ describe('news-alerts feeds on a deployed stack', () => {
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
     vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
 
-    const added = await run(['feeds', 'add', 'meduza', 'https://meduza.io/rss/en/all', '--stack', 'NewsAlerts']);
+    const added = await runCli(['feeds', 'add', 'meduza', 'https://meduza.io/rss/en/all', '--stack', 'NewsAlerts']);
     expect(added.err).toBe('');
     expect(added.out).toMatch(/^added feed meduza \(https:\/\/meduza\.io\/rss\/en\/all\) in stack NewsAlerts; due at once/);
-    const status = await run(['feeds', 'status', '--stack', 'NewsAlerts', '--json']);
+    const status = await runCli(['feeds', 'status', '--stack', 'NewsAlerts', '--json']);
     expect(JSON.parse(status.out)).toEqual([expect.objectContaining({ feedId: 'meduza', state: 'never-polled', consecutiveErrors: 0 })]);
   });
 });

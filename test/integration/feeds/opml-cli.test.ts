@@ -7,14 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main.ts';
-import { captureIo } from '../../helpers/capture-io.ts';
-
-async function run(args: string[]) {
-  const { io, out, err } = captureIo();
-  const code = await main(args, io);
-  return { code, out: out(), err: err() };
-}
+import { runCli } from '../../helpers/capture-io.ts';
 
 const readerExport = `<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0">
@@ -46,13 +39,13 @@ describe('news-alerts feeds import and export', () => {
     const file = join(dir, 'reader.opml');
     writeFileSync(file, readerExport);
 
-    const imported = await run(['feeds', 'import', file, '--data-dir', dataDir]);
+    const imported = await runCli(['feeds', 'import', file, '--data-dir', dataDir]);
     expect(imported).toMatchObject({ code: 0, err: '' });
     expect(imported.out).toBe(
       `imported 3 feeds from ${file} into data folder ${dataDir}: 3 added, 0 updated (matched by URL)\n` +
         'listed more than once, imported once with the tags of each listing: https://wire.example.org/rss\n',
     );
-    const list = JSON.parse((await run(['feeds', 'list', '--json', '--data-dir', dataDir])).out);
+    const list = JSON.parse((await runCli(['feeds', 'list', '--json', '--data-dir', dataDir])).out);
     expect(list).toEqual([
       {
         feedId: 'brief',
@@ -73,30 +66,30 @@ describe('news-alerts feeds import and export', () => {
       },
     ]);
 
-    const first = await run(['feeds', 'export', '--data-dir', dataDir]);
+    const first = await runCli(['feeds', 'export', '--data-dir', dataDir]);
     expect(first.code).toBe(0);
     expect(first.out).toContain('<outline text="World/Europe" title="World/Europe">');
     expect(first.out).toContain('xmlUrl="https://wire.example.org/rss" category="/World"/>');
 
     // Round trip: the export imported (into the same folder, and into a fresh one) exports the same bytes.
     const exported = join(dir, 'exported.opml');
-    const saved = await run(['feeds', 'export', '--out', exported, '--data-dir', dataDir]);
+    const saved = await runCli(['feeds', 'export', '--out', exported, '--data-dir', dataDir]);
     expect(saved.out).toBe(`exported 3 feeds from data folder ${dataDir} to ${exported}\n`);
     expect(readFileSync(exported, 'utf8')).toBe(first.out);
-    const again = await run(['feeds', 'import', exported, '--data-dir', dataDir]);
+    const again = await runCli(['feeds', 'import', exported, '--data-dir', dataDir]);
     expect(again.out).toContain('3 feeds');
     expect(again.out).toContain('0 added, 3 updated (matched by URL)');
-    expect((await run(['feeds', 'export', '--data-dir', dataDir])).out).toBe(first.out);
+    expect((await runCli(['feeds', 'export', '--data-dir', dataDir])).out).toBe(first.out);
 
     const fresh = join(dir, 'fresh');
-    expect((await run(['feeds', 'import', exported, '--data-dir', fresh])).code).toBe(0);
-    expect((await run(['feeds', 'export', '--data-dir', fresh])).out).toBe(first.out);
+    expect((await runCli(['feeds', 'import', exported, '--data-dir', fresh])).code).toBe(0);
+    expect((await runCli(['feeds', 'export', '--data-dir', fresh])).out).toBe(first.out);
     // Importing keeps the interval of a feed already there.
     expect(
-      (await run(['feeds', 'add', 'brief', 'https://brief.example.net/atom.xml', '--interval', '30', '--data-dir', dataDir])).code,
+      (await runCli(['feeds', 'add', 'brief', 'https://brief.example.net/atom.xml', '--interval', '30', '--data-dir', dataDir])).code,
     ).toBe(0);
-    expect((await run(['feeds', 'import', exported, '--data-dir', dataDir])).code).toBe(0);
-    expect(JSON.parse((await run(['feeds', 'list', '--json', '--data-dir', dataDir])).out)[0]).toMatchObject({
+    expect((await runCli(['feeds', 'import', exported, '--data-dir', dataDir])).code).toBe(0);
+    expect(JSON.parse((await runCli(['feeds', 'list', '--json', '--data-dir', dataDir])).out)[0]).toMatchObject({
       feedId: 'brief',
       intervalMinutes: 30,
       tags: ['World/Europe'],
@@ -126,12 +119,12 @@ describe('news-alerts feeds import and export', () => {
     for (const [name, content, message] of cases) {
       const file = join(dir, name);
       if (content) writeFileSync(file, content);
-      const result = await run(['feeds', 'import', file, '--data-dir', dataDir]);
+      const result = await runCli(['feeds', 'import', file, '--data-dir', dataDir]);
       expect(result.code, name).toBe(1);
       expect(result.err, name).toContain(message);
       expect(result.err, name).toContain(name === 'loopback.opml' ? 'ALLOW_PRIVATE_NETWORK=true' : file);
       expect(result.err, name).not.toMatch(/\n\s+at /);
     }
-    expect((await run(['feeds', 'list', '--data-dir', dataDir])).out).toBe(`no feeds in data folder ${dataDir}\n`);
+    expect((await runCli(['feeds', 'list', '--data-dir', dataDir])).out).toBe(`no feeds in data folder ${dataDir}\n`);
   });
 });

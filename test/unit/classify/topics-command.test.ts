@@ -2,14 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main.ts';
-import { captureIo } from '../../helpers/capture-io.ts';
-
-async function cli(args: string[]) {
-  const { io, out, err } = captureIo();
-  const code = await main(args, io);
-  return { code, out: out(), err: err() };
-}
+import { runCli } from '../../helpers/capture-io.ts';
 
 const exampleTopic = path.join(import.meta.dirname, '..', '..', 'fixtures', 'classify', 'cyber-attacks.topic.json');
 
@@ -35,7 +28,7 @@ describe('news-alerts topics', () => {
 
   describe('list', () => {
     it('lists the built-in topics with label, threshold and source', async () => {
-      const { code, out } = await cli(['topics', 'list']);
+      const { code, out } = await runCli(['topics', 'list']);
 
       expect(code).toBe(0);
       expect(out).toMatch(/^un-meeting\s+UN meeting\s+0\.50\s+\d+\s+built-in$/m);
@@ -59,7 +52,7 @@ describe('news-alerts topics', () => {
         ].join('\n'),
       );
 
-      const { code, out } = await cli(['topics', 'list', '--config', config, '--json']);
+      const { code, out } = await runCli(['topics', 'list', '--config', config, '--json']);
 
       expect(code).toBe(0);
       const listed = JSON.parse(out) as Array<{
@@ -86,7 +79,7 @@ describe('news-alerts topics', () => {
       const config = path.join(dir, 'bad-config.yaml');
       await writeFile(config, 'topics:\n  - id: whales\n    label: Whales\n    rules: []\n');
 
-      const { code, err } = await cli(['topics', 'list', '--config', config]);
+      const { code, err } = await runCli(['topics', 'list', '--config', config]);
 
       expect(code).toBe(1);
       expect(err).toContain('topics.0: rules:');
@@ -96,7 +89,7 @@ describe('news-alerts topics', () => {
 
   describe('test', () => {
     it('shows the matching items with score and matched phrases, the near misses, and P/R/F1 from the labels', async () => {
-      const { code, out, err } = await cli(['topics', 'test', exampleTopic, itemsFile]);
+      const { code, out, err } = await runCli(['topics', 'test', exampleTopic, itemsFile]);
 
       expect(err).toBe('');
       expect(code).toBe(0);
@@ -111,7 +104,7 @@ describe('news-alerts topics', () => {
     });
 
     it('prints the same as JSON with --json', async () => {
-      const { code, out } = await cli(['topics', 'test', exampleTopic, itemsFile, '--json']);
+      const { code, out } = await runCli(['topics', 'test', exampleTopic, itemsFile, '--json']);
 
       expect(code).toBe(0);
       const preview = JSON.parse(out) as {
@@ -145,7 +138,7 @@ describe('news-alerts topics', () => {
       const unlabelled = path.join(dir, 'unlabelled.jsonl');
       await writeFile(unlabelled, '{"title":"Whales return to the bay"}\n{"title":"Dolphins too"}\n');
 
-      const { code, out } = await cli(['topics', 'test', topic, unlabelled]);
+      const { code, out } = await runCli(['topics', 'test', topic, unlabelled]);
 
       expect(code).toBe(0);
       expect(out).toContain('1 of 2 items match');
@@ -161,7 +154,7 @@ describe('news-alerts topics', () => {
         '{"title":"Heavy rain expected over the weekend","labels":["talks"]}\n{"title":"Markets close higher","labels":[]}\n',
       );
 
-      const { code, out } = await cli(['topics', 'test', exampleTopic, others]);
+      const { code, out } = await runCli(['topics', 'test', exampleTopic, others]);
 
       expect(code).toBe(0);
       expect(out).toContain(
@@ -184,7 +177,7 @@ describe('news-alerts topics', () => {
       const topic = path.join(dir, 'bad.topic.json');
       await writeFile(topic, text);
 
-      const { code, out, err } = await cli(['topics', 'test', topic, itemsFile]);
+      const { code, out, err } = await runCli(['topics', 'test', topic, itemsFile]);
 
       expect(code).toBe(1);
       expect(out).toBe('');
@@ -193,17 +186,17 @@ describe('news-alerts topics', () => {
     });
 
     it('fails with exit 1 when a file cannot be read, and reports bad item lines with their number', async () => {
-      const missingTopic = await cli(['topics', 'test', path.join(dir, 'nope.json'), itemsFile]);
+      const missingTopic = await runCli(['topics', 'test', path.join(dir, 'nope.json'), itemsFile]);
       expect(missingTopic.code).toBe(1);
       expect(missingTopic.err).toContain('topic file cannot be read: no such file');
 
-      const missingItems = await cli(['topics', 'test', exampleTopic, path.join(dir, 'nope.jsonl')]);
+      const missingItems = await runCli(['topics', 'test', exampleTopic, path.join(dir, 'nope.jsonl')]);
       expect(missingItems.code).toBe(1);
       expect(missingItems.err).toMatch(/topics test: cannot read .*nope\.jsonl: .*ENOENT/);
 
       const mixed = path.join(dir, 'mixed.jsonl');
       await writeFile(mixed, '{"title":"Russian hackers hit Ukrainian power grid"}\n{"summary":"no title"}\n');
-      const badLine = await cli(['topics', 'test', exampleTopic, mixed]);
+      const badLine = await runCli(['topics', 'test', exampleTopic, mixed]);
       expect(badLine.code).toBe(1);
       expect(badLine.err).toMatch(/^topics test: line 2: title: .+ \(.*mixed\.jsonl\)$/m);
       expect(badLine.out).toContain('1 of 1 items match');
@@ -216,22 +209,22 @@ describe('news-alerts topics', () => {
       ['topics', 'list', '--help'],
       ['topics', 'test', '--help'],
     ]) {
-      const { code, out } = await cli(args);
+      const { code, out } = await runCli(args);
       expect(code).toBe(0);
       expect(out).toContain(
         'Usage: news-alerts topics list [--config FILE] [--json]\n       news-alerts topics test TOPIC_FILE ITEMS.jsonl [--json]',
       );
     }
-    const none = await cli(['topics']);
+    const none = await runCli(['topics']);
     expect(none.code).toBe(2);
     expect(none.err).toContain('topics needs an action: list or test');
-    const unknown = await cli(['topics', 'show']);
+    const unknown = await runCli(['topics', 'show']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('unknown topics action "show"');
-    const oneFile = await cli(['topics', 'test', exampleTopic]);
+    const oneFile = await runCli(['topics', 'test', exampleTopic]);
     expect(oneFile.code).toBe(2);
     expect(oneFile.err).toContain('topics test needs a TOPIC_FILE and an ITEMS.jsonl file');
-    const badFlag = await cli(['topics', 'list', '--jsn']);
+    const badFlag = await runCli(['topics', 'list', '--jsn']);
     expect(badFlag.code).toBe(2);
   });
 });
