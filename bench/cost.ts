@@ -303,7 +303,7 @@ export function formatCostBench(result: CostBenchResult): string[] {
 }
 
 /** Issue 11 item 2: DynamoDB requests and write capacity units per new on-topic item. */
-const COST_GOALS = { requests: 6, wcu: 10 };
+export const COST_GOALS = { requests: 6, wcu: 10 };
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;

@@ -20,6 +20,7 @@ import { benchRelevance, formatRelevanceBench } from './relevance.ts';
 import { benchTimeToAlert, formatTimeToAlert } from './time-to-alert.ts';
 import { benchCli, formatCliBench } from './cli.ts';
 import { benchLean, formatLeanBench } from './lean.ts';
+import { formatIssueGoals, issueGoalRows, type GoalInputs } from './issue-goals.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,8 @@ const log = (line: string) => {
   if (!values.json) console.log(line);
 };
 const results: Record<string, unknown> = { node: process.version, cpus: (await import('node:os')).cpus().length };
+/** What the closing table of issue 11's goals reads. */
+const goalInputs: GoalInputs = {};
 
 if (wanted('classify')) {
   log('classify: items/s on one core, built-in topics vs a naive baseline (one regular expression per phrase)');
@@ -55,6 +58,7 @@ if (wanted('bundles')) {
   const measured: BundleMeasurement[] = [];
   for (const name of Object.keys(topology.functions) as FunctionName[]) measured.push(await measureBundle(name, 5));
   for (const line of formatBundleTable(measured)) log(line);
+  goalInputs.bundles = measured;
   results.bundles = {
     goals: BUNDLE_GOALS,
     functions: measured.map((m) => ({
@@ -75,6 +79,7 @@ if (wanted('feeds')) {
   log('feeds: parse + normalize throughput (readFeed: decode → one sax pass → normalize) vs raw rss-parser, same inputs, same run');
   const feeds = await benchFeeds();
   results.feeds = feeds;
+  goalInputs.feeds = feeds;
   log(formatFeedsBench(feeds));
 }
 if (wanted('pipeline')) {
@@ -92,6 +97,7 @@ if (wanted('cost')) {
   log('cost: DynamoDB and SQS requests and capacity units of poll-feed (dynalite + fauxqs, every new item matches a topic)');
   const cost = await benchCost();
   results.cost = cost;
+  goalInputs.cost = cost;
   for (const line of formatCostBench(cost)) log(line);
 }
 if (wanted('fanout')) {
@@ -115,6 +121,7 @@ if (wanted('cli')) {
   log('cli: start-up of the compiled command vs a bare node -e 0 on the same Node');
   const cli = benchCli();
   results.cli = cli;
+  goalInputs.cli = cli;
   for (const line of formatCliBench(cli)) log(line);
 }
 if (wanted('lean')) {
@@ -123,6 +130,7 @@ if (wanted('lean')) {
   );
   const lean = await benchLean();
   results.lean = lean;
+  goalInputs.lean = lean;
   for (const line of formatLeanBench(lean)) log(line);
 }
 if (wanted('scale')) {
@@ -138,6 +146,10 @@ if (wanted('scale')) {
   );
   const scale = await benchScale({ feeds, subscribers });
   results.scale = scale;
+  goalInputs.scale = scale;
   for (const line of formatScaleBench(scale)) log(line);
 }
+const goals = issueGoalRows(goalInputs);
+results.issueGoals = goals;
+for (const line of formatIssueGoals(goals)) log(line);
 if (values.json) console.log(JSON.stringify(results, null, 2));
