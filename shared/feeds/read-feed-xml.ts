@@ -37,6 +37,7 @@ import {
   type XmlFeedDocument,
   type XmlFeedEntry,
 } from './xml-document.ts';
+import { scanXml, type XmlEvents } from './scan-xml.ts';
 import { declareEntities, escapeBareAmpersands } from './xml-entity-guard.ts';
 import { resolveBase, resolveWithoutDocumentUrl } from './xml-links.ts';
 import {
@@ -65,17 +66,65 @@ interface Frame {
 const XML_ERROR_SAMPLES = 5;
 
 /**
- * Reads a feed document (already decoded to text).
+ * Reads a feed document (already decoded to text): with the fast scanner (`scanXml`) when it is
+ * well-formed XML the scanner reads exactly as sax does, else with sax, which recovers from what
+ * the scanner stops at. Both give the same events, so the document reads the same either way.
  *
  * @throws NotAFeedError when the root element is not RSS, RDF or Atom.
  * @throws HostileXmlError for entity attacks and documents too broken to read.
  */
 export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): XmlFeedDocument {
-  const maxEntries = options.maxEntries ?? XML_LIMITS.maxEntries;
+  const escaped = escapeBareAmpersands(text);
+  const fast = startDocument(options);
+  if (tokenize(() => scanXml(escaped, fast.events))) return fast.end();
+  const reader = startDocument(options);
+  tokenize(() => {
+    readWithSax(escaped, reader);
+    return true;
+  });
+  return reader.end();
+}
+
+/** Runs a tokenizer over the document: entity attacks as they are, any other failure as unreadable XML. */
+function tokenize(run: () => boolean): boolean {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof HostileXmlError) throw error;
+    throw new HostileXmlError(`XML could not be read: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** sax over the whole document, its well-formedness errors recorded and recovered from. */
+function readWithSax(text: string, reader: DocumentReader): void {
   // No `position`: counting lines and columns costs on every character, and a recovered error
   // is located by the entry it happened in instead (see describeError). No `xmlns`: names are
   // resolved by `resolveNames`, which costs a fraction of sax's per-tag namespace objects.
   const parser = sax.parser(true, { xmlns: false, position: false });
+  const { events } = reader;
+  parser.onerror = (error: Error) => {
+    reader.recordError(error.message);
+    // Recover: sax goes on from where it stopped, as feed readers do with broken feeds.
+    (parser as unknown as { error: unknown }).error = null;
+  };
+  parser.ondoctype = (doctype: string) => declareEntities(parser, doctype);
+  parser.onopentag = (tag) => events.open(tag.name, tag.attributes as Record<string, string>);
+  parser.ontext = events.text;
+  parser.oncdata = events.text;
+  parser.onclosetag = events.close;
+  parser.write(text).close();
+}
+
+/** One reading of a document: the events a tokenizer reports, and the document they make once it ends. */
+interface DocumentReader {
+  events: XmlEvents;
+  recordError(message: string): void;
+  /** The document read (what is still open counts: a truncated document is read as far as it goes). */
+  end(): XmlFeedDocument;
+}
+
+function startDocument(options: ReadFeedXmlOptions): DocumentReader {
+  const maxEntries = options.maxEntries ?? XML_LIMITS.maxEntries;
   /** The namespace bindings in scope, one per open element (the document's first). */
   const scopes: NamespaceScope[] = [rootScope()];
   const stack: Frame[] = [];
@@ -106,21 +155,14 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
       throw new HostileXmlError(`more than ${XML_LIMITS.maxErrors} XML errors (first: ${recovered[0] ?? '?'})`);
     }
   }
-  parser.onerror = (error: Error) => {
-    recordError(error.message);
-    // Recover: sax goes on from where it stopped, as feed readers do with broken feeds.
-    (parser as unknown as { error: unknown }).error = null;
-  };
   /** Where the error happened, worked out only for the few errors kept as samples. */
   function describeError(message: string): string {
     const what = message.split('\n')[0]!.trim();
     return current ? `${what} (in entry ${entries.length + 1})` : what;
   }
-  parser.ondoctype = (doctype: string) => declareEntities(parser, doctype);
-
-  parser.onopentag = (tag) => {
+  function open(name: string, attributes: Record<string, string>) {
     const parent = stack[stack.length - 1];
-    const qtag = resolveNames(tag.name, tag.attributes as Record<string, string>, scopes[scopes.length - 1]!, recordError);
+    const qtag = resolveNames(name, attributes, scopes[scopes.length - 1]!, recordError);
     scopes.push(qtag.scope);
     if (!parent) {
       aliasUnknownAtomNamespace(qtag, aliases);
@@ -190,16 +232,13 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
       default:
         stack.push({ role: 'ignored', key, base, lang, depth });
     }
-  };
+  }
 
-  parser.ontext = addText;
-  parser.oncdata = addText;
-
-  parser.onclosetag = () => {
+  function close() {
     if (scopes.length > 1) scopes.pop();
     const frame = stack.pop();
     if (frame) finish(frame);
-  };
+  }
 
   function startEntry(key: Key, base: string | undefined, lang: string | undefined, depth: number, attrs: Record<string, string>) {
     if (entries.length >= maxEntries) {
@@ -252,34 +291,32 @@ export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): Xml
     }
   }
 
-  try {
-    parser.write(escapeBareAmpersands(text)).close();
-  } catch (error) {
-    if (error instanceof HostileXmlError) throw error;
-    throw new HostileXmlError(`XML could not be read: ${(error as Error).message.split('\n')[0]}`);
-  }
-  // A truncated document: what was read still counts (the entry in progress included).
-  while (stack.length > 0) finish(stack.pop()!);
+  function end(): XmlFeedDocument {
+    // A truncated document: what was read still counts (the entry in progress included).
+    while (stack.length > 0) finish(stack.pop()!);
 
-  if (detected === undefined) {
-    throw new NotAFeedError('the body holds no XML element (only comments or a declaration)', 'xml');
-  }
-  if (detected === 'html') throw new NotAFeedError('the body is an HTML page, not a feed', 'html', 'html');
-  if (detected === 'none') {
-    const root = rootKey.slice(rootKey.indexOf(':') + 1);
-    throw new NotAFeedError(`XML but not RSS or Atom (root element <${root}>)`, 'xml', root);
-  }
-  const feedFormat: FeedFormat = detected;
+    if (detected === undefined) {
+      throw new NotAFeedError('the body holds no XML element (only comments or a declaration)', 'xml');
+    }
+    if (detected === 'html') throw new NotAFeedError('the body is an HTML page, not a feed', 'html', 'html');
+    if (detected === 'none') {
+      const root = rootKey.slice(rootKey.indexOf(':') + 1);
+      throw new NotAFeedError(`XML but not RSS or Atom (root element <${root}>)`, 'xml', root);
+    }
+    const feedFormat: FeedFormat = detected;
 
-  const { selfLink, ...feed } = feedFromFields(feedFields, feedFormat, feedLang);
-  const doc: XmlFeedDocument = {
-    format: feedFormat,
-    entries,
-    recovered,
-    recoveredCount,
-    entriesDropped,
-    ...feed,
-  };
-  if (options.baseUrl === undefined) resolveWithoutDocumentUrl(doc, selfLink);
-  return doc;
+    const { selfLink, ...feed } = feedFromFields(feedFields, feedFormat, feedLang);
+    const doc: XmlFeedDocument = {
+      format: feedFormat,
+      entries,
+      recovered,
+      recoveredCount,
+      entriesDropped,
+      ...feed,
+    };
+    if (options.baseUrl === undefined) resolveWithoutDocumentUrl(doc, selfLink);
+    return doc;
+  }
+
+  return { events: { open, text: addText, close }, recordError, end };
 }
