@@ -74,12 +74,11 @@ const XML_ERROR_SAMPLES = 5;
  * @throws HostileXmlError for entity attacks and documents too broken to read.
  */
 export function readFeedXml(text: string, options: ReadFeedXmlOptions = {}): XmlFeedDocument {
-  const escaped = escapeBareAmpersands(text);
   const fast = startDocument(options);
-  if (tokenize(() => scanXml(escaped, fast.events))) return fast.end();
+  if (tokenize(() => scanXml(text, fast.events))) return fast.end();
   const reader = startDocument(options);
   tokenize(() => {
-    readWithSax(escaped, reader);
+    readWithSax(escapeBareAmpersands(text), reader);
     return true;
   });
   return reader.end();

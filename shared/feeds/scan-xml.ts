@@ -1,13 +1,16 @@
 /**
  * The fast path of the feed reader's one pass: a scanner for the well-formed XML most feeds are,
- * giving exactly the events sax (strict, no `xmlns`, no `position`) gives for them, at a fraction
- * of its cost (sax reads one character at a time through a state machine; this jumps from `<` to
- * `<` with `indexOf`). It does not recover from anything: at the first thing sax would report as
- * an error, or that it does not read itself (an internal DTD subset, an entity it cannot resolve
- * as sax would, a name outside ASCII), it stops and says so, and the caller reads the document
- * with sax from the start. Whatever it reads, it reads as sax does; the rest is sax's.
+ * giving exactly the events sax (strict, no `xmlns`, no `position`) gives for them once
+ * `escapeBareAmpersands` has escaped their bare `&`, at a fraction of the cost (sax reads one
+ * character at a time through a state machine; this jumps from `<` to `<` with `indexOf`, and
+ * reads a bare `&` as itself without copying the document to escape it). It does not recover
+ * from anything: at the first thing sax would report as an error, or that it does not read
+ * itself (an internal DTD subset, an entity it cannot resolve as sax would, a name outside ASCII),
+ * it stops and says so, and the caller reads the document with sax from the start. Whatever it
+ * reads, it reads as sax does; the rest is sax's.
  */
 import sax from 'sax';
+import { REFERENCE_AFTER_AMPERSAND } from './xml-entity-guard.ts';
 
 /**
  * What the scanner reports, in document order: sax's `onopentag`, `ontext` and `oncdata`, and
@@ -24,6 +27,7 @@ export interface XmlEvents {
 const ENTITIES = (sax as unknown as { ENTITIES: Record<string, unknown> }).ENTITIES;
 
 const GT = 62;
+const CDATA_MARKER = '<![CDATA[';
 const SLASH = 47;
 const BANG = 33;
 const QUESTION = 63;
@@ -94,15 +98,28 @@ function resolveReference(name: string): string | undefined {
   return String.fromCodePoint(code);
 }
 
-/** `text[from, to)` with its references resolved; undefined when one is not as sax reads it. */
+/** An `&` starts a reference where `escapeBareAmpersands` leaves it alone; elsewhere it stands for itself. */
+const REFERENCE = new RegExp(REFERENCE_AFTER_AMPERSAND, 'y');
+
+/**
+ * `text[from, to)` with its references resolved and a bare `&` kept as it is (what sax gives for
+ * the text once `escapeBareAmpersands` has escaped it); undefined when a reference is not one
+ * this scanner resolves as sax does.
+ */
 function decodeReferences(text: string, from: number, to: number): string | undefined {
   let out = '';
   let i = from;
   while (i < to) {
     const amp = text.indexOf('&', i);
     if (amp < 0 || amp >= to) break;
-    const semi = text.indexOf(';', amp + 1);
-    if (semi < 0 || semi >= to) return undefined;
+    REFERENCE.lastIndex = amp + 1;
+    if (!REFERENCE.test(text)) {
+      out += text.slice(i, amp + 1);
+      i = amp + 1;
+      continue;
+    }
+    const semi = REFERENCE.lastIndex - 1;
+    if (semi >= to) return undefined;
     const value = resolveReference(text.slice(amp + 1, semi));
     if (value === undefined) return undefined;
     out += text.slice(i, amp) + value;
@@ -142,6 +159,11 @@ export function scanXml(text: string, events: XmlEvents): boolean {
     if (pending !== '') events.text(pending);
     pending = '';
   };
+  /**
+   * The next `<![CDATA[` as `escapeBareAmpersands` finds them (by text alone): each must be where
+   * this scanner reads a CDATA section, or the two would disagree on where `&` is escaped.
+   */
+  let cdataMarker = text.indexOf(CDATA_MARKER);
   // sax skips a byte order mark as the very first character.
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
@@ -166,11 +188,12 @@ export function scanXml(text: string, events: XmlEvents): boolean {
         if (dashes < 0 || text.charCodeAt(dashes + 2) !== GT) return false;
         i = dashes + 3;
       } else if (startsWithIgnoringCase(text, lt + 2, '[CDATA[')) {
-        if (open.length === 0) return false;
+        if (open.length === 0 || cdataMarker !== lt) return false;
         const close = text.indexOf(']]>', lt + 9);
         if (close < 0) return false;
         pending += text.slice(lt + 9, close);
         i = close + 3;
+        cdataMarker = text.indexOf(CDATA_MARKER, i);
       } else if (startsWithIgnoringCase(text, lt + 2, 'DOCTYPE')) {
         if (sawRoot || sawDoctype) return false;
         const close = doctypeEnd(text, lt + 9);
@@ -209,7 +232,8 @@ export function scanXml(text: string, events: XmlEvents): boolean {
       return false;
     }
   }
-  return open.length === 0;
+  // A marker left behind lay in a comment, an attribute or a declaration.
+  return open.length === 0 && cdataMarker < 0;
 }
 
 /** Where a DOCTYPE declaration without an internal subset ends (its `>`), or -1 (none, or a subset). */

@@ -6,7 +6,9 @@
 import type sax from 'sax';
 import { HostileXmlError, XML_LIMITS } from './xml-document.ts';
 
-const BARE_AMPERSAND = /&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)/g;
+/** What follows an `&` that starts a reference; any other `&` is bare. */
+export const REFERENCE_AFTER_AMPERSAND = String.raw`(?:[A-Za-z_][\w.-]*|#[0-9]+|#[xX][0-9A-Fa-f]+);`;
+const BARE_AMPERSAND = new RegExp(`&(?!${REFERENCE_AFTER_AMPERSAND})`, 'g');
 
 /**
  * `&` that starts no reference (`?a=1&b=2` in a link) escaped as `&amp;`, outside CDATA

@@ -53,11 +53,14 @@ function scanned(text: string): Event[] | undefined {
   return scanXml(text, collected) ? collected.events : undefined;
 }
 
-/** Whatever the scanner reads, it reads as sax does, and only documents sax reads without an error. */
+/**
+ * Whatever the scanner reads, it reads as sax does once the bare `&` are escaped (what the reader
+ * gives sax), and only documents sax then reads without an error.
+ */
 function expectSaxEquivalent(text: string): boolean {
   const events = scanned(text);
   if (events === undefined) return false;
-  const reference = saxEvents(text);
+  const reference = saxEvents(escapeBareAmpersands(text));
   expect(reference.errors, text.slice(0, 200)).toEqual([]);
   expect(events, text.slice(0, 200)).toEqual(reference.events);
   return true;
@@ -77,7 +80,7 @@ describe('scanXml', () => {
     let total = 0;
     for (const file of files(dir)) {
       total++;
-      if (expectSaxEquivalent(escapeBareAmpersands(new TextDecoder().decode(readFileSync(file))))) read++;
+      if (expectSaxEquivalent(new TextDecoder().decode(readFileSync(file)))) read++;
     }
     expect(total).toBeGreaterThan(200);
     expect(read / total).toBeGreaterThan(0.85);
@@ -88,8 +91,23 @@ describe('scanXml', () => {
     const atom =
       '\uFEFF<?xml version="1.0"?>\n<!DOCTYPE feed PUBLIC "-//x//[y]" \'z>\'>\n<!-- c -->' +
       '<a:feed xmlns:a="http://www.w3.org/2005/Atom" xml:lang = \'en\'><a:entry><a:title type="html">A &amp;amp; B&#x41;&#65;&AMP;&Eacute;&mdash;</a:title>' +
-      '<a:link href="/x?a=1&amp;b=2" rel="alternate" rel="dup"/><a:content><![CDATA[<p>x</p>]]>tail<![cdata[]]]]></a:content></a:entry></a:feed >\n';
+      '<a:link href="/x?a=1&amp;b=2" rel="alternate" rel="dup"/><a:content><![CDATA[<p>x</p>]]>tail<![CDATA[]]]]></a:content></a:entry></a:feed >\n';
     expect(expectSaxEquivalent(atom)).toBe(true);
+  });
+
+  it('reads a bare & as itself, as sax reads it escaped', () => {
+    const text = '<rss><link>?a=1&b=2 & &c d &#38;</link><x a="?q&r" b="&lt;"/><![CDATA[&amp;]]></rss>';
+    expect(expectSaxEquivalent(text)).toBe(true);
+    expect(scanned(text)).toEqual([
+      ['open', 'rss', {}],
+      ['open', 'link', {}],
+      ['text', '?a=1&b=2 & &c d &'],
+      ['close'],
+      ['open', 'x', { a: '?q&r', b: '<' }],
+      ['close'],
+      ['text', '&amp;'],
+      ['close'],
+    ]);
   });
 
   it('leaves to sax what sax reports or reads in its own way', () => {
@@ -113,6 +131,10 @@ describe('scanXml', () => {
       '<rss><![CDATA[x]]></rss><![CDATA[y]]>',
       '<!DOCTYPE rss><!DOCTYPE rss><rss/>',
       '<!ELEMENT x><rss/>',
+      // Where escapeBareAmpersands would take a CDATA section to be, by text alone.
+      '<rss><!-- <![CDATA[ --> a&b ]]></rss>',
+      '<rss a="<![CDATA["> a&b ]]></rss>',
+      '<rss><![cdata[a&b]]></rss>',
     ];
     for (const text of leftToSax) expect(expectSaxEquivalent(text), text).toBe(false);
   });
