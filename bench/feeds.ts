@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --only feeds`: parse + normalize throughput of the feed reader (decode → one
- * sax pass → normalize: `readFeed`, what the poller runs) beside raw rss-parser
+ * pass, our scanner or sax for broken XML → normalize: `readFeed`, what the poller runs) beside raw rss-parser
  * (`parseString` on the bytes read as UTF-8) on the same inputs in the same run, and the peak
  * memory of the 50 MB case. Memory is measured in fresh child processes (peak RSS from
  * `process.resourceUsage().maxRSS`, minus the RSS just before the work), because parsing is

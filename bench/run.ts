@@ -76,7 +76,9 @@ if (wanted('bundles')) {
   };
 }
 if (wanted('feeds')) {
-  log('feeds: parse + normalize throughput (readFeed: decode → one sax pass → normalize) vs raw rss-parser, same inputs, same run');
+  log(
+    'feeds: parse + normalize throughput (readFeed: decode → one pass, our scanner or sax for broken XML → normalize) vs raw rss-parser, same inputs, same run',
+  );
   const feeds = await benchFeeds();
   results.feeds = feeds;
   goalInputs.feeds = feeds;
