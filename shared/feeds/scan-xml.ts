@@ -27,13 +27,13 @@ export interface XmlEvents {
 const ENTITIES = (sax as unknown as { ENTITIES: Record<string, unknown> }).ENTITIES;
 
 const GT = 62;
-const CDATA_MARKER = '<![CDATA[';
 const SLASH = 47;
 const BANG = 33;
 const QUESTION = 63;
 const EQUALS = 61;
 const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
+const CDATA_MARKER = '<![CDATA[';
 
 function isWhitespace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
