@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createQueues, createTables, localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/index.ts';
 import type { QueueName } from '../infra/topology.ts';
 import { nullEventSink } from '../shared/core/events.ts';
@@ -11,12 +10,14 @@ import { planPolls } from '../shared/feeds/index.ts';
 import type { AlertMessage } from '../shared/messages/schemas.ts';
 import { createSqsMessageQueue } from '../shared/queue/sqs/sqs-message-queue.ts';
 import {
+  BatchWriteCommand,
   createDocumentClient,
   createDynamoDbDigestStore,
   createDynamoDbFeedStore,
   createDynamoDbSubscriptionStore,
   dueShardOf,
   subscriptionPartitionOf,
+  type DynamoDbClient,
 } from '../shared/store/dynamodb/index.ts';
 import { benchAlert, receiveAll } from './fanout.ts';
 
@@ -53,7 +54,7 @@ export interface ScaleFigures {
 const ALERT = benchAlert('scale');
 
 /** Writes rows 25 per BatchWriteItem, 8 requests in flight (setup, not timed). */
-async function load(document: DynamoDBDocumentClient, tableName: string, rows: Record<string, unknown>[]): Promise<void> {
+async function load(document: DynamoDbClient, tableName: string, rows: Record<string, unknown>[]): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < rows.length; i += 25) batches.push(rows.slice(i, i + 25));
   const worker = async () => {
@@ -86,7 +87,7 @@ export async function benchScale(options: { feeds: number[]; subscribers: number
   const config = { region: localRegion, credentials: localCredentials };
   const dynamodb = new DynamoDBClient({ ...config, endpoint: dynamodbEngine.endpoint });
   const sqs = new SQSClient({ ...config, endpoint: sqsEngine.endpoint });
-  const document = createDocumentClient(dynamodb);
+  const document = createDocumentClient({ ...config, endpoint: dynamodbEngine.endpoint });
   const figures: ScaleFigures = { planning: [], fanout: [], shards: { feeds: 0, subscribers: 0 } };
   try {
     let run = 0;
@@ -211,6 +212,7 @@ export async function benchScale(options: { feeds: number[]; subscribers: number
   } finally {
     sqs.destroy();
     dynamodb.destroy();
+    document.destroy();
     await sqsEngine.stop();
     await dynamodbEngine.stop();
   }

@@ -21,11 +21,14 @@ import {
 } from '../infra/local/index.ts';
 import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/index.ts';
 import { ConfigError } from '../shared/core/errors.ts';
+import { createDocumentClient, type DynamoDbClient } from '../shared/store/dynamodb/index.ts';
 
 export interface LocalData {
   dataDir: string;
   tables: ProvisionedTables;
   dynamodb: DynamoDBClient;
+  /** The stores' client (ours, as the functions ship it), to the same engine. */
+  documents: DynamoDbClient;
   /** Present when opened with `queues: true`; `inspect` lists a queue's messages without touching them. */
   queues?: { provisioned: ProvisionedQueues; sqs: SQSClient; inspect(queueName: string, limit: number): Promise<DeadLetter[]> };
   /** Set when a running `news-alerts run` holds the folder and the command went through its engines. */
@@ -58,6 +61,8 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
     cleanups.push(() => dynamodbEngine.stop());
     const dynamodb = new DynamoDBClient({ endpoint: dynamodbEngine.endpoint, region: localRegion, credentials: localCredentials });
     cleanups.push(() => dynamodb.destroy());
+    const documents = createDocumentClient({ endpoint: dynamodbEngine.endpoint, region: localRegion, credentials: localCredentials });
+    cleanups.push(() => documents.destroy());
     const tables = await createTables(dynamodb, defaultResourcePrefix);
     let queues: LocalData['queues'];
     if (options.queues) {
@@ -72,7 +77,7 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
         inspect: async (queueName, limit) => inspectMessages(server, queueName, limit),
       };
     }
-    return { dataDir: dir, tables, dynamodb, ...(queues ? { queues } : {}), close };
+    return { dataDir: dir, tables, dynamodb, documents, ...(queues ? { queues } : {}), close };
   } catch (error) {
     await close();
     throw error;
@@ -90,9 +95,11 @@ async function connectToRunning(
 ): Promise<LocalData> {
   const clientConfig = { region: localRegion, credentials: localCredentials };
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: running.dynamodb });
+  const documents = createDocumentClient({ ...clientConfig, endpoint: running.dynamodb });
   const sqs = options.queues ? new SQSClient({ ...clientConfig, endpoint: running.sqs }) : undefined;
   const close = async () => {
     dynamodb.destroy();
+    documents.destroy();
     sqs?.destroy();
   };
   try {
@@ -104,7 +111,7 @@ async function connectToRunning(
           inspect: (queueName, limit) => inspectMessagesOverHttp(running.sqs, queueName, limit),
         }
       : undefined;
-    return { dataDir: dir, tables, dynamodb, ...(queues ? { queues } : {}), viaRunningPipeline: { pid: running.pid }, close };
+    return { dataDir: dir, tables, dynamodb, documents, ...(queues ? { queues } : {}), viaRunningPipeline: { pid: running.pid }, close };
   } catch (error) {
     await close();
     throw new ConfigError(

@@ -14,6 +14,7 @@ import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-lette
 import type { RedriveOutcome } from '../shared/queue/ports.ts';
 import { createQueueAdapters } from '../shared/queue/sqs/queue-adapters.ts';
 import { createStores, type Stores } from '../shared/runtime/create-deps.ts';
+import { createDocumentClient, type DynamoDbClient } from '../shared/store/dynamodb/index.ts';
 import { peekDeadLetters, queuePairsFromStack } from './dead-letter-queues.ts';
 import { readStackOutputs, tableNamesFromOutputs } from './deployed-stack.ts';
 import { openLocalData } from './local-data.ts';
@@ -65,7 +66,7 @@ export async function openPipelineTarget<T extends TableName>(
   const tables = Object.fromEntries(options.tables.map((table) => [table, data.tables[table]])) as Record<T, string>;
   return {
     description: `data folder ${data.dataDir}${data.viaRunningPipeline ? ` (through the running pipeline, process ${data.viaRunningPipeline.pid})` : ''}`,
-    stores: createStores(data.dynamodb, tables),
+    stores: createStores(data.documents, tables),
     tableNames: tables,
     ...(queues
       ? {
@@ -87,7 +88,9 @@ async function openStack<T extends TableName>(
   given?: AwsTargetClients,
 ): Promise<PipelineTarget<T>> {
   const clients = given ?? { cloudFormation: new CloudFormationClient({}), dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };
+  const documents = documentClientLike(clients.dynamodb);
   const close = async () => {
+    documents.destroy();
     if (given) return;
     clients.cloudFormation.destroy();
     clients.dynamodb.destroy();
@@ -99,7 +102,7 @@ async function openStack<T extends TableName>(
     const pairs = options.queues ? await queuePairsFromStack(clients.cloudFormation, clients.sqs, stack) : undefined;
     return {
       description: `stack ${stack}`,
-      stores: createStores(clients.dynamodb, tables),
+      stores: createStores(documents, tables),
       tableNames: tables,
       ...(pairs
         ? {
@@ -115,6 +118,22 @@ async function openStack<T extends TableName>(
     await close();
     throw error;
   }
+}
+
+/**
+ * The stores' client (ours, as the functions ship it) reaching what the SDK client reaches: its
+ * region, its endpoint if one was set, and the SDK's credential chain (profiles, SSO, …), which
+ * only the operator's CLI needs.
+ */
+function documentClientLike(sdk: DynamoDBClient): DynamoDbClient {
+  return createDocumentClient({
+    region: () => sdk.config.region(),
+    endpoint: async () => {
+      const endpoint = await sdk.config.endpoint?.();
+      return endpoint ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}` : undefined;
+    },
+    credentials: () => sdk.config.credentials(),
+  });
 }
 
 function urlsOf(queues: Record<QueueName, { url: string }>): Record<QueueName, string> {

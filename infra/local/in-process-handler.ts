@@ -3,9 +3,12 @@
  * Node HTTP request listener in this process: the same request (method, path, headers, body) and
  * the same response bytes the SDK would exchange over 127.0.0.1, without a socket, an HTTP parser
  * or a keep-alive agent on either side. The engine still listens on loopback for other processes
- * (the CLI's operator commands); only the runtime's own clients take this path.
+ * (the CLI's operator commands); only the runtime's own clients take this path: the SDK's
+ * through `createInProcessHandler`, our DynamoDB client through `createInProcessTransport`.
  */
 import { EventEmitter } from 'node:events';
+import type { DynamoDbTransport } from '../../shared/store/dynamodb/index.ts';
+import { localCredentials } from './engines.ts';
 
 /** The part of a Node `IncomingMessage` the engines' listeners read. */
 interface InProcessRequest extends EventEmitter {
@@ -59,40 +62,17 @@ export interface InProcessHandler {
 export function createInProcessHandler(listener: EngineRequestListener, engine: string): InProcessHandler {
   return {
     metadata: { handlerProtocol: 'http/1.1' },
-    handle(request, options) {
+    async handle(request, options) {
       if (options?.abortSignal?.aborted) {
-        return Promise.reject(
-          Object.assign(new Error(`${engine} request aborted: the caller gave up before it was sent`), { name: 'AbortError' }),
-        );
+        throw Object.assign(new Error(`${engine} request aborted: the caller gave up before it was sent`), { name: 'AbortError' });
       }
-      return new Promise((resolve, reject) => {
-        const incoming = Object.assign(new EventEmitter(), {
-          method: request.method,
-          url: requestUrl(request),
-          headers: lowerCaseHeaders(request.headers),
-        });
-        const headers: Record<string, string> = {};
-        const response: InProcessResponse = {
-          statusCode: 200,
-          setHeader(name, value) {
-            headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-          },
-          getHeader(name) {
-            return headers[name.toLowerCase()];
-          },
-          end(body) {
-            resolve({ response: { statusCode: response.statusCode, headers, body: bodyBytes(body) } });
-          },
-        };
-        try {
-          listener(incoming, response);
-          const body = bodyBytes(request.body);
-          if (body.byteLength > 0) incoming.emit('data', body);
-          incoming.emit('end');
-        } catch (error) {
-          reject(new Error(`${engine} request failed: the engine threw while handling it (${(error as Error).message})`, { cause: error }));
-        }
+      const answer = await handOver(listener, engine, {
+        method: request.method,
+        url: requestUrl(request),
+        headers: lowerCaseHeaders(request.headers),
+        body: bodyBytes(request.body),
       });
+      return { response: answer };
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs() {
@@ -100,6 +80,63 @@ export function createInProcessHandler(listener: EngineRequestListener, engine: 
     },
     destroy() {},
   };
+}
+
+/**
+ * A transport for our DynamoDB client that hands each JSON request straight to dynalite's
+ * listener in this process. Unsigned: dynalite only wants an `Authorization` header in SigV4's
+ * shape and an `X-Amz-Date`, never checks them.
+ */
+export function createInProcessTransport(listener: EngineRequestListener, engine: string, region: string): DynamoDbTransport {
+  return {
+    async send(operation, body) {
+      const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      const answer = await handOver(listener, engine, {
+        method: 'POST',
+        url: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `DynamoDB_20120810.${operation}`,
+          'x-amz-date': amzDate,
+          authorization: `AWS4-HMAC-SHA256 Credential=${localCredentials.accessKeyId}/${amzDate.slice(0, 8)}/${region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=unsigned`,
+        },
+        body: Buffer.from(body, 'utf8'),
+      });
+      const requestId = answer.headers['x-amzn-requestid'];
+      return { statusCode: answer.statusCode, body: Buffer.from(answer.body).toString('utf8'), ...(requestId ? { requestId } : {}) };
+    },
+  };
+}
+
+/** Calls the listener with a request emulating Node's, and resolves with what it answered. */
+function handOver(
+  listener: EngineRequestListener,
+  engine: string,
+  request: { method: string; url: string; headers: Record<string, string>; body: Buffer },
+): Promise<SdkHttpResponse> {
+  return new Promise((resolve, reject) => {
+    const incoming = Object.assign(new EventEmitter(), { method: request.method, url: request.url, headers: request.headers });
+    const headers: Record<string, string> = {};
+    const response: InProcessResponse = {
+      statusCode: 200,
+      setHeader(name, value) {
+        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+      },
+      getHeader(name) {
+        return headers[name.toLowerCase()];
+      },
+      end(body) {
+        resolve({ statusCode: response.statusCode, headers, body: bodyBytes(body) });
+      },
+    };
+    try {
+      listener(incoming, response);
+      if (request.body.byteLength > 0) incoming.emit('data', request.body);
+      incoming.emit('end');
+    } catch (error) {
+      reject(new Error(`${engine} request failed: the engine threw while handling it (${(error as Error).message})`, { cause: error }));
+    }
+  });
 }
 
 function requestUrl(request: SdkHttpRequest): string {

@@ -1,9 +1,10 @@
 /**
- * The runtime's storage: embedded DynamoDB (dynalite) and SQS (fauxqs) engines, one client for
- * each, and the topology's tables and queues created in them. The clients are the AWS SDK's,
- * serializing and parsing every request as against AWS; the DynamoDB one hands its requests to
- * dynalite in process rather than over loopback HTTP, and both skip SigV4's hashing, which the
- * engines never check.
+ * The runtime's storage: embedded DynamoDB (dynalite) and SQS (fauxqs) engines, their clients,
+ * and the topology's tables and queues created in them. The stores run on our own DynamoDB
+ * client, the one the functions ship with, its JSON requests handed to dynalite in process; the
+ * SDK's clients (tables, queues, the triggers) serialize every request as against AWS, the
+ * DynamoDB one also in process rather than over loopback HTTP, and all skip SigV4's hashing,
+ * which the engines never check.
  */
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -18,7 +19,8 @@ import {
 } from './engines.ts';
 import { assertDataFolderFree, prepareDataFolder, recordDataFolderHolder } from './data-folder.ts';
 import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
-import { createInProcessHandler } from './in-process-handler.ts';
+import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
+import { createInProcessHandler, createInProcessTransport } from './in-process-handler.ts';
 import { createLocalRequestSigner } from './local-request-signer.ts';
 import type { CleanupStack } from './runtime-shutdown.ts';
 
@@ -37,6 +39,8 @@ export interface RuntimeEngines {
   dynamodbEngine: DynaliteEngine;
   sqsEngine: FauxqsEngine;
   dynamodb: DynamoDBClient;
+  /** The stores' client: ours, as shipped, over dynalite in process. */
+  documents: DynamoDbClient;
   sqs: SQSClient;
   tables: ProvisionedTables;
   queues: ProvisionedQueues;
@@ -69,6 +73,7 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
     requestHandler: createInProcessHandler(dynamodbEngine.requestListener, 'dynalite'),
   });
   cleanups.push(() => dynamodb.destroy());
+  const documents = createDocumentClient({ transport: createInProcessTransport(dynamodbEngine.requestListener, 'dynalite', localRegion) });
   const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEngine.endpoint });
   cleanups.push(() => sqs.destroy());
 
@@ -79,6 +84,7 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
     dynamodbEngine,
     sqsEngine,
     dynamodb,
+    documents,
     sqs,
     tables,
     queues,

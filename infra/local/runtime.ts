@@ -90,7 +90,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       { dataDir, inMemory: options.inMemory, prefix, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
       cleanups,
     );
-    const { dynamodbEngine, sqsEngine, dynamodb, sqs, tables, queues } = engines;
+    const { dynamodbEngine, sqsEngine, dynamodb, documents, sqs, tables, queues } = engines;
     const api = await startRuntimeApi({ port: options.apiPort, log }, cleanups);
 
     const env = buildLocalEnv({
@@ -112,8 +112,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       secrets: createStaticSecretSource(secrets),
       dynamodbEndpoint: dynamodbEngine.endpoint,
       sqsEndpoint: sqsEngine.endpoint,
-      // The engines' own clients: DynamoDB in process, neither signing (runtime-engines.ts).
-      clients: { dynamodb, sqs },
+      // The engines' own clients: our DynamoDB client in process, neither signing (runtime-engines.ts).
+      clients: { dynamodb: documents, sqs },
       region: localRegion,
       credentials: localCredentials,
       log,

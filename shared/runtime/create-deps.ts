@@ -1,6 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Env } from '../config/env.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { combineEventSinks, type EventSink } from '../core/events.ts';
@@ -22,6 +20,7 @@ import {
   createDynamoDbStoryStore,
   createDynamoDbSubscriptionStore,
   createDynamoDbTopicStore,
+  type DynamoDbClient,
 } from '../store/dynamodb/index.ts';
 import type {
   DeliveryStore,
@@ -41,7 +40,7 @@ import { createMetricsEventSink } from './metrics-event-sink.ts';
 import { PipelineMetrics } from './pipeline-metrics.ts';
 
 export interface CreateDepsOptions {
-  /** DynamoDB endpoint (dynalite, DynamoDB Local); the SDK's own choice when absent. */
+  /** DynamoDB endpoint (dynalite, DynamoDB Local); the environment's, else AWS's for the region, when absent. */
   dynamodbEndpoint?: string;
   /** SQS endpoint (fauxqs); the SDK's own choice when absent. */
   sqsEndpoint?: string;
@@ -49,10 +48,10 @@ export interface CreateDepsOptions {
    * Ready clients to use instead of new ones (the local runtime's, wired to its embedded engines
    * in process); the endpoints above still say which engines they reach.
    */
-  clients?: { dynamodb?: DynamoDBClient; sqs?: SQSClient };
-  /** Region for both clients; the SDK's own choice (AWS_REGION) when absent. */
+  clients?: { dynamodb?: DynamoDbClient; sqs?: SQSClient };
+  /** Region for every client; AWS_REGION when absent. */
   region?: string;
-  /** Static credentials for both clients (emulators accept any); the SDK chain when absent. */
+  /** Static credentials for every client (emulators accept any); the environment's (the SDK chain for SQS) when absent. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   log?: Log;
   clock?: Clock;
@@ -70,7 +69,7 @@ type ClientSettings = Pick<CreateDepsOptions, 'region' | 'credentials'>;
 /**
  * Builds every dependency a handler needs: the one place that chooses adapters. Call it once
  * per cold start (handlers do, lazily); the AWS clients it creates are reused by every event.
- * In Lambda, pass no options: the SDK takes region, credentials and endpoint from the
+ * In Lambda, pass no options: the clients take region, credentials and endpoint from the
  * environment (`AWS_ENDPOINT_URL` under LocalStack). The local runtime and tests pass
  * endpoints of the embedded engines and their own log, clock, events and mailer. Unless
  * POWERTOOLS_METRICS_DISABLED is true, the events also feed the handlers' metrics.
@@ -86,9 +85,8 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
 
-  const dynamodb =
-    options.clients?.dynamodb ??
-    new DynamoDBClient({ ...common, ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) });
+  // Our own DynamoDB client (signed JSON over HTTPS), not the SDK's: a fraction of its import and per-request cost.
+  const dynamodb = options.clients?.dynamodb ?? createDocumentClient({ ...common, endpoint: options.dynamodbEndpoint });
 
   const queueUrls: Record<QueueName, string> = {
     poll: env.QUEUE_POLL_URL,
@@ -178,7 +176,7 @@ export interface Stores {
 }
 
 // A table added to the topology without its store here fails to compile.
-const storeFactories: { [T in TableName]: (client: DynamoDBDocumentClient, tableName: string, clock: Clock) => Stores[T] } = {
+const storeFactories: { [T in TableName]: (client: DynamoDbClient, tableName: string, clock: Clock) => Stores[T] } = {
   feeds: (client, tableName) => createDynamoDbFeedStore({ client, tableName }),
   items: (client, tableName, clock) => createDynamoDbSeenItemStore({ client, tableName, clock }),
   stories: (client, tableName, clock) => createDynamoDbStoryStore({ client, tableName, clock }),
@@ -196,14 +194,13 @@ const storeFactories: { [T in TableName]: (client: DynamoDBDocumentClient, table
  * commands), so the choice of adapter stays here.
  */
 export function createStores<T extends TableName>(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   tables: Record<T, string>,
   clock: Clock = systemClock,
 ): Pick<Stores, T> {
-  const document = createDocumentClient(client);
   const stores: Partial<Stores> = {};
   for (const [table, tableName] of Object.entries(tables) as [T, string][]) {
-    (stores as Record<T, unknown>)[table] = storeFactories[table](document, tableName, clock);
+    (stores as Record<T, unknown>)[table] = storeFactories[table](client, tableName, clock);
   }
   return stores as Pick<Stores, T>;
 }

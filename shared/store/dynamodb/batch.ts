@@ -1,4 +1,5 @@
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand } from './commands.ts';
+import type { DynamoDbClient } from './dynamodb-client.ts';
 import { callStore, StoreError } from './store-error.ts';
 
 /** DynamoDB's per-request limits. */
@@ -21,7 +22,7 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
  * moment ago is seen; `consistentRead: false` halves the read cost where a stale answer is safe.
  */
 export async function batchGetRows(
-  client: DynamoDBDocumentClient,
+  client: DynamoDbClient,
   tableName: string,
   keys: Record<string, unknown>[],
   options: { projection?: string[]; operation: string; consistentRead?: boolean },
@@ -58,7 +59,7 @@ export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | {
 
 /** Writes and deletes with BatchWriteItem, 25 a request, retrying unprocessed items (bounded). */
 export async function batchWriteRows(
-  client: DynamoDBDocumentClient,
+  client: DynamoDbClient,
   tableName: string,
   requests: WriteRequest[],
   options: { operation: string; key?: string },

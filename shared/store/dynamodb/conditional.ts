@@ -1,11 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbServiceError } from './dynamodb-error.ts';
 
 /** Whether a write was refused by its ConditionExpression (an expected outcome, not a failure). */
-export function isConditionalCheckFailed(error: unknown): error is ConditionalCheckFailedException {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException')
-  );
+export function isConditionalCheckFailed(error: unknown): error is DynamoDbServiceError {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
 }
 
 /** A delivery marker's status and lease as the item returned with a conditional failure holds them. */
@@ -16,11 +13,11 @@ export interface OldMarker {
 
 /**
  * The `status` and `leaseUntil` attributes of the item DynamoDB returned with a conditional
- * failure (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). The item is in the low-level wire
- * format (the DocumentClient does not unmarshall exceptions). Undefined when the engine returned
+ * failure (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). The item is in the wire format, as
+ * the error answer carried it (errors are not unmarshalled). Undefined when the engine returned
  * no item: dynalite ignores the parameter, so callers fall back to a consistent read.
  */
-export function markerOfOldItem(error: ConditionalCheckFailedException): OldMarker | undefined {
+export function markerOfOldItem(error: DynamoDbServiceError): OldMarker | undefined {
   const item = error.Item;
   if (!item) return undefined;
   const status = item.status && 'S' in item.status ? item.status.S : undefined;

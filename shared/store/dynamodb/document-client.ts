@@ -1,19 +1,24 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbClient, type DynamoDbClient, type DynamoDbTransport, type RetryOptions } from './dynamodb-client.ts';
+import { createHttpTransport, type HttpTransportOptions } from './http-transport.ts';
+
+export interface DocumentClientOptions extends HttpTransportOptions {
+  /** Where requests go instead of HTTP (the one-process runtime's: dynalite in process). */
+  transport?: DynamoDbTransport;
+  retry?: RetryOptions;
+}
 
 /**
- * The DocumentClient every adapter uses. Optional fields of our records are `undefined` when
- * absent; DynamoDB rejects `undefined`, so the marshaller drops them.
+ * The client every adapter uses: our own over DynamoDB's JSON protocol (`dynamodb-client.ts`),
+ * with plain values in and out (optional fields of our records are `undefined` when absent and
+ * dropped). Signed HTTPS to the endpoint of the options or the environment, unless a transport
+ * is given.
  */
-export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
-    unmarshallOptions: { wrapNumbers: false },
-  });
+export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDbClient {
+  return createDynamoDbClient(options.transport ?? createHttpTransport(options), options.retry);
 }
 
 /** What every adapter receives: the client (injectable, created once) and its table's name. */
 export interface DynamoDbTableOptions {
-  client: DynamoDBDocumentClient;
+  client: DynamoDbClient;
   tableName: string;
 }

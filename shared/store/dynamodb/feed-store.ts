@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from './commands.ts';
 import * as z from '../../core/zod.ts';
 import { InvalidMessageError } from '../../core/errors.ts';
 import type { DueFeedPage, FeedStore } from '../ports.ts';

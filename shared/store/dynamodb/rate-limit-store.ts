@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from './commands.ts';
 import * as z from '../../core/zod.ts';
 import type { RateLimitStore } from '../ports.ts';
 import { epochSeconds } from './conditional.ts';

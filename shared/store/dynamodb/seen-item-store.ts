@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './commands.ts';
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import type { FeedLease, ItemClaim, SeenItemStore } from '../ports.ts';

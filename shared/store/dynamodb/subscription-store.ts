@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from './commands.ts';
 import * as z from '../../core/zod.ts';
 import { InvalidMessageError } from '../../core/errors.ts';
 import { formatZodIssues } from '../../core/validation-issues.ts';

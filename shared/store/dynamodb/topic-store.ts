@@ -1,4 +1,4 @@
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from './commands.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { InvalidMessageError } from '../../core/errors.ts';
 import type { TopicStore } from '../ports.ts';

@@ -1,5 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from './commands.ts';
+import type { DynamoDbClient } from './dynamodb-client.ts';
 import type { FeedStore } from '../ports.ts';
 import { isConditionalCheckFailed } from './conditional.ts';
 import { toStoreError } from './store-error.ts';
@@ -10,7 +10,7 @@ import { toStoreError } from './store-error.ts';
  * subscription's hub and topic, so a verification or a push racing a change of hub never
  * writes into the new subscription.
  */
-export function createWebSubUpdates(client: DynamoDBDocumentClient, tableName: string): Pick<FeedStore, 'putWebSub' | 'updateWebSub'> {
+export function createWebSubUpdates(client: DynamoDbClient, tableName: string): Pick<FeedStore, 'putWebSub' | 'updateWebSub'> {
   return {
     async putWebSub(feedId, subscription) {
       try {
