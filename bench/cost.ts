@@ -124,7 +124,8 @@ export async function benchCost(): Promise<CostBenchResult> {
         meter.requests += 1;
         const name = operation;
         meter.byOperation[name] = (meter.byOperation[name] ?? 0) + 1;
-        const consumed = answer.statusCode === 200 ? (JSON.parse(answer.body) as { ConsumedCapacity?: unknown }).ConsumedCapacity : undefined;
+        const consumed =
+          answer.statusCode === 200 ? (JSON.parse(answer.body) as { ConsumedCapacity?: unknown }).ConsumedCapacity : undefined;
         const tables = new Set<string>();
         for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
           const cap = c as { TableName?: string; CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };

@@ -90,7 +90,10 @@ export function createInProcessHandler(listener: EngineRequestListener, engine: 
 export function createInProcessTransport(listener: EngineRequestListener, engine: string, region: string): DynamoDbTransport {
   return {
     async send(operation, body) {
-      const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      const amzDate = new Date()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
       const answer = await handOver(listener, engine, {
         method: 'POST',
         url: '/',

@@ -12,6 +12,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../../infra/local/engines.ts';
+import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
+import type { RetryOptions } from '../../shared/store/dynamodb/dynamodb-client.ts';
 
 export { localCredentials, localRegion } from '../../infra/local/engines.ts';
 export {
@@ -28,7 +30,10 @@ export {
 
 export interface TestDynalite {
   endpoint: string;
+  /** The SDK's client: for creating tables and seeding or inspecting rows. */
   client: DynamoDBClient;
+  /** The stores' client, as the functions ship it (ours, signed HTTP). */
+  documents: DynamoDbClient;
   /** Destroys the client and stops the engine. */
   stop(): Promise<void>;
 }
@@ -45,14 +50,22 @@ export interface TestFauxqs {
 export async function startDynalite(options: { path?: string } = {}): Promise<TestDynalite> {
   const engine = await startDynaliteEngine(options);
   const client = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+  const documents = createStoreClient(engine.endpoint);
   return {
     endpoint: engine.endpoint,
     client,
+    documents,
     async stop() {
       client.destroy();
+      documents.destroy();
       await engine.stop();
     },
   };
+}
+
+/** The stores' client as the functions ship it (ours: signed JSON over HTTP) to a local engine's endpoint. */
+export function createStoreClient(endpoint: string, retry?: RetryOptions): DynamoDbClient {
+  return createDocumentClient({ endpoint, region: localRegion, credentials: localCredentials, ...(retry ? { retry } : {}) });
 }
 
 /** fauxqs in memory by default; pass `dataDir` to persist. */

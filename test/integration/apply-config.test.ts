@@ -16,12 +16,7 @@ import type { TableName } from '../../infra/topology.ts';
 import { applyPreparedConfig, type ConfigTableNames } from '../../cli/tasks/apply-config.ts';
 import { main } from '../../cli/main.ts';
 import { prepareConfig } from '../../cli/prepare-config.ts';
-import {
-  createDocumentClient,
-  createDynamoDbFeedStore,
-  createDynamoDbSubscriptionStore,
-  createDynamoDbTopicStore,
-} from '../../shared/store/dynamodb/index.ts';
+import { createDynamoDbFeedStore, createDynamoDbSubscriptionStore, createDynamoDbTopicStore } from '../../shared/store/dynamodb/index.ts';
 import {
   createTables,
   localCredentials,
@@ -48,7 +43,7 @@ subscribers:
 `;
 
 function storesOn(dynamo: TestDynalite, tables: ProvisionedTables) {
-  const client = createDocumentClient(dynamo.client);
+  const client = dynamo.documents;
   return {
     feeds: createDynamoDbFeedStore({ client, tableName: tables.feeds }),
     topics: createDynamoDbTopicStore({ client, tableName: tables.topics }),
@@ -246,7 +241,7 @@ describe('news-alerts apply-config', () => {
     });
     const dryTables = result.tables as ConfigTableNames;
     expect(dryTables.feeds).toMatch(/^dry-/);
-    const client = createDocumentClient(dynamo.client);
+    const client = dynamo.documents;
     expect(await createDynamoDbFeedStore({ client, tableName: dryTables.feeds }).listFeeds()).toEqual([]);
     expect(await createDynamoDbSubscriptionStore({ client, tableName: dryTables.subscriptions }).listSubscribers()).toEqual([]);
   });

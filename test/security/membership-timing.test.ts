@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localCredentials, localRegion } from '../../infra/local/engines.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
-import { createDocumentClient, createDynamoDbRateLimitStore, createDynamoDbSubscriptionStore } from '../../shared/store/dynamodb/index.ts';
+import { createDynamoDbRateLimitStore, createDynamoDbSubscriptionStore, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
+import { createStoreClient } from '../helpers/engines.ts';
 import { createManageLinkToken, createUnsubscribeToken } from '../../shared/subscriptions/tokens/index.ts';
 import { type SubscriptionProbe, startSubscriptionProbe } from './subscription-harness.ts';
 
@@ -17,7 +16,7 @@ import { type SubscriptionProbe, startSubscriptionProbe } from './subscription-h
 
 let probe: SubscriptionProbe;
 let recordingApi: string;
-let dynamo: DynamoDBClient;
+let dynamo: DynamoDbClient;
 const calls: string[] = [];
 let n = 0;
 const address = (label: string) => `${label}-${++n}@example.org`;
@@ -38,7 +37,7 @@ function recorded<T extends object>(name: string, port: T): T {
 
 /** The shape of one DynamoDB command: its kind, table, index and key attribute names (not values). */
 function recordingDocumentClient() {
-  const client = createDocumentClient(dynamo);
+  const client = dynamo;
   const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
   (client as unknown as { send: (command: unknown) => Promise<unknown> }).send = (command: unknown) => {
     const { input } = command as { input: Record<string, unknown> };
@@ -76,7 +75,7 @@ function subscribeAt(api: string, addr: string, topics: string[] = ['talks']) {
 
 beforeAll(async () => {
   probe = await startSubscriptionProbe();
-  dynamo = new DynamoDBClient({ endpoint: probe.runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
+  dynamo = createStoreClient(probe.runtime.endpoints.dynamodb);
   const client = recordingDocumentClient();
   const tables = probe.runtime.tables;
   recordingApi = await probe.serve(

@@ -65,7 +65,9 @@ export function createDynamoDbClient(transport: DynamoDbTransport, retry: RetryO
         }
         if (answer.statusCode >= 200 && answer.statusCode < 300) {
           const output = command.fromWire(parseOutput(answer.body, command.operation));
-          return Object.assign(output, { $metadata: { httpStatusCode: answer.statusCode, requestId: answer.requestId, attempts: attempt } });
+          return Object.assign(output, {
+            $metadata: { httpStatusCode: answer.statusCode, requestId: answer.requestId, attempts: attempt },
+          });
         }
         const error = errorFromAnswer(answer, attempt);
         if (attempt >= maxAttempts || !isTransient(error)) throw error;
@@ -92,9 +94,12 @@ function parseOutput(body: string, operation: string): Record<string, unknown> {
   try {
     return JSON.parse(body) as Record<string, unknown>;
   } catch (error) {
-    throw Object.assign(new Error(`DynamoDB ${operation} answer unreadable: the body is not JSON (${body.length} bytes)`, { cause: error }), {
-      retryable: true,
-    });
+    throw Object.assign(
+      new Error(`DynamoDB ${operation} answer unreadable: the body is not JSON (${body.length} bytes)`, { cause: error }),
+      {
+        retryable: true,
+      },
+    );
   }
 }
 

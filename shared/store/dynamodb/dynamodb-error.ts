@@ -22,7 +22,13 @@ const throttlingNames = new Set([
 ]);
 
 /** Error names of transient faults the SDK's standard mode retries. */
-const transientNames = new Set(['InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'RequestTimeout', 'RequestTimeoutException']);
+const transientNames = new Set([
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
 
 /** Socket errors a retry on a fresh connection can get past. */
 const transientSocketCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);

@@ -62,7 +62,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): DynamoD
         'content-type': JSON_CONTENT_TYPE,
         'x-amz-target': `DynamoDB_20120810.${operation}`,
       };
-      Object.assign(headers, signRequest({ method: 'POST', path: url.pathname || '/', headers, body }, { region, service: 'dynamodb', credentials, date: new Date() }));
+      Object.assign(
+        headers,
+        signRequest(
+          { method: 'POST', path: url.pathname || '/', headers, body },
+          { region, service: 'dynamodb', credentials, date: new Date() },
+        ),
+      );
       headers['content-length'] = String(Buffer.byteLength(body));
       const request = (secure ? https.request : http.request)({
         protocol: url.protocol,
@@ -97,7 +103,9 @@ function credentialsFromEnv(): AwsCredentials {
 
 function answerOf(request: ClientRequest, body: string, host: string): Promise<DynamoDbAnswer> {
   return new Promise((resolve, reject) => {
-    request.once('timeout', () => request.destroy(Object.assign(new Error(`DynamoDB request to ${host} timed out`), { code: 'ETIMEDOUT' })));
+    request.once('timeout', () =>
+      request.destroy(Object.assign(new Error(`DynamoDB request to ${host} timed out`), { code: 'ETIMEDOUT' })),
+    );
     request.once('error', reject);
     request.once('response', (response: IncomingMessage) => {
       const chunks: Buffer[] = [];

@@ -5,7 +5,7 @@
 export { createDocumentClient } from './document-client.ts';
 export { createHttpTransport } from './http-transport.ts';
 export { BatchWriteCommand } from './commands.ts';
-export type { DynamoDbClient, DynamoDbTransport, DynamoDbAnswer } from './dynamodb-client.ts';
+export type { DynamoDbClient, DynamoDbTransport } from './dynamodb-client.ts';
 export { createDynamoDbFeedStore, dueShardOf } from './feed-store.ts';
 export { createDynamoDbSeenItemStore } from './seen-item-store.ts';
 export { createDynamoDbStoryStore } from './story-store.ts';

@@ -38,7 +38,10 @@ let lastKey: { id: string; key: Buffer } | undefined;
  * credentials) and `authorization`. Every header of the request (and those added) is signed.
  */
 export function signRequest(request: SignableRequest, scope: SigningScope): Record<string, string> {
-  const amzDate = scope.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = scope.date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const added: Record<string, string> = { 'x-amz-date': amzDate };
   if (scope.credentials.sessionToken) added['x-amz-security-token'] = scope.credentials.sessionToken;

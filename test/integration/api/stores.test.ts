@@ -1,9 +1,9 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '../../../shared/store/dynamodb/commands.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headlinesOf } from '../../../shared/api/headlines.ts';
 import { createSqsQueueInspector, deadLetterUrl } from '../../../shared/queue/sqs/sqs-queue-inspector.ts';
-import { createDocumentClient, createDynamoDbHeadlineStore, createDynamoDbRateLimitStore } from '../../../shared/store/dynamodb/index.ts';
+import { createDynamoDbHeadlineStore, createDynamoDbRateLimitStore } from '../../../shared/store/dynamodb/index.ts';
 import { takeRateLimit } from '../../../shared/subscriptions/rate-limits.ts';
 import {
   createQueues,
@@ -35,7 +35,7 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
   });
 
   it('counts hits per key and window atomically, and sets the TTL after the window', async () => {
-    const store = createDynamoDbRateLimitStore({ client: createDocumentClient(dynamo.client), tableName: tables.ratelimits });
+    const store = createDynamoDbRateLimitStore({ client: dynamo.documents, tableName: tables.ratelimits });
     const now = new Date('2026-03-01T10:15:00Z');
     const counts = await Promise.all(Array.from({ length: 8 }, () => store.hit('k1', 3600, now)));
     expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -45,14 +45,14 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
   });
 
   it('allows up to the limit and then says how long to wait; stores no address in the clear', async () => {
-    const store = createDynamoDbRateLimitStore({ client: createDocumentClient(dynamo.client), tableName: tables.ratelimits });
+    const store = createDynamoDbRateLimitStore({ client: dynamo.documents, tableName: tables.ratelimits });
     const rule = { name: 'test-rule', limit: 2, windowSeconds: 600 };
     const now = new Date('2026-03-01T10:05:00Z');
     const decisions = [];
     for (let i = 0; i < 3; i++)
       decisions.push(await takeRateLimit(store, rule, 'someone@example.org', 'a-secret-of-at-least-32-characters!!', now));
     expect(decisions).toEqual([{ allowed: true }, { allowed: true }, { allowed: false, retryAfterSeconds: 300 }]);
-    const rows = await createDocumentClient(dynamo.client).send(new ScanCommand({ TableName: tables.ratelimits }));
+    const rows = await dynamo.documents.send(new ScanCommand({ TableName: tables.ratelimits }));
     expect(JSON.stringify(rows.Items)).not.toContain('someone@example.org');
     for (const row of rows.Items ?? []) expect(typeof row.expiresAt).toBe('number');
   });
@@ -60,7 +60,7 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
   it('keeps recent headlines per topic, newest first, each story once', async () => {
     let clockNow = new Date('2026-03-01T10:00:00Z');
     const store = createDynamoDbHeadlineStore({
-      client: createDocumentClient(dynamo.client),
+      client: dynamo.documents,
       tableName: tables.headlines,
       clock: { now: () => clockNow },
     });

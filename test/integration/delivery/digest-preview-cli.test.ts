@@ -27,7 +27,7 @@ beforeAll(async () => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   const data = await openLocalData(dataDir, { queues: false });
   try {
-    const stores = createStores(data.dynamodb, data.tables);
+    const stores = createStores(data.documents, data.tables);
     await stores.subscriptions.putSubscriber(
       subscriber({
         subscriberId: 'alice',
@@ -86,7 +86,7 @@ describe('news-alerts digest preview', () => {
     // The real digest, when due, carries both stories.
     const data = await openLocalData(dataDir, { queues: true });
     try {
-      const stores = createStores(data.dynamodb, data.tables);
+      const stores = createStores(data.documents, data.tables);
       const urls = Object.fromEntries(Object.entries(data.queues!.provisioned).map(([name, q]) => [name, q.url])) as never;
       const queue = createQueueAdapters(data.queues!.sqs, urls, { useMoveTask: false }).queue;
       const deps = {

@@ -5,8 +5,7 @@
  * duplicate is handed back to the queue without counting an attempt, and comes back to a no-op.
  */
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../../shared/store/dynamodb/index.ts';
+import { PutCommand } from '../../../shared/store/dynamodb/commands.ts';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler as createEmailHandler } from '../../../functions/deliver-email/handler.ts';
@@ -74,7 +73,7 @@ async function writeStaleMarker(deliveryKey: string): Promise<void> {
 
 /** Writes an `in-progress` marker held by `owner`, claimed at `claimedAt` (epoch ms) for 12 s. */
 async function writeMarker(deliveryKey: string, owner: string, claimedAt: number): Promise<void> {
-  await createDocumentClient(pipeline.dynalite.client).send(
+  await pipeline.dynalite.documents.send(
     new PutCommand({
       TableName: pipeline.tables.deliveries,
       Item: {

@@ -1,10 +1,9 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '../../../shared/store/dynamodb/commands.ts';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/fan-out/handler.ts';
 import { fanOut } from '../../../shared/fanout/fan-out.ts';
 import type { AlertMessage, Channel, DeliveryMessage } from '../../../shared/messages/schemas.ts';
-import { createDocumentClient } from '../../../shared/store/dynamodb/index.ts';
 import type { Subscriber } from '../../../shared/store/records.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
@@ -114,7 +113,7 @@ describe('fanOut against dynalite and fauxqs', () => {
       topics: ['talks'],
       channels: [{ kind: 'webhook', channelId: 'hook', url: 'https://hooks.example.org/legacy', format: 'json' }],
     });
-    const document = createDocumentClient(engines.dynalite.client);
+    const document = engines.dynalite.documents;
     await document.send(new PutCommand({ TableName: engines.tables.subscriptions, Item: { ...legacy, topicId: 'talks' } }));
     const story = { ...alert('story-legacy'), topics: [alert('story-legacy').topics[0]!] };
 

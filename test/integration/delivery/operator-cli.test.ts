@@ -74,8 +74,8 @@ describe('news-alerts subscribers', () => {
 
     // A channel paused after delivery failures comes back with resume.
     const data = await openLocalData(dataDir, { queues: false });
-    const { createDocumentClient, createDynamoDbSubscriptionStore } = await import('../../../shared/store/dynamodb/index.ts');
-    const store = createDynamoDbSubscriptionStore({ client: createDocumentClient(data.dynamodb), tableName: data.tables.subscriptions });
+    const { createDynamoDbSubscriptionStore } = await import('../../../shared/store/dynamodb/index.ts');
+    const store = createDynamoDbSubscriptionStore({ client: data.documents, tableName: data.tables.subscriptions });
     const hookId = (await store.getSubscriber('desk'))!.channels.find((c) => c.kind === 'webhook')!.channelId;
     await store.updateStatus('desk', { channelStatus: { [hookId]: { state: 'paused', reason: 'HTTP 410', at: '2025-02-24T10:00:00Z' } } });
     await data.close();
@@ -117,8 +117,8 @@ describe('news-alerts dlq', () => {
   it('lists dead letters with what they were for and why, then redrives them to their queue', async () => {
     const message = deliveryMessage({ subscriberId: 'team', storyId: 'story-dead' });
     const data = await openLocalData(dataDir, { queues: true });
-    const { createDocumentClient, createDynamoDbDeliveryStore } = await import('../../../shared/store/dynamodb/index.ts');
-    const deliveries = createDynamoDbDeliveryStore({ client: createDocumentClient(data.dynamodb), tableName: data.tables.deliveries });
+    const { createDynamoDbDeliveryStore } = await import('../../../shared/store/dynamodb/index.ts');
+    const deliveries = createDynamoDbDeliveryStore({ client: data.documents, tableName: data.tables.deliveries });
     await deliveries.recordAttempt(message.deliveryKey, {
       at: '2025-02-24T10:00:00Z',
       error: 'webhook delivery failed: HTTP 503 (subscriber team)',

@@ -13,7 +13,7 @@ import { Level } from 'level';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openLocalData } from '../../../cli/local-data.ts';
 import { tableNameOutputKey } from '../../../infra/aws/stack-outputs.ts';
-import { createDocumentClient, createDynamoDbFeedStore } from '../../../shared/store/dynamodb/index.ts';
+import { createDynamoDbFeedStore } from '../../../shared/store/dynamodb/index.ts';
 import { createTables, localCredentials, localRegion, startDynalite, uniquePrefix, type TestDynalite } from '../../helpers/engines.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 import { runCli } from '../../helpers/capture-io.ts';
@@ -143,7 +143,7 @@ describe('news-alerts feeds on a data folder', () => {
 
     // A poll failed meanwhile (recorded as the pipeline would).
     const data = await openLocalData(dataDir, { queues: false });
-    const store = createDynamoDbFeedStore({ client: createDocumentClient(data.dynamodb), tableName: data.tables.feeds });
+    const store = createDynamoDbFeedStore({ client: data.documents, tableName: data.tables.feeds });
     await store.recordPollFailure('tass', {
       at: '2030-01-01T00:00:00.000Z',
       error: 'feed fetch failed: HTTP 503 (https://tass.com/rss/v2.xml)',

@@ -5,14 +5,15 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../../shared/store/dynamodb/commands.ts';
+import type { DynamoDbClient } from '../../../shared/store/dynamodb/index.ts';
+import { createStoreClient } from '../../helpers/engines.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
 import type { Clock } from '../../../shared/core/clock.ts';
 import { InvalidMessageError } from '../../../shared/core/errors.ts';
 import {
-  createDocumentClient,
   createDynamoDbDeliveryStore,
   createDynamoDbFeedStore,
   createDynamoDbSeenItemStore,
@@ -21,6 +22,7 @@ import {
   subscriptionPartitionOf,
 } from '../../../shared/store/dynamodb/index.ts';
 import { StoreError } from '../../../shared/store/dynamodb/store-error.ts';
+import { createDocumentClient, createHttpTransport } from '../../../shared/store/dynamodb/index.ts';
 import type { Subscriber } from '../../../shared/store/records.ts';
 
 export interface DynamoDbTestEngine {
@@ -49,19 +51,20 @@ export function describeStoreSuite(
   describe.skipIf(Boolean(options.skipReason))(`DynamoDB stores on ${engineName}`, () => {
     let engine: DynamoDbTestEngine | undefined;
     let raw: DynamoDBClient;
-    let doc: DynamoDBDocumentClient;
+    let doc: DynamoDbClient;
     let tables: ProvisionedTables;
     const clock = createTestClock('2030-01-01T00:00:00.000Z');
 
     beforeAll(async () => {
       engine = await startEngine();
       raw = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
-      doc = createDocumentClient(raw);
+      doc = createStoreClient(engine.endpoint);
       tables = await createTables(raw, `suite-${Date.now().toString(36)}`);
     });
 
     afterAll(async () => {
       raw?.destroy();
+      doc?.destroy();
       await engine?.stop();
     });
 
@@ -731,42 +734,43 @@ export function describeStoreSuite(
 
     describe('batch retries', () => {
       /**
-       * Fault injection at the SDK boundary: a fresh client whose batch responses report some
+       * Fault injection at the transport: a fresh client whose batch responses report some
        * keys or writes as unprocessed (as DynamoDB does under throttling), for the calls
        * `shouldDefer` picks. Reporting a processed key as unprocessed is harmless: it is read,
        * or written with the same row, again.
        */
       function deferringClient(shouldDefer: (call: number) => boolean) {
-        const client = new DynamoDBClient({ endpoint: engine!.endpoint, region: localRegion, credentials: localCredentials });
-        const deferring = createDocumentClient(client);
+        const http = createHttpTransport({ endpoint: engine!.endpoint, region: localRegion, credentials: localCredentials });
         let call = 0;
-        deferring.middlewareStack.add(
-          (next) => async (args) => {
-            const result = await next(args);
-            const input = args.input as { RequestItems?: Record<string, { Keys?: unknown[] } | unknown[]> };
-            const output = result.output as {
-              Responses?: Record<string, Record<string, unknown>[]>;
-              UnprocessedKeys?: Record<string, { Keys: unknown[] }>;
-              UnprocessedItems?: Record<string, unknown[]>;
-            };
-            if (!input.RequestItems || !shouldDefer(++call)) return result;
-            for (const [table, request] of Object.entries(input.RequestItems)) {
-              if (Array.isArray(request)) {
-                output.UnprocessedItems = { [table]: request.slice(0, Math.ceil(request.length / 2)) };
-              } else if (request.Keys) {
-                const deferred = request.Keys.slice(0, Math.ceil(request.Keys.length / 2));
-                const deferredIds = new Set(deferred.map((k) => JSON.stringify(k)));
-                output.Responses = {
-                  [table]: (output.Responses?.[table] ?? []).filter((row) => !deferredIds.has(JSON.stringify({ itemKey: row.itemKey }))),
-                };
-                output.UnprocessedKeys = { [table]: { Keys: deferred } };
+        const deferring = createDocumentClient({
+          transport: {
+            async send(operation, body) {
+              const answer = await http.send(operation, body);
+              if (!operation.startsWith('Batch') || !shouldDefer(++call)) return answer;
+              // Request and answer in wire form: keys `{ itemKey: { S: … } }`.
+              const input = JSON.parse(body) as { RequestItems: Record<string, { Keys?: unknown[] } | unknown[]> };
+              const output = JSON.parse(answer.body) as {
+                Responses?: Record<string, Record<string, unknown>[]>;
+                UnprocessedKeys?: Record<string, { Keys: unknown[] }>;
+                UnprocessedItems?: Record<string, unknown[]>;
+              };
+              for (const [table, request] of Object.entries(input.RequestItems)) {
+                if (Array.isArray(request)) {
+                  output.UnprocessedItems = { [table]: request.slice(0, Math.ceil(request.length / 2)) };
+                } else if (request.Keys) {
+                  const deferred = request.Keys.slice(0, Math.ceil(request.Keys.length / 2));
+                  const deferredIds = new Set(deferred.map((k) => JSON.stringify(k)));
+                  output.Responses = {
+                    [table]: (output.Responses?.[table] ?? []).filter((row) => !deferredIds.has(JSON.stringify({ itemKey: row.itemKey }))),
+                  };
+                  output.UnprocessedKeys = { [table]: { Keys: deferred } };
+                }
               }
-            }
-            return result;
+              return { ...answer, body: JSON.stringify(output) };
+            },
           },
-          { step: 'initialize', name: 'deferSomeBatchKeys' },
-        );
-        return { deferring, calls: () => call, destroy: () => client.destroy() };
+        });
+        return { deferring, calls: () => call, destroy: () => http.close?.() };
       }
 
       it('reads back keys DynamoDB left unprocessed', async () => {
@@ -821,13 +825,8 @@ export function describeStoreSuite(
             server.close(() => resolve(port));
           });
         });
-        const unreachable = new DynamoDBClient({
-          endpoint: `http://127.0.0.1:${closedPort}`,
-          region: localRegion,
-          credentials: localCredentials,
-          maxAttempts: 1,
-        });
-        const items = createDynamoDbSeenItemStore({ client: createDocumentClient(unreachable), tableName: 'items-table', clock });
+        const unreachable = createStoreClient(`http://127.0.0.1:${closedPort}`, { maxAttempts: 1 });
+        const items = createDynamoDbSeenItemStore({ client: unreachable, tableName: 'items-table', clock });
 
         const error = await items.claim('feed#net', epoch('2030-02-01T00:00:00Z'), 120).catch((e: unknown) => e);
         unreachable.destroy();

@@ -2,11 +2,10 @@
  * The shared test pipeline (test/helpers/pipeline.ts) with a test clock, plus a consistent read
  * of any row (TTL attributes) for the stories and dedup tests.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../../../shared/store/dynamodb/commands.ts';
 import type { ProvisionedTables } from '../../../infra/local/provision.ts';
 import type { QueueName } from '../../../infra/topology.ts';
 import type { Deps } from '../../../shared/runtime/deps.ts';
-import { createDocumentClient } from '../../../shared/store/dynamodb/index.ts';
 import { startTestPipeline } from '../../helpers/pipeline.ts';
 
 export interface PipelineEngines {
@@ -24,7 +23,7 @@ export async function startPipelineEngines(start = '2030-01-01T12:00:00.000Z'): 
   let current = new Date(start).getTime();
   const clock = { now: () => new Date(current), advanceMinutes: (minutes: number) => (current += minutes * 60_000) };
   const pipeline = await startTestPipeline({ label: 'stories', clock });
-  const doc = createDocumentClient(pipeline.dynalite.client);
+  const doc = pipeline.dynalite.documents;
   return {
     ...pipeline,
     clock,

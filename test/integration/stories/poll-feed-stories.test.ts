@@ -4,7 +4,6 @@
  * concurrent pollers and redeliveries alert each item once, a failed send loses nothing, and the
  * markers carry their TTL.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
@@ -14,6 +13,7 @@ import { alertMessageSchema, type AlertMessage } from '../../../shared/messages/
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
 import {
   createDocumentClient,
+  createHttpTransport,
   createDynamoDbFeedStore,
   createDynamoDbSeenItemStore,
   createDynamoDbStoryStore,
@@ -237,16 +237,16 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     }));
     await addFeed('batched', 'Batch Bulletin', entries);
     const byOperation: Record<string, number> = {};
-    const raw = new DynamoDBClient({ endpoint: engines.dynamodbEndpoint, region: localRegion, credentials: localCredentials });
-    raw.middlewareStack.add(
-      (next, context) => async (args) => {
-        const name = String(context.commandName).replace(/Command$/, '');
-        byOperation[name] = (byOperation[name] ?? 0) + 1;
-        return next(args);
+    // The stores' client as shipped, its requests counted by operation at the transport.
+    const http = createHttpTransport({ endpoint: engines.dynamodbEndpoint, region: localRegion, credentials: localCredentials });
+    const client = createDocumentClient({
+      transport: {
+        send(operation, body) {
+          byOperation[operation] = (byOperation[operation] ?? 0) + 1;
+          return http.send(operation, body);
+        },
       },
-      { step: 'initialize', name: 'countRequests' },
-    );
-    const client = createDocumentClient(raw);
+    });
     const clock = engines.clock;
     try {
       const result = await pollFeed(
@@ -260,7 +260,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
       expect(result).toMatchObject({ new: 10, alerts: 10 });
       expect((await alertsIn()).map((a) => a.item.guid).sort()).toEqual(entries.map((e) => e.guid).sort());
     } finally {
-      raw.destroy();
+      http.close?.();
     }
     // The feed's lease is the one conditional put: no claim, no story founded, one by one.
     expect(byOperation.PutItem).toBe(1);

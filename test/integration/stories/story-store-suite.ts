@@ -6,13 +6,15 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../../../shared/store/dynamodb/commands.ts';
+import type { DynamoDbClient } from '../../../shared/store/dynamodb/index.ts';
+import { createStoreClient } from '../../helpers/engines.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
 import type { Clock } from '../../../shared/core/clock.ts';
 import type { StoryMember } from '../../../shared/messages/schemas.ts';
-import { createDocumentClient, createDynamoDbStoryStore } from '../../../shared/store/dynamodb/index.ts';
+import { createDynamoDbStoryStore } from '../../../shared/store/dynamodb/index.ts';
 import { assignStory, clusterStream, prefetchedStoryStore, prefetchStoryReads, storyInputSchema } from '../../../shared/stories/index.ts';
 import { createMemoryStoryStore } from '../../../shared/stories/memory-story-store.ts';
 import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
@@ -52,7 +54,7 @@ export function describeStoryStoreSuite(
   describe.skipIf(Boolean(options.skipReason))(`StoryStore on ${engineName}`, () => {
     let engine: StoryTestEngine | undefined;
     let raw: DynamoDBClient;
-    let doc: DynamoDBDocumentClient;
+    let doc: DynamoDbClient;
     let tables: ProvisionedTables;
     let now = new Date(start);
     const clock: Clock = { now: () => new Date(now) };
@@ -62,11 +64,12 @@ export function describeStoryStoreSuite(
     beforeAll(async () => {
       engine = await startEngine();
       raw = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
-      doc = createDocumentClient(raw);
+      doc = createStoreClient(engine.endpoint);
       tables = await createTables(raw, `stories-${Date.now().toString(36)}`);
     });
     afterAll(async () => {
       raw?.destroy();
+      doc?.destroy();
       await engine?.stop();
     });
 
