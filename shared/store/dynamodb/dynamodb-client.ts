@@ -103,13 +103,13 @@ function parseOutput(body: string, operation: string): Record<string, unknown> {
   }
 }
 
-/** A socket error, named with the operation and how many attempts it took. */
+/** A socket error, named with the operation and how many attempts it took; a setup error (no region …) as thrown. */
 function withAttempts(error: unknown, attempts: number, operation: string): unknown {
-  if (!(error instanceof Error)) return error;
-  const code = (error as { code?: unknown }).code;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error) || typeof code !== 'string') return error;
   const wrapped = new Error(
-    `DynamoDB ${operation} request failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${error.message}${typeof code === 'string' && !error.message.includes(code) ? ` (${code})` : ''}`,
+    `DynamoDB ${operation} request failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${error.message}${error.message.includes(code) ? '' : ` (${code})`}`,
     { cause: error },
   );
-  return Object.assign(wrapped, { name: error.name, ...(typeof code === 'string' ? { code } : {}), $metadata: { attempts } });
+  return Object.assign(wrapped, { name: error.name, code, $metadata: { attempts } });
 }
