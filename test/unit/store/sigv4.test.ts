@@ -6,15 +6,20 @@ import { signRequest } from '../../../shared/store/dynamodb/sigv4.ts';
 /** SHA-256 (or its HMAC, given a key) in the shape the SDK's signer takes. */
 class Sha256 {
   private readonly hash;
-  constructor(key?: string | Uint8Array) {
-    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
+  constructor(key?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', bytes(key));
   }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data);
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.hash.digest();
   }
+}
+
+function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** The credentials of AWS's published Signature Version 4 examples. */
