@@ -130,6 +130,19 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     expect(codeOf(modulesOf(name))).toContain('"@aws-sdk/client-sqs"');
   });
 
+  it.each(functionNames)('%s talks to DynamoDB through our own client: no AWS SDK DynamoDB package imported, at init or later', (name) => {
+    // Prepare
+    const code = modulesOf(name)
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+
+    // Assess: the SDK's packages are external, so any use would show as an import of the package name.
+    expect(code).not.toMatch(/"@aws-sdk\/(?:client-dynamodb|lib-dynamodb|util-dynamodb)"/);
+    expect(
+      sourcesLoadedAtInit(name).filter((source) => /shared\/store\/dynamodb\/(?:dynamodb-client|sigv4)\.ts$/.test(source)),
+    ).toHaveLength(2);
+  });
+
   it.each(functionNames)("%s does not load Node's bundled undici at init", (name) => {
     // Act: an ES import of node:http reads its lazy `WebSocket` export, which loads undici
     const script =
