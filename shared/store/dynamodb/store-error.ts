@@ -43,7 +43,7 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
-/** Whether an error thrown by the DynamoDB SDK is worth retrying. */
+/** Whether an error thrown by the DynamoDB client is worth retrying. */
 export function isRetryableDynamoDbError(error: unknown): boolean {
   const e = (error ?? {}) as SdkErrorShape;
   const name = e.name ?? '';
@@ -52,7 +52,7 @@ export function isRetryableDynamoDbError(error: unknown): boolean {
   return !permanentErrorNames.has(name);
 }
 
-/** Wraps a thrown SDK error in a `StoreError` naming the call; a `StoreError` passes through. */
+/** Wraps an error the client threw in a `StoreError` naming the call; a `StoreError` passes through. */
 export function toStoreError(error: unknown, context: StoreCallContext): StoreError {
   if (error instanceof StoreError) return error;
   const e = (error ?? {}) as SdkErrorShape;
@@ -74,7 +74,7 @@ export function invalidRowError(context: StoreCallContext, issues: string): Stor
   });
 }
 
-/** Runs one SDK call and turns whatever it throws into a `StoreError`. */
+/** Runs one DynamoDB call and turns whatever it throws into a `StoreError`. */
 export async function callStore<T>(context: StoreCallContext, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
