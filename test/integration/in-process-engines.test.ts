@@ -14,9 +14,11 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startDynaliteEngine, type DynaliteEngine } from '../../infra/local/engines.ts';
-import { createInProcessHandler } from '../../infra/local/in-process-handler.ts';
+import { createInProcessHandler, createInProcessTransport } from '../../infra/local/in-process-handler.ts';
 import { useSynchronousLevelReads } from '../../infra/local/leveldb-sync-reads.ts';
 import { createLocalRequestSigner } from '../../infra/local/local-request-signer.ts';
+import { GetCommand, PutCommand } from '../../shared/store/dynamodb/commands.ts';
+import { createDocumentClient } from '../../shared/store/dynamodb/index.ts';
 import { startFauxqs, type TestFauxqs } from '../helpers/engines.ts';
 
 /** Port 9 (discard): nothing listens there, so a request that took the network would fail. */
@@ -106,6 +108,63 @@ describe('DynamoDB client handing requests to dynalite in process', () => {
 
     // Assess
     expect(Item?.pk).toEqual({ S: 'a' });
+  });
+});
+
+describe("our DynamoDB client (the stores') handing JSON bodies to dynalite in process", () => {
+  let engine: DynaliteEngine;
+  let sdk: DynamoDBClient;
+  const client = () => createDocumentClient({ transport: createInProcessTransport(engine.requestListener, 'dynalite', localRegion) });
+
+  beforeAll(async () => {
+    engine = await startDynaliteEngine({});
+    // Only to create the table; nothing of ours goes through the SDK.
+    sdk = new DynamoDBClient({ region: localRegion, credentials: localCredentials, endpoint: engine.endpoint });
+    await sdk.send(
+      new CreateTableCommand({
+        TableName: 'in-process-documents',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await waitUntilTableExists({ client: sdk, maxWaitTime: 30, minDelay: 1 }, { TableName: 'in-process-documents' });
+  });
+
+  afterAll(async () => {
+    sdk.destroy();
+    await engine.stop();
+  });
+
+  it('writes and reads plain values, with no connection and no signature', async () => {
+    // Act
+    await client().send(
+      new PutCommand({
+        TableName: 'in-process-documents',
+        Item: { pk: 'doc', title: 'Ceasefire talks – día 2', topics: new Set(['un']), n: 3 },
+      }),
+    );
+    const { Item } = await client().send(new GetCommand({ TableName: 'in-process-documents', Key: { pk: 'doc' }, ConsistentRead: true }));
+
+    // Assess
+    expect(Item).toEqual({ pk: 'doc', title: 'Ceasefire talks – día 2', topics: new Set(['un']), n: 3 });
+  });
+
+  it("names the engine's error answers as DynamoDB does, retryable or not", async () => {
+    // Prepare
+    await client().send(new PutCommand({ TableName: 'in-process-documents', Item: { pk: 'taken' } }));
+
+    // Act
+    const refused = await client()
+      .send(new PutCommand({ TableName: 'in-process-documents', Item: { pk: 'taken' }, ConditionExpression: 'attribute_not_exists(pk)' }))
+      .catch((e: unknown) => e);
+    const missing = await client()
+      .send(new GetCommand({ TableName: 'no-such-table', Key: { pk: 'x' } }))
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(refused).toMatchObject({ name: 'ConditionalCheckFailedException', retryable: false, $metadata: { httpStatusCode: 400 } });
+    expect(missing).toMatchObject({ name: 'ResourceNotFoundException', retryable: false });
   });
 });
 
