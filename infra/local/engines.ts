@@ -11,6 +11,7 @@ import { Server as NetServer } from 'node:net';
 import dynalite from 'dynalite';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { EngineRequestListener } from './in-process-handler.ts';
+import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
 import { useSynchronousLevelReads } from './leveldb-sync-reads.ts';
 
 /** The region every local client and ARN uses. */
@@ -47,7 +48,7 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
     useSynchronousLevelReads();
   }
   // Tables go ACTIVE at once: nothing locally benefits from DynamoDB's CREATING delay.
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = withDynaliteStoreHooks(() => dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   const [requestListener] = server.listeners('request') as EngineRequestListener[];
   if (!requestListener) throw new Error('dynalite could not be started: its server has no request listener');
   await new Promise<void>((resolve, reject) => {

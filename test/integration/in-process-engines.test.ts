@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   waitUntilTableExists,
+  waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Level } from 'level';
@@ -261,5 +263,60 @@ describe('LevelDB reads on the calling thread', () => {
     // Assess
     expect(beforeClose).toEqual([{ n: 3 }, undefined]);
     expect(afterReopen).toEqual({ n: 3 });
+  });
+});
+
+describe("dynalite's kept table descriptions", () => {
+  let dataDir: string;
+  let engine: DynaliteEngine;
+  let client: DynamoDBClient;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-tables-'));
+    engine = await startDynaliteEngine({ path: join(dataDir, 'dynamodb') });
+    client = new DynamoDBClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: nowhere,
+      requestHandler: createInProcessHandler(engine.requestListener, 'dynalite'),
+      signer: createLocalRequestSigner(localRegion),
+    });
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await engine.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function createTable(keyName: string): Promise<void> {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'recreated',
+        AttributeDefinitions: [{ AttributeName: keyName, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: keyName, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'recreated' });
+  }
+
+  it('follow a table deleted and created again with another key', async () => {
+    // Prepare: item operations under the first key schema, so its description is kept
+    await createTable('id');
+    await client.send(new PutItemCommand({ TableName: 'recreated', Item: { id: { S: 'a' } } }));
+    await client.send(new GetItemCommand({ TableName: 'recreated', Key: { id: { S: 'a' } } }));
+    await client.send(new DeleteTableCommand({ TableName: 'recreated' }));
+    await waitUntilTableNotExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'recreated' });
+
+    // Act
+    await createTable('pk');
+    await client.send(new PutItemCommand({ TableName: 'recreated', Item: { pk: { S: 'b' }, n: { N: '1' } } }));
+    const { Item } = await client.send(new GetItemCommand({ TableName: 'recreated', Key: { pk: { S: 'b' } } }));
+    const oldKey = client.send(new GetItemCommand({ TableName: 'recreated', Key: { id: { S: 'a' } } }));
+
+    // Assess
+    expect(Item).toEqual({ pk: { S: 'b' }, n: { N: '1' } });
+    await expect(oldKey).rejects.toThrow(/key element does not match the schema/i);
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * Two shortcuts in dynalite's store, installed through its one seam: `dynalite/db`'s `create`,
+ * which `dynalite()` calls for its store (no other API reaches the store).
+ *
+ * - Table descriptions are kept decoded in memory for the item operations. dynalite reads the
+ *   table's description from LevelDB and parses it for every request and again for every key of
+ *   a BatchGetItem: the stories lookup's 80 keys meant 81 reads and parses of the same ~650 bytes,
+ *   half of all LevelDB reads in `run --once`. Only the item operations (which never change
+ *   the object) get the kept copy; the table operations (describe, update, delete, which may
+ *   change it before writing it back) read afresh. Any write or delete of a description drops
+ *   the kept copy, when it is issued and when it completes, and a read that overlapped a write
+ *   is not kept, so a kept copy is always the stored one.
+ * - Reads answer from the store's `getSync` (LevelDB's memtable, block cache or page cache, or
+ *   memory-level's tree) instead of its promise API, whose promise chain, shutdown tracking and
+ *   `setImmediate` hop cost more than the read itself. What a read sees is unchanged (the store
+ *   as of the last completed write); callbacks still run after the caller returns. A store that
+ *   is closing or closed takes dynalite's own path, which reports it.
+ */
+import { createRequire } from 'node:module';
+
+type Callback = (error: Error | null, value?: unknown) => void;
+
+interface DynaliteLevel {
+  status: string;
+  getSync(key: string): unknown;
+  get(key: string, callback?: Callback): unknown;
+}
+
+interface DynaliteSubDb {
+  put(key: string, value: unknown, callback?: Callback): unknown;
+  del(key: string, callback?: Callback): unknown;
+  batch(operations: { key: string }[], callback?: Callback): unknown;
+}
+
+interface DynaliteStore {
+  db: DynaliteLevel;
+  tableDb: DynaliteSubDb;
+  getTable(name: string, checkStatus: boolean | Callback, callback?: Callback): void;
+}
+
+interface DynaliteDbModule {
+  create(options: unknown): DynaliteStore;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Runs `start` (which calls `dynalite()`) with the shortcuts installed on the store it creates. */
+export function withDynaliteStoreHooks<T>(start: () => T): T {
+  const dbModule = require('dynalite/db') as DynaliteDbModule;
+  const create = dbModule.create;
+  dbModule.create = function createHooked(options) {
+    const store = create.call(this, options);
+    readSynchronously(store.db);
+    keepTableDescriptions(store);
+    return store;
+  };
+  try {
+    return start();
+  } finally {
+    dbModule.create = create;
+  }
+}
+
+function readSynchronously(level: DynaliteLevel): void {
+  const get = level.get;
+  level.get = function getNow(key, callback) {
+    if (typeof callback !== 'function' || level.status !== 'open') return get.call(this, key, callback);
+    let value: unknown;
+    try {
+      value = level.getSync(key);
+    } catch (error) {
+      queueMicrotask(() => callback(error as Error));
+      return;
+    }
+    queueMicrotask(() => callback(null, value));
+  };
+}
+
+function keepTableDescriptions(store: DynaliteStore): void {
+  const kept = new Map<string, unknown>();
+  // Bumped when a write is issued and when it completes: a read spanning either is not kept.
+  const writes = new Map<string, number>();
+  const written = (key: string) => {
+    writes.set(key, (writes.get(key) ?? 0) + 1);
+    kept.delete(key);
+  };
+
+  const { tableDb } = store;
+  for (const method of ['put', 'del'] as const) {
+    const write = tableDb[method] as (key: string, ...rest: unknown[]) => unknown;
+    tableDb[method] = function writeAndForget(this: unknown, key: string, ...rest: unknown[]) {
+      written(key);
+      const last = rest.length - 1;
+      const callback = rest[last];
+      if (typeof callback === 'function') {
+        rest[last] = (...args: unknown[]) => {
+          written(key);
+          return callback(...args);
+        };
+      }
+      return write.call(this, key, ...rest);
+    } as DynaliteSubDb[typeof method];
+  }
+  const batch = tableDb.batch;
+  tableDb.batch = function batchAndForget(operations, callback) {
+    for (const { key } of operations) written(key);
+    return batch.call(this, operations, (error, value) => {
+      for (const { key } of operations) written(key);
+      callback?.(error, value);
+    });
+  };
+
+  const getTable = store.getTable;
+  store.getTable = function getKeptTable(name, checkStatus, callback) {
+    // `getTable(name, callback)` is the item operations' call; the table operations pass `false`.
+    if (typeof checkStatus !== 'function') return getTable.call(this, name, checkStatus, callback);
+    const done = checkStatus;
+    const table = kept.get(name);
+    if (table !== undefined) return queueMicrotask(() => done(null, table));
+    const before = writes.get(name) ?? 0;
+    getTable.call(this, name, (error, read) => {
+      if (!error && read !== undefined && (writes.get(name) ?? 0) === before) kept.set(name, read);
+      done(error, read);
+    });
+  };
+}
