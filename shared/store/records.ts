@@ -157,13 +157,19 @@ export const subscriberSchema = z.object({
 export type Subscriber = z.infer<typeof subscriberSchema>;
 export type SubscriberInput = z.input<typeof subscriberSchema>;
 
+/** Zones found valid: building a formatter to check one costs more than the rest of a subscriber's parse. */
+const knownTimeZones = new Set<string>();
+
 function isKnownTimeZone(timeZone: string): boolean {
+  if (knownTimeZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
   } catch {
     return false;
   }
+  // Bounded: a zone name is at most 64 characters and IANA has a few hundred.
+  if (knownTimeZones.size < 1024) knownTimeZones.add(timeZone);
+  return true;
 }
 
 /**

@@ -57,7 +57,7 @@ export interface StoryAssignment {
 export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignStoryDeps): Promise<StoryAssignment> {
   const settings = deps.settings ?? defaultStorySettings;
   const { stories } = deps;
-  const fingerprint = fingerprintItem(item, seenAt);
+  const fingerprint = fingerprintOf(item, seenAt);
   const sketch = sketchOf(fingerprint, settings.sketchSize);
 
   const postings = await stories.readIndex(itemLookupKeys(sketch, fingerprint.at, settings));
@@ -142,13 +142,25 @@ export async function prefetchStoryReads(
 ): Promise<void> {
   // The very keys assignStory reads (follow-up buckets included), so it reads none itself.
   const lookups = items.map((item) => {
-    const fingerprint = fingerprintItem(item, seenAt);
+    const fingerprint = fingerprintOf(item, seenAt);
     return { at: fingerprint.at, keys: itemLookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint.at, settings) };
   });
   await stories.prefetch(lookups.flatMap((lookup) => lookup.keys));
   const candidates: string[] = [];
   for (const lookup of lookups) candidates.push(...rankCandidates(await stories.readIndex(lookup.keys), lookup.at, settings));
   await stories.prefetchStories(candidates);
+}
+
+/** Fingerprints of the items prefetched, for `assignStory` on the same item next (one per item object). */
+const fingerprints = new WeakMap<StoryItem, { seenAt: number; fingerprint: StoryFingerprint }>();
+
+/** `fingerprintItem`, computed once for an item prefetched and then placed (the same object, at the same time). */
+function fingerprintOf(item: StoryItem, seenAt: Date): StoryFingerprint {
+  const known = fingerprints.get(item);
+  if (known?.seenAt === seenAt.getTime()) return known.fingerprint;
+  const fingerprint = fingerprintItem(item, seenAt);
+  fingerprints.set(item, { seenAt: seenAt.getTime(), fingerprint });
+  return fingerprint;
 }
 
 /** The keys an item looks up: its sketch within the story window, its rarest keys up to the follow-up window. */

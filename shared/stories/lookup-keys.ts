@@ -44,8 +44,18 @@ export function sketchOf(fingerprint: StoryFingerprint, size: number): string[] 
     .map((entry) => entry.key);
 }
 
+/** Day strings by day number: a lookup names the same few days 80 times, and a poll repeats them. */
+const dayNames = new Map<number, string>();
+
 function dayOf(epochSeconds: number): string {
-  return new Date(Math.floor(epochSeconds / DAY_SECONDS) * DAY_SECONDS * 1000).toISOString().slice(0, 10);
+  const day = Math.floor(epochSeconds / DAY_SECONDS);
+  let name = dayNames.get(day);
+  if (name === undefined) {
+    if (dayNames.size >= 1024) dayNames.clear();
+    name = new Date(day * DAY_SECONDS * 1000).toISOString().slice(0, 10);
+    dayNames.set(day, name);
+  }
+  return name;
 }
 
 /** The keys an item is indexed under: its sketch in the bucket of its own day. */
@@ -66,7 +76,8 @@ export function lookupKeys(sketch: string[], at: number, windowSeconds: number, 
   const keys: string[] = [];
   for (let day = Math.floor((at - reach) / DAY_SECONDS); day <= Math.floor((at + reach) / DAY_SECONDS); day++) {
     const inNear = day >= near[0] && day <= near[1];
-    for (const key of inNear ? sketch : sketch.slice(0, far?.keys ?? 0)) keys.push(`${key}@${dayOf(day * DAY_SECONDS)}`);
+    const name = dayOf(day * DAY_SECONDS);
+    for (const key of inNear ? sketch : sketch.slice(0, far?.keys ?? 0)) keys.push(`${key}@${name}`);
   }
   return keys;
 }
