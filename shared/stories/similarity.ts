@@ -235,8 +235,14 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  * harvest in Nigeria" are two.
  */
 function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const termsB = new Set(alignFigures(new Map(b.terms.map((key) => [key, 0])), new Set(a.terms)).keys());
-  const namesB = new Set(b.names);
+  const viewsB = viewsOf(b);
+  viewsB.termKeys ??= new Map(b.terms.map((key) => [key, 0]));
+  const viewsA = viewsOf(a);
+  viewsA.termSet ??= new Set(a.terms);
+  const aligned = alignFigures(viewsB.termKeys, viewsA.termSet);
+  // Unaligned, the keys are b's own terms: its set, built once.
+  const termsB = aligned === viewsB.termKeys ? (viewsB.termSet ??= new Set(b.terms)) : new Set(aligned.keys());
+  const namesB = namesOf(b);
   return a.terms.some(
     (key) =>
       termsB.has(key) &&
@@ -252,10 +258,14 @@ const FIGURE_TOLERANCE = 0.02;
  * `keys` with each figure that has no exact match in `reference` but lies within
  * `FIGURE_TOLERANCE` of one there renamed to it, so the two count as shared.
  */
-function alignFigures<T>(keys: Map<string, T>, reference: { has(key: string): boolean; keys(): Iterable<string> }): Map<string, T> {
-  const figures = [...reference.keys()]
-    .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
-    .map((key) => ({ key, value: Number(key.slice(1)) }));
+function alignFigures<T>(keys: Map<string, T>, reference: ReadonlySet<string> | ReadonlyMap<string, unknown>): Map<string, T> {
+  let figures = figuresOf.get(reference);
+  if (figures === undefined) {
+    figures = [...reference.keys()]
+      .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
+      .map((key) => ({ key, value: Number(key.slice(1)) }));
+    figuresOf.set(reference, figures);
+  }
   if (figures.length === 0) return keys;
   const aligned = new Map<string, T>();
   for (const [key, value] of keys) {
@@ -275,11 +285,45 @@ const TITLE_BOOST = 1.5;
 
 /** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
 function weightedTerms(fingerprint: StoryFingerprint): Map<string, number> {
-  const names = new Set(fingerprint.names);
+  const views = viewsOf(fingerprint);
+  if (views.weighted) return views.weighted;
+  const names = namesOf(fingerprint);
   const title = new Set(fingerprint.titleTerms);
   const weights = new Map<string, number>();
   for (const key of fingerprint.terms) weights.set(key, termWeight(key, names) * (title.has(key) ? TITLE_BOOST : 1));
+  views.weighted = weights;
   return weights;
+}
+
+/**
+ * What the comparisons build of one fingerprint, built once: an item is compared with every kept
+ * member of every candidate story, and a kept member with every item of the poll. Fingerprints
+ * are never changed once made, and nothing here changes what is kept.
+ */
+interface FingerprintViews {
+  weighted?: Map<string, number>;
+  names?: ReadonlySet<string>;
+  termSet?: ReadonlySet<string>;
+  termKeys?: Map<string, number>;
+}
+
+const views = new WeakMap<StoryFingerprint, FingerprintViews>();
+/** The figures among a reference's keys (`alignFigures`), by reference: the references are the views above. */
+const figuresOf = new WeakMap<object, { key: string; value: number }[]>();
+
+function viewsOf(fingerprint: StoryFingerprint): FingerprintViews {
+  let found = views.get(fingerprint);
+  if (found === undefined) {
+    found = {};
+    views.set(fingerprint, found);
+  }
+  return found;
+}
+
+function namesOf(fingerprint: StoryFingerprint): ReadonlySet<string> {
+  const found = viewsOf(fingerprint);
+  found.names ??= new Set(fingerprint.names);
+  return found.names;
 }
 
 function covered(keys: string[], by: Set<string>): number {
