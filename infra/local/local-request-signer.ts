@@ -25,12 +25,23 @@ export interface LocalRequestSigner {
 
 /** A signer for clients of the embedded engines only: nothing else would accept its requests. */
 export function createLocalRequestSigner(region: string): LocalRequestSigner {
-  return {
-    async sign(request, options = {}) {
-      const amzDate = (options.signingDate ?? new Date())
+  // The date is to the second and a run sends hundreds of requests a second: format it once each.
+  let second = Number.NaN;
+  let formatted = '';
+  const amzDateOf = (date: Date) => {
+    const at = Math.floor(date.getTime() / 1000);
+    if (at !== second) {
+      formatted = date
         .toISOString()
         .replace(/[-:]/g, '')
         .replace(/\.\d{3}/, '');
+      second = at;
+    }
+    return formatted;
+  };
+  return {
+    async sign(request, options = {}) {
+      const amzDate = amzDateOf(options.signingDate ?? new Date());
       const scope = `${amzDate.slice(0, 8)}/${options.signingRegion ?? region}/${options.signingService ?? 'unknown'}/aws4_request`;
       request.headers['x-amz-date'] = amzDate;
       request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${localCredentials.accessKeyId}/${scope}, SignedHeaders=host;x-amz-date, Signature=unsigned`;

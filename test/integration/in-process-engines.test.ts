@@ -230,6 +230,34 @@ describe('local request signer', () => {
       await engine.stop();
     }
   });
+
+  it('dates each request by its own signing time, to the second', async () => {
+    // Prepare
+    const signer = createLocalRequestSigner(localRegion);
+    const sign = async (at: string) => {
+      const { headers } = await signer.sign(
+        { headers: {} as Record<string, string> },
+        { signingDate: new Date(at), signingService: 'sqs' },
+      );
+      return [headers['x-amz-date'], headers.authorization?.match(/Credential=[^,]+/)?.[0]];
+    };
+
+    // Act
+    const dates = [
+      await sign('2030-01-01T10:00:00.100Z'),
+      await sign('2030-01-01T10:00:00.900Z'),
+      await sign('2030-01-01T10:00:01.000Z'),
+      await sign('2030-01-02T00:00:00.000Z'),
+    ];
+
+    // Assess
+    expect(dates).toEqual([
+      ['20300101T100000Z', 'Credential=local/20300101/us-east-1/sqs/aws4_request'],
+      ['20300101T100000Z', 'Credential=local/20300101/us-east-1/sqs/aws4_request'],
+      ['20300101T100001Z', 'Credential=local/20300101/us-east-1/sqs/aws4_request'],
+      ['20300102T000000Z', 'Credential=local/20300102/us-east-1/sqs/aws4_request'],
+    ]);
+  });
 });
 
 describe('LevelDB reads on the calling thread', () => {
