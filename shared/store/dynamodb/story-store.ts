@@ -3,10 +3,10 @@ import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { storyMemberSchema } from '../../messages/schemas.ts';
 import type { StoryMember, StoryPosting, StoryRecord, StoryStore } from '../ports.ts';
-import { storyFingerprintSchema } from '../records.ts';
 import { batchGetRows, batchWriteRows } from './batch.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
+import { parseFingerprintRow } from './fingerprint-row.ts';
 import { parseRow } from './rows.ts';
 import { callStore, invalidRowError, StoreError, toStoreError } from './store-error.ts';
 
@@ -52,7 +52,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       if (name.startsWith('f:')) {
         fingerprints.push({
           itemKey: name.slice(2),
-          fingerprint: parseRow(storyFingerprintSchema, value, { ...context, key: `${context.key} ${name}` }),
+          fingerprint: parseFingerprintRow(value, { ...context, key: `${context.key} ${name}` }),
         });
       }
     }
