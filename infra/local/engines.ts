@@ -11,6 +11,7 @@ import { Server as NetServer } from 'node:net';
 import dynalite from 'dynalite';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { EngineRequestListener } from './in-process-handler.ts';
+import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
 import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
 import { useSynchronousLevelReads } from './leveldb-sync-reads.ts';
 
@@ -47,6 +48,7 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
     mkdirSync(options.path, { recursive: true });
     useSynchronousLevelReads();
   }
+  useParsedExpressionCache();
   // Tables go ACTIVE at once: nothing locally benefits from DynamoDB's CREATING delay.
   const server = withDynaliteStoreHooks(() => dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   const [requestListener] = server.listeners('request') as EngineRequestListener[];

@@ -8,7 +8,9 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
+  type AttributeValue,
   waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
@@ -346,5 +348,98 @@ describe("dynalite's kept table descriptions", () => {
     // Assess
     expect(Item).toEqual({ pk: { S: 'b' }, n: { N: '1' } });
     await expect(oldKey).rejects.toThrow(/key element does not match the schema/i);
+  });
+});
+
+describe("dynalite's parsed expressions, kept", () => {
+  let engine: DynaliteEngine;
+  let client: DynamoDBClient;
+
+  beforeAll(async () => {
+    engine = await startDynaliteEngine();
+    client = new DynamoDBClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: nowhere,
+      requestHandler: createInProcessHandler(engine.requestListener, 'dynalite'),
+      signer: createLocalRequestSigner(localRegion),
+    });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'expressions',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'expressions' });
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await engine.stop();
+  });
+
+  /** The same expression and names each time; only the values differ. */
+  const update = (sk: number, values: Record<string, AttributeValue>) =>
+    client.send(
+      new UpdateItemCommand({
+        TableName: 'expressions',
+        Key: { pk: { S: 'p' }, sk: { N: String(sk) } },
+        UpdateExpression: 'SET #note = :note, #tags = if_not_exists(#tags, :tags) ADD #n :one',
+        ConditionExpression: 'attribute_not_exists(#done) OR #done = :no',
+        ExpressionAttributeNames: { '#note': 'note', '#tags': 'tags', '#n': 'n', '#done': 'done' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+
+  it("apply each request's own values, and still check each value", async () => {
+    // Act
+    await update(1, { ':note': { S: 'first' }, ':tags': { SS: ['a'] }, ':one': { N: '1' }, ':no': { BOOL: false } });
+    await update(2, { ':note': { S: 'second' }, ':tags': { SS: ['b', 'c'] }, ':one': { N: '5' }, ':no': { BOOL: false } });
+    await update(2, { ':note': { S: 'third' }, ':tags': { SS: ['d'] }, ':one': { N: '2' }, ':no': { BOOL: false } });
+    const invalid = await update(3, { ':note': { S: 'x' }, ':tags': { SS: ['e', 'e'] }, ':one': { N: '1' }, ':no': { BOOL: false } }).catch(
+      (error: unknown) => error,
+    );
+    const first = await client.send(new GetItemCommand({ TableName: 'expressions', Key: { pk: { S: 'p' }, sk: { N: '1' } } }));
+    const second = await client.send(new GetItemCommand({ TableName: 'expressions', Key: { pk: { S: 'p' }, sk: { N: '2' } } }));
+
+    // Assess
+    expect(first.Item).toMatchObject({ note: { S: 'first' }, tags: { SS: ['a'] }, n: { N: '1' } });
+    expect(second.Item).toMatchObject({ note: { S: 'third' }, tags: { SS: ['b', 'c'] }, n: { N: '7' } });
+    expect(invalid).toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/Input collection .* contains duplicates/),
+    });
+  });
+
+  it("check a BETWEEN's bounds on every request", async () => {
+    // Prepare
+    const query = (low: string, high: string) =>
+      client.send(
+        new QueryCommand({
+          TableName: 'expressions',
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+          ExpressionAttributeValues: { ':pk': { S: 'p' }, ':low': { N: low }, ':high': { N: high } },
+        }),
+      );
+
+    // Act
+    const inOrder = await query('1', '2');
+    const reversed = await query('2', '1').catch((error: unknown) => error);
+
+    // Assess
+    expect(inOrder.Count).toBeGreaterThan(0);
+    expect(reversed).toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/upper bound to be greater than or equal to lower bound/),
+    });
   });
 });
