@@ -86,12 +86,16 @@ export function useParsedExpressionCache(): void {
       const placeholders = new Map<unknown, Placeholder>(
         Object.entries(data.ExpressionAttributeValues ?? {}).map(([name, value]) => [value, new Placeholder(name)]),
       );
-      const parsed = PARSED.filter((field) => data[field] !== undefined).map((field): [string, unknown] => [
-        field,
-        template(data[field], placeholders),
-      ]);
-      if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value as string);
-      kept.set(key, { parsed });
+      try {
+        const parsed = PARSED.filter((field) => data[field] !== undefined).map((field): [string, unknown] => [
+          field,
+          template(data[field], placeholders),
+        ]);
+        if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value as string);
+        kept.set(key, { parsed });
+      } catch (error) {
+        if (!(error instanceof NotPlain)) throw error;
+      }
     }
     return message;
   };
@@ -113,26 +117,36 @@ function cacheKey(data: ExpressionRequest): string | undefined {
   return JSON.stringify([expressions, data.ExpressionAttributeNames ?? null, values === undefined ? null : types]);
 }
 
+/** Thrown by `template` for an object that is not plain: such a parse is not kept. */
+class NotPlain extends Error {}
+
 /** A deep copy of a parse with each embedded value object replaced by its placeholder. */
 function template(node: unknown, placeholders: Map<unknown, Placeholder>): unknown {
   const placeholder = placeholders.get(node);
   if (placeholder) return placeholder;
   if (Array.isArray(node)) return node.map((item) => template(item, placeholders));
-  if (typeof node === 'object' && node !== null) return copyObject(node, (value) => template(value, placeholders));
+  if (typeof node === 'object' && node !== null) {
+    const prototype = Object.getPrototypeOf(node);
+    // Only plain objects are copied faithfully; a parse holding anything else is not kept.
+    if (prototype !== null && prototype !== Object.prototype) throw new NotPlain();
+    const copy: Record<string, unknown> = prototype === null ? Object.create(null) : {};
+    for (const name of Object.keys(node)) copy[name] = template((node as Record<string, unknown>)[name], placeholders);
+    return copy;
+  }
   return node;
 }
 
 /** A fresh copy of a kept parse holding this request's values. */
 function fill(node: unknown, values: Record<string, AttributeValue>): unknown {
+  if (typeof node !== 'object' || node === null) return node;
   if (node instanceof Placeholder) return values[node.name];
-  if (Array.isArray(node)) return node.map((item) => fill(item, values));
-  if (typeof node === 'object' && node !== null) return copyObject(node, (value) => fill(value, values));
-  return node;
-}
-
-/** A copy of an object with the same prototype (dynalite's path sets have none: `Object.create(null)`). */
-function copyObject(node: object, copy: (value: unknown) => unknown): object {
-  const result = Object.create(Object.getPrototypeOf(node)) as Record<string, unknown>;
-  for (const [name, value] of Object.entries(node)) result[name] = copy(value);
-  return result;
+  if (Array.isArray(node)) {
+    const copy = new Array(node.length);
+    for (let i = 0; i < node.length; i++) copy[i] = fill(node[i], values);
+    return copy;
+  }
+  // dynalite's path sets have no prototype (`Object.create(null)`); the copy keeps that.
+  const copy: Record<string, unknown> = Object.getPrototypeOf(node) === null ? Object.create(null) : {};
+  for (const name of Object.keys(node)) copy[name] = fill((node as Record<string, unknown>)[name], values);
+  return copy;
 }
