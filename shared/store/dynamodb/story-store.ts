@@ -1,12 +1,12 @@
 import { GetCommand, PutCommand, UpdateCommand } from './commands.ts';
 import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
-import { storyMemberSchema } from '../../messages/schemas.ts';
 import type { StoryMember, StoryPosting, StoryRecord, StoryStore } from '../ports.ts';
 import { batchGetRows, batchWriteRows } from './batch.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseFingerprintRow } from './fingerprint-row.ts';
+import { parseMemberRow } from './member-row.ts';
 import { parseRow } from './rows.ts';
 import { callStore, invalidRowError, StoreError, toStoreError } from './store-error.ts';
 
@@ -48,7 +48,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
     const members: StoryMember[] = [];
     const fingerprints: StoryRecord['fingerprints'] = [];
     for (const [name, value] of Object.entries(raw)) {
-      if (name.startsWith('m:')) members.push(parseRow(storyMemberSchema, value, { ...context, key: `${context.key} ${name}` }));
+      if (name.startsWith('m:')) members.push(parseMemberRow(value, { ...context, key: `${context.key} ${name}` }));
       if (name.startsWith('f:')) {
         fingerprints.push({
           itemKey: name.slice(2),
