@@ -13,7 +13,7 @@ import type { QueueName, TableName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
 import type { RedriveOutcome } from '../shared/queue/ports.ts';
 import { createQueueAdapters } from '../shared/queue/sqs/queue-adapters.ts';
-import { createStores, type Stores } from '../shared/runtime/create-deps.ts';
+import { createStores, type Stores } from '../shared/runtime/store-factories.ts';
 import { createDocumentClient, type DynamoDbClient } from '../shared/store/dynamodb/index.ts';
 import { peekDeadLetters, queuePairsFromStack } from './dead-letter-queues.ts';
 import { readStackOutputs, tableNamesFromOutputs } from './deployed-stack.ts';

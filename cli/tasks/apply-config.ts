@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { applyConfig } from '../../shared/config/apply-config.ts';
 import { ConfigError, NewsAlertsError } from '../../shared/core/errors.ts';
 import { systemClock, type Clock } from '../../shared/core/clock.ts';
-import type { Stores } from '../../shared/runtime/create-deps.ts';
+import type { Stores } from '../../shared/runtime/store-factories.ts';
 import { EXIT_OK, type CliIo } from '../io.ts';
 import { openPipelineTarget, type AwsTargetClients } from '../pipeline-target.ts';
 import { chooseConfigPath, prepareConfig } from '../prepare-config.ts';

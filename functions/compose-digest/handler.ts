@@ -4,6 +4,7 @@ import { digestDueMessageSchema, sendQueuedDigest } from '../../shared/digest/in
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+import { digestStore, storyStore, subscriptionStore } from '../../shared/runtime/store-factories.ts';
 
 /**
  * compose-digest: one digest-due message → the digest's email on the email queue, its entries
@@ -32,5 +33,9 @@ export function createHandler(deps: Deps): SqsHandler {
   });
 }
 
+/** The stores over the tables compose-digest may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = { digests: digestStore, subscriptions: subscriptionStore, stories: storyStore };
+
 let cached: SqsHandler | undefined;
-export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler = (event: SQSEvent, context?: Partial<Context>) =>
+  (cached ??= createHandler(createDeps(readEnv(), { stores })))(event, context);

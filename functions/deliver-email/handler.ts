@@ -6,6 +6,7 @@ import { deliverDigest, emailQueueMessageSchema } from '../../shared/digest/inde
 import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+import { deliveryStore, subscriptionStore } from '../../shared/runtime/store-factories.ts';
 import { createKeyRingReader } from '../../shared/subscriptions/index.ts';
 
 export interface DeliverEmailHandlerOptions {
@@ -60,6 +61,9 @@ function emailDeadLetter(deps: Deps): ((record: SQSRecord) => Promise<void>) | u
   return (record) => queue.sendToDeadLetter('email', record.body);
 }
 
+/** The stores over the tables deliver-email may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = { deliveries: deliveryStore, subscriptions: subscriptionStore };
+
 let cached: SqsHandler | undefined;
 export const handler = (event: SQSEvent, context?: Partial<Context>) =>
-  (cached ??= createHandler(createMailingDeps(readEnv())))(event, context);
+  (cached ??= createHandler(createMailingDeps(readEnv(), { stores })))(event, context);

@@ -13,6 +13,7 @@ import { deliveryMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+import { deliveryStore, subscriptionStore } from '../../shared/runtime/store-factories.ts';
 
 export interface DeliverWebhookHandlerOptions {
   /** Retry timing of failed posts (the default: 5 s growing ×4 to 6 h, with jitter). */
@@ -47,5 +48,9 @@ export function createHandler(deps: Deps, options: DeliverWebhookHandlerOptions 
   });
 }
 
+/** The stores over the tables deliver-webhook may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = { deliveries: deliveryStore, subscriptions: subscriptionStore };
+
 let cached: SqsHandler | undefined;
-export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler = (event: SQSEvent, context?: Partial<Context>) =>
+  (cached ??= createHandler(createDeps(readEnv(), { stores })))(event, context);

@@ -6,6 +6,7 @@ import { alertMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+import { digestStore, headlineStore, subscriptionStore } from '../../shared/runtime/store-factories.ts';
 
 /** fan-out: one alert → one delivery message per (subscriber, channel), paged with follow-ups. */
 export function createHandler(deps: Deps): SqsHandler {
@@ -22,5 +23,9 @@ export function createHandler(deps: Deps): SqsHandler {
   });
 }
 
+/** The stores over the tables fan-out may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = { subscriptions: subscriptionStore, digests: digestStore, headlines: headlineStore };
+
 let cached: SqsHandler | undefined;
-export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler = (event: SQSEvent, context?: Partial<Context>) =>
+  (cached ??= createHandler(createDeps(readEnv(), { stores })))(event, context);

@@ -6,6 +6,7 @@ import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
 import { withMetricsFlush } from '../../shared/runtime/pipeline-metrics.ts';
+import { subscriptionStore } from '../../shared/runtime/store-factories.ts';
 
 export type EmailFeedbackHandler = (event: SNSEvent, context?: Partial<Context>) => Promise<EmailFeedbackOutcome[]>;
 
@@ -41,5 +42,9 @@ export function createHandler(deps: Deps): EmailFeedbackHandler {
   return (event, context) => handler(event, (context ?? {}) as Context);
 }
 
+/** The stores over the tables handle-email-feedback may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = { subscriptions: subscriptionStore };
+
 let cached: EmailFeedbackHandler | undefined;
-export const handler: EmailFeedbackHandler = (event, context) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler: EmailFeedbackHandler = (event, context) =>
+  (cached ??= createHandler(createDeps(readEnv(), { stores })))(event, context);

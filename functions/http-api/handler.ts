@@ -10,6 +10,7 @@ import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
 import { withMetricsFlush } from '../../shared/runtime/pipeline-metrics.ts';
+import { feedStore, headlineStore, rateLimitStore, subscriptionStore, topicStore } from '../../shared/runtime/store-factories.ts';
 import type { RateLimits } from '../../shared/subscriptions/index.ts';
 import { errorResponses } from './error-responses.ts';
 import { toFunctionUrlResult, toHttpRequest } from './function-url.ts';
@@ -151,5 +152,15 @@ function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
     }));
 }
 
+/** The stores over the tables http-api may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = {
+  feeds: feedStore,
+  topics: topicStore,
+  subscriptions: subscriptionStore,
+  ratelimits: rateLimitStore,
+  headlines: headlineStore,
+};
+
 let cached: HttpHandler | undefined;
-export const handler: HttpHandler = (event, context) => (cached ??= createHandler(createMailingDeps(readEnv())))(event, context);
+export const handler: HttpHandler = (event, context) =>
+  (cached ??= createHandler(createMailingDeps(readEnv(), { stores })))(event, context);

@@ -3,6 +3,7 @@ import { planPolls, type PlanPollsSummary } from '../../shared/feeds/index.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createScheduledHandler, type ScheduledHandler } from '../../shared/runtime/scheduled-handler.ts';
+import { feedStore } from '../../shared/runtime/store-factories.ts';
 
 /**
  * Real time one run plans for (the function's timeout is 30 s): no count of feeds caps a run,
@@ -19,5 +20,8 @@ export function createHandler(deps: Deps): PlanPollsHandler {
   });
 }
 
+/** The stores over the tables plan-polls may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = { feeds: feedStore };
+
 let cached: PlanPollsHandler | undefined;
-export const handler: PlanPollsHandler = (event, context) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler: PlanPollsHandler = (event, context) => (cached ??= createHandler(createDeps(readEnv(), { stores })))(event, context);

@@ -5,6 +5,7 @@ import { pollMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createSqsConsumer, type SqsHandler } from '../../shared/runtime/sqs-consumer.ts';
+import { feedStore, itemStore, storyStore, topicStore } from '../../shared/runtime/store-factories.ts';
 import { createPushSubscriptions } from '../../shared/websub/index.ts';
 
 /**
@@ -28,5 +29,9 @@ export function createHandler(deps: Deps): SqsHandler {
   });
 }
 
+/** The stores over the tables poll-feed may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = { feeds: feedStore, items: itemStore, topics: topicStore, stories: storyStore };
+
 let cached: SqsHandler | undefined;
-export const handler = (event: SQSEvent, context?: Partial<Context>) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler = (event: SQSEvent, context?: Partial<Context>) =>
+  (cached ??= createHandler(createDeps(readEnv(), { stores })))(event, context);

@@ -3,6 +3,7 @@ import { type QueueDueDigestsSummary, queueDueDigests } from '../../shared/diges
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { createScheduledHandler, type ScheduledHandler } from '../../shared/runtime/scheduled-handler.ts';
+import { digestStore } from '../../shared/runtime/store-factories.ts';
 
 export type SendDigestsHandler = ScheduledHandler<QueueDueDigestsSummary>;
 
@@ -22,5 +23,9 @@ export function createHandler(deps: Deps): SendDigestsHandler {
   });
 }
 
+/** The stores over the tables send-digests may use (`access.tables` in infra/topology.ts): its bundle holds no other. */
+const stores = { digests: digestStore };
+
 let cached: SendDigestsHandler | undefined;
-export const handler: SendDigestsHandler = (event, context) => (cached ??= createHandler(createDeps(readEnv())))(event, context);
+export const handler: SendDigestsHandler = (event, context) =>
+  (cached ??= createHandler(createDeps(readEnv(), { stores })))(event, context);

@@ -11,6 +11,7 @@ import { createConsoleLogger } from '../../shared/core/logger.ts';
 import { createStaticSecretSource, type SecretValues } from '../../shared/parameters/secret-source.ts';
 import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
+import { everyStore } from '../../shared/runtime/store-factories.ts';
 import type { FunctionName, QueueName, SecretName } from '../topology.ts';
 import { deliverFeedbackNotification } from './email-feedback-delivery.ts';
 import { localCredentials, localRegion } from './engines.ts';
@@ -109,6 +110,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // passed in directly: the token keys, the subscriber-id key, the operator's token (/status).
     const secrets = options.inMemory ? generateLocalSecrets() : await loadLocalSecrets(dataDir);
     const deps = createMailingDeps(env, {
+      // One process runs every function: every store.
+      stores: everyStore,
       secrets: createStaticSecretSource(secrets),
       dynamodbEndpoint: dynamodbEngine.endpoint,
       sqsEndpoint: sqsEngine.endpoint,

@@ -3,43 +3,26 @@ import type { Env } from '../config/env.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { combineEventSinks, type EventSink } from '../core/events.ts';
 import { createLambdaLogger, type Log } from '../core/logger.ts';
-import type { QueueName, TableName } from '../core/resource-names.ts';
+import type { QueueName } from '../core/resource-names.ts';
 import { MailSetupError } from '../mail/errors.ts';
 import type { Mailer } from '../mail/ports.ts';
 import { createSecretsManagerSource } from '../parameters/aws/secrets-manager-source.ts';
 import { createSsmParameterReader } from '../parameters/aws/ssm-parameter.ts';
 import { createStaticSecretSource, type SecretSource } from '../parameters/secret-source.ts';
-import {
-  createDocumentClient,
-  createDynamoDbDeliveryStore,
-  createDynamoDbDigestStore,
-  createDynamoDbFeedStore,
-  createDynamoDbHeadlineStore,
-  createDynamoDbRateLimitStore,
-  createDynamoDbSeenItemStore,
-  createDynamoDbStoryStore,
-  createDynamoDbSubscriptionStore,
-  createDynamoDbTopicStore,
-  type DynamoDbClient,
-} from '../store/dynamodb/index.ts';
-import type {
-  DeliveryStore,
-  DigestStore,
-  FeedStore,
-  HeadlineStore,
-  RateLimitStore,
-  SeenItemStore,
-  StoryStore,
-  SubscriptionStore,
-  TopicStore,
-} from '../store/ports.ts';
+import { createDocumentClient, type DynamoDbClient } from '../store/dynamodb/index.ts';
 import type { Deps } from './deps.ts';
 import { createLazyQueueAdapters } from './lazy-queue-adapters.ts';
 import { createLogEventSink } from './log-event-sink.ts';
 import { createMetricsEventSink } from './metrics-event-sink.ts';
 import { PipelineMetrics } from './pipeline-metrics.ts';
+import { buildStores, type StoreFactories } from './store-factories.ts';
 
 export interface CreateDepsOptions {
+  /**
+   * The stores the function uses, by table (`store-factories.ts`): only these adapters go into
+   * its bundle, and a store left out refuses every call. `everyStore` for all of them.
+   */
+  stores: StoreFactories;
   /** DynamoDB endpoint (dynalite, DynamoDB Local); the environment's, else AWS's for the region, when absent. */
   dynamodbEndpoint?: string;
   /** SQS endpoint (fauxqs); the SDK's own choice when absent. */
@@ -69,15 +52,15 @@ type ClientSettings = Pick<CreateDepsOptions, 'region' | 'credentials'>;
 /**
  * Builds every dependency a handler needs: the one place that chooses adapters. Call it once
  * per cold start (handlers do, lazily); the AWS clients it creates are reused by every event.
- * In Lambda, pass no options: the clients take region, credentials and endpoint from the
- * environment (`AWS_ENDPOINT_URL` under LocalStack). The local runtime and tests pass
- * endpoints of the embedded engines and their own log, clock, events and mailer. Unless
+ * In Lambda, pass only the function's stores: the clients take region, credentials and endpoint
+ * from the environment (`AWS_ENDPOINT_URL` under LocalStack). The local runtime and tests pass
+ * every store, endpoints of the embedded engines and their own log, clock, events and mailer. Unless
  * POWERTOOLS_METRICS_DISABLED is true, the events also feed the handlers' metrics.
  *
  * No mail transport unless `options.mailer`: the functions that send mail (and the one-process
  * runtime) build through `createMailingDeps`, so the others' bundles carry no mail code.
  */
-export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
+export function createDeps(env: Env, options: CreateDepsOptions): Deps {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLambdaLogger(env.POWERTOOLS_SERVICE_NAME, env.LOG_LEVEL).log;
   const common: ClientSettings = {
@@ -95,8 +78,9 @@ export function createDeps(env: Env, options: CreateDepsOptions = {}): Deps {
     email: env.QUEUE_EMAIL_URL,
     digest: env.QUEUE_DIGEST_URL,
   };
-  const stores = createStores(
+  const stores = buildStores(
     dynamodb,
+    options.stores,
     {
       feeds: env.TABLE_FEEDS,
       items: env.TABLE_ITEMS,
@@ -161,49 +145,6 @@ const noMailTransport: Mailer = {
     });
   },
 };
-
-/** The store over each table of the topology. */
-export interface Stores {
-  feeds: FeedStore;
-  items: SeenItemStore;
-  stories: StoryStore;
-  subscriptions: SubscriptionStore;
-  deliveries: DeliveryStore;
-  topics: TopicStore;
-  digests: DigestStore;
-  ratelimits: RateLimitStore;
-  headlines: HeadlineStore;
-}
-
-// A table added to the topology without its store here fails to compile.
-const storeFactories: { [T in TableName]: (client: DynamoDbClient, tableName: string, clock: Clock) => Stores[T] } = {
-  feeds: (client, tableName) => createDynamoDbFeedStore({ client, tableName }),
-  items: (client, tableName, clock) => createDynamoDbSeenItemStore({ client, tableName, clock }),
-  stories: (client, tableName, clock) => createDynamoDbStoryStore({ client, tableName, clock }),
-  subscriptions: (client, tableName) => createDynamoDbSubscriptionStore({ client, tableName }),
-  deliveries: (client, tableName, clock) => createDynamoDbDeliveryStore({ client, tableName, clock }),
-  topics: (client, tableName, clock) => createDynamoDbTopicStore({ client, tableName, clock }),
-  digests: (client, tableName, clock) => createDynamoDbDigestStore({ client, tableName, clock }),
-  ratelimits: (client, tableName) => createDynamoDbRateLimitStore({ client, tableName }),
-  headlines: (client, tableName, clock) => createDynamoDbHeadlineStore({ client, tableName, clock }),
-};
-
-/**
- * The stores over the given tables (physical names), on one DynamoDB client: the adapters
- * createDeps builds, for tools that work on a few tables of a deployment (the CLI's operator
- * commands), so the choice of adapter stays here.
- */
-export function createStores<T extends TableName>(
-  client: DynamoDbClient,
-  tables: Record<T, string>,
-  clock: Clock = systemClock,
-): Pick<Stores, T> {
-  const stores: Partial<Stores> = {};
-  for (const [table, tableName] of Object.entries(tables) as [T, string][]) {
-    (stores as Record<T, unknown>)[table] = storeFactories[table](client, tableName, clock);
-  }
-  return stores as Pick<Stores, T>;
-}
 
 /** Secrets Manager when the environment names any secret ARN; otherwise a source with none. */
 function createSecretSource(env: Env, clientConfig: ClientSettings): SecretSource {

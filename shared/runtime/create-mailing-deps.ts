@@ -8,6 +8,6 @@ import type { Deps } from './deps.ts';
  * the functions that send mail (deliver-email, http-api) and the one-process runtime. Kept
  * apart from `createDeps` so that the bundles of the functions that send none hold no mail code.
  */
-export function createMailingDeps(env: Env, options: CreateDepsOptions = {}): Deps {
+export function createMailingDeps(env: Env, options: CreateDepsOptions): Deps {
   return createDeps(env, { ...options, mailer: options.mailer ?? createMailer(env) });
 }

@@ -14,6 +14,7 @@ import type { Mailer } from '../../shared/mail/ports.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
+import { everyStore } from '../../shared/runtime/store-factories.ts';
 import {
   createQueues,
   createTables,
@@ -75,6 +76,7 @@ export async function startTestPipeline(options: TestPipelineOptions): Promise<T
   const events: PipelineEvent[] = [];
   const build = options.mailer === 'from-env' ? createMailingDeps : createDeps;
   const deps = build(env, {
+    stores: everyStore,
     dynamodbEndpoint: dynalite.endpoint,
     sqsEndpoint: fauxqs.endpoint,
     region: localRegion,

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../../infra/aws/create-app.ts';
 import { bundlingSpec } from '../../infra/aws/bundling.ts';
-import { topology, type FunctionName } from '../../infra/topology.ts';
+import { topology, type FunctionName, type TableName } from '../../infra/topology.ts';
 import { removeSynthesisOutputs, synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
 import { indexTemplate } from './template-topology.ts';
 
@@ -117,6 +117,32 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     }
     expect(inAsset('poll-feed', chardet)).toBe(true);
     expect(atInit('poll-feed', chardet)).toEqual([]);
+  });
+
+  it.each(functionNames)('%s holds the store adapters of the tables its topology grants, and no other', (name) => {
+    // Prepare: each table's adapter is one file of shared/store/dynamodb
+    const adapterFiles: Record<TableName, string> = {
+      feeds: 'feed-store.ts',
+      items: 'seen-item-store.ts',
+      stories: 'story-store.ts',
+      subscriptions: 'subscription-store.ts',
+      deliveries: 'delivery-store.ts',
+      topics: 'topic-store.ts',
+      digests: 'digest-store.ts',
+      ratelimits: 'rate-limit-store.ts',
+      headlines: 'headline-store.ts',
+    };
+    const sources = modulesOf(name).flatMap(
+      (module) => (JSON.parse(readFileSync(`${module}.map`, 'utf8')) as { sources: string[] }).sources,
+    );
+
+    // Act
+    const bundled = (Object.keys(adapterFiles) as TableName[]).filter((table) =>
+      sources.some((source) => source.endsWith(`shared/store/dynamodb/${adapterFiles[table]}`)),
+    );
+
+    // Assess
+    expect(bundled.sort()).toEqual(Object.keys(topology.functions[name].access.tables).sort());
   });
 
   it.each(functionNames)('%s loads the SQS client and the queue adapters at the first queue call, not at init', (name) => {

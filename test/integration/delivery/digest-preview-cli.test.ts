@@ -12,7 +12,7 @@ import { createConsoleLogger } from '../../../shared/core/logger.ts';
 import { digestDueMessageSchema, digestMessageSchema } from '../../../shared/digest/digest-message.ts';
 import { queueDueDigests, sendQueuedDigest } from '../../../shared/digest/send-digests.ts';
 import { createQueueAdapters } from '../../../shared/queue/sqs/queue-adapters.ts';
-import { createStores } from '../../../shared/runtime/create-deps.ts';
+import { createStores } from '../../../shared/runtime/store-factories.ts';
 import { runCli } from '../../helpers/capture-io.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';

@@ -15,6 +15,7 @@ import { metricNamespace } from '../../../shared/core/metric-names.ts';
 import type { DigestMessage } from '../../../shared/digest/digest-message.ts';
 import { alertMessageSchema, deliveryMessageSchema, type Channel, type DeliveryMessage } from '../../../shared/messages/schemas.ts';
 import { createDeps } from '../../../shared/runtime/create-deps.ts';
+import { everyStore } from '../../../shared/runtime/store-factories.ts';
 import { nullEventSink } from '../../../shared/core/events.ts';
 import { silentLog } from '../../../shared/core/logger.ts';
 import { captureEmf, sumOf, valuesOf, type EmfCapture } from '../../helpers/emf.ts';
@@ -308,6 +309,7 @@ describe('handler metrics (EMF) from the pipeline outcomes', () => {
     // Prepare: the environment the local runtime builds, over the same engines.
     const env = buildLocalEnv({ tables: pipeline.tables, queues: pipeline.queues, outboxDir: outbox, publicBaseUrl: 'http://127.0.0.1:1' });
     const deps = createDeps(env, {
+      stores: everyStore,
       dynamodbEndpoint: pipeline.dynalite.endpoint,
       sqsEndpoint: pipeline.fauxqs.endpoint,
       region: localRegion,

@@ -14,11 +14,13 @@ import {
 } from '../../../infra/local/engines.ts';
 import { createQueues, createTables } from '../../../infra/local/provision.ts';
 import { readEnv, type Env } from '../../../shared/config/env.ts';
+import { ConfigError } from '../../../shared/core/errors.ts';
 import type { PipelineEvent } from '../../../shared/core/events.ts';
 import { MailSetupError } from '../../../shared/mail/errors.ts';
 import { createDeps } from '../../../shared/runtime/create-deps.ts';
 import { createMailingDeps } from '../../../shared/runtime/create-mailing-deps.ts';
 import { createLogEventSink } from '../../../shared/runtime/log-event-sink.ts';
+import { everyStore, feedStore } from '../../../shared/runtime/store-factories.ts';
 import { createCapturingLog } from '../../helpers/capturing-log.ts';
 
 describe('createDeps', () => {
@@ -60,6 +62,7 @@ describe('createDeps', () => {
     const clock = { now: () => new Date('2030-03-01T00:00:00Z') };
     const fetchStub: typeof fetch = async () => new Response('unused');
     const options = {
+      stores: everyStore,
       dynamodbEndpoint: dynalite.endpoint,
       sqsEndpoint: fauxqs.endpoint,
       region: localRegion,
@@ -121,8 +124,8 @@ describe('createDeps', () => {
     expect(log.lines).toContainEqual({ level: 'info', message: 'delivery-skipped', fields: { event: 'delivery-skipped', ...skipped } });
   });
 
-  it('builds the Lambda way (no options) without touching the network', () => {
-    const deps = createDeps(env);
+  it('builds the Lambda way (only its stores) without touching the network', () => {
+    const deps = createDeps(env, { stores: { feeds: feedStore } });
     expect(Object.keys(deps)).toEqual(
       expect.arrayContaining([
         'clock',
@@ -140,6 +143,31 @@ describe('createDeps', () => {
       ]),
     );
     expect(deps.clock.now()).toBeInstanceOf(Date);
+  });
+
+  it('gives a function only the stores it names: any other refuses every call, for good', async () => {
+    // Prepare: a function that uses the feeds table only (as plan-polls does).
+    const deps = createDeps(env, {
+      stores: { feeds: feedStore },
+      dynamodbEndpoint: dynalite.endpoint,
+      region: localRegion,
+      credentials: localCredentials,
+      log: createCapturingLog(),
+    });
+
+    // Act
+    const feed = await deps.feeds.getFeed('no-such-feed');
+    const refused = await deps.subscriptions.getSubscriber('anyone').catch((error: unknown) => error);
+
+    // Assess
+    expect(feed).toBeUndefined();
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect(refused).toMatchObject({
+      retryable: false,
+      message: 'store call refused: this function has no store over table subscriptions (getSubscriber)',
+    });
+    // Not a thenable: awaiting the store itself gives the store back.
+    expect(await Promise.resolve(deps.digests)).toBe(deps.digests);
   });
 });
 
