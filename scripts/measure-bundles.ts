@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { entryFileName, esbuildBuildOptions } from '../infra/aws/bundling.ts';
+import { entryFileName, esbuildBuildOptions, removeUnreachableChunks } from '../infra/aws/bundling.ts';
 import { repositoryRoot } from '../infra/aws/create-app.ts';
 import { topology, type FunctionName } from '../infra/topology.ts';
 
@@ -65,6 +65,7 @@ export async function measureBundle(name: FunctionName, runs: number): Promise<B
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await build(esbuildBuildOptions(join(repositoryRoot, entry), outdir));
+  removeUnreachableChunks(result.metafile, outdir);
   const init = initOutputs(result.metafile, outfile);
   const bytes = init.reduce((sum, path) => sum + (result.metafile.outputs[path]?.bytes ?? 0), 0);
   const chunkDir = join(outdir, 'chunks');

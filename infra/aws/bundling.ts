@@ -6,11 +6,13 @@
  * The output is ESM with code splitting: `index.mjs` (what Lambda imports at init) and, under
  * `chunks/`, the code a function loads with `import()` only when it needs it (a mail transport
  * at the first send, the charset guesser for an undeclared non-UTF-8 feed, the site's pages…).
+ * Chunks the function can never load are removed after the build (`removeUnreachableChunks`).
  */
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { buildSync, type BuildOptions } from 'esbuild';
-import { join } from 'node:path';
+import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** The Lambda runtime of every function; the esbuild target follows from it. */
 export const functionRuntime = Runtime.NODEJS_24_X;
@@ -93,12 +95,43 @@ export function functionCode(rootDir: string, entry: string): Code {
       command: ['esbuild', entry],
       local: {
         tryBundle(outputDir) {
-          buildSync({ ...esbuildBuildOptions(join(rootDir, entry), outputDir), metafile: false });
+          const result = buildSync(esbuildBuildOptions(join(rootDir, entry), outputDir));
+          removeUnreachableChunks(result.metafile, outputDir);
           return true;
         },
       },
     },
   });
+}
+
+/**
+ * Deletes the chunks (and their source maps) that neither `index.mjs` nor any chunk it may load
+ * imports, and returns their paths. esbuild emits a chunk for every `import()` it reads, also
+ * in code that tree shaking left out: a function that takes one export of a module's index
+ * (plan-polls, fan-out and http-api take a few of shared/feeds) would otherwise ship the charset
+ * guesser that only feed decoding loads. `metafile` is the build's (paths relative to the
+ * build's working directory); the removed outputs are dropped from it too.
+ */
+export function removeUnreachableChunks(metafile: Metafile, outdir: string): string[] {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => resolve(path) === resolve(outdir, entryFileName));
+  if (!entry) throw new Error(`bundle pruning failed: the metafile has no output for ${entryFileName} (${outdir})`);
+  const reachable = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const path = pending.pop()!;
+    if (reachable.has(path)) continue;
+    reachable.add(path);
+    for (const imported of outputs[path]?.imports ?? []) if (!imported.external) pending.push(imported.path);
+  }
+  const unreachable = Object.keys(outputs).filter((path) => path.endsWith('.mjs') && !reachable.has(path));
+  for (const path of unreachable) {
+    rmSync(resolve(path), { force: true });
+    rmSync(`${resolve(path)}.map`, { force: true });
+    delete outputs[path];
+    delete outputs[`${path}.map`];
+  }
+  return unreachable;
 }
 
 /** `nodejs24.x` → `node24`, as CDK's NodejsFunction does. */

@@ -119,6 +119,23 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     expect(atInit('poll-feed', chardet)).toEqual([]);
   });
 
+  it.each(functionNames)('%s ships no chunk it can never load', (name) => {
+    // Act: every module index.mjs imports, statically or by `import("./…")`, however indirectly
+    const reachable = new Set<string>();
+    const pending = [bundleOf(name)];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (reachable.has(file)) continue;
+      reachable.add(file);
+      for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*"(\.\/[^"]+\.mjs)"/g)) {
+        pending.push(join(dirname(file), match[1]!));
+      }
+    }
+
+    // Assess: esbuild writes a chunk for each import() it reads, also in code tree shaking dropped
+    expect(modulesOf(name).filter((module) => !reachable.has(module))).toEqual([]);
+  });
+
   it.each(functionNames)('%s holds the store adapters of the tables its topology grants, and no other', (name) => {
     // Prepare: each table's adapter is one file of shared/store/dynamodb
     const adapterFiles: Record<TableName, string> = {
