@@ -53,13 +53,13 @@ export const envSchema = z.object({
   /** ARN of the secret holding the operator's token of the status page and admin API; unset, they are off. */
   ADMIN_TOKEN_SECRET_ARN: z.optional(secretArn()),
   /** Seconds a secret read from Secrets Manager is cached: a rotation takes effect within it. */
-  SECRETS_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3600)), 300),
+  SECRETS_MAX_AGE_SECONDS: z._default(z.coercedNumber().check(z.int(), z.minimum(1), z.maximum(3600)), 300),
   /** Days an item marker is kept: an item that reappears within it is not new. */
-  ITEM_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)), 30),
+  ITEM_RETENTION_DAYS: z._default(z.coercedNumber().check(z.int(), z.minimum(1), z.maximum(3650)), 30),
   /** Time limit of one feed fetch (all redirects and the body), ms; 20 000 when unset. */
-  FEED_TIMEOUT_MS: z.optional(z.coerce.number().check(z.int(), z.minimum(1000), z.maximum(120_000))),
+  FEED_TIMEOUT_MS: z.optional(z.coercedNumber().check(z.int(), z.minimum(1000), z.maximum(120_000))),
   /** Byte cap of one feed body after content decoding; 15 MiB when unset. */
-  FEED_MAX_BYTES: z.optional(z.coerce.number().check(z.int(), z.minimum(64 * 1024), z.maximum(100 * 1024 * 1024))),
+  FEED_MAX_BYTES: z.optional(z.coercedNumber().check(z.int(), z.minimum(64 * 1024), z.maximum(100 * 1024 * 1024))),
   /** Allow feed and webhook URLs on loopback/private addresses: only for local fixtures. */
   ALLOW_PRIVATE_NETWORK: z.pipe(
     z._default(z.enum(['true', 'false']), 'false'),

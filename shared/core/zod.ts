@@ -9,9 +9,26 @@
  * The CLI, infra and scripts may use the full `zod`; both share zod's core and its types
  * (`z.infer`, `z.core.$ZodType`).
  */
-import { config } from 'zod/mini';
+import { config, ZodMiniISODateTime, ZodMiniNumber } from 'zod/mini';
+import { _coercedNumber, _isoDateTime, type $ZodISODateTimeParams, type $ZodNumberParams } from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
 
 config(en());
 
 export * from 'zod/mini';
+
+// `z.coerce.number()` and `z.iso.datetime()` under names of their own: a bundle that reads a
+// member of the `z.coerce` or `z.iso` namespace keeps all of it (coerced bigint, boolean and
+// date; ISO date, time and duration), about 4 KB of schema types nothing here uses.
+
+/** `z.coerce.number()`: a number from any input (`Number(input)`), as environment variables need. */
+// @__NO_SIDE_EFFECTS__
+export function coercedNumber(params?: string | $ZodNumberParams): ZodMiniNumber<unknown> {
+  return _coercedNumber(ZodMiniNumber, params) as ZodMiniNumber<unknown>;
+}
+
+/** `z.iso.datetime()`: an ISO 8601 date-time string. */
+// @__NO_SIDE_EFFECTS__
+export function isoDateTime(params?: string | $ZodISODateTimeParams): ZodMiniISODateTime {
+  return _isoDateTime(ZodMiniISODateTime, params);
+}

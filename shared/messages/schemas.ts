@@ -5,7 +5,7 @@ import * as z from '../core/zod.ts';
  * its schema is a permanent failure (it goes to the DLQ, never loops).
  */
 
-export const isoDateTime = z.iso.datetime({ offset: true });
+export const isoDateTime = z.isoDateTime({ offset: true });
 
 /** A normalized feed item, as poll-feed emits it. */
 export const newsItemSchema = z.object({
