@@ -179,7 +179,7 @@ export async function benchCost(): Promise<CostBenchResult> {
       items: createDynamoDbSeenItemStore({ client: doc, tableName: tables.items, clock }),
       stories: createDynamoDbStoryStore({ client: doc, tableName: tables.stories, clock }),
       queue: createSqsMessageQueue(sqs, Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as never),
-      engine: everythingMatches,
+      engine: async () => everythingMatches,
       fetch: globalThis.fetch.bind(globalThis),
       clock,
       log: silentLog,

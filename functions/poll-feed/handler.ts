@@ -11,7 +11,8 @@ import { createPushSubscriptions } from '../../shared/websub/index.ts';
 /**
  * poll-feed: one poll message → fetch (or the document a WebSub push brought), parse, dedup,
  * classify, alert; then the feed's WebSub subscription is kept up. The topic engine is built
- * once per handler and refreshed every minute (user topics).
+ * at the first poll with new items (the classifier's code loads then) and refreshed every
+ * minute (user topics).
  */
 export function createHandler(deps: Deps): SqsHandler {
   const engines = createTopicEngineLoader({ topics: deps.topics, clock: deps.clock, log: deps.log });
@@ -23,8 +24,7 @@ export function createHandler(deps: Deps): SqsHandler {
     log: deps.log,
     metrics: deps.metrics,
     async handleMessage(message) {
-      const engine = await engines.get();
-      await pollFeed(message, { ...deps, engine, push });
+      await pollFeed(message, { ...deps, engine: () => engines.get(), push });
     },
   });
 }

@@ -1,7 +1,7 @@
 import { FilterQueryError } from './errors.ts';
 import { parsePhrase, wordVariants } from './phrase.ts';
 import { HitList, PhraseTrie } from './phrase-trie.ts';
-import { toClassifierText } from './plain-text.ts';
+import { toClassifierText } from '../core/classifier-text.ts';
 import { createSymbolStream, scanSymbols } from './scan-symbols.ts';
 import type { ClassifiableItem } from './types.ts';
 

@@ -6,7 +6,6 @@ export type { ClassifiableItem, TopicMatch } from './types.ts';
 export { parseTopicDefinition, parseTopicFile, topicDefinitionSchema, type TopicDefinition } from './topic-schema.ts';
 export { createTopicEngine, type TopicEngine } from './topic-engine.ts';
 export { builtinTopics } from './builtin-topics.ts';
-export { toClassifierText } from './plain-text.ts';
 export { FilterQueryError, TopicDefinitionError } from './errors.ts';
 export { compileFilterQuery, MAX_QUERY_LENGTH, type FilterQuery } from './filter-query.ts';
 export { evaluateLabelled, formatEvaluationReport, type LabelledItem } from './evaluate.ts';

@@ -1,7 +1,7 @@
 import { TopicCompiler, type CompiledClause, type CompiledRule, type CompiledTopic } from './compile-topics.ts';
 import { TopicDefinitionError } from './errors.ts';
 import { HitList, type TrieHit } from './phrase-trie.ts';
-import { toClassifierText } from './plain-text.ts';
+import { toClassifierText } from '../core/classifier-text.ts';
 import { parseTopicDefinition, type TopicDefinitionInput } from './topic-schema.ts';
 import { createSymbolStream, scanSymbols, tokenKey, type SymbolStream } from './scan-symbols.ts';
 import type { WordIndex } from './word-index.ts';

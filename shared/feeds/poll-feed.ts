@@ -22,8 +22,11 @@ export interface PollFeedDeps {
   feeds: FeedStore;
   items: SeenItemStore;
   queue: Pick<MessageQueue, 'send'>;
-  /** Only `classify` is used: any implementation of the port will do. */
-  engine: Pick<TopicEngine, 'classify'>;
+  /**
+   * The topic engine (only `classify` is used: any implementation of the port will do), asked
+   * for once a poll has new items: a poll with none loads no classifier and reads no user topics.
+   */
+  engine: () => Promise<Pick<TopicEngine, 'classify'>>;
   fetch: typeof globalThis.fetch;
   clock: Clock;
   log: Log;
@@ -390,7 +393,7 @@ async function handleItems(
   deps: PollFeedDeps,
   arrival: Arrival,
 ): Promise<{ new: number; duplicates: number; alerts: number; joined: number }> {
-  const { items: seenStore, queue, engine, events } = deps;
+  const { items: seenStore, queue, events } = deps;
 
   const seen = new Map<string, 'done' | 'pending'>();
   for (let start = 0; start < items.length; start += SEEN_BATCH) {
@@ -404,6 +407,7 @@ async function handleItems(
   let joined = 0;
   const expiresAt = Math.floor(at.getTime() / 1000) + deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60;
   if (candidates.length === 0) return { new: 0, duplicates, alerts: 0, joined: 0 };
+  const engine = await deps.engine();
 
   // One lease on the feed's items instead of a claim per item: item keys are per feed, so while
   // this poller holds it no other handles them. Another poller holding it is handling the same

@@ -1,4 +1,3 @@
-import { builtinTopics, createTopicEngine, topicDefinitionSchema } from '../classify/index.ts';
 import type { TopicDefinition, TopicEngine } from '../classify/index.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Log } from '../core/logger.ts';
@@ -22,18 +21,23 @@ export interface TopicEngineLoaderOptions {
  * effect without a redeploy. User topics that fail `topicDefinitionSchema` or do not compile,
  * or reuse a built-in topic's id, are skipped with a warning: one bad topic never stops polling. If reading user
  * topics fails, the previous engine stays in use; with none yet, the error propagates (retry).
+ *
+ * The classifier (its code, the built-in topics and their lexicon: about 70 KB of poll-feed's
+ * bundle) is imported at the first `get()`, so a function loads it only once it has items to
+ * classify.
  */
 export function createTopicEngineLoader(
   deps: { topics: TopicStore; clock: Clock; log: Log },
   options: TopicEngineLoaderOptions = {},
 ): TopicEngineLoader {
   const ttlMs = options.ttlMs ?? 60_000;
-  const build = options.build ?? createTopicEngine;
   let cached: { engine: TopicEngine; builtAt: number } | undefined;
   let loading: Promise<TopicEngine> | undefined;
 
   async function load(): Promise<TopicEngine> {
-    const raw = await deps.topics.listUserTopics();
+    const [classifier, raw] = await Promise.all([import('../classify/index.ts'), deps.topics.listUserTopics()]);
+    const { builtinTopics, topicDefinitionSchema } = classifier;
+    const build = options.build ?? classifier.createTopicEngine;
     const builtinIds = new Set(builtinTopics.map((topic) => topic.id));
     const user: TopicDefinition[] = [];
     for (const candidate of raw) {
@@ -47,7 +51,7 @@ export function createTopicEngineLoader(
         user.push(result.data);
       }
     }
-    const engine = buildSkippingBadTopics(user);
+    const engine = buildSkippingBadTopics(builtinTopics, user, build);
     cached = { engine, builtAt: deps.clock.now().getTime() };
     return engine;
   }
@@ -56,7 +60,11 @@ export function createTopicEngineLoader(
    * A user topic can pass the schema and still fail to compile; find such topics one by one
    * (only when the whole build fails) and build without them.
    */
-  function buildSkippingBadTopics(user: TopicDefinition[]): TopicEngine {
+  function buildSkippingBadTopics(
+    builtinTopics: TopicDefinition[],
+    user: TopicDefinition[],
+    build: (topics: TopicDefinition[]) => TopicEngine,
+  ): TopicEngine {
     try {
       return build([...builtinTopics, ...user]);
     } catch (error) {

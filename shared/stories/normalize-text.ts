@@ -1,4 +1,4 @@
-import { toClassifierText } from '../classify/index.ts';
+import { toClassifierText } from '../core/classifier-text.ts';
 
 /**
  * The parts of a headline and summary that say which outlet carried a wire story rather than

@@ -94,7 +94,7 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     expect(sourcesLoadedAtInit(name).some((source) => source.endsWith(topology.functions[name].entry))).toBe(true);
   });
 
-  it('loads the SMTP client, the site, the subscription code and the charset guesser only when first needed', () => {
+  it('loads the SMTP client, the site, the subscription code, the charset guesser and the classifier only when first needed', () => {
     // Prepare
     const atInit = (name: FunctionName, pattern: RegExp) => sourcesLoadedAtInit(name).filter((source) => pattern.test(source));
     const inAsset = (name: FunctionName, pattern: RegExp) =>
@@ -115,8 +115,16 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
       expect(inAsset('http-api', pattern)).toBe(true);
       expect(atInit('http-api', pattern)).toEqual([]);
     }
-    expect(inAsset('poll-feed', chardet)).toBe(true);
-    expect(atInit('poll-feed', chardet)).toEqual([]);
+    // poll-feed: the classifier (code, built-in topics, lexicon) at the first poll with new items.
+    for (const pattern of [
+      chardet,
+      /shared\/classify\/topic-engine\.ts$/,
+      /shared\/classify\/topics\/talks\.json$/,
+      /shared\/classify\/lexicon\.ts$/,
+    ]) {
+      expect(inAsset('poll-feed', pattern)).toBe(true);
+      expect(atInit('poll-feed', pattern)).toEqual([]);
+    }
   });
 
   it.each(functionNames)('%s ships no chunk it can never load', (name) => {

@@ -55,7 +55,7 @@ function pollDeps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
   // a story, so each feed is on its own.
   return {
     ...engines.deps,
-    engine: keywordEngine,
+    engine: async () => keywordEngine,
     random: still,
     storySettings: { ...defaultStorySettings, threshold: 2, datedThreshold: 2, undatedThreshold: 2 },
     ...overrides,
@@ -134,6 +134,29 @@ describe('pollFeed against dynalite and fauxqs', () => {
     const second = await pollFeed(message('world-again'), pollDeps());
     expect(second).toMatchObject({ status: 'ok', items: 3, new: 0, duplicates: 3, alerts: 0 });
     expect(await engines.drain('alert')).toEqual([]);
+  });
+
+  it('asks for the topic engine only when a poll has new items', async () => {
+    // Prepare: the handler's engine getter loads the classifier and reads user topics; count the asks
+    server.routes.set('/lazy-engine', conditionalRoute(rss));
+    await addFeed('lazy-engine', '/lazy-engine');
+    let asked = 0;
+    const engine = async () => {
+      asked += 1;
+      return keywordEngine;
+    };
+
+    // Act: three new items, then the same three again
+    const first = await pollFeed(message('lazy-engine'), pollDeps({ engine }));
+    const askedForNew = asked;
+    const second = await pollFeed(message('lazy-engine'), pollDeps({ engine }));
+
+    // Assess
+    expect(first).toMatchObject({ status: 'ok', new: 3, alerts: 2 });
+    expect(askedForNew).toBe(1);
+    expect(second).toMatchObject({ status: 'ok', new: 0, duplicates: 3 });
+    expect(asked).toBe(1);
+    await engines.drain('alert');
   });
 
   it('leaves items pending when the alert cannot be queued, and sends them on the next poll', async () => {

@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 function deps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
-  return { ...engines.deps, engine: keywordEngine, ...overrides };
+  return { ...engines.deps, engine: async () => keywordEngine, ...overrides };
 }
 
 async function addFeed(feedId: string, title: string, entries: FeedEntry[]) {

@@ -58,7 +58,10 @@ describe('news-alerts stories vs the pipeline', () => {
       const feedId = `outlet-${line.id}`;
       server.routes.set(`/${feedId}`, conditionalRoute(rss(line)));
       await engines.deps.feeds.upsertFeed({ feedId, url: `${server.origin}/${feedId}`, intervalMinutes: 10 }, engines.clock.now());
-      const result = await pollFeed({ feedId, plannedAt: engines.clock.now().toISOString() }, { ...engines.deps, engine: everyItem });
+      const result = await pollFeed(
+        { feedId, plannedAt: engines.clock.now().toISOString() },
+        { ...engines.deps, engine: async () => everyItem },
+      );
       expect(result).toMatchObject({ status: 'ok', new: 1 });
       engines.clock.advanceMinutes(1);
     }

@@ -60,7 +60,7 @@ function pollDeps(): PollFeedDeps {
   const { deps } = pipeline;
   return {
     ...deps,
-    engine: keywordEngine,
+    engine: async () => keywordEngine,
     random: () => 0.5,
     storySettings: { ...defaultStorySettings, threshold: 2 },
     push: createPushSubscriptions({ ...deps, allowPrivateNetwork: true }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { builtinTopics, createTopicEngine, toClassifierText, type ClassifiableItem } from '../../../shared/classify/index.ts';
+import { builtinTopics, createTopicEngine, type ClassifiableItem } from '../../../shared/classify/index.ts';
+import { toClassifierText } from '../../../shared/core/classifier-text.ts';
 
 const engine = createTopicEngine(builtinTopics);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { builtinTopics, createTopicEngine, toClassifierText } from '../../../shared/classify/index.ts';
+import { builtinTopics, createTopicEngine } from '../../../shared/classify/index.ts';
+import { toClassifierText } from '../../../shared/core/classifier-text.ts';
 import { tokenize } from '../../../shared/classify/tokenize.ts';
 
 const keys = (text: string) => tokenize(text).map((t) => t.key);

@@ -1,3 +1,8 @@
+/**
+ * The text the classifier (shared/classify) and the story matcher (shared/stories) read, here so
+ * that both read the same and the story matcher needs nothing of the classifier: poll-feed loads
+ * the classifier only once a poll has new items.
+ */
 import { decodeHTML } from 'entities';
 
 /** Characters whose presence means the text may carry entities, tags or AG-style leftovers. */
