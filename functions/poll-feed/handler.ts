@@ -15,7 +15,13 @@ import { createPushSubscriptions } from '../../shared/websub/index.ts';
  * minute (user topics).
  */
 export function createHandler(deps: Deps): SqsHandler {
-  const engines = createTopicEngineLoader({ topics: deps.topics, clock: deps.clock, log: deps.log });
+  const engines = createTopicEngineLoader({
+    topics: deps.topics,
+    clock: deps.clock,
+    log: deps.log,
+    // A chunk of its own: loaded at the first poll with new items, not at init.
+    classifier: () => import('../../shared/classify/index.ts'),
+  });
   // WebSub: each poll discovers the feed's hub and keeps its subscription (callback on our API).
   const push = createPushSubscriptions({ ...deps, allowPrivateNetwork: deps.env.ALLOW_PRIVATE_NETWORK });
   return createSqsConsumer({

@@ -1,4 +1,4 @@
-import type { TopicDefinition, TopicEngine } from '../classify/index.ts';
+import type { builtinTopics, createTopicEngine, TopicDefinition, TopicEngine, topicDefinitionSchema } from '../classify/index.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Log } from '../core/logger.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
@@ -7,6 +7,27 @@ import type { TopicStore } from '../store/ports.ts';
 export interface TopicEngineLoader {
   /** The engine over the built-in and user topics, rebuilt when older than the TTL. */
   get(): Promise<TopicEngine>;
+}
+
+/** What the loader takes of the classifier: shared/classify's index has it all. */
+export interface Classifier {
+  builtinTopics: typeof builtinTopics;
+  createTopicEngine: typeof createTopicEngine;
+  topicDefinitionSchema: typeof topicDefinitionSchema;
+}
+
+export interface TopicEngineLoaderDeps {
+  topics: TopicStore;
+  clock: Clock;
+  log: Log;
+  /**
+   * The classifier, asked for at the first `get()`. poll-feed imports it there
+   * (`() => import('…/shared/classify/index.ts')`), so its bundle loads the classifier's code,
+   * built-in topics and lexicon (about 70 KB) only once a poll has items to classify. The
+   * `import()` is the caller's: one written here would be in the bundle of every function that
+   * takes anything of shared/feeds, and esbuild would load the whole classifier at their init.
+   */
+  classifier: () => Promise<Classifier>;
 }
 
 export interface TopicEngineLoaderOptions {
@@ -21,21 +42,14 @@ export interface TopicEngineLoaderOptions {
  * effect without a redeploy. User topics that fail `topicDefinitionSchema` or do not compile,
  * or reuse a built-in topic's id, are skipped with a warning: one bad topic never stops polling. If reading user
  * topics fails, the previous engine stays in use; with none yet, the error propagates (retry).
- *
- * The classifier (its code, the built-in topics and their lexicon: about 70 KB of poll-feed's
- * bundle) is imported at the first `get()`, so a function loads it only once it has items to
- * classify.
  */
-export function createTopicEngineLoader(
-  deps: { topics: TopicStore; clock: Clock; log: Log },
-  options: TopicEngineLoaderOptions = {},
-): TopicEngineLoader {
+export function createTopicEngineLoader(deps: TopicEngineLoaderDeps, options: TopicEngineLoaderOptions = {}): TopicEngineLoader {
   const ttlMs = options.ttlMs ?? 60_000;
   let cached: { engine: TopicEngine; builtAt: number } | undefined;
   let loading: Promise<TopicEngine> | undefined;
 
   async function load(): Promise<TopicEngine> {
-    const [classifier, raw] = await Promise.all([import('../classify/index.ts'), deps.topics.listUserTopics()]);
+    const [classifier, raw] = await Promise.all([deps.classifier(), deps.topics.listUserTopics()]);
     const { builtinTopics, topicDefinitionSchema } = classifier;
     const build = options.build ?? classifier.createTopicEngine;
     const builtinIds = new Set(builtinTopics.map((topic) => topic.id));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as classify from '../../../shared/classify/index.ts';
 import { builtinTopics, type TopicDefinition, type TopicEngine } from '../../../shared/classify/index.ts';
 import type { Log } from '../../../shared/core/logger.ts';
 import { createTopicEngineLoader } from '../../../shared/feeds/topic-engine-loader.ts';
@@ -47,7 +48,10 @@ describe('createTopicEngineLoader', () => {
     if (builtinIds[0]) await topics.putUserTopic(validUserTopic(builtinIds[0]));
     const { builds, build } = recordingBuild();
     const log = collectingLog();
-    const loader = createTopicEngineLoader({ topics, clock: engines.clock, log }, { build, ttlMs: 60_000 });
+    const loader = createTopicEngineLoader(
+      { topics, classifier: async () => classify, clock: engines.clock, log },
+      { build, ttlMs: 60_000 },
+    );
 
     const first = await loader.get();
     expect(first.topicIds()).toEqual([...builtinIds, 'user-ports']);
@@ -72,13 +76,19 @@ describe('createTopicEngineLoader', () => {
       putUserTopic: async () => {},
     };
     const { build } = recordingBuild();
-    const loader = createTopicEngineLoader({ topics: flaky, clock: engines.clock, log: collectingLog() }, { build });
+    const loader = createTopicEngineLoader(
+      { topics: flaky, classifier: async () => classify, clock: engines.clock, log: collectingLog() },
+      { build },
+    );
     const engine = await loader.get();
     fail = true;
     engines.clock.advanceMinutes(5);
     expect(await loader.get()).toBe(engine);
 
-    const fresh = createTopicEngineLoader({ topics: flaky, clock: engines.clock, log: collectingLog() }, { build });
+    const fresh = createTopicEngineLoader(
+      { topics: flaky, classifier: async () => classify, clock: engines.clock, log: collectingLog() },
+      { build },
+    );
     await expect(fresh.get()).rejects.toThrow('injected fault');
   });
 });
