@@ -32,3 +32,17 @@ export function coercedNumber(params?: string | $ZodNumberParams): ZodMiniNumber
 export function isoDateTime(params?: string | $ZodISODateTimeParams): ZodMiniISODateTime {
   return _isoDateTime(ZodMiniISODateTime, params);
 }
+
+/**
+ * `define()`, for a module-level schema that has a check anywhere inside:
+ * `export const x = /* @__PURE__ *\/ z.pure(() => z.object({ … }))`. Marked pure, the call is
+ * dropped from a bundle that never uses `x`, and with it the zod types only `x` needs; unmarked, a
+ * schema stays in every bundle that imports its module (a `.check()` is a method call, which
+ * esbuild must keep, and zod's own marks do not reach through this module's re-export), so
+ * poll-feed carried the subscriber and delivery schemas with the email, record and union types
+ * they need. A schema without a check takes the mark alone:
+ * `export const y = /* @__PURE__ *\/ z.enum([…])`.
+ */
+export function pure<T>(define: () => T): T {
+  return define();
+}
