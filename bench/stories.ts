@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { storyInputSchema } from '../cli/story-input.ts';
 import { corpusFile } from './corpus.ts';
 import {
   clusterStream,
@@ -16,7 +17,6 @@ import {
   pairwiseScores,
   splitWords,
   STOPWORDS,
-  storyInputSchema,
   type PairwiseScores,
   type StoryInput,
 } from '../shared/stories/index.ts';

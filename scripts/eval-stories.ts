@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clusterStream, defaultStorySettings, pairwiseScores, storyInputSchema, type StoryInput } from '../shared/stories/index.ts';
+import { storyInputSchema } from '../cli/story-input.ts';
+import { clusterStream, defaultStorySettings, pairwiseScores, type StoryInput } from '../shared/stories/index.ts';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);

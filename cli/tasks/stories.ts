@@ -1,4 +1,5 @@
-import { clusterStream, storyInputSchema, type StoryInput } from '../../shared/stories/index.ts';
+import { clusterStream, type StoryInput } from '../../shared/stories/index.ts';
+import { storyInputSchema } from '../story-input.ts';
 import type { CliIo } from '../io.ts';
 import { inputName, readJsonLines, writeOut } from '../json-lines.ts';
 

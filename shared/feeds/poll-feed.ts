@@ -10,7 +10,7 @@ import type { MessageQueue } from '../queue/ports.ts';
 import { MessageDeferredError, NewsAlertsError } from '../core/errors.ts';
 import type { FeedLease, FeedStore, ItemClaim, SeenItemStore, StoryStore } from '../store/ports.ts';
 import type { FeedRecord, PollIntervalReason } from '../store/records.ts';
-import { assignStory, prefetchedStoryStore, prefetchStoryReads, type StorySettings } from '../stories/index.ts';
+import type { assignStory, prefetchedStoryStore, prefetchStoryReads, StorySettings } from '../stories/index.ts';
 import { FeedError, FeedHttpError } from './errors.ts';
 import { FEED_FETCH_DEFAULTS, fetchFeed } from './fetch-feed.ts';
 import type { FetchFeedOptions } from './fetch-feed.ts';
@@ -385,6 +385,13 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
   return result;
 }
 
+/** What polling takes of the story matcher (shared/stories), imported at the first poll with new items. */
+interface StoryMatcher {
+  assignStory: typeof assignStory;
+  prefetchedStoryStore: typeof prefetchedStoryStore;
+  prefetchStoryReads: typeof prefetchStoryReads;
+}
+
 /** Dedup, classify, alert, mark done. Store and queue errors propagate (the message is retried). */
 async function handleItems(
   feed: FeedRecord,
@@ -408,6 +415,9 @@ async function handleItems(
   const expiresAt = Math.floor(at.getTime() / 1000) + deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60;
   if (candidates.length === 0) return { new: 0, duplicates, alerts: 0, joined: 0 };
   const engine = await deps.engine();
+  // The story matcher, like the classifier, loads at the first poll with new items (a chunk of
+  // its own in poll-feed's bundle): a poll with nothing new never needs it.
+  const matcher: StoryMatcher = await import('../stories/index.ts');
 
   // One lease on the feed's items instead of a claim per item: item keys are per feed, so while
   // this poller holds it no other handles them. Another poller holding it is handling the same
@@ -438,9 +448,9 @@ async function handleItems(
       // not two reads per item; and the places of the items claimed new, which are then written
       // in one batch (a taken-over item may have been placed by the run that died: it is placed
       // by a conditional write, which finds that run's decision).
-      const stories = prefetchedStoryStore(deps.stories);
+      const stories = matcher.prefetchedStoryStore(deps.stories);
       await Promise.all([
-        prefetchStoryReads(
+        matcher.prefetchStoryReads(
           classified.map(({ item }) => item),
           at,
           stories,
@@ -453,7 +463,7 @@ async function handleItems(
       const alerted = new Map<string, Set<string>>();
       // One at a time: a near-duplicate later in this poll must find the story an earlier one founded.
       for (const { item, topics } of classified) {
-        const placed = await placeInStory(item, topics, at, { ...deps, stories });
+        const placed = await placeInStory(item, topics, at, { ...deps, stories }, matcher.assignStory);
         if (placed.joined) joined += 1;
         if (placed.topics.length === 0) continue;
         alerts.push({
@@ -594,8 +604,9 @@ async function placeInStory(
   topics: TopicMatch[],
   at: Date,
   deps: PollFeedDeps,
+  assign: StoryMatcher['assignStory'],
 ): Promise<{ storyId: string; topics: TopicMatch[]; members: StoryMember[]; joined: boolean; alertedTopics: string[] }> {
-  const placed = await assignStory(item, at, {
+  const placed = await assign(item, at, {
     stories: deps.stories,
     retentionSeconds: deps.env.ITEM_RETENTION_DAYS * 24 * 60 * 60,
     ...(deps.storySettings ? { settings: deps.storySettings } : {}),

@@ -1,19 +1,17 @@
-import { z } from 'zod';
 import type { StoryStore } from '../store/ports.ts';
 import { assignStory } from './assign-story.ts';
 import { createMemoryStoryStore } from './memory-story-store.ts';
 import { defaultStorySettings, type StorySettings } from './settings.ts';
 
-/** One input item of `news-alerts stories` (extra fields, such as labels, are ignored). */
-export const storyInputSchema = z.object({
-  id: z.union([z.string().min(1), z.number()]).transform(String),
-  title: z.string(),
-  summary: z.string().nullish(),
-  link: z.string().nullish(),
-  source: z.string().nullish(),
-  published: z.string().nullish(),
-});
-export type StoryInput = z.infer<typeof storyInputSchema>;
+/** One item to cluster: what `news-alerts stories` reads from each line (cli/story-input.ts). */
+export interface StoryInput {
+  id: string;
+  title: string;
+  summary?: string | null | undefined;
+  link?: string | null | undefined;
+  source?: string | null | undefined;
+  published?: string | null | undefined;
+}
 
 export interface ClusteredItem {
   id: string;

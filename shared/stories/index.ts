@@ -5,7 +5,7 @@
  * and kept apart by time, counts and stage (see `compareFingerprints`).
  */
 export { assignStory, prefetchStoryReads } from './assign-story.ts';
-export { clusterStream, storyInputSchema, type StoryInput } from './cluster-stream.ts';
+export { clusterStream, type StoryInput } from './cluster-stream.ts';
 export { pairwiseScores, type PairwiseScores } from './evaluate-clusters.ts';
 export { prefetchedStoryStore } from './prefetched-story-store.ts';
 export { normalizeStoryText } from './normalize-text.ts';

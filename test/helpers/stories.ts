@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { clusterStream, type StoryInput, storyInputSchema } from '../../shared/stories/index.ts';
+import { storyInputSchema } from '../../cli/story-input.ts';
+import { clusterStream, type StoryInput } from '../../shared/stories/index.ts';
 
 /** The items of one `test/fixtures/stories/NAME.jsonl`, validated as the stories command reads them. */
 export function readStoryFixture(name: string): StoryInput[] {

@@ -94,7 +94,7 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     expect(sourcesLoadedAtInit(name).some((source) => source.endsWith(topology.functions[name].entry))).toBe(true);
   });
 
-  it('loads the SMTP client, the site, the subscription code, the charset guesser and the classifier only when first needed', () => {
+  it('loads the SMTP client, the site, the subscription code, the charset guesser, the classifier and the story matcher only when first needed', () => {
     // Prepare
     const atInit = (name: FunctionName, pattern: RegExp) => sourcesLoadedAtInit(name).filter((source) => pattern.test(source));
     const inAsset = (name: FunctionName, pattern: RegExp) =>
@@ -120,12 +120,14 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     for (const name of functionNames.filter((name) => name !== 'poll-feed' && name !== 'http-api')) {
       expect(inAsset(name, /shared\/classify\/topics\//)).toBe(false);
     }
-    // poll-feed: the classifier (code, built-in topics, lexicon) at the first poll with new items.
+    // poll-feed: the classifier (code, built-in topics, lexicon) and the story matcher at the first poll with new items.
     for (const pattern of [
       chardet,
       /shared\/classify\/topic-engine\.ts$/,
       /shared\/classify\/topics\/talks\.json$/,
       /shared\/classify\/lexicon\.ts$/,
+      /shared\/stories\/assign-story\.ts$/,
+      /shared\/stories\/vocabulary\.ts$/,
     ]) {
       expect(inAsset('poll-feed', pattern)).toBe(true);
       expect(atInit('poll-feed', pattern)).toEqual([]);

@@ -15,7 +15,8 @@ import { createTables, type ProvisionedTables } from '../../../infra/local/provi
 import type { Clock } from '../../../shared/core/clock.ts';
 import type { StoryMember } from '../../../shared/messages/schemas.ts';
 import { createDynamoDbStoryStore } from '../../../shared/store/dynamodb/index.ts';
-import { assignStory, clusterStream, prefetchedStoryStore, prefetchStoryReads, storyInputSchema } from '../../../shared/stories/index.ts';
+import { storyInputSchema } from '../../../cli/story-input.ts';
+import { assignStory, clusterStream, prefetchedStoryStore, prefetchStoryReads } from '../../../shared/stories/index.ts';
 import { createMemoryStoryStore } from '../../../shared/stories/memory-story-store.ts';
 import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clusterStream, pairwiseScores, storyInputSchema } from '../../../shared/stories/index.ts';
+import { storyInputSchema } from '../../../cli/story-input.ts';
+import { clusterStream, pairwiseScores } from '../../../shared/stories/index.ts';
 
 /** The project's own labelled items (test/fixtures/stories/README.md): copies and look-alikes. */
 const lines = readFileSync(new URL('../../fixtures/stories/labelled-items.jsonl', import.meta.url), 'utf8')
