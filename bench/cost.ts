@@ -15,9 +15,11 @@ import { createQueues, createTables } from '../infra/local/index.ts';
 import type { TopicEngine } from '../shared/classify/index.ts';
 import { silentLog } from '../shared/core/logger.ts';
 import { createSqsMessageQueue } from '../shared/queue/sqs/sqs-message-queue.ts';
+import { createHttpTransport } from '../shared/aws-http/index.ts';
+import { createSqsClient, sqsService } from '../shared/queue/sqs/sqs-client.ts';
 import {
   createDocumentClient,
-  createHttpTransport,
+  dynamoDbService,
   createDynamoDbFeedStore,
   createDynamoDbSeenItemStore,
   createDynamoDbStoryStore,
@@ -116,7 +118,7 @@ export async function benchCost(): Promise<CostBenchResult> {
   const raw = new DynamoDBClient({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
   // The stores' client (ours, as shipped) over loopback HTTP, metered at the transport: every
   // request asks for its consumed capacity, every answer is counted.
-  const http = createHttpTransport({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
+  const http = createHttpTransport(dynamoDbService, { endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
   const doc = createDocumentClient({
     transport: {
       async send(operation, body) {
@@ -151,13 +153,17 @@ export async function benchCost(): Promise<CostBenchResult> {
     },
   });
   const sqs = new SQSClient({ endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
-  sqs.middlewareStack.add(
-    (next) => async (args) => {
-      meter.sqs += 1;
-      return next(args);
+  // The queue's client (ours, as shipped), its requests counted at the transport.
+  const sqsHttp = createHttpTransport(sqsService, { endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
+  const queueClient = createSqsClient({
+    transport: {
+      send(operation, body, endpointHint) {
+        meter.sqs += 1;
+        return sqsHttp.send(operation, body, endpointHint);
+      },
+      close: () => sqsHttp.close?.(),
     },
-    { step: 'initialize', name: 'meterSqs' },
-  );
+  });
 
   const routes = new Map<string, { body: string; etag?: string }>();
   const server: Server = createServer((request, response) => {
@@ -178,7 +184,7 @@ export async function benchCost(): Promise<CostBenchResult> {
       feeds: createDynamoDbFeedStore({ client: doc, tableName: tables.feeds }),
       items: createDynamoDbSeenItemStore({ client: doc, tableName: tables.items, clock }),
       stories: createDynamoDbStoryStore({ client: doc, tableName: tables.stories, clock }),
-      queue: createSqsMessageQueue(sqs, Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as never),
+      queue: createSqsMessageQueue(queueClient, Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as never),
       engine: async () => everythingMatches,
       fetch: globalThis.fetch.bind(globalThis),
       clock,
@@ -268,6 +274,7 @@ export async function benchCost(): Promise<CostBenchResult> {
     );
     return { name: 'cost', cases };
   } finally {
+    queueClient.destroy();
     raw.destroy();
     doc.destroy();
     sqs.destroy();

@@ -8,6 +8,7 @@ import { silentLog } from '../shared/core/logger.ts';
 import { DEFAULT_FAN_OUT_MAX_PAGES, DEFAULT_FAN_OUT_PAGE_SIZE, fanOut } from '../shared/fanout/fan-out.ts';
 import { planPolls } from '../shared/feeds/index.ts';
 import type { AlertMessage } from '../shared/messages/schemas.ts';
+import { createSqsClient } from '../shared/queue/sqs/sqs-client.ts';
 import { createSqsMessageQueue } from '../shared/queue/sqs/sqs-message-queue.ts';
 import {
   BatchWriteCommand,
@@ -88,6 +89,7 @@ export async function benchScale(options: { feeds: number[]; subscribers: number
   const dynamodb = new DynamoDBClient({ ...config, endpoint: dynamodbEngine.endpoint });
   const sqs = new SQSClient({ ...config, endpoint: sqsEngine.endpoint });
   const document = createDocumentClient({ ...config, endpoint: dynamodbEngine.endpoint });
+  const queueClient = createSqsClient({ ...config, endpoint: sqsEngine.endpoint });
   const figures: ScaleFigures = { planning: [], fanout: [], shards: { feeds: 0, subscribers: 0 } };
   try {
     let run = 0;
@@ -96,7 +98,7 @@ export async function benchScale(options: { feeds: number[]; subscribers: number
       const tables = await createTables(dynamodb, prefix);
       const queues = await createQueues(sqs, { prefix });
       const urls = Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as Record<QueueName, string>;
-      return { tables, urls, queue: createSqsMessageQueue(sqs, urls) };
+      return { tables, urls, queue: createSqsMessageQueue(queueClient, urls) };
     };
     const purge = (url: string) => sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
 
@@ -211,6 +213,7 @@ export async function benchScale(options: { feeds: number[]; subscribers: number
     return figures;
   } finally {
     sqs.destroy();
+    queueClient.destroy();
     dynamodb.destroy();
     document.destroy();
     await sqsEngine.stop();

@@ -22,6 +22,7 @@ import {
 import { createQueues, createTables, defaultResourcePrefix, type ProvisionedQueues, type ProvisionedTables } from '../infra/local/index.ts';
 import { ConfigError } from '../shared/core/errors.ts';
 import { createDocumentClient, type DynamoDbClient } from '../shared/store/dynamodb/index.ts';
+import { createSqsClient, type SqsClient } from '../shared/queue/sqs/sqs-client.ts';
 
 export interface LocalData {
   dataDir: string;
@@ -30,7 +31,12 @@ export interface LocalData {
   /** The stores' client (ours, as the functions ship it), to the same engine. */
   documents: DynamoDbClient;
   /** Present when opened with `queues: true`; `inspect` lists a queue's messages without touching them. */
-  queues?: { provisioned: ProvisionedQueues; sqs: SQSClient; inspect(queueName: string, limit: number): Promise<DeadLetter[]> };
+  queues?: {
+    provisioned: ProvisionedQueues;
+    /** The queues' client: ours, as the functions ship it. */
+    sqs: SqsClient;
+    inspect(queueName: string, limit: number): Promise<DeadLetter[]>;
+  };
   /** Set when a running `news-alerts run` holds the folder and the command went through its engines. */
   viaRunningPipeline?: { pid: number };
   close(): Promise<void>;
@@ -68,11 +74,11 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
     if (options.queues) {
       const sqsEngine = await startFauxqsEngine({ dataDir: join(dir, 'sqs') });
       cleanups.push(() => sqsEngine.stop());
-      const sqs = new SQSClient({ endpoint: sqsEngine.endpoint, region: localRegion, credentials: localCredentials });
+      const sqs = createSqsClient({ endpoint: sqsEngine.endpoint, region: localRegion, credentials: localCredentials });
       cleanups.push(() => sqs.destroy());
       const server = sqsEngine.server;
       queues = {
-        provisioned: await createQueues(sqs, { prefix: defaultResourcePrefix }),
+        provisioned: await provisionQueues(sqsEngine.endpoint),
         sqs,
         inspect: async (queueName, limit) => inspectMessages(server, queueName, limit),
       };
@@ -96,7 +102,7 @@ async function connectToRunning(
   const clientConfig = { region: localRegion, credentials: localCredentials };
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: running.dynamodb });
   const documents = createDocumentClient({ ...clientConfig, endpoint: running.dynamodb });
-  const sqs = options.queues ? new SQSClient({ ...clientConfig, endpoint: running.sqs }) : undefined;
+  const sqs = options.queues ? createSqsClient({ ...clientConfig, endpoint: running.sqs }) : undefined;
   const close = async () => {
     dynamodb.destroy();
     documents.destroy();
@@ -106,7 +112,7 @@ async function connectToRunning(
     const tables = await createTables(dynamodb, defaultResourcePrefix);
     const queues: LocalData['queues'] = sqs
       ? {
-          provisioned: await createQueues(sqs, { prefix: defaultResourcePrefix }),
+          provisioned: await provisionQueues(running.sqs),
           sqs,
           inspect: (queueName, limit) => inspectMessagesOverHttp(running.sqs, queueName, limit),
         }
@@ -117,5 +123,15 @@ async function connectToRunning(
     throw new ConfigError(
       `data folder in use: the running "news-alerts run" (process ${running.pid}) did not answer: ${(error as Error).message} (${dir})`,
     );
+  }
+}
+
+/** The topology's queues in the fauxqs at `endpoint` (a no-op where they exist): the SDK's work, once. */
+async function provisionQueues(endpoint: string): Promise<ProvisionedQueues> {
+  const sdk = new SQSClient({ endpoint, region: localRegion, credentials: localCredentials });
+  try {
+    return await createQueues(sdk, { prefix: defaultResourcePrefix });
+  } finally {
+    sdk.destroy();
   }
 }

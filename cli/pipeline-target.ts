@@ -13,8 +13,10 @@ import type { QueueName, TableName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
 import type { RedriveOutcome } from '../shared/queue/ports.ts';
 import { createQueueAdapters } from '../shared/queue/sqs/queue-adapters.ts';
+import { createSqsClient, type SqsClient } from '../shared/queue/sqs/sqs-client.ts';
 import { createStores, type Stores } from '../shared/runtime/store-factories.ts';
-import { createDocumentClient, type DynamoDbClient } from '../shared/store/dynamodb/index.ts';
+import type { HttpTransportOptions } from '../shared/aws-http/index.ts';
+import { createDocumentClient } from '../shared/store/dynamodb/index.ts';
 import { peekDeadLetters, queuePairsFromStack } from './dead-letter-queues.ts';
 import { readStackOutputs, tableNamesFromOutputs } from './deployed-stack.ts';
 import { openLocalData } from './local-data.ts';
@@ -88,9 +90,12 @@ async function openStack<T extends TableName>(
   given?: AwsTargetClients,
 ): Promise<PipelineTarget<T>> {
   const clients = given ?? { cloudFormation: new CloudFormationClient({}), dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };
-  const documents = documentClientLike(clients.dynamodb);
+  const documents = createDocumentClient(settingsOf(clients.dynamodb));
+  // Redrive on our SQS client, as the functions ship it; finding and peeking at the queues stays on the SDK's.
+  const queueClient: SqsClient = createSqsClient(settingsOf(clients.sqs));
   const close = async () => {
     documents.destroy();
+    queueClient.destroy();
     if (given) return;
     clients.cloudFormation.destroy();
     clients.dynamodb.destroy();
@@ -108,7 +113,7 @@ async function openStack<T extends TableName>(
         ? {
             deadLetters: {
               peek: (queue: QueueName, limit: number) => peekDeadLetters(clients.sqs, pairs[queue], limit),
-              redrive: createQueueAdapters(clients.sqs, urlsOf(pairs), { useMoveTask: true }).deadLetters.redrive,
+              redrive: createQueueAdapters(queueClient, urlsOf(pairs), { useMoveTask: true }).deadLetters.redrive,
             },
           }
         : {}),
@@ -121,19 +126,19 @@ async function openStack<T extends TableName>(
 }
 
 /**
- * The stores' client (ours, as the functions ship it) reaching what the SDK client reaches: its
+ * What our clients (as the functions ship them) need to reach what an SDK client reaches: its
  * region, its endpoint if one was set, and the SDK's credential chain (profiles, SSO, …), which
  * only the operator's CLI needs.
  */
-function documentClientLike(sdk: DynamoDBClient): DynamoDbClient {
-  return createDocumentClient({
+function settingsOf(sdk: DynamoDBClient | SQSClient): HttpTransportOptions {
+  return {
     region: () => sdk.config.region(),
     endpoint: async () => {
       const endpoint = await sdk.config.endpoint?.();
       return endpoint ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}` : undefined;
     },
     credentials: () => sdk.config.credentials(),
-  });
+  };
 }
 
 function urlsOf(queues: Record<QueueName, { url: string }>): Record<QueueName, string> {

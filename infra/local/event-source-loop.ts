@@ -6,15 +6,10 @@
  * after maxReceiveCount receives (fauxqs does that natively, at receive time, like SQS).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type MessageAttributeValue,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 import type { Log } from '../../shared/core/logger.ts';
+import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 import { localRegion } from './engines.ts';
 import { errorMessage } from './error-message.ts';
 import { createInvocationContext } from './invocation-context.ts';
@@ -28,7 +23,7 @@ export type SqsBatchHandler = (
 export interface EventSourceLoopOptions {
   /** The function's name, for logs and the invocation context. */
   functionName: string;
-  client: SQSClient;
+  client: SqsClient;
   queueUrl: string;
   queueArn: string;
   /** MaxNumberOfMessages of each receive (SQS allows 1–10). */
@@ -101,15 +96,13 @@ export function createEventSourceLoop(options: EventSourceLoopOptions): EventSou
   }
 
   async function receive(): Promise<Message[]> {
-    const output = await client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: batchSize,
-        WaitTimeSeconds: waitTimeSeconds,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-    );
+    const output = await client.call('ReceiveMessage', {
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: batchSize,
+      WaitTimeSeconds: waitTimeSeconds,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    });
     return output.Messages ?? [];
   }
 
@@ -160,12 +153,10 @@ export function createEventSourceLoop(options: EventSourceLoopOptions): EventSou
     for (let i = 0; i < records.length; i += 10) {
       const chunk = records.slice(i, i + 10);
       try {
-        const output = await client.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-          }),
-        );
+        const output = await client.call('DeleteMessageBatch', {
+          QueueUrl: queueUrl,
+          Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        });
         for (const failure of output.Failed ?? []) {
           log.warn(`${functionName} could not delete a handled message; it will be redelivered`, {
             messageId: chunk[Number(failure.Id)]?.messageId,
@@ -268,11 +259,16 @@ function toRecordMessageAttributes(attributes: Record<string, MessageAttributeVa
     out[name] = {
       dataType: value.DataType ?? 'String',
       stringValue: value.StringValue,
-      // Lambda delivers binary values base64-encoded.
-      binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
+      // Lambda delivers binary values base64-encoded, as SQS's JSON protocol already carries them.
+      binaryValue: value.BinaryValue ? base64(value.BinaryValue) : undefined,
       stringListValues: value.StringListValues ?? [],
-      binaryListValues: (value.BinaryListValues ?? []).map((bytes) => Buffer.from(bytes).toString('base64')),
+      binaryListValues: (value.BinaryListValues ?? []).map(base64),
     };
   }
   return out;
+}
+
+/** A binary value as base64: as it came on the wire (a string), or encoded from bytes. */
+function base64(value: Uint8Array | string): string {
+  return typeof value === 'string' ? value : Buffer.from(value).toString('base64');
 }

@@ -3,13 +3,13 @@
  * scheduled run is in flight, for two looks in a row. Tests and the demo wait on it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { NewsAlertsError } from '../../shared/core/errors.ts';
 import type { QueueName } from '../topology.ts';
 import type { EventSourceLoop } from './event-source-loop.ts';
 import type { ProvisionedQueues } from './provision.ts';
 import { countMessages, type QueueDepth } from './queue-inspection.ts';
 import type { Scheduler } from './scheduler.ts';
+import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 
 export interface WaitForIdleOptions {
   /** Give up (IdleTimeoutError) after this long. Default 30 s. */
@@ -37,7 +37,7 @@ export interface IdleDetector {
 const IDLE_POLL_MS = 50;
 
 export function createIdleDetector(parts: {
-  sqs: SQSClient;
+  sqs: SqsClient;
   queues: ProvisionedQueues;
   loops: ReadonlyMap<unknown, EventSourceLoop>;
   scheduler: Scheduler;

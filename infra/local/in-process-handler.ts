@@ -7,7 +7,7 @@
  * through `createInProcessHandler`, our DynamoDB client through `createInProcessTransport`.
  */
 import { EventEmitter } from 'node:events';
-import type { DynamoDbTransport } from '../../shared/store/dynamodb/index.ts';
+import type { AwsJsonService, AwsJsonTransport } from '../../shared/aws-http/index.ts';
 import { localCredentials } from './engines.ts';
 
 /** The part of a Node `IncomingMessage` the engines' listeners read. */
@@ -83,11 +83,16 @@ export function createInProcessHandler(listener: EngineRequestListener, engine: 
 }
 
 /**
- * A transport for our DynamoDB client that hands each JSON request straight to dynalite's
- * listener in this process. Unsigned: dynalite only wants an `Authorization` header in SigV4's
- * shape and an `X-Amz-Date`, never checks them.
+ * A transport for our AWS JSON clients (DynamoDB's) that hands each request straight to an
+ * engine's listener in this process (dynalite's). Unsigned: dynalite only wants an
+ * `Authorization` header in SigV4's shape and an `X-Amz-Date`, never checks them.
  */
-export function createInProcessTransport(listener: EngineRequestListener, engine: string, region: string): DynamoDbTransport {
+export function createInProcessTransport(
+  listener: EngineRequestListener,
+  engine: string,
+  region: string,
+  service: AwsJsonService,
+): AwsJsonTransport {
   return {
     async send(operation, body) {
       const amzDate = new Date()
@@ -99,14 +104,21 @@ export function createInProcessTransport(listener: EngineRequestListener, engine
         url: '/',
         headers: {
           'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': `DynamoDB_20120810.${operation}`,
+          'x-amz-target': `${service.targetPrefix}.${operation}`,
+          ...service.headers,
           'x-amz-date': amzDate,
-          authorization: `AWS4-HMAC-SHA256 Credential=${localCredentials.accessKeyId}/${amzDate.slice(0, 8)}/${region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=unsigned`,
+          authorization: `AWS4-HMAC-SHA256 Credential=${localCredentials.accessKeyId}/${amzDate.slice(0, 8)}/${region}/${service.signingName}/aws4_request, SignedHeaders=host;x-amz-date, Signature=unsigned`,
         },
         body: Buffer.from(body, 'utf8'),
       });
       const requestId = answer.headers['x-amzn-requestid'];
-      return { statusCode: answer.statusCode, body: Buffer.from(answer.body).toString('utf8'), ...(requestId ? { requestId } : {}) };
+      const queryError = answer.headers['x-amzn-query-error'];
+      return {
+        statusCode: answer.statusCode,
+        body: Buffer.from(answer.body).toString('utf8'),
+        ...(requestId ? { requestId } : {}),
+        ...(queryError ? { queryError } : {}),
+      };
     },
   };
 }

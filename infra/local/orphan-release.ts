@@ -4,10 +4,10 @@
  * visibility timeout (three to six minutes) would make those alerts minutes late, so they are
  * made visible again at once.
  */
-import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
 import type { QueueName } from '../topology.ts';
 import type { ProvisionedQueues } from './provision.ts';
+import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 
 /**
  * Seconds an orphan stays invisible: fauxqs 2.4 drops from memory a message whose visibility is
@@ -23,7 +23,7 @@ const ORPHAN_VISIBILITY_SECONDS = 1;
  */
 export async function releaseOrphanedMessages(
   server: FauxqsServer,
-  sqs: SQSClient,
+  sqs: SqsClient,
   queues: ProvisionedQueues,
 ): Promise<Partial<Record<QueueName, number>>> {
   const released: Partial<Record<QueueName, number>> = {};
@@ -34,7 +34,7 @@ export async function releaseOrphanedMessages(
       const entries = handles
         .slice(start, start + 10)
         .map((handle, i) => ({ Id: String(i), ReceiptHandle: handle, VisibilityTimeout: ORPHAN_VISIBILITY_SECONDS }));
-      await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: provisioned.url, Entries: entries }));
+      await sqs.call('ChangeMessageVisibilityBatch', { QueueUrl: provisioned.url, Entries: entries });
     }
     if (handles.length > 0) released[queue] = handles.length;
   }

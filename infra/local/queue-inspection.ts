@@ -2,8 +2,8 @@
  * Looking into the local queues without consuming them: depths for `waitForIdle` and status
  * output, and dead letters for `dlq list`.
  */
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
+import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 
 export interface MessageCounts {
   /** Ready to be received (ApproximateNumberOfMessages). */
@@ -17,13 +17,11 @@ export interface QueueDepth extends MessageCounts {
   deadLetters: MessageCounts;
 }
 
-export async function countMessages(client: SQSClient, queueUrl: string): Promise<MessageCounts> {
-  const { Attributes = {} } = await client.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-    }),
-  );
+export async function countMessages(client: SqsClient, queueUrl: string): Promise<MessageCounts> {
+  const { Attributes = {} } = await client.call('GetQueueAttributes', {
+    QueueUrl: queueUrl,
+    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+  });
   return {
     visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
     notVisible: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),

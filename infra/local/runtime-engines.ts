@@ -1,10 +1,10 @@
 /**
  * The runtime's storage: embedded DynamoDB (dynalite) and SQS (fauxqs) engines, their clients,
- * and the topology's tables and queues created in them. The stores run on our own DynamoDB
- * client, the one the functions ship with, its JSON requests handed to dynalite in process; the
- * SDK's clients (tables, queues, the triggers) serialize every request as against AWS, the
- * DynamoDB one also in process rather than over loopback HTTP, and all skip SigV4's hashing,
- * which the engines never check.
+ * and the topology's tables and queues created in them. The stores and the queues run on our own
+ * clients, the ones the functions ship with: DynamoDB's JSON requests handed to dynalite in
+ * process, SQS's over loopback HTTP to fauxqs (which keeps its Fastify app to itself, so no
+ * listener to hand them to). The SDK's clients only create tables and queues (and sweep TTLs),
+ * skipping SigV4's hashing, which the engines never check.
  */
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,7 +19,8 @@ import {
 } from './engines.ts';
 import { assertDataFolderFree, prepareDataFolder, recordDataFolderHolder } from './data-folder.ts';
 import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
-import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
+import { createSqsClient, type SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
+import { createDocumentClient, dynamoDbService, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
 import { createInProcessHandler, createInProcessTransport } from './in-process-handler.ts';
 import { createLocalRequestSigner } from './local-request-signer.ts';
 import type { CleanupStack } from './runtime-shutdown.ts';
@@ -41,7 +42,8 @@ export interface RuntimeEngines {
   dynamodb: DynamoDBClient;
   /** The stores' client: ours, as shipped, over dynalite in process. */
   documents: DynamoDbClient;
-  sqs: SQSClient;
+  /** The queues' client: ours, as shipped, over loopback HTTP to fauxqs. */
+  sqs: SqsClient;
   tables: ProvisionedTables;
   queues: ProvisionedQueues;
   /** Destroys the clients, then stops the SQS and DynamoDB engines. */
@@ -73,12 +75,19 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
     requestHandler: createInProcessHandler(dynamodbEngine.requestListener, 'dynalite'),
   });
   cleanups.push(() => dynamodb.destroy());
-  const documents = createDocumentClient({ transport: createInProcessTransport(dynamodbEngine.requestListener, 'dynalite', localRegion) });
-  const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEngine.endpoint });
+  const documents = createDocumentClient({
+    transport: createInProcessTransport(dynamodbEngine.requestListener, 'dynalite', localRegion, dynamoDbService),
+  });
+  const sqs = createSqsClient({ endpoint: sqsEngine.endpoint, region: localRegion, credentials: localCredentials });
   cleanups.push(() => sqs.destroy());
 
   const tables = await createTables(dynamodb, options.prefix);
-  const queues = await createQueues(sqs, { prefix: options.prefix, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+  // Creating queues (and their redrive policies) is the SDK's work, once at start.
+  const provisioning = new SQSClient({ ...clientConfig, endpoint: sqsEngine.endpoint });
+  const queues = await createQueues(provisioning, {
+    prefix: options.prefix,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+  }).finally(() => provisioning.destroy());
 
   return {
     dynamodbEngine,

@@ -4,7 +4,6 @@
  * sweeper standing in for DynamoDB TTL. (The http trigger is the API server's: `runtime-api.ts`.)
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { Clock } from '../../shared/core/clock.ts';
 import type { Log } from '../../shared/core/logger.ts';
@@ -16,6 +15,7 @@ import { createInvocationContext } from './invocation-context.ts';
 import type { ProvisionedQueues, ProvisionedTables } from './provision.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
+import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 
 /** How the runtime wired the topology's triggers, for status output and the topology test. */
 export interface LocalWiring {
@@ -34,7 +34,7 @@ export function functionsWithTrigger(kind: FunctionSpec['trigger']['kind']): [Fu
 
 /** One event-source loop (not started) per queue-triggered function, and their wiring. */
 export function wireQueueTriggers(options: {
-  sqs: SQSClient;
+  sqs: SqsClient;
   queues: ProvisionedQueues;
   handlers: HandlerMap;
   log: Log;

@@ -1,4 +1,3 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Env } from '../config/env.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { combineEventSinks, type EventSink } from '../core/events.ts';
@@ -8,6 +7,7 @@ import { MailSetupError } from '../mail/errors.ts';
 import type { Mailer } from '../mail/ports.ts';
 import { createSecretsManagerSource } from '../parameters/aws/secrets-manager-source.ts';
 import { createSsmParameterReader } from '../parameters/aws/ssm-parameter.ts';
+import type { SqsClient } from '../queue/sqs/sqs-client.ts';
 import { createStaticSecretSource, type SecretSource } from '../parameters/secret-source.ts';
 import { createDocumentClient, type DynamoDbClient } from '../store/dynamodb/index.ts';
 import type { Deps } from './deps.ts';
@@ -25,16 +25,16 @@ export interface CreateDepsOptions {
   stores: StoreFactories;
   /** DynamoDB endpoint (dynalite, DynamoDB Local); the environment's, else AWS's for the region, when absent. */
   dynamodbEndpoint?: string;
-  /** SQS endpoint (fauxqs); the SDK's own choice when absent. */
+  /** SQS endpoint (fauxqs); the environment's, else each queue URL's origin, when absent. */
   sqsEndpoint?: string;
   /**
    * Ready clients to use instead of new ones (the local runtime's, wired to its embedded engines
    * in process); the endpoints above still say which engines they reach.
    */
-  clients?: { dynamodb?: DynamoDbClient; sqs?: SQSClient };
+  clients?: { dynamodb?: DynamoDbClient; sqs?: SqsClient };
   /** Region for every client; AWS_REGION when absent. */
   region?: string;
-  /** Static credentials for every client (emulators accept any); the environment's (the SDK chain for SQS) when absent. */
+  /** Static credentials for every client (emulators accept any); the environment's when absent. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   log?: Log;
   clock?: Clock;
@@ -113,13 +113,14 @@ export function createDeps(env: Env, options: CreateDepsOptions): Deps {
     digests: stores.digests,
     rateLimits: stores.ratelimits,
     headlines: stores.headlines,
-    // The SQS client and adapters load at the first queue call (most invocations of some functions send nothing).
+    // The SQS client (ours, on the same signed transport as DynamoDB's) and adapters load at the
+    // first queue call (most invocations of some functions send nothing).
     ...createLazyQueueAdapters(async () => {
-      const [{ SQSClient }, { createQueueAdapters }] = await Promise.all([
-        import('@aws-sdk/client-sqs'),
+      const [{ createSqsClient }, { createQueueAdapters }] = await Promise.all([
+        import('../queue/sqs/sqs-client.ts'),
         import('../queue/sqs/queue-adapters.ts'),
       ]);
-      const sqs = options.clients?.sqs ?? new SQSClient({ ...common, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
+      const sqs = options.clients?.sqs ?? createSqsClient({ ...common, endpoint: options.sqsEndpoint });
       // SQS's own move task in AWS/LocalStack; an explicit endpoint is fauxqs, which lacks it.
       return createQueueAdapters(sqs, queueUrls, {
         useMoveTask: !options.sqsEndpoint,

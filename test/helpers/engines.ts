@@ -13,7 +13,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../../infra/local/engines.ts';
 import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
-import type { RetryOptions } from '../../shared/store/dynamodb/dynamodb-client.ts';
+import type { RetryOptions } from '../../shared/aws-http/index.ts';
+import { createSqsClient, type SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 
 export { localCredentials, localRegion } from '../../infra/local/engines.ts';
 export {
@@ -40,7 +41,10 @@ export interface TestDynalite {
 
 export interface TestFauxqs {
   endpoint: string;
+  /** The SDK's client: for creating queues and seeding or inspecting messages. */
   client: SQSClient;
+  /** The adapters' client, as the functions ship it (ours, signed HTTP). */
+  queues: SqsClient;
   /** fauxqs itself, for `inspectQueue` and friends. */
   server: FauxqsServer;
   stop(): Promise<void>;
@@ -72,12 +76,15 @@ export function createStoreClient(endpoint: string, retry?: RetryOptions): Dynam
 export async function startFauxqs(options: { dataDir?: string } = {}): Promise<TestFauxqs> {
   const engine = await startFauxqsEngine(options);
   const client = new SQSClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+  const queues = createSqsClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
   return {
     endpoint: engine.endpoint,
     client,
+    queues,
     server: engine.server,
     async stop() {
       client.destroy();
+      queues.destroy();
       await engine.stop();
     },
   };

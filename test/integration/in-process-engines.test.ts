@@ -22,7 +22,7 @@ import { createInProcessHandler, createInProcessTransport } from '../../infra/lo
 import { useSynchronousLevelReads } from '../../infra/local/leveldb-sync-reads.ts';
 import { createLocalRequestSigner } from '../../infra/local/local-request-signer.ts';
 import { GetCommand, PutCommand } from '../../shared/store/dynamodb/commands.ts';
-import { createDocumentClient } from '../../shared/store/dynamodb/index.ts';
+import { createDocumentClient, dynamoDbService } from '../../shared/store/dynamodb/index.ts';
 import { startFauxqs, type TestFauxqs } from '../helpers/engines.ts';
 
 /** Port 9 (discard): nothing listens there, so a request that took the network would fail. */
@@ -118,7 +118,8 @@ describe('DynamoDB client handing requests to dynalite in process', () => {
 describe("our DynamoDB client (the stores') handing JSON bodies to dynalite in process", () => {
   let engine: DynaliteEngine;
   let sdk: DynamoDBClient;
-  const client = () => createDocumentClient({ transport: createInProcessTransport(engine.requestListener, 'dynalite', localRegion) });
+  const client = () =>
+    createDocumentClient({ transport: createInProcessTransport(engine.requestListener, 'dynalite', localRegion, dynamoDbService) });
 
   beforeAll(async () => {
     engine = await startDynaliteEngine({});

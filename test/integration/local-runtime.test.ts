@@ -81,7 +81,7 @@ describe('event-source loop (fauxqs)', () => {
   function startLoop(queue: ProvisionedQueue, batchSize: number, handler: SqsBatchHandler): EventSourceLoop {
     const loop = createEventSourceLoop({
       functionName: 'test-consumer',
-      client: sqs.client,
+      client: sqs.queues,
       queueUrl: queue.url,
       queueArn: queue.arn,
       batchSize,
@@ -134,8 +134,8 @@ describe('event-source loop (fauxqs)', () => {
     expect(probe?.messageId).toMatch(/\S/);
     expect(probe?.receiptHandle).toMatch(/\S/);
     expect(Number(probe?.attributes.SentTimestamp)).toBeGreaterThan(0);
-    await waitUntil(async () => (await countMessages(sqs.client, queue.url)).notVisible === 0, 'deletes');
-    expect(await countMessages(sqs.client, queue.url)).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
+    await waitUntil(async () => (await countMessages(sqs.queues, queue.url)).notVisible === 0, 'deletes');
+    expect(await countMessages(sqs.queues, queue.url)).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
   });
 
   it('on a partial batch failure redelivers only the failed record and deletes the others', async () => {
@@ -155,14 +155,14 @@ describe('event-source loop (fauxqs)', () => {
     });
     await waitUntil(() => seen.some((s) => s.body === 'b' && s.receiveCount === 2), 'b redelivered');
     await waitUntil(async () => {
-      const counts = await countMessages(sqs.client, queue.url);
+      const counts = await countMessages(sqs.queues, queue.url);
       return counts.visible + counts.notVisible === 0;
     }, 'queue drained');
 
     // Assess
     const times = (body: string) => seen.filter((s) => s.body === body).length;
     expect([times('a'), times('b'), times('c'), times('d')]).toEqual([1, 2, 1, 1]);
-    expect((await countMessages(sqs.client, queue.dlqUrl)).visible).toBe(0);
+    expect((await countMessages(sqs.queues, queue.dlqUrl)).visible).toBe(0);
   });
 
   it('redelivers the whole batch when the handler throws', async () => {
@@ -180,7 +180,7 @@ describe('event-source loop (fauxqs)', () => {
     });
     await waitUntil(() => seen.filter((s) => s.receiveCount === 2).length === 3, 'x, y, z redelivered');
     await waitUntil(async () => {
-      const counts = await countMessages(sqs.client, queue.url);
+      const counts = await countMessages(sqs.queues, queue.url);
       return counts.visible + counts.notVisible === 0;
     }, 'queue drained');
 
@@ -233,7 +233,7 @@ describe('event-source loop (fauxqs)', () => {
       }
       return { batchItemFailures: event.Records.filter((r) => r.body === 'poison').map((r) => ({ itemIdentifier: r.messageId })) };
     });
-    await waitUntil(async () => (await countMessages(sqs.client, queue.dlqUrl)).visible === 1, 'poison in the DLQ');
+    await waitUntil(async () => (await countMessages(sqs.queues, queue.dlqUrl)).visible === 1, 'poison in the DLQ');
     await waitUntil(() => seen.some((s) => s.body === 'good-3'), 'good-3 handled');
 
     // Assess
@@ -246,9 +246,9 @@ describe('event-source loop (fauxqs)', () => {
     expect(deadLetters.map((d) => d.body)).toEqual(['poison']);
     expect(deadLetters[0]?.receiveCount).toBeGreaterThanOrEqual(maxReceiveCount);
     // Inspecting leaves it there for a redrive.
-    expect((await countMessages(sqs.client, queue.dlqUrl)).visible).toBe(1);
+    expect((await countMessages(sqs.queues, queue.dlqUrl)).visible).toBe(1);
     await waitUntil(async () => {
-      const counts = await countMessages(sqs.client, queue.url);
+      const counts = await countMessages(sqs.queues, queue.url);
       return counts.visible + counts.notVisible === 0;
     }, 'main queue drained');
   });
@@ -273,7 +273,7 @@ describe('event-source loop (fauxqs)', () => {
     // Assess
     expect(order).toEqual(['handler finished', 'stop resolved']);
     expect(loop.inFlight).toBe(0);
-    expect(await countMessages(sqs.client, queue.url)).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
+    expect(await countMessages(sqs.queues, queue.url)).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
   });
 });
 

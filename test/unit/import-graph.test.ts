@@ -53,8 +53,12 @@ const layerRules: LayerRules = {
         'shared/mail/addresses.ts',
       ],
     },
-    // Adapters: the ports on DynamoDB, SQS, SES, SMTP, the outbox directory, Secrets Manager and SSM.
-    { name: 'adapters', paths: ['shared/store/dynamodb/', 'shared/queue/sqs/', 'shared/mail/', 'shared/parameters/aws/'] },
+    // Adapters: the ports on DynamoDB, SQS, SES, SMTP, the outbox directory, Secrets Manager and
+    // SSM, and the AWS JSON protocol client the DynamoDB and SQS ones share (shared/aws-http).
+    {
+      name: 'adapters',
+      paths: ['shared/aws-http/', 'shared/store/dynamodb/', 'shared/queue/sqs/', 'shared/mail/', 'shared/parameters/aws/'],
+    },
     // Composition roots (createDeps, consumers) and presentation (JSON API, pages).
     { name: 'composition and presentation', paths: ['shared/runtime/', 'shared/api/', 'shared/web/'] },
     // Entry points and operations: handlers, the two runtimes, the CLI, scripts, benchmarks.

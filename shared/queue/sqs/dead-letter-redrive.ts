@@ -3,17 +3,10 @@
  * LocalStack), else a move loop (receive from the DLQ, send to the source, then delete; never a
  * visibility change to 0, which fauxqs 2.4 with persistence turns into a lost message).
  */
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  StartMessageMoveTaskCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
 import { NewsAlertsError } from '../../core/errors.ts';
 import type { QueueName } from '../../core/resource-names.ts';
 import type { DeadLetterRedriver, RedriveOutcome } from '../ports.ts';
+import type { SqsClient } from './sqs-client.ts';
 import { deadLetterUrl } from './sqs-queue-inspector.ts';
 
 /** A work queue and its dead-letter queue. */
@@ -42,7 +35,7 @@ const NO_MOVE_TASK = new Set(['InvalidAction', 'UnsupportedOperation', 'UnknownO
  * through the queue's RedrivePolicy (once, then cached); its URL is the queue's with the DLQ's name.
  */
 export function createSqsDeadLetterRedriver(
-  client: SQSClient,
+  client: SqsClient,
   urls: Record<QueueName, string>,
   options: RedriveOptions,
 ): DeadLetterRedriver {
@@ -60,7 +53,7 @@ export function createSqsDeadLetterRedriver(
   };
 }
 
-async function locatePair(client: SQSClient, name: QueueName, url: string): Promise<QueuePair> {
+async function locatePair(client: SqsClient, name: QueueName, url: string): Promise<QueuePair> {
   const attrs = await attributesOf(client, url, ['QueueArn', 'RedrivePolicy']);
   const dlqUrl = deadLetterUrl(url, attrs.RedrivePolicy);
   const dlqArn = (JSON.parse(attrs.RedrivePolicy ?? '{}') as { deadLetterTargetArn?: string }).deadLetterTargetArn;
@@ -71,12 +64,12 @@ async function locatePair(client: SQSClient, name: QueueName, url: string): Prom
 }
 
 async function attributesOf(
-  client: SQSClient,
+  client: SqsClient,
   url: string,
   names: ('QueueArn' | 'RedrivePolicy' | 'ApproximateNumberOfMessages')[],
 ): Promise<Record<string, string>> {
   try {
-    return (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
+    return (await client.call('GetQueueAttributes', { QueueUrl: url, AttributeNames: names })).Attributes ?? {};
   } catch (error) {
     throw new NewsAlertsError(`redrive failed: reading queue attributes failed: ${(error as Error).message} (queue ${url})`, {
       retryable: true,
@@ -90,12 +83,12 @@ async function attributesOf(
  * (asynchronous: `moved` is then the DLQ's approximate count) and falls back to the move loop
  * when the engine lacks it.
  */
-export async function redriveQueuePair(client: SQSClient, pair: QueuePair, options: RedriveOptions): Promise<RedriveOutcome> {
+export async function redriveQueuePair(client: SqsClient, pair: QueuePair, options: RedriveOptions): Promise<RedriveOutcome> {
   if (options.useMoveTask) {
     try {
       // Counted before the task starts moving them; a failed read only loses the count.
       const waiting = await attributesOf(client, pair.dlqUrl, ['ApproximateNumberOfMessages']).catch(() => ({}) as Record<string, string>);
-      const { TaskHandle } = await client.send(new StartMessageMoveTaskCommand({ SourceArn: pair.dlqArn, DestinationArn: pair.arn }));
+      const { TaskHandle } = await client.call('StartMessageMoveTask', { SourceArn: pair.dlqArn, DestinationArn: pair.arn });
       return { method: 'move-task', moved: Number(waiting.ApproximateNumberOfMessages ?? 0), failed: 0, taskHandle: TaskHandle ?? '' };
     } catch (error) {
       const name = (error as { name?: string }).name ?? '';
@@ -106,42 +99,37 @@ export async function redriveQueuePair(client: SQSClient, pair: QueuePair, optio
 }
 
 /** Receive from the DLQ, send to the source queue, delete what was sent; bounded. */
-export async function moveLoop(client: SQSClient, pair: QueuePair): Promise<RedriveOutcome> {
+export async function moveLoop(client: SqsClient, pair: QueuePair): Promise<RedriveOutcome> {
   let moved = 0;
   let failed = 0;
   while (moved + failed < MAX_MOVED_PER_REDRIVE) {
-    const { Messages = [] } = await client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: pair.dlqUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: MOVE_VISIBILITY_SECONDS,
-        WaitTimeSeconds: 0,
-        MessageAttributeNames: ['All'],
-      }),
-    );
+    const { Messages = [] } = await client.call('ReceiveMessage', {
+      QueueUrl: pair.dlqUrl,
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: MOVE_VISIBILITY_SECONDS,
+      WaitTimeSeconds: 0,
+      MessageAttributeNames: ['All'],
+    });
     if (Messages.length === 0) break;
-    const sent = await client.send(
-      new SendMessageBatchCommand({
-        QueueUrl: pair.url,
-        Entries: Messages.map((message, index) => ({
-          Id: String(index),
-          MessageBody: message.Body ?? '',
-          ...(message.MessageAttributes && Object.keys(message.MessageAttributes).length > 0
-            ? { MessageAttributes: message.MessageAttributes }
-            : {}),
-        })),
-      }),
-    );
+    const sent = await client.call('SendMessageBatch', {
+      QueueUrl: pair.url,
+      Entries: Messages.map((message, index) => ({
+        Id: String(index),
+        MessageBody: message.Body ?? '',
+        // As received: in wire form (a binary value stays base64), which is what goes back.
+        ...(message.MessageAttributes && Object.keys(message.MessageAttributes).length > 0
+          ? { MessageAttributes: message.MessageAttributes }
+          : {}),
+      })),
+    });
     const ok = new Set((sent.Successful ?? []).map((entry) => entry.Id));
     failed += Messages.length - ok.size;
     const toDelete = Messages.filter((_, index) => ok.has(String(index)));
     if (toDelete.length > 0) {
-      await client.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: pair.dlqUrl,
-          Entries: toDelete.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-        }),
-      );
+      await client.call('DeleteMessageBatch', {
+        QueueUrl: pair.dlqUrl,
+        Entries: toDelete.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+      });
     }
     moved += toDelete.length;
     // Sends that failed stay in the DLQ (visible again after MOVE_VISIBILITY_SECONDS): stop here.

@@ -1,7 +1,7 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName } from '../../core/resource-names.ts';
 import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../ports.ts';
 import { createSqsDeadLetterRedriver } from './dead-letter-redrive.ts';
+import type { SqsClient } from './sqs-client.ts';
 import { createSqsMessageQueue } from './sqs-message-queue.ts';
 import { createSqsQueueInspector } from './sqs-queue-inspector.ts';
 
@@ -18,7 +18,7 @@ export interface QueueAdapters {
  * LocalStack), else the move loop.
  */
 export function createQueueAdapters(
-  client: SQSClient,
+  client: SqsClient,
   urls: Record<QueueName, string>,
   options: { useMoveTask: boolean; deadLetterUrls?: Partial<Record<QueueName, string>> },
 ): QueueAdapters {

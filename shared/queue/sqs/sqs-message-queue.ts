@@ -1,14 +1,8 @@
-import {
-  ChangeMessageVisibilityCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  type BatchResultErrorEntry,
-  type SendMessageBatchRequestEntry,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { BatchResultErrorEntry, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { InvalidMessageError, NewsAlertsError } from '../../core/errors.ts';
 import type { QueueName } from '../../core/resource-names.ts';
 import type { MessageQueue } from '../ports.ts';
+import type { SqsClient } from './sqs-client.ts';
 
 /** SQS's limits per SendMessageBatch request. */
 const MAX_BATCH_ENTRIES = 10;
@@ -53,13 +47,13 @@ export class QueueMessageTooLargeError extends NewsAlertsError {
  * `deadLetterUrls` are the DLQs a consumer may send to directly (`sendToDeadLetter`).
  */
 export function createSqsMessageQueue(
-  client: SQSClient,
+  client: SqsClient,
   urls: Record<QueueName, string>,
   deadLetterUrls: Partial<Record<QueueName, string>> = {},
 ): MessageQueue {
   async function sendBatch(queue: QueueName, entries: SendMessageBatchRequestEntry[]): Promise<BatchResultErrorEntry[]> {
     try {
-      const output = await client.send(new SendMessageBatchCommand({ QueueUrl: urls[queue], Entries: entries }));
+      const output = await client.call('SendMessageBatch', { QueueUrl: urls[queue], Entries: entries });
       return output.Failed ?? [];
     } catch (error) {
       const why = error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error);
@@ -125,9 +119,7 @@ export function createSqsMessageQueue(
       // Never 0: that releases the message at once, and fauxqs 2.4 with persistence loses a
       // message released that way. SQS caps a visibility timeout at 12 hours.
       const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
-      await client.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: urls[queue], ReceiptHandle: receiptHandle, VisibilityTimeout: timeout }),
-      );
+      await client.call('ChangeMessageVisibility', { QueueUrl: urls[queue], ReceiptHandle: receiptHandle, VisibilityTimeout: timeout });
     },
 
     async sendToDeadLetter(queue, body) {
@@ -140,7 +132,7 @@ export function createSqsMessageQueue(
           retryable: true,
         });
       try {
-        await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+        await client.call('SendMessage', { QueueUrl: url, MessageBody: body });
       } catch (error) {
         const why = error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error);
         throw new QueueSendError(`dead-lettering a ${queue} message failed: ${why}`, {

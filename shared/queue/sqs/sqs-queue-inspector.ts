@@ -1,7 +1,8 @@
-import { GetQueueAttributesCommand, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueAttributeName } from '@aws-sdk/client-sqs';
 import { NewsAlertsError } from '../../core/errors.ts';
 import type { QueueName } from '../../core/resource-names.ts';
 import type { QueueDepthReport, QueueInspector, QueueMessageCounts } from '../ports.ts';
+import type { SqsClient } from './sqs-client.ts';
 
 const COUNT_ATTRIBUTES: QueueAttributeName[] = [
   'ApproximateNumberOfMessages',
@@ -14,12 +15,12 @@ const COUNT_ATTRIBUTES: QueueAttributeName[] = [
  * through the queue's RedrivePolicy. The DLQ's URL is the queue's URL with the DLQ's name in
  * place of the queue's (same endpoint, same account), so no GetQueueUrl permission is needed.
  */
-export function createSqsQueueInspector(client: SQSClient, urls: Record<QueueName, string>): QueueInspector {
+export function createSqsQueueInspector(client: SqsClient, urls: Record<QueueName, string>): QueueInspector {
   const dlqUrls = new Map<QueueName, string | null>();
 
   async function attributes(queueUrl: string, names: QueueAttributeName[]): Promise<Record<string, string>> {
     try {
-      const output = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names }));
+      const output = await client.call('GetQueueAttributes', { QueueUrl: queueUrl, AttributeNames: names });
       return output.Attributes ?? {};
     } catch (error) {
       throw new NewsAlertsError(`queue depth read failed: ${(error as Error).message} (queue ${queueUrl})`, {

@@ -1,4 +1,4 @@
-import type { DynamoDbServiceError } from './dynamodb-error.ts';
+import type { DynamoDbServiceError } from './dynamodb-client.ts';
 
 /** Whether a write was refused by its ConditionExpression (an expected outcome, not a failure). */
 export function isConditionalCheckFailed(error: unknown): error is DynamoDbServiceError {

@@ -1,9 +1,9 @@
-import { createDynamoDbClient, type DynamoDbClient, type DynamoDbTransport, type RetryOptions } from './dynamodb-client.ts';
-import { createHttpTransport, type HttpTransportOptions } from './http-transport.ts';
+import { createHttpTransport, type AwsJsonTransport, type HttpTransportOptions, type RetryOptions } from '../../aws-http/index.ts';
+import { createDynamoDbClient, dynamoDbService, type DynamoDbClient } from './dynamodb-client.ts';
 
 export interface DocumentClientOptions extends HttpTransportOptions {
   /** Where requests go instead of HTTP (the one-process runtime's: dynalite in process). */
-  transport?: DynamoDbTransport;
+  transport?: AwsJsonTransport;
   retry?: RetryOptions;
 }
 
@@ -14,7 +14,7 @@ export interface DocumentClientOptions extends HttpTransportOptions {
  * is given.
  */
 export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDbClient {
-  return createDynamoDbClient(options.transport ?? createHttpTransport(options), options.retry);
+  return createDynamoDbClient(options.transport ?? createHttpTransport(dynamoDbService, options), options.retry);
 }
 
 /** What every adapter receives: the client (injectable, created once) and its table's name. */

@@ -3,9 +3,8 @@
  * `{ client, tableName }`, with the client built once by `createDeps` (or a test).
  */
 export { createDocumentClient } from './document-client.ts';
-export { createHttpTransport } from './http-transport.ts';
 export { BatchWriteCommand } from './commands.ts';
-export type { DynamoDbClient, DynamoDbTransport } from './dynamodb-client.ts';
+export { dynamoDbService, type DynamoDbClient } from './dynamodb-client.ts';
 export { createDynamoDbFeedStore, dueShardOf } from './feed-store.ts';
 export { createDynamoDbSeenItemStore } from './seen-item-store.ts';
 export { createDynamoDbStoryStore } from './story-store.ts';

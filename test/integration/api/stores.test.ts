@@ -98,7 +98,7 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
     await sqs.client.send(new SendMessageCommand({ QueueUrl: queues.email.url, MessageBody: '{}' }));
     await sqs.client.send(new SendMessageCommand({ QueueUrl: queues.webhook.dlqUrl, MessageBody: '{}' }));
     await sqs.client.send(new SendMessageCommand({ QueueUrl: queues.webhook.dlqUrl, MessageBody: '{}' }));
-    const depths = await createSqsQueueInspector(sqs.client, urls).depths();
+    const depths = await createSqsQueueInspector(sqs.queues, urls).depths();
     expect(depths.email).toMatchObject({ visible: 1, deadLetters: { visible: 0 } });
     expect(depths.webhook).toMatchObject({ visible: 0, deadLetters: { visible: 2 } });
     expect(Object.keys(depths).sort()).toEqual(['alert', 'digest', 'email', 'poll', 'webhook']);

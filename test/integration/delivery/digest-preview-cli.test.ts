@@ -15,7 +15,6 @@ import { createQueueAdapters } from '../../../shared/queue/sqs/queue-adapters.ts
 import { createStores } from '../../../shared/runtime/store-factories.ts';
 import { runCli } from '../../helpers/capture-io.ts';
 import { deliveryMessage, subscriber } from '../../unit/delivery/fixtures.ts';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 
 let dir: string;
 let dataDir: string;
@@ -97,14 +96,16 @@ describe('news-alerts digest preview', () => {
         events: { emit() {} },
       };
       expect(await queueDueDigests(deps, { budgetMs: 20_000 })).toMatchObject({ queued: 1 });
-      const due = await data.queues!.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: data.queues!.provisioned.digest.url, MaxNumberOfMessages: 10 }),
-      );
+      const due = await data.queues!.sqs.call('ReceiveMessage', {
+        QueueUrl: data.queues!.provisioned.digest.url,
+        MaxNumberOfMessages: 10,
+      });
       const dueMessage = digestDueMessageSchema.parse(JSON.parse(due.Messages![0]!.Body!));
       expect(await sendQueuedDigest(dueMessage, deps)).toEqual({ kind: 'queued', stories: 2 });
-      const received = await data.queues!.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: data.queues!.provisioned.email.url, MaxNumberOfMessages: 10 }),
-      );
+      const received = await data.queues!.sqs.call('ReceiveMessage', {
+        QueueUrl: data.queues!.provisioned.email.url,
+        MaxNumberOfMessages: 10,
+      });
       const message = digestMessageSchema.parse(JSON.parse(received.Messages![0]!.Body!));
       expect(message.stories.map((story) => story.storyId).sort()).toEqual(['story-1', 'story-2']);
     } finally {

@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalData } from '../../../cli/local-data.ts';
 import { main } from '../../../cli/main.ts';
@@ -125,8 +124,8 @@ describe('news-alerts dlq', () => {
       attempt: 8,
     });
     const webhook = data.queues!.provisioned.webhook;
-    await data.queues!.sqs.send(new SendMessageCommand({ QueueUrl: webhook.dlqUrl, MessageBody: JSON.stringify(message) }));
-    await data.queues!.sqs.send(new SendMessageCommand({ QueueUrl: webhook.dlqUrl, MessageBody: '{"not":"a delivery"}' }));
+    await data.queues!.sqs.call('SendMessage', { QueueUrl: webhook.dlqUrl, MessageBody: JSON.stringify(message) });
+    await data.queues!.sqs.call('SendMessage', { QueueUrl: webhook.dlqUrl, MessageBody: '{"not":"a delivery"}' });
     await data.close();
 
     const listed = await cli('dlq', 'list', '--json');
@@ -157,12 +156,10 @@ describe('news-alerts dlq', () => {
     expect((JSON.parse(after.out) as { queues: { messages: unknown[] }[] }).queues[0]!.messages).toEqual([]);
     const reopened = await openLocalData(dataDir, { queues: true });
     try {
-      const { Attributes } = await reopened.queues!.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: reopened.queues!.provisioned.webhook.url,
-          AttributeNames: ['ApproximateNumberOfMessages'],
-        }),
-      );
+      const { Attributes } = await reopened.queues!.sqs.call('GetQueueAttributes', {
+        QueueUrl: reopened.queues!.provisioned.webhook.url,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      });
       expect(Attributes?.ApproximateNumberOfMessages).toBe('2');
     } finally {
       await reopened.close();

@@ -2,14 +2,17 @@ import {
   CreateQueueCommand,
   ReceiveMessageCommand,
   SQSClient,
-  type SendMessageBatchCommandInput,
-  type SendMessageBatchCommandOutput,
+  type SendMessageBatchRequest,
+  type SendMessageBatchResult,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startFauxqsEngine, type FauxqsEngine } from '../../../infra/local/engines.ts';
 import { createQueues } from '../../../infra/local/provision.ts';
 import type { QueueName } from '../../../infra/topology.ts';
+import { createHttpTransport } from '../../../shared/aws-http/index.ts';
+import type { AwsAnswer } from '../../../shared/aws-http/service-error.ts';
 import { InvalidMessageError } from '../../../shared/core/errors.ts';
+import { createSqsClient, sqsService, type SqsClient } from '../../../shared/queue/sqs/sqs-client.ts';
 import {
   createSqsMessageQueue,
   MAX_MESSAGE_BYTES,
@@ -17,14 +20,18 @@ import {
   QueueSendError,
 } from '../../../shared/queue/sqs/sqs-message-queue.ts';
 
-describe('SQS message queue on fauxqs', () => {
+/** Sees (and may change) each request our client sends: the operation, its JSON body, and the send itself. */
+type Tap = (operation: string, body: string, send: (body: string) => Promise<AwsAnswer>) => Promise<AwsAnswer>;
+
+describe('SQS message queue on fauxqs, on our SQS client', () => {
   let engine: FauxqsEngine;
+  /** The SDK's client: creating queues and reading what arrived. */
   let reader: SQSClient;
   let prefixCount = 0;
 
   beforeAll(async () => {
     engine = await startFauxqsEngine();
-    reader = newClient();
+    reader = new SQSClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
   });
 
   afterAll(async () => {
@@ -32,13 +39,24 @@ describe('SQS message queue on fauxqs', () => {
     await engine?.stop();
   });
 
-  function newClient(): SQSClient {
-    return new SQSClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+  /** Our client (as the functions ship it) over signed HTTP to fauxqs, each request through `taps`. */
+  function newClient(...taps: Tap[]): SqsClient {
+    const http = createHttpTransport(sqsService, { endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+    return createSqsClient({
+      transport: {
+        send: (operation, body, hint) =>
+          taps.reduceRight<(body: string) => Promise<AwsAnswer>>(
+            (next, tap) => (text) => tap(operation, text, next),
+            (text) => http.send(operation, text, hint),
+          )(body),
+        close: () => http.close?.(),
+      },
+    });
   }
 
   /** Fresh queues per test, so counts are exact. */
-  async function freshQueues(client: SQSClient): Promise<Record<QueueName, string>> {
-    const queues = await createQueues(client, { prefix: `q${++prefixCount}` });
+  async function freshQueues(): Promise<Record<QueueName, string>> {
+    const queues = await createQueues(reader, { prefix: `q${++prefixCount}` });
     return {
       poll: queues.poll.url,
       alert: queues.alert.url,
@@ -62,56 +80,48 @@ describe('SQS message queue on fauxqs', () => {
     return bodies;
   }
 
-  /** Counts SendMessageBatch requests and their payload sizes, as sent on the wire. */
-  function observeBatches(client: SQSClient): { entries: number; bytes: number }[] {
-    const seen: { entries: number; bytes: number }[] = [];
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'SendMessageBatchCommand') {
-          const entries = (args.input as SendMessageBatchCommandInput).Entries ?? [];
-          seen.push({ entries: entries.length, bytes: entries.reduce((n, e) => n + Buffer.byteLength(e.MessageBody ?? ''), 0) });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'observeBatches' },
-    );
-    return seen;
+  /** Records each SendMessageBatch request's entry count and payload size, as sent on the wire. */
+  function observeBatches(seen: { entries: number; bytes: number }[]): Tap {
+    return (operation, body, send) => {
+      if (operation === 'SendMessageBatch') {
+        const entries = (JSON.parse(body) as SendMessageBatchRequest).Entries ?? [];
+        seen.push({ entries: entries.length, bytes: entries.reduce((n, e) => n + Buffer.byteLength(e.MessageBody ?? ''), 0) });
+      }
+      return send(body);
+    };
   }
 
   /**
-   * Fault injection at the SDK boundary: on each SendMessageBatch call for which `shouldFail`
-   * says so, the chosen entries are held back from the engine and reported as failed on the
-   * service side, as SQS does under internal errors.
+   * Fault injection on the wire: on each SendMessageBatch call for which `shouldFail` says so,
+   * the chosen entries are held back from the engine and reported as failed on the service
+   * side, as SQS does under internal errors.
    */
-  function injectEntryFailures(client: SQSClient, shouldFail: (call: number, body: string) => boolean): void {
+  function injectEntryFailures(shouldFail: (call: number, body: string) => boolean): Tap {
     let call = 0;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== 'SendMessageBatchCommand') return next(args);
-        call++;
-        const input = args.input as SendMessageBatchCommandInput;
-        const entries = input.Entries ?? [];
-        const failing = entries.filter((e) => shouldFail(call, e.MessageBody ?? ''));
-        const passing = entries.filter((e) => !failing.includes(e));
-        const result =
-          passing.length > 0
-            ? await next({ ...args, input: { ...input, Entries: passing } })
-            : { output: { Successful: [], Failed: [], $metadata: {} } as SendMessageBatchCommandOutput, response: {} };
-        const output = result.output as SendMessageBatchCommandOutput;
-        output.Failed = [
-          ...(output.Failed ?? []),
-          ...failing.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected' })),
-        ];
-        return result;
-      },
-      { step: 'initialize', name: 'injectEntryFailures' },
-    );
+    return async (operation, body, send) => {
+      if (operation !== 'SendMessageBatch') return send(body);
+      call++;
+      const input = JSON.parse(body) as SendMessageBatchRequest;
+      const entries = input.Entries ?? [];
+      const failing = entries.filter((e) => shouldFail(call, e.MessageBody ?? ''));
+      const passing = entries.filter((e) => !failing.includes(e));
+      const answer: AwsAnswer =
+        passing.length > 0
+          ? await send(JSON.stringify({ ...input, Entries: passing }))
+          : { statusCode: 200, body: JSON.stringify({ Successful: [], Failed: [] }) };
+      const output = JSON.parse(answer.body) as SendMessageBatchResult;
+      output.Failed = [
+        ...(output.Failed ?? []),
+        ...failing.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected' })),
+      ];
+      return { ...answer, body: JSON.stringify(output) };
+    };
   }
 
   it('sends every body as JSON, in batches of at most 10', async () => {
-    const client = newClient();
-    const urls = await freshQueues(client);
-    const batches = observeBatches(client);
+    const batches: { entries: number; bytes: number }[] = [];
+    const client = newClient(observeBatches(batches));
+    const urls = await freshQueues();
     const bodies = Array.from({ length: 25 }, (_, i) => ({ n: i, title: `Story ${i}` }));
 
     await createSqsMessageQueue(client, urls).send('alert', bodies);
@@ -124,9 +134,9 @@ describe('SQS message queue on fauxqs', () => {
   });
 
   it('keeps each request under 256 KiB by splitting large bodies across batches', async () => {
-    const client = newClient();
-    const urls = await freshQueues(client);
-    const batches = observeBatches(client);
+    const batches: { entries: number; bytes: number }[] = [];
+    const client = newClient(observeBatches(batches));
+    const urls = await freshQueues();
     const bodies = Array.from({ length: 5 }, (_, i) => ({ n: i, text: 'x'.repeat(100 * 1024) }));
 
     await createSqsMessageQueue(client, urls).send('email', bodies);
@@ -138,9 +148,9 @@ describe('SQS message queue on fauxqs', () => {
   });
 
   it('sends nothing for no bodies', async () => {
-    const client = newClient();
-    const urls = await freshQueues(client);
-    const batches = observeBatches(client);
+    const batches: { entries: number; bytes: number }[] = [];
+    const client = newClient(observeBatches(batches));
+    const urls = await freshQueues();
     await createSqsMessageQueue(client, urls).send('poll', []);
     expect(batches).toEqual([]);
     client.destroy();
@@ -148,7 +158,7 @@ describe('SQS message queue on fauxqs', () => {
 
   it('refuses a body over 256 KiB, permanently, before sending any', async () => {
     const client = newClient();
-    const urls = await freshQueues(client);
+    const urls = await freshQueues();
 
     const error = await createSqsMessageQueue(client, urls)
       .send('webhook', [{ ok: true }, { text: 'y'.repeat(MAX_MESSAGE_BYTES) }])
@@ -163,14 +173,14 @@ describe('SQS message queue on fauxqs', () => {
 
   it('refuses a body that is not JSON-serialisable', async () => {
     const client = newClient();
-    const urls = await freshQueues(client);
+    const urls = await freshQueues();
     await expect(createSqsMessageQueue(client, urls).send('poll', [{ n: 1n }])).rejects.toBeInstanceOf(InvalidMessageError);
     client.destroy();
   });
 
   it('delivers text with characters SQS refuses raw (U+FFFF) intact', async () => {
     const client = newClient();
-    const urls = await freshQueues(client);
+    const urls = await freshQueues();
     const title = 'odd \uFFFF and \uFFFE characters, é, 🌍';
 
     await createSqsMessageQueue(client, urls).send('alert', [{ title }]);
@@ -180,10 +190,9 @@ describe('SQS message queue on fauxqs', () => {
   });
 
   it('retries entries SQS failed on its side once, and each message arrives once', async () => {
-    const client = newClient();
-    const urls = await freshQueues(client);
     // First call: bodies 3 and 7 fail; the retry goes through.
-    injectEntryFailures(client, (call, body) => call === 1 && [3, 7].includes((JSON.parse(body) as { n: number }).n));
+    const client = newClient(injectEntryFailures((call, body) => call === 1 && [3, 7].includes((JSON.parse(body) as { n: number }).n)));
+    const urls = await freshQueues();
     const bodies = Array.from({ length: 10 }, (_, i) => ({ n: i }));
 
     await createSqsMessageQueue(client, urls).send('poll', bodies);
@@ -194,9 +203,8 @@ describe('SQS message queue on fauxqs', () => {
   });
 
   it('throws a retryable QueueSendError naming the queue and count when entries keep failing', async () => {
-    const client = newClient();
-    const urls = await freshQueues(client);
-    injectEntryFailures(client, (_call, body) => [2, 12].includes((JSON.parse(body) as { n: number }).n));
+    const client = newClient(injectEntryFailures((_call, body) => [2, 12].includes((JSON.parse(body) as { n: number }).n)));
+    const urls = await freshQueues();
     const bodies = Array.from({ length: 15 }, (_, i) => ({ n: i }));
 
     const error = await createSqsMessageQueue(client, urls)
@@ -213,13 +221,13 @@ describe('SQS message queue on fauxqs', () => {
   });
 
   it("does not retry entries the queue refuses as the sender's fault, and says so permanently", async () => {
-    const client = newClient();
-    const urls = await freshQueues(client);
+    const batches: { entries: number; bytes: number }[] = [];
+    const client = newClient(observeBatches(batches));
+    const urls = await freshQueues();
     // A queue that refuses bodies over 1 KiB: the engine fails that entry as a sender fault.
-    const { QueueUrl: smallUrl } = await client.send(
+    const { QueueUrl: smallUrl } = await reader.send(
       new CreateQueueCommand({ QueueName: `small-${++prefixCount}`, Attributes: { MaximumMessageSize: '1024' } }),
     );
-    const batches = observeBatches(client);
 
     const error = await createSqsMessageQueue(client, { ...urls, webhook: smallUrl! })
       .send('webhook', [{ n: 0 }, { n: 1, text: 'z'.repeat(2000) }])
@@ -235,7 +243,7 @@ describe('SQS message queue on fauxqs', () => {
 
   it('wraps a failed request (no such queue) in a retryable QueueSendError', async () => {
     const client = newClient();
-    const urls = await freshQueues(client);
+    const urls = await freshQueues();
     const missing = `${engine.endpoint}/000000000000/no-such-queue`;
 
     const error = await createSqsMessageQueue(client, { ...urls, email: missing })

@@ -11,7 +11,8 @@ import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
 import { GetCommand, PutCommand, UpdateCommand } from '../../../shared/store/dynamodb/commands.ts';
 import { isConditionalCheckFailed, markerOfOldItem } from '../../../shared/store/dynamodb/conditional.ts';
-import { DynamoDbServiceError } from '../../../shared/store/dynamodb/dynamodb-error.ts';
+import { AwsServiceError } from '../../../shared/aws-http/index.ts';
+import type { DynamoDbServiceError } from '../../../shared/store/dynamodb/dynamodb-client.ts';
 import { createDocumentClient } from '../../../shared/store/dynamodb/index.ts';
 import { startDynalite } from '../../helpers/engines.ts';
 import { javaUnavailableReason, startDynamoDbLocal } from '../dynamodb-local.ts';
@@ -93,7 +94,7 @@ describe('our DynamoDB client against a scripted HTTP server', () => {
     const error = await client()
       .send(get())
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DynamoDbServiceError);
+    expect(error).toBeInstanceOf(AwsServiceError);
     expect(error).toMatchObject({
       name: 'ThrottlingException',
       message: 'Rate exceeded',

@@ -3,6 +3,7 @@
  * Local under Java) so the adapters are held to the same behaviour on each and any emulator
  * drift shows up as a failure on one engine only.
  */
+import { createHttpTransport } from '../../../shared/aws-http/index.ts';
 import { createServer, type AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '../../../shared/store/dynamodb/commands.ts';
@@ -22,7 +23,7 @@ import {
   subscriptionPartitionOf,
 } from '../../../shared/store/dynamodb/index.ts';
 import { StoreError } from '../../../shared/store/dynamodb/store-error.ts';
-import { createDocumentClient, createHttpTransport } from '../../../shared/store/dynamodb/index.ts';
+import { createDocumentClient, dynamoDbService } from '../../../shared/store/dynamodb/index.ts';
 import type { Subscriber } from '../../../shared/store/records.ts';
 
 export interface DynamoDbTestEngine {
@@ -740,7 +741,11 @@ export function describeStoreSuite(
        * or written with the same row, again.
        */
       function deferringClient(shouldDefer: (call: number) => boolean) {
-        const http = createHttpTransport({ endpoint: engine!.endpoint, region: localRegion, credentials: localCredentials });
+        const http = createHttpTransport(dynamoDbService, {
+          endpoint: engine!.endpoint,
+          region: localRegion,
+          credentials: localCredentials,
+        });
         let call = 0;
         const deferring = createDocumentClient({
           transport: {

@@ -4,6 +4,7 @@
  * concurrent pollers and redeliveries alert each item once, a failed send loses nothing, and the
  * markers carry their TTL.
  */
+import { createHttpTransport } from '../../../shared/aws-http/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
@@ -13,7 +14,7 @@ import { alertMessageSchema, type AlertMessage } from '../../../shared/messages/
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
 import {
   createDocumentClient,
-  createHttpTransport,
+  dynamoDbService,
   createDynamoDbFeedStore,
   createDynamoDbSeenItemStore,
   createDynamoDbStoryStore,
@@ -238,7 +239,11 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     await addFeed('batched', 'Batch Bulletin', entries);
     const byOperation: Record<string, number> = {};
     // The stores' client as shipped, its requests counted by operation at the transport.
-    const http = createHttpTransport({ endpoint: engines.dynamodbEndpoint, region: localRegion, credentials: localCredentials });
+    const http = createHttpTransport(dynamoDbService, {
+      endpoint: engines.dynamodbEndpoint,
+      region: localRegion,
+      credentials: localCredentials,
+    });
     const client = createDocumentClient({
       transport: {
         send(operation, body) {

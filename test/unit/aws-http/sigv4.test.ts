@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { signRequest } from '../../../shared/store/dynamodb/sigv4.ts';
+import { signRequest } from '../../../shared/aws-http/sigv4.ts';
 
 /** SHA-256 (or its HMAC, given a key) in the shape the SDK's signer takes. */
 class Sha256 {
