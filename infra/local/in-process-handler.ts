@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AwsJsonService, AwsJsonTransport } from '../../shared/aws-http/index.ts';
-import { localCredentials } from './engines.ts';
+import { localSigningHeaders } from './local-request-signer.ts';
 
 /** The part of a Node `IncomingMessage` the engines' listeners read. */
 interface InProcessRequest extends EventEmitter {
@@ -95,10 +95,6 @@ export function createInProcessTransport(
 ): AwsJsonTransport {
   return {
     async send(operation, body) {
-      const amzDate = new Date()
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d{3}/, '');
       const answer = await handOver(listener, engine, {
         method: 'POST',
         url: '/',
@@ -106,8 +102,7 @@ export function createInProcessTransport(
           'content-type': 'application/x-amz-json-1.0',
           'x-amz-target': `${service.targetPrefix}.${operation}`,
           ...service.headers,
-          'x-amz-date': amzDate,
-          authorization: `AWS4-HMAC-SHA256 Credential=${localCredentials.accessKeyId}/${amzDate.slice(0, 8)}/${region}/${service.signingName}/aws4_request, SignedHeaders=host;x-amz-date, Signature=unsigned`,
+          ...localSigningHeaders(new Date(), region, service.signingName),
         },
         body: Buffer.from(body, 'utf8'),
       });

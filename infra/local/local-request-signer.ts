@@ -5,6 +5,7 @@
  * that header, with the real date, region and service, and skips the hashing and HMACs of a
  * real signature: about a third of the CPU of each request to an in-process engine.
  */
+import type { RequestSigner } from '../../shared/aws-http/index.ts';
 import { localCredentials } from './engines.ts';
 
 /** The SDK's request as far as signing touches it (`@smithy/protocol-http` HttpRequest). */
@@ -23,29 +24,44 @@ export interface LocalRequestSigner {
   sign<R extends SignableRequest>(request: R, options?: SigningArguments): Promise<R>;
 }
 
-/** A signer for clients of the embedded engines only: nothing else would accept its requests. */
+/** A signer for the SDK's clients of the embedded engines only: nothing else would accept its requests. */
 export function createLocalRequestSigner(region: string): LocalRequestSigner {
-  // The date is to the second and a run sends hundreds of requests a second: format it once each.
-  let second = Number.NaN;
-  let formatted = '';
-  const amzDateOf = (date: Date) => {
-    const at = Math.floor(date.getTime() / 1000);
-    if (at !== second) {
-      formatted = date
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d{3}/, '');
-      second = at;
-    }
-    return formatted;
-  };
   return {
     async sign(request, options = {}) {
-      const amzDate = amzDateOf(options.signingDate ?? new Date());
-      const scope = `${amzDate.slice(0, 8)}/${options.signingRegion ?? region}/${options.signingService ?? 'unknown'}/aws4_request`;
-      request.headers['x-amz-date'] = amzDate;
-      request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${localCredentials.accessKeyId}/${scope}, SignedHeaders=host;x-amz-date, Signature=unsigned`;
+      Object.assign(
+        request.headers,
+        localSigningHeaders(options.signingDate ?? new Date(), options.signingRegion ?? region, options.signingService ?? 'unknown'),
+      );
       return request;
     },
+  };
+}
+
+/** The same for our own clients' transports (`RequestSigner`, shared/aws-http): the headers alone. */
+export const localRequestSigner: RequestSigner = (_request, scope) => localSigningHeaders(scope.date, scope.region, scope.service);
+
+// The date is to the second and a run sends hundreds of requests a second: format it once each.
+let second = Number.NaN;
+let formatted = '';
+
+function amzDateOf(date: Date): string {
+  const at = Math.floor(date.getTime() / 1000);
+  if (at !== second) {
+    formatted = date
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+    second = at;
+  }
+  return formatted;
+}
+
+/** `x-amz-date` and an `authorization` in SigV4's shape, without a signature. */
+export function localSigningHeaders(date: Date, region: string, service: string): { 'x-amz-date': string; authorization: string } {
+  const amzDate = amzDateOf(date);
+  const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
+  return {
+    'x-amz-date': amzDate,
+    authorization: `AWS4-HMAC-SHA256 Credential=${localCredentials.accessKeyId}/${scope}, SignedHeaders=host;x-amz-date, Signature=unsigned`,
   };
 }

@@ -22,7 +22,7 @@ import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTab
 import { createSqsClient, type SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 import { createDocumentClient, dynamoDbService, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
 import { createInProcessHandler, createInProcessTransport } from './in-process-handler.ts';
-import { createLocalRequestSigner } from './local-request-signer.ts';
+import { createLocalRequestSigner, localRequestSigner } from './local-request-signer.ts';
 import type { CleanupStack } from './runtime-shutdown.ts';
 
 export interface RuntimeEnginesOptions {
@@ -78,7 +78,12 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
   const documents = createDocumentClient({
     transport: createInProcessTransport(dynamodbEngine.requestListener, 'dynalite', localRegion, dynamoDbService),
   });
-  const sqs = createSqsClient({ endpoint: sqsEngine.endpoint, region: localRegion, credentials: localCredentials });
+  const sqs = createSqsClient({
+    endpoint: sqsEngine.endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    signer: localRequestSigner,
+  });
   cleanups.push(() => sqs.destroy());
 
   const tables = await createTables(dynamodb, options.prefix);

@@ -115,7 +115,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       secrets: createStaticSecretSource(secrets),
       dynamodbEndpoint: dynamodbEngine.endpoint,
       sqsEndpoint: sqsEngine.endpoint,
-      // The engines' own clients: our DynamoDB client in process, neither signing (runtime-engines.ts).
+      // The engines' own clients: ours, DynamoDB's in process, SQS's over loopback, neither signing (runtime-engines.ts).
       clients: { dynamodb: documents, sqs },
       region: localRegion,
       credentials: localCredentials,

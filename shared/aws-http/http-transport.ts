@@ -7,7 +7,7 @@
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
 import type { AwsJsonTransport } from './json-client.ts';
 import type { AwsAnswer } from './service-error.ts';
-import { signRequest, type AwsCredentials } from './sigv4.ts';
+import { signRequest, type AwsCredentials, type SignableRequest, type SigningScope } from './sigv4.ts';
 
 /** A value, or a function that finds it (the CLI's: the SDK's credential chain). */
 export type Provided<T> = T | (() => Promise<T>);
@@ -34,7 +34,15 @@ export interface HttpTransportOptions {
   credentials?: Provided<AwsCredentials> | undefined;
   /** Per request, from the first byte sent to the last received; the SDK sets none. */
   timeoutMs?: number;
+  /**
+   * The headers that sign a request: SigV4 (`signRequest`) unless given. The one-process
+   * runtime's engines never check a signature, so its clients only write one's shape.
+   */
+  signer?: RequestSigner;
 }
+
+/** Returns the headers to add to a request to sign it (`x-amz-date`, `authorization`, …). */
+export type RequestSigner = (request: SignableRequest, scope: SigningScope) => Record<string, string>;
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 
@@ -50,6 +58,7 @@ export function createHttpTransport(service: AwsJsonService, options: HttpTransp
   const https = process.getBuiltinModule('node:https');
   const agents = new Map<string, HttpAgent>();
   let target: Promise<{ url: URL | undefined; region: string }> | undefined;
+  const sign = options.signer ?? signRequest;
 
   const resolveTarget = async () => {
     const region = (await provided(options.region)) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -83,7 +92,7 @@ export function createHttpTransport(service: AwsJsonService, options: HttpTransp
       };
       Object.assign(
         headers,
-        signRequest(
+        sign(
           { method: 'POST', path: url.pathname || '/', headers, body },
           { region, service: service.signingName, credentials, date: new Date() },
         ),

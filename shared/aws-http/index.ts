@@ -6,5 +6,5 @@
 export { createAwsJsonClient } from './json-client.ts';
 export type { AwsJsonTransport, AwsMetadata, RetryOptions } from './json-client.ts';
 export { createHttpTransport } from './http-transport.ts';
-export type { AwsJsonService, HttpTransportOptions } from './http-transport.ts';
+export type { AwsJsonService, HttpTransportOptions, RequestSigner } from './http-transport.ts';
 export { AwsServiceError } from './service-error.ts';
