@@ -45,7 +45,7 @@ export interface AwsAnswer {
 }
 
 /** Fields of the answer the error does not copy onto itself. */
-const ownFields = new Set(['__type', 'message', 'Message', 'name', 'stack', 'cause']);
+const ownFields = new Set(['__type', 'message', 'Message', 'name', 'stack', 'cause', '$fault', '$metadata', 'retryable', 'Code']);
 
 /** An error answer from an AWS service (or an engine speaking its protocol). */
 export class AwsServiceError extends Error {

@@ -148,6 +148,23 @@ describe('our SQS client against a scripted HTTP server', () => {
     expect(received).toHaveLength(1);
   });
 
+  it("keeps the answer's other fields on the error, never in place of its own", async () => {
+    script = [
+      json(400, {
+        __type: 'com.amazonaws.sqs#InvalidParameterValue',
+        message: 'bad',
+        Detail: 'the value',
+        retryable: true,
+        $metadata: { attempts: 99 },
+      }),
+    ];
+    const error = await client()
+      .call('SendMessage', { QueueUrl: queueUrl(), MessageBody: '{}' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsServiceError);
+    expect(error).toMatchObject({ name: 'InvalidParameterValue', Detail: 'the value', retryable: false, $metadata: { attempts: 1 } });
+  });
+
   it('sends a request again after a 500, throttling and a dropped socket, the same body each time', async () => {
     script = [fault(500, 'InternalError'), 'drop', json(200, { Successful: [], Failed: [] })];
     const output = await client().call('SendMessageBatch', batch());
