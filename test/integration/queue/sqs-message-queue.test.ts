@@ -1,6 +1,7 @@
 import {
   CreateQueueCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
   type SendMessageBatchRequest,
   type SendMessageBatchResult,
@@ -253,6 +254,41 @@ describe('SQS message queue on fauxqs, on our SQS client', () => {
     expect(error).toBeInstanceOf(QueueSendError);
     expect((error as QueueSendError).retryable).toBe(true);
     expect((error as Error).message).toMatch(/^sending to queue email failed: .+ \(1 messages\)$/);
+    client.destroy();
+  });
+
+  it('delays a received message by changing its visibility, to 1 s at least (never 0)', async () => {
+    const client = newClient();
+    const urls = await freshQueues();
+    await reader.send(new SendMessageCommand({ QueueUrl: urls.digest, MessageBody: '{"n":1}' }));
+    const { Messages = [] } = await reader.send(
+      new ReceiveMessageCommand({ QueueUrl: urls.digest, MaxNumberOfMessages: 1, VisibilityTimeout: 60, WaitTimeSeconds: 1 }),
+    );
+    expect(Messages).toHaveLength(1);
+
+    await createSqsMessageQueue(client, urls).delayRetry('digest', Messages[0]!.ReceiptHandle!, 0);
+
+    // Hidden for 60 s unless the change went through; visible again a second after it.
+    const again = await reader.send(
+      new ReceiveMessageCommand({ QueueUrl: urls.digest, MaxNumberOfMessages: 1, VisibilityTimeout: 60, WaitTimeSeconds: 5 }),
+    );
+    expect(again.Messages?.map((m) => m.Body)).toEqual(['{"n":1}']);
+    client.destroy();
+  });
+
+  it('sends straight to a dead-letter queue when its URL is configured, and says so retryably when not', async () => {
+    const client = newClient();
+    const queues = await createQueues(reader, { prefix: `q${++prefixCount}` });
+    const urls = Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as Record<QueueName, string>;
+
+    await createSqsMessageQueue(client, urls, { email: queues.email.dlqUrl }).sendToDeadLetter('email', '{"setup":"fault"}');
+    const missing = await createSqsMessageQueue(client, urls)
+      .sendToDeadLetter('email', '{}')
+      .catch((e: unknown) => e);
+
+    expect(await drain(queues.email.dlqUrl)).toEqual(['{"setup":"fault"}']);
+    expect(missing).toBeInstanceOf(QueueSendError);
+    expect((missing as QueueSendError).retryable).toBe(true);
     client.destroy();
   });
 });
