@@ -28,6 +28,17 @@ import { startFauxqs, type TestFauxqs } from '../helpers/engines.ts';
 /** Port 9 (discard): nothing listens there, so a request that took the network would fail. */
 const nowhere = 'http://127.0.0.1:9';
 
+/** An SDK DynamoDB client whose requests go to `engine` in this process, never over a socket. */
+function sdkClientInProcess(engine: DynaliteEngine): DynamoDBClient {
+  return new DynamoDBClient({
+    region: localRegion,
+    credentials: localCredentials,
+    endpoint: nowhere,
+    requestHandler: createInProcessHandler(engine.requestListener, 'dynalite'),
+    signer: createLocalRequestSigner(localRegion),
+  });
+}
+
 describe('DynamoDB client handing requests to dynalite in process', () => {
   let dataDir: string;
   let engine: DynaliteEngine;
@@ -36,13 +47,7 @@ describe('DynamoDB client handing requests to dynalite in process', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-in-process-'));
     engine = await startDynaliteEngine({ path: join(dataDir, 'dynamodb') });
-    client = new DynamoDBClient({
-      region: localRegion,
-      credentials: localCredentials,
-      endpoint: nowhere,
-      requestHandler: createInProcessHandler(engine.requestListener, 'dynalite'),
-      signer: createLocalRequestSigner(localRegion),
-    });
+    client = sdkClientInProcess(engine);
     await client.send(
       new CreateTableCommand({
         TableName: 'in-process',
@@ -305,13 +310,7 @@ describe("dynalite's kept table descriptions", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-tables-'));
     engine = await startDynaliteEngine({ path: join(dataDir, 'dynamodb') });
-    client = new DynamoDBClient({
-      region: localRegion,
-      credentials: localCredentials,
-      endpoint: nowhere,
-      requestHandler: createInProcessHandler(engine.requestListener, 'dynalite'),
-      signer: createLocalRequestSigner(localRegion),
-    });
+    client = sdkClientInProcess(engine);
   });
 
   afterAll(async () => {
@@ -358,13 +357,7 @@ describe("dynalite's parsed expressions, kept", () => {
 
   beforeAll(async () => {
     engine = await startDynaliteEngine();
-    client = new DynamoDBClient({
-      region: localRegion,
-      credentials: localCredentials,
-      endpoint: nowhere,
-      requestHandler: createInProcessHandler(engine.requestListener, 'dynalite'),
-      signer: createLocalRequestSigner(localRegion),
-    });
+    client = sdkClientInProcess(engine);
     await client.send(
       new CreateTableCommand({
         TableName: 'expressions',

@@ -3,27 +3,12 @@
  * (a partial batch failure, a missing queue with its query-protocol code, throttling, 5xx, a
  * dropped socket), where requests go when no endpoint is set, then fauxqs for a missing queue.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startFauxqsEngine } from '../../../infra/local/engines.ts';
 import { AwsServiceError } from '../../../shared/aws-http/index.ts';
 import { createSqsClient } from '../../../shared/queue/sqs/sqs-client.ts';
+import { json, type Received, type Scripted, startScriptedAwsServer, type ScriptedAwsServer } from '../../helpers/scripted-aws-server.ts';
 
-/** One scripted answer: a status, body and headers, or a socket dropped before any answer. */
-type Scripted = { status: number; body: string; headers?: Record<string, string> } | 'drop';
-
-interface Received {
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-const json = (status: number, body: unknown, headers?: Record<string, string>): Scripted => ({
-  status,
-  body: JSON.stringify(body),
-  ...(headers ? { headers } : {}),
-});
 const fault = (status: number, type: string, queryCode?: string, message = `${type} happened`): Scripted =>
   json(
     status,
@@ -34,40 +19,23 @@ const fault = (status: number, type: string, queryCode?: string, message = `${ty
 const endpointVariables = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SQS'] as const;
 
 describe('our SQS client against a scripted HTTP server', () => {
-  let server: Server;
+  let server: ScriptedAwsServer;
   let endpoint: string;
-  let script: Scripted[] = [];
-  const received: Received[] = [];
+  let received: Received[];
   const savedEnv = Object.fromEntries(endpointVariables.map((name) => [name, process.env[name]]));
 
   beforeAll(async () => {
     for (const name of endpointVariables) delete process.env[name];
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        received.push({ url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const next = script.shift() ?? json(200, {});
-        if (next === 'drop') return void request.socket.destroy();
-        response.writeHead(next.status, {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amzn-requestid': `req-${received.length}`,
-          ...next.headers,
-        });
-        response.end(next.body);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startScriptedAwsServer();
+    ({ endpoint, received } = server);
   });
   afterEach(() => {
-    script = [];
-    received.length = 0;
+    server.reset();
     for (const name of endpointVariables) delete process.env[name];
   });
   afterAll(async () => {
     for (const [name, value] of Object.entries(savedEnv)) if (value !== undefined) process.env[name] = value;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   });
 
   const retry = { baseDelayMs: 1, throttlingBaseDelayMs: 1 };
@@ -83,7 +51,7 @@ describe('our SQS client against a scripted HTTP server', () => {
   });
 
   it('posts SQS JSON protocol, signed for sqs, and returns a partial batch failure as output', async () => {
-    script = [
+    server.script = [
       json(200, {
         Successful: [{ Id: 'm0', MessageId: 'id-0', MD5OfMessageBody: 'x' }],
         Failed: [{ Id: 'm1', SenderFault: false, Code: 'InternalError', Message: 'try again' }],
@@ -105,7 +73,7 @@ describe('our SQS client against a scripted HTTP server', () => {
   });
 
   it('reads an empty answer (ChangeMessageVisibility) as no fields', async () => {
-    script = [{ status: 200, body: '' }];
+    server.script = [{ status: 200, body: '' }];
     const output = await client().call('ChangeMessageVisibility', { QueueUrl: queueUrl(), ReceiptHandle: 'rh', VisibilityTimeout: 30 });
     expect(output).toEqual({ $metadata: { httpStatusCode: 200, requestId: 'req-1', attempts: 1 } });
   });
@@ -132,7 +100,7 @@ describe('our SQS client against a scripted HTTP server', () => {
   });
 
   it('names a missing queue as the SDK does: QueueDoesNotExist, with the query code, not retried', async () => {
-    script = [fault(400, 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.')];
+    server.script = [fault(400, 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.')];
     const error = await client()
       .call('SendMessage', { QueueUrl: queueUrl(), MessageBody: '{}' })
       .catch((e: unknown) => e);
@@ -149,7 +117,7 @@ describe('our SQS client against a scripted HTTP server', () => {
   });
 
   it("keeps the answer's other fields on the error, never in place of its own", async () => {
-    script = [
+    server.script = [
       json(400, {
         __type: 'com.amazonaws.sqs#InvalidParameterValue',
         message: 'bad',
@@ -166,18 +134,18 @@ describe('our SQS client against a scripted HTTP server', () => {
   });
 
   it('sends a request again after a 500, throttling and a dropped socket, the same body each time', async () => {
-    script = [fault(500, 'InternalError'), 'drop', json(200, { Successful: [], Failed: [] })];
+    server.script = [fault(500, 'InternalError'), 'drop', json(200, { Successful: [], Failed: [] })];
     const output = await client().call('SendMessageBatch', batch());
     expect(output.$metadata.attempts).toBe(3);
     expect(new Set(received.map((r) => r.body)).size).toBe(1);
 
     received.length = 0;
-    script = [fault(400, 'RequestThrottled', 'RequestThrottled'), json(200, { Successful: [], Failed: [] })];
+    server.script = [fault(400, 'RequestThrottled', 'RequestThrottled'), json(200, { Successful: [], Failed: [] })];
     expect((await client().call('SendMessageBatch', batch())).$metadata.attempts).toBe(2);
   });
 
   it('gives up after 3 attempts with a retryable error naming the type and the status', async () => {
-    script = [fault(503, 'ServiceUnavailable'), fault(500, 'InternalError'), fault(500, 'InternalError', undefined, 'boom')];
+    server.script = [fault(503, 'ServiceUnavailable'), fault(500, 'InternalError'), fault(500, 'InternalError', undefined, 'boom')];
     const error = await client()
       .call('ReceiveMessage', { QueueUrl: queueUrl(), MaxNumberOfMessages: 10 })
       .catch((e: unknown) => e);

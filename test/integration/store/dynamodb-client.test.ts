@@ -3,8 +3,6 @@
  * it fails (5xx, throttling, a dropped socket, a proxy's HTML page), then DynamoDB Local and
  * dynalite for a conditional failure with the old item.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
@@ -15,53 +13,30 @@ import { AwsServiceError } from '../../../shared/aws-http/index.ts';
 import type { DynamoDbServiceError } from '../../../shared/store/dynamodb/dynamodb-client.ts';
 import { createDocumentClient } from '../../../shared/store/dynamodb/index.ts';
 import { startDynalite } from '../../helpers/engines.ts';
+import { json, type Received, type Scripted, startScriptedAwsServer, type ScriptedAwsServer } from '../../helpers/scripted-aws-server.ts';
 import { javaUnavailableReason, startDynamoDbLocal } from '../dynamodb-local.ts';
 
-/** One scripted answer: a status and body, or a socket dropped before any answer. */
-type Scripted = { status: number; body: string } | 'drop';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-const json = (status: number, body: unknown): Scripted => ({ status, body: JSON.stringify(body) });
 const fault = (status: number, type: string, message = `${type} happened`): Scripted =>
   json(status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
 
 describe('our DynamoDB client against a scripted HTTP server', () => {
-  let server: Server;
+  let server: ScriptedAwsServer;
   let endpoint: string;
-  let script: Scripted[] = [];
-  const received: Received[] = [];
+  let received: Received[];
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const next = script.shift() ?? json(200, {});
-        if (next === 'drop') return void request.socket.destroy();
-        response.writeHead(next.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `req-${received.length}` });
-        response.end(next.body);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startScriptedAwsServer();
+    ({ endpoint, received } = server);
   });
-  afterEach(() => {
-    script = [];
-    received.length = 0;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterEach(() => server.reset());
+  afterAll(() => server.close());
 
   const client = (options: { credentials?: typeof localCredentials | undefined } = { credentials: localCredentials }) =>
     createDocumentClient({ endpoint, region: 'eu-west-1', ...options, retry: { baseDelayMs: 1, throttlingBaseDelayMs: 1 } });
   const get = () => new GetCommand({ TableName: 'feeds', Key: { feedId: 'f-1' } });
 
   it('posts the JSON protocol, signed, and reads the answer back as plain values', async () => {
-    script = [json(200, { Item: { feedId: { S: 'f-1' }, intervalMinutes: { N: '15' } } })];
+    server.script = [json(200, { Item: { feedId: { S: 'f-1' }, intervalMinutes: { N: '15' } } })];
     const output = await client().send(get());
     expect(output.Item).toEqual({ feedId: 'f-1', intervalMinutes: 15 });
     expect(output.$metadata).toEqual({ httpStatusCode: 200, requestId: 'req-1', attempts: 1 });
@@ -75,7 +50,7 @@ describe('our DynamoDB client against a scripted HTTP server', () => {
   });
 
   it('sends a request again after a 500, the same body each time', async () => {
-    script = [fault(500, 'InternalServerError'), json(200, { Item: { feedId: { S: 'f-1' } } })];
+    server.script = [fault(500, 'InternalServerError'), json(200, { Item: { feedId: { S: 'f-1' } } })];
     const output = await client().send(get());
     expect(output.Item).toEqual({ feedId: 'f-1' });
     expect(output.$metadata.attempts).toBe(2);
@@ -83,14 +58,18 @@ describe('our DynamoDB client against a scripted HTTP server', () => {
   });
 
   it('sends a request again after throttling and after a dropped socket', async () => {
-    script = [fault(400, 'ProvisionedThroughputExceededException'), 'drop', json(200, {})];
+    server.script = [fault(400, 'ProvisionedThroughputExceededException'), 'drop', json(200, {})];
     const output = await client().send(get());
     expect(output.$metadata.attempts).toBe(3);
     expect(received).toHaveLength(3);
   });
 
   it('gives up after 3 attempts with a retryable error naming the type and the status', async () => {
-    script = [fault(503, 'ServiceUnavailable'), fault(400, 'ThrottlingException'), fault(400, 'ThrottlingException', 'Rate exceeded')];
+    server.script = [
+      fault(503, 'ServiceUnavailable'),
+      fault(400, 'ThrottlingException'),
+      fault(400, 'ThrottlingException', 'Rate exceeded'),
+    ];
     const error = await client()
       .send(get())
       .catch((e: unknown) => e);
@@ -106,7 +85,7 @@ describe('our DynamoDB client against a scripted HTTP server', () => {
   });
 
   it('names a 5xx whose body is not JSON (a proxy page) by its status, and retries it', async () => {
-    script = [
+    server.script = [
       { status: 502, body: '<html>Bad Gateway</html>' },
       { status: 502, body: '<html>Bad Gateway</html>' },
       { status: 502, body: '<html>Bad Gateway</html>' },
@@ -123,7 +102,7 @@ describe('our DynamoDB client against a scripted HTTP server', () => {
   });
 
   it('does not send a refused request again', async () => {
-    script = [fault(400, 'ValidationException', 'One or more parameter values were invalid')];
+    server.script = [fault(400, 'ValidationException', 'One or more parameter values were invalid')];
     const error = await client()
       .send(get())
       .catch((e: unknown) => e);
@@ -133,7 +112,7 @@ describe('our DynamoDB client against a scripted HTTP server', () => {
 
   it("keeps a cancelled transaction's reasons and a conditional failure's old item in wire form", async () => {
     const reasons = [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' }];
-    script = [
+    server.script = [
       json(400, {
         __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
         Message: 'Transaction cancelled',
@@ -171,7 +150,7 @@ describe('our DynamoDB client against a scripted HTTP server', () => {
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     });
     try {
-      script = [json(200, {})];
+      server.script = [json(200, {})];
       await createDocumentClient().send(get());
       expect(received[0]?.headers['x-amz-security-token']).toBe('env-token');
       expect(received[0]?.headers.authorization).toMatch(
