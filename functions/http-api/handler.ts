@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { topology, type QueueName } from '../../infra/topology.ts';
 import type { HttpRequest, HttpResponse } from '../../shared/api/index.ts';
 import { readEnv } from '../../shared/config/env.ts';
+import { loadOnce } from '../../shared/core/load-once.ts';
 import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
 import { withLambdaLogContext } from '../../shared/runtime/lambda-context.ts';
@@ -56,7 +57,7 @@ const contentSecurityPolicy: Record<string, string | false> = {
 export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHandler {
   // Keys, the admin token and the base of links come from deps at request time (cached there):
   // Secrets Manager and SSM in AWS, the data folder and the local URL in one-process mode.
-  const app = onFirstUse(async () => {
+  const app = loadOnce(async () => {
     const { createHttpApp } = await import('../../shared/api/index.ts');
     const { DEFAULT_CONFIRM_HOURS, defaultRateLimits } = await import('../../shared/subscriptions/index.ts');
     return createHttpApp(deps, {
@@ -68,14 +69,14 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
       queueNames: Object.keys(topology.queues) as QueueName[],
     });
   });
-  const pages = onFirstUse(async () => (await import('../../shared/web/index.ts')).createSitePages(await app()));
-  const api = onFirstUse(async () => (await import('../../shared/api/index.ts')).createJsonApi(await app()));
-  const unsubscribe = onFirstUse(async () => {
+  const pages = loadOnce(async () => (await import('../../shared/web/index.ts')).createSitePages(await app()));
+  const api = loadOnce(async () => (await import('../../shared/api/index.ts')).createJsonApi(await app()));
+  const unsubscribe = loadOnce(async () => {
     const { createUnsubscribeRoutes } = await import('../../shared/web/index.ts');
     const { createKeyRingReader } = await import('../../shared/subscriptions/index.ts');
     return createUnsubscribeRoutes({ ...deps, tokenKeys: createKeyRingReader(deps.secrets) });
   });
-  const webSub = onFirstUse(async () => ({ callback: (await import('../../shared/api/index.ts')).createWebSubCallback(deps) }));
+  const webSub = loadOnce(async () => ({ callback: (await import('../../shared/api/index.ts')).createWebSubCallback(deps) }));
 
   /** A route to the controller `pick` takes from its group, once the group is loaded. */
   const route = <Group>(method: Method, path: string, group: () => Promise<Group>, pick: (loaded: Group) => Controller) => ({
@@ -137,19 +138,6 @@ export function createHandler(deps: Deps, options: HttpApiOptions = {}): HttpHan
     .use(httpErrorHandler({ logger: (error: unknown) => deps.log.error('http-api request failed', { error: String(error) }) }))
     .use(errorResponses({ log: deps.log }));
   return handler as unknown as HttpHandler;
-}
-
-/**
- * `load` run once, at the first call, and its result shared by every later call; a failed load
- * is tried again by the next call (the request that met it answers 500).
- */
-function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () =>
-    (loaded ??= load().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    }));
 }
 
 /** The stores over the tables http-api may use (`access.tables` in infra/topology.ts): its bundle holds no other. */

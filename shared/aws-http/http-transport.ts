@@ -5,6 +5,7 @@
  * `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`).
  */
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
+import { loadOnce } from '../core/load-once.ts';
 import type { AwsJsonTransport } from './json-client.ts';
 import type { AwsAnswer } from './service-error.ts';
 import { signRequest, type AwsCredentials, type SignableRequest, type SigningScope } from './sigv4.ts';
@@ -57,23 +58,18 @@ export function createHttpTransport(service: AwsJsonService, options: HttpTransp
   const http = process.getBuiltinModule('node:http');
   const https = process.getBuiltinModule('node:https');
   const agents = new Map<string, HttpAgent>();
-  let target: Promise<{ url: URL | undefined; region: string }> | undefined;
   const sign = options.signer ?? signRequest;
 
-  const resolveTarget = async () => {
+  const target = loadOnce(async () => {
     const region = (await provided(options.region)) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) throw new Error(`${service.name} request not sent: no region (set AWS_REGION or pass a region)`);
     const endpoint = (await provided(options.endpoint)) ?? process.env[service.endpointVariable] ?? process.env.AWS_ENDPOINT_URL;
     return { url: endpoint ? new URL(endpoint) : undefined, region };
-  };
+  });
 
   return {
     async send(operation, body, endpointHint) {
-      target ??= resolveTarget().catch((error: unknown) => {
-        target = undefined;
-        throw error;
-      });
-      const resolved = await target;
+      const resolved = await target();
       const { region } = resolved;
       const url =
         resolved.url ?? new URL(endpointHint ? new URL(endpointHint).origin : `https://${service.signingName}.${region}.amazonaws.com`);

@@ -1,5 +1,6 @@
 import type { Env } from '../config/env.ts';
 import { ConfigError } from '../core/errors.ts';
+import { loadOnce } from '../core/load-once.ts';
 import { MailSetupError } from '../mail/errors.ts';
 import { createOutboxMailer } from '../mail/outbox-mailer.ts';
 import type { Mailer } from '../mail/ports.ts';
@@ -39,17 +40,16 @@ export function createMailer(env: Env): Mailer {
  * that cannot load is a setup fault (never retried), as a missing setting is.
  */
 function loadedAtFirstSend(transport: string, load: () => Promise<Mailer>): Mailer {
-  let loaded: Promise<Mailer> | undefined;
+  const loaded = loadOnce(load);
   return {
     async send(email) {
-      loaded ??= load().catch((error: unknown) => {
-        loaded = undefined;
+      const mailer = await loaded().catch((error: unknown) => {
         throw new MailSetupError(`mail transport ${transport} could not load: ${String(error)} (message ${email.messageId})`, {
           code: 'MailTransportLoadFailed',
           cause: error,
         });
       });
-      return (await loaded).send(email);
+      return mailer.send(email);
     },
   };
 }

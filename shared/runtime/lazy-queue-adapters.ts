@@ -1,3 +1,4 @@
+import { loadOnce } from '../core/load-once.ts';
 import type { QueueAdapters } from '../queue/sqs/queue-adapters.ts';
 
 /**
@@ -7,12 +8,7 @@ import type { QueueAdapters } from '../queue/sqs/queue-adapters.ts';
  * tried again at the next call.
  */
 export function createLazyQueueAdapters(load: () => Promise<QueueAdapters>): QueueAdapters {
-  let loading: Promise<QueueAdapters> | undefined;
-  const adapters = (): Promise<QueueAdapters> =>
-    (loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    }));
+  const adapters = loadOnce(load);
   return {
     queue: {
       send: async (queue, bodies) => (await adapters()).queue.send(queue, bodies),

@@ -1,5 +1,6 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { loadOnce } from '../../core/load-once.ts';
 import type { SecretName } from '../../core/resource-names.ts';
 import { ParameterReadError } from '../errors.ts';
 import type { SecretSource } from '../secret-source.ts';
@@ -21,8 +22,7 @@ export interface SecretsManagerSourceOptions {
 export function createSecretsManagerSource(options: SecretsManagerSourceOptions): SecretSource {
   // The SDK client and Powertools load at the first read, not with the bundle: a function reads
   // its secrets on some invocations only, and one given no secret ARN never does.
-  let sdk: Promise<SecretsSdk> | undefined;
-  const loadSdk = () => (sdk ??= loadSecretsSdk(options.clientConfig ?? {}));
+  const loadSdk = loadOnce(() => loadSecretsSdk(options.clientConfig ?? {}));
   // A missing AWSPREVIOUS is an answer too; Powertools does not cache failures, so we do.
   const noPrevious = new Map<string, number>();
 

@@ -1,6 +1,6 @@
-import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
 import { ConfigError } from '../../core/errors.ts';
+import { loadOnce } from '../../core/load-once.ts';
 import { ParameterReadError } from '../errors.ts';
 
 export interface SsmParameterReaderOptions {
@@ -20,11 +20,11 @@ export type SsmParameterReader = (name: string) => Promise<string>;
  */
 export function createSsmParameterReader(options: SsmParameterReaderOptions): SsmParameterReader {
   // Powertools and the SDK client load at the first read, not with the bundle.
-  let provider: Promise<SSMProvider> | undefined;
-  const loadProvider = () =>
-    (provider ??= import('@aws-lambda-powertools/parameters/ssm').then(
+  const loadProvider = loadOnce(() =>
+    import('@aws-lambda-powertools/parameters/ssm').then(
       ({ SSMProvider }) => new SSMProvider({ clientConfig: options.clientConfig ?? {} }),
-    ));
+    ),
+  );
   return async function readSsmParameter(name) {
     let value: string | undefined;
     try {
