@@ -26,7 +26,8 @@ export interface StoreCallContext {
 // Errors a retry of the same request cannot fix: the request itself is malformed. Everything
 // else (throttling, 5xx, network, a missing table or permission) is environmental and retried,
 // so the message ends in a DLQ that can be redriven after the fix rather than being dropped.
-const permanentErrorNames = new Set(['ValidationException', 'SerializationException', 'ItemCollectionSizeLimitExceededException']);
+// A MarshallError is ours: a value DynamoDB cannot hold, refused before anything is sent.
+const permanentErrorNames = new Set(['ValidationException', 'SerializationException', 'ItemCollectionSizeLimitExceededException', 'MarshallError']);
 
 const throttlingErrorNames = new Set([
   'ProvisionedThroughputExceededException',

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '../../../shared/store/dynamodb/commands.ts';
 import { MarshallError, marshallItem, unmarshallItem, type WireItem } from '../../../shared/store/dynamodb/marshall.ts';
+import { toStoreError } from '../../../shared/store/dynamodb/store-error.ts';
 
 /** The SDK's document client as ours was configured: the reference for every value we write. */
 const sdkOptions = { removeUndefinedValues: true, convertEmptyValues: false } as const;
@@ -77,6 +78,17 @@ describe('marshalling (as the SDK document client with removeUndefinedValues)', 
     expect(() => marshallItem({ n: 2 ** 60 })).toThrow(/past 2\^53, pass a bigint .*\(attribute n\)/);
     expect(() => marshallItem({ when: new Date(0) })).toThrow(/a Date is not a DynamoDB value \(attribute when\)/);
     expect(() => marshallItem({ mixed: new Set(['a', 1]) })).toThrow(/a set mixes member types \(attribute mixed\)/);
+  });
+
+  it('makes a store error that is not retried: the same value would be refused again', () => {
+    let refused: unknown;
+    try {
+      marshallItem({ tags: new Set() });
+    } catch (error) {
+      refused = error;
+    }
+    expect(toStoreError(refused, { table: 'stories', operation: 'place' })).toMatchObject({ retryable: false });
+    expect(toStoreError(new Error('socket hang up'), { table: 'stories', operation: 'place' })).toMatchObject({ retryable: true });
   });
 });
 
