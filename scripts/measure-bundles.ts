@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { entryFileName, esbuildBuildOptions, removeUnreachableChunks } from '../infra/aws/bundling.ts';
+import { entryFileName, esbuildBuildOptions, outputsReachable, removeUnreachableChunks } from '../infra/aws/bundling.ts';
 import { repositoryRoot } from '../infra/aws/create-app.ts';
 import { topology, type FunctionName } from '../infra/topology.ts';
 
@@ -141,16 +141,8 @@ function coldImportMs(
 function initOutputs(metafile: Metafile | undefined, outfile: string): string[] {
   const outputs = metafile?.outputs ?? {};
   const entry = Object.keys(outputs).find((path) => outfile.endsWith(path.replace(/^(\.\.\/)+/, '')));
-  if (!entry) throw new Error(`bundle measure failed: the metafile has no output for the entry (${outfile})`);
-  const loaded = new Set<string>();
-  const pending = [entry];
-  while (pending.length > 0) {
-    const path = pending.pop()!;
-    if (loaded.has(path)) continue;
-    loaded.add(path);
-    for (const i of outputs[path]?.imports ?? []) if (!i.external && i.kind === 'import-statement') pending.push(i.path);
-  }
-  return [...loaded];
+  if (!metafile || !entry) throw new Error(`bundle measure failed: the metafile has no output for the entry (${outfile})`);
+  return [...outputsReachable(metafile, entry, (kind) => kind === 'import-statement')];
 }
 
 /**

@@ -116,14 +116,7 @@ export function removeUnreachableChunks(metafile: Metafile, outdir: string): str
   const outputs = metafile.outputs;
   const entry = Object.keys(outputs).find((path) => resolve(path) === resolve(outdir, entryFileName));
   if (!entry) throw new Error(`bundle pruning failed: the metafile has no output for ${entryFileName} (${outdir})`);
-  const reachable = new Set<string>();
-  const pending = [entry];
-  while (pending.length > 0) {
-    const path = pending.pop()!;
-    if (reachable.has(path)) continue;
-    reachable.add(path);
-    for (const imported of outputs[path]?.imports ?? []) if (!imported.external) pending.push(imported.path);
-  }
+  const reachable = outputsReachable(metafile, entry, () => true);
   const unreachable = Object.keys(outputs).filter((path) => path.endsWith('.mjs') && !reachable.has(path));
   for (const path of unreachable) {
     rmSync(resolve(path), { force: true });
@@ -132,6 +125,27 @@ export function removeUnreachableChunks(metafile: Metafile, outdir: string): str
     delete outputs[`${path}.map`];
   }
   return unreachable;
+}
+
+/**
+ * The output `entry` and every output it imports, however indirectly, through the imports `follow`
+ * accepts (static and dynamic alike, or static only: what loads at init). Externals are not outputs.
+ */
+export function outputsReachable(
+  metafile: Metafile,
+  entry: string,
+  follow: (kind: Metafile['outputs'][string]['imports'][number]['kind']) => boolean,
+): Set<string> {
+  const reachable = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const path = pending.pop()!;
+    if (reachable.has(path)) continue;
+    reachable.add(path);
+    for (const imported of metafile.outputs[path]?.imports ?? [])
+      if (!imported.external && follow(imported.kind)) pending.push(imported.path);
+  }
+  return reachable;
 }
 
 /** `nodejs24.x` → `node24`, as CDK's NodejsFunction does. */
