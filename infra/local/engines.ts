@@ -13,7 +13,6 @@ import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { EngineRequestListener } from './in-process-handler.ts';
 import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
 import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
-import { useSynchronousLevelReads } from './leveldb-sync-reads.ts';
 
 /** The region every local client and ARN uses. */
 export const localRegion = 'us-east-1';
@@ -44,10 +43,7 @@ export interface FauxqsEngine {
  * table and row survives a restart (the dedup markers must); without, it is in memory.
  */
 export async function startDynaliteEngine(options: { path?: string } = {}): Promise<DynaliteEngine> {
-  if (options.path) {
-    mkdirSync(options.path, { recursive: true });
-    useSynchronousLevelReads();
-  }
+  if (options.path) mkdirSync(options.path, { recursive: true });
   useParsedExpressionCache();
   // Tables go ACTIVE at once: nothing locally benefits from DynamoDB's CREATING delay.
   const server = withDynaliteStoreHooks(() => dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));

@@ -15,11 +15,9 @@ import {
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startDynaliteEngine, type DynaliteEngine } from '../../infra/local/engines.ts';
 import { createInProcessHandler, createInProcessTransport } from '../../infra/local/in-process-handler.ts';
-import { useSynchronousLevelReads } from '../../infra/local/leveldb-sync-reads.ts';
 import { createLocalRequestSigner } from '../../infra/local/local-request-signer.ts';
 import { GetCommand, PutCommand } from '../../shared/store/dynamodb/commands.ts';
 import { createDocumentClient, dynamoDbService } from '../../shared/store/dynamodb/index.ts';
@@ -265,40 +263,6 @@ describe('local request signer', () => {
       ['20300101T100001Z', 'Credential=local/20300101/us-east-1/sqs/aws4_request'],
       ['20300102T000000Z', 'Credential=local/20300102/us-east-1/sqs/aws4_request'],
     ]);
-  });
-});
-
-describe('LevelDB reads on the calling thread', () => {
-  let dataDir: string;
-
-  beforeAll(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-level-'));
-    useSynchronousLevelReads();
-  });
-
-  afterAll(() => {
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it('see every completed write and delete, and what a reopened store kept', async () => {
-    // Prepare
-    const path = join(dataDir, 'store');
-    const db = new Level<string, { n: number }>(path, { valueEncoding: 'json' });
-    await db.put('kept', { n: 1 });
-    await db.put('gone', { n: 2 });
-    await db.del('gone');
-    await db.put('kept', { n: 3 });
-
-    // Act
-    const beforeClose = [await db.get('kept'), await db.get('gone')];
-    await db.close();
-    const reopened = new Level<string, { n: number }>(path, { valueEncoding: 'json' });
-    const afterReopen = await reopened.get('kept');
-    await reopened.close();
-
-    // Assess
-    expect(beforeClose).toEqual([{ n: 3 }, undefined]);
-    expect(afterReopen).toEqual({ n: 3 });
   });
 });
 
