@@ -138,7 +138,6 @@ export async function benchFanout(options: { subscribers?: number } = {}): Promi
   }
 }
 
-/** Receives and deletes every message now in a queue (the bench's stand-in for an event source). */
 /** One on-topic alert as poll-feed queues it, from a feed named `feedId`: what the fan-out benches hand out. */
 export function benchAlert(feedId: string): AlertMessage {
   return {
@@ -160,6 +159,7 @@ export function benchAlert(feedId: string): AlertMessage {
   };
 }
 
+/** Receives and deletes every message now in a queue (the bench's stand-in for an event source). */
 export async function receiveAll(consumer: SQSClient, queueUrl: string): Promise<AlertMessage[]> {
   const bodies: AlertMessage[] = [];
   for (;;) {

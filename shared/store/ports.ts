@@ -416,6 +416,16 @@ export interface StoryRecord {
   alertedTopics: string[];
 }
 
+/** The order a `StoryRecord` lists its members in: oldest first, ties by item key. */
+export function compareStoryMembers(a: StoryMember, b: StoryMember): number {
+  return a.addedAt.localeCompare(b.addedAt) || a.itemKey.localeCompare(b.itemKey);
+}
+
+/** The order a `StoryRecord` lists its fingerprints in: earliest first, ties by item key. */
+export function compareStoryFingerprints(a: StoryRecord['fingerprints'][number], b: StoryRecord['fingerprints'][number]): number {
+  return a.fingerprint.at - b.fingerprint.at || a.itemKey.localeCompare(b.itemKey);
+}
+
 /** One story listed under a lookup key, with the time it was listed (epoch seconds). */
 export interface StoryPosting {
   storyId: string;

@@ -1,4 +1,11 @@
-import type { NewPlace, StoryPosting, StoryRecord, StoryStore } from '../store/ports.ts';
+import {
+  compareStoryFingerprints,
+  compareStoryMembers,
+  type NewPlace,
+  type StoryPosting,
+  type StoryRecord,
+  type StoryStore,
+} from '../store/ports.ts';
 
 /**
  * A `StoryStore` for one poll's items: their reads done together (see `prefetch`), and the
@@ -67,8 +74,8 @@ export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
   function snapshot(story: StoryRecord): StoryRecord {
     return {
       ...story,
-      members: [...story.members].sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.itemKey.localeCompare(b.itemKey)),
-      fingerprints: [...story.fingerprints].sort((a, b) => a.fingerprint.at - b.fingerprint.at || a.itemKey.localeCompare(b.itemKey)),
+      members: [...story.members].sort(compareStoryMembers),
+      fingerprints: [...story.fingerprints].sort(compareStoryFingerprints),
       alertedTopics: [...story.alertedTopics],
     };
   }

@@ -66,7 +66,7 @@ function isFollowUp([earlier, later]: [StoryFingerprint, StoryFingerprint]): boo
 
 /** A name both headlines give that is no state, place or body: a person, a group, a ship. */
 function sharesPerson(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const namesB = new Set(b.names);
+  const namesB = namesOf(b);
   const titleB = new Set(b.titleTerms);
   return a.names.some((key) => !key.startsWith('@') && namesB.has(key) && a.titleTerms.includes(key) && titleB.has(key));
 }

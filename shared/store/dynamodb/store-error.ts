@@ -27,7 +27,12 @@ export interface StoreCallContext {
 // else (throttling, 5xx, network, a missing table or permission) is environmental and retried,
 // so the message ends in a DLQ that can be redriven after the fix rather than being dropped.
 // A MarshallError is ours: a value DynamoDB cannot hold, refused before anything is sent.
-const permanentErrorNames = new Set(['ValidationException', 'SerializationException', 'ItemCollectionSizeLimitExceededException', 'MarshallError']);
+const permanentErrorNames = new Set([
+  'ValidationException',
+  'SerializationException',
+  'ItemCollectionSizeLimitExceededException',
+  'MarshallError',
+]);
 
 const throttlingErrorNames = new Set([
   'ProvisionedThroughputExceededException',

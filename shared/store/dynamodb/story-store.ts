@@ -1,7 +1,14 @@
 import { GetCommand, PutCommand, UpdateCommand } from './commands.ts';
 import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
-import type { StoryMember, StoryPosting, StoryRecord, StoryStore } from '../ports.ts';
+import {
+  compareStoryFingerprints,
+  compareStoryMembers,
+  type StoryMember,
+  type StoryPosting,
+  type StoryRecord,
+  type StoryStore,
+} from '../ports.ts';
 import { batchGetRows, batchWriteRows } from './batch.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
@@ -56,8 +63,8 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
         });
       }
     }
-    members.sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.itemKey.localeCompare(b.itemKey));
-    fingerprints.sort((a, b) => a.fingerprint.at - b.fingerprint.at || a.itemKey.localeCompare(b.itemKey));
+    members.sort(compareStoryMembers);
+    fingerprints.sort(compareStoryFingerprints);
     return {
       storyId: head.storyId,
       createdAt: head.createdAt,
