@@ -33,8 +33,6 @@ export interface TopicEngineLoaderDeps {
 export interface TopicEngineLoaderOptions {
   /** How long a built engine is used before user topics are read again. */
   ttlMs?: number;
-  /** Builds the engine; the classifier's `createTopicEngine` by default. */
-  build?: (topics: TopicDefinition[]) => TopicEngine;
 }
 
 /**
@@ -50,8 +48,7 @@ export function createTopicEngineLoader(deps: TopicEngineLoaderDeps, options: To
 
   async function load(): Promise<TopicEngine> {
     const [classifier, raw] = await Promise.all([deps.classifier(), deps.topics.listUserTopics()]);
-    const { builtinTopics, topicDefinitionSchema } = classifier;
-    const build = options.build ?? classifier.createTopicEngine;
+    const { builtinTopics, topicDefinitionSchema, createTopicEngine: build } = classifier;
     const builtinIds = new Set(builtinTopics.map((topic) => topic.id));
     const user: TopicDefinition[] = [];
     for (const candidate of raw) {

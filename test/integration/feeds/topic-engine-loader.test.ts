@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as classify from '../../../shared/classify/index.ts';
-import { builtinTopics, type TopicDefinition, type TopicEngine } from '../../../shared/classify/index.ts';
+import { builtinTopics } from '../../../shared/classify/index.ts';
 import type { Log } from '../../../shared/core/logger.ts';
 import { createTopicEngineLoader } from '../../../shared/feeds/topic-engine-loader.ts';
 import type { TopicStore } from '../../../shared/store/ports.ts';
@@ -17,10 +17,10 @@ afterAll(async () => {
 /** Records what the loader built from, and lets a topic id stand for one that does not compile. */
 function recordingBuild() {
   const builds: string[][] = [];
-  const build = (topics: TopicDefinition[]): TopicEngine => {
+  const build: typeof classify.createTopicEngine = (topics) => {
     if (topics.some((t) => t.id === 'does-not-compile')) throw new Error('topic engine invalid: test');
     builds.push(topics.map((t) => t.id));
-    return { classify: () => [], topicIds: () => topics.map((t) => t.id), evaluate: () => [] } as unknown as TopicEngine;
+    return { classify: () => [], topicIds: () => topics.map((t) => t.id), evaluate: () => [] } as unknown as ReturnType<typeof classify.createTopicEngine>;
   };
   return { builds, build };
 }
@@ -49,8 +49,8 @@ describe('createTopicEngineLoader', () => {
     const { builds, build } = recordingBuild();
     const log = collectingLog();
     const loader = createTopicEngineLoader(
-      { topics, classifier: async () => classify, clock: engines.clock, log },
-      { build, ttlMs: 60_000 },
+      { topics, classifier: async () => ({ ...classify, createTopicEngine: build }), clock: engines.clock, log },
+      { ttlMs: 60_000 },
     );
 
     const first = await loader.get();
@@ -76,19 +76,23 @@ describe('createTopicEngineLoader', () => {
       putUserTopic: async () => {},
     };
     const { build } = recordingBuild();
-    const loader = createTopicEngineLoader(
-      { topics: flaky, classifier: async () => classify, clock: engines.clock, log: collectingLog() },
-      { build },
-    );
+    const loader = createTopicEngineLoader({
+      topics: flaky,
+      classifier: async () => ({ ...classify, createTopicEngine: build }),
+      clock: engines.clock,
+      log: collectingLog(),
+    });
     const engine = await loader.get();
     fail = true;
     engines.clock.advanceMinutes(5);
     expect(await loader.get()).toBe(engine);
 
-    const fresh = createTopicEngineLoader(
-      { topics: flaky, classifier: async () => classify, clock: engines.clock, log: collectingLog() },
-      { build },
-    );
+    const fresh = createTopicEngineLoader({
+      topics: flaky,
+      classifier: async () => ({ ...classify, createTopicEngine: build }),
+      clock: engines.clock,
+      log: collectingLog(),
+    });
     await expect(fresh.get()).rejects.toThrow('injected fault');
   });
 });
