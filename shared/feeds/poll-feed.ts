@@ -425,11 +425,11 @@ async function handleItems(
   // poll may bring again, is retried once the holder is done.
   let lease = await takeFeedLease(feed.feedId, arrival, deps);
   if (!lease) return { new: 0, duplicates: items.length, alerts: 0, joined: 0 };
-  const last = candidates.length - 1 - ((candidates.length - 1) % SEND_BATCH);
 
   try {
     for (let start = 0; start < candidates.length; start += SEND_BATCH) {
       const group = candidates.slice(start, start + SEND_BATCH);
+      const isLast = start + SEND_BATCH >= candidates.length;
       lease = await keepFeedLease(lease, deps);
       const claims = await claimUnderLease(group, expiresAt, deps);
       // 'done': another poller finished it since findSeen; 'busy': a poller that claimed it alone
@@ -503,13 +503,13 @@ async function handleItems(
         expiresAt,
       );
       // The last group's done markers end the feed lease in the same write, while it surely holds.
-      const releaseNow = start === last && heldFor(lease, deps) < CLAIM_LEASE_SECONDS / 2;
+      const releaseNow = isLast && heldFor(lease, deps) < CLAIM_LEASE_SECONDS / 2;
       await seenStore.markDone(
         claimed.map((item) => item.itemKey),
         expiresAt,
         releaseNow ? lease : undefined,
       );
-      if (start === last && !releaseNow) await seenStore.releaseFeed(lease);
+      if (isLast && !releaseNow) await seenStore.releaseFeed(lease);
 
       alertCount += alerts.length;
       for (const alert of alerts) {

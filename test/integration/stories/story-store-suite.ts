@@ -4,7 +4,6 @@
  * attributes), and the clustering over it giving exactly the in-memory result.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '../../../shared/store/dynamodb/commands.ts';
 import type { DynamoDbClient } from '../../../shared/store/dynamodb/index.ts';
@@ -15,7 +14,7 @@ import { createTables, type ProvisionedTables } from '../../../infra/local/provi
 import type { Clock } from '../../../shared/core/clock.ts';
 import type { StoryMember } from '../../../shared/messages/schemas.ts';
 import { createDynamoDbStoryStore } from '../../../shared/store/dynamodb/index.ts';
-import { storyInputSchema } from '../../../cli/story-input.ts';
+import { readStoryFixture } from '../../helpers/stories.ts';
 import { assignStory, clusterStream, prefetchedStoryStore, prefetchStoryReads } from '../../../shared/stories/index.ts';
 import { createMemoryStoryStore } from '../../../shared/stories/memory-story-store.ts';
 import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
@@ -40,10 +39,7 @@ function member(itemKey: string, addedAt = start): StoryMember {
   };
 }
 
-const labelled = readFileSync(new URL('../../fixtures/stories/labelled-items.jsonl', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => storyInputSchema.parse(JSON.parse(line)));
+const labelled = readStoryFixture('labelled-items');
 
 export function describeStoryStoreSuite(
   engineName: string,
