@@ -40,7 +40,7 @@ export function marshallItem(item: Record<string, unknown>): WireItem {
 }
 
 /** One value to its wire form; `path` names it in errors. */
-export function marshallValue(value: unknown, path: string): WireValue {
+function marshallValue(value: unknown, path: string): WireValue {
   switch (typeof value) {
     case 'string':
       return { S: value };
@@ -121,7 +121,7 @@ export function unmarshallItem(wire: WireItem): Record<string, unknown> {
 }
 
 /** One value from its wire form. */
-export function unmarshallValue(wire: WireValue): unknown {
+function unmarshallValue(wire: WireValue): unknown {
   if ('S' in wire) return wire.S;
   if ('N' in wire) return toNumber(wire.N);
   if ('BOOL' in wire) return wire.BOOL;

@@ -37,11 +37,14 @@ import { callStore, invalidRowError, StoreError, toStoreError } from './store-er
  * can only make a near-duplicate found its own story, a repeat and never a loss. Rows past their
  * `expiresAt` count as absent, as TTL deletes lazily.
  */
+/** The partition key of an item's place: its story's head (founder) or a pointer to it (member). */
+const STORY_PREFIX = 'story#';
+const storyKey = (itemKey: string) => `${STORY_PREFIX}${itemKey}`;
+
 export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock?: Clock }): StoryStore {
   const { client, tableName } = options;
   const clock = options.clock ?? systemClock;
 
-  const storyKey = (storyId: string) => `story#${storyId}`;
   const indexKey = (key: string) => `key#${key}`;
 
   const alertedKey = (storyId: string) => `alerted#${storyId}`;
@@ -95,7 +98,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       if (row.expiresAt >= now) alerted.set(row.storyKey.slice('alerted#'.length), row.topics);
     }
     return rows.flatMap((raw) =>
-      String(raw.storyKey).startsWith('story#') ? (parseStory(raw, alerted.get(String(raw.storyId))) ?? []) : [],
+      String(raw.storyKey).startsWith(STORY_PREFIX) ? (parseStory(raw, alerted.get(String(raw.storyId))) ?? []) : [],
     );
   }
 
@@ -303,7 +306,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       );
       const now = epochSeconds(clock.now());
       for (const raw of rows) {
-        if (typeof raw.expiresAt === 'number' && raw.expiresAt >= now) placed.add(String(raw.storyKey).slice('story#'.length));
+        if (typeof raw.expiresAt === 'number' && raw.expiresAt >= now) placed.add(String(raw.storyKey).slice(STORY_PREFIX.length));
       }
       return placed;
     },
@@ -341,7 +344,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
 /** A story's row: its head, and each member and kept fingerprint as its own attribute. */
 function storyRow(story: Omit<StoryRecord, 'alertedTopics'>, expiresAt: number): Record<string, unknown> {
   const row: Record<string, unknown> = {
-    storyKey: `story#${story.storyId}`,
+    storyKey: storyKey(story.storyId),
     storyId: story.storyId,
     role: 'founder',
     createdAt: story.createdAt,
@@ -356,12 +359,12 @@ function storyRow(story: Omit<StoryRecord, 'alertedTopics'>, expiresAt: number):
 
 /** The place of an item that joined another story. */
 function pointerRow(place: { itemKey: string; memberOf: string; expiresAt: number }): Record<string, unknown> {
-  return { storyKey: `story#${place.itemKey}`, storyId: place.memberOf, role: 'member', expiresAt: place.expiresAt };
+  return { storyKey: storyKey(place.itemKey), storyId: place.memberOf, role: 'member', expiresAt: place.expiresAt };
 }
 
 /** The fixed attributes of a story row; members and fingerprints are validated one by one. */
 const storyHeadSchema = z.object({
-  storyKey: z.string().check(z.startsWith('story#')),
+  storyKey: z.string().check(z.startsWith(STORY_PREFIX)),
   storyId: z.string().check(z.minLength(1)),
   createdAt: z.string().check(z.minLength(1)),
   lastAt: z.number().check(z.int()),
@@ -371,7 +374,7 @@ const storyHeadSchema = z.object({
 });
 
 const pointerRowSchema = z.object({
-  storyKey: z.string().check(z.startsWith('story#')),
+  storyKey: z.string().check(z.startsWith(STORY_PREFIX)),
   storyId: z.string().check(z.minLength(1)),
   role: z.literal('member'),
   expiresAt: z.number().check(z.int()),
