@@ -300,18 +300,22 @@ export function formatCostBench(result: CostBenchResult): string[] {
         .join('; ')}${unit}`,
     );
   }
-  // Issue 11's goals, per new on-topic item, on the case with the most new items (the burst).
-  const burst = [...result.cases].sort((a, b) => b.newItems - a.newItems)[0];
-  if (burst && burst.newItems > 0) {
-    const requests = round(burst.dynamodb.requests / burst.newItems);
-    const wcu = round(burst.dynamodb.wcu / burst.newItems);
+  const perItem = costPerNewItem(result);
+  if (perItem) {
     const verdict = (value: number, goal: number) => (value <= goal ? 'met' : 'not met');
     lines.push(
-      `  per new on-topic item (${burst.case}): ${requests} DynamoDB requests (goal ≤ ${COST_GOALS.requests}: ${verdict(requests, COST_GOALS.requests)}), ` +
-        `${wcu} WCU (goal ≤ ${COST_GOALS.wcu}: ${verdict(wcu, COST_GOALS.wcu)})`,
+      `  per new on-topic item (${perItem.case}): ${perItem.requests} DynamoDB requests (goal ≤ ${COST_GOALS.requests}: ${verdict(perItem.requests, COST_GOALS.requests)}), ` +
+        `${perItem.wcu} WCU (goal ≤ ${COST_GOALS.wcu}: ${verdict(perItem.wcu, COST_GOALS.wcu)})`,
     );
   }
   return lines;
+}
+
+/** Issue 11's measure: requests and WCU per new on-topic item, on the case with the most new items (the burst). */
+export function costPerNewItem(result: CostBenchResult): { case: string; requests: number; wcu: number } | undefined {
+  const burst = [...result.cases].sort((a, b) => b.newItems - a.newItems)[0];
+  if (!burst || burst.newItems === 0) return undefined;
+  return { case: burst.case, requests: round(burst.dynamodb.requests / burst.newItems), wcu: round(burst.dynamodb.wcu / burst.newItems) };
 }
 
 /** Issue 11 item 2: DynamoDB requests and write capacity units per new on-topic item. */

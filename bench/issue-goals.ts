@@ -6,9 +6,9 @@
 import type { BundleMeasurement } from '../scripts/measure-bundles.ts';
 import { BUNDLE_GOALS } from '../scripts/measure-bundles.ts';
 import type { CliBenchResult } from './cli.ts';
-import { COST_GOALS, type CostBenchResult } from './cost.ts';
+import { COST_GOALS, costPerNewItem, type CostBenchResult } from './cost.ts';
 import type { FeedsBenchResult } from './feeds.ts';
-import type { LeanBenchResult } from './lean.ts';
+import { LEAN_GOALS, type LeanBenchResult } from './lean.ts';
 import type { ScaleFigures } from './scale.ts';
 
 /** One row: what was measured, the goal, and the verdict (undefined when it cannot be judged). */
@@ -53,10 +53,9 @@ export function issueGoalRows(inputs: GoalInputs): GoalRow[] {
     });
   }
   if (inputs.cost) {
-    const burst = [...inputs.cost.cases].sort((a, b) => b.newItems - a.newItems)[0];
-    if (burst && burst.newItems > 0) {
-      const requests = round2(burst.dynamodb.requests / burst.newItems);
-      const wcu = round2(burst.dynamodb.wcu / burst.newItems);
+    const perItem = costPerNewItem(inputs.cost);
+    if (perItem) {
+      const { requests, wcu } = perItem;
       rows.push({
         item: '2 requests',
         figure: `${requests} DynamoDB requests, ${wcu} WCU per new on-topic item`,
@@ -94,14 +93,14 @@ export function issueGoalRows(inputs: GoalInputs): GoalRow[] {
     rows.push({
       item: '5 lean CPU',
       figure: ratios ? `${ratios.cpu}× rss2email's CPU` : 'rss2email not installed (apt-get install rss2email)',
-      goal: '≤ 3×',
-      met: ratios ? ratios.cpu <= 3 : undefined,
+      goal: `≤ ${LEAN_GOALS.cpuRatio}×`,
+      met: ratios ? ratios.cpu <= LEAN_GOALS.cpuRatio : undefined,
     });
     rows.push({
       item: '5 lean memory',
       figure: `peak RSS ${newsAlerts.peakRssMb.toFixed(0)} MB`,
-      goal: '≤ 250 MB',
-      met: newsAlerts.peakRssMb <= 250,
+      goal: `≤ ${LEAN_GOALS.peakRssMb} MB`,
+      met: newsAlerts.peakRssMb <= LEAN_GOALS.peakRssMb,
     });
   }
   if (inputs.scale) {
