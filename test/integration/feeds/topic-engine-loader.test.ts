@@ -20,7 +20,9 @@ function recordingBuild() {
   const build: typeof classify.createTopicEngine = (topics) => {
     if (topics.some((t) => t.id === 'does-not-compile')) throw new Error('topic engine invalid: test');
     builds.push(topics.map((t) => t.id));
-    return { classify: () => [], topicIds: () => topics.map((t) => t.id), evaluate: () => [] } as unknown as ReturnType<typeof classify.createTopicEngine>;
+    return { classify: () => [], topicIds: () => topics.map((t) => t.id), evaluate: () => [] } as unknown as ReturnType<
+      typeof classify.createTopicEngine
+    >;
   };
   return { builds, build };
 }
