@@ -80,13 +80,18 @@ export const everyStore: Required<StoreFactories> = {
  * table without a factory gets a store that refuses every call (the function was granted no
  * access to it: in AWS the call would be denied).
  */
-export function buildStores(client: DynamoDbClient, factories: StoreFactories, tables: Record<TableName, string>, clock: Clock): Stores {
-  const stores = {} as Record<TableName, unknown>;
-  for (const [table, tableName] of Object.entries(tables) as [TableName, string][]) {
-    const factory = factories[table] as StoreFactory<TableName> | undefined;
+export function buildStores<T extends TableName>(
+  client: DynamoDbClient,
+  factories: StoreFactories,
+  tables: Record<T, string>,
+  clock: Clock,
+): Pick<Stores, T> {
+  const stores = {} as Record<T, unknown>;
+  for (const [table, tableName] of Object.entries(tables) as [T, string][]) {
+    const factory = factories[table] as StoreFactory<T> | undefined;
     stores[table] = factory ? factory(client, tableName, clock) : refusingStore(table);
   }
-  return stores as Stores;
+  return stores as Pick<Stores, T>;
 }
 
 /**
@@ -99,11 +104,7 @@ export function createStores<T extends TableName>(
   tables: Record<T, string>,
   clock: Clock = systemClock,
 ): Pick<Stores, T> {
-  const stores: Partial<Stores> = {};
-  for (const [table, tableName] of Object.entries(tables) as [T, string][]) {
-    (stores as Record<T, unknown>)[table] = (everyStore[table] as StoreFactory<T>)(client, tableName, clock);
-  }
-  return stores as Pick<Stores, T>;
+  return buildStores(client, everyStore, tables, clock);
 }
 
 /** A store whose every method rejects: what a function gets for a table it has no access to. */

@@ -181,8 +181,11 @@ const APPROXIMATORS = new Set([
   'roughly',
 ]);
 
-/** A number hyphenated to the noun after it: "15-member", "four-day" (not "7-2", a score). */
-const SIZE_COMPOUND = /(?<![\p{L}\d.,-])(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)-\p{L}+/giu;
+/**
+ * A figure hyphenated to the noun after it: "15-member" (not "7-2", a score). Number words need no
+ * case: the letters-hyphen-letters join before it has made "four-day" one word.
+ */
+const SIZE_COMPOUND = /(?<![\p{L}\d.,-])\d+-\p{L}+/gu;
 
 /** Words a number after which is a name: "Flight 8243", "resolution 2690", "Route 66". */
 const IDENTIFIED: ReadonlySet<string> = new Set(['flight', 'resolution', 'route', 'highway', 'no', 'number', 'article', 'chapter', 'item']);
