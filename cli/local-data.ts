@@ -27,7 +27,6 @@ import { createSqsClient, type SqsClient } from '../shared/queue/sqs/sqs-client.
 export interface LocalData {
   dataDir: string;
   tables: ProvisionedTables;
-  dynamodb: DynamoDBClient;
   /** The stores' client (ours, as the functions ship it), to the same engine. */
   documents: DynamoDbClient;
   /** Present when opened with `queues: true`; `inspect` lists a queue's messages without touching them. */
@@ -65,11 +64,9 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
   try {
     const dynamodbEngine = await startDynaliteEngine({ path: join(dir, 'dynamodb') });
     cleanups.push(() => dynamodbEngine.stop());
-    const dynamodb = new DynamoDBClient({ endpoint: dynamodbEngine.endpoint, region: localRegion, credentials: localCredentials });
-    cleanups.push(() => dynamodb.destroy());
     const documents = createDocumentClient({ endpoint: dynamodbEngine.endpoint, region: localRegion, credentials: localCredentials });
     cleanups.push(() => documents.destroy());
-    const tables = await createTables(dynamodb, defaultResourcePrefix);
+    const tables = await provisionTables(dynamodbEngine.endpoint);
     let queues: LocalData['queues'];
     if (options.queues) {
       const sqsEngine = await startFauxqsEngine({ dataDir: join(dir, 'sqs') });
@@ -83,7 +80,7 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
         inspect: async (queueName, limit) => inspectMessages(server, queueName, limit),
       };
     }
-    return { dataDir: dir, tables, dynamodb, documents, ...(queues ? { queues } : {}), close };
+    return { dataDir: dir, tables, documents, ...(queues ? { queues } : {}), close };
   } catch (error) {
     await close();
     throw error;
@@ -100,16 +97,14 @@ async function connectToRunning(
   options: { queues: boolean },
 ): Promise<LocalData> {
   const clientConfig = { region: localRegion, credentials: localCredentials };
-  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: running.dynamodb });
   const documents = createDocumentClient({ ...clientConfig, endpoint: running.dynamodb });
   const sqs = options.queues ? createSqsClient({ ...clientConfig, endpoint: running.sqs }) : undefined;
   const close = async () => {
-    dynamodb.destroy();
     documents.destroy();
     sqs?.destroy();
   };
   try {
-    const tables = await createTables(dynamodb, defaultResourcePrefix);
+    const tables = await provisionTables(running.dynamodb);
     const queues: LocalData['queues'] = sqs
       ? {
           provisioned: await provisionQueues(running.sqs),
@@ -117,7 +112,7 @@ async function connectToRunning(
           inspect: (queueName, limit) => inspectMessagesOverHttp(running.sqs, queueName, limit),
         }
       : undefined;
-    return { dataDir: dir, tables, dynamodb, documents, ...(queues ? { queues } : {}), viaRunningPipeline: { pid: running.pid }, close };
+    return { dataDir: dir, tables, documents, ...(queues ? { queues } : {}), viaRunningPipeline: { pid: running.pid }, close };
   } catch (error) {
     await close();
     throw new ConfigError(
@@ -127,6 +122,16 @@ async function connectToRunning(
 }
 
 /** The topology's queues in the fauxqs at `endpoint` (a no-op where they exist): the SDK's work, once. */
+/** The topology's tables on the engine at `endpoint` (a no-op for those that exist), with a client used for that only. */
+async function provisionTables(endpoint: string): Promise<ProvisionedTables> {
+  const sdk = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
+  try {
+    return await createTables(sdk, defaultResourcePrefix);
+  } finally {
+    sdk.destroy();
+  }
+}
+
 async function provisionQueues(endpoint: string): Promise<ProvisionedQueues> {
   const sdk = new SQSClient({ endpoint, region: localRegion, credentials: localCredentials });
   try {
