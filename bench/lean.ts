@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCliIfStale } from './build-if-stale.ts';
 
 export interface LeanRun {
   cpuSeconds: number;
@@ -86,6 +87,7 @@ function hasCommand(name: string): Promise<boolean> {
 export async function benchLean(options: { feeds?: number; itemsPerFeed?: number } = {}): Promise<LeanBenchResult> {
   const feeds = options.feeds ?? 20;
   const itemsPerFeed = options.itemsPerFeed ?? 50;
+  buildCliIfStale();
   const bodies = Array.from({ length: feeds }, (_, f) => feedXml(f, itemsPerFeed));
   const server = createServer((request, response) => {
     const index = Number(/^\/feed(\d+)\.xml$/.exec(request.url ?? '')?.[1] ?? Number.NaN);
