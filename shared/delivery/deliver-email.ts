@@ -9,8 +9,7 @@ import type { DeliveryLease, DeliveryStore, SubscriptionStore } from '../store/p
 import { activeChannel, type SkipReason } from './active-channel.ts';
 import { countPermanentFailure } from './channel-health.ts';
 import { composeAlertEmail, type ComposeAlertEmailOptions } from './compose-alert-email.ts';
-import { deliveryExpiresAt } from './delivery-id.ts';
-import { busyError, holdForSend, MAIL_SEND_LEASE_MS, newClaim, releaseQuietly } from './delivery-lease.ts';
+import { holdForSend, MAIL_SEND_LEASE_MS, underDeliveryLease } from './delivery-lease.ts';
 import { publishedAtOf, timesOf } from './published-at.ts';
 
 export interface DeliverEmailDeps {
@@ -82,24 +81,10 @@ export async function sendEmailOnce(
   compose: (channel: EmailChannel) => OutgoingEmail,
   deps: DeliverEmailDeps,
 ): Promise<EmailDeliveryOutcome> {
-  const { deliveries, clock, events } = deps;
   const { deliveryKey, subscriberId, storyId } = send;
-
-  const lease = newClaim();
-  const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()), lease);
-  if (claim.status === 'sent') {
-    events.emit({ type: 'delivery-skipped', channel: 'email', subscriberId, storyId, deliveryKey, reason: 'already-sent' });
-    return { status: 'skipped', reason: 'already-sent' };
-  }
-  // Another attempt (a duplicate message) may be sending it right now: look again once its lease ran out.
-  if (claim.status === 'busy') throw busyError(deliveryKey, claim.leaseEndsAt, clock);
-  try {
-    return await sendClaimed(send, compose, lease, deps);
-  } catch (error) {
-    // A failed attempt ends its lease, so its retry (seconds away) need not wait it out.
-    await releaseQuietly(deliveries, deliveryKey, lease);
-    throw error;
-  }
+  return underDeliveryLease({ deliveryKey, subscriberId, storyId, channel: 'email' }, deps, (lease) =>
+    sendClaimed(send, compose, lease, deps),
+  );
 }
 
 /** The email once its marker is ours: checks, sends (renewing the lease first), records. */

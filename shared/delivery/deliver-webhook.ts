@@ -10,8 +10,8 @@ import { WebhookSecretError, webhookSecretsOf } from '../subscriptions/index.ts'
 import { activeChannel, type SkipReason } from './active-channel.ts';
 import { alsoReportedBy } from './also-reported-by.ts';
 import { countPermanentFailure, pauseChannel, type ChannelRef } from './channel-health.ts';
-import { deliveryExpiresAt, deliveryId } from './delivery-id.ts';
-import { busyError, holdForSend, newClaim, releaseQuietly, sendLeaseMs } from './delivery-lease.ts';
+import { deliveryId } from './delivery-id.ts';
+import { holdForSend, sendLeaseMs, underDeliveryLease } from './delivery-lease.ts';
 import { publishedAtOf, timesOf } from './published-at.ts';
 import { type DeliveryBusyError, WebhookDeliveryError } from './errors.ts';
 import { errorMessage, postWebhook, WEBHOOK_TIMEOUT_MS } from './post-webhook.ts';
@@ -78,27 +78,15 @@ export async function deliverWebhook(
   deps: DeliverWebhookDeps,
   options: DeliverWebhookOptions = {},
 ): Promise<WebhookDeliveryOutcome> {
-  const { deliveries, clock, events } = deps;
   const { deliveryKey, subscriberId, storyId } = message;
   if (message.channel.kind !== 'webhook') {
     throw new InvalidMessageError(`webhook delivery failed: channel is ${message.channel.kind} (delivery ${deliveryKey})`);
   }
 
-  const lease = newClaim();
-  const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()), lease);
-  if (claim.status === 'sent') {
-    events.emit({ type: 'delivery-skipped', channel: 'webhook', subscriberId, storyId, deliveryKey, reason: 'already-sent' });
-    return { status: 'skipped', reason: 'already-sent' };
-  }
-  // Another attempt (a duplicate message) may be posting it right now: look again once its lease ran out.
-  if (claim.status === 'busy') throw busyError(deliveryKey, claim.leaseEndsAt, clock);
-  try {
-    return await deliverClaimed(message, message.channel, lease, deps, options);
-  } catch (error) {
-    // A failed attempt ends its lease, so its retry (seconds away) need not wait it out.
-    await releaseQuietly(deliveries, deliveryKey, lease);
-    throw error;
-  }
+  const channel = message.channel;
+  return underDeliveryLease({ deliveryKey, subscriberId, storyId, channel: 'webhook' }, deps, (lease) =>
+    deliverClaimed(message, channel, lease, deps, options),
+  );
 }
 
 /** The delivery once its marker is ours: checks, sends (renewing the lease first), records. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
+import type { EventSink } from '../core/events.ts';
 import type { DeliveryLease, DeliveryStore } from '../store/ports.ts';
+import { deliveryExpiresAt } from './delivery-id.ts';
 import { DeliveryBusyError } from './errors.ts';
 
 /**
@@ -72,4 +74,40 @@ export async function releaseQuietly(
   lease: DeliveryLease,
 ): Promise<void> {
   await deliveries.releaseLease(deliveryKey, lease.owner).catch(() => undefined);
+}
+
+/** The delivery an attempt is for, as its events name it. */
+export interface LeasedDelivery {
+  deliveryKey: string;
+  subscriberId: string;
+  storyId: string;
+  channel: 'email' | 'webhook';
+}
+
+/**
+ * One attempt at a delivery, under a lease of its own (email and webhook alike): already sent →
+ * skipped, and said so; another attempt holding it (a duplicate message at the same moment) → a
+ * retryable {@link DeliveryBusyError}, nothing done; otherwise `work` runs with the lease, and a
+ * failed attempt ends it so its retry (seconds away) need not wait it out.
+ */
+export async function underDeliveryLease<T>(
+  delivery: LeasedDelivery,
+  deps: { deliveries: Pick<DeliveryStore, 'begin' | 'releaseLease'>; clock: Clock; events: EventSink },
+  work: (lease: DeliveryLease) => Promise<T>,
+): Promise<T | { status: 'skipped'; reason: 'already-sent' }> {
+  const { deliveries, clock, events } = deps;
+  const { deliveryKey, subscriberId, storyId, channel } = delivery;
+  const lease = newClaim();
+  const claim = await deliveries.begin(deliveryKey, deliveryExpiresAt(clock.now()), lease);
+  if (claim.status === 'sent') {
+    events.emit({ type: 'delivery-skipped', channel, subscriberId, storyId, deliveryKey, reason: 'already-sent' });
+    return { status: 'skipped', reason: 'already-sent' };
+  }
+  if (claim.status === 'busy') throw busyError(deliveryKey, claim.leaseEndsAt, clock);
+  try {
+    return await work(lease);
+  } catch (error) {
+    await releaseQuietly(deliveries, deliveryKey, lease);
+    throw error;
+  }
 }
