@@ -64,7 +64,8 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
   try {
     const dynamodbEngine = await startDynaliteEngine({ path: join(dir, 'dynamodb') });
     cleanups.push(() => dynamodbEngine.stop());
-    const documents = createDocumentClient({ endpoint: dynamodbEngine.endpoint, region: localRegion, credentials: localCredentials });
+    // Our client hands its requests to the engine in this process, as the runtime's does.
+    const documents = createDocumentClient({ transport: dynamodbEngine.directTransport });
     cleanups.push(() => documents.destroy());
     const tables = await provisionTables(dynamodbEngine.endpoint);
     let queues: LocalData['queues'];

@@ -1,6 +1,7 @@
 /**
  * Two shortcuts in dynalite's store, installed through its one seam: `dynalite/db`'s `create`,
- * which `dynalite()` calls for its store (no other API reaches the store).
+ * which `dynalite()` calls for its store (no other API reaches the store; the store is handed
+ * back for the direct transport).
  *
  * - Table descriptions are kept decoded in memory for the item operations. dynalite reads the
  *   table's description from LevelDB and parses it for every request and again for every key of
@@ -44,18 +45,26 @@ interface DynaliteDbModule {
 
 const require = createRequire(import.meta.url);
 
-/** Runs `start` (which calls `dynalite()`) with the shortcuts installed on the store it creates. */
-export function withDynaliteStoreHooks<T>(start: () => T): T {
+/**
+ * Runs `start` (which calls `dynalite()`) with the shortcuts installed on the store it creates,
+ * and hands that store back beside what `start` returned (the direct transport runs dynalite's
+ * actions on it: dynalite-direct.ts).
+ */
+export function withDynaliteStoreHooks<T>(start: () => T): { started: T; store: object } {
   const dbModule = require('dynalite/db') as DynaliteDbModule;
   const create = dbModule.create;
+  let created: DynaliteStore | undefined;
   dbModule.create = function createHooked(options) {
     const store = create.call(this, options);
     readSynchronously(store.db);
     keepTableDescriptions(store);
+    created = store;
     return store;
   };
   try {
-    return start();
+    const started = start();
+    if (!created) throw new Error('dynalite could not be started: it created no store through dynalite/db');
+    return { started, store: created };
   } finally {
     dbModule.create = create;
   }

@@ -2,8 +2,9 @@
  * The embedded engines of one-process mode: DynamoDB is dynalite (LevelDB on disk, or in
  * memory), SQS is fauxqs (SQLite on disk, or in memory). Both run in this process and listen on
  * 127.0.0.1 on an ephemeral port, where other processes' SDK clients reach them through their
- * `endpoint`; the runtime's own DynamoDB client hands its requests to dynalite's request
- * listener directly (`requestListener`, see in-process-handler.ts).
+ * `endpoint`; the runtime's own DynamoDB clients hand their requests over in process: ours as
+ * objects to dynalite's validations and actions (`directTransport`, see dynalite-direct.ts), the
+ * SDK's to dynalite's request listener (`requestListener`, see in-process-handler.ts).
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,8 @@ import { Server as NetServer } from 'node:net';
 import dynalite from 'dynalite';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { EngineRequestListener } from './in-process-handler.ts';
+import type { AwsJsonObjectTransport } from '../../shared/aws-http/index.ts';
+import { createDynaliteDirectTransport } from './dynalite-direct.ts';
 import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
 import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
 
@@ -25,6 +28,8 @@ export interface DynaliteEngine {
   endpoint: string;
   /** dynalite's HTTP request listener, for clients in this process (`createInProcessHandler`). */
   requestListener: EngineRequestListener;
+  /** For our DynamoDB client in this process: requests handed to dynalite as objects, no JSON text, no HTTP. */
+  directTransport: AwsJsonObjectTransport;
   /** Closes the server and the LevelDB store; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -46,7 +51,9 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
   if (options.path) mkdirSync(options.path, { recursive: true });
   useParsedExpressionCache();
   // Tables go ACTIVE at once: nothing locally benefits from DynamoDB's CREATING delay.
-  const server = withDynaliteStoreHooks(() => dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
+  const { started: server, store } = withDynaliteStoreHooks(() =>
+    dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
+  );
   const [requestListener] = server.listeners('request') as EngineRequestListener[];
   if (!requestListener) throw new Error('dynalite could not be started: its server has no request listener');
   await new Promise<void>((resolve, reject) => {
@@ -61,6 +68,7 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requestListener,
+    directTransport: createDynaliteDirectTransport(store),
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
         server.close((error?: Error) => (error ? reject(error) : resolve()));

@@ -1,9 +1,9 @@
 /**
  * The runtime's storage: embedded DynamoDB (dynalite) and SQS (fauxqs) engines, their clients,
  * and the topology's tables and queues created in them. The stores and the queues run on our own
- * clients, the ones the functions ship with: DynamoDB's JSON requests handed to dynalite in
- * process, SQS's over loopback HTTP to fauxqs (which keeps its Fastify app to itself, so no
- * listener to hand them to). The SDK's clients only create tables and queues (and sweep TTLs),
+ * clients, the ones the functions ship with: DynamoDB's requests handed to dynalite in process
+ * as objects (no JSON text, no HTTP), SQS's over loopback HTTP to fauxqs (which keeps its
+ * Fastify app to itself, so no listener to hand them to). The SDK's clients only create tables and queues (and sweep TTLs),
  * skipping SigV4's hashing, which the engines never check.
  */
 import { join } from 'node:path';
@@ -20,8 +20,8 @@ import {
 import { assertDataFolderFree, prepareDataFolder, recordDataFolderHolder } from './data-folder.ts';
 import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
 import { createSqsClient, type SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
-import { createDocumentClient, dynamoDbService, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
-import { createInProcessHandler, createInProcessTransport } from './in-process-handler.ts';
+import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
+import { createInProcessHandler } from './in-process-handler.ts';
 import { createLocalRequestSigner, localRequestSigner } from './local-request-signer.ts';
 import type { CleanupStack } from './runtime-shutdown.ts';
 
@@ -40,7 +40,7 @@ export interface RuntimeEngines {
   dynamodbEngine: DynaliteEngine;
   sqsEngine: FauxqsEngine;
   dynamodb: DynamoDBClient;
-  /** The stores' client: ours, as shipped, over dynalite in process. */
+  /** The stores' client: ours, as shipped, its requests handed to dynalite in process as objects. */
   documents: DynamoDbClient;
   /** The queues' client: ours, as shipped, over loopback HTTP to fauxqs. */
   sqs: SqsClient;
@@ -75,9 +75,7 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
     requestHandler: createInProcessHandler(dynamodbEngine.requestListener, 'dynalite'),
   });
   cleanups.push(() => dynamodb.destroy());
-  const documents = createDocumentClient({
-    transport: createInProcessTransport(dynamodbEngine.requestListener, 'dynalite', localRegion, dynamoDbService),
-  });
+  const documents = createDocumentClient({ transport: dynamodbEngine.directTransport });
   const sqs = createSqsClient({
     endpoint: sqsEngine.endpoint,
     region: localRegion,

@@ -6,7 +6,7 @@
  */
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { loadOnce } from '../core/load-once.ts';
-import type { AwsJsonTransport } from './json-client.ts';
+import type { AwsJsonWireTransport } from './json-client.ts';
 import type { AwsAnswer } from './service-error.ts';
 import { signRequest, type AwsCredentials, type SignableRequest, type SigningScope } from './sigv4.ts';
 
@@ -52,7 +52,7 @@ const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
  * With no endpoint set (option or environment), a request's endpoint hint (SQS's queue URL)
  * gives its origin, as the SDK's `useQueueUrlAsEndpoint` does; else the regional endpoint.
  */
-export function createHttpTransport(service: AwsJsonService, options: HttpTransportOptions = {}): AwsJsonTransport {
+export function createHttpTransport(service: AwsJsonService, options: HttpTransportOptions = {}): AwsJsonWireTransport {
   // Taken with getBuiltinModule, not `import`: an ES import of node:http builds its module view,
   // which loads Node's bundled undici for a WebSocket getter (see outbound-http).
   const http = process.getBuiltinModule('node:http');

@@ -4,7 +4,14 @@
  * and the service error shape.
  */
 export { createAwsJsonClient } from './json-client.ts';
-export type { AwsJsonTransport, AwsMetadata, RetryOptions } from './json-client.ts';
+export type {
+  AwsJsonObjectTransport,
+  AwsJsonTransport,
+  AwsJsonWireTransport,
+  AwsMetadata,
+  AwsObjectAnswer,
+  RetryOptions,
+} from './json-client.ts';
 export { createHttpTransport } from './http-transport.ts';
 export type { AwsJsonService, HttpTransportOptions, RequestSigner } from './http-transport.ts';
 export { AwsServiceError } from './service-error.ts';

@@ -1,18 +1,39 @@
 /**
  * A client for one of AWS's JSON protocols (DynamoDB's, SQS's): an operation's input sent as
- * JSON through a transport (signed HTTPS in the functions and the CLI, an engine's listener in
- * process in the one-process runtime), with the SDK standard mode's retries: 3 attempts,
- * jittered exponential backoff, for throttling, 5xx answers and socket errors.
+ * JSON through a transport (signed HTTPS in the functions and the CLI), or handed as an object
+ * to an engine in this process (the one-process runtime's dynalite), with the SDK standard
+ * mode's retries: 3 attempts, jittered exponential backoff, for throttling, 5xx answers and
+ * socket errors.
  */
-import { errorFromAnswer, isThrottling, isTransient, type AwsAnswer } from './service-error.ts';
+import { errorFromAnswer, errorFromFields, isThrottling, isTransient, type AwsAnswer } from './service-error.ts';
 
 /** Sends one JSON request body for an operation (`GetItem`, `SendMessageBatch`, …) and returns the answer. */
-export interface AwsJsonTransport {
+export interface AwsJsonWireTransport {
   /** `endpointHint`: a URL the request is about (SQS's queue URL), used as the endpoint when none is set. */
   send(operation: string, body: string, endpointHint?: string): Promise<AwsAnswer>;
   /** Releases sockets (keep-alive agents); the client is not used after. */
   close?(): void;
 }
+
+/** An answer as an object: what the JSON body would hold, parsed (the output, or the error's fields). */
+export interface AwsObjectAnswer {
+  statusCode: number;
+  output: Record<string, unknown>;
+  requestId?: string | undefined;
+}
+
+/**
+ * Hands an operation's input object to an engine in this process and takes its answer object
+ * back, with no JSON text between. The answer must equal what the JSON round trip would give and
+ * share no object with the input or the engine: the caller keeps and may change both.
+ */
+export interface AwsJsonObjectTransport {
+  exchange(operation: string, input: object): Promise<AwsObjectAnswer>;
+  close?(): void;
+}
+
+/** Where a client's requests go: JSON text over a wire, or objects to an engine in this process. */
+export type AwsJsonTransport = AwsJsonWireTransport | AwsJsonObjectTransport;
 
 /** How a request went: the SDK's `$metadata`. */
 export interface AwsMetadata {
@@ -47,11 +68,17 @@ export function createAwsJsonClient(service: string, transport: AwsJsonTransport
 
   return {
     async call(operation, input, endpointHint) {
-      const body = JSON.stringify(input);
+      let exchange: () => Promise<AwsAnswer | AwsObjectAnswer>;
+      if ('send' in transport) {
+        const body = JSON.stringify(input);
+        exchange = () => transport.send(operation, body, endpointHint);
+      } else {
+        exchange = () => transport.exchange(operation, input);
+      }
       for (let attempt = 1; ; attempt++) {
-        let answer: AwsAnswer;
+        let answer: AwsAnswer | AwsObjectAnswer;
         try {
-          answer = await transport.send(operation, body, endpointHint);
+          answer = await exchange();
         } catch (error) {
           if (attempt >= maxAttempts || !isTransient(error)) throw withAttempts(error, attempt, `${service} ${operation}`);
           await sleep(delay(attempt, baseDelayMs));
@@ -59,11 +86,12 @@ export function createAwsJsonClient(service: string, transport: AwsJsonTransport
         }
         if (answer.statusCode >= 200 && answer.statusCode < 300) {
           return {
-            output: parseOutput(answer.body, `${service} ${operation}`),
+            output: 'output' in answer ? answer.output : parseOutput(answer.body, `${service} ${operation}`),
             $metadata: { httpStatusCode: answer.statusCode, requestId: answer.requestId, attempts: attempt },
           };
         }
-        const error = errorFromAnswer(service, answer, attempt);
+        const error =
+          'output' in answer ? errorFromFields(service, answer, answer.output, attempt) : errorFromAnswer(service, answer, attempt);
         if (attempt >= maxAttempts || !isTransient(error)) throw error;
         await sleep(delay(attempt, isThrottling(error) ? throttlingBaseDelayMs : baseDelayMs));
       }

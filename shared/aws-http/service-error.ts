@@ -108,6 +108,16 @@ export function errorFromAnswer(service: string, answer: AwsAnswer, attempts: nu
   } catch {
     // Not JSON: named by the status below.
   }
+  return errorFromFields(service, answer, fields, attempts);
+}
+
+/** The error of a non-2xx answer whose body is already parsed into `fields` (an engine in this process hands them over as such). */
+export function errorFromFields(
+  service: string,
+  answer: Omit<AwsAnswer, 'body'>,
+  fields: Record<string, unknown>,
+  attempts: number,
+): AwsServiceError {
   const type = typeof fields.__type === 'string' ? fields.__type : '';
   const code = answer.queryError?.split(';')[0] || undefined;
   const name = type
