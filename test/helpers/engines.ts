@@ -13,7 +13,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../../infra/local/engines.ts';
 import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
-import type { RetryOptions } from '../../shared/aws-http/index.ts';
+import type { AwsJsonObjectTransport, RetryOptions } from '../../shared/aws-http/index.ts';
 import { createSqsClient, type SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 
 export { localCredentials, localRegion } from '../../infra/local/engines.ts';
@@ -70,6 +70,15 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Te
 /** The stores' client as the functions ship it (ours: signed JSON over HTTP) to a local engine's endpoint. */
 export function createStoreClient(endpoint: string, retry?: RetryOptions): DynamoDbClient {
   return createDocumentClient({ endpoint, region: localRegion, credentials: localCredentials, ...(retry ? { retry } : {}) });
+}
+
+/**
+ * The stores' client for an engine under test: as the one-process runtime's, its requests handed
+ * over as objects where the engine takes them so (dynalite in this process), else as the
+ * functions ship it (signed JSON over HTTP to its endpoint).
+ */
+export function storeClientFor(engine: { endpoint: string; directTransport?: AwsJsonObjectTransport }): DynamoDbClient {
+  return engine.directTransport ? createDocumentClient({ transport: engine.directTransport }) : createStoreClient(engine.endpoint);
 }
 
 /** fauxqs in memory by default; pass `dataDir` to persist. */

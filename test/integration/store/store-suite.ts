@@ -3,12 +3,12 @@
  * Local under Java) so the adapters are held to the same behaviour on each and any emulator
  * drift shows up as a failure on one engine only.
  */
-import { createHttpTransport } from '../../../shared/aws-http/index.ts';
+import { createHttpTransport, type AwsJsonObjectTransport } from '../../../shared/aws-http/index.ts';
 import { createServer, type AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '../../../shared/store/dynamodb/commands.ts';
 import type { DynamoDbClient } from '../../../shared/store/dynamodb/index.ts';
-import { createStoreClient } from '../../helpers/engines.ts';
+import { createStoreClient, storeClientFor } from '../../helpers/engines.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
@@ -28,6 +28,8 @@ import type { Subscriber } from '../../../shared/store/records.ts';
 
 export interface DynamoDbTestEngine {
   endpoint: string;
+  /** Where the engine takes requests as objects in this process (dynalite): the stores' client then uses it. */
+  directTransport?: AwsJsonObjectTransport;
   stop(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export function describeStoreSuite(
     beforeAll(async () => {
       engine = await startEngine();
       raw = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
-      doc = createStoreClient(engine.endpoint);
+      doc = storeClientFor(engine);
       tables = await createTables(raw, `suite-${Date.now().toString(36)}`);
     });
 

@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '../../../shared/store/dynamodb/commands.ts';
 import type { DynamoDbClient } from '../../../shared/store/dynamodb/index.ts';
-import { createStoreClient } from '../../helpers/engines.ts';
+import type { AwsJsonObjectTransport } from '../../../shared/aws-http/index.ts';
+import { storeClientFor } from '../../helpers/engines.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
@@ -21,6 +22,8 @@ import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
 
 export interface StoryTestEngine {
   endpoint: string;
+  /** Where the engine takes requests as objects in this process (dynalite): the stores' client then uses it. */
+  directTransport?: AwsJsonObjectTransport;
   stop(): Promise<void>;
 }
 
@@ -61,7 +64,7 @@ export function describeStoryStoreSuite(
     beforeAll(async () => {
       engine = await startEngine();
       raw = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
-      doc = createStoreClient(engine.endpoint);
+      doc = storeClientFor(engine);
       tables = await createTables(raw, `stories-${Date.now().toString(36)}`);
     });
     afterAll(async () => {
