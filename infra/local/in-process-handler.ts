@@ -7,7 +7,7 @@
  * through `createInProcessHandler`, our DynamoDB client through `createInProcessTransport`.
  */
 import { EventEmitter } from 'node:events';
-import type { AwsJsonService, AwsJsonWireTransport } from '../../shared/aws-http/index.ts';
+import type { AwsJsonService, AwsJsonTransport } from '../../shared/aws-http/index.ts';
 import { localSigningHeaders } from './local-request-signer.ts';
 
 /** The part of a Node `IncomingMessage` the engines' listeners read. */
@@ -92,7 +92,7 @@ export function createInProcessTransport(
   engine: string,
   region: string,
   service: AwsJsonService,
-): AwsJsonWireTransport {
+): AwsJsonTransport {
   return {
     async send(operation, body) {
       const answer = await handOver(listener, engine, {
