@@ -8,8 +8,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/index.ts';
 import { createQueues, createTables } from '../infra/local/index.ts';
 import type { TopicEngine } from '../shared/classify/index.ts';
@@ -115,7 +113,8 @@ export async function benchCost(): Promise<CostBenchResult> {
   const [dynalite, fauxqs] = await Promise.all([startDynaliteEngine(), startFauxqsEngine()]);
   const meter: Meter = { requests: 0, byOperation: {}, byTable: {}, rcu: 0, wcu: 0, sqs: 0 };
   let tablePrefix = '';
-  const raw = new DynamoDBClient({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
+  // Makes the tables, uncounted.
+  const raw = createDocumentClient({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
   // The stores' client (ours, as shipped) over loopback HTTP, metered at the transport: every
   // request asks for its consumed capacity, every answer is counted.
   const http = createHttpTransport(dynamoDbService, { endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
@@ -152,7 +151,8 @@ export async function benchCost(): Promise<CostBenchResult> {
       close: () => http.close?.(),
     },
   });
-  const sqs = new SQSClient({ endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
+  // Makes the queues, uncounted.
+  const sqs = createSqsClient({ endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
   // The queue's client (ours, as shipped), its requests counted at the transport.
   const sqsHttp = createHttpTransport(sqsService, { endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
   const queueClient = createSqsClient({

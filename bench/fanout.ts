@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/index.ts';
 import { createQueues, createTables } from '../infra/local/index.ts';
@@ -43,8 +42,9 @@ export async function benchFanout(options: { subscribers?: number } = {}): Promi
   const dynamodbEngine = await startDynaliteEngine();
   const sqsEngine = await startFauxqsEngine();
   const config = { region: localRegion, credentials: localCredentials };
-  const dynamodb = new DynamoDBClient({ ...config, endpoint: dynamodbEngine.endpoint });
-  const sqs = new SQSClient({ ...config, endpoint: sqsEngine.endpoint });
+  // Make the tables and queues, uncounted.
+  const dynamodb = createDocumentClient({ ...config, endpoint: dynamodbEngine.endpoint });
+  const sqs = createSqsClient({ ...config, endpoint: sqsEngine.endpoint });
   const consumer = new SQSClient({ ...config, endpoint: sqsEngine.endpoint });
   const http = createHttpTransport(dynamoDbService, { ...config, endpoint: dynamodbEngine.endpoint });
   const sqsHttp = createHttpTransport(sqsService, { ...config, endpoint: sqsEngine.endpoint });

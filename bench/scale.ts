@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createQueues, createTables, localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../infra/local/index.ts';
 import type { QueueName } from '../infra/topology.ts';
@@ -86,7 +85,6 @@ export async function benchScale(options: { feeds: number[]; subscribers: number
   const dynamodbEngine = await startDynaliteEngine();
   const sqsEngine = await startFauxqsEngine();
   const config = { region: localRegion, credentials: localCredentials };
-  const dynamodb = new DynamoDBClient({ ...config, endpoint: dynamodbEngine.endpoint });
   const sqs = new SQSClient({ ...config, endpoint: sqsEngine.endpoint });
   const document = createDocumentClient({ ...config, endpoint: dynamodbEngine.endpoint });
   const queueClient = createSqsClient({ ...config, endpoint: sqsEngine.endpoint });
@@ -95,8 +93,8 @@ export async function benchScale(options: { feeds: number[]; subscribers: number
     let run = 0;
     const fresh = async () => {
       const prefix = `bench-scale-${++run}`;
-      const tables = await createTables(dynamodb, prefix);
-      const queues = await createQueues(sqs, { prefix });
+      const tables = await createTables(document, prefix);
+      const queues = await createQueues(queueClient, { prefix });
       const urls = Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as Record<QueueName, string>;
       return { tables, urls, queue: createSqsMessageQueue(queueClient, urls) };
     };
@@ -214,7 +212,6 @@ export async function benchScale(options: { feeds: number[]; subscribers: number
   } finally {
     sqs.destroy();
     queueClient.destroy();
-    dynamodb.destroy();
     document.destroy();
     await sqsEngine.stop();
     await dynamodbEngine.stop();

@@ -2,12 +2,11 @@
  * The one-process runtime's data folder, opened by a CLI command: while the pipeline is stopped,
  * dynalite over `<dir>/dynamodb` and fauxqs over `<dir>/sqs`, with the topology's tables and
  * queues (created if missing, exactly as `news-alerts run` does); while a `news-alerts run`
- * holds it, that run's engines, through the endpoints it names in `<dir>/running.json`.
+ * holds it, that run's engines, through the endpoints it names in `<dir>/running.json`. Our own
+ * clients do all of it, making the tables and queues included: the AWS SDK is not loaded.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   assertDataFolderFree,
   inspectMessages,
@@ -67,7 +66,7 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
     // Our client hands its requests to the engine in this process, as the runtime's does.
     const documents = createDocumentClient({ transport: dynamodbEngine.directTransport });
     cleanups.push(() => documents.destroy());
-    const tables = await provisionTables(dynamodbEngine.endpoint);
+    const tables = await createTables(documents, defaultResourcePrefix);
     let queues: LocalData['queues'];
     if (options.queues) {
       const sqsEngine = await startFauxqsEngine({ dataDir: join(dir, 'sqs') });
@@ -76,7 +75,7 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
       cleanups.push(() => sqs.destroy());
       const server = sqsEngine.server;
       queues = {
-        provisioned: await provisionQueues(sqsEngine.endpoint),
+        provisioned: await createQueues(sqs, { prefix: defaultResourcePrefix }),
         sqs,
         inspect: async (queueName, limit) => inspectMessages(server, queueName, limit),
       };
@@ -105,10 +104,10 @@ async function connectToRunning(
     sqs?.destroy();
   };
   try {
-    const tables = await provisionTables(running.dynamodb);
+    const tables = await createTables(documents, defaultResourcePrefix);
     const queues: LocalData['queues'] = sqs
       ? {
-          provisioned: await provisionQueues(running.sqs),
+          provisioned: await createQueues(sqs, { prefix: defaultResourcePrefix }),
           sqs,
           inspect: (queueName, limit) => inspectMessagesOverHttp(running.sqs, queueName, limit),
         }
@@ -119,25 +118,5 @@ async function connectToRunning(
     throw new ConfigError(
       `data folder in use: the running "news-alerts run" (process ${running.pid}) did not answer: ${(error as Error).message} (${dir})`,
     );
-  }
-}
-
-/** The topology's queues in the fauxqs at `endpoint` (a no-op where they exist): the SDK's work, once. */
-/** The topology's tables on the engine at `endpoint` (a no-op for those that exist), with a client used for that only. */
-async function provisionTables(endpoint: string): Promise<ProvisionedTables> {
-  const sdk = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
-  try {
-    return await createTables(sdk, defaultResourcePrefix);
-  } finally {
-    sdk.destroy();
-  }
-}
-
-async function provisionQueues(endpoint: string): Promise<ProvisionedQueues> {
-  const sdk = new SQSClient({ endpoint, region: localRegion, credentials: localCredentials });
-  try {
-    return await createQueues(sdk, { prefix: defaultResourcePrefix });
-  } finally {
-    sdk.destroy();
   }
 }

@@ -1,10 +1,9 @@
 /**
- * An AWS SDK request handler that hands each serialized request straight to an embedded engine's
+ * A transport that hands each request of our DynamoDB client straight to an embedded engine's
  * Node HTTP request listener in this process: the same request (method, path, headers, body) and
- * the same response bytes the SDK would exchange over 127.0.0.1, without a socket, an HTTP parser
- * or a keep-alive agent on either side. The engine still listens on loopback for other processes
- * (the CLI's operator commands); only the runtime's own clients take this path: the SDK's
- * through `createInProcessHandler`, our DynamoDB client through `createInProcessTransport`.
+ * the same response bytes a client would exchange over 127.0.0.1, without a socket, an HTTP
+ * parser or a keep-alive agent on either side. The engine still listens on loopback for other
+ * processes (the CLI's operator commands); only the runtime's own client takes this path.
  */
 import { EventEmitter } from 'node:events';
 import type { AwsJsonService, AwsJsonTransport } from '../../shared/aws-http/index.ts';
@@ -28,58 +27,11 @@ interface InProcessResponse {
 /** A Node HTTP request listener that reads its body through `data`/`end` and answers with `setHeader`/`end` (dynalite's). */
 export type EngineRequestListener = (request: InProcessRequest, response: InProcessResponse) => void;
 
-/** The SDK's serialized request (`@smithy/protocol-http` HttpRequest), as far as it is read here. */
-interface SdkHttpRequest {
-  method: string;
-  path: string;
-  query?: Record<string, string | (string | null)[] | null>;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-/** The SDK's response shape (`@smithy/protocol-http` HttpResponse): the body is the bytes the engine sent. */
-interface SdkHttpResponse {
+/** What an engine's listener answered: the status, headers and the bytes it sent. */
+interface EngineAnswer {
   statusCode: number;
-  reason?: string;
   headers: Record<string, string>;
   body: Uint8Array;
-}
-
-/** What the SDK clients accept as `requestHandler` (`@smithy/protocol-http` HttpHandler). */
-export interface InProcessHandler {
-  readonly metadata: { handlerProtocol: string };
-  handle(request: SdkHttpRequest, options?: { abortSignal?: { aborted: boolean } }): Promise<{ response: SdkHttpResponse }>;
-  updateHttpClientConfig(key: never, value: never): void;
-  httpHandlerConfigs(): Record<string, never>;
-  destroy(): void;
-}
-
-/**
- * Creates a request handler for SDK clients that calls `listener` for every request. A listener
- * that throws, or a request aborted before it is handed over, rejects the send as a network
- * error would; the SDK's retry strategy then applies as usual.
- */
-export function createInProcessHandler(listener: EngineRequestListener, engine: string): InProcessHandler {
-  return {
-    metadata: { handlerProtocol: 'http/1.1' },
-    async handle(request, options) {
-      if (options?.abortSignal?.aborted) {
-        throw Object.assign(new Error(`${engine} request aborted: the caller gave up before it was sent`), { name: 'AbortError' });
-      }
-      const answer = await handOver(listener, engine, {
-        method: request.method,
-        url: requestUrl(request),
-        headers: lowerCaseHeaders(request.headers),
-        body: bodyBytes(request.body),
-      });
-      return { response: answer };
-    },
-    updateHttpClientConfig() {},
-    httpHandlerConfigs() {
-      return {};
-    },
-    destroy() {},
-  };
 }
 
 /**
@@ -123,7 +75,7 @@ function handOver(
   listener: EngineRequestListener,
   engine: string,
   request: { method: string; url: string; headers: Record<string, string>; body: Buffer },
-): Promise<SdkHttpResponse> {
+): Promise<EngineAnswer> {
   return new Promise((resolve, reject) => {
     const incoming = Object.assign(new EventEmitter(), { method: request.method, url: request.url, headers: request.headers });
     const headers: Record<string, string> = {};
@@ -149,28 +101,10 @@ function handOver(
   });
 }
 
-function requestUrl(request: SdkHttpRequest): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(request.query ?? {})) {
-    for (const one of Array.isArray(value) ? value : [value]) query.append(name, one ?? '');
-  }
-  const search = query.toString();
-  return search ? `${request.path}?${search}` : request.path;
-}
-
-function lowerCaseHeaders(headers: Record<string, string>): Record<string, string> {
-  const lower: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
-  return lower;
-}
-
-/**
- * The bytes of a body as a Buffer over the same memory. A Uint8Array is wrapped, not passed to
- * `Buffer.from(value)`: the SDK's JSON bodies are Uint8Arrays whose `valueOf()` is their text.
- */
+/** The bytes of a body as a Buffer over the same memory. */
 function bodyBytes(body: unknown): Buffer {
   if (body === undefined || body === null) return Buffer.alloc(0);
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  throw new TypeError(`request body of type ${typeof body} cannot be handed over in process: only strings and bytes`);
+  throw new TypeError(`engine answer unreadable: a body of type ${typeof body}, not a string or bytes`);
 }

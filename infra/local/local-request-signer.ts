@@ -8,36 +8,7 @@
 import type { RequestSigner } from '../../shared/aws-http/index.ts';
 import { localCredentials } from './engines.ts';
 
-/** The SDK's request as far as signing touches it (`@smithy/protocol-http` HttpRequest). */
-interface SignableRequest {
-  headers: Record<string, string>;
-}
-
-interface SigningArguments {
-  signingDate?: Date;
-  signingRegion?: string;
-  signingService?: string;
-}
-
-/** What the SDK clients accept as `signer` (`@smithy/types` RequestSigner). */
-export interface LocalRequestSigner {
-  sign<R extends SignableRequest>(request: R, options?: SigningArguments): Promise<R>;
-}
-
-/** A signer for the SDK's clients of the embedded engines only: nothing else would accept its requests. */
-export function createLocalRequestSigner(region: string): LocalRequestSigner {
-  return {
-    async sign(request, options = {}) {
-      Object.assign(
-        request.headers,
-        localSigningHeaders(options.signingDate ?? new Date(), options.signingRegion ?? region, options.signingService ?? 'unknown'),
-      );
-      return request;
-    },
-  };
-}
-
-/** The same for our own clients' transports (`RequestSigner`, shared/aws-http): the headers alone. */
+/** For our own clients' transports (`RequestSigner`, shared/aws-http): the headers alone. */
 export const localRequestSigner: RequestSigner = (_request, scope) => localSigningHeaders(scope.date, scope.region, scope.service);
 
 // The date is to the second and a run sends hundreds of requests a second: format it once each.

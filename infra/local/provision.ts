@@ -1,20 +1,19 @@
 /**
  * Creates the tables and queues of `infra/topology.ts` in the embedded engines, idempotently:
  * on a data folder that already has them, nothing is lost and the queue attributes are brought
- * back to the spec.
+ * back to the spec. Our own clients do it (the stores' and the queues' ones): the SDK stays out of
+ * the one process.
  */
+import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteItemCommand,
+  BatchWriteCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   ScanCommand,
-  type AttributeDefinition,
-  type DynamoDBClient,
-  type KeySchemaElement,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+  type DynamoDbClient,
+} from '../../shared/store/dynamodb/index.ts';
+import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 import { ConfigError } from '../../shared/core/errors.ts';
 import { topology, type QueueName, type QueueSpec, type TableName, type TableSpec } from '../topology.ts';
 
@@ -53,7 +52,7 @@ const TABLE_ACTIVE_TIMEOUT_MS = 10_000;
  * configured: dynalite has none, the local TTL sweeper stands in. Returns the table names.
  */
 export async function createTables(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   prefix: string = defaultResourcePrefix,
   tables: Record<TableName, TableSpec> = topology.tables,
 ): Promise<ProvisionedTables> {
@@ -66,16 +65,16 @@ export async function createTables(
   return names;
 }
 
-async function createTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+async function createTable(client: DynamoDbClient, tableName: string, spec: TableSpec): Promise<void> {
   try {
     await createEmptyTable(client, tableName, spec);
   } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
+    if ((error as { name?: unknown } | null)?.name !== 'ResourceInUseException') throw error;
     await checkExistingTable(client, tableName, spec);
   }
 }
 
-async function createEmptyTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+async function createEmptyTable(client: DynamoDbClient, tableName: string, spec: TableSpec): Promise<void> {
   const attributes = new Set<string>([spec.partitionKey]);
   if (spec.sortKey) attributes.add(spec.sortKey);
   for (const index of spec.indexes) {
@@ -113,7 +112,7 @@ function keySchema(partitionKey: string, sortKey?: string): KeySchemaElement[] {
 }
 
 /** A data folder from an older, different schema must fail loudly, not half-work. */
-async function checkExistingTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+async function checkExistingTable(client: DynamoDbClient, tableName: string, spec: TableSpec): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const actual = JSON.stringify(Table?.KeySchema ?? []);
   const expected = JSON.stringify(keySchema(spec.partitionKey, spec.sortKey));
@@ -133,20 +132,21 @@ async function checkExistingTable(client: DynamoDBClient, tableName: string, spe
  * meanwhile, so a crash in between loses them (the config file brings feeds and subscribers
  * back with `apply-config`).
  */
-async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+async function addMissingIndexes(client: DynamoDbClient, tableName: string, spec: TableSpec): Promise<void> {
+  // Rows go through the document commands: they were written by them, so they come back unchanged.
   const rows: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey as never }));
-    rows.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    rows.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   await client.send(new DeleteTableCommand({ TableName: tableName }));
   await createEmptyTable(client, tableName, spec);
   for (let i = 0; i < rows.length; i += 25) {
-    let pending = rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item: Item as never } }));
+    let pending = rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0 && attempt < 10; attempt++) {
-      const output = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       pending = (output.UnprocessedItems?.[tableName] ?? []) as typeof pending;
     }
     if (pending.length > 0)
@@ -154,7 +154,7 @@ async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec
   }
 }
 
-async function waitForActive(client: DynamoDBClient, tableName: string): Promise<void> {
+async function waitForActive(client: DynamoDbClient, tableName: string): Promise<void> {
   const deadline = Date.now() + TABLE_ACTIVE_TIMEOUT_MS;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -183,7 +183,7 @@ export interface CreateQueuesOptions {
  * which keeps messages for `dlqRetentionSeconds`. Existing queues keep their messages and get
  * their attributes set to the spec again.
  */
-export async function createQueues(client: SQSClient, options: CreateQueuesOptions = {}): Promise<ProvisionedQueues> {
+export async function createQueues(client: SqsClient, options: CreateQueuesOptions = {}): Promise<ProvisionedQueues> {
   const prefix = options.prefix ?? defaultResourcePrefix;
   const specs = options.queues ?? topology.queues;
   const provisioned = {} as ProvisionedQueues;
@@ -205,14 +205,14 @@ export async function createQueues(client: SQSClient, options: CreateQueuesOptio
  * semantics), so: create bare, then set the attributes, which works either way.
  */
 async function ensureQueue(
-  client: SQSClient,
+  client: SqsClient,
   queueName: string,
   attributes: Record<string, string>,
 ): Promise<{ url: string; arn: string }> {
-  const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: queueName }));
+  const { QueueUrl } = await client.call('CreateQueue', { QueueName: queueName });
   if (!QueueUrl) throw new ConfigError(`local queue was not created: no URL returned (queue ${queueName})`);
-  await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
-  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  await client.call('SetQueueAttributes', { QueueUrl, Attributes: attributes });
+  const { Attributes } = await client.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] });
   const arn = Attributes?.QueueArn;
   if (!arn) throw new ConfigError(`local queue has no ARN (queue ${queueName})`);
   return { url: QueueUrl, arn };

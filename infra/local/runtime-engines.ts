@@ -3,12 +3,10 @@
  * and the topology's tables and queues created in them. The stores and the queues run on our own
  * clients, the ones the functions ship with: DynamoDB's requests handed to dynalite in process
  * as objects (no JSON text, no HTTP), SQS's over loopback HTTP to fauxqs (which keeps its
- * Fastify app to itself, so no listener to hand them to). The SDK's clients only create tables and queues (and sweep TTLs),
- * skipping SigV4's hashing, which the engines never check.
+ * Fastify app to itself, so no listener to hand them to). The same clients create the tables and
+ * queues and sweep TTLs: the AWS SDK is not loaded in this process.
  */
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   localCredentials,
   localRegion,
@@ -21,8 +19,7 @@ import { assertDataFolderFree, prepareDataFolder, recordDataFolderHolder } from 
 import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
 import { createSqsClient, type SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
-import { createInProcessHandler } from './in-process-handler.ts';
-import { createLocalRequestSigner, localRequestSigner } from './local-request-signer.ts';
+import { localRequestSigner } from './local-request-signer.ts';
 import type { CleanupStack } from './runtime-shutdown.ts';
 
 export interface RuntimeEnginesOptions {
@@ -39,8 +36,7 @@ export interface RuntimeEnginesOptions {
 export interface RuntimeEngines {
   dynamodbEngine: DynaliteEngine;
   sqsEngine: FauxqsEngine;
-  dynamodb: DynamoDBClient;
-  /** The stores' client: ours, as shipped, its requests handed to dynalite in process as objects. */
+  /** The stores' client: ours, as shipped, its requests handed to dynalite in process as objects; it also made the tables and sweeps TTLs. */
   documents: DynamoDbClient;
   /** The queues' client: ours, as shipped, over loopback HTTP to fauxqs. */
   sqs: SqsClient;
@@ -68,13 +64,6 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
   const sqsEngine = await startFauxqsEngine({ dataDir: inMemory ? undefined : join(dataDir, 'sqs') });
   cleanups.push(() => sqsEngine.stop());
 
-  const clientConfig = { region: localRegion, credentials: localCredentials, signer: createLocalRequestSigner(localRegion) };
-  const dynamodb = new DynamoDBClient({
-    ...clientConfig,
-    endpoint: dynamodbEngine.endpoint,
-    requestHandler: createInProcessHandler(dynamodbEngine.requestListener, 'dynalite'),
-  });
-  cleanups.push(() => dynamodb.destroy());
   const documents = createDocumentClient({ transport: dynamodbEngine.directTransport });
   const sqs = createSqsClient({
     endpoint: sqsEngine.endpoint,
@@ -84,25 +73,18 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
   });
   cleanups.push(() => sqs.destroy());
 
-  const tables = await createTables(dynamodb, options.prefix);
-  // Creating queues (and their redrive policies) is the SDK's work, once at start.
-  const provisioning = new SQSClient({ ...clientConfig, endpoint: sqsEngine.endpoint });
-  const queues = await createQueues(provisioning, {
-    prefix: options.prefix,
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-  }).finally(() => provisioning.destroy());
+  const tables = await createTables(documents, options.prefix);
+  const queues = await createQueues(sqs, { prefix: options.prefix, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
 
   return {
     dynamodbEngine,
     sqsEngine,
-    dynamodb,
     documents,
     sqs,
     tables,
     queues,
     async close() {
       sqs.destroy();
-      dynamodb.destroy();
       await sqsEngine.stop();
       await dynamodbEngine.stop();
       releaseFolder();

@@ -3,7 +3,6 @@
  * loop per queue trigger, timers for schedules, the functions told of SES feedback, and the TTL
  * sweeper standing in for DynamoDB TTL. (The http trigger is the API server's: `runtime-api.ts`.)
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { Clock } from '../../shared/core/clock.ts';
 import type { Log } from '../../shared/core/logger.ts';
@@ -16,6 +15,7 @@ import type { ProvisionedQueues, ProvisionedTables } from './provision.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
 import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
+import type { DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
 
 /** How the runtime wired the topology's triggers, for status output and the topology test. */
 export interface LocalWiring {
@@ -109,7 +109,7 @@ export function emailFeedbackTargets(): LocalWiring['emailFeedback'] {
 
 /** A TTL sweeper (not started) over the tables with a TTL attribute, and their wiring. */
 export function wireTtlSweeper(options: {
-  client: DynamoDBClient;
+  client: DynamoDbClient;
   tables: ProvisionedTables;
   log: Log;
   clock: Clock;

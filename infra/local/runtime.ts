@@ -91,7 +91,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       { dataDir, inMemory: options.inMemory, prefix, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
       cleanups,
     );
-    const { dynamodbEngine, sqsEngine, dynamodb, documents, sqs, tables, queues } = engines;
+    const { dynamodbEngine, sqsEngine, documents, sqs, tables, queues } = engines;
     const api = await startRuntimeApi({ port: options.apiPort, log }, cleanups);
 
     const env = buildLocalEnv({
@@ -143,7 +143,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const http = api.serve(handlers);
     const emailFeedback = emailFeedbackTargets();
     const { sweeper, ttlTables } = wireTtlSweeper({
-      client: dynamodb,
+      client: documents,
       tables,
       log,
       clock: deps.clock,

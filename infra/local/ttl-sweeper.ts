@@ -1,15 +1,10 @@
 /**
  * DynamoDB TTL for dynalite, which has none: every interval, scan each table that has a TTL
  * attribute and delete the rows whose expiry (epoch seconds) is past. Each sweep is bounded
- * (pages and deletes); a table's scan resumes where the previous sweep stopped.
+ * (pages and deletes); a table's scan resumes where the previous sweep stopped. It runs on the
+ * stores' own client: keys come back as plain values and go out again as they came.
  */
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  ScanCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, isConditionalCheckFailed, ScanCommand, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
 import { systemClock, type Clock } from '../../shared/core/clock.ts';
 import type { Log } from '../../shared/core/logger.ts';
 
@@ -22,7 +17,7 @@ export interface TtlTable {
 }
 
 export interface TtlSweeperOptions {
-  client: DynamoDBClient;
+  client: DynamoDbClient;
   tables: TtlTable[];
   log: Log;
   clock?: Clock;
@@ -61,7 +56,7 @@ export function createTtlSweeper(options: TtlSweeperOptions): TtlSweeper {
   const maxPages = options.maxPagesPerTable ?? 20;
   const pageSize = options.pageSize ?? 100;
   // Where each table's scan stopped last time, so a large table is covered over several sweeps.
-  const cursors = new Map<string, Record<string, AttributeValue> | undefined>();
+  const cursors = new Map<string, Record<string, unknown> | undefined>();
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<SweepResult> | undefined;
   let stopped = false;
@@ -99,7 +94,7 @@ export function createTtlSweeper(options: TtlSweeperOptions): TtlSweeper {
             '#expiry': table.ttlAttribute,
             ...Object.fromEntries(table.keyAttributes.map((name, i) => [`#k${i}`, name])),
           },
-          ExpressionAttributeValues: { ':now': { N: String(now) } },
+          ExpressionAttributeValues: { ':now': now },
         }),
       );
       for (const key of output.Items ?? []) {
@@ -121,20 +116,20 @@ export function createTtlSweeper(options: TtlSweeperOptions): TtlSweeper {
   }
 
   /** Conditional, so a row whose expiry was pushed back since the scan is kept. */
-  async function deleteIfExpired(table: TtlTable, key: Record<string, AttributeValue>, now: number): Promise<boolean> {
+  async function deleteIfExpired(table: TtlTable, key: Record<string, unknown>, now: number): Promise<boolean> {
     try {
       await client.send(
-        new DeleteItemCommand({
+        new DeleteCommand({
           TableName: table.tableName,
           Key: key,
           ConditionExpression: '#expiry < :now',
           ExpressionAttributeNames: { '#expiry': table.ttlAttribute },
-          ExpressionAttributeValues: { ':now': { N: String(now) } },
+          ExpressionAttributeValues: { ':now': now },
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }

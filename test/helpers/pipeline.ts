@@ -63,8 +63,8 @@ const refusingMailer: Mailer = {
 export async function startTestPipeline(options: TestPipelineOptions): Promise<TestPipeline> {
   const [dynalite, fauxqs] = await Promise.all([startDynalite(), startFauxqs()]);
   const prefix = uniquePrefix(options.label);
-  const tables = await createTables(dynalite.client, prefix);
-  const queues = await createQueues(fauxqs.client, { prefix });
+  const tables = await createTables(dynalite.documents, prefix);
+  const queues = await createQueues(fauxqs.queues, { prefix });
   const env = buildLocalEnv({
     tables,
     queues,

@@ -70,7 +70,7 @@ afterAll(async () => {
 describe('applyPreparedConfig', () => {
   it('writes feeds, user topics and subscribers into the named tables', async () => {
     // Prepare
-    const tables = await createTables(dynamo.client, uniquePrefix('apply'));
+    const tables = await createTables(dynamo.documents, uniquePrefix('apply'));
     const prepared = await prepareConfig(configPath);
 
     // Act
@@ -94,7 +94,7 @@ describe('applyPreparedConfig', () => {
 
   it('can be re-run: a feed gets its new definition and keeps its poll state', async () => {
     // Prepare: applied once, then the feed failed a poll
-    const tables = await createTables(dynamo.client, uniquePrefix('apply'));
+    const tables = await createTables(dynamo.documents, uniquePrefix('apply'));
     await applyPreparedConfig(await prepareConfig(configPath), storesOn(dynamo, tables));
     const stores = storesOn(dynamo, tables);
     await stores.feeds.recordPollFailure('tass', {
@@ -119,7 +119,7 @@ describe('applyPreparedConfig', () => {
 
   it('refuses a subscriber naming an unknown topic before writing anything', async () => {
     // Prepare
-    const tables = await createTables(dynamo.client, uniquePrefix('apply'));
+    const tables = await createTables(dynamo.documents, uniquePrefix('apply'));
     const bad = join(dir, 'unknown-topic.yaml');
     writeFileSync(bad, configYaml.replace('topics: [sanctions]', 'topics: [sanctionz]'));
 
@@ -184,8 +184,8 @@ describe('news-alerts apply-config', () => {
   let standIn: Awaited<ReturnType<typeof startCloudFormationStandIn>>;
 
   beforeAll(async () => {
-    tables = await createTables(dynamo.client, uniquePrefix('stack'));
-    const emptyTables = await createTables(dynamo.client, uniquePrefix('dry'));
+    tables = await createTables(dynamo.documents, uniquePrefix('stack'));
+    const emptyTables = await createTables(dynamo.documents, uniquePrefix('dry'));
     standIn = await startCloudFormationStandIn({
       NewsAlerts: { status: 'CREATE_COMPLETE', outputs: outputsFor(tables) },
       DryRun: { status: 'UPDATE_COMPLETE', outputs: outputsFor(emptyTables) },

@@ -1,60 +1,70 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  waitUntilTableExists,
-  waitUntilTableNotExists,
-} from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startDynaliteEngine, type DynaliteEngine } from '../../infra/local/engines.ts';
-import { createInProcessHandler, createInProcessTransport } from '../../infra/local/in-process-handler.ts';
-import { createLocalRequestSigner } from '../../infra/local/local-request-signer.ts';
+import { createInProcessTransport } from '../../infra/local/in-process-handler.ts';
+import { localRequestSigner } from '../../infra/local/local-request-signer.ts';
+import { createAwsJsonClient, createHttpTransport } from '../../shared/aws-http/index.ts';
+import { createSqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 import { GetCommand, PutCommand } from '../../shared/store/dynamodb/commands.ts';
-import { createDocumentClient, dynamoDbService } from '../../shared/store/dynamodb/index.ts';
+import { createDocumentClient, CreateTableCommand, dynamoDbService } from '../../shared/store/dynamodb/index.ts';
 import { startFauxqs, type TestFauxqs } from '../helpers/engines.ts';
 
-/** Port 9 (discard): nothing listens there, so a request that took the network would fail. */
-const nowhere = 'http://127.0.0.1:9';
+/** A DynamoDB attribute value on the wire. */
+type AttributeValue = Record<string, unknown>;
 
-/** An SDK DynamoDB client whose requests go to `engine` in this process, never over a socket. */
-function sdkClientInProcess(engine: DynaliteEngine): DynamoDBClient {
-  return new DynamoDBClient({
-    region: localRegion,
-    credentials: localCredentials,
-    endpoint: nowhere,
-    requestHandler: createInProcessHandler(engine.requestListener, 'dynalite'),
-    signer: createLocalRequestSigner(localRegion),
-  });
+/** Our JSON client (shared/aws-http): wire forms in and out. */
+type AwsJsonClient = ReturnType<typeof createAwsJsonClient>;
+
+/** Our JSON client, wire forms in and out, whose requests go to `engine` in this process: no socket, no endpoint. */
+function wireClientInProcess(engine: DynaliteEngine): AwsJsonClient {
+  return createAwsJsonClient('DynamoDB', createInProcessTransport(engine.requestListener, 'dynalite', localRegion, dynamoDbService));
 }
 
-describe('DynamoDB client handing requests to dynalite in process', () => {
+/** The parts of the outputs these tests read, in wire form. */
+interface WireOutput {
+  Item?: Record<string, AttributeValue>;
+  Attributes?: Record<string, { N?: string }>;
+  Table?: { TableStatus?: string };
+  TableDescription?: { TableName?: string };
+  Count?: number;
+}
+
+/** Sends one operation and returns its output (wire form). */
+async function send(client: AwsJsonClient, operation: string, input: object): Promise<WireOutput> {
+  return (await client.call(operation, input)).output as WireOutput;
+}
+
+/** Polls DescribeTable until the table is ACTIVE, or gone when `gone`. */
+async function waitForTable(client: AwsJsonClient, tableName: string, gone = false): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const status = await send(client, 'DescribeTable', { TableName: tableName }).then(
+      (output) => output.Table?.TableStatus,
+      (error: { name?: string }) => (error.name === 'ResourceNotFoundException' ? 'GONE' : Promise.reject(error)),
+    );
+    if (status === (gone ? 'GONE' : 'ACTIVE')) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`table ${tableName} did not become ${gone ? 'gone' : 'active'}`);
+}
+
+describe('our JSON client handing requests to dynalite in process', () => {
   let dataDir: string;
   let engine: DynaliteEngine;
-  let client: DynamoDBClient;
+  let client: AwsJsonClient;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-in-process-'));
     engine = await startDynaliteEngine({ path: join(dataDir, 'dynamodb') });
-    client = sdkClientInProcess(engine);
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'in-process',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'in-process' });
+    client = wireClientInProcess(engine);
+    await send(client, 'CreateTable', {
+      TableName: 'in-process',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    await waitForTable(client, 'in-process');
   });
 
   afterAll(async () => {
@@ -65,8 +75,8 @@ describe('DynamoDB client handing requests to dynalite in process', () => {
 
   it('writes and reads items with no connection to the engine', async () => {
     // Act
-    await client.send(new PutItemCommand({ TableName: 'in-process', Item: { pk: { S: 'a' }, title: { S: 'Ceasefire talks – día 2' } } }));
-    const { Item } = await client.send(new GetItemCommand({ TableName: 'in-process', Key: { pk: { S: 'a' } } }));
+    await send(client, 'PutItem', { TableName: 'in-process', Item: { pk: { S: 'a' }, title: { S: 'Ceasefire talks – día 2' } } });
+    const { Item } = await send(client, 'GetItem', { TableName: 'in-process', Key: { pk: { S: 'a' } } });
 
     // Assess
     expect(Item).toEqual({ pk: { S: 'a' }, title: { S: 'Ceasefire talks – día 2' } });
@@ -76,15 +86,13 @@ describe('DynamoDB client handing requests to dynalite in process', () => {
     // Act
     const counts: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const { Attributes } = await client.send(
-        new UpdateItemCommand({
-          TableName: 'in-process',
-          Key: { pk: { S: 'counter' } },
-          UpdateExpression: 'ADD hits :one',
-          ExpressionAttributeValues: { ':one': { N: '1' } },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
+      const { Attributes } = await send(client, 'UpdateItem', {
+        TableName: 'in-process',
+        Key: { pk: { S: 'counter' } },
+        UpdateExpression: 'ADD hits :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+        ReturnValues: 'UPDATED_NEW',
+      });
       counts.push(Attributes?.hits?.N ?? '');
     }
 
@@ -92,25 +100,30 @@ describe('DynamoDB client handing requests to dynalite in process', () => {
     expect(counts).toEqual(['1', '2', '3', '4', '5']);
   });
 
-  it("turns the engine's error answer into the SDK's typed exception", async () => {
+  it("turns the engine's error answer into an error named as DynamoDB names it", async () => {
     // Prepare
-    await client.send(new PutItemCommand({ TableName: 'in-process', Item: { pk: { S: 'taken' } } }));
+    await send(client, 'PutItem', { TableName: 'in-process', Item: { pk: { S: 'taken' } } });
 
     // Act
-    const attempt = client.send(
-      new PutItemCommand({ TableName: 'in-process', Item: { pk: { S: 'taken' } }, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
+    const attempt = send(client, 'PutItem', {
+      TableName: 'in-process',
+      Item: { pk: { S: 'taken' } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    await expect(attempt).rejects.toMatchObject({ name: 'ConditionalCheckFailedException', retryable: false });
   });
 
   it('still serves other processes on its loopback endpoint', async () => {
     // Prepare
-    const overHttp = new DynamoDBClient({ region: localRegion, credentials: localCredentials, endpoint: engine.endpoint });
+    const overHttp = createAwsJsonClient(
+      'DynamoDB',
+      createHttpTransport(dynamoDbService, { region: localRegion, credentials: localCredentials, endpoint: engine.endpoint }),
+    );
 
     // Act
-    const { Item } = await overHttp.send(new GetItemCommand({ TableName: 'in-process', Key: { pk: { S: 'a' } } }));
+    const { Item } = await send(overHttp, 'GetItem', { TableName: 'in-process', Key: { pk: { S: 'a' } } });
     overHttp.destroy();
 
     // Assess
@@ -120,15 +133,12 @@ describe('DynamoDB client handing requests to dynalite in process', () => {
 
 describe("our DynamoDB client (the stores') handing JSON bodies to dynalite in process", () => {
   let engine: DynaliteEngine;
-  let sdk: DynamoDBClient;
   const client = () =>
     createDocumentClient({ transport: createInProcessTransport(engine.requestListener, 'dynalite', localRegion, dynamoDbService) });
 
   beforeAll(async () => {
     engine = await startDynaliteEngine({});
-    // Only to create the table; nothing of ours goes through the SDK.
-    sdk = new DynamoDBClient({ region: localRegion, credentials: localCredentials, endpoint: engine.endpoint });
-    await sdk.send(
+    const { TableDescription } = await client().send(
       new CreateTableCommand({
         TableName: 'in-process-documents',
         AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
@@ -136,11 +146,11 @@ describe("our DynamoDB client (the stores') handing JSON bodies to dynalite in p
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
-    await waitUntilTableExists({ client: sdk, maxWaitTime: 30, minDelay: 1 }, { TableName: 'in-process-documents' });
+    expect(TableDescription?.TableName).toBe('in-process-documents');
+    await waitForTable(wireClientInProcess(engine), 'in-process-documents');
   });
 
   afterAll(async () => {
-    sdk.destroy();
     await engine.stop();
   });
 
@@ -189,18 +199,18 @@ describe('local request signer', () => {
 
   it("gives fauxqs the client's region in the credential scope", async () => {
     // Prepare
-    const sqs = new SQSClient({
+    const sqs = createSqsClient({
       region: 'eu-west-1',
       credentials: localCredentials,
       endpoint: fauxqs.endpoint,
-      signer: createLocalRequestSigner('eu-west-1'),
+      signer: localRequestSigner,
     });
 
     // Act
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'signed-locally' }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hello' }));
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+    const { QueueUrl = '' } = await sqs.call('CreateQueue', { QueueName: 'signed-locally' });
+    const { Attributes } = await sqs.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] });
+    await sqs.call('SendMessage', { QueueUrl, MessageBody: 'hello' });
+    const { Messages } = await sqs.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 0 });
     sqs.destroy();
 
     // Assess
@@ -211,21 +221,24 @@ describe('local request signer', () => {
   it('writes an Authorization header dynalite accepts, unlike none', async () => {
     // Prepare
     const engine = await startDynaliteEngine();
-    const config = { region: localRegion, credentials: localCredentials, endpoint: nowhere };
-    const handler = createInProcessHandler(engine.requestListener, 'dynalite');
-    const unsigned = new DynamoDBClient({ ...config, requestHandler: handler, signer: { sign: async (request) => request } });
-    const signed = new DynamoDBClient({ ...config, requestHandler: handler, signer: createLocalRequestSigner(localRegion) });
-    const table = new CreateTableCommand({
+    const over = (signer: typeof localRequestSigner) =>
+      createAwsJsonClient(
+        'DynamoDB',
+        createHttpTransport(dynamoDbService, { region: localRegion, credentials: localCredentials, endpoint: engine.endpoint, signer }),
+      );
+    const unsigned = over(() => ({}));
+    const signed = over(localRequestSigner);
+    const table = {
       TableName: 'signed',
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
-    });
+    };
 
     try {
       // Act
-      const refused = await unsigned.send(table).catch((error: unknown) => error);
-      const accepted = await signed.send(table);
+      const refused = await send(unsigned, 'CreateTable', table).catch((error: unknown) => error);
+      const accepted = await send(signed, 'CreateTable', table);
 
       // Assess
       expect(refused).toMatchObject({ name: 'MissingAuthenticationTokenException' });
@@ -239,21 +252,20 @@ describe('local request signer', () => {
 
   it('dates each request by its own signing time, to the second', async () => {
     // Prepare
-    const signer = createLocalRequestSigner(localRegion);
-    const sign = async (at: string) => {
-      const { headers } = await signer.sign(
-        { headers: {} as Record<string, string> },
-        { signingDate: new Date(at), signingService: 'sqs' },
+    const sign = (at: string) => {
+      const headers = localRequestSigner(
+        { method: 'POST', path: '/', headers: {}, body: '' },
+        { date: new Date(at), region: localRegion, service: 'sqs', credentials: localCredentials },
       );
       return [headers['x-amz-date'], headers.authorization?.match(/Credential=[^,]+/)?.[0]];
     };
 
     // Act
     const dates = [
-      await sign('2030-01-01T10:00:00.100Z'),
-      await sign('2030-01-01T10:00:00.900Z'),
-      await sign('2030-01-01T10:00:01.000Z'),
-      await sign('2030-01-02T00:00:00.000Z'),
+      sign('2030-01-01T10:00:00.100Z'),
+      sign('2030-01-01T10:00:00.900Z'),
+      sign('2030-01-01T10:00:01.000Z'),
+      sign('2030-01-02T00:00:00.000Z'),
     ];
 
     // Assess
@@ -269,12 +281,12 @@ describe('local request signer', () => {
 describe("dynalite's kept table descriptions", () => {
   let dataDir: string;
   let engine: DynaliteEngine;
-  let client: DynamoDBClient;
+  let client: AwsJsonClient;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-tables-'));
     engine = await startDynaliteEngine({ path: join(dataDir, 'dynamodb') });
-    client = sdkClientInProcess(engine);
+    client = wireClientInProcess(engine);
   });
 
   afterAll(async () => {
@@ -284,30 +296,28 @@ describe("dynalite's kept table descriptions", () => {
   });
 
   async function createTable(keyName: string): Promise<void> {
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'recreated',
-        AttributeDefinitions: [{ AttributeName: keyName, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: keyName, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'recreated' });
+    await send(client, 'CreateTable', {
+      TableName: 'recreated',
+      AttributeDefinitions: [{ AttributeName: keyName, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: keyName, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    await waitForTable(client, 'recreated');
   }
 
   it('follow a table deleted and created again with another key', async () => {
     // Prepare: item operations under the first key schema, so its description is kept
     await createTable('id');
-    await client.send(new PutItemCommand({ TableName: 'recreated', Item: { id: { S: 'a' } } }));
-    await client.send(new GetItemCommand({ TableName: 'recreated', Key: { id: { S: 'a' } } }));
-    await client.send(new DeleteTableCommand({ TableName: 'recreated' }));
-    await waitUntilTableNotExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'recreated' });
+    await send(client, 'PutItem', { TableName: 'recreated', Item: { id: { S: 'a' } } });
+    await send(client, 'GetItem', { TableName: 'recreated', Key: { id: { S: 'a' } } });
+    await send(client, 'DeleteTable', { TableName: 'recreated' });
+    await waitForTable(client, 'recreated', true);
 
     // Act
     await createTable('pk');
-    await client.send(new PutItemCommand({ TableName: 'recreated', Item: { pk: { S: 'b' }, n: { N: '1' } } }));
-    const { Item } = await client.send(new GetItemCommand({ TableName: 'recreated', Key: { pk: { S: 'b' } } }));
-    const oldKey = client.send(new GetItemCommand({ TableName: 'recreated', Key: { id: { S: 'a' } } }));
+    await send(client, 'PutItem', { TableName: 'recreated', Item: { pk: { S: 'b' }, n: { N: '1' } } });
+    const { Item } = await send(client, 'GetItem', { TableName: 'recreated', Key: { pk: { S: 'b' } } });
+    const oldKey = send(client, 'GetItem', { TableName: 'recreated', Key: { id: { S: 'a' } } });
 
     // Assess
     expect(Item).toEqual({ pk: { S: 'b' }, n: { N: '1' } });
@@ -317,26 +327,24 @@ describe("dynalite's kept table descriptions", () => {
 
 describe("dynalite's parsed expressions, kept", () => {
   let engine: DynaliteEngine;
-  let client: DynamoDBClient;
+  let client: AwsJsonClient;
 
   beforeAll(async () => {
     engine = await startDynaliteEngine();
-    client = sdkClientInProcess(engine);
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'expressions',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'N' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'expressions' });
+    client = wireClientInProcess(engine);
+    await send(client, 'CreateTable', {
+      TableName: 'expressions',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'N' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    await waitForTable(client, 'expressions');
   });
 
   afterAll(async () => {
@@ -346,16 +354,14 @@ describe("dynalite's parsed expressions, kept", () => {
 
   /** The same expression and names each time; only the values differ. */
   const update = (sk: number, values: Record<string, AttributeValue>) =>
-    client.send(
-      new UpdateItemCommand({
-        TableName: 'expressions',
-        Key: { pk: { S: 'p' }, sk: { N: String(sk) } },
-        UpdateExpression: 'SET #note = :note, #tags = if_not_exists(#tags, :tags) ADD #n :one',
-        ConditionExpression: 'attribute_not_exists(#done) OR #done = :no',
-        ExpressionAttributeNames: { '#note': 'note', '#tags': 'tags', '#n': 'n', '#done': 'done' },
-        ExpressionAttributeValues: values,
-      }),
-    );
+    send(client, 'UpdateItem', {
+      TableName: 'expressions',
+      Key: { pk: { S: 'p' }, sk: { N: String(sk) } },
+      UpdateExpression: 'SET #note = :note, #tags = if_not_exists(#tags, :tags) ADD #n :one',
+      ConditionExpression: 'attribute_not_exists(#done) OR #done = :no',
+      ExpressionAttributeNames: { '#note': 'note', '#tags': 'tags', '#n': 'n', '#done': 'done' },
+      ExpressionAttributeValues: values,
+    });
 
   it("apply each request's own values, and still check each value", async () => {
     // Act
@@ -365,8 +371,8 @@ describe("dynalite's parsed expressions, kept", () => {
     const invalid = await update(3, { ':note': { S: 'x' }, ':tags': { SS: ['e', 'e'] }, ':one': { N: '1' }, ':no': { BOOL: false } }).catch(
       (error: unknown) => error,
     );
-    const first = await client.send(new GetItemCommand({ TableName: 'expressions', Key: { pk: { S: 'p' }, sk: { N: '1' } } }));
-    const second = await client.send(new GetItemCommand({ TableName: 'expressions', Key: { pk: { S: 'p' }, sk: { N: '2' } } }));
+    const first = await send(client, 'GetItem', { TableName: 'expressions', Key: { pk: { S: 'p' }, sk: { N: '1' } } });
+    const second = await send(client, 'GetItem', { TableName: 'expressions', Key: { pk: { S: 'p' }, sk: { N: '2' } } });
 
     // Assess
     expect(first.Item).toMatchObject({ note: { S: 'first' }, tags: { SS: ['a'] }, n: { N: '1' } });
@@ -380,14 +386,12 @@ describe("dynalite's parsed expressions, kept", () => {
   it("check a BETWEEN's bounds on every request", async () => {
     // Prepare
     const query = (low: string, high: string) =>
-      client.send(
-        new QueryCommand({
-          TableName: 'expressions',
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
-          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-          ExpressionAttributeValues: { ':pk': { S: 'p' }, ':low': { N: low }, ':high': { N: high } },
-        }),
-      );
+      send(client, 'Query', {
+        TableName: 'expressions',
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: { ':pk': { S: 'p' }, ':low': { N: low }, ':high': { N: high } },
+      });
 
     // Act
     const inOrder = await query('1', '2');

@@ -59,7 +59,7 @@ describe('event-source loop (fauxqs)', () => {
 
   /** A fresh queue with a DLQ, a 1 s visibility timeout and maxReceiveCount 2. */
   async function freshQueue(): Promise<ProvisionedQueue> {
-    const queues = await createQueues(sqs.client, {
+    const queues = await createQueues(sqs.queues, {
       prefix: uniquePrefix(),
       queues: { ...topology.queues, poll: { ...topology.queues.poll, maxReceiveCount } },
       visibilityTimeoutSeconds: 1,
@@ -318,7 +318,7 @@ describe('engines persisted in a data folder', () => {
     // Prepare
     const path = join(dataDir, 'dynamodb');
     const first = await startDynalite({ path });
-    const tables = await createTables(first.client, 'persist');
+    const tables = await createTables(first.documents, 'persist');
     await first.client.send(
       new PutItemCommand({ TableName: tables.items, Item: { itemKey: { S: 'story-1' }, expiresAt: { N: '4102444800' } } }),
     );
@@ -327,7 +327,7 @@ describe('engines persisted in a data folder', () => {
     // Act
     const second = await startDynalite({ path });
     try {
-      const again = await createTables(second.client, 'persist');
+      const again = await createTables(second.documents, 'persist');
       const { Item } = await second.client.send(new GetItemCommand({ TableName: again.items, Key: { itemKey: { S: 'story-1' } } }));
 
       // Assess
@@ -342,14 +342,14 @@ describe('engines persisted in a data folder', () => {
     // Prepare
     const sqsDir = join(dataDir, 'sqs');
     const first = await startFauxqs({ dataDir: sqsDir });
-    const queues = await createQueues(first.client, { prefix: 'persist' });
+    const queues = await createQueues(first.queues, { prefix: 'persist' });
     await first.client.send(new SendMessageCommand({ QueueUrl: queues.alert.url, MessageBody: 'survives' }));
     await first.stop();
 
     // Act
     const second = await startFauxqs({ dataDir: sqsDir });
     try {
-      const again = await createQueues(second.client, { prefix: 'persist' });
+      const again = await createQueues(second.queues, { prefix: 'persist' });
       const { Messages = [] } = await second.client.send(
         new ReceiveMessageCommand({ QueueUrl: again.alert.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
       );
@@ -386,7 +386,7 @@ describe('TTL sweeper (dynalite)', () => {
 
   it('deletes rows whose expiry is past and keeps live rows and rows without one', async () => {
     // Prepare
-    const tables = await createTables(dynamo.client, uniquePrefix());
+    const tables = await createTables(dynamo.documents, uniquePrefix());
     const put = (id: string, expiresAt?: number) =>
       dynamo.client.send(
         new PutItemCommand({
@@ -398,7 +398,7 @@ describe('TTL sweeper (dynalite)', () => {
     await put('live', nowSeconds + 3600);
     await put('no-expiry');
     const sweeper = createTtlSweeper({
-      client: dynamo.client,
+      client: dynamo.documents,
       tables: [{ tableName: tables.items, ttlAttribute: 'expiresAt', keyAttributes: ['itemKey'] }],
       log: silentLog,
       clock: { now: () => now },
@@ -414,7 +414,7 @@ describe('TTL sweeper (dynalite)', () => {
 
   it('bounds each sweep and finishes the work over the next sweeps', async () => {
     // Prepare
-    const tables = await createTables(dynamo.client, uniquePrefix());
+    const tables = await createTables(dynamo.documents, uniquePrefix());
     const ids = ['e1', 'e2', 'e3', 'e4', 'e5'];
     for (const id of ids) {
       await dynamo.client.send(
@@ -422,7 +422,7 @@ describe('TTL sweeper (dynalite)', () => {
       );
     }
     const sweeper = createTtlSweeper({
-      client: dynamo.client,
+      client: dynamo.documents,
       tables: [{ tableName: tables.items, ttlAttribute: 'expiresAt', keyAttributes: ['itemKey'] }],
       log: silentLog,
       clock: { now: () => now },

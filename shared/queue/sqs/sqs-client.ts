@@ -1,13 +1,15 @@
 /**
  * Our SQS client: SQS's JSON protocol (`AmazonSQS.<Operation>`, the queue URL in the body) on the
  * shared AWS JSON client (shared/aws-http: SigV4, keep-alive HTTPS, the SDK standard mode's
- * retries), for the operations the adapters and the one-process runtime's loops use. Inputs and
+ * retries), for the operations the adapters and the one-process runtime's loops and provisioning use. Inputs and
  * outputs are the SDK's shapes, which are the wire's: the SDK stays out of the functions' load.
  */
 import type {
   ChangeMessageVisibilityBatchRequest,
   ChangeMessageVisibilityBatchResult,
   ChangeMessageVisibilityRequest,
+  CreateQueueRequest,
+  CreateQueueResult,
   DeleteMessageBatchRequest,
   DeleteMessageBatchResult,
   DeleteMessageRequest,
@@ -19,6 +21,7 @@ import type {
   SendMessageBatchResult,
   SendMessageRequest,
   SendMessageResult,
+  SetQueueAttributesRequest,
   StartMessageMoveTaskRequest,
   StartMessageMoveTaskResult,
 } from '@aws-sdk/client-sqs';
@@ -53,6 +56,9 @@ export interface SqsOperations {
   ChangeMessageVisibilityBatch: [ChangeMessageVisibilityBatchRequest, ChangeMessageVisibilityBatchResult];
   GetQueueAttributes: [GetQueueAttributesRequest, GetQueueAttributesResult];
   StartMessageMoveTask: [StartMessageMoveTaskRequest, StartMessageMoveTaskResult];
+  /** The one-process runtime's provisioning (infra/local provision.ts). */
+  CreateQueue: [CreateQueueRequest, CreateQueueResult];
+  SetQueueAttributes: [SetQueueAttributesRequest, object];
 }
 
 /** What the queue adapters hold: sends an operation's input and returns its output. */

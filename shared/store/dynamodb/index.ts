@@ -3,7 +3,9 @@
  * `{ client, tableName }`, with the client built once by `createDeps` (or a test).
  */
 export { createDocumentClient } from './document-client.ts';
-export { BatchWriteCommand } from './commands.ts';
+export { BatchWriteCommand, DeleteCommand, ScanCommand } from './commands.ts';
+export { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from './table-commands.ts';
+export { isConditionalCheckFailed } from './conditional.ts';
 export { dynamoDbService, type DynamoDbClient } from './dynamodb-client.ts';
 export { createDynamoDbFeedStore, dueShardOf } from './feed-store.ts';
 export { createDynamoDbSeenItemStore } from './seen-item-store.ts';

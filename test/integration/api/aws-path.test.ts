@@ -46,8 +46,8 @@ describe('the HTTP API on the AWS path (Secrets Manager and SSM stand-in)', () =
     sqs = await startFauxqs();
     outboxDir = await mkdtemp(join(tmpdir(), 'news-alerts-aws-path-'));
     const prefix = uniquePrefix('aws-path');
-    const tables = await createTables(dynamo.client, prefix);
-    const queues = await createQueues(sqs.client, { prefix });
+    const tables = await createTables(dynamo.documents, prefix);
+    const queues = await createQueues(sqs.queues, { prefix });
 
     unsubscribeArn = aws.secrets.create('SecretsUnsubscribeSecret', 'first-unsubscribe-key-0123456789abcdefghij');
     const subscriberIdArn = aws.secrets.create('SecretsSubscriberIdSecret', 'subscriber-id-key-0123456789abcdefghijkl');

@@ -26,8 +26,8 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
 
   beforeAll(async () => {
     [dynamo, sqs] = await Promise.all([startDynalite(), startFauxqs()]);
-    tables = await createTables(dynamo.client, uniquePrefix('api'));
-    queues = await createQueues(sqs.client, { prefix: uniquePrefix('api') });
+    tables = await createTables(dynamo.documents, uniquePrefix('api'));
+    queues = await createQueues(sqs.queues, { prefix: uniquePrefix('api') });
   });
 
   afterAll(async () => {

@@ -91,8 +91,8 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   sqs = await startFauxqs();
   const prefix = uniquePrefix('stack');
-  tables = await createTables(dynamo.client, prefix);
-  queues = await createQueues(sqs.client, { prefix });
+  tables = await createTables(dynamo.documents, prefix);
+  queues = await createQueues(sqs.queues, { prefix });
   for (const [name, q] of Object.entries(queues) as [QueueName, ProvisionedQueues[QueueName]][]) {
     await sqs.client.send(new TagQueueCommand({ QueueUrl: q.url, Tags: { [topologyTagKeys.queue]: name } }));
   }

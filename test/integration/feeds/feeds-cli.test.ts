@@ -234,7 +234,7 @@ describe('news-alerts feeds on a deployed stack', () => {
 
   beforeAll(async () => {
     dynamo = await startDynalite();
-    const tables = await createTables(dynamo.client, uniquePrefix('feedscli'));
+    const tables = await createTables(dynamo.documents, uniquePrefix('feedscli'));
     standIn = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (c: Buffer) => chunks.push(c));

@@ -26,7 +26,7 @@ type Tap = (operation: string, body: string, send: (body: string) => Promise<Aws
 
 describe('SQS message queue on fauxqs, on our SQS client', () => {
   let engine: FauxqsEngine;
-  /** The SDK's client: creating queues and reading what arrived. */
+  /** The SDK's client: reading what arrived. */
   let reader: SQSClient;
   let prefixCount = 0;
 
@@ -57,7 +57,7 @@ describe('SQS message queue on fauxqs, on our SQS client', () => {
 
   /** Fresh queues per test, so counts are exact. */
   async function freshQueues(): Promise<Record<QueueName, string>> {
-    const queues = await createQueues(reader, { prefix: `q${++prefixCount}` });
+    const queues = await createQueues(newClient(), { prefix: `q${++prefixCount}` });
     return {
       poll: queues.poll.url,
       alert: queues.alert.url,
@@ -278,7 +278,7 @@ describe('SQS message queue on fauxqs, on our SQS client', () => {
 
   it('sends straight to a dead-letter queue when its URL is configured, and says so retryably when not', async () => {
     const client = newClient();
-    const queues = await createQueues(reader, { prefix: `q${++prefixCount}` });
+    const queues = await createQueues(newClient(), { prefix: `q${++prefixCount}` });
     const urls = Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as Record<QueueName, string>;
 
     await createSqsMessageQueue(client, urls, { email: queues.email.dlqUrl }).sendToDeadLetter('email', '{"setup":"fault"}');

@@ -1,7 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +12,8 @@ import {
   type FauxqsEngine,
 } from '../../../infra/local/engines.ts';
 import { createQueues, createTables } from '../../../infra/local/provision.ts';
+import { createSqsClient } from '../../../shared/queue/sqs/sqs-client.ts';
+import { createDocumentClient } from '../../../shared/store/dynamodb/index.ts';
 import { readEnv, type Env } from '../../../shared/config/env.ts';
 import { ConfigError } from '../../../shared/core/errors.ts';
 import type { PipelineEvent } from '../../../shared/core/events.ts';
@@ -31,8 +32,8 @@ describe('createDeps', () => {
 
   beforeAll(async () => {
     [dynalite, fauxqs] = await Promise.all([startDynaliteEngine(), startFauxqsEngine()]);
-    const ddb = new DynamoDBClient({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
-    const sqs = new SQSClient({ endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
+    const ddb = createDocumentClient({ endpoint: dynalite.endpoint, region: localRegion, credentials: localCredentials });
+    const sqs = createSqsClient({ endpoint: fauxqs.endpoint, region: localRegion, credentials: localCredentials });
     const tables = await createTables(ddb, 'deps');
     const queues = await createQueues(sqs, { prefix: 'deps' });
     ddb.destroy();

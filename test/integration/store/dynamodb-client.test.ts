@@ -3,7 +3,6 @@
  * it fails (5xx, throttling, a dropped socket, a proxy's HTML page), then DynamoDB Local and
  * dynalite for a conditional failure with the old item.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import { createTables, type ProvisionedTables } from '../../../infra/local/provision.ts';
@@ -179,15 +178,14 @@ function describeConditionalFailure(
 ) {
   describe.skipIf(Boolean(skipReason))(`a conditional failure on ${engineName}`, () => {
     let engine: { endpoint: string; stop(): Promise<void> } | undefined;
-    let sdk: DynamoDBClient;
     let tables: ProvisionedTables;
     beforeAll(async () => {
       engine = await start();
-      sdk = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
-      tables = await createTables(sdk, `client-${Date.now().toString(36)}`);
+      const maker = createDocumentClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
+      tables = await createTables(maker, `client-${Date.now().toString(36)}`);
+      maker.destroy();
     });
     afterAll(async () => {
-      sdk?.destroy();
       await engine?.stop();
     });
 

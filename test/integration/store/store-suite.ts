@@ -62,7 +62,7 @@ export function describeStoreSuite(
       engine = await startEngine();
       raw = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
       doc = storeClientFor(engine);
-      tables = await createTables(raw, `suite-${Date.now().toString(36)}`);
+      tables = await createTables(doc, `suite-${Date.now().toString(36)}`);
     });
 
     afterAll(async () => {

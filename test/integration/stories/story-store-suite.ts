@@ -65,7 +65,7 @@ export function describeStoryStoreSuite(
       engine = await startEngine();
       raw = new DynamoDBClient({ endpoint: engine.endpoint, region: localRegion, credentials: localCredentials });
       doc = storeClientFor(engine);
-      tables = await createTables(raw, `stories-${Date.now().toString(36)}`);
+      tables = await createTables(doc, `stories-${Date.now().toString(36)}`);
     });
     afterAll(async () => {
       raw?.destroy();
