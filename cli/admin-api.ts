@@ -1,23 +1,12 @@
 /**
- * The operator's side of a running pipeline's admin API (`/api/admin/*`, Bearer only): where
- * the token comes from, and the API of a deployed stack (its Function URL and admin secret,
- * found through the stack's outputs).
+ * The operator's side of a deployed stack's admin API (`/api/admin/*`, Bearer only): its
+ * Function URL and admin secret, found through the stack's outputs. A local data folder's token
+ * is `local-admin-token.ts`'s, which loads no AWS SDK.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { functionUrlOutputKey, secretArnOutputKey } from '../infra/aws/stack-outputs.ts';
-import { localSecretDir } from '../infra/local/index.ts';
 import { createSecretsManagerSource } from '../shared/parameters/aws/secrets-manager-source.ts';
 import { DeployedStackError, readStackOutputs } from './deployed-stack.ts';
-import { defaultDataDir } from './options.ts';
-
-/** The admin token of a local data folder, when it has one. */
-export async function localAdminToken(dataDir: string | undefined): Promise<string | undefined> {
-  const file = join(localSecretDir(resolve(dataDir ?? defaultDataDir), 'admin'), 'current');
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  return text?.trim() || undefined;
-}
 
 /** A running pipeline's HTTP API and the operator's token for it. */
 export interface AdminApi {

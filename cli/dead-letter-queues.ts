@@ -19,7 +19,7 @@ import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-lette
 import type { QueuePair } from '../shared/queue/sqs/dead-letter-redrive.ts';
 import { DeployedStackError, describeAwsFailure } from './deployed-stack.ts';
 
-export const queueNames = Object.keys(topology.queues) as QueueName[];
+const queueNames = Object.keys(topology.queues) as QueueName[];
 
 /**
  * The queue pairs of a deployed stack: its `AWS::SQS::Queue` resources, the work queues told

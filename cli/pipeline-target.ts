@@ -3,22 +3,18 @@
  * (AWS or LocalStack, found by its CloudFormation outputs and resources, clients from the SDK's
  * default chain) or the one-process runtime's data folder (its embedded engines). Either way the
  * commands get ports, never clients: the stores come from `createStores` and the redrive from
- * `createQueueAdapters`, the factories `createDeps` builds the pipeline's own from.
+ * `createQueueAdapters`, the factories `createDeps` builds the pipeline's own from. The stack's
+ * side (`stack-target.ts`, with the AWS SDK) loads only when a stack is named.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { defaultResourcePrefix, localDeadLetterQueueName } from '../infra/local/index.ts';
 import type { QueueName, TableName } from '../infra/topology.ts';
 import type { DeadLetterInput } from '../shared/dead-letters/describe-dead-letter.ts';
 import type { RedriveOutcome } from '../shared/queue/ports.ts';
 import { createQueueAdapters } from '../shared/queue/sqs/queue-adapters.ts';
-import { createSqsClient, type SqsClient } from '../shared/queue/sqs/sqs-client.ts';
 import { createStores, type Stores } from '../shared/runtime/store-factories.ts';
-import type { HttpTransportOptions } from '../shared/aws-http/index.ts';
-import { createDocumentClient } from '../shared/store/dynamodb/index.ts';
-import { peekDeadLetters, queuePairsFromStack } from './dead-letter-queues.ts';
-import { readStackOutputs, tableNamesFromOutputs } from './deployed-stack.ts';
 import { openLocalData } from './local-data.ts';
 import { defaultDataDir } from './options.ts';
 
@@ -62,7 +58,10 @@ export async function openPipelineTarget<T extends TableName>(
   options: { queues: boolean; tables: readonly T[] },
   clients?: AwsTargetClients,
 ): Promise<PipelineTarget<T>> {
-  if (choice.stack !== undefined) return openStack(choice.stack, options, clients);
+  if (choice.stack !== undefined) {
+    const { openStack } = await import('./stack-target.ts');
+    return openStack(choice.stack, options, clients);
+  }
   const data = await openLocalData(choice.dataDir ?? defaultDataDir, { queues: options.queues });
   const queues = data.queues;
   const tables = Object.fromEntries(options.tables.map((table) => [table, data.tables[table]])) as Record<T, string>;
@@ -84,63 +83,7 @@ export async function openPipelineTarget<T extends TableName>(
   };
 }
 
-async function openStack<T extends TableName>(
-  stack: string,
-  options: { queues: boolean; tables: readonly T[] },
-  given?: AwsTargetClients,
-): Promise<PipelineTarget<T>> {
-  const clients = given ?? { cloudFormation: new CloudFormationClient({}), dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };
-  const documents = createDocumentClient(settingsOf(clients.dynamodb));
-  // Redrive on our SQS client, as the functions ship it; finding and peeking at the queues stays on the SDK's.
-  const queueClient: SqsClient = createSqsClient(settingsOf(clients.sqs));
-  const close = async () => {
-    documents.destroy();
-    queueClient.destroy();
-    if (given) return;
-    clients.cloudFormation.destroy();
-    clients.dynamodb.destroy();
-    clients.sqs.destroy();
-  };
-  try {
-    const description = await readStackOutputs(clients.cloudFormation, stack);
-    const tables = tableNamesFromOutputs(description, stack, options.tables);
-    const pairs = options.queues ? await queuePairsFromStack(clients.cloudFormation, clients.sqs, stack) : undefined;
-    return {
-      description: `stack ${stack}`,
-      stores: createStores(documents, tables),
-      tableNames: tables,
-      ...(pairs
-        ? {
-            deadLetters: {
-              peek: (queue: QueueName, limit: number) => peekDeadLetters(clients.sqs, pairs[queue], limit),
-              redrive: createQueueAdapters(queueClient, urlsOf(pairs), { useMoveTask: true }).deadLetters.redrive,
-            },
-          }
-        : {}),
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error;
-  }
-}
-
-/**
- * What our clients (as the functions ship them) need to reach what an SDK client reaches: its
- * region, its endpoint if one was set, and the SDK's credential chain (profiles, SSO, …), which
- * only the operator's CLI needs.
- */
-function settingsOf(sdk: DynamoDBClient | SQSClient): HttpTransportOptions {
-  return {
-    region: () => sdk.config.region(),
-    endpoint: async () => {
-      const endpoint = await sdk.config.endpoint?.();
-      return endpoint ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}` : undefined;
-    },
-    credentials: () => sdk.config.credentials(),
-  };
-}
-
-function urlsOf(queues: Record<QueueName, { url: string }>): Record<QueueName, string> {
+/** Each queue's URL by name. */
+export function urlsOf(queues: Record<QueueName, { url: string }>): Record<QueueName, string> {
   return Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.url])) as Record<QueueName, string>;
 }

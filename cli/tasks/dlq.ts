@@ -1,8 +1,9 @@
-import type { QueueName } from '../../infra/topology.ts';
+import { topology, type QueueName } from '../../infra/topology.ts';
 import { describeDeadLetter, type DeadLetterDescription } from '../../shared/dead-letters/describe-dead-letter.ts';
-import { queueNames } from '../dead-letter-queues.ts';
 import { EXIT_OK, UsageError, type CliIo } from '../io.ts';
 import { openPipelineTarget, type AwsTargetClients, type TargetChoice } from '../pipeline-target.ts';
+
+const queueNames = Object.keys(topology.queues) as QueueName[];
 
 export interface DlqOptions extends TargetChoice {
   action: 'list' | 'redrive';

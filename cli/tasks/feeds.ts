@@ -10,7 +10,7 @@ import type { FeedStore } from '../../shared/store/ports.ts';
 import type { FeedRecord } from '../../shared/store/records.ts';
 import { intervalInUseOf, type IntervalInUse } from '../../shared/feeds/index.ts';
 import { describeFeedDelivery, type FeedDeliveryView } from '../../shared/websub/index.ts';
-import { localAdminToken } from '../admin-api.ts';
+import { localAdminToken } from '../local-admin-token.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
 import { defaultDataDir } from '../options.ts';
 import { refuseNonPublicUrls } from '../private-network.ts';

@@ -6,8 +6,9 @@ import { silentLog } from '../../shared/core/logger.ts';
 import { sendTestAlert, type ChannelTestResult, type TestAlertReport } from '../../shared/delivery/index.ts';
 import { createOutboxMailer } from '../../shared/mail/outbox-mailer.ts';
 import { createSmtpMailer } from '../../shared/mail/smtp-mailer.ts';
-import { type AdminApi, localAdminToken, stackAdminApi } from '../admin-api.ts';
+import type { AdminApi } from '../admin-api.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.ts';
+import { localAdminToken } from '../local-admin-token.ts';
 import { defaultDataDir } from '../options.ts';
 import { openPipelineTarget } from '../pipeline-target.ts';
 import { chooseConfigPath } from '../prepare-config.ts';
@@ -50,6 +51,8 @@ export async function subscriberTestCommand(
       if (!token) return fail('no operator token: set NEWS_ALERTS_ADMIN_TOKEN, or give the --data-dir of the running "run"');
       api = { base: options.api.replace(/\/+$/, ''), token };
     } else {
+      // The stack's side loads the AWS SDK: only when a stack is named.
+      const { stackAdminApi } = await import('../admin-api.ts');
       api = await stackAdminApi(options.stack!, cloudFormation);
     }
     const url = `${api.base}/api/admin/subscribers/${encodeURIComponent(options.id)}/test`;

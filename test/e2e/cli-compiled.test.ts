@@ -5,11 +5,12 @@
  * chunk are read from the `// path/to/source.ts` line esbuild writes before each one.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoFeedFiles, demoFeedsDir, serveFeedFiles } from '../../cli/demo/fixture-servers.ts';
 import { topology } from '../../infra/topology.ts';
 import { repositoryRoot } from '../helpers/cli-process.ts';
 
@@ -28,15 +29,15 @@ interface TracedRun {
 let traceDir: string;
 let traces = 0;
 
-/** Runs `node cli/bin.js ARGS…` with the tracer preloaded and no NODE_OPTIONS. */
-async function runCompiled(args: readonly string[]): Promise<TracedRun> {
+/** Runs `node cli/bin.js ARGS…` with the tracer preloaded and no NODE_OPTIONS (`extraEnv` added). */
+async function runCompiled(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<TracedRun> {
   const traceFile = join(traceDir, `trace-${traces++}.txt`);
   const { NODE_OPTIONS: _loader, ...env } = process.env;
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
       ['--import', tracer, bin, ...args],
-      { cwd: traceDir, env: { ...env, NO_COLOR: '1', TRACE_MODULES_FILE: traceFile } },
+      { cwd: traceDir, env: { ...env, ...extraEnv, NO_COLOR: '1', TRACE_MODULES_FILE: traceFile } },
       (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err }),
     );
   });
@@ -49,6 +50,13 @@ async function sourcesIn(urls: readonly string[]): Promise<string[]> {
   const chunks = urls.filter((url) => url.startsWith('file:') && url.includes('/dist/'));
   const texts = await Promise.all(chunks.map((url) => readFile(fileURLToPath(url), 'utf8')));
   return texts.flatMap((text) => [...text.matchAll(/^\/\/ ((?:cli|shared|infra|functions)\/\S+\.(?:ts|json))$/gm)].map((m) => m[1]!));
+}
+
+/** The compiled chunks among `urls` that import an AWS SDK package statically (a dynamic `import()` runs only when reached). */
+async function chunksImportingTheSdk(urls: readonly string[]): Promise<string[]> {
+  const chunks = urls.filter((url) => url.startsWith('file:') && url.includes('/dist/'));
+  const texts = await Promise.all(chunks.map(async (url) => [url, await readFile(fileURLToPath(url), 'utf8')] as const));
+  return texts.filter(([, text]) => /\bfrom\s*["']@aws-sdk\/|^import\s*["']@aws-sdk\//m.test(text)).map(([url]) => url);
 }
 
 /** Nothing in the run went through a TypeScript loader. */
@@ -115,6 +123,44 @@ describe('the compiled news-alerts command', { timeout: 120_000 }, () => {
     const run = await runCompiled(['--version']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('runs the pipeline once, and opens its data folder after, without the AWS SDK: our clients make the tables and queues', async () => {
+    // Prepare
+    const feeds = await serveFeedFiles(demoFeedsDir, demoFeedFiles);
+    const config = join(traceDir, 'run-once.yaml');
+    const dataDir = join(traceDir, 'run-once-data');
+    await writeFile(
+      config,
+      [
+        'feeds:',
+        `  - { id: wire, url: "${feeds.url}/world-wire.xml" }`,
+        'subscribers:',
+        '  - { id: reader, email: reader@example.org, topics: [talks, sanctions] }',
+      ].join('\n'),
+    );
+    const privateNetwork = { ALLOW_PRIVATE_NETWORK: 'true' };
+
+    try {
+      // Act
+      const run = await runCompiled(['run', '--once', '--config', config, '--data-dir', dataDir, '--port', '0'], privateNetwork);
+      const list = await runCompiled(['feeds', 'list', '--json', '--data-dir', dataDir], privateNetwork);
+
+      // Assess
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^done: 1 feeds? polled/m);
+      expect(list.code, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ feedId: 'wire' })]);
+      for (const traced of [run, list]) {
+        expectNoLoader(traced);
+        // fauxqs, the SQS engine, brings its own SQS client; nothing of ours imports the SDK.
+        expect(traced.loaded.filter((url) => /\/node_modules\/@aws-sdk\/(client-dynamodb|lib-dynamodb)\//.test(url))).toEqual([]);
+        expect(await chunksImportingTheSdk(traced.loaded)).toEqual([]);
+      }
+      expect(await sourcesIn(run.loaded)).toContain('infra/local/provision.ts');
+    } finally {
+      await feeds.close();
+    }
   });
 
   it("compiles every function's handler for the local runtime, each in a chunk of its own", async () => {
