@@ -5,9 +5,11 @@
  * local HTTP server for the Function URL, and a sweeper standing in for DynamoDB TTL.
  * `startLocalRuntime` composes the modules that do each of those.
  */
+import { lookup } from 'node:dns';
 import { join, resolve } from 'node:path';
 import type { Env } from '../../shared/config/env.ts';
 import { createConsoleLogger } from '../../shared/core/logger.ts';
+import { createNodeFetch } from '../../shared/outbound-http/index.ts';
 import { createStaticSecretSource, type SecretValues } from '../../shared/parameters/secret-source.ts';
 import { createMailingDeps } from '../../shared/runtime/create-mailing-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
@@ -121,7 +123,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       credentials: localCredentials,
       log,
       events: options.events,
-      fetch: options.fetch,
+      fetch: options.fetch ?? privateNetworkFetch(env),
     });
 
     const handlers = await loadHandlers(options.handlers, deps, {
@@ -211,4 +213,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await cleanups.unwind();
     throw error;
   }
+}
+
+/**
+ * Where private networks are allowed (local feeds and webhooks), the fetch of feeds, webhooks
+ * and hubs: the Node client the guarded one runs on, with the plain lookup. Public targets go
+ * through that client already; without this, local ones would take Node's global fetch, whose
+ * bundled undici (its own HTTP parser, pools and streams) costs a one-process run ~0.15 s of CPU.
+ */
+function privateNetworkFetch(env: Env): typeof fetch | undefined {
+  return env.ALLOW_PRIVATE_NETWORK ? (createNodeFetch({ lookup }) as typeof fetch) : undefined;
 }
