@@ -26,7 +26,7 @@ export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local'
 export interface DynaliteEngine {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
-  /** dynalite's HTTP request listener, for clients in this process (`createInProcessHandler`). */
+  /** dynalite's HTTP request listener, for clients in this process (`createInProcessTransport`). */
   requestListener: EngineRequestListener;
   /** For our DynamoDB client in this process: requests handed to dynalite as objects, no JSON text, no HTTP. */
   directTransport: AwsJsonObjectTransport;
