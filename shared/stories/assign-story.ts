@@ -60,7 +60,7 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
   const fingerprint = fingerprintOf(item, seenAt);
   const sketch = sketchOf(fingerprint, settings.sketchSize);
 
-  const postings = await stories.readIndex(itemLookupKeys(sketch, fingerprint.at, settings));
+  const postings = await stories.readIndex(itemLookupKeys(sketch, fingerprint, seenAt, settings));
   const saturated = new Set([...postings].filter(([, list]) => list.length >= settings.maxPostingsPerKey).map(([key]) => key));
   const candidates = await stories.getStories(rankCandidates(postings, fingerprint.at, settings));
 
@@ -73,7 +73,7 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
     published: item.published,
     addedAt: seenAt.toISOString(),
   };
-  const ownKeys = indexKeys(sketch.slice(0, settings.indexSize), fingerprint.at)
+  const ownKeys = indexKeys(sketch.slice(0, settings.indexSize), bucketTime(fingerprint, seenAt))
     .filter((key) => !saturated.has(key))
     .map((key) => ({ key, expiresAt: keyExpiry(key, Math.max(settings.windowSeconds, settings.followUpWindowSeconds), seenAt) }));
   const expiresAt = Math.floor(seenAt.getTime() / 1000) + deps.retentionSeconds;
@@ -143,7 +143,7 @@ export async function prefetchStoryReads(
   // The very keys assignStory reads (follow-up buckets included), so it reads none itself.
   const lookups = items.map((item) => {
     const fingerprint = fingerprintOf(item, seenAt);
-    return { at: fingerprint.at, keys: itemLookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint.at, settings) };
+    return { at: fingerprint.at, keys: itemLookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint, seenAt, settings) };
   });
   await stories.prefetch(lookups.flatMap((lookup) => lookup.keys));
   const candidates: string[] = [];
@@ -163,9 +163,27 @@ function fingerprintOf(item: StoryItem, seenAt: Date): StoryFingerprint {
   return fingerprint;
 }
 
-/** The keys an item looks up: its sketch within the story window, its rarest keys up to the follow-up window. */
-function itemLookupKeys(sketch: string[], at: number, settings: StorySettings): string[] {
-  return lookupKeys(sketch, at, settings.windowSeconds, { seconds: settings.followUpWindowSeconds, keys: settings.followUpKeys });
+/**
+ * The day an item's lookup rows are bucketed by: its publication time, or the poll's when the
+ * feed dates it later (a wrong clock or time zone). No row is then ever written in a day after
+ * the poll's, so a lookup reads no bucket after the poll's day: about half of its keys for an
+ * item of today. Only an item dated ahead of its poll is bucketed elsewhere than by its date,
+ * which changes which rows it meets (others dated ahead are in today's bucket with it; the
+ * candidates' own times are still held to the windows by `rankCandidates` and the matcher).
+ */
+function bucketTime(fingerprint: StoryFingerprint, seenAt: Date): number {
+  return Math.min(fingerprint.at, Math.floor(seenAt.getTime() / 1000));
+}
+
+/** The keys an item looks up: its sketch within the story window, its rarest keys up to the follow-up window, none after the poll's day. */
+function itemLookupKeys(sketch: string[], fingerprint: StoryFingerprint, seenAt: Date, settings: StorySettings): string[] {
+  return lookupKeys(
+    sketch,
+    bucketTime(fingerprint, seenAt),
+    settings.windowSeconds,
+    { seconds: settings.followUpWindowSeconds, keys: settings.followUpKeys },
+    Math.floor(seenAt.getTime() / 1000),
+  );
 }
 
 /** Stories sharing the most lookup keys with the item (ties: the most recent), within the window. */

@@ -68,13 +68,22 @@ export function indexKeys(sketch: string[], at: number): string[] {
  * The keys an item looks up: its sketch in every day bucket within `windowSeconds` of it, and
  * its `far.keys` rarest sketch keys in the further buckets within `far.seconds` (a follow-up
  * days later names the event's rarest terms: its people and places). 5 × 10 + 10 × 3 = 80 keys
- * with the defaults: one BatchGetItem.
+ * with the defaults: one BatchGetItem. No bucket after the day of `until` is read (epoch
+ * seconds: the poll's time, after which no row is written): 3 × 10 + 5 × 3 = 45 keys for an
+ * item of the poll's own day.
  */
-export function lookupKeys(sketch: string[], at: number, windowSeconds: number, far?: { seconds: number; keys: number }): string[] {
+export function lookupKeys(
+  sketch: string[],
+  at: number,
+  windowSeconds: number,
+  far?: { seconds: number; keys: number },
+  until = Number.POSITIVE_INFINITY,
+): string[] {
   const near = [Math.floor((at - windowSeconds) / DAY_SECONDS), Math.floor((at + windowSeconds) / DAY_SECONDS)] as const;
   const reach = Math.max(windowSeconds, far?.seconds ?? 0);
+  const last = Math.min(Math.floor((at + reach) / DAY_SECONDS), Math.floor(until / DAY_SECONDS));
   const keys: string[] = [];
-  for (let day = Math.floor((at - reach) / DAY_SECONDS); day <= Math.floor((at + reach) / DAY_SECONDS); day++) {
+  for (let day = Math.floor((at - reach) / DAY_SECONDS); day <= last; day++) {
     const inNear = day >= near[0] && day <= near[1];
     const name = dayOf(day * DAY_SECONDS);
     for (const key of inNear ? sketch : sketch.slice(0, far?.keys ?? 0)) keys.push(`${key}@${name}`);

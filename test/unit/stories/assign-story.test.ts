@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignStory, type StoryItem } from '../../../shared/stories/assign-story.ts';
+import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
+import { sketchOf } from '../../../shared/stories/lookup-keys.ts';
 import { createMemoryStoryStore } from '../../../shared/stories/memory-story-store.ts';
 import { defaultStorySettings } from '../../../shared/stories/settings.ts';
 
@@ -75,6 +77,16 @@ describe('assignStory', () => {
     await assignStory(wire, at, d);
     const weekLater = { ...copy, itemKey: 'b#2', published: '2030-03-11T10:00:00Z' };
     expect(await assignStory(weekLater, new Date('2030-03-11T12:00:00Z'), d)).toMatchObject({ role: 'founder', storyId: 'b#2' });
+  });
+
+  it("lists an item its feed dates after the poll under the poll's day, where a copy dated ahead too still finds it", async () => {
+    const d = deps();
+    const ahead = { ...wire, published: '2030-03-06T09:00:00Z' };
+    await assignStory(ahead, at, d);
+    const listed = sketchOf(fingerprintItem(ahead, at), defaultStorySettings.sketchSize).slice(0, defaultStorySettings.indexSize);
+    expect((await d.stories.readIndex(listed.map((key) => `${key}@2030-03-04`))).size).toBe(listed.length);
+    expect((await d.stories.readIndex(listed.map((key) => `${key}@2030-03-06`))).size).toBe(0);
+    expect(await assignStory({ ...copy, published: '2030-03-06T10:30:00Z' }, at, d)).toMatchObject({ storyId: 'a#1', role: 'member' });
   });
 
   it('lists members up to the cap and counts the rest', async () => {

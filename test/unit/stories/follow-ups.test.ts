@@ -98,4 +98,16 @@ describe('stories: follow-ups, undated reports and near figures', () => {
     expect(keys).not.toContain('k3@2030-04-29');
     expect(keys).toContain('k9@2030-05-04');
   });
+
+  it('reads no day bucket after the poll: no row is written in one (an item dated ahead is bucketed by the poll)', () => {
+    const sketch = Array.from({ length: defaultStorySettings.sketchSize }, (_, i) => `k${i}`);
+    const now = Date.parse('2030-05-06T12:00:00Z') / 1000;
+    const far = { seconds: defaultStorySettings.followUpWindowSeconds, keys: defaultStorySettings.followUpKeys };
+    const keys = lookupKeys(sketch, now, defaultStorySettings.windowSeconds, far, now);
+    expect(keys).toHaveLength(3 * 10 + 5 * 3);
+    expect(keys).toContain('k9@2030-05-06');
+    expect(keys.some((key) => key.endsWith('@2030-05-07'))).toBe(false);
+    // Yesterday's item: its near buckets up to today, none after.
+    expect(lookupKeys(sketch, now - 86_400, defaultStorySettings.windowSeconds, far, now)).toHaveLength(4 * 10 + 5 * 3);
+  });
 });
