@@ -414,6 +414,8 @@ export interface StoryRecord {
   fingerprints: { itemKey: string; fingerprint: StoryFingerprint }[];
   /** Topics an alert of this story was already queued for. */
   alertedTopics: string[];
+  /** When the story expires (epoch seconds): the retention after its latest member. */
+  expiresAt: number;
 }
 
 /** The order a `StoryRecord` lists its members in: oldest first, ties by item key. */
@@ -430,6 +432,21 @@ export function compareStoryFingerprints(a: StoryRecord['fingerprints'][number],
 export interface StoryPosting {
   storyId: string;
   at: number;
+}
+
+/** Stories to list under one lookup key, and the expiry of its row. */
+export interface KeyListing {
+  key: string;
+  expiresAt: number;
+  stories: StoryPosting[];
+}
+
+/** Members joining one story together: each listed when `list`, else counted; its fingerprint kept when given. */
+export interface StoryJoin {
+  members: { member: StoryMember; fingerprint?: StoryFingerprint; list: boolean }[];
+  /** The story's time of its latest member, after these joined. */
+  lastAt: number;
+  expiresAt: number;
 }
 
 /**
@@ -460,15 +477,12 @@ export interface StoryStore {
     replacePointer?: boolean;
   }): Promise<{ created: boolean; story: StoryRecord } | { created: false; memberOf: string }>;
   /**
-   * Adds a member (idempotent per itemKey): listed when `list`, else counted; its fingerprint
-   * kept when given. Returns false when the story no longer exists (expired).
+   * Adds members to a story in one atomic write (idempotent per itemKey, but for the count of
+   * unlisted ones). Returns false, adding none, when the story no longer exists (expired).
    */
-  addMember(
-    storyId: string,
-    input: { member: StoryMember; fingerprint?: StoryFingerprint; list: boolean; lastAt: number; expiresAt: number },
-  ): Promise<boolean>;
-  /** Lists the story under these keys (one atomic write per key row, each with its expiry). */
-  index(storyId: string, entries: { key: string; expiresAt: number }[], at: number): Promise<void>;
+  addMembers(storyId: string, join: StoryJoin): Promise<boolean>;
+  /** Lists stories under keys: one atomic write per key row, each story its own attribute (none lost to a concurrent listing). */
+  index(listings: KeyListing[]): Promise<void>;
   /**
    * Records the topics each story's alerts were queued for: the whole set (what was read plus
    * what was just alerted), one batched write for a poll's stories.
@@ -496,7 +510,7 @@ export interface StoryStore {
 }
 
 /** A place `writePlaces` records: a story its founder starts (members included), or a member's pointer. */
-export type NewPlace = { story: StoryRecord; expiresAt: number } | { itemKey: string; memberOf: string; expiresAt: number };
+export type NewPlace = { story: StoryRecord } | { itemKey: string; memberOf: string; expiresAt: number };
 
 /** Where an item went: founded the story, or joined it. */
 export interface StoryPlacement {

@@ -1,4 +1,4 @@
-import type { StoryMember, StoryRecord, StoryStore } from '../store/ports.ts';
+import type { KeyListing, StoryMember, StoryRecord, StoryStore } from '../store/ports.ts';
 import type { PrefetchedStoryStore } from './prefetched-story-store.ts';
 import type { StoryFingerprint } from '../store/records.ts';
 import { fingerprintItem } from './fingerprint.ts';
@@ -73,9 +73,14 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
     published: item.published,
     addedAt: seenAt.toISOString(),
   };
-  const ownKeys = indexKeys(sketch.slice(0, settings.indexSize), bucketTime(fingerprint, seenAt))
-    .filter((key) => !saturated.has(key))
-    .map((key) => ({ key, expiresAt: keyExpiry(key, Math.max(settings.windowSeconds, settings.followUpWindowSeconds), seenAt) }));
+  const ownKeys = indexKeys(sketch.slice(0, settings.indexSize), bucketTime(fingerprint, seenAt)).filter((key) => !saturated.has(key));
+  /** The listings of the item's keys, for the story it founded or joined. */
+  const listings = (storyId: string): KeyListing[] =>
+    ownKeys.map((key) => ({
+      key,
+      expiresAt: keyExpiry(key, Math.max(settings.windowSeconds, settings.followUpWindowSeconds), seenAt),
+      stories: [{ storyId, at: fingerprint.at }],
+    }));
   const expiresAt = Math.floor(seenAt.getTime() / 1000) + deps.retentionSeconds;
 
   const best = bestMatch(candidates, fingerprint, settings);
@@ -97,16 +102,20 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
     const story = placement.storyId === best?.story.storyId ? best.story : await stories.getStory(placement.storyId);
     const joined =
       story !== undefined &&
-      (await stories.addMember(story.storyId, {
-        member,
-        fingerprint: story.fingerprints.length < settings.maxMatchMembers ? fingerprint : undefined,
-        list: story.members.length < settings.maxListedMembers,
+      (await stories.addMembers(story.storyId, {
+        members: [
+          {
+            member,
+            fingerprint: story.fingerprints.length < settings.maxMatchMembers ? fingerprint : undefined,
+            list: story.members.length < settings.maxListedMembers,
+          },
+        ],
         lastAt: Math.max(story.lastAt, fingerprint.at),
         expiresAt,
       }));
     if (joined) {
       // Listed under this member's keys too, so later copies of its wording find the story.
-      await stories.index(story.storyId, ownKeys, fingerprint.at);
+      await stories.index(listings(story.storyId));
       return { storyId: story.storyId, role: 'member', story, resumed, ...(best ? { score: best.score } : {}) };
     }
     // The story expired since: the item founds its own in its place (as a retry of this run would).
@@ -125,7 +134,7 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
   }
 
   const story = placement.story as StoryRecord;
-  await stories.index(story.storyId, ownKeys, fingerprint.at);
+  await stories.index(listings(story.storyId));
   return { storyId: story.storyId, role: 'founder', story, resumed };
 }
 

@@ -49,6 +49,7 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
       unlistedMembers: story.unlistedMembers,
       fingerprints: [...story.fingerprints].map(([itemKey, fingerprint]) => ({ itemKey, fingerprint })),
       alertedTopics: [...liveAlerted(story.storyId)].sort(),
+      expiresAt: story.expiresAt,
     };
   }
 
@@ -102,29 +103,30 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
       return { created: true, story: toRecord(story) };
     },
 
-    async addMember(storyId, input) {
+    async addMembers(storyId, join) {
       const story = live(storyId);
       if (!story) return false;
-      const key = input.member.itemKey;
-      if (input.list) {
-        if (!story.members.has(key)) story.members.set(key, { ...input.member });
-      } else {
-        story.unlistedMembers += 1;
+      for (const { member, fingerprint, list } of join.members) {
+        if (list) {
+          if (!story.members.has(member.itemKey)) story.members.set(member.itemKey, { ...member });
+        } else {
+          story.unlistedMembers += 1;
+        }
+        if (fingerprint && !story.fingerprints.has(member.itemKey)) story.fingerprints.set(member.itemKey, fingerprint);
       }
-      if (input.fingerprint && !story.fingerprints.has(key)) story.fingerprints.set(key, input.fingerprint);
-      story.lastAt = input.lastAt;
-      story.expiresAt = Math.max(story.expiresAt, input.expiresAt);
+      story.lastAt = join.lastAt;
+      story.expiresAt = Math.max(story.expiresAt, join.expiresAt);
       return true;
     },
 
-    async index(storyId, entries, at) {
-      for (const { key, expiresAt } of entries) {
-        const row = keyRows.get(key);
+    async index(listings) {
+      for (const { key, expiresAt, stories: listed } of listings) {
+        let row = keyRows.get(key);
         if (!row || row.expiresAt < epochNow()) {
-          keyRows.set(key, { postings: new Map([[storyId, at]]), expiresAt });
-          continue;
+          row = { postings: new Map(), expiresAt };
+          keyRows.set(key, row);
         }
-        row.postings.set(storyId, Math.max(row.postings.get(storyId) ?? at, at));
+        for (const { storyId, at } of listed) row.postings.set(storyId, Math.max(row.postings.get(storyId) ?? at, at));
         row.expiresAt = Math.max(row.expiresAt, expiresAt);
       }
     },
@@ -149,7 +151,7 @@ export function createMemoryStoryStore(options: { now?: () => Date } = {}): Stor
           storyId: story.storyId,
           createdAt: story.createdAt,
           lastAt: story.lastAt,
-          expiresAt: place.expiresAt,
+          expiresAt: story.expiresAt,
           members: new Map(story.members.map((m) => [m.itemKey, { ...m }])),
           unlistedMembers: story.unlistedMembers,
           fingerprints: new Map(story.fingerprints.map((f) => [f.itemKey, f.fingerprint])),

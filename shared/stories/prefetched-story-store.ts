@@ -1,7 +1,10 @@
+import { NewsAlertsError } from '../core/errors.ts';
 import {
   compareStoryFingerprints,
   compareStoryMembers,
+  type KeyListing,
   type NewPlace,
+  type StoryJoin,
   type StoryPosting,
   type StoryRecord,
   type StoryStore,
@@ -23,10 +26,18 @@ export interface PrefetchedStoryStore extends StoryStore {
   holdPlaces(itemKeys: string[]): Promise<void>;
   /**
    * Writes what this poll placed in memory: its new stories and pointers in batched writes, then
-   * its lookup listings. Call it before anything is alerted: the decisions are recorded first.
+   * its members of stored stories (one write per story) and its lookup listings (one write per
+   * key row). Call it before anything is alerted: the decisions are recorded first.
    */
   flush(): Promise<void>;
 }
+
+/**
+ * How long a stored story must still live, read by this poll, for the poll to add its members
+ * at `flush` rather than at once (seconds): far more than a group's placements and flush take
+ * (the feed's lease is 120 seconds), so the story is still there when they are written.
+ */
+const DEFERRED_JOIN_MARGIN_SECONDS = 10 * 60;
 
 /**
  * Wraps a story store for one poll's items: their lookup rows are read once, together, instead of
@@ -34,27 +45,43 @@ export interface PrefetchedStoryStore extends StoryStore {
  * near-duplicate later in the poll still finds the story an earlier one founded (as if each read
  * went to the table). Rows other pollers change meanwhile are seen by the next poll, which is the
  * staleness an eventually consistent read allows anyway. The candidate stories are read the same
- * way, and read again once this poll adds to one.
+ * way, and what this poll adds to one is applied to it in memory too.
  *
  * Writes: an item the poll holds (its feed's lease) whose place read absent is placed in memory
  * (the story it founds, with any member of this poll that joins it, or its pointer), and `flush`
- * writes all such places in one batched write, then the listings: no other run writes those
- * places while the lease is held, so the conditional write per item is not needed. Everything
- * else goes to the store as it comes.
+ * writes all such places in one batched write: no other run writes those places while the lease
+ * is held, so the conditional write per item is not needed. Members joining a stored story this
+ * poll read, live for a while yet, are written at `flush` too, one write per story for all of
+ * them, after the places; the listings last, one write per key row for all the poll's stories
+ * listed under it. Everything else goes to the store as it comes.
+ *
+ * Why a member may wait for `flush`: the item's place (written first) is what records the
+ * decision; its membership only follows it, and both are written before any alert of the poll
+ * is queued and before its items are marked done. A crash before the members are written leaves
+ * the items without done markers: the redelivery finds their places (a conditional write that
+ * adopts the first decision) and adds them to the story again (idempotent per member). The
+ * story read live with `DEFERRED_JOIN_MARGIN_SECONDS` ahead cannot expire in between, as it
+ * could for a member added at once, whose failed write makes the item found its own story; if
+ * the write finds it gone all the same (a clock jump, a row deleted by hand), `flush` fails with
+ * a retryable error and the redelivery places those items one by one, where the founding
+ * fallback applies.
  */
-export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
+export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedStoryStore {
   /** Key → its postings by story id; an empty map for a key without a row. */
   const rows = new Map<string, Map<string, number>>();
-  /** Story id → the story as read (null: absent or expired); dropped when this poll adds to it. */
+  /** Story id → the story as read (null: absent or expired), with what this poll added to it. */
   const stories = new Map<string, StoryRecord | null>();
   /** Items held by the poll whose places are still free. */
   const held = new Set<string>();
-  /** Stories this poll founded, not written yet, with their row expiry. */
-  const founded = new Map<string, { story: StoryRecord; expiresAt: number }>();
+  /** Stories this poll founded, not written yet (with the members that joined them). */
+  const founded = new Map<string, StoryRecord>();
   /** Pointers of this poll's members, not written yet. */
   const pointers = new Map<string, { memberOf: string; expiresAt: number }>();
-  /** Listings not written yet, in the order they were made. */
-  const listings: { storyId: string; entries: { key: string; expiresAt: number }[]; at: number }[] = [];
+  /** Members of stored stories, not written yet, by story. */
+  const joins = new Map<string, StoryJoin>();
+  /** Listings not written yet, by key (a story listed twice under a key: the last time wins). */
+  const listings = new Map<string, { expiresAt: number; stories: Map<string, number> }>();
+  const deferUntil = Math.floor(now.getTime() / 1000) + DEFERRED_JOIN_MARGIN_SECONDS;
 
   async function load(keys: string[]): Promise<void> {
     const missing = [...new Set(keys)].filter((key) => !rows.has(key));
@@ -70,28 +97,6 @@ export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
     for (const id of missing) stories.set(id, found.get(id) ?? null);
   }
 
-  /** A founded story as the table would return it once written (members and fingerprints in the adapter's order). */
-  function snapshot(story: StoryRecord): StoryRecord {
-    return {
-      ...story,
-      members: [...story.members].sort(compareStoryMembers),
-      fingerprints: [...story.fingerprints].sort(compareStoryFingerprints),
-      alertedTopics: [...story.alertedTopics],
-    };
-  }
-
-  function addToFounded(entry: { story: StoryRecord; expiresAt: number }, input: Parameters<StoryStore['addMember']>[1]): void {
-    const { story } = entry;
-    const has = (list: { itemKey: string }[]) => list.some((m) => m.itemKey === input.member.itemKey);
-    if (!input.list) story.unlistedMembers += 1;
-    else if (!has(story.members)) story.members.push({ ...input.member });
-    if (input.fingerprint && !has(story.fingerprints))
-      story.fingerprints.push({ itemKey: input.member.itemKey, fingerprint: input.fingerprint });
-    story.lastAt = input.lastAt;
-    entry.expiresAt = Math.max(entry.expiresAt, input.expiresAt);
-    stories.set(story.storyId, snapshot(story));
-  }
-
   return {
     ...store,
     prefetch: load,
@@ -103,13 +108,32 @@ export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
     },
 
     async flush() {
-      const places: NewPlace[] = [...founded.values(), ...[...pointers].map(([itemKey, pointer]) => ({ itemKey, ...pointer }))];
+      const places: NewPlace[] = [
+        ...[...founded.values()].map((story) => ({ story })),
+        ...[...pointers].map(([itemKey, pointer]) => ({ itemKey, ...pointer })),
+      ];
       founded.clear();
       pointers.clear();
       await store.writePlaces(places);
-      // Listed only once the stories exist, as a conditional write per item would have it.
-      const pending = listings.splice(0);
-      await Promise.all(pending.map(({ storyId, entries, at }) => store.index(storyId, entries, at)));
+      // Members and listings only once the places (the decisions) are recorded.
+      const pendingJoins = [...joins];
+      joins.clear();
+      const pendingListings: KeyListing[] = [...listings].map(([key, row]) => ({
+        key,
+        expiresAt: row.expiresAt,
+        stories: [...row.stories].map(([storyId, at]) => ({ storyId, at })),
+      }));
+      listings.clear();
+      await Promise.all([
+        ...pendingJoins.map(async ([storyId, join]) => {
+          if (await store.addMembers(storyId, join)) return;
+          throw new NewsAlertsError(
+            `placing a poll's items failed: the story they joined expired before they were added; the items are placed again one by one (${storyId})`,
+            { retryable: true },
+          );
+        }),
+        ...(pendingListings.length > 0 ? [store.index(pendingListings)] : []),
+      ]);
     },
 
     async getStories(storyIds) {
@@ -118,18 +142,36 @@ export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
     },
 
     async getStory(storyId) {
-      const story = founded.get(storyId);
-      return story ? snapshot(story.story) : store.getStory(storyId);
+      const story = founded.get(storyId) ?? (joins.has(storyId) ? stories.get(storyId) : undefined);
+      return story ? snapshot(story) : store.getStory(storyId);
     },
 
-    async addMember(storyId, input) {
-      const entry = founded.get(storyId);
-      if (entry) {
-        addToFounded(entry, input);
+    async addMembers(storyId, join) {
+      const own = founded.get(storyId);
+      if (own) {
+        const story = withMembers(own, join);
+        founded.set(storyId, story);
+        stories.set(storyId, story);
         return true;
       }
-      stories.delete(storyId);
-      return store.addMember(storyId, input);
+      const read = stories.get(storyId);
+      if (!read || read.expiresAt < deferUntil) {
+        stories.delete(storyId);
+        return store.addMembers(storyId, join);
+      }
+      stories.set(storyId, withMembers(read, join));
+      const pending = joins.get(storyId);
+      joins.set(
+        storyId,
+        pending
+          ? {
+              members: [...pending.members, ...join.members],
+              lastAt: Math.max(pending.lastAt, join.lastAt),
+              expiresAt: Math.max(pending.expiresAt, join.expiresAt),
+            }
+          : join,
+      );
+      return true;
     },
 
     async createStory(input) {
@@ -148,9 +190,10 @@ export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
         unlistedMembers: 0,
         fingerprints: [{ itemKey: input.member.itemKey, fingerprint: input.fingerprint }],
         alertedTopics: [],
+        expiresAt: input.expiresAt,
       };
-      founded.set(input.storyId, { story, expiresAt: input.expiresAt });
-      stories.set(input.storyId, snapshot(story));
+      founded.set(input.storyId, story);
+      stories.set(input.storyId, story);
       return { created: true, story: snapshot(story) };
     },
 
@@ -175,10 +218,51 @@ export function prefetchedStoryStore(store: StoryStore): PrefetchedStoryStore {
       return found;
     },
 
-    async index(storyId, entries, at) {
-      listings.push({ storyId, entries, at });
-      // As the row will read (a row not read yet is read whole when asked for).
-      for (const { key } of entries) rows.get(key)?.set(storyId, at);
+    async index(keyListings) {
+      for (const { key, expiresAt, stories: listed } of keyListings) {
+        const row = listings.get(key) ?? { expiresAt, stories: new Map<string, number>() };
+        row.expiresAt = Math.max(row.expiresAt, expiresAt);
+        for (const { storyId, at } of listed) {
+          row.stories.set(storyId, at);
+          // As the row will read (a row not read yet is read whole when asked for).
+          rows.get(key)?.set(storyId, at);
+        }
+        listings.set(key, row);
+      }
     },
+  };
+}
+
+/**
+ * A story with members added as the store adds them (listed ones once, unlisted ones counted,
+ * fingerprints once), in the order the store reads them back: a new record, so a story handed
+ * out before is left as it was.
+ */
+function withMembers(story: StoryRecord, join: StoryJoin): StoryRecord {
+  const members = [...story.members];
+  const fingerprints = [...story.fingerprints];
+  let unlistedMembers = story.unlistedMembers;
+  for (const { member, fingerprint, list } of join.members) {
+    if (!list) unlistedMembers += 1;
+    else if (!members.some((m) => m.itemKey === member.itemKey)) members.push({ ...member });
+    if (fingerprint && !fingerprints.some((f) => f.itemKey === member.itemKey)) fingerprints.push({ itemKey: member.itemKey, fingerprint });
+  }
+  return snapshot({
+    ...story,
+    members,
+    fingerprints,
+    unlistedMembers,
+    lastAt: join.lastAt,
+    expiresAt: Math.max(story.expiresAt, join.expiresAt),
+  });
+}
+
+/** A story as the table would return it once written: members and fingerprints in the adapter's order, arrays of its own. */
+function snapshot(story: StoryRecord): StoryRecord {
+  return {
+    ...story,
+    members: [...story.members].sort(compareStoryMembers),
+    fingerprints: [...story.fingerprints].sort(compareStoryFingerprints),
+    alertedTopics: [...story.alertedTopics],
   };
 }

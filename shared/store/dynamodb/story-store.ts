@@ -77,6 +77,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       fingerprints,
       // Rows written before the alerted rows kept the set on the story itself.
       alertedTopics: [...new Set([...(head.alertedTopics ?? []), ...alerted])].sort(),
+      expiresAt: head.expiresAt,
     };
   }
 
@@ -169,13 +170,14 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
         unlistedMembers: 0,
         fingerprints: [{ itemKey: input.member.itemKey, fingerprint: input.fingerprint }],
         alertedTopics: [],
+        expiresAt: input.expiresAt,
       };
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
           await client.send(
             new PutCommand({
               TableName: tableName,
-              Item: storyRow(founded, input.expiresAt),
+              Item: storyRow(founded),
               // New, or an expired row TTL has not deleted yet; or, when asked, the founder's own
               // pointer to a story that expired before it could join.
               ConditionExpression: input.replacePointer
@@ -207,25 +209,35 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       });
     },
 
-    async addMember(storyId, input) {
-      const context = { table: tableName, operation: 'addMember', key: `storyKey=${storyKey(storyId)}` };
+    async addMembers(storyId, join) {
+      const context = { table: tableName, operation: 'addMembers', key: `storyKey=${storyKey(storyId)}` };
       const names: Record<string, string> = { '#key': 'storyKey', '#expiresAt': 'expiresAt', '#lastAt': 'lastAt' };
-      const values: Record<string, unknown> = { ':now': epochSeconds(clock.now()), ':lastAt': input.lastAt, ':exp': input.expiresAt };
+      const values: Record<string, unknown> = { ':now': epochSeconds(clock.now()), ':lastAt': join.lastAt, ':exp': join.expiresAt };
       const set = ['#lastAt = :lastAt', '#expiresAt = :exp'];
+      let unlisted = 0;
+      // One attribute per member (two paths to one attribute are refused): the first, as one by one.
+      const members = join.members.filter(
+        (entry, index) => join.members.findIndex((e) => e.member.itemKey === entry.member.itemKey) === index,
+      );
+      members.forEach(({ member, fingerprint, list }, index) => {
+        if (list) {
+          names[`#m${index}`] = `m:${member.itemKey}`;
+          values[`:m${index}`] = member;
+          set.push(`#m${index} = if_not_exists(#m${index}, :m${index})`);
+        } else {
+          unlisted += 1;
+        }
+        if (fingerprint) {
+          names[`#f${index}`] = `f:${member.itemKey}`;
+          values[`:f${index}`] = fingerprint;
+          set.push(`#f${index} = if_not_exists(#f${index}, :f${index})`);
+        }
+      });
       let add = '';
-      if (input.list) {
-        names['#m'] = `m:${input.member.itemKey}`;
-        values[':m'] = input.member;
-        set.push('#m = if_not_exists(#m, :m)');
-      } else {
+      if (unlisted > 0) {
         names['#unlisted'] = 'unlistedMembers';
-        values[':one'] = 1;
-        add = ' ADD #unlisted :one';
-      }
-      if (input.fingerprint) {
-        names['#f'] = `f:${input.member.itemKey}`;
-        values[':f'] = input.fingerprint;
-        set.push('#f = if_not_exists(#f, :f)');
+        values[':unlisted'] = unlisted;
+        add = ' ADD #unlisted :unlisted';
       }
       try {
         await client.send(
@@ -245,21 +257,30 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       }
     },
 
-    async index(storyId, entries, at) {
+    async index(listings) {
       await Promise.all(
-        entries.map(({ key, expiresAt }) =>
-          callStore({ table: tableName, operation: 'indexStory', key: `storyKey=${indexKey(key)}` }, () =>
+        listings.map(({ key, expiresAt, stories }) => {
+          const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
+          const values: Record<string, unknown> = { ':exp': expiresAt };
+          const set = ['#expiresAt = :exp'];
+          // The last time given for a story named twice (one attribute each).
+          [...new Map(stories.map((posting) => [posting.storyId, posting.at]))].forEach(([storyId, at], index) => {
+            names[`#s${index}`] = `s:${storyId}`;
+            values[`:at${index}`] = at;
+            set.push(`#s${index} = :at${index}`);
+          });
+          return callStore({ table: tableName, operation: 'indexStory', key: `storyKey=${indexKey(key)}` }, () =>
             client.send(
               new UpdateCommand({
                 TableName: tableName,
                 Key: { storyKey: indexKey(key) },
-                UpdateExpression: 'SET #s = :at, #expiresAt = :exp',
-                ExpressionAttributeNames: { '#s': `s:${storyId}`, '#expiresAt': 'expiresAt' },
-                ExpressionAttributeValues: { ':at': at, ':exp': expiresAt },
+                UpdateExpression: `SET ${set.join(', ')}`,
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
               }),
             ),
-          ),
-        ),
+          );
+        }),
       );
     },
 
@@ -318,7 +339,7 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
       await batchWriteRows(
         client,
         tableName,
-        places.map((place) => ({ PutRequest: { Item: 'story' in place ? storyRow(place.story, place.expiresAt) : pointerRow(place) } })),
+        places.map((place) => ({ PutRequest: { Item: 'story' in place ? storyRow(place.story) : pointerRow(place) } })),
         { operation: 'writePlaces', key: `${places.length} places` },
       );
     },
@@ -342,14 +363,14 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
 }
 
 /** A story's row: its head, and each member and kept fingerprint as its own attribute. */
-function storyRow(story: Omit<StoryRecord, 'alertedTopics'>, expiresAt: number): Record<string, unknown> {
+function storyRow(story: Omit<StoryRecord, 'alertedTopics'>): Record<string, unknown> {
   const row: Record<string, unknown> = {
     storyKey: storyKey(story.storyId),
     storyId: story.storyId,
     role: 'founder',
     createdAt: story.createdAt,
     lastAt: story.lastAt,
-    expiresAt,
+    expiresAt: story.expiresAt,
     unlistedMembers: story.unlistedMembers,
   };
   for (const member of story.members) row[`m:${member.itemKey}`] = member;

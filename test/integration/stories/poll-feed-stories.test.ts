@@ -99,6 +99,41 @@ async function addFeed(feedId: string, title: string, entries: FeedEntry[]) {
 const message = (feedId: string) => ({ feedId, plannedAt: engines.clock.now().toISOString() });
 const alertsIn = async () => (await engines.drain('alert')).map((body) => alertMessageSchema.parse(body));
 
+/**
+ * The stores on a client as shipped whose requests are counted at the transport: by operation,
+ * and the story table's member writes (`addMembers`) and listings (`index`) apart.
+ */
+function countedStores() {
+  const byOperation: Record<string, number> = {};
+  const storyWrites = { addMembers: 0, listings: 0 };
+  const http = createHttpTransport(dynamoDbService, {
+    endpoint: engines.dynamodbEndpoint,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+  const client = createDocumentClient({
+    transport: {
+      send(operation, body) {
+        byOperation[operation] = (byOperation[operation] ?? 0) + 1;
+        if (operation === 'UpdateItem' && body.includes('"#lastAt"')) storyWrites.addMembers += 1;
+        if (operation === 'UpdateItem' && body.includes('"#s0"')) storyWrites.listings += 1;
+        return http.send(operation, body);
+      },
+    },
+  });
+  const clock = engines.clock;
+  return {
+    byOperation,
+    storyWrites,
+    stores: {
+      feeds: createDynamoDbFeedStore({ client, tableName: engines.tables.feeds }),
+      items: createDynamoDbSeenItemStore({ client, tableName: engines.tables.items, clock }),
+      stories: createDynamoDbStoryStore({ client, tableName: engines.tables.stories, clock }),
+    },
+    close: () => http.close?.(),
+  };
+}
+
 describe('stories in poll-feed (dynalite + fauxqs)', () => {
   it('alerts a story once: a copy on a second feed joins it silently, and a third copy alerts only its new topic', async () => {
     await addFeed('wire', 'Global Wire', [meeting]);
@@ -237,35 +272,14 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
       published: `2030-01-02T0${i}:00:00Z`,
     }));
     await addFeed('batched', 'Batch Bulletin', entries);
-    const byOperation: Record<string, number> = {};
-    // The stores' client as shipped, its requests counted by operation at the transport.
-    const http = createHttpTransport(dynamoDbService, {
-      endpoint: engines.dynamodbEndpoint,
-      region: localRegion,
-      credentials: localCredentials,
-    });
-    const client = createDocumentClient({
-      transport: {
-        send(operation, body) {
-          byOperation[operation] = (byOperation[operation] ?? 0) + 1;
-          return http.send(operation, body);
-        },
-      },
-    });
-    const clock = engines.clock;
+    const counted = countedStores();
+    const byOperation = counted.byOperation;
     try {
-      const result = await pollFeed(
-        message('batched'),
-        deps({
-          feeds: createDynamoDbFeedStore({ client, tableName: engines.tables.feeds }),
-          items: createDynamoDbSeenItemStore({ client, tableName: engines.tables.items, clock }),
-          stories: createDynamoDbStoryStore({ client, tableName: engines.tables.stories, clock }),
-        }),
-      );
+      const result = await pollFeed(message('batched'), deps(counted.stores));
       expect(result).toMatchObject({ new: 10, alerts: 10 });
       expect((await alertsIn()).map((a) => a.item.guid).sort()).toEqual(entries.map((e) => e.guid).sort());
     } finally {
-      http.close?.();
+      counted.close();
     }
     // The feed's lease is the one conditional put: no claim, no story founded, one by one.
     expect(byOperation.PutItem).toBe(1);
@@ -278,6 +292,34 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     // Done, and the lease gone with the done markers: the next poll takes the feed at once.
     expect(await engines.row(engines.tables.items, { itemKey: '#lease#batched' })).toBeUndefined();
     expect(await pollFeed(message('batched'), deps())).toMatchObject({ new: 0, duplicates: 10 });
+  });
+
+  it("adds a poll's members of a stored story in one write after their places, and lists them once a key", async () => {
+    const spill: FeedEntry = {
+      guid: 'spill-0',
+      title: 'Security Council to meet on Kestrel Island oil spill',
+      summary: 'The U.N. Security Council will hold an emergency meeting on the Kestrel Island oil spill, diplomats said.',
+      published: '2030-01-01T10:00:00Z',
+    };
+    await addFeed('spill-wire', 'Spill Wire', [spill]);
+    expect(await pollFeed(message('spill-wire'), deps())).toMatchObject({ new: 1, alerts: 1 });
+    const [founded] = await alertsIn();
+    engines.clock.advanceMinutes(1);
+    const copies = [1, 2, 3].map((i) => ({ ...spill, guid: `spill-${i}`, published: `2030-01-01T10:0${i}:00Z` }));
+    await addFeed('spill-desk', 'Spill Desk', copies);
+    const counted = countedStores();
+    try {
+      expect(await pollFeed(message('spill-desk'), deps(counted.stores))).toMatchObject({ new: 3, joined: 3, alerts: 0 });
+    } finally {
+      counted.close();
+    }
+    // One write for the three members (not one each), one per key row for their listings.
+    expect(counted.storyWrites.addMembers).toBe(1);
+    expect(counted.storyWrites.listings).toBeLessThanOrEqual(4);
+    expect((await engines.deps.stories!.listMembers(founded!.storyId)).map((m) => m.link).sort()).toEqual(
+      [spill, ...copies].map((e) => `https://example.org/${e.guid}`),
+    );
+    expect((await engines.deps.stories!.getStory(founded!.storyId))?.lastAt).toBe(Date.parse('2030-01-01T10:03:00Z') / 1000);
   });
 
   it('retries a pushed document while another poller holds its feed, and handles it once that poller is done', async () => {

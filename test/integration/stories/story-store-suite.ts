@@ -95,9 +95,10 @@ export function describeStoryStoreSuite(
     it('adds members idempotently, lists up to the caller cap and counts the rest', async () => {
       const s = store();
       const base = { lastAt: epoch(start), expiresAt: epoch(start) + 3600 };
-      expect(await s.addMember('a#1', { ...base, member: member('b#1', '2030-03-04T12:01:00.000Z'), fingerprint, list: true })).toBe(true);
-      expect(await s.addMember('a#1', { ...base, member: member('b#1', '2030-03-04T12:05:00.000Z'), fingerprint, list: true })).toBe(true);
-      expect(await s.addMember('a#1', { ...base, member: member('c#1'), list: false })).toBe(true);
+      const b1 = (addedAt: string) => ({ members: [{ member: member('b#1', addedAt), fingerprint, list: true }], ...base });
+      expect(await s.addMembers('a#1', b1('2030-03-04T12:01:00.000Z'))).toBe(true);
+      expect(await s.addMembers('a#1', b1('2030-03-04T12:05:00.000Z'))).toBe(true);
+      expect(await s.addMembers('a#1', { ...base, members: [{ member: member('c#1'), list: false }] })).toBe(true);
       const story = await s.getStory('a#1');
       expect(story?.members.map((m) => [m.itemKey, m.addedAt])).toEqual([
         ['a#1', start],
@@ -105,8 +106,36 @@ export function describeStoryStoreSuite(
       ]);
       expect(story?.unlistedMembers).toBe(1);
       expect(story?.fingerprints.map((f) => f.itemKey).sort()).toEqual(['a#1', 'b#1']);
+      expect(story?.expiresAt).toBe(epoch(start) + 3600);
       expect(await s.listMembers('a#1')).toHaveLength(2);
-      expect(await s.addMember('missing', { ...base, member: member('d#1'), list: true })).toBe(false);
+      expect(await s.addMembers('missing', { ...base, members: [{ member: member('d#1'), list: true }] })).toBe(false);
+    });
+
+    it('adds several members of one story in one write: listed, counted and kept as one by one', async () => {
+      const s = store();
+      await s.createStory({ storyId: 'j#0', member: member('j#0'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 3600 });
+      expect(
+        await s.addMembers('j#0', {
+          members: [
+            { member: member('j#1', '2030-03-04T12:01:00.000Z'), fingerprint, list: true },
+            { member: member('j#2', '2030-03-04T12:02:00.000Z'), list: true },
+            { member: member('j#3'), list: false },
+            { member: member('j#4'), list: false },
+            // Named twice (a retried item): one attribute, the first wins.
+            { member: member('j#1', '2030-03-04T12:09:00.000Z'), fingerprint, list: true },
+          ],
+          lastAt: epoch(start) + 120,
+          expiresAt: epoch(start) + 7200,
+        }),
+      ).toBe(true);
+      const story = await s.getStory('j#0');
+      expect(story?.members.map((m) => [m.itemKey, m.addedAt])).toEqual([
+        ['j#0', start],
+        ['j#1', '2030-03-04T12:01:00.000Z'],
+        ['j#2', '2030-03-04T12:02:00.000Z'],
+      ]);
+      expect(story).toMatchObject({ unlistedMembers: 2, lastAt: epoch(start) + 120, expiresAt: epoch(start) + 7200 });
+      expect(story?.fingerprints.map((f) => f.itemKey)).toEqual(['j#0', 'j#1']);
     });
 
     it('keeps concurrent joins: each member is its own attribute, so none is lost', async () => {
@@ -114,10 +143,8 @@ export function describeStoryStoreSuite(
       await s.createStory({ storyId: 'p#0', member: member('p#0'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 3600 });
       await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          s.addMember('p#0', {
-            member: member(`p#${i + 1}`),
-            fingerprint,
-            list: true,
+          s.addMembers('p#0', {
+            members: [{ member: member(`p#${i + 1}`), fingerprint, list: true }],
             lastAt: epoch(start),
             expiresAt: epoch(start) + 3600,
           }),
@@ -138,21 +165,32 @@ export function describeStoryStoreSuite(
 
     it('lists stories under keys atomically, reads them in one batch, and ignores expired rows', async () => {
       const s = store();
+      const expiresAt = epoch(start) + 100;
       await Promise.all([
-        s.index(
-          'a#1',
-          [
-            { key: 'pilot@2030-03-04', expiresAt: epoch(start) + 100 },
-            { key: 'ratifi@2030-03-04', expiresAt: epoch(start) + 100 },
-          ],
-          epoch(start),
-        ),
-        s.index('p#0', [{ key: 'pilot@2030-03-04', expiresAt: epoch(start) + 100 }], epoch(start) + 5),
+        s.index([
+          { key: 'pilot@2030-03-04', expiresAt, stories: [{ storyId: 'a#1', at: epoch(start) }] },
+          { key: 'ratifi@2030-03-04', expiresAt, stories: [{ storyId: 'a#1', at: epoch(start) }] },
+        ]),
+        s.index([{ key: 'pilot@2030-03-04', expiresAt, stories: [{ storyId: 'p#0', at: epoch(start) + 5 }] }]),
+        // Several stories under one key in one write, each its own attribute: none lost beside the others.
+        s.index([
+          {
+            key: 'pilot@2030-03-04',
+            expiresAt,
+            stories: [
+              { storyId: 'j#0', at: epoch(start) + 1 },
+              { storyId: 'q#1', at: epoch(start) + 2 },
+              { storyId: 'q#1', at: epoch(start) + 3 },
+            ],
+          },
+        ]),
       ]);
       const postings = await s.readIndex(['pilot@2030-03-04', 'ratifi@2030-03-04', 'nothing@2030-03-04']);
       expect([...postings.keys()].sort()).toEqual(['pilot@2030-03-04', 'ratifi@2030-03-04']);
       expect(postings.get('pilot@2030-03-04')?.sort((a, b) => a.at - b.at)).toEqual([
         { storyId: 'a#1', at: epoch(start) },
+        { storyId: 'j#0', at: epoch(start) + 1 },
+        { storyId: 'q#1', at: epoch(start) + 3 },
         { storyId: 'p#0', at: epoch(start) + 5 },
       ]);
       expect((await rawRow('key#pilot@2030-03-04'))?.expiresAt).toBe(epoch(start) + 100);
@@ -211,9 +249,13 @@ export function describeStoryStoreSuite(
       await s.createStory({ storyId: 'e#1', member: member('e#1'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 10 });
       now = new Date((epoch(start) + 20) * 1000);
       expect(await s.getStory('e#1')).toBeUndefined();
-      expect(await s.addMember('e#1', { member: member('f#1'), list: true, lastAt: epoch(start), expiresAt: epoch(start) + 9999 })).toBe(
-        false,
-      );
+      expect(
+        await s.addMembers('e#1', {
+          members: [{ member: member('f#1'), list: true }],
+          lastAt: epoch(start),
+          expiresAt: epoch(start) + 9999,
+        }),
+      ).toBe(false);
       const again = await s.createStory({
         storyId: 'e#1',
         member: member('e#1', '2030-03-04T12:00:20.000Z'),
@@ -261,8 +303,8 @@ export function describeStoryStoreSuite(
             unlistedMembers: 1,
             fingerprints: [{ itemKey: 'w#1', fingerprint }],
             alertedTopics: [],
+            expiresAt,
           },
-          expiresAt,
         },
         { itemKey: 'w#2', memberOf: 'a#1', expiresAt },
       ]);
@@ -296,7 +338,7 @@ export function describeStoryStoreSuite(
       const viaBatches: string[][] = [];
       for (let i = 0; i < items.length; i += 10) {
         const group = items.slice(i, i + 10);
-        const batch = prefetchedStoryStore(dynamo);
+        const batch = prefetchedStoryStore(dynamo, seenAt);
         await Promise.all([prefetchStoryReads(group, seenAt, batch), batch.holdPlaces(group.map((item) => item.itemKey))]);
         for (const item of group)
           viaBatches.push([item.itemKey, (await assignStory(item, seenAt, { stories: batch, retentionSeconds: 3600 })).storyId]);
