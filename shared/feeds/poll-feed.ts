@@ -448,7 +448,7 @@ async function handleItems(
       // not two reads per item; and the places of the items claimed new, which are then written
       // in one batch (a taken-over item may have been placed by the run that died: it is placed
       // by a conditional write, which finds that run's decision).
-      const stories = matcher.prefetchedStoryStore(deps.stories, at);
+      const stories = matcher.prefetchedStoryStore(deps.stories, deps.clock.now());
       await Promise.all([
         matcher.prefetchStoryReads(
           classified.map(({ item }) => item),

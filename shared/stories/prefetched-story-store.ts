@@ -51,20 +51,21 @@ const DEFERRED_JOIN_MARGIN_SECONDS = 10 * 60;
  * (the story it founds, with any member of this poll that joins it, or its pointer), and `flush`
  * writes all such places in one batched write: no other run writes those places while the lease
  * is held, so the conditional write per item is not needed. Members joining a stored story this
- * poll read, live for a while yet, are written at `flush` too, one write per story for all of
- * them, after the places; the listings last, one write per key row for all the poll's stories
+ * poll read, live for a while yet, are written at `flush` too, after the places: one write per
+ * story for all of them, beside the listings, one write per key row for all the poll's stories
  * listed under it. Everything else goes to the store as it comes.
  *
  * Why a member may wait for `flush`: the item's place (written first) is what records the
  * decision; its membership only follows it, and both are written before any alert of the poll
  * is queued and before its items are marked done. A crash before the members are written leaves
  * the items without done markers: the redelivery finds their places (a conditional write that
- * adopts the first decision) and adds them to the story again (idempotent per member). The
+ * adopts the first decision) and adds them to the story again (idempotent per listed member;
+ * one beyond the listing cap may be counted twice, as with a member added at once). The
  * story read live with `DEFERRED_JOIN_MARGIN_SECONDS` ahead cannot expire in between, as it
  * could for a member added at once, whose failed write makes the item found its own story; if
  * the write finds it gone all the same (a clock jump, a row deleted by hand), `flush` fails with
  * a retryable error and the redelivery places those items one by one, where the founding
- * fallback applies.
+ * fallback applies. `now` is when the poll reads its stories.
  */
 export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedStoryStore {
   /** Key → its postings by story id; an empty map for a key without a row. */
@@ -177,7 +178,8 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
     async createStory(input) {
       const free = held.has(input.storyId) || (input.replacePointer === true && pointers.has(input.storyId));
       if (!free) {
-        stories.delete(input.storyId);
+        // A story it may create is read again; one this poll adds members to stays as it has it.
+        if (!joins.has(input.storyId)) stories.delete(input.storyId);
         return store.createStory(input);
       }
       held.delete(input.storyId);

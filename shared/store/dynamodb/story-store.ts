@@ -4,12 +4,13 @@ import { systemClock, type Clock } from '../../core/clock.ts';
 import {
   compareStoryFingerprints,
   compareStoryMembers,
+  type StoryJoin,
   type StoryMember,
   type StoryPosting,
   type StoryRecord,
   type StoryStore,
 } from '../ports.ts';
-import { batchGetRows, batchWriteRows } from './batch.ts';
+import { batchGetRows, batchWriteRows, chunk } from './batch.ts';
 import { epochSeconds, isConditionalCheckFailed } from './conditional.ts';
 import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseFingerprintRow } from './fingerprint-row.ts';
@@ -40,6 +41,13 @@ import { callStore, invalidRowError, StoreError, toStoreError } from './store-er
 /** The partition key of an item's place: its story's head (founder) or a pointer to it (member). */
 const STORY_PREFIX = 'story#';
 const storyKey = (itemKey: string) => `${STORY_PREFIX}${itemKey}`;
+
+/**
+ * Members, and stories under one key, set by one UpdateItem at most: well inside an update
+ * expression's 4 KB (each member takes two attributes, its entry and its fingerprint).
+ */
+const MAX_MEMBERS_PER_UPDATE = 20;
+const MAX_POSTINGS_PER_UPDATE = 40;
 
 export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock?: Clock }): StoryStore {
   const { client, tableName } = options;
@@ -120,6 +128,51 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
     }
     const story = await getStory(itemKey, true);
     return story ? { story } : undefined;
+  }
+
+  /** Members added to a live story in one conditional write; false when the story is gone. */
+  async function addMembersOnce(storyId: string, join: StoryJoin): Promise<boolean> {
+    const context = { table: tableName, operation: 'addMembers', key: `storyKey=${storyKey(storyId)}` };
+    const names: Record<string, string> = { '#key': 'storyKey', '#expiresAt': 'expiresAt', '#lastAt': 'lastAt' };
+    const values: Record<string, unknown> = { ':now': epochSeconds(clock.now()), ':lastAt': join.lastAt, ':exp': join.expiresAt };
+    const set = ['#lastAt = :lastAt', '#expiresAt = :exp'];
+    let unlisted = 0;
+    join.members.forEach(({ member, fingerprint, list }, index) => {
+      if (list) {
+        names[`#m${index}`] = `m:${member.itemKey}`;
+        values[`:m${index}`] = member;
+        set.push(`#m${index} = if_not_exists(#m${index}, :m${index})`);
+      } else {
+        unlisted += 1;
+      }
+      if (fingerprint) {
+        names[`#f${index}`] = `f:${member.itemKey}`;
+        values[`:f${index}`] = fingerprint;
+        set.push(`#f${index} = if_not_exists(#f${index}, :f${index})`);
+      }
+    });
+    let add = '';
+    if (unlisted > 0) {
+      names['#unlisted'] = 'unlistedMembers';
+      values[':unlisted'] = unlisted;
+      add = ' ADD #unlisted :unlisted';
+    }
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { storyKey: storyKey(storyId) },
+          UpdateExpression: `SET ${set.join(', ')}${add}`,
+          ConditionExpression: 'attribute_exists(#key) AND #expiresAt >= :now',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw toStoreError(error, context);
+    }
   }
 
   return {
@@ -210,77 +263,43 @@ export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock
     },
 
     async addMembers(storyId, join) {
-      const context = { table: tableName, operation: 'addMembers', key: `storyKey=${storyKey(storyId)}` };
-      const names: Record<string, string> = { '#key': 'storyKey', '#expiresAt': 'expiresAt', '#lastAt': 'lastAt' };
-      const values: Record<string, unknown> = { ':now': epochSeconds(clock.now()), ':lastAt': join.lastAt, ':exp': join.expiresAt };
-      const set = ['#lastAt = :lastAt', '#expiresAt = :exp'];
-      let unlisted = 0;
       // One attribute per member (two paths to one attribute are refused): the first, as one by one.
       const members = join.members.filter(
         (entry, index) => join.members.findIndex((e) => e.member.itemKey === entry.member.itemKey) === index,
       );
-      members.forEach(({ member, fingerprint, list }, index) => {
-        if (list) {
-          names[`#m${index}`] = `m:${member.itemKey}`;
-          values[`:m${index}`] = member;
-          set.push(`#m${index} = if_not_exists(#m${index}, :m${index})`);
-        } else {
-          unlisted += 1;
-        }
-        if (fingerprint) {
-          names[`#f${index}`] = `f:${member.itemKey}`;
-          values[`:f${index}`] = fingerprint;
-          set.push(`#f${index} = if_not_exists(#f${index}, :f${index})`);
-        }
-      });
-      let add = '';
-      if (unlisted > 0) {
-        names['#unlisted'] = 'unlistedMembers';
-        values[':unlisted'] = unlisted;
-        add = ' ADD #unlisted :unlisted';
-      }
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { storyKey: storyKey(storyId) },
-            UpdateExpression: `SET ${set.join(', ')}${add}`,
-            ConditionExpression: 'attribute_exists(#key) AND #expiresAt >= :now',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw toStoreError(error, context);
-      }
+      // Several writes only beyond an expression's size (a poll's group is 10 items).
+      const written = await Promise.all(
+        chunk(members, MAX_MEMBERS_PER_UPDATE).map((part) => addMembersOnce(storyId, { ...join, members: part })),
+      );
+      return written.every(Boolean);
     },
 
     async index(listings) {
       await Promise.all(
-        listings.map(({ key, expiresAt, stories }) => {
-          const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
-          const values: Record<string, unknown> = { ':exp': expiresAt };
-          const set = ['#expiresAt = :exp'];
+        listings.flatMap(({ key, expiresAt, stories }) =>
           // The last time given for a story named twice (one attribute each).
-          [...new Map(stories.map((posting) => [posting.storyId, posting.at]))].forEach(([storyId, at], index) => {
-            names[`#s${index}`] = `s:${storyId}`;
-            values[`:at${index}`] = at;
-            set.push(`#s${index} = :at${index}`);
-          });
-          return callStore({ table: tableName, operation: 'indexStory', key: `storyKey=${indexKey(key)}` }, () =>
-            client.send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: { storyKey: indexKey(key) },
-                UpdateExpression: `SET ${set.join(', ')}`,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              }),
-            ),
-          );
-        }),
+          chunk([...new Map(stories.map((posting) => [posting.storyId, posting.at]))], MAX_POSTINGS_PER_UPDATE).map((postings) => {
+            const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
+            const values: Record<string, unknown> = { ':exp': expiresAt };
+            const set = ['#expiresAt = :exp'];
+            postings.forEach(([storyId, at], index) => {
+              names[`#s${index}`] = `s:${storyId}`;
+              values[`:at${index}`] = at;
+              set.push(`#s${index} = :at${index}`);
+            });
+            return callStore({ table: tableName, operation: 'indexStory', key: `storyKey=${indexKey(key)}` }, () =>
+              client.send(
+                new UpdateCommand({
+                  TableName: tableName,
+                  Key: { storyKey: indexKey(key) },
+                  UpdateExpression: `SET ${set.join(', ')}`,
+                  ExpressionAttributeNames: names,
+                  ExpressionAttributeValues: values,
+                }),
+              ),
+            );
+          }),
+        ),
       );
     },
 

@@ -136,6 +136,13 @@ export function describeStoryStoreSuite(
       ]);
       expect(story).toMatchObject({ unlistedMembers: 2, lastAt: epoch(start) + 120, expiresAt: epoch(start) + 7200 });
       expect(story?.fingerprints.map((f) => f.itemKey)).toEqual(['j#0', 'j#1']);
+      // More than one update expression holds: written in several, all of them kept.
+      const many = Array.from({ length: 45 }, (_, i) => ({ member: member(`k#${i}`), fingerprint, list: true }));
+      expect(await s.addMembers('j#0', { members: many, lastAt: epoch(start) + 120, expiresAt: epoch(start) + 7200 })).toBe(true);
+      expect((await s.getStory('j#0'))?.members).toHaveLength(3 + 45);
+      const crowded = Array.from({ length: 90 }, (_, i) => ({ storyId: `c#${i}`, at: epoch(start) }));
+      await s.index([{ key: 'crowd@2030-03-04', expiresAt: epoch(start) + 100, stories: crowded }]);
+      expect((await s.readIndex(['crowd@2030-03-04'])).get('crowd@2030-03-04')).toHaveLength(90);
     });
 
     it('keeps concurrent joins: each member is its own attribute, so none is lost', async () => {
@@ -178,9 +185,9 @@ export function describeStoryStoreSuite(
             key: 'pilot@2030-03-04',
             expiresAt,
             stories: [
-              { storyId: 'j#0', at: epoch(start) + 1 },
-              { storyId: 'q#1', at: epoch(start) + 2 },
-              { storyId: 'q#1', at: epoch(start) + 3 },
+              { storyId: 'x#1', at: epoch(start) + 1 },
+              { storyId: 'x#2', at: epoch(start) + 2 },
+              { storyId: 'x#2', at: epoch(start) + 3 },
             ],
           },
         ]),
@@ -189,8 +196,8 @@ export function describeStoryStoreSuite(
       expect([...postings.keys()].sort()).toEqual(['pilot@2030-03-04', 'ratifi@2030-03-04']);
       expect(postings.get('pilot@2030-03-04')?.sort((a, b) => a.at - b.at)).toEqual([
         { storyId: 'a#1', at: epoch(start) },
-        { storyId: 'j#0', at: epoch(start) + 1 },
-        { storyId: 'q#1', at: epoch(start) + 3 },
+        { storyId: 'x#1', at: epoch(start) + 1 },
+        { storyId: 'x#2', at: epoch(start) + 3 },
         { storyId: 'p#0', at: epoch(start) + 5 },
       ]);
       expect((await rawRow('key#pilot@2030-03-04'))?.expiresAt).toBe(epoch(start) + 100);
