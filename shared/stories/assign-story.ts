@@ -41,7 +41,7 @@ export interface StoryAssignment {
  * and the `stories` command (in-memory store) alike.
  *
  * Bounded: one batched read of the item's lookup keys (its MinHash sketch, in the day buckets of
- * the story window), one batched read of at most `maxCandidates` stories (those sharing the most
+ * the story window up to the poll's day), one batched read of at most `maxCandidates` stories (those sharing the most
  * keys), then one conditional write founding the story in the item's place (or a pointer to
  * the story it joins and one write to that story), and one per listed lookup key (`indexSize`). The item joins the best-scoring
  * candidate at or above the threshold against which none of the kept member fingerprints has a
