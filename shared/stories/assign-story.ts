@@ -184,6 +184,13 @@ function bucketTime(fingerprint: StoryFingerprint, seenAt: Date): number {
   return Math.min(fingerprint.at, Math.floor(seenAt.getTime() / 1000));
 }
 
+/**
+ * How far past the poll's time a lookup still reads (seconds): a poll that began just before
+ * midnight still reads the next day, where a poll that began just after it (or a poller whose
+ * clock runs ahead) lists its items. Ten more keys an item for the polls of the day's last hour.
+ */
+const LOOKUP_SLACK_SECONDS = 60 * 60;
+
 /** The keys an item looks up: its sketch within the story window, its rarest keys up to the follow-up window, none after the poll's day. */
 function itemLookupKeys(sketch: string[], fingerprint: StoryFingerprint, seenAt: Date, settings: StorySettings): string[] {
   return lookupKeys(
@@ -191,7 +198,7 @@ function itemLookupKeys(sketch: string[], fingerprint: StoryFingerprint, seenAt:
     bucketTime(fingerprint, seenAt),
     settings.windowSeconds,
     { seconds: settings.followUpWindowSeconds, keys: settings.followUpKeys },
-    Math.floor(seenAt.getTime() / 1000),
+    Math.floor(seenAt.getTime() / 1000) + LOOKUP_SLACK_SECONDS,
   );
 }
 

@@ -89,6 +89,13 @@ describe('assignStory', () => {
     expect(await assignStory({ ...copy, published: '2030-03-06T10:30:00Z' }, at, d)).toMatchObject({ storyId: 'a#1', role: 'member' });
   });
 
+  it('finds, from a poll begun just before midnight, a copy listed by a poll begun just after it', async () => {
+    const d = deps(new Date('2030-03-05T00:00:10Z'));
+    await assignStory({ ...wire, published: '2030-03-05T00:00:01Z' }, new Date('2030-03-05T00:00:05Z'), d);
+    const late = await assignStory({ ...copy, published: '2030-03-05T00:00:03Z' }, new Date('2030-03-04T23:59:50Z'), d);
+    expect(late).toMatchObject({ storyId: 'a#1', role: 'member' });
+  });
+
   it('lists members up to the cap and counts the rest', async () => {
     const d = deps();
     const settings = { ...defaultStorySettings, maxListedMembers: 2, maxMatchMembers: 1 };
