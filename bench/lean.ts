@@ -3,10 +3,12 @@
  * read once by `news-alerts run --once` with one email subscriber (outbox), then by rss2email
  * (`r2e run --no-send`) on the same feeds. Each runs as a child under `/usr/bin/time`, which gives
  * its CPU (user + system, children included) and peak resident memory. news-alerts runs as the
- * installed command does: Node with the V8 flags of `cli/bin.js`'s `#!` line.
+ * installed command does: Node with the V8 flags of `cli/bin.js`'s `#!` line. The two take turns,
+ * three rounds each by default, and the medians are compared: one run of either swings by up to
+ * a third on a busy machine, and a swing on one side would move the ratio with it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,10 @@ export interface LeanBenchResult {
   name: 'lean';
   feeds: number;
   itemsPerFeed: number;
-  newsAlerts: LeanRun & { emails: number; nodeFlags: string[] };
+  /** Runs of each side; CPU and wall are their medians, peak RSS the highest. */
+  rounds: number;
+  /** `emails`: the outbox's count after each round. */
+  newsAlerts: LeanRun & { emails: number[]; nodeFlags: string[] };
   /** Absent when r2e is not installed. */
   rss2email?: LeanRun;
   ratios?: { cpu: number; wall: number; peakRss: number };
@@ -84,9 +89,13 @@ function hasCommand(name: string): Promise<boolean> {
   return new Promise((resolve) => execFile('sh', ['-c', `command -v ${name}`], (error) => resolve(!error)));
 }
 
-export async function benchLean(options: { feeds?: number; itemsPerFeed?: number } = {}): Promise<LeanBenchResult> {
+/** Rounds of each side, taken in turn: the median of each is what the bench reports. */
+const DEFAULT_ROUNDS = 3;
+
+export async function benchLean(options: { feeds?: number; itemsPerFeed?: number; rounds?: number } = {}): Promise<LeanBenchResult> {
   const feeds = options.feeds ?? 20;
   const itemsPerFeed = options.itemsPerFeed ?? 50;
+  const rounds = options.rounds ?? DEFAULT_ROUNDS;
   buildCliIfStale();
   const bodies = Array.from({ length: feeds }, (_, f) => feedXml(f, itemsPerFeed));
   const server = createServer((request, response) => {
@@ -111,20 +120,33 @@ export async function benchLean(options: { feeds?: number; itemsPerFeed?: number
     writeFileSync(join(dir, 'config.yaml'), `${config}\n`);
     const env = { ...process.env, ALLOW_PRIVATE_NETWORK: 'true', NO_COLOR: '1' };
     const nodeFlags = binNodeFlags();
-    const newsAlerts = await timed(
-      node,
-      [...nodeFlags, bin, 'run', '--once', '--config', join(dir, 'config.yaml'), '--data-dir', join(dir, 'data'), '--port', '0'],
-      env,
-      dir,
-    );
-    const emails = readdirSync(join(dir, 'data', 'outbox')).filter((name) => name.endsWith('.eml')).length;
-    const result: LeanBenchResult = { name: 'lean', feeds, itemsPerFeed, newsAlerts: { ...newsAlerts, emails, nodeFlags } };
-
-    if (!(await hasCommand('r2e'))) return result;
-    const r2e = (args: string[]) => ['-c', join(dir, 'r2e.cfg'), '-d', join(dir, 'r2e.json'), ...args];
-    await timed('r2e', r2e(['new', 'reader@example.org']), env, dir);
-    for (let f = 0; f < feeds; f++) await timed('r2e', r2e(['add', `feed${f}`, `${origin}/feed${f}.xml`]), env, dir);
-    const rss2email = await timed('r2e', r2e(['run', '--no-send']), env, dir);
+    // rss2email's subscriptions set up once (not measured); each round reads the feeds as new
+    // from a fresh copy of its state, as each news-alerts round starts from an empty data folder.
+    const withR2e = await hasCommand('r2e');
+    const r2e = (name: string, args: string[]) => ['-c', join(dir, `${name}.cfg`), '-d', join(dir, `${name}.json`), ...args];
+    if (withR2e) {
+      await timed('r2e', r2e('r2e', ['new', 'reader@example.org']), env, dir);
+      for (let f = 0; f < feeds; f++) await timed('r2e', r2e('r2e', ['add', `feed${f}`, `${origin}/feed${f}.xml`]), env, dir);
+    }
+    const ours: (LeanRun & { emails: number })[] = [];
+    const theirs: LeanRun[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const data = join(dir, `data-${round}`);
+      const run = await timed(
+        node,
+        [...nodeFlags, bin, 'run', '--once', '--config', join(dir, 'config.yaml'), '--data-dir', data, '--port', '0'],
+        env,
+        dir,
+      );
+      ours.push({ ...run, emails: readdirSync(join(data, 'outbox')).filter((name) => name.endsWith('.eml')).length });
+      if (!withR2e) continue;
+      for (const ext of ['cfg', 'json']) copyFileSync(join(dir, `r2e.${ext}`), join(dir, `r2e-${round}.${ext}`));
+      theirs.push(await timed('r2e', r2e(`r2e-${round}`, ['run', '--no-send']), env, dir));
+    }
+    const newsAlerts = { ...medianRun(ours), emails: ours.map((run) => run.emails), nodeFlags };
+    const result: LeanBenchResult = { name: 'lean', feeds, itemsPerFeed, rounds, newsAlerts };
+    if (!withR2e) return result;
+    const rss2email = medianRun(theirs);
     return {
       ...result,
       rss2email,
@@ -140,6 +162,20 @@ export async function benchLean(options: { feeds?: number; itemsPerFeed?: number
   }
 }
 
+/** The median CPU and wall time of the rounds, and the highest peak memory of any. */
+function medianRun(runs: LeanRun[]): LeanRun {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[middle]! : round((sorted[middle - 1]! + sorted[middle]!) / 2);
+  };
+  return {
+    cpuSeconds: median(runs.map((run) => run.cpuSeconds)),
+    wallSeconds: median(runs.map((run) => run.wallSeconds)),
+    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
+  };
+}
+
 /** Issue 11 item 5: CPU beside rss2email's, and peak memory. */
 export const LEAN_GOALS = { cpuRatio: 3, peakRssMb: 250 } as const;
 
@@ -147,7 +183,8 @@ export function formatLeanBench(result: LeanBenchResult): string[] {
   const line = (name: string, run: LeanRun) =>
     `  ${name.padEnd(12)} CPU ${run.cpuSeconds.toFixed(2).padStart(6)} s   wall ${run.wallSeconds.toFixed(2).padStart(6)} s   peak RSS ${run.peakRssMb.toFixed(0).padStart(4)} MB`;
   const lines = [
-    `${line('news-alerts', result.newsAlerts)}   (${result.newsAlerts.emails} emails in the outbox; node ${result.newsAlerts.nodeFlags.join(' ')})`,
+    `  median of ${result.rounds} runs each, taken in turn (peak RSS: the highest)`,
+    `${line('news-alerts', result.newsAlerts)}   (emails in the outbox: ${result.newsAlerts.emails.join(', ')}; node ${result.newsAlerts.nodeFlags.join(' ')})`,
   ];
   if (!result.rss2email || !result.ratios) {
     lines.push('  rss2email    not installed: apt-get install rss2email (Debian/Ubuntu) to compare');

@@ -64,7 +64,8 @@ describe('issue 11 goal table', () => {
       name: 'lean' as const,
       feeds: 20,
       itemsPerFeed: 50,
-      newsAlerts: { cpuSeconds: 5, wallSeconds: 5, peakRssMb: 240, emails: 12, nodeFlags: [] },
+      rounds: 3,
+      newsAlerts: { cpuSeconds: 5, wallSeconds: 5, peakRssMb: 240, emails: [12, 12, 12], nodeFlags: [] },
     };
     const rows = issueGoalRows({ lean });
     expect(row(rows, '5 lean CPU')?.met).toBeUndefined();
