@@ -201,15 +201,26 @@ export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): nu
   const va = weightedTerms(a);
   const vb = alignFigures(weightedTerms(b), va);
   let dot = 0;
-  let na = 0;
-  let nb = 0;
   for (const [key, w] of va) {
-    na += w * w;
     const other = vb.get(key);
     if (other !== undefined) dot += w * other;
   }
-  for (const w of vb.values()) nb += w * w;
+  const na = squaredNorm(va);
+  const nb = squaredNorm(vb);
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/** Squared norms of the weighted views, by view: each is summed once, not once per comparison. */
+const squaredNorms = new WeakMap<Map<string, number>, number>();
+
+function squaredNorm(weights: Map<string, number>): number {
+  let norm = squaredNorms.get(weights);
+  if (norm === undefined) {
+    norm = 0;
+    for (const w of weights.values()) norm += w * w;
+    squaredNorms.set(weights, norm);
+  }
+  return norm;
 }
 
 /**
@@ -259,25 +270,31 @@ const FIGURE_TOLERANCE = 0.02;
  * `FIGURE_TOLERANCE` of one there renamed to it, so the two count as shared.
  */
 function alignFigures<T>(keys: Map<string, T>, reference: ReadonlySet<string> | ReadonlyMap<string, unknown>): Map<string, T> {
-  let figures = figuresOf.get(reference);
+  const figures = figuresIn(reference);
+  if (figures.length === 0) return keys;
+  // Most pairs rename nothing: then the keys are returned as they are, not copied.
+  let renames: Map<string, string> | undefined;
+  for (const { key, value: x } of figuresIn(keys)) {
+    if (reference.has(key)) continue;
+    const near = figures.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
+    if (near && !keys.has(near.key)) (renames ??= new Map()).set(key, near.key);
+  }
+  if (renames === undefined) return keys;
+  const aligned = new Map<string, T>();
+  for (const [key, value] of keys) aligned.set(renames.get(key) ?? key, value);
+  return aligned;
+}
+
+/** The figures among a set's or map's keys (see `alignFigures`), found once per set or map. */
+function figuresIn(keys: ReadonlySet<string> | ReadonlyMap<string, unknown>): { key: string; value: number }[] {
+  let figures = figuresOf.get(keys);
   if (figures === undefined) {
-    figures = [...reference.keys()]
+    figures = [...keys.keys()]
       .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
       .map((key) => ({ key, value: Number(key.slice(1)) }));
-    figuresOf.set(reference, figures);
+    figuresOf.set(keys, figures);
   }
-  if (figures.length === 0) return keys;
-  const aligned = new Map<string, T>();
-  for (const [key, value] of keys) {
-    let renamed = key;
-    if (!reference.has(key) && termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure) {
-      const x = Number(key.slice(1));
-      const near = figures.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
-      if (near && !keys.has(near.key)) renamed = near.key;
-    }
-    aligned.set(renamed, value);
-  }
-  return aligned;
+  return figures;
 }
 
 /** Headline words count more than summary words: the headline says what happened. */
@@ -308,7 +325,7 @@ interface FingerprintViews {
 }
 
 const views = new WeakMap<StoryFingerprint, FingerprintViews>();
-/** The figures among a reference's keys (`alignFigures`), by reference: the references are the views above. */
+/** The figures among a set's or map's keys (`alignFigures`), by set or map: they are the views above. */
 const figuresOf = new WeakMap<object, { key: string; value: number }[]>();
 
 function viewsOf(fingerprint: StoryFingerprint): FingerprintViews {
