@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  builtinTopics,
   createTopicEngine,
   parseTopicDefinition,
   parseTopicFile,
   TopicDefinitionError,
   topicDefinitionSchema,
 } from '../../../shared/classify/index.ts';
+import { ensureTopicDefinition } from '../../../shared/classify/topic-schema.ts';
 
 const valid = {
   id: 'cyber-attacks',
@@ -104,6 +106,19 @@ describe('topic file schema', () => {
   it('refuses two topics with one id', () => {
     const error = errorOf(() => createTopicEngine([valid, valid]));
     expect(error.message).toBe('topic engine invalid: duplicate topic id "cyber-attacks"');
+  });
+
+  it('validates a definition where it enters, not again when an engine is built from it', () => {
+    // Prepare: a definition validated once, and the built-ins (trusted: their test validates them).
+    const parsed = parseTopicDefinition(valid);
+    // Act / Assess: those come back as they are; anything else is validated, a changed copy too.
+    expect(ensureTopicDefinition(parsed)).toBe(parsed);
+    for (const topic of builtinTopics) expect(ensureTopicDefinition(topic)).toBe(topic);
+    const copy = ensureTopicDefinition(valid);
+    expect(copy).not.toBe(valid);
+    expect(copy).toStrictEqual(parsed);
+    expect(errorOf(() => ensureTopicDefinition({ ...parsed, label: 42 })).message).toContain('label');
+    expect(createTopicEngine([parsed, ...builtinTopics]).topicIds()).toEqual(['cyber-attacks', ...builtinTopics.map((t) => t.id)]);
   });
 
   it('parses topic files and says when one is not JSON', () => {
