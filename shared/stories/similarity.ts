@@ -83,12 +83,14 @@ export const FRAME_BONUS = 0.15;
 export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint): number {
   if (titlePlacesDiffer(a, b)) return 0;
   const frame = sharesFrameAndPlace(a, b);
+  // Both reads below compare b's terms, figures aligned, with a's: aligned once for both.
+  const renames = figureRenames(a, b);
   // A shared name or figure joins reports of one kind of event, not a shooting and the missile attack it preceded.
-  const specific = sharesSpecific(a, b) && (frame || !framesClash(a, b));
+  const specific = sharesSpecific(a, b, renames) && (frame || !framesClash(a, b));
   // One undated item is held to a higher bar instead (`undatedThreshold`), not to both: outlets
   // that give no date tell the event in their own words like the others.
   if (!frame && !specific) return 0;
-  return weightedSimilarity(a, b) + (frame ? FRAME_BONUS : 0);
+  return weightedSimilarity(a, b, renames) + (frame ? FRAME_BONUS : 0);
 }
 
 /**
@@ -197,30 +199,30 @@ function titlePlacesDiffer(a: StoryFingerprint, b: StoryFingerprint): boolean {
  * weighted keys (names and figures above ordinary words above common ones, headline keys
  * boosted). Two outlets telling one event in their own words still share its names and figures.
  */
-export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
+export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint, renames = figureRenames(a, b)): number {
   const va = weightedTerms(a);
-  const vb = alignFigures(weightedTerms(b), va);
+  const vb = renames === undefined ? weightedTerms(b) : renamed(weightedTerms(b), renames);
   let dot = 0;
   for (const [key, w] of va) {
     const other = vb.get(key);
     if (other !== undefined) dot += w * other;
   }
-  const na = squaredNorm(va);
-  const nb = squaredNorm(vb);
+  const na = squaredNormOf(a);
+  const nb = renames === undefined ? squaredNormOf(b) : squaredNorm(vb);
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
-/** Squared norms of the weighted views, by view: each is summed once, not once per comparison. */
-const squaredNorms = new WeakMap<Map<string, number>, number>();
-
 function squaredNorm(weights: Map<string, number>): number {
-  let norm = squaredNorms.get(weights);
-  if (norm === undefined) {
-    norm = 0;
-    for (const w of weights.values()) norm += w * w;
-    squaredNorms.set(weights, norm);
-  }
+  let norm = 0;
+  for (const w of weights.values()) norm += w * w;
   return norm;
+}
+
+/** The squared norm of an item's weighted terms, summed once, not once per comparison. */
+function squaredNormOf(fingerprint: StoryFingerprint): number {
+  const found = viewsOf(fingerprint);
+  found.squaredNorm ??= squaredNorm(weightedTerms(fingerprint));
+  return found.squaredNorm;
 }
 
 /**
@@ -245,18 +247,18 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  * one event: "Nigerian scientist wins prize for drought-resistant rice" and "Drought cuts rice
  * harvest in Nigeria" are two.
  */
-function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const viewsB = viewsOf(b);
-  viewsB.termKeys ??= new Map(b.terms.map((key) => [key, 0]));
-  const viewsA = viewsOf(a);
-  viewsA.termSet ??= new Set(a.terms);
-  const aligned = alignFigures(viewsB.termKeys, viewsA.termSet);
-  // Unaligned, the keys are b's own terms: its set, built once.
-  const termsB = aligned === viewsB.termKeys ? (viewsB.termSet ??= new Set(b.terms)) : new Set(aligned.keys());
+function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint, renames: ReadonlyMap<string, string> | undefined): boolean {
+  const termsB = termSetOf(b);
+  // b's terms, figures aligned: a renamed figure stands under its new name only.
+  const targets = renames === undefined ? [] : [...renames.values()];
+  const hasB =
+    renames === undefined
+      ? (key: string) => termsB.has(key)
+      : (key: string) => (termsB.has(key) && !renames.has(key)) || targets.includes(key);
   const namesB = namesOf(b);
   return a.terms.some(
     (key) =>
-      termsB.has(key) &&
+      hasB(key) &&
       ((a.names.includes(key) && namesB.has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
         termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
   );
@@ -266,35 +268,44 @@ function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
 const FIGURE_TOLERANCE = 0.02;
 
 /**
- * `keys` with each figure that has no exact match in `reference` but lies within
- * `FIGURE_TOLERANCE` of one there renamed to it, so the two count as shared.
+ * The figures of b's terms to rename so that they count as shared with a: each that has no
+ * exact match among a's terms but lies within `FIGURE_TOLERANCE` of one there (the first, in a's
+ * order), unless b has that one too. Undefined when none: most pairs.
  */
-function alignFigures<T>(keys: Map<string, T>, reference: ReadonlySet<string> | ReadonlyMap<string, unknown>): Map<string, T> {
-  const figures = figuresIn(reference);
-  if (figures.length === 0) return keys;
-  // Most pairs rename nothing: then the keys are returned as they are, not copied.
+function figureRenames(a: StoryFingerprint, b: StoryFingerprint): ReadonlyMap<string, string> | undefined {
+  const figuresA = figuresOf(a);
+  if (figuresA.length === 0) return undefined;
+  const termsA = termSetOf(a);
+  const termsB = termSetOf(b);
   let renames: Map<string, string> | undefined;
-  for (const { key, value: x } of figuresIn(keys)) {
-    if (reference.has(key)) continue;
-    const near = figures.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
-    if (near && !keys.has(near.key)) (renames ??= new Map()).set(key, near.key);
+  for (const { key, value: x } of figuresOf(b)) {
+    if (termsA.has(key)) continue;
+    const near = figuresA.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
+    if (near && !termsB.has(near.key)) (renames ??= new Map()).set(key, near.key);
   }
-  if (renames === undefined) return keys;
+  return renames;
+}
+
+/** `keys` with the renamed ones under their new names, in the same order (a later one wins a name). */
+function renamed<T>(keys: ReadonlyMap<string, T>, renames: ReadonlyMap<string, string>): Map<string, T> {
   const aligned = new Map<string, T>();
   for (const [key, value] of keys) aligned.set(renames.get(key) ?? key, value);
   return aligned;
 }
 
-/** The figures among a set's or map's keys (see `alignFigures`), found once per set or map. */
-function figuresIn(keys: ReadonlySet<string> | ReadonlyMap<string, unknown>): { key: string; value: number }[] {
-  let figures = figuresOf.get(keys);
-  if (figures === undefined) {
-    figures = [...keys.keys()]
-      .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
-      .map((key) => ({ key, value: Number(key.slice(1)) }));
-    figuresOf.set(keys, figures);
-  }
-  return figures;
+/** The figures among an item's terms, with their values, in the order of its terms. */
+function figuresOf(fingerprint: StoryFingerprint): { key: string; value: number }[] {
+  const found = viewsOf(fingerprint);
+  found.figures ??= [...termSetOf(fingerprint)]
+    .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
+    .map((key) => ({ key, value: Number(key.slice(1)) }));
+  return found.figures;
+}
+
+function termSetOf(fingerprint: StoryFingerprint): ReadonlySet<string> {
+  const found = viewsOf(fingerprint);
+  found.termSet ??= new Set(fingerprint.terms);
+  return found.termSet;
 }
 
 /** Headline words count more than summary words: the headline says what happened. */
@@ -319,14 +330,20 @@ function weightedTerms(fingerprint: StoryFingerprint): Map<string, number> {
  */
 interface FingerprintViews {
   weighted?: Map<string, number>;
+  counts?: CountsOfKind;
+  squaredNorm?: number;
   names?: ReadonlySet<string>;
   termSet?: ReadonlySet<string>;
-  termKeys?: Map<string, number>;
+  figures?: { key: string; value: number }[];
+}
+
+interface CountsOfKind {
+  floors: string[];
+  tolls: string[];
+  counts: string[];
 }
 
 const views = new WeakMap<StoryFingerprint, FingerprintViews>();
-/** The figures among a set's or map's keys (`alignFigures`), by set or map: they are the views above. */
-const figuresOf = new WeakMap<object, { key: string; value: number }[]>();
 
 function viewsOf(fingerprint: StoryFingerprint): FingerprintViews {
   let found = views.get(fingerprint);
@@ -360,10 +377,8 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
   if (!a.dated && !b.dated && disjoint(a.months, b.months)) return 'month';
   if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
-  const [floorsA, exactA] = partition(a.counts, isFloor);
-  const [floorsB, exactB] = partition(b.counts, isFloor);
-  const [tollsA, countsA] = partition(exactA, isToll);
-  const [tollsB, countsB] = partition(exactB, isToll);
+  const { floors: floorsA, tolls: tollsA, counts: countsA } = countsOfKind(a);
+  const { floors: floorsB, tolls: tollsB, counts: countsB } = countsOfKind(b);
   if (seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
   if (belowFloor(floorsA, countsB) || belowFloor(floorsB, countsA)) return 'count';
   if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
@@ -439,6 +454,17 @@ function partition(entries: string[], test: (entry: string) => boolean): [string
   return [entries.filter(test), entries.filter((entry) => !test(entry))];
 }
 
+/** An item's counts by kind: floors ("over 100"), tolls, and the other exact counts (built once per fingerprint). */
+function countsOfKind(fingerprint: StoryFingerprint): CountsOfKind {
+  const found = viewsOf(fingerprint);
+  if (found.counts === undefined) {
+    const [floors, exact] = partition(fingerprint.counts, isFloor);
+    const [tolls, counts] = partition(exact, isToll);
+    found.counts = { floors, tolls, counts };
+  }
+  return found.counts;
+}
+
 /**
  * A toll is revised upwards as an event unfolds (9 dead, then 12; 300, then 4,400): two reports
  * of one event differ in it freely, except that the later one does not report far fewer (a
@@ -502,16 +528,23 @@ function qualifiersDiffer(a: string[], b: string[]): boolean {
   return false;
 }
 
-function group(entries: string[]): Map<string, number[]> {
-  const map = new Map<string, number[]>();
-  for (const entry of entries) {
-    const at = entry.lastIndexOf(':');
-    const name = entry.slice(0, at);
-    const value = Number(entry.slice(at + 1));
-    map.set(name, [...(map.get(name) ?? []), value]);
+/** `name:value` entries as values by name; built once per list (the lists are `countsOfKind`'s, never changed). */
+function group(entries: string[]): ReadonlyMap<string, number[]> {
+  let map = groups.get(entries);
+  if (map === undefined) {
+    map = new Map<string, number[]>();
+    for (const entry of entries) {
+      const at = entry.lastIndexOf(':');
+      const name = entry.slice(0, at);
+      const value = Number(entry.slice(at + 1));
+      map.set(name, [...(map.get(name) ?? []), value]);
+    }
+    groups.set(entries, map);
   }
   return map;
 }
+
+const groups = new WeakMap<string[], Map<string, number[]>>();
 
 /**
  * Talks only on one side, a decision only on the other ("in talks" vs "signed the deal"), or a
