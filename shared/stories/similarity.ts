@@ -530,6 +530,8 @@ function qualifiersDiffer(a: string[], b: string[]): boolean {
 
 /** `name:value` entries as values by name; built once per list (the lists are `countsOfKind`'s, never changed). */
 function group(entries: string[]): ReadonlyMap<string, number[]> {
+  // Most items count nothing: no lookup for them.
+  if (entries.length === 0) return NO_GROUPS;
   let map = groups.get(entries);
   if (map === undefined) {
     map = new Map<string, number[]>();
@@ -545,6 +547,7 @@ function group(entries: string[]): ReadonlyMap<string, number[]> {
 }
 
 const groups = new WeakMap<string[], Map<string, number[]>>();
+const NO_GROUPS: ReadonlyMap<string, number[]> = new Map();
 
 /**
  * Talks only on one side, a decision only on the other ("in talks" vs "signed the deal"), or a
