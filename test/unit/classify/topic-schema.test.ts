@@ -103,6 +103,16 @@ describe('topic file schema', () => {
     expect(error.message).toContain('lexicon class cycle @a → @b → @a');
   });
 
+  it('refuses a phrase that expands to too many phrases, also when it is one class reference', () => {
+    const words = (stem: string) => Array.from({ length: 100 }, (_, i) => `${stem}${String.fromCharCode(97 + (i % 26))}${i}`);
+    // 3 × 100 × 100 = 30,000 phrases behind "@big" (each of its entries expands to 10,000).
+    const lexicon = { big: ['@b @c', '@b @d', '@b @e'], b: words('b'), c: words('c'), d: words('d'), e: words('e') };
+    for (const phrase of ['@big', 'the @big']) {
+      const error = errorOf(() => createTopicEngine([{ ...valid, lexicon, rules: [{ id: 'r', weight: 1, phrases: [phrase] }] }]));
+      expect(error.message).toBe(`topic definition invalid: phrase "${phrase}" expands to more than 20000 phrases (topic "cyber-attacks")`);
+    }
+  });
+
   it('refuses two topics with one id', () => {
     const error = errorOf(() => createTopicEngine([valid, valid]));
     expect(error.message).toBe('topic engine invalid: duplicate topic id "cyber-attacks"');
