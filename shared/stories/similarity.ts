@@ -41,14 +41,17 @@ export function compareFingerprints(
   followUpSeconds = windowSeconds,
 ): StoryComparison {
   const dated = a.dated && b.dated;
+  const pa = prepared(a);
+  const pb = prepared(b);
   // Two undated items carry no time at all, only text: copies alone join them.
-  const score = a.dated || b.dated ? paraphraseScore(a, b) : 0;
+  const score = a.dated || b.dated ? scoreParaphrase(a, b, pa, pb) : 0;
   const copy = dated ? 0 : textSimilarity(a, b);
   const gap = Math.abs(a.at - b.at);
   const followUp = gap > windowSeconds && gap <= followUpSeconds && isFollowUp(a.at <= b.at ? [a, b] : [b, a]);
   // An undated item is taken to be within the window of when it was seen, not days from it,
   // unless it reads as a follow-up.
-  const conflict = !dated && gap > windowSeconds && !followUp ? 'time' : conflictBetween(a, b, followUp ? followUpSeconds : windowSeconds);
+  const conflict =
+    !dated && gap > windowSeconds && !followUp ? 'time' : conflictOf(a, b, pa, pb, followUp ? followUpSeconds : windowSeconds);
   return { score, copy, dated, ...(followUp ? { followUp } : {}), ...(conflict ? { conflict } : {}) };
 }
 
@@ -66,7 +69,7 @@ function isFollowUp([earlier, later]: [StoryFingerprint, StoryFingerprint]): boo
 
 /** A name both headlines give that is no state, place or body: a person, a group, a ship. */
 function sharesPerson(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const namesB = namesOf(b);
+  const namesB = prepared(b).names;
   const titleB = new Set(b.titleTerms);
   return a.names.some((key) => !key.startsWith('@') && namesB.has(key) && a.titleTerms.includes(key) && titleB.has(key));
 }
@@ -81,16 +84,20 @@ export const FRAME_BONUS = 0.15;
  * sharing a country and a topic is not one event.
  */
 export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint): number {
+  return scoreParaphrase(a, b, prepared(a), prepared(b));
+}
+
+function scoreParaphrase(a: StoryFingerprint, b: StoryFingerprint, pa: Prepared, pb: Prepared): number {
   if (titlePlacesDiffer(a, b)) return 0;
   const frame = sharesFrameAndPlace(a, b);
   // Both reads below compare b's terms, figures aligned, with a's: aligned once for both.
-  const renames = figureRenames(a, b);
+  const renames = figureRenames(pa, pb);
   // A shared name or figure joins reports of one kind of event, not a shooting and the missile attack it preceded.
-  const specific = sharesSpecific(a, b, renames) && (frame || !framesClash(a, b));
+  const specific = sharesSpecific(a, pb, renames) && (frame || !framesClash(a, b));
   // One undated item is held to a higher bar instead (`undatedThreshold`), not to both: outlets
   // that give no date tell the event in their own words like the others.
   if (!frame && !specific) return 0;
-  return weightedSimilarity(a, b, renames) + (frame ? FRAME_BONUS : 0);
+  return cosine(pa, pb, renames) + (frame ? FRAME_BONUS : 0);
 }
 
 /**
@@ -199,16 +206,23 @@ function titlePlacesDiffer(a: StoryFingerprint, b: StoryFingerprint): boolean {
  * weighted keys (names and figures above ordinary words above common ones, headline keys
  * boosted). Two outlets telling one event in their own words still share its names and figures.
  */
-export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint, renames = figureRenames(a, b)): number {
-  const va = weightedTerms(a);
-  const vb = renames === undefined ? weightedTerms(b) : renamed(weightedTerms(b), renames);
+export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
+  const pa = prepared(a);
+  const pb = prepared(b);
+  return cosine(pa, pb, figureRenames(pa, pb));
+}
+
+/** `weightedSimilarity` of two prepared items, b's figures renamed by `renames`. */
+function cosine(pa: Prepared, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): number {
+  const va = pa.weighted;
+  const vb = renames === undefined ? pb.weighted : renamed(pb.weighted, renames);
   let dot = 0;
   for (const [key, w] of va) {
     const other = vb.get(key);
     if (other !== undefined) dot += w * other;
   }
-  const na = squaredNormOf(a);
-  const nb = renames === undefined ? squaredNormOf(b) : squaredNorm(vb);
+  const na = pa.squaredNorm;
+  const nb = renames === undefined ? pb.squaredNorm : squaredNorm(vb);
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
@@ -216,13 +230,6 @@ function squaredNorm(weights: Map<string, number>): number {
   let norm = 0;
   for (const w of weights.values()) norm += w * w;
   return norm;
-}
-
-/** The squared norm of an item's weighted terms, summed once, not once per comparison. */
-function squaredNormOf(fingerprint: StoryFingerprint): number {
-  const found = viewsOf(fingerprint);
-  found.squaredNorm ??= squaredNorm(weightedTerms(fingerprint));
-  return found.squaredNorm;
 }
 
 /**
@@ -247,15 +254,15 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  * one event: "Nigerian scientist wins prize for drought-resistant rice" and "Drought cuts rice
  * harvest in Nigeria" are two.
  */
-function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint, renames: ReadonlyMap<string, string> | undefined): boolean {
-  const termsB = termSetOf(b);
+function sharesSpecific(a: StoryFingerprint, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): boolean {
+  const termsB = pb.termSet;
   // b's terms, figures aligned: a renamed figure stands under its new name only.
   const targets = renames === undefined ? [] : [...renames.values()];
   const hasB =
     renames === undefined
       ? (key: string) => termsB.has(key)
       : (key: string) => (termsB.has(key) && !renames.has(key)) || targets.includes(key);
-  const namesB = namesOf(b);
+  const namesB = pb.names;
   return a.terms.some(
     (key) =>
       hasB(key) &&
@@ -272,13 +279,13 @@ const FIGURE_TOLERANCE = 0.02;
  * exact match among a's terms but lies within `FIGURE_TOLERANCE` of one there (the first, in a's
  * order), unless b has that one too. Undefined when none: most pairs.
  */
-function figureRenames(a: StoryFingerprint, b: StoryFingerprint): ReadonlyMap<string, string> | undefined {
-  const figuresA = figuresOf(a);
+function figureRenames(pa: Prepared, pb: Prepared): ReadonlyMap<string, string> | undefined {
+  const figuresA = pa.figures;
   if (figuresA.length === 0) return undefined;
-  const termsA = termSetOf(a);
-  const termsB = termSetOf(b);
+  const termsA = pa.termSet;
+  const termsB = pb.termSet;
   let renames: Map<string, string> | undefined;
-  for (const { key, value: x } of figuresOf(b)) {
+  for (const { key, value: x } of pb.figures) {
     if (termsA.has(key)) continue;
     const near = figuresA.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
     if (near && !termsB.has(near.key)) (renames ??= new Map()).set(key, near.key);
@@ -293,71 +300,59 @@ function renamed<T>(keys: ReadonlyMap<string, T>, renames: ReadonlyMap<string, s
   return aligned;
 }
 
-/** The figures among an item's terms, with their values, in the order of its terms. */
-function figuresOf(fingerprint: StoryFingerprint): { key: string; value: number }[] {
-  const found = viewsOf(fingerprint);
-  found.figures ??= [...termSetOf(fingerprint)]
-    .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
-    .map((key) => ({ key, value: Number(key.slice(1)) }));
-  return found.figures;
-}
-
-function termSetOf(fingerprint: StoryFingerprint): ReadonlySet<string> {
-  const found = viewsOf(fingerprint);
-  found.termSet ??= new Set(fingerprint.terms);
-  return found.termSet;
-}
-
 /** Headline words count more than summary words: the headline says what happened. */
 const TITLE_BOOST = 1.5;
 
-/** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
-function weightedTerms(fingerprint: StoryFingerprint): Map<string, number> {
-  const views = viewsOf(fingerprint);
-  if (views.weighted) return views.weighted;
-  const names = namesOf(fingerprint);
-  const title = new Set(fingerprint.titleTerms);
-  const weights = new Map<string, number>();
-  for (const key of fingerprint.terms) weights.set(key, termWeight(key, names) * (title.has(key) ? TITLE_BOOST : 1));
-  views.weighted = weights;
-  return weights;
-}
-
 /**
- * What the comparisons build of one fingerprint, built once: an item is compared with every kept
- * member of every candidate story, and a kept member with every item of the poll. Fingerprints
- * are never changed once made, and nothing here changes what is kept.
+ * What the comparisons read of one fingerprint, built once and all at once (one lookup per item
+ * and comparison): an item is compared with every kept member of every candidate story, and a
+ * kept member with every item of the poll. Fingerprints are never changed once made, and nothing
+ * here changes what is kept.
  */
-interface FingerprintViews {
-  weighted?: Map<string, number>;
-  counts?: CountsOfKind;
-  squaredNorm?: number;
-  names?: ReadonlySet<string>;
-  termSet?: ReadonlySet<string>;
-  figures?: { key: string; value: number }[];
-}
-
-interface CountsOfKind {
+interface Prepared {
+  names: ReadonlySet<string>;
+  termSet: ReadonlySet<string>;
+  /** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
+  weighted: Map<string, number>;
+  squaredNorm: number;
+  /** The figures among its terms, with their values, in the order of its terms (see `figureRenames`). */
+  figures: { key: string; value: number }[];
+  /** Its counts by kind: floors ("over 100"), the exact counts and the tolls by name, and its ordinals by name. */
   floors: string[];
-  tolls: string[];
-  counts: string[];
+  countsByName: ReadonlyMap<string, number[]>;
+  tollsByName: ReadonlyMap<string, number[]>;
+  ordinalsByName: ReadonlyMap<string, number[]>;
 }
 
-const views = new WeakMap<StoryFingerprint, FingerprintViews>();
+const preparedOf = new WeakMap<StoryFingerprint, Prepared>();
 
-function viewsOf(fingerprint: StoryFingerprint): FingerprintViews {
-  let found = views.get(fingerprint);
+function prepared(fingerprint: StoryFingerprint): Prepared {
+  let found = preparedOf.get(fingerprint);
   if (found === undefined) {
-    found = {};
-    views.set(fingerprint, found);
+    const names = new Set(fingerprint.names);
+    const termSet = new Set(fingerprint.terms);
+    const title = new Set(fingerprint.titleTerms);
+    const weighted = new Map<string, number>();
+    for (const key of fingerprint.terms) weighted.set(key, termWeight(key, names) * (title.has(key) ? TITLE_BOOST : 1));
+    const figures = [...termSet]
+      .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
+      .map((key) => ({ key, value: Number(key.slice(1)) }));
+    const [floors, exact] = partition(fingerprint.counts, isFloor);
+    const [tolls, counts] = partition(exact, isToll);
+    found = {
+      names,
+      termSet,
+      weighted,
+      squaredNorm: squaredNorm(weighted),
+      figures,
+      floors,
+      countsByName: group(counts),
+      tollsByName: group(tolls),
+      ordinalsByName: group(fingerprint.ordinals),
+    };
+    preparedOf.set(fingerprint, found);
   }
   return found;
-}
-
-function namesOf(fingerprint: StoryFingerprint): ReadonlySet<string> {
-  const found = viewsOf(fingerprint);
-  found.names ??= new Set(fingerprint.names);
-  return found.names;
 }
 
 function covered(keys: string[], by: Set<string>): number {
@@ -366,6 +361,16 @@ function covered(keys: string[], by: Set<string>): number {
 }
 
 export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryConflict | undefined {
+  return conflictOf(a, b, prepared(a), prepared(b), windowSeconds);
+}
+
+function conflictOf(
+  a: StoryFingerprint,
+  b: StoryFingerprint,
+  pa: Prepared,
+  pb: Prepared,
+  windowSeconds: number,
+): StoryConflict | undefined {
   // An undated item's time is when it was seen: a guess, which never rules a match out.
   if (a.dated && b.dated && Math.abs(a.at - b.at) > windowSeconds) return 'time';
   if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true) || eachHeadlineNamesItsOwnPlace(a, b)) return 'place';
@@ -376,14 +381,14 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   const dated = a.dated && b.dated;
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
   if (!a.dated && !b.dated && disjoint(a.months, b.months)) return 'month';
-  if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
-  const { floors: floorsA, tolls: tollsA, counts: countsA } = countsOfKind(a);
-  const { floors: floorsB, tolls: tollsB, counts: countsB } = countsOfKind(b);
-  if (seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
-  if (belowFloor(floorsA, countsB) || belowFloor(floorsB, countsA)) return 'count';
-  if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
+  if (seriesDiffer(pa.ordinalsByName, pb.ordinalsByName, () => false)) return 'ordinal';
+  if (seriesDiffer(pa.countsByName, pb.countsByName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (belowFloor(pa.floors, pb.countsByName) || belowFloor(pb.floors, pa.countsByName)) return 'count';
+  if (tollsFall(a.at <= b.at ? [pa.tollsByName, pb.tollsByName] : [pb.tollsByName, pa.tollsByName], a.at === b.at)) return 'count';
   // Without any date there is no earlier report to revise: a toll is a count like any other.
-  if (!a.dated && !b.dated && seriesDiffer(tollsA, tollsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (!a.dated && !b.dated && seriesDiffer(pa.tollsByName, pb.tollsByName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) {
+    return 'count';
+  }
   // Two dated reports of one kind of event in one place, in the window, word its stage their own
   // way ("Council turns down Russian draft" / "text wins only five votes"): stages split the rest.
   if (!((a.dated || b.dated) && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';
@@ -436,8 +441,7 @@ function isFloor(entry: string): boolean {
  * A floor on one side ("over 100 missiles") and only counts of the same thing well below it
  * (beyond 25 %) on the other ("50 missiles"): two events. Any count above a floor agrees with it.
  */
-function belowFloor(floors: string[], counts: string[]): boolean {
-  const byName = group(counts);
+function belowFloor(floors: string[], byName: ReadonlyMap<string, number[]>): boolean {
   return floors.some((entry) => {
     const at = entry.lastIndexOf(':>');
     const floor = Number(entry.slice(at + 2));
@@ -454,28 +458,16 @@ function partition(entries: string[], test: (entry: string) => boolean): [string
   return [entries.filter(test), entries.filter((entry) => !test(entry))];
 }
 
-/** An item's counts by kind: floors ("over 100"), tolls, and the other exact counts (built once per fingerprint). */
-function countsOfKind(fingerprint: StoryFingerprint): CountsOfKind {
-  const found = viewsOf(fingerprint);
-  if (found.counts === undefined) {
-    const [floors, exact] = partition(fingerprint.counts, isFloor);
-    const [tolls, counts] = partition(exact, isToll);
-    found.counts = { floors, tolls, counts };
-  }
-  return found.counts;
-}
-
 /**
  * A toll is revised upwards as an event unfolds (9 dead, then 12; 300, then 4,400): two reports
  * of one event differ in it freely, except that the later one does not report far fewer (a
  * quarter less) of the same toll: 2,750 injured on Tuesday and 300 on Wednesday are two blasts.
  * Reports of one day (`sameTime`) come in any order.
  */
-function tollsFall([earlier, later]: [string[], string[]], sameTime: boolean): boolean {
+function tollsFall([earlier, later]: [ReadonlyMap<string, number[]>, ReadonlyMap<string, number[]>], sameTime: boolean): boolean {
   if (sameTime) return false;
-  const laterByName = group(later);
-  for (const [name, values] of group(earlier)) {
-    const others = laterByName.get(name);
+  for (const [name, values] of earlier) {
+    const others = later.get(name);
     if (others && Math.min(...values) > 1.25 * Math.max(...others)) return true;
   }
   return false;
@@ -490,9 +482,12 @@ function disjoint<T>(a: T[], b: T[]): boolean {
  * `name:value` lists: true when some name appears on both sides and no value of it on one side
  * is close to a value on the other.
  */
-function seriesDiffer(a: string[], b: string[], close: (x: number, y: number) => boolean): boolean {
-  const valuesB = group(b);
-  for (const [name, values] of group(a)) {
+function seriesDiffer(
+  a: ReadonlyMap<string, number[]>,
+  valuesB: ReadonlyMap<string, number[]>,
+  close: (x: number, y: number) => boolean,
+): boolean {
+  for (const [name, values] of a) {
     const others = valuesB.get(name);
     if (!others) continue;
     if (!values.some((x) => others.some((y) => x === y || close(x, y)))) return true;
@@ -528,26 +523,17 @@ function qualifiersDiffer(a: string[], b: string[]): boolean {
   return false;
 }
 
-/** `name:value` entries as values by name; built once per list (the lists are `countsOfKind`'s, never changed). */
+/** `name:value` entries as values by name. */
 function group(entries: string[]): ReadonlyMap<string, number[]> {
-  // Most items count nothing: no lookup for them.
-  if (entries.length === 0) return NO_GROUPS;
-  let map = groups.get(entries);
-  if (map === undefined) {
-    map = new Map<string, number[]>();
-    for (const entry of entries) {
-      const at = entry.lastIndexOf(':');
-      const name = entry.slice(0, at);
-      const value = Number(entry.slice(at + 1));
-      map.set(name, [...(map.get(name) ?? []), value]);
-    }
-    groups.set(entries, map);
+  const map = new Map<string, number[]>();
+  for (const entry of entries) {
+    const at = entry.lastIndexOf(':');
+    const name = entry.slice(0, at);
+    const value = Number(entry.slice(at + 1));
+    map.set(name, [...(map.get(name) ?? []), value]);
   }
   return map;
 }
-
-const groups = new WeakMap<string[], Map<string, number[]>>();
-const NO_GROUPS: ReadonlyMap<string, number[]> = new Map();
 
 /**
  * Talks only on one side, a decision only on the other ("in talks" vs "signed the deal"), or a
