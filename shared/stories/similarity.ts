@@ -69,7 +69,7 @@ function isFollowUp([earlier, later]: [StoryFingerprint, StoryFingerprint]): boo
 
 /** A name both headlines give that is no state, place or body: a person, a group, a ship. */
 function sharesPerson(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const namesB = prepared(b).names;
+  const namesB = namesOf(prepared(b));
   const titleB = new Set(b.titleTerms);
   return a.names.some((key) => !key.startsWith('@') && namesB.has(key) && a.titleTerms.includes(key) && titleB.has(key));
 }
@@ -214,15 +214,15 @@ export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): nu
 
 /** `weightedSimilarity` of two prepared items, b's figures renamed by `renames`. */
 function cosine(pa: Prepared, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): number {
-  const va = pa.weighted;
-  const vb = renames === undefined ? pb.weighted : renamed(pb.weighted, renames);
+  const va = weightedOf(pa);
+  const vb = renames === undefined ? weightedOf(pb) : renamed(weightedOf(pb), renames);
   let dot = 0;
   for (const [key, w] of va) {
     const other = vb.get(key);
     if (other !== undefined) dot += w * other;
   }
-  const na = pa.squaredNorm;
-  const nb = renames === undefined ? pb.squaredNorm : squaredNorm(vb);
+  const na = squaredNormOf(pa);
+  const nb = renames === undefined ? squaredNormOf(pb) : squaredNorm(vb);
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
@@ -255,18 +255,17 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  * harvest in Nigeria" are two.
  */
 function sharesSpecific(a: StoryFingerprint, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): boolean {
-  const termsB = pb.termSet;
+  const termsB = termSetOf(pb);
   // b's terms, figures aligned: a renamed figure stands under its new name only.
   const targets = renames === undefined ? [] : [...renames.values()];
   const hasB =
     renames === undefined
       ? (key: string) => termsB.has(key)
       : (key: string) => (termsB.has(key) && !renames.has(key)) || targets.includes(key);
-  const namesB = pb.names;
   return a.terms.some(
     (key) =>
       hasB(key) &&
-      ((a.names.includes(key) && namesB.has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
+      ((a.names.includes(key) && namesOf(pb).has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
         termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
   );
 }
@@ -280,12 +279,14 @@ const FIGURE_TOLERANCE = 0.02;
  * order), unless b has that one too. Undefined when none: most pairs.
  */
 function figureRenames(pa: Prepared, pb: Prepared): ReadonlyMap<string, string> | undefined {
-  const figuresA = pa.figures;
+  const figuresA = figuresOf(pa);
   if (figuresA.length === 0) return undefined;
-  const termsA = pa.termSet;
-  const termsB = pb.termSet;
+  const figuresB = figuresOf(pb);
+  if (figuresB.length === 0) return undefined;
+  const termsA = termSetOf(pa);
+  const termsB = termSetOf(pb);
   let renames: Map<string, string> | undefined;
-  for (const { key, value: x } of pb.figures) {
+  for (const { key, value: x } of figuresB) {
     if (termsA.has(key)) continue;
     const near = figuresA.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
     if (near && !termsB.has(near.key)) (renames ??= new Map()).set(key, near.key);
@@ -304,55 +305,106 @@ function renamed<T>(keys: ReadonlyMap<string, T>, renames: ReadonlyMap<string, s
 const TITLE_BOOST = 1.5;
 
 /**
- * What the comparisons read of one fingerprint, built once and all at once (one lookup per item
- * and comparison): an item is compared with every kept member of every candidate story, and a
- * kept member with every item of the poll. Fingerprints are never changed once made, and nothing
- * here changes what is kept.
+ * What the comparisons read of one fingerprint, each part built on first use, kept in one object
+ * (one lookup per item and comparison). An item is compared with the kept members of its
+ * candidate stories and a member with the items of a poll, but a stored member is read afresh
+ * by each poll and most pairs are settled by a few of these parts (a time or a place apart), so
+ * none is built before it is needed. Fingerprints are never changed once made, and nothing here
+ * changes what is kept.
  */
 interface Prepared {
-  names: ReadonlySet<string>;
-  termSet: ReadonlySet<string>;
+  fingerprint: StoryFingerprint;
+  names: ReadonlySet<string> | undefined;
+  termSet: ReadonlySet<string> | undefined;
   /** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
-  weighted: Map<string, number>;
-  squaredNorm: number;
+  weighted: Map<string, number> | undefined;
+  squaredNorm: number | undefined;
   /** The figures among its terms, with their values, in the order of its terms (see `figureRenames`). */
-  figures: { key: string; value: number }[];
-  /** Its counts by kind: floors ("over 100"), the exact counts and the tolls by name, and its ordinals by name. */
+  figures: { key: string; value: number }[] | undefined;
+  counts: CountsByKind | undefined;
+  ordinals: ReadonlyMap<string, number[]> | undefined;
+}
+
+/** An item's counts by kind: floors ("over 100"), the other exact counts by name, and the tolls by name. */
+interface CountsByKind {
   floors: string[];
-  countsByName: ReadonlyMap<string, number[]>;
+  byName: ReadonlyMap<string, number[]>;
   tollsByName: ReadonlyMap<string, number[]>;
-  ordinalsByName: ReadonlyMap<string, number[]>;
 }
 
 const preparedOf = new WeakMap<StoryFingerprint, Prepared>();
+const NO_GROUPS: ReadonlyMap<string, number[]> = new Map();
+const NO_COUNTS: CountsByKind = { floors: [], byName: NO_GROUPS, tollsByName: NO_GROUPS };
 
 function prepared(fingerprint: StoryFingerprint): Prepared {
   let found = preparedOf.get(fingerprint);
   if (found === undefined) {
-    const names = new Set(fingerprint.names);
-    const termSet = new Set(fingerprint.terms);
-    const title = new Set(fingerprint.titleTerms);
-    const weighted = new Map<string, number>();
-    for (const key of fingerprint.terms) weighted.set(key, termWeight(key, names) * (title.has(key) ? TITLE_BOOST : 1));
-    const figures = [...termSet]
-      .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
-      .map((key) => ({ key, value: Number(key.slice(1)) }));
-    const [floors, exact] = partition(fingerprint.counts, isFloor);
-    const [tolls, counts] = partition(exact, isToll);
     found = {
-      names,
-      termSet,
-      weighted,
-      squaredNorm: squaredNorm(weighted),
-      figures,
-      floors,
-      countsByName: group(counts),
-      tollsByName: group(tolls),
-      ordinalsByName: group(fingerprint.ordinals),
+      fingerprint,
+      names: undefined,
+      termSet: undefined,
+      weighted: undefined,
+      squaredNorm: undefined,
+      figures: undefined,
+      counts: undefined,
+      ordinals: undefined,
     };
     preparedOf.set(fingerprint, found);
   }
   return found;
+}
+
+function namesOf(p: Prepared): ReadonlySet<string> {
+  p.names ??= new Set(p.fingerprint.names);
+  return p.names;
+}
+
+function termSetOf(p: Prepared): ReadonlySet<string> {
+  p.termSet ??= new Set(p.fingerprint.terms);
+  return p.termSet;
+}
+
+function weightedOf(p: Prepared): Map<string, number> {
+  if (p.weighted === undefined) {
+    const names = namesOf(p);
+    const title = new Set(p.fingerprint.titleTerms);
+    const weighted = new Map<string, number>();
+    for (const key of p.fingerprint.terms) weighted.set(key, termWeight(key, names) * (title.has(key) ? TITLE_BOOST : 1));
+    p.weighted = weighted;
+  }
+  return p.weighted;
+}
+
+function squaredNormOf(p: Prepared): number {
+  p.squaredNorm ??= squaredNorm(weightedOf(p));
+  return p.squaredNorm;
+}
+
+function figuresOf(p: Prepared): { key: string; value: number }[] {
+  // Only a `#` key is a number (see `termWeight`): words need no weighing here.
+  p.figures ??= [...termSetOf(p)]
+    .filter((key) => key.startsWith('#') && termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
+    .map((key) => ({ key, value: Number(key.slice(1)) }));
+  return p.figures;
+}
+
+function countsOf(p: Prepared): CountsByKind {
+  if (p.counts === undefined) {
+    const all = p.fingerprint.counts;
+    if (all.length === 0) {
+      p.counts = NO_COUNTS;
+    } else {
+      const [floors, exact] = partition(all, isFloor);
+      const [tolls, counts] = partition(exact, isToll);
+      p.counts = { floors, byName: group(counts), tollsByName: group(tolls) };
+    }
+  }
+  return p.counts;
+}
+
+function ordinalsOf(p: Prepared): ReadonlyMap<string, number[]> {
+  p.ordinals ??= p.fingerprint.ordinals.length === 0 ? NO_GROUPS : group(p.fingerprint.ordinals);
+  return p.ordinals;
 }
 
 function covered(keys: string[], by: Set<string>): number {
@@ -381,12 +433,16 @@ function conflictOf(
   const dated = a.dated && b.dated;
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
   if (!a.dated && !b.dated && disjoint(a.months, b.months)) return 'month';
-  if (seriesDiffer(pa.ordinalsByName, pb.ordinalsByName, () => false)) return 'ordinal';
-  if (seriesDiffer(pa.countsByName, pb.countsByName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
-  if (belowFloor(pa.floors, pb.countsByName) || belowFloor(pb.floors, pa.countsByName)) return 'count';
-  if (tollsFall(a.at <= b.at ? [pa.tollsByName, pb.tollsByName] : [pb.tollsByName, pa.tollsByName], a.at === b.at)) return 'count';
+  if (seriesDiffer(ordinalsOf(pa), ordinalsOf(pb), () => false)) return 'ordinal';
+  const countsA = countsOf(pa);
+  const countsB = countsOf(pb);
+  if (seriesDiffer(countsA.byName, countsB.byName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (belowFloor(countsA.floors, countsB.byName) || belowFloor(countsB.floors, countsA.byName)) return 'count';
+  const tolls: [ReadonlyMap<string, number[]>, ReadonlyMap<string, number[]>] =
+    a.at <= b.at ? [countsA.tollsByName, countsB.tollsByName] : [countsB.tollsByName, countsA.tollsByName];
+  if (tollsFall(tolls, a.at === b.at)) return 'count';
   // Without any date there is no earlier report to revise: a toll is a count like any other.
-  if (!a.dated && !b.dated && seriesDiffer(pa.tollsByName, pb.tollsByName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) {
+  if (!a.dated && !b.dated && seriesDiffer(countsA.tollsByName, countsB.tollsByName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) {
     return 'count';
   }
   // Two dated reports of one kind of event in one place, in the window, word its stage their own
