@@ -16,6 +16,7 @@ const COMBINING_MARKS = /\p{M}/gu;
 const GLUED_UNIT = /(\d(?:[\d,]*\d)?(?:\.\d+)?)(m|mn|bn|tn|k|bp|bps|km|mph|kg)\b/gi;
 const UNIT_WORDS: Record<string, string> = { m: 'million', mn: 'million', bn: 'billion', tn: 'trillion', k: 'thousand', bps: 'bp' };
 const NON_ASCII = /[^\x00-\x7f]/;
+const DIGIT = /\d/;
 
 const SPELLED: Record<string, string> = {
   one: '1',
@@ -55,11 +56,13 @@ function isDigit(code: number): boolean {
 
 /** `splitWords`, keeping each word's case and place (a capital opening a sentence names nothing). */
 export function splitCasedWords(text: string): CasedWord[] {
-  let prepared = text
-    .replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''))
-    .replace(POSSESSIVE, '')
-    .replace(APOSTROPHE, '')
-    .replace(GLUED_UNIT, (_, figure: string, unit: string) => `${figure} ${UNIT_WORDS[unit.toLowerCase()] ?? unit}`);
+  // Each rewrite needs a character most texts lack (a dot, an apostrophe, a digit): no scan without it.
+  let prepared = text;
+  if (prepared.includes('.')) prepared = prepared.replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''));
+  if (prepared.includes("'") || prepared.includes('’')) prepared = prepared.replace(POSSESSIVE, '').replace(APOSTROPHE, '');
+  if (DIGIT.test(prepared)) {
+    prepared = prepared.replace(GLUED_UNIT, (_, figure: string, unit: string) => `${figure} ${UNIT_WORDS[unit.toLowerCase()] ?? unit}`);
+  }
   if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
   const words: CasedWord[] = [];
   let last = 0;
