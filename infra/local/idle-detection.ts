@@ -58,10 +58,16 @@ export function createIdleDetector(parts: {
   async function looksIdle(includeNotVisible: boolean): Promise<boolean> {
     const before = activity();
     if (busy()) return false;
-    const depths = await queueDepths();
-    const queuesQuiet = Object.values(depths).every(
-      (depth) => depth.visible === 0 && depth.delayed === 0 && (!includeNotVisible || depth.notVisible === 0),
-    );
+    // Only the queues the loops consume: nothing here reads a dead-letter queue, so what waits
+    // there keeps nothing busy, and a look costs one request per queue, not two.
+    let queuesQuiet = true;
+    for (const provisioned of Object.values(queues)) {
+      const depth = await countMessages(sqs, provisioned.url);
+      if (depth.visible !== 0 || depth.delayed !== 0 || (includeNotVisible && depth.notVisible !== 0)) {
+        queuesQuiet = false;
+        break;
+      }
+    }
     // A batch that started or settled while we looked could have moved messages unseen.
     return queuesQuiet && !busy() && activity() === before;
   }

@@ -44,6 +44,16 @@ interface Expansion {
   written: string;
   words: PatternWord[];
   hyphenJoins: boolean[];
+  /** Its word sequences with their trie keys (see `variantsOf`), once worked out. */
+  variants?: { words: PatternWord[]; key: string }[];
+}
+
+const NO_EXPANSION: Expansion = { written: '', words: [], hyphenJoins: [] };
+
+/** An expansion's word sequences (see `wordVariants`) with their trie keys, worked out once per expansion. */
+function variantsOf(expansion: Expansion): { words: PatternWord[]; key: string }[] {
+  expansion.variants ??= wordVariants(expansion.words, expansion.hyphenJoins).map((words) => ({ words, key: patternKey(words) }));
+  return expansion.variants;
 }
 
 /**
@@ -86,7 +96,19 @@ export class TopicCompiler {
     const expand = (phrase: string, trail: string[]): Expansion[] => {
       const parsed = parsePhrase(phrase);
       if ('error' in parsed) throw new TopicDefinitionError(`topic definition invalid: ${parsed.error} (topic "${topic.id}")`);
-      let result: Expansion[] = [{ written: '', words: [], hyphenJoins: [] }];
+      const [first, ...rest] = parsed.parts;
+      // A phrase that is one class reference ("@state") stands for the class's expansions as
+      // they are: shared, so their word variants are worked out once (see `variantsOf`).
+      if (first?.kind === 'class' && rest.length === 0) {
+        const expansions = expandClass(first.name, trail);
+        if (expansions.length > MAX_EXPANSIONS) {
+          throw new TopicDefinitionError(
+            `topic definition invalid: phrase "${phrase}" expands to more than ${MAX_EXPANSIONS} phrases (topic "${topic.id}")`,
+          );
+        }
+        return expansions;
+      }
+      let result: Expansion[] = [NO_EXPANSION];
       for (const part of parsed.parts) {
         const options: Expansion[] =
           part.kind === 'class' ? expandClass(part.name, trail) : [{ written: '', words: part.words, hyphenJoins: part.hyphenJoins }];
@@ -95,13 +117,17 @@ export class TopicCompiler {
             `topic definition invalid: phrase "${phrase}" expands to more than ${MAX_EXPANSIONS} phrases (topic "${topic.id}")`,
           );
         }
-        result = result.flatMap((r) =>
-          options.map((o) => ({
-            written: join(r.written, part.kind === 'class' ? o.written : part.text),
-            words: [...r.words, ...o.words],
-            hyphenJoins: [...r.hyphenJoins, ...o.hyphenJoins],
-          })),
-        );
+        const next: Expansion[] = [];
+        for (const r of result) {
+          for (const o of options) {
+            next.push({
+              written: join(r.written, part.kind === 'class' ? o.written : part.text),
+              words: r.words.length === 0 ? o.words : r.words.concat(o.words),
+              hyphenJoins: r.hyphenJoins.length === 0 ? o.hyphenJoins : r.hyphenJoins.concat(o.hyphenJoins),
+            });
+          }
+        }
+        result = next;
       }
       return result;
     };
@@ -119,8 +145,7 @@ export class TopicCompiler {
       this.topicsBySet.push(this.topicIndex);
       for (const phrase of phrases) {
         for (const expansion of expand(phrase, [])) {
-          for (const words of wordVariants(expansion.words, expansion.hyphenJoins)) {
-            const key = patternKey(words);
+          for (const { words, key } of variantsOf(expansion)) {
             let id = this.phraseIds.get(key);
             if (id === undefined) {
               id = this.memberSets.length;

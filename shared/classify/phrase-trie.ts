@@ -125,14 +125,17 @@ export class PhraseTrie {
     this.edgeChild = new Int32Array(this.edgeStart[nodes] as number);
     this.endPhrase = new Int32Array(this.endStart[nodes] as number);
     for (let node = 0; node < nodes; node += 1) {
-      const edges = [...(this.children[node] ?? [])].sort((a, b) => a[0] - b[0]);
+      const children = this.children[node];
+      // Most nodes have one edge or none: nothing to sort.
+      const edges = children === undefined || children.size < 2 ? (children ?? []) : [...children].sort((a, b) => a[0] - b[0]);
       let at = this.edgeStart[node] as number;
       for (const [symbol, child] of edges) {
         this.edgeSymbol[at] = symbol;
         this.edgeChild[at] = child;
         at += 1;
       }
-      this.endPhrase.set(this.ends[node] ?? [], this.endStart[node] as number);
+      const ends = this.ends[node];
+      if (ends !== undefined) this.endPhrase.set(ends, this.endStart[node] as number);
     }
     const table = new Int32Array(this.words.symbolCount);
     for (const [symbol, child] of this.children[ROOT] ?? []) table[symbol] = child;

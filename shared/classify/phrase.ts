@@ -49,6 +49,8 @@ export function parsePhrase(phrase: string): { parts: PhrasePart[] } | { error: 
  * phrase hyphenated words, also joined ("ceasefire"), so either spelling in a text matches.
  */
 export function wordVariants(words: PatternWord[], hyphenJoins: boolean[]): PatternWord[][] {
+  // Nothing hyphenated (a join after the last word joins nothing): the words as written only.
+  if (!hyphenJoins.some((joins, i) => joins && i < words.length - 1)) return [words];
   let variants: PatternWord[][] = [[]];
   let i = 0;
   while (i < words.length) {

@@ -2,7 +2,7 @@ import { TopicCompiler, type CompiledClause, type CompiledRule, type CompiledTop
 import { TopicDefinitionError } from './errors.ts';
 import { HitList, type TrieHit } from './phrase-trie.ts';
 import { toClassifierText } from '../core/classifier-text.ts';
-import { parseTopicDefinition, type TopicDefinitionInput } from './topic-schema.ts';
+import { ensureTopicDefinition, type TopicDefinitionInput } from './topic-schema.ts';
 import { createSymbolStream, scanSymbols, tokenKey, type SymbolStream } from './scan-symbols.ts';
 import type { WordIndex } from './word-index.ts';
 import type { ClassifiableItem, MatchedPhrase, TopicMatch } from './types.ts';
@@ -70,7 +70,8 @@ interface TopicResult {
 }
 
 /**
- * Compiles topic definitions (validating them) into one engine. Every phrase of every topic,
+ * Compiles topic definitions (validating those not already validated, see
+ * `ensureTopicDefinition`) into one engine. Every phrase of every topic,
  * lexicon classes expanded, goes into one token trie; classifying an item tokenizes each field
  * once, walks the trie once, then scores only the rules whose phrases were found.
  *
@@ -78,7 +79,7 @@ interface TopicResult {
  * rule's best match; it passes at `score >= threshold` with at least one positive rule.
  */
 export function createTopicEngine(topics: readonly TopicDefinitionInput[]): InspectableTopicEngine {
-  const definitions = topics.map((t) => parseTopicDefinition(t));
+  const definitions = topics.map((t) => ensureTopicDefinition(t));
   const ids = new Set<string>();
   for (const t of definitions) {
     if (ids.has(t.id)) throw new TopicDefinitionError(`topic engine invalid: duplicate topic id "${t.id}"`);

@@ -144,7 +144,10 @@ function* everyPhrase(topic: {
  */
 export function parseTopicDefinition(raw: unknown, source?: string): TopicDefinition {
   const result = topicDefinitionSchema.safeParse(raw);
-  if (result.success) return result.data;
+  if (result.success) {
+    validated.add(result.data);
+    return result.data;
+  }
   const id =
     typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
   const where = [id ? `topic "${id}"` : undefined, source].filter(Boolean).join(', ');
@@ -165,4 +168,24 @@ export function parseTopicFile(text: string, source?: string): TopicDefinition {
     });
   }
   return parseTopicDefinition(raw, source);
+}
+
+/**
+ * Definitions known valid: what `parseTopicDefinition` returned, and the built-in topics, whose
+ * test validates them. A definition is validated where it enters (a file, the config, the topics
+ * table), not again each time an engine is built from it.
+ */
+const validated = new WeakSet<TopicDefinition>();
+
+/** Takes definitions as valid without validating them: only for ones a test validates (the built-ins). */
+export function trustTopicDefinitions(definitions: TopicDefinition[]): TopicDefinition[] {
+  for (const definition of definitions) validated.add(definition);
+  return definitions;
+}
+
+/** A definition known valid as it is, else `parseTopicDefinition(raw)`. */
+export function ensureTopicDefinition(raw: unknown): TopicDefinition {
+  return typeof raw === 'object' && raw !== null && validated.has(raw as TopicDefinition)
+    ? (raw as TopicDefinition)
+    : parseTopicDefinition(raw);
 }

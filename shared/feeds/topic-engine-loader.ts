@@ -1,7 +1,6 @@
-import type { builtinTopics, createTopicEngine, TopicDefinition, TopicEngine, topicDefinitionSchema } from '../classify/index.ts';
+import type { builtinTopics, createTopicEngine, parseTopicDefinition, TopicDefinition, TopicEngine } from '../classify/index.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Log } from '../core/logger.ts';
-import { formatZodIssues } from '../core/validation-issues.ts';
 import type { TopicStore } from '../store/ports.ts';
 
 export interface TopicEngineLoader {
@@ -13,7 +12,7 @@ export interface TopicEngineLoader {
 export interface Classifier {
   builtinTopics: typeof builtinTopics;
   createTopicEngine: typeof createTopicEngine;
-  topicDefinitionSchema: typeof topicDefinitionSchema;
+  parseTopicDefinition: typeof parseTopicDefinition;
 }
 
 export interface TopicEngineLoaderDeps {
@@ -36,34 +35,47 @@ export interface TopicEngineLoaderOptions {
 }
 
 /**
- * Builds the topic engine once and refreshes it every `ttlMs` (60 s) so new user topics take
- * effect without a redeploy. User topics that fail `topicDefinitionSchema` or do not compile,
- * or reuse a built-in topic's id, are skipped with a warning: one bad topic never stops polling. If reading user
+ * Builds the topic engine once and reads the user topics again every `ttlMs` (60 s) so new user
+ * topics take effect without a redeploy; the engine is rebuilt only when they changed (compared
+ * by content), so an idle refresh costs one read, not a build. User topics are validated where
+ * they enter, here: those that fail `parseTopicDefinition` or do not compile, or reuse a built-in
+ * topic's id, are skipped with a warning: one bad topic never stops polling. If reading user
  * topics fails, the previous engine stays in use; with none yet, the error propagates (retry).
  */
 export function createTopicEngineLoader(deps: TopicEngineLoaderDeps, options: TopicEngineLoaderOptions = {}): TopicEngineLoader {
   const ttlMs = options.ttlMs ?? 60_000;
-  let cached: { engine: TopicEngine; builtAt: number } | undefined;
+  /** The engine, when the user topics were last read, and their content the engine was built from. */
+  let cached: { engine: TopicEngine; checkedAt: number; userTopics: string } | undefined;
   let loading: Promise<TopicEngine> | undefined;
 
   async function load(): Promise<TopicEngine> {
     const [classifier, raw] = await Promise.all([deps.classifier(), deps.topics.listUserTopics()]);
-    const { builtinTopics, topicDefinitionSchema, createTopicEngine: build } = classifier;
+    const { builtinTopics, parseTopicDefinition, createTopicEngine: build } = classifier;
     const builtinIds = new Set(builtinTopics.map((topic) => topic.id));
     const user: TopicDefinition[] = [];
     for (const candidate of raw) {
-      const result = topicDefinitionSchema.safeParse(candidate);
-      const id = (candidate as { id?: unknown } | null)?.id;
-      if (!result.success) {
-        deps.log.warn('user topic skipped: invalid', { topicId: id, error: formatZodIssues(result.error.issues) });
-      } else if (builtinIds.has(result.data.id)) {
-        deps.log.warn('user topic skipped: its id is a built-in topic', { topicId: result.data.id });
+      let topic: TopicDefinition;
+      try {
+        topic = parseTopicDefinition(candidate);
+      } catch (error) {
+        const id = (candidate as { id?: unknown } | null)?.id;
+        deps.log.warn('user topic skipped: invalid', { topicId: id, error: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      if (builtinIds.has(topic.id)) {
+        deps.log.warn('user topic skipped: its id is a built-in topic', { topicId: topic.id });
       } else {
-        user.push(result.data);
+        user.push(topic);
       }
     }
+    const checkedAt = deps.clock.now().getTime();
+    const userTopics = JSON.stringify(user);
+    if (cached?.userTopics === userTopics) {
+      cached = { ...cached, checkedAt };
+      return cached.engine;
+    }
     const engine = buildSkippingBadTopics(builtinTopics, user, build);
-    cached = { engine, builtAt: deps.clock.now().getTime() };
+    cached = { engine, checkedAt, userTopics };
     return engine;
   }
 
@@ -99,7 +111,7 @@ export function createTopicEngineLoader(deps: TopicEngineLoaderDeps, options: To
   return {
     async get() {
       const now = deps.clock.now().getTime();
-      if (cached && now - cached.builtAt < ttlMs) return cached.engine;
+      if (cached && now - cached.checkedAt < ttlMs) return cached.engine;
       loading ??= load().finally(() => {
         loading = undefined;
       });

@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { stem } from './tokenize.ts';
 
 /**
  * Event frames: what kind of occurrence an item reports (a quake, a veto, a coup …), read from a
@@ -49,7 +49,7 @@ const FRAME_TRIGGERS: Record<string, string[]> = {
 };
 
 const FRAME_BY_STEM: ReadonlyMap<string, string> = new Map(
-  Object.entries(FRAME_TRIGGERS).flatMap(([frame, words]) => words.map((word): [string, string] => [stemmer(word), frame])),
+  Object.entries(FRAME_TRIGGERS).flatMap(([frame, words]) => words.map((word): [string, string] => [stem(word), frame])),
 );
 
 /**
@@ -84,7 +84,7 @@ export function framesOf(words: string[]): string[] {
   for (const [index, word] of words.entries()) {
     // "the ruling party" governs; it rules on nothing.
     if (word === 'ruling' && RULING_WHO.has(words[index + 1] ?? '')) continue;
-    const frame = FRAME_PHRASES.get(`${word} ${words[index + 1] ?? ''}`) ?? FRAME_BY_STEM.get(stemmer(word));
+    const frame = FRAME_PHRASES.get(`${word} ${words[index + 1] ?? ''}`) ?? FRAME_BY_STEM.get(stem(word));
     if (frame) frames.add(frame);
   }
   return [...frames];
@@ -120,7 +120,7 @@ const CHANGE_STEMS: ReadonlySet<string> = new Set(
     'steady',
     'pause',
     'moves',
-  ].map((word) => stemmer(word)),
+  ].map((word) => stem(word)),
 );
 
 /**
@@ -129,14 +129,14 @@ const CHANGE_STEMS: ReadonlySet<string> = new Set(
  */
 export function withBodyDecision(frames: string[], titleAnchors: string[], titleWords: string[]): string[] {
   const decision = titleAnchors.map((anchor) => BODY_DECISIONS[anchor]).find((frame) => frame !== undefined);
-  if (decision === undefined || frames.includes(decision) || !titleWords.some((word) => CHANGE_STEMS.has(stemmer(word)))) return frames;
+  if (decision === undefined || frames.includes(decision) || !titleWords.some((word) => CHANGE_STEMS.has(stem(word)))) return frames;
   // "OPEC+ cuts demand forecast" revises a projection: it decides nothing.
-  if (titleWords.some((word) => FORECAST_STEMS.has(stemmer(word)))) return frames;
+  if (titleWords.some((word) => FORECAST_STEMS.has(stem(word)))) return frames;
   return [decision, ...frames];
 }
 
 const FORECAST_STEMS: ReadonlySet<string> = new Set(
-  ['forecast', 'forecasts', 'outlook', 'projection', 'projections', 'estimate', 'estimates', 'prediction'].map((word) => stemmer(word)),
+  ['forecast', 'forecasts', 'outlook', 'projection', 'projections', 'estimate', 'estimates', 'prediction'].map((word) => stem(word)),
 );
 
 /** The main event's frame: the first strong one named, else the first. */

@@ -3,7 +3,7 @@ import { framesOf, withBodyDecision } from './event-frames.ts';
 import { normalizeStoryText } from './normalize-text.ts';
 import { changeSizesOf, countsOf, cuesOf, leadSentence, monthsOf, ordinalsOf, qualifiersOf, stagesOf, weekdaysOf } from './signals.ts';
 import { isTitleCase, readTerms } from './terms.ts';
-import { contentKey, splitWords } from './tokenize.ts';
+import { contentKey, splitCasedWords, splitWords } from './tokenize.ts';
 
 const COMPOUND_WORD = /[\p{L}\d]+(?:-[\p{L}\d]+)+/gu;
 
@@ -26,10 +26,15 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
   const publishedMs = item.published ? Date.parse(item.published) : Number.NaN;
   const published = Number.isFinite(publishedMs) ? new Date(publishedMs) : undefined;
 
-  const titleWords = splitWords(title);
-  const summaryWords = splitWords(summary);
-  const titleTerms = readTerms(title, { titleCase: isTitleCase(title) });
-  const summaryTerms = readTerms(summary);
+  // Each text is split once; its words feed the terms and the signals alike.
+  const titleCased = splitCasedWords(title);
+  const summaryCased = splitCasedWords(summary);
+  const titleWords = titleCased.map((w) => w.word);
+  const summaryWords = summaryCased.map((w) => w.word);
+  const titleTerms = readTerms(titleCased, { titleCase: isTitleCase(titleCased) });
+  const summaryTerms = readTerms(summaryCased);
+  const clause = eventClause(title);
+  const clauseWords = clause === title ? titleWords : splitWords(clause);
   const titleKeys = unique(titleWords.map(contentKey));
   const tokens = unique([...titleKeys, ...summaryWords.map(contentKey)]).slice(0, MAX_FINGERPRINT_TOKENS);
   const terms = unique([...titleTerms.keys, ...summaryTerms.keys]).slice(0, MAX_FINGERPRINT_TOKENS);
@@ -51,8 +56,8 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     counts: countsOf(text),
     // Hyphenated compounds are not read for stages: "US-backed" and "break-up" name no step.
     stages: stagesOf(splitWords(`${title}. ${leadSentence(summary)}`.replace(COMPOUND_WORD, ' '))),
-    frames: withBodyDecision(framesOf(splitWords(`${eventClause(title)}. ${leadSentence(summary)}`)), titleTerms.anchors, titleWords),
-    titleFrames: withBodyDecision(framesOf(splitWords(eventClause(title))), titleTerms.anchors, titleWords),
+    frames: withBodyDecision(framesOf(splitWords(`${clause}. ${leadSentence(summary)}`)), titleTerms.anchors, titleWords),
+    titleFrames: withBodyDecision(framesOf(clauseWords), titleTerms.anchors, titleWords),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),
     cues: cuesOf(titleWords),

@@ -1,5 +1,4 @@
-import { stemmer } from 'stemmer';
-import { isNumberWord, splitWords, STOPWORDS } from './tokenize.ts';
+import { isNumberWord, splitWords, stem, STOPWORDS } from './tokenize.ts';
 
 /**
  * Signals that tell two look-alike reports apart even when their words overlap: when it happened
@@ -239,7 +238,7 @@ export function countsOf(text: string): string[] {
         const next = words[k]!;
         if (isNumberWord(next) || STOPWORDS.has(next) || COUNT_STOP.has(next)) break;
         toll ??= CASUALTY[next];
-        counted.push(stemmer(next));
+        counted.push(stem(next));
       }
       let k = index - 1;
       while (k >= 0 && APPROXIMATORS.has(words[k]!)) k--;
@@ -405,7 +404,7 @@ export function qualifiersOf(text: string): string[] {
     const qualifier = match[1]!.toLowerCase();
     const head = match[2]!.toLowerCase();
     if (PARTICIPLE_HEAD.test(head) || STOPWORDS.has(qualifier) || qualifier.length < 3) continue;
-    found.add(`${stemmer(head)}:${qualifier}`);
+    found.add(`${stem(head)}:${qualifier}`);
   }
   return [...found].sort();
 }

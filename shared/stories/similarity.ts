@@ -41,14 +41,17 @@ export function compareFingerprints(
   followUpSeconds = windowSeconds,
 ): StoryComparison {
   const dated = a.dated && b.dated;
+  const pa = prepared(a);
+  const pb = prepared(b);
   // Two undated items carry no time at all, only text: copies alone join them.
-  const score = a.dated || b.dated ? paraphraseScore(a, b) : 0;
+  const score = a.dated || b.dated ? scoreParaphrase(a, b, pa, pb) : 0;
   const copy = dated ? 0 : textSimilarity(a, b);
   const gap = Math.abs(a.at - b.at);
   const followUp = gap > windowSeconds && gap <= followUpSeconds && isFollowUp(a.at <= b.at ? [a, b] : [b, a]);
   // An undated item is taken to be within the window of when it was seen, not days from it,
   // unless it reads as a follow-up.
-  const conflict = !dated && gap > windowSeconds && !followUp ? 'time' : conflictBetween(a, b, followUp ? followUpSeconds : windowSeconds);
+  const conflict =
+    !dated && gap > windowSeconds && !followUp ? 'time' : conflictOf(a, b, pa, pb, followUp ? followUpSeconds : windowSeconds);
   return { score, copy, dated, ...(followUp ? { followUp } : {}), ...(conflict ? { conflict } : {}) };
 }
 
@@ -66,7 +69,7 @@ function isFollowUp([earlier, later]: [StoryFingerprint, StoryFingerprint]): boo
 
 /** A name both headlines give that is no state, place or body: a person, a group, a ship. */
 function sharesPerson(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const namesB = namesOf(b);
+  const namesB = namesOf(prepared(b));
   const titleB = new Set(b.titleTerms);
   return a.names.some((key) => !key.startsWith('@') && namesB.has(key) && a.titleTerms.includes(key) && titleB.has(key));
 }
@@ -81,14 +84,20 @@ export const FRAME_BONUS = 0.15;
  * sharing a country and a topic is not one event.
  */
 export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint): number {
+  return scoreParaphrase(a, b, prepared(a), prepared(b));
+}
+
+function scoreParaphrase(a: StoryFingerprint, b: StoryFingerprint, pa: Prepared, pb: Prepared): number {
   if (titlePlacesDiffer(a, b)) return 0;
   const frame = sharesFrameAndPlace(a, b);
+  // Both reads below compare b's terms, figures aligned, with a's: aligned once for both.
+  const renames = figureRenames(pa, pb);
   // A shared name or figure joins reports of one kind of event, not a shooting and the missile attack it preceded.
-  const specific = sharesSpecific(a, b) && (frame || !framesClash(a, b));
+  const specific = sharesSpecific(a, pb, renames) && (frame || !framesClash(a, b));
   // One undated item is held to a higher bar instead (`undatedThreshold`), not to both: outlets
   // that give no date tell the event in their own words like the others.
   if (!frame && !specific) return 0;
-  return weightedSimilarity(a, b) + (frame ? FRAME_BONUS : 0);
+  return cosine(pa, pb, renames) + (frame ? FRAME_BONUS : 0);
 }
 
 /**
@@ -198,18 +207,29 @@ function titlePlacesDiffer(a: StoryFingerprint, b: StoryFingerprint): boolean {
  * boosted). Two outlets telling one event in their own words still share its names and figures.
  */
 export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
-  const va = weightedTerms(a);
-  const vb = alignFigures(weightedTerms(b), va);
+  const pa = prepared(a);
+  const pb = prepared(b);
+  return cosine(pa, pb, figureRenames(pa, pb));
+}
+
+/** `weightedSimilarity` of two prepared items, b's figures renamed by `renames`. */
+function cosine(pa: Prepared, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): number {
+  const va = weightedOf(pa);
+  const vb = renames === undefined ? weightedOf(pb) : renamed(weightedOf(pb), renames);
   let dot = 0;
-  let na = 0;
-  let nb = 0;
   for (const [key, w] of va) {
-    na += w * w;
     const other = vb.get(key);
     if (other !== undefined) dot += w * other;
   }
-  for (const w of vb.values()) nb += w * w;
+  const na = squaredNormOf(pa);
+  const nb = renames === undefined ? squaredNormOf(pb) : squaredNorm(vb);
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+function squaredNorm(weights: Map<string, number>): number {
+  let norm = 0;
+  for (const w of weights.values()) norm += w * w;
+  return norm;
 }
 
 /**
@@ -234,19 +254,18 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  * one event: "Nigerian scientist wins prize for drought-resistant rice" and "Drought cuts rice
  * harvest in Nigeria" are two.
  */
-function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const viewsB = viewsOf(b);
-  viewsB.termKeys ??= new Map(b.terms.map((key) => [key, 0]));
-  const viewsA = viewsOf(a);
-  viewsA.termSet ??= new Set(a.terms);
-  const aligned = alignFigures(viewsB.termKeys, viewsA.termSet);
-  // Unaligned, the keys are b's own terms: its set, built once.
-  const termsB = aligned === viewsB.termKeys ? (viewsB.termSet ??= new Set(b.terms)) : new Set(aligned.keys());
-  const namesB = namesOf(b);
+function sharesSpecific(a: StoryFingerprint, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): boolean {
+  const termsB = termSetOf(pb);
+  // b's terms, figures aligned: a renamed figure stands under its new name only.
+  const targets = renames === undefined ? [] : [...renames.values()];
+  const hasB =
+    renames === undefined
+      ? (key: string) => termsB.has(key)
+      : (key: string) => (termsB.has(key) && !renames.has(key)) || targets.includes(key);
   return a.terms.some(
     (key) =>
-      termsB.has(key) &&
-      ((a.names.includes(key) && namesB.has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
+      hasB(key) &&
+      ((a.names.includes(key) && namesOf(pb).has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
         termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
   );
 }
@@ -255,75 +274,137 @@ function sharesSpecific(a: StoryFingerprint, b: StoryFingerprint): boolean {
 const FIGURE_TOLERANCE = 0.02;
 
 /**
- * `keys` with each figure that has no exact match in `reference` but lies within
- * `FIGURE_TOLERANCE` of one there renamed to it, so the two count as shared.
+ * The figures of b's terms to rename so that they count as shared with a: each that has no
+ * exact match among a's terms but lies within `FIGURE_TOLERANCE` of one there (the first, in a's
+ * order), unless b has that one too. Undefined when none: most pairs.
  */
-function alignFigures<T>(keys: Map<string, T>, reference: ReadonlySet<string> | ReadonlyMap<string, unknown>): Map<string, T> {
-  let figures = figuresOf.get(reference);
-  if (figures === undefined) {
-    figures = [...reference.keys()]
-      .filter((key) => termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
-      .map((key) => ({ key, value: Number(key.slice(1)) }));
-    figuresOf.set(reference, figures);
+function figureRenames(pa: Prepared, pb: Prepared): ReadonlyMap<string, string> | undefined {
+  const figuresA = figuresOf(pa);
+  if (figuresA.length === 0) return undefined;
+  const figuresB = figuresOf(pb);
+  if (figuresB.length === 0) return undefined;
+  const termsA = termSetOf(pa);
+  const termsB = termSetOf(pb);
+  let renames: Map<string, string> | undefined;
+  for (const { key, value: x } of figuresB) {
+    if (termsA.has(key)) continue;
+    const near = figuresA.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
+    if (near && !termsB.has(near.key)) (renames ??= new Map()).set(key, near.key);
   }
-  if (figures.length === 0) return keys;
+  return renames;
+}
+
+/** `keys` with the renamed ones under their new names, in the same order (a later one wins a name). */
+function renamed<T>(keys: ReadonlyMap<string, T>, renames: ReadonlyMap<string, string>): Map<string, T> {
   const aligned = new Map<string, T>();
-  for (const [key, value] of keys) {
-    let renamed = key;
-    if (!reference.has(key) && termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure) {
-      const x = Number(key.slice(1));
-      const near = figures.find((f) => Math.abs(f.value - x) <= FIGURE_TOLERANCE * Math.max(f.value, x));
-      if (near && !keys.has(near.key)) renamed = near.key;
-    }
-    aligned.set(renamed, value);
-  }
+  for (const [key, value] of keys) aligned.set(renames.get(key) ?? key, value);
   return aligned;
 }
 
 /** Headline words count more than summary words: the headline says what happened. */
 const TITLE_BOOST = 1.5;
 
-/** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
-function weightedTerms(fingerprint: StoryFingerprint): Map<string, number> {
-  const views = viewsOf(fingerprint);
-  if (views.weighted) return views.weighted;
-  const names = namesOf(fingerprint);
-  const title = new Set(fingerprint.titleTerms);
-  const weights = new Map<string, number>();
-  for (const key of fingerprint.terms) weights.set(key, termWeight(key, names) * (title.has(key) ? TITLE_BOOST : 1));
-  views.weighted = weights;
-  return weights;
-}
-
 /**
- * What the comparisons build of one fingerprint, built once: an item is compared with every kept
- * member of every candidate story, and a kept member with every item of the poll. Fingerprints
- * are never changed once made, and nothing here changes what is kept.
+ * What the comparisons read of one fingerprint, each part built on first use, kept in one object
+ * (one lookup per item and comparison). An item is compared with the kept members of its
+ * candidate stories and a member with the items of a poll, but a stored member is read afresh
+ * by each poll and most pairs are settled by a few of these parts (a time or a place apart), so
+ * none is built before it is needed. Fingerprints are never changed once made, and nothing here
+ * changes what is kept.
  */
-interface FingerprintViews {
-  weighted?: Map<string, number>;
-  names?: ReadonlySet<string>;
-  termSet?: ReadonlySet<string>;
-  termKeys?: Map<string, number>;
+interface Prepared {
+  fingerprint: StoryFingerprint;
+  names: ReadonlySet<string> | undefined;
+  termSet: ReadonlySet<string> | undefined;
+  /** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
+  weighted: Map<string, number> | undefined;
+  squaredNorm: number | undefined;
+  /** The figures among its terms, with their values, in the order of its terms (see `figureRenames`). */
+  figures: { key: string; value: number }[] | undefined;
+  counts: CountsByKind | undefined;
+  ordinals: ReadonlyMap<string, number[]> | undefined;
 }
 
-const views = new WeakMap<StoryFingerprint, FingerprintViews>();
-/** The figures among a reference's keys (`alignFigures`), by reference: the references are the views above. */
-const figuresOf = new WeakMap<object, { key: string; value: number }[]>();
+/** An item's counts by kind: floors ("over 100"), the other exact counts by name, and the tolls by name. */
+interface CountsByKind {
+  floors: string[];
+  byName: ReadonlyMap<string, number[]>;
+  tollsByName: ReadonlyMap<string, number[]>;
+}
 
-function viewsOf(fingerprint: StoryFingerprint): FingerprintViews {
-  let found = views.get(fingerprint);
+const preparedOf = new WeakMap<StoryFingerprint, Prepared>();
+const NO_GROUPS: ReadonlyMap<string, number[]> = new Map();
+const NO_COUNTS: CountsByKind = { floors: [], byName: NO_GROUPS, tollsByName: NO_GROUPS };
+
+function prepared(fingerprint: StoryFingerprint): Prepared {
+  let found = preparedOf.get(fingerprint);
   if (found === undefined) {
-    found = {};
-    views.set(fingerprint, found);
+    found = {
+      fingerprint,
+      names: undefined,
+      termSet: undefined,
+      weighted: undefined,
+      squaredNorm: undefined,
+      figures: undefined,
+      counts: undefined,
+      ordinals: undefined,
+    };
+    preparedOf.set(fingerprint, found);
   }
   return found;
 }
 
-function namesOf(fingerprint: StoryFingerprint): ReadonlySet<string> {
-  const found = viewsOf(fingerprint);
-  found.names ??= new Set(fingerprint.names);
-  return found.names;
+function namesOf(p: Prepared): ReadonlySet<string> {
+  p.names ??= new Set(p.fingerprint.names);
+  return p.names;
+}
+
+function termSetOf(p: Prepared): ReadonlySet<string> {
+  p.termSet ??= new Set(p.fingerprint.terms);
+  return p.termSet;
+}
+
+function weightedOf(p: Prepared): Map<string, number> {
+  if (p.weighted === undefined) {
+    const names = namesOf(p);
+    const title = new Set(p.fingerprint.titleTerms);
+    const weighted = new Map<string, number>();
+    for (const key of p.fingerprint.terms) weighted.set(key, termWeight(key, names) * (title.has(key) ? TITLE_BOOST : 1));
+    p.weighted = weighted;
+  }
+  return p.weighted;
+}
+
+function squaredNormOf(p: Prepared): number {
+  p.squaredNorm ??= squaredNorm(weightedOf(p));
+  return p.squaredNorm;
+}
+
+function figuresOf(p: Prepared): { key: string; value: number }[] {
+  // Only a `#` key is a number (see `termWeight`): words need no weighing here.
+  p.figures ??= [...termSetOf(p)]
+    .filter((key) => key.startsWith('#') && termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure)
+    .map((key) => ({ key, value: Number(key.slice(1)) }));
+  return p.figures;
+}
+
+function countsOf(p: Prepared): CountsByKind {
+  if (p.counts === undefined) {
+    const all = p.fingerprint.counts;
+    if (all.length === 0) {
+      p.counts = NO_COUNTS;
+    } else {
+      const [floors, exact] = partition(all, isFloor);
+      const [tolls, counts] = partition(exact, isToll);
+      p.counts = { floors, byName: group(counts), tollsByName: group(tolls) };
+    }
+  }
+  return p.counts;
+}
+
+function ordinalsOf(p: Prepared): ReadonlyMap<string, number[]> {
+  p.ordinals ??= p.fingerprint.ordinals.length === 0 ? NO_GROUPS : group(p.fingerprint.ordinals);
+  return p.ordinals;
 }
 
 function covered(keys: string[], by: Set<string>): number {
@@ -332,6 +413,16 @@ function covered(keys: string[], by: Set<string>): number {
 }
 
 export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryConflict | undefined {
+  return conflictOf(a, b, prepared(a), prepared(b), windowSeconds);
+}
+
+function conflictOf(
+  a: StoryFingerprint,
+  b: StoryFingerprint,
+  pa: Prepared,
+  pb: Prepared,
+  windowSeconds: number,
+): StoryConflict | undefined {
   // An undated item's time is when it was seen: a guess, which never rules a match out.
   if (a.dated && b.dated && Math.abs(a.at - b.at) > windowSeconds) return 'time';
   if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true) || eachHeadlineNamesItsOwnPlace(a, b)) return 'place';
@@ -342,16 +433,18 @@ export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, window
   const dated = a.dated && b.dated;
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
   if (!a.dated && !b.dated && disjoint(a.months, b.months)) return 'month';
-  if (seriesDiffer(a.ordinals, b.ordinals, () => false)) return 'ordinal';
-  const [floorsA, exactA] = partition(a.counts, isFloor);
-  const [floorsB, exactB] = partition(b.counts, isFloor);
-  const [tollsA, countsA] = partition(exactA, isToll);
-  const [tollsB, countsB] = partition(exactB, isToll);
-  if (seriesDiffer(countsA, countsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
-  if (belowFloor(floorsA, countsB) || belowFloor(floorsB, countsA)) return 'count';
-  if (tollsFall(a.at <= b.at ? [tollsA, tollsB] : [tollsB, tollsA], a.at === b.at)) return 'count';
+  if (seriesDiffer(ordinalsOf(pa), ordinalsOf(pb), () => false)) return 'ordinal';
+  const countsA = countsOf(pa);
+  const countsB = countsOf(pb);
+  if (seriesDiffer(countsA.byName, countsB.byName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (belowFloor(countsA.floors, countsB.byName) || belowFloor(countsB.floors, countsA.byName)) return 'count';
+  const tolls: [ReadonlyMap<string, number[]>, ReadonlyMap<string, number[]>] =
+    a.at <= b.at ? [countsA.tollsByName, countsB.tollsByName] : [countsB.tollsByName, countsA.tollsByName];
+  if (tollsFall(tolls, a.at === b.at)) return 'count';
   // Without any date there is no earlier report to revise: a toll is a count like any other.
-  if (!a.dated && !b.dated && seriesDiffer(tollsA, tollsB, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (!a.dated && !b.dated && seriesDiffer(countsA.tollsByName, countsB.tollsByName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) {
+    return 'count';
+  }
   // Two dated reports of one kind of event in one place, in the window, word its stage their own
   // way ("Council turns down Russian draft" / "text wins only five votes"): stages split the rest.
   if (!((a.dated || b.dated) && sharesFrameAndPlace(a, b)) && stagesDiffer(a.stages, b.stages)) return 'stage';
@@ -404,8 +497,7 @@ function isFloor(entry: string): boolean {
  * A floor on one side ("over 100 missiles") and only counts of the same thing well below it
  * (beyond 25 %) on the other ("50 missiles"): two events. Any count above a floor agrees with it.
  */
-function belowFloor(floors: string[], counts: string[]): boolean {
-  const byName = group(counts);
+function belowFloor(floors: string[], byName: ReadonlyMap<string, number[]>): boolean {
   return floors.some((entry) => {
     const at = entry.lastIndexOf(':>');
     const floor = Number(entry.slice(at + 2));
@@ -428,11 +520,10 @@ function partition(entries: string[], test: (entry: string) => boolean): [string
  * quarter less) of the same toll: 2,750 injured on Tuesday and 300 on Wednesday are two blasts.
  * Reports of one day (`sameTime`) come in any order.
  */
-function tollsFall([earlier, later]: [string[], string[]], sameTime: boolean): boolean {
+function tollsFall([earlier, later]: [ReadonlyMap<string, number[]>, ReadonlyMap<string, number[]>], sameTime: boolean): boolean {
   if (sameTime) return false;
-  const laterByName = group(later);
-  for (const [name, values] of group(earlier)) {
-    const others = laterByName.get(name);
+  for (const [name, values] of earlier) {
+    const others = later.get(name);
     if (others && Math.min(...values) > 1.25 * Math.max(...others)) return true;
   }
   return false;
@@ -447,9 +538,12 @@ function disjoint<T>(a: T[], b: T[]): boolean {
  * `name:value` lists: true when some name appears on both sides and no value of it on one side
  * is close to a value on the other.
  */
-function seriesDiffer(a: string[], b: string[], close: (x: number, y: number) => boolean): boolean {
-  const valuesB = group(b);
-  for (const [name, values] of group(a)) {
+function seriesDiffer(
+  a: ReadonlyMap<string, number[]>,
+  valuesB: ReadonlyMap<string, number[]>,
+  close: (x: number, y: number) => boolean,
+): boolean {
+  for (const [name, values] of a) {
     const others = valuesB.get(name);
     if (!others) continue;
     if (!values.some((x) => others.some((y) => x === y || close(x, y)))) return true;
@@ -485,7 +579,8 @@ function qualifiersDiffer(a: string[], b: string[]): boolean {
   return false;
 }
 
-function group(entries: string[]): Map<string, number[]> {
+/** `name:value` entries as values by name. */
+function group(entries: string[]): ReadonlyMap<string, number[]> {
   const map = new Map<string, number[]>();
   for (const entry of entries) {
     const at = entry.lastIndexOf(':');

@@ -1,5 +1,5 @@
 import { ANCHOR_PHRASES, MAX_ANCHOR_WORDS, MAX_SYNONYM_WORDS, PLACE_STATES, SYNONYMS } from './vocabulary.ts';
-import { contentKey, splitCasedWords, STOPWORDS } from './tokenize.ts';
+import { contentKey, STOPWORDS, type CasedWord } from './tokenize.ts';
 
 /** The terms of one text: content keys in order, which of them name someone, and the anchors named. */
 export interface TextTerms {
@@ -18,9 +18,9 @@ const ANCHOR_PREFIX = '@';
  * Reads a headline or summary: multi-word anchors and synonyms are joined first ("Sri Lanka",
  * "Security Council", "second round"), each word is read through the synonyms, then stemmed.
  * A capitalised word that does not open a sentence (or a headline in title case) is a name.
+ * Takes the text's words (`splitCasedWords`), which the caller reads for other signals too.
  */
-export function readTerms(text: string, options: { titleCase?: boolean } = {}): TextTerms {
-  const words = splitCasedWords(text);
+export function readTerms(words: readonly CasedWord[], options: { titleCase?: boolean } = {}): TextTerms {
   const keys: string[] = [];
   const names = new Set<string>();
   const anchors = new Set<string>();
@@ -60,25 +60,43 @@ export function readTerms(text: string, options: { titleCase?: boolean } = {}): 
 }
 
 /** Whether a headline is in title case ("Medtronic Quarterly Earnings Rise"): its capitals name nothing. */
-export function isTitleCase(title: string): boolean {
-  const words = splitCasedWords(title).filter((w) => !STOPWORDS.has(w.word) && /^\p{L}/u.test(w.cased));
+export function isTitleCase(titleWords: readonly CasedWord[]): boolean {
+  const words = titleWords.filter((w) => !STOPWORDS.has(w.word) && /^\p{L}/u.test(w.cased));
   if (words.length < 3) return false;
   return words.filter((w) => /^\p{Lu}/u.test(w.cased)).length / words.length >= 0.7;
 }
 
 function longestPhrase(
-  words: { word: string }[],
+  words: readonly CasedWord[],
   start: number,
   maxWords: number,
   phrases: ReadonlyMap<string, string>,
 ): { value: string; length: number } | undefined {
-  for (let length = Math.min(maxWords, words.length - start); length >= 1; length--) {
-    const phrase = words
-      .slice(start, start + length)
-      .map((w) => w.word)
-      .join(' ');
-    const value = phrases.get(phrase);
+  const first = words[start]!.word;
+  // Only a word that opens some phrase can open a match, and no longer than that phrase.
+  const longest = Math.min(maxWords, words.length - start, phraseLengths(phrases).get(first) ?? 0);
+  if (longest === 0) return undefined;
+  const candidates = [first];
+  for (let length = 2; length <= longest; length++) candidates.push(`${candidates[length - 2]} ${words[start + length - 1]!.word}`);
+  for (let length = longest; length >= 1; length--) {
+    const value = phrases.get(candidates[length - 1]!);
     if (value !== undefined) return { value, length };
   }
   return undefined;
+}
+
+/** Per phrase table: each first word, with the most words of a phrase it opens. */
+const lengthsByTable = new WeakMap<ReadonlyMap<string, string>, Map<string, number>>();
+
+function phraseLengths(phrases: ReadonlyMap<string, string>): Map<string, number> {
+  let lengths = lengthsByTable.get(phrases);
+  if (lengths === undefined) {
+    lengths = new Map();
+    for (const phrase of phrases.keys()) {
+      const parts = phrase.split(' ');
+      lengths.set(parts[0]!, Math.max(lengths.get(parts[0]!) ?? 0, parts.length));
+    }
+    lengthsByTable.set(phrases, lengths);
+  }
+  return lengths;
 }

@@ -16,6 +16,7 @@ const COMBINING_MARKS = /\p{M}/gu;
 const GLUED_UNIT = /(\d(?:[\d,]*\d)?(?:\.\d+)?)(m|mn|bn|tn|k|bp|bps|km|mph|kg)\b/gi;
 const UNIT_WORDS: Record<string, string> = { m: 'million', mn: 'million', bn: 'billion', tn: 'trillion', k: 'thousand', bps: 'bp' };
 const NON_ASCII = /[^\x00-\x7f]/;
+const DIGIT = /\d/;
 
 const SPELLED: Record<string, string> = {
   one: '1',
@@ -45,23 +46,36 @@ export interface CasedWord {
   sentenceStart: boolean;
 }
 
+const SPACE = 0x20;
+/** What between two words opens a sentence: a stop, colon, quote or bracket, or a spaced dash. */
+const SENTENCE_BREAK = /[.!?:;"'‘“([]\s*$|\s[-–—]\s*$/;
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
 /** `splitWords`, keeping each word's case and place (a capital opening a sentence names nothing). */
 export function splitCasedWords(text: string): CasedWord[] {
-  let prepared = text
-    .replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''))
-    .replace(POSSESSIVE, '')
-    .replace(APOSTROPHE, '')
-    .replace(GLUED_UNIT, (_, figure: string, unit: string) => `${figure} ${UNIT_WORDS[unit.toLowerCase()] ?? unit}`);
+  // Each rewrite needs a character most texts lack (a dot, an apostrophe, a digit): no scan without it.
+  let prepared = text;
+  if (prepared.includes('.')) prepared = prepared.replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''));
+  if (prepared.includes("'") || prepared.includes('’')) prepared = prepared.replace(POSSESSIVE, '').replace(APOSTROPHE, '');
+  if (DIGIT.test(prepared)) {
+    prepared = prepared.replace(GLUED_UNIT, (_, figure: string, unit: string) => `${figure} ${UNIT_WORDS[unit.toLowerCase()] ?? unit}`);
+  }
   if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
   const words: CasedWord[] = [];
   let last = 0;
   for (const match of prepared.matchAll(WORD)) {
-    const between = prepared.slice(last, match.index);
-    last = match.index + match[0].length;
-    let word = match[0].toLowerCase();
-    if (/^\d/.test(word)) word = word.replace(/,/g, '').replace(/\.$/, '');
-    const sentenceStart = words.length === 0 || /[.!?:;"'‘“([]\s*$|\s[-–—]\s*$/.test(between);
-    words.push({ word: SPELLED[word] ?? word, cased: match[0], sentenceStart });
+    const cased = match[0];
+    // Most words are parted by one space, which opens no sentence: no slice, no regex.
+    const sentenceStart =
+      words.length === 0 ||
+      ((match.index - last !== 1 || prepared.charCodeAt(last) !== SPACE) && SENTENCE_BREAK.test(prepared.slice(last, match.index)));
+    last = match.index + cased.length;
+    let word = cased.toLowerCase();
+    if (isDigit(word.charCodeAt(0))) word = word.replace(/,/g, '').replace(/\.$/, '');
+    words.push({ word: SPELLED[word] ?? word, cased, sentenceStart });
   }
   return words;
 }
@@ -99,5 +113,21 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 export function contentKey(word: string): string | undefined {
   if (isNumberWord(word)) return `#${word}`;
   if (word.length < 2 || STOPWORDS.has(word)) return undefined;
-  return word.length < 3 ? word : stemmer(word);
+  return word.length < 3 ? word : stem(word);
+}
+
+/** Stems already computed: news repeats its words, and Porter stemming a word costs more than a lookup. */
+const stems = new Map<string, string>();
+/** Bound on `stems`: cleared when full, so a long-running process holds at most this many. */
+const MAX_CACHED_STEMS = 50_000;
+
+/** `stemmer(word)`, remembered. */
+export function stem(word: string): string {
+  let found = stems.get(word);
+  if (found === undefined) {
+    found = stemmer(word);
+    if (stems.size >= MAX_CACHED_STEMS) stems.clear();
+    stems.set(word, found);
+  }
+  return found;
 }

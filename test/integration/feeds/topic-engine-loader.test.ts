@@ -68,6 +68,31 @@ describe('createTopicEngineLoader', () => {
     expect(builds.at(-1)).toContain('user-later');
   });
 
+  it('reads the user topics again after the TTL and builds again only when they changed', async () => {
+    // Prepare: a store whose user topics the test controls, and a loader over it.
+    let user: unknown[] = [validUserTopic('user-a')];
+    const store: TopicStore = { listUserTopics: async () => structuredClone(user), putUserTopic: async () => {} };
+    const { builds, build } = recordingBuild();
+    const loader = createTopicEngineLoader({
+      topics: store,
+      classifier: async () => ({ ...classify, createTopicEngine: build }),
+      clock: engines.clock,
+      log: collectingLog(),
+    });
+
+    // Act / Assess: the same content after each TTL keeps the engine; a change rebuilds it.
+    const first = await loader.get();
+    engines.clock.advanceMinutes(2);
+    expect(await loader.get()).toBe(first);
+    engines.clock.advanceMinutes(2);
+    expect(await loader.get()).toBe(first);
+    expect(builds).toEqual([[...builtinIds, 'user-a']]);
+    user = [validUserTopic('user-a'), validUserTopic('user-b')];
+    engines.clock.advanceMinutes(2);
+    expect((await loader.get()).topicIds()).toEqual([...builtinIds, 'user-a', 'user-b']);
+    expect(builds).toHaveLength(2);
+  });
+
   it('keeps the previous engine when user topics cannot be read, and fails without one', async () => {
     let fail = false;
     const flaky: TopicStore = {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  builtinTopics,
   createTopicEngine,
   parseTopicDefinition,
   parseTopicFile,
   TopicDefinitionError,
   topicDefinitionSchema,
 } from '../../../shared/classify/index.ts';
+import { ensureTopicDefinition } from '../../../shared/classify/topic-schema.ts';
 
 const valid = {
   id: 'cyber-attacks',
@@ -101,9 +103,32 @@ describe('topic file schema', () => {
     expect(error.message).toContain('lexicon class cycle @a → @b → @a');
   });
 
+  it('refuses a phrase that expands to too many phrases, also when it is one class reference', () => {
+    const words = (stem: string) => Array.from({ length: 100 }, (_, i) => `${stem}${String.fromCharCode(97 + (i % 26))}${i}`);
+    // 3 × 100 × 100 = 30,000 phrases behind "@big" (each of its entries expands to 10,000).
+    const lexicon = { big: ['@b @c', '@b @d', '@b @e'], b: words('b'), c: words('c'), d: words('d'), e: words('e') };
+    for (const phrase of ['@big', 'the @big']) {
+      const error = errorOf(() => createTopicEngine([{ ...valid, lexicon, rules: [{ id: 'r', weight: 1, phrases: [phrase] }] }]));
+      expect(error.message).toBe(`topic definition invalid: phrase "${phrase}" expands to more than 20000 phrases (topic "cyber-attacks")`);
+    }
+  });
+
   it('refuses two topics with one id', () => {
     const error = errorOf(() => createTopicEngine([valid, valid]));
     expect(error.message).toBe('topic engine invalid: duplicate topic id "cyber-attacks"');
+  });
+
+  it('validates a definition where it enters, not again when an engine is built from it', () => {
+    // Prepare: a definition validated once, and the built-ins (trusted: their test validates them).
+    const parsed = parseTopicDefinition(valid);
+    // Act / Assess: those come back as they are; anything else is validated, a changed copy too.
+    expect(ensureTopicDefinition(parsed)).toBe(parsed);
+    for (const topic of builtinTopics) expect(ensureTopicDefinition(topic)).toBe(topic);
+    const copy = ensureTopicDefinition(valid);
+    expect(copy).not.toBe(valid);
+    expect(copy).toStrictEqual(parsed);
+    expect(errorOf(() => ensureTopicDefinition({ ...parsed, label: 42 })).message).toContain('label');
+    expect(createTopicEngine([parsed, ...builtinTopics]).topicIds()).toEqual(['cyber-attacks', ...builtinTopics.map((t) => t.id)]);
   });
 
   it('parses topic files and says when one is not JSON', () => {
