@@ -142,27 +142,30 @@ const COUNT_STOP = new Set([
 /** Clause boundaries: a count never reaches across them. */
 const CLAUSE = /,(?!\d)|[;:()"]|\s[-–—]\s|\.\s/;
 
-/** Casualty words, as the toll they count: "killing 37", "37 dead", "wounded 50" (see `TOLLS`). */
-const CASUALTY: Record<string, string> = {
-  kill: 'dead',
-  killed: 'dead',
-  killing: 'dead',
-  kills: 'dead',
-  dead: 'dead',
-  died: 'dead',
-  deaths: 'dead',
-  injure: 'injured',
-  injured: 'injured',
-  injures: 'injured',
-  injuring: 'injured',
-  wound: 'injured',
-  wounded: 'injured',
-  wounding: 'injured',
-  wounds: 'injured',
-  hurt: 'injured',
-};
+/**
+ * Casualty words, as the toll they count: "killing 37", "37 dead", "wounded 50" (see `TOLLS`). A
+ * Map, so a word of the text such as "constructor" finds nothing.
+ */
+const CASUALTY: ReadonlyMap<string, string> = new Map([
+  ['kill', 'dead'],
+  ['killed', 'dead'],
+  ['killing', 'dead'],
+  ['kills', 'dead'],
+  ['dead', 'dead'],
+  ['died', 'dead'],
+  ['deaths', 'dead'],
+  ['injure', 'injured'],
+  ['injured', 'injured'],
+  ['injures', 'injured'],
+  ['injuring', 'injured'],
+  ['wound', 'injured'],
+  ['wounded', 'injured'],
+  ['wounding', 'injured'],
+  ['wounds', 'injured'],
+  ['hurt', 'injured'],
+]);
 /** Counted things that are tolls: revised upwards as an event unfolds (see `conflictBetween`). */
-export const TOLLS: ReadonlySet<string> = new Set(Object.values(CASUALTY));
+export const TOLLS: ReadonlySet<string> = new Set(CASUALTY.values());
 /** Words between a casualty verb and its number: "killing at least nine", "injure over 300". */
 const APPROXIMATORS = new Set([
   'at',
@@ -237,12 +240,12 @@ export function countsOf(text: string): string[] {
       for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {
         const next = words[k]!;
         if (isNumberWord(next) || STOPWORDS.has(next) || COUNT_STOP.has(next)) break;
-        toll ??= CASUALTY[next];
+        toll ??= CASUALTY.get(next);
         counted.push(stem(next));
       }
       let k = index - 1;
       while (k >= 0 && APPROXIMATORS.has(words[k]!)) k--;
-      toll ??= k >= 0 ? CASUALTY[words[k]!] : undefined;
+      toll ??= k >= 0 ? CASUALTY.get(words[k]!) : undefined;
       // A toll counts its victims under the toll alone: "killing four people" and "4 dead" are one count.
       if (toll) found.add(`${toll}:${value}`);
       // "Over 100 missiles" is a floor, `missil:>100`: a later "180 missiles" agrees with it, "50" does not.

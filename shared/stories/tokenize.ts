@@ -18,21 +18,22 @@ const UNIT_WORDS: Record<string, string> = { m: 'million', mn: 'million', bn: 'b
 const NON_ASCII = /[^\x00-\x7f]/;
 const DIGIT = /\d/;
 
-const SPELLED: Record<string, string> = {
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  ten: '10',
-  eleven: '11',
-  twelve: '12',
-  dozen: '12',
-};
+/** A Map, not an object: a word of the text such as "constructor" must not find Object's own properties. */
+const SPELLED: ReadonlyMap<string, string> = new Map([
+  ['one', '1'],
+  ['two', '2'],
+  ['three', '3'],
+  ['four', '4'],
+  ['five', '5'],
+  ['six', '6'],
+  ['seven', '7'],
+  ['eight', '8'],
+  ['nine', '9'],
+  ['ten', '10'],
+  ['eleven', '11'],
+  ['twelve', '12'],
+  ['dozen', '12'],
+]);
 
 /** Words of a text in order (see the module comment); numbers come back as digit strings. */
 export function splitWords(text: string): string[] {
@@ -75,7 +76,7 @@ export function splitCasedWords(text: string): CasedWord[] {
     last = match.index + cased.length;
     let word = cased.toLowerCase();
     if (isDigit(word.charCodeAt(0))) word = word.replace(/,/g, '').replace(/\.$/, '');
-    words.push({ word: SPELLED[word] ?? word, cased, sentenceStart });
+    words.push({ word: SPELLED.get(word) ?? word, cased, sentenceStart });
   }
   return words;
 }

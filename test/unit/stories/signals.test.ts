@@ -44,6 +44,11 @@ describe('countsOf', () => {
     expect(countsOf('killing 37 people and wounding 50')).toEqual(['dead:37', 'injured:50']);
     expect(countsOf('a 12 percent cut in 2030, 4,400 jobs')).toEqual(['job:4400']);
   });
+
+  it("reads words that are names of Object's own properties as words", () => {
+    expect(splitWords('constructor wins toString award')).toEqual(['constructor', 'wins', 'tostring', 'award']);
+    expect(countsOf('37 constructor firms')).toEqual(['constructor:37', 'firm:37']);
+  });
 });
 
 describe('stagesOf and leadSentence', () => {
