@@ -17,7 +17,7 @@ import { type FeedServer, startFeedServer } from '../integration/feeds/feed-serv
  * URL's secrets (an API key in its query, credentials in its userinfo) are never shown — not to
  * anonymous callers, and not to the operator either (health details, status page, admin API,
  * `feeds` CLI, logs). The one-process runtime over a real feed server on 127.0.0.1: feeds that
- * fail for real (HTTP 503, credentials in the URL) and one whose stored error text quotes its URL
+ * fail for real (HTTP 503; HTTP 401 to credentials in the URL) and one whose stored error text quotes its URL
  * whole (as an older version or a library's message may have written it).
  */
 
@@ -45,6 +45,8 @@ beforeAll(async () => {
       .end('<?xml version="1.0"?><rss version="2.0"><channel><title>Fine</title><link>http://example.org/</link></channel></rss>'),
   );
   feeds.routes.set('/keyed.xml', (_q, s) => s.writeHead(503, { 'content-type': 'text/plain' }).end('down'));
+  // Credentials sent from the URL's userinfo, and refused.
+  feeds.routes.set('/login.xml', (_q, s) => s.writeHead(401, { 'content-type': 'text/plain' }).end('wrong password'));
   dataDir = await mkdtemp(join(tmpdir(), 'news-alerts-public-health-'));
   runtime = await startLocalRuntime({
     dataDir,
@@ -67,7 +69,7 @@ beforeAll(async () => {
     now,
   );
   await runtime.deps.feeds.upsertFeed(
-    { feedId: 'with-login', url: `http://reader:${PASSWORD}@127.0.0.1:${port}/ok.xml?token=${SECRET}`, intervalMinutes: 10 },
+    { feedId: 'with-login', url: `http://reader:${PASSWORD}@127.0.0.1:${port}/login.xml?token=${SECRET}`, intervalMinutes: 10 },
     now,
   );
   await runtime.deps.feeds.upsertFeed({ feedId: 'legacy', url: `${feeds.origin}/gone.xml?key=${SECRET}`, intervalMinutes: 10 }, now);
@@ -142,7 +144,7 @@ describe('what the operator sees: details, with every feed URL and error text re
     expect(Object.keys(byId).sort()).toEqual(['keyed', 'legacy', 'with-login']);
     expect(byId.keyed).toMatchObject({ url: `${feeds.origin}/keyed.xml?apikey=[redacted]&lang=[redacted]` });
     expect(byId.keyed?.lastError).toContain('HTTP 503');
-    expect(byId['with-login']?.url).toBe(`${feeds.origin}/ok.xml?token=[redacted]`);
+    expect(byId['with-login']?.url).toBe(`${feeds.origin}/login.xml?token=[redacted]`);
     expect(byId.legacy?.lastError).toBe(`feed fetch failed: socket hang up (${feeds.origin}/gone.xml?key=[redacted])`);
     expectNoSecrets(JSON.stringify(body));
   });
