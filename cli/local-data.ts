@@ -63,7 +63,7 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
   try {
     const dynamodbEngine = await startDynaliteEngine({ path: join(dir, 'dynamodb') });
     cleanups.push(() => dynamodbEngine.stop());
-    // Our client hands its requests to the engine in this process, as the runtime's does.
+    // Our clients hand their requests to the engines in this process, as the runtime's do.
     const documents = createDocumentClient({ transport: dynamodbEngine.directTransport });
     cleanups.push(() => documents.destroy());
     const tables = await createTables(documents, defaultResourcePrefix);
@@ -71,7 +71,7 @@ export async function openLocalData(dataDir: string, options: { queues: boolean 
     if (options.queues) {
       const sqsEngine = await startFauxqsEngine({ dataDir: join(dir, 'sqs') });
       cleanups.push(() => sqsEngine.stop());
-      const sqs = createSqsClient({ endpoint: sqsEngine.endpoint, region: localRegion, credentials: localCredentials });
+      const sqs = createSqsClient({ transport: sqsEngine.directTransport });
       cleanups.push(() => sqs.destroy());
       const server = sqsEngine.server;
       queues = {

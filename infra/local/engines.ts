@@ -1,10 +1,11 @@
 /**
  * The embedded engines of one-process mode: DynamoDB is dynalite (LevelDB on disk, or in
  * memory), SQS is fauxqs (SQLite on disk, or in memory). Both run in this process and listen on
- * 127.0.0.1 on an ephemeral port, where other processes' SDK clients reach them through their
- * `endpoint`; the runtime's own DynamoDB clients hand their requests over in process: ours as
- * objects to dynalite's validations and actions (`directTransport`, see dynalite-direct.ts), the
- * SDK's to dynalite's request listener (`requestListener`, see in-process-handler.ts).
+ * 127.0.0.1 on an ephemeral port, where other processes' clients reach them through their
+ * `endpoint`; the runtime's own clients hand their requests over in process: ours as objects to
+ * dynalite's validations and actions and to fauxqs's SQS router (`directTransport`, see
+ * dynalite-direct.ts and fauxqs-direct.ts), the SDK's to dynalite's request listener
+ * (`requestListener`, see in-process-handler.ts).
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { EngineRequestListener } from './in-process-handler.ts';
 import type { AwsJsonObjectTransport } from '../../shared/aws-http/index.ts';
 import { createDynaliteDirectTransport } from './dynalite-direct.ts';
+import { createFauxqsDirectTransport, withFauxqsRouter } from './fauxqs-direct.ts';
 import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
 import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
 
@@ -39,6 +41,8 @@ export interface FauxqsEngine {
   endpoint: string;
   /** The fauxqs server, for inspection (`inspectQueue`) in tests. */
   server: FauxqsServer;
+  /** For our SQS client in this process: requests handed to fauxqs's SQS router as objects, no JSON text, no HTTP. */
+  directTransport: AwsJsonObjectTransport;
   /** Closes the server and its SQLite store; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -86,11 +90,15 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
  */
 export async function startFauxqsEngine(options: { dataDir?: string } = {}): Promise<FauxqsEngine> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const server = await listeningOnLoopback(() => startFauxqs({ port: 0, logger: false, dataDir: options.dataDir }));
+  const { started: server, router } = await withFauxqsRouter(() =>
+    listeningOnLoopback(() => startFauxqs({ port: 0, logger: false, dataDir: options.dataDir })),
+  );
+  const host = `127.0.0.1:${server.port}`;
   let stopped: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${server.port}`,
+    endpoint: `http://${host}`,
     server,
+    directTransport: createFauxqsDirectTransport(router, { host, region: localRegion, stopped: () => stopped !== undefined }),
     stop() {
       stopped ??= server.stop();
       return stopped;

@@ -1,25 +1,17 @@
 /**
  * The runtime's storage: embedded DynamoDB (dynalite) and SQS (fauxqs) engines, their clients,
  * and the topology's tables and queues created in them. The stores and the queues run on our own
- * clients, the ones the functions ship with: DynamoDB's requests handed to dynalite in process
- * as objects (no JSON text, no HTTP), SQS's over loopback HTTP to fauxqs (which keeps its
- * Fastify app to itself, so no listener to hand them to). The same clients create the tables and
- * queues and sweep TTLs: the AWS SDK is not loaded in this process.
+ * clients, the ones the functions ship with, their requests handed to the engines in process as
+ * objects (no JSON text, no HTTP): DynamoDB's to dynalite's validations and actions, SQS's to
+ * fauxqs's SQS router. The same clients create the tables and queues and sweep TTLs: the AWS SDK
+ * is not loaded in this process.
  */
 import { join } from 'node:path';
-import {
-  localCredentials,
-  localRegion,
-  startDynaliteEngine,
-  startFauxqsEngine,
-  type DynaliteEngine,
-  type FauxqsEngine,
-} from './engines.ts';
+import { startDynaliteEngine, startFauxqsEngine, type DynaliteEngine, type FauxqsEngine } from './engines.ts';
 import { assertDataFolderFree, prepareDataFolder, recordDataFolderHolder } from './data-folder.ts';
 import { createQueues, createTables, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
 import { createSqsClient, type SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
-import { localRequestSigner } from './local-request-signer.ts';
 import type { CleanupStack } from './runtime-shutdown.ts';
 
 export interface RuntimeEnginesOptions {
@@ -38,7 +30,7 @@ export interface RuntimeEngines {
   sqsEngine: FauxqsEngine;
   /** The stores' client: ours, as shipped, its requests handed to dynalite in process as objects; it also made the tables and sweeps TTLs. */
   documents: DynamoDbClient;
-  /** The queues' client: ours, as shipped, over loopback HTTP to fauxqs. */
+  /** The queues' client: ours, as shipped, its requests handed to fauxqs's SQS router in process as objects. */
   sqs: SqsClient;
   tables: ProvisionedTables;
   queues: ProvisionedQueues;
@@ -65,12 +57,7 @@ export async function startRuntimeEngines(options: RuntimeEnginesOptions, cleanu
   cleanups.push(() => sqsEngine.stop());
 
   const documents = createDocumentClient({ transport: dynamodbEngine.directTransport });
-  const sqs = createSqsClient({
-    endpoint: sqsEngine.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-    signer: localRequestSigner,
-  });
+  const sqs = createSqsClient({ transport: sqsEngine.directTransport });
   cleanups.push(() => sqs.destroy());
 
   const tables = await createTables(documents, options.prefix);

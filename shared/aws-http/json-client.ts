@@ -20,6 +20,8 @@ export interface AwsObjectAnswer {
   statusCode: number;
   output: Record<string, unknown>;
   requestId?: string | undefined;
+  /** The query protocol's error code of an error answer (SQS's `x-amzn-query-error` header: `Code;Sender`), where the engine gives one. */
+  queryError?: string | undefined;
 }
 
 /**

@@ -1,0 +1,144 @@
+/**
+ * Our SQS client's requests handed to fauxqs in this process as objects. fauxqs answers SQS's
+ * JSON protocol with one router (`SqsRouter.handle`: the action from `X-Amz-Target`, its handler
+ * on the queues' store, an `SqsError` made the error answer with its status, `__type` and
+ * `x-amzn-query-error`), which its Fastify route calls with the parsed body. This calls the same
+ * router with the same headers and body, so every result and error is the wire's: receipt
+ * handles, visibility, redrive to the dead-letter queue, batches' `Failed` entries, long polls.
+ * Left out is only what concerns HTTP and JSON text: the client's request and socket, Node's
+ * HTTP server, Fastify's routing, hooks and JSON parse and serialization, and our parse of the
+ * answer. fauxqs hands its router to nothing, so it is taken while `startFauxqs` builds it
+ * (`withFauxqsRouter`).
+ *
+ * The request is copied as its JSON would parse (`copyAsJson`) and so is the answer, since a
+ * received message's attributes are the queue's own objects. A fault inside fauxqs (a handler
+ * throwing anything but an `SqsError`) is answered 500 as Fastify answers it over HTTP. Fastify's
+ * 11 MiB limit on a request's text is not checked (SQS's 1 MiB message limit keeps ours far below).
+ * fauxqs's answers carry no request id over HTTP either.
+ */
+import type { AwsJsonObjectTransport, AwsObjectAnswer } from '../../shared/aws-http/index.ts';
+import { copyAsJson } from './json-copy.ts';
+import { localSigningHeaders } from './local-request-signer.ts';
+
+type Fields = Record<string, unknown>;
+
+/** What fauxqs's router reads of a request: its headers (the target, host and region) and the parsed body. */
+interface RouterRequest {
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** What fauxqs's router writes on its reply besides the answer it returns: the status and headers. */
+interface RouterReply {
+  status(code: number): RouterReply;
+  header(name: string, value: string): RouterReply;
+}
+
+/** fauxqs's `SqsRouter` (dist/sqs/sqsRouter.js): its actions and the queues' store they run on. */
+export interface FauxqsSqsRouter {
+  /** fauxqs's `SqsStore`; with a data folder, its `persistence` holds the SQLite database. */
+  readonly store: object;
+  register(action: string, handler: unknown): void;
+  handle(request: RouterRequest, reply: RouterReply): Promise<unknown>;
+}
+
+interface SqsRouterModule {
+  SqsRouter: { prototype: FauxqsSqsRouter };
+}
+
+/**
+ * Runs `start` (which calls `startFauxqs`) and hands back the SQS router its app was built with,
+ * beside what `start` returned. fauxqs builds its app synchronously when `startFauxqs` is called,
+ * before its first wait (the listen), registering each SQS action on the router: the router's
+ * `register` is watched only for that synchronous part, so no other start can be mistaken for it.
+ * fauxqs's package exports only its entry, so its router's module is found next to the entry
+ * (the same module instance as the entry's own import).
+ */
+export async function withFauxqsRouter<T>(start: () => Promise<T>): Promise<{ started: T; router: FauxqsSqsRouter }> {
+  const routerUrl = new URL('./sqs/sqsRouter.js', import.meta.resolve('fauxqs'));
+  const { SqsRouter } = (await import(routerUrl.href)) as SqsRouterModule;
+  const register = SqsRouter.prototype.register;
+  let router: FauxqsSqsRouter | undefined;
+  let starting: Promise<T>;
+  SqsRouter.prototype.register = function registerWatched(this: FauxqsSqsRouter, action, handler) {
+    router ??= this;
+    return register.call(this, action, handler);
+  };
+  try {
+    starting = start();
+  } finally {
+    SqsRouter.prototype.register = register;
+  }
+  const started = await starting;
+  if (!router) throw new Error('fauxqs could not be started: it registered no SQS action on its router (sqs/sqsRouter.js)');
+  return { started, router };
+}
+
+/** A reply that keeps what the router sets: the status (200 unless set) and headers. */
+class KeptReply implements RouterReply {
+  statusCode = 200;
+  readonly headers: Record<string, string> = {};
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+  header(name: string, value: string): this {
+    this.headers[name.toLowerCase()] = value;
+    return this;
+  }
+}
+
+export interface FauxqsDirectOptions {
+  /** Where the app listens (`127.0.0.1:<port>`): the queue URLs it creates name it. */
+  host: string;
+  /** Goes in the request's credential scope, where fauxqs reads it, as our clients sign it. */
+  region: string;
+  /** Whether the engine was stopped: a request is then refused, as its closed port refuses one. */
+  stopped(): boolean;
+}
+
+/** A transport for our SQS client that runs each request on `router`, with no JSON text and no HTTP. */
+export function createFauxqsDirectTransport(router: FauxqsSqsRouter, options: FauxqsDirectOptions): AwsJsonObjectTransport {
+  return {
+    async exchange(operation, input) {
+      if (options.stopped()) throw new Error(`SQS request not sent: the embedded fauxqs is stopped (${operation})`);
+      const request: RouterRequest = {
+        headers: {
+          host: options.host,
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `AmazonSQS.${operation}`,
+          'x-amzn-query-mode': 'true',
+          ...localSigningHeaders(new Date(), options.region, 'sqs'),
+        },
+        body: copyAsJson(input),
+      };
+      const reply = new KeptReply();
+      let output: unknown;
+      try {
+        output = await router.handle(request, reply);
+      } catch (error) {
+        return internalError(error);
+      }
+      const queryError = reply.headers['x-amzn-query-error'];
+      return {
+        statusCode: reply.statusCode,
+        output: copyAsJson(output ?? {}) as Fields,
+        ...(queryError ? { queryError } : {}),
+      };
+    },
+  };
+}
+
+/** Fastify's answer to a handler's fault: 500 with the error's message (and code, when it has one). */
+function internalError(error: unknown): AwsObjectAnswer {
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  return {
+    statusCode: 500,
+    output: {
+      statusCode: 500,
+      ...(typeof code === 'string' ? { code } : {}),
+      error: 'Internal Server Error',
+      message: typeof message === 'string' ? message : String(error),
+    },
+  };
+}
