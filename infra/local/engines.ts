@@ -16,6 +16,7 @@ import type { EngineRequestListener } from './in-process-handler.ts';
 import type { AwsJsonObjectTransport } from '../../shared/aws-http/index.ts';
 import { createDynaliteDirectTransport } from './dynalite-direct.ts';
 import { createFauxqsDirectTransport, withFauxqsRouter } from './fauxqs-direct.ts';
+import { commitWithoutFsync } from './fauxqs-sync.ts';
 import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
 import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
 
@@ -86,13 +87,16 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
 
 /**
  * Starts fauxqs on 127.0.0.1. With `dataDir` it keeps queues and messages (ready, delayed and
- * in flight) in SQLite there, so queued work survives a restart; without, it is in memory.
+ * in flight) in SQLite there, so queued work survives a restart (and a crash of this process);
+ * without, it is in memory.
  */
 export async function startFauxqsEngine(options: { dataDir?: string } = {}): Promise<FauxqsEngine> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const { started: server, router } = await withFauxqsRouter(() =>
     listeningOnLoopback(() => startFauxqs({ port: 0, logger: false, dataDir: options.dataDir })),
   );
+  // Durable across a crash of this process, as dynalite's tables are, without an fsync per message (fauxqs-sync.ts).
+  commitWithoutFsync(router);
   const host = `127.0.0.1:${server.port}`;
   let stopped: Promise<void> | undefined;
   return {
