@@ -16,6 +16,7 @@ import type { EngineRequestListener } from './in-process-handler.ts';
 import type { AwsJsonObjectTransport } from '../../shared/aws-http/index.ts';
 import { createDynaliteDirectTransport } from './dynalite-direct.ts';
 import { createFauxqsDirectTransport, withFauxqsRouter } from './fauxqs-direct.ts';
+import { useDeadlinePollTimer } from './fauxqs-poll-timer.ts';
 import { commitWithoutFsync } from './fauxqs-sync.ts';
 import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
 import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
@@ -92,6 +93,8 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
  */
 export async function startFauxqsEngine(options: { dataDir?: string } = {}): Promise<FauxqsEngine> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // A waiting receive wakes at its queue's next deadline, not every 20 ms (fauxqs-poll-timer.ts).
+  await useDeadlinePollTimer();
   const { started: server, router } = await withFauxqsRouter(() =>
     listeningOnLoopback(() => startFauxqs({ port: 0, logger: false, dataDir: options.dataDir })),
   );
