@@ -1,15 +1,11 @@
 /**
- * The request signer of the runtime's own clients of the embedded engines. dynalite and fauxqs
- * accept any credentials and never check a signature; they only require an `Authorization`
- * header in SigV4's shape (fauxqs reads the region from its credential scope). So this writes
- * that header, with the real date, region and service, and skips the hashing and HMACs of a
- * real signature: about a third of the CPU of each request to an in-process engine.
+ * The signing headers of the runtime's requests handed to the embedded engines in process (the
+ * SDK's to dynalite's listener, ours to fauxqs's router). dynalite and fauxqs accept any
+ * credentials and never check a signature; they only require an `Authorization` header in
+ * SigV4's shape (fauxqs reads the region from its credential scope). So this writes that header,
+ * with the real date, region and service, and skips the hashing and HMACs of a real signature.
  */
-import type { RequestSigner } from '../../shared/aws-http/index.ts';
 import { localCredentials } from './engines.ts';
-
-/** For our own clients' transports (`RequestSigner`, shared/aws-http): the headers alone. */
-export const localRequestSigner: RequestSigner = (_request, scope) => localSigningHeaders(scope.date, scope.region, scope.service);
 
 // The date is to the second and a run sends hundreds of requests a second: format it once each.
 let second = Number.NaN;
