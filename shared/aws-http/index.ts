@@ -12,5 +12,5 @@ export type {
   RetryOptions,
 } from './json-client.ts';
 export { createHttpTransport } from './http-transport.ts';
-export type { AwsJsonService, HttpTransportOptions, RequestSigner } from './http-transport.ts';
+export type { AwsJsonService, HttpTransportOptions } from './http-transport.ts';
 export { AwsServiceError } from './service-error.ts';

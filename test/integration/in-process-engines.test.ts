@@ -5,14 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startDynaliteEngine, type DynaliteEngine } from '../../infra/local/engines.ts';
 import { createInProcessTransport } from '../../infra/local/in-process-handler.ts';
 import { localSigningHeaders } from '../../infra/local/local-request-signer.ts';
-import { createAwsJsonClient, createHttpTransport, type RequestSigner } from '../../shared/aws-http/index.ts';
+import { createAwsJsonClient, createHttpTransport, type HttpTransportOptions } from '../../shared/aws-http/index.ts';
 import { createSqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 import { GetCommand, PutCommand } from '../../shared/store/dynamodb/commands.ts';
 import { createDocumentClient, CreateTableCommand, dynamoDbService } from '../../shared/store/dynamodb/index.ts';
 import { startFauxqs, type TestFauxqs } from '../helpers/engines.ts';
 
 /** The local signing headers as a signer of our HTTP transport, so they can be checked against the engines over HTTP. */
-const localRequestSigner: RequestSigner = (_request, scope) => localSigningHeaders(scope.date, scope.region, scope.service);
+const localRequestSigner: NonNullable<HttpTransportOptions['signer']> = (_request, scope) =>
+  localSigningHeaders(scope.date, scope.region, scope.service);
 
 /** A DynamoDB attribute value on the wire. */
 type AttributeValue = Record<string, unknown>;
