@@ -236,7 +236,9 @@ function bestMatch(
     let score = 0;
     let conflict = false;
     for (const kept of story.fingerprints) {
-      const comparison = compareFingerprints(fingerprint, kept.fingerprint, settings.windowSeconds, settings.followUpWindowSeconds);
+      const comparison = compareFingerprints(fingerprint, kept.fingerprint, settings.windowSeconds, settings.followUpWindowSeconds, {
+        scoreConflicts: false,
+      });
       if (comparison.conflict) {
         conflict = true;
         break;

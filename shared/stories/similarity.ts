@@ -32,26 +32,30 @@ export interface StoryComparison {
  * member of a series ("fourth time" vs "fifth time"), different counts of the same thing (two
  * votes vs three, unless within a quarter of each other; a toll may rise), talks
  * on one side and a decision on the other (or talks broken off vs resumed), or the same kind
- * qualified differently ("short-range" vs "medium-range" missile).
+ * qualified differently ("short-range" vs "medium-range" missile). With `scoreConflicts: false`, a
+ * conflicting pair's scores are not computed (both 0).
  */
 export function compareFingerprints(
   a: StoryFingerprint,
   b: StoryFingerprint,
   windowSeconds: number,
   followUpSeconds = windowSeconds,
+  options: { scoreConflicts?: boolean } = {},
 ): StoryComparison {
   const dated = a.dated && b.dated;
   const pa = prepared(a);
   const pb = prepared(b);
-  // Two undated items carry no time at all, only text: copies alone join them.
-  const score = a.dated || b.dated ? scoreParaphrase(a, b, pa, pb) : 0;
-  const copy = dated ? 0 : textSimilarity(a, b);
   const gap = Math.abs(a.at - b.at);
   const followUp = gap > windowSeconds && gap <= followUpSeconds && isFollowUp(a.at <= b.at ? [a, b] : [b, a]);
   // An undated item is taken to be within the window of when it was seen, not days from it,
   // unless it reads as a follow-up.
   const conflict =
     !dated && gap > windowSeconds && !followUp ? 'time' : conflictOf(a, b, pa, pb, followUp ? followUpSeconds : windowSeconds);
+  // A caller that drops a conflicting pair whatever its scores (the matcher) is spared them.
+  if (conflict && options.scoreConflicts === false) return { score: 0, copy: 0, dated, ...(followUp ? { followUp } : {}), conflict };
+  // Two undated items carry no time at all, only text: copies alone join them.
+  const score = a.dated || b.dated ? scoreParaphrase(a, b, pa, pb) : 0;
+  const copy = dated ? 0 : textSimilarity(a, b);
   return { score, copy, dated, ...(followUp ? { followUp } : {}), ...(conflict ? { conflict } : {}) };
 }
 
@@ -93,7 +97,7 @@ function scoreParaphrase(a: StoryFingerprint, b: StoryFingerprint, pa: Prepared,
   // Both reads below compare b's terms, figures aligned, with a's: aligned once for both.
   const renames = figureRenames(pa, pb);
   // A shared name or figure joins reports of one kind of event, not a shooting and the missile attack it preceded.
-  const specific = sharesSpecific(a, pb, renames) && (frame || !framesClash(a, b));
+  const specific = sharesSpecific(pa, pb, renames) && (frame || !framesClash(a, b));
   // One undated item is held to a higher bar instead (`undatedThreshold`), not to both: outlets
   // that give no date tell the event in their own words like the others.
   if (!frame && !specific) return 0;
@@ -254,7 +258,7 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  * one event: "Nigerian scientist wins prize for drought-resistant rice" and "Drought cuts rice
  * harvest in Nigeria" are two.
  */
-function sharesSpecific(a: StoryFingerprint, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): boolean {
+function sharesSpecific(pa: Prepared, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): boolean {
   const termsB = termSetOf(pb);
   // b's terms, figures aligned: a renamed figure stands under its new name only.
   const targets = renames === undefined ? [] : [...renames.values()];
@@ -262,12 +266,11 @@ function sharesSpecific(a: StoryFingerprint, pb: Prepared, renames: ReadonlyMap<
     renames === undefined
       ? (key: string) => termsB.has(key)
       : (key: string) => (termsB.has(key) && !renames.has(key)) || targets.includes(key);
-  return a.terms.some(
-    (key) =>
-      hasB(key) &&
-      ((a.names.includes(key) && namesOf(pb).has(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1)))) ||
-        termWeight(key, NO_NAMES) === TERM_WEIGHTS.figure),
-  );
+  // a's terms that are specific names (b must name them too) or exact figures (its figures).
+  const namesB = namesOf(pb);
+  for (const key of specificNamesOf(pa)) if (namesB.has(key) && hasB(key)) return true;
+  for (const { key } of figuresOf(pa)) if (hasB(key)) return true;
+  return false;
 }
 
 /** Figures this close (relative) are one figure, rounded by two outlets: 1.15m and 1.16m bpd. */
@@ -306,15 +309,18 @@ const TITLE_BOOST = 1.5;
 
 /**
  * What the comparisons read of one fingerprint, each part built on first use, kept in one object
- * (one lookup per item and comparison). An item is compared with the kept members of its
- * candidate stories and a member with the items of a poll, but a stored member is read afresh
- * by each poll and most pairs are settled by a few of these parts (a time or a place apart), so
- * none is built before it is needed. Fingerprints are never changed once made, and nothing here
- * changes what is kept.
+ * (one lookup per item and comparison), for as long as the fingerprint object lives. An item is
+ * compared with the kept members of its candidate stories and a member with the items of each
+ * poll that finds its story: the story store hands a member read before back as the same object
+ * (see `parseFingerprintRow`), so what one poll built here serves the next. Most pairs are
+ * settled by a few of these parts (a time or a place apart), so none is built before it is
+ * needed. Fingerprints are never changed once made, and nothing here changes what is kept.
  */
 interface Prepared {
   fingerprint: StoryFingerprint;
   names: ReadonlySet<string> | undefined;
+  /** Its terms written as names that are no mere state or body (a person, a town, a party; see `sharesSpecific`). */
+  specificNames: string[] | undefined;
   termSet: ReadonlySet<string> | undefined;
   /** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
   weighted: Map<string, number> | undefined;
@@ -342,6 +348,7 @@ function prepared(fingerprint: StoryFingerprint): Prepared {
     found = {
       fingerprint,
       names: undefined,
+      specificNames: undefined,
       termSet: undefined,
       weighted: undefined,
       squaredNorm: undefined,
@@ -357,6 +364,13 @@ function prepared(fingerprint: StoryFingerprint): Prepared {
 function namesOf(p: Prepared): ReadonlySet<string> {
   p.names ??= new Set(p.fingerprint.names);
   return p.names;
+}
+
+function specificNamesOf(p: Prepared): string[] {
+  p.specificNames ??= p.fingerprint.terms.filter(
+    (key) => p.fingerprint.names.includes(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1))),
+  );
+  return p.specificNames;
 }
 
 function termSetOf(p: Prepared): ReadonlySet<string> {

@@ -17,15 +17,22 @@ const FIELDS = Object.keys(storyMemberSchema.shape) as (keyof StoryMember)[];
 const validated = new Map<string, { raw: unknown[]; member: StoryMember }>();
 const MAX_VALIDATED = 4096;
 
-/** What `parseRow(storyMemberSchema, …)` returns, without zod for a member read before. */
-export function parseMemberRow(value: unknown, context: StoreCallContext): StoryMember {
+/**
+ * What `parseRow(storyMemberSchema, …)` returns, without zod for a member read before. `attribute`
+ * (the member's attribute in its story row) is added to the context's key in errors.
+ */
+export function parseMemberRow(value: unknown, context: StoreCallContext, attribute?: string): StoryMember {
   const row = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   const itemKey = row?.itemKey;
   if (row && typeof itemKey === 'string') {
     const known = validated.get(itemKey);
     if (known && FIELDS.every((field, index) => row[field] === known.raw[index])) return { ...known.member };
   }
-  const member = parseRow(storyMemberSchema, value, context);
+  const member = parseRow(
+    storyMemberSchema,
+    value,
+    attribute === undefined ? context : { ...context, key: `${context.key ?? ''} ${attribute}` },
+  );
   if (row && typeof itemKey === 'string') {
     if (validated.size >= MAX_VALIDATED) validated.clear();
     validated.set(itemKey, { raw: FIELDS.map((field) => row[field]), member: { ...member } });

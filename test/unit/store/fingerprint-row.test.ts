@@ -4,7 +4,7 @@ import { parseRow } from '../../../shared/store/dynamodb/rows.ts';
 import { storyFingerprintSchema } from '../../../shared/store/records.ts';
 import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
 
-const context = { table: 'stories', operation: 'readStory', key: 'storyKey=story#a f:b' };
+const context = { table: 'stories', operation: 'readStory', key: 'storyKey=story#a' };
 
 /** A fingerprint as the pipeline keeps it, through JSON as a row would come back. */
 function storedFingerprint(): Record<string, unknown> {
@@ -25,7 +25,7 @@ describe('reading a kept fingerprint', () => {
     const row = { ...storedFingerprint(), extra: 'not in the schema' };
 
     // Act
-    const read = parseFingerprintRow(row, context);
+    const read = parseFingerprintRow('b', row, context);
 
     // Assess
     const byZod = parseRow(storyFingerprintSchema, row, context);
@@ -39,7 +39,7 @@ describe('reading a kept fingerprint', () => {
     const { terms: _terms, names: _names, dated: _dated, changeSizes: _sizes, ...older } = storedFingerprint();
 
     // Act
-    const read = parseFingerprintRow(older, context);
+    const read = parseFingerprintRow('older', older, context);
 
     // Assess
     expect(read).toEqual(parseRow(storyFingerprintSchema, older, context));
@@ -51,9 +51,50 @@ describe('reading a kept fingerprint', () => {
     const row = { ...storedFingerprint(), weekdays: [9] };
 
     // Act
-    const read = () => parseFingerprintRow(row, context);
+    const read = () => parseFingerprintRow('b', row, context);
 
     // Assess
     expect(read).toThrow(/readStory on table stories failed: stored row is invalid: .*weekdays/);
+    expect(read).toThrow(/storyKey=story#a f:b/);
+  });
+
+  it('gives a fingerprint read before back as the same frozen object while the row holds the same values', () => {
+    // Prepare
+    const first = parseFingerprintRow('same', storedFingerprint(), context);
+
+    // Act
+    const again = parseFingerprintRow('same', storedFingerprint(), context);
+
+    // Assess
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again) && Object.isFrozen(again.terms)).toBe(true);
+    expect(() => (again.terms as string[]).push('#1')).toThrow(TypeError);
+  });
+
+  it('reads a row afresh when any field differs from the one read before under its item key, down to one word', () => {
+    // Prepare
+    const first = parseFingerprintRow('changed', storedFingerprint(), context);
+    const terms = [...first.terms];
+    terms[terms.length - 1] = 'another';
+    const changed = { ...storedFingerprint(), terms };
+
+    // Act
+    const read = parseFingerprintRow('changed', changed, context);
+
+    // Assess
+    expect(read).not.toBe(first);
+    expect(read).toEqual(parseRow(storyFingerprintSchema, changed, context));
+    expect(parseFingerprintRow('changed', changed, context)).toBe(read);
+  });
+
+  it('reads a malformed row under a remembered item key as malformed', () => {
+    // Prepare
+    parseFingerprintRow('bad', storedFingerprint(), context);
+
+    // Act
+    const read = () => parseFingerprintRow('bad', { ...storedFingerprint(), at: 'noon' }, context);
+
+    // Assess
+    expect(read).toThrow(/stored row is invalid: .*at/);
   });
 });
