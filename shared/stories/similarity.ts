@@ -92,7 +92,7 @@ export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint): numbe
 }
 
 function scoreParaphrase(a: StoryFingerprint, b: StoryFingerprint, pa: Prepared, pb: Prepared): number {
-  if (titlePlacesDiffer(a, b)) return 0;
+  if (titlePlacesDiffer(pa, pb)) return 0;
   const frame = sharesFrameAndPlace(a, b);
   // Both reads below compare b's terms, figures aligned, with a's: aligned once for both.
   const renames = figureRenames(pa, pb);
@@ -198,10 +198,9 @@ function incidentKind(frames: string[]): string | undefined {
  * draft" and "… turns down Brazilian proposal" are two votes even when each summary mentions the
  * other's sponsor. Bodies are left out: a council and its members are named interchangeably.
  */
-function titlePlacesDiffer(a: StoryFingerprint, b: StoryFingerprint): boolean {
-  const places = (anchors: string[]) => anchors.filter((anchor) => !BODY_ANCHORS.has(anchor));
-  const titleA = places(a.titleAnchors);
-  const titleB = places(b.titleAnchors);
+function titlePlacesDiffer(pa: Prepared, pb: Prepared): boolean {
+  const titleA = titleAnchorsOf(pa, false);
+  const titleB = titleAnchorsOf(pb, false);
   return titleA.length > 0 && titleB.length > 0 && !titleA.some((anchor) => titleB.includes(anchor));
 }
 
@@ -322,6 +321,9 @@ interface Prepared {
   /** Its terms written as names that are no mere state or body (a person, a town, a party; see `sharesSpecific`). */
   specificNames: string[] | undefined;
   termSet: ReadonlySet<string> | undefined;
+  /** Its headline's states and places (no bodies), and its headline's bodies, each in headline order. */
+  titlePlaces: string[] | undefined;
+  titleBodies: string[] | undefined;
   /** The item's keys with their weights (rare above common, see `termWeight`), headline keys boosted. */
   weighted: Map<string, number> | undefined;
   squaredNorm: number | undefined;
@@ -350,6 +352,8 @@ function prepared(fingerprint: StoryFingerprint): Prepared {
       names: undefined,
       specificNames: undefined,
       termSet: undefined,
+      titlePlaces: undefined,
+      titleBodies: undefined,
       weighted: undefined,
       squaredNorm: undefined,
       figures: undefined,
@@ -371,6 +375,16 @@ function specificNamesOf(p: Prepared): string[] {
     (key) => p.fingerprint.names.includes(key) && (!key.startsWith('@') || PLACE_STATES.has(key.slice(1))),
   );
   return p.specificNames;
+}
+
+/** The headline's bodies (`bodies`), or its states and places. */
+function titleAnchorsOf(p: Prepared, bodies: boolean): string[] {
+  if (bodies) {
+    p.titleBodies ??= p.fingerprint.titleAnchors.filter((anchor) => BODY_ANCHORS.has(anchor));
+    return p.titleBodies;
+  }
+  p.titlePlaces ??= p.fingerprint.titleAnchors.filter((anchor) => !BODY_ANCHORS.has(anchor));
+  return p.titlePlaces;
 }
 
 function termSetOf(p: Prepared): ReadonlySet<string> {
@@ -439,7 +453,7 @@ function conflictOf(
 ): StoryConflict | undefined {
   // An undated item's time is when it was seen: a guess, which never rules a match out.
   if (a.dated && b.dated && Math.abs(a.at - b.at) > windowSeconds) return 'time';
-  if (anchorsDiffer(a, b, false) || anchorsDiffer(a, b, true) || eachHeadlineNamesItsOwnPlace(a, b)) return 'place';
+  if (anchorsDiffer(pa, pb, false) || anchorsDiffer(pa, pb, true) || eachHeadlineNamesItsOwnPlace(a, b)) return 'place';
   // Two dated items already place their event in time, and paraphrases mention other days and
   // months in passing ("after Saturday's quake"): weekdays rule out only pairs with an undated
   // item, months only two undated items (beside a dated one, an undated item's "April's attack"
@@ -495,11 +509,12 @@ function eachHeadlineNamesItsOwnPlace(a: StoryFingerprint, b: StoryFingerprint):
   return own(a, b) && own(b, a);
 }
 
-function anchorsDiffer(a: StoryFingerprint, b: StoryFingerprint, bodies: boolean): boolean {
-  const ofKind = (anchors: string[]) => anchors.filter((anchor) => BODY_ANCHORS.has(anchor) === bodies);
-  const titleA = ofKind(a.titleAnchors);
-  const titleB = ofKind(b.titleAnchors);
+function anchorsDiffer(pa: Prepared, pb: Prepared, bodies: boolean): boolean {
+  const titleA = titleAnchorsOf(pa, bodies);
+  const titleB = titleAnchorsOf(pb, bodies);
   if (titleA.length === 0 || titleB.length === 0) return false;
+  const a = pa.fingerprint;
+  const b = pb.fingerprint;
   return !titleA.some((anchor) => b.anchors.includes(anchor)) && !titleB.some((anchor) => a.anchors.includes(anchor));
 }
 

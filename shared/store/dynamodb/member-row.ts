@@ -26,7 +26,7 @@ export function parseMemberRow(value: unknown, context: StoreCallContext, attrib
   const itemKey = row?.itemKey;
   if (row && typeof itemKey === 'string') {
     const known = validated.get(itemKey);
-    if (known && FIELDS.every((field, index) => row[field] === known.raw[index])) return { ...known.member };
+    if (known && sameFields(row, known.raw)) return { ...known.member };
   }
   const member = parseRow(
     storyMemberSchema,
@@ -38,4 +38,9 @@ export function parseMemberRow(value: unknown, context: StoreCallContext, attrib
     validated.set(itemKey, { raw: FIELDS.map((field) => row[field]), member: { ...member } });
   }
   return member;
+}
+
+function sameFields(row: Record<string, unknown>, raw: unknown[]): boolean {
+  for (let index = 0; index < FIELDS.length; index++) if (row[FIELDS[index]!] !== raw[index]) return false;
+  return true;
 }

@@ -274,6 +274,29 @@ export function describeStoryStoreSuite(
       now = new Date(start);
     });
 
+    it('hands a kept fingerprint read before back as one object, and a story founded again with another fingerprint reads the new one', async () => {
+      const s = store();
+      await s.createStory({ storyId: 'r#1', member: member('r#1'), fingerprint, at: epoch(start), expiresAt: epoch(start) + 10 });
+      const first = (await s.getStories(['r#1']))[0]?.fingerprints[0]?.fingerprint;
+      const second = (await store().getStories(['r#1']))[0]?.fingerprints[0]?.fingerprint;
+      expect(first).toEqual(fingerprint);
+      expect(second).toBe(first);
+      // Expired, then founded again by the same item, fingerprinted anew (another time, other words).
+      now = new Date((epoch(start) + 20) * 1000);
+      const later = fingerprintItem({ title: 'Pilots reject deal', summary: 'Pilots rejected the deal on Friday.' }, now);
+      await s.createStory({
+        storyId: 'r#1',
+        member: member('r#1'),
+        fingerprint: later,
+        at: epoch(now.toISOString()),
+        expiresAt: epoch(now.toISOString()) + 3600,
+      });
+      const reread = (await s.getStories(['r#1']))[0]?.fingerprints[0]?.fingerprint;
+      expect(reread).toEqual(later);
+      expect(reread).not.toEqual(fingerprint);
+      now = new Date(start);
+    });
+
     it('clusters the labelled items exactly as the in-memory store does (the CLI and the pipeline agree)', async () => {
       const seenAt = new Date('2030-03-15T00:00:00Z');
       now = seenAt;

@@ -141,6 +141,16 @@ describe('support for a step vs the step (invented wording)', () => {
     expect(compareFingerprints(copy, voted, 3600).conflict).toBeUndefined();
   });
 
+  it('spares the scores of a conflicting pair only when asked, and finds the same conflict and scores of the rest', () => {
+    const backed = fp('Summit backs Valdoria arms embargo', 'A regional summit backed an arms embargo on Valdoria.');
+    const voted = fp('UN council votes Valdoria arms embargo', 'The UN Security Council voted an immediate arms embargo on Valdoria.');
+    const copy = fp('UN council backs Valdoria arms embargo', 'The UN Security Council voted an immediate arms embargo on Valdoria.');
+    const scored = compareFingerprints(backed, voted, 3600);
+    expect(scored.copy).toBeGreaterThan(0);
+    expect(compareFingerprints(backed, voted, 3600, 3600, { scoreConflicts: false })).toEqual({ ...scored, score: 0, copy: 0 });
+    expect(compareFingerprints(copy, voted, 3600, 3600, { scoreConflicts: false })).toEqual(compareFingerprints(copy, voted, 3600));
+  });
+
   it('does not read steps inside hyphenated compounds ("US-backed")', () => {
     expect(fp('Council adopts resolution', 'The council adopted a US-backed resolution.').stages).toEqual(['decided']);
   });
