@@ -70,6 +70,12 @@ const DEFERRED_JOIN_MARGIN_SECONDS = 10 * 60;
 export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedStoryStore {
   /** Key → its postings by story id; an empty map for a key without a row. */
   const rows = new Map<string, Map<string, number>>();
+  /**
+   * Key → its postings as `readIndex` answers them, built on first ask and dropped when this poll
+   * lists a story under the key: each item's keys are asked for twice (prefetch, then placing it)
+   * and many are shared by the poll's items. Callers only read them.
+   */
+  const answers = new Map<string, StoryPosting[]>();
   /** Story id → the story as read (null: absent or expired), with what this poll added to it. */
   const stories = new Map<string, StoryRecord | null>();
   /** Items held by the poll whose places are still free. */
@@ -210,12 +216,14 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
       await load(keys);
       const found = new Map<string, StoryPosting[]>();
       for (const key of new Set(keys)) {
-        const postings = rows.get(key);
-        if (postings && postings.size > 0)
-          found.set(
-            key,
-            [...postings].map(([storyId, at]) => ({ storyId, at })),
-          );
+        let answer = answers.get(key);
+        if (answer === undefined) {
+          const postings = rows.get(key);
+          if (postings === undefined || postings.size === 0) continue;
+          answer = [...postings].map(([storyId, at]) => ({ storyId, at }));
+          answers.set(key, answer);
+        }
+        found.set(key, answer);
       }
       return found;
     },
@@ -228,6 +236,7 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
           row.stories.set(storyId, at);
           // As the row will read (a row not read yet is read whole when asked for).
           rows.get(key)?.set(storyId, at);
+          answers.delete(key);
         }
         listings.set(key, row);
       }

@@ -57,3 +57,31 @@ describe('prefetchedStoryStore: members of stored stories', () => {
     expect((failed as NewsAlertsError).retryable).toBe(true);
   });
 });
+
+describe('prefetchedStoryStore: lookup rows', () => {
+  it('answers a key again with what the poll listed under it since the last answer', async () => {
+    // Prepare
+    const poll = prefetchedStoryStore(createMemoryStoryStore({ now: () => at }), at);
+    await poll.prefetch(['k1', 'k2']);
+    await poll.index([{ key: 'k1', expiresAt: epoch + 3600, stories: [{ storyId: 's#1', at: epoch }] }]);
+    const before = await poll.readIndex(['k1', 'k2']);
+
+    // Act
+    await poll.index([{ key: 'k1', expiresAt: epoch + 3600, stories: [{ storyId: 's#2', at: epoch + 60 }] }]);
+    const after = await poll.readIndex(['k1', 'k2']);
+
+    // Assess
+    expect(before).toEqual(new Map([['k1', [{ storyId: 's#1', at: epoch }]]]));
+    expect(after).toEqual(
+      new Map([
+        [
+          'k1',
+          [
+            { storyId: 's#1', at: epoch },
+            { storyId: 's#2', at: epoch + 60 },
+          ],
+        ],
+      ]),
+    );
+  });
+});
