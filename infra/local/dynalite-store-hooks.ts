@@ -11,21 +11,14 @@
  *   change it before writing it back) read afresh. Any write or delete of a description drops
  *   the kept copy, when it is issued and when it completes, and a read that overlapped a write
  *   is not kept, so a kept copy is always the stored one.
- * - Reads answer from the store's `getSync` (LevelDB's memtable, block cache or page cache, or
- *   memory-level's tree) instead of its promise API, whose promise chain, shutdown tracking and
- *   `setImmediate` hop cost more than the read itself. What a read sees is unchanged (the store
- *   as of the last completed write); callbacks still run after the caller returns. A store that
- *   is closing or closed takes dynalite's own path, which reports it.
+ * - Reads answer from the store's `getSync` behind a bounded cache that every write through the
+ *   store keeps true (dynalite-read-cache.ts): most of dynalite's reads are of rows that do not
+ *   exist, asked for again and again by the stories lookup.
  */
 import { createRequire } from 'node:module';
+import { type DynaliteLevel, type ReadCacheCounts, readThroughCache } from './dynalite-read-cache.ts';
 
 type Callback = (error: Error | null, value?: unknown) => void;
-
-interface DynaliteLevel {
-  status: string;
-  getSync(key: string): unknown;
-  get(key: string, callback?: Callback): unknown;
-}
 
 interface DynaliteSubDb {
   put(key: string, value: unknown, callback?: Callback): unknown;
@@ -48,41 +41,26 @@ const require = createRequire(import.meta.url);
 /**
  * Runs `start` (which calls `dynalite()`) with the shortcuts installed on the store it creates,
  * and hands that store back beside what `start` returned (the direct transport runs dynalite's
- * actions on it: dynalite-direct.ts).
+ * actions on it: dynalite-direct.ts), with the live counts of its read cache.
  */
-export function withDynaliteStoreHooks<T>(start: () => T): { started: T; store: object } {
+export function withDynaliteStoreHooks<T>(start: () => T): { started: T; store: object; readCache: ReadCacheCounts } {
   const dbModule = require('dynalite/db') as DynaliteDbModule;
   const create = dbModule.create;
-  let created: DynaliteStore | undefined;
+  let created: { store: DynaliteStore; readCache: ReadCacheCounts } | undefined;
   dbModule.create = function createHooked(options) {
     const store = create.call(this, options);
-    readSynchronously(store.db);
+    const readCache = readThroughCache(store.db);
     keepTableDescriptions(store);
-    created = store;
+    created = { store, readCache };
     return store;
   };
   try {
     const started = start();
     if (!created) throw new Error('dynalite could not be started: it created no store through dynalite/db');
-    return { started, store: created };
+    return { started, ...created };
   } finally {
     dbModule.create = create;
   }
-}
-
-function readSynchronously(level: DynaliteLevel): void {
-  const get = level.get;
-  level.get = function getNow(key, callback) {
-    if (typeof callback !== 'function' || level.status !== 'open') return get.call(this, key, callback);
-    let value: unknown;
-    try {
-      value = level.getSync(key);
-    } catch (error) {
-      queueMicrotask(() => callback(error as Error));
-      return;
-    }
-    queueMicrotask(() => callback(null, value));
-  };
 }
 
 function keepTableDescriptions(store: DynaliteStore): void {
