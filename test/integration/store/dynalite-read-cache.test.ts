@@ -1,8 +1,10 @@
 /**
  * dynalite's store with our hooks (the one-process runtime's store, on LevelDB): reads of keys
- * found absent are answered from the cache, and every kind of write is seen by the next read.
+ * found absent and of rows found are answered from the cache, and every kind of write is seen by
+ * the next read.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
@@ -26,7 +28,17 @@ interface Level {
 
 const table = 'cached-items';
 
-describe('dynalite’s store behind the cache of absent keys', () => {
+/** The store's key of a row of the table, as dynalite makes it. */
+function rowKey(pk: string): string {
+  const { createKey } = createRequire(import.meta.url)('dynalite/db') as { createKey(item: object, table: object): string };
+  const description = {
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  };
+  return `item-${table}~${createKey({ pk: { S: pk } }, description)}`;
+}
+
+describe('dynalite’s store behind its read cache', () => {
   let folder: string;
   let level: Level;
   let readCache: { hits: number; misses: number };
@@ -72,7 +84,7 @@ describe('dynalite’s store behind the cache of absent keys', () => {
     expect(readCache.hits).toBe(hits + 1);
   };
 
-  it('answers a read of a key found absent from the cache, and a BatchGetItem’s absent keys too', async () => {
+  it('answers a BatchGetItem asked again from the cache: its row and its keys found absent', async () => {
     // Prepare
     await client.call('PutItem', { TableName: table, Item: { pk: { S: 'present' }, note: { S: 'here' } } });
     expect(await batchGet(['present', 'gone-1', 'gone-2'])).toEqual(['present:here']);
@@ -83,8 +95,49 @@ describe('dynalite’s store behind the cache of absent keys', () => {
 
     // Assess
     expect(found).toEqual(['present:here']);
-    expect(readCache.hits - before.hits).toBe(2);
-    expect(readCache.misses - before.misses).toBe(1);
+    expect(readCache.hits - before.hits).toBe(3);
+    expect(readCache.misses - before.misses).toBe(0);
+  });
+
+  it('answers a second read of a row from the cache with the row, frozen: no reader can change what the cache keeps', async () => {
+    // Prepare
+    await client.call('PutItem', { TableName: table, Item: { pk: { S: 'kept' }, tags: { L: [{ S: 'a' }] } } });
+    expect(await get('kept')).toEqual({ pk: { S: 'kept' }, tags: { L: [{ S: 'a' }] } });
+    const hits = readCache.hits;
+    const read = (): Promise<{ tags: { L: unknown[] } }> =>
+      new Promise((resolve, reject) => level.get(rowKey('kept'), (error, value) => (error ? reject(error) : resolve(value as never))));
+
+    // Act
+    const answered = await get('kept');
+    const kept = await read();
+    const change = () => kept.tags.L.push({ S: 'b' });
+
+    // Assess
+    expect(readCache.hits).toBeGreaterThan(hits);
+    expect(answered).toEqual({ pk: { S: 'kept' }, tags: { L: [{ S: 'a' }] } });
+    expect(change).toThrow(TypeError);
+    expect(await get('kept')).toEqual({ pk: { S: 'kept' }, tags: { L: [{ S: 'a' }] } });
+  });
+
+  it('sees an UpdateItem of a row it holds', async () => {
+    // Prepare
+    await client.call('PutItem', { TableName: table, Item: { pk: { S: 'changed' }, note: { S: 'before' } } });
+    await get('changed');
+    const hits = readCache.hits;
+    expect(await get('changed')).toEqual({ pk: { S: 'changed' }, note: { S: 'before' } });
+    expect(readCache.hits).toBe(hits + 1);
+
+    // Act
+    await client.call('UpdateItem', {
+      TableName: table,
+      Key: { pk: { S: 'changed' } },
+      UpdateExpression: 'SET #n = :n',
+      ExpressionAttributeNames: { '#n': 'note' },
+      ExpressionAttributeValues: { ':n': { S: 'after' } },
+    });
+
+    // Assess
+    expect(await get('changed')).toEqual({ pk: { S: 'changed' }, note: { S: 'after' } });
   });
 
   it('sees a PutItem of a key it holds as absent', async () => {
@@ -202,6 +255,6 @@ describe('dynalite’s store behind the cache of absent keys', () => {
 
     // Assess
     const keys = (output.Items as { pk: { S: string } }[]).map((item) => item.pk.S).sort();
-    expect(keys).toEqual(['batch-1', 'batch-2', 'deleted', 'expiring', 'present', 'put', 'update']);
+    expect(keys).toEqual(['batch-1', 'batch-2', 'changed', 'deleted', 'expiring', 'kept', 'present', 'put', 'update']);
   });
 });
