@@ -20,6 +20,7 @@ import { useDeadlinePollTimer } from './fauxqs-poll-timer.ts';
 import { commitWithoutFsync } from './fauxqs-sync.ts';
 import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
 import { useKeptRowKeys } from './dynalite-key-cache.ts';
+import { useKeptRowSizes } from './dynalite-row-sizes.ts';
 import { withDynaliteStoreHooks } from './dynalite-store-hooks.ts';
 
 /** The region every local client and ARN uses. */
@@ -58,6 +59,7 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
   if (options.path) mkdirSync(options.path, { recursive: true });
   useParsedExpressionCache();
   useKeptRowKeys();
+  useKeptRowSizes();
   // Tables go ACTIVE at once: nothing locally benefits from DynamoDB's CREATING delay.
   const { started: server, store } = withDynaliteStoreHooks(() =>
     dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),

@@ -1,7 +1,8 @@
 /**
- * dynalite's row keys made once per key (the one-process runtime's engine): every key still
- * finds its own row, whatever its types, whatever values look alike, and after a table is
- * created again with another key schema.
+ * dynalite's row keys made once per key, and its sizes of rows measured once per kept row (the
+ * one-process runtime's engine): every key still finds its own row, whatever its types, whatever
+ * values look alike, and after a table is created again with another key schema; a BatchGetItem
+ * of rows read before still stops at dynalite's answer size.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynaliteEngine, type DynaliteEngine } from '../../../infra/local/engines.ts';
@@ -97,5 +98,42 @@ describe('dynalite’s row keys made once per key', () => {
 
     // Assess
     expect(notes).toEqual(['number seven', 'number seven']);
+  });
+});
+
+describe('dynalite’s item sizes measured once per kept row', () => {
+  let engine: DynaliteEngine;
+  let client: Client;
+
+  beforeAll(async () => {
+    engine = await startDynaliteEngine();
+    client = createAwsJsonClient('DynamoDB', engine.directTransport, {});
+    await createActiveTable(client, 'sized', [['pk', 'S']]);
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  it('stops a BatchGetItem of rows read before where it stopped the first time (answers of ~1.4 MB at most)', async () => {
+    // Prepare: five rows of ~390 KB; three fit in one of dynalite's answers.
+    const keys = ['r1', 'r2', 'r3', 'r4', 'r5'];
+    for (const pk of keys) {
+      await client.call('PutItem', { TableName: 'sized', Item: { pk: { S: pk }, body: { S: pk.repeat(195_000) }, n: { N: '12345.678' } } });
+    }
+    const batchGet = async () => {
+      const { output } = await client.call('BatchGetItem', { RequestItems: { sized: { Keys: keys.map((pk) => ({ pk: { S: pk } })) } } });
+      const found = (output.Responses as Record<string, { pk: { S: string } }[]>).sized ?? [];
+      const left = (output.UnprocessedKeys as Record<string, { Keys: unknown[] } | undefined>).sized?.Keys ?? [];
+      return { found: found.length, left: left.length };
+    };
+    const first = await batchGet();
+
+    // Act
+    const again = [await batchGet(), await batchGet()];
+
+    // Assess
+    expect(first).toEqual({ found: 3, left: 2 });
+    expect(again).toEqual([first, first]);
   });
 });
