@@ -79,6 +79,14 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       await runtime.waitForIdle({ timeoutMs: 10 * 60_000 });
       const { feeds, alerts } = counter.counts;
       write(`done: ${feeds.polled} feeds polled (${feeds.errors.length} failed), ${alerts.total} alerts`);
+      // Idle means nothing left to hand out now: a message that failed waits out its visibility
+      // timeout (minutes) in the data folder, and would otherwise go unmentioned.
+      const waiting = await messagesAwaitingRetry(runtime.queueDepths());
+      if (waiting > 0) {
+        write(
+          `  ${waiting} ${waiting === 1 ? 'message waits' : 'messages wait'} for a retry after a failure (kept in ${dataDir}: the next run, or npm start, takes ${waiting === 1 ? 'it' : 'them'} up)`,
+        );
+      }
       return feeds.polled > 0 && feeds.errors.length === feeds.polled ? EXIT_FAILURE : EXIT_OK;
     }
     write('Press Ctrl-C to stop.');
@@ -98,4 +106,9 @@ function mailDestination(smtpUrl: string | undefined, dataDir: string): string {
   if (smtpUrl === undefined) return `written to the outbox ${join(dataDir, 'outbox')} (open the .html file in a browser)`;
   const url = new URL(smtpUrl);
   return `sent to SMTP ${url.host}`;
+}
+
+/** Messages the queues hold back after a failed attempt (their visibility timeout running). */
+async function messagesAwaitingRetry(depths: Promise<Record<string, { notVisible: number; delayed: number }>>): Promise<number> {
+  return Object.values(await depths).reduce((sum, depth) => sum + depth.notVisible + depth.delayed, 0);
 }

@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +48,37 @@ describe('news-alerts run --once and demo (the CLI over the real pipeline)', () 
     expect(text).toMatch(/^ {8}matched talks: /m);
     expect(text).toMatch(/^sent {4}email to reader/m);
     expect(text).toMatch(/^done: 2 feeds polled \(1 failed\), 3 alerts$/m);
+    expect(text).not.toMatch(/for a retry/);
+  }, 90_000);
+
+  it('says how many messages a failed delivery left waiting for their retry', async () => {
+    // A webhook receiver that is down: each delivery fails retryably and waits out its visibility timeout.
+    const receiver = createServer((_request, response) => response.writeHead(503).end('down'));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const config = join(dir, 'config-down.yaml');
+      await writeFile(
+        config,
+        [
+          'feeds:',
+          `  - { id: wire, url: "${feeds.url}/world-wire.xml" }`,
+          'subscribers:',
+          '  - id: desk',
+          '    topics: [talks]',
+          '    webhooks:',
+          `      - url: http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+          '    webhookSecret: whsec_Wgz0XcshPQZPY2/V/ftgGOg99EV3IgaA',
+        ].join('\n'),
+      );
+      const { io, out } = captureIo();
+      const code = await main(['run', '--once', '--config', config, '--data-dir', join(dir, 'data-down'), '--port', '0'], io);
+      expect(code).toBe(0);
+      expect(out()).toMatch(
+        /^ {2}2 messages wait for a retry after a failure \(kept in .*data-down: the next run, or npm start, takes them up\)$/m,
+      );
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   }, 90_000);
 
   it('demo prints its summary as JSON, and delivers nothing on a second run', async () => {
