@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startFauxqsEngine, type FauxqsEngine } from '../../../infra/local/engines.ts';
-import { AwsServiceError, createAwsJsonClient, createHttpTransport } from '../../../shared/aws-http/index.ts';
+import { createAwsJsonClient, createHttpTransport } from '../../../shared/aws-http/index.ts';
 import { sqsService } from '../../../shared/queue/sqs/sqs-client.ts';
+import { awsErrorFields } from '../../helpers/aws-error-fields.ts';
 
 type Client = ReturnType<typeof createAwsJsonClient>;
 type Answers = Record<string, unknown>[];
@@ -26,20 +27,6 @@ const MILLISECONDS = /"\d{13}"/g;
 /** An answer with its path's queue names written as `<q>`, its random ids (message ids, receipt handles) as `<id>`, its times as `<ms>`. */
 function normalized(value: unknown, name: string): unknown {
   return JSON.parse(JSON.stringify(value).replaceAll(name, '<q>').replace(UUID, '<id>').replace(MILLISECONDS, '"<ms>"'));
-}
-
-/** Everything an error carries, own fields included. */
-function described(error: unknown) {
-  expect(error).toBeInstanceOf(AwsServiceError);
-  const { $metadata, ...fields } = error as AwsServiceError;
-  return {
-    name: (error as Error).name,
-    message: (error as Error).message,
-    fields,
-    status: $metadata.httpStatusCode,
-    attempts: $metadata.attempts,
-    requestId: $metadata.requestId,
-  };
 }
 
 /** The receipt handle of a message (the first, or the one with `body`) of an earlier ReceiveMessage answer. */
@@ -95,7 +82,7 @@ describe('our SQS client handing requests to fauxqs as objects', () => {
               attempts: $metadata.attempts,
               requestId: $metadata.requestId,
             }),
-            (error: unknown) => described(error),
+            (error: unknown) => awsErrorFields(error),
           ),
         );
       }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startDynaliteEngine, type DynaliteEngine } from '../../../infra/local/engines.ts';
 import { AwsServiceError, createAwsJsonClient, createHttpTransport } from '../../../shared/aws-http/index.ts';
 import { dynamoDbService } from '../../../shared/store/dynamodb/index.ts';
+import { awsErrorFields } from '../../helpers/aws-error-fields.ts';
 
 type Client = ReturnType<typeof createAwsJsonClient>;
 type Step = (table: string) => [operation: string, input: Record<string, unknown>];
@@ -57,20 +58,6 @@ function normalized(value: unknown, table: string): unknown {
   return copy;
 }
 
-/** Everything an error carries, own fields included, bar the request id. */
-function described(error: unknown) {
-  expect(error).toBeInstanceOf(AwsServiceError);
-  const { $metadata, ...fields } = error as AwsServiceError;
-  return {
-    name: (error as Error).name,
-    message: (error as Error).message,
-    fields,
-    status: $metadata.httpStatusCode,
-    attempts: $metadata.attempts,
-    hasRequestId: typeof $metadata.requestId === 'string',
-  };
-}
-
 describe('our DynamoDB client handing requests to dynalite as objects', () => {
   let engine: DynaliteEngine;
   let direct: Client;
@@ -107,7 +94,7 @@ describe('our DynamoDB client handing requests to dynalite as objects', () => {
               status: $metadata.httpStatusCode,
               attempts: $metadata.attempts,
             }),
-            (error: unknown) => normalized(described(error), table),
+            (error: unknown) => normalized(awsErrorFields(error), table),
           ),
         );
       }
