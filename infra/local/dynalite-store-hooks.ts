@@ -53,7 +53,6 @@ export function withDynaliteStoreHooks<T>(start: () => T): { started: T; store: 
     const readCache = readThroughCache(store.db);
     keepTableDescriptions(store);
     created = { store, readCache };
-    process.on('exit', () => require('node:fs').writeFileSync('/tmp/lc-cache.json', JSON.stringify(readCache)));
     return store;
   };
   try {
