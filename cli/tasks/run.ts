@@ -81,7 +81,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       write(`done: ${feeds.polled} feeds polled (${feeds.errors.length} failed), ${alerts.total} alerts`);
       // Idle means nothing left to hand out now: a message that failed waits out its visibility
       // timeout (minutes) in the data folder, and would otherwise go unmentioned.
-      const waiting = await messagesAwaitingRetry(runtime.queueDepths());
+      const waiting = messagesAwaitingRetry(await runtime.queueDepths());
       if (waiting > 0) {
         write(
           `  ${waiting} ${waiting === 1 ? 'message waits' : 'messages wait'} for a retry after a failure (kept in ${dataDir}: the next run, or npm start, takes ${waiting === 1 ? 'it' : 'them'} up)`,
@@ -109,6 +109,6 @@ function mailDestination(smtpUrl: string | undefined, dataDir: string): string {
 }
 
 /** Messages the queues hold back after a failed attempt (their visibility timeout running). */
-async function messagesAwaitingRetry(depths: Promise<Record<string, { notVisible: number; delayed: number }>>): Promise<number> {
-  return Object.values(await depths).reduce((sum, depth) => sum + depth.notVisible + depth.delayed, 0);
+function messagesAwaitingRetry(depths: Record<string, { notVisible: number; delayed: number }>): number {
+  return Object.values(depths).reduce((sum, depth) => sum + depth.notVisible + depth.delayed, 0);
 }
