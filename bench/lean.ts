@@ -40,7 +40,7 @@ const node = process.execPath;
 const bin = join(root, 'cli/bin.js');
 
 /** The Node flags of the command's `#!/usr/bin/env -S node …` line. */
-function binNodeFlags(): string[] {
+export function binNodeFlags(): string[] {
   const shebang = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
   return /^#!\/usr\/bin\/env -S node (.+)$/.exec(shebang)?.[1]?.split(' ') ?? [];
 }
@@ -59,7 +59,8 @@ const SUBJECTS = [
   (i: number) => [`Football club ${i} signs striker`, `The club confirmed the transfer of its new striker ${i}.`],
 ];
 
-function feedXml(feed: number, items: number): string {
+/** Feed `feed` of the case: `items` items, three in five on a built-in topic. */
+export function feedXml(feed: number, items: number): string {
   const entries = Array.from({ length: items }, (_, k) => {
     const i = feed * 1000 + k;
     const [title, summary] = SUBJECTS[i % SUBJECTS.length]!(i);
@@ -67,6 +68,22 @@ function feedXml(feed: number, items: number): string {
     return `<item><title>${title}</title><link>https://example.org/${feed}/${k}</link><guid>https://example.org/${feed}/${k}</guid><pubDate>${date}</pubDate><description>${summary}</description></item>`;
   }).join('');
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${feed}</title><link>https://example.org/${feed}</link><description>bench</description>${entries}</channel></rss>`;
+}
+
+/** The case's config: its feeds served at `origin`, and one email subscriber of the built-in topics. */
+export function leanConfig(origin: string, feeds: number): string {
+  return [
+    'feeds:',
+    ...Array.from(
+      { length: feeds },
+      (_, f) => `  - { id: feed${f}, title: Feed ${f}, url: "${origin}/feed${f}.xml", intervalMinutes: 10 }`,
+    ),
+    'topics: []',
+    'subscribers:',
+    '  - { id: reader, name: Reader, email: reader@example.org, topics: [un-meeting, talks, sanctions] }',
+    'delivery:',
+    '  mailFrom: news-alerts@example.org',
+  ].join('\n');
 }
 
 /** Runs a command under /usr/bin/time -v: CPU of it and its children, wall time, peak RSS. */
@@ -108,15 +125,7 @@ export async function benchLean(options: { feeds?: number; itemsPerFeed?: number
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dir = mkdtempSync(join(tmpdir(), 'news-alerts-lean-'));
   try {
-    const config = [
-      'feeds:',
-      ...bodies.map((_, f) => `  - { id: feed${f}, title: Feed ${f}, url: "${origin}/feed${f}.xml", intervalMinutes: 10 }`),
-      'topics: []',
-      'subscribers:',
-      '  - { id: reader, name: Reader, email: reader@example.org, topics: [un-meeting, talks, sanctions] }',
-      'delivery:',
-      '  mailFrom: news-alerts@example.org',
-    ].join('\n');
+    const config = leanConfig(origin, feeds);
     writeFileSync(join(dir, 'config.yaml'), `${config}\n`);
     const env = { ...process.env, ALLOW_PRIVATE_NETWORK: 'true', NO_COLOR: '1' };
     const nodeFlags = binNodeFlags();
