@@ -1,3 +1,5 @@
+import { guessCharset } from './guess-charset.ts';
+
 export type CharsetSource = 'bom' | 'content-type' | 'xml-declaration' | 'sniffed' | 'default';
 
 export interface DecodedFeed {
@@ -28,20 +30,18 @@ const UTF_32 = new Set(['utf-32', 'utf-32be', 'utf-32le', 'utf32', 'ucs-4']);
 
 /** Bytes scanned when sniffing the charset of an undeclared body. */
 const SNIFF_BYTES = 64 * 1024;
-/** chardet confidence (0–100) needed before its guess beats windows-1252. */
-const SNIFF_CONFIDENCE = 30;
 
 /**
  * Decodes a feed's bytes to text. The charset comes from, in order: a byte-order mark, the
  * Content-Type `charset` parameter, the XML declaration's `encoding` (and the byte pattern of a
  * BOM-less UTF-16/32 declaration), else UTF-8 — unless the bytes are not UTF-8 at all, in which
- * case chardet's guess (KOI8-R, EUC-KR, Shift_JIS…) or windows-1252. Unknown labels fall
+ * case a guess (`guessCharset`: KOI8-R, windows-1251, EUC-KR, Shift_JIS…, else windows-1252). Unknown labels fall
  * through to the next source. Invalid byte sequences become U+FFFD; the BOM is removed; C1
  * control characters are read as the windows-1252 punctuation they almost always are.
  *
  * The platform's decoders do the work (`TextDecoder`: the WHATWG Encoding charsets, which Node
  * carries with its ICU data, CJK included), and UTF-32 is decoded here; no decoding tables ride
- * in the bundle. chardet's statistics are loaded only for a body that needs a guess.
+ * in the bundle, and the guess judges the text those decoders give.
  */
 export async function decodeFeed(body: Uint8Array, contentType?: string | null): Promise<DecodedFeed> {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -64,7 +64,7 @@ export async function detectCharset(bytes: Buffer, contentType?: string | null):
   if (fromPattern) return { charset: fromPattern, source: 'xml-declaration' };
   const fromDeclaration = usable(charsetFromXmlDeclaration(bytes));
   if (fromDeclaration) return { charset: fromDeclaration, source: 'xml-declaration' };
-  if (!looksLikeUtf8(bytes)) return { charset: await sniffLegacyCharset(bytes), source: 'sniffed' };
+  if (!looksLikeUtf8(bytes)) return { charset: guessCharset(bytes.subarray(0, SNIFF_BYTES)), source: 'sniffed' };
   return { charset: 'utf-8', source: 'default' };
 }
 
@@ -171,19 +171,4 @@ function looksLikeUtf8(bytes: Buffer): boolean {
     }
   }
   return invalid === 0 || valid > invalid * 4;
-}
-
-/**
- * chardet's best guess among charsets the platform decodes, when confident; else windows-1252.
- * chardet (its byte statistics are most of the charset code) loads on the first guess: a
- * declared or UTF-8 feed, nearly every feed, never needs it.
- */
-async function sniffLegacyCharset(bytes: Buffer): Promise<string> {
-  const { analyse } = await import('chardet');
-  for (const match of analyse(bytes.subarray(0, SNIFF_BYTES))) {
-    if (match.confidence < SNIFF_CONFIDENCE) break;
-    const name = usable(match.name);
-    if (name && name !== 'utf-8') return name;
-  }
-  return 'windows-1252';
 }

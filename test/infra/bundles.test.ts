@@ -94,7 +94,7 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     expect(sourcesLoadedAtInit(name).some((source) => source.endsWith(topology.functions[name].entry))).toBe(true);
   });
 
-  it('loads the SMTP client, the site, the subscription code, the charset guesser, the classifier and the story matcher only when first needed', () => {
+  it('loads the SMTP client, the site, the subscription code, the classifier and the story matcher only when first needed', () => {
     // Prepare
     const atInit = (name: FunctionName, pattern: RegExp) => sourcesLoadedAtInit(name).filter((source) => pattern.test(source));
     const inAsset = (name: FunctionName, pattern: RegExp) =>
@@ -106,7 +106,6 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     // A package is matched by its folder alone: the maps' paths are relative to the synthesis
     // folder, which lies inside node_modules/.cache, so they need not name node_modules.
     const nodemailer = /(?:^|\/)nodemailer\/dist\//;
-    const chardet = /(?:^|\/)chardet\//;
     for (const name of ['deliver-email', 'http-api'] as const) {
       expect(inAsset(name, nodemailer)).toBe(true);
       expect(atInit(name, nodemailer)).toEqual([]);
@@ -122,7 +121,6 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     }
     // poll-feed: the classifier (code, built-in topics, lexicon) and the story matcher at the first poll with new items.
     for (const pattern of [
-      chardet,
       /shared\/classify\/topic-engine\.ts$/,
       /shared\/classify\/topics\/talks\.json$/,
       /shared\/classify\/lexicon\.ts$/,

@@ -61,7 +61,7 @@ describe('decodeFeed', () => {
     expect(await decodeFeed(body)).toMatchObject({ charset: 'utf-8', source: 'default', text: '<t>Мир — Київ — Москва \uFFFD</t>' });
   });
 
-  it('sniffs an undeclared body that is not UTF-8: windows-1252, or what chardet recognises', async () => {
+  it('sniffs an undeclared body that is not UTF-8: windows-1252, or the charset whose text reads as its script', async () => {
     const latin = await decodeFeed(bytes('<rss><title>', CAFE_LATIN1, ' au lait</title></rss>'));
     expect(latin).toMatchObject({ source: 'sniffed', text: '<rss><title>Café au lait</title></rss>' });
     // A Russian sentence in KOI8-R, long enough for statistics.
@@ -69,6 +69,37 @@ describe('decodeFeed', () => {
     const koi8 = await decodeFeed(bytes('<rss><title>', iconv.encode(russian, 'koi8-r'), '</title></rss>'));
     expect(koi8).toMatchObject({ charset: 'koi8-r', source: 'sniffed' });
     expect(koi8.text).toContain(russian);
+  });
+
+  it.each([
+    ['Russian', 'windows-1251', 'Правительство объявило о новых мерах поддержки экономики, сообщили в министерстве финансов.'],
+    ['Russian', 'iso-8859-5', 'Правительство объявило о новых мерах поддержки экономики, сообщили в министерстве финансов.'],
+    ['Russian', 'ibm866', 'Правительство объявило о новых мерах поддержки экономики, сообщили в министерстве финансов.'],
+    ['Greek', 'windows-1253', 'Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για την οικονομία και την ενέργεια στην Αθήνα.'],
+    ['Korean', 'euc-kr', '서울에서 열린 회의에서 정부는 새로운 경제 정책을 발표했다. 대통령은 기자들에게 말했다.'],
+    ['Japanese', 'shift_jis', '東京で開かれた会議で、政府は新しい経済政策を発表しました。首相は記者団に語りました。'],
+    ['Japanese', 'euc-jp', '東京で開かれた会議で、政府は新しい経済政策を発表しました。首相は記者団に語りました。'],
+    ['Chinese', 'gb18030', '中国政府今天在北京发表声明，表示将继续推动经济发展，并加强与各国的合作。'],
+    ['Chinese', 'big5', '中國政府今天在台北發表聲明，表示將繼續推動經濟發展，並加強與各國的合作。'],
+    ['German', 'windows-1252', 'Die Bundesregierung hat über die Maßnahmen für Bürger in München und Köln beraten.'],
+  ])('sniffs undeclared %s in %s', async (_language, charset, title) => {
+    // Act
+    const decoded = await decodeFeed(
+      bytes('<rss><channel><title>', iconv.encode(title, charset), '</title><link>http://example.com/feed</link></channel></rss>'),
+    );
+
+    // Assess
+    expect(decoded).toMatchObject({ charset, source: 'sniffed' });
+    expect(decoded.text).toContain(title);
+  });
+
+  it('reads undeclared binary noise as windows-1252', async () => {
+    // Prepare: bytes from a fixed linear congruential sequence
+    const noise = Buffer.alloc(4096);
+    for (let i = 0, x = 12345; i < noise.length; i++) noise[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+
+    // Act and assess
+    expect(await decodeFeed(noise)).toMatchObject({ charset: 'windows-1252', source: 'sniffed' });
   });
 
   it("reads UTF-32 by its BOM and UTF-16 without a BOM by the declaration's byte pattern", async () => {
