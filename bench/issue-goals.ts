@@ -66,12 +66,20 @@ export function issueGoalRows(inputs: GoalInputs): GoalRow[] {
   }
   if (inputs.bundles && inputs.bundles.length > 0) {
     const largest = inputs.bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    const largestAsset = inputs.bundles.reduce((a, b) => (b.totalBytes > a.totalBytes ? b : a));
     const slowest = inputs.bundles.reduce((a, b) => (b.coldImportMs > a.coldImportMs ? b : a));
     rows.push({
       item: '3 size',
       figure: `largest at init ${(largest.bytes / 1000).toFixed(1)} KB (${largest.function})`,
       goal: `≤ ${BUNDLE_GOALS.maxBytes / 1000} KB`,
       met: largest.bytes <= BUNDLE_GOALS.maxBytes,
+    });
+    // The whole asset: index.mjs and every chunk a later invocation may load.
+    rows.push({
+      item: '3 size whole',
+      figure: `largest asset ${(largestAsset.totalBytes / 1000).toFixed(1)} KB (${largestAsset.function})`,
+      goal: `≤ ${BUNDLE_GOALS.maxBytes / 1000} KB`,
+      met: largestAsset.totalBytes <= BUNDLE_GOALS.maxBytes,
     });
     rows.push({
       item: '3 cold load',

@@ -20,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { entryFileName, esbuildBuildOptions, outputsReachable, removeUnreachableChunks } from '../infra/aws/bundling.ts';
 import { repositoryRoot } from '../infra/aws/create-app.ts';
+import { readDeploymentSettings } from '../infra/aws/deployment-settings.ts';
 import { topology, type FunctionName } from '../infra/topology.ts';
 
 /** The goals of issue 11 (small, fast-starting functions): minified size and cold module load. */
@@ -55,6 +56,11 @@ export interface BundleMeasurement {
 }
 
 const bundleRoot = join(repositoryRoot, 'node_modules', '.cache', 'news-alerts', 'bundles');
+/**
+ * Built as a deployment with the default settings builds them (`cdk synth` without context): its
+ * mail transport (`ses`) decides which transports the mailing functions carry.
+ */
+export const measuredMailTransport = readDeploymentSettings(() => undefined).mailTransport;
 const nodeBinary = join(repositoryRoot, 'node_modules', '.bin', 'node');
 
 /** Bundles and measures one function. */
@@ -64,7 +70,7 @@ export async function measureBundle(name: FunctionName, runs: number): Promise<B
   const outfile = join(outdir, entryFileName);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const result = await build(esbuildBuildOptions(join(repositoryRoot, entry), outdir));
+  const result = await build(esbuildBuildOptions(join(repositoryRoot, entry), outdir, { mailTransport: measuredMailTransport }));
   removeUnreachableChunks(result.metafile, outdir);
   const init = initOutputs(result.metafile, outfile);
   const bytes = init.reduce((sum, path) => sum + (result.metafile.outputs[path]?.bytes ?? 0), 0);
@@ -213,30 +219,34 @@ async function main(): Promise<void> {
     );
     return;
   }
-  console.log(`cold import: median of ${runs} fresh processes; AWS SDK: the same for the SDK clients the bundle imports alone`);
+  console.log(
+    `cold import: median of ${runs} fresh processes; AWS SDK: the same for the SDK clients the bundle imports alone; built for mailTransport=${measuredMailTransport}`,
+  );
   for (const line of formatBundleTable(measurements)) console.log(line);
 }
 
 /**
  * The measurements beside the goals, one line per function, then the largest inputs of the entry.
  * `KB` and `cold ms` are the entry's (what Lambda loads at init: index.mjs and its static chunks);
- * `all KB` counts the lazy chunks too, and `+ lazy ms` is the cold import followed by every
- * chunk and lazy SDK client.
+ * `all KB` is the whole asset, the lazy chunks too, against the same size goal; `+ lazy ms` is
+ * the cold import followed by every chunk and lazy SDK client.
  */
 export function formatBundleTable(measurements: BundleMeasurement[]): string[] {
   const goalKb = BUNDLE_GOALS.maxBytes / 1000;
+  const verdict = (met: boolean) => (met ? 'ok  ' : 'over');
   const lines = [
-    `  function                 KB  (goal ≤ ${goalKb} KB)  all KB  chunks   cold ms  (goal ≤ ${BUNDLE_GOALS.maxColdImportMs} ms)  AWS SDK ms  + lazy ms  largest inputs`,
+    `  function                 KB  (goal ≤ ${goalKb} KB)  all KB  (goal ≤ ${goalKb} KB)  chunks   cold ms  (goal ≤ ${BUNDLE_GOALS.maxColdImportMs} ms)  AWS SDK ms  + lazy ms  largest inputs`,
   ];
   for (const m of measurements) {
-    const size = m.bytes <= BUNDLE_GOALS.maxBytes ? 'ok  ' : 'over';
-    const cold = m.coldImportMs <= BUNDLE_GOALS.maxColdImportMs ? 'ok  ' : 'over';
+    const size = verdict(m.bytes <= BUNDLE_GOALS.maxBytes);
+    const whole = verdict(m.totalBytes <= BUNDLE_GOALS.maxBytes);
+    const cold = verdict(m.coldImportMs <= BUNDLE_GOALS.maxColdImportMs);
     const inputs = m.largestInputs
       .slice(0, 3)
       .map((input) => `${input.path} ${Math.round(input.bytes / 1024)}K`)
       .join(', ');
     lines.push(
-      `  ${m.function.padEnd(21)} ${(m.bytes / 1000).toFixed(1).padStart(6)}  ${size}           ${(m.totalBytes / 1000).toFixed(1).padStart(6)}  ${String(m.chunks).padStart(6)}   ${m.coldImportMs.toFixed(1).padStart(7)}  ${cold}             ${m.externalsImportMs.toFixed(1).padStart(8)}   ${m.fullLoadMs.toFixed(1).padStart(8)}  ${inputs}`,
+      `  ${m.function.padEnd(21)} ${(m.bytes / 1000).toFixed(1).padStart(6)}  ${size}           ${(m.totalBytes / 1000).toFixed(1).padStart(6)}  ${whole}           ${String(m.chunks).padStart(6)}   ${m.coldImportMs.toFixed(1).padStart(7)}  ${cold}             ${m.externalsImportMs.toFixed(1).padStart(8)}   ${m.fullLoadMs.toFixed(1).padStart(8)}  ${inputs}`,
     );
   }
   return lines;

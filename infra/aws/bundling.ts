@@ -55,8 +55,21 @@ export const bundlingSpec = {
  */
 const httpByRequire = join(import.meta.dirname, 'node-http-by-require.cjs');
 
-/** The bundle of `entry` (absolute) through esbuild's API, into `outdir` (`index.mjs` and `chunks/`). */
-export function esbuildBuildOptions(entry: string, outdir: string): BuildOptions & { metafile: true } {
+/** What a deployment decides at synthesis that its bundles follow. */
+export interface BundleTarget {
+  /**
+   * The deployment's mail transport: a bundle carries that transport's code only (no SMTP
+   * client unless `smtp`; `shared/runtime/create-mailer.ts` then refuses `smtp`). Every
+   * transport when absent.
+   */
+  mailTransport?: 'ses' | 'ses-raw' | 'smtp';
+}
+
+/**
+ * The bundle of `entry` (absolute) through esbuild's API, into `outdir` (`index.mjs` and
+ * `chunks/`), for the deployment `target`.
+ */
+export function esbuildBuildOptions(entry: string, outdir: string, target: BundleTarget = {}): BuildOptions & { metafile: true } {
   return {
     entryPoints: { index: entry },
     outdir,
@@ -75,6 +88,8 @@ export function esbuildBuildOptions(entry: string, outdir: string): BuildOptions
     external: [...bundlingSpec.external],
     banner: { js: bundlingSpec.banner },
     alias: { 'node:http': httpByRequire, http: httpByRequire },
+    // Read by create-mailer.ts; esbuild folds the comparisons and drops the other transports' import().
+    define: target.mailTransport ? { 'globalThis.NEWS_ALERTS_BUNDLED_MAIL_TRANSPORT': JSON.stringify(target.mailTransport) } : {},
     logLevel: 'warning',
     metafile: true,
   };
@@ -85,17 +100,17 @@ export function esbuildBuildOptions(entry: string, outdir: string): BuildOptions
  * it; a failed build fails the synthesis). Hashed by its output, as NodejsFunction's assets are.
  * `NodejsFunction` cannot split code (it passes `--outfile`), hence this asset of our own.
  */
-export function functionCode(rootDir: string, entry: string): Code {
+export function functionCode(rootDir: string, entry: string, target: BundleTarget = {}): Code {
   return Code.fromAsset(rootDir, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       // Required by the type; never pulled: local bundling always succeeds or throws.
       image: DockerImage.fromRegistry('news-alerts/no-docker-bundling'),
-      // CDK caches staged assets by these options (functions left out): the entry tells them apart.
-      command: ['esbuild', entry],
+      // CDK caches staged assets by these options (functions left out): the entry and target tell them apart.
+      command: ['esbuild', entry, `mailTransport=${target.mailTransport ?? 'any'}`],
       local: {
         tryBundle(outputDir) {
-          const result = buildSync(esbuildBuildOptions(join(rootDir, entry), outputDir));
+          const result = buildSync(esbuildBuildOptions(join(rootDir, entry), outputDir, target));
           removeUnreachableChunks(result.metafile, outputDir);
           return true;
         },

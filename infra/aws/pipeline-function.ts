@@ -10,7 +10,7 @@ import { Architecture, Function as LambdaFunction, type CfnFunction } from 'aws-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName, FunctionSpec } from '../topology.ts';
-import { functionCode, functionRuntime } from './bundling.ts';
+import { functionCode, functionRuntime, type BundleTarget } from './bundling.ts';
 import { topologyTagKeys } from './resource-tags.ts';
 
 export interface PipelineFunctionProps {
@@ -22,6 +22,8 @@ export interface PipelineFunctionProps {
   logRetention: RetentionDays;
   /** The bundles are plain JavaScript, so either CPU runs them. */
   architecture: 'arm64' | 'x86_64';
+  /** What the deployment decides that the bundle follows (its mail transport). */
+  bundleTarget: BundleTarget;
 }
 
 /** One topology function, bundled by `functionCode` (ESM, split), with the house defaults. */
@@ -43,7 +45,7 @@ export class PipelineFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new LambdaFunction(this, 'Function', {
-      code: functionCode(props.rootDir, spec.entry),
+      code: functionCode(props.rootDir, spec.entry, props.bundleTarget),
       handler: 'index.handler',
       runtime: functionRuntime,
       architecture: props.architecture === 'x86_64' ? Architecture.X86_64 : Architecture.ARM_64,

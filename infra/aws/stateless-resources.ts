@@ -73,6 +73,7 @@ export class StatelessResources extends Construct {
         rootDir: props.rootDir,
         logRetention: props.settings.logRetentionDays,
         architecture: props.settings.architecture,
+        bundleTarget: { mailTransport: props.settings.mailTransport },
         environment: functionEnvironment({
           ...baseEnvironment,
           ...publicBaseUrlFor(name, spec, props.settings, httpFunctions.length === 1 ? this.functionUrls : {}, Stack.of(this).stackName),

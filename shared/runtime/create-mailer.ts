@@ -15,7 +15,9 @@ import { createSesRawMailer } from '../mail/ses/ses-raw-mailer.ts';
  * ConfigError naming the variable, at once.
  *
  * The SMTP client (nodemailer, the largest part of a mailing bundle) is loaded at the first
- * send, so a deployment on SES never loads it and the HTTP API loads it only to send mail.
+ * send, so a deployment on SES never loads it and the HTTP API loads it only to send mail. A
+ * deployment's bundles go further: built for one transport (`bundledMailTransport`), they leave
+ * the SMTP client out unless that transport is `smtp`, and refuse `smtp` by a ConfigError.
  */
 export function createMailer(env: Env): Mailer {
   const sesOptions = env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {};
@@ -26,6 +28,13 @@ export function createMailer(env: Env): Mailer {
     case 'smtp': {
       const url = env.SMTP_URL;
       if (!url) throw new ConfigError('mail transport smtp needs SMTP_URL');
+      // A constant when bundled for a deployment (see `BundleDefines`), so esbuild decides this
+      // test and drops the import() below; written inline, as esbuild folds only literals.
+      if (((globalThis as BundleDefines).NEWS_ALERTS_BUNDLED_MAIL_TRANSPORT ?? 'smtp') !== 'smtp') {
+        throw new ConfigError(
+          `mail transport smtp is not in this bundle: it was built for ${(globalThis as BundleDefines).NEWS_ALERTS_BUNDLED_MAIL_TRANSPORT} (synthesize with -c mailTransport=smtp)`,
+        );
+      }
       return loadedAtFirstSend('smtp', async () => (await import('../mail/smtp-mailer.ts')).createSmtpMailer(url));
     }
     case 'ses':
@@ -52,4 +61,13 @@ function loadedAtFirstSend(transport: string, load: () => Promise<Mailer>): Mail
       return mailer.send(email);
     },
   };
+}
+
+/**
+ * What `infra/aws/bundling.ts` writes into a deployment's bundles (esbuild `define`): the one mail
+ * transport the bundle was built for. Undefined when running from source (the one-process
+ * runtime, tests) or in a bundle built for no deployment: every transport is then available.
+ */
+interface BundleDefines {
+  NEWS_ALERTS_BUNDLED_MAIL_TRANSPORT?: string;
 }

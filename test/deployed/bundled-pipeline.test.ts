@@ -46,6 +46,8 @@ import { captureStructuredLogs, type StructuredLogCapture } from './structured-l
 
 const webhookSecret = `whsec_${Buffer.from('bundled pipeline signing secret').toString('base64')}`;
 const functionNames = Object.keys(topology.functions) as FunctionName[];
+/** The deployment settings the bundles are built for; the listener's URL replaces the placeholder. */
+const smtpDeployment = { mailTransport: 'smtp', smtpUrl: 'smtp://127.0.0.1:2525' };
 /** Beyond waitForIdle's 60 s, so a stuck pipeline fails with the queue depths, not a bare timeout. */
 const POLL_TEST_TIMEOUT_MS = 90_000;
 
@@ -72,16 +74,17 @@ describe('the deployed bundles, end to end', () => {
   }
 
   /**
-   * What differs from the deployed stack on purpose: mail goes by SMTP to the local listener (the
-   * stack sends by SES), and the fixture feeds and receiver on 127.0.0.1 are let through.
+   * What differs from the template on purpose: mail goes to the local listener, and the fixture
+   * feeds and receiver on 127.0.0.1 are let through.
    */
   const localVariables = () => ({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, ALLOW_PRIVATE_NETWORK: 'true' });
 
   const alertTitles = () => logs.events('alert').map((alert) => String(alert.title));
 
   beforeAll(async () => {
-    // One synthesis with real bundles for the whole file (~10 s).
-    assembly = readCloudAssembly(synthesizeStack({ bundle: true }).outdir);
+    // One synthesis with real bundles for the whole file (~10 s), for a deployment that sends by
+    // SMTP (as a LocalStack one with mailpit does): a stack for SES bundles no SMTP client.
+    assembly = readCloudAssembly(synthesizeStack({ bundle: true, context: smtpDeployment }).outdir);
     bundles = findFunctionBundles(assembly);
 
     dataDir = await mkdtemp(join(tmpdir(), 'news-alerts-bundled-'));

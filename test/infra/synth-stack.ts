@@ -32,15 +32,18 @@ export interface SynthesizedStack {
 export interface SynthesizeOptions {
   /** Run esbuild for every function (slow); otherwise bundling is skipped. */
   bundle?: boolean;
+  /** CDK context over cdk.json's (deployment settings such as `mailTransport`). */
+  context?: Record<string, unknown>;
 }
 
-const cache = new Map<boolean, SynthesizedStack>();
+const cache = new Map<string, SynthesizedStack>();
 const outdirs: string[] = [];
 
 /** The synthesized stack; the first call synthesizes, later calls reuse it. */
 export function synthesizeStack(options: SynthesizeOptions = {}): SynthesizedStack {
   const bundle = options.bundle ?? false;
-  const cached = cache.get(bundle);
+  const key = JSON.stringify({ bundle, context: options.context ?? {} });
+  const cached = cache.get(key);
   if (cached) return cached;
 
   // Bundles live under node_modules so that importing one resolves `@aws-sdk/*` (external, as
@@ -49,13 +52,14 @@ export function synthesizeStack(options: SynthesizeOptions = {}): SynthesizedSta
   outdirs.push(outdir);
   const context = {
     ...cdkJsonContext(),
+    ...options.context,
     ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
   };
   const { app, stack, nagChecks } = createNewsAlertsApp({ context, outdir });
   // Synthesizes the whole app; the cdk-nag plugin runs and a finding fails the synthesis.
   const template = Template.fromStack(stack);
   const synthesized = { app, stack, template, json: template.toJSON() as CfnTemplateJson, nagChecks, outdir };
-  cache.set(bundle, synthesized);
+  cache.set(key, synthesized);
   return synthesized;
 }
 

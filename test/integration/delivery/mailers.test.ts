@@ -142,6 +142,21 @@ describe('createMailer', () => {
     expect(() => createMailer(env({ MAIL_TRANSPORT: 'smtp' }))).toThrow(ConfigError);
     expect(() => createMailer(env({ MAIL_TRANSPORT: 'outbox' }))).toThrow(/OUTBOX_DIR/);
   });
+
+  it('refuses smtp, naming the transport it was built for, in a bundle built for another one', () => {
+    // Prepare: what infra/aws/bundling.ts writes into a bundle built for an SES deployment
+    const defines = globalThis as { NEWS_ALERTS_BUNDLED_MAIL_TRANSPORT?: string };
+    defines.NEWS_ALERTS_BUNDLED_MAIL_TRANSPORT = 'ses';
+    try {
+      // Act and assess
+      expect(() => createMailer(env({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url }))).toThrow(
+        /mail transport smtp is not in this bundle: it was built for ses/,
+      );
+      expect(() => createMailer(env({ MAIL_TRANSPORT: 'ses' }))).not.toThrow();
+    } finally {
+      delete defines.NEWS_ALERTS_BUNDLED_MAIL_TRANSPORT;
+    }
+  });
 });
 
 describe('deliverEmail over SMTP with the DynamoDB delivery store', () => {
