@@ -1,4 +1,4 @@
-import { builtinTopics, topicDefinitionSchema } from '../classify/index.ts';
+import { builtinTopicSummaries, topicDefinitionSchema } from '../classify/index.ts';
 import type { TopicStore } from '../store/ports.ts';
 
 export interface TopicSummary {
@@ -20,5 +20,5 @@ export async function listTopics(topics: TopicStore): Promise<TopicSummary[]> {
     const parsed = topicDefinitionSchema.safeParse(raw);
     return parsed.success ? [summarize(parsed.data, false)] : [];
   });
-  return [...builtinTopics.map((t) => summarize(t, true)), ...user];
+  return [...builtinTopicSummaries.map((t) => summarize(t, true)), ...user];
 }

@@ -1,5 +1,5 @@
 import * as z from '../core/zod.ts';
-import { compileFilterQuery, FilterQueryError, MAX_QUERY_LENGTH } from '../classify/index.ts';
+import { checkFilterQuery, FilterQueryError, MAX_QUERY_LENGTH } from '../classify/index.ts';
 import { formatIssuePath, ProblemError, type ProblemField } from '../core/problem.ts';
 import { emailAddressSchema } from '../messages/schemas.ts';
 import { cadenceSchema, timeZoneSchema, weekdaySchema } from '../store/records.ts';
@@ -87,7 +87,7 @@ export function checkTopics(topics: readonly string[], knownTopicIds: readonly s
 export function checkFilter(filter: string | undefined | null, path = 'filter'): void {
   if (!filter) return;
   try {
-    compileFilterQuery(filter);
+    checkFilterQuery(filter);
   } catch (error) {
     if (!(error instanceof FilterQueryError)) throw error;
     throw new ProblemError('invalid-filter-query', error.message, { errors: [{ path, message: error.message }] });

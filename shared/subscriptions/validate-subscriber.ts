@@ -1,4 +1,4 @@
-import { compileFilterQuery, FilterQueryError } from '../classify/index.ts';
+import { checkFilterQuery, FilterQueryError } from '../classify/index.ts';
 import { NewsAlertsError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 import { subscriberSchema, type Subscriber, type SubscriberInput } from '../store/records.ts';
@@ -40,7 +40,7 @@ export function validateSubscriber(input: SubscriberInput, options: ValidateSubs
 
   if (subscriber.filter !== undefined) {
     try {
-      compileFilterQuery(subscriber.filter);
+      checkFilterQuery(subscriber.filter);
     } catch (error) {
       if (!(error instanceof FilterQueryError)) throw error;
       problems.push(error.message);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinTopics, parseTopicDefinition } from '../../../shared/classify/index.ts';
+import { builtinTopics, builtinTopicSummaries, parseTopicDefinition } from '../../../shared/classify/index.ts';
 
 // The built-in topics are used as shipped, unvalidated at start-up: this is their validation.
 const topicsDir = join(import.meta.dirname, '../../../shared/classify/topics');
@@ -17,5 +17,11 @@ describe('built-in topic files', () => {
     const raw: unknown = JSON.parse(readFileSync(join(topicsDir, name), 'utf8'));
     expect(parseTopicDefinition(raw, name)).toStrictEqual(raw);
     expect(builtinTopics.find((topic) => topic.id === (raw as { id: string }).id)).toStrictEqual(raw);
+  });
+
+  it("are summarized as they are written: the summaries the topic list reads hold each file's id, label and description", () => {
+    expect(builtinTopicSummaries).toEqual(
+      builtinTopics.map((topic) => ({ id: topic.id, label: topic.label, description: topic.description })),
+    );
   });
 });
