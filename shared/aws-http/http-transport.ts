@@ -25,6 +25,8 @@ export interface AwsJsonService {
   endpointVariable: string;
   /** Headers sent with every request (SQS's `x-amzn-query-mode`). */
   headers?: Record<string, string>;
+  /** The protocol's content type: JSON 1.0 (DynamoDB, SQS) unless given (`application/x-amz-json-1.1`: SSM, Secrets Manager). */
+  contentType?: string;
 }
 
 export interface HttpTransportOptions {
@@ -82,7 +84,7 @@ export function createHttpTransport(service: AwsJsonService, options: HttpTransp
       }
       const headers: Record<string, string> = {
         host: url.host,
-        'content-type': JSON_CONTENT_TYPE,
+        'content-type': service.contentType ?? JSON_CONTENT_TYPE,
         'x-amz-target': `${service.targetPrefix}.${operation}`,
         ...service.headers,
       };

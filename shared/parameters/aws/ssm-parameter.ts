@@ -1,43 +1,52 @@
-import type { SSMClientConfig } from '@aws-sdk/client-ssm';
+import { createAwsJsonClient, createHttpTransport, type AwsJsonService, type HttpTransportOptions } from '../../aws-http/index.ts';
 import { ConfigError } from '../../core/errors.ts';
-import { loadOnce } from '../../core/load-once.ts';
 import { ParameterReadError } from '../errors.ts';
 
 export interface SsmParameterReaderOptions {
   /** Seconds a value is cached before it is read again. */
   maxAgeSeconds: number;
-  /** Client settings; the SDK's own chain and `AWS_ENDPOINT_URL_SSM` when absent. */
-  clientConfig?: SSMClientConfig;
+  /** Region and credentials; the environment's (Lambda's role) when absent, and `AWS_ENDPOINT_URL_SSM`. */
+  clientConfig?: Pick<HttpTransportOptions, 'region' | 'credentials'>;
 }
 
 /** Reads one plain SSM parameter by name, cached; a missing parameter is a configuration error. */
 export type SsmParameterReader = (name: string) => Promise<string>;
 
+/** SSM's JSON 1.1 protocol, on the client our DynamoDB and SQS adapters use. */
+const ssmService: AwsJsonService = {
+  name: 'SSM',
+  signingName: 'ssm',
+  targetPrefix: 'AmazonSSM',
+  endpointVariable: 'AWS_ENDPOINT_URL_SSM',
+  contentType: 'application/x-amz-json-1.1',
+};
+
 /**
- * SSM parameters read through Powertools Parameters (e.g. the API's own Function URL, which the
- * stack can only hand to it this way). Reading fails with a retryable error; a parameter that
- * does not exist with a `ConfigError`.
+ * SSM parameters read with `GetParameter` (e.g. the API's own Function URL, which the stack can
+ * only hand to it this way), each value cached for `maxAgeSeconds`. Our own signed JSON client,
+ * not the SDK's and Powertools Parameters: one request type needs neither. Reading fails with a
+ * retryable error; a parameter that does not exist, or is empty, with a `ConfigError`.
  */
 export function createSsmParameterReader(options: SsmParameterReaderOptions): SsmParameterReader {
-  // Powertools and the SDK client load at the first read, not with the bundle.
-  const loadProvider = loadOnce(() =>
-    import('@aws-lambda-powertools/parameters/ssm').then(
-      ({ SSMProvider }) => new SSMProvider({ clientConfig: options.clientConfig ?? {} }),
-    ),
-  );
+  const client = createAwsJsonClient(ssmService.name, createHttpTransport(ssmService, options.clientConfig ?? {}));
+  const cache = new Map<string, { value: string; until: number }>();
   return async function readSsmParameter(name) {
-    let value: string | undefined;
+    const cached = cache.get(name);
+    if (cached && cached.until > Date.now()) return cached.value;
+    let value: unknown;
     try {
-      value = await (await loadProvider()).get(name, { maxAge: options.maxAgeSeconds });
+      const { output } = await client.call('GetParameter', { Name: name });
+      value = (output.Parameter as { Value?: unknown } | undefined)?.Value;
     } catch (error) {
-      const cause = (error as { cause?: unknown }).cause ?? error;
-      if ((cause as { name?: unknown }).name === 'ParameterNotFound') {
+      if ((error as { name?: unknown }).name === 'ParameterNotFound') {
         throw new ConfigError(`parameter read failed: it does not exist (SSM parameter ${name})`, { cause: error });
       }
-      const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw new ParameterReadError(`parameter read failed: ${text} (SSM parameter ${name})`, { cause: error });
     }
-    if (value === undefined || value.length === 0) throw new ConfigError(`parameter read failed: it is empty (SSM parameter ${name})`);
+    if (typeof value !== 'string' || value.length === 0)
+      throw new ConfigError(`parameter read failed: it is empty (SSM parameter ${name})`);
+    cache.set(name, { value, until: Date.now() + options.maxAgeSeconds * 1000 });
     return value;
   };
 }

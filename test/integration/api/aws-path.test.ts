@@ -22,7 +22,7 @@ import { linkTo, readOutbox } from './outbox.ts';
 /**
  * The HTTP API as Lambda runs it: the exported `handler` builds its own deps from
  * `process.env` as the stack sets it (secret ARNs, the URL parameter's name, no secret value),
- * and reads the secrets and its base URL through Powertools Parameters and the real SDK clients
+ * and reads the secrets and its base URL through our own signed JSON client (shared/aws-http)
  * from a local stand-in of Secrets Manager and SSM. DynamoDB and SQS are the embedded engines,
  * reached through `AWS_ENDPOINT_URL_*` like any AWS endpoint. This file runs in its own process.
  */

@@ -7,7 +7,7 @@ import { ConfigError } from '../../../shared/core/errors.ts';
 import { startAwsStandIn, type AwsStandIn } from '../../helpers/aws-stand-in.ts';
 
 /**
- * The Secrets Manager and SSM adapters, through Powertools Parameters and the real SDK clients,
+ * The Secrets Manager and SSM adapters, on our own signed JSON client (shared/aws-http),
  * against the local stand-in, reached the way Lambda would: `AWS_ENDPOINT_URL_SECRETS_MANAGER`
  * and `AWS_ENDPOINT_URL_SSM` in the environment (this file runs in its own process).
  */
