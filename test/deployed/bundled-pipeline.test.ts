@@ -77,7 +77,7 @@ describe('the deployed bundles, end to end', () => {
    * What differs from the template on purpose: mail goes to the local listener, and the fixture
    * feeds and receiver on 127.0.0.1 are let through.
    */
-  const localVariables = () => ({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, ALLOW_PRIVATE_NETWORK: 'true' });
+  const localVariables = () => ({ SMTP_URL: smtp.url, ALLOW_PRIVATE_NETWORK: 'true' });
 
   const alertTitles = () => logs.events('alert').map((alert) => String(alert.title));
 
