@@ -57,10 +57,9 @@ export interface StoryAssignment {
 export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignStoryDeps): Promise<StoryAssignment> {
   const settings = deps.settings ?? defaultStorySettings;
   const { stories } = deps;
-  const fingerprint = fingerprintOf(item, seenAt);
-  const sketch = sketchOf(fingerprint, settings.sketchSize);
+  const { fingerprint, sketch, keys } = lookupOf(item, seenAt, settings);
 
-  const postings = await stories.readIndex(itemLookupKeys(sketch, fingerprint, seenAt, settings));
+  const postings = await stories.readIndex(keys);
   const saturated = new Set([...postings].filter(([, list]) => list.length >= settings.maxPostingsPerKey).map(([key]) => key));
   const candidates = await stories.getStories(rankCandidates(postings, fingerprint.at, settings));
 
@@ -150,26 +149,38 @@ export async function prefetchStoryReads(
   settings: StorySettings = defaultStorySettings,
 ): Promise<void> {
   // The very keys assignStory reads (follow-up buckets included), so it reads none itself.
-  const lookups = items.map((item) => {
-    const fingerprint = fingerprintOf(item, seenAt);
-    return { at: fingerprint.at, keys: itemLookupKeys(sketchOf(fingerprint, settings.sketchSize), fingerprint, seenAt, settings) };
-  });
+  const lookups = items.map((item) => lookupOf(item, seenAt, settings));
   await stories.prefetch(lookups.flatMap((lookup) => lookup.keys));
   const candidates: string[] = [];
-  for (const lookup of lookups) candidates.push(...rankCandidates(await stories.readIndex(lookup.keys), lookup.at, settings));
+  for (const lookup of lookups) candidates.push(...rankCandidates(await stories.readIndex(lookup.keys), lookup.fingerprint.at, settings));
   await stories.prefetchStories(candidates);
 }
 
-/** Fingerprints of the items prefetched, for `assignStory` on the same item next (one per item object). */
-const fingerprints = new WeakMap<StoryItem, { seenAt: number; fingerprint: StoryFingerprint }>();
+/** An item's fingerprint, its sketch and the lookup keys they give (see `itemLookupKeys`). */
+interface ItemLookup {
+  seenAt: number;
+  settings: StorySettings;
+  fingerprint: StoryFingerprint;
+  sketch: string[];
+  keys: string[];
+}
 
-/** `fingerprintItem`, computed once for an item prefetched and then placed (the same object, at the same time). */
-function fingerprintOf(item: StoryItem, seenAt: Date): StoryFingerprint {
-  const known = fingerprints.get(item);
-  if (known?.seenAt === seenAt.getTime()) return known.fingerprint;
+/** The lookups of the items prefetched, for `assignStory` on the same item next (one per item object). */
+const lookupsByItem = new WeakMap<StoryItem, ItemLookup>();
+
+/**
+ * `fingerprintItem`, its sketch and lookup keys, worked out once for an item prefetched and then
+ * placed (the same object, at the same time, with the same settings): the second ask also hands
+ * back the same key strings, whose hashes the store's maps then already know.
+ */
+function lookupOf(item: StoryItem, seenAt: Date, settings: StorySettings): ItemLookup {
+  const known = lookupsByItem.get(item);
+  if (known !== undefined && known.seenAt === seenAt.getTime() && known.settings === settings) return known;
   const fingerprint = fingerprintItem(item, seenAt);
-  fingerprints.set(item, { seenAt: seenAt.getTime(), fingerprint });
-  return fingerprint;
+  const sketch = sketchOf(fingerprint, settings.sketchSize);
+  const lookup = { seenAt: seenAt.getTime(), settings, fingerprint, sketch, keys: itemLookupKeys(sketch, fingerprint, seenAt, settings) };
+  lookupsByItem.set(item, lookup);
+  return lookup;
 }
 
 /**

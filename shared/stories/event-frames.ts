@@ -141,5 +141,7 @@ const FORECAST_STEMS: ReadonlySet<string> = new Set(
 
 /** The main event's frame: the first strong one named, else the first. */
 export function mainFrame(frames: string[]): string | undefined {
-  return frames.find((frame) => !WEAK_FRAMES.has(frame)) ?? frames[0];
+  // A loop, not `find`: every comparison of two items asks this several times.
+  for (const frame of frames) if (!WEAK_FRAMES.has(frame)) return frame;
+  return frames[0];
 }

@@ -68,14 +68,13 @@ const DEFERRED_JOIN_MARGIN_SECONDS = 10 * 60;
  * fallback applies. `now` is when the poll reads its stories.
  */
 export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedStoryStore {
-  /** Key → its postings by story id; an empty map for a key without a row. */
-  const rows = new Map<string, Map<string, number>>();
   /**
-   * Key → its postings as `readIndex` answers them, built on first ask and dropped when this poll
-   * lists a story under the key: each item's keys are asked for twice (prefetch, then placing it)
-   * and many are shared by the poll's items. Callers only read them.
+   * Key → its postings as `readIndex` answers them (each story once, as the store lists it);
+   * empty for a key without a row. Each item's keys are asked for twice (prefetch, then placing
+   * it) and many are shared by the poll's items, so the arrays are handed out as they are:
+   * callers only read them, and a listing of this poll replaces a row's array with a new one.
    */
-  const answers = new Map<string, StoryPosting[]>();
+  const rows = new Map<string, readonly StoryPosting[]>();
   /** Story id → the story as read (null: absent or expired), with what this poll added to it. */
   const stories = new Map<string, StoryRecord | null>();
   /** Items held by the poll whose places are still free. */
@@ -91,10 +90,12 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
   const deferUntil = Math.floor(now.getTime() / 1000) + DEFERRED_JOIN_MARGIN_SECONDS;
 
   async function load(keys: string[]): Promise<void> {
-    const missing = [...new Set(keys)].filter((key) => !rows.has(key));
-    if (missing.length === 0) return;
-    const found = await store.readIndex(missing);
-    for (const key of missing) rows.set(key, new Map((found.get(key) ?? []).map((posting) => [posting.storyId, posting.at])));
+    // Placing an item finds all its keys read by `prefetch`: no set, no copy, no request.
+    let missing: Set<string> | undefined;
+    for (const key of keys) if (!rows.has(key)) (missing ??= new Set()).add(key);
+    if (missing === undefined) return;
+    const found = await store.readIndex([...missing]);
+    for (const key of missing) rows.set(key, found.get(key) ?? []);
   }
 
   async function loadStories(storyIds: string[]): Promise<void> {
@@ -215,15 +216,9 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
     async readIndex(keys) {
       await load(keys);
       const found = new Map<string, StoryPosting[]>();
-      for (const key of new Set(keys)) {
-        let answer = answers.get(key);
-        if (answer === undefined) {
-          const postings = rows.get(key);
-          if (postings === undefined || postings.size === 0) continue;
-          answer = [...postings].map(([storyId, at]) => ({ storyId, at }));
-          answers.set(key, answer);
-        }
-        found.set(key, answer);
+      for (const key of keys) {
+        const postings = rows.get(key);
+        if (postings !== undefined && postings.length > 0) found.set(key, postings as StoryPosting[]);
       }
       return found;
     },
@@ -232,16 +227,26 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
       for (const { key, expiresAt, stories: listed } of keyListings) {
         const row = listings.get(key) ?? { expiresAt, stories: new Map<string, number>() };
         row.expiresAt = Math.max(row.expiresAt, expiresAt);
-        for (const { storyId, at } of listed) {
-          row.stories.set(storyId, at);
-          // As the row will read (a row not read yet is read whole when asked for).
-          rows.get(key)?.set(storyId, at);
-          answers.delete(key);
-        }
+        for (const { storyId, at } of listed) row.stories.set(storyId, at);
+        // As the row will read (a row not read yet is read whole when asked for): a story listed
+        // again keeps its place with its new time, a new one comes last.
+        const postings = rows.get(key);
+        if (postings !== undefined) rows.set(key, withPostings(postings, listed));
         listings.set(key, row);
       }
     },
   };
+}
+
+/** `postings` with `listed` applied (see `index`): a new array, so one handed out before is left as it was. */
+function withPostings(postings: readonly StoryPosting[], listed: readonly StoryPosting[]): StoryPosting[] {
+  const next = [...postings];
+  for (const { storyId, at } of listed) {
+    const index = next.findIndex((posting) => posting.storyId === storyId);
+    if (index >= 0) next[index] = { storyId, at };
+    else next.push({ storyId, at });
+  }
+  return next;
 }
 
 /**

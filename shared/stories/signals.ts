@@ -9,34 +9,35 @@ import { isNumberWord, splitWords, stem, STOPWORDS } from './tokenize.ts';
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 /** Month names that are never ordinary words; "may" and abbreviations count only before a day number. */
-const MONTHS: Record<string, number> = {
-  january: 0,
-  february: 1,
-  march: 2,
-  april: 3,
-  june: 5,
-  july: 6,
-  august: 7,
-  september: 8,
-  october: 9,
-  november: 10,
-  december: 11,
-};
-const MONTHS_BEFORE_DAY: Record<string, number> = {
-  jan: 0,
-  feb: 1,
-  mar: 2,
-  apr: 3,
-  may: 4,
-  jun: 5,
-  jul: 6,
-  aug: 7,
-  sep: 8,
-  sept: 8,
-  oct: 9,
-  nov: 10,
-  dec: 11,
-};
+const MONTHS: ReadonlyMap<string, number> = new Map([
+  ['january', 0],
+  ['february', 1],
+  ['march', 2],
+  ['april', 3],
+  ['june', 5],
+  ['july', 6],
+  ['august', 7],
+  ['september', 8],
+  ['october', 9],
+  ['november', 10],
+  ['december', 11],
+]);
+/** Maps, not objects: a word of the text such as "constructor" must not find Object's own properties. */
+const MONTHS_BEFORE_DAY: ReadonlyMap<string, number> = new Map([
+  ['jan', 0],
+  ['feb', 1],
+  ['mar', 2],
+  ['apr', 3],
+  ['may', 4],
+  ['jun', 5],
+  ['jul', 6],
+  ['aug', 7],
+  ['sep', 8],
+  ['sept', 8],
+  ['oct', 9],
+  ['nov', 10],
+  ['dec', 11],
+]);
 /** Words for "the day of publication" and "the day before it". */
 const SAME_DAY = new Set(['today', 'tonight']);
 const DAY_BEFORE = new Set(['yesterday']);
@@ -58,9 +59,9 @@ export function weekdaysOf(words: string[], published: Date | undefined): number
 export function monthsOf(words: string[]): number[] {
   const months = new Set<number>();
   words.forEach((word, index) => {
-    const full = MONTHS[word];
+    const full = MONTHS.get(word);
     if (full !== undefined) months.add(full);
-    const short = MONTHS_BEFORE_DAY[word];
+    const short = MONTHS_BEFORE_DAY.get(word);
     const next = words[index + 1];
     if (short !== undefined && next !== undefined && /^\d{1,2}$/.test(next)) months.add(short);
   });
@@ -360,9 +361,19 @@ const STAGE_WORDS: Record<
  */
 export function stagesOf(words: string[]): string[] {
   const stages: string[] = [];
-  for (const [stage, set] of Object.entries(STAGE_WORDS)) if (words.some((word) => set.has(word))) stages.push(stage);
+  for (const [stage, set] of STAGE_ENTRIES) {
+    for (const word of words) {
+      if (set.has(word)) {
+        stages.push(stage);
+        break;
+      }
+    }
+  }
   return stages;
 }
+
+/** `STAGE_WORDS` as pairs, in its order: read for every item. */
+const STAGE_ENTRIES = Object.entries(STAGE_WORDS);
 
 const FRACTIONS: Record<string, number> = { half: 50, third: 100 / 3, thirds: 200 / 3, quarter: 25, quarters: 75, fifth: 20 };
 const FRACTION_COUNT: Record<string, number> = { a: 1, one: 1, two: 2, three: 3 };

@@ -220,10 +220,11 @@ function cosine(pa: Prepared, pb: Prepared, renames: ReadonlyMap<string, string>
   const va = weightedOf(pa);
   const vb = renames === undefined ? weightedOf(pb) : renamed(weightedOf(pb), renames);
   let dot = 0;
-  for (const [key, w] of va) {
+  // `forEach`, not `for … of`: no [key, weight] pair allocated per key of every pair compared.
+  va.forEach((w, key) => {
     const other = vb.get(key);
     if (other !== undefined) dot += w * other;
-  }
+  });
   const na = squaredNormOf(pa);
   const nb = renames === undefined ? squaredNormOf(pb) : squaredNorm(vb);
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
