@@ -1,6 +1,6 @@
 import { TopicDefinitionError } from './errors.ts';
 import { standardLexicon } from './lexicon.ts';
-import { parsePhrase, patternKey, wordVariants, type PatternWord } from './phrase.ts';
+import { parsePhrase, wordVariants, type PatternWord } from './phrase.ts';
 import { PhraseTrie } from './phrase-trie.ts';
 import type { ContextClause, TopicDefinition } from './topic-schema.ts';
 
@@ -44,15 +44,15 @@ interface Expansion {
   written: string;
   words: PatternWord[];
   hyphenJoins: boolean[];
-  /** Its word sequences with their trie keys (see `variantsOf`), once worked out. */
-  variants?: { words: PatternWord[]; key: string }[];
+  /** Its word sequences (see `variantsOf`), once worked out. */
+  variants?: PatternWord[][];
 }
 
 const NO_EXPANSION: Expansion = { written: '', words: [], hyphenJoins: [] };
 
-/** An expansion's word sequences (see `wordVariants`) with their trie keys, worked out once per expansion. */
-function variantsOf(expansion: Expansion): { words: PatternWord[]; key: string }[] {
-  expansion.variants ??= wordVariants(expansion.words, expansion.hyphenJoins).map((words) => ({ words, key: patternKey(words) }));
+/** An expansion's word sequences (see `wordVariants`), worked out once per expansion. */
+function variantsOf(expansion: Expansion): PatternWord[][] {
+  expansion.variants ??= wordVariants(expansion.words, expansion.hyphenJoins);
   return expansion.variants;
 }
 
@@ -70,7 +70,8 @@ export class TopicCompiler {
   readonly topicsBySet: number[] = [];
   /** Clauses compiled so far (their ids are 0 up to this). */
   clauseCount = 0;
-  private readonly phraseIds = new Map<string, number>();
+  /** Per trie node, the id of the word sequence ending there (one node per distinct sequence). */
+  private readonly phraseIdByNode: number[] = [];
   private readonly standardCache = new Map<string, Expansion[]>();
   private topicIndex = -1;
 
@@ -145,14 +146,15 @@ export class TopicCompiler {
       this.topicsBySet.push(this.topicIndex);
       for (const phrase of phrases) {
         for (const expansion of expand(phrase, [])) {
-          for (const { words, key } of variantsOf(expansion)) {
-            let id = this.phraseIds.get(key);
+          for (const words of variantsOf(expansion)) {
+            const node = this.trie.path(words);
+            let id = this.phraseIdByNode[node];
             if (id === undefined) {
               id = this.memberSets.length;
-              this.phraseIds.set(key, id);
+              this.phraseIdByNode[node] = id;
               this.memberSets.push([]);
               this.memberWritten.push([]);
-              this.trie.insert(words, id);
+              this.trie.addEnd(node, id);
             }
             const sets = this.memberSets[id] as number[];
             if (!sets.includes(set)) {

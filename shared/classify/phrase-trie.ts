@@ -86,6 +86,14 @@ export class PhraseTrie {
   }
 
   insert(words: readonly PatternWord[], phrase: number): void {
+    this.addEnd(this.path(words), phrase);
+  }
+
+  /**
+   * The node a word sequence ends at, made with the nodes leading to it if new: one node per
+   * distinct sequence, so a caller may number sequences by it (see `addEnd`).
+   */
+  path(words: readonly PatternWord[]): number {
     let node = ROOT;
     for (const word of words) {
       if (word.prefix && word.key.length < MIN_PREFIX) {
@@ -106,6 +114,11 @@ export class PhraseTrie {
       }
       node = child;
     }
+    return node;
+  }
+
+  /** Records that `phrase` ends at `node` (from `path`). */
+  addEnd(node: number, phrase: number): void {
     const ends = (this.ends[node] ??= []);
     if (!ends.includes(phrase)) ends.push(phrase);
     this.size += 1;

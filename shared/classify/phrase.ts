@@ -73,8 +73,3 @@ export function wordVariants(words: PatternWord[], hyphenJoins: boolean[]): Patt
   }
   return variants;
 }
-
-/** Canonical text of a word sequence: equal sequences share one trie path. */
-export function patternKey(words: readonly PatternWord[]): string {
-  return words.map((w) => (w.prefix ? `${w.key}*` : w.key)).join(' ');
-}
