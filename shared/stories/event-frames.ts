@@ -81,7 +81,8 @@ const RULING_WHO: ReadonlySet<string> = new Set([
  */
 export function framesOf(words: string[]): string[] {
   const frames = new Set<string>();
-  for (const [index, word] of words.entries()) {
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
     // "the ruling party" governs; it rules on nothing.
     if (word === 'ruling' && RULING_WHO.has(words[index + 1] ?? '')) continue;
     const frame = FRAME_PHRASES.get(`${word} ${words[index + 1] ?? ''}`) ?? FRAME_BY_STEM.get(stem(word));
@@ -141,7 +142,7 @@ const FORECAST_STEMS: ReadonlySet<string> = new Set(
 
 /** The main event's frame: the first strong one named, else the first. */
 export function mainFrame(frames: string[]): string | undefined {
-  // A loop, not `find`: every comparison of two items asks this several times.
-  for (const frame of frames) if (!WEAK_FRAMES.has(frame)) return frame;
+  // An index loop (no closure, no iterator): every comparison of two items asks this several times.
+  for (let i = 0; i < frames.length; i++) if (!WEAK_FRAMES.has(frames[i]!)) return frames[i];
   return frames[0];
 }

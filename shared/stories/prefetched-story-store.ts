@@ -92,7 +92,7 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
   async function load(keys: string[]): Promise<void> {
     // Placing an item finds all its keys read by `prefetch`: no set, no copy, no request.
     let missing: Set<string> | undefined;
-    for (const key of keys) if (!rows.has(key)) (missing ??= new Set()).add(key);
+    for (let i = 0; i < keys.length; i++) if (!rows.has(keys[i]!)) (missing ??= new Set()).add(keys[i]!);
     if (missing === undefined) return;
     const found = await store.readIndex([...missing]);
     for (const key of missing) rows.set(key, found.get(key) ?? []);
@@ -216,9 +216,9 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
     async readIndex(keys) {
       await load(keys);
       const found = new Map<string, StoryPosting[]>();
-      for (const key of keys) {
-        const postings = rows.get(key);
-        if (postings !== undefined && postings.length > 0) found.set(key, postings as StoryPosting[]);
+      for (let i = 0; i < keys.length; i++) {
+        const postings = rows.get(keys[i]!);
+        if (postings !== undefined && postings.length > 0) found.set(keys[i]!, postings as StoryPosting[]);
       }
       return found;
     },

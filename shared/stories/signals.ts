@@ -361,9 +361,10 @@ const STAGE_WORDS: Record<
  */
 export function stagesOf(words: string[]): string[] {
   const stages: string[] = [];
-  for (const [stage, set] of STAGE_ENTRIES) {
-    for (const word of words) {
-      if (set.has(word)) {
+  for (let s = 0; s < STAGE_ENTRIES.length; s++) {
+    const [stage, set] = STAGE_ENTRIES[s]!;
+    for (let w = 0; w < words.length; w++) {
+      if (set.has(words[w]!)) {
         stages.push(stage);
         break;
       }

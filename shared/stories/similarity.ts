@@ -118,11 +118,17 @@ function sharesFrameAndPlace(a: StoryFingerprint, b: StoryFingerprint): boolean 
   // requested over stalled talks), only a shared town or region does (Istanbul, not Russia).
   const recurring = PROCESS_FRAMES.has(mainA) || PROCESS_FRAMES.has(mainB);
   const headlinesName = a.titleFrames.includes(mainA) && b.titleFrames.includes(mainB);
-  const placeOf = recurring && !headlinesName ? (anchor: string) => PLACE_STATES.has(anchor) : () => true;
-  return (
-    a.titleAnchors.some((anchor) => placeOf(anchor) && b.anchors.includes(anchor)) ||
-    b.titleAnchors.some((anchor) => placeOf(anchor) && a.anchors.includes(anchor))
-  );
+  const placesOnly = recurring && !headlinesName;
+  return namesPlaceOf(a.titleAnchors, b.anchors, placesOnly) || namesPlaceOf(b.titleAnchors, a.anchors, placesOnly);
+}
+
+/** Whether `anchors` holds one of `titleAnchors` (only a town or region when `placesOnly`): loops, as every pair compared asks. */
+function namesPlaceOf(titleAnchors: string[], anchors: string[], placesOnly: boolean): boolean {
+  for (let i = 0; i < titleAnchors.length; i++) {
+    const anchor = titleAnchors[i]!;
+    if ((!placesOnly || PLACE_STATES.has(anchor)) && anchors.includes(anchor)) return true;
+  }
+  return false;
 }
 
 /**
@@ -462,16 +468,16 @@ function conflictOf(
   const dated = a.dated && b.dated;
   if (!dated && disjoint(a.weekdays, b.weekdays)) return 'weekday';
   if (!a.dated && !b.dated && disjoint(a.months, b.months)) return 'month';
-  if (seriesDiffer(ordinalsOf(pa), ordinalsOf(pb), () => false)) return 'ordinal';
+  if (seriesDiffer(ordinalsOf(pa), ordinalsOf(pb), never)) return 'ordinal';
   const countsA = countsOf(pa);
   const countsB = countsOf(pb);
-  if (seriesDiffer(countsA.byName, countsB.byName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) return 'count';
+  if (seriesDiffer(countsA.byName, countsB.byName, withinAQuarter)) return 'count';
   if (belowFloor(countsA.floors, countsB.byName) || belowFloor(countsB.floors, countsA.byName)) return 'count';
   const tolls: [ReadonlyMap<string, number[]>, ReadonlyMap<string, number[]>] =
     a.at <= b.at ? [countsA.tollsByName, countsB.tollsByName] : [countsB.tollsByName, countsA.tollsByName];
   if (tollsFall(tolls, a.at === b.at)) return 'count';
   // Without any date there is no earlier report to revise: a toll is a count like any other.
-  if (!a.dated && !b.dated && seriesDiffer(countsA.tollsByName, countsB.tollsByName, (x, y) => Math.abs(x - y) / Math.max(x, y) <= 0.25)) {
+  if (!a.dated && !b.dated && seriesDiffer(countsA.tollsByName, countsB.tollsByName, withinAQuarter)) {
     return 'count';
   }
   // Two dated reports of one kind of event in one place, in the window, word its stage their own
@@ -508,6 +514,15 @@ function eachHeadlineNamesItsOwnPlace(a: StoryFingerprint, b: StoryFingerprint):
         !(spread && PLACE_STATES.has(anchor) && y.anchors.includes(PLACE_STATES.get(anchor)!)),
     );
   return own(a, b) && own(b, a);
+}
+
+/** Two counts of one thing that agree: within a quarter of each other (or equal). */
+function withinAQuarter(x: number, y: number): boolean {
+  return Math.abs(x - y) / Math.max(x, y) <= 0.25;
+}
+
+function never(): boolean {
+  return false;
 }
 
 function anchorsDiffer(pa: Prepared, pb: Prepared, bodies: boolean): boolean {
@@ -592,6 +607,8 @@ function disjointWithin(a: number[], b: number[], tolerance: number): boolean {
 
 /** `kind:qualifier` lists: some kind qualified on both sides, with no qualifier in common. */
 function qualifiersDiffer(a: string[], b: string[]): boolean {
+  // Most items qualify nothing: no maps to build for them.
+  if (a.length === 0 || b.length === 0) return false;
   const byKind = (entries: string[]) => {
     const map = new Map<string, Set<string>>();
     for (const entry of entries) {

@@ -67,7 +67,9 @@ export function splitCasedWords(text: string): CasedWord[] {
   if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
   const words: CasedWord[] = [];
   let last = 0;
-  for (const match of prepared.matchAll(WORD)) {
+  // `exec` over the shared global pattern rather than `matchAll`: no iterator, no copy of the pattern.
+  WORD.lastIndex = 0;
+  for (let match = WORD.exec(prepared); match !== null; match = WORD.exec(prepared)) {
     const cased = match[0];
     // Most words are parted by one space, which opens no sentence: no slice, no regex.
     const sentenceStart =
