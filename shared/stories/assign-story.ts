@@ -58,6 +58,8 @@ export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignSto
   const settings = deps.settings ?? defaultStorySettings;
   const { stories } = deps;
   const { fingerprint, sketch, keys } = lookupOf(item, seenAt, settings);
+  // Placed once: what the prefetch kept for it is not needed again (a retry works it out anew).
+  lookupsByItem.delete(item);
 
   const postings = await stories.readIndex(keys);
   const saturated = new Set([...postings].filter(([, list]) => list.length >= settings.maxPostingsPerKey).map(([key]) => key));

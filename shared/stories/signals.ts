@@ -214,18 +214,20 @@ function isLowerBound(words: string[], index: number): boolean {
  * counts a toll (`dead`, `injured`). Years are not counts. A floor ("over 100 missiles") is
  * written `missil:>100`.
  */
+/**
+ * Patterns with Unicode property escapes are module constants: the bundler writes each such
+ * literal as `new RegExp(…)`, which inside a function builds a RegExp object on every call.
+ */
+const INNER_HYPHEN = /(\p{L})-(?=\p{L})/gu;
+const LETTER = /\p{L}/u;
+
 export function countsOf(text: string): string[] {
   const found = new Set<string>();
   for (const clause of text.split(CLAUSE)) {
     // "no-confidence" is one counted thing here, not the stopword "no" ending the phrase.
     // "The 15-member council", "a four-day truce": a number joined to its noun describes
     // something else, it counts nothing that happened; "100+ drones" reads as "over 100 drones".
-    const words = splitWords(
-      clause
-        .replace(/(\p{L})-(?=\p{L})/gu, '$1')
-        .replace(SIZE_COMPOUND, ' ')
-        .replace(PLUS_FLOOR, 'over $1'),
-    );
+    const words = splitWords(clause.replace(INNER_HYPHEN, '$1').replace(SIZE_COMPOUND, ' ').replace(PLUS_FLOOR, 'over $1'));
     words.forEach((word, index) => {
       if (!isNumberWord(word)) return;
       const value = Number(word);
@@ -235,7 +237,7 @@ export function countsOf(text: string): string[] {
       if (words[index - 1] === 'the' && words[index - 2] === 'of') return;
       // "Flight 8243", "resolution 2690", "J2-8243": a number that names something counts nothing.
       const before = words[index - 1] ?? '';
-      if (IDENTIFIED.has(before) || (/\p{L}/u.test(before) && /\d/.test(before))) return;
+      if (IDENTIFIED.has(before) || (LETTER.test(before) && /\d/.test(before))) return;
       const counted: string[] = [];
       let toll: string | undefined;
       for (let k = index + 1; k < Math.min(words.length, index + 4); k++) {

@@ -11,6 +11,14 @@ export interface TextTerms {
   anchors: string[];
 }
 
+/**
+ * Patterns with Unicode property escapes are module constants: the bundler writes each such
+ * literal as `new RegExp(…)`, which inside a loop builds a RegExp object per word.
+ */
+const OPENS_CAPITAL = /^\p{Lu}/u;
+const OPENS_LETTER = /^\p{L}/u;
+const ACRONYM_WORD = /^\p{Lu}{2,}$/u;
+
 /** Anchor keys carry a prefix no stem has, so they never meet an ordinary word. */
 const ANCHOR_PREFIX = '@';
 
@@ -49,10 +57,10 @@ export function readTerms(words: readonly CasedWord[], options: { titleCase?: bo
     const key = contentKey(surface);
     if (key !== undefined) {
       keys.push(key);
-      const capitalised = /^\p{Lu}/u.test(word.cased) && !STOPWORDS.has(word.word);
+      const capitalised = OPENS_CAPITAL.test(word.cased) && !STOPWORDS.has(word.word);
       if (capitalised && !word.sentenceStart && !options.titleCase && !key.startsWith('#')) names.add(key);
       // Acronyms ("PPP", "CNRP") are names wherever they stand.
-      if (/^\p{Lu}{2,}$/u.test(word.cased) && !key.startsWith('#')) names.add(key);
+      if (ACRONYM_WORD.test(word.cased) && !key.startsWith('#')) names.add(key);
     }
     i += length;
   }
@@ -61,9 +69,9 @@ export function readTerms(words: readonly CasedWord[], options: { titleCase?: bo
 
 /** Whether a headline is in title case ("Medtronic Quarterly Earnings Rise"): its capitals name nothing. */
 export function isTitleCase(titleWords: readonly CasedWord[]): boolean {
-  const words = titleWords.filter((w) => !STOPWORDS.has(w.word) && /^\p{L}/u.test(w.cased));
+  const words = titleWords.filter((w) => !STOPWORDS.has(w.word) && OPENS_LETTER.test(w.cased));
   if (words.length < 3) return false;
-  return words.filter((w) => /^\p{Lu}/u.test(w.cased)).length / words.length >= 0.7;
+  return words.filter((w) => OPENS_CAPITAL.test(w.cased)).length / words.length >= 0.7;
 }
 
 function longestPhrase(
