@@ -94,35 +94,44 @@ export class TopicCompiler {
       cache.set(name, expansions);
       return expansions;
     };
-    const expand = (phrase: string, trail: string[]): Expansion[] => {
+    /**
+     * The options of each part of a written phrase: a lexicon class's expansions (shared), or
+     * the part's own words. Throws when the phrase stands for more than `MAX_EXPANSIONS` sequences.
+     */
+    const optionsOf = (phrase: string, trail: string[]): Expansion[][] => {
       const parsed = parsePhrase(phrase);
       if ('error' in parsed) throw new TopicDefinitionError(`topic definition invalid: ${parsed.error} (topic "${topic.id}")`);
-      const [first, ...rest] = parsed.parts;
-      // A phrase that is one class reference ("@state") stands for the class's expansions as
-      // they are: shared, so their word variants are worked out once (see `variantsOf`).
-      if (first?.kind === 'class' && rest.length === 0) {
-        const expansions = expandClass(first.name, trail);
-        if (expansions.length > MAX_EXPANSIONS) {
-          throw new TopicDefinitionError(
-            `topic definition invalid: phrase "${phrase}" expands to more than ${MAX_EXPANSIONS} phrases (topic "${topic.id}")`,
-          );
-        }
-        return expansions;
-      }
-      let result: Expansion[] = [NO_EXPANSION];
+      const parts: Expansion[][] = [];
+      let count = 1;
       for (const part of parsed.parts) {
         const options: Expansion[] =
-          part.kind === 'class' ? expandClass(part.name, trail) : [{ written: '', words: part.words, hyphenJoins: part.hyphenJoins }];
-        if (result.length * options.length > MAX_EXPANSIONS) {
+          part.kind === 'class'
+            ? expandClass(part.name, trail)
+            : [{ written: part.text, words: part.words, hyphenJoins: part.hyphenJoins }];
+        count *= options.length;
+        if (count > MAX_EXPANSIONS) {
           throw new TopicDefinitionError(
             `topic definition invalid: phrase "${phrase}" expands to more than ${MAX_EXPANSIONS} phrases (topic "${topic.id}")`,
           );
         }
+        parts.push(options);
+      }
+      return parts;
+    };
+    /**
+     * Every combination of the parts' options, earlier parts first. A phrase of one part stands
+     * for that part's options as they are: a class's are shared, so their word variants are
+     * worked out once (see `variantsOf`).
+     */
+    const combine = (parts: Expansion[][]): Expansion[] => {
+      if (parts.length === 1) return parts[0] as Expansion[];
+      let result: Expansion[] = [NO_EXPANSION];
+      for (const options of parts) {
         const next: Expansion[] = [];
         for (const r of result) {
           for (const o of options) {
             next.push({
-              written: join(r.written, part.kind === 'class' ? o.written : part.text),
+              written: join(r.written, o.written),
               words: r.words.length === 0 ? o.words : r.words.concat(o.words),
               hyphenJoins: r.hyphenJoins.length === 0 ? o.hyphenJoins : r.hyphenJoins.concat(o.hyphenJoins),
             });
@@ -132,7 +141,41 @@ export class TopicCompiler {
       }
       return result;
     };
+    const expand = (phrase: string, trail: string[]): Expansion[] => combine(optionsOf(phrase, trail));
     const join = (a: string, b: string): string => (a ? `${a} ${b}` : b);
+
+    /** Files the word sequence ending at trie node `node`, written `written`, under `set`. */
+    const record = (node: number, written: string, set: number): void => {
+      let id = this.phraseIdByNode[node];
+      if (id === undefined) {
+        id = this.memberSets.length;
+        this.phraseIdByNode[node] = id;
+        this.memberSets.push([]);
+        this.memberWritten.push([]);
+        this.trie.addEnd(node, id);
+      }
+      const sets = this.memberSets[id] as number[];
+      if (!sets.includes(set)) {
+        sets.push(set);
+        (this.memberWritten[id] as string[]).push(written);
+      }
+    };
+    /**
+     * Files every combination of `parts` from part `index` on, walking the trie part by part:
+     * the nodes of a shared start ("sanctions on" of "sanctions on @state") are walked once, and
+     * no combined word list is made. Only for parts whose options each read one way (no
+     * hyphenated words): the sequences then come in the order `combine` and `variantsOf` give.
+     */
+    const recordCombinations = (parts: Expansion[][], index: number, node: number, written: string, set: number): void => {
+      if (index === parts.length) {
+        record(node, written, set);
+        return;
+      }
+      for (const option of parts[index] as Expansion[]) {
+        const next = this.trie.extend(node, (variantsOf(option) as PatternWord[][])[0] as PatternWord[]);
+        recordCombinations(parts, index + 1, next, join(written, option.written), set);
+      }
+    };
 
     // Clauses that list the same phrases ("@state", "@armed-group") share one set, so a hit
     // is filed once per distinct list rather than once per clause.
@@ -145,23 +188,14 @@ export class TopicCompiler {
       setsByList.set(listKey, set);
       this.topicsBySet.push(this.topicIndex);
       for (const phrase of phrases) {
-        for (const expansion of expand(phrase, [])) {
-          for (const words of variantsOf(expansion)) {
-            const node = this.trie.path(words);
-            let id = this.phraseIdByNode[node];
-            if (id === undefined) {
-              id = this.memberSets.length;
-              this.phraseIdByNode[node] = id;
-              this.memberSets.push([]);
-              this.memberWritten.push([]);
-              this.trie.addEnd(node, id);
-            }
-            const sets = this.memberSets[id] as number[];
-            if (!sets.includes(set)) {
-              sets.push(set);
-              (this.memberWritten[id] as string[]).push(expansion.written);
-            }
-          }
+        const parts = optionsOf(phrase, []);
+        if (parts.every((options) => options.every((option) => variantsOf(option).length === 1))) {
+          recordCombinations(parts, 0, this.trie.root, '', set);
+          continue;
+        }
+        // Hyphenated words read two ways: each combination's variants, in `variantsOf`'s order.
+        for (const expansion of combine(parts)) {
+          for (const words of variantsOf(expansion)) record(this.trie.path(words), expansion.written, set);
         }
       }
       return set;

@@ -94,7 +94,17 @@ export class PhraseTrie {
    * distinct sequence, so a caller may number sequences by it (see `addEnd`).
    */
   path(words: readonly PatternWord[]): number {
-    let node = ROOT;
+    return this.extend(ROOT, words);
+  }
+
+  /** The root node (see `extend`). */
+  get root(): number {
+    return ROOT;
+  }
+
+  /** `path`, from `node` on: the node that `words` lead to from there, made if new. */
+  extend(from: number, words: readonly PatternWord[]): number {
+    let node = from;
     for (const word of words) {
       if (word.prefix && word.key.length < MIN_PREFIX) {
         throw new Error(`phrase trie: prefix "${word.key}*" is shorter than ${MIN_PREFIX} letters`);
