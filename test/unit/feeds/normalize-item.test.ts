@@ -187,6 +187,12 @@ describe('normalizeItem', () => {
     expect(item.summary.endsWith('…')).toBe(true);
   });
 
+  it('rejects an item its schema refuses, with the issue the schema finds (a key past 512 characters)', () => {
+    expect(() => normalizeItem(entry({ title: 'T', guid: 'g' }), { ...context, feedId: 'f'.repeat(480) })).toThrow(
+      /^item is invalid: itemKey: /,
+    );
+  });
+
   it('drops characters no feed text can hold (controls, lone surrogates)', () => {
     const item = normalizeItem(entry({ title: 'Vote\u0001 held\uD800', guid: 'g\u0002' }), context);
     expect(item).toMatchObject({ title: 'Vote held', guid: 'g' });
