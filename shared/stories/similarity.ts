@@ -473,9 +473,13 @@ function conflictOf(
   const countsB = countsOf(pb);
   if (seriesDiffer(countsA.byName, countsB.byName, withinAQuarter)) return 'count';
   if (belowFloor(countsA.floors, countsB.byName) || belowFloor(countsB.floors, countsA.byName)) return 'count';
-  const tolls: [ReadonlyMap<string, number[]>, ReadonlyMap<string, number[]>] =
-    a.at <= b.at ? [countsA.tollsByName, countsB.tollsByName] : [countsB.tollsByName, countsA.tollsByName];
-  if (tollsFall(tolls, a.at === b.at)) return 'count';
+  // Reports of one day (the same time) come in any order: no earlier one to fall below.
+  if (
+    a.at !== b.at &&
+    (a.at < b.at ? tollsFall(countsA.tollsByName, countsB.tollsByName) : tollsFall(countsB.tollsByName, countsA.tollsByName))
+  ) {
+    return 'count';
+  }
   // Without any date there is no earlier report to revise: a toll is a count like any other.
   if (!a.dated && !b.dated && seriesDiffer(countsA.tollsByName, countsB.tollsByName, withinAQuarter)) {
     return 'count';
@@ -503,17 +507,31 @@ function eachHeadlineNamesItsOwnPlace(a: StoryFingerprint, b: StoryFingerprint):
   // ones ("quake hits Noto" / "quake in Ishikawa"): beside an item naming its state, a town is
   // not a place of its own. A shooting or a blast happens in one spot, talks and votes in one
   // town: two towns there stay two events.
-  const recurring = (x: StoryFingerprint) => x.frames.some((frame) => PROCESS_FRAMES.has(frame));
-  const areal = (x: StoryFingerprint) => AREA_KINDS.has(incidentKind(x.frames) ?? '');
-  const spread = (areal(a) || areal(b)) && !recurring(a) && !recurring(b);
-  const own = (x: StoryFingerprint, y: StoryFingerprint) =>
-    x.titleAnchors.some(
-      (anchor) =>
-        !BODY_ANCHORS.has(anchor) &&
-        !y.anchors.includes(anchor) &&
-        !(spread && PLACE_STATES.has(anchor) && y.anchors.includes(PLACE_STATES.get(anchor)!)),
-    );
-  return own(a, b) && own(b, a);
+  // Functions of the module, not closures: every pair compared asks (most have no place in a headline).
+  if (a.titleAnchors.length === 0 || b.titleAnchors.length === 0) return false;
+  const spread = (isAreal(a) || isAreal(b)) && !isRecurring(a) && !isRecurring(b);
+  return namesOwnPlace(a, b, spread) && namesOwnPlace(b, a, spread);
+}
+
+/** Whether an item names a kind of event that recurs between the same parties (see `PROCESS_FRAMES`). */
+function isRecurring(x: StoryFingerprint): boolean {
+  return x.frames.some((frame) => PROCESS_FRAMES.has(frame));
+}
+
+/** Whether an item's main event reaches a region (see `AREA_KINDS`). */
+function isAreal(x: StoryFingerprint): boolean {
+  return AREA_KINDS.has(incidentKind(x.frames) ?? '');
+}
+
+/** Whether x's headline names a state or place y never mentions (a town of a state y names does not count when `spread`). */
+function namesOwnPlace(x: StoryFingerprint, y: StoryFingerprint, spread: boolean): boolean {
+  for (let i = 0; i < x.titleAnchors.length; i++) {
+    const anchor = x.titleAnchors[i]!;
+    if (BODY_ANCHORS.has(anchor) || y.anchors.includes(anchor)) continue;
+    if (spread && PLACE_STATES.has(anchor) && y.anchors.includes(PLACE_STATES.get(anchor)!)) continue;
+    return true;
+  }
+  return false;
 }
 
 /** Two counts of one thing that agree: within a quarter of each other (or equal). */
@@ -563,10 +581,9 @@ function partition(entries: string[], test: (entry: string) => boolean): [string
  * A toll is revised upwards as an event unfolds (9 dead, then 12; 300, then 4,400): two reports
  * of one event differ in it freely, except that the later one does not report far fewer (a
  * quarter less) of the same toll: 2,750 injured on Tuesday and 300 on Wednesday are two blasts.
- * Reports of one day (`sameTime`) come in any order.
+ * Reports of the same time come in any order: the caller asks only of two at different times.
  */
-function tollsFall([earlier, later]: [ReadonlyMap<string, number[]>, ReadonlyMap<string, number[]>], sameTime: boolean): boolean {
-  if (sameTime) return false;
+function tollsFall(earlier: ReadonlyMap<string, number[]>, later: ReadonlyMap<string, number[]>): boolean {
   for (const [name, values] of earlier) {
     const others = later.get(name);
     if (others && Math.min(...values) > 1.25 * Math.max(...others)) return true;
