@@ -41,6 +41,12 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
   const kept = new Set(terms);
   const allWords = [...titleWords, ...summaryWords];
   const text = `${title}. ${summary}`;
+  const lead = leadSentence(summary);
+  // Headline (its event clause for frames) and lead sentence, hyphenated compounds out for stages:
+  // one text most of the time (no context clause, no compound), split once then.
+  const framesText = `${clause}. ${lead}`;
+  const stagesText = `${title}. ${lead}`.replace(COMPOUND_WORD, ' ');
+  const framesWords = splitWords(framesText);
 
   return {
     tokens,
@@ -55,8 +61,8 @@ export function fingerprintItem(item: FingerprintInput, seenAt: Date): StoryFing
     ordinals: ordinalsOf(text),
     counts: countsOf(text),
     // Hyphenated compounds are not read for stages: "US-backed" and "break-up" name no step.
-    stages: stagesOf(splitWords(`${title}. ${leadSentence(summary)}`.replace(COMPOUND_WORD, ' '))),
-    frames: withBodyDecision(framesOf(splitWords(`${clause}. ${leadSentence(summary)}`)), titleTerms.anchors, titleWords),
+    stages: stagesOf(stagesText === framesText ? framesWords : splitWords(stagesText)),
+    frames: withBodyDecision(framesOf(framesWords), titleTerms.anchors, titleWords),
     titleFrames: withBodyDecision(framesOf(clauseWords), titleTerms.anchors, titleWords),
     qualifiers: qualifiersOf(text),
     changeSizes: changeSizesOf(text),

@@ -37,7 +37,11 @@ const SPELLED: ReadonlyMap<string, string> = new Map([
 
 /** Words of a text in order (see the module comment); numbers come back as digit strings. */
 export function splitWords(text: string): string[] {
-  return splitCasedWords(text).map((w) => w.word);
+  const words: string[] = [];
+  const prepared = prepare(text);
+  WORD.lastIndex = 0;
+  for (let match = WORD.exec(prepared); match !== null; match = WORD.exec(prepared)) words.push(wordOf(match[0]));
+  return words;
 }
 
 /** A word as `splitWords` gives it, with its written form and whether it opens a sentence. */
@@ -57,14 +61,7 @@ function isDigit(code: number): boolean {
 
 /** `splitWords`, keeping each word's case and place (a capital opening a sentence names nothing). */
 export function splitCasedWords(text: string): CasedWord[] {
-  // Each rewrite needs a character most texts lack (a dot, an apostrophe, a digit): no scan without it.
-  let prepared = text;
-  if (prepared.includes('.')) prepared = prepared.replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''));
-  if (prepared.includes("'") || prepared.includes('’')) prepared = prepared.replace(POSSESSIVE, '').replace(APOSTROPHE, '');
-  if (DIGIT.test(prepared)) {
-    prepared = prepared.replace(GLUED_UNIT, (_, figure: string, unit: string) => `${figure} ${UNIT_WORDS[unit.toLowerCase()] ?? unit}`);
-  }
-  if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
+  const prepared = prepare(text);
   const words: CasedWord[] = [];
   let last = 0;
   // `exec` over the shared global pattern rather than `matchAll`: no iterator, no copy of the pattern.
@@ -76,11 +73,29 @@ export function splitCasedWords(text: string): CasedWord[] {
       words.length === 0 ||
       ((match.index - last !== 1 || prepared.charCodeAt(last) !== SPACE) && SENTENCE_BREAK.test(prepared.slice(last, match.index)));
     last = match.index + cased.length;
-    let word = cased.toLowerCase();
-    if (isDigit(word.charCodeAt(0))) word = word.replace(/,/g, '').replace(/\.$/, '');
-    words.push({ word: SPELLED.get(word) ?? word, cased, sentenceStart });
+    words.push({ word: wordOf(cased), cased, sentenceStart });
   }
   return words;
+}
+
+/** A text with acronyms joined, possessives and apostrophes dropped, glued units parted and diacritics folded. */
+function prepare(text: string): string {
+  // Each rewrite needs a character most texts lack (a dot, an apostrophe, a digit): no scan without it.
+  let prepared = text;
+  if (prepared.includes('.')) prepared = prepared.replace(ACRONYM, (acronym) => acronym.replace(/\./g, ''));
+  if (prepared.includes("'") || prepared.includes('’')) prepared = prepared.replace(POSSESSIVE, '').replace(APOSTROPHE, '');
+  if (DIGIT.test(prepared)) {
+    prepared = prepared.replace(GLUED_UNIT, (_, figure: string, unit: string) => `${figure} ${UNIT_WORDS[unit.toLowerCase()] ?? unit}`);
+  }
+  if (NON_ASCII.test(prepared)) prepared = prepared.normalize('NFD').replace(COMBINING_MARKS, '');
+  return prepared;
+}
+
+/** A matched word as compared: lower case, a number without separators, a spelled number as digits. */
+function wordOf(cased: string): string {
+  let word = cased.toLowerCase();
+  if (isDigit(word.charCodeAt(0))) word = word.replace(/,/g, '').replace(/\.$/, '');
+  return SPELLED.get(word) ?? word;
 }
 
 /** Whether a word is a number (as `splitWords` writes them). */
