@@ -86,5 +86,7 @@ function eventClause(title: string): string {
 }
 
 function unique(keys: (string | undefined)[]): string[] {
-  return [...new Set(keys.filter((key): key is string => key !== undefined))];
+  const set = new Set<string>();
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) set.add(keys[i]!);
+  return [...set];
 }

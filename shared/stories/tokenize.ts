@@ -100,7 +100,7 @@ function wordOf(cased: string): string {
 
 /** Whether a word is a number (as `splitWords` writes them). */
 export function isNumberWord(word: string): boolean {
-  return /^\d/.test(word);
+  return isDigit(word.charCodeAt(0));
 }
 
 /**
