@@ -233,6 +233,9 @@ function rankCandidates(postings: Map<string, { storyId: string; at: number }[]>
     .map(([storyId]) => storyId);
 }
 
+/** The matcher drops a conflicting pair whatever its scores: they are not worked out. */
+const UNSCORED_CONFLICTS = { scoreConflicts: false } as const;
+
 /**
  * The candidate the item fits best: its score is the best against any kept member, and no kept
  * member may conflict with it (one conflicting member is enough to keep it out).
@@ -249,9 +252,13 @@ function bestMatch(
     let score = 0;
     let conflict = false;
     for (const kept of story.fingerprints) {
-      const comparison = compareFingerprints(fingerprint, kept.fingerprint, settings.windowSeconds, settings.followUpWindowSeconds, {
-        scoreConflicts: false,
-      });
+      const comparison = compareFingerprints(
+        fingerprint,
+        kept.fingerprint,
+        settings.windowSeconds,
+        settings.followUpWindowSeconds,
+        UNSCORED_CONFLICTS,
+      );
       if (comparison.conflict) {
         conflict = true;
         break;

@@ -52,11 +52,19 @@ export function compareFingerprints(
   const conflict =
     !dated && gap > windowSeconds && !followUp ? 'time' : conflictOf(a, b, pa, pb, followUp ? followUpSeconds : windowSeconds);
   // A caller that drops a conflicting pair whatever its scores (the matcher) is spared them.
-  if (conflict && options.scoreConflicts === false) return { score: 0, copy: 0, dated, ...(followUp ? { followUp } : {}), conflict };
+  if (conflict && options.scoreConflicts === false) return comparison(0, 0, dated, followUp, conflict);
   // Two undated items carry no time at all, only text: copies alone join them.
   const score = a.dated || b.dated ? scoreParaphrase(a, b, pa, pb) : 0;
   const copy = dated ? 0 : textSimilarity(a, b);
-  return { score, copy, dated, ...(followUp ? { followUp } : {}), ...(conflict ? { conflict } : {}) };
+  return comparison(score, copy, dated, followUp, conflict);
+}
+
+/** A comparison with `followUp` and `conflict` only when set (built without spreading, once per pair compared). */
+function comparison(score: number, copy: number, dated: boolean, followUp: boolean, conflict: StoryConflict | undefined): StoryComparison {
+  const result: StoryComparison = { score, copy, dated };
+  if (followUp) result.followUp = true;
+  if (conflict) result.conflict = conflict;
+  return result;
 }
 
 /**
