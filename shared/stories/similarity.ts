@@ -274,16 +274,20 @@ export function textSimilarity(a: StoryFingerprint, b: StoryFingerprint): number
  */
 function sharesSpecific(pa: Prepared, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): boolean {
   const termsB = termSetOf(pb);
-  // b's terms, figures aligned: a renamed figure stands under its new name only.
-  const targets = renames === undefined ? [] : [...renames.values()];
-  const hasB =
-    renames === undefined
-      ? (key: string) => termsB.has(key)
-      : (key: string) => (termsB.has(key) && !renames.has(key)) || targets.includes(key);
   // a's terms that are specific names (b must name them too) or exact figures (its figures).
   const namesB = namesOf(pb);
-  for (const key of specificNamesOf(pa)) if (namesB.has(key) && hasB(key)) return true;
-  for (const { key } of figuresOf(pa)) if (hasB(key)) return true;
+  const names = specificNamesOf(pa);
+  for (let i = 0; i < names.length; i++) if (namesB.has(names[i]!) && hasAligned(termsB, renames, names[i]!)) return true;
+  const figures = figuresOf(pa);
+  for (let i = 0; i < figures.length; i++) if (hasAligned(termsB, renames, figures[i]!.key)) return true;
+  return false;
+}
+
+/** Whether b's terms, figures aligned by `renames`, hold `key`: a renamed figure stands under its new name only. */
+function hasAligned(termsB: ReadonlySet<string>, renames: ReadonlyMap<string, string> | undefined, key: string): boolean {
+  if (renames === undefined) return termsB.has(key);
+  if (termsB.has(key) && !renames.has(key)) return true;
+  for (const target of renames.values()) if (target === key) return true;
   return false;
 }
 
@@ -613,6 +617,8 @@ function seriesDiffer(
   valuesB: ReadonlyMap<string, number[]>,
   close: (x: number, y: number) => boolean,
 ): boolean {
+  // Most items name no series at all: nothing to iterate.
+  if (a.size === 0 || valuesB.size === 0) return false;
   for (const [name, values] of a) {
     const others = valuesB.get(name);
     if (!others) continue;
