@@ -99,9 +99,11 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
   }
 
   async function loadStories(storyIds: string[]): Promise<void> {
-    const missing = [...new Set(storyIds)].filter((id) => !stories.has(id));
-    if (missing.length === 0) return;
-    const found = new Map((await store.getStories(missing)).map((story) => [story.storyId, story]));
+    // As `load`: placing an item finds its candidates read by `prefetchStories`.
+    let missing: Set<string> | undefined;
+    for (let i = 0; i < storyIds.length; i++) if (!stories.has(storyIds[i]!)) (missing ??= new Set()).add(storyIds[i]!);
+    if (missing === undefined) return;
+    const found = new Map((await store.getStories([...missing])).map((story) => [story.storyId, story]));
     for (const id of missing) stories.set(id, found.get(id) ?? null);
   }
 
@@ -146,7 +148,12 @@ export function prefetchedStoryStore(store: StoryStore, now: Date): PrefetchedSt
 
     async getStories(storyIds) {
       await loadStories(storyIds);
-      return [...new Set(storyIds)].flatMap((id) => stories.get(id) ?? []);
+      const found: StoryRecord[] = [];
+      for (const id of new Set(storyIds)) {
+        const story = stories.get(id);
+        if (story) found.push(story);
+      }
+      return found;
     },
 
     async getStory(storyId) {
