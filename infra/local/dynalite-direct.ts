@@ -10,9 +10,11 @@
  *
  * The request is copied as its JSON would parse (`copyAsJson`) before dynalite sees it, since its
  * type checks delete fields of what they are given; the answer (an output or an error answer's
- * fields) is copied the same way, since an action may answer with objects it keeps (the rows
- * of the store's read cache, shared frozen by its reads: dynalite-read-cache.ts) or ones of the
- * request. Results and errors are the listener's: the same fields, `__type`s and statuses.
+ * fields) is copied the same way, since an action may answer with ones of the request, except
+ * for its frozen objects: those are the rows of the store's read cache (dynalite-read-cache.ts),
+ * deep-frozen JSON data that nobody can change, handed over as they are (the rows a
+ * BatchGetItem finds were most of what was copied). Results and errors are the listener's: the
+ * same fields, `__type`s and statuses.
  * Unlike the listener, a fault inside dynalite (an action calling back with an error it does not
  * answer, which the listener throws out of its callback) rejects the request here, and dynalite's
  * 16 MB limit on a request's text is not checked (DynamoDB's own limits keep ours far below).
@@ -89,7 +91,8 @@ export function createDynaliteDirectTransport(store: object): AwsJsonObjectTrans
     exchange(operation, input) {
       return new Promise<AwsObjectAnswer>((resolve, reject) => {
         const requestId = nextRequestId();
-        const answer = (statusCode: number, fields: Fields) => resolve({ statusCode, output: copyAsJson(fields) as Fields, requestId });
+        const answer = (statusCode: number, fields: Fields) =>
+          resolve({ statusCode, output: copyAsJson(fields, true) as Fields, requestId });
         const engineThrew = (error: unknown) =>
           reject(
             new Error(`dynalite request failed: the engine threw while handling it (${(error as Error | undefined)?.message ?? error})`, {

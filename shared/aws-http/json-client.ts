@@ -27,7 +27,9 @@ export interface AwsObjectAnswer {
 /**
  * Hands an operation's input object to an engine in this process and takes its answer object
  * back, with no JSON text between. The answer must equal what the JSON round trip would give and
- * share no object with the input or the engine: the caller keeps and may change both.
+ * share no object that either side could change with the input or the engine: the caller keeps
+ * and may change both. The one exception: deep-frozen parts of the engine's own data (rows it
+ * keeps frozen) may be handed over as they are, since nobody can change them.
  */
 export interface AwsJsonObjectTransport {
   exchange(operation: string, input: object): Promise<AwsObjectAnswer>;

@@ -295,6 +295,25 @@ describe('our DynamoDB client handing requests to dynalite as objects', () => {
     expect((second.output.Items as Record<string, { S?: string }>[])[0]?.pk).toEqual({ S: 'a' });
   });
 
+  it('hands a row its read cache keeps over frozen, as the JSON would parse: the caller cannot change what later reads see', async () => {
+    // Prepare
+    const key = { pk: { S: 'frozen' }, sk: { N: '1' } };
+    await direct.call('PutItem', { TableName: tables.direct, Item: { ...key, tags: { L: [{ S: 'x' }] } } });
+    await direct.call('GetItem', { TableName: tables.direct, Key: key });
+
+    // Act
+    const { output } = await direct.call('BatchGetItem', { RequestItems: { [tables.direct]: { Keys: [key] } } });
+    const row = (output.Responses as Record<string, Record<string, { L?: unknown[] }>[]>)[tables.direct]?.[0];
+    const change = () => row?.tags?.L?.push({ S: 'y' });
+    const again = await direct.call('GetItem', { TableName: tables.direct, Key: key });
+
+    // Assess
+    expect(row).toStrictEqual({ ...key, tags: { L: [{ S: 'x' }] } });
+    expect(Object.isFrozen(row)).toBe(true);
+    expect(change).toThrow(TypeError);
+    expect(again.output.Item).toStrictEqual({ ...key, tags: { L: [{ S: 'x' }] } });
+  });
+
   it('gives every answer a request id of dynalite’s shape, never the same twice', async () => {
     // Act
     const ids = await Promise.all(

@@ -67,6 +67,24 @@ describe('copyAsJson', () => {
     expect(value).toEqual(before);
   });
 
+  it('hands a frozen object over as it is when asked to share frozen ones, and copies the rest', () => {
+    // Prepare
+    const row = Object.freeze({ pk: Object.freeze({ S: 'a' }), tags: Object.freeze({ SS: Object.freeze(['x']) }) });
+    const value = { Responses: { t: [row, { pk: { S: 'b' } }] }, Count: 2 };
+
+    // Act
+    const shared = copyAsJson(value, true) as typeof value;
+    const copied = copyAsJson(value) as typeof value;
+
+    // Assess
+    expect(shared).toStrictEqual(roundTrip(value));
+    expect(shared.Responses.t[0]).toBe(row);
+    expect(shared.Responses.t[1]).not.toBe(value.Responses.t[1]);
+    expect(shared.Responses).not.toBe(value.Responses);
+    expect(copied.Responses.t[0]).not.toBe(row);
+    expect(copied.Responses.t[0]).toStrictEqual(roundTrip(row));
+  });
+
   it('refuses what JSON refuses: a BigInt, and a value that serializes to nothing', () => {
     // Act
     const bigint = () => copyAsJson({ n: 1n });
