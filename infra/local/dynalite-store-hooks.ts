@@ -18,6 +18,7 @@
  */
 import { createRequire } from 'node:module';
 import { type DynaliteLevel, type ReadCacheCounts, readThroughCache } from './dynalite-read-cache.ts';
+import { batchWritesPerTurn, type DynaliteLifecycle, type WriteBatchCounts } from './dynalite-write-batches.ts';
 
 type Callback = (error: Error | null, value?: unknown) => void;
 
@@ -29,6 +30,7 @@ interface DynaliteSubDb {
 
 interface DynaliteStore {
   db: DynaliteLevel;
+  lifecycleManager?: DynaliteLifecycle;
   tableDb: DynaliteSubDb;
   getTable(name: string, checkStatus: boolean | Callback, callback?: Callback): void;
 }
@@ -44,15 +46,22 @@ const require = createRequire(import.meta.url);
  * and hands that store back beside what `start` returned (the direct transport runs dynalite's
  * actions on it: dynalite-direct.ts), with the live counts of its read cache.
  */
-export function withDynaliteStoreHooks<T>(start: () => T): { started: T; store: object; readCache: ReadCacheCounts } {
+export function withDynaliteStoreHooks<T>(start: () => T): {
+  started: T;
+  store: object;
+  readCache: ReadCacheCounts;
+  writeBatches: WriteBatchCounts;
+} {
   const dbModule = require('dynalite/db') as DynaliteDbModule;
   const create = dbModule.create;
-  let created: { store: DynaliteStore; readCache: ReadCacheCounts } | undefined;
+  let created: { store: DynaliteStore; readCache: ReadCacheCounts; writeBatches: WriteBatchCounts } | undefined;
   dbModule.create = function createHooked(options) {
     const store = create.call(this, options);
+    // Batching goes under the read cache, which sees each write when it is issued and when its callback comes.
+    const writeBatches = batchWritesPerTurn(store.db, store.lifecycleManager);
     const readCache = readThroughCache(store.db);
     keepTableDescriptions(store);
-    created = { store, readCache };
+    created = { store, readCache, writeBatches };
     return store;
   };
   try {
