@@ -8,8 +8,10 @@
  * text with its CRC32 and a crypto-random request id, and our parse of it. In `run --once` that
  * was about a tenth of the CPU for ~4,600 requests.
  *
- * The request is copied as its JSON would parse (`copyAsJson`) before dynalite sees it, since its
- * type checks delete fields of what they are given; the answer (an output or an error answer's
+ * The request's types are checked as dynalite checks them, in one walk of the input that leaves
+ * it as it is, when it is plain JSON data that passes as it is (dynalite-input-types.ts: all our
+ * client sends); any other input is copied as its JSON would parse (`copyAsJson`) for dynalite's
+ * own check, which deletes fields of what it is given and gives the errors. The answer (an output or an error answer's
  * fields) is copied the same way, since an action may answer with ones of the request, except
  * for its frozen objects: those are the rows of the store's read cache (dynalite-read-cache.ts),
  * deep-frozen JSON data that nobody can change, handed over as they are (the rows a
@@ -22,6 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { AwsJsonObjectTransport, AwsObjectAnswer } from '../../shared/aws-http/index.ts';
+import { checkPlainInputTypes } from './dynalite-input-types.ts';
 import { copyAsJson } from './json-copy.ts';
 
 /** dynalite's operations (its `validOperations`); any other is answered as its listener answers an unknown target. */
@@ -105,7 +108,7 @@ export function createDynaliteDirectTransport(store: object): AwsJsonObjectTrans
 
         let data: Fields;
         try {
-          data = validations.checkTypes(copyAsJson(input) as Fields, validation.types);
+          data = checkPlainInputTypes(input, validation.types) ?? validations.checkTypes(copyAsJson(input) as Fields, validation.types);
           validations.checkValidations(data, validation.types, validation.custom, store);
         } catch (error) {
           const failure = error as DynaliteFailure | undefined;

@@ -155,6 +155,8 @@ describe('our DynamoDB client handing requests to dynalite as objects', () => {
         },
       ],
       (t) => ['GetItem', { TableName: t, Key: { pk: { S: 'missing' }, sk: { N: '1' } }, ConsistentRead: true }],
+      // Values dynalite converts ("true" for a Boolean) and fields it does not know, as it handles them over HTTP.
+      (t) => ['GetItem', { TableName: t, Key: { pk: { S: 'a' }, sk: { N: '1' } }, ConsistentRead: 'true', Unknown: { S: 'x' }, Other: 2 }],
       (t) => [
         'Query',
         {
@@ -220,6 +222,7 @@ describe('our DynamoDB client handing requests to dynalite as objects', () => {
       (t) => ['GetItem', { TableName: t, Key: { pk: { N: '1' }, sk: { N: '1' } } }],
       (t) => ['Query', { TableName: t, KeyConditionExpression: 'pk = :pk' }],
       () => ['GetItem', { Key: { pk: { S: 'a' }, sk: { N: '1' } } }],
+      (t) => ['PutItem', { TableName: t, Item: { pk: { S: 'a' }, sk: { N: '1' }, tags: { L: [{ S: 'x' }, { S: 1 }] } } }],
       (t) => [
         'Query',
         { TableName: t, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'a' } }, Limit: 'ten' },
@@ -257,6 +260,7 @@ describe('our DynamoDB client handing requests to dynalite as objects', () => {
       'ValidationException',
       'ValidationException',
       'SerializationException',
+      'SerializationException',
       'ConditionalCheckFailedException',
       'ResourceNotFoundException',
       'ResourceInUseException',
@@ -264,10 +268,11 @@ describe('our DynamoDB client handing requests to dynalite as objects', () => {
       'UnknownOperationException',
     ]);
     expect(answers.direct[0]).toMatchObject({ message: 'The provided key element does not match the schema', status: 400, attempts: 1 });
-    expect(answers.direct[3]).toMatchObject({ message: 'STRING_VALUE cannot be converted to Integer' });
-    expect(answers.direct[4]).toMatchObject({ fields: { $fault: 'client', retryable: false }, hasRequestId: true });
+    expect(answers.direct[3]).toMatchObject({ message: 'NUMBER_VALUE cannot be converted to String' });
+    expect(answers.direct[4]).toMatchObject({ message: 'STRING_VALUE cannot be converted to Integer' });
+    expect(answers.direct[5]).toMatchObject({ fields: { $fault: 'client', retryable: false }, hasRequestId: true });
     // Throttling-class errors are retried on this path too: three attempts, then the error.
-    expect(answers.direct[7]).toMatchObject({ fields: { retryable: true }, attempts: 3 });
+    expect(answers.direct[8]).toMatchObject({ fields: { retryable: true }, attempts: 3 });
   });
 
   it('shares no object with the caller: the input is left as given, each answer is its own', async () => {
