@@ -11,7 +11,10 @@
  * The request's types are checked as dynalite checks them, in one walk of the input that leaves
  * it as it is, when it is plain JSON data that passes as it is (dynalite-input-types.ts: all our
  * client sends); any other input is copied as its JSON would parse (`copyAsJson`) for dynalite's
- * own check, which deletes fields of what it is given and gives the errors. The answer (an output or an error answer's
+ * own check, which deletes fields of what it is given and gives the errors. Its declared
+ * validations (required fields, lengths, patterns …) are decided from the type tree compiled once
+ * (dynalite-input-validations.ts); an input that does not pass gets dynalite's own, for its
+ * messages. The answer (an output or an error answer's
  * fields) is copied the same way, since an action may answer with ones of the request, except
  * for its frozen objects: those are the rows of the store's read cache (dynalite-read-cache.ts),
  * deep-frozen JSON data that nobody can change, handed over as they are (the rows a
@@ -25,6 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { AwsJsonObjectTransport, AwsObjectAnswer } from '../../shared/aws-http/index.ts';
 import { checkPlainInputTypes } from './dynalite-input-types.ts';
+import { passesDeclaredValidations } from './dynalite-input-validations.ts';
 import { copyAsJson } from './json-copy.ts';
 
 /** dynalite's operations (its `validOperations`); any other is answered as its listener answers an unknown target. */
@@ -60,7 +64,7 @@ interface DynaliteFailure {
 /** An operation's validation module: the input's types and checks, and its own further checks. */
 interface OperationValidation {
   types: Fields;
-  custom?: unknown;
+  custom?: ((data: Fields, store: object) => string | undefined | null) | undefined;
 }
 
 /** An operation's action module: runs it on the store and calls back with the output or a failure. */
@@ -68,7 +72,7 @@ type OperationAction = (store: object, data: Fields, done: (failure: DynaliteFai
 
 interface DynaliteValidations {
   checkTypes(data: Fields, types: Fields): Fields;
-  checkValidations(data: Fields, types: Fields, custom: unknown, store: object): void;
+  checkValidations(data: Fields, types: Fields, custom: OperationValidation['custom'], store: object): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -80,6 +84,7 @@ const require = createRequire(import.meta.url);
 export function createDynaliteDirectTransport(store: object): AwsJsonObjectTransport {
   // The modules dynalite's listener dispatches to (already loaded by it: the same instances).
   const validations = require('dynalite/validations') as DynaliteValidations;
+  const db = require('dynalite/db') as { validationError(message: string): DynaliteFailure };
   const operations = new Map<string, { validation: OperationValidation; action: OperationAction }>();
   for (const operation of OPERATIONS) {
     const file = operation[0]?.toLowerCase() + operation.slice(1);
@@ -109,7 +114,13 @@ export function createDynaliteDirectTransport(store: object): AwsJsonObjectTrans
         let data: Fields;
         try {
           data = checkPlainInputTypes(input, validation.types) ?? validations.checkTypes(copyAsJson(input) as Fields, validation.types);
-          validations.checkValidations(data, validation.types, validation.custom, store);
+          if (passesDeclaredValidations(data, validation.types)) {
+            // What dynalite's checkValidations ends with, once its declared validations all pass.
+            const message = validation.custom?.(data, store);
+            if (message) throw db.validationError(message);
+          } else {
+            validations.checkValidations(data, validation.types, validation.custom, store);
+          }
         } catch (error) {
           const failure = error as DynaliteFailure | undefined;
           return failure?.statusCode ? answer(failure.statusCode, failure.body ?? {}) : engineThrew(error);
