@@ -14,7 +14,8 @@
  * own check, which deletes fields of what it is given and gives the errors. Its declared
  * validations (required fields, lengths, patterns …) are decided from the type tree compiled once
  * (dynalite-input-validations.ts); an input that does not pass gets dynalite's own, for its
- * messages. The answer (an output or an error answer's
+ * messages. A BatchGetItem's own checks skip their per-key cost for keys made of strings
+ * (dynalite-batch-get-checks.ts). The answer (an output or an error answer's
  * fields) is copied the same way, since an action may answer with ones of the request, except
  * for its frozen objects: those are the rows of the store's read cache (dynalite-read-cache.ts),
  * deep-frozen JSON data that nobody can change, handed over as they are (the rows a
@@ -27,6 +28,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { AwsJsonObjectTransport, AwsObjectAnswer } from '../../shared/aws-http/index.ts';
+import { batchGetChecks, type DynaliteExpressionChecks, type OperationChecks } from './dynalite-batch-get-checks.ts';
 import { checkPlainInputTypes } from './dynalite-input-types.ts';
 import { passesDeclaredValidations } from './dynalite-input-validations.ts';
 import { copyAsJson } from './json-copy.ts';
@@ -64,13 +66,13 @@ interface DynaliteFailure {
 /** An operation's validation module: the input's types and checks, and its own further checks. */
 interface OperationValidation {
   types: Fields;
-  custom?: ((data: Fields, store: object) => string | undefined | null) | undefined;
+  custom?: OperationChecks | undefined;
 }
 
 /** An operation's action module: runs it on the store and calls back with the output or a failure. */
 type OperationAction = (store: object, data: Fields, done: (failure: DynaliteFailure | null | undefined, output?: Fields) => void) => void;
 
-interface DynaliteValidations {
+interface DynaliteValidations extends DynaliteExpressionChecks {
   checkTypes(data: Fields, types: Fields): Fields;
   checkValidations(data: Fields, types: Fields, custom: OperationValidation['custom'], store: object): void;
 }
@@ -88,10 +90,11 @@ export function createDynaliteDirectTransport(store: object): AwsJsonObjectTrans
   const operations = new Map<string, { validation: OperationValidation; action: OperationAction }>();
   for (const operation of OPERATIONS) {
     const file = operation[0]?.toLowerCase() + operation.slice(1);
-    operations.set(operation, {
-      validation: require(`dynalite/validations/${file}`) as OperationValidation,
-      action: require(`dynalite/actions/${file}`) as OperationAction,
-    });
+    let validation = require(`dynalite/validations/${file}`) as OperationValidation;
+    if (operation === 'BatchGetItem' && validation.custom) {
+      validation = { types: validation.types, custom: batchGetChecks(validation.custom, validations) };
+    }
+    operations.set(operation, { validation, action: require(`dynalite/actions/${file}`) as OperationAction });
   }
   const nextRequestId = requestIds();
 
