@@ -21,10 +21,33 @@ const stamp = join(outdir, '.build-stamp');
 const sources = ['cli', 'shared', 'infra', 'functions', 'scripts/build-cli.mjs'];
 /**
  * Packages compiled into the chunks rather than imported from node_modules: pure JavaScript that
- * the light commands (topics, classify, eval) load, in hundreds of small files each (zod, yaml).
- * The others (the AWS SDK, the embedded engines, native modules) stay imports.
+ * the light commands (topics, classify, eval) load, in hundreds of small files each (zod, yaml),
+ * and what the functions' handlers wrap themselves in (middy, Powertools' logger and metrics),
+ * which `run` loads with every handler: compiled in, their `node:http` is required as ours is
+ * (below). The others (the AWS SDK, the embedded engines, native modules) stay imports.
  */
-const inlinedPackages = new Set(['zod', 'yaml', 'entities']);
+const inlinedPackages = new Set([
+  'zod',
+  'yaml',
+  'entities',
+  '@middy/core',
+  '@middy/util',
+  '@middy/http-error-handler',
+  '@middy/http-router',
+  '@middy/http-security-headers',
+  '@middy/sqs-partial-batch-failure',
+  '@aws-lambda-powertools/commons',
+  '@aws-lambda-powertools/logger',
+  '@aws-lambda-powertools/metrics',
+  '@aws/lambda-invoke-store',
+]);
+/**
+ * `node:http` as a CommonJS module exporting the built-in (the function bundles' own, see
+ * infra/aws/bundling.ts): an ES import of it makes Node build its ES module view, reading every
+ * export, and its lazy `WebSocket` loads Node's bundled undici, ~60 ms of every `run` for what
+ * nothing here uses.
+ */
+const httpByRequire = join(root, 'infra', 'aws', 'node-http-by-require.cjs');
 
 const { values } = parseArgs({ options: { 'if-stale': { type: 'boolean', default: false } } });
 if (!values['if-stale'] || isStale()) await buildCli();
@@ -43,6 +66,7 @@ async function buildCli() {
     platform: 'node',
     target: 'node22.12',
     external: externalPackages(),
+    alias: { 'node:http': httpByRequire, http: httpByRequire },
     chunkNames: 'cli/chunks/[name]-[hash]',
     // The inlined CommonJS (yaml) calls require() for Node's modules; ESM has none of its own.
     banner: {

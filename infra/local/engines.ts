@@ -9,14 +9,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { Server as NetServer } from 'node:net';
 import dynalite from 'dynalite';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { EngineRequestListener } from './in-process-handler.ts';
 import type { AwsJsonObjectTransport } from '../../shared/aws-http/index.ts';
 import { createDynaliteDirectTransport } from './dynalite-direct.ts';
-import { createFauxqsDirectTransport, withFauxqsRouter } from './fauxqs-direct.ts';
+import { createFauxqsDirectTransport } from './fauxqs-direct.ts';
+import { serveFauxqsOnLoopback } from './fauxqs-http.ts';
 import { useDeadlinePollTimer } from './fauxqs-poll-timer.ts';
+import { openFauxqsSqs, type FauxqsInspection } from './fauxqs-sqs.ts';
 import { commitWithoutFsync } from './fauxqs-sync.ts';
 import { useParsedExpressionCache } from './dynalite-expression-cache.ts';
 import { useKeptRowKeys } from './dynalite-key-cache.ts';
@@ -43,8 +43,8 @@ export interface DynaliteEngine {
 export interface FauxqsEngine {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
-  /** The fauxqs server, for inspection (`inspectQueue`) in tests. */
-  server: FauxqsServer;
+  /** fauxqs's queues, for inspection (`inspectQueue`: dead letters, orphans, tests). */
+  server: FauxqsInspection;
   /** For our SQS client in this process: requests handed to fauxqs's SQS router as objects, no JSON text, no HTTP. */
   directTransport: AwsJsonObjectTransport;
   /** Closes the server and its SQLite store; safe to call twice. */
@@ -93,51 +93,33 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
 /**
  * Starts fauxqs on 127.0.0.1. With `dataDir` it keeps queues and messages (ready, delayed and
  * in flight) in SQLite there, so queued work survives a restart (and a crash of this process);
- * without, it is in memory.
+ * without, it is in memory. Its store and SQS router are built without fauxqs's HTTP app
+ * (fauxqs-sqs.ts), which the loopback endpoint builds at its first request (fauxqs-http.ts).
  */
 export async function startFauxqsEngine(options: { dataDir?: string } = {}): Promise<FauxqsEngine> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // A waiting receive wakes at its queue's next deadline, not every 20 ms (fauxqs-poll-timer.ts).
   await useDeadlinePollTimer();
-  const { started: server, router } = await withFauxqsRouter(() =>
-    listeningOnLoopback(() => startFauxqs({ port: 0, logger: false, dataDir: options.dataDir })),
-  );
-  // Durable across a crash of this process, as dynalite's tables are, without an fsync per message (fauxqs-sync.ts).
-  commitWithoutFsync(router);
-  const host = `127.0.0.1:${server.port}`;
+  const sqs = await openFauxqsSqs({ dataDir: options.dataDir });
+  let loopback: Awaited<ReturnType<typeof serveFauxqsOnLoopback>>;
+  try {
+    // Durable across a crash of this process, as dynalite's tables are, without an fsync per message (fauxqs-sync.ts).
+    commitWithoutFsync(sqs.router.store);
+    loopback = await serveFauxqsOnLoopback(sqs.stores);
+  } catch (error) {
+    sqs.close();
+    throw error;
+  }
+  const host = `127.0.0.1:${loopback.port}`;
+  const { sqsStore } = sqs.stores;
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://${host}`,
-    server,
-    directTransport: createFauxqsDirectTransport(router, { host, region: localRegion, stopped: () => stopped !== undefined }),
+    server: { inspectQueue: (name) => sqsStore.inspectQueue(name) },
+    directTransport: createFauxqsDirectTransport(sqs.router, { host, region: localRegion, stopped: () => stopped !== undefined }),
     stop() {
-      stopped ??= server.stop();
+      stopped ??= loopback.close().finally(() => sqs.close());
       return stopped;
     },
   };
-}
-
-let loopbackStarts = 0;
-const originalListen = NetServer.prototype.listen;
-
-/**
- * fauxqs 2.4 always listens on 0.0.0.0, which would expose an unauthenticated queue service
- * (subscriber addresses in the email queue) to the network. While `start` runs, a listen on
- * 0.0.0.0 is narrowed to 127.0.0.1; listens on any other address are untouched.
- */
-async function listeningOnLoopback<T>(start: () => Promise<T>): Promise<T> {
-  if (loopbackStarts++ === 0) {
-    NetServer.prototype.listen = function listenOnLoopback(this: NetServer, ...args: unknown[]) {
-      const [first] = args;
-      if (first && typeof first === 'object' && (first as { host?: unknown }).host === '0.0.0.0') {
-        args[0] = { ...first, host: '127.0.0.1' };
-      }
-      return (originalListen as (...a: unknown[]) => NetServer).apply(this, args);
-    } as typeof NetServer.prototype.listen;
-  }
-  try {
-    return await start();
-  } finally {
-    if (--loopbackStarts === 0) NetServer.prototype.listen = originalListen;
-  }
 }

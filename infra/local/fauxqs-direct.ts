@@ -7,8 +7,7 @@
  * handles, visibility, redrive to the dead-letter queue, batches' `Failed` entries, long polls.
  * Left out is only what concerns HTTP and JSON text: the client's request and socket, Node's
  * HTTP server, Fastify's routing, hooks and JSON parse and serialization, and our parse of the
- * answer. fauxqs hands its router to nothing, so it is taken while `startFauxqs` builds it
- * (`withFauxqsRouter`).
+ * answer. The router is the one fauxqs-sqs.ts builds, on the store fauxqs's app is built on.
  *
  * The request is copied as its JSON would parse (`copyAsJson`) and so is the answer, since a
  * received message's attributes are the queue's own objects. A fault inside fauxqs (a handler
@@ -17,65 +16,14 @@
  * fauxqs's answers carry no request id over HTTP either.
  */
 import type { AwsJsonObjectTransport, AwsObjectAnswer } from '../../shared/aws-http/index.ts';
+import type { FauxqsRouterReply, FauxqsRouterRequest, FauxqsSqsRouter } from './fauxqs-sqs.ts';
 import { copyAsJson } from './json-copy.ts';
 import { localSigningHeaders } from './local-request-signer.ts';
 
 type Fields = Record<string, unknown>;
 
-/** What fauxqs's router reads of a request: its headers (the target, host and region) and the parsed body. */
-interface RouterRequest {
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/** What fauxqs's router writes on its reply besides the answer it returns: the status and headers. */
-interface RouterReply {
-  status(code: number): RouterReply;
-  header(name: string, value: string): RouterReply;
-}
-
-/** fauxqs's `SqsRouter` (dist/sqs/sqsRouter.js): its actions and the queues' store they run on. */
-export interface FauxqsSqsRouter {
-  /** fauxqs's `SqsStore`; with a data folder, its `persistence` holds the SQLite database. */
-  readonly store: object;
-  register(action: string, handler: unknown): void;
-  handle(request: RouterRequest, reply: RouterReply): Promise<unknown>;
-}
-
-interface SqsRouterModule {
-  SqsRouter: { prototype: FauxqsSqsRouter };
-}
-
-/**
- * Runs `start` (which calls `startFauxqs`) and hands back the SQS router its app was built with,
- * beside what `start` returned. fauxqs builds its app synchronously when `startFauxqs` is called,
- * before its first wait (the listen), registering each SQS action on the router: the router's
- * `register` is watched only for that synchronous part, so no other start can be mistaken for it.
- * fauxqs's package exports only its entry, so its router's module is found next to the entry
- * (the same module instance as the entry's own import).
- */
-export async function withFauxqsRouter<T>(start: () => Promise<T>): Promise<{ started: T; router: FauxqsSqsRouter }> {
-  const routerUrl = new URL('./sqs/sqsRouter.js', import.meta.resolve('fauxqs'));
-  const { SqsRouter } = (await import(routerUrl.href)) as SqsRouterModule;
-  const register = SqsRouter.prototype.register;
-  let router: FauxqsSqsRouter | undefined;
-  let starting: Promise<T>;
-  SqsRouter.prototype.register = function registerWatched(this: FauxqsSqsRouter, action, handler) {
-    router ??= this;
-    return register.call(this, action, handler);
-  };
-  try {
-    starting = start();
-  } finally {
-    SqsRouter.prototype.register = register;
-  }
-  const started = await starting;
-  if (!router) throw new Error('fauxqs could not be started: it registered no SQS action on its router (sqs/sqsRouter.js)');
-  return { started, router };
-}
-
 /** A reply that keeps what the router sets: the status (200 unless set) and headers. */
-class KeptReply implements RouterReply {
+class KeptReply implements FauxqsRouterReply {
   statusCode = 200;
   readonly headers: Record<string, string> = {};
   status(code: number): this {
@@ -102,7 +50,7 @@ export function createFauxqsDirectTransport(router: FauxqsSqsRouter, options: Fa
   return {
     async exchange(operation, input) {
       if (options.stopped()) throw new Error(`SQS request not sent: the embedded fauxqs is stopped (${operation})`);
-      const request: RouterRequest = {
+      const request: FauxqsRouterRequest = {
         headers: {
           host: options.host,
           'content-type': 'application/x-amz-json-1.0',

@@ -12,14 +12,9 @@
  * system or a power cut. That is what dynalite's LevelDB (which never syncs its writes) already
  * gives the tables beside the queues, so the pipeline as a whole promised no more.
  */
-import type { FauxqsSqsRouter } from './fauxqs-direct.ts';
+import type { FauxqsSqsStore } from './fauxqs-sqs.ts';
 
-/** What this reads of fauxqs's store: its persistence, when it has a data folder, holding the node:sqlite database. */
-interface PersistedStore {
-  persistence?: { db?: { exec(sql: string): void } };
-}
-
-/** Sets `synchronous = NORMAL` on the database of `router`'s store, if it keeps one (not in memory). */
-export function commitWithoutFsync(router: FauxqsSqsRouter): void {
-  (router.store as PersistedStore).persistence?.db?.exec('PRAGMA synchronous = NORMAL');
+/** Sets `synchronous = NORMAL` on the database of fauxqs's store, if it keeps one (not in memory). */
+export function commitWithoutFsync(store: FauxqsSqsStore): void {
+  store.persistence?.db?.exec('PRAGMA synchronous = NORMAL');
 }

@@ -4,7 +4,7 @@
  * visibility timeout (three to six minutes) would make those alerts minutes late, so they are
  * made visible again at once.
  */
-import type { FauxqsServer } from 'fauxqs';
+import type { FauxqsInspection } from './fauxqs-sqs.ts';
 import type { QueueName } from '../topology.ts';
 import type { ProvisionedQueues } from './provision.ts';
 import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
@@ -22,7 +22,7 @@ const ORPHAN_VISIBILITY_SECONDS = 1;
  * per queue (only queues that had any). Call before the queues' consumers start.
  */
 export async function releaseOrphanedMessages(
-  server: FauxqsServer,
+  server: FauxqsInspection,
   sqs: SqsClient,
   queues: ProvisionedQueues,
 ): Promise<Partial<Record<QueueName, number>>> {

@@ -2,7 +2,7 @@
  * Looking into the local queues without consuming them: depths for `waitForIdle` and status
  * output, and dead letters for `dlq list`.
  */
-import type { FauxqsServer } from 'fauxqs';
+import type { FauxqsInspection } from './fauxqs-sqs.ts';
 import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 
 export interface MessageCounts {
@@ -45,7 +45,7 @@ export interface DeadLetter {
  * (ChangeMessageVisibility 0) would be engine-neutral, but fauxqs 2.4 with persistence drops a
  * released message from memory (its SQLite update violates a NOT NULL constraint).
  */
-export function inspectMessages(server: FauxqsServer, queueName: string, limit = 100): DeadLetter[] {
+export function inspectMessages(server: FauxqsInspection, queueName: string, limit = 100): DeadLetter[] {
   return toDeadLetters(server.inspectQueue(queueName), limit);
 }
 
@@ -60,7 +60,7 @@ export async function inspectMessagesOverHttp(endpoint: string, queueName: strin
   return toDeadLetters((await response.json()) as QueueState, limit);
 }
 
-type QueueState = ReturnType<FauxqsServer['inspectQueue']>;
+type QueueState = ReturnType<FauxqsInspection['inspectQueue']>;
 
 function toDeadLetters(state: QueueState, limit: number): DeadLetter[] {
   if (!state) return [];

@@ -10,8 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { FauxqsServer } from 'fauxqs';
-import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine } from '../../infra/local/engines.ts';
+import { localCredentials, localRegion, startDynaliteEngine, startFauxqsEngine, type FauxqsEngine } from '../../infra/local/engines.ts';
 import { createDocumentClient, type DynamoDbClient } from '../../shared/store/dynamodb/index.ts';
 import type { AwsJsonObjectTransport, RetryOptions } from '../../shared/aws-http/index.ts';
 import { createSqsClient, type SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
@@ -46,7 +45,7 @@ export interface TestFauxqs {
   /** The adapters' client, as the functions ship it (ours, signed HTTP). */
   queues: SqsClient;
   /** fauxqs itself, for `inspectQueue` and friends. */
-  server: FauxqsServer;
+  server: FauxqsEngine['server'];
   stop(): Promise<void>;
 }
 

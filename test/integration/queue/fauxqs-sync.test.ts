@@ -7,10 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFauxqs } from 'fauxqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localRegion, startFauxqsEngine } from '../../../infra/local/engines.ts';
-import { withFauxqsRouter } from '../../../infra/local/fauxqs-direct.ts';
+import { openFauxqsSqs } from '../../../infra/local/fauxqs-sqs.ts';
 import { commitWithoutFsync } from '../../../infra/local/fauxqs-sync.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -42,24 +41,24 @@ describe("fauxqs's SQLite without an fsync per commit", () => {
 
   it('sets synchronous = NORMAL on the database of a fauxqs with a data folder, and leaves one in memory alone', async () => {
     // Prepare
-    const persisted = await withFauxqsRouter(() => startFauxqs({ port: 0, logger: false, dataDir: folder() }));
-    const inMemory = await withFauxqsRouter(() => startFauxqs({ port: 0, logger: false }));
-    const db = (persisted.router.store as { persistence: { db: { prepare(sql: string): { get(): unknown } } } }).persistence.db;
+    const persisted = await openFauxqsSqs({ dataDir: folder() });
+    const inMemory = await openFauxqsSqs();
+    const db = (persisted.router.store as unknown as { persistence: { db: { prepare(sql: string): { get(): unknown } } } }).persistence.db;
     const before = db.prepare('PRAGMA synchronous').get();
 
     try {
       // Act
-      commitWithoutFsync(persisted.router);
-      commitWithoutFsync(inMemory.router);
+      commitWithoutFsync(persisted.router.store);
+      commitWithoutFsync(inMemory.router.store);
 
       // Assess
       expect(before).toEqual({ synchronous: 2 });
       expect(db.prepare('PRAGMA synchronous').get()).toEqual({ synchronous: 1 });
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-      expect((inMemory.router.store as { persistence?: unknown }).persistence).toBeUndefined();
+      expect(inMemory.router.store.persistence).toBeUndefined();
     } finally {
-      await persisted.started.stop();
-      await inMemory.started.stop();
+      persisted.close();
+      inMemory.close();
     }
   });
 
