@@ -47,6 +47,11 @@ export interface FauxqsEngine {
   server: FauxqsInspection;
   /** For our SQS client in this process: requests handed to fauxqs's SQS router as objects, no JSON text, no HTTP. */
   directTransport: AwsJsonObjectTransport;
+  /**
+   * Answers every receive waiting on a queue now, with what the queue holds (often nothing), as
+   * when the wait ends: a stop need not wait out the consumers' long polls.
+   */
+  endWaitingReceives(): void;
   /** Closes the server and its SQLite store; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -116,6 +121,7 @@ export async function startFauxqsEngine(options: { dataDir?: string } = {}): Pro
   return {
     endpoint: `http://${host}`,
     server: { inspectQueue: (name) => sqsStore.inspectQueue(name) },
+    endWaitingReceives: () => sqsStore.shutdown(),
     directTransport: createFauxqsDirectTransport(sqs.router, { host, region: localRegion, stopped: () => stopped !== undefined }),
     stop() {
       stopped ??= loopback.close().finally(() => sqs.close());

@@ -64,7 +64,11 @@ export function createGracefulStop(parts: RunningParts): () => Promise<void> {
       await scheduler.stop();
       await sweeper.stop();
       await api.close().catch((error: unknown) => log.warn('local API server close failed', { error: errorMessage(error) }));
-      await Promise.all([...loops.values()].map((loop) => loop.stop()));
+      const loopsStopped = Promise.all([...loops.values()].map((loop) => loop.stop()));
+      // Each loop now waits for its receive, which waits up to a second on an idle queue: end
+      // the waits (what they return is still handled), so the stop does not take that second.
+      engines.sqsEngine.endWaitingReceives();
+      await loopsStopped;
       await engines.close();
       log.info('local runtime stopped');
     })();

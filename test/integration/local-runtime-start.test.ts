@@ -242,6 +242,38 @@ describe('waitForIdle', () => {
   });
 });
 
+describe('stop()', () => {
+  it("ends the consumers' long polls rather than waiting them out", async () => {
+    // Prepare: consumers that long-poll for 20 s, the longest SQS allows.
+    const handled: string[] = [];
+    const runtime = await startLocalRuntime({
+      dataDir: join(tmpdir(), 'news-alerts-unused'),
+      inMemory: true,
+      apiPort: 0,
+      schedules: false,
+      waitTimeSeconds: 20,
+      log: silentLog,
+      handlers: standIns({
+        'poll-feed': () => async (event: SQSEvent) => {
+          handled.push(...event.Records.map((record) => record.body));
+        },
+      }),
+    });
+    await runtime.deps.queue.send('poll', [{ feedId: 'before' }]);
+    await runtime.waitForIdle({ timeoutMs: 10_000 });
+    // Every loop is waiting in its receive now.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+
+    // Act
+    const started = Date.now();
+    await runtime.stop();
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(handled).toEqual([JSON.stringify({ feedId: 'before' })]);
+  });
+});
+
 describe('installSignalHandlers', () => {
   let dataDir: string;
   beforeAll(() => {
