@@ -40,7 +40,14 @@ const inlinedPackages = new Set([
   '@aws-lambda-powertools/logger',
   '@aws-lambda-powertools/metrics',
   '@aws/lambda-invoke-store',
+  // fauxqs's store's cache (below).
+  'toad-cache',
 ]);
+/**
+ * fauxqs's SQS engine files, compiled in through `fauxqsModulesCompiledIn` (below); its entry,
+ * which builds its Fastify app, stays an import.
+ */
+const partlyInlinedPackages = new Set(['fauxqs']);
 /**
  * `node:http` as a CommonJS module exporting the built-in (the function bundles' own, see
  * infra/aws/bundling.ts): an ES import of it makes Node build its ES module view, reading every
@@ -67,6 +74,7 @@ async function buildCli() {
     target: 'node22.12',
     external: externalPackages(),
     alias: { 'node:http': httpByRequire, http: httpByRequire },
+    plugins: [fauxqsModulesCompiledIn()],
     chunkNames: 'cli/chunks/[name]-[hash]',
     // The inlined CommonJS (yaml) calls require() for Node's modules; ESM has none of its own.
     banner: {
@@ -79,12 +87,43 @@ async function buildCli() {
   // time (a devDependency) or one bundled by accident: say which, and fail.
   const strays = Object.keys(metafile.inputs).filter((input) => {
     const name = packageNameOf(input);
-    return name !== undefined && !inlinedPackages.has(name);
+    return name !== undefined && !inlinedPackages.has(name) && !partlyInlinedPackages.has(name);
   });
   if (strays.length > 0) {
     throw new Error(`CLI build failed: code from packages that are not dependencies of the command (${strays.slice(0, 5).join(', ')})`);
   }
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}
+
+/**
+ * infra/local/fauxqs-modules.ts imports fauxqs's files by their path next to its entry (the
+ * package exports nothing else), which esbuild cannot follow: in the build, that module is one
+ * of static imports of the same files, listed in its `fauxqsModulePaths`, which esbuild compiles
+ * into the chunks.
+ */
+function fauxqsModulesCompiledIn() {
+  return {
+    name: 'fauxqs-modules-compiled-in',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]infra[\\/]local[\\/]fauxqs-modules\.ts$/ }, ({ path }) => {
+        const source = readFileSync(path, 'utf8');
+        const list = /fauxqsModulePaths = \[([^\]]*)\]/.exec(source)?.[1];
+        const paths = [...(list ?? '').matchAll(/'(\.\/[^']+\.js)'/g)].map((match) => match[1]);
+        if (paths.length === 0) throw new Error(`CLI build failed: no fauxqsModulePaths found (${path})`);
+        const dist = fileURLToPath(new URL('.', import.meta.resolve('fauxqs')));
+        const contents = [
+          ...paths.map((file, i) => `import * as m${i} from ${JSON.stringify(join(dist, file))};`),
+          `const compiled = new Map([${paths.map((file, i) => `[${JSON.stringify(file)}, m${i}]`).join(', ')}]);`,
+          'export async function importFauxqsModule(path) {',
+          '  const module = compiled.get(path);',
+          '  if (!module) throw new Error("fauxqs module not compiled into the CLI: " + path);',
+          '  return module;',
+          '}',
+        ].join('\n');
+        return { contents, loader: 'js', resolveDir: dist };
+      });
+    },
+  };
 }
 
 /** Every dependency but the inlined ones, with its subpaths (`@aws-sdk/lib-dynamodb`, `zod/v4`). */

@@ -12,9 +12,10 @@
  * while a poll waits has a deadline whole seconds away, which the next check finds in time (only
  * one received with a visibility timeout of 0 may wait up to 250 ms instead of 20). A message is
  * then receivable by a waiting poll when its deadline passes, as before.
- * Installed on fauxqs's queue class (`SqsQueue` in dist/sqs/sqsStore.js, found next to the
- * package's entry as the SQS router is), once per process.
+ * Installed on fauxqs's queue class (`SqsQueue` in dist/sqs/sqsStore.js, fauxqs-modules.ts),
+ * once per process.
  */
+import { importFauxqsModule } from './fauxqs-modules.ts';
 
 /** The longest wait between two checks of a queue's deadlines while a receive waits on it. */
 const CHECK_AT_LEAST_EVERY_MS = 250;
@@ -47,8 +48,7 @@ let installed: Promise<void> | undefined;
 /** Replaces fauxqs's 20 ms poll interval with a timer at the queue's next deadline (see above); safe to call again. */
 export function useDeadlinePollTimer(): Promise<void> {
   installed ??= (async () => {
-    const storeUrl = new URL('./sqs/sqsStore.js', import.meta.resolve('fauxqs'));
-    const { SqsQueue } = (await import(storeUrl.href)) as SqsStoreModule;
+    const { SqsQueue } = (await importFauxqsModule('./sqs/sqsStore.js')) as unknown as SqsStoreModule;
     if (typeof SqsQueue?.prototype?.startPollTimerIfNeeded !== 'function') {
       throw new Error('fauxqs could not be started: its queue class has no startPollTimerIfNeeded (sqs/sqsStore.js)');
     }

@@ -10,10 +10,10 @@
  * As in `startFauxqs`: the data folder's state is loaded before the persistence is set on the
  * stores (so loading writes nothing back), then set on every store and loaded queue; the SNS and
  * S3 stores exist because the database and fauxqs's app hold them too (nothing here uses them).
- * fauxqs's package exports only its entry, so its modules are found next to the entry (the same
- * module instances as the entry's own imports, and as fauxqs-poll-timer.ts patches).
+ * fauxqs's modules are found next to its entry (fauxqs-modules.ts).
  */
 import type { FauxqsServer } from 'fauxqs';
+import { importFauxqsModule, type FauxqsModulePath } from './fauxqs-modules.ts';
 
 /** fauxqs's `SqsRouter` (dist/sqs/sqsRouter.js): its actions and the queues' store they run on. */
 export interface FauxqsSqsRouter {
@@ -99,20 +99,21 @@ let modules: Promise<FauxqsModules> | undefined;
 /** fauxqs's store, router, persistence and action modules, imported once. */
 function fauxqsModules(): Promise<FauxqsModules> {
   modules ??= (async () => {
-    const entry = import.meta.resolve('fauxqs');
-    const load = async (path: string, name: string) => {
-      const loaded = ((await import(new URL(path, entry).href)) as Record<string, unknown>)[name];
+    const load = async (path: FauxqsModulePath, name: string) => {
+      const loaded = (await importFauxqsModule(path))[name];
       if (typeof loaded !== 'function') throw new Error(`fauxqs could not be started: ${path} has no ${name}`);
       return loaded;
     };
-    const actionFiles = fauxqsSqsActions.map((action) => action[0]?.toLowerCase() + action.slice(1));
     const [SqsStore, SnsStore, S3Store, SqsRouter, PersistenceManager, ...handlers] = await Promise.all([
       load('./sqs/sqsStore.js', 'SqsStore'),
       load('./sns/snsStore.js', 'SnsStore'),
       load('./s3/s3Store.js', 'S3Store'),
       load('./sqs/sqsRouter.js', 'SqsRouter'),
       load('./persistence.js', 'PersistenceManager'),
-      ...actionFiles.map((file) => load(`./sqs/actions/${file}.js`, file)),
+      ...fauxqsSqsActions.map((action) => {
+        const name = action[0]?.toLowerCase() + action.slice(1);
+        return load(`./sqs/actions/${name}.js` as FauxqsModulePath, name);
+      }),
     ]);
     return {
       SqsStore,
