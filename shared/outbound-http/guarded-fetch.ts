@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { NodeHeaders, NodeResponse } from './node-response.ts';
 import { createGuardedLookup } from './ssrf-guard.ts';
 import type { SsrfGuardOptions } from './ssrf-guard.ts';
 
@@ -16,6 +17,9 @@ export type GuardedFetch = (input: string | URL, init?: RequestInit) => Promise<
 
 /** Statuses whose response has no body (Fetch standard), and which `Response` refuses one for. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** HTTP's reason-phrase: tab, space, visible ASCII and obs-text. */
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
  * A `fetch` on Node's own `http`/`https` whose every connection resolves its host through the
@@ -48,7 +52,7 @@ export function createNodeFetch(options: { lookup: LookupFunction }): GuardedFet
     if ((init.redirect ?? 'follow') !== 'manual')
       throw new TypeError('guarded fetch: only redirect "manual" is supported (callers follow redirects by hand)');
     const body = requestBody(init.body);
-    const headers = new Headers(init.headers);
+    const headers = new NodeHeaders(init.headers);
     if (!headers.has('accept')) headers.set('accept', '*/*');
     if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip, deflate, br');
     if (body !== undefined) headers.set('content-length', String(body.byteLength));
@@ -70,7 +74,7 @@ export function createNodeFetch(options: { lookup: LookupFunction }): GuardedFet
       });
       request.on('response', (incoming) => {
         try {
-          resolve(toResponse(incoming, method));
+          resolve(toResponse(incoming, method, url));
         } catch (error) {
           incoming.destroy();
           reject(new TypeError('fetch failed', { cause: error }));
@@ -96,10 +100,17 @@ function requestBody(body: RequestInit['body']): Uint8Array | undefined {
   throw new TypeError('guarded fetch: the body must be text or bytes');
 }
 
-/** The response as fetch gives it: headers as sent, the body decoded per Content-Encoding. */
-function toResponse(incoming: IncomingMessage, method: string): Response {
+/**
+ * The response as fetch gives it: headers as sent, the body decoded per Content-Encoding. Our own
+ * `Response` and `Headers` (node-response.ts): fetch's are undici's, which their first use loads whole.
+ */
+function toResponse(incoming: IncomingMessage, method: string, url: URL): Response {
   const status = incoming.statusCode ?? 0;
-  const headers = new Headers();
+  // What fetch's Response refuses (its constructor), refused here too: the fetch then fails.
+  if (status < 200 || status > 599) throw new RangeError(`fetch failed: status ${status} is outside 200–599`);
+  const statusText = incoming.statusMessage ?? '';
+  if (!REASON_PHRASE.test(statusText)) throw new TypeError('fetch failed: the status line holds characters a reason phrase may not');
+  const headers = new NodeHeaders();
   const raw = incoming.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     try {
@@ -108,12 +119,12 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
       // A header value fetch would refuse (control characters): left out, as a browser would.
     }
   }
-  const init = { status, statusText: incoming.statusMessage ?? '', headers };
+  const init = { status, statusText, headers, url: url.href.replace(/#.*$/, '') };
   if (NULL_BODY_STATUSES.has(status) || method === 'HEAD') {
     incoming.resume();
-    return new Response(null, init);
+    return new NodeResponse(null, init);
   }
-  return new Response(Readable.toWeb(decoded(incoming, headers.get('content-encoding'))) as ReadableStream<Uint8Array>, init);
+  return new NodeResponse(Readable.toWeb(decoded(incoming, headers.get('content-encoding'))) as ReadableStream<Uint8Array>, init);
 }
 
 /** The body stream with each content coding undone, last applied first; unknown codings left as they are. */

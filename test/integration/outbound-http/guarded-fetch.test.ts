@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { lookup as systemLookup } from 'node:dns';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGuardedFetch, createNodeFetch } from '../../../shared/outbound-http/guarded-fetch.ts';
@@ -125,6 +127,40 @@ describe('the platform client', () => {
     const act = toLocalServer(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
     await expect(act).rejects.toBeInstanceOf(TypeError);
     await expect(act).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+  });
+});
+
+describe('the platform client in a process of its own', () => {
+  it("reads an answer without loading Node's bundled undici (fetch's own Headers and Response)", async () => {
+    // Prepare: a process that serves one gzipped feed, fetches it through the client and reads it.
+    const script = `
+// node:http required, not imported: its ES module view alone would load undici.
+const { createServer } = process.getBuiltinModule('node:http');
+import { lookup } from 'node:dns';
+import { gzipSync } from 'node:zlib';
+import { createNodeFetch } from './shared/outbound-http/guarded-fetch.ts';
+const server = createServer((q, s) => s.writeHead(200, { 'content-encoding': 'gzip', etag: '"v1"' }).end(gzipSync('<rss/>')));
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const response = await createNodeFetch({ lookup })('http://127.0.0.1:' + server.address().port + '/feed', { redirect: 'manual', headers: { accept: 'application/rss+xml' } });
+const read = { status: response.status, etag: response.headers.get('ETag'), text: await response.text() };
+server.close();
+console.log(JSON.stringify({ ...read, undici: process.moduleLoadList.some((name) => name.includes('undici')) }));
+`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..', '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+
+    // Act
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ status: 200, etag: '"v1"', text: '<rss/>', undici: false });
   });
 });
 
