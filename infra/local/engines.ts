@@ -14,7 +14,7 @@ import type { EngineRequestListener } from './in-process-handler.ts';
 import type { AwsJsonObjectTransport } from '../../shared/aws-http/index.ts';
 import { createDynaliteDirectTransport } from './dynalite-direct.ts';
 import { createFauxqsDirectTransport } from './fauxqs-direct.ts';
-import { serveFauxqsOnLoopback } from './fauxqs-http.ts';
+import { serveFauxqsOnLoopback, type FauxqsLoopback } from './fauxqs-http.ts';
 import { useDeadlinePollTimer } from './fauxqs-poll-timer.ts';
 import { openFauxqsSqs, type FauxqsInspection } from './fauxqs-sqs.ts';
 import { commitWithoutFsync } from './fauxqs-sync.ts';
@@ -106,7 +106,7 @@ export async function startFauxqsEngine(options: { dataDir?: string } = {}): Pro
   // A waiting receive wakes at its queue's next deadline, not every 20 ms (fauxqs-poll-timer.ts).
   await useDeadlinePollTimer();
   const sqs = await openFauxqsSqs({ dataDir: options.dataDir });
-  let loopback: Awaited<ReturnType<typeof serveFauxqsOnLoopback>>;
+  let loopback: FauxqsLoopback;
   try {
     // Durable across a crash of this process, as dynalite's tables are, without an fsync per message (fauxqs-sync.ts).
     commitWithoutFsync(sqs.router.store);
