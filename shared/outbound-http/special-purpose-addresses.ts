@@ -86,15 +86,17 @@ const IPV6_SPECIAL_PURPOSE: readonly SpecialPurposeBlock[] = [
 
 type Parsed = { block: SpecialPurposeBlock; network: IpNetwork };
 
-const parsedBlocks: Parsed[] = [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE].map((block) => ({
-  block,
-  network: parseIpNetwork(block.cidr),
-}));
+/**
+ * The blocks parsed at the first check, not at import: a process that never checks an address
+ * (local feeds with private networks allowed) does not pay for it.
+ */
+let parsedBlocks: Parsed[] | undefined;
 /** Every IPv6 address outside the global unicast space is refused, registered or not. */
-const GLOBAL_UNICAST = parseIpNetwork('2000::/3');
+let globalUnicast: IpNetwork | undefined;
 
 /** The most specific registry block holding `address`, if any (the registry nests blocks). */
 export function specialPurposeBlockOf(address: IpAddress): SpecialPurposeBlock | undefined {
+  parsedBlocks ??= [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE].map((block) => ({ block, network: parseIpNetwork(block.cidr) }));
   let best: Parsed | undefined;
   for (const entry of parsedBlocks) {
     if (!ipInNetwork(address, entry.network)) continue;
@@ -105,5 +107,6 @@ export function specialPurposeBlockOf(address: IpAddress): SpecialPurposeBlock |
 
 /** Whether an IPv6 address lies in 2000::/3, the only space IANA allocates for global unicast. */
 export function isGlobalUnicastSpace(address: IpAddress): boolean {
-  return ipInNetwork(address, GLOBAL_UNICAST);
+  globalUnicast ??= parseIpNetwork('2000::/3');
+  return ipInNetwork(address, globalUnicast);
 }

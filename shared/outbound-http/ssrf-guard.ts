@@ -40,8 +40,11 @@ export class UrlRefusedError extends NewsAlertsError {
   }
 }
 
-/** The metadata addresses: AWS's IPv4 one (link-local anyway) and its IPv6 form on Nitro (unique-local anyway). */
-const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254'].map((text) => addressKey(parseIpAddress(text)!)));
+/**
+ * The metadata addresses: AWS's IPv4 one (link-local anyway) and its IPv6 form on Nitro
+ * (unique-local anyway). Parsed at the first check, as the registry's blocks are.
+ */
+let metadataAddresses: Set<string> | undefined;
 
 function addressKey(address: IpAddress): string {
   return `${address.kind} ${address.bits}`;
@@ -58,7 +61,8 @@ export function describeNonPublicAddress(address: string): string | undefined {
   const bare = canonicalIPv6(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
   const parsed = parseIpAddress(bare);
   if (!parsed) return 'not an IP address';
-  if (METADATA_ADDRESSES.has(addressKey(parsed))) return 'the cloud metadata address';
+  metadataAddresses ??= new Set(['169.254.169.254', 'fd00:ec2::254'].map((text) => addressKey(parseIpAddress(text)!)));
+  if (metadataAddresses.has(addressKey(parsed))) return 'the cloud metadata address';
   const block = specialPurposeBlockOf(parsed);
   if (block?.carries) {
     // The IPv4 address carried: the low 32 bits, or bits 16–47 for 6to4 (2002:AABB:CCDD::/48 carries AA.BB.CC.DD).
