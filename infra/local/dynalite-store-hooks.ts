@@ -17,7 +17,7 @@
  *   stories lookup.
  */
 import { createRequire } from 'node:module';
-import { type DynaliteLevel, type ReadCacheCounts, readThroughCache } from './dynalite-read-cache.ts';
+import { type DynaliteItemStores, type DynaliteLevel, type ReadCacheCounts, readThroughCache } from './dynalite-read-cache.ts';
 import { batchWritesPerTurn, type DynaliteLifecycle, type WriteBatchCounts } from './dynalite-write-batches.ts';
 
 type Callback = (error: Error | null, value?: unknown) => void;
@@ -28,7 +28,7 @@ interface DynaliteSubDb {
   batch(operations: { key: string }[], callback?: Callback): unknown;
 }
 
-interface DynaliteStore {
+interface DynaliteStore extends DynaliteItemStores {
   db: DynaliteLevel;
   lifecycleManager?: DynaliteLifecycle;
   tableDb: DynaliteSubDb;
@@ -59,7 +59,7 @@ export function withDynaliteStoreHooks<T>(start: () => T): {
     const store = create.call(this, options);
     // Batching goes under the read cache, which sees each write when it is issued and when its callback comes.
     const writeBatches = batchWritesPerTurn(store.db, store.lifecycleManager);
-    const readCache = readThroughCache(store.db);
+    const readCache = readThroughCache(store.db, store);
     keepTableDescriptions(store);
     created = { store, readCache, writeBatches };
     return store;

@@ -120,18 +120,38 @@ export function unmarshallItem(wire: WireItem): Record<string, unknown> {
   return item;
 }
 
-/** One value from its wire form. */
+/**
+ * One value from its wire form. Each type is read as a property (a wire value holds one, never
+ * undefined), the commonest first; lists and sets by loops: no closure per value.
+ */
 function unmarshallValue(wire: WireValue): unknown {
-  if ('S' in wire) return wire.S;
-  if ('N' in wire) return toNumber(wire.N);
-  if ('BOOL' in wire) return wire.BOOL;
-  if ('NULL' in wire) return null;
-  if ('M' in wire) return unmarshallItem(wire.M);
-  if ('L' in wire) return wire.L.map(unmarshallValue);
-  if ('SS' in wire) return new Set(wire.SS);
-  if ('NS' in wire) return new Set(wire.NS.map(toNumber));
-  if ('B' in wire) return fromBase64(wire.B);
-  if ('BS' in wire) return new Set(wire.BS.map(fromBase64));
+  const value = wire as Partial<Record<'S' | 'N' | 'B' | 'BOOL' | 'NULL', unknown> & Record<'SS' | 'NS' | 'BS', string[]>> & {
+    L?: WireValue[];
+    M?: WireItem;
+  };
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) return toNumber(value.N as string);
+  if (value.M !== undefined) return unmarshallItem(value.M);
+  if (value.L !== undefined) {
+    const wires = value.L;
+    const list = new Array(wires.length);
+    for (let i = 0; i < wires.length; i++) list[i] = unmarshallValue(wires[i]!);
+    return list;
+  }
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.NULL !== undefined) return null;
+  if (value.SS !== undefined) return new Set(value.SS);
+  if (value.NS !== undefined) {
+    const set = new Set<number | bigint>();
+    for (const text of value.NS) set.add(toNumber(text));
+    return set;
+  }
+  if (value.B !== undefined) return fromBase64(value.B as string);
+  if (value.BS !== undefined) {
+    const set = new Set<Uint8Array>();
+    for (const text of value.BS) set.add(fromBase64(text));
+    return set;
+  }
   throw new MarshallError(`unmarshalling failed: unknown attribute type ${Object.keys(wire).join(', ') || '(none)'}`);
 }
 
