@@ -36,7 +36,7 @@ export function batchGetChecks(checks: OperationChecks, validations: DynaliteExp
     for (const table in requests) {
       const request = requests[table] as { Keys: Fields[]; AttributesToGet?: unknown };
       if (request.AttributesToGet != null) return checks(data, store);
-      for (const key of request.Keys) if (keyId(key) === undefined) return checks(data, store);
+      for (const key of request.Keys) if (!isStringKey(key)) return checks(data, store);
     }
     let count = 0;
     for (const table in requests) {
@@ -45,9 +45,14 @@ export function batchGetChecks(checks: OperationChecks, validations: DynaliteExp
         validations.validateExpressionParams(request, ['ProjectionExpression'], ['AttributesToGet']) ||
         validations.validateExpressions(request);
       if (message) return message;
-      const seen = new Set<string>();
+      // Keys of one value by that string, keys of more by their text: keys with different
+      // numbers of values are never the same.
+      const seenSingle = new Set<string>();
+      const seenMulti = new Set<string>();
       for (const key of request.Keys) {
-        const id = keyId(key) as string;
+        const single = onlyString(key);
+        const seen = single === undefined ? seenMulti : seenSingle;
+        const id = single ?? keyText(key);
         if (seen.has(id)) return 'Provided list of item keys contains duplicates';
         seen.add(id);
         if (++count > MAX_KEYS) return 'Too many items requested for the BatchGetItem call';
@@ -57,19 +62,34 @@ export function batchGetChecks(checks: OperationChecks, validations: DynaliteExp
   };
 }
 
+/** Whether the key holds one or more attributes, each a single well-formed `S`. */
+function isStringKey(key: Fields): boolean {
+  let any = false;
+  for (const name in key) {
+    if (stringOf(key[name]) === undefined) return false;
+    any = true;
+  }
+  return any;
+}
+
+/** The string of a key of one attribute (checked by `isStringKey`); undefined when it has more. */
+function onlyString(key: Fields): string | undefined {
+  let only: string | undefined;
+  for (const name in key) {
+    if (only !== undefined) return undefined;
+    only = name;
+  }
+  return (key[only as string] as { S: string }).S;
+}
+
 /**
- * The key's strings in the order of their sorted names, each with its length before it (so the
- * text tells the strings apart); undefined when the key has no attribute or one that is not a
- * single well-formed `S`.
+ * The strings of a key (checked by `isStringKey`) in the order of their sorted names, each with
+ * its length before it (so the text tells the strings apart).
  */
-function keyId(key: Fields): string | undefined {
-  const names = Object.keys(key);
-  if (names.length === 0) return undefined;
-  if (names.length > 1) names.sort();
+function keyText(key: Fields): string {
   let id = '';
-  for (const name of names) {
-    const text = stringOf(key[name]);
-    if (text === undefined) return undefined;
+  for (const name of Object.keys(key).sort()) {
+    const text = (key[name] as { S: string }).S;
     id += `${text.length}:${text}`;
   }
   return id;

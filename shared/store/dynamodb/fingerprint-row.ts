@@ -30,8 +30,11 @@ const intIn = (min: number, max: number) => (value: unknown) =>
   Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
 const listOf =
   (item: FieldCheck): FieldCheck =>
-  (value) =>
-    Array.isArray(value) && value.every(item);
+  (value) => {
+    if (!Array.isArray(value)) return false;
+    for (let i = 0; i < value.length; i++) if (!item(value[i])) return false;
+    return true;
+  };
 const strings = listOf(isString);
 
 /** The check of each field of `storyFingerprintSchema`, without its defaults (an absent field goes to zod). */
@@ -57,11 +60,9 @@ const FIELD_CHECKS: Record<keyof StoryFingerprint, FieldCheck> = {
   dated: (value) => typeof value === 'boolean',
 };
 
-/** The schema's fields in its order, each with its check (the type above makes tsc require one for every field). */
-const FIELDS = Object.keys(storyFingerprintSchema.shape).map((name): [string, FieldCheck] => [
-  name,
-  FIELD_CHECKS[name as keyof StoryFingerprint],
-]);
+/** The schema's fields in its order, and each one's check (the type above makes tsc require one for every field). */
+const FIELD_NAMES = Object.keys(storyFingerprintSchema.shape);
+const FIELD_CHECK_LIST = FIELD_NAMES.map((name) => FIELD_CHECKS[name as keyof StoryFingerprint]);
 
 /** Fingerprints read last, by item key (insertion order: least recently read first). */
 const remembered = new Map<string, StoryFingerprint>();
@@ -96,9 +97,10 @@ export function parseFingerprintRow(itemKey: string, value: unknown, context: St
 /** The row's fields, checked, in fresh frozen lists in a frozen object; undefined when one is absent or ill-typed. */
 function checkedCopy(row: Record<string, unknown>): StoryFingerprint | undefined {
   const copy: Record<string, unknown> = {};
-  for (const [name, check] of FIELDS) {
+  for (let index = 0; index < FIELD_NAMES.length; index++) {
+    const name = FIELD_NAMES[index]!;
     const field = row[name];
-    if (!check(field)) return undefined;
+    if (!FIELD_CHECK_LIST[index]!(field)) return undefined;
     copy[name] = Array.isArray(field) ? Object.freeze(field.slice()) : field;
   }
   return Object.freeze(copy) as StoryFingerprint;
@@ -107,7 +109,8 @@ function checkedCopy(row: Record<string, unknown>): StoryFingerprint | undefined
 /** Whether every field of the row is the fingerprint's (a list: the same values in the same order). */
 function sameFields(row: Record<string, unknown>, fingerprint: StoryFingerprint): boolean {
   const known = fingerprint as unknown as Record<string, unknown>;
-  for (const [name] of FIELDS) {
+  for (let index = 0; index < FIELD_NAMES.length; index++) {
+    const name = FIELD_NAMES[index]!;
     const field = row[name];
     const value = known[name];
     if (Array.isArray(value)) {
