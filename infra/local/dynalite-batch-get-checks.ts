@@ -36,7 +36,8 @@ export function batchGetChecks(checks: OperationChecks, validations: DynaliteExp
     for (const table in requests) {
       const request = requests[table] as { Keys: Fields[]; AttributesToGet?: unknown };
       if (request.AttributesToGet != null) return checks(data, store);
-      for (const key of request.Keys) if (!isStringKey(key)) return checks(data, store);
+      const keys = request.Keys;
+      for (let i = 0; i < keys.length; i++) if (!isStringKey(keys[i]!)) return checks(data, store);
     }
     let count = 0;
     for (const table in requests) {
@@ -49,7 +50,9 @@ export function batchGetChecks(checks: OperationChecks, validations: DynaliteExp
       // numbers of values are never the same.
       const seenSingle = new Set<string>();
       const seenMulti = new Set<string>();
-      for (const key of request.Keys) {
+      const keys = request.Keys;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
         const single = onlyString(key);
         const seen = single === undefined ? seenMulti : seenSingle;
         const id = single ?? keyText(key);

@@ -203,7 +203,8 @@ function checkList(value: unknown, element: Check): unknown[] {
 function checkMap(value: unknown, entry: Check): Fields {
   const object = plainObject(value);
   const checked: Fields = {};
-  for (const key of Object.keys(object)) {
+  // A plain object (checked just above): `for…in` lists its own keys, as Object.keys would, without an array.
+  for (const key in object) {
     const item = object[key];
     // JSON leaves an undefined entry out; dynalite's check keeps a null one as null.
     if (item === undefined) continue;

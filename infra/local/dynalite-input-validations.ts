@@ -50,9 +50,9 @@ function compileRequest(types: Fields): (data: Fields) => boolean {
   const tableNames = names.filter((name) => (types[name] as { tableName?: unknown } | undefined)?.tableName);
   const fields = compileFields(types);
   return (data) => {
-    for (const name of required) if (data[name] == null) return false;
-    for (const name of tableNames) {
-      const value = data[name];
+    for (let i = 0; i < required.length; i++) if (data[required[i]!] == null) return false;
+    for (let i = 0; i < tableNames.length; i++) {
+      const value = data[tableNames[i]!];
       if (value != null && !isTableNameLength(value)) return false;
     }
     return fields === undefined || fields(data);
@@ -67,14 +67,19 @@ function isTableNameLength(value: unknown): boolean {
 
 /** A struct's fields' checks (the top level, or a struct node's children); undefined when none has any. */
 function compileFields(children: Fields): ((value: Fields) => boolean) | undefined {
-  const checks: [string, Passes][] = [];
+  // Names and checks side by side, walked by index: no iterator or entry per check.
+  const names: string[] = [];
+  const checks: Passes[] = [];
   for (const name in children) {
     const passes = compileNode(children[name]);
-    if (passes) checks.push([name, passes]);
+    if (passes) {
+      names.push(name);
+      checks.push(passes);
+    }
   }
   if (checks.length === 0) return undefined;
   return (value) => {
-    for (const [name, passes] of checks) if (!passes(value[name])) return false;
+    for (let i = 0; i < checks.length; i++) if (!checks[i]!(value[names[i]!])) return false;
     return true;
   };
 }
@@ -102,7 +107,7 @@ function compileNode(spec: unknown): Passes | undefined {
       ? undefined
       : (value) => {
           if (value == null) return !notNull;
-          for (const check of checks) if (!check(value)) return false;
+          for (let i = 0; i < checks.length; i++) if (!checks[i]!(value)) return false;
           return true;
         };
   compiling.delete(spec);
@@ -128,7 +133,8 @@ function compileChildren(node: Fields): Passes | undefined {
     if (!entry) return undefined;
     return (value) => {
       const map = value as Fields;
-      for (const key of Object.keys(map)) if (!entry(map[key])) return false;
+      // The input's maps are plain objects (checked by the type walk before): `for…in` lists their own keys.
+      for (const key in map) if (!entry(map[key])) return false;
       return true;
     };
   }

@@ -57,53 +57,51 @@ function sizeOfItem(item: Attributes): number | undefined {
   return size;
 }
 
-/** dynalite's `valSizeWithStorage(value)` (uncompressed: `valSize` of its first type). */
+/**
+ * dynalite's `valSizeWithStorage(value)` (uncompressed: `valSize` of its type). dynalite measures
+ * its first type; the values it measures passed its validation (one type each), so each type is
+ * read as a property here, without walking the value's keys.
+ */
 function sizeOfValue(wire: Record<string, unknown>): number | undefined {
-  for (const type in wire) {
-    const value = wire[type];
-    switch (type) {
-      case 'S':
-        return (value as string).length;
-      case 'N':
-        return numberSize(value as string);
-      case 'NULL':
-      case 'BOOL':
-        return 1;
-      case 'M': {
-        const map = value as Attributes;
-        let names = 0;
-        for (const _ in map) names++;
-        const size = sizeOfItem(map);
-        return size === undefined ? undefined : 3 + names + size;
-      }
-      case 'L': {
-        let size = 3;
-        for (const element of value as Record<string, unknown>[]) {
-          const elementSize = sizeOfValue(element);
-          if (elementSize === undefined) return undefined;
-          size += 1 + elementSize;
-        }
-        return size;
-      }
-      case 'SS': {
-        let size = 0;
-        for (const text of value as string[]) size += text.length;
-        return size;
-      }
-      case 'NS': {
-        let size = 0;
-        for (const text of value as string[]) {
-          const numberBytes = numberSize(text);
-          if (numberBytes === undefined) return undefined;
-          size += numberBytes;
-        }
-        return size;
-      }
-      default:
-        // B and BS (their bytes) and anything else: dynalite's.
-        return undefined;
-    }
+  const text = wire.S;
+  if (text !== undefined) return (text as string).length;
+  const number = wire.N;
+  if (number !== undefined) return numberSize(number as string);
+  const map = wire.M;
+  if (map !== undefined) {
+    let names = 0;
+    for (const _ in map as Attributes) names++;
+    const size = sizeOfItem(map as Attributes);
+    return size === undefined ? undefined : 3 + names + size;
   }
+  const list = wire.L as Record<string, unknown>[] | undefined;
+  if (list !== undefined) {
+    let size = 3;
+    for (let i = 0; i < list.length; i++) {
+      const elementSize = sizeOfValue(list[i]!);
+      if (elementSize === undefined) return undefined;
+      size += 1 + elementSize;
+    }
+    return size;
+  }
+  if (wire.BOOL !== undefined || wire.NULL !== undefined) return 1;
+  const texts = wire.SS as string[] | undefined;
+  if (texts !== undefined) {
+    let size = 0;
+    for (let i = 0; i < texts.length; i++) size += texts[i]!.length;
+    return size;
+  }
+  const numbers = wire.NS as string[] | undefined;
+  if (numbers !== undefined) {
+    let size = 0;
+    for (let i = 0; i < numbers.length; i++) {
+      const numberBytes = numberSize(numbers[i]!);
+      if (numberBytes === undefined) return undefined;
+      size += numberBytes;
+    }
+    return size;
+  }
+  // B and BS (their bytes) and anything else: dynalite's.
   return undefined;
 }
 

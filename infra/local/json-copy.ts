@@ -51,7 +51,8 @@ function copyObject(value: object, shareFrozen: boolean): unknown {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return throughText(value);
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  // A plain object (its prototype checked just above): `for…in` lists its own enumerable keys, as Object.keys would, without an array.
+  for (const key in value) {
     const item = copyValue((value as Record<string, unknown>)[key], shareFrozen);
     if (item === OMITTED) continue;
     // Assigning `__proto__` would set the prototype; JSON.parse makes it an own property.
