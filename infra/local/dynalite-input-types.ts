@@ -239,7 +239,34 @@ function attributeValueCheck(): Check {
     checks: ATTRIBUTE_FIELDS.map((name) => checks[name]),
     known: new Set(ATTRIBUTE_FIELDS),
   };
-  const check: Check = (value) => checkStruct(value, fields);
+  // Most attribute values hold one type, a string or a map or list: checked without walking
+  // the ten fields (the result is the struct check's, `{ <type>: <checked value> }`).
+  const check: Check = (value) => {
+    const object = plainObject(value);
+    let type: string | undefined;
+    for (const key in object) {
+      if (type !== undefined) return checkStruct(object, fields);
+      type = key;
+    }
+    const field = type === undefined ? undefined : object[type];
+    if (field != null) {
+      switch (type) {
+        case 'S':
+          return { S: text(field) };
+        case 'N':
+          return { N: text(field) };
+        case 'M':
+          return { M: checkMap(field, nested) };
+        case 'L':
+          return { L: checkList(field, nested) };
+        case 'BOOL':
+          return { BOOL: flag(field) };
+        case 'NULL':
+          return { NULL: flag(field) };
+      }
+    }
+    return checkStruct(object, fields);
+  };
   attributeValue = check;
   return check;
 }
