@@ -69,10 +69,14 @@ function sizeOfValue(wire: Record<string, unknown>): number | undefined {
   if (number !== undefined) return numberSize(number as string);
   const map = wire.M;
   if (map !== undefined) {
-    let names = 0;
-    for (const _ in map as Attributes) names++;
-    const size = sizeOfItem(map as Attributes);
-    return size === undefined ? undefined : 3 + names + size;
+    // 3, one per attribute, and the attributes' size: counted in the one walk.
+    let size = 3;
+    for (const name in map as Attributes) {
+      const value = sizeOfValue((map as Attributes)[name]!);
+      if (value === undefined) return undefined;
+      size += 1 + value + name.length;
+    }
+    return size;
   }
   const list = wire.L as Record<string, unknown>[] | undefined;
   if (list !== undefined) {
