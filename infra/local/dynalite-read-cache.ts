@@ -148,7 +148,8 @@ export function readThroughCache(level: DynaliteLevel, stores?: DynaliteItemStor
       queueMicrotask(() => callback(error as Error));
       return;
     }
-    if (!off && !writing.has(key)) {
+    // `writing` is empty most of the time: the new full key is then not hashed for nothing.
+    if (!off && (writing.size === 0 || !writing.has(key))) {
       if (found === undefined) {
         if (absentCount >= MAX_ABSENT) empty();
         under.set(rest, ABSENT);
