@@ -70,13 +70,6 @@ const remembered = new Map<string, StoryFingerprint>();
 const MAX_REMEMBERED = 2048;
 
 /**
- * Fingerprints by the frozen row they were read from (a row the store shares, deep-frozen, while
- * its wire value is kept: `shared/store/dynamodb/marshall.ts`): a frozen row cannot change, so
- * the same row gives the same fingerprint without comparing its fields.
- */
-const fromRow = new WeakMap<object, StoryFingerprint>();
-
-/**
  * A kept fingerprint from a story row (attribute `f:<itemKey>`): what `parseRow(storyFingerprintSchema, …)`
  * returns, faster for current rows and frozen when it is one read before (see above). `context` names
  * the story row; errors name the attribute too.
@@ -84,22 +77,17 @@ const fromRow = new WeakMap<object, StoryFingerprint>();
 export function parseFingerprintRow(itemKey: string, value: unknown, context: StoreCallContext): StoryFingerprint {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const row = value as Record<string, unknown>;
-    // The very row read before (a frozen value the store shares: marshall.ts), its very result.
-    const same = fromRow.get(row);
-    if (same !== undefined) return same;
     const known = remembered.get(itemKey);
     if (known !== undefined && sameFields(row, known)) {
       // Most recently read last: the least recently read goes first when full.
       remembered.delete(itemKey);
       remembered.set(itemKey, known);
-      if (Object.isFrozen(row)) fromRow.set(row, known);
       return known;
     }
     const read = checkedCopy(row);
     if (read !== undefined) {
       if (known === undefined && remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
       remembered.set(itemKey, read);
-      if (Object.isFrozen(row)) fromRow.set(row, read);
       return read;
     }
   }

@@ -113,49 +113,11 @@ function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-/** An item from its wire form: a new object, its attributes' values as `unmarshallAttribute` gives them. */
+/** An item from its wire form. */
 export function unmarshallItem(wire: WireItem): Record<string, unknown> {
   const item: Record<string, unknown> = {};
-  for (const name in wire) item[name] = unmarshallAttribute(wire[name]!);
+  for (const name in wire) item[name] = unmarshallValue(wire[name]!);
   return item;
-}
-
-/**
- * Maps and lists read from frozen wire values, by wire value. A wire value is frozen only when
- * the local runtime's direct path hands over a row of dynalite's read cache as it is
- * (`infra/local/json-copy.ts`, `dynalite-read-cache.ts`): deep-frozen JSON data that never
- * changes, read again by every poll that finds its story a candidate (its members and kept
- * fingerprints: lists of words). Its value is then made once and shared, deep-frozen itself, so
- * no reader can change what the next one gets. A value holding a set or bytes (which cannot be
- * frozen) is made afresh each time. Wire values from JSON text (every AWS answer) are never frozen.
- */
-const sharedValues = new WeakMap<object, unknown>();
-
-function unmarshallAttribute(wire: WireValue): unknown {
-  const value = wire as { M?: unknown; L?: unknown };
-  if ((value.M === undefined && value.L === undefined) || !Object.isFrozen(wire)) return unmarshallValue(wire);
-  let shared = sharedValues.get(wire);
-  if (shared === undefined) {
-    shared = unmarshallValue(wire);
-    if (!freezeAll(shared)) return shared;
-    sharedValues.set(wire, shared);
-  }
-  return shared;
-}
-
-/** Deep-freezes a value made here (plain objects, arrays, primitives); false (part of it left as is) when it holds a set or bytes. */
-function freezeAll(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!freezeAll(value[i])) return false;
-  } else if (Object.getPrototypeOf(value) === Object.prototype) {
-    const object = value as Record<string, unknown>;
-    for (const name in object) if (!freezeAll(object[name])) return false;
-  } else {
-    return false;
-  }
-  Object.freeze(value);
-  return true;
 }
 
 /**

@@ -87,21 +87,6 @@ describe('reading a kept fingerprint', () => {
     expect(parseFingerprintRow('changed', changed, context)).toBe(read);
   });
 
-  it('gives a frozen row (one the store shares) its very fingerprint again, whatever was read under its item key since', () => {
-    // Prepare
-    const shared = Object.freeze(storedFingerprint());
-    const first = parseFingerprintRow('shared', shared, context);
-    const other = parseFingerprintRow('shared', { ...storedFingerprint(), terms: ['another'] }, context);
-
-    // Act
-    const again = parseFingerprintRow('shared', shared, context);
-
-    // Assess
-    expect(other).not.toBe(first);
-    expect(again).toBe(first);
-    expect(again).toEqual(parseRow(storyFingerprintSchema, storedFingerprint(), context));
-  });
-
   it('reads a malformed row under a remembered item key as malformed', () => {
     // Prepare
     parseFingerprintRow('bad', storedFingerprint(), context);

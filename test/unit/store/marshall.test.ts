@@ -58,44 +58,6 @@ describe('marshalling (as the SDK document client with removeUndefinedValues)', 
     expect(typeof back.count).toBe('number');
   });
 
-  it('shares one deep-frozen value per frozen wire map or list (the local read cache’s rows), and makes the rest afresh', () => {
-    // Prepare
-    const deepFreeze = <T>(value: T): T => {
-      if (typeof value === 'object' && value !== null) {
-        for (const inner of Object.values(value)) deepFreeze(inner);
-        Object.freeze(value);
-      }
-      return value;
-    };
-    const wire = (): WireItem => ({
-      id: { S: 'a' },
-      member: { M: { title: { S: 't' }, words: { L: [{ S: 'x' }, { N: '2' }] } } },
-      list: { L: [{ M: { deep: { BOOL: true } } }] },
-      tagged: { M: { tags: { SS: ['x'] } } },
-    });
-    const frozen = deepFreeze(wire());
-    const plain = wire();
-
-    // Act
-    const [first, second] = [unmarshallItem(frozen), unmarshallItem(frozen)];
-    const [fresh, again] = [unmarshallItem(plain), unmarshallItem(plain)];
-
-    // Assess
-    expect(first).toEqual(sdkUnmarshall(wire() as never, { wrapNumbers: false }));
-    expect(second).toEqual(first);
-    expect(second).not.toBe(first);
-    expect(second.member).toBe(first.member);
-    expect(second.list).toBe(first.list);
-    expect(Object.isFrozen((first.member as { words: unknown[] }).words)).toBe(true);
-    expect(() => (first.member as { words: unknown[] }).words.push('y')).toThrow(TypeError);
-    expect(() => ((first.list as { deep: boolean }[])[0]!.deep = false)).toThrow(TypeError);
-    // A set cannot be frozen: made afresh, as are values of wire items that are not frozen.
-    expect(second.tagged).not.toBe(first.tagged);
-    expect(again.member).not.toBe(fresh.member);
-    expect(Object.isFrozen(fresh.member)).toBe(false);
-    expect(fresh).toEqual(first);
-  });
-
   it('reads the wire form as the SDK document client does (wrapNumbers off)', () => {
     const wire: WireItem = {
       n: { N: '10' },
