@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { lookup as systemLookup } from 'node:dns';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGuardedFetch, createNodeFetch } from '../../../shared/outbound-http/guarded-fetch.ts';
 import { UrlRefusedError } from '../../../shared/outbound-http/ssrf-guard.ts';
+import { startProcess } from '../../helpers/cli-process.ts';
 
 /**
  * The platform HTTP client under every guarded request (feeds, webhooks, WebSub hubs) against a
@@ -146,17 +145,10 @@ const read = { status: response.status, etag: response.headers.get('ETag'), text
 server.close();
 console.log(JSON.stringify({ ...read, undici: process.moduleLoadList.some((name) => name.includes('undici')) }));
 `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: join(import.meta.dirname, '..', '..', '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+    const child = startProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
 
     // Act
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stdout, stderr } = await child.exited;
 
     // Assess
     expect(code, stderr).toBe(0);

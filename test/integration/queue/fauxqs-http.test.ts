@@ -4,15 +4,12 @@
  * loads Fastify, and the loopback endpoint builds fauxqs's app at its first request, on the same
  * queues, and closes with the engine.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { buildApp } from 'fauxqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startFauxqsEngine, type FauxqsEngine } from '../../../infra/local/engines.ts';
 import { fauxqsSqsActions, openFauxqsSqs } from '../../../infra/local/fauxqs-sqs.ts';
 import { createSqsClient } from '../../../shared/queue/sqs/sqs-client.ts';
-
-const root = join(import.meta.dirname, '..', '..', '..');
+import { startProcess } from '../../helpers/cli-process.ts';
 
 /** Starts the engine, sends and receives through the router, then says whether Fastify was loaded, before and after one HTTP request. */
 const childProcess = `
@@ -72,17 +69,10 @@ describe('fauxqs built without its HTTP app', () => {
 
   it('answers through the router without loading Fastify, and builds fauxqs app at the first HTTP request', async () => {
     // Prepare
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', childProcess], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+    const child = startProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', childProcess]);
 
     // Act
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stdout, stderr } = await child.exited;
 
     // Assess
     expect(code, stderr).toBe(0);
