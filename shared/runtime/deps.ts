@@ -5,24 +5,15 @@ import type { Log } from '../core/logger.ts';
 import type { Mailer } from '../mail/ports.ts';
 import type { SecretSource } from '../parameters/secret-source.ts';
 import type { DeadLetterRedriver, MessageQueue, QueueInspector } from '../queue/ports.ts';
-import type {
-  DeliveryStore,
-  DigestStore,
-  FeedStore,
-  HeadlineStore,
-  RateLimitStore,
-  SeenItemStore,
-  StoryStore,
-  SubscriptionStore,
-  TopicStore,
-} from '../store/ports.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
+import type { Stores } from './store-factories.ts';
 
 /**
- * Everything a handler needs, chosen in one place (`createDeps`). Handlers receive this; domain
- * functions receive the subset they use.
+ * Everything a handler needs, chosen in one place (`createDeps`): the store over each table (as
+ * `Stores` names them, but `rateLimits`) and the rest. Handlers receive this; domain functions
+ * receive the subset they use.
  */
-export interface Deps {
+export interface Deps extends Omit<Stores, 'ratelimits'> {
   env: Env;
   clock: Clock;
   log: Log;
@@ -33,20 +24,9 @@ export interface Deps {
    * `PUBLIC_BASE_URL_PARAMETER` names (read through a cache); undefined when neither is set.
    */
   publicBaseUrl(): Promise<string | undefined>;
-  feeds: FeedStore;
-  items: SeenItemStore;
-  /** Stories (near-duplicates across feeds). */
-  stories: StoryStore;
-  subscriptions: SubscriptionStore;
-  deliveries: DeliveryStore;
-  topics: TopicStore;
-  /** Stories waiting in digest channels (fan-out adds, send-digests sends). */
-  digests: DigestStore;
   queue: MessageQueue;
-  /** Counters behind the HTTP API's rate limits. */
-  rateLimits: RateLimitStore;
-  /** Recent alerted stories by topic (fan-out writes, the status page reads). */
-  headlines: HeadlineStore;
+  /** Counters behind the HTTP API's rate limits: the `ratelimits` table's store. */
+  rateLimits: Stores['ratelimits'];
   /** Queue and DLQ depths for the operator's status page; without it the page shows none. */
   queueInspector?: QueueInspector;
   /** Moves dead letters back to their queue (`POST /api/admin/redrive`); without it redrive is off. */

@@ -29,12 +29,16 @@ import type {
 export interface Stores {
   feeds: FeedStore;
   items: SeenItemStore;
+  /** Stories (near-duplicates across feeds). */
   stories: StoryStore;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
   topics: TopicStore;
+  /** Stories waiting in digest channels (fan-out adds, send-digests sends). */
   digests: DigestStore;
+  /** Counters behind the HTTP API's rate limits. */
   ratelimits: RateLimitStore;
+  /** Recent alerted stories by topic (fan-out writes, the status page reads). */
   headlines: HeadlineStore;
 }
 
