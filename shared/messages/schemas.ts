@@ -83,10 +83,13 @@ export const storyMemberSchema = /* @__PURE__ */ z.pure(() =>
 );
 export type StoryMember = z.infer<typeof storyMemberSchema>;
 
-/** One new story, classified, on its way to fan-out. */
-export const alertMessageSchema = /* @__PURE__ */ z.pure(() =>
-  z.object({
-    version: z.literal(1),
+/**
+ * What an alert says of its story, and what each of its deliveries carries on: one shape for both
+ * messages. A function, so that each schema below builds it inside its own pure thunk (a bundle
+ * that uses neither keeps none of it).
+ */
+function storyAlertFields() {
+  return {
     /** Story id: the idempotency key of every delivery of this alert. */
     storyId: z.string().check(z.minLength(1)),
     item: newsItemSchema,
@@ -105,6 +108,14 @@ export const alertMessageSchema = /* @__PURE__ */ z.pure(() =>
     fetchedAt: z.optional(isoDateTime),
     /** How that document came: a scheduled poll or a WebSub push. */
     fetchedBy: z.optional(z.enum(['poll', 'push'])),
+  };
+}
+
+/** One new story, classified, on its way to fan-out. */
+export const alertMessageSchema = /* @__PURE__ */ z.pure(() =>
+  z.object({
+    version: z.literal(1),
+    ...storyAlertFields(),
     /**
      * Fan-out slice: the subscriber shard this message covers (set on the follow-up messages of a
      * large audience, one per shard, which run in parallel); absent: every shard, from the first.
@@ -173,16 +184,8 @@ export const deliveryMessageSchema = /* @__PURE__ */ z.pure(() =>
     deliveryKey: z.string().check(z.minLength(1)),
     subscriberId: z.string().check(z.minLength(1)),
     channel: channelSchema,
-    storyId: z.string().check(z.minLength(1)),
-    item: newsItemSchema,
-    topics: z.array(topicMatchSchema).check(z.minLength(1)),
-    /** Other items of the story, as on the alert (optional). */
-    storyMembers: z.optional(z.array(storyMemberSchema).check(z.maxLength(50))),
-    /** When the item was published (or first seen), as on the alert (optional). */
-    publishedAt: z.optional(isoDateTime),
-    /** When the item was fetched, and how, as on the alert (optional). */
-    fetchedAt: z.optional(isoDateTime),
-    fetchedBy: z.optional(z.enum(['poll', 'push'])),
+    /** The story, its item and topics, and the rest as on the alert. */
+    ...storyAlertFields(),
   }),
 );
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
