@@ -6,10 +6,11 @@
  * shared with the caller or the engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localCredentials, localRegion, startFauxqsEngine, type FauxqsEngine } from '../../../infra/local/engines.ts';
-import { createAwsJsonClient, createHttpTransport } from '../../../shared/aws-http/index.ts';
+import { startFauxqsEngine, type FauxqsEngine } from '../../../infra/local/engines.ts';
+import { createAwsJsonClient } from '../../../shared/aws-http/index.ts';
 import { sqsService } from '../../../shared/queue/sqs/sqs-client.ts';
 import { awsErrorFields } from '../../helpers/aws-error-fields.ts';
+import { directAndWireClients } from '../../helpers/direct-and-wire-clients.ts';
 
 type Client = ReturnType<typeof createAwsJsonClient>;
 type Answers = Record<string, unknown>[];
@@ -42,12 +43,7 @@ describe('our SQS client handing requests to fauxqs as objects', () => {
 
   beforeAll(async () => {
     engine = await startFauxqsEngine();
-    direct = createAwsJsonClient('SQS', engine.directTransport, retry);
-    wire = createAwsJsonClient(
-      'SQS',
-      createHttpTransport(sqsService, { endpoint: engine.endpoint, region: localRegion, credentials: localCredentials }),
-      retry,
-    );
+    ({ direct, wire } = directAndWireClients(sqsService, engine));
   });
 
   afterAll(async () => {

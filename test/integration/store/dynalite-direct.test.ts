@@ -5,10 +5,11 @@
  * caller or the engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localCredentials, localRegion, startDynaliteEngine, type DynaliteEngine } from '../../../infra/local/engines.ts';
-import { AwsServiceError, createAwsJsonClient, createHttpTransport } from '../../../shared/aws-http/index.ts';
+import { startDynaliteEngine, type DynaliteEngine } from '../../../infra/local/engines.ts';
+import { AwsServiceError, createAwsJsonClient } from '../../../shared/aws-http/index.ts';
 import { dynamoDbService } from '../../../shared/store/dynamodb/index.ts';
 import { awsErrorFields } from '../../helpers/aws-error-fields.ts';
+import { directAndWireClients } from '../../helpers/direct-and-wire-clients.ts';
 
 type Client = ReturnType<typeof createAwsJsonClient>;
 type Step = (table: string) => [operation: string, input: Record<string, unknown>];
@@ -66,12 +67,7 @@ describe('our DynamoDB client handing requests to dynalite as objects', () => {
 
   beforeAll(async () => {
     engine = await startDynaliteEngine();
-    direct = createAwsJsonClient('DynamoDB', engine.directTransport, retry);
-    wire = createAwsJsonClient(
-      'DynamoDB',
-      createHttpTransport(dynamoDbService, { endpoint: engine.endpoint, region: localRegion, credentials: localCredentials }),
-      retry,
-    );
+    ({ direct, wire } = directAndWireClients(dynamoDbService, engine));
     await createActiveTable(direct, tables.direct);
     await createActiveTable(wire, tables.wire);
   });
