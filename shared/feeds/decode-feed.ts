@@ -43,9 +43,9 @@ const SNIFF_BYTES = 64 * 1024;
  * carries with its ICU data, CJK included), and UTF-32 is decoded here; no decoding tables ride
  * in the bundle, and the guess judges the text those decoders give.
  */
-export async function decodeFeed(body: Uint8Array, contentType?: string | null): Promise<DecodedFeed> {
+export function decodeFeed(body: Uint8Array, contentType?: string | null): DecodedFeed {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const { charset, source } = await detectCharset(bytes, contentType);
+  const { charset, source } = detectCharset(bytes, contentType);
   const decoded = decodeBytes(bytes, charset);
   // One scan of the whole document for either kind of character, which most feeds hold none of.
   const text = FORBIDDEN_OR_C1.test(decoded)
@@ -55,7 +55,7 @@ export async function decodeFeed(body: Uint8Array, contentType?: string | null):
 }
 
 /** Picks the charset of a feed's bytes; see `decodeFeed` for the order. */
-export async function detectCharset(bytes: Buffer, contentType?: string | null): Promise<{ charset: string; source: CharsetSource }> {
+export function detectCharset(bytes: Buffer, contentType?: string | null): { charset: string; source: CharsetSource } {
   const fromBom = charsetFromBom(bytes);
   if (fromBom) return { charset: fromBom, source: 'bom' };
   const fromHeader = usable(charsetFromContentType(contentType));

@@ -17,7 +17,7 @@
  */
 
 /** Guessed when no candidate convinces: Latin-1 text as browsers read it. */
-export const FALLBACK_CHARSET = 'windows-1252';
+const FALLBACK_CHARSET = 'windows-1252';
 
 /** Non-ASCII characters, at least, a candidate must explain before it is believed. */
 const MIN_EVIDENCE = 8;

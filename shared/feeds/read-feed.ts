@@ -61,7 +61,7 @@ export async function readFeed(input: ReadFeedInput): Promise<FeedContent> {
   let source: CharsetSource = 'default';
   /** Decodes and hands the text over without keeping it here. */
   const decode = async (): Promise<string> => {
-    const decoded = await decodeFeed(body, input.contentType);
+    const decoded = decodeFeed(body, input.contentType);
     ({ charset, source } = decoded);
     const binary = describeBinary(body, charset);
     if (binary) throw new FeedParseError(`the body is binary data${binary === 'unknown' ? '' : ` (${binary})`}, not text`, 'binary', label);

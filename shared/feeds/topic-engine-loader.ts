@@ -44,12 +44,19 @@ export interface TopicEngineLoaderOptions {
  */
 export function createTopicEngineLoader(deps: TopicEngineLoaderDeps, options: TopicEngineLoaderOptions = {}): TopicEngineLoader {
   const ttlMs = options.ttlMs ?? 60_000;
-  /** The engine, when the user topics were last read, and their content the engine was built from. */
+  /** The engine, when the user topics were last read, and their content as read (JSON) the engine was built from. */
   let cached: { engine: TopicEngine; checkedAt: number; userTopics: string } | undefined;
   let loading: Promise<TopicEngine> | undefined;
 
   async function load(): Promise<TopicEngine> {
     const [classifier, raw] = await Promise.all([deps.classifier(), deps.topics.listUserTopics()]);
+    const checkedAt = deps.clock.now().getTime();
+    // Compared as read: unchanged topics are neither validated nor built again.
+    const userTopics = JSON.stringify(raw);
+    if (cached?.userTopics === userTopics) {
+      cached = { ...cached, checkedAt };
+      return cached.engine;
+    }
     const { builtinTopics, parseTopicDefinition, createTopicEngine: build } = classifier;
     const builtinIds = new Set(builtinTopics.map((topic) => topic.id));
     const user: TopicDefinition[] = [];
@@ -67,12 +74,6 @@ export function createTopicEngineLoader(deps: TopicEngineLoaderDeps, options: To
       } else {
         user.push(topic);
       }
-    }
-    const checkedAt = deps.clock.now().getTime();
-    const userTopics = JSON.stringify(user);
-    if (cached?.userTopics === userTopics) {
-      cached = { ...cached, checkedAt };
-      return cached.engine;
     }
     const engine = buildSkippingBadTopics(builtinTopics, user, build);
     cached = { engine, checkedAt, userTopics };

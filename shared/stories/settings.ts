@@ -6,7 +6,7 @@
 export interface StorySettings {
   /** Copy similarity at or above which an item joins a story when either lacks a date (see `textSimilarity`). */
   threshold: number;
-  /** Paraphrase similarity at or above which an item joins a story when both are dated within the window (see `weightedSimilarity`). */
+  /** Paraphrase similarity at or above which an item joins a story when both are dated within the window (see `cosine` in similarity.ts). */
   datedThreshold: number;
   /** Paraphrase similarity at or above which an item joins a story when either lacks a date (taken to be within the window). */
   undatedThreshold: number;

@@ -165,7 +165,7 @@ const CASUALTY: ReadonlyMap<string, string> = new Map([
   ['wounds', 'injured'],
   ['hurt', 'injured'],
 ]);
-/** Counted things that are tolls: revised upwards as an event unfolds (see `conflictBetween`). */
+/** Counted things that are tolls: revised upwards as an event unfolds (see `conflictOf` in similarity.ts). */
 export const TOLLS: ReadonlySet<string> = new Set(CASUALTY.values());
 /** Words between a casualty verb and its number: "killing at least nine", "injure over 300". */
 const APPROXIMATORS = new Set([

@@ -10,7 +10,7 @@ import { TOLLS } from './signals.ts';
 export type StoryConflict = 'time' | 'place' | 'weekday' | 'month' | 'ordinal' | 'count' | 'stage' | 'qualifier';
 
 export interface StoryComparison {
-  /** Paraphrase similarity in [0, 1.x] (see `paraphraseScore`); 0 when nothing specific is shared. */
+  /** Paraphrase similarity in [0, 1.x] (see `scoreParaphrase`); 0 when nothing specific is shared. */
   score: number;
   /** Copy similarity in [0, 1] (see `textSimilarity`): what an undated pair may also join on. */
   copy: number;
@@ -25,7 +25,7 @@ export interface StoryComparison {
 /**
  * How alike two items are, and whether anything rules out their being one story.
  *
- * Two scores: the paraphrase score (weighted terms, see `paraphraseScore`) and, for a pair where
+ * Two scores: the paraphrase score (weighted terms, see `scoreParaphrase`) and, for a pair where
  * one lacks a date, the copy score (plain overlap, see `textSimilarity`): an undated item is
  * taken to be within the window, and joins on either. Conflicts are the other
  * signals: further apart in time than the window, different weekdays or months, a different
@@ -90,15 +90,11 @@ function sharesPerson(a: StoryFingerprint, b: StoryFingerprint): boolean {
 export const FRAME_BONUS = 0.15;
 
 /**
- * The paraphrase score: the weighted cosine (see `weightedSimilarity`) when the two share
- * something only one event has (a person, a town, an exact figure) or report the same kind of
- * event (see `event-frames.ts`) in the same place; plus `FRAME_BONUS` for the latter. 0 otherwise:
- * sharing a country and a topic is not one event.
+ * The paraphrase score: the weighted cosine (see `cosine`) when the two share something only one
+ * event has (a person, a town, an exact figure) or report the same kind of event (see
+ * `event-frames.ts`) in the same place; plus `FRAME_BONUS` for the latter. 0 otherwise: sharing a
+ * country and a topic is not one event.
  */
-export function paraphraseScore(a: StoryFingerprint, b: StoryFingerprint): number {
-  return scoreParaphrase(a, b, prepared(a), prepared(b));
-}
-
 function scoreParaphrase(a: StoryFingerprint, b: StoryFingerprint, pa: Prepared, pb: Prepared): number {
   if (titlePlacesDiffer(pa, pb)) return 0;
   const frame = sharesFrameAndPlace(a, b);
@@ -221,15 +217,9 @@ function titlePlacesDiffer(pa: Prepared, pb: Prepared): boolean {
 /**
  * Paraphrase similarity, for two items whose dates put them in one window: the cosine of their
  * weighted keys (names and figures above ordinary words above common ones, headline keys
- * boosted). Two outlets telling one event in their own words still share its names and figures.
+ * boosted), b's figures renamed by `renames`. Two outlets telling one event in their own words
+ * still share its names and figures.
  */
-export function weightedSimilarity(a: StoryFingerprint, b: StoryFingerprint): number {
-  const pa = prepared(a);
-  const pb = prepared(b);
-  return cosine(pa, pb, figureRenames(pa, pb));
-}
-
-/** `weightedSimilarity` of two prepared items, b's figures renamed by `renames`. */
 function cosine(pa: Prepared, pb: Prepared, renames: ReadonlyMap<string, string> | undefined): number {
   const va = weightedOf(pa);
   const vb = renames === undefined ? weightedOf(pb) : renamed(weightedOf(pb), renames);
@@ -457,10 +447,6 @@ function ordinalsOf(p: Prepared): ReadonlyMap<string, number[]> {
 function covered(keys: string[], by: Set<string>): number {
   if (keys.length === 0) return 0;
   return keys.reduce((n, key) => n + (by.has(key) ? 1 : 0), 0) / keys.length;
-}
-
-export function conflictBetween(a: StoryFingerprint, b: StoryFingerprint, windowSeconds: number): StoryConflict | undefined {
-  return conflictOf(a, b, prepared(a), prepared(b), windowSeconds);
 }
 
 function conflictOf(
