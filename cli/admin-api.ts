@@ -7,6 +7,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { functionUrlOutputKey, secretArnOutputKey } from '../infra/aws/stack-outputs.ts';
 import { createSecretsManagerSource } from '../shared/parameters/aws/secrets-manager-source.ts';
 import { DeployedStackError, readStackOutputs } from './deployed-stack.ts';
+import { settingsOf } from './sdk-client-settings.ts';
 
 /** A running pipeline's HTTP API and the operator's token for it. */
 export interface AdminApi {
@@ -17,7 +18,7 @@ export interface AdminApi {
 /**
  * The HTTP API of a deployed stack (its `HttpApiUrl` output) and the operator's token:
  * NEWS_ALERTS_ADMIN_TOKEN, else the current value of the stack's admin secret (its
- * `AdminSecretArn` output), read with the caller's AWS credentials.
+ * `AdminSecretArn` output), read with the caller's AWS credentials, region and endpoint as the SDK finds them (profiles, SSO, …).
  */
 export async function stackAdminApi(stack: string, cloudFormation?: CloudFormationClient): Promise<AdminApi> {
   const client = cloudFormation ?? new CloudFormationClient({});
@@ -38,7 +39,9 @@ export async function stackAdminApi(stack: string, cloudFormation?: CloudFormati
           `stack output missing: ${secretArnOutputKey('admin')} not among the stack's outputs; set NEWS_ALERTS_ADMIN_TOKEN (${stack})`,
         );
       }
-      token = await createSecretsManagerSource({ arns: { admin: arn }, maxAgeSeconds: 0 }).current('admin');
+      token = await createSecretsManagerSource({ arns: { admin: arn }, maxAgeSeconds: 0, clientConfig: settingsOf(client) }).current(
+        'admin',
+      );
       if (!token) throw new DeployedStackError(`the stack's admin secret is empty; set NEWS_ALERTS_ADMIN_TOKEN (${stack})`);
     }
     return { base: base.replace(/\/+$/, ''), token };

@@ -8,12 +8,12 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName, TableName } from '../infra/topology.ts';
-import type { HttpTransportOptions } from '../shared/aws-http/index.ts';
 import { createQueueAdapters } from '../shared/queue/sqs/queue-adapters.ts';
 import { createSqsClient, type SqsClient } from '../shared/queue/sqs/sqs-client.ts';
 import { createStores } from '../shared/runtime/store-factories.ts';
 import { createDocumentClient } from '../shared/store/dynamodb/index.ts';
 import { peekDeadLetters, queuePairsFromStack } from './dead-letter-queues.ts';
+import { settingsOf } from './sdk-client-settings.ts';
 import { readStackOutputs, tableNamesFromOutputs } from './deployed-stack.ts';
 import { urlsOf, type AwsTargetClients, type PipelineTarget } from './pipeline-target.ts';
 
@@ -57,20 +57,4 @@ export async function openStack<T extends TableName>(
     await close();
     throw error;
   }
-}
-
-/**
- * What our clients (as the functions ship them) need to reach what an SDK client reaches: its
- * region, its endpoint if one was set, and the SDK's credential chain (profiles, SSO, …), which
- * only the operator's CLI needs.
- */
-function settingsOf(sdk: DynamoDBClient | SQSClient): HttpTransportOptions {
-  return {
-    region: () => sdk.config.region(),
-    endpoint: async () => {
-      const endpoint = await sdk.config.endpoint?.();
-      return endpoint ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}` : undefined;
-    },
-    credentials: () => sdk.config.credentials(),
-  };
 }
