@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { entryFileName, esbuildBuildOptions, outputsReachable, removeUnreachableChunks } from '../infra/aws/bundling.ts';
 import { repositoryRoot } from '../infra/aws/create-app.ts';
-import { readDeploymentSettings } from '../infra/aws/deployment-settings.ts';
+import { type DeploymentSettings, readDeploymentSettings } from '../infra/aws/deployment-settings.ts';
 import { topology, type FunctionName } from '../infra/topology.ts';
 
 /** The goals of issue 11 (small, fast-starting functions): minified size and cold module load. */
@@ -60,7 +60,9 @@ const bundleRoot = join(repositoryRoot, 'node_modules', '.cache', 'news-alerts',
  * Built as a deployment with the default settings builds them (`cdk synth` without context): its
  * mail transport (`ses`) decides which transports the mailing functions carry.
  */
-export const measuredMailTransport = readDeploymentSettings(() => undefined).mailTransport;
+function measuredMailTransport(): DeploymentSettings['mailTransport'] {
+  return readDeploymentSettings(() => undefined).mailTransport;
+}
 const nodeBinary = join(repositoryRoot, 'node_modules', '.bin', 'node');
 
 /** Bundles and measures one function. */
@@ -70,7 +72,7 @@ export async function measureBundle(name: FunctionName, runs: number): Promise<B
   const outfile = join(outdir, entryFileName);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const result = await build(esbuildBuildOptions(join(repositoryRoot, entry), outdir, { mailTransport: measuredMailTransport }));
+  const result = await build(esbuildBuildOptions(join(repositoryRoot, entry), outdir, { mailTransport: measuredMailTransport() }));
   removeUnreachableChunks(result.metafile, outdir);
   const init = initOutputs(result.metafile, outfile);
   const bytes = init.reduce((sum, path) => sum + (result.metafile.outputs[path]?.bytes ?? 0), 0);
@@ -220,7 +222,7 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `cold import: median of ${runs} fresh processes; AWS SDK: the same for the SDK clients the bundle imports alone; built for mailTransport=${measuredMailTransport}`,
+    `cold import: median of ${runs} fresh processes; AWS SDK: the same for the SDK clients the bundle imports alone; built for mailTransport=${measuredMailTransport()}`,
   );
   for (const line of formatBundleTable(measurements)) console.log(line);
 }

@@ -13,6 +13,7 @@ import { Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { DeploymentSettings } from './deployment-settings.ts';
 
 /** The Lambda runtime of every function; the esbuild target follows from it. */
 export const functionRuntime = Runtime.NODEJS_24_X;
@@ -62,7 +63,7 @@ export interface BundleTarget {
    * client unless `smtp`; `shared/runtime/create-mailer.ts` then refuses `smtp`). Every
    * transport when absent.
    */
-  mailTransport?: 'ses' | 'ses-raw' | 'smtp';
+  mailTransport?: DeploymentSettings['mailTransport'];
 }
 
 /**
