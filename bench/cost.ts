@@ -1,6 +1,7 @@
 /**
- * What polling costs in DynamoDB and SQS requests: poll-feed (with exact dedup and stories) runs
- * against dynalite and fauxqs in this process, over feeds served on 127.0.0.1, with clients that
+ * What polling costs in DynamoDB and SQS requests: poll-feed (exact dedup) and classify-items
+ * (stories, classify, alerts) run against dynalite and fauxqs in this process, the items queue
+ * between them received and deleted as Lambda's event source does (10 messages a receive), over feeds served on 127.0.0.1, with clients that
  * count every request and ask DynamoDB for its consumed capacity (ReturnConsumedCapacity). Four
  * cases: an unchanged feed answered 304; an unchanged feed served in full; 10 new items of 50;
  * a burst of 1,000 new items across 100 feeds. Every new item matches a topic (the worst case:
@@ -22,7 +23,8 @@ import {
   createDynamoDbSeenItemStore,
   createDynamoDbStoryStore,
 } from '../shared/store/dynamodb/index.ts';
-import { pollFeed, type PollFeedDeps } from '../shared/feeds/index.ts';
+import { handleItems, pollFeed, type HandleItemsDeps, type PollFeedDeps } from '../shared/feeds/index.ts';
+import { itemsMessageSchema } from '../shared/messages/schemas.ts';
 
 export interface CostCase {
   case: string;
@@ -180,7 +182,7 @@ export async function benchCost(): Promise<CostBenchResult> {
     const tables = await createTables(raw, tablePrefix);
     const queues = await createQueues(sqs, { prefix: `cost${Date.now().toString(36)}` });
     const clock = { now: () => new Date('2030-01-01T12:00:00Z') };
-    const deps: PollFeedDeps = {
+    const deps: PollFeedDeps & HandleItemsDeps = {
       feeds: createDynamoDbFeedStore({ client: doc, tableName: tables.feeds }),
       items: createDynamoDbSeenItemStore({ client: doc, tableName: tables.items, clock }),
       stories: createDynamoDbStoryStore({ client: doc, tableName: tables.stories, clock }),
@@ -197,7 +199,25 @@ export async function benchCost(): Promise<CostBenchResult> {
       routes.set(`/${id}`, { body, ...(etag ? { etag } : {}) });
       await deps.feeds.upsertFeed({ feedId: id, url: `${origin}/${id}`, intervalMinutes: 5 }, clock.now());
     }
-    const poll = (id: string) => pollFeed({ feedId: id, plannedAt: clock.now().toISOString() }, deps);
+    /** One poll, then classify-items on what it handed on: received and deleted ten at a time, as Lambda does. */
+    async function poll(id: string) {
+      const polled = await pollFeed({ feedId: id, plannedAt: clock.now().toISOString() }, deps);
+      // Lambda's pollers receive whether or not anything came: that fixed cost is not a poll's.
+      if (polled.new === 0) return;
+      for (;;) {
+        const { Messages = [] } = await queueClient.call('ReceiveMessage', {
+          QueueUrl: queues.items.url,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+        });
+        if (Messages.length === 0) return;
+        for (const message of Messages) await handleItems(itemsMessageSchema.parse(JSON.parse(message.Body ?? '')), deps);
+        await queueClient.call('DeleteMessageBatch', {
+          QueueUrl: queues.items.url,
+          Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+        });
+      }
+    }
 
     async function measure(name: string, run: () => Promise<{ polls: number; items: number; newItems: number }>): Promise<CostCase> {
       Object.assign(meter, { requests: 0, byOperation: {}, byTable: {}, rcu: 0, wcu: 0, sqs: 0 });

@@ -96,7 +96,9 @@ if (wanted('stories')) {
   for (const line of formatStoriesBench(stories)) log(line);
 }
 if (wanted('cost')) {
-  log('cost: DynamoDB and SQS requests and capacity units of poll-feed (dynalite + fauxqs, every new item matches a topic)');
+  log(
+    'cost: DynamoDB and SQS requests and capacity units of poll-feed and classify-items (dynalite + fauxqs, every new item matches a topic)',
+  );
   const cost = await benchCost();
   results.cost = cost;
   goalInputs.cost = cost;

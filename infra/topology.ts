@@ -103,6 +103,9 @@ export const topology: Topology = {
     // AWS recommends a visibility timeout of six times the consumer's timeout, so a retry never
     // overlaps a still-running invocation.
     poll: { visibilityTimeoutSeconds: 360, maxReceiveCount: 5, dlqRetentionSeconds: FOURTEEN_DAYS },
+    // New items of one feed, from poll-feed to classify-items. A message whose feed another run
+    // holds comes back after 30 s (`BUSY_RETRY_SECONDS`): ten receives outlast a crashed run's lease.
+    items: { visibilityTimeoutSeconds: 360, maxReceiveCount: 10, dlqRetentionSeconds: FOURTEEN_DAYS },
     alert: { visibilityTimeoutSeconds: 360, maxReceiveCount: 5, dlqRetentionSeconds: FOURTEEN_DAYS },
     webhook: { visibilityTimeoutSeconds: 180, maxReceiveCount: 8, dlqRetentionSeconds: FOURTEEN_DAYS },
     email: { visibilityTimeoutSeconds: 180, maxReceiveCount: 8, dlqRetentionSeconds: FOURTEEN_DAYS },
@@ -124,7 +127,17 @@ export const topology: Topology = {
       trigger: { kind: 'queue', queue: 'poll', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
       timeoutSeconds: 60,
       memoryMb: 512,
-      access: { tables: { feeds: 'readwrite', items: 'readwrite', topics: 'read', stories: 'readwrite' }, sendsTo: ['alert'] },
+      // Reads which items are done; classify-items marks them.
+      access: { tables: { feeds: 'readwrite', items: 'read' }, sendsTo: ['items'] },
+    },
+    'classify-items': {
+      entry: 'functions/classify-items/handler.ts',
+      // One message is one feed's new items (most polls bring a few): 10 × 10 feeds' items at
+      // once, the story and item tables' writes spread over as many feeds.
+      trigger: { kind: 'queue', queue: 'items', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+      timeoutSeconds: 60,
+      memoryMb: 512,
+      access: { tables: { items: 'readwrite', topics: 'read', stories: 'readwrite' }, sendsTo: ['alert'] },
     },
     'fan-out': {
       entry: 'functions/fan-out/handler.ts',

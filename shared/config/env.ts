@@ -17,6 +17,7 @@ export const envSchema = z.object({
   TABLE_HEADLINES: z.string().check(z.minLength(1)),
   TABLE_STORIES: z.string().check(z.minLength(1)),
   QUEUE_POLL_URL: z.url(),
+  QUEUE_ITEMS_URL: z.url(),
   QUEUE_ALERT_URL: z.url(),
   QUEUE_WEBHOOK_URL: z.url(),
   QUEUE_EMAIL_URL: z.url(),

@@ -13,10 +13,6 @@ export type PipelineEvent =
       items: number;
       new: number;
       duplicates: number;
-      /** Alerts queued (status ok). */
-      alerts?: number;
-      /** Items that joined a story already alerted (status ok). */
-      joined?: number;
       /** Entries left out, by reason (status ok; only when there were). */
       skipped?: Record<string, number>;
       error?: string;

@@ -4,7 +4,7 @@
  * these types without depending on the topology itself.
  */
 
-export type QueueName = 'poll' | 'alert' | 'webhook' | 'email' | 'digest';
+export type QueueName = 'poll' | 'items' | 'alert' | 'webhook' | 'email' | 'digest';
 export type TableName = 'feeds' | 'items' | 'subscriptions' | 'deliveries' | 'topics' | 'digests' | 'ratelimits' | 'headlines' | 'stories';
 /**
  * Generated secrets a function may read at run time (Secrets Manager in AWS, the data folder in
@@ -16,6 +16,7 @@ export type SecretName = 'unsubscribe' | 'subscriber-id' | 'admin';
 export type FunctionName =
   | 'plan-polls'
   | 'poll-feed'
+  | 'classify-items'
   | 'fan-out'
   | 'deliver-webhook'
   | 'deliver-email'

@@ -2,7 +2,7 @@ import type * as z from '../core/zod.ts';
 import type { QueueName } from '../core/resource-names.ts';
 import { formatZodIssues } from '../core/validation-issues.ts';
 import { digestDueMessageSchema, emailQueueMessageSchema } from '../digest/index.ts';
-import { alertMessageSchema, deliveryMessageSchema, pollMessageSchema } from '../messages/schemas.ts';
+import { alertMessageSchema, deliveryMessageSchema, itemsMessageSchema, pollMessageSchema } from '../messages/schemas.ts';
 import type { DeliveryStore, FeedStore } from '../store/ports.ts';
 
 /**
@@ -33,6 +33,7 @@ export interface DeadLetterInput {
 
 const schemas: Record<QueueName, z.ZodMiniType> = {
   poll: pollMessageSchema,
+  items: itemsMessageSchema,
   alert: alertMessageSchema,
   webhook: deliveryMessageSchema,
   email: emailQueueMessageSchema,
@@ -65,6 +66,10 @@ export async function describeDeadLetter(
       const feedId = String(message.feedId);
       const feed = await stores.feeds?.getFeed(feedId).catch(() => undefined);
       return { ...base, what: `poll of feed ${feedId}`, ...(feed?.lastError ? { why: `last poll error: ${feed.lastError}` } : {}) };
+    }
+    case 'items': {
+      const handed = itemsMessageSchema.parse(body);
+      return { ...base, what: `${handed.items.length} new items of feed ${handed.feedId} ("${preview(handed.items[0]?.title ?? '')}"…)` };
     }
     case 'digest':
       return { ...base, what: `digest due ${String(message.dueAt)} of ${String(message.subscriberId)}/${String(message.channelId)}` };

@@ -20,9 +20,9 @@ export interface TopicEngineLoaderDeps {
   clock: Clock;
   log: Log;
   /**
-   * The classifier, asked for at the first `get()`. poll-feed imports it there
+   * The classifier, asked for at the first `get()`. classify-items imports it there
    * (`() => import('…/shared/classify/index.ts')`), so its bundle loads the classifier's code,
-   * built-in topics and lexicon (about 70 KB) only once a poll has items to classify. The
+   * built-in topics and lexicon (about 80 KB) at the first message, not at init. The
    * `import()` is the caller's: one written here would be in the bundle of every function that
    * takes anything of shared/feeds, and esbuild would load the whole classifier at their init.
    */

@@ -67,6 +67,27 @@ export const pollMessageSchema = /* @__PURE__ */ z.pure(() =>
 );
 export type PollMessage = z.infer<typeof pollMessageSchema>;
 
+/** Most items one poll hands on (`MAX_ITEMS_PER_POLL` in shared/feeds). */
+const MAX_ITEMS_PER_MESSAGE = 500;
+
+/**
+ * New items of one feed, read by poll-feed and handed to classify-items: dedup against stories,
+ * classify, alert. The items are the message's whole content (nothing else keeps them until
+ * they are marked done), so a message is only ever retried, never dropped.
+ */
+export const itemsMessageSchema = /* @__PURE__ */ z.pure(() =>
+  z.object({
+    version: z.literal(1),
+    feedId: z.string().check(z.minLength(1)),
+    items: z.array(newsItemSchema).check(z.minLength(1), z.maxLength(MAX_ITEMS_PER_MESSAGE)),
+    /** When poll-feed fetched the document (or our callback received the push) that brought them. */
+    fetchedAt: isoDateTime,
+    /** How that document came: a scheduled poll or a WebSub push. */
+    fetchedBy: z.enum(['poll', 'push']),
+  }),
+);
+export type ItemsMessage = z.infer<typeof itemsMessageSchema>;
+
 /** One item of a story: who else reported it, for "also reported by". */
 export const storyMemberSchema = /* @__PURE__ */ z.pure(() =>
   z.object({

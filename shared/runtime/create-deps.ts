@@ -73,6 +73,7 @@ export function createDeps(env: Env, options: CreateDepsOptions): Deps {
 
   const queueUrls: Record<QueueName, string> = {
     poll: env.QUEUE_POLL_URL,
+    items: env.QUEUE_ITEMS_URL,
     alert: env.QUEUE_ALERT_URL,
     webhook: env.QUEUE_WEBHOOK_URL,
     email: env.QUEUE_EMAIL_URL,

@@ -94,7 +94,7 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     expect(sourcesLoadedAtInit(name).some((source) => source.endsWith(topology.functions[name].entry))).toBe(true);
   });
 
-  it('leaves the SMTP client out, and loads the site, the subscription code, the classifier and the story matcher only when first needed', () => {
+  it('leaves the SMTP client out, keeps the classifier and story matcher to classify-items, and loads them, the site and the subscription code only when first needed', () => {
     // Prepare
     const atInit = (name: FunctionName, pattern: RegExp) => sourcesLoadedAtInit(name).filter((source) => pattern.test(source));
     const inAsset = (name: FunctionName, pattern: RegExp) =>
@@ -117,10 +117,11 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
     }
     // Functions that classify nothing hold no topics: an import() of the classifier in shared code
     // would make esbuild load it at the init of every function reaching that code.
-    for (const name of functionNames.filter((name) => name !== 'poll-feed' && name !== 'http-api')) {
+    for (const name of functionNames.filter((name) => name !== 'classify-items' && name !== 'http-api')) {
       expect(inAsset(name, /shared\/classify\/topics\//)).toBe(false);
     }
-    // poll-feed: the classifier (code, built-in topics, lexicon) and the story matcher at the first poll with new items.
+    // classify-items: the classifier (code, built-in topics, lexicon) and the story matcher at the
+    // first message; poll-feed, which hands the items on, holds neither.
     for (const pattern of [
       /shared\/classify\/topic-engine\.ts$/,
       /shared\/classify\/topics\/talks\.json$/,
@@ -128,8 +129,9 @@ describe('function bundles (local esbuild, as cdk synth builds them)', () => {
       /shared\/stories\/assign-story\.ts$/,
       /shared\/stories\/vocabulary\.ts$/,
     ]) {
-      expect(inAsset('poll-feed', pattern)).toBe(true);
-      expect(atInit('poll-feed', pattern)).toEqual([]);
+      expect(inAsset('classify-items', pattern)).toBe(true);
+      expect(atInit('classify-items', pattern)).toEqual([]);
+      expect(inAsset('poll-feed', pattern)).toBe(false);
     }
   });
 

@@ -68,7 +68,7 @@ describe('readOperationsSettings', () => {
     [{ 'maxConcurrency.email': '1001' }, 'maxConcurrency.email: must be from 2 to 1000'],
     [{ 'maxConcurrency.email': 'lots' }, 'maxConcurrency.email: must be a whole number'],
     [{ 'maxConcurrency.email': '2.5' }, 'maxConcurrency.email: must be a whole number'],
-    [{ 'maxConcurrency.emails': '5' }, 'maxConcurrency.emails: no such queue (poll, alert, webhook, email, digest)'],
+    [{ 'maxConcurrency.emails': '5' }, 'maxConcurrency.emails: no such queue (poll, items, alert, webhook, email, digest)'],
     [{ maxConcurrency: 5 }, 'maxConcurrency: give one value per queue, as maxConcurrency.<name>=<value> (got 5)'],
     [{ 'reservedConcurrency.http-api': '0' }, 'reservedConcurrency.http-api: must be a whole number of at least 1, or none'],
     [{ 'reservedConcurrency.api': '5' }, 'reservedConcurrency.api: no such function ('],

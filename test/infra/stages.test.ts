@@ -124,6 +124,7 @@ describe('stages', () => {
     // Assess
     expect(Object.fromEntries(caps)).toEqual({
       'poll-feed': 10,
+      'classify-items': 10,
       'fan-out': 10,
       'deliver-webhook': 4,
       'deliver-email': 5,

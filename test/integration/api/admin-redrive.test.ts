@@ -105,7 +105,7 @@ describe('POST /api/admin/redrive', () => {
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       const problem = (await response.json()) as { type: string; detail: string };
       expect(problem.type).toBe('urn:news-alerts:problem:unknown-queue');
-      expect(problem.detail).toContain('poll, alert, webhook, email');
+      expect(problem.detail).toContain('poll, items, alert, webhook, email');
     }
     const badJson = await sendJson(`${runtime.apiUrl}/api/admin/redrive`, 'POST', '{"queue":', admin);
     expect(badJson.status).toBe(400);

@@ -428,7 +428,7 @@ describe('JSON API', () => {
       const status = await fetch(`${api}/admin/status`, { headers: auth });
       expect(status.status).toBe(200);
       const body = (await status.json()) as { queues: Record<string, { deadLetters: unknown }>; topics: { topicId: string }[] };
-      expect(Object.keys(body.queues).sort()).toEqual(['alert', 'digest', 'email', 'poll', 'webhook']);
+      expect(Object.keys(body.queues).sort()).toEqual(['alert', 'digest', 'email', 'items', 'poll', 'webhook']);
       expect(body.queues.poll?.deadLetters).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
       expect(body.topics.map((t) => t.topicId)).toEqual(expect.arrayContaining(['talks', 'sanctions', 'un-meeting']));
       const subscribers = (await (await fetch(`${api}/admin/subscribers`, { headers: auth })).json()) as {

@@ -101,7 +101,7 @@ describe('rate-limit and headline stores (dynalite), queue inspector (fauxqs)', 
     const depths = await createSqsQueueInspector(sqs.queues, urls).depths();
     expect(depths.email).toMatchObject({ visible: 1, deadLetters: { visible: 0 } });
     expect(depths.webhook).toMatchObject({ visible: 0, deadLetters: { visible: 2 } });
-    expect(Object.keys(depths).sort()).toEqual(['alert', 'digest', 'email', 'poll', 'webhook']);
+    expect(Object.keys(depths).sort()).toEqual(['alert', 'digest', 'email', 'items', 'poll', 'webhook']);
   });
 
   it('derives a DLQ URL from the queue URL and the redrive policy', () => {

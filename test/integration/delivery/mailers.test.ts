@@ -124,6 +124,7 @@ describe('createMailer', () => {
       // Every table variable, whichever tables the topology has.
       ...Object.fromEntries(envVariableNames.filter((name) => name.startsWith('TABLE_')).map((name) => [name, name.toLowerCase()])),
       QUEUE_POLL_URL: 'http://127.0.0.1/q/poll',
+      QUEUE_ITEMS_URL: 'http://127.0.0.1/q/items',
       QUEUE_ALERT_URL: 'http://127.0.0.1/q/alert',
       QUEUE_WEBHOOK_URL: 'http://127.0.0.1/q/webhook',
       QUEUE_EMAIL_URL: 'http://127.0.0.1/q/email',

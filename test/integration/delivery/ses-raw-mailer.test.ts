@@ -95,6 +95,7 @@ describe('SES v1 raw mailer', () => {
       const env = readEnv({
         ...Object.fromEntries(envVariableNames.filter((name) => name.startsWith('TABLE_')).map((name) => [name, name.toLowerCase()])),
         QUEUE_POLL_URL: 'http://127.0.0.1/q/poll',
+        QUEUE_ITEMS_URL: 'http://127.0.0.1/q/items',
         QUEUE_ALERT_URL: 'http://127.0.0.1/q/alert',
         QUEUE_WEBHOOK_URL: 'http://127.0.0.1/q/webhook',
         QUEUE_EMAIL_URL: 'http://127.0.0.1/q/email',

@@ -1,17 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler as createPlanPollsHandler } from '../../../functions/plan-polls/handler.ts';
+import { createHandler as createClassifyItemsHandler } from '../../../functions/classify-items/handler.ts';
 import { createHandler as createPollFeedHandler } from '../../../functions/poll-feed/handler.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
 import { NewsAlertsError } from '../../../shared/core/errors.ts';
 import { normalizeEntries, normalizeItems } from '../../../shared/feeds/normalize-item.ts';
 import { parseFeed } from '../../../shared/feeds/parse-feed.ts';
 import { planPolls } from '../../../shared/feeds/plan-polls.ts';
+import type { HandleItemsDeps } from '../../../shared/feeds/index.ts';
+import { handleItems } from '../../../shared/feeds/index.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
-import { alertMessageSchema, pollMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
+import { alertMessageSchema, itemsMessageSchema, pollMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
 import { defaultStorySettings } from '../../../shared/stories/index.ts';
+import { handleQueuedItems } from '../../helpers/handle-queued-items.ts';
 import { startFeedEngines, type FeedEngines } from './feed-engines.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
 
@@ -45,21 +49,35 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([engines?.stop(), server?.stop()]);
 });
+// Items an earlier test's poll handed on are not the next test's.
+beforeEach(async () => {
+  await engines.drain('items');
+});
 
 /** No jitter (0.5 is the middle of the ±10 % range), so next-poll times are exact. */
 const still = () => 0.5;
 
 function pollDeps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
+  return { ...engines.deps, random: still, ...overrides };
+}
+
+function handleDeps(overrides: Partial<HandleItemsDeps> = {}): HandleItemsDeps {
   // These feeds share one fixture, so story clustering would merge their items into one story
   // and alert once (test/integration/stories covers that); here no similarity is enough to join
   // a story, so each feed is on its own.
   return {
     ...engines.deps,
     engine: async () => keywordEngine,
-    random: still,
     storySettings: { ...defaultStorySettings, threshold: 2, datedThreshold: 2, undatedThreshold: 2 },
     ...overrides,
   };
+}
+
+/** A poll, then what classify-items does with the items it handed on: the poll's result with the alerts queued. */
+async function pollAndHandle(feedId: string) {
+  const polled = await pollFeed(message(feedId), pollDeps());
+  const handled = await handleQueuedItems(engines.drain, handleDeps());
+  return { ...polled, alerts: handled.alerts, handled };
 }
 
 async function addFeed(feedId: string, path: string, intervalMinutes = 10) {
@@ -79,9 +97,10 @@ describe('pollFeed against dynalite and fauxqs', () => {
     await addFeed('world', '/world');
     engines.events.length = 0;
 
-    const result = await pollFeed(message('world'), pollDeps());
+    const result = await pollAndHandle('world');
 
     expect(result).toMatchObject({ status: 'ok', items: 3, new: 3, duplicates: 0, alerts: 2 });
+    expect(result.handled).toMatchObject({ messages: 1, new: 3, duplicates: 0 });
     const alerts = (await engines.drain('alert')).map((body) => alertMessageSchema.parse(body));
     expect(alerts.map((a) => [a.item.title, a.topics.map((t) => t.topic)])).toEqual([
       ['Security Council schedules emergency session on the Black Sea grain corridor', ['un-meeting']],
@@ -128,38 +147,62 @@ describe('pollFeed against dynalite and fauxqs', () => {
   it('counts items seen before as duplicates and queues nothing for them', async () => {
     server.routes.set('/world-again', conditionalRoute(rss));
     await addFeed('world-again', '/world-again');
-    await pollFeed(message('world-again'), pollDeps());
+    await pollAndHandle('world-again');
     expect(await engines.drain('alert')).toHaveLength(2);
 
-    const second = await pollFeed(message('world-again'), pollDeps());
+    const second = await pollAndHandle('world-again');
     expect(second).toMatchObject({ status: 'ok', items: 3, new: 0, duplicates: 3, alerts: 0 });
+    expect(second.handled.messages).toBe(0);
     expect(await engines.drain('alert')).toEqual([]);
   });
 
-  it('asks for the topic engine only when a poll has new items', async () => {
-    // Prepare: the handler's engine getter loads the classifier and reads user topics; count the asks
-    server.routes.set('/lazy-engine', conditionalRoute(rss));
-    await addFeed('lazy-engine', '/lazy-engine');
-    let asked = 0;
-    const engine = async () => {
-      asked += 1;
-      return keywordEngine;
-    };
+  it('hands items on only when a poll has new ones, in one message with where they came from', async () => {
+    server.routes.set('/hand-off', conditionalRoute(rss));
+    await addFeed('hand-off', '/hand-off');
 
-    // Act: three new items, then the same three again
-    const first = await pollFeed(message('lazy-engine'), pollDeps({ engine }));
-    const askedForNew = asked;
-    const second = await pollFeed(message('lazy-engine'), pollDeps({ engine }));
+    const first = await pollFeed(message('hand-off'), pollDeps());
+    const handed = (await engines.drain('items')).map((body) => itemsMessageSchema.parse(body));
+    const second = await pollFeed(message('hand-off'), pollDeps());
 
-    // Assess
-    expect(first).toMatchObject({ status: 'ok', new: 3, alerts: 2 });
-    expect(askedForNew).toBe(1);
-    expect(second).toMatchObject({ status: 'ok', new: 0, duplicates: 3 });
-    expect(asked).toBe(1);
-    await engines.drain('alert');
+    expect(first).toMatchObject({ status: 'ok', new: 3, duplicates: 0 });
+    expect(handed).toHaveLength(1);
+    expect(handed[0]).toMatchObject({ version: 1, feedId: 'hand-off', fetchedAt: '2030-01-01T00:00:00.000Z', fetchedBy: 'poll' });
+    expect(handed[0]!.items.map((item) => item.itemKey)).toEqual(await currentKeys('hand-off'));
+    // Handed on, not done: until classify-items marks them, the next poll hands them on again.
+    expect(second).toMatchObject({ status: 'ok', new: 3, duplicates: 0 });
+    const again = (await engines.drain('items')).map((body) => itemsMessageSchema.parse(body));
+    expect(again[0]!.items.map((item) => item.itemKey)).toEqual(handed[0]!.items.map((item) => item.itemKey));
+
+    // Both messages handled: the second finds the items done and queues nothing.
+    const results = [];
+    for (const items of [...handed, ...again]) results.push(await handleItems(items, handleDeps()));
+    expect(results).toEqual([
+      { new: 3, duplicates: 0, alerts: 2, joined: 0 },
+      { new: 0, duplicates: 3, alerts: 0, joined: 0 },
+    ]);
+    expect(await engines.drain('alert')).toHaveLength(2);
   });
 
-  it('leaves items pending when the alert cannot be queued, and sends them on the next poll', async () => {
+  it('records nothing of a poll whose items cannot be handed on, and hands them on at the retry', async () => {
+    server.routes.set('/unsent', conditionalRoute(rss, { etag: '"u1"' }));
+    await addFeed('unsent', '/unsent');
+    const failingQueue: Pick<MessageQueue, 'send'> = {
+      async send() {
+        throw new NewsAlertsError('sending to queue items failed: injected fault (test)', { retryable: true });
+      },
+    };
+
+    await expect(pollFeed(message('unsent'), pollDeps({ queue: failingQueue }))).rejects.toThrow('injected fault');
+    // The validators are not kept: the retry fetches the whole document again, not a 304.
+    expect(await engines.deps.feeds.getFeed('unsent')).not.toHaveProperty('etag');
+    const retry = await pollFeed(message('unsent'), pollDeps());
+
+    expect(retry).toMatchObject({ status: 'ok', new: 3 });
+    expect(await engines.drain('items')).toHaveLength(1);
+    expect(await engines.deps.feeds.getFeed('unsent')).toMatchObject({ etag: '"u1"' });
+  });
+
+  it('leaves items pending when the alert cannot be queued, and sends them at the retry', async () => {
     server.routes.set('/crashy', conditionalRoute(rss));
     await addFeed('crashy', '/crashy');
     const failingQueue: Pick<MessageQueue, 'send'> = {
@@ -167,8 +210,10 @@ describe('pollFeed against dynalite and fauxqs', () => {
         throw new NewsAlertsError('sending to queue alert failed: injected fault (test)', { retryable: true });
       },
     };
+    await pollFeed(message('crashy'), pollDeps());
+    const [handed] = (await engines.drain('items')).map((body) => itemsMessageSchema.parse(body));
 
-    await expect(pollFeed(message('crashy'), pollDeps({ queue: failingQueue }))).rejects.toThrow('injected fault');
+    await expect(handleItems(handed!, handleDeps({ queue: failingQueue }))).rejects.toThrow('injected fault');
     const keys = await currentKeys('crashy');
     const statuses = await itemStatuses(keys);
     // Nothing was marked done before its alert was queued.
@@ -176,8 +221,8 @@ describe('pollFeed against dynalite and fauxqs', () => {
     expect(statuses).toContain('pending');
     expect(await engines.drain('alert')).toEqual([]);
 
-    const retry = await pollFeed(message('crashy'), pollDeps());
-    expect(retry).toMatchObject({ status: 'ok', alerts: 2, duplicates: 0 });
+    const retry = await handleItems(handed!, handleDeps());
+    expect(retry).toMatchObject({ alerts: 2, duplicates: 0 });
     const alerts = (await engines.drain('alert')) as AlertMessage[];
     expect(alerts.map((a) => a.item.guid).sort()).toEqual(['wd-1001', 'wd-1002']);
     expect(await itemStatuses(keys)).toEqual(['done', 'done', 'done']);
@@ -412,6 +457,14 @@ describe('handlers', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
     expect(engines.events.find((e) => e.type === 'feed-polled')).toMatchObject({ feedId: 'via-handler', status: 'ok', items: 3, new: 3 });
+    // classify-items' handler takes the items on (earlier tests' feeds carry the same stories:
+    // these join them, so the alerts are not counted here).
+    const handed = await engines.drain('items');
+    expect(handed).toHaveLength(1);
+    const handledResponse = await createClassifyItemsHandler(engines.deps)({
+      Records: [record('i1', JSON.stringify(handed[0])), record('i2', JSON.stringify({ version: 1, feedId: 'via-handler', items: [] }))],
+    });
+    expect(handledResponse.batchItemFailures).toEqual([{ itemIdentifier: 'i2' }]);
     expect(await itemStatuses(await currentKeys('via-handler'))).toEqual(['done', 'done', 'done']);
     await engines.drain('alert');
   });

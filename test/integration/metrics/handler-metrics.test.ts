@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createHandler as createDeliverEmailHandler } from '../../../functions/deliver-email/handler.ts';
 import { createHandler as createDeliverWebhookHandler } from '../../../functions/deliver-webhook/handler.ts';
 import { createHandler as createFanOutHandler } from '../../../functions/fan-out/handler.ts';
+import { createHandler as createClassifyItemsHandler } from '../../../functions/classify-items/handler.ts';
 import { createHandler as createPollFeedHandler } from '../../../functions/poll-feed/handler.ts';
 import { toSqsRecord } from '../../../infra/local/event-source-loop.ts';
 import { buildLocalEnv } from '../../../infra/local/local-env.ts';
@@ -122,14 +123,15 @@ describe('handler metrics (EMF) from the pipeline outcomes', () => {
       }),
     );
 
-    // Act: poll-feed
+    // Act: poll-feed, then classify-items on the items it handed on
     await createPollFeedHandler(pipeline.deps)(sqsEvent([{ feedId: 'wire', plannedAt: clock.now().toISOString() }]));
     const polled = emf.documents();
+    emf.clear();
+    await createClassifyItemsHandler(pipeline.deps)(sqsEvent(await pipeline.drain('items')));
+    const classified = emf.documents();
 
-    // Assess: one undimensioned document and one per topic, all in the catalogue's namespace.
-    expect(polled.map((d) => d.namespace)).toEqual(Array(4).fill(metricNamespace));
-    const main = polled.filter((d) => d.dimensionSets[0]?.length === 1);
-    expect(main).toEqual([
+    // Assess: the poll's one undimensioned document; then one per topic, in the catalogue's namespace.
+    expect(polled).toEqual([
       {
         namespace: metricNamespace,
         dimensionSets: [['service']],
@@ -138,10 +140,11 @@ describe('handler metrics (EMF) from the pipeline outcomes', () => {
         values: { FeedsPolled: [1], ItemsNew: [4] },
       },
     ]);
+    expect(classified.map((d) => d.namespace)).toEqual(Array(3).fill(metricNamespace));
     for (const topic of ['un-meeting', 'talks', 'sanctions']) {
-      expect(sumOf(polled, 'AlertsQueued', { service, topic })).toBe(1);
+      expect(sumOf(classified, 'AlertsQueued', { service, topic })).toBe(1);
     }
-    expect(polled.filter((d) => d.dimensions.topic).every((d) => d.dimensionSets[0]?.join() === 'service,topic')).toBe(true);
+    expect(classified.every((d) => d.dimensionSets[0]?.join() === 'service,topic')).toBe(true);
     // The publication time travels with the alert: the feed's date, else when the poll saw it.
     const alerts = (await pipeline.drain('alert')).map((body) => alertMessageSchema.parse(body));
     expect(Object.fromEntries(alerts.map((a) => [a.topics[0]!.topic, a.publishedAt]))).toEqual({

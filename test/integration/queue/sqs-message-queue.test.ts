@@ -60,6 +60,7 @@ describe('SQS message queue on fauxqs, on our SQS client', () => {
     const queues = await createQueues(newClient(), { prefix: `q${++prefixCount}` });
     return {
       poll: queues.poll.url,
+      items: queues.items.url,
       alert: queues.alert.url,
       webhook: queues.webhook.url,
       email: queues.email.url,

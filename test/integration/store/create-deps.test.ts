@@ -42,6 +42,7 @@ describe('createDeps', () => {
     env = readEnv({
       ...Object.fromEntries(Object.entries(tables).map(([table, name]) => [`TABLE_${table.toUpperCase()}`, name])),
       QUEUE_POLL_URL: queues.poll.url,
+      QUEUE_ITEMS_URL: queues.items.url,
       QUEUE_ALERT_URL: queues.alert.url,
       QUEUE_WEBHOOK_URL: queues.webhook.url,
       QUEUE_EMAIL_URL: queues.email.url,

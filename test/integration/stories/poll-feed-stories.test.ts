@@ -1,16 +1,24 @@
 /**
  * Exact dedup and stories in the pipeline, against the real engines (dynalite, fauxqs) and a
- * real HTTP server on 127.0.0.1: copies of one story on several feeds alert once per topic,
- * concurrent pollers and redeliveries alert each item once, a failed send loses nothing, and the
- * markers carry their TTL.
+ * real HTTP server on 127.0.0.1: poll-feed hands the new items on through the items queue and
+ * classify-items' `handleItems` takes them. Copies of one story on several feeds alert once per
+ * topic, concurrent pollers and redeliveries alert each item once, a failed send loses nothing,
+ * and the markers carry their TTL.
  */
 import { createHttpTransport } from '../../../shared/aws-http/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
 import { MessageDeferredError, NewsAlertsError } from '../../../shared/core/errors.ts';
+import { FeedItemsBusyError, handleItems, type HandleItemsDeps } from '../../../shared/feeds/index.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
-import { alertMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
+import {
+  alertMessageSchema,
+  itemsMessageSchema,
+  type AlertMessage,
+  type ItemsMessage,
+  type PollMessage,
+} from '../../../shared/messages/schemas.ts';
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
 import {
   createDocumentClient,
@@ -19,6 +27,7 @@ import {
   createDynamoDbSeenItemStore,
   createDynamoDbStoryStore,
 } from '../../../shared/store/dynamodb/index.ts';
+import { handleQueuedItems } from '../../helpers/handle-queued-items.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from '../feeds/feed-server.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
 
@@ -87,8 +96,42 @@ afterAll(async () => {
   await Promise.all([engines?.stop(), server?.stop()]);
 });
 
-function deps(overrides: Partial<PollFeedDeps> = {}): PollFeedDeps {
+/** The stores and queue of both steps; a test may put counted or failing ones in. */
+type StepOverrides = Partial<Pick<PollFeedDeps & HandleItemsDeps, 'feeds' | 'items' | 'stories' | 'queue'>>;
+
+function handleDeps(overrides: StepOverrides = {}): HandleItemsDeps {
   return { ...engines.deps, engine: async () => keywordEngine, ...overrides };
+}
+
+/**
+ * A poll (poll-feed), then classify-items' handling of every message it queued, with the same
+ * stores: the poll's outcome with the items' counts (new, duplicates, alerts, joined).
+ */
+async function pollAndHandle(poll: PollMessage, overrides: StepOverrides = {}) {
+  const polled = await pollFeed(poll, { ...engines.deps, ...overrides, queue: engines.deps.queue });
+  const handled = await handleQueuedItems(engines.drain, handleDeps(overrides));
+  return {
+    status: polled.status,
+    items: polled.items,
+    new: handled.new,
+    duplicates: polled.duplicates + handled.duplicates,
+    alerts: handled.alerts,
+    joined: handled.joined,
+  };
+}
+
+/** The items messages in the queue now. */
+const handedOn = async () => (await engines.drain('items')).map((body) => itemsMessageSchema.parse(body));
+
+/** classify-items' redelivery of a message whose feed was busy: handled again until it is not. */
+async function handleUntilFree(items: ItemsMessage) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handleItems(items, handleDeps());
+    } catch (error) {
+      if (!(error instanceof FeedItemsBusyError) || attempt === 5) throw error;
+    }
+  }
 }
 
 async function addFeed(feedId: string, title: string, entries: FeedEntry[]) {
@@ -140,19 +183,19 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     await addFeed('harbour', 'Harbour Times', [meetingCopy]);
     await addFeed('ledger', 'Daily Ledger', [meetingWithTalks]);
 
-    const first = await pollFeed(message('wire'), deps());
+    const first = await pollAndHandle(message('wire'));
     expect(first).toMatchObject({ status: 'ok', new: 1, alerts: 1, joined: 0 });
     const [founded] = await alertsIn();
     expect(founded).toMatchObject({ storyId: founded!.item.itemKey, topics: [{ topic: 'un-meeting' }] });
     expect(founded!.storyMembers).toBeUndefined();
 
     engines.clock.advanceMinutes(1);
-    const second = await pollFeed(message('harbour'), deps());
+    const second = await pollAndHandle(message('harbour'));
     expect(second).toMatchObject({ status: 'ok', new: 1, alerts: 0, joined: 1 });
     expect(await alertsIn()).toEqual([]);
 
     engines.clock.advanceMinutes(1);
-    const third = await pollFeed(message('ledger'), deps());
+    const third = await pollAndHandle(message('ledger'));
     expect(third).toMatchObject({ new: 1, alerts: 1, joined: 1 });
     const [talks] = await alertsIn();
     // Same story id (deliveries dedup per story), only the topic not alerted before, with members.
@@ -173,7 +216,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     await addFeed('wire-later', 'Global Wire', [
       { ...meeting, guid: 'gw-2', published: '2030-01-08T08:00:00Z', title: 'Security Council meets again on Black Sea shipping attacks' },
     ]);
-    const result = await pollFeed(message('wire-later'), deps());
+    const result = await pollAndHandle(message('wire-later'));
     expect(result).toMatchObject({ alerts: 1, joined: 0 });
     const [alert] = await alertsIn();
     expect(alert!.storyId).toBe(alert!.item.itemKey);
@@ -202,13 +245,19 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     ];
     await addFeed('parallel', 'Parallel Post', entries);
 
-    const results = await Promise.all(Array.from({ length: 5 }, () => pollFeed(message('parallel'), deps())));
+    // Five polls at once hand the same items on five times; their messages are handled at once.
+    await Promise.all(Array.from({ length: 5 }, () => pollFeed(message('parallel'), engines.deps)));
+    const handed = await handedOn();
+    expect(handed).toHaveLength(5);
+    const results = await Promise.all(handed.map((items) => handleUntilFree(items)));
     const alerts = await alertsIn();
     expect(alerts.map((a) => a.item.guid).sort()).toEqual(['p-1', 'p-2']);
     expect(results.reduce((n, r) => n + r.alerts, 0)).toBe(2);
+    expect(results.reduce((n, r) => n + r.new, 0)).toBe(3);
 
-    // A redelivered poll message, and a later poll: nothing new.
-    await pollFeed(message('parallel'), deps());
+    // A redelivered items message, and a later poll: nothing new.
+    expect(await handleItems(handed[0]!, handleDeps())).toMatchObject({ new: 0, duplicates: 3, alerts: 0 });
+    expect(await pollAndHandle(message('parallel'))).toMatchObject({ new: 0, duplicates: 3, alerts: 0 });
     expect(await alertsIn()).toEqual([]);
   });
 
@@ -226,10 +275,12 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
       },
     };
 
-    await expect(pollFeed(message('crash'), deps({ queue: failing }))).rejects.toThrow('injected fault');
+    await pollFeed(message('crash'), engines.deps);
+    const [handed] = await handedOn();
+    await expect(handleItems(handed!, handleDeps({ queue: failing }))).rejects.toThrow('injected fault');
     expect(await alertsIn()).toEqual([]);
 
-    const retry = await pollFeed(message('crash'), deps());
+    const retry = await handleItems(handed!, handleDeps());
     expect(retry).toMatchObject({ alerts: 1, duplicates: 0 });
     const [alert] = await alertsIn();
     expect(alert!.item.guid).toBe('c-1');
@@ -254,12 +305,12 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     const expiresAt = Math.floor(engines.clock.now().getTime() / 1000) + 30 * 86400;
     expect(await engines.deps.items.claim(item!.itemKey, expiresAt, 120)).toBe('new');
 
-    // Within the lease another poller leaves it alone (no double alert) …
-    expect(await pollFeed(message('dead'), deps())).toMatchObject({ alerts: 0 });
+    // Within the lease another run leaves it alone (no double alert) …
+    expect(await pollAndHandle(message('dead'))).toMatchObject({ alerts: 0 });
     expect(await alertsIn()).toEqual([]);
     // … after it, the redelivery takes it over and sends.
     engines.clock.advanceMinutes(3);
-    expect(await pollFeed(message('dead'), deps())).toMatchObject({ alerts: 1 });
+    expect(await pollAndHandle(message('dead'))).toMatchObject({ alerts: 1 });
     expect((await alertsIn()).map((a: AlertMessage) => a.item.guid)).toEqual(['d-1']);
   });
 
@@ -275,7 +326,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     const counted = countedStores();
     const byOperation = counted.byOperation;
     try {
-      const result = await pollFeed(message('batched'), deps(counted.stores));
+      const result = await pollAndHandle(message('batched'), counted.stores);
       expect(result).toMatchObject({ new: 10, alerts: 10 });
       expect((await alertsIn()).map((a) => a.item.guid).sort()).toEqual(entries.map((e) => e.guid).sort());
     } finally {
@@ -291,7 +342,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     expect(total).toBeLessThanOrEqual(60);
     // Done, and the lease gone with the done markers: the next poll takes the feed at once.
     expect(await engines.row(engines.tables.items, { itemKey: '#lease#batched' })).toBeUndefined();
-    expect(await pollFeed(message('batched'), deps())).toMatchObject({ new: 0, duplicates: 10 });
+    expect(await pollAndHandle(message('batched'))).toMatchObject({ new: 0, duplicates: 10 });
   });
 
   it("adds a poll's members of a stored story in one write after their places, and lists them once a key", async () => {
@@ -302,14 +353,14 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
       published: '2030-01-01T10:00:00Z',
     };
     await addFeed('spill-wire', 'Spill Wire', [spill]);
-    expect(await pollFeed(message('spill-wire'), deps())).toMatchObject({ new: 1, alerts: 1 });
+    expect(await pollAndHandle(message('spill-wire'))).toMatchObject({ new: 1, alerts: 1 });
     const [founded] = await alertsIn();
     engines.clock.advanceMinutes(1);
     const copies = [1, 2, 3].map((i) => ({ ...spill, guid: `spill-${i}`, published: `2030-01-01T10:0${i}:00Z` }));
     await addFeed('spill-desk', 'Spill Desk', copies);
     const counted = countedStores();
     try {
-      expect(await pollFeed(message('spill-desk'), deps(counted.stores))).toMatchObject({ new: 3, joined: 3, alerts: 0 });
+      expect(await pollAndHandle(message('spill-desk'), counted.stores)).toMatchObject({ new: 3, joined: 3, alerts: 0 });
     } finally {
       counted.close();
     }
@@ -322,7 +373,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
     expect((await engines.deps.stories!.getStory(founded!.storyId))?.lastAt).toBe(Date.parse('2030-01-01T10:03:00Z') / 1000);
   });
 
-  it('retries a pushed document while another poller holds its feed, and handles it once that poller is done', async () => {
+  it("hands a pushed document's items back while another run holds its feed, and handles them once that run is done", async () => {
     await addFeed('pushed', 'Push Post', [
       {
         guid: 'pp-1',
@@ -345,16 +396,20 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
         receivedAt: engines.clock.now().toISOString(),
       },
     };
-    const error = await pollFeed(push, deps()).catch((e: unknown) => e);
+    expect(await pollFeed(push, engines.deps)).toMatchObject({ status: 'ok', new: 1 });
+    const [pushed] = await handedOn();
+    expect(pushed).toMatchObject({ fetchedBy: 'push', fetchedAt: push.push.receivedAt });
+    const error = await handleItems(pushed!, handleDeps()).catch((e: unknown) => e);
     // Handed back to the queue (retried later), logged as such, not as a failure.
     expect(error).toBeInstanceOf(MessageDeferredError);
-    expect(error).toMatchObject({ retryable: true });
-    // A poll meanwhile leaves the items to the holder.
-    expect(await pollFeed(message('pushed'), deps())).toMatchObject({ new: 0, alerts: 0 });
+    expect(error).toMatchObject({ retryable: true, retryInSeconds: 30 });
     expect(await alertsIn()).toEqual([]);
     await engines.deps.items.releaseFeed(held!);
-    expect(await pollFeed(push, deps())).toMatchObject({ new: 1, alerts: 1 });
+    // The redelivery handles them; a poll meanwhile brought the feed's own item, handled after.
+    expect(await handleItems(pushed!, handleDeps())).toMatchObject({ new: 1, alerts: 1 });
     expect((await alertsIn()).map((a) => a.item.guid)).toEqual(['pp-2']);
+    expect(await pollAndHandle(message('pushed'))).toMatchObject({ new: 1, alerts: 1 });
+    expect((await alertsIn()).map((a) => a.item.guid)).toEqual(['pp-1']);
   });
 
   it('sets TTL attributes on item markers and story rows', async () => {
@@ -369,7 +424,7 @@ describe('stories in poll-feed (dynalite + fauxqs)', () => {
         published: '2030-01-01T12:00:00Z',
       },
     ]);
-    await pollFeed(message('ttl'), deps());
+    await pollAndHandle(message('ttl'));
     const [alert] = await alertsIn();
     const thirtyDays = 30 * 24 * 60 * 60;
     const item = await engines.row(engines.tables.items, { itemKey: alert!.item.itemKey });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
 import type { TopicEngine } from '../../../shared/classify/index.ts';
 import { pollFeed } from '../../../shared/feeds/poll-feed.ts';
+import { handleQueuedItems } from '../../helpers/handle-queued-items.ts';
 import { alertMessageSchema } from '../../../shared/messages/schemas.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from '../feeds/feed-server.ts';
 import { startPipelineEngines, type PipelineEngines } from './pipeline-engines.ts';
@@ -58,11 +59,9 @@ describe('news-alerts stories vs the pipeline', () => {
       const feedId = `outlet-${line.id}`;
       server.routes.set(`/${feedId}`, conditionalRoute(rss(line)));
       await engines.deps.feeds.upsertFeed({ feedId, url: `${server.origin}/${feedId}`, intervalMinutes: 10 }, engines.clock.now());
-      const result = await pollFeed(
-        { feedId, plannedAt: engines.clock.now().toISOString() },
-        { ...engines.deps, engine: async () => everyItem },
-      );
+      const result = await pollFeed({ feedId, plannedAt: engines.clock.now().toISOString() }, engines.deps);
       expect(result).toMatchObject({ status: 'ok', new: 1 });
+      expect(await handleQueuedItems(engines.drain, { ...engines.deps, engine: async () => everyItem })).toMatchObject({ new: 1 });
       engines.clock.advanceMinutes(1);
     }
     // Founders alert; members join silently: a story's members are read from the store.

@@ -3,11 +3,13 @@ import { createHandler as createHttpApiHandler } from '../../../functions/http-a
 import { type ApiServer, startApiServer } from '../../../infra/local/api-server.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
 import { silentLog } from '../../../shared/core/logger.ts';
+import type { HandleItemsDeps } from '../../../shared/feeds/index.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
-import { alertMessageSchema, pollMessageSchema } from '../../../shared/messages/schemas.ts';
+import { alertMessageSchema, pollMessageSchema, type PollMessage } from '../../../shared/messages/schemas.ts';
 import { defaultStorySettings } from '../../../shared/stories/index.ts';
 import { createPushSubscriptions, describeFeedDelivery } from '../../../shared/websub/index.ts';
 import { WEBSUB_SETTINGS } from '../../../shared/websub/websub-settings.ts';
+import { handleQueuedItems } from '../../helpers/handle-queued-items.ts';
 import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
 import { atomFeed, startTestHub, type TestHub } from '../../helpers/websub-hub.ts';
 
@@ -58,13 +60,18 @@ afterAll(async () => {
 
 function pollDeps(): PollFeedDeps {
   const { deps } = pipeline;
-  return {
-    ...deps,
-    engine: async () => keywordEngine,
-    random: () => 0.5,
-    storySettings: { ...defaultStorySettings, threshold: 2 },
-    push: createPushSubscriptions({ ...deps, allowPrivateNetwork: true }),
-  };
+  return { ...deps, random: () => 0.5, push: createPushSubscriptions({ ...deps, allowPrivateNetwork: true }) };
+}
+
+function handleDeps(): HandleItemsDeps {
+  return { ...pipeline.deps, engine: async () => keywordEngine, storySettings: { ...defaultStorySettings, threshold: 2 } };
+}
+
+/** poll-feed, then classify-items on the items it handed on: the poll's outcome and the alerts queued. */
+async function pollAndHandle(message: PollMessage) {
+  const polled = await pollFeed(message, pollDeps());
+  const handled = await handleQueuedItems(pipeline.drain, handleDeps());
+  return { ...polled, alerts: handled.alerts };
 }
 
 const entry = (n: number, title: string) => ({
@@ -79,7 +86,7 @@ async function addFeed(feedId: string, xml: string): Promise<string> {
   return hub.feedUrl(feedId);
 }
 
-const poll = (feedId: string) => pollFeed({ feedId, plannedAt: clock.now().toISOString() }, pollDeps());
+const poll = (feedId: string) => pollAndHandle({ feedId, plannedAt: clock.now().toISOString() });
 const feedOf = async (feedId: string) => (await pipeline.deps.feeds.getFeed(feedId))!;
 const websubEvents = (action: string) => pipeline.events.filter((e) => e.type === 'websub' && e.action === action);
 
@@ -125,7 +132,7 @@ describe('WebSub through the HTTP API handler', () => {
     expect(messages).toHaveLength(1);
     expect(Buffer.from(messages[0]!.push!.body, 'base64').toString('utf8')).toBe(xml);
 
-    const result = await pollFeed(messages[0]!, pollDeps());
+    const result = await pollAndHandle(messages[0]!);
     expect(result).toMatchObject({ status: 'ok', new: 1, duplicates: 1, alerts: 1 });
     const alerts = (await pipeline.drain('alert')).map((body) => alertMessageSchema.parse(body));
     expect(alerts.map((a) => a.item.title)).toEqual(['Ceasefire talks resume in Geneva']);
@@ -160,7 +167,7 @@ describe('WebSub through the HTTP API handler', () => {
     const messages = (await pipeline.drain('poll')).map((body) => pollMessageSchema.parse(body));
     expect(messages).toHaveLength(2);
     const results = [];
-    for (const message of messages) results.push(await pollFeed(message, pollDeps()));
+    for (const message of messages) results.push(await pollAndHandle(message));
     expect(results.map((r) => r.alerts)).toEqual([1, 0]);
     expect(await pipeline.drain('alert')).toHaveLength(1);
   });
