@@ -2,6 +2,7 @@ import type { StoryFingerprint } from '../records.ts';
 import { storyFingerprintSchema } from '../records.ts';
 import type { StoreCallContext } from './store-error.ts';
 import { checkedFields, isSafeInteger, listOf, readCheckedRow } from './checked-row.ts';
+import { rememberedRows } from './remembered-rows.ts';
 import { parseRow } from './rows.ts';
 
 /**
@@ -54,10 +55,12 @@ const FIELDS = /* @__PURE__ */ checkedFields(storyFingerprintSchema, {
   dated: (value) => typeof value === 'boolean',
 });
 
-/** Fingerprints read last, by item key (insertion order: least recently read first). */
-const remembered = new Map<string, StoryFingerprint>();
-/** A few times a poll's candidates' kept fingerprints; a few KB each with what the matcher builds from one. */
-const MAX_REMEMBERED = 2048;
+/**
+ * Fingerprints read last, by item key, compared with a row by their own fields (the row's, checked
+ * and copied). A few times a poll's candidates' kept fingerprints; a few KB each with what the
+ * matcher builds from one.
+ */
+const remembered = /* @__PURE__ */ rememberedRows<StoryFingerprint>({ names: FIELDS.names, max: 2048, whenFull: 'drop-least-recent' });
 
 /**
  * A kept fingerprint from a story row (attribute `f:<itemKey>`): what `parseRow(storyFingerprintSchema, …)`
@@ -67,17 +70,11 @@ const MAX_REMEMBERED = 2048;
 export function parseFingerprintRow(itemKey: string, value: unknown, context: StoreCallContext): StoryFingerprint {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const row = value as Record<string, unknown>;
-    const known = remembered.get(itemKey);
-    if (known !== undefined && sameFields(row, known)) {
-      // Most recently read last: the least recently read goes first when full.
-      remembered.delete(itemKey);
-      remembered.set(itemKey, known);
-      return known;
-    }
+    const known = remembered.recall(itemKey, row);
+    if (known !== undefined) return known;
     const read = frozenCopy(readCheckedRow(row, FIELDS));
     if (read !== undefined) {
-      if (known === undefined && remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
-      remembered.set(itemKey, read);
+      remembered.remember(itemKey, read, read as unknown as Record<string, unknown>);
       return read;
     }
   }
@@ -95,22 +92,4 @@ function frozenCopy(read: StoryFingerprint | undefined): StoryFingerprint | unde
     if (Array.isArray(value)) fields[name] = Object.freeze(value.slice());
   }
   return Object.freeze(read);
-}
-
-/** Whether every field of the row is the fingerprint's (a list: the same values in the same order). */
-function sameFields(row: Record<string, unknown>, fingerprint: StoryFingerprint): boolean {
-  const known = fingerprint as unknown as Record<string, unknown>;
-  const { names } = FIELDS;
-  for (let index = 0; index < names.length; index++) {
-    const name = names[index]!;
-    const field = row[name];
-    const value = known[name];
-    if (Array.isArray(value)) {
-      if (!Array.isArray(field) || field.length !== value.length) return false;
-      for (let i = 0; i < value.length; i++) if (!Object.is(field[i], value[i])) return false;
-    } else if (!Object.is(field, value)) {
-      return false;
-    }
-  }
-  return true;
 }
