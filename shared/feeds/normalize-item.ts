@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { formatZodIssues } from '../core/validation-issues.ts';
 import type { NewsItem } from '../messages/schemas.ts';
 import { newsItemSchema } from '../messages/schemas.ts';
+import { takenAsItIs } from './news-item-check.ts';
 import { normalizeLink } from './normalize-link.ts';
 import type { FeedEntry, ParsedFeed } from './parse-feed.ts';
 import { toPlainText, toPlainXmlText, truncateText, withoutXmlIllegalCharacters } from './plain-text.ts';
@@ -181,43 +182,6 @@ export function toNewsItem(entry: NormalizedEntry, context: NormalizeContext, un
   const result = newsItemSchema.safeParse(candidate);
   if (!result.success) throw new ItemRejectedError('invalid', `item is invalid: ${formatZodIssues(result.error.issues)}`);
   return result.data;
-}
-
-/** A string with no white space, which zod's URL check neither trims nor strips. */
-const NO_SPACE = /^\S*$/;
-/** An ISO time as `Date#toISOString` writes it (what `parseFeedDate` gives). */
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** An ISO time `toISOString` gives back unchanged: a real date and time (no 13th month, no 25th hour). */
-function isWrittenByToIso(time: string): boolean {
-  if (!ISO_UTC.test(time)) return false;
-  const ms = Date.parse(time);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === time;
-}
-
-/**
- * Whether `newsItemSchema` takes this item as it is (its parse would give an equal object): every
- * field of the schema's type, the key within its bounds, the link a URL without white space, the
- * time as `toISOString` writes a valid one. What the normalizer builds always is, so the schema
- * (about 20 µs an item) runs only for an item that is not, for its issues.
- */
-function takenAsItIs(item: NewsItem): boolean {
-  return (
-    typeof item.itemKey === 'string' &&
-    item.itemKey.length >= 1 &&
-    item.itemKey.length <= 512 &&
-    typeof item.feedId === 'string' &&
-    item.feedId.length >= 1 &&
-    typeof item.source === 'string' &&
-    (item.guid === null || typeof item.guid === 'string') &&
-    (item.link === null || (typeof item.link === 'string' && NO_SPACE.test(item.link) && URL.canParse(item.link))) &&
-    typeof item.title === 'string' &&
-    typeof item.summary === 'string' &&
-    (item.published === null || (typeof item.published === 'string' && isWrittenByToIso(item.published))) &&
-    (item.author === null || typeof item.author === 'string') &&
-    Array.isArray(item.categories) &&
-    item.categories.every((category) => typeof category === 'string')
-  );
 }
 
 function identityOf(

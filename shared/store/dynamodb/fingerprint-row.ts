@@ -1,6 +1,8 @@
 import type { StoryFingerprint } from '../records.ts';
 import { storyFingerprintSchema } from '../records.ts';
 import type { StoreCallContext } from './store-error.ts';
+import { checkedFields, isSafeInteger, listOf, readCheckedRow } from './checked-row.ts';
+import { rememberedRows } from './remembered-rows.ts';
 import { parseRow } from './rows.ts';
 
 /**
@@ -22,23 +24,16 @@ import { parseRow } from './rows.ts';
  * read afresh.
  */
 
-type FieldCheck = (value: unknown) => boolean;
-
-const isString = (value: unknown) => typeof value === 'string';
 const isNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
 const intIn = (min: number, max: number) => (value: unknown) =>
   Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
-const listOf =
-  (item: FieldCheck): FieldCheck =>
-  (value) => {
-    if (!Array.isArray(value)) return false;
-    for (let i = 0; i < value.length; i++) if (!item(value[i])) return false;
-    return true;
-  };
-const strings = listOf(isString);
+const strings = listOf((value) => typeof value === 'string');
 
-/** The check of each field of `storyFingerprintSchema`, without its defaults (an absent field goes to zod). */
-const FIELD_CHECKS: Record<keyof StoryFingerprint, FieldCheck> = {
+/**
+ * The check of each field of `storyFingerprintSchema` (typed against its fields: see
+ * `checked-row.ts`), without its defaults: an absent field goes to zod.
+ */
+const FIELDS = /* @__PURE__ */ checkedFields(storyFingerprintSchema, {
   tokens: strings,
   title: strings,
   weekdays: listOf(intIn(0, 6)),
@@ -56,18 +51,16 @@ const FIELD_CHECKS: Record<keyof StoryFingerprint, FieldCheck> = {
   frames: strings,
   titleFrames: strings,
   cues: strings,
-  at: (value) => Number.isSafeInteger(value),
+  at: isSafeInteger,
   dated: (value) => typeof value === 'boolean',
-};
+});
 
-/** The schema's fields in its order, and each one's check (the type above makes tsc require one for every field). */
-const FIELD_NAMES = Object.keys(storyFingerprintSchema.shape);
-const FIELD_CHECK_LIST = FIELD_NAMES.map((name) => FIELD_CHECKS[name as keyof StoryFingerprint]);
-
-/** Fingerprints read last, by item key (insertion order: least recently read first). */
-const remembered = new Map<string, StoryFingerprint>();
-/** A few times a poll's candidates' kept fingerprints; a few KB each with what the matcher builds from one. */
-const MAX_REMEMBERED = 2048;
+/**
+ * Fingerprints read last, by item key, compared with a row by their own fields (the row's, checked
+ * and copied). A few times a poll's candidates' kept fingerprints; a few KB each with what the
+ * matcher builds from one.
+ */
+const remembered = /* @__PURE__ */ rememberedRows<StoryFingerprint>({ names: FIELDS.names, max: 2048, whenFull: 'drop-least-recent' });
 
 /**
  * A kept fingerprint from a story row (attribute `f:<itemKey>`): what `parseRow(storyFingerprintSchema, …)`
@@ -77,48 +70,26 @@ const MAX_REMEMBERED = 2048;
 export function parseFingerprintRow(itemKey: string, value: unknown, context: StoreCallContext): StoryFingerprint {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const row = value as Record<string, unknown>;
-    const known = remembered.get(itemKey);
-    if (known !== undefined && sameFields(row, known)) {
-      // Most recently read last: the least recently read goes first when full.
-      remembered.delete(itemKey);
-      remembered.set(itemKey, known);
-      return known;
-    }
-    const read = checkedCopy(row);
+    const known = remembered.recall(itemKey, row);
+    if (known !== undefined) return known;
+    const read = frozenCopy(readCheckedRow(row, FIELDS));
     if (read !== undefined) {
-      if (known === undefined && remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
-      remembered.set(itemKey, read);
+      remembered.remember(itemKey, read, read as unknown as Record<string, unknown>);
       return read;
     }
   }
   return parseRow(storyFingerprintSchema, value, { ...context, key: `${context.key ?? ''} f:${itemKey}` });
 }
 
-/** The row's fields, checked, in fresh frozen lists in a frozen object; undefined when one is absent or ill-typed. */
-function checkedCopy(row: Record<string, unknown>): StoryFingerprint | undefined {
-  const copy: Record<string, unknown> = {};
-  for (let index = 0; index < FIELD_NAMES.length; index++) {
-    const name = FIELD_NAMES[index]!;
-    const field = row[name];
-    if (!FIELD_CHECK_LIST[index]!(field)) return undefined;
-    copy[name] = Array.isArray(field) ? Object.freeze(field.slice()) : field;
+/** A fingerprint read as checked with its lists copied and frozen, and itself frozen. */
+function frozenCopy(read: StoryFingerprint | undefined): StoryFingerprint | undefined {
+  if (read === undefined) return undefined;
+  const fields = read as unknown as Record<string, unknown>;
+  const { names } = FIELDS;
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index]!;
+    const value = fields[name];
+    if (Array.isArray(value)) fields[name] = Object.freeze(value.slice());
   }
-  return Object.freeze(copy) as StoryFingerprint;
-}
-
-/** Whether every field of the row is the fingerprint's (a list: the same values in the same order). */
-function sameFields(row: Record<string, unknown>, fingerprint: StoryFingerprint): boolean {
-  const known = fingerprint as unknown as Record<string, unknown>;
-  for (let index = 0; index < FIELD_NAMES.length; index++) {
-    const name = FIELD_NAMES[index]!;
-    const field = row[name];
-    const value = known[name];
-    if (Array.isArray(value)) {
-      if (!Array.isArray(field) || field.length !== value.length) return false;
-      for (let i = 0; i < value.length; i++) if (!Object.is(field[i], value[i])) return false;
-    } else if (!Object.is(field, value)) {
-      return false;
-    }
-  }
-  return true;
+  return Object.freeze(read);
 }

@@ -1,6 +1,7 @@
 import type { StoryMember } from '../ports.ts';
 import { storyMemberSchema } from '../../messages/schemas.ts';
 import type { StoreCallContext } from './store-error.ts';
+import { rememberedRows } from './remembered-rows.ts';
 import { parseRow } from './rows.ts';
 
 /**
@@ -11,11 +12,10 @@ import { parseRow } from './rows.ts';
  * else goes to zod.
  */
 
-const FIELDS = Object.keys(storyMemberSchema.shape) as (keyof StoryMember)[];
+const FIELDS = Object.keys(storyMemberSchema.shape);
 
-/** Members validated, by item key; emptied when full (a process reads a few thousand). */
-const validated = new Map<string, { raw: unknown[]; member: StoryMember }>();
-const MAX_VALIDATED = 4096;
+/** Members validated, by item key, with the fields they were read from; emptied when full (a process reads a few thousand). */
+const validated = /* @__PURE__ */ rememberedRows<StoryMember>({ names: FIELDS, max: 4096, whenFull: 'drop-all' });
 
 /**
  * What `parseRow(storyMemberSchema, …)` returns, without zod for a member read before. `attribute`
@@ -25,22 +25,21 @@ export function parseMemberRow(value: unknown, context: StoreCallContext, attrib
   const row = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   const itemKey = row?.itemKey;
   if (row && typeof itemKey === 'string') {
-    const known = validated.get(itemKey);
-    if (known && sameFields(row, known.raw)) return { ...known.member };
+    const known = validated.recall(itemKey, row);
+    if (known) return { ...known };
   }
   const member = parseRow(
     storyMemberSchema,
     value,
     attribute === undefined ? context : { ...context, key: `${context.key ?? ''} ${attribute}` },
   );
-  if (row && typeof itemKey === 'string') {
-    if (validated.size >= MAX_VALIDATED) validated.clear();
-    validated.set(itemKey, { raw: FIELDS.map((field) => row[field]), member: { ...member } });
-  }
+  if (row && typeof itemKey === 'string') validated.remember(itemKey, { ...member }, fieldsOf(row));
   return member;
 }
 
-function sameFields(row: Record<string, unknown>, raw: unknown[]): boolean {
-  for (let index = 0; index < FIELDS.length; index++) if (row[FIELDS[index]!] !== raw[index]) return false;
-  return true;
+/** The compared fields of a row as they are now (the row itself could change later). */
+function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (let index = 0; index < FIELDS.length; index++) fields[FIELDS[index]!] = row[FIELDS[index]!];
+  return fields;
 }

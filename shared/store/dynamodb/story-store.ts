@@ -1,5 +1,4 @@
 import { GetCommand, PutCommand, UpdateCommand } from './commands.ts';
-import * as z from '../../core/zod.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import {
   compareStoryFingerprints,
@@ -16,7 +15,17 @@ import type { DynamoDbTableOptions } from './document-client.ts';
 import { parseFingerprintRow } from './fingerprint-row.ts';
 import { parseMemberRow } from './member-row.ts';
 import { parseRow } from './rows.ts';
-import { callStore, invalidRowError, type StoreCallContext, StoreError, toStoreError } from './store-error.ts';
+import { callStore, invalidRowError, StoreError, toStoreError } from './store-error.ts';
+import { parseAlertedRow, parseIndexHead, parseStoryHead, pointerRowSchema, STORY_PREFIX } from './story-rows.ts';
+
+const storyKey = (itemKey: string) => `${STORY_PREFIX}${itemKey}`;
+
+/**
+ * Members, and stories under one key, set by one UpdateItem at most: well inside an update
+ * expression's 4 KB (each member takes two attributes, its entry and its fingerprint).
+ */
+const MAX_MEMBERS_PER_UPDATE = 20;
+const MAX_POSTINGS_PER_UPDATE = 40;
 
 /**
  * StoryStore on the stories table (partition key `storyKey`, TTL attribute `expiresAt`). Rows,
@@ -36,19 +45,9 @@ import { callStore, invalidRowError, type StoreCallContext, StoreError, toStoreE
  *
  * Reads are eventually consistent (half the cost): a posting a second old that is not seen yet
  * can only make a near-duplicate found its own story, a repeat and never a loss. Rows past their
- * `expiresAt` count as absent, as TTL deletes lazily.
+ * `expiresAt` count as absent, as TTL deletes lazily. The rows' fixed attributes, and how they are
+ * read, are in `story-rows.ts`.
  */
-/** The partition key of an item's place: its story's head (founder) or a pointer to it (member). */
-const STORY_PREFIX = 'story#';
-const storyKey = (itemKey: string) => `${STORY_PREFIX}${itemKey}`;
-
-/**
- * Members, and stories under one key, set by one UpdateItem at most: well inside an update
- * expression's 4 KB (each member takes two attributes, its entry and its fingerprint).
- */
-const MAX_MEMBERS_PER_UPDATE = 20;
-const MAX_POSTINGS_PER_UPDATE = 40;
-
 export function createDynamoDbStoryStore(options: DynamoDbTableOptions & { clock?: Clock }): StoryStore {
   const { client, tableName } = options;
   const clock = options.clock ?? systemClock;
@@ -400,90 +399,3 @@ function storyRow(story: Omit<StoryRecord, 'alertedTopics'>): Record<string, unk
 function pointerRow(place: { itemKey: string; memberOf: string; expiresAt: number }): Record<string, unknown> {
   return { storyKey: storyKey(place.itemKey), storyId: place.memberOf, role: 'member', expiresAt: place.expiresAt };
 }
-
-/*
- * The fixed attributes of the rows a poll reads by the hundred (story heads, alerted rows, index
- * heads) are checked by hand when they are well-formed, each check one zod's schema below makes
- * too, and the fields zod would return are returned; anything else goes to zod, which names the
- * issue. zod's walk of each schema was about a third of reading a story row.
- */
-
-const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value);
-const isFilled = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
-/** `parseRow(storyHeadSchema, …)`, without zod for a well-formed head. */
-function parseStoryHead(raw: Record<string, unknown>, context: StoreCallContext): z.infer<typeof storyHeadSchema> {
-  const { storyKey: key, storyId, createdAt, lastAt, expiresAt, unlistedMembers, alertedTopics } = raw;
-  if (
-    typeof key === 'string' &&
-    key.startsWith(STORY_PREFIX) &&
-    isFilled(storyId) &&
-    isFilled(createdAt) &&
-    isSafeInteger(lastAt) &&
-    isSafeInteger(expiresAt) &&
-    (unlistedMembers === undefined || (isSafeInteger(unlistedMembers) && unlistedMembers >= 0)) &&
-    (alertedTopics === undefined || isStringSet(alertedTopics))
-  ) {
-    return {
-      storyKey: key,
-      storyId,
-      createdAt,
-      lastAt,
-      expiresAt,
-      ...(unlistedMembers === undefined ? {} : { unlistedMembers }),
-      ...(alertedTopics === undefined ? {} : { alertedTopics }),
-    };
-  }
-  return parseRow(storyHeadSchema, raw, context);
-}
-
-/** `parseRow(alertedRowSchema, …)`, without zod for a well-formed row. */
-function parseAlertedRow(raw: Record<string, unknown>, context: StoreCallContext): z.infer<typeof alertedRowSchema> {
-  const { storyKey: key, topics, expiresAt } = raw;
-  if (typeof key === 'string' && key.startsWith('alerted#') && isStringSet(topics) && isSafeInteger(expiresAt)) {
-    return { storyKey: key, topics, expiresAt };
-  }
-  return parseRow(alertedRowSchema, raw, context);
-}
-
-/** `parseRow(indexHeadSchema, …)`, without zod for a well-formed head. */
-function parseIndexHead(raw: Record<string, unknown>, context: StoreCallContext): z.infer<typeof indexHeadSchema> {
-  const { storyKey: key, expiresAt } = raw;
-  if (typeof key === 'string' && key.startsWith('key#') && isSafeInteger(expiresAt)) return { storyKey: key, expiresAt };
-  return parseRow(indexHeadSchema, raw, context);
-}
-
-function isStringSet(value: unknown): value is Set<string> {
-  if (!(value instanceof Set)) return false;
-  for (const entry of value) if (typeof entry !== 'string') return false;
-  return true;
-}
-
-/** The fixed attributes of a story row; members and fingerprints are validated one by one. */
-const storyHeadSchema = z.object({
-  storyKey: z.string().check(z.startsWith(STORY_PREFIX)),
-  storyId: z.string().check(z.minLength(1)),
-  createdAt: z.string().check(z.minLength(1)),
-  lastAt: z.number().check(z.int()),
-  expiresAt: z.number().check(z.int()),
-  unlistedMembers: z.optional(z.number().check(z.int(), z.minimum(0))),
-  alertedTopics: z.optional(z.set(z.string())),
-});
-
-const pointerRowSchema = z.object({
-  storyKey: z.string().check(z.startsWith(STORY_PREFIX)),
-  storyId: z.string().check(z.minLength(1)),
-  role: z.literal('member'),
-  expiresAt: z.number().check(z.int()),
-});
-
-const alertedRowSchema = z.object({
-  storyKey: z.string().check(z.startsWith('alerted#')),
-  topics: z.set(z.string()),
-  expiresAt: z.number().check(z.int()),
-});
-
-const indexHeadSchema = z.object({
-  storyKey: z.string().check(z.startsWith('key#')),
-  expiresAt: z.number().check(z.int()),
-});
