@@ -6,7 +6,7 @@ import type { QueueName } from '../../../infra/topology.ts';
 import type { Clock } from '../../../shared/core/clock.ts';
 import type { PipelineEvent } from '../../../shared/core/events.ts';
 import type { Deps } from '../../../shared/runtime/deps.ts';
-import { startTestPipeline } from '../../helpers/pipeline.ts';
+import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
 
 export interface TestClock extends Clock {
   set(iso: string): void;
@@ -28,6 +28,9 @@ export interface FeedEngines {
   events: PipelineEvent[];
   /** Receives (and deletes) everything currently in a queue, parsed from JSON. */
   drain(queue: QueueName): Promise<unknown[]>;
+  /** The SQS engine and the queues, for tests that receive messages themselves. */
+  fauxqs: TestPipeline['fauxqs'];
+  queues: TestPipeline['queues'];
   stop(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler as createPlanPollsHandler } from '../../../functions/plan-polls/handler.ts';
@@ -467,6 +468,41 @@ describe('handlers', () => {
     expect(handledResponse.batchItemFailures).toEqual([{ itemIdentifier: 'i2' }]);
     expect(await itemStatuses(await currentKeys('via-handler'))).toEqual(['done', 'done', 'done']);
     await engines.drain('alert');
+  });
+});
+
+describe('classify-items handler', () => {
+  it('hands a message back while another run holds its feed, and handles it when it comes back', async () => {
+    // Prepare: a poll's items in the queue, received as Lambda's poller receives them; the feed held
+    server.routes.set('/held', conditionalRoute(rss));
+    await addFeed('held', '/held');
+    await pollFeed(message('held'), pollDeps());
+    const { Messages = [] } = await engines.fauxqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: engines.queues.items.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    expect(Messages).toHaveLength(1);
+    const record = {
+      messageId: Messages[0]!.MessageId!,
+      receiptHandle: Messages[0]!.ReceiptHandle!,
+      body: Messages[0]!.Body!,
+      attributes: { ApproximateReceiveCount: '1' },
+    } as unknown as SQSEvent['Records'][number];
+    const held = await engines.deps.items.leaseFeed('held', 120);
+    const handler = createClassifyItemsHandler({ ...engines.deps });
+
+    // Act: the holder keeps the feed; then it is done and the message comes back
+    const busy = await handler({ Records: [record] });
+    const handledWhileHeld = await itemStatuses(await currentKeys('held'));
+    await engines.deps.items.releaseFeed(held!);
+    const again = await handler({ Records: [record] });
+
+    // Assess: failed (back to the queue) without touching an item; then handled
+    expect(busy.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(handledWhileHeld).toEqual(['absent', 'absent', 'absent']);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(await itemStatuses(await currentKeys('held'))).toEqual(['done', 'done', 'done']);
+    await engines.drain('alert');
+    await engines.drain('items');
   });
 });
 
