@@ -184,6 +184,30 @@ describe('pollFeed against dynalite and fauxqs', () => {
     expect(await engines.drain('alert')).toHaveLength(2);
   });
 
+  it("splits a large poll's items into messages of at most 200 KB, every item in exactly one", async () => {
+    // 150 items with 1,900-character summaries: about 300 KB of items in all
+    const words = 'Envoys met in Geneva on Tuesday to discuss the next round of talks. '.repeat(28).slice(0, 1900);
+    const entries = Array.from(
+      { length: 150 },
+      (_, i) =>
+        `<item><title>Item ${i}</title><guid>big-${i}</guid><link>https://example.org/big/${i}</link><description>${words}</description></item>`,
+    ).join('');
+    server.routes.set(
+      '/big',
+      conditionalRoute(Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>${entries}</channel></rss>`)),
+    );
+    await addFeed('big', '/big');
+
+    const result = await pollFeed(message('big'), pollDeps());
+    const bodies = await engines.drain('items');
+
+    expect(result).toMatchObject({ status: 'ok', items: 150, new: 150 });
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(200_000 + 500);
+    const handed = bodies.flatMap((body) => itemsMessageSchema.parse(body).items.map((item) => item.guid));
+    expect(handed).toEqual(Array.from({ length: 150 }, (_, i) => `big-${i}`));
+  });
+
   it('records nothing of a poll whose items cannot be handed on, and hands them on at the retry', async () => {
     server.routes.set('/unsent', conditionalRoute(rss, { etag: '"u1"' }));
     await addFeed('unsent', '/unsent');
