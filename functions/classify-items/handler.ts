@@ -37,7 +37,14 @@ export function createHandler(deps: Deps): SqsHandler {
         await turn;
       } catch (error) {
         // Another run holds the feed's items: back in a while rather than after the whole visibility timeout.
-        if (error instanceof FeedItemsBusyError) await deps.queue.delayRetry('items', record.receiptHandle, error.retryInSeconds);
+        if (error instanceof FeedItemsBusyError) {
+          await deps.queue.delayRetry('items', record.receiptHandle, error.retryInSeconds).catch((delayError: unknown) => {
+            deps.log.warn('delaying items of a busy feed failed; the queue visibility timeout applies', {
+              feedId: message.feedId,
+              error: String(delayError),
+            });
+          });
+        }
         throw error;
       } finally {
         if (feedTurns.get(message.feedId) === settled) feedTurns.delete(message.feedId);

@@ -197,7 +197,7 @@ describe('the deployed bundles, end to end', () => {
       SUBSCRIBER_ID_SECRET_ARN: secretArns.get('subscriber-id'),
       ADMIN_TOKEN_SECRET_ARN: secretArns.get('admin'),
     });
-    for (const name of ['poll-feed', 'fan-out', 'deliver-webhook', 'handle-email-feedback'] as const) {
+    for (const name of ['poll-feed', 'classify-items', 'fan-out', 'deliver-webhook', 'handle-email-feedback'] as const) {
       expect(
         Object.keys(bundled.environments.get(name)!).filter((variable) => variable.endsWith('_SECRET_ARN')),
         name,
