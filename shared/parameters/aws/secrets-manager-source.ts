@@ -2,6 +2,7 @@ import { createAwsJsonClient, createHttpTransport, type AwsJsonService, type Htt
 import type { SecretName } from '../../core/resource-names.ts';
 import { ParameterReadError } from '../errors.ts';
 import type { SecretSource } from '../secret-source.ts';
+import { keepAnswers } from './kept-answers.ts';
 
 export interface SecretsManagerSourceOptions {
   /** ARN of each secret this function may read (its environment's `*_SECRET_ARN`); others are absent. */
@@ -25,7 +26,7 @@ type Stage = 'AWSCURRENT' | 'AWSPREVIOUS';
 
 /**
  * Secrets read from Secrets Manager at run time (`GetSecretValue`), each answer cached for
- * `maxAgeSeconds`. The current value is the `AWSCURRENT` stage, the previous one `AWSPREVIOUS`
+ * `maxAgeSeconds` (kept-answers.ts: concurrent calls share one read). The current value is the `AWSCURRENT` stage, the previous one `AWSPREVIOUS`
  * (what `put-secret-value` leaves behind), so tokens signed before a rotation still verify; a
  * secret with no previous version is an answer too, cached as long. Our own signed JSON client,
  * not the SDK's and Powertools Parameters: one request type needs neither.
@@ -33,30 +34,27 @@ type Stage = 'AWSCURRENT' | 'AWSPREVIOUS';
 export function createSecretsManagerSource(options: SecretsManagerSourceOptions): SecretSource {
   const client = createAwsJsonClient(secretsManagerService.name, createHttpTransport(secretsManagerService, options.clientConfig ?? {}));
   // By stage and ARN: the current and the previous value of one secret are two answers.
-  const cache = new Map<string, { value: string | undefined; until: number }>();
+  const kept = keepAnswers<string | undefined>(options.maxAgeSeconds);
 
-  async function read(name: SecretName, stage: Stage): Promise<string | undefined> {
+  function read(name: SecretName, stage: Stage): Promise<string | undefined> {
     const arn = options.arns[name];
-    if (arn === undefined) return undefined;
-    const key = `${stage} ${arn}`;
-    const cached = cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.value;
-    const keep = (value: string | undefined) => {
-      cache.set(key, { value, until: Date.now() + options.maxAgeSeconds * 1000 });
-      return value;
-    };
+    if (arn === undefined) return Promise.resolve(undefined);
+    return kept(`${stage} ${arn}`, () => getSecretValue(name, arn, stage));
+  }
+
+  async function getSecretValue(name: SecretName, arn: string, stage: Stage): Promise<string | undefined> {
     let value: unknown;
     try {
       const { output } = await client.call('GetSecretValue', { SecretId: arn, VersionStage: stage });
       value = output.SecretString;
     } catch (error) {
-      if (stage === 'AWSPREVIOUS' && (error as { name?: unknown }).name === 'ResourceNotFoundException') return keep(undefined);
+      if (stage === 'AWSPREVIOUS' && (error as { name?: unknown }).name === 'ResourceNotFoundException') return undefined;
       throw new ParameterReadError(`secret read failed: ${causeText(error)} (secret ${name}, ${stage})`, { cause: error });
     }
     if (typeof value !== 'string' || value.length === 0) {
       throw new ParameterReadError(`secret read failed: the ${stage} value is not a non-empty string (secret ${name})`);
     }
-    return keep(value);
+    return value;
   }
 
   return {

@@ -1,6 +1,7 @@
 import { createAwsJsonClient, createHttpTransport, type AwsJsonService, type HttpTransportOptions } from '../../aws-http/index.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { ParameterReadError } from '../errors.ts';
+import { keepAnswers } from './kept-answers.ts';
 
 export interface SsmParameterReaderOptions {
   /** Seconds a value is cached before it is read again. */
@@ -23,16 +24,16 @@ const ssmService: AwsJsonService = {
 
 /**
  * SSM parameters read with `GetParameter` (e.g. the API's own Function URL, which the stack can
- * only hand to it this way), each value cached for `maxAgeSeconds`. Our own signed JSON client,
+ * only hand to it this way), each value cached for `maxAgeSeconds` (kept-answers.ts: concurrent
+ * calls share one read). Our own signed JSON client,
  * not the SDK's and Powertools Parameters: one request type needs neither. Reading fails with a
  * retryable error; a parameter that does not exist, or is empty, with a `ConfigError`.
  */
 export function createSsmParameterReader(options: SsmParameterReaderOptions): SsmParameterReader {
   const client = createAwsJsonClient(ssmService.name, createHttpTransport(ssmService, options.clientConfig ?? {}));
-  const cache = new Map<string, { value: string; until: number }>();
-  return async function readSsmParameter(name) {
-    const cached = cache.get(name);
-    if (cached && cached.until > Date.now()) return cached.value;
+  const kept = keepAnswers<string>(options.maxAgeSeconds);
+
+  async function getParameter(name: string): Promise<string> {
     let value: unknown;
     try {
       const { output } = await client.call('GetParameter', { Name: name });
@@ -46,7 +47,10 @@ export function createSsmParameterReader(options: SsmParameterReaderOptions): Ss
     }
     if (typeof value !== 'string' || value.length === 0)
       throw new ConfigError(`parameter read failed: it is empty (SSM parameter ${name})`);
-    cache.set(name, { value, until: Date.now() + options.maxAgeSeconds * 1000 });
     return value;
+  }
+
+  return function readSsmParameter(name) {
+    return kept(name, () => getParameter(name));
   };
 }

@@ -50,6 +50,34 @@ describe('secrets and parameters read from AWS (local stand-in)', () => {
     expect(aws.callsOf('GetSecretValue', arn)).toBe(2);
   });
 
+  it('sends one request for calls made while the first read of a secret is under way', async () => {
+    // Prepare
+    const arn = aws.secrets.create('unsubscribe-d', 'first-key-first-key-first-key-0004');
+    const source = createSecretsManagerSource({ arns: { unsubscribe: arn }, maxAgeSeconds: 60 });
+
+    // Act: five calls at once, as a cold start's concurrent requests make them
+    const values = await Promise.all(Array.from({ length: 5 }, () => source.current('unsubscribe')));
+
+    // Assess
+    expect(values).toEqual(Array(5).fill('first-key-first-key-first-key-0004'));
+    expect(aws.callsOf('GetSecretValue', arn, 'AWSCURRENT')).toBe(1);
+  });
+
+  it('does not keep a failed read: the next call reads again', async () => {
+    // Prepare: a parameter that does not exist yet
+    const read = createSsmParameterReader({ maxAgeSeconds: 60 });
+    const failed = await read('/Test/later').catch((e: unknown) => e);
+
+    // Act
+    aws.parameters.set('/Test/later', 'https://later.example.org/');
+    const value = await read('/Test/later');
+
+    // Assess
+    expect(failed).toBeInstanceOf(ConfigError);
+    expect(value).toBe('https://later.example.org/');
+    expect(aws.callsOf('GetParameter', '/Test/later')).toBe(2);
+  });
+
   it('picks up a rotation once maxAge has passed: the new value is current, the old one previous', async () => {
     // Prepare
     const arn = aws.secrets.create('unsubscribe-c', 'first-key-first-key-first-key-0003');
