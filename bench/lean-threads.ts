@@ -11,14 +11,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildCliIfStale } from './build-if-stale.ts';
-import { binNodeFlags, feedXml, leanConfig } from './lean.ts';
+import { binNodeFlags, leanConfig, serveLeanFeeds } from './lean.ts';
 
 const FEEDS = 20;
 /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
@@ -26,16 +24,10 @@ const TICKS = 100;
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '50' }, flags: { type: 'string', default: '' } } });
 buildCliIfStale();
-const bodies = Array.from({ length: FEEDS }, (_, f) => feedXml(f, Number(values.items)));
-const server = createServer((request, response) => {
-  const body = bodies[Number(/^\/feed(\d+)\.xml$/.exec(request.url ?? '')?.[1] ?? Number.NaN)];
-  if (body === undefined) return void response.writeHead(404).end();
-  response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body);
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const server = await serveLeanFeeds(FEEDS, Number(values.items));
 const dir = mkdtempSync(join(tmpdir(), 'news-alerts-lean-threads-'));
 try {
-  writeFileSync(join(dir, 'config.yaml'), `${leanConfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, FEEDS)}\n`);
+  writeFileSync(join(dir, 'config.yaml'), `${leanConfig(server.origin, FEEDS)}\n`);
   const bin = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
   const flags = [...binNodeFlags(), ...values.flags.split(' ').filter(Boolean)];
   const args = [...flags, bin, 'run', '--once', '--config', join(dir, 'config.yaml'), '--data-dir', join(dir, 'data'), '--port', '0'];

@@ -60,7 +60,7 @@ const SUBJECTS = [
 ];
 
 /** Feed `feed` of the case: `items` items, three in five on a built-in topic. */
-export function feedXml(feed: number, items: number): string {
+function feedXml(feed: number, items: number): string {
   const entries = Array.from({ length: items }, (_, k) => {
     const i = feed * 1000 + k;
     const [title, summary] = SUBJECTS[i % SUBJECTS.length]!(i);
@@ -68,6 +68,26 @@ export function feedXml(feed: number, items: number): string {
     return `<item><title>${title}</title><link>https://example.org/${feed}/${k}</link><guid>https://example.org/${feed}/${k}</guid><pubDate>${date}</pubDate><description>${summary}</description></item>`;
   }).join('');
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${feed}</title><link>https://example.org/${feed}</link><description>bench</description>${entries}</channel></rss>`;
+}
+
+/** The case's feeds served on 127.0.0.1: `/feed<n>.xml`, each with its ETag, as a news site's are. */
+export interface LeanFeedServer {
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  close(): void;
+}
+
+/** Serves the case's `feeds` feeds of `itemsPerFeed` items (`feedXml`) until closed. */
+export async function serveLeanFeeds(feeds: number, itemsPerFeed: number): Promise<LeanFeedServer> {
+  const bodies = Array.from({ length: feeds }, (_, f) => feedXml(f, itemsPerFeed));
+  const server = createServer((request, response) => {
+    const index = Number(/^\/feed(\d+)\.xml$/.exec(request.url ?? '')?.[1] ?? Number.NaN);
+    const body = bodies[index];
+    if (body === undefined) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'application/rss+xml', etag: `"f${index}"` }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
 /** The case's config: its feeds served at `origin`, and one email subscriber of the built-in topics. */
@@ -114,15 +134,8 @@ export async function benchLean(options: { feeds?: number; itemsPerFeed?: number
   const itemsPerFeed = options.itemsPerFeed ?? 50;
   const rounds = options.rounds ?? DEFAULT_ROUNDS;
   buildCliIfStale();
-  const bodies = Array.from({ length: feeds }, (_, f) => feedXml(f, itemsPerFeed));
-  const server = createServer((request, response) => {
-    const index = Number(/^\/feed(\d+)\.xml$/.exec(request.url ?? '')?.[1] ?? Number.NaN);
-    const body = bodies[index];
-    if (body === undefined) return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'application/rss+xml', etag: `"f${index}"` }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveLeanFeeds(feeds, itemsPerFeed);
+  const origin = server.origin;
   const dir = mkdtempSync(join(tmpdir(), 'news-alerts-lean-'));
   try {
     const config = leanConfig(origin, feeds);
