@@ -98,18 +98,15 @@ async function buildCli() {
 /**
  * infra/local/fauxqs-modules.ts imports fauxqs's files by their path next to its entry (the
  * package exports nothing else), which esbuild cannot follow: in the build, that module is one
- * of static imports of the same files, listed in its `fauxqsModulePaths`, which esbuild compiles
- * into the chunks.
+ * of static imports of the same files, listed in infra/local/fauxqs-module-paths.json (the list
+ * that module reads too), which esbuild compiles into the chunks.
  */
 function fauxqsModulesCompiledIn() {
   return {
     name: 'fauxqs-modules-compiled-in',
     setup(build) {
-      build.onLoad({ filter: /[\\/]infra[\\/]local[\\/]fauxqs-modules\.ts$/ }, ({ path }) => {
-        const source = readFileSync(path, 'utf8');
-        const list = /fauxqsModulePaths = \[([^\]]*)\]/.exec(source)?.[1];
-        const paths = [...(list ?? '').matchAll(/'(\.\/[^']+\.js)'/g)].map((match) => match[1]);
-        if (paths.length === 0) throw new Error(`CLI build failed: no fauxqsModulePaths found (${path})`);
+      build.onLoad({ filter: /[\\/]infra[\\/]local[\\/]fauxqs-modules\.ts$/ }, () => {
+        const paths = fauxqsModulePaths();
         const dist = fileURLToPath(new URL('.', import.meta.resolve('fauxqs')));
         const contents = [
           ...paths.map((file, i) => `import * as m${i} from ${JSON.stringify(join(dist, file))};`),
@@ -124,6 +121,16 @@ function fauxqsModulesCompiledIn() {
       });
     },
   };
+}
+
+/** infra/local/fauxqs-module-paths.json: fauxqs files as `./…/name.js` paths; anything else fails the build. */
+function fauxqsModulePaths() {
+  const file = join(root, 'infra', 'local', 'fauxqs-module-paths.json');
+  const paths = JSON.parse(readFileSync(file, 'utf8'));
+  const valid =
+    Array.isArray(paths) && paths.length > 0 && paths.every((path) => typeof path === 'string' && /^\.\/[\w/-]+\.js$/.test(path));
+  if (!valid) throw new Error(`CLI build failed: not a list of fauxqs module paths ('./sqs/sqsStore.js', …) (${file})`);
+  return paths;
 }
 
 /** Every dependency but the inlined ones, with its subpaths (`@aws-sdk/lib-dynamodb`, `zod/v4`). */

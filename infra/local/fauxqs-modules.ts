@@ -6,38 +6,17 @@
  *
  * The compiled CLI compiles these files into its chunks instead (scripts/build-cli.mjs puts a
  * module of static imports of the same paths in this one's place): ~30 ES modules fewer to
- * resolve and link at every start. fauxqs's entry, and so its app, stays an import there.
+ * resolve and link at every start. fauxqs's entry, and so its app, stays an import there. The
+ * paths are listed in fauxqs-module-paths.json, which the build reads too; a path not listed
+ * is refused here as the compiled CLI refuses it, so a run from source finds a missing entry.
  */
+import fauxqsModulePaths from './fauxqs-module-paths.json' with { type: 'json' };
 
-/** Every path (relative to fauxqs's `dist/`) imported through `importFauxqsModule`. */
-const fauxqsModulePaths = [
-  './sqs/sqsStore.js',
-  './sqs/sqsRouter.js',
-  './sns/snsStore.js',
-  './s3/s3Store.js',
-  './persistence.js',
-  './sqs/actions/createQueue.js',
-  './sqs/actions/deleteQueue.js',
-  './sqs/actions/getQueueUrl.js',
-  './sqs/actions/listQueues.js',
-  './sqs/actions/getQueueAttributes.js',
-  './sqs/actions/setQueueAttributes.js',
-  './sqs/actions/purgeQueue.js',
-  './sqs/actions/sendMessage.js',
-  './sqs/actions/receiveMessage.js',
-  './sqs/actions/deleteMessage.js',
-  './sqs/actions/sendMessageBatch.js',
-  './sqs/actions/deleteMessageBatch.js',
-  './sqs/actions/changeMessageVisibility.js',
-  './sqs/actions/changeMessageVisibilityBatch.js',
-  './sqs/actions/tagQueue.js',
-  './sqs/actions/untagQueue.js',
-  './sqs/actions/listQueueTags.js',
-] as const;
+/** Every path (relative to fauxqs's `dist/`) that `importFauxqsModule` may import. */
+const listed = new Set<string>(fauxqsModulePaths);
 
-export type FauxqsModulePath = (typeof fauxqsModulePaths)[number];
-
-/** The module at `path` in fauxqs's `dist/`. */
-export async function importFauxqsModule(path: FauxqsModulePath): Promise<Record<string, unknown>> {
+/** The module at `path` in fauxqs's `dist/` (`./sqs/sqsStore.js`); it must be listed in fauxqs-module-paths.json. */
+export async function importFauxqsModule(path: string): Promise<Record<string, unknown>> {
+  if (!listed.has(path)) throw new Error(`fauxqs module not imported: it is not listed in fauxqs-module-paths.json (${path})`);
   return (await import(new URL(path, import.meta.resolve('fauxqs')).href)) as Record<string, unknown>;
 }

@@ -13,7 +13,7 @@
  * fauxqs's modules are found next to its entry (fauxqs-modules.ts).
  */
 import type { FauxqsServer } from 'fauxqs';
-import { importFauxqsModule, type FauxqsModulePath } from './fauxqs-modules.ts';
+import { importFauxqsModule } from './fauxqs-modules.ts';
 
 /** fauxqs's `SqsRouter` (dist/sqs/sqsRouter.js): its actions and the queues' store they run on. */
 export interface FauxqsSqsRouter {
@@ -99,7 +99,7 @@ let modules: Promise<FauxqsModules> | undefined;
 /** fauxqs's store, router, persistence and action modules, imported once. */
 function fauxqsModules(): Promise<FauxqsModules> {
   modules ??= (async () => {
-    const load = async (path: FauxqsModulePath, name: string) => {
+    const load = async (path: string, name: string) => {
       const loaded = (await importFauxqsModule(path))[name];
       if (typeof loaded !== 'function') throw new Error(`fauxqs could not be started: ${path} has no ${name}`);
       return loaded;
@@ -112,7 +112,7 @@ function fauxqsModules(): Promise<FauxqsModules> {
       load('./persistence.js', 'PersistenceManager'),
       ...fauxqsSqsActions.map((action) => {
         const name = action[0]?.toLowerCase() + action.slice(1);
-        return load(`./sqs/actions/${name}.js` as FauxqsModulePath, name);
+        return load(`./sqs/actions/${name}.js`, name);
       }),
     ]);
     return {
