@@ -76,12 +76,13 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     if (options.once) {
       await makeAllFeedsDue(runtime.deps.feeds, runtime.deps.clock.now());
       await runtime.runSchedule('plan-polls');
-      await runtime.waitForIdle({ timeoutMs: 10 * 60_000 });
+      const idle = await runtime.waitForIdle({ timeoutMs: 10 * 60_000 });
       const { feeds, alerts } = counter.counts;
       write(`done: ${feeds.polled} feeds polled (${feeds.errors.length} failed), ${alerts.total} alerts`);
       // Idle means nothing left to hand out now: a message that failed waits out its visibility
-      // timeout (minutes) in the data folder, and would otherwise go unmentioned.
-      const waiting = messagesAwaitingRetry(await runtime.queueDepths());
+      // timeout (minutes) in the data folder, and would otherwise go unmentioned. The last look
+      // of the wait counted them: no request more.
+      const waiting = messagesAwaitingRetry(idle);
       if (waiting > 0) {
         write(
           `  ${waiting} ${waiting === 1 ? 'message waits' : 'messages wait'} for a retry after a failure (kept in ${dataDir}: the next run, or npm start, takes ${waiting === 1 ? 'it' : 'them'} up)`,
@@ -109,6 +110,6 @@ function mailDestination(smtpUrl: string | undefined, dataDir: string): string {
 }
 
 /** Messages the queues hold back after a failed attempt (their visibility timeout running). */
-function messagesAwaitingRetry(depths: Record<string, { notVisible: number; delayed: number }>): number {
-  return Object.values(depths).reduce((sum, depth) => sum + depth.notVisible + depth.delayed, 0);
+function messagesAwaitingRetry(counts: Record<string, { notVisible: number; delayed: number }>): number {
+  return Object.values(counts).reduce((sum, count) => sum + count.notVisible + count.delayed, 0);
 }

@@ -7,7 +7,7 @@ import { NewsAlertsError } from '../../shared/core/errors.ts';
 import type { QueueName } from '../topology.ts';
 import type { EventSourceLoop } from './event-source-loop.ts';
 import type { ProvisionedQueues } from './provision.ts';
-import { countMessages, type QueueDepth } from './queue-inspection.ts';
+import { countMessages, type MessageCounts, type QueueDepth } from './queue-inspection.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { SqsClient } from '../../shared/queue/sqs/sqs-client.ts';
 
@@ -29,8 +29,12 @@ export class IdleTimeoutError extends NewsAlertsError {}
 export interface IdleDetector {
   /** Message counts of every queue and its DLQ. */
   queueDepths(): Promise<Record<QueueName, QueueDepth>>;
-  /** Resolves once the runtime is idle; throws IdleTimeoutError when it is not in time. */
-  waitForIdle(options?: WaitForIdleOptions): Promise<void>;
+  /**
+   * Resolves once the runtime is idle, with the message counts of the queues the loops consume
+   * as the last look found them (what a caller would otherwise ask for again); throws
+   * IdleTimeoutError when it is not idle in time.
+   */
+  waitForIdle(options?: WaitForIdleOptions): Promise<Record<QueueName, MessageCounts>>;
 }
 
 /** Pause between two looks at the queues in `waitForIdle`. */
@@ -55,31 +59,31 @@ export function createIdleDetector(parts: {
     return depths;
   }
 
-  async function looksIdle(includeNotVisible: boolean): Promise<boolean> {
+  /** The consumed queues' counts when the runtime looks idle; undefined when it does not. */
+  async function looksIdle(includeNotVisible: boolean): Promise<Record<QueueName, MessageCounts> | undefined> {
     const before = activity();
-    if (busy()) return false;
+    if (busy()) return undefined;
     // Only the queues the loops consume: nothing here reads a dead-letter queue, so what waits
     // there keeps nothing busy, and a look costs one request per queue, not two.
-    let queuesQuiet = true;
-    for (const provisioned of Object.values(queues)) {
+    const counts = {} as Record<QueueName, MessageCounts>;
+    for (const [queue, provisioned] of Object.entries(queues) as [QueueName, ProvisionedQueues[QueueName]][]) {
       const depth = await countMessages(sqs, provisioned.url);
-      if (depth.visible !== 0 || depth.delayed !== 0 || (includeNotVisible && depth.notVisible !== 0)) {
-        queuesQuiet = false;
-        break;
-      }
+      if (depth.visible !== 0 || depth.delayed !== 0 || (includeNotVisible && depth.notVisible !== 0)) return undefined;
+      counts[queue] = depth;
     }
     // A batch that started or settled while we looked could have moved messages unseen.
-    return queuesQuiet && !busy() && activity() === before;
+    return !busy() && activity() === before ? counts : undefined;
   }
 
-  async function waitForIdle(waitOptions: WaitForIdleOptions = {}): Promise<void> {
+  async function waitForIdle(waitOptions: WaitForIdleOptions = {}): Promise<Record<QueueName, MessageCounts>> {
     const timeoutMs = waitOptions.timeoutMs ?? 30_000;
     const deadline = Date.now() + timeoutMs;
     let quietLooks = 0;
     for (;;) {
-      quietLooks = (await looksIdle(waitOptions.includeNotVisible ?? false)) ? quietLooks + 1 : 0;
+      const counts = await looksIdle(waitOptions.includeNotVisible ?? false);
+      quietLooks = counts ? quietLooks + 1 : 0;
       // Two quiet looks in a row: a receive answered between them would have shown up.
-      if (quietLooks >= 2) return;
+      if (counts && quietLooks >= 2) return counts;
       if (Date.now() > deadline) {
         throw new IdleTimeoutError(
           `local runtime did not become idle within ${timeoutMs} ms: ${JSON.stringify(await queueDepths())}, batches in flight ${[...loops.values()].reduce((n, l) => n + l.inFlight, 0)}, scheduled runs ${scheduler.running}`,

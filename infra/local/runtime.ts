@@ -23,7 +23,7 @@ import { createIdleDetector, type WaitForIdleOptions } from './idle-detection.ts
 import { buildLocalEnv } from './local-env.ts';
 import { generateLocalSecrets, loadLocalSecrets } from './local-secret.ts';
 import { defaultResourcePrefix, localDeadLetterQueueName, type ProvisionedQueues, type ProvisionedTables } from './provision.ts';
-import { inspectMessages, type DeadLetter, type QueueDepth } from './queue-inspection.ts';
+import { inspectMessages, type DeadLetter, type MessageCounts, type QueueDepth } from './queue-inspection.ts';
 import { releaseOrphanedMessages } from './orphan-release.ts';
 import { startRuntimeApi } from './runtime-api.ts';
 import { startRuntimeEngines } from './runtime-engines.ts';
@@ -64,9 +64,10 @@ export interface LocalRuntime {
   sweepTtl(): Promise<SweepResult>;
   /**
    * Resolves when no queue has a visible or delayed message, no batch or scheduled run is in
-   * flight, and that held for two looks in a row; see `includeNotVisible`.
+   * flight, and that held for two looks in a row (see `includeNotVisible`), with the consumed
+   * queues' message counts as the last look found them (their DLQs are not looked at).
    */
-  waitForIdle(options?: WaitForIdleOptions): Promise<void>;
+  waitForIdle(options?: WaitForIdleOptions): Promise<Record<QueueName, MessageCounts>>;
   /** Message counts of every queue and its DLQ. */
   queueDepths(): Promise<Record<QueueName, QueueDepth>>;
   /** The messages in a queue's DLQ (up to `limit`, default 100, oldest first), left untouched. */

@@ -49,6 +49,28 @@ describe('createIdleDetector', () => {
     expect((await detector.queueDepths()).alert.deadLetters.visible).toBe(1);
   });
 
+  it('answers the counts its last look found: a message waiting out its visibility timeout, with no request more', async () => {
+    // Prepare: queues of its own, one message received and not deleted (as after a failed attempt).
+    const own = await createQueues(fauxqs.queues, { prefix: uniquePrefix('idle-counts') });
+    await fauxqs.queues.call('SendMessage', { QueueUrl: own.alert.url, MessageBody: '{"failed":true}' });
+    await fauxqs.queues.call('ReceiveMessage', { QueueUrl: own.alert.url, VisibilityTimeout: 60 });
+    const requests: string[] = [];
+    const detector = createIdleDetector({
+      sqs: notingClient(requests),
+      queues: own,
+      loops: new Map(),
+      scheduler: createScheduler([], createCapturingLog()),
+    });
+
+    // Act
+    const counts = await detector.waitForIdle({ timeoutMs: 5_000 });
+
+    // Assess: the waiting message counted, from the two looks' requests alone.
+    expect(counts.alert).toEqual({ visible: 0, notVisible: 1, delayed: 0 });
+    expect(Object.keys(counts).sort()).toEqual(Object.keys(own).sort());
+    expect(requests).toHaveLength(2 * Object.keys(own).length);
+  });
+
   it('is not idle while a queue the loops consume holds a message', async () => {
     await fauxqs.queues.call('SendMessage', { QueueUrl: queues.email.url, MessageBody: '{"waiting":true}' });
     const detector = createIdleDetector({
