@@ -2,15 +2,13 @@
  * The embedded engines of one-process mode: DynamoDB is dynalite (LevelDB on disk, or in
  * memory), SQS is fauxqs (SQLite on disk, or in memory). Both run in this process and listen on
  * 127.0.0.1 on an ephemeral port, where other processes' clients reach them through their
- * `endpoint`; the runtime's own clients hand their requests over in process: ours as objects to
+ * `endpoint`; the runtime's own clients hand their requests over in process, as objects to
  * dynalite's validations and actions and to fauxqs's SQS router (`directTransport`, see
- * dynalite-direct.ts and fauxqs-direct.ts), the SDK's to dynalite's request listener
- * (`requestListener`, see in-process-handler.ts).
+ * dynalite-direct.ts and fauxqs-direct.ts).
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import type { EngineRequestListener } from './in-process-handler.ts';
 import type { AwsJsonObjectTransport } from '../../shared/aws-http/index.ts';
 import { createDynaliteDirectTransport } from './dynalite-direct.ts';
 import { createFauxqsDirectTransport } from './fauxqs-direct.ts';
@@ -32,8 +30,6 @@ export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local'
 export interface DynaliteEngine {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
-  /** dynalite's HTTP request listener, for clients in this process (`createInProcessTransport`). */
-  requestListener: EngineRequestListener;
   /** For our DynamoDB client in this process: requests handed to dynalite as objects, no JSON text, no HTTP. */
   directTransport: AwsJsonObjectTransport;
   /** Closes the server and the LevelDB store; safe to call twice. */
@@ -69,8 +65,6 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
   const { started: server, store } = withDynaliteStoreHooks(() =>
     dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
   );
-  const [requestListener] = server.listeners('request') as EngineRequestListener[];
-  if (!requestListener) throw new Error('dynalite could not be started: its server has no request listener');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -82,7 +76,6 @@ export async function startDynaliteEngine(options: { path?: string } = {}): Prom
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    requestListener,
     directTransport: createDynaliteDirectTransport(store),
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {

@@ -39,8 +39,6 @@ export interface FeedStore {
    * `run`) migrate an older table.
    */
   indexUnindexedFeeds(): Promise<number>;
-  /** Enabled feeds whose `nextPollAt` is at or before `now`, most overdue first, at most `limit` (every shard). */
-  listDueFeeds(now: Date, limit: number): Promise<FeedRecord[]>;
   listFeeds(): Promise<FeedRecord[]>;
   getFeed(feedId: string): Promise<FeedRecord | undefined>;
   /**

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startDynaliteEngine, type DynaliteEngine } from '../../infra/local/engines.ts';
-import { createInProcessTransport } from '../../infra/local/in-process-handler.ts';
 import { localSigningHeaders } from '../../infra/local/local-request-signer.ts';
 import { createAwsJsonClient, createHttpTransport, type HttpTransportOptions } from '../../shared/aws-http/index.ts';
 import { createSqsClient } from '../../shared/queue/sqs/sqs-client.ts';
-import { GetCommand, PutCommand } from '../../shared/store/dynamodb/commands.ts';
-import { createDocumentClient, CreateTableCommand, dynamoDbService } from '../../shared/store/dynamodb/index.ts';
+import { dynamoDbService } from '../../shared/store/dynamodb/index.ts';
+import { directAndWireClients } from '../helpers/direct-and-wire-clients.ts';
 import { startFauxqs, type TestFauxqs } from '../helpers/engines.ts';
 
 /** The local signing headers as a signer of our HTTP transport, so they can be checked against the engines over HTTP. */
@@ -20,11 +19,6 @@ type AttributeValue = Record<string, unknown>;
 
 /** Our JSON client (shared/aws-http): wire forms in and out. */
 type AwsJsonClient = ReturnType<typeof createAwsJsonClient>;
-
-/** Our JSON client, wire forms in and out, whose requests go to `engine` in this process: no socket, no endpoint. */
-function wireClientInProcess(engine: DynaliteEngine): AwsJsonClient {
-  return createAwsJsonClient('DynamoDB', createInProcessTransport(engine.requestListener, 'dynalite', localRegion, dynamoDbService));
-}
 
 /** The parts of the outputs these tests read, in wire form. */
 interface WireOutput {
@@ -52,143 +46,6 @@ async function waitForTable(client: AwsJsonClient, tableName: string, gone = fal
   }
   throw new Error(`table ${tableName} did not become ${gone ? 'gone' : 'active'}`);
 }
-
-describe('our JSON client handing requests to dynalite in process', () => {
-  let dataDir: string;
-  let engine: DynaliteEngine;
-  let client: AwsJsonClient;
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-in-process-'));
-    engine = await startDynaliteEngine({ path: join(dataDir, 'dynamodb') });
-    client = wireClientInProcess(engine);
-    await send(client, 'CreateTable', {
-      TableName: 'in-process',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    });
-    await waitForTable(client, 'in-process');
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await engine.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it('writes and reads items with no connection to the engine', async () => {
-    // Act
-    await send(client, 'PutItem', { TableName: 'in-process', Item: { pk: { S: 'a' }, title: { S: 'Ceasefire talks – día 2' } } });
-    const { Item } = await send(client, 'GetItem', { TableName: 'in-process', Key: { pk: { S: 'a' } } });
-
-    // Assess
-    expect(Item).toEqual({ pk: { S: 'a' }, title: { S: 'Ceasefire talks – día 2' } });
-  });
-
-  it("reads each write at once, as an update's counter shows", async () => {
-    // Act
-    const counts: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const { Attributes } = await send(client, 'UpdateItem', {
-        TableName: 'in-process',
-        Key: { pk: { S: 'counter' } },
-        UpdateExpression: 'ADD hits :one',
-        ExpressionAttributeValues: { ':one': { N: '1' } },
-        ReturnValues: 'UPDATED_NEW',
-      });
-      counts.push(Attributes?.hits?.N ?? '');
-    }
-
-    // Assess
-    expect(counts).toEqual(['1', '2', '3', '4', '5']);
-  });
-
-  it("turns the engine's error answer into an error named as DynamoDB names it", async () => {
-    // Prepare
-    await send(client, 'PutItem', { TableName: 'in-process', Item: { pk: { S: 'taken' } } });
-
-    // Act
-    const attempt = send(client, 'PutItem', {
-      TableName: 'in-process',
-      Item: { pk: { S: 'taken' } },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
-
-    // Assess
-    await expect(attempt).rejects.toMatchObject({ name: 'ConditionalCheckFailedException', retryable: false });
-  });
-
-  it('still serves other processes on its loopback endpoint', async () => {
-    // Prepare
-    const overHttp = createAwsJsonClient(
-      'DynamoDB',
-      createHttpTransport(dynamoDbService, { region: localRegion, credentials: localCredentials, endpoint: engine.endpoint }),
-    );
-
-    // Act
-    const { Item } = await send(overHttp, 'GetItem', { TableName: 'in-process', Key: { pk: { S: 'a' } } });
-    overHttp.destroy();
-
-    // Assess
-    expect(Item?.pk).toEqual({ S: 'a' });
-  });
-});
-
-describe("our DynamoDB client (the stores') handing JSON bodies to dynalite in process", () => {
-  let engine: DynaliteEngine;
-  const client = () =>
-    createDocumentClient({ transport: createInProcessTransport(engine.requestListener, 'dynalite', localRegion, dynamoDbService) });
-
-  beforeAll(async () => {
-    engine = await startDynaliteEngine({});
-    const { TableDescription } = await client().send(
-      new CreateTableCommand({
-        TableName: 'in-process-documents',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    expect(TableDescription?.TableName).toBe('in-process-documents');
-    await waitForTable(wireClientInProcess(engine), 'in-process-documents');
-  });
-
-  afterAll(async () => {
-    await engine.stop();
-  });
-
-  it('writes and reads plain values, with no connection and no signature', async () => {
-    // Act
-    await client().send(
-      new PutCommand({
-        TableName: 'in-process-documents',
-        Item: { pk: 'doc', title: 'Ceasefire talks – día 2', topics: new Set(['un']), n: 3 },
-      }),
-    );
-    const { Item } = await client().send(new GetCommand({ TableName: 'in-process-documents', Key: { pk: 'doc' }, ConsistentRead: true }));
-
-    // Assess
-    expect(Item).toEqual({ pk: 'doc', title: 'Ceasefire talks – día 2', topics: new Set(['un']), n: 3 });
-  });
-
-  it("names the engine's error answers as DynamoDB does, retryable or not", async () => {
-    // Prepare
-    await client().send(new PutCommand({ TableName: 'in-process-documents', Item: { pk: 'taken' } }));
-
-    // Act
-    const refused = await client()
-      .send(new PutCommand({ TableName: 'in-process-documents', Item: { pk: 'taken' }, ConditionExpression: 'attribute_not_exists(pk)' }))
-      .catch((e: unknown) => e);
-    const missing = await client()
-      .send(new GetCommand({ TableName: 'no-such-table', Key: { pk: 'x' } }))
-      .catch((e: unknown) => e);
-
-    // Assess
-    expect(refused).toMatchObject({ name: 'ConditionalCheckFailedException', retryable: false, $metadata: { httpStatusCode: 400 } });
-    expect(missing).toMatchObject({ name: 'ResourceNotFoundException', retryable: false });
-  });
-});
 
 describe('local request signer', () => {
   let fauxqs: TestFauxqs;
@@ -282,7 +139,8 @@ describe('local request signer', () => {
   });
 });
 
-describe("dynalite's kept table descriptions", () => {
+// Each on the runtime's own path (requests handed over as objects) and over HTTP (other processes').
+describe.each(['direct', 'wire'] as const)("dynalite's kept table descriptions (%s)", (path) => {
   let dataDir: string;
   let engine: DynaliteEngine;
   let client: AwsJsonClient;
@@ -290,7 +148,7 @@ describe("dynalite's kept table descriptions", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'news-alerts-tables-'));
     engine = await startDynaliteEngine({ path: join(dataDir, 'dynamodb') });
-    client = wireClientInProcess(engine);
+    client = directAndWireClients(dynamoDbService, engine)[path];
   });
 
   afterAll(async () => {
@@ -329,13 +187,13 @@ describe("dynalite's kept table descriptions", () => {
   });
 });
 
-describe("dynalite's parsed expressions, kept", () => {
+describe.each(['direct', 'wire'] as const)("dynalite's parsed expressions, kept (%s)", (path) => {
   let engine: DynaliteEngine;
   let client: AwsJsonClient;
 
   beforeAll(async () => {
     engine = await startDynaliteEngine();
-    client = wireClientInProcess(engine);
+    client = directAndWireClients(dynamoDbService, engine)[path];
     await send(client, 'CreateTable', {
       TableName: 'expressions',
       AttributeDefinitions: [

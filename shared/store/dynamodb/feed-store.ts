@@ -153,28 +153,6 @@ export function createDynamoDbFeedStore(
 
     pageDueFeeds,
 
-    async listDueFeeds(now, limit) {
-      if (limit <= 0) return [];
-      // Each shard's first `limit` are the only candidates for the overall first `limit`.
-      const perShard = await Promise.all(
-        Array.from({ length: dueShards }, async (_, shard) => {
-          const due: FeedRecord[] = [];
-          let cursor: string | undefined;
-          for (let page = 0; page < MAX_SCAN_PAGES && due.length < limit; page++) {
-            const result = await pageDueFeeds(shard, now, { limit: limit - due.length, ...(cursor === undefined ? {} : { cursor }) });
-            due.push(...result.feeds);
-            cursor = result.nextCursor;
-            if (cursor === undefined) break;
-          }
-          return due;
-        }),
-      );
-      return perShard
-        .flat()
-        .sort((a, b) => (a.nextPollAt < b.nextPollAt ? -1 : a.nextPollAt > b.nextPollAt ? 1 : 0))
-        .slice(0, limit);
-    },
-
     async indexUnindexedFeeds() {
       const missing = (await scanAll('indexUnindexedFeeds', { unindexed: true })).filter((feed) => feed.disabled !== true);
       for (const feed of missing) {

@@ -16,6 +16,7 @@ import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts'
 import { alertMessageSchema, itemsMessageSchema, pollMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
 import { defaultStorySettings } from '../../../shared/stories/index.ts';
+import { listDueFeeds } from '../../helpers/due-feeds.ts';
 import { handleQueuedItems } from '../../helpers/handle-queued-items.ts';
 import { startFeedEngines, type FeedEngines } from './feed-engines.ts';
 import { conditionalRoute, startFeedServer, type FeedServer } from './feed-server.ts';
@@ -332,7 +333,7 @@ describe('pollFeed against dynalite and fauxqs', () => {
     const feed = await engines.deps.feeds.getFeed('gone');
     expect(feed).toMatchObject({ disabled: true, disabledReason: result.error, consecutiveErrors: 1 });
     const farFuture = new Date('2031-01-01T00:00:00Z');
-    expect((await engines.deps.feeds.listDueFeeds(farFuture, 1000)).map((f) => f.feedId)).not.toContain('gone');
+    expect((await listDueFeeds(engines.deps.feeds, farFuture, 1000)).map((f) => f.feedId)).not.toContain('gone');
 
     await engines.deps.feeds.upsertFeed({ feedId: 'gone', url: `${server.origin}/gone`, intervalMinutes: 10 }, engines.clock.now(), {
       reset: true,
@@ -340,7 +341,7 @@ describe('pollFeed against dynalite and fauxqs', () => {
     const readded = await engines.deps.feeds.getFeed('gone');
     expect(readded).toMatchObject({ consecutiveErrors: 0, nextPollAt: engines.clock.now().toISOString() });
     expect(readded?.disabled).toBeUndefined();
-    expect((await engines.deps.feeds.listDueFeeds(farFuture, 1000)).map((f) => f.feedId)).toContain('gone');
+    expect((await listDueFeeds(engines.deps.feeds, farFuture, 1000)).map((f) => f.feedId)).toContain('gone');
     await engines.deps.feeds.removeFeed('gone');
   });
 
@@ -398,7 +399,7 @@ describe('planPolls against dynalite and fauxqs', () => {
     await addFeed('plan-a', '/plan-a');
     await addFeed('plan-b', '/plan-b');
     engines.clock.advanceMinutes(60);
-    const due = await engines.deps.feeds.listDueFeeds(engines.clock.now(), 1000);
+    const due = await listDueFeeds(engines.deps.feeds, engines.clock.now(), 1000);
     expect(due.map((f) => f.feedId)).toEqual(expect.arrayContaining(['plan-a', 'plan-b']));
 
     const deps = { feeds: engines.deps.feeds, queue: engines.deps.queue, clock: engines.clock, log: engines.deps.log };
@@ -408,7 +409,7 @@ describe('planPolls against dynalite and fauxqs', () => {
     const messages = (await engines.drain('poll')).map((body) => pollMessageSchema.parse(body));
     expect(messages.map((m) => m.feedId).sort()).toEqual(due.map((f) => f.feedId).sort());
     // Claimed feeds are due again one interval later, not before.
-    expect(await engines.deps.feeds.listDueFeeds(engines.clock.now(), 1000)).toEqual([]);
+    expect(await listDueFeeds(engines.deps.feeds, engines.clock.now(), 1000)).toEqual([]);
     const claimed = await engines.deps.feeds.getFeed('plan-a');
     expect(claimed?.nextPollAt).toBe(new Date(engines.clock.now().getTime() + 10 * 60_000).toISOString());
   });
