@@ -12,9 +12,9 @@
  * The cache keeps, by the store's full key (the sub-store's prefix and dynalite's row key), that
  * a read found nothing, and the rows of the item stores that a read found. Every write through
  * the store (`put`, `del`, `batch`: every item and table write dynalite makes; TTL's deletes are
- * DeleteItem) drops its keys when it is issued, and until it completes a read of those keys is
- * not kept: the cache answers only what LevelDB's `getSync` would, so what a read sees is
- * unchanged (the store as of the last completed write). Query and Scan iterate LevelDB itself,
+ * DeleteItem; seen through dynalite-write-watch.ts) drops its keys when it is issued, and until
+ * it completes a read of those keys is not kept: the cache answers only what LevelDB's `getSync`
+ * would, so what a read sees is unchanged (the store as of the last completed write). Query and Scan iterate LevelDB itself,
  * which every write still reaches. At most 20,000 absent keys and 2,048 rows are kept; when
  * either is full the cache is emptied (~6,000 and ~1,500 are read in that run).
  *
@@ -41,17 +41,15 @@
  * is closing or closed, and a read or write without a callback (dynalite makes none), take
  * dynalite's own path; a write without a callback also empties the cache and turns it off.
  */
+import { type DynaliteWritable, watchWrites } from './dynalite-write-watch.ts';
 
 type Callback = (error: Error | null, value?: unknown) => void;
 
 /** dynalite's store (its `db`): an abstract-level database wrapped with callback methods by dynalite. */
-export interface DynaliteLevel {
+export interface DynaliteLevel extends DynaliteWritable {
   status: string;
   getSync(key: string): unknown;
   get(key: string, callback?: Callback): unknown;
-  put(key: string, value: unknown, callback?: Callback): unknown;
-  del(key: string, callback?: Callback): unknown;
-  batch(operations: { key: string }[], callback?: Callback): unknown;
 }
 
 /** An item store as dynalite's store hands it to its item actions (`getItemDb(table)`): the main store's keys under `item-<table>~`. */
@@ -190,36 +188,7 @@ export function readThroughCache(level: DynaliteLevel, stores?: DynaliteItemStor
     };
   }
 
-  for (const method of ['put', 'del'] as const) {
-    const write = level[method] as (key: string, ...rest: unknown[]) => unknown;
-    level[method] = function writeAndForget(this: unknown, key: string, ...rest: unknown[]) {
-      const last = rest.length - 1;
-      const callback = rest[last];
-      if (typeof callback !== 'function') {
-        turnOff();
-        return write.call(this, key, ...rest);
-      }
-      issued(key);
-      rest[last] = (...args: unknown[]) => {
-        completed(key);
-        return callback(...args);
-      };
-      return write.call(this, key, ...rest);
-    } as DynaliteLevel[typeof method];
-  }
-
-  const batch = level.batch;
-  level.batch = function batchAndForget(operations, callback) {
-    if (typeof callback !== 'function') {
-      turnOff();
-      return batch.call(this, operations, callback);
-    }
-    for (const { key } of operations) issued(key);
-    return batch.call(this, operations, (error, value) => {
-      for (const { key } of operations) completed(key);
-      callback(error, value);
-    });
-  };
+  watchWrites(level, { issued, completed, unseen: turnOff });
 
   return counts;
 }

@@ -19,19 +19,14 @@
 import { createRequire } from 'node:module';
 import { type DynaliteItemStores, type DynaliteLevel, type ReadCacheCounts, readThroughCache } from './dynalite-read-cache.ts';
 import { batchWritesPerTurn, type DynaliteLifecycle, type WriteBatchCounts } from './dynalite-write-batches.ts';
+import { type DynaliteWritable, watchWrites } from './dynalite-write-watch.ts';
 
 type Callback = (error: Error | null, value?: unknown) => void;
-
-interface DynaliteSubDb {
-  put(key: string, value: unknown, callback?: Callback): unknown;
-  del(key: string, callback?: Callback): unknown;
-  batch(operations: { key: string }[], callback?: Callback): unknown;
-}
 
 interface DynaliteStore extends DynaliteItemStores {
   db: DynaliteLevel;
   lifecycleManager?: DynaliteLifecycle;
-  tableDb: DynaliteSubDb;
+  tableDb: DynaliteWritable;
   getTable(name: string, checkStatus: boolean | Callback, callback?: Callback): void;
 }
 
@@ -82,30 +77,7 @@ function keepTableDescriptions(store: DynaliteStore): void {
     kept.delete(key);
   };
 
-  const { tableDb } = store;
-  for (const method of ['put', 'del'] as const) {
-    const write = tableDb[method] as (key: string, ...rest: unknown[]) => unknown;
-    tableDb[method] = function writeAndForget(this: unknown, key: string, ...rest: unknown[]) {
-      written(key);
-      const last = rest.length - 1;
-      const callback = rest[last];
-      if (typeof callback === 'function') {
-        rest[last] = (...args: unknown[]) => {
-          written(key);
-          return callback(...args);
-        };
-      }
-      return write.call(this, key, ...rest);
-    } as DynaliteSubDb[typeof method];
-  }
-  const batch = tableDb.batch;
-  tableDb.batch = function batchAndForget(operations, callback) {
-    for (const { key } of operations) written(key);
-    return batch.call(this, operations, (error, value) => {
-      for (const { key } of operations) written(key);
-      callback?.(error, value);
-    });
-  };
+  watchWrites(store.tableDb, { issued: written, completed: written, unseen: (keys) => keys.forEach(written) });
 
   const getTable = store.getTable;
   store.getTable = function getKeptTable(name, checkStatus, callback) {
