@@ -57,9 +57,7 @@ export interface StoryAssignment {
 export async function assignStory(item: StoryItem, seenAt: Date, deps: AssignStoryDeps): Promise<StoryAssignment> {
   const settings = deps.settings ?? defaultStorySettings;
   const { stories } = deps;
-  const { fingerprint, sketch, keys } = lookupOf(item, seenAt, settings);
-  // Placed once: what the prefetch kept for it is not needed again (a retry works it out anew).
-  lookupsByItem.delete(item);
+  const { fingerprint, sketch, keys } = takeLookup(item, seenAt, settings);
 
   const postings = await stories.readIndex(keys);
   const saturated = new Set([...postings].filter(([, list]) => list.length >= settings.maxPostingsPerKey).map(([key]) => key));
@@ -151,7 +149,11 @@ export async function prefetchStoryReads(
   settings: StorySettings = defaultStorySettings,
 ): Promise<void> {
   // The very keys assignStory reads (follow-up buckets included), so it reads none itself.
-  const lookups = items.map((item) => lookupOf(item, seenAt, settings));
+  const lookups = items.map((item) => {
+    const lookup = lookupOf(item, seenAt, settings);
+    lookupsByItem.set(item, lookup);
+    return lookup;
+  });
   await stories.prefetch(lookups.flatMap((lookup) => lookup.keys));
   const candidates: string[] = [];
   for (const lookup of lookups) candidates.push(...rankCandidates(await stories.readIndex(lookup.keys), lookup.fingerprint.at, settings));
@@ -171,18 +173,23 @@ interface ItemLookup {
 const lookupsByItem = new WeakMap<StoryItem, ItemLookup>();
 
 /**
- * `fingerprintItem`, its sketch and lookup keys, worked out once for an item prefetched and then
- * placed (the same object, at the same time, with the same settings): the second ask also hands
- * back the same key strings, whose hashes the store's maps then already know.
+ * The lookup `prefetchStoryReads` worked out for this item (the same object, at the same time,
+ * with the same settings), taken out of the cache (the item is placed once; a retry works it out
+ * anew), or worked out now for an item not prefetched. The prefetched one also hands back the
+ * same key strings, whose hashes the store's maps then already know.
  */
-function lookupOf(item: StoryItem, seenAt: Date, settings: StorySettings): ItemLookup {
+function takeLookup(item: StoryItem, seenAt: Date, settings: StorySettings): ItemLookup {
   const known = lookupsByItem.get(item);
-  if (known !== undefined && known.seenAt === seenAt.getTime() && known.settings === settings) return known;
+  if (known === undefined) return lookupOf(item, seenAt, settings);
+  lookupsByItem.delete(item);
+  return known.seenAt === seenAt.getTime() && known.settings === settings ? known : lookupOf(item, seenAt, settings);
+}
+
+/** `fingerprintItem`, its sketch and the lookup keys they give. */
+function lookupOf(item: StoryItem, seenAt: Date, settings: StorySettings): ItemLookup {
   const fingerprint = fingerprintItem(item, seenAt);
   const sketch = sketchOf(fingerprint, settings.sketchSize);
-  const lookup = { seenAt: seenAt.getTime(), settings, fingerprint, sketch, keys: itemLookupKeys(sketch, fingerprint, seenAt, settings) };
-  lookupsByItem.set(item, lookup);
-  return lookup;
+  return { seenAt: seenAt.getTime(), settings, fingerprint, sketch, keys: itemLookupKeys(sketch, fingerprint, seenAt, settings) };
 }
 
 /**
