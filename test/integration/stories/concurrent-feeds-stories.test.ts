@@ -77,8 +77,10 @@ describe('one story from several feeds at once (dynalite + fauxqs)', () => {
     expect(await engines.deps.stories.listMembers(alerts[0]!.storyId)).toHaveLength(OUTLETS.length);
   });
 
-  // Today each concurrent run finds no story yet and founds its own: one alert per feed under
-  // as many story ids (deliveries dedup per story id, so subscribers get the story again).
+  // A known limit (docs/stories-and-dedup.md, "Concurrent founders"): each concurrent run finds no
+  // story yet and founds its own, one alert per feed under as many story ids (deliveries dedup
+  // per story id, so subscribers get the story again). When a fix lands, this starts passing and
+  // `it.fails` must go.
   it.fails('handled at once, the reports still make one story, alerted once', async () => {
     const messages = await pollOutlets('2030-03-01');
     const results = await Promise.all(messages.map((message) => handleItems(message, handleDeps())));
