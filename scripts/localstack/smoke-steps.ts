@@ -21,7 +21,7 @@
  *     it is) delivers nothing new.
  * 16. unsubscribe: the one-click POST (RFC 8058) to the List-Unsubscribe URL answers 200.
  * 17. mail stopped: a new story reaches the webhook, and no email reaches the unsubscribed reader.
- * 18. dead-letter queues: all four DLQs empty after all of it.
+ * 18. dead-letter queues: every DLQ of the stack empty after all of it.
  * 19. destroy: `cdklocal destroy`; the stack is gone, the durable tables and their rows stay.
  */
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
@@ -52,7 +52,7 @@ import { sleep, waitFor, waitForSettled } from './wait-for.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 const TOPICS = ['un-meeting', 'talks', 'sanctions'];
-/** How long deliveries may take: cold starts of six functions in fresh containers, then SQS hops. */
+/** How long deliveries may take: cold starts of the seven functions on the way (plan-polls, poll-feed, classify-items, fan-out, the two deliveries, http-api) in fresh containers, then SQS hops. */
 const DELIVERY_TIMEOUT_MS = 240_000;
 /** Quiet time after which "nothing more arrived" is believed. */
 const SETTLE_MS = 30_000;
