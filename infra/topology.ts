@@ -219,9 +219,10 @@ export const topology: Topology = {
         // poll: the operator's "poll now" (POST /api/admin/feeds/{id}/poll) queues a poll.
         sendsTo: ['poll'],
         sendsEmail: true,
-        inspectsQueues: ['poll', 'alert', 'webhook', 'email', 'digest'],
+        // Every queue: the status page reads them all, and a redrive may name any.
+        inspectsQueues: ['poll', 'items', 'alert', 'webhook', 'email', 'digest'],
         // The operator's redrive (POST /api/admin/redrive).
-        redrivesQueues: ['poll', 'alert', 'webhook', 'email', 'digest'],
+        redrivesQueues: ['poll', 'items', 'alert', 'webhook', 'email', 'digest'],
         // unsubscribe: keys unsubscribe/manage/confirm/CSRF tokens; subscriber-id: ids of email
         // subscribers; admin: the operator's token.
         secrets: ['unsubscribe', 'subscriber-id', 'admin'],

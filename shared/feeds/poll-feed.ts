@@ -2,6 +2,7 @@ import type { Env } from '../config/env.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
+import { queueMessageText } from '../messages/queue-message-text.ts';
 import type { ItemsMessage, NewsItem, PollMessage } from '../messages/schemas.ts';
 import { redactUrlsIn } from '../outbound-http/index.ts';
 import type { MessageQueue } from '../queue/ports.ts';
@@ -45,8 +46,12 @@ export interface PushSubscriptions {
       at: Date;
       /** The document fetched (absent after a 304: the stored hub and topic stand). */
       document?: { body: Uint8Array; linkHeader?: string; finalUrl: string };
-      /** Items this poll handed on that no earlier poll or push had finished. */
-      newItems: number;
+      /**
+       * When each item this poll handed on (none done yet) was published: an item dated after the
+       * hub's last push is one it did not push. A count alone would not do: items a push brought
+       * may still wait in the items queue when a safety poll runs.
+       */
+      newItems: readonly Pick<NewsItem, 'published'>[];
     },
   ): Promise<{ pushed: boolean; nextPollAt?: Date }>;
 }
@@ -100,7 +105,7 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
   if (content.status === 'not-modified') {
     // Nothing new to learn the publish rate from: the interval in use stands (or a new max-age).
     const next = scheduleHealthy(feed, at, { maxAgeSeconds: cacheMaxAgeSeconds(content.cacheControl) }, deps);
-    const push = await deps.push?.afterPoll(feed, { at, newItems: 0 });
+    const push = await deps.push?.afterPoll(feed, { at, newItems: [] });
     await feeds.recordPollSuccess(feed.feedId, {
       at: at.toISOString(),
       etag: feed.etag,
@@ -113,9 +118,9 @@ export async function pollFeed(message: PollMessage, deps: PollFeedDeps): Promis
   }
 
   const { items, skipped, etag, lastModified, title } = content;
-  const counts = await handOffItems(feed, items, deps, { fetchedAt: at.toISOString(), fetchedBy: 'poll' });
+  const { candidates, ...counts } = await handOffItems(feed, items, deps, { fetchedAt: at.toISOString(), fetchedBy: 'poll' });
   // A pushed feed is polled at the safety interval; the healthy interval is what polling would use.
-  const push = await deps.push?.afterPoll(feed, { at, document: content.document, newItems: counts.new });
+  const push = await deps.push?.afterPoll(feed, { at, document: content.document, newItems: candidates });
   const next = scheduleHealthy(
     feed,
     at,
@@ -275,7 +280,7 @@ async function handlePush(feed: FeedRecord, push: NonNullable<PollMessage['push'
 function reportHandled(
   feed: FeedRecord,
   items: number,
-  counts: Awaited<ReturnType<typeof handOffItems>>,
+  counts: { new: number; duplicates: number },
   skipped: PollFeedResult['skipped'],
   events: PollFeedDeps['events'],
   via?: 'push',
@@ -291,7 +296,7 @@ function reportHandled(
     ...(via ? { via } : {}),
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
   });
-  return { status: 'ok', items, ...counts, skipped };
+  return { status: 'ok', items, new: counts.new, duplicates: counts.duplicates, skipped };
 }
 
 /** The `feed-polled` event of a document that could not be read or fetched, and the poll's result. */
@@ -352,7 +357,10 @@ async function recordFailure(feed: FeedRecord, error: unknown, at: Date, deps: P
   return result;
 }
 
-/** Most bytes of items one message carries: under the SQS adapter's 256 KiB per message, with room for the envelope. */
+/**
+ * Most bytes of items one message carries, as the queue adapter sends them (`queueMessageText`):
+ * under its 256 KiB per message, with room for the envelope.
+ */
 const ITEMS_MESSAGE_BYTES = 200_000;
 
 /**
@@ -367,7 +375,7 @@ async function handOffItems(
   items: NewsItem[],
   deps: PollFeedDeps,
   arrival: Pick<ItemsMessage, 'fetchedAt' | 'fetchedBy'>,
-): Promise<{ new: number; duplicates: number }> {
+): Promise<{ new: number; duplicates: number; candidates: NewsItem[] }> {
   const seen = new Map<string, 'done' | 'pending'>();
   for (let start = 0; start < items.length; start += SEEN_BATCH) {
     const found = await deps.items.findSeen(items.slice(start, start + SEEN_BATCH).map((item) => item.itemKey));
@@ -378,16 +386,17 @@ async function handOffItems(
     const messages: ItemsMessage[] = itemGroups(candidates).map((group) => ({ version: 1, feedId: feed.feedId, items: group, ...arrival }));
     await deps.queue.send('items', messages);
   }
-  return { new: candidates.length, duplicates: items.length - candidates.length };
+  return { new: candidates.length, duplicates: items.length - candidates.length, candidates };
 }
 
-/** Consecutive runs of items of at most {@link ITEMS_MESSAGE_BYTES} serialized. */
+/** Consecutive runs of items of at most {@link ITEMS_MESSAGE_BYTES} as sent. */
 function itemGroups(items: NewsItem[]): NewsItem[][] {
   const groups: NewsItem[][] = [];
   let group: NewsItem[] = [];
   let bytes = 0;
   for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(item));
+    // As the queue adapter sends it: an emoji counts 12 bytes there (two escapes), not 4.
+    const size = Buffer.byteLength(queueMessageText(item) ?? '');
     if (group.length > 0 && bytes + size > ITEMS_MESSAGE_BYTES) {
       groups.push(group);
       group = [];

@@ -63,12 +63,9 @@ async function maintain(feed: FeedRecord, poll: Poll, deps: PushSubscriptionDeps
   }
 
   let subscription = current;
-  if (
-    isPushed(subscription, now) &&
-    poll.newItems > 0 &&
-    minutesSince(subscription.verifiedAt, now) > WEBSUB_SETTINGS.silenceGraceMinutes
-  ) {
-    const reason = `a safety poll found ${poll.newItems} new item(s) the hub had not pushed; polling until it pushes again`;
+  const unpushed = unpushedItems(poll.newItems, subscription);
+  if (isPushed(subscription, now) && unpushed > 0 && minutesSince(subscription.verifiedAt, now) > WEBSUB_SETTINGS.silenceGraceMinutes) {
+    const reason = `a safety poll found ${unpushed} new item(s) the hub had not pushed; polling until it pushes again`;
     await deps.feeds.updateWebSub(feed.feedId, {
       hub: subscription.hub,
       topic: subscription.topic,
@@ -82,6 +79,20 @@ async function maintain(feed: FeedRecord, poll: Poll, deps: PushSubscriptionDeps
     subscription = await request(feed, subscription, callback, now, deps);
   }
   return pushedResult(subscription, feed, now);
+}
+
+/**
+ * Items not done yet and published after the hub's last push (or, before any push, after the
+ * subscription was verified): the hub had them and did not push them. Items a push brought are
+ * dated before it, even while they still wait in the items queue; an undated item proves
+ * nothing either way (a silent hub of an undated feed shows when its lease lapses).
+ */
+function unpushedItems(items: readonly { published: string | null }[], subscription: WebSubSubscription): number {
+  const since = Date.parse(subscription.lastPushAt ?? subscription.verifiedAt ?? '');
+  if (!Number.isFinite(since)) return 0;
+  let count = 0;
+  for (const item of items) if (item.published !== null && Date.parse(item.published) > since) count += 1;
+  return count;
 }
 
 function pushedResult(subscription: WebSubSubscription | undefined, feed: FeedRecord, now: Date): { pushed: boolean; nextPollAt?: Date } {

@@ -207,6 +207,14 @@ describe('least privilege', () => {
     expect(permissions('deliver-email').some((p) => p.action === 'ses:SendEmail')).toBe(true);
   });
 
+  it('http-api may read the depth of every queue and redrive each: the status page reads them all, a redrive may name any', () => {
+    // The API's redrive accepts every queue of the topology (functions/http-api/handler.ts), and
+    // its status page reads every queue's depth in one go: one queue left out denies them all.
+    const allQueues = (Object.keys(topology.queues) as QueueName[]).sort();
+    expect(queuesWith('http-api', ['sqs:GetQueueAttributes'])).toEqual(allQueues);
+    expect([...(topology.functions['http-api'].access.redrivesQueues ?? [])].sort()).toEqual(allQueues);
+  });
+
   it('no permission has a literal "*" resource', () => {
     for (const name of functionNames) {
       expect(permissions(name).filter((p) => p.rendered === '*')).toEqual([]);

@@ -1,6 +1,7 @@
 import type { BatchResultErrorEntry, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { InvalidMessageError, NewsAlertsError } from '../../core/errors.ts';
 import type { QueueName } from '../../core/resource-names.ts';
+import { queueMessageText } from '../../messages/queue-message-text.ts';
 import type { MessageQueue } from '../ports.ts';
 import type { SqsClient } from './sqs-client.ts';
 
@@ -157,16 +158,10 @@ const MAX_VISIBILITY_SECONDS = 43_200;
  * Escaped, every body is accepted everywhere.
  */
 function serialize(queue: QueueName, body: unknown, index: number): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(body);
-  } catch {
-    json = undefined; // a cycle or a BigInt
-  }
-  if (typeof json !== 'string') {
+  const text = queueMessageText(body);
+  if (text === undefined) {
     throw new InvalidMessageError(`sending to queue ${queue} failed: message ${index} is not JSON-serialisable`);
   }
-  const text = json.replace(/[\uD800-\uDFFF\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_MESSAGE_BYTES) {
     throw new QueueMessageTooLargeError(

@@ -13,6 +13,7 @@ import { planPolls } from '../../../shared/feeds/plan-polls.ts';
 import type { HandleItemsDeps } from '../../../shared/feeds/index.ts';
 import { handleItems } from '../../../shared/feeds/index.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
+import { queueMessageText } from '../../../shared/messages/queue-message-text.ts';
 import { alertMessageSchema, itemsMessageSchema, pollMessageSchema, type AlertMessage } from '../../../shared/messages/schemas.ts';
 import type { MessageQueue } from '../../../shared/queue/ports.ts';
 import { defaultStorySettings } from '../../../shared/stories/index.ts';
@@ -206,7 +207,32 @@ describe('pollFeed against dynalite and fauxqs', () => {
     expect(bodies.length).toBeGreaterThan(1);
     for (const body of bodies) expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(200_000 + 500);
     const handed = bodies.flatMap((body) => itemsMessageSchema.parse(body).items.map((item) => item.guid));
-    expect(handed).toEqual(Array.from({ length: 150 }, (_, i) => `big-${i}`));
+    // Each item in exactly one message (SQS keeps no order between messages).
+    expect(handed.sort()).toEqual(Array.from({ length: 150 }, (_, i) => `big-${i}`).sort());
+  });
+
+  it('sizes the messages as they are sent: items full of emoji (12 bytes each once escaped) still fit', async () => {
+    // 150 items whose summaries are 900 emoji: about 0.5 MB as UTF-8, 1.6 MB as the queue gets them
+    const emoji = '\u{1F30D}'.repeat(900);
+    const entries = Array.from(
+      { length: 150 },
+      (_, i) =>
+        `<item><title>Item ${i}</title><guid>emoji-${i}</guid><link>https://example.org/emoji/${i}</link><description>${emoji}</description></item>`,
+    ).join('');
+    server.routes.set(
+      '/emoji',
+      conditionalRoute(Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>Emoji</title>${entries}</channel></rss>`)),
+    );
+    await addFeed('emoji', '/emoji');
+
+    const result = await pollFeed(message('emoji'), pollDeps());
+    const bodies = await engines.drain('items');
+
+    expect(result).toMatchObject({ status: 'ok', items: 150, new: 150 });
+    for (const body of bodies) expect(Buffer.byteLength(queueMessageText(body)!)).toBeLessThanOrEqual(256 * 1024);
+    const handed = bodies.flatMap((body) => itemsMessageSchema.parse(body).items.map((item) => item.guid));
+    // Each item in exactly one message (SQS keeps no order between messages).
+    expect(handed.sort()).toEqual(Array.from({ length: 150 }, (_, i) => `emoji-${i}`).sort());
   });
 
   it('records nothing of a poll whose items cannot be handed on, and hands them on at the retry', async () => {

@@ -200,6 +200,30 @@ describe('WebSub through the HTTP API handler', () => {
     expect(Date.parse(feed.websub!.leaseExpiresAt!)).toBe(nowMs + 24 * 60 * 60_000);
   });
 
+  it("takes a safety poll's items that a push brought, still waiting in the items queue, for pushed", async () => {
+    // Prepare: past the silence grace since the last verification, a push whose items poll-feed
+    // has handed on, not yet handled by classify-items
+    nowMs += (WEBSUB_SETTINGS.silenceGraceMinutes + 5) * 60_000;
+    const xml = atomFeed({
+      self: topic,
+      hub: hub.hubUrl,
+      entries: [entry(7, 'Queued talks item'), entry(5, 'Peace talks set for Monday')],
+    });
+    await hub.publish(topic, xml);
+    const [pushed] = (await pipeline.drain('poll')).map((body) => pollMessageSchema.parse(body));
+    expect(await pollFeed(pushed!, pollDeps())).toMatchObject({ status: 'ok', new: 1 });
+    hub.setFeed(feedId, xml);
+
+    // Act: a safety poll of the same document, the pushed item still not done
+    nowMs += 60_000;
+    const result = await poll(feedId);
+
+    // Assess: handed on again (and alerted once), but no reason to think the hub silent
+    expect(result).toMatchObject({ status: 'ok', new: 1, alerts: 1 });
+    expect(websubEvents('silent')).toHaveLength(0);
+    expect(describeFeedDelivery(await feedOf(feedId), clock.now()).mode).toBe('push');
+  });
+
   it('falls back to polling when a safety poll finds items the hub never pushed, until it pushes again', async () => {
     nowMs += 10 * 60_000;
     const entries = [entry(6, 'Unpushed talks item'), entry(5, 'Peace talks set for Monday')];
