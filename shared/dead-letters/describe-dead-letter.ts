@@ -70,7 +70,10 @@ export async function describeDeadLetter(
     case 'items': {
       const handed = itemsMessageSchema.parse(body);
       const count = handed.items.length;
-      return { ...base, what: `${count} new item${count === 1 ? '' : 's'} of feed ${handed.feedId} ("${preview(handed.items[0]?.title ?? '')}"…)` };
+      return {
+        ...base,
+        what: `${count} new item${count === 1 ? '' : 's'} of feed ${handed.feedId} ("${preview(handed.items[0]?.title ?? '')}"…)`,
+      };
     }
     case 'digest':
       return { ...base, what: `digest due ${String(message.dueAt)} of ${String(message.subscriberId)}/${String(message.channelId)}` };
