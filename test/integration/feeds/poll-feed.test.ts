@@ -186,53 +186,44 @@ describe('pollFeed against dynalite and fauxqs', () => {
     expect(await engines.drain('alert')).toHaveLength(2);
   });
 
-  it("splits a large poll's items into messages of at most 200 KB, every item in exactly one", async () => {
-    // 150 items with 1,900-character summaries: about 300 KB of items in all
-    const words = 'Envoys met in Geneva on Tuesday to discuss the next round of talks. '.repeat(28).slice(0, 1900);
+  /**
+   * A feed `feedId` of 150 items whose descriptions are `summary`, polled once: the poll's result,
+   * the items messages it queued, and the guids they carry (in message order).
+   */
+  async function pollManyItems(feedId: string, summary: string) {
     const entries = Array.from(
       { length: 150 },
       (_, i) =>
-        `<item><title>Item ${i}</title><guid>big-${i}</guid><link>https://example.org/big/${i}</link><description>${words}</description></item>`,
+        `<item><title>Item ${i}</title><guid>${feedId}-${i}</guid><link>https://example.org/${feedId}/${i}</link><description>${summary}</description></item>`,
     ).join('');
-    server.routes.set(
-      '/big',
-      conditionalRoute(Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>${entries}</channel></rss>`)),
-    );
-    await addFeed('big', '/big');
-
-    const result = await pollFeed(message('big'), pollDeps());
+    const xml = `<?xml version="1.0"?><rss version="2.0"><channel><title>${feedId}</title>${entries}</channel></rss>`;
+    server.routes.set(`/${feedId}`, conditionalRoute(Buffer.from(xml)));
+    await addFeed(feedId, `/${feedId}`);
+    const result = await pollFeed(message(feedId), pollDeps());
     const bodies = await engines.drain('items');
+    const guids = bodies.flatMap((body) => itemsMessageSchema.parse(body).items.map((item) => item.guid));
+    // Each item in exactly one message, whatever their order (SQS keeps none between messages).
+    expect(guids.sort()).toEqual(Array.from({ length: 150 }, (_, i) => `${feedId}-${i}`).sort());
+    return { result, bodies };
+  }
+
+  it("splits a large poll's items into messages of at most 200 KB, every item in exactly one", async () => {
+    // 1,900-character summaries: about 300 KB of items in all
+    const words = 'Envoys met in Geneva on Tuesday to discuss the next round of talks. '.repeat(28).slice(0, 1900);
+
+    const { result, bodies } = await pollManyItems('big', words);
 
     expect(result).toMatchObject({ status: 'ok', items: 150, new: 150 });
     expect(bodies.length).toBeGreaterThan(1);
     for (const body of bodies) expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(200_000 + 500);
-    const handed = bodies.flatMap((body) => itemsMessageSchema.parse(body).items.map((item) => item.guid));
-    // Each item in exactly one message (SQS keeps no order between messages).
-    expect(handed.sort()).toEqual(Array.from({ length: 150 }, (_, i) => `big-${i}`).sort());
   });
 
   it('sizes the messages as they are sent: items full of emoji (12 bytes each once escaped) still fit', async () => {
-    // 150 items whose summaries are 900 emoji: about 0.5 MB as UTF-8, 1.6 MB as the queue gets them
-    const emoji = '\u{1F30D}'.repeat(900);
-    const entries = Array.from(
-      { length: 150 },
-      (_, i) =>
-        `<item><title>Item ${i}</title><guid>emoji-${i}</guid><link>https://example.org/emoji/${i}</link><description>${emoji}</description></item>`,
-    ).join('');
-    server.routes.set(
-      '/emoji',
-      conditionalRoute(Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>Emoji</title>${entries}</channel></rss>`)),
-    );
-    await addFeed('emoji', '/emoji');
-
-    const result = await pollFeed(message('emoji'), pollDeps());
-    const bodies = await engines.drain('items');
+    // Summaries of 900 emoji: about 0.5 MB as UTF-8, 1.6 MB as the queue gets them
+    const { result, bodies } = await pollManyItems('emoji', '\u{1F30D}'.repeat(900));
 
     expect(result).toMatchObject({ status: 'ok', items: 150, new: 150 });
     for (const body of bodies) expect(Buffer.byteLength(queueMessageText(body)!)).toBeLessThanOrEqual(256 * 1024);
-    const handed = bodies.flatMap((body) => itemsMessageSchema.parse(body).items.map((item) => item.guid));
-    // Each item in exactly one message (SQS keeps no order between messages).
-    expect(handed.sort()).toEqual(Array.from({ length: 150 }, (_, i) => `emoji-${i}`).sort());
   });
 
   it('records nothing of a poll whose items cannot be handed on, and hands them on at the retry', async () => {
