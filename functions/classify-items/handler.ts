@@ -1,6 +1,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { readEnv } from '../../shared/config/env.ts';
-import { createTopicEngineLoader, FeedItemsBusyError, handleItems } from '../../shared/feeds/index.ts';
+import { MessageDeferredError } from '../../shared/core/errors.ts';
+import { createTopicEngineLoader, handleItems } from '../../shared/feeds/index.ts';
 import { itemsMessageSchema } from '../../shared/messages/schemas.ts';
 import { createDeps } from '../../shared/runtime/create-deps.ts';
 import type { Deps } from '../../shared/runtime/deps.ts';
@@ -37,7 +38,7 @@ export function createHandler(deps: Deps): SqsHandler {
         await turn;
       } catch (error) {
         // Another run holds the feed's items: back in a while rather than after the whole visibility timeout.
-        if (error instanceof FeedItemsBusyError) {
+        if (error instanceof MessageDeferredError) {
           await deps.queue.delayRetry('items', record.receiptHandle, error.retryInSeconds).catch((delayError: unknown) => {
             deps.log.warn('delaying items of a busy feed failed; the queue visibility timeout applies', {
               feedId: message.feedId,

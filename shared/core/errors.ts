@@ -22,11 +22,15 @@ export class InvalidMessageError extends NewsAlertsError {}
 /**
  * A message handed back to its queue on purpose, for later (another worker holds its work right
  * now): an expected outcome thrown so the consumer reports the record as not done. Retryable;
- * consumers log it at info, not as a failure.
+ * consumers log it at info, not as a failure, and set the message's visibility to
+ * `retryInSeconds` (by when the other worker is done or its lease has run out) where they can.
  */
 export class MessageDeferredError extends NewsAlertsError {
-  constructor(message: string) {
+  readonly retryInSeconds: number;
+
+  constructor(message: string, retryInSeconds: number) {
     super(message, { retryable: true });
+    this.retryInSeconds = retryInSeconds;
   }
 }
 

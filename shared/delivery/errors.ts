@@ -29,12 +29,4 @@ export class WebhookDeliveryError extends NewsAlertsError {
  * attempt: the consumer hands the message back for `retryInSeconds` without recording anything,
  * and the next look finds the delivery sent (a no-op) or the lease run out (taken over).
  */
-export class DeliveryBusyError extends MessageDeferredError {
-  /** Seconds until the lease has run out, plus a margin. */
-  readonly retryInSeconds: number;
-
-  constructor(message: string, retryInSeconds: number) {
-    super(message);
-    this.retryInSeconds = retryInSeconds;
-  }
-}
+export class DeliveryBusyError extends MessageDeferredError {}

@@ -38,20 +38,6 @@ export interface HandleItemsResult {
   joined: number;
 }
 
-/**
- * Another run holds the feed's items right now (the same items handed on twice, or another
- * message of the same poll): the message comes back after `retryInSeconds`, by when that run is
- * done or its lease has run out. Nothing is lost: the items are in the message.
- */
-export class FeedItemsBusyError extends MessageDeferredError {
-  readonly retryInSeconds: number;
-
-  constructor(message: string, retryInSeconds: number) {
-    super(message);
-    this.retryInSeconds = retryInSeconds;
-  }
-}
-
 /** Items per claim → classify → send → markDone round. */
 const SEND_BATCH = 10;
 /**
@@ -60,13 +46,7 @@ const SEND_BATCH = 10;
  * half-time), shorter than the items queue's visibility timeout, so a crashed run's items are
  * taken over by the redelivery of its message and a live run's are never doubled.
  */
-export const CLAIM_LEASE_SECONDS = 120;
-
-/** Where the document that brought the items came from, recorded on their alerts (time-to-alert). */
-interface Arrival {
-  fetchedAt: string;
-  fetchedBy: 'poll' | 'push';
-}
+const CLAIM_LEASE_SECONDS = 120;
 
 /**
  * Handles the new items of one feed that poll-feed handed on: dedup against stories, classify,
@@ -79,7 +59,8 @@ interface Arrival {
  */
 export async function handleItems(message: ItemsMessage, deps: HandleItemsDeps): Promise<HandleItemsResult> {
   const { feedId, items: candidates } = message;
-  const arrival: Arrival = { fetchedAt: message.fetchedAt, fetchedBy: message.fetchedBy };
+  // Where the document that brought the items came from, recorded on their alerts (time-to-alert).
+  const arrival = { fetchedAt: message.fetchedAt, fetchedBy: message.fetchedBy };
   const at = deps.clock.now();
   const { items: seenStore, queue, events } = deps;
   let duplicates = 0;
@@ -103,9 +84,9 @@ export async function handleItems(message: ItemsMessage, deps: HandleItemsDeps):
       const isLast = start + SEND_BATCH >= candidates.length;
       lease = await keepFeedLease(lease, deps);
       const claims = await claimUnderLease(group, expiresAt, deps);
-      // 'done': another poller finished it since findSeen; 'busy': a poller that claimed it alone
-      // is on it now (it sends the alert); 'pending': a crashed poller's, whose lease ran out, ours
-      // to finish; 'new': not seen yet, ours under the feed lease.
+      // 'done': another run finished it since poll-feed read it; 'busy': a run that claimed it
+      // alone is on it now (it sends the alert); 'pending': a crashed run's, whose lease ran out,
+      // ours to finish; 'new': not seen yet, ours under the feed lease.
       const claimed = group.filter((_, index) => claims[index] === 'new' || claims[index] === 'pending');
       duplicates += group.length - claimed.length;
       handled += claimed.length;
@@ -216,16 +197,20 @@ const LEASE_PAUSE_MS = 200;
  * When a message whose feed stayed busy comes back. A few returns outlast a crashed holder's
  * lease (the items queue's `maxReceiveCount` allows for that before dead-lettering).
  */
-export const BUSY_RETRY_SECONDS = 30;
+const BUSY_RETRY_SECONDS = 30;
 
-/** The feed's item lease; if another run keeps it for a couple of seconds, the message is handed back. */
+/**
+ * The feed's item lease. If another run keeps it for a couple of seconds (the same items handed
+ * on twice, or another message of the same poll), the message is handed back: a
+ * MessageDeferredError, nothing lost, since the items are in the message.
+ */
 async function takeFeedLease(feedId: string, deps: HandleItemsDeps): Promise<FeedLease> {
   for (let attempt = 1; attempt <= LEASE_ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, LEASE_PAUSE_MS));
     const lease = await deps.items.leaseFeed(feedId, CLAIM_LEASE_SECONDS);
     if (lease) return lease;
   }
-  throw new FeedItemsBusyError(`items handed back: another run holds the feed's items right now (${feedId})`, BUSY_RETRY_SECONDS);
+  throw new MessageDeferredError(`items handed back: another run holds the feed's items right now (${feedId})`, BUSY_RETRY_SECONDS);
 }
 
 /** Seconds since the lease was taken or renewed. */
@@ -239,7 +224,7 @@ async function keepFeedLease(lease: FeedLease, deps: HandleItemsDeps): Promise<F
   const renewed = await deps.items.leaseFeed(lease.feedId, CLAIM_LEASE_SECONDS, lease);
   if (renewed) return renewed;
   throw new NewsAlertsError(
-    `polling a feed failed: its item lease ran out and another poller took it; the message is retried (${lease.feedId})`,
+    `handling a feed's items failed: its item lease ran out and another run took it; the message is retried (${lease.feedId})`,
     {
       retryable: true,
     },
@@ -248,7 +233,7 @@ async function keepFeedLease(lease: FeedLease, deps: HandleItemsDeps): Promise<F
 
 /**
  * The claims of a group under the feed lease, from one consistent read of its markers: a key
- * with no marker is ours ('new') with no write; a pending one (a poller that claimed it alone,
+ * with no marker is ours ('new') with no write; a pending one (a run that claimed it alone,
  * or released it) goes through `claim`, which honours that claim's own lease.
  */
 async function claimUnderLease(group: NewsItem[], expiresAt: number, deps: HandleItemsDeps): Promise<ItemClaim[]> {
@@ -267,7 +252,7 @@ async function claimUnderLease(group: NewsItem[], expiresAt: number, deps: Handl
  * When the item came out, as far as we can tell: its feed's date, or when this poll saw it if the
  * feed gives none. A date after that is the feed's clock being wrong, so it is capped there.
  */
-export function publicationTime(item: NewsItem, seenAt: Date): string {
+function publicationTime(item: NewsItem, seenAt: Date): string {
   const published = item.published === null ? Number.NaN : Date.parse(item.published);
   return Number.isFinite(published) && published < seenAt.getTime() ? new Date(published).toISOString() : seenAt.toISOString();
 }

@@ -9,7 +9,7 @@ export { readFeed, type FeedContent } from './read-feed.ts';
 export { COMMON_FEED_PATHS, discoverFeeds, type DiscoveredFeed } from './discover-feeds.ts';
 export { planPolls, type PlanPollsSummary } from './plan-polls.ts';
 export { pollFeed, type PollFeedDeps, type PushSubscriptions } from './poll-feed.ts';
-export { FeedItemsBusyError, handleItems, type HandleItemsDeps } from './handle-items.ts';
+export { handleItems, type HandleItemsDeps } from './handle-items.ts';
 export { intervalInUseOf, type IntervalInUse } from './schedule.ts';
 export { createTopicEngineLoader } from './topic-engine-loader.ts';
 export {

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Log } from '../core/logger.ts';
 import { queueMessageText } from '../messages/queue-message-text.ts';
-import type { ItemsMessage, NewsItem, PollMessage } from '../messages/schemas.ts';
+import { type ItemsMessage, MAX_ITEMS_PER_POLL, type NewsItem, type PollMessage } from '../messages/schemas.ts';
 import { redactUrlsIn } from '../outbound-http/index.ts';
 import type { MessageQueue } from '../queue/ports.ts';
 import type { FeedStore, SeenItemStore } from '../store/ports.ts';
@@ -69,8 +69,6 @@ export interface PollFeedResult {
   error?: string;
 }
 
-/** Items handled per poll; a feed with more (a dump of its archive) gets the rest next time. */
-export const MAX_ITEMS_PER_POLL = 500;
 /** Keys per findSeen call. */
 const SEEN_BATCH = 100;
 

@@ -67,8 +67,8 @@ export const pollMessageSchema = /* @__PURE__ */ z.pure(() =>
 );
 export type PollMessage = z.infer<typeof pollMessageSchema>;
 
-/** Most items one poll hands on (`MAX_ITEMS_PER_POLL` in shared/feeds). */
-const MAX_ITEMS_PER_MESSAGE = 500;
+/** Items handled per poll, all of which one items message may carry; a feed with more (a dump of its archive) gets the rest next time. */
+export const MAX_ITEMS_PER_POLL = 500;
 
 /**
  * New items of one feed, read by poll-feed and handed to classify-items: dedup against stories,
@@ -79,7 +79,7 @@ export const itemsMessageSchema = /* @__PURE__ */ z.pure(() =>
   z.object({
     version: z.literal(1),
     feedId: z.string().check(z.minLength(1)),
-    items: z.array(newsItemSchema).check(z.minLength(1), z.maxLength(MAX_ITEMS_PER_MESSAGE)),
+    items: z.array(newsItemSchema).check(z.minLength(1), z.maxLength(MAX_ITEMS_PER_POLL)),
     /** When poll-feed fetched the document (or our callback received the push) that brought them. */
     fetchedAt: isoDateTime,
     /** How that document came: a scheduled poll or a WebSub push. */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../../infra/local/engines.ts';
 import type { TopicEngine, TopicMatch } from '../../../shared/classify/index.ts';
 import { MessageDeferredError, NewsAlertsError } from '../../../shared/core/errors.ts';
-import { FeedItemsBusyError, handleItems, type HandleItemsDeps } from '../../../shared/feeds/index.ts';
+import { handleItems, type HandleItemsDeps } from '../../../shared/feeds/index.ts';
 import { pollFeed, type PollFeedDeps } from '../../../shared/feeds/poll-feed.ts';
 import {
   alertMessageSchema,
@@ -129,7 +129,7 @@ async function handleUntilFree(items: ItemsMessage) {
     try {
       return await handleItems(items, handleDeps());
     } catch (error) {
-      if (!(error instanceof FeedItemsBusyError) || attempt === 5) throw error;
+      if (!(error instanceof MessageDeferredError) || attempt === 5) throw error;
     }
   }
 }
