@@ -24,7 +24,7 @@ type Callback = (error: Error | null) => void;
 type Write = { type: 'put'; key: string; value: unknown } | { type: 'del'; key: string };
 
 /** dynalite's store (its `db`): an abstract-level database wrapped with callback methods by dynalite. */
-export interface DynaliteWritableLevel {
+interface DynaliteWritableLevel {
   status: string;
   put(key: string, value: unknown, callback?: Callback): unknown;
   del(key: string, callback?: Callback): unknown;

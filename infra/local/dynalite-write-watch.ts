@@ -17,7 +17,7 @@ export interface DynaliteWritable {
 }
 
 /** What a watcher is told about each key a write touches. */
-export interface WriteWatch {
+interface WriteWatch {
   /** A write of `key` is issued: called before it goes to the store. */
   issued(key: string): void;
   /** A write of `key` has completed: called before the writer's callback. */

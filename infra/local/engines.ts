@@ -113,7 +113,7 @@ export async function startFauxqsEngine(options: { dataDir?: string } = {}): Pro
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://${host}`,
-    server: { inspectQueue: (name) => sqsStore.inspectQueue(name) },
+    server: sqsStore,
     endWaitingReceives: () => sqsStore.shutdown(),
     directTransport: createFauxqsDirectTransport(sqs.router, { host, region: localRegion, stopped: () => stopped !== undefined }),
     stop() {

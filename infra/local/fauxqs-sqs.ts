@@ -14,6 +14,7 @@
  */
 import type { FauxqsServer } from 'fauxqs';
 import { importFauxqsModule } from './fauxqs-modules.ts';
+import fauxqsModulePaths from './fauxqs-module-paths.json' with { type: 'json' };
 
 /** fauxqs's `SqsRouter` (dist/sqs/sqsRouter.js): its actions and the queues' store they run on. */
 export interface FauxqsSqsRouter {
@@ -47,32 +48,24 @@ export interface FauxqsSqsStore extends FauxqsInspection {
 }
 
 /** fauxqs's `PersistenceManager` (dist/persistence.js): the node:sqlite database of a data folder. */
-export interface FauxqsPersistence {
+interface FauxqsPersistence {
   db?: { exec(sql: string): void };
   load(sqsStore: object, snsStore: object, s3Store: object): void;
   close(): void;
 }
 
-/** The SQS actions fauxqs's app registers, each in `sqs/actions/<action, first letter lower case>.js` under that name. */
-export const fauxqsSqsActions = [
-  'CreateQueue',
-  'DeleteQueue',
-  'GetQueueUrl',
-  'ListQueues',
-  'GetQueueAttributes',
-  'SetQueueAttributes',
-  'PurgeQueue',
-  'SendMessage',
-  'ReceiveMessage',
-  'DeleteMessage',
-  'SendMessageBatch',
-  'DeleteMessageBatch',
-  'ChangeMessageVisibility',
-  'ChangeMessageVisibilityBatch',
-  'TagQueue',
-  'UntagQueue',
-  'ListQueueTags',
-] as const;
+/** A file of an SQS action in fauxqs-module-paths.json: `./sqs/actions/<export>.js`. */
+const ACTION_PATH = /^\.\/sqs\/actions\/(\w+)\.js$/;
+
+/**
+ * The SQS actions fauxqs's app registers, from the files fauxqs-module-paths.json lists (one
+ * list for the build and this): `sqs/actions/sendMessage.js` exports `sendMessage`, the handler
+ * of `SendMessage`.
+ */
+const fauxqsSqsActions = fauxqsModulePaths.flatMap((path) => {
+  const exportName = ACTION_PATH.exec(path)?.[1];
+  return exportName ? [{ path, exportName, action: exportName.charAt(0).toUpperCase() + exportName.slice(1) }] : [];
+});
 
 /** fauxqs's SQS engine, open: the stores fauxqs's app is built on, the router, and how to close them. */
 export interface FauxqsSqs {
@@ -110,10 +103,7 @@ function fauxqsModules(): Promise<FauxqsModules> {
       load('./s3/s3Store.js', 'S3Store'),
       load('./sqs/sqsRouter.js', 'SqsRouter'),
       load('./persistence.js', 'PersistenceManager'),
-      ...fauxqsSqsActions.map((action) => {
-        const name = action[0]?.toLowerCase() + action.slice(1);
-        return load(`./sqs/actions/${name}.js`, name);
-      }),
+      ...fauxqsSqsActions.map(({ path, exportName }) => load(path, exportName)),
     ]);
     return {
       SqsStore,
@@ -121,7 +111,7 @@ function fauxqsModules(): Promise<FauxqsModules> {
       S3Store,
       SqsRouter,
       PersistenceManager,
-      actions: new Map(fauxqsSqsActions.map((action, i) => [action, handlers[i]])),
+      actions: new Map(fauxqsSqsActions.map(({ action }, i) => [action, handlers[i]])),
     } as FauxqsModules;
   })();
   return modules;

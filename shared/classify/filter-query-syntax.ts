@@ -8,7 +8,7 @@ import { parsePhrase, type PatternWord } from './phrase.ts';
 
 /** Longest query accepted, in characters, and most terms in one query. */
 export const MAX_QUERY_LENGTH = 500;
-export const MAX_QUERY_TERMS = 50;
+const MAX_QUERY_TERMS = 50;
 
 export type FieldScope = 'any' | 'title' | 'summary';
 

@@ -55,7 +55,7 @@ export function decodeFeed(body: Uint8Array, contentType?: string | null): Decod
 }
 
 /** Picks the charset of a feed's bytes; see `decodeFeed` for the order. */
-export function detectCharset(bytes: Buffer, contentType?: string | null): { charset: string; source: CharsetSource } {
+function detectCharset(bytes: Buffer, contentType?: string | null): { charset: string; source: CharsetSource } {
   const fromBom = charsetFromBom(bytes);
   if (fromBom) return { charset: fromBom, source: 'bom' };
   const fromHeader = usable(charsetFromContentType(contentType));

@@ -104,7 +104,7 @@ function checked(name: string, value: string): [string, string] {
 }
 
 /** What a `NodeResponse` is made of: its body stream (none for a 304, a HEAD…) and what the answer said. */
-export interface NodeResponseInit {
+interface NodeResponseInit {
   status: number;
   statusText: string;
   headers: NodeHeaders;

@@ -208,19 +208,19 @@ function isLowerBound(words: string[], index: number): boolean {
 }
 
 /**
- * Counted things: "killing 37 people" → `peopl:37`, `dead:37`, "three no-confidence votes" →
- * `noconfid:3`, `vote:3`. Each of the (up to three) words after a number, within its clause and
- * before a unit or function word, is paired with it; a casualty word before or after the number
- * counts a toll (`dead`, `injured`). Years are not counts. A floor ("over 100 missiles") is
- * written `missil:>100`.
- */
-/**
  * Patterns with Unicode property escapes are module constants: the bundler writes each such
  * literal as `new RegExp(…)`, which inside a function builds a RegExp object on every call.
  */
 const INNER_HYPHEN = /(\p{L})-(?=\p{L})/gu;
 const LETTER = /\p{L}/u;
 
+/**
+ * Counted things: "killing 37 people" → `peopl:37`, `dead:37`, "three no-confidence votes" →
+ * `noconfid:3`, `vote:3`. Each of the (up to three) words after a number, within its clause and
+ * before a unit or function word, is paired with it; a casualty word before or after the number
+ * counts a toll (`dead`, `injured`). Years are not counts. A floor ("over 100 missiles") is
+ * written `missil:>100`.
+ */
 export function countsOf(text: string): string[] {
   const found = new Set<string>();
   for (const clause of text.split(CLAUSE)) {

@@ -9,8 +9,12 @@ export interface SecretsManagerSourceOptions {
   arns: Partial<Record<SecretName, string>>;
   /** Seconds a value is cached before it is read again: how long a rotation takes to reach us. */
   maxAgeSeconds: number;
-  /** Region and credentials; the environment's (Lambda's role) when absent, and `AWS_ENDPOINT_URL_SECRETS_MANAGER`. */
-  clientConfig?: Pick<HttpTransportOptions, 'region' | 'credentials'>;
+  /**
+   * Region, credentials and endpoint; absent, the environment's (Lambda's role,
+   * `AWS_ENDPOINT_URL_SECRETS_MANAGER`). The CLI passes those its SDK client resolved for a
+   * deployed stack, its endpoint included when the operator set one (LocalStack's single endpoint).
+   */
+  clientConfig?: Pick<HttpTransportOptions, 'region' | 'credentials' | 'endpoint'>;
 }
 
 /** Secrets Manager's JSON 1.1 protocol, on the client our DynamoDB and SQS adapters use. */

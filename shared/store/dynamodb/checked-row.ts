@@ -15,13 +15,13 @@ import type * as z from '../../core/zod.ts';
  */
 
 /** Whether a present field's value (never undefined) is one its schema takes unchanged. */
-export type FieldCheck = (value: unknown) => boolean;
+type FieldCheck = (value: unknown) => boolean;
 
 /** One check for each field of an object schema's rows: no field left out, none added. */
-export type FieldChecks<S extends z.core.$ZodObject> = { readonly [K in keyof z.output<S>]-?: FieldCheck };
+type FieldChecks<S extends z.core.$ZodObject> = { readonly [K in keyof z.output<S>]-?: FieldCheck };
 
 /** An object schema's fields in its order, each with its check and whether zod leaves it out when absent. */
-export interface CheckedFields<T> {
+interface CheckedFields<T> {
   readonly names: readonly string[];
   readonly checks: readonly FieldCheck[];
   readonly omittable: readonly boolean[];

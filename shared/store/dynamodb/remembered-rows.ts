@@ -12,7 +12,7 @@ export interface RememberedRows<T> {
   remember(key: string, value: T, fields: Record<string, unknown>): void;
 }
 
-export interface RememberedRowsOptions {
+interface RememberedRowsOptions {
   /** The fields compared. */
   names: readonly string[];
   /** How many values are remembered at most. */

@@ -7,7 +7,7 @@
 import { buildApp } from 'fauxqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion, startFauxqsEngine, type FauxqsEngine } from '../../../infra/local/engines.ts';
-import { fauxqsSqsActions, openFauxqsSqs } from '../../../infra/local/fauxqs-sqs.ts';
+import { openFauxqsSqs } from '../../../infra/local/fauxqs-sqs.ts';
 import { createSqsClient } from '../../../shared/queue/sqs/sqs-client.ts';
 import { startProcess } from '../../helpers/cli-process.ts';
 
@@ -59,7 +59,6 @@ describe('fauxqs built without its HTTP app', () => {
     try {
       const handlers = (router as unknown as { handlers: Map<string, unknown> }).handlers;
       expect([...handlers.keys()].sort()).toEqual([...theirs.keys()].sort());
-      expect([...handlers.keys()].sort()).toEqual([...fauxqsSqsActions].sort());
       for (const [action, handler] of theirs) expect(handlers.get(action), action).toBe(handler);
     } finally {
       await app?.close();
@@ -122,9 +121,9 @@ describe('fauxqs built without its HTTP app', () => {
       () => 'refused',
     );
 
-    // Assess
+    // Assess: the 20 s long poll is over (answered or cut) well within its wait, and nothing listens
+    await waiting;
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(['answered', 'failed']).toContain(await waiting);
     expect(refused).toBe('refused');
     wire.destroy();
   });

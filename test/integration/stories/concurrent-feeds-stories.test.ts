@@ -77,17 +77,19 @@ describe('one story from several feeds at once (dynalite + fauxqs)', () => {
     expect(await engines.deps.stories.listMembers(alerts[0]!.storyId)).toHaveLength(OUTLETS.length);
   });
 
-  // A known limit (docs/stories-and-dedup.md, "Concurrent founders"): each concurrent run finds no
-  // story yet and founds its own, one alert per feed under as many story ids (deliveries dedup
-  // per story id, so subscribers get the story again). When a fix lands, this starts passing and
-  // `it.fails` must go.
-  it.fails('handled at once, the reports still make one story, alerted once', async () => {
+  // A known limit (docs/stories-and-dedup.md, "Concurrent founders"), held as it is today: each
+  // concurrent run finds no story yet and founds its own, one alert per feed under as many story
+  // ids (deliveries dedup per story id, so subscribers get the story again). When a fix lands,
+  // this fails: expect one story, one alert and five joins instead. Asserted outcomes, not
+  // `it.fails`, so a crash or a broken setup cannot pass for the limit.
+  it('handled at once, the reports found a story each today (the known limit)', async () => {
     const messages = await pollOutlets('2030-03-01');
     const results = await Promise.all(messages.map((message) => handleItems(message, handleDeps())));
     const alerts = await alertsIn();
-    expect(new Set(alerts.map((alert) => alert.storyId)).size).toBe(1);
-    expect(results.reduce((sum, result) => sum + result.alerts, 0)).toBe(1);
-    expect(results.reduce((sum, result) => sum + result.joined, 0)).toBe(OUTLETS.length - 1);
-    expect(await engines.deps.stories.listMembers(alerts[0]!.storyId)).toHaveLength(OUTLETS.length);
+    // Six today; how many exactly depends on how the runs interleave, so: more than one.
+    const storyIds = new Set(alerts.map((alert) => alert.storyId));
+    expect(storyIds.size).toBeGreaterThan(1);
+    expect(results.reduce((sum, result) => sum + result.alerts, 0)).toBe(storyIds.size);
+    expect(results.reduce((sum, result) => sum + result.joined, 0)).toBe(OUTLETS.length - storyIds.size);
   });
 });

@@ -66,7 +66,7 @@ describe('dynalite’s item sizes, measured by the hook', () => {
     }
   });
 
-  it('gives the same size again for a frozen row, and leaves the other forms of the call to dynalite', () => {
+  it("gives dynalite's size for a frozen row (the path whose size is kept), and leaves the other forms of the call to dynalite", () => {
     const row = Object.freeze({ pk: { S: 'kept' }, value: { N: '123.45' } }) as Item;
     expect(db.itemSize(row)).toBe(dynalites(row));
     expect(db.itemSize(row)).toBe(dynalites(row));
