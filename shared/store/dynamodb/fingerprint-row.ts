@@ -1,7 +1,7 @@
 import type { StoryFingerprint } from '../records.ts';
 import { storyFingerprintSchema } from '../records.ts';
 import type { StoreCallContext } from './store-error.ts';
-import { checkedFields, isSafeInteger, listOf, readCheckedRow } from './checked-row.ts';
+import { checkedFields, isSafeInteger, listOf, readCheckedRow } from '../../core/checked-fields.ts';
 import { rememberedRows } from './remembered-rows.ts';
 import { parseRow } from './rows.ts';
 
@@ -31,7 +31,7 @@ const strings = listOf((value) => typeof value === 'string');
 
 /**
  * The check of each field of `storyFingerprintSchema` (typed against its fields: see
- * `checked-row.ts`), without its defaults: an absent field goes to zod.
+ * `shared/core/checked-fields.ts`), without its defaults: an absent field goes to zod.
  */
 const FIELDS = /* @__PURE__ */ checkedFields(storyFingerprintSchema, {
   tokens: strings,

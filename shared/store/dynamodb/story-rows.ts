@@ -1,12 +1,12 @@
 import * as z from '../../core/zod.ts';
-import { checkedFields, isFilled, isSafeInteger, isStringSet, readCheckedRow, startsWith } from './checked-row.ts';
+import { checkedFields, isFilled, isSafeInteger, isStringSet, readCheckedRow, startsWith } from '../../core/checked-fields.ts';
 import { parseRow } from './rows.ts';
 import type { StoreCallContext } from './store-error.ts';
 
 /**
  * The fixed attributes of the stories table's rows (see `createDynamoDbStoryStore`), and the
  * fast paths a poll reads them with by the hundred (story heads, alerted rows, index heads):
- * a well-formed row is checked field by field without zod (see `checked-row.ts`), anything else
+ * a well-formed row is checked field by field without zod (see `shared/core/checked-fields.ts`), anything else
  * goes to zod, which names the issue. zod's walk of each schema was about a third of reading a
  * story row.
  */

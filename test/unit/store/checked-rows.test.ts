@@ -14,7 +14,7 @@ import { storyFingerprintSchema } from '../../../shared/store/records.ts';
 import { fingerprintItem } from '../../../shared/stories/fingerprint.ts';
 
 /**
- * Each fast path that reads a row without zod (shared/store/dynamodb/checked-row.ts) against its
+ * Each fast path that reads a row without zod (shared/core/checked-fields.ts) against its
  * own schema: for every row of a table (valid ones, each field absent, absent but present as
  * undefined, of each wrong type, extra attributes, older rows), what the fast path returns equals
  * what `parseRow(schema, …)` returns, in the same key order, or it throws the same error. A check

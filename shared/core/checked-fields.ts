@@ -1,8 +1,9 @@
-import type * as z from '../../core/zod.ts';
+import type * as z from './zod.ts';
 
 /**
- * Fast paths beside zod for rows read by the hundred (story heads, alerted rows, index heads,
- * kept fingerprints): zod's walk of an object schema was a large share of reading one. A fast
+ * Fast paths beside zod for values read or built by the hundred (story heads, alerted rows, index
+ * heads, kept fingerprints in the story store; news items in the feed normalizer): zod's walk of
+ * an object schema was a large share of reading one. A fast
  * path checks each field of a well-formed row by hand and returns what `schema.parse` would;
  * anything else goes to zod, which fills defaults or names the issue.
  *
@@ -11,7 +12,8 @@ import type * as z from '../../core/zod.ts';
  * it lacks, fails to compile; the fields are walked in the schema's order, read from the schema;
  * and what zod does with an absent field is read from the schema too (left out when it is
  * optional, else zod decides: a default to fill, an issue to report). Each check must take only
- * values zod takes unchanged; test/unit/store/checked-rows.test.ts holds each to its schema.
+ * values zod takes unchanged; test/unit/store/checked-rows.test.ts and
+ * test/unit/feeds/news-item-check.test.ts hold each to its schema.
  */
 
 /** Whether a present field's value (never undefined) is one its schema takes unchanged. */
